@@ -1,0 +1,78 @@
+// Library descriptors, init levels and the typed API registry (counterpart of Unikraft's ukboot,
+// uk/init.h and the Config.uk "provides/depends" composition).
+import type { RkPlat } from '@runikraft/rkplat';
+
+/** Unikraft's init levels, run in this order; `main` runs after `late`. */
+export type RkInitLevel = 'early' | 'plat' | 'lib' | 'rootfs' | 'sys' | 'late';
+export const RK_INIT_LEVELS: readonly RkInitLevel[] = ['early', 'plat', 'lib', 'rootfs', 'sys', 'late'];
+
+/**
+ * The API registry. Each interface package adds its API by declaration merging:
+ * `declare module '@runikraft/rkboot' { interface RkApiRegistry { rkalloc: RkAlloc } }`.
+ */
+export interface RkApiRegistry {
+  rkplat: RkPlat;
+}
+export type RkApiName = keyof RkApiRegistry;
+
+/** Typed access to the composed APIs. */
+export interface RkRegistry {
+  /** Makes `impl` the provider of `api`. Throws if another library already provides it. */
+  provide<K extends RkApiName>(api: K, impl: RkApiRegistry[K]): void;
+  /** The provider of `api`; throws a precise error naming the missing API and who requires it. */
+  get<K extends RkApiName>(api: K): RkApiRegistry[K];
+  /** The provider of `api`, or undefined. */
+  tryGet<K extends RkApiName>(api: K): RkApiRegistry[K] | undefined;
+  has(api: RkApiName): boolean;
+}
+
+/** Declared type of one boot parameter. */
+export type RkParamSpec =
+  | { type: 'boolean'; default: boolean; doc: string }
+  | { type: 'number'; default: number; min?: number; max?: number; integer?: boolean; doc: string }
+  | { type: 'string'; default: string; doc: string }
+  | { type: 'enum'; default: string; values: readonly string[]; doc: string }
+  | { type: 'size'; default: number; doc: string };
+
+export type RkParamSpecs = Record<string, RkParamSpec>;
+
+/** The values of a library's parameters, typed from its specs. */
+export type RkParamValues<P extends RkParamSpecs> = {
+  [K in keyof P]: P[K] extends { type: 'boolean' } ? boolean : P[K] extends { type: 'number' | 'size' } ? number : string;
+};
+
+/** What an init function receives. */
+export interface RkInitContext<P extends RkParamSpecs = RkParamSpecs> {
+  readonly registry: RkRegistry;
+  readonly plat: RkPlat;
+  readonly params: RkParamValues<P>;
+  /** The library's own descriptor. */
+  readonly library: RkLibrary<P>;
+}
+
+/** A micro-library, as exported by its package entry. */
+export interface RkLibrary<P extends RkParamSpecs = RkParamSpecs> {
+  readonly name: string;
+  readonly version: string;
+  /** APIs this library implements (keys of RkApiRegistry). */
+  readonly provides?: readonly string[];
+  /** APIs this library needs from others. */
+  readonly requires?: readonly string[];
+  readonly initLevel?: RkInitLevel;
+  readonly params?: P;
+  init?(ctx: RkInitContext<P>): void | Promise<void>;
+}
+
+/** Defines a library descriptor with its parameter types inferred. */
+export function defineLibrary<P extends RkParamSpecs = {}>(lib: RkLibrary<P>): RkLibrary<P> {
+  return lib;
+}
+
+/** The app's main: `argv[0]` is the app name. The return value is the exit status. */
+export type RkMain = (args: RkMainArgs) => number | void | Promise<number | void>;
+
+export interface RkMainArgs {
+  readonly argv: readonly string[];
+  readonly registry: RkRegistry;
+  readonly plat: RkPlat;
+}

@@ -1,0 +1,2 @@
+// @runikraft/rkboot: composition, registry and boot (ukboot).
+export * from './api';
