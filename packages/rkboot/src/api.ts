@@ -1,6 +1,9 @@
 // Library descriptors, init levels and the typed API registry (counterpart of Unikraft's ukboot,
 // uk/init.h and the Config.uk "provides/depends" composition).
+import type { RkParamSpecs, RkParamValues } from '@runikraft/rkparam';
 import type { RkPlat } from '@runikraft/rkplat';
+
+export type { RkParamSpec, RkParamSpecs, RkParamValues } from '@runikraft/rkparam';
 
 /** Unikraft's init levels, run in this order; `main` runs after `late`. */
 export type RkInitLevel = 'early' | 'plat' | 'lib' | 'rootfs' | 'sys' | 'late';
@@ -25,21 +28,6 @@ export interface RkRegistry {
   tryGet<K extends RkApiName>(api: K): RkApiRegistry[K] | undefined;
   has(api: RkApiName): boolean;
 }
-
-/** Declared type of one boot parameter. */
-export type RkParamSpec =
-  | { type: 'boolean'; default: boolean; doc: string }
-  | { type: 'number'; default: number; min?: number; max?: number; integer?: boolean; doc: string }
-  | { type: 'string'; default: string; doc: string }
-  | { type: 'enum'; default: string; values: readonly string[]; doc: string }
-  | { type: 'size'; default: number; doc: string };
-
-export type RkParamSpecs = Record<string, RkParamSpec>;
-
-/** The values of a library's parameters, typed from its specs. */
-export type RkParamValues<P extends RkParamSpecs> = {
-  [K in keyof P]: P[K] extends { type: 'boolean' } ? boolean : P[K] extends { type: 'number' | 'size' } ? number : string;
-};
 
 /** What an init function receives. */
 export interface RkInitContext<P extends RkParamSpecs = RkParamSpecs> {

@@ -1,0 +1,5 @@
+// @runikraft/rkparam: typed kernel command-line parameters (uklibparam).
+export type * from './api';
+export { CmdlineError, tokenize } from './cmdline';
+export { parseParams, type RkParamParseOptions } from './parse';
+export { convertValue, type Converted } from './value';
