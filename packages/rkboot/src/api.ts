@@ -1,5 +1,6 @@
 // Library descriptors, init levels and the typed API registry (counterpart of Unikraft's ukboot,
 // uk/init.h and the Config.uk "provides/depends" composition).
+import type { RkDebug } from '@runikraft/rkdebug';
 import type { RkParamSpecs, RkParamValues } from '@runikraft/rkparam';
 import type { RkPlat } from '@runikraft/rkplat';
 
@@ -15,6 +16,7 @@ export const RK_INIT_LEVELS: readonly RkInitLevel[] = ['early', 'plat', 'lib', '
  */
 export interface RkApiRegistry {
   rkplat: RkPlat;
+  rkdebug: RkDebug;
 }
 export type RkApiName = keyof RkApiRegistry;
 

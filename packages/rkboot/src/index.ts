@@ -1,2 +1,7 @@
 // @runikraft/rkboot: composition, registry and boot (ukboot).
 export * from './api';
+export { renderBanner } from './banner';
+export { bootImage, RUNIKRAFT_VERSION, type RkImage, type RkMainRunner } from './boot';
+export { initOrder, RkCompositionError } from './order';
+export { paramTable, RKBOOT_PARAMS } from './params';
+export { createRegistry, RkRegistryError } from './registry';

@@ -1,0 +1,31 @@
+// The parameters rkboot itself owns (its own, rkdebug's and rkparam's) and the table of all libraries'.
+import type { RkParamSpecs, RkParamTable } from '@runikraft/rkparam';
+import type { RkLibrary } from './api';
+
+export const RKBOOT_PARAMS = {
+  banner: { type: 'boolean', default: true, doc: 'print the boot banner' },
+  initlog: { type: 'boolean', default: false, doc: 'log each library init with its duration' },
+} as const satisfies RkParamSpecs;
+
+export const RKDEBUG_PARAMS = {
+  level: { type: 'enum', default: 'info', values: ['crit', 'err', 'warn', 'info', 'debug'], doc: 'most verbose printk level' },
+  trace_events: { type: 'number', default: 4096, min: 1, integer: true, doc: 'trace ring capacity (events)' },
+} as const satisfies RkParamSpecs;
+
+export const RKPARAM_PARAMS = {
+  strict: { type: 'boolean', default: false, doc: 'reject foreign tokens (console=...) before --' },
+} as const satisfies RkParamSpecs;
+
+/** Builds the parameter table for a composition. Throws if two libraries share a name. */
+export function paramTable(libs: readonly RkLibrary<any>[]): RkParamTable {
+  const table = new Map<string, RkParamSpecs>([
+    ['rkboot', RKBOOT_PARAMS],
+    ['rkdebug', RKDEBUG_PARAMS],
+    ['rkparam', RKPARAM_PARAMS],
+  ]);
+  for (const lib of libs) {
+    if (table.has(lib.name)) throw new Error(`two composed libraries are named '${lib.name}'`);
+    table.set(lib.name, lib.params ?? {});
+  }
+  return table;
+}
