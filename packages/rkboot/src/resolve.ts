@@ -27,6 +27,8 @@ export interface RkCompositionInput {
   readonly available?: readonly { readonly name: string; readonly provides: readonly string[] }[];
   /** Path of the app's package.json as errors should print it (default `package.json`). */
   readonly manifestPath?: string;
+  /** APIs the core provides itself (default {@link RK_BUILTIN_APIS}); never resolved to a package. */
+  readonly builtin?: readonly string[];
 }
 
 export type RkChoiceReason = 'selected' | 'only' | 'direct';
@@ -54,6 +56,8 @@ export interface RkComposition {
   readonly choices: readonly RkChoice[];
   /** Candidates that provide something but were not chosen. */
   readonly unused: readonly RkCandidate[];
+  /** Built-in APIs (provided by rkboot itself) that something requires, sorted. */
+  readonly builtins: readonly string[];
 }
 
 export type RkProblemKind = 'missing' | 'ambiguous' | 'bad-select' | 'conflict' | 'cycle';
@@ -67,15 +71,17 @@ export interface RkCompositionProblem {
 }
 
 /** Thrown by `resolveComposition`; lists every problem found, each with its fix. */
-export class RkCompositionError extends Error {
+export class RkResolveError extends Error {
   constructor(readonly problems: readonly RkCompositionProblem[]) {
     super(problems.map((p) => `${p.message}\n  fix: ${p.fix}`).join('\n'));
-    this.name = 'RkCompositionError';
+    this.name = 'RkResolveError';
   }
 }
 
 /** The API every image needs: the platform. */
 export const RK_PLATFORM_API = 'rkplat';
+/** APIs rkboot registers itself before any library initialises (its bootImage provides rkdebug). */
+export const RK_BUILTIN_APIS: readonly string[] = ['rkdebug'];
 
 const byName = (a: { name: string }, b: { name: string }) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -87,7 +93,7 @@ const byName = (a: { name: string }, b: { name: string }) =>
  * A provider is chosen when it is `select`ed, the only installed provider, or the only one the
  * app lists directly.
  * @returns the composition.
- * @throws RkCompositionError listing missing/ambiguous providers, bad selects, conflicts, cycles.
+ * @throws RkResolveError listing missing/ambiguous providers, bad selects, conflicts, cycles.
  */
 export function resolveComposition(input: RkCompositionInput): RkComposition {
   const appLabel = `${input.app.name} (the app)`;
@@ -97,9 +103,15 @@ export function resolveComposition(input: RkCompositionInput): RkComposition {
   const providersOf = (api: string) => candidates.filter((c) => c.provides.includes(api));
   const problems: RkCompositionProblem[] = [];
 
+  const builtin = input.builtin ?? RK_BUILTIN_APIS;
+  const builtins = new Set<string>();
   const requiredBy = new Map<string, string[]>();
   const queue: string[] = [];
   const need = (api: string, who: string) => {
+    if (builtin.includes(api) && !(api in select)) {
+      builtins.add(api);
+      return;
+    }
     const list = requiredBy.get(api);
     if (list) {
       if (!list.includes(who)) list.push(who);
@@ -150,14 +162,14 @@ export function resolveComposition(input: RkCompositionInput): RkComposition {
       }
     }
   }
-  if (problems.length > 0) throw new RkCompositionError(problems);
+  if (problems.length > 0) throw new RkResolveError(problems);
 
   const platform = chosen.get(RK_PLATFORM_API)!.provider;
   const libraries = order(platform, [...libs.values()].sort(byName), chosen, problems);
-  if (problems.length > 0) throw new RkCompositionError(problems);
+  if (problems.length > 0) throw new RkResolveError(problems);
   const unused = candidates.filter((c) => c.provides.length > 0 && !libs.has(c.name));
   const choices = [...chosen.values()].sort((a, b) => (a.api < b.api ? -1 : a.api > b.api ? 1 : 0));
-  return { platform, libraries, choices, unused };
+  return { platform, libraries, choices, unused, builtins: [...builtins].sort() };
 }
 
 function chosenApis(lib: RkCandidate, chosen: Map<string, RkChoice>): string[] {
@@ -257,7 +269,7 @@ function order(
   const deps = new Map<string, string[]>();
   for (const lib of libs) {
     const ds = lib.requires
-      .map((api) => chosen.get(api)!.provider.name)
+      .flatMap((api) => chosen.get(api)?.provider.name ?? [])
       .filter((n, i, a) => n !== lib.name && n !== platform.name && a.indexOf(n) === i);
     deps.set(lib.name, lib.name === platform.name ? [] : ds);
   }
@@ -272,7 +284,7 @@ function order(
       );
       const steps = cycle.slice(0, -1).map((n, i) => {
         const lib = libs.find((l) => l.name === n)!;
-        const api = lib.requires.find((a) => chosen.get(a)!.provider.name === cycle[i + 1]);
+        const api = lib.requires.find((a) => chosen.get(a)?.provider.name === cycle[i + 1]);
         return `${n} requires '${api}' (provided by ${cycle[i + 1]})`;
       });
       problems.push({

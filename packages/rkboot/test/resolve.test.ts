@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   type RkCandidate,
-  RkCompositionError,
   type RkCompositionInput,
+  RkResolveError,
   resolveComposition,
 } from '../src/resolve';
 
@@ -32,8 +32,8 @@ function problems(input: RkCompositionInput) {
   try {
     resolveComposition(input);
   } catch (e) {
-    expect(e).toBeInstanceOf(RkCompositionError);
-    return (e as RkCompositionError).problems;
+    expect(e).toBeInstanceOf(RkResolveError);
+    return (e as RkResolveError).problems;
   }
   throw new Error('expected a composition error');
 }
@@ -219,6 +219,13 @@ describe('resolveComposition', () => {
     expect(p.message).toContain(
       "both is in the image (it provides rksched) and also provides 'rkalloc', whose chosen provider is @runikraft/rkalloc-buddy",
     );
+  });
+
+  it('treats rkdebug as built into rkboot unless selected', () => {
+    const dbgUser = pkg('user', ['u'], ['rkdebug'], { direct: true });
+    const c = resolveComposition({ app: { name: 'app' }, candidates: [plat, dbgUser] });
+    expect(c.builtins).toEqual(['rkdebug']);
+    expect(c.choices.map((x) => x.api)).toEqual(['rkplat', 'u']);
   });
 
   it('lists several problems at once', () => {
