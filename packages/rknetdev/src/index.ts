@@ -1,0 +1,18 @@
+// @runikraft/rknetdev: the network device API (uknetdev) — registry, netbufs, front end.
+import { defineLibrary } from '@runikraft/rkboot';
+import { netdevRegistry } from './registry';
+
+export * from './api';
+export { RkNetbufPool, netbufChainLen, netbufData, netbufPrepend, netbufRead, netbufWrite } from './netbuf';
+export { RkNetdevRegistryImpl, netdevRegistry } from './registry';
+
+/** Provides the (initially empty) `rknetdev` registry at `early` level; drivers register later. */
+export const library = defineLibrary({
+  name: 'rknetdev',
+  version: '0.1.0',
+  provides: ['rknetdev'],
+  initLevel: 'early',
+  init({ registry }) {
+    netdevRegistry(registry);
+  },
+});
