@@ -1,0 +1,108 @@
+// Reads and validates an app's package.json `runikraft` field (DESIGN.md §3, AGENTS.md contract).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { RkUsageError } from './errors';
+
+/** Machine defaults an app may declare; the `rk run` command line overrides them. */
+export interface AppMachineDefaults {
+  memory?: string | number;
+  bios?: 'default' | 'none';
+  clock?: 'host' | 'virtual';
+  append?: string;
+  smp?: number;
+  aclint?: boolean;
+}
+
+/** A validated app description. */
+export interface AppConfig {
+  /** Absolute app directory. */
+  dir: string;
+  /** The app's package.json as printed in messages (relative to cwd). */
+  manifestPath: string;
+  name: string;
+  version: string;
+  dependencies: string[];
+  entry: string;
+  requires: string[];
+  select: Record<string, string>;
+  params: Record<string, string | number | boolean>;
+  machine: AppMachineDefaults;
+}
+
+const APP_KEYS = ['entry', 'select', 'params', 'machine', 'requires', 'provides'];
+const MACHINE_KEYS = ['memory', 'bios', 'clock', 'append', 'smp', 'aclint'];
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads `<dir>/package.json` and checks its `runikraft` field.
+ * @throws RkUsageError naming the file, the field and what is accepted.
+ */
+export function readApp(dir: string): AppConfig {
+  const abs = resolve(dir);
+  const file = join(abs, 'package.json');
+  const shown = relative(process.cwd(), file) || 'package.json';
+  if (!existsSync(file))
+    throw new RkUsageError(
+      `rk: ${shown} not found: '${dir}' is not an app directory (an app is a folder with a package.json that has a "runikraft" field)`,
+    );
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new RkUsageError(`rk: ${shown} is not valid JSON: ${(e as Error).message}`);
+  }
+  const bad = (field: string, want: string) =>
+    new RkUsageError(`rk: ${shown}: "${field}" must be ${want}`);
+  const rk = pkg.runikraft ?? {};
+  if (!isObj(rk)) throw bad('runikraft', 'an object');
+  for (const k of Object.keys(rk)) {
+    if (!APP_KEYS.includes(k))
+      throw new RkUsageError(
+        `rk: ${shown}: unknown key "runikraft.${k}" (known: ${APP_KEYS.join(', ')})`,
+      );
+  }
+  const entry = rk.entry ?? 'src/main.ts';
+  if (typeof entry !== 'string')
+    throw bad('runikraft.entry', 'a path string such as "src/main.ts"');
+  if (!existsSync(join(abs, entry)))
+    throw new RkUsageError(
+      `rk: ${shown}: "runikraft.entry" names ${entry}, which does not exist in ${relative(process.cwd(), abs) || '.'}`,
+    );
+  const select = rk.select ?? {};
+  if (!isObj(select) || Object.values(select).some((v) => typeof v !== 'string'))
+    throw bad('runikraft.select', 'an object {"<api>": "<package>"}');
+  const params = rk.params ?? {};
+  if (
+    !isObj(params) ||
+    Object.values(params).some((v) => !['string', 'number', 'boolean'].includes(typeof v))
+  )
+    throw bad('runikraft.params', 'an object {"<lib>.<param>": string | number | boolean}');
+  const requires = rk.requires ?? [];
+  if (!Array.isArray(requires) || requires.some((v) => typeof v !== 'string'))
+    throw bad('runikraft.requires', 'an array of API names');
+  const machine = rk.machine ?? {};
+  if (!isObj(machine)) throw bad('runikraft.machine', 'an object');
+  for (const k of Object.keys(machine)) {
+    if (!MACHINE_KEYS.includes(k))
+      throw new RkUsageError(
+        `rk: ${shown}: unknown key "runikraft.machine.${k}" (known: ${MACHINE_KEYS.join(', ')})`,
+      );
+  }
+  if (typeof pkg.name !== 'string') throw bad('name', 'a string');
+  const deps = pkg.dependencies ?? {};
+  if (!isObj(deps)) throw bad('dependencies', 'an object');
+  return {
+    dir: abs,
+    manifestPath: shown,
+    name: pkg.name,
+    version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+    dependencies: Object.keys(deps).sort(),
+    entry,
+    requires: requires as string[],
+    select: select as Record<string, string>,
+    params: params as Record<string, string | number | boolean>,
+    machine: machine as AppMachineDefaults,
+  };
+}

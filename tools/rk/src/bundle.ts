@@ -1,0 +1,83 @@
+// Bundles the generated entry into one ESM image with esbuild (platform neutral: the image runs on
+// the machine, not on Node) and refuses any import of a Node builtin (DESIGN.md §2).
+import { builtinModules } from 'node:module';
+import { relative } from 'node:path';
+import { type BuildFailure, build, type Metafile, type Plugin } from 'esbuild';
+import { RkUsageError } from './errors';
+
+const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+/** Is `spec` a Node builtin module specifier (`fs`, `node:fs`, `fs/promises`, `node:test`)? */
+export const isNodeBuiltin = (spec: string): boolean =>
+  spec.startsWith('node:') || BUILTINS.has(spec);
+
+function noNodeBuiltins(found: { spec: string; importer: string }[]): Plugin {
+  return {
+    name: 'rk-no-node-builtins',
+    setup(b) {
+      b.onResolve({ filter: /^[a-z_:][a-z0-9_/:]*$/ }, (args) => {
+        if (!isNodeBuiltin(args.path)) return undefined;
+        found.push({ spec: args.path, importer: args.importer });
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+export interface BundleResult {
+  metafile: Metafile;
+  /** Output path key in the metafile. */
+  outputKey: string;
+}
+
+/**
+ * Bundles `entry` into `outfile`.
+ * @throws RkUsageError with esbuild's messages (file:line:col) or the list of Node builtin imports.
+ */
+export async function bundleImage(
+  entry: string,
+  outfile: string,
+  nodePaths: string[],
+  cwd: string,
+): Promise<BundleResult> {
+  const builtins: { spec: string; importer: string }[] = [];
+  let result: Awaited<ReturnType<typeof build>>;
+  try {
+    result = await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      target: 'es2022',
+      conditions: ['@runikraft/source', 'import'],
+      mainFields: ['module', 'main'],
+      resolveExtensions: ['.ts', '.mts', '.js', '.mjs', '.json'],
+      nodePaths,
+      metafile: true,
+      sourcemap: 'linked',
+      legalComments: 'none',
+      logLevel: 'silent',
+      absWorkingDir: cwd,
+      plugins: [noNodeBuiltins(builtins)],
+    });
+  } catch (e) {
+    const f = e as BuildFailure;
+    if (!Array.isArray(f.errors)) throw e;
+    const lines = f.errors.map((m) =>
+      m.location
+        ? `  ${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}`
+        : `  ${m.text}`,
+    );
+    throw new RkUsageError(`rk build: bundling failed:\n${lines.join('\n')}`);
+  }
+  if (builtins.length > 0) {
+    const lines = builtins.map((b) => `  '${b.spec}' imported by ${relative(cwd, b.importer)}`);
+    throw new RkUsageError(
+      `rk build: the image imports Node builtins, which do not exist on the machine:\n${lines.join('\n')}\n  fix: kernel and app code reach the hardware only through the hart and the rk APIs (DESIGN.md §2); move host code out of the image`,
+    );
+  }
+  const metafile = result.metafile!;
+  const outputKey = Object.keys(metafile.outputs).find((k) => k.endsWith('.mjs'))!;
+  return { metafile, outputKey };
+}

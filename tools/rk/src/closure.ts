@@ -1,0 +1,121 @@
+// Walks an app's dependency closure with Node's package resolution (pnpm workspace symlinks
+// included) and collects the packages that carry a `runikraft` field: the resolver's candidates.
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RkCandidate } from '@runikraft/rkboot';
+import type { AppConfig } from './app';
+import { RkUsageError } from './errors';
+
+/** One installed package of the closure. */
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  /** Real directory (symlinks resolved). */
+  dir: string;
+  /** The node_modules folder it was found in (esbuild resolves its imports from there). */
+  nodeModules: string;
+  /** The `runikraft` field, when present. */
+  runikraft?: Record<string, unknown>;
+  candidate?: RkCandidate;
+}
+
+/** Finds `name` from `fromDir` as Node does: `<dir>/node_modules/<name>` walking up. */
+export function findPackage(
+  name: string,
+  fromDir: string,
+): { dir: string; nodeModules: string } | undefined {
+  for (let d = fromDir; ; d = dirname(d)) {
+    const nm = join(d, 'node_modules');
+    if (existsSync(join(nm, name, 'package.json')))
+      return { dir: realpathSync(join(nm, name)), nodeModules: nm };
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/** Turns a package.json into a resolver candidate if it has a `runikraft` field. */
+export function toCandidate(
+  pkg: Record<string, unknown>,
+  direct: boolean,
+): RkCandidate | undefined {
+  const rk = pkg.runikraft;
+  if (typeof rk !== 'object' || rk === null) return undefined;
+  const f = rk as Record<string, unknown>;
+  const name = String(pkg.name);
+  const provides = strings(f.provides);
+  let platform: RkCandidate['platform'];
+  if (typeof f.platform === 'object' && f.platform !== null)
+    platform = f.platform as RkCandidate['platform'];
+  else if (provides.includes('rkplat'))
+    platform = { entry: `${name}/plat`, machine: `${name}/machine` };
+  return {
+    name,
+    version: String(pkg.version ?? '0.0.0'),
+    provides,
+    requires: strings(f.requires),
+    direct,
+    ...(platform ? { platform } : {}),
+  };
+}
+
+/**
+ * Every package reachable through `dependencies` from the app, keyed by name.
+ * @throws RkUsageError when a dependency is not installed (with the `pnpm install` fix).
+ */
+export function collectClosure(app: AppConfig): Map<string, InstalledPackage> {
+  const out = new Map<string, InstalledPackage>();
+  const queue: { name: string; from: string; by: string }[] = app.dependencies.map((name) => ({
+    name,
+    from: app.dir,
+    by: app.name,
+  }));
+  const direct = new Set(app.dependencies);
+  while (queue.length > 0) {
+    const { name, from, by } = queue.shift()!;
+    if (out.has(name)) continue;
+    const found = findPackage(name, from);
+    if (!found)
+      throw new RkUsageError(
+        `rk: ${name} (a dependency of ${by}) is not installed; run pnpm install in the repository root (or npm install in ${app.manifestPath.replace(/package\.json$/, '') || '.'})`,
+      );
+    const pkg = JSON.parse(readFileSync(join(found.dir, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const entry: InstalledPackage = { name, version: String(pkg.version ?? '0.0.0'), ...found };
+    if (typeof pkg.runikraft === 'object' && pkg.runikraft !== null) {
+      entry.runikraft = pkg.runikraft as Record<string, unknown>;
+      entry.candidate = toCandidate(pkg, direct.has(name));
+    }
+    out.set(name, entry);
+    const deps = pkg.dependencies;
+    if (typeof deps === 'object' && deps !== null)
+      for (const d of Object.keys(deps)) queue.push({ name: d, from: found.dir, by: name });
+  }
+  return out;
+}
+
+/** Providers in the surrounding workspace (packages/*, platforms/*): hints for a missing API. */
+export function workspaceProviders(fromDir: string): { name: string; provides: string[] }[] {
+  let root = fromDir;
+  while (!existsSync(join(root, 'pnpm-workspace.yaml'))) {
+    if (dirname(root) === root) return [];
+    root = dirname(root);
+  }
+  const out: { name: string; provides: string[] }[] = [];
+  for (const group of ['packages', 'platforms']) {
+    const g = join(root, group);
+    if (!existsSync(g)) continue;
+    for (const d of readdirSync(g)) {
+      try {
+        const c = toCandidate(JSON.parse(readFileSync(join(g, d, 'package.json'), 'utf8')), false);
+        if (c && c.provides.length > 0) out.push({ name: c.name, provides: [...c.provides] });
+      } catch {
+        // not a package (or half-written by a concurrent edit): no hint from it
+      }
+    }
+  }
+  return out;
+}

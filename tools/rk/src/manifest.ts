@@ -1,0 +1,151 @@
+// The image manifest (build/image.manifest.json): what is in the image, from which package, how big,
+// and why each provider was chosen. `rk run` reads it for the app's machine defaults.
+import { resolve, sep } from 'node:path';
+import type { RkComposition } from '@runikraft/rkboot';
+import type { Metafile } from 'esbuild';
+import type { AppConfig, AppMachineDefaults } from './app';
+
+export type PackageRole = 'platform' | 'library' | 'support' | 'app' | 'entry';
+
+/** One package's share of the image. */
+export interface ManifestPackage {
+  name: string;
+  version: string;
+  role: PackageRole;
+  /** Bytes this package's modules occupy in image.mjs (esbuild's bytesInOutput). */
+  bytes: number;
+}
+
+export interface ImageManifest {
+  format: 1;
+  app: { name: string; version: string; entry: string };
+  platform: { name: string; version: string; entry: string; machine: string };
+  /** Chosen libraries in init-dependency order (the platform first). */
+  libraries: {
+    name: string;
+    version: string;
+    provides: string[];
+    requires: string[];
+    bytes: number;
+  }[];
+  /** Every package with code in the image, largest first. */
+  packages: ManifestPackage[];
+  imageBytes: number;
+  builtAt: string;
+  buildMs: number;
+  resolution: {
+    api: string;
+    provider: string;
+    reason: string;
+    requiredBy: string[];
+    text: string;
+  }[];
+  builtins: string[];
+  unused: { name: string; version: string; provides: string[] }[];
+  params: Record<string, string | number | boolean>;
+  machine: AppMachineDefaults;
+  /** Source files bundled, relative to the app directory: a newer one makes the image stale. */
+  inputs: string[];
+}
+
+/** A package directory the attribution can match input files against. */
+export interface KnownPackage {
+  name: string;
+  version: string;
+  dir: string;
+}
+
+/** Bytes per package from esbuild's metafile, matching each input to the deepest package dir. */
+export function bytesPerPackage(
+  meta: Metafile,
+  outputKey: string,
+  cwd: string,
+  pkgs: KnownPackage[],
+  app: AppConfig,
+  entryFile: string,
+) {
+  const byDir = [...pkgs].sort((a, b) => b.dir.length - a.dir.length);
+  const out = new Map<string, { pkg: KnownPackage | 'app' | 'entry'; bytes: number }>();
+  const inputs = meta.outputs[outputKey].inputs;
+  for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+    const abs = resolve(cwd, file);
+    let key: string;
+    let pkg: KnownPackage | 'app' | 'entry';
+    if (abs === entryFile) [key, pkg] = ['(entry)', 'entry'];
+    else {
+      const found = byDir.find((p) => abs.startsWith(p.dir + sep));
+      if (found) [key, pkg] = [found.name, found];
+      else if (abs.startsWith(app.dir + sep)) [key, pkg] = [app.name, 'app'];
+      else [key, pkg] = [file, { name: file, version: '', dir: '' }];
+    }
+    const cur = out.get(key) ?? { pkg, bytes: 0 };
+    cur.bytes += bytesInOutput;
+    out.set(key, cur);
+  }
+  return out;
+}
+
+/** Builds the manifest from the composition and the per-package byte counts. */
+export function makeManifest(
+  app: AppConfig,
+  comp: RkComposition,
+  sizes: ReturnType<typeof bytesPerPackage>,
+  imageBytes: number,
+  buildMs: number,
+  inputs: string[],
+): ImageManifest {
+  const chosen = new Set(comp.libraries.map((l) => l.name));
+  const bytes = (name: string) => sizes.get(name)?.bytes ?? 0;
+  const packages: ManifestPackage[] = [...sizes.entries()].map(([name, { pkg, bytes }]) => ({
+    name,
+    version: typeof pkg === 'string' ? (pkg === 'app' ? app.version : '') : pkg.version,
+    role:
+      pkg === 'app' || pkg === 'entry'
+        ? pkg
+        : name === comp.platform.name
+          ? 'platform'
+          : chosen.has(name)
+            ? 'library'
+            : 'support',
+    bytes,
+  }));
+  packages.sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
+  const p = comp.platform;
+  return {
+    format: 1,
+    app: { name: app.name, version: app.version, entry: app.entry },
+    platform: {
+      name: p.name,
+      version: p.version,
+      entry: p.platform?.entry ?? `${p.name}/plat`,
+      machine: p.platform?.machine ?? `${p.name}/machine`,
+    },
+    libraries: comp.libraries.map((l) => ({
+      name: l.name,
+      version: l.version,
+      provides: [...l.provides],
+      requires: [...l.requires],
+      bytes: bytes(l.name),
+    })),
+    packages,
+    imageBytes,
+    builtAt: new Date().toISOString(),
+    buildMs,
+    resolution: comp.choices.map((c) => ({
+      api: c.api,
+      provider: c.provider.name,
+      reason: c.reason,
+      requiredBy: [...c.requiredBy],
+      text: c.text,
+    })),
+    builtins: [...comp.builtins],
+    unused: comp.unused.map((u) => ({
+      name: u.name,
+      version: u.version,
+      provides: [...u.provides],
+    })),
+    params: app.params,
+    machine: app.machine,
+    inputs,
+  };
+}

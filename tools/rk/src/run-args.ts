@@ -1,0 +1,246 @@
+// `rk run` command line in QEMU's own syntax (qemu-options.hx) for the options the machine models,
+// plus Runikraft's --clock and --qtest. Every bad value names the flag and the accepted forms.
+import { RkUsageError } from './errors';
+import { parseQemuSize } from './size';
+
+export type QtestChannel = { kind: 'stdio' } | { kind: 'unix'; path: string; server: boolean };
+
+/** What the `rk run` command line says; fields are undefined when the flag was not given. */
+export interface RunArgs {
+  /** Positional argument or `-kernel`: an image.mjs or an app directory. */
+  image?: string;
+  /** `-m`, in bytes. */
+  memory?: number;
+  smp?: number;
+  append?: string;
+  bios?: 'default' | 'none';
+  initrd?: string;
+  aclint?: boolean;
+  /** `-machine virt,dumpdtb=FILE`: write the device tree and exit. */
+  dumpdtb?: string;
+  clock?: 'host' | 'virtual';
+  /** `-global virtio-mmio.force-legacy=...` (QEMU's default is true: legacy virtio-mmio). */
+  virtioMmioForceLegacy?: boolean;
+  qtest?: QtestChannel;
+  /** `-S`: hold the hart (with --qtest: no guest code runs). */
+  hold?: boolean;
+  help?: boolean;
+}
+
+export const SUPPORTED = [
+  '-machine/-M',
+  '-m',
+  '-smp',
+  '-append',
+  '-bios',
+  '-kernel',
+  '-initrd',
+  '-nographic',
+  '-display',
+  '-serial',
+  '-global',
+  '-S',
+  '--clock',
+  '--qtest',
+  '--help',
+];
+const LATER: Record<string, string> = {
+  device: 'virtio devices arrive in a later issue',
+  netdev: 'networking arrives in a later issue',
+  drive: 'block devices arrive in a later issue',
+  fsdev: '9p sharing arrives in a later issue',
+  virtfs: '9p sharing arrives in a later issue',
+};
+const supported = `(supported: ${SUPPORTED.join(', ')})`;
+
+const bad = (flag: string, got: string, accepted: string) =>
+  new RkUsageError(`rk run: ${flag}: bad value '${got}' (accepted: ${accepted})`);
+
+/** QEMU's boolean property values (qapi/qobject-input-visitor: on/off, yes/no, true/false). */
+export function parseQemuBool(v: string): boolean | undefined {
+  if (['on', 'yes', 'true', 'y'].includes(v)) return true;
+  if (['off', 'no', 'false', 'n'].includes(v)) return false;
+  return undefined;
+}
+
+/** Splits a QEMU option string on commas; `,,` is a literal comma (QemuOpts). */
+export function splitQemuOpts(s: string): string[] {
+  const out: string[] = [''];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === ',' && s[i + 1] === ',')
+      [out[out.length - 1], i] = [`${out[out.length - 1]},`, i + 1];
+    else if (s[i] === ',') out.push('');
+    else out[out.length - 1] += s[i];
+  }
+  return out;
+}
+
+function machine(v: string, out: RunArgs): void {
+  const accepted = 'virt[,aclint=on|off][,dumpdtb=FILE]';
+  splitQemuOpts(v).forEach((item, i) => {
+    const eq = item.indexOf('=');
+    const [key, val] =
+      eq < 0 ? (i === 0 ? ['type', item] : [item, '']) : [item.slice(0, eq), item.slice(eq + 1)];
+    if (key === 'type') {
+      if (val !== 'virt')
+        throw new RkUsageError(
+          `rk run: -machine: unsupported machine type '${val}' (supported: virt; accepted: ${accepted})`,
+        );
+    } else if (key === 'aclint') {
+      const b = parseQemuBool(val || 'on');
+      if (b === undefined) throw bad('-machine aclint', val, 'on, off');
+      out.aclint = b;
+    } else if (key === 'dumpdtb') {
+      if (!val) throw bad('-machine dumpdtb', val, 'dumpdtb=FILE');
+      out.dumpdtb = val;
+    } else
+      throw new RkUsageError(
+        `rk run: -machine: unsupported property '${key}' (supported: type, aclint, dumpdtb; accepted: ${accepted})`,
+      );
+  });
+}
+
+function smp(v: string): number {
+  const items = splitQemuOpts(v);
+  let n: string | undefined;
+  for (const [i, item] of items.entries()) {
+    if (i === 0 && /^\d+$/.test(item)) n = item;
+    else if (item.startsWith('cpus=')) n = item.slice(5);
+    else
+      throw new RkUsageError(
+        `rk run: -smp: unsupported property '${item.split('=')[0]}' (accepted: -smp N or -smp cpus=N, N from 1 to 512)`,
+      );
+  }
+  const c = Number(n);
+  if (n === undefined || !/^\d+$/.test(n) || c < 1 || c > 512)
+    throw bad('-smp', v, 'N or cpus=N with N from 1 to 512 (QEMU virt maximum)');
+  return c;
+}
+
+function memory(v: string): number {
+  const accepted =
+    'a number of MiB (512) or a size with suffix K, M, G (128M, 1G, 1.5G); optionally size=...';
+  const items = splitQemuOpts(v);
+  if (items.length > 1)
+    throw new RkUsageError(
+      `rk run: -m: unsupported property '${items[1].split('=')[0]}' (accepted: ${accepted})`,
+    );
+  const text = items[0].startsWith('size=') ? items[0].slice(5) : items[0];
+  const bytes = parseQemuSize(text, 'm');
+  if (bytes === undefined || bytes === 0) throw bad('-m', v, accepted);
+  return Math.ceil(bytes / 8192) * 8192; // QEMU aligns RAM size up to 8 KiB (vl.c set_memory_options)
+}
+
+function qtest(v: string): QtestChannel {
+  const accepted =
+    'stdio, unix:PATH (connect, as QEMU does), unix:PATH,server=on[,wait=off] (listen)';
+  if (v === 'stdio') return { kind: 'stdio' };
+  if (!v.startsWith('unix:') || v.length === 5) throw bad('--qtest', v, accepted);
+  const [path, ...props] = splitQemuOpts(v.slice(5));
+  let server = false;
+  for (const p of props) {
+    const [k, val = 'on'] = p.split('=');
+    const b = parseQemuBool(val);
+    if (k === 'server' && b !== undefined) server = b;
+    else if (k !== 'wait' || b === undefined) throw bad('--qtest', v, accepted);
+  }
+  return { kind: 'unix', path, server };
+}
+
+type Handler = (v: string, out: RunArgs) => void;
+const WITH_VALUE: Record<string, Handler> = {
+  machine,
+  M: machine,
+  m: (v, o) => void (o.memory = memory(v)),
+  smp: (v, o) => void (o.smp = smp(v)),
+  append: (v, o) => void (o.append = v),
+  bios: (v, o) => {
+    if (v !== 'none' && v !== 'default')
+      throw bad(
+        '-bios',
+        v,
+        'none (kernel in M-mode), default (built-in SBI firmware); firmware files are not supported',
+      );
+    o.bios = v;
+  },
+  kernel: (v, o) => void (o.image = v),
+  initrd: (v, o) => void (o.initrd = v),
+  display: (v) => {
+    if (v !== 'none')
+      throw bad('-display', v, 'none (the console is always the serial port on stdio)');
+  },
+  serial: (v) => {
+    if (v !== 'mon:stdio' && v !== 'stdio') throw bad('-serial', v, 'mon:stdio, stdio');
+  },
+  global: (v, o) => {
+    const m = /^virtio-mmio\.force-legacy=(.*)$/.exec(v);
+    const b = m ? parseQemuBool(m[1]) : undefined;
+    if (!m)
+      throw new RkUsageError(
+        `rk run: -global: unsupported property '${v.split('=')[0]}' (supported: virtio-mmio.force-legacy=on|off)`,
+      );
+    if (b === undefined)
+      throw bad('-global virtio-mmio.force-legacy', m[1], 'on, off, true, false');
+    o.virtioMmioForceLegacy = b;
+  },
+  clock: (v, o) => {
+    if (v !== 'host' && v !== 'virtual')
+      throw bad('--clock', v, 'host (follows the host monotonic clock), virtual (deterministic)');
+    o.clock = v;
+  },
+  qtest: (v, o) => void (o.qtest = qtest(v)),
+};
+const FLAGS: Record<string, (o: RunArgs) => void> = {
+  nographic: () => {},
+  S: (o) => void (o.hold = true),
+  h: (o) => void (o.help = true),
+  help: (o) => void (o.help = true),
+};
+
+/**
+ * Parses `rk run`'s arguments (QEMU syntax: `-opt value`; `--opt value` and `--opt=value` too).
+ * @throws RkUsageError naming the option and the accepted forms.
+ */
+export function parseRunArgs(argv: readonly string[]): RunArgs {
+  const out: RunArgs = {};
+  let positional: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-') || arg === '-') {
+      if (positional !== undefined)
+        throw new RkUsageError(
+          `rk run: unexpected argument '${arg}': give one image or app directory (already have '${positional}')`,
+        );
+      positional = arg;
+      continue;
+    }
+    const body = arg.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq >= 0 && arg.startsWith('--') ? body.slice(0, eq) : body;
+    if (name in FLAGS) {
+      FLAGS[name](out);
+      continue;
+    }
+    const handler = WITH_VALUE[name];
+    if (!handler) {
+      if (name in LATER)
+        throw new RkUsageError(
+          `rk run: option '-${name}' is not supported yet (${LATER[name]}) ${supported}`,
+        );
+      throw new RkUsageError(`rk run: unsupported option '${arg}' ${supported}`);
+    }
+    let value: string;
+    if (eq >= 0 && arg.startsWith('--')) value = body.slice(eq + 1);
+    else if (i + 1 < argv.length) value = argv[++i];
+    else throw new RkUsageError(`rk run: option '${arg}' needs a value (see rk run --help)`);
+    handler(value, out);
+  }
+  if (positional !== undefined) {
+    if (out.image !== undefined && out.image !== positional)
+      throw new RkUsageError(
+        `rk run: both -kernel '${out.image}' and '${positional}' given: give the image once`,
+      );
+    out.image = positional;
+  }
+  return out;
+}

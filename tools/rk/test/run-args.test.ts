@@ -1,0 +1,213 @@
+// Tests for rk run's QEMU-syntax argument parser (src/run-args.ts) and sizes (src/size.ts).
+import { describe, expect, it } from 'vitest';
+import { RkUsageError } from '../src/errors';
+import { parseQemuBool, parseRunArgs, splitQemuOpts } from '../src/run-args';
+import { formatQemuSize, parseQemuSize } from '../src/size';
+
+const err = (argv: string[]): string => {
+  try {
+    parseRunArgs(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(RkUsageError);
+    return (e as Error).message;
+  }
+  throw new Error(`expected ${argv.join(' ')} to fail`);
+};
+const SUP =
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -global, -S, --clock, --qtest, --help)';
+
+describe('parseQemuSize', () => {
+  it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
+    expect(parseQemuSize('128M')).toBe(128 * 2 ** 20);
+    expect(parseQemuSize('128m')).toBe(128 * 2 ** 20);
+    expect(parseQemuSize('1G')).toBe(2 ** 30);
+    expect(parseQemuSize('1.5G')).toBe(1.5 * 2 ** 30);
+    expect(parseQemuSize('64K')).toBe(65536);
+    expect(parseQemuSize('512', 'm')).toBe(512 * 2 ** 20);
+    expect(parseQemuSize('4096')).toBe(4096);
+    expect(parseQemuSize('1.5')).toBeUndefined();
+    expect(parseQemuSize('12Q')).toBeUndefined();
+    expect(parseQemuSize('')).toBeUndefined();
+    expect(parseQemuSize('-1M')).toBeUndefined();
+    expect(parseQemuSize('99999999E')).toBeUndefined();
+  });
+  it('formats sizes as QEMU does', () => {
+    expect(formatQemuSize(128 * 2 ** 20)).toBe('128M');
+    expect(formatQemuSize(2 ** 30)).toBe('1G');
+    expect(formatQemuSize(1536 * 2 ** 20)).toBe('1536M');
+    expect(formatQemuSize(8192)).toBe('8K');
+    expect(formatQemuSize(100)).toBe('100B');
+  });
+});
+
+describe('QEMU option helpers', () => {
+  it('splits on commas with ,, as an escaped comma', () => {
+    expect(splitQemuOpts('virt,dumpdtb=a,,b.dtb,aclint=on')).toEqual([
+      'virt',
+      'dumpdtb=a,b.dtb',
+      'aclint=on',
+    ]);
+  });
+  it('reads QEMU booleans', () => {
+    expect([
+      parseQemuBool('on'),
+      parseQemuBool('yes'),
+      parseQemuBool('true'),
+      parseQemuBool('off'),
+      parseQemuBool('no'),
+      parseQemuBool('false'),
+      parseQemuBool('1'),
+    ]).toEqual([true, true, true, false, false, false, undefined]);
+  });
+});
+
+describe('parseRunArgs', () => {
+  it('takes no arguments', () => expect(parseRunArgs([])).toEqual({}));
+
+  it('reads every supported flag', () => {
+    const a = parseRunArgs([
+      'apps/helloworld',
+      '-machine',
+      'virt,aclint=on,dumpdtb=out.dtb',
+      '-m',
+      '1G',
+      '-smp',
+      '2',
+      '-append',
+      'rkboot.banner=off -- a b',
+      '-bios',
+      'none',
+      '-initrd',
+      'rd.img',
+      '-nographic',
+      '-display',
+      'none',
+      '-serial',
+      'mon:stdio',
+      '-global',
+      'virtio-mmio.force-legacy=false',
+      '--clock',
+      'virtual',
+      '--qtest',
+      'stdio',
+      '-S',
+    ]);
+    expect(a).toEqual({
+      image: 'apps/helloworld',
+      aclint: true,
+      dumpdtb: 'out.dtb',
+      memory: 2 ** 30,
+      smp: 2,
+      append: 'rkboot.banner=off -- a b',
+      bios: 'none',
+      initrd: 'rd.img',
+      virtioMmioForceLegacy: false,
+      clock: 'virtual',
+      qtest: { kind: 'stdio' },
+      hold: true,
+    });
+  });
+
+  it('accepts QEMU spellings: -M, --opt, --opt=value, type=virt, cpus=N, size=, bare MiB', () => {
+    expect(
+      parseRunArgs(['-M', 'type=virt', '--m', '512', '-smp', 'cpus=4', '--clock=host']),
+    ).toEqual({ memory: 512 * 2 ** 20, smp: 4, clock: 'host' });
+    expect(parseRunArgs(['-m', 'size=64M']).memory).toBe(64 * 2 ** 20);
+    expect(parseRunArgs(['-machine', 'virt,aclint=off']).aclint).toBe(false);
+    expect(parseRunArgs(['-machine', 'virt,aclint']).aclint).toBe(true);
+    expect(parseRunArgs(['-bios', 'default']).bios).toBe('default');
+    expect(parseRunArgs(['-serial', 'stdio'])).toEqual({});
+    expect(parseRunArgs(['-global', 'virtio-mmio.force-legacy=on']).virtioMmioForceLegacy).toBe(
+      true,
+    );
+    expect(parseRunArgs(['-kernel', 'build/image.mjs']).image).toBe('build/image.mjs');
+    expect(parseRunArgs(['-kernel', 'x.mjs', 'x.mjs']).image).toBe('x.mjs');
+    expect(parseRunArgs(['-h']).help).toBe(true);
+    expect(parseRunArgs(['--help']).help).toBe(true);
+  });
+
+  it('rounds -m up to 8 KiB as QEMU does', () => {
+    expect(parseRunArgs(['-m', '1000K']).memory).toBe(1000 * 1024);
+    expect(parseRunArgs(['-m', '1001K']).memory).toBe(1008 * 1024);
+  });
+
+  it('parses --qtest unix sockets as QEMU chardevs', () => {
+    expect(parseRunArgs(['--qtest', 'unix:/tmp/q.sock']).qtest).toEqual({
+      kind: 'unix',
+      path: '/tmp/q.sock',
+      server: false,
+    });
+    expect(parseRunArgs(['-qtest', 'unix:/tmp/q.sock,server=on,wait=off']).qtest).toEqual({
+      kind: 'unix',
+      path: '/tmp/q.sock',
+      server: true,
+    });
+  });
+
+  it('names unsupported options and lists the supported ones', () => {
+    expect(err(['-xyz'])).toBe(`rk run: unsupported option '-xyz' ${SUP}`);
+    expect(err(['--enable-kvm'])).toBe(`rk run: unsupported option '--enable-kvm' ${SUP}`);
+    expect(err(['-device', 'virtio-net-device'])).toBe(
+      `rk run: option '-device' is not supported yet (virtio devices arrive in a later issue) ${SUP}`,
+    );
+    expect(err(['-netdev', 'user,id=n0'])).toContain("option '-netdev' is not supported yet");
+    expect(err(['-drive', 'file=x'])).toContain("option '-drive' is not supported yet");
+    expect(err(['-fsdev', 'local'])).toContain("option '-fsdev' is not supported yet");
+    expect(err(['-virtfs', 'local'])).toContain("option '-virtfs' is not supported yet");
+  });
+
+  it('names the flag and the accepted forms for bad values', () => {
+    expect(err(['-m', 'lots'])).toBe(
+      "rk run: -m: bad value 'lots' (accepted: a number of MiB (512) or a size with suffix K, M, G (128M, 1G, 1.5G); optionally size=...)",
+    );
+    expect(err(['-m', '0'])).toContain("-m: bad value '0'");
+    expect(err(['-m', '128M,slots=2'])).toContain("-m: unsupported property 'slots'");
+    expect(err(['-smp', '0'])).toBe(
+      "rk run: -smp: bad value '0' (accepted: N or cpus=N with N from 1 to 512 (QEMU virt maximum))",
+    );
+    expect(err(['-smp', '600'])).toContain("-smp: bad value '600'");
+    expect(err(['-smp', '2,sockets=2'])).toContain("-smp: unsupported property 'sockets'");
+    expect(err(['-machine', 'sifive_u'])).toBe(
+      "rk run: -machine: unsupported machine type 'sifive_u' (supported: virt; accepted: virt[,aclint=on|off][,dumpdtb=FILE])",
+    );
+    expect(err(['-machine', 'virt,aia=aplic'])).toBe(
+      "rk run: -machine: unsupported property 'aia' (supported: type, aclint, dumpdtb; accepted: virt[,aclint=on|off][,dumpdtb=FILE])",
+    );
+    expect(err(['-machine', 'virt,aclint=maybe'])).toBe(
+      "rk run: -machine aclint: bad value 'maybe' (accepted: on, off)",
+    );
+    expect(err(['-machine', 'virt,dumpdtb='])).toContain('-machine dumpdtb: bad value');
+    expect(err(['-bios', 'opensbi.bin'])).toBe(
+      "rk run: -bios: bad value 'opensbi.bin' (accepted: none (kernel in M-mode), default (built-in SBI firmware); firmware files are not supported)",
+    );
+    expect(err(['-display', 'gtk'])).toBe(
+      "rk run: -display: bad value 'gtk' (accepted: none (the console is always the serial port on stdio))",
+    );
+    expect(err(['-serial', 'pty'])).toBe(
+      "rk run: -serial: bad value 'pty' (accepted: mon:stdio, stdio)",
+    );
+    expect(err(['-global', 'virtio-mmio.foo=1'])).toBe(
+      "rk run: -global: unsupported property 'virtio-mmio.foo' (supported: virtio-mmio.force-legacy=on|off)",
+    );
+    expect(err(['-global', 'virtio-mmio.force-legacy=2'])).toBe(
+      "rk run: -global virtio-mmio.force-legacy: bad value '2' (accepted: on, off, true, false)",
+    );
+    expect(err(['--clock', 'wall'])).toBe(
+      "rk run: --clock: bad value 'wall' (accepted: host (follows the host monotonic clock), virtual (deterministic))",
+    );
+    expect(err(['--qtest', 'tcp:1234'])).toBe(
+      "rk run: --qtest: bad value 'tcp:1234' (accepted: stdio, unix:PATH (connect, as QEMU does), unix:PATH,server=on[,wait=off] (listen))",
+    );
+    expect(err(['--qtest', 'unix:/x,bogus=1'])).toContain("--qtest: bad value 'unix:/x,bogus=1'");
+  });
+
+  it('rejects a missing value and a second image', () => {
+    expect(err(['-m'])).toBe("rk run: option '-m' needs a value (see rk run --help)");
+    expect(err(['a', 'b'])).toBe(
+      "rk run: unexpected argument 'b': give one image or app directory (already have 'a')",
+    );
+    expect(err(['-kernel', 'a.mjs', 'b.mjs'])).toBe(
+      "rk run: both -kernel 'a.mjs' and 'b.mjs' given: give the image once",
+    );
+  });
+});
