@@ -5,3 +5,4 @@ export { bootImage, RUNIKRAFT_VERSION, type RkImage, type RkMainRunner } from '.
 export { initOrder, RkCompositionError } from './order';
 export { paramTable, RKBOOT_PARAMS } from './params';
 export { createRegistry, RkRegistryError } from './registry';
+export * from './resolve';
