@@ -3,6 +3,12 @@ import type { RkMainArgs } from '@runikraft/rkboot';
 
 export default function main({ argv, plat }: RkMainArgs): number {
   plat.console.out('Hello, world!\n');
-  if (argv.length > 1) plat.console.out(`Arguments: ${argv.slice(1).map((a) => `"${a}"`).join(' ')}\n`);
+  if (argv.length > 1)
+    plat.console.out(
+      `Arguments: ${argv
+        .slice(1)
+        .map((a) => `"${a}"`)
+        .join(' ')}\n`,
+    );
   return 0;
 }

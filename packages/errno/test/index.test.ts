@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Errno, RkError, errnoName } from '../src/index';
+import { Errno, errnoName, RkError } from '../src/index';
 
 describe('errno', () => {
   it('names codes in either sign and flags unknown ones', () => {

@@ -8,7 +8,14 @@ export type { RkParamSpec, RkParamSpecs, RkParamValues } from '@runikraft/rkpara
 
 /** Unikraft's init levels, run in this order; `main` runs after `late`. */
 export type RkInitLevel = 'early' | 'plat' | 'lib' | 'rootfs' | 'sys' | 'late';
-export const RK_INIT_LEVELS: readonly RkInitLevel[] = ['early', 'plat', 'lib', 'rootfs', 'sys', 'late'];
+export const RK_INIT_LEVELS: readonly RkInitLevel[] = [
+  'early',
+  'plat',
+  'lib',
+  'rootfs',
+  'sys',
+  'late',
+];
 
 /**
  * The API registry. Each interface package adds its API by declaration merging:

@@ -9,8 +9,17 @@ const ART = [
 ];
 
 /** Renders the banner: art, kernel version, app and the composed libraries with versions. */
-export function renderBanner(app: { name: string; version: string }, kernelVersion: string, libs: readonly RkLibrary<any>[]): string {
-  const lines = ['Powered by', ...ART, `${' '.repeat(22)}Runikraft ${kernelVersion}`, `app: ${app.name} ${app.version}`];
+export function renderBanner(
+  app: { name: string; version: string },
+  kernelVersion: string,
+  libs: readonly RkLibrary<any>[],
+): string {
+  const lines = [
+    'Powered by',
+    ...ART,
+    `${' '.repeat(22)}Runikraft ${kernelVersion}`,
+    `app: ${app.name} ${app.version}`,
+  ];
   lines.push(`libraries: ${libs.map((l) => `${l.name}@${l.version}`).join(' ') || '(none)'}`);
   return `${lines.join('\n')}\n`;
 }

@@ -36,7 +36,10 @@ const isStop = (e: unknown) => e instanceof Error && e.name === 'HartStopped';
 export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
   const registry = createRegistry();
   registry.provide('rkplat', plat);
-  const early = createRkDebug(plat, createTraceRing(1, () => 0));
+  const early = createRkDebug(
+    plat,
+    createTraceRing(1, () => 0),
+  );
   let libs: RkLibrary<any>[];
   let table: ReturnType<typeof paramTable>;
   try {
@@ -45,16 +48,29 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
   } catch (e) {
     return early.panic(`rkboot: ${(e as Error).message}`, e);
   }
-  const parsed = parseParams(plat.bootinfo.cmdline, table, image.params ? { defaults: image.params } : {});
+  const parsed = parseParams(
+    plat.bootinfo.cmdline,
+    table,
+    image.params ? { defaults: image.params } : {},
+  );
   const strict = parsed.values.get('rkparam')!.strict === true;
   const problems = [...parsed.errors.map((e) => e.message)];
-  if (strict) problems.push(...parsed.ignored.map((t) => `unknown kernel parameter '${t}' (rkparam.strict=1)`));
+  if (strict)
+    problems.push(
+      ...parsed.ignored.map((t) => `unknown kernel parameter '${t}' (rkparam.strict=1)`),
+    );
   if (problems.length > 0) {
     for (const p of problems) early.err(`rkparam: ${p}`);
-    return early.panic(`rkboot: ${problems.length} bad boot parameter(s) in '${plat.bootinfo.cmdline}'`);
+    return early.panic(
+      `rkboot: ${problems.length} bad boot parameter(s) in '${plat.bootinfo.cmdline}'`,
+    );
   }
   const dbgParams = parsed.values.get('rkdebug')!;
-  const dbg = createRkDebug(plat, createTraceRing(dbgParams.trace_events as number, () => plat.time.monotonicNs()), dbgParams.level as RkLogLevel);
+  const dbg = createRkDebug(
+    plat,
+    createTraceRing(dbgParams.trace_events as number, () => plat.time.monotonicNs()),
+    dbgParams.level as RkLogLevel,
+  );
   registry.provide('rkdebug', dbg);
   const bootParams = parsed.values.get('rkboot')!;
   if (bootParams.banner) plat.console.out(renderBanner(image, RUNIKRAFT_VERSION, libs));
@@ -65,9 +81,15 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
       await lib.init?.({ registry, plat, params: parsed.values.get(lib.name)!, library: lib });
     } catch (e) {
       if (isStop(e)) throw e;
-      return dbg.panic(`rkboot: init of '${lib.name}' (level ${lib.initLevel ?? 'lib'}) failed: ${(e as Error)?.message ?? String(e)}`, e);
+      return dbg.panic(
+        `rkboot: init of '${lib.name}' (level ${lib.initLevel ?? 'lib'}) failed: ${(e as Error)?.message ?? String(e)}`,
+        e,
+      );
     }
-    if (bootParams.initlog) dbg.info(`rkboot: ${lib.name} initialised in ${((plat.time.monotonicNs() - t0) / 1e3).toFixed(1)} µs`);
+    if (bootParams.initlog)
+      dbg.info(
+        `rkboot: ${lib.name} initialised in ${((plat.time.monotonicNs() - t0) / 1e3).toFixed(1)} µs`,
+      );
   }
   registry.setProvider('app');
   const argv = [image.name, ...parsed.appArgs];
@@ -80,6 +102,8 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
       return dbg.panic(`main of '${image.name}' threw: ${(e as Error)?.message ?? String(e)}`, e);
     }
   };
-  const sched = (registry as { tryGet(api: string): unknown }).tryGet('rksched') as RkMainRunner | undefined;
+  const sched = (registry as { tryGet(api: string): unknown }).tryGet('rksched') as
+    | RkMainRunner
+    | undefined;
   return sched ? sched.runMain(runMain) : runMain();
 }

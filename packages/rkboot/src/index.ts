@@ -1,7 +1,7 @@
 // @runikraft/rkboot: composition, registry and boot (ukboot).
 export * from './api';
 export { renderBanner } from './banner';
-export { bootImage, RUNIKRAFT_VERSION, type RkImage, type RkMainRunner } from './boot';
+export { bootImage, type RkImage, type RkMainRunner, RUNIKRAFT_VERSION } from './boot';
 export { initOrder, RkCompositionError } from './order';
 export { paramTable, RKBOOT_PARAMS } from './params';
 export { createRegistry, RkRegistryError } from './registry';

@@ -18,13 +18,18 @@ const level = (l: RkLibrary<any>): number => RK_INIT_LEVELS.indexOf(l.initLevel 
  * the libraries in init order.
  * @returns the ordered list; throws RkCompositionError for a missing or duplicated provider.
  */
-export function initOrder(libs: readonly RkLibrary<any>[], builtin: readonly string[]): RkLibrary<any>[] {
+export function initOrder(
+  libs: readonly RkLibrary<any>[],
+  builtin: readonly string[],
+): RkLibrary<any>[] {
   const provider = new Map<string, RkLibrary<any>>();
   for (const lib of libs) {
     for (const api of lib.provides ?? []) {
       const other = provider.get(api);
       if (other) {
-        throw new RkCompositionError(`API '${api}' is provided by both '${other.name}' and '${lib.name}'; select one with "select": {"${api}": "<package>"} in package.json`);
+        throw new RkCompositionError(
+          `API '${api}' is provided by both '${other.name}' and '${lib.name}'; select one with "select": {"${api}": "<package>"} in package.json`,
+        );
       }
       provider.set(api, lib);
     }
@@ -32,7 +37,9 @@ export function initOrder(libs: readonly RkLibrary<any>[], builtin: readonly str
   for (const lib of libs) {
     for (const api of lib.requires ?? []) {
       if (!provider.has(api) && !builtin.includes(api)) {
-        throw new RkCompositionError(`library '${lib.name}' requires API '${api}', which no composed library provides`);
+        throw new RkCompositionError(
+          `library '${lib.name}' requires API '${api}', which no composed library provides`,
+        );
       }
     }
   }
@@ -43,7 +50,8 @@ export function initOrder(libs: readonly RkLibrary<any>[], builtin: readonly str
   const visiting = new Set<RkLibrary<any>>();
   const visit = (lib: RkLibrary<any>, chain: string[]) => {
     if (done.has(lib)) return;
-    if (visiting.has(lib)) throw new RkCompositionError(`init cycle: ${[...chain, lib.name].join(' → ')}`);
+    if (visiting.has(lib))
+      throw new RkCompositionError(`init cycle: ${[...chain, lib.name].join(' → ')}`);
     visiting.add(lib);
     for (const api of lib.requires ?? []) {
       const p = provider.get(api);
@@ -53,7 +61,9 @@ export function initOrder(libs: readonly RkLibrary<any>[], builtin: readonly str
     done.add(lib);
     out.push(lib);
   };
-  const sorted = [...libs].map((l, i) => ({ l, i })).sort((a, b) => level(a.l) - level(b.l) || a.i - b.i);
+  const sorted = [...libs]
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => level(a.l) - level(b.l) || a.i - b.i);
   for (const { l } of sorted) visit(l, []);
   return out.sort((a, b) => level(a) - level(b));
 }

@@ -8,8 +8,19 @@ export const RKBOOT_PARAMS = {
 } as const satisfies RkParamSpecs;
 
 export const RKDEBUG_PARAMS = {
-  level: { type: 'enum', default: 'info', values: ['crit', 'err', 'warn', 'info', 'debug'], doc: 'most verbose printk level' },
-  trace_events: { type: 'number', default: 4096, min: 1, integer: true, doc: 'trace ring capacity (events)' },
+  level: {
+    type: 'enum',
+    default: 'info',
+    values: ['crit', 'err', 'warn', 'info', 'debug'],
+    doc: 'most verbose printk level',
+  },
+  trace_events: {
+    type: 'number',
+    default: 4096,
+    min: 1,
+    integer: true,
+    doc: 'trace ring capacity (events)',
+  },
 } as const satisfies RkParamSpecs;
 
 export const RKPARAM_PARAMS = {

@@ -10,7 +10,10 @@ export class RkRegistryError extends Error {
 }
 
 /** Creates an empty registry. `owner(api)` may name who provides an API, for error messages. */
-export function createRegistry(): RkRegistry & { providerOf(api: string): string | undefined; setProvider(name: string): void } {
+export function createRegistry(): RkRegistry & {
+  providerOf(api: string): string | undefined;
+  setProvider(name: string): void;
+} {
   const apis = new Map<string, unknown>();
   const providers = new Map<string, string>();
   let current = 'rkboot';

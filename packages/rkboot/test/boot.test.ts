@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineLibrary, type RkLibrary } from '../src/api';
 import { bootImage } from '../src/boot';
-import { PoweredOff, fakePlat } from './fake-plat';
+import { fakePlat, PoweredOff } from './fake-plat';
 
 declare module '../src/api' {
   interface RkApiRegistry {
@@ -22,8 +22,19 @@ const greeter = defineLibrary({
     registry.provide('greeter', { greet: () => params.word });
   },
 });
-const user: RkLibrary = { name: 'user', version: '0.0.1', requires: ['greeter'], initLevel: 'lib', init: () => void log.push('user') };
-const early: RkLibrary = { name: 'early', version: '0.0.1', initLevel: 'early', init: () => void log.push('early') };
+const user: RkLibrary = {
+  name: 'user',
+  version: '0.0.1',
+  requires: ['greeter'],
+  initLevel: 'lib',
+  init: () => void log.push('user'),
+};
+const early: RkLibrary = {
+  name: 'early',
+  version: '0.0.1',
+  initLevel: 'early',
+  init: () => void log.push('early'),
+};
 
 describe('bootImage', () => {
   it('inits by level and requires, prints the banner, passes args, returns main status', async () => {
@@ -46,52 +57,89 @@ describe('bootImage', () => {
   });
   it('rkboot.banner=off hides the banner; main returning nothing is status 0', async () => {
     const { plat, output } = fakePlat('rkboot.banner=off');
-    expect(await bootImage(plat, { name: 'a', version: '1', libraries: [], main: () => {} })).toBe(0);
+    expect(await bootImage(plat, { name: 'a', version: '1', libraries: [], main: () => {} })).toBe(
+      0,
+    );
     expect(output()).not.toContain('Powered by');
   });
   it('package.json params are defaults the command line overrides', async () => {
     const { plat } = fakePlat('');
     let word = '';
     await bootImage(plat, {
-      name: 'a', version: '1', libraries: [greeter], params: { 'greeter.word': 'pkg', 'rkboot.banner': false },
+      name: 'a',
+      version: '1',
+      libraries: [greeter],
+      params: { 'greeter.word': 'pkg', 'rkboot.banner': false },
       main: ({ registry }) => void (word = registry.get('greeter').greet()),
     });
     expect(word).toBe('pkg');
   });
   it('bad parameters are printed precisely and panic with status 1', async () => {
     const { plat, output } = fakePlat('greeter.wrd=x rkboot.banner=perhaps --');
-    await expect(bootImage(plat, { name: 'a', version: '1', libraries: [greeter], main: () => 0 })).rejects.toEqual(new PoweredOff(1));
+    await expect(
+      bootImage(plat, { name: 'a', version: '1', libraries: [greeter], main: () => 0 }),
+    ).rejects.toEqual(new PoweredOff(1));
     expect(output()).toContain("unknown parameter 'greeter.wrd' (known: greeter.word)");
     expect(output()).toContain("parameter 'rkboot.banner': expected a boolean");
     expect(output()).toContain('PANIC: rkboot: 2 bad boot parameter(s)');
   });
   it('rkparam.strict=1 rejects foreign tokens', async () => {
     const { plat, output } = fakePlat('console=ttyS0 rkparam.strict=1 --');
-    await expect(bootImage(plat, { name: 'a', version: '1', libraries: [], main: () => 0 })).rejects.toEqual(new PoweredOff(1));
+    await expect(
+      bootImage(plat, { name: 'a', version: '1', libraries: [], main: () => 0 }),
+    ).rejects.toEqual(new PoweredOff(1));
     expect(output()).toContain("unknown kernel parameter 'console=ttyS0'");
   });
   it('a failing init panics naming the library', async () => {
     const { plat, output } = fakePlat('');
-    const bad: RkLibrary = { name: 'bad', version: '1', init: () => { throw new Error('no device'); } };
-    await expect(bootImage(plat, { name: 'a', version: '1', libraries: [bad], main: () => 0 })).rejects.toEqual(new PoweredOff(1));
+    const bad: RkLibrary = {
+      name: 'bad',
+      version: '1',
+      init: () => {
+        throw new Error('no device');
+      },
+    };
+    await expect(
+      bootImage(plat, { name: 'a', version: '1', libraries: [bad], main: () => 0 }),
+    ).rejects.toEqual(new PoweredOff(1));
     expect(output()).toContain("PANIC: rkboot: init of 'bad' (level lib) failed: no device");
   });
   it('a throwing main panics with the reason', async () => {
     const { plat, output } = fakePlat('');
-    await expect(bootImage(plat, { name: 'app', version: '1', libraries: [], main: () => { throw new RangeError('boom'); } })).rejects.toEqual(new PoweredOff(1));
+    await expect(
+      bootImage(plat, {
+        name: 'app',
+        version: '1',
+        libraries: [],
+        main: () => {
+          throw new RangeError('boom');
+        },
+      }),
+    ).rejects.toEqual(new PoweredOff(1));
     expect(output()).toContain("PANIC: main of 'app' threw: boom");
   });
   it('a missing provider panics with the composition error', async () => {
     const { plat, output } = fakePlat('');
-    await expect(bootImage(plat, { name: 'a', version: '1', libraries: [user], main: () => 0 })).rejects.toEqual(new PoweredOff(1));
-    expect(output()).toContain("library 'user' requires API 'greeter', which no composed library provides");
+    await expect(
+      bootImage(plat, { name: 'a', version: '1', libraries: [user], main: () => 0 }),
+    ).rejects.toEqual(new PoweredOff(1));
+    expect(output()).toContain(
+      "library 'user' requires API 'greeter', which no composed library provides",
+    );
   });
   it('runs main through a registered scheduler', async () => {
     const { plat } = fakePlat('');
     const sched: RkLibrary = {
-      name: 'sched', version: '1', provides: ['rksched'],
-      init: ({ registry }) => (registry as any).provide('rksched', { runMain: async (m: () => Promise<number>) => (await m()) + 100 }),
+      name: 'sched',
+      version: '1',
+      provides: ['rksched'],
+      init: ({ registry }) =>
+        (registry as any).provide('rksched', {
+          runMain: async (m: () => Promise<number>) => (await m()) + 100,
+        }),
     };
-    expect(await bootImage(plat, { name: 'a', version: '1', libraries: [sched], main: () => 5 })).toBe(105);
+    expect(
+      await bootImage(plat, { name: 'a', version: '1', libraries: [sched], main: () => 5 }),
+    ).toBe(105);
   });
 });

@@ -15,8 +15,18 @@ export function fakePlat(cmdline = '') {
   };
   const plat = {
     name: 'fake',
-    console: { out: (s: string | Uint8Array) => ((out += String(s)), s.length), in: () => 0, onInput() {} },
-    time: { monotonicNs: () => (ns += 100), wallClockNs: () => 0n, resolutionNs: 100, setTimer() {}, cancelTimer() {} },
+    console: {
+      out: (s: string | Uint8Array) => ((out += String(s)), s.length),
+      in: () => 0,
+      onInput() {},
+    },
+    time: {
+      monotonicNs: () => (ns += 100),
+      wallClockNs: () => 0n,
+      resolutionNs: 100,
+      setTimer() {},
+      cancelTimer() {},
+    },
     power: { shutdown: off, restart: () => off(-1), crash: (s = 1) => off(s) },
     bootinfo: { cmdline, dtbAddr: 0, dtb: new Uint8Array(), initrd: null, bootMode: 'sbi' },
   } as unknown as RkPlat;

@@ -1,7 +1,8 @@
 // printk, assert and panic over the platform console (uk_pr_*, UK_ASSERT, UK_CRASH).
-import { isHartStoppedError } from './stopped';
+
 import type { RkDebug, RkLogLevel, RkTrace } from './api';
 import { RK_LOG_LEVELS } from './api';
+import { isHartStoppedError } from './stopped';
 
 /** What rkdebug needs from the platform. */
 export interface RkDebugPlat {
@@ -10,7 +11,13 @@ export interface RkDebugPlat {
   power: { crash(status?: number): never };
 }
 
-const LABEL: Record<RkLogLevel, string> = { crit: 'CRIT', err: 'ERR', warn: 'Warn', info: 'Info', debug: 'dbg' };
+const LABEL: Record<RkLogLevel, string> = {
+  crit: 'CRIT',
+  err: 'ERR',
+  warn: 'Warn',
+  info: 'Info',
+  debug: 'dbg',
+};
 
 function stamp(ns: number): string {
   const s = Math.floor(ns / 1e9);
@@ -28,7 +35,11 @@ export function backtrace(err: Error): string[] {
 }
 
 /** Creates the debug API printing through `plat`. */
-export function createRkDebug(plat: RkDebugPlat, trace: RkTrace, level: RkLogLevel = 'info'): RkDebug {
+export function createRkDebug(
+  plat: RkDebugPlat,
+  trace: RkTrace,
+  level: RkLogLevel = 'info',
+): RkDebug {
   const dbg: RkDebug = {
     level,
     printk(lvl, msg) {
@@ -47,7 +58,8 @@ export function createRkDebug(plat: RkDebugPlat, trace: RkTrace, level: RkLogLev
     panic(reason, cause) {
       if (isHartStoppedError(cause)) throw cause;
       const lines = [`${stamp(plat.time.monotonicNs())} CRIT: PANIC: ${reason}`];
-      if (cause instanceof Error && cause.message && !reason.includes(cause.message)) lines.push(`  cause: ${cause.name}: ${cause.message}`);
+      if (cause instanceof Error && cause.message && !reason.includes(cause.message))
+        lines.push(`  cause: ${cause.name}: ${cause.message}`);
       const where = cause instanceof Error ? cause : new Error(reason);
       lines.push('  backtrace:', ...backtrace(where).map((l) => `    ${l}`));
       plat.console.out(`${lines.join('\n')}\n`);

@@ -3,7 +3,8 @@ import type { RkTrace, RkTraceEvent } from './api';
 
 /** Creates a trace ring of `capacity` events stamped with `now()` (monotonic ns). */
 export function createTraceRing(capacity: number, now: () => number): RkTrace {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`trace ring capacity must be ≥ 1, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError(`trace ring capacity must be ≥ 1, got ${capacity}`);
   const ring: (RkTraceEvent | undefined)[] = new Array(capacity);
   let head = 0;
   let count = 0;
@@ -11,7 +12,9 @@ export function createTraceRing(capacity: number, now: () => number): RkTrace {
   let tidSource: () => number = () => 0;
 
   const record = (name: string, phase: RkTraceEvent['phase'], args?: RkTraceEvent['args']) => {
-    ring[head] = args ? { name, phase, ts: now(), tid: tidSource(), args } : { name, phase, ts: now(), tid: tidSource() };
+    ring[head] = args
+      ? { name, phase, ts: now(), tid: tidSource(), args }
+      : { name, phase, ts: now(), tid: tidSource() };
     head = (head + 1) % capacity;
     if (count < capacity) count++;
     else dropped++;

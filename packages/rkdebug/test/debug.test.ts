@@ -29,19 +29,28 @@ function fakePlat() {
 describe('printk', () => {
   it('prints with a timestamp and level label, filtered by level', () => {
     const f = fakePlat();
-    const d = createRkDebug(f.plat, createTraceRing(8, () => 0), 'warn');
+    const d = createRkDebug(
+      f.plat,
+      createTraceRing(8, () => 0),
+      'warn',
+    );
     expect(d.printk('err', 'disk gone')).toBe(true);
     expect(d.printk('info', 'hidden')).toBe(false);
     d.level = 'debug';
     d.debug('now shown');
-    expect(f.output()).toMatch(/^\[ {4}1\.500001\] ERR: disk gone\n\[ {4}1\.500002\] dbg: now shown\n$/);
+    expect(f.output()).toMatch(
+      /^\[ {4}1\.500001\] ERR: disk gone\n\[ {4}1\.500002\] dbg: now shown\n$/,
+    );
   });
 });
 
 describe('panic and assert', () => {
   it('panic prints the reason and a backtrace, then crashes with status 1', () => {
     const f = fakePlat();
-    const d = createRkDebug(f.plat, createTraceRing(8, () => 0));
+    const d = createRkDebug(
+      f.plat,
+      createTraceRing(8, () => 0),
+    );
     expect(() => d.panic('out of frames')).toThrow(Crashed);
     expect(f.output()).toContain('CRIT: PANIC: out of frames');
     expect(f.output()).toMatch(/backtrace:\n {4}at /);
@@ -49,20 +58,29 @@ describe('panic and assert', () => {
   });
   it('panic with a cause prints the cause and its stack', () => {
     const f = fakePlat();
-    const d = createRkDebug(f.plat, createTraceRing(8, () => 0));
+    const d = createRkDebug(
+      f.plat,
+      createTraceRing(8, () => 0),
+    );
     expect(() => d.panic('init failed', new TypeError('x is not a function'))).toThrow(Crashed);
     expect(f.output()).toContain('cause: TypeError: x is not a function');
   });
   it('rethrows the hart-stopped unwind instead of printing', () => {
     const f = fakePlat();
-    const d = createRkDebug(f.plat, createTraceRing(8, () => 0));
+    const d = createRkDebug(
+      f.plat,
+      createTraceRing(8, () => 0),
+    );
     const stop = Object.assign(new Error('hart stopped'), { name: 'HartStopped' });
     expect(() => d.panic('x', stop)).toThrow(stop);
     expect(f.output()).toBe('');
   });
   it('assert panics only on a false condition', () => {
     const f = fakePlat();
-    const d: RkDebug = createRkDebug(f.plat, createTraceRing(8, () => 0));
+    const d: RkDebug = createRkDebug(
+      f.plat,
+      createTraceRing(8, () => 0),
+    );
     d.assert(1 + 1 === 2, 'math');
     expect(() => d.assert(false, 'queue not empty')).toThrow(Crashed);
     expect(f.output()).toContain('assertion failed: queue not empty');

@@ -22,7 +22,8 @@ export function tokenize(cmdline: string): string[] {
   for (let i = 0; i < cmdline.length; i++) {
     const c = cmdline[i]!;
     if (c === '\\') {
-      if (i + 1 >= cmdline.length) throw new CmdlineError(`cmdline: trailing backslash at offset ${i}`);
+      if (i + 1 >= cmdline.length)
+        throw new CmdlineError(`cmdline: trailing backslash at offset ${i}`);
       cur += cmdline[++i];
       inToken = true;
     } else if (quote) {
@@ -41,7 +42,8 @@ export function tokenize(cmdline: string): string[] {
       inToken = true;
     }
   }
-  if (quote) throw new CmdlineError(`cmdline: unterminated ${quote} quote opened at offset ${quoteAt}`);
+  if (quote)
+    throw new CmdlineError(`cmdline: unterminated ${quote} quote opened at offset ${quoteAt}`);
   if (inToken) out.push(cur);
   return out;
 }

@@ -2,4 +2,4 @@
 export type * from './api';
 export { CmdlineError, tokenize } from './cmdline';
 export { parseParams, type RkParamParseOptions } from './parse';
-export { convertValue, type Converted } from './value';
+export { type Converted, convertValue } from './value';

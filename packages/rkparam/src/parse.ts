@@ -25,7 +25,11 @@ function splitKey(token: string): { lib: string; name: string; text: string | un
   const key = eq < 0 ? token : token.slice(0, eq);
   const dot = key.indexOf('.');
   if (dot <= 0 || dot === key.length - 1) return null;
-  return { lib: key.slice(0, dot), name: key.slice(dot + 1), text: eq < 0 ? undefined : token.slice(eq + 1) };
+  return {
+    lib: key.slice(0, dot),
+    name: key.slice(dot + 1),
+    text: eq < 0 ? undefined : token.slice(eq + 1),
+  };
 }
 
 function apply(
@@ -38,12 +42,19 @@ function apply(
   const specs = table.get(key.lib);
   if (!specs) {
     const libs = [...table.keys()].sort().join(', ') || '(none)';
-    errors.push({ token, message: `unknown library '${key.lib}' in '${token}' (libraries with parameters: ${libs})` });
+    errors.push({
+      token,
+      message: `unknown library '${key.lib}' in '${token}' (libraries with parameters: ${libs})`,
+    });
     return;
   }
   const spec = specs[key.name];
   if (!spec) {
-    const known = Object.keys(specs).sort().map((n) => `${key.lib}.${n}`).join(', ') || '(none)';
+    const known =
+      Object.keys(specs)
+        .sort()
+        .map((n) => `${key.lib}.${n}`)
+        .join(', ') || '(none)';
     errors.push({ token, message: `unknown parameter '${key.lib}.${key.name}' (known: ${known})` });
     return;
   }
@@ -57,7 +68,11 @@ function apply(
  * @returns typed values with defaults filled, the app's args, errors (unknown or ill-typed parameters,
  *   bad quoting) and ignored foreign tokens. Never throws.
  */
-export function parseParams(cmdline: string, table: RkParamTable, opts: RkParamParseOptions = {}): RkParamResult {
+export function parseParams(
+  cmdline: string,
+  table: RkParamTable,
+  opts: RkParamParseOptions = {},
+): RkParamResult {
   const values = defaultsFor(table);
   const errors: RkParamIssue[] = [];
   const ignored: string[] = [];
@@ -65,13 +80,22 @@ export function parseParams(cmdline: string, table: RkParamTable, opts: RkParamP
   for (const [key, raw] of Object.entries(opts.defaults ?? {})) {
     const k = splitKey(`${key}=${String(raw)}`);
     if (k) apply(table, values, `${key} (package.json)`, k, errors);
-    else errors.push({ token: key, message: `package.json param '${key}' must be written 'library.param'` });
+    else
+      errors.push({
+        token: key,
+        message: `package.json param '${key}' must be written 'library.param'`,
+      });
   }
   let tokens: string[];
   try {
     tokens = tokenize(cmdline);
   } catch (e) {
-    return { values, appArgs, errors: [{ token: cmdline, message: (e as Error).message }], ignored };
+    return {
+      values,
+      appArgs,
+      errors: [{ token: cmdline, message: (e as Error).message }],
+      ignored,
+    };
   }
   const sep = tokens.indexOf('--');
   if (sep >= 0) {

@@ -10,7 +10,12 @@ const table = new Map<string, RkParamSpecs>([
     'rkparam',
     {
       strict: { type: 'boolean', default: false, doc: 'reject foreign tokens' },
-      level: { type: 'enum', default: 'info', values: ['err', 'warn', 'info', 'debug'], doc: 'level' },
+      level: {
+        type: 'enum',
+        default: 'info',
+        values: ['err', 'warn', 'info', 'debug'],
+        doc: 'level',
+      },
     },
   ],
   [
@@ -45,7 +50,10 @@ describe('tokenize', () => {
 
 describe('parseParams', () => {
   it('fills defaults and parses typed values before --', () => {
-    const r = parseParams('rkboot.banner=off rksched-rr.slice_us=0x20 rksched-rr.heap=16M -- x y', table);
+    const r = parseParams(
+      'rkboot.banner=off rksched-rr.slice_us=0x20 rksched-rr.heap=16M -- x y',
+      table,
+    );
     expect(r.errors).toEqual([]);
     expect(r.values.get('rkboot')).toEqual({ banner: false });
     expect(r.values.get('rksched-rr')).toEqual({ slice_us: 32, heap: 16 * 1024 * 1024, name: 'x' });
@@ -82,7 +90,9 @@ describe('parseParams', () => {
     expect(r.errors[0]!.token).toBe('nolib.x=1');
   });
   it('applies package.json defaults, overridden by the command line', () => {
-    const r = parseParams('rksched-rr.name=cli --', table, { defaults: { 'rkboot.banner': false, 'rksched-rr.name': 'pkg' } });
+    const r = parseParams('rksched-rr.name=cli --', table, {
+      defaults: { 'rkboot.banner': false, 'rksched-rr.name': 'pkg' },
+    });
     expect(r.values.get('rkboot')!.banner).toBe(false);
     expect(r.values.get('rksched-rr')!.name).toBe('cli');
   });

@@ -79,7 +79,8 @@ export function describeRkPlat(name: string, run: RkPlatRunner): void {
         plat.time.setTimer(now + 500_000, () => a++);
         plat.time.setTimer(now + 1_500_000, () => b++);
         await plat.lcpu.haltUntil(now + 3_000_000);
-        while (plat.time.monotonicNs() < now + 3_000_000) await plat.lcpu.haltUntil(now + 3_000_000);
+        while (plat.time.monotonicNs() < now + 3_000_000)
+          await plat.lcpu.haltUntil(now + 3_000_000);
         expect(a).toBe(0);
         expect(b).toBe(1);
       }));
@@ -124,7 +125,8 @@ export function describeRkPlat(name: string, run: RkPlatRunner): void {
         const all = plat.devices.all();
         expect(all.length).toBeGreaterThan(0);
         for (const d of all) expect(d.compatible.length).toBeGreaterThan(0);
-        for (const d of plat.devices.find(all[0]!.compatible[0]!)) expect(d.compatible).toContain(all[0]!.compatible[0]);
+        for (const d of plat.devices.find(all[0]!.compatible[0]!))
+          expect(d.compatible).toContain(all[0]!.compatible[0]);
       }));
   });
 }

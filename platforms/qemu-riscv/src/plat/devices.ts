@@ -29,7 +29,10 @@ export class PlatDevices implements RkPlatDevices {
   ) {}
 
   all(): RkDevNode[] {
-    this.cache ??= this.fdt.nodes().filter((n) => n.prop('compatible')).map((n) => toDevNode(this.fdt, n));
+    this.cache ??= this.fdt
+      .nodes()
+      .filter((n) => n.prop('compatible'))
+      .map((n) => toDevNode(this.fdt, n));
     return this.cache;
   }
 
@@ -38,7 +41,11 @@ export class PlatDevices implements RkPlatDevices {
   }
 
   read(addr: number, width: 1 | 2 | 4): number {
-    return width === 1 ? this.hart.load8(addr) : width === 2 ? this.hart.load16(addr) : this.hart.load32(addr);
+    return width === 1
+      ? this.hart.load8(addr)
+      : width === 2
+        ? this.hart.load16(addr)
+        : this.hart.load32(addr);
   }
 
   write(addr: number, width: 1 | 2 | 4, value: number): void {

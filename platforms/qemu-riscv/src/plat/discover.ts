@@ -34,7 +34,9 @@ function first(fdt: Fdt, compats: string[], what: string): FdtNode {
     const n = fdt.findByCompatible(c)[0];
     if (n) return n;
   }
-  throw new PlatDescError(`device tree: no ${what} (compatible ${compats.map((c) => `"${c}"`).join(' or ')})`);
+  throw new PlatDescError(
+    `device tree: no ${what} (compatible ${compats.map((c) => `"${c}"`).join(' or ')})`,
+  );
 }
 
 function regBase(fdt: Fdt, n: FdtNode): number {
@@ -46,31 +48,42 @@ function regBase(fdt: Fdt, n: FdtNode): number {
 function cpuNode(fdt: Fdt, hartid: number): FdtNode {
   const cpus = fdt.root.child('cpus');
   if (!cpus) throw new PlatDescError('device tree: no /cpus node');
-  const cpu = cpus.children.find((c) => fdt.getPropString(c, 'device_type') === 'cpu' && fdt.reg(c)[0]?.address === hartid);
-  if (!cpu) throw new PlatDescError(`device tree: no /cpus/cpu node with reg = ${hartid} (this hart)`);
+  const cpu = cpus.children.find(
+    (c) => fdt.getPropString(c, 'device_type') === 'cpu' && fdt.reg(c)[0]?.address === hartid,
+  );
+  if (!cpu)
+    throw new PlatDescError(`device tree: no /cpus/cpu node with reg = ${hartid} (this hart)`);
   return cpu;
 }
 
 function plicContext(fdt: Fdt, plic: FdtNode, intc: FdtNode | undefined, mode: PrivMode): number {
   const want = mode === 'M' ? IRQ_M_EXT : IRQ_S_EXT;
   const ctx = fdt.interrupts(plic).findIndex((i) => i.parent === intc && i.cells[0] === want);
-  if (ctx < 0) throw new PlatDescError(`device tree: ${plic.path} has no ${mode}-mode context for this hart`);
+  if (ctx < 0)
+    throw new PlatDescError(`device tree: ${plic.path} has no ${mode}-mode context for this hart`);
   return ctx;
 }
 
 /** Extracts the platform description for `hartid` running in `mode`. Throws PlatDescError or FdtError. */
 export function describePlatform(fdt: Fdt, hartid: number, mode: PrivMode): PlatDesc {
   const mem = fdt.memory().map((m) => ({ base: m.address, size: m.size }));
-  if (mem.length === 0) throw new PlatDescError('device tree: no memory node (device_type = "memory")');
+  if (mem.length === 0)
+    throw new PlatDescError('device tree: no memory node (device_type = "memory")');
   const ch = fdt.chosen();
   const cpus = fdt.root.child('cpus')!;
   const cpu = cpuNode(fdt, hartid);
-  const timebase = fdt.getPropU32(cpu, 'timebase-frequency') ?? fdt.getPropU32(cpus, 'timebase-frequency');
+  const timebase =
+    fdt.getPropU32(cpu, 'timebase-frequency') ?? fdt.getPropU32(cpus, 'timebase-frequency');
   if (!timebase) throw new PlatDescError('device tree: no timebase-frequency in /cpus');
   const isa = fdt.getPropString(cpu, 'riscv,isa') ?? '';
-  const intc = cpu.children.find((c) => fdt.getPropStringList(c, 'compatible')?.includes('riscv,cpu-intc'));
+  const intc = cpu.children.find((c) =>
+    fdt.getPropStringList(c, 'compatible')?.includes('riscv,cpu-intc'),
+  );
   const plic = first(fdt, ['riscv,plic0', 'sifive,plic-1.0.0'], 'PLIC');
-  const uart = ch.stdout && fdt.getPropStringList(ch.stdout, 'compatible')?.includes('ns16550a') ? ch.stdout : first(fdt, ['ns16550a'], 'UART');
+  const uart =
+    ch.stdout && fdt.getPropStringList(ch.stdout, 'compatible')?.includes('ns16550a')
+      ? ch.stdout
+      : first(fdt, ['ns16550a'], 'UART');
   const uartIrq = fdt.interrupts(uart)[0]?.cells[0];
   if (uartIrq === undefined) throw new PlatDescError(`device tree: ${uart.path} has no interrupts`);
   const timer = fdt.findByCompatible('riscv,aclint-mtimer')[0];
@@ -78,11 +91,17 @@ export function describePlatform(fdt: Fdt, hartid: number, mode: PrivMode): Plat
   let mtimecmp: number | null = null;
   if (timer) mtimecmp = fdt.reg(timer)[1]!.address + 8 * hartid;
   else if (clint) mtimecmp = regBase(fdt, clint) + 0x4000 + 8 * hartid;
-  if (mode === 'M' && mtimecmp === null) throw new PlatDescError('device tree: M-mode needs a CLINT or ACLINT MTIMER');
+  if (mode === 'M' && mtimecmp === null)
+    throw new PlatDescError('device tree: M-mode needs a CLINT or ACLINT MTIMER');
   const rtc = fdt.findByCompatible('google,goldfish-rtc')[0];
   const test = fdt.findByCompatible('sifive,test0')[0] ?? fdt.findByCompatible('sifive,test1')[0];
-  const reserved = fdt.reservedMemory().flatMap((r) => r.regions.map((g) => ({ base: g.address, size: g.size, name: `reserved-memory/${r.name}` })));
-  for (const e of fdt.memReserve) reserved.push({ base: Number(e.address), size: Number(e.size), name: 'memreserve' });
+  const reserved = fdt
+    .reservedMemory()
+    .flatMap((r) =>
+      r.regions.map((g) => ({ base: g.address, size: g.size, name: `reserved-memory/${r.name}` })),
+    );
+  for (const e of fdt.memReserve)
+    reserved.push({ base: Number(e.address), size: Number(e.size), name: 'memreserve' });
   return {
     memory: mem,
     reserved,
@@ -93,7 +112,11 @@ export function describePlatform(fdt: Fdt, hartid: number, mode: PrivMode): Plat
     ncpus: cpus.children.filter((c) => fdt.getPropString(c, 'device_type') === 'cpu').length,
     sstc: /(^|_)sstc(_|$)/.test(isa),
     uart: { base: regBase(fdt, uart), irq: uartIrq },
-    plic: { base: regBase(fdt, plic), ndev: fdt.getPropU32(plic, 'riscv,ndev') ?? 95, context: plicContext(fdt, plic, intc, mode) },
+    plic: {
+      base: regBase(fdt, plic),
+      ndev: fdt.getPropU32(plic, 'riscv,ndev') ?? 95,
+      context: plicContext(fdt, plic, intc, mode),
+    },
     mtimecmp,
     rtc: rtc ? { base: regBase(fdt, rtc) } : null,
     finisher: test ? { base: regBase(fdt, test) } : null,

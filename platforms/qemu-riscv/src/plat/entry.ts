@@ -12,13 +12,19 @@ function openDeviceTree(hart: Hart, addr: number): Fdt {
   const { base, size, u8, view } = hart.ram;
   const off = addr - base;
   if (!Number.isInteger(addr) || off < 0 || off + 8 > size) {
-    return earlyPanic(hart, `a1 = 0x${addr.toString(16)} does not point into RAM [0x${base.toString(16)}, 0x${(base + size).toString(16)}): no device tree`);
+    return earlyPanic(
+      hart,
+      `a1 = 0x${addr.toString(16)} does not point into RAM [0x${base.toString(16)}, 0x${(base + size).toString(16)}): no device tree`,
+    );
   }
   const total = view.getUint32(off + 4, false);
   try {
     return Fdt.open(u8.subarray(off, Math.min(size, off + Math.max(total, 40))));
   } catch (e) {
-    return earlyPanic(hart, `device tree at 0x${addr.toString(16)} is malformed: ${(e as Error).message}`);
+    return earlyPanic(
+      hart,
+      `device tree at 0x${addr.toString(16)} is malformed: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -26,7 +32,12 @@ function openDeviceTree(hart: Hart, addr: number): Fdt {
  * Brings up the platform on `hart` and runs `boot`; powers off with the status it returns.
  * Never resolves normally: the machine stops inside the power-off.
  */
-export async function platEntry(hart: Hart, _a0: number, a1: number, boot: (plat: RkPlat) => Promise<number>): Promise<void> {
+export async function platEntry(
+  hart: Hart,
+  _a0: number,
+  a1: number,
+  boot: (plat: RkPlat) => Promise<number>,
+): Promise<void> {
   const fdt = openDeviceTree(hart, a1);
   let plat: ReturnType<typeof createPlatform>;
   try {

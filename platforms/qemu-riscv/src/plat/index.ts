@@ -1,5 +1,5 @@
 // @runikraft/plat-qemu-riscv/plat: the rkplat implementation for QEMU's RISC-V virt machine (kernel side).
-export { describePlatform, PlatDescError, type PlatDesc } from './discover';
+export { describePlatform, type PlatDesc, PlatDescError } from './discover';
 export { platEntry } from './entry';
 export { computeRegions } from './memregions';
 export { createPlatform, type QemuRiscvPlat } from './platform';

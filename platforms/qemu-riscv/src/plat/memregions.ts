@@ -12,7 +12,10 @@ export interface UsedRange {
  * Splits each RAM range around the used ranges (clipped to RAM) and returns every region sorted by
  * address: used ones with their type, the gaps as 'free'. Overlapping used ranges are merged into the first.
  */
-export function computeRegions(ram: readonly { base: number; size: number }[], used: readonly UsedRange[]): RkMemRegion[] {
+export function computeRegions(
+  ram: readonly { base: number; size: number }[],
+  used: readonly UsedRange[],
+): RkMemRegion[] {
   const out: RkMemRegion[] = [];
   for (const r of ram) {
     const end = r.base + r.size;

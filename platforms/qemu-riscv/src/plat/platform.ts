@@ -1,7 +1,20 @@
 // Assembles the RkPlat for this machine from the device tree and the drivers, and installs the trap handler.
 import type { Fdt } from '@runikraft/fdt';
 import type { RkBootInfo, RkPlat } from '@runikraft/rkplat';
-import { CSR_MIE, CSR_SIE, IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER, CSR_SIP, MIP_MEIP, MIP_SEIP, MIP_SSIP } from '../isa/csr';
+import {
+  CSR_MIE,
+  CSR_SIE,
+  CSR_SIP,
+  IRQ_M_EXT,
+  IRQ_M_SOFT,
+  IRQ_M_TIMER,
+  IRQ_S_EXT,
+  IRQ_S_SOFT,
+  IRQ_S_TIMER,
+  MIP_MEIP,
+  MIP_SEIP,
+  MIP_SSIP,
+} from '../isa/csr';
 import type { Hart } from '../isa/hart';
 import { PlatDevices } from './devices';
 import type { PlatDesc } from './discover';
@@ -15,9 +28,17 @@ import { PlatTimer } from './timer';
 import { Ns16550Console } from './uart';
 
 const EXC_NAMES: Record<number, string> = {
-  0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',
-  4: 'load address misaligned', 5: 'load access fault', 6: 'store address misaligned', 7: 'store access fault',
-  8: 'ecall from U-mode', 9: 'ecall from S-mode', 11: 'ecall from M-mode',
+  0: 'instruction address misaligned',
+  1: 'instruction access fault',
+  2: 'illegal instruction',
+  3: 'breakpoint',
+  4: 'load address misaligned',
+  5: 'load access fault',
+  6: 'store address misaligned',
+  7: 'store access fault',
+  8: 'ecall from U-mode',
+  9: 'ecall from S-mode',
+  11: 'ecall from M-mode',
 };
 
 /** The platform plus the hooks the entry needs (trap panics go to `onFatalTrap`). */
@@ -27,11 +48,24 @@ export interface QemuRiscvPlat extends RkPlat {
   onFatalTrap: (reason: string) => never;
 }
 
-export function createPlatform(hart: Hart, fdt: Fdt, desc: PlatDesc, dtbAddr: number): QemuRiscvPlat {
+export function createPlatform(
+  hart: Hart,
+  fdt: Fdt,
+  desc: PlatDesc,
+  dtbAddr: number,
+): QemuRiscvPlat {
   const ram = hart.ram;
   const uart = new Ns16550Console(hart, desc.uart.base);
   const plic = new PlicDriver(hart, desc.plic.base, desc.plic.context, desc.plic.ndev);
-  const timer = new PlatTimer(hart, hart.mode === 'M' ? { kind: 'clint', mtimecmp: desc.mtimecmp! } : desc.sstc ? { kind: 'sstc' } : { kind: 'sbi' }, desc.timebase);
+  const timer = new PlatTimer(
+    hart,
+    hart.mode === 'M'
+      ? { kind: 'clint', mtimecmp: desc.mtimecmp! }
+      : desc.sstc
+        ? { kind: 'sstc' }
+        : { kind: 'sbi' },
+    desc.timebase,
+  );
   const irq = new PlatIrq(plic);
   const lcpu = new PlatLcpu(hart, timer, desc.ncpus);
   const power = new PlatPower(hart, desc.finisher?.base ?? null);
@@ -39,16 +73,31 @@ export function createPlatform(hart: Hart, fdt: Fdt, desc: PlatDesc, dtbAddr: nu
 
   const used: UsedRange[] = desc.reserved.map((r) => ({ ...r, type: 'reserved' as const }));
   used.push({ base: dtbAddr, size: fdt.bytes.length, type: 'devicetree', name: 'dtb' });
-  if (desc.initrd) used.push({ base: desc.initrd.start, size: desc.initrd.end - desc.initrd.start, type: 'initrd', name: 'initrd' });
+  if (desc.initrd)
+    used.push({
+      base: desc.initrd.start,
+      size: desc.initrd.end - desc.initrd.start,
+      type: 'initrd',
+      name: 'initrd',
+    });
   const regions = computeRegions(desc.memory, used);
   const enc = new TextEncoder();
 
-  const bootinfo: RkBootInfo = { cmdline: desc.cmdline, dtbAddr, dtb, initrd: desc.initrd, bootMode: hart.mode === 'S' ? 'sbi' : 'bare' };
+  const bootinfo: RkBootInfo = {
+    cmdline: desc.cmdline,
+    dtbAddr,
+    dtb,
+    initrd: desc.initrd,
+    bootMode: hart.mode === 'S' ? 'sbi' : 'bare',
+  };
   const plat: QemuRiscvPlat = {
     name: 'qemu-riscv',
     rngSeed: desc.rngSeed,
     onFatalTrap(reason) {
-      const frames = (new Error(reason).stack ?? '').split('\n').slice(2).map((l) => `    ${l.trim()}`);
+      const frames = (new Error(reason).stack ?? '')
+        .split('\n')
+        .slice(2)
+        .map((l) => `    ${l.trim()}`);
       plat.console.out(`PANIC: ${reason}\n  backtrace:\n${frames.join('\n')}\n`);
       return power.crash(1);
     },
@@ -76,9 +125,15 @@ export function createPlatform(hart: Hart, fdt: Fdt, desc: PlatDesc, dtbAddr: nu
   plic.init();
   timer.init();
   irq.register(desc.uart.irq, () => uart.handleIrq());
-  hart.csrs(hart.mode === 'M' ? CSR_MIE : CSR_SIE, hart.mode === 'M' ? MIP_MEIP : MIP_SEIP | MIP_SSIP);
+  hart.csrs(
+    hart.mode === 'M' ? CSR_MIE : CSR_SIE,
+    hart.mode === 'M' ? MIP_MEIP : MIP_SEIP | MIP_SSIP,
+  );
   hart.setTrapVector((code, interrupt, tval) => {
-    if (!interrupt) return plat.onFatalTrap(`unhandled trap: ${EXC_NAMES[code] ?? `exception ${code}`} (tval 0x${tval.toString(16)})`);
+    if (!interrupt)
+      return plat.onFatalTrap(
+        `unhandled trap: ${EXC_NAMES[code] ?? `exception ${code}`} (tval 0x${tval.toString(16)})`,
+      );
     switch (code) {
       case IRQ_S_TIMER:
       case IRQ_M_TIMER:

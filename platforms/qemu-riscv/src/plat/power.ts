@@ -1,7 +1,8 @@
 // Power control: SBI SRST in S-mode, the sifive_test finisher (syscon-poweroff) for exit codes and in M-mode.
 // REFERENCE.md §14 and §16: FINISHER_FAIL carries a 16-bit code; SRST carries only success/failure.
-import { FINISHER_FAIL, FINISHER_PASS, FINISHER_RESET } from '../isa/memmap';
+
 import type { Hart } from '../isa/hart';
+import { FINISHER_FAIL, FINISHER_PASS, FINISHER_RESET } from '../isa/memmap';
 import {
   SBI_EXT_SRST,
   SBI_SRST_REASON_NONE,
@@ -39,7 +40,13 @@ export class PlatPower {
   }
 
   restart(): never {
-    if (this.hart.mode === 'S') this.hart.ecall(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_COLD_REBOOT, SBI_SRST_REASON_NONE);
+    if (this.hart.mode === 'S')
+      this.hart.ecall(
+        SBI_EXT_SRST,
+        SBI_SRST_SYSTEM_RESET,
+        SBI_SRST_TYPE_COLD_REBOOT,
+        SBI_SRST_REASON_NONE,
+      );
     else if (this.finisher !== null) this.hart.store32(this.finisher, FINISHER_RESET);
     throw new PowerOffFailed('restart');
   }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { describePlatform } from '../../src/plat/discover';
 
 const fixtures = join(__dirname, '../../../../packages/fdt/test/fixtures');
-const open = (name: string) => Fdt.open(new Uint8Array(readFileSync(join(fixtures, `${name}.dtb`))));
+const open = (name: string) =>
+  Fdt.open(new Uint8Array(readFileSync(join(fixtures, `${name}.dtb`))));
 
 describe('describePlatform on real QEMU 7.2 device trees', () => {
   it('virt-default: RAM, UART, PLIC S context, CLINT, RTC, finisher, Sstc', () => {
@@ -44,6 +45,8 @@ describe('describePlatform on real QEMU 7.2 device trees', () => {
     expect(d.initrd).toEqual({ start: 0x84000000, end: 0x84001000 });
   });
   it('names what is missing: a hart absent from /cpus', () => {
-    expect(() => describePlatform(open('virt-default'), 5, 'S')).toThrow('no /cpus/cpu node with reg = 5');
+    expect(() => describePlatform(open('virt-default'), 5, 'S')).toThrow(
+      'no /cpus/cpu node with reg = 5',
+    );
   });
 });

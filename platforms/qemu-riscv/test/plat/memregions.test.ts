@@ -21,10 +21,19 @@ describe('computeRegions', () => {
   it('regions tile RAM exactly: sorted, disjoint, covering', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ base: fc.integer({ min: 0, max: 2000 }), size: fc.integer({ min: 1, max: 500 }) }), { maxLength: 8 }),
+        fc.array(
+          fc.record({
+            base: fc.integer({ min: 0, max: 2000 }),
+            size: fc.integer({ min: 1, max: 500 }),
+          }),
+          { maxLength: 8 },
+        ),
         (used) => {
           const ram = [{ base: 1000, size: 1000 }];
-          const r = computeRegions(ram, used.map((u) => ({ ...u, type: 'reserved' as const, name: 'x' })));
+          const r = computeRegions(
+            ram,
+            used.map((u) => ({ ...u, type: 'reserved' as const, name: 'x' })),
+          );
           let cur = 1000;
           for (const g of r) {
             expect(g.pbase).toBe(cur);
@@ -33,7 +42,8 @@ describe('computeRegions', () => {
           }
           expect(cur).toBe(2000);
           for (const g of r.filter((x) => x.type === 'free')) {
-            for (const u of used) expect(g.pbase >= u.base + u.size || g.pbase + g.len <= u.base).toBe(true);
+            for (const u of used)
+              expect(g.pbase >= u.base + u.size || g.pbase + g.len <= u.base).toBe(true);
           }
         },
       ),
