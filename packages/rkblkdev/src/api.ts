@@ -1,0 +1,78 @@
+// The rkblkdev API (ukblkdev: include/uk/blkdev.h, uk/blkreq.h), types only.
+import type { RkPhysMem } from '@runikraft/rkplat';
+
+export type RkBlkreqOp = 'read' | 'write' | 'flush';
+
+/** One asynchronous request (uk_blkreq). Data moves by DMA to/from guest RAM at `pa`. */
+export interface RkBlkreq {
+  readonly op: RkBlkreqOp;
+  /** First sector, in units of the device's sector size. */
+  readonly sector: number;
+  readonly nbSectors: number;
+  /** Guest-physical address of the data buffer (`nbSectors * sectorSize` bytes). Ignored for flush. */
+  readonly pa: number;
+  /** Called once on completion (IRQ context for interrupt-driven drivers). */
+  readonly callback?: (req: RkBlkreq) => void;
+  /** Set by the front end on completion: 0 or -errno (-EIO device error, -EROFS, -EINVAL). */
+  result?: number;
+  done?: boolean;
+}
+
+export interface RkBlkdevInfo {
+  /** Bytes per sector (logical block size). */
+  readonly sectorSize: number;
+  /** Capacity in sectors. */
+  readonly sectors: number;
+  readonly readOnly: boolean;
+  /** Requests that may be in flight at once. */
+  readonly maxQueueDepth: number;
+  /** Largest request in sectors. */
+  readonly maxSectorsPerReq: number;
+  /** True if the device has a volatile cache and honours flush. */
+  readonly flush: boolean;
+}
+
+export interface RkBlkdevStats {
+  reads: number;
+  writes: number;
+  flushes: number;
+  bytesRead: number;
+  bytesWritten: number;
+  errors: number;
+}
+
+/** A block device as users see it. */
+export interface RkBlkdev {
+  readonly id: number;
+  readonly name: string;
+  readonly phys: RkPhysMem;
+  readonly stats: Readonly<RkBlkdevStats>;
+  info(): RkBlkdevInfo;
+  /** Requests submitted and not yet completed. */
+  readonly inflight: number;
+  /**
+   * Queues a request; completion runs `req.callback`. Never blocks.
+   * @returns 0 queued, -EBUSY queue full, -EINVAL bad range/alignment/buffer, -EROFS write to read-only.
+   */
+  submit(req: RkBlkreq): number;
+  /** Reads sectors into guest RAM at `pa`; parks the caller. @returns 0 or -errno. */
+  read(sector: number, nbSectors: number, pa: number): Promise<number>;
+  /** Writes sectors from guest RAM at `pa`; parks the caller. @returns 0 or -errno (-EROFS, -EIO). */
+  write(sector: number, nbSectors: number, pa: number): Promise<number>;
+  /** Flushes the device's write cache to stable storage. @returns 0 or -errno. */
+  flush(): Promise<number>;
+  /** Polling mode: reaps completions now. @returns the number completed. */
+  poll(): number;
+}
+
+export interface RkBlkdevRegistry {
+  count(): number;
+  get(id: number): RkBlkdev | undefined;
+  all(): readonly RkBlkdev[];
+}
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    rkblkdev: RkBlkdevRegistry;
+  }
+}

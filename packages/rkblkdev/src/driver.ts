@@ -1,0 +1,20 @@
+// What a block driver implements (uk/blkdev_driver.h) and how it reports completions.
+import type { RkBlkdevInfo, RkBlkreq } from './api';
+
+export interface RkBlkdevOps {
+  info(): RkBlkdevInfo;
+  /** Starts a validated request. @returns 0 if started, -EBUSY if the ring is full, -errno otherwise. */
+  start(req: RkBlkreq): number;
+  /** Reaps finished requests (polling). @returns how many it completed. */
+  poll(): number;
+  /** Parks the caller until some request may have completed (e.g. halts until the next interrupt). */
+  wait(): Promise<void>;
+}
+
+/** Handed to the driver at registration: it reports each finished request exactly once. */
+export interface RkBlkdevDriverHandle {
+  readonly id: number;
+  complete(req: RkBlkreq, result: number): void;
+}
+
+export { RkBlkdevRegistryImpl, blkdevRegistry } from './registry';
