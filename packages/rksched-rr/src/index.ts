@@ -1,0 +1,23 @@
+// @runikraft/rksched-rr: round-robin scheduler library (provides rksched).
+import { defineLibrary } from '@runikraft/rkboot';
+import { createSched, provideSched } from '@runikraft/rksched';
+import { createRrPolicy } from './policy';
+
+export { createRrPolicy, type RkRrOptions } from './policy';
+
+/** The library descriptor: registers a round-robin `rksched` at init level `plat`. */
+export const library = defineLibrary({
+  name: 'rksched-rr',
+  version: '0.1.0',
+  provides: ['rksched'],
+  requires: ['rkplat'],
+  initLevel: 'plat',
+  params: {
+    slice_us: { type: 'number', default: 10_000, min: 1, integer: true, doc: 'time slice in µs' },
+    priorities: { type: 'boolean', default: true, doc: 'honour thread priorities (strict levels)' },
+  },
+  init({ registry, plat, params }) {
+    const policy = createRrPolicy({ sliceNs: params.slice_us * 1000, priorities: params.priorities });
+    provideSched(registry, createSched(plat, policy));
+  },
+});

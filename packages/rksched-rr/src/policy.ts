@@ -1,0 +1,80 @@
+// Round-robin policy: FIFO per priority level, highest level first, time slice enforced by the
+// front end's tick (Unikraft's ukschedcoop made preemptive, plus optional priorities).
+import type { RkThread } from '@runikraft/rksched';
+import { type RkEnqueueReason, type RkPolicyHost, RkRunQueue, type RkSchedPolicy } from '@runikraft/rksched/impl';
+
+export interface RkRrOptions {
+  /** Time slice, ns (default 10 ms). */
+  readonly sliceNs?: number;
+  /** Honour thread priorities (strict levels). Default true; false = one FIFO for all. */
+  readonly priorities?: boolean;
+}
+
+/** Creates a round-robin policy. */
+export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
+  const slice = opts.sliceNs ?? 10_000_000;
+  if (!(slice > 0)) throw new RangeError(`rksched-rr: slice ${slice} ns must be positive`);
+  const usePrio = opts.priorities ?? true;
+  const levels = new Map<number, RkRunQueue>();
+  /** Priorities with a queue, highest first. */
+  let order: number[] = [];
+  let ready = 0;
+  let host: RkPolicyHost | null = null;
+  let slicesExpired = 0;
+  const lvl = (t: RkThread) => (usePrio ? t.prio : 0);
+
+  function queueOf(p: number): RkRunQueue {
+    let q = levels.get(p);
+    if (!q) {
+      q = new RkRunQueue();
+      levels.set(p, q);
+      order = [...levels.keys()].sort((a, b) => b - a);
+    }
+    return q;
+  }
+
+  return {
+    name: 'rr',
+    attach(h) {
+      host = h;
+    },
+    admit: () => 0,
+    enqueue(t: RkThread, _reason: RkEnqueueReason) {
+      queueOf(lvl(t)).pushBack(t);
+      ready++;
+    },
+    dequeue(t) {
+      if ((t.rq as RkRunQueue | null)?.remove(t)) ready--;
+    },
+    pickNext() {
+      if (ready === 0) return null;
+      for (const p of order) {
+        const t = levels.get(p)!.popFront();
+        if (t) {
+          ready--;
+          return t;
+        }
+      }
+      return null;
+    },
+    onBlock() {},
+    onTick(t) {
+      slicesExpired++;
+      if (ready === 0) return false;
+      // Preempt only for a thread of the same or a higher level (a lower one waits anyway).
+      for (const p of order) {
+        if (p < lvl(t)) return false;
+        if (levels.get(p)!.length > 0) return true;
+      }
+      return false;
+    },
+    nextTick: (_t, now) => now + slice,
+    shouldPreempt: (woken, running) => usePrio && woken.prio > running.prio,
+    onRelease() {},
+    onExit() {},
+    onPrioChange() {
+      void host;
+    },
+    stats: () => ({ sliceNs: slice, ready, slicesExpired }),
+  };
+}

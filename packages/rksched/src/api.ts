@@ -1,0 +1,193 @@
+// The scheduler API (counterpart of Unikraft's uk/sched.h, uk/thread.h, uk/wait.h): threads, wait
+// queues, sleep, periodic real-time jobs, preemption points and statistics. DESIGN.md §4.
+import type { RkTimer } from './timer-queue';
+
+/** Life cycle of a thread. */
+export type RkThreadState = 'ready' | 'running' | 'blocked' | 'exited';
+
+/** A thread body: an async function; its return value (default 0) is the exit value. */
+export type RkThreadFn<A extends unknown[] = []> = (...args: A) => Promise<number | void> | number | void;
+
+/** Real-time parameters (ns). A thread with `period` is periodic (or sporadic). */
+export interface RkRtAttr {
+  /** Release period, or minimum inter-arrival time for a sporadic thread. */
+  readonly period: number;
+  /** Relative deadline (default: the period). */
+  readonly deadline?: number;
+  /** CPU budget per job (worst-case execution time); policies may enforce it. */
+  readonly budget?: number;
+  /** Offset of the first release from creation (default 0). */
+  readonly phase?: number;
+  /** Sporadic: a job is released by {@link RkSched.activate}, not by the clock. */
+  readonly sporadic?: boolean;
+}
+
+/** Attributes of a new thread (uk_thread_attr). */
+export interface RkThreadAttr {
+  readonly name?: string;
+  /** Priority, higher runs first where the policy has priorities (POSIX convention). Default 0. */
+  readonly prio?: number;
+  /** A detached thread is reaped at exit and cannot be joined. */
+  readonly detached?: boolean;
+  readonly rt?: RkRtAttr;
+}
+
+/** Live real-time job state of a periodic/sporadic thread. */
+export interface RkRtState {
+  readonly period: number;
+  readonly relDeadline: number;
+  readonly budget: number;
+  readonly sporadic: boolean;
+  /** Release time and absolute deadline of the current job. */
+  release: number;
+  absDeadline: number;
+  /** CPU time used by the current job. */
+  jobCpuNs: number;
+  /** Jobs completed, and deadlines missed (by any policy: counted at completion or by a watchdog). */
+  jobs: number;
+  misses: number;
+  /** True once the current job's miss was counted. */
+  missed: boolean;
+  /** Set by a policy that aborts a job: the thread's next preemption point throws. */
+  aborted: boolean;
+  /** Set by a policy that throttles a thread whose budget ran out. */
+  throttled: boolean;
+}
+
+/** A thread as seen by users and policies. */
+export interface RkThread {
+  readonly id: number;
+  readonly name: string;
+  readonly state: RkThreadState;
+  readonly prio: number;
+  readonly detached: boolean;
+  /** Exit value once exited. */
+  readonly exitValue: number | undefined;
+  /** CPU time consumed, ns (platform clock). */
+  readonly cpuNs: number;
+  /** Times the thread was dispatched. */
+  readonly dispatches: number;
+  /** Real-time state, null for a best-effort thread. */
+  readonly rt: RkRtState | null;
+  /** Per-thread local storage (see {@link RkSched.tlsKey}). */
+  readonly tls: Map<object, unknown>;
+  /** Private slot for the scheduling policy. */
+  policyData: unknown;
+  /** Run-queue links owned by the policy (uk_thread's queue entry); see RkRunQueue. */
+  rqPrev: RkThread | null;
+  rqNext: RkThread | null;
+  rq: object | null;
+  /** Private slot for the signal layer (rksignal). */
+  signalData: unknown;
+}
+
+/** A per-thread variable. */
+export interface RkTlsKey<T> {
+  get(thread?: RkThread): T;
+  set(value: T, thread?: RkThread): void;
+}
+
+/** A wait queue (uk_waitq): the primitive every blocking API builds on. */
+export interface RkWaitQueue {
+  /** Threads waiting. */
+  readonly length: number;
+  /**
+   * Parks the calling thread until woken, or `timeoutNs` elapses, or it is interrupted.
+   * @returns 0 when woken, -ETIMEDOUT, or -EINTR (signal / interrupt). Parks the caller.
+   */
+  wait(timeoutNs?: number): Promise<number>;
+  /** As {@link wait} with an absolute monotonic deadline. */
+  waitUntil(deadlineNs: number): Promise<number>;
+  /**
+   * Parks until `cond()` is true (checked before parking and after each wake-up) — the race-free
+   * form: no wake-up between the check and the park is lost because only one thread runs.
+   * @returns 0, -ETIMEDOUT (overall timeout), or -EINTR.
+   */
+  waitEvent(cond: () => boolean, timeoutNs?: number): Promise<number>;
+  /** Wakes the longest waiter; returns it or null. May run in IRQ context. */
+  wakeOne(): RkThread | null;
+  /** Wakes every waiter; returns the count. May run in IRQ context. */
+  wakeAll(): number;
+}
+
+/** Scheduler statistics (uk_sched stats), cumulative since creation. */
+export interface RkSchedStats {
+  readonly policy: string;
+  readonly switches: number;
+  readonly preemptions: number;
+  readonly threadsCreated: number;
+  readonly threadsLive: number;
+  readonly idleHalts: number;
+  readonly idleNs: number;
+  readonly wakeups: number;
+  /** Time from wake-up to dispatch. */
+  readonly wakeLatency: { readonly count: number; readonly totalNs: number; readonly maxNs: number };
+  readonly deadlineMisses: number;
+}
+
+/** The scheduler API (registered as `rksched`). */
+export interface RkSched {
+  /** Policy name ("rr", "edf", "mlq", ...). */
+  readonly policy: string;
+  /**
+   * Creates a runnable thread. Throws RkError EINVAL for bad attributes, EBUSY when the policy's
+   * admission control refuses it.
+   */
+  create<A extends unknown[]>(entry: RkThreadFn<A>, args: A, attr?: RkThreadAttr): RkThread;
+  /** Convenience: create with no arguments. */
+  spawn(name: string, entry: () => Promise<number | void> | number | void, attr?: RkThreadAttr): RkThread;
+  /**
+   * Waits for `t` to exit and reaps it. @returns its exit value. Rejects with RkError EINVAL
+   * (detached or already reaped) or EDEADLK (self). Parks the caller.
+   */
+  join(t: RkThread): Promise<number>;
+  /** Ends the calling thread with `value` (throws a private unwinding token; do not catch it). */
+  exit(value?: number): never;
+  /** Asks `t` to exit with `value` at its next dispatch (a cancellation point). */
+  kill(t: RkThread, value?: number): void;
+  /** Gives the CPU to the next runnable thread. Parks the caller. */
+  yield(): Promise<void>;
+  /** Sleeps `ns` on the platform clock. @returns 0, or -EINTR. Parks the caller. */
+  sleep(ns: number): Promise<number>;
+  /** Sleeps until monotonic `deadlineNs`. @returns 0, or -EINTR. */
+  sleepUntil(deadlineNs: number): Promise<number>;
+  /** Ends the current job of a periodic/sporadic thread and waits for the next release. @returns 0, -ETIMEDOUT (this job missed its deadline), or -EINTR. */
+  waitPeriod(): Promise<number>;
+  /** Releases a job of sporadic thread `t` (no earlier than one period after the previous). */
+  activate(t: RkThread): void;
+  /**
+   * Preemption point for long computations: takes pending interrupts and switches if the slice
+   * ended. Returns undefined when nothing is due (cheap), else a promise to await.
+   */
+  preemptPoint(): Promise<void> | undefined;
+  /** The running thread (throws outside thread context). */
+  current(): RkThread;
+  /** The running thread, or null (boot, IRQ or idle context). */
+  currentOrNull(): RkThread | null;
+  /** Changes a thread's priority (the policy re-queues it). */
+  setPrio(t: RkThread, prio: number): void;
+  /** Wakes `t` with -EINTR if it is in an interruptible wait; returns whether it was. */
+  interrupt(t: RkThread): boolean;
+  /** Creates a wait queue bound to this scheduler. */
+  waitQueue(): RkWaitQueue;
+  /** Creates a thread-local variable with an initial value. */
+  tlsKey<T>(init: () => T): RkTlsKey<T>;
+  /** Arms a kernel timer (IRQ context callback) at absolute `deadlineNs`; re-arming moves it. */
+  armTimer(timer: RkTimer, deadlineNs: number): void;
+  /** Disarms a kernel timer. */
+  disarmTimer(timer: RkTimer): boolean;
+  /** Monotonic platform time, ns. */
+  now(): number;
+  /** Installs the hook run when a thread with `attention` set is dispatched (rksignal). */
+  setDispatchHook(hook: ((t: RkThread) => void) | null): void;
+  /** Flags `t` so the dispatch hook runs next time it is dispatched. */
+  requestAttention(t: RkThread): void;
+  /** Live threads (not yet reaped). */
+  threads(): readonly RkThread[];
+  stats(): RkSchedStats;
+  /**
+   * Boot hook: runs `main` in its own thread and the scheduler until it returns; other threads are
+   * then abandoned (as Unikraft on exit). @returns main's status; rejects if a thread throws.
+   */
+  runMain(main: () => Promise<number>): Promise<number>;
+}

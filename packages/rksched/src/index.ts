@@ -1,0 +1,13 @@
+// @runikraft/rksched: the scheduler API (uksched), its front end and wait queues.
+export type * from './api';
+export type { RkSchedPolicy, RkPolicyHost, RkEnqueueReason } from './impl';
+export { createSched, type RkSchedOptions } from './sched';
+export { RkTimer } from './timer-queue';
+import type { RkSched } from './api';
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    rksched: RkSched;
+  }
+}
+export { getSched, provideSched } from './registry';

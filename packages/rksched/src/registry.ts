@@ -1,0 +1,22 @@
+// Registering and finding the scheduler in the boot registry (the `rksched` API name).
+import type { RkRegistry } from '@runikraft/rkboot';
+import type { RkSched } from './api';
+
+/** The loosely typed view of the registry (used while declaration merging on RkApiRegistry is not
+ * seen through rkboot's `export *` re-export under tsc's package deduplication). */
+interface LooseRegistry {
+  provide(api: string, impl: unknown): void;
+  tryGet(api: string): unknown;
+}
+
+/** Registers `sched` as the `rksched` provider (a policy library's init calls this). */
+export function provideSched(registry: RkRegistry, sched: RkSched): void {
+  (registry as unknown as LooseRegistry).provide('rksched', sched);
+}
+
+/** The registered scheduler; throws a precise error when no policy library was composed. */
+export function getSched(registry: RkRegistry): RkSched {
+  const s = (registry as unknown as LooseRegistry).tryGet('rksched') as RkSched | undefined;
+  if (!s) throw new Error("rksched: no scheduler in this image (add rksched-rr, rksched-edf or rksched-mlq to the app's dependencies)");
+  return s;
+}

@@ -1,0 +1,515 @@
+// The scheduler front end (uksched core): thread table, dispatch, blocking, timers, idle, preemption
+// and statistics, shared by every policy. DESIGN.md §4. Longer than most files because the switch
+// path is one invariant: exactly one thread runs; it leaves the CPU only inside block/yield/finish.
+import { Errno, RkError } from '@runikraft/errno';
+import type { RkPlat, RkPlatLcpu, RkPlatTime } from '@runikraft/rkplat';
+import type { RkSched, RkSchedStats, RkThread, RkThreadAttr, RkThreadFn, RkTlsKey, RkWaitQueue } from './api';
+import type { RkSchedPolicy } from './impl';
+import { RkThreadExit, ThreadImpl } from './thread';
+import { RkTimer, RkTimerQueue } from './timer-queue';
+import { WaitQueueImpl } from './wait-queue';
+import { validateAttr } from './validate';
+import { SchedPeriodic } from './periodic';
+
+/** Options of the front end (policy-independent). */
+export interface RkSchedOptions {
+  /** Name of the first thread runMain creates (default "main"). */
+  readonly mainName?: string;
+  /** Observer of every dispatch (`next` null = idle), for tracing and timelines. */
+  readonly onSwitch?: (prev: RkThread | null, next: RkThread | null, now: number) => void;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Creates a scheduler front end driving `policy` on `plat`. */
+export function createSched(plat: RkPlat, policy: RkSchedPolicy, opts: RkSchedOptions = {}): RkSched {
+  return new SchedCore(plat, policy, opts);
+}
+
+export class SchedCore implements RkSched {
+  readonly policy: string;
+  cur: ThreadImpl | null = null;
+  needResched = false;
+  private readonly lcpu: RkPlatLcpu;
+  private readonly time: RkPlatTime;
+  private readonly timers = new RkTimerQueue();
+  private platArmed = Number.POSITIVE_INFINITY;
+  private readonly tickTimer = new RkTimer((now) => this.onTick(now));
+  private tickAt = Number.POSITIVE_INFINITY;
+  private readonly live = new Set<ThreadImpl>();
+  private nextId = 1;
+  private idleResolve: (() => void) | null = null;
+  private mainThread: ThreadImpl | null = null;
+  private mainDone: { resolve: (v: number) => void; reject: (e: unknown) => void } | null = null;
+  private started = false;
+  stopped = false;
+  private hook: ((t: RkThread) => void) | null = null;
+  private readonly periodic: SchedPeriodic;
+  private readonly onTimeout = (t: ThreadImpl) => this.wake(t, t.wq ? -Errno.ETIMEDOUT : 0);
+  private readonly onPlatTimer = () => {
+    this.platArmed = Number.POSITIVE_INFINITY;
+    this.timers.expire(this.time.monotonicNs());
+    this.rearm();
+  };
+  private readonly st = {
+    switches: 0, preemptions: 0, created: 0, idleHalts: 0, idleNs: 0, wakeups: 0,
+    latCount: 0, latTotal: 0, latMax: 0, misses: 0,
+  };
+
+  constructor(plat: RkPlat, readonly pol: RkSchedPolicy, private readonly opts: RkSchedOptions) {
+    this.policy = pol.name;
+    this.lcpu = plat.lcpu;
+    this.time = plat.time;
+    this.periodic = new SchedPeriodic(this);
+    pol.attach({
+      now: () => this.time.monotonicNs(),
+      running: () => this.cur,
+      armTimer: (t, d) => this.armTimer(t, d),
+      disarmTimer: (t) => this.disarmTimer(t),
+      requestResched: () => { this.needResched = true; },
+      unthrottle: (t) => this.unthrottle(t as ThreadImpl),
+      noteMiss: (t) => this.noteMiss(t),
+    });
+  }
+
+  now(): number {
+    return this.time.monotonicNs();
+  }
+
+  // ---- timers -------------------------------------------------------------------------------
+  armTimer(t: RkTimer, deadlineNs: number): void {
+    this.timers.add(t, deadlineNs);
+    if (deadlineNs < this.platArmed) {
+      this.platArmed = deadlineNs;
+      this.time.setTimer(deadlineNs, this.onPlatTimer);
+    }
+  }
+
+  disarmTimer(t: RkTimer): boolean {
+    return this.timers.remove(t); // the platform timer may fire early; onPlatTimer re-arms
+  }
+
+  private rearm(): void {
+    const e = this.timers.earliest();
+    if (e === this.platArmed) return;
+    this.platArmed = e;
+    if (e === Number.POSITIVE_INFINITY) this.time.cancelTimer();
+    else this.time.setTimer(e, this.onPlatTimer);
+  }
+
+  private onTick(now: number): void {
+    const t = this.cur;
+    if (!t) return;
+    if (now < this.tickAt) return this.armTimer(this.tickTimer, this.tickAt);
+    this.account(t, now);
+    if (this.pol.onTick(t, now)) this.needResched = true;
+    else this.armTick(t, now);
+  }
+
+  private armTick(t: ThreadImpl, now: number): void {
+    const want = this.pol.nextTick(t, now);
+    this.tickAt = want;
+    if (want === Number.POSITIVE_INFINITY) return;
+    if (!this.tickTimer.armed || this.tickTimer.deadline > want) this.armTimer(this.tickTimer, want);
+  }
+
+  // ---- thread life cycle ----------------------------------------------------------------------
+  create<A extends unknown[]>(entry: RkThreadFn<A>, args: A, attr: RkThreadAttr = {}): RkThread {
+    if (this.stopped) throw new RkError(Errno.EINVAL, 'rksched: scheduler has stopped (main returned)');
+    validateAttr(attr);
+    const name = attr.name ?? (entry.name || `thread-${this.nextId}`);
+    const t = new ThreadImpl(this.nextId++, name, attr.prio ?? 0, attr.detached ?? false, this.onTimeout);
+    const now = this.now();
+    if (attr.rt) t.initRt(attr.rt, now);
+    const r = this.pol.admit(t);
+    if (r < 0) {
+      throw new RkError(r, `rksched-${this.policy}: thread "${name}" refused (${JSON.stringify(this.pol.stats())})`);
+    }
+    this.live.add(t);
+    this.st.created++;
+    void this.start(t, entry, args);
+    if (t.rt) this.periodic.firstRelease(t, now);
+    else this.makeReady(t, 'new');
+    return t;
+  }
+
+  spawn(name: string, entry: () => Promise<number | void> | number | void, attr: RkThreadAttr = {}): RkThread {
+    return this.create(entry, [], { ...attr, name });
+  }
+
+  private async start<A extends unknown[]>(t: ThreadImpl, entry: RkThreadFn<A>, args: A): Promise<void> {
+    try {
+      await new Promise<number>((res, rej) => {
+        t.resolve = res;
+        t.reject = rej;
+      });
+      const v = await entry(...args);
+      this.finish(t, typeof v === 'number' ? v : 0);
+    } catch (e) {
+      if (e instanceof RkThreadExit && e.thread === t) this.finish(t, e.value);
+      else this.fail(e, t);
+    }
+  }
+
+  private finish(t: ThreadImpl, value: number): void {
+    if (this.stopped) return;
+    const now = this.now();
+    this.account(t, now);
+    t.state = 'exited';
+    t.exitValue = value;
+    this.pol.onExit(t);
+    this.periodic.onExit(t);
+    if (t.joiners) t.joiners.wakeAll();
+    if (t.detached) this.reap(t);
+    if (t === this.mainThread) {
+      this.stop();
+      this.mainDone?.resolve(value);
+      return;
+    }
+    this.switchAway(now);
+  }
+
+  private reap(t: ThreadImpl): void {
+    t.reaped = true;
+    this.live.delete(t);
+  }
+
+  private fail(e: unknown, t: ThreadImpl | null): void {
+    if (this.stopped) return;
+    this.stop();
+    if (e instanceof Error && e.name === 'HartStopped') return this.mainDone?.reject(e);
+    const msg = e instanceof Error ? e.message : String(e);
+    const err = new Error(t ? `rksched: thread "${t.name}" (#${t.id}) crashed: ${msg}` : `rksched: idle: ${msg}`, { cause: e });
+    if (e instanceof Error && e.stack) err.stack = `${err.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
+    this.mainDone?.reject(err);
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.cur = null;
+    this.time.cancelTimer();
+    this.platArmed = Number.POSITIVE_INFINITY;
+    const r = this.idleResolve;
+    this.idleResolve = null;
+    r?.();
+  }
+
+  async join(target: RkThread): Promise<number> {
+    const cur = this.requireCurrent('join');
+    const t = target as ThreadImpl;
+    if (t === cur) throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
+    if (t.detached) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is detached`);
+    if (t.reaped) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" was already joined`);
+    while (t.state !== 'exited') {
+      t.joiners ??= new WaitQueueImpl(this);
+      await t.joiners.wait();
+    }
+    if (t.reaped) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" was already joined`);
+    this.reap(t);
+    return t.exitValue ?? 0;
+  }
+
+  exit(value = 0): never {
+    throw new RkThreadExit(this.requireCurrent('exit'), value);
+  }
+
+  kill(target: RkThread, value = -Errno.EINTR): void {
+    const t = target as ThreadImpl;
+    if (t.state === 'exited') return;
+    if (t === this.cur) this.exit(value);
+    t.pendingExit = value;
+    if (t.state === 'blocked') this.wake(t, -Errno.EINTR);
+  }
+
+  // ---- switching ------------------------------------------------------------------------------
+  /** Parks the running thread on `wq` (or none) until woken or `deadline`. */
+  block(wq: WaitQueueImpl | null, deadline: number): Promise<number> {
+    const cur = this.requireCurrent('block');
+    if (cur.attention) this.runHook(cur);
+    if (cur.intrPending) {
+      cur.intrPending = false;
+      return Promise.resolve(-Errno.EINTR);
+    }
+    if (cur.pendingExit !== undefined) this.exit(cur.pendingExit);
+    const now = this.now();
+    if (deadline <= now) return Promise.resolve(wq ? -Errno.ETIMEDOUT : 0);
+    this.account(cur, now);
+    cur.state = 'blocked';
+    if (wq) wq.push(cur);
+    if (deadline !== Number.POSITIVE_INFINITY) this.armTimer(cur.timer, deadline);
+    this.pol.onBlock(cur);
+    return this.park(cur, now);
+  }
+
+  /** Puts the running thread back in the run queue and runs the next one. */
+  yield(): Promise<void> {
+    return this.reschedule('yield');
+  }
+
+  private reschedule(reason: 'yield' | 'preempt'): Promise<void> {
+    const cur = this.requireCurrent('yield');
+    if (cur.pendingExit !== undefined) this.exit(cur.pendingExit);
+    this.needResched = false;
+    const now = this.now();
+    this.account(cur, now);
+    cur.state = 'ready';
+    this.pol.enqueue(cur, reason);
+    return this.park(cur, now) as Promise<unknown> as Promise<void>;
+  }
+
+  /** Takes interrupts (a context switch is an interrupt window), then switches away from `cur`. */
+  private park(cur: ThreadImpl, now: number): Promise<number> {
+    const p = new Promise<number>((res, rej) => {
+      cur.resolve = res;
+      cur.reject = rej;
+    });
+    const host = this.lcpu.poll();
+    if (host) void host.then(() => this.switchAway(this.now()));
+    else this.switchAway(now);
+    return p;
+  }
+
+  private switchAway(now: number): void {
+    if (this.stopped) return;
+    const next = this.pol.pickNext() as ThreadImpl | null;
+    if (next) this.dispatch(next, now);
+    else this.enterIdle();
+  }
+
+  private dispatch(t: ThreadImpl, now: number): void {
+    if (this.cur !== t) {
+      this.st.switches++;
+      this.opts.onSwitch?.(this.cur, t, now);
+    }
+    this.cur = t;
+    t.state = 'running';
+    t.dispatchedAt = now;
+    t.dispatches++;
+    if (t.wokenAt >= 0) {
+      const lat = now - t.wokenAt;
+      this.st.latCount++;
+      this.st.latTotal += lat;
+      if (lat > this.st.latMax) this.st.latMax = lat;
+      t.wokenAt = -1;
+    }
+    this.armTick(t, now);
+    if (t.attention) this.runHook(t);
+    if (t.pendingExit !== undefined) t.reject(new RkThreadExit(t, t.pendingExit));
+    else t.resolve(t.wakeReason);
+  }
+
+  private account(t: ThreadImpl, now: number): void {
+    const d = now - t.dispatchedAt;
+    t.cpuNs += d;
+    if (t.rt) t.rt.jobCpuNs += d;
+    t.dispatchedAt = now;
+  }
+
+  /** Makes a blocked thread runnable with `reason` as its wait result. May run in IRQ context. */
+  wake(t: ThreadImpl, reason: number): boolean {
+    if (t.state !== 'blocked') return false;
+    if (t.wq) t.wq.unlink(t);
+    if (t.timer.armed) this.timers.remove(t.timer);
+    t.wakeReason = reason;
+    t.wokenAt = this.now();
+    this.st.wakeups++;
+    if (t.releasePending) {
+      t.releasePending = false;
+      this.pol.onRelease(t);
+    }
+    this.makeReady(t, 'wake');
+    return true;
+  }
+
+  makeReady(t: ThreadImpl, reason: 'new' | 'wake' | 'release'): void {
+    t.state = 'ready';
+    this.pol.enqueue(t, reason);
+    const r = this.cur;
+    if (r && r !== t && r.state === 'running' && this.pol.shouldPreempt(t, r)) this.needResched = true;
+  }
+
+  private unthrottle(t: ThreadImpl): void {
+    if (t.state === 'ready' && t.rt?.throttled) {
+      t.rt.throttled = false;
+      this.makeReady(t, 'release');
+    }
+  }
+
+  // ---- idle -----------------------------------------------------------------------------------
+  private enterIdle(): void {
+    if (this.cur) this.opts.onSwitch?.(this.cur, null, this.now());
+    this.cur = null;
+    this.disarmTimer(this.tickTimer);
+    const r = this.idleResolve;
+    this.idleResolve = null;
+    r?.();
+  }
+
+  private async idleLoop(): Promise<void> {
+    for (;;) {
+      await new Promise<void>((r) => {
+        this.idleResolve = r;
+      });
+      for (;;) {
+        if (this.stopped) return;
+        const next = this.pol.pickNext() as ThreadImpl | null;
+        if (next) {
+          this.dispatch(next, this.now());
+          break;
+        }
+        const dl = this.timers.earliest();
+        const t0 = this.now();
+        this.st.idleHalts++;
+        if (dl === Number.POSITIVE_INFINITY) await this.lcpu.halt();
+        else await this.lcpu.haltUntil(dl);
+        const t1 = this.now();
+        this.st.idleNs += t1 - t0;
+        this.timers.expire(t1);
+        this.rearm();
+      }
+    }
+  }
+
+  runMain(main: () => Promise<number>): Promise<number> {
+    if (this.started) return Promise.reject(new RkError(Errno.EBUSY, 'rksched: runMain called twice'));
+    this.started = true;
+    return new Promise<number>((resolve, reject) => {
+      this.mainDone = { resolve, reject };
+      this.idleLoop().catch((e) => this.fail(e, null));
+      this.mainThread = this.create(main, [], { name: this.opts.mainName ?? 'main' }) as ThreadImpl;
+      this.enterIdle();
+    });
+  }
+
+  // ---- preemption, interrupts, hooks ------------------------------------------------------------
+  preemptPoint(): Promise<void> | undefined {
+    const host = this.lcpu.poll();
+    if (host) return host.then(() => this.afterPoll());
+    return this.afterPoll();
+  }
+
+  /** The preemption check every kernel entry runs (locks, mailboxes, non-blocking calls). */
+  kernelEntry(): Promise<void> | undefined {
+    return this.preemptPoint();
+  }
+
+  private afterPoll(): Promise<void> | undefined {
+    const cur = this.cur;
+    if (!cur) return undefined;
+    if (cur.attention) this.runHook(cur);
+    if (cur.pendingExit !== undefined) this.exit(cur.pendingExit);
+    if (cur.rt?.aborted) return Promise.reject(this.periodic.abortError(cur));
+    if (!this.needResched) return undefined;
+    this.st.preemptions++;
+    return this.reschedule('preempt');
+  }
+
+  interrupt(target: RkThread): boolean {
+    const t = target as ThreadImpl;
+    if (t.state === 'blocked') return this.wake(t, -Errno.EINTR);
+    if (t.state !== 'exited') t.intrPending = true;
+    return false;
+  }
+
+  setDispatchHook(hook: ((t: RkThread) => void) | null): void {
+    this.hook = hook;
+  }
+
+  requestAttention(t: RkThread): void {
+    (t as ThreadImpl).attention = true;
+  }
+
+  private runHook(t: ThreadImpl): void {
+    t.attention = false;
+    this.hook?.(t);
+  }
+
+  // ---- misc API -------------------------------------------------------------------------------
+  sleep(ns: number): Promise<number> {
+    return this.block(null, this.now() + Math.max(0, ns));
+  }
+
+  sleepUntil(deadlineNs: number): Promise<number> {
+    return this.block(null, deadlineNs);
+  }
+
+  waitPeriod(): Promise<number> {
+    return this.periodic.waitPeriod(this.requireCurrent('waitPeriod'));
+  }
+
+  activate(t: RkThread): void {
+    this.periodic.activate(t as ThreadImpl);
+  }
+
+  noteMiss(t: RkThread): void {
+    const rt = t.rt;
+    if (!rt || rt.missed) return;
+    rt.missed = true;
+    rt.misses++;
+    this.st.misses++;
+  }
+
+  current(): RkThread {
+    return this.requireCurrent('current');
+  }
+
+  currentOrNull(): RkThread | null {
+    return this.cur;
+  }
+
+  requireCurrent(op: string): ThreadImpl {
+    const t = this.cur;
+    if (!t) throw new RkError(Errno.EPERM, `rksched: ${op}() called outside thread context`);
+    return t;
+  }
+
+  setPrio(target: RkThread, prio: number): void {
+    const t = target as ThreadImpl;
+    validateAttr({ prio });
+    if (t.state === 'ready') this.pol.dequeue(t);
+    const lowered = prio < t.prio;
+    t.prio = prio;
+    this.pol.onPrioChange(t, prio);
+    if (t.state === 'ready') this.makeReady(t, 'wake');
+    else if (t === this.cur && lowered) this.needResched = true;
+  }
+
+  waitQueue(): RkWaitQueue {
+    return new WaitQueueImpl(this);
+  }
+
+  tlsKey<T>(init: () => T): RkTlsKey<T> {
+    const core = this;
+    const key: RkTlsKey<T> = {
+      get(thread) {
+        const t = thread ?? core.current();
+        if (!t.tls.has(key)) t.tls.set(key, init());
+        return t.tls.get(key) as T;
+      },
+      set(value, thread) {
+        (thread ?? core.current()).tls.set(key, value);
+      },
+    };
+    return key;
+  }
+
+  threads(): readonly RkThread[] {
+    return [...this.live];
+  }
+
+  stats(): RkSchedStats {
+    const s = this.st;
+    return {
+      policy: this.policy,
+      switches: s.switches,
+      preemptions: s.preemptions,
+      threadsCreated: s.created,
+      threadsLive: this.live.size,
+      idleHalts: s.idleHalts,
+      idleNs: s.idleNs,
+      wakeups: s.wakeups,
+      wakeLatency: { count: s.latCount, totalNs: s.latTotal, maxNs: s.latMax },
+      deadlineMisses: s.misses,
+    };
+  }
+}

@@ -1,0 +1,84 @@
+// The thread control block (uk_thread): front-end state of one async-function thread.
+import type { RkRtAttr, RkRtState, RkThread, RkThreadState } from './api';
+import { RkTimer } from './timer-queue';
+import type { WaitQueueImpl } from './wait-queue';
+
+/** Unwinding token thrown by `exit()`/`kill()`; caught by the thread wrapper. */
+export class RkThreadExit {
+  constructor(
+    readonly thread: RkThread,
+    readonly value: number,
+  ) {}
+}
+
+export class ThreadImpl implements RkThread {
+  state: RkThreadState = 'ready';
+  exitValue: number | undefined = undefined;
+  cpuNs = 0;
+  dispatches = 0;
+  readonly tls = new Map<object, unknown>();
+  policyData: unknown = undefined;
+  rqPrev: RkThread | null = null;
+  rqNext: RkThread | null = null;
+  rq: object | null = null;
+  signalData: unknown = undefined;
+  rt: RkRtState | null = null;
+  /** Settles the promise the thread is parked on. */
+  resolve: (reason: number) => void = noop;
+  reject: (err: unknown) => void = noop;
+  /** Value the park promise resolves with: 0, -ETIMEDOUT, -EINTR. */
+  wakeReason = 0;
+  wokenAt = -1;
+  dispatchedAt = 0;
+  /** Timeout / sleep timer. */
+  readonly timer: RkTimer;
+  /** Wait queue the thread is blocked on, and its links there. */
+  wq: WaitQueueImpl | null = null;
+  wqPrev: ThreadImpl | null = null;
+  wqNext: ThreadImpl | null = null;
+  /** Threads joining this one. */
+  joiners: WaitQueueImpl | null = null;
+  reaped = false;
+  /** Exit value requested by kill(), delivered at next dispatch. */
+  pendingExit: number | undefined = undefined;
+  /** Run the dispatch hook when next dispatched (signals). */
+  attention = false;
+  /** Sporadic: waiting for activate(). */
+  awaitingActivation = false;
+  /** Interrupt requested while not blocked: the next interruptible wait returns -EINTR. */
+  intrPending = false;
+  /** A job release is due when this thread is next woken (policy.onRelease). */
+  releasePending = false;
+  activations = 0;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    public prio: number,
+    readonly detached: boolean,
+    onTimeout: (t: ThreadImpl) => void,
+  ) {
+    this.timer = new RkTimer(() => onTimeout(this));
+  }
+
+  initRt(a: RkRtAttr, now: number): void {
+    const release = now + (a.phase ?? 0);
+    const relDeadline = a.deadline ?? a.period;
+    this.rt = {
+      period: a.period,
+      relDeadline,
+      budget: a.budget ?? a.period,
+      sporadic: a.sporadic ?? false,
+      release,
+      absDeadline: release + relDeadline,
+      jobCpuNs: 0,
+      jobs: 0,
+      misses: 0,
+      missed: false,
+      aborted: false,
+      throttled: false,
+    };
+  }
+}
+
+function noop(): void {}
