@@ -1,0 +1,116 @@
+// The device side of one split virtqueue over guest RAM (virtio 1.2 §2.7.6–§2.7.10, QEMU
+// virtqueue_pop/virtqueue_push/virtio_should_notify): pops validated chains, pushes used entries,
+// decides notifications with or without EVENT_IDX. Never throws on guest data.
+import type { GuestRam } from '../../../isa/hart';
+import { type VirtqChain, VirtqFault, walkChain } from './chain';
+import { VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY, vringNeedEvent } from './constants';
+import { type VirtqAddrs, checkLayout } from './layout';
+
+export interface VirtqFeatures {
+  readonly eventIdx: boolean;
+  readonly indirect: boolean;
+}
+
+export class DeviceVirtqueue {
+  /** Next available-ring slot the device will consume (free-running u16). */
+  lastAvail = 0;
+  /** The device's used index (free-running u16). */
+  usedIdx = 0;
+  /** Used index at the last notification decision. */
+  private signalledUsed = 0;
+  private inflight = 0;
+
+  private constructor(
+    private readonly ram: GuestRam,
+    readonly addrs: VirtqAddrs,
+    private readonly feat: VirtqFeatures,
+  ) {}
+
+  /** Creates a queue after checking its layout. @returns the queue or the fault to report. */
+  static create(ram: GuestRam, addrs: VirtqAddrs, feat: VirtqFeatures): DeviceVirtqueue | VirtqFault {
+    const bad = checkLayout(ram, addrs);
+    if (bad) return new VirtqFault(bad);
+    return new DeviceVirtqueue(ram, addrs, feat);
+  }
+
+  get size(): number {
+    return this.addrs.size;
+  }
+
+  private u16(pa: number): number {
+    return this.ram.view.getUint16(pa - this.ram.base, true);
+  }
+  private setU16(pa: number, v: number): void {
+    this.ram.view.setUint16(pa - this.ram.base, v & 0xffff, true);
+  }
+
+  /** The driver's avail.idx. */
+  availIdx(): number {
+    return this.u16(this.addrs.avail + 2);
+  }
+
+  /** Chains the driver made available and the device has not popped. */
+  pending(): number | VirtqFault {
+    const n = (this.availIdx() - this.lastAvail) & 0xffff;
+    if (n > this.size) return new VirtqFault(`avail.idx moved ${n} entries ahead of the device, more than queue size ${this.size}`);
+    return n;
+  }
+
+  /**
+   * Pops the next available chain. @returns the chain, null when the ring is empty, or a fault
+   * (the caller puts the device in DEVICE_NEEDS_RESET).
+   */
+  pop(): VirtqChain | VirtqFault | null {
+    const n = this.pending();
+    if (n instanceof VirtqFault) return n;
+    if (n === 0) return null;
+    const head = this.u16(this.addrs.avail + 4 + 2 * (this.lastAvail % this.size));
+    const chain = walkChain(this.ram, this.addrs.desc, this.size, head, this.feat.indirect);
+    if (chain instanceof VirtqFault) return chain;
+    this.lastAvail = (this.lastAvail + 1) & 0xffff;
+    this.inflight++;
+    if (this.feat.eventIdx) this.setU16(this.addrs.used + 4 + 8 * this.size, this.lastAvail);
+    return chain;
+  }
+
+  /** Publishes a completed chain: used.ring[idx] = {head, len}, then used.idx++. */
+  push(head: number, len: number): void {
+    const slot = this.addrs.used + 4 + 8 * (this.usedIdx % this.size) - this.ram.base;
+    this.ram.view.setUint32(slot, head, true);
+    this.ram.view.setUint32(slot + 4, len >>> 0, true);
+    this.usedIdx = (this.usedIdx + 1) & 0xffff;
+    this.setU16(this.addrs.used + 2, this.usedIdx);
+    if (this.inflight > 0) this.inflight--;
+  }
+
+  /**
+   * Whether to interrupt the driver for the entries pushed since the last call (QEMU
+   * virtio_split_should_notify). Consumes the "pushed since" window.
+   */
+  shouldNotify(): boolean {
+    const old = this.signalledUsed;
+    const now = this.usedIdx;
+    this.signalledUsed = now;
+    if (old === now) return false;
+    if (this.feat.eventIdx) {
+      const usedEvent = this.u16(this.addrs.avail + 4 + 2 * this.size);
+      return vringNeedEvent(usedEvent, now, old);
+    }
+    return (this.u16(this.addrs.avail) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
+  }
+
+  /** Asks the driver to notify (or not) on new buffers: used.flags, or avail_event with EVENT_IDX. */
+  setNotification(enable: boolean): void {
+    if (this.feat.eventIdx) {
+      if (enable) this.setU16(this.addrs.used + 4 + 8 * this.size, this.lastAvail);
+      return;
+    }
+    const flags = this.u16(this.addrs.used);
+    this.setU16(this.addrs.used, enable ? flags & ~VIRTQ_USED_F_NO_NOTIFY : flags | VIRTQ_USED_F_NO_NOTIFY);
+  }
+
+  /** Chains popped and not yet pushed. */
+  get inFlight(): number {
+    return this.inflight;
+  }
+}
