@@ -8,8 +8,15 @@ export interface RkCandidate {
   readonly version: string;
   readonly provides: readonly string[];
   readonly requires: readonly string[];
-  /** Set on platform packages (providers of `rkplat`): module specifiers of their two sides. */
-  readonly platform?: { readonly entry?: string; readonly machine?: string };
+  /**
+   * Set on platform packages (providers of `rkplat`): module specifiers of their kernel side
+   * (`entry`, exporting `export`, default `platEntry`) and of their machine.
+   */
+  readonly platform?: {
+    readonly entry?: string;
+    readonly export?: string;
+    readonly machine?: string;
+  };
   /** True when the app lists the package in its own `dependencies`. */
   readonly direct?: boolean;
 }
@@ -122,13 +129,14 @@ export function resolveComposition(input: RkCompositionInput): RkComposition {
   };
   need(RK_PLATFORM_API, appLabel);
   for (const api of input.app.requires ?? []) need(api, appLabel);
-  for (const api of Object.keys(select).sort()) need(api, `${appLabel} select`);
+  for (const api of Object.keys(select).sort()) need(api, appLabel);
   for (const c of candidates.filter((c) => c.direct)) {
     for (const api of c.provides) need(api, appLabel);
     if (c.provides.length === 0) for (const api of c.requires) need(api, c.name);
   }
 
   const chosen = new Map<string, RkChoice>();
+  const failed: (() => RkCompositionProblem)[] = [];
   while (queue.length > 0) {
     const api = queue.shift()!;
     const choice = choose(
@@ -139,7 +147,7 @@ export function resolveComposition(input: RkCompositionInput): RkComposition {
       candidates,
       input,
       where,
-      problems,
+      failed,
     );
     if (!choice) continue;
     chosen.set(api, choice);
@@ -147,6 +155,7 @@ export function resolveComposition(input: RkCompositionInput): RkComposition {
       if (!choice.provider.provides.includes(r)) need(r, choice.provider.name);
   }
 
+  problems.push(...failed.map((render) => render()));
   const libs = new Map<string, RkCandidate>();
   for (const choice of chosen.values()) libs.set(choice.provider.name, choice.provider);
   for (const lib of libs.values()) {
@@ -186,9 +195,9 @@ function choose(
   all: RkCandidate[],
   input: RkCompositionInput,
   where: string,
-  problems: RkCompositionProblem[],
+  problems: (() => RkCompositionProblem)[],
 ): RkChoice | undefined {
-  const needers = requiredBy.join(', ');
+  // Problems are rendered after the walk, when `requiredBy` lists everyone who needs the API.
   const make = (provider: RkCandidate, reason: RkChoiceReason): RkChoice => {
     const why =
       reason === 'selected'
@@ -216,7 +225,7 @@ function choose(
       providers.length > 0
         ? `installed providers of '${api}': ${pkgList(providers)}`
         : `no installed package provides '${api}'`;
-    problems.push({
+    problems.push(() => ({
       kind: 'bad-select',
       api,
       message: installed
@@ -228,7 +237,7 @@ function choose(
           : installed
             ? `remove "${api}" from "select" and install a package that provides '${api}'`
             : `add ${selected} to the app's dependencies (pnpm add ${selected}) and run pnpm install`,
-    });
+    }));
     return undefined;
   }
   if (providers.length === 1) return make(providers[0], 'only');
@@ -237,25 +246,25 @@ function choose(
       .filter((a) => a.provides.includes(api))
       .map((a) => a.name)
       .sort();
-    problems.push({
+    problems.push(() => ({
       kind: 'missing',
       api,
-      message: `rk: no installed package provides the API '${api}', required by ${needers}.`,
+      message: `rk: no installed package provides the API '${api}', required by ${requiredBy.join(', ')}.`,
       fix:
         known.length > 0
           ? `add a provider to the app's dependencies, e.g. pnpm add ${known[0]} (providers available: ${known.join(', ')})`
           : `add a package whose package.json has "runikraft": {"provides": ["${api}"]} to the app's dependencies`,
-    });
+    }));
     return undefined;
   }
   const direct = providers.filter((p) => p.direct);
   if (direct.length === 1) return make(direct[0], 'direct');
-  problems.push({
+  problems.push(() => ({
     kind: 'ambiguous',
     api,
-    message: `rk: ${providers.length} installed packages provide the API '${api}' (required by ${needers}): ${pkgList(providers)}.`,
+    message: `rk: ${providers.length} installed packages provide the API '${api}' (required by ${requiredBy.join(', ')}): ${pkgList(providers)}.`,
     fix: `choose one in ${where}: "runikraft": { "select": { "${api}": "${providers[0].name}" } }`,
-  });
+  }));
   return undefined;
 }
 

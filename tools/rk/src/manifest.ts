@@ -5,7 +5,7 @@ import type { RkComposition } from '@runikraft/rkboot';
 import type { Metafile } from 'esbuild';
 import type { AppConfig, AppMachineDefaults } from './app';
 
-export type PackageRole = 'platform' | 'library' | 'support' | 'app' | 'entry';
+export type PackageRole = 'platform' | 'library' | 'core' | 'support' | 'app' | 'entry';
 
 /** One package's share of the image. */
 export interface ManifestPackage {
@@ -85,6 +85,18 @@ export function bytesPerPackage(
   return out;
 }
 
+function roleOf(
+  name: string,
+  pkg: KnownPackage | 'app' | 'entry',
+  platform: string,
+  chosen: Set<string>,
+): PackageRole {
+  if (pkg === 'app' || pkg === 'entry') return pkg;
+  if (name === platform) return 'platform';
+  if (chosen.has(name)) return 'library';
+  return name === '@runikraft/rkboot' ? 'core' : 'support';
+}
+
 /** Builds the manifest from the composition and the per-package byte counts. */
 export function makeManifest(
   app: AppConfig,
@@ -99,14 +111,7 @@ export function makeManifest(
   const packages: ManifestPackage[] = [...sizes.entries()].map(([name, { pkg, bytes }]) => ({
     name,
     version: typeof pkg === 'string' ? (pkg === 'app' ? app.version : '') : pkg.version,
-    role:
-      pkg === 'app' || pkg === 'entry'
-        ? pkg
-        : name === comp.platform.name
-          ? 'platform'
-          : chosen.has(name)
-            ? 'library'
-            : 'support',
+    role: roleOf(name, pkg, comp.platform.name, chosen),
     bytes,
   }));
   packages.sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));

@@ -1,0 +1,70 @@
+// `--help` texts for rk and each verb.
+import { SUPPORTED } from './run-args';
+
+export const HELP: Record<string, string> = {
+  rk: `rk — compose, build, run and inspect Runikraft unikernels
+
+usage: rk <verb> [args]
+
+verbs:
+  build [app-dir]            resolve the composition, bundle build/image.mjs + manifest, print sizes
+  run [image|app-dir] [...]  boot an image on the QEMU RISC-V virt machine (QEMU's option syntax)
+  ls [app-dir]               show which package provides each API and why (alias: config)
+  help [verb]                show help for a verb
+
+options:
+  --version                  print rk's version
+  --help, -h                 this text (also: rk <verb> --help)`,
+  build: `usage: rk build [app-dir]
+
+Resolves the app's composition from its package.json (default app-dir: the current directory),
+generates build/entry.generated.ts, bundles build/image.mjs with esbuild and writes
+build/image.manifest.json (libraries, versions, bytes per package, resolution), then prints a size
+report. The image must not import Node builtins.
+
+options:
+  --out-dir DIR   write the image there instead of <app-dir>/build
+  --quiet, -q     no size report
+
+example:
+  rk build apps/helloworld`,
+  run: `usage: rk run [image|app-dir] [options]
+
+Boots an image (build/image.mjs) on the emulated QEMU RISC-V virt machine. Given an app directory
+(default: the current directory), builds it first when the image is missing or stale. Machine
+defaults come from the app's package.json "runikraft.machine"; the command line overrides them.
+The exit status is the guest's exit status.
+
+options (QEMU syntax; --opt and -opt are the same):
+  -machine virt[,aclint=on|off][,dumpdtb=FILE]   (-M) dumpdtb writes the device tree and exits
+  -m SIZE            guest RAM: 128M (default), 512 (MiB), 1G
+  -smp N             number of harts (cpus=N)
+  -append STR        kernel command line: lib.param=value ... -- app args
+  -bios none|default none: kernel in M-mode; default: built-in SBI firmware, kernel in S-mode
+  -kernel IMAGE      the image (same as the positional argument)
+  -initrd FILE       load FILE as the initrd (/chosen/linux,initrd-*)
+  -nographic         accepted (the console is always the UART on stdio)
+  -display none      accepted
+  -serial mon:stdio  accepted
+  -global virtio-mmio.force-legacy=on|off   virtio-mmio version 1 (QEMU default) or 2
+  --clock host|virtual   host monotonic time (default) or deterministic virtual time
+  --qtest stdio|unix:PATH[,server=on]   speak QEMU's qtest protocol on that channel
+  -S                 hold the hart (with --qtest: no guest code runs)
+
+supported: ${SUPPORTED.join(', ')}
+
+examples:
+  rk run apps/helloworld
+  rk run apps/helloworld/build/image.mjs -m 64M -bios none --clock virtual
+  rk run -machine virt,dumpdtb=virt.dtb -m 512M -smp 4
+  echo 'readl 0x10001000' | rk run --qtest stdio -S`,
+  ls: `usage: rk ls [app-dir]    (alias: rk config)
+
+Shows, for the app in app-dir (default: the current directory), which package provides each API and
+why (only provider, selected in package.json, the app's direct dependency), the order the libraries
+initialise in, and installed candidates that were not chosen.
+
+example:
+  rk ls apps/helloworld`,
+};
+HELP.config = HELP.ls;

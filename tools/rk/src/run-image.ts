@@ -1,0 +1,114 @@
+// From `rk run` arguments to a booted machine: find (or build) the image, merge the app's machine
+// defaults with the command line, create the machine and boot the image on it.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AppMachineDefaults } from './app';
+import { buildImage, readManifest, staleReason } from './build';
+import type { CliIo } from './cli';
+import { RkUsageError } from './errors';
+import { loadMachine, type MachineHandle, type RkMachineOptions } from './machine';
+import type { ImageManifest } from './manifest';
+import type { RunArgs } from './run-args';
+import { parseQemuSize } from './size';
+
+export interface LocatedImage {
+  imagePath: string;
+  manifest?: ImageManifest;
+}
+
+/**
+ * Resolves `rk run`'s image argument: an image file, or an app directory (default: cwd) whose
+ * image is built first when missing or stale.
+ * @throws RkUsageError for a path that is neither, or a failing build.
+ */
+export async function locateImage(arg: string | undefined, io: CliIo): Promise<LocatedImage> {
+  const path = resolve(arg ?? '.');
+  if (!existsSync(path))
+    throw new RkUsageError(
+      `rk run: '${arg}' does not exist (give an image such as build/image.mjs or an app directory)`,
+    );
+  if (statSync(path).isDirectory()) {
+    if (!existsSync(join(path, 'package.json')))
+      throw new RkUsageError(
+        `rk run: '${arg ?? '.'}' is a directory without package.json: give an app directory or an image file`,
+      );
+    const why = staleReason(path);
+    if (why) {
+      io.err(`rk run: building ${relative(process.cwd(), path) || '.'} (${why})`);
+      const { imagePath, manifest } = await buildImage(path);
+      return { imagePath, manifest };
+    }
+    const imagePath = join(path, 'build', 'image.mjs');
+    return { imagePath, manifest: readManifest(imagePath) };
+  }
+  return { imagePath: path, manifest: readManifest(path) };
+}
+
+function appMemory(v: AppMachineDefaults['memory']): number | undefined {
+  if (v === undefined) return undefined;
+  const bytes = typeof v === 'number' ? v * 2 ** 20 : parseQemuSize(v, 'm');
+  if (bytes === undefined || bytes <= 0)
+    throw new RkUsageError(
+      `rk run: package.json "runikraft.machine.memory" is '${v}' (accepted: QEMU sizes such as "128M", "1G", or a number of MiB)`,
+    );
+  return Math.ceil(bytes / 8192) * 8192;
+}
+
+/** Command line over the app's `runikraft.machine` defaults over QEMU's defaults. */
+export function machineOptions(cli: RunArgs, app: AppMachineDefaults = {}): RkMachineOptions {
+  const pick = <T>(a: T | undefined, b: T | undefined, d: T): T =>
+    a !== undefined ? a : b !== undefined ? b : d;
+  const initrd = cli.initrd === undefined ? undefined : readInitrd(cli.initrd);
+  return {
+    memory: pick(cli.memory, appMemory(app.memory), 128 * 2 ** 20),
+    smp: pick(cli.smp, app.smp, 1),
+    aclint: pick(cli.aclint, app.aclint, false),
+    bios: pick(cli.bios, app.bios, 'default'),
+    clock: pick(cli.clock, app.clock, 'host'),
+    append: pick(cli.append, app.append, ''),
+    virtioMmioForceLegacy: pick(cli.virtioMmioForceLegacy, undefined, true),
+    ...(initrd ? { initrd } : {}),
+  };
+}
+
+function readInitrd(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new RkUsageError(
+      `rk run: -initrd: cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
+
+/** Creates the machine (no image booted yet). @throws RkUsageError for options the machine rejects. */
+export async function createMachineFor(
+  opts: RkMachineOptions,
+  console: 'stdio' | 'none' = 'stdio',
+): Promise<MachineHandle> {
+  const m = await loadMachine();
+  return m.create(opts, console);
+}
+
+/** The image's entry function, imported from the image file. */
+export async function importImageEntry(imagePath: string): Promise<(...a: any[]) => Promise<void>> {
+  let mod: { default?: unknown };
+  try {
+    mod = await import(pathToFileURL(imagePath).href);
+  } catch (e) {
+    throw new RkUsageError(`rk run: cannot load image ${imagePath}: ${(e as Error).message}`);
+  }
+  if (typeof mod.default !== 'function')
+    throw new RkUsageError(
+      `rk run: ${imagePath} is not a Runikraft image (its default export is not the entry (hart, a0, a1)); rebuild it with rk build`,
+    );
+  return mod.default as (...a: any[]) => Promise<void>;
+}
+
+/** Boots the image on a stdio console. @returns the guest's exit status. */
+export async function bootImageFile(imagePath: string, opts: RkMachineOptions): Promise<number> {
+  const entry = await importImageEntry(imagePath);
+  const machine = await createMachineFor(opts);
+  return machine.boot(entry);
+}

@@ -1,0 +1,61 @@
+// `rk run --qtest stdio|unix:PATH`: serves QEMU's qtest protocol on a channel while the machine is
+// held (-S) or runs the image. Ends at the channel's end of input (0, or the guest's status once
+// it powers off) or when the guest powers off.
+import { createConnection, createServer, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { RkUsageError } from './errors';
+import type { RkMachineOptions } from './machine';
+import { createQtestSession } from './qtest';
+import type { QtestChannel } from './run-args';
+import { createMachineFor, importImageEntry } from './run-image';
+
+async function openChannel(
+  ch: QtestChannel,
+): Promise<{ input: Readable; output: Writable; close(): void }> {
+  if (ch.kind === 'stdio')
+    return { input: process.stdin, output: process.stdout, close: () => process.stdin.pause() };
+  if (ch.server) {
+    const server = createServer();
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(ch.path, ok));
+    const sock = await new Promise<Socket>((ok) => server.once('connection', ok));
+    server.close();
+    return { input: sock, output: sock, close: () => sock.end() };
+  }
+  const sock = createConnection(ch.path);
+  await new Promise<void>((ok, fail) =>
+    sock
+      .once('connect', ok)
+      .once('error', (e) =>
+        fail(
+          new RkUsageError(
+            `rk run: --qtest unix:${ch.path}: cannot connect: ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+          ),
+        ),
+      ),
+  );
+  return { input: sock, output: sock, close: () => sock.end() };
+}
+
+/** Serves qtest; boots `imagePath` alongside unless it is undefined (-S). @returns the exit status. */
+export async function serveQtest(
+  ch: QtestChannel,
+  opts: RkMachineOptions,
+  imagePath: string | undefined,
+): Promise<number> {
+  const entry = imagePath ? await importImageEntry(imagePath) : undefined;
+  const machine = await createMachineFor(opts, ch.kind === 'stdio' ? 'none' : 'stdio');
+  const chan = await openChannel(ch);
+  const session = createQtestSession(machine.qtest);
+  const guest = entry ? machine.boot(entry) : undefined;
+  const lines = createInterface({ input: chan.input, crlfDelay: Number.POSITIVE_INFINITY });
+  const served = (async () => {
+    for await (const line of lines) chan.output.write(`${session(line)}\n`);
+  })();
+  const status = await (guest
+    ? Promise.race([guest, served.then(() => guest)])
+    : served.then(() => 0));
+  lines.close();
+  chan.close();
+  return status;
+}

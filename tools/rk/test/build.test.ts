@@ -1,0 +1,223 @@
+// Tests for rk build (src/build.ts, compose.ts, closure.ts, bundle.ts, manifest.ts) on throwaway trees.
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildImage, staleReason } from '../src/build';
+import { RkUsageError } from '../src/errors';
+import { listComposition } from '../src/ls';
+import { fakeApp, fakePackage, writeTree } from './helpers/tree';
+
+const plat = fakePackage({ name: '@t/plat', provides: ['rkplat'], platform: true });
+const allocA = fakePackage({ name: '@t/alloc-a', provides: ['rkalloc'], requires: ['rkplat'] });
+const allocB = fakePackage({ name: '@t/alloc-b', provides: ['rkalloc'], requires: ['rkplat'] });
+const sched = fakePackage({
+  name: '@t/sched',
+  provides: ['rksched'],
+  requires: ['rkalloc'],
+  dependencies: ['@t/alloc-a'],
+});
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(RkUsageError);
+    return (e as Error).message;
+  }
+  throw new Error('expected rk build to fail');
+}
+
+describe('rk build', () => {
+  it('bundles only the chosen libraries, in order, and writes the manifest', async () => {
+    const root = writeTree({
+      ...plat,
+      ...allocA,
+      ...allocB,
+      ...sched,
+      ...fakeApp(['@t/plat', '@t/sched', '@t/alloc-b'], {
+        params: { 'x.y': 1 },
+        select: { rkalloc: '@t/alloc-a' },
+      }),
+    });
+    const logs: string[] = [];
+    const { imagePath, manifest } = await buildImage(join(root, 'app'), {
+      log: (t) => logs.push(t),
+    });
+    expect(imagePath).toBe(join(root, 'app', 'build', 'image.mjs'));
+    const image = readFileSync(imagePath, 'utf8');
+    expect(image).toContain('"@t/alloc-a"');
+    expect(image).toContain('"@t/sched"');
+    expect(image).not.toContain('@t/alloc-b');
+    expect(image).not.toMatch(/from\s*["']node:/);
+    expect(manifest.platform).toEqual({
+      name: '@t/plat',
+      version: '1.2.3',
+      entry: '@t/plat/plat',
+      machine: '@t/plat/machine',
+    });
+    expect(manifest.libraries.map((l) => [l.name, l.version])).toEqual([
+      ['@t/plat', '1.2.3'],
+      ['@t/alloc-a', '1.2.3'],
+      ['@t/sched', '1.2.3'],
+    ]);
+    expect(manifest.libraries.every((l) => l.bytes > 0)).toBe(true);
+    expect(manifest.resolution.map((r) => r.text)).toContain(
+      'rkalloc ← @t/alloc-a (selected in package.json)',
+    );
+    expect(manifest.unused).toEqual([
+      { name: '@t/alloc-b', version: '1.2.3', provides: ['rkalloc'] },
+    ]);
+    expect(manifest.params).toEqual({ 'x.y': 1 });
+    expect(manifest.imageBytes).toBe(readFileSync(imagePath).length);
+    expect(manifest.packages.find((p) => p.name === '@runikraft/rkboot')!.role).toBe('core');
+    expect(
+      JSON.parse(readFileSync(join(root, 'app/build/image.manifest.json'), 'utf8')).app.name,
+    ).toBe('fake-app');
+    const entry = readFileSync(join(root, 'app/build/entry.generated.ts'), 'utf8');
+    expect(entry).toContain('import { library as l0 } from "@t/alloc-a";');
+    expect(entry).toContain('import { library as l1 } from "@t/sched";');
+    expect(entry).toContain('libraries: [l0, l1],');
+    expect(logs[0]).toMatch(/^rk build: fake-app@0.0.1 on @t\/plat → .*image\.mjs/);
+    expect(logs[0]).toMatch(/\n@t\/sched +1\.2\.3 +library +\d+/);
+    expect(logs[0]).toMatch(/\ntotal +[\d,]+ +[\d.]+ KiB$/);
+  });
+
+  it('the built image is a module whose default export boots through platEntry', async () => {
+    const root = writeTree({ ...plat, ...fakeApp(['@t/plat']) });
+    const { imagePath } = await buildImage(join(root, 'app'));
+    const mod = await import(imagePath);
+    expect(typeof mod.default).toBe('function');
+    expect(mod.default.length).toBe(3);
+  });
+
+  it('honours select', async () => {
+    const root = writeTree({
+      ...plat,
+      ...allocA,
+      ...allocB,
+      ...fakeApp(['@t/plat', '@t/alloc-a', '@t/alloc-b'], { select: { rkalloc: '@t/alloc-b' } }),
+    });
+    const { manifest } = await buildImage(join(root, 'app'));
+    expect(manifest.libraries.map((l) => l.name)).toEqual(['@t/plat', '@t/alloc-b']);
+    expect(manifest.resolution.find((r) => r.api === 'rkalloc')!.text).toBe(
+      'rkalloc ← @t/alloc-b (selected in package.json)',
+    );
+  });
+
+  it('fails on an ambiguous provider with the select fix naming the app package.json', async () => {
+    const root = writeTree({
+      ...plat,
+      ...allocA,
+      ...allocB,
+      ...fakeApp(['@t/plat', '@t/alloc-a', '@t/alloc-b']),
+    });
+    const msg = await failure(buildImage(join(root, 'app')));
+    expect(msg).toContain(
+      "rk: 2 installed packages provide the API 'rkalloc' (required by fake-app (the app)): @t/alloc-a@1.2.3, @t/alloc-b@1.2.3.",
+    );
+    expect(msg).toMatch(
+      /fix: choose one in .*app\/package\.json: "runikraft": \{ "select": \{ "rkalloc": "@t\/alloc-a" \} \}/,
+    );
+  });
+
+  it('fails when a dependency is not installed', async () => {
+    const root = writeTree({ ...plat, ...fakeApp(['@t/plat', '@t/ghost']) });
+    expect(await failure(buildImage(join(root, 'app')))).toMatch(
+      /^rk: @t\/ghost \(a dependency of fake-app\) is not installed; run pnpm install/,
+    );
+  });
+
+  it('fails when no platform is installed', async () => {
+    const root = writeTree({ ...allocA, ...fakeApp(['@t/alloc-a']) });
+    expect(await failure(buildImage(join(root, 'app')))).toContain(
+      "no installed package provides the API 'rkplat', required by fake-app (the app), @t/alloc-a.",
+    );
+  });
+
+  it('refuses an image that imports a Node builtin, naming the importer', async () => {
+    const bad = fakePackage({
+      name: '@t/bad',
+      provides: ['rkbad'],
+      code: "import { readFileSync } from 'node:fs';\nexport const leak = readFileSync;\nlibrary.leak = readFileSync;\n",
+    });
+    const root = writeTree({ ...plat, ...bad, ...fakeApp(['@t/plat', '@t/bad']) });
+    const msg = await failure(buildImage(join(root, 'app')));
+    expect(msg).toContain(
+      'rk build: the image imports Node builtins, which do not exist on the machine:',
+    );
+    expect(msg).toMatch(/'node:fs' imported by .*node_modules\/@t\/bad\/index\.js/);
+  });
+
+  it('reports bundling errors with file and line', async () => {
+    const root = writeTree({
+      ...plat,
+      ...fakeApp(['@t/plat'], {}, 'export default function main( {\n'),
+    });
+    expect(await failure(buildImage(join(root, 'app')))).toMatch(
+      /^rk build: bundling failed:\n {2}.*src\/main\.ts:\d+:\d+: /,
+    );
+  });
+
+  it('validates the runikraft field', async () => {
+    const mk = (rk: object) => join(writeTree({ ...plat, ...fakeApp(['@t/plat'], rk) }), 'app');
+    expect(await failure(buildImage(mk({ entry: 'src/nope.ts' })))).toMatch(
+      /"runikraft\.entry" names src\/nope\.ts, which does not exist/,
+    );
+    expect(await failure(buildImage(mk({ select: ['x'] })))).toMatch(
+      /"runikraft\.select" must be an object \{"<api>": "<package>"\}/,
+    );
+    expect(await failure(buildImage(mk({ params: { a: {} } })))).toMatch(
+      /"runikraft\.params" must be an object/,
+    );
+    expect(await failure(buildImage(mk({ machin: {} })))).toMatch(
+      /unknown key "runikraft\.machin" \(known: entry, select, params, machine, requires, provides\)/,
+    );
+    expect(await failure(buildImage(mk({ machine: { ram: 1 } })))).toMatch(
+      /unknown key "runikraft\.machine\.ram" \(known: memory, bios, clock, append, smp, aclint\)/,
+    );
+    expect(await failure(buildImage(join(writeTree({ 'x/README': '' }), 'x')))).toMatch(
+      /package\.json not found: .* is not an app directory/,
+    );
+    expect(await failure(buildImage(join(writeTree({ 'x/package.json': '{,' }), 'x')))).toMatch(
+      /package\.json is not valid JSON/,
+    );
+  });
+
+  it('knows when the image is stale', async () => {
+    const root = writeTree({ ...plat, ...fakeApp(['@t/plat']) });
+    const app = join(root, 'app');
+    expect(staleReason(app)).toBe('no image yet');
+    await buildImage(app);
+    expect(staleReason(app)).toBeUndefined();
+    const future = new Date(Date.now() + 10_000);
+    utimesSync(join(app, 'src/main.ts'), future, future);
+    expect(staleReason(app)).toMatch(/src\/main\.ts changed$/);
+    writeFileSync(
+      join(app, 'build/image.manifest.json'),
+      JSON.stringify({ inputs: ['src/gone.ts'] }),
+    );
+    expect(staleReason(app)).toBe('src/gone.ts is gone');
+  });
+});
+
+describe('rk ls', () => {
+  it('shows provider, reason and who requires each API, and what was not chosen', () => {
+    const root = writeTree({
+      ...plat,
+      ...allocA,
+      ...allocB,
+      ...sched,
+      ...fakeApp(['@t/plat', '@t/sched', '@t/alloc-b'], { select: { rkalloc: '@t/alloc-a' } }),
+    });
+    const text = listComposition(join(root, 'app'));
+    expect(text).toMatch(/^fake-app@0\.0\.1 \(.*package\.json\)/);
+    expect(text).toMatch(
+      /\nrkalloc +@t\/alloc-a@1\.2\.3 +selected in package\.json +fake-app \(the app\), @t\/sched\n/,
+    );
+    expect(text).toMatch(
+      /\nrkplat +@t\/plat@1\.2\.3 +only provider +fake-app \(the app\), @t\/alloc-a\n/,
+    );
+    expect(text).toContain('init order: @t/plat → @t/alloc-a → @t/sched');
+    expect(text).toContain('not chosen:\n  @t/alloc-b@1.2.3 (provides rkalloc)');
+  });
+});
