@@ -36,7 +36,7 @@ describe('malformed input only ever yields FdtError (never another exception, ne
           h[0] = 0xd00dfeed;
           h[5] = 16 + (h[5] % 2);
           h[6] = 16;
-          h.forEach((x, i) => v.setUint32(i * 4, x));
+          for (let i = 0; i < h.length; i++) v.setUint32(i * 4, h[i]);
           b.set(body, 40);
           verdict(b);
         },

@@ -44,9 +44,9 @@ const { tree } = fc.letrec<{ tree: PlainNode; node: PlainNode }>((tie) => ({
     props,
     children: fc.oneof(
       { depthSize: 'small', maxDepth: 4 },
-      fc.constant([]),
+      fc.constant<PlainNode[]>([]),
       fc.uniqueArray(tie('node'), { selector: (n) => n.name, maxLength: 3 }),
-    ),
+    ) as fc.Arbitrary<PlainNode[]>,
   }),
 }));
 
