@@ -26,3 +26,17 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   if (cli.qtest) return serveQtest(cli.qtest, opts, cli.hold ? undefined : located?.imagePath);
   return bootImageFile(located!.imagePath, opts);
 }
+
+/**
+ * Boots an image file or app directory as `rk run` would, with QEMU-syntax `argv`.
+ * @returns the guest's exit status. @throws RkUsageError for bad arguments or a failing build.
+ */
+export function runImage(image: string, argv: readonly string[] = [], io?: CliIo): Promise<number> {
+  return runCommand(
+    [image, ...argv],
+    io ?? {
+      out: (t) => process.stdout.write(`${t}\n`),
+      err: (t) => process.stderr.write(`${t}\n`),
+    },
+  );
+}

@@ -1,0 +1,24 @@
+// @runikraft/rk: the programmatic API behind the `rk` CLI — build images, parse `rk run` command
+// lines, boot images — for app tests, benchmarks and other tools.
+export type { AppConfig, AppMachineDefaults } from './app';
+export { readApp } from './app';
+export {
+  type BuildOptions,
+  type BuildResult,
+  buildImage,
+  readManifest,
+  staleReason,
+} from './build';
+export { type CliIo, rkMain } from './cli';
+export { composeApp, type ResolvedApp } from './compose';
+export { generateEntry } from './entry';
+export { RkUsageError } from './errors';
+export { listComposition } from './ls';
+export type { MachineHandle, RkMachineOptions } from './machine';
+export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';
+export { createQtestSession, type QtestTarget } from './qtest';
+export { runCommand, runImage } from './run';
+export { parseQemuBool, parseRunArgs, type QtestChannel, type RunArgs } from './run-args';
+export { importImageEntry, locateImage, machineOptions } from './run-image';
+export { formatQemuSize, parseQemuSize } from './size';
+export { RK_VERSION } from './version';

@@ -1,0 +1,45 @@
+// Runs the real rk bin in a child process. The bin is bundled from the current sources once per
+// test process (scripts/bundle-bin.mjs), so e2e tests need no `pnpm build`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const rkDir = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+export const repoRoot = dirname(dirname(rkDir));
+let bin: Promise<string> | undefined;
+
+/** Path of a freshly bundled bin (tools/rk/.rk/rk-test-<pid>.mjs). */
+export function rkBin(): Promise<string> {
+  bin ??= (async () => {
+    // @ts-expect-error plain JS helper without types
+    const { bundleRkBin } = await import('../../scripts/bundle-bin.mjs');
+    return bundleRkBin(join(rkDir, '.rk', `rk-test-${process.pid}.mjs`)) as Promise<string>;
+  })();
+  return bin;
+}
+
+export interface RkResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns `node <bin> ...args` in `cwd` (default: the repo root) with optional stdin. */
+export async function rk(
+  args: string[],
+  opts: { cwd?: string; input?: string; timeout?: number } = {},
+): Promise<RkResult> {
+  const r = spawnSync(process.execPath, [await rkBin(), ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: opts.timeout ?? 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Does the machine model exist yet (platforms/qemu-riscv/src/machine/index.ts)? */
+export const machineExists = existsSync(
+  join(repoRoot, 'platforms/qemu-riscv/src/machine/index.ts'),
+);
