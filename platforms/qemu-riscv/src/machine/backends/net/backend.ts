@@ -1,0 +1,58 @@
+// The host side of a NIC (QEMU's NetClientState peer): frames from the device go out through
+// `send`; frames from the wire are offered to the device, queued (bounded) while it has no buffers.
+
+/** The device end a backend delivers to. */
+export interface NetPeer {
+  /** Offers one frame to the device. @returns false if the device cannot take it now (no RX buffers). */
+  receive(frame: Uint8Array): boolean;
+}
+
+/** Frames kept while the device has no RX buffers (QEMU queues per net client too). */
+export const NET_QUEUE_LIMIT = 1024;
+
+export abstract class NetBackend {
+  private peer: NetPeer | null = null;
+  private readonly queue: Uint8Array[] = [];
+  /** Frames dropped because the queue was full or no device was attached. */
+  dropped = 0;
+  /** Last host error (socket closed, I/O error), for the device's status and traces. */
+  lastError: string | null = null;
+
+  constructor(readonly id: string) {}
+
+  /** Attaches the device end. */
+  attach(peer: NetPeer | null): void {
+    this.peer = peer;
+    if (peer) this.flush();
+  }
+
+  /** Device → wire. Never throws; errors are recorded in `lastError`. */
+  abstract send(frame: Uint8Array): void;
+
+  /** Releases host resources. */
+  abstract close(): void | Promise<void>;
+
+  /** True while the host side can carry frames. */
+  get linkUp(): boolean {
+    return this.lastError === null;
+  }
+
+  /** Wire → device, called by subclasses. */
+  protected deliver(frame: Uint8Array): void {
+    if (this.queue.length === 0 && this.peer?.receive(frame)) return;
+    if (this.queue.length >= NET_QUEUE_LIMIT) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(frame);
+  }
+
+  /** The device posted RX buffers: retries queued frames (qemu_flush_queued_packets). */
+  flush(): void {
+    while (this.queue.length && this.peer?.receive(this.queue[0])) this.queue.shift();
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+}
