@@ -14,11 +14,17 @@ export { composeApp, type ResolvedApp } from './compose';
 export { generateEntry } from './entry';
 export { RkUsageError } from './errors';
 export { listComposition } from './ls';
-export type { MachineHandle, RkMachineOptions } from './machine';
+export {
+  loadMachine,
+  type MachineFactory,
+  type MachineHandle,
+  type RkConsole,
+  type RkMachineOptions,
+} from './machine';
 export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';
 export { createQtestSession, type QtestTarget } from './qtest';
 export { runCommand, runImage } from './run';
 export { parseQemuBool, parseRunArgs, type QtestChannel, type RunArgs } from './run-args';
-export { importImageEntry, locateImage, machineOptions } from './run-image';
+export { createMachineFor, importImageEntry, locateImage, machineOptions } from './run-image';
 export { formatQemuSize, parseQemuSize } from './size';
 export { RK_VERSION } from './version';

@@ -25,8 +25,11 @@ export interface MachineHandle {
   qtest: QtestTarget;
 }
 
+/** Where the UART's output goes: the terminal, nowhere, or a callback (tests, benchmarks). */
+export type RkConsole = 'stdio' | 'none' | ((text: string) => void);
+
 export interface MachineFactory {
-  create(opts: RkMachineOptions, console: 'stdio' | 'none'): MachineHandle;
+  create(opts: RkMachineOptions, console: RkConsole): MachineHandle;
 }
 
 /** Loads the machine model. @throws RkUsageError when the platform package is not installed or built. */

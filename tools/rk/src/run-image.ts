@@ -7,7 +7,7 @@ import type { AppMachineDefaults } from './app';
 import { buildImage, readManifest, staleReason } from './build';
 import type { CliIo } from './cli';
 import { RkUsageError } from './errors';
-import { loadMachine, type MachineHandle, type RkMachineOptions } from './machine';
+import { loadMachine, type MachineHandle, type RkConsole, type RkMachineOptions } from './machine';
 import type { ImageManifest } from './manifest';
 import type { RunArgs } from './run-args';
 import { parseQemuSize } from './size';
@@ -85,7 +85,7 @@ function readInitrd(file: string): Uint8Array {
 /** Creates the machine (no image booted yet). @throws RkUsageError for options the machine rejects. */
 export async function createMachineFor(
   opts: RkMachineOptions,
-  console: 'stdio' | 'none' = 'stdio',
+  console: RkConsole = 'stdio',
 ): Promise<MachineHandle> {
   const m = await loadMachine();
   return m.create(opts, console);

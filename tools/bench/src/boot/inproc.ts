@@ -1,0 +1,80 @@
+// In-process boot time: machine creation → the app's main (its first console line), and → power-off.
+import type { MachineFactory, RkMachineOptions } from '@runikraft/rk';
+
+export interface BootSample {
+  /** ms from `new Machine` to main's "Hello, world!" reaching the UART. */
+  toMain: number;
+  /** ms from `new Machine` to the guest's power-off. */
+  toExit: number;
+  status: number;
+  console: string;
+}
+
+type Entry = (...a: any[]) => Promise<void>;
+
+/** Boots `entry` once on a fresh machine, timing it. */
+export async function bootOnce(
+  factory: MachineFactory,
+  entry: Entry,
+  opts: RkMachineOptions,
+  marker = 'Hello, world!',
+): Promise<BootSample> {
+  let text = '';
+  let toMain = Number.NaN;
+  const t0 = performance.now();
+  const machine = factory.create(opts, (chunk) => {
+    text += chunk;
+    if (Number.isNaN(toMain) && text.includes(marker)) toMain = performance.now() - t0;
+  });
+  const status = await machine.boot(entry);
+  return { toMain, toExit: performance.now() - t0, status, console: text };
+}
+
+/** `runs` boots after `warmup` unrecorded ones. @throws if a boot does not reach main or exits non-zero. */
+export async function bootSamples(
+  factory: MachineFactory,
+  entry: Entry,
+  opts: RkMachineOptions,
+  runs: number,
+  warmup = 5,
+): Promise<BootSample[]> {
+  const out: BootSample[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const s = await bootOnce(factory, entry, opts);
+    if (s.status !== 0 || Number.isNaN(s.toMain)) {
+      throw new Error(`boot ${i} failed (status ${s.status}); console:\n${s.console}`);
+    }
+    if (i >= warmup) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The smallest `-m` (a multiple of 8 KiB, as QEMU aligns it) with which the image reaches main and
+ * exits 0, by bisection between 8 KiB and `hi` bytes (assumes booting is monotonic in memory).
+ */
+export async function minimumMemory(
+  factory: MachineFactory,
+  entry: Entry,
+  base: RkMachineOptions,
+  hi = 128 * 2 ** 20,
+): Promise<number> {
+  const ok = async (bytes: number) => {
+    try {
+      const s = await bootOnce(factory, entry, { ...base, memory: bytes });
+      return s.status === 0 && !Number.isNaN(s.toMain);
+    } catch {
+      return false; // the machine may reject a size outright; that counts as "does not boot"
+    }
+  };
+  const unit = 8192;
+  let lo = 1; // in units; lo - 1 is known bad (0 bytes)
+  let top = hi / unit;
+  if (!(await ok(top * unit))) throw new Error(`the image does not boot even with ${hi} bytes`);
+  while (lo < top) {
+    const mid = (lo + top) >> 1;
+    if (await ok(mid * unit)) top = mid;
+    else lo = mid + 1;
+  }
+  return top * unit;
+}
