@@ -46,12 +46,10 @@ function normValue(fdt: Fdt, node: FdtNode, p: FdtProp): unknown {
 }
 
 function normTree(fdt: Fdt) {
-  return fdt
-    .nodes()
-    .map((n) => ({
-      path: n.path,
-      props: n.props.map((p) => ({ name: p.name, value: normValue(fdt, n, p) })),
-    }));
+  return fdt.nodes().map((n) => ({
+    path: n.path,
+    props: n.props.map((p) => ({ name: p.name, value: normValue(fdt, n, p) })),
+  }));
 }
 
 /** The blob with the rng-seed value bytes zeroed. */
