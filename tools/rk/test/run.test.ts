@@ -1,0 +1,156 @@
+// End-to-end tests of `rk run` spawning the real bin: helloworld in both boot modes and clocks,
+// exit status propagation, -append and package.json defaults, dumpdtb, qtest, rebuild when stale.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadMachine } from '../src/machine';
+import { machineOptions } from '../src/run-image';
+import { machineExists, repoRoot, rk, rkDir } from './helpers/rk-bin';
+
+const fixture = (name: string) => join(rkDir, 'test/fixtures/apps', name);
+const hasDtc = spawnSync('sh', ['-c', 'command -v dtc']).status === 0;
+const tmp = () => mkdtempSync(join(tmpdir(), 'rk-run-'));
+
+/** dtc's source form with the random /chosen/rng-seed masked. */
+function dts(blob: Uint8Array): string {
+  const dir = tmp();
+  writeFileSync(join(dir, 'x.dtb'), blob);
+  const r = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', join(dir, 'x.dtb')], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.replace(/rng-seed = <[^>]*>;/, 'rng-seed = <masked>;');
+}
+
+if (!machineExists)
+  console.warn(
+    'rk run e2e tests skipped: platforms/qemu-riscv/src/machine/index.ts does not exist yet',
+  );
+
+describe.skipIf(!machineExists)('rk run', () => {
+  it('boots helloworld in both boot modes and both clocks and exits 0', async () => {
+    for (const flags of [
+      [],
+      ['-bios', 'none'],
+      ['--clock', 'virtual'],
+      ['-bios', 'none', '--clock', 'virtual'],
+    ]) {
+      const r = await rk(['run', 'apps/helloworld', ...flags]);
+      expect(r.stdout, flags.join(' ')).toContain('Hello, world!');
+      expect(r.status, `${flags.join(' ')}\n${r.stderr}`).toBe(0);
+    }
+  });
+
+  it("exits with the guest's status", async () => {
+    const r = await rk(['run', fixture('exit3')]);
+    expect(r.stdout).toContain('exit3: returning 3');
+    expect(r.status).toBe(3);
+  });
+
+  it('passes -append to the app, overriding package.json, and defaults to package.json', async () => {
+    const def = await rk(['run', fixture('echo')]);
+    expect([def.status, def.stdout.trim()]).toEqual([0, 'argv=["from-package-json"]']);
+    const cli = await rk(['run', fixture('echo'), '-append', '-- a "b c"']);
+    expect(cli.stdout.trim()).toBe('argv=["a","b c"]');
+    const fail = await rk(['run', fixture('echo'), '-append', '-- fail']);
+    expect(fail.status).toBe(7);
+  });
+
+  it('runs an image file given with -kernel, using the defaults from its manifest', async () => {
+    await rk(['build', '-q', fixture('echo')]);
+    const r = await rk([
+      'run',
+      '-kernel',
+      join(fixture('echo'), 'build/image.mjs'),
+      '-nographic',
+      '-serial',
+      'mon:stdio',
+      '-display',
+      'none',
+    ]);
+    expect([r.status, r.stdout.trim()]).toEqual([0, 'argv=["from-package-json"]']);
+  });
+
+  it('rebuilds a stale image before running it', async () => {
+    await rk(['build', '-q', fixture('exit3')]);
+    const main = join(fixture('exit3'), 'src/main.ts');
+    const future = new Date(Date.now() + 5_000);
+    utimesSync(main, future, future);
+    const r = await rk(['run', fixture('exit3')]);
+    expect(r.stderr).toMatch(/^rk run: building .*exit3 \(.*src\/main\.ts changed\)\n/);
+    expect(r.status).toBe(3);
+    const again = await rk(['run', fixture('exit3')]);
+    expect(again.stderr).not.toContain('building');
+  });
+
+  it('builds first when the image is missing', async () => {
+    rmSync(join(fixture('exit3'), 'build'), { recursive: true, force: true });
+    const r = await rk(['run', fixture('exit3')]);
+    expect(r.stderr).toMatch(/building .*\(no image yet\)/);
+    expect(r.status).toBe(3);
+  });
+
+  it('dumps the device tree like QEMU and exits 0', async () => {
+    const out = join(tmp(), 'virt.dtb');
+    const r = await rk([
+      'run',
+      '-machine',
+      `virt,aclint=on,dumpdtb=${out}`,
+      '-m',
+      '256M',
+      '-smp',
+      '2',
+      '-append',
+      'console=ttyS0',
+    ]);
+    expect([r.status, r.stderr]).toEqual([0, `rk run: info: dtb dumped to ${out}. Exiting.\n`]);
+    const blob = new Uint8Array(readFileSync(out));
+    const factory = await loadMachine();
+    const expected = factory
+      .create(
+        machineOptions({ aclint: true, memory: 256 * 2 ** 20, smp: 2, append: 'console=ttyS0' }),
+        'none',
+      )
+      .dtb();
+    expect(blob.length).toBe(expected.length);
+    if (hasDtc) expect(dts(blob)).toBe(dts(expected));
+  });
+
+  it.skipIf(!hasDtc)('dumps the same tree as QEMU 7.2 for -m 512M -smp 4', async () => {
+    const out = join(tmp(), 'virt.dtb');
+    expect(
+      (await rk(['run', '-machine', `virt,dumpdtb=${out}`, '-m', '512M', '-smp', '4'])).status,
+    ).toBe(0);
+    const reference = readFileSync(join(repoRoot, 'packages/fdt/test/fixtures/virt-m512-smp4.dtb'));
+    expect(dts(new Uint8Array(readFileSync(out)))).toBe(dts(new Uint8Array(reference)));
+  });
+
+  it('speaks qtest over stdio with the hart held', async () => {
+    const r = await rk(['run', '--qtest', 'stdio', '-S'], {
+      input: 'readl 0x10001000\nendianness\nfrob\n',
+    });
+    expect(r.stdout).toBe("OK 0x0000000074726976\nOK little\nFAIL Unknown command 'frob'\n");
+    expect(r.status).toBe(0);
+  });
+
+  it('reads guest RAM through qtest after writing it', async () => {
+    const r = await rk(['run', '--qtest', 'stdio', '-S', '-m', '64M'], {
+      input:
+        'writel 0x80000000 0xdeadbeef\nread 0x80000000 4\nreadq 0x83fffff8\nreadl 0x84000000\n',
+    });
+    expect(r.stdout).toBe('OK\nOK 0xefbeadde\nOK 0x0000000000000000\nOK 0x0000000000000000\n');
+  });
+
+  it('names an unreadable -initrd and a missing image', async () => {
+    const r = await rk(['run', 'apps/helloworld', '-initrd', '/nonexistent/rd.img']);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      "rk run: -initrd: cannot read '/nonexistent/rd.img': ENOENT\n",
+    ]);
+    const m = await rk(['run', 'no/such/image.mjs']);
+    expect([m.status, m.stderr]).toEqual([
+      1,
+      "rk run: 'no/such/image.mjs' does not exist (give an image such as build/image.mjs or an app directory)\n",
+    ]);
+  });
+});
