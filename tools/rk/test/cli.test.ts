@@ -83,7 +83,7 @@ describe('rk bin', () => {
   it('builds the current directory by default and fails clearly outside an app', async () => {
     const r = await rk(['build', '-q'], { cwd: fixture('exit3') });
     expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
-    const bad = await rk(['build'], { cwd: rkDir + '/test' });
+    const bad = await rk(['build'], { cwd: `${rkDir}/test` });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(
       'rk: package.json not found: \'.\' is not an app directory (an app is a folder with a package.json that has a "runikraft" field)\n',

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       version: bm.qemuVersion,
       median: t.median,
       runs: t.runs,
-      command: bm.argv.map((a) => a.replace(repo + '/', '')).join(' '),
+      command: bm.argv.map((a) => a.replace(`${repo}/`, '')).join(' '),
     };
     console.log(
       `real QEMU, bare-metal hello (-bios none): ${fmtMs(t.median)} (median of ${t.runs}); rk run / QEMU = ${(rkProc.median / t.median).toFixed(2)}×`,
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       median: rkProc.median,
       runs: rkProc.runs,
       tool: rkProc.tool,
-      bin: bin.replace(repo + '/', ''),
+      bin: bin.replace(`${repo}/`, ''),
     },
     nodeStartup: nodeProc.median,
     ...(qemu ? { qemu } : {}),
