@@ -73,6 +73,12 @@ export class DeviceVirtqueue {
     return chain;
   }
 
+  /** Gives back the last `n` popped chains unconsumed (QEMU virtqueue_unpop), e.g. when a frame does not fit. */
+  unpop(n: number): void {
+    this.lastAvail = (this.lastAvail - n) & 0xffff;
+    this.inflight = Math.max(0, this.inflight - n);
+  }
+
   /** Publishes a completed chain: used.ring[idx] = {head, len}, then used.idx++. */
   push(head: number, len: number): void {
     const slot = this.addrs.used + 4 + 8 * (this.usedIdx % this.size) - this.ram.base;

@@ -1,0 +1,208 @@
+// virtio-blk (virtio 1.2 §5.2, QEMU hw/block/virtio-blk.c): header / data / status chains over a
+// host BlockBackend; features, config space and used.len exactly as measured (REFERENCE §6, §8).
+import type { BlockBackend } from '../../backends/blk/backend';
+import type { DeviceVirtqueue, VirtqChain, VirtqSeg } from '../queue';
+import { readSegs, writeSegs } from '../queue';
+import { ANY_LAYOUT, VirtioDeviceModel, bit } from './model';
+
+export const VIRTIO_ID_BLOCK = 2;
+export const VIRTIO_BLK_F_SIZE_MAX = 1;
+export const VIRTIO_BLK_F_SEG_MAX = 2;
+export const VIRTIO_BLK_F_GEOMETRY = 4;
+export const VIRTIO_BLK_F_RO = 5;
+export const VIRTIO_BLK_F_BLK_SIZE = 6;
+export const VIRTIO_BLK_F_SCSI = 7;
+export const VIRTIO_BLK_F_FLUSH = 9;
+export const VIRTIO_BLK_F_TOPOLOGY = 10;
+export const VIRTIO_BLK_F_CONFIG_WCE = 11;
+export const VIRTIO_BLK_F_DISCARD = 13;
+export const VIRTIO_BLK_F_WRITE_ZEROES = 14;
+
+export const VIRTIO_BLK_T_IN = 0;
+export const VIRTIO_BLK_T_OUT = 1;
+export const VIRTIO_BLK_T_FLUSH = 4;
+export const VIRTIO_BLK_T_GET_ID = 8;
+export const VIRTIO_BLK_T_DISCARD = 11;
+export const VIRTIO_BLK_T_WRITE_ZEROES = 13;
+export const VIRTIO_BLK_S_OK = 0;
+export const VIRTIO_BLK_S_IOERR = 1;
+export const VIRTIO_BLK_S_UNSUPP = 2;
+
+const SECTOR = 512;
+const MAX_DISCARD_SECTORS = 4194303;
+/** One bounce buffer per device; requests larger than this are processed in pieces. */
+const BOUNCE = 1 << 20;
+
+export interface VirtioBlkOptions {
+  /** `serial=` (GET_ID); none → a single NUL byte is written, as measured. */
+  readonly serial?: string;
+  /** QEMU's `queue-size` (default 256); seg_max = queue-size − 2. */
+  readonly queueSize?: number;
+}
+
+export class VirtioBlk extends VirtioDeviceModel {
+  readonly deviceId = VIRTIO_ID_BLOCK;
+  readonly numQueues = 1;
+  readonly configLen = 0x39;
+  protected override readonly withheldLegacy = ANY_LAYOUT;
+  private readonly bounce = new Uint8Array(BOUNCE);
+  private readonly hdr = new Uint8Array(16);
+
+  constructor(
+    readonly backend: BlockBackend,
+    private readonly opts: VirtioBlkOptions = {},
+  ) {
+    super();
+    this.fillConfig();
+  }
+
+  private fillConfig(): void {
+    const sectors = Math.floor(this.backend.size / SECTOR);
+    const c = this.cfg;
+    c.setUint32(0x00, sectors % 0x100000000, true);
+    c.setUint32(0x04, Math.floor(sectors / 0x100000000), true);
+    c.setUint32(0x08, 0, true); // size_max (feature not offered)
+    c.setUint32(0x0c, (this.opts.queueSize ?? 256) - 2, true); // seg_max
+    const cyls = Math.max(2, Math.min(16383, Math.floor(sectors / (16 * 63))));
+    c.setUint16(0x10, cyls, true); // geometry as QEMU's hd_geometry_guess for LBA disks
+    c.setUint8(0x12, 16);
+    c.setUint8(0x13, 63);
+    c.setUint32(0x14, SECTOR, true); // blk_size
+    c.setUint8(0x20, 1); // writeback
+    c.setUint16(0x22, 1, true); // num_queues
+    c.setUint32(0x24, MAX_DISCARD_SECTORS, true);
+    c.setUint32(0x28, 1, true);
+    c.setUint32(0x2c, 1, true);
+    c.setUint32(0x30, MAX_DISCARD_SECTORS, true);
+    c.setUint32(0x34, 1, true);
+    c.setUint8(0x38, 1);
+  }
+
+  protected deviceFeatures(legacy: boolean): bigint {
+    let f = [VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_GEOMETRY, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_F_CONFIG_WCE, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES]
+      .map(bit)
+      .reduce((a, b) => a | b, 0n);
+    if (legacy) f |= bit(VIRTIO_BLK_F_SCSI);
+    if (this.backend.readOnly) f |= bit(VIRTIO_BLK_F_RO);
+    return f;
+  }
+
+  /** The writeback byte (CONFIG_WCE) is the only writable config field. */
+  protected override configWrite(offset: number, size: number, value: number): void {
+    if (offset === 0x20 && size === 1) this.config[0x20] = value & 1;
+  }
+
+  protected onNotify(_index: number, q: DeviceVirtqueue): void {
+    for (let c = this.pop(q); c; c = this.pop(q)) {
+      const status = this.request(c);
+      if (status === null) return; // driver bug reported
+      this.complete(q, c.head, c.writeLen);
+    }
+  }
+
+  /** Serves one request. @returns null after a driver bug (NEEDS_RESET), else the status written. */
+  private request(c: VirtqChain): number | null {
+    const ram = this.hostRam();
+    if (c.readLen < 16 || c.writeLen < 1) {
+      this.fail(`virtio-blk: request ${c.head} lacks a 16-byte header or a status byte (read ${c.readLen}, write ${c.writeLen})`);
+      return null;
+    }
+    readSegs(ram, c.readable, 0, this.hdr);
+    const dv = new DataView(this.hdr.buffer);
+    const type = dv.getUint32(0, true);
+    const sector = dv.getUint32(8, true) + dv.getUint32(12, true) * 0x100000000;
+    const dataOut = c.readable; // skip the header for OUT payloads
+    const dataIn = trimLast(c.writable, 1); // all writable bytes but the status byte
+    const inLen = c.writeLen - 1;
+    let status = VIRTIO_BLK_S_OK;
+    let err: string | null = null;
+    switch (type) {
+      case VIRTIO_BLK_T_IN:
+        err = this.rangeOk(sector, inLen) ?? this.copyIn(sector * SECTOR, dataIn, inLen);
+        break;
+      case VIRTIO_BLK_T_OUT:
+        err = this.rangeOk(sector, c.readLen - 16) ?? this.copyOut(sector * SECTOR, dataOut, 16, c.readLen - 16);
+        break;
+      case VIRTIO_BLK_T_FLUSH:
+        err = this.backend.flush();
+        break;
+      case VIRTIO_BLK_T_GET_ID: {
+        const id = new TextEncoder().encode(this.opts.serial ?? '').subarray(0, 20);
+        const out = new Uint8Array(Math.min(20, id.length + 1));
+        out.set(id.subarray(0, out.length));
+        writeSegs(ram, dataIn, 0, out.subarray(0, Math.min(out.length, inLen)));
+        break;
+      }
+      case VIRTIO_BLK_T_DISCARD:
+      case VIRTIO_BLK_T_WRITE_ZEROES:
+        err = this.zeroRanges(c, type === VIRTIO_BLK_T_DISCARD ? 'discard' : 'write-zeroes');
+        break;
+      default:
+        status = VIRTIO_BLK_S_UNSUPP;
+    }
+    if (err !== null) {
+      status = VIRTIO_BLK_S_IOERR;
+      this.host?.trace?.(`virtio-blk: request type ${type} sector ${sector}: ${err}`);
+    }
+    writeSegs(ram, c.writable, c.writeLen - 1, Uint8Array.of(status));
+    return status;
+  }
+
+  private rangeOk(sector: number, bytes: number): string | null {
+    if (bytes % SECTOR !== 0) return `length ${bytes} is not a multiple of ${SECTOR}`;
+    if (sector * SECTOR + bytes > this.backend.size) return `sector ${sector} + ${bytes} bytes is past the end`;
+    return null;
+  }
+
+  private copyIn(offset: number, segs: VirtqSeg[], len: number): string | null {
+    const ram = this.hostRam();
+    for (let done = 0; done < len; ) {
+      const n = Math.min(BOUNCE, len - done);
+      const buf = this.bounce.subarray(0, n);
+      const e = this.backend.read(offset + done, buf);
+      if (e) return e;
+      writeSegs(ram, segs, done, buf);
+      done += n;
+    }
+    return null;
+  }
+
+  private copyOut(offset: number, segs: VirtqSeg[], skip: number, len: number): string | null {
+    const ram = this.hostRam();
+    for (let done = 0; done < len; ) {
+      const n = Math.min(BOUNCE, len - done);
+      const buf = this.bounce.subarray(0, n);
+      readSegs(ram, segs, skip + done, buf);
+      const e = this.backend.write(offset + done, buf);
+      if (e) return e;
+      done += n;
+    }
+    return null;
+  }
+
+  /** DISCARD / WRITE_ZEROES payload: {le64 sector, le32 num_sectors, le32 flags} segments (§5.2.6). */
+  private zeroRanges(c: VirtqChain, op: 'discard' | 'write-zeroes'): string | null {
+    const n = (c.readLen - 16) / 16;
+    if (!Number.isInteger(n) || n < 1) return `${op}: payload of ${c.readLen - 16} bytes is not 16-byte segments`;
+    if (n > 1) return `${op}: ${n} segments > max 1`;
+    const seg = new Uint8Array(16);
+    readSegs(this.hostRam(), c.readable, 16, seg);
+    const dv = new DataView(seg.buffer);
+    const sector = dv.getUint32(0, true) + dv.getUint32(4, true) * 0x100000000;
+    const count = dv.getUint32(8, true);
+    if (count > MAX_DISCARD_SECTORS) return `${op}: ${count} sectors > max ${MAX_DISCARD_SECTORS}`;
+    const bad = this.rangeOk(sector, count * SECTOR);
+    return bad ?? this.backend.writeZeroes(sector * SECTOR, count * SECTOR, op);
+  }
+}
+
+/** `segs` without their last `n` bytes. */
+function trimLast(segs: VirtqSeg[], n: number): VirtqSeg[] {
+  const out = segs.map((s) => ({ ...s }));
+  for (let i = out.length - 1; i >= 0 && n > 0; i--) {
+    const cut = Math.min(out[i].len, n);
+    out[i] = { addr: out[i].addr, len: out[i].len - cut };
+    n -= cut;
+  }
+  return out;
+}

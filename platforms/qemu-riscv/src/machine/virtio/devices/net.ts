@@ -1,0 +1,188 @@
+// virtio-net (virtio 1.2 §5.1, QEMU hw/net/virtio-net.c): RX/TX/control queues, the header layout
+// per negotiated features (REFERENCE §7), mergeable RX buffers, MAC/status/MTU config.
+import type { NetBackend } from '../../backends/net/backend';
+import type { DeviceVirtqueue, VirtqChain } from '../queue';
+import { VIRTIO_F_VERSION_1, gatherSegs, readSegs, writeSegs } from '../queue';
+import { VirtioDeviceModel, bit } from './model';
+
+export const VIRTIO_ID_NET = 1;
+export const VIRTIO_NET_F_CTRL_GUEST_OFFLOADS = 2;
+export const VIRTIO_NET_F_MTU = 3;
+export const VIRTIO_NET_F_MAC = 5;
+export const VIRTIO_NET_F_GSO = 6;
+export const VIRTIO_NET_F_MRG_RXBUF = 15;
+export const VIRTIO_NET_F_STATUS = 16;
+export const VIRTIO_NET_F_CTRL_VQ = 17;
+export const VIRTIO_NET_F_CTRL_RX = 18;
+export const VIRTIO_NET_F_CTRL_VLAN = 19;
+export const VIRTIO_NET_F_CTRL_RX_EXTRA = 20;
+export const VIRTIO_NET_F_GUEST_ANNOUNCE = 21;
+export const VIRTIO_NET_F_CTRL_MAC_ADDR = 23;
+export const VIRTIO_NET_S_LINK_UP = 1;
+
+const RXQ = 0;
+const TXQ = 1;
+const CTRLQ = 2;
+/** Largest frame accepted for TX (hdr excluded): 64 KiB as QEMU's NET_BUFSIZE-bounded paths. */
+const MAX_FRAME = 65535;
+
+export interface VirtioNetOptions {
+  /** `mac=`; default 52:54:00:12:34:56 (QEMU's first NIC). */
+  readonly mac?: Uint8Array;
+  /** `host_mtu=`: offers VIRTIO_NET_F_MTU and reports it in config. */
+  readonly hostMtu?: number;
+}
+
+/** Parses `52:54:00:12:34:56`. @throws Error naming the bad value. */
+export function parseMac(s: string): Uint8Array {
+  const m = /^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i.exec(s);
+  if (!m) throw new Error(`mac=${s} is not a MAC address (xx:xx:xx:xx:xx:xx)`);
+  return Uint8Array.from(m.slice(1), (h) => parseInt(h, 16));
+}
+
+export class VirtioNet extends VirtioDeviceModel {
+  readonly deviceId = VIRTIO_ID_NET;
+  readonly numQueues = 3;
+  readonly configLen: number;
+  readonly stats = { txFrames: 0, rxFrames: 0, rxTruncated: 0, rxNoBuffer: 0 };
+  private ready = false;
+
+  constructor(
+    readonly backend: NetBackend,
+    private readonly opts: VirtioNetOptions = {},
+  ) {
+    super();
+    this.config.set(opts.mac ?? Uint8Array.of(0x52, 0x54, 0x00, 0x12, 0x34, 0x56), 0);
+    this.cfg.setUint16(6, VIRTIO_NET_S_LINK_UP, true);
+    this.cfg.setUint16(8, 1, true); // max_virtqueue_pairs (visible only when the config reaches it)
+    if (opts.hostMtu !== undefined) this.cfg.setUint16(10, opts.hostMtu, true);
+    this.configLen = opts.hostMtu !== undefined ? 12 : 8;
+    backend.attach({ receive: (f) => this.receive(f) });
+  }
+
+  protected deviceFeatures(legacy: boolean): bigint {
+    let f = [
+      VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_NET_F_STATUS,
+      VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX, VIRTIO_NET_F_CTRL_VLAN, VIRTIO_NET_F_CTRL_RX_EXTRA,
+      VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_MAC_ADDR,
+    ]
+      .map(bit)
+      .reduce((a, b) => a | b, 0n);
+    if (legacy) f |= bit(VIRTIO_NET_F_GSO);
+    if (this.opts.hostMtu !== undefined) f |= bit(VIRTIO_NET_F_MTU);
+    return f;
+  }
+
+  /** virtio_net_hdr length for the negotiated features (REFERENCE §7). */
+  headerLen(): number {
+    return this.has(VIRTIO_F_VERSION_1) || this.has(VIRTIO_NET_F_MRG_RXBUF) ? 12 : 10;
+  }
+
+  get mac(): Uint8Array {
+    return this.config.slice(0, 6);
+  }
+
+  /** Legacy drivers may write the MAC into config (QEMU accepts it without CTRL_MAC_ADDR in legacy). */
+  protected override configWrite(offset: number, size: number, value: number): void {
+    if (!this.legacy || offset < 0 || offset + size > 6) return;
+    for (let i = 0; i < size; i++) this.config[offset + i] = (value >>> (8 * i)) & 0xff;
+  }
+
+  override driverOk(): void {
+    this.ready = true;
+    this.backend.flush();
+  }
+
+  protected override onReset(): void {
+    this.ready = false;
+  }
+
+  protected onNotify(index: number, q: DeviceVirtqueue): void {
+    if (index === RXQ) this.backend.flush();
+    else if (index === TXQ) this.transmit(q);
+    else if (index === CTRLQ) this.control(q);
+  }
+
+  private transmit(q: DeviceVirtqueue): void {
+    const hl = this.headerLen();
+    for (let c = this.pop(q); c; c = this.pop(q)) {
+      if (c.writable.length > 0) return this.fail(`virtio-net: TX chain ${c.head} has a device-writable descriptor`);
+      if (c.readLen < hl) return this.fail(`virtio-net: TX chain ${c.head} is ${c.readLen} bytes, shorter than the ${hl}-byte header`);
+      const len = Math.min(c.readLen - hl, MAX_FRAME);
+      const frame = new Uint8Array(len);
+      readSegs(this.hostRam(), c.readable, hl, frame);
+      this.backend.send(frame);
+      this.stats.txFrames++;
+      this.complete(q, c.head, 0);
+    }
+  }
+
+  /** Backend → guest. @returns false when no RX buffers are posted (the backend keeps the frame). */
+  receive(frame: Uint8Array): boolean {
+    const q = this.queues[RXQ];
+    if (!this.ready || !q || this.broken) return false;
+    const hl = this.headerLen();
+    const mrg = this.has(VIRTIO_NET_F_MRG_RXBUF);
+    const ram = this.hostRam();
+    const total = hl + frame.length;
+    const used: { c: VirtqChain; len: number }[] = [];
+    let off = 0;
+    while (off < total) {
+      const c = this.pop(q);
+      if (!c) {
+        if (this.broken) return true;
+        q.unpop(used.length);
+        this.stats.rxNoBuffer++;
+        return false;
+      }
+      if (c.readable.length > 0) {
+        this.fail(`virtio-net: RX chain ${c.head} has a device-readable descriptor where writable is required`);
+        return true;
+      }
+      if (used.length === 0 && c.writeLen < hl) {
+        this.fail(`virtio-net: RX buffer ${c.head} of ${c.writeLen} bytes cannot hold the ${hl}-byte header`);
+        return true;
+      }
+      const n = Math.min(c.writeLen, total - off);
+      used.push({ c, len: n });
+      off += n;
+      if (!mrg) break;
+    }
+    const hdr = new Uint8Array(hl);
+    if (hl === 12) new DataView(hdr.buffer).setUint16(10, mrg ? used.length : 0, true);
+    const packet = new Uint8Array(total);
+    packet.set(hdr);
+    packet.set(frame, hl);
+    let at = 0;
+    for (const u of used) {
+      writeSegs(ram, u.c.writable, 0, packet.subarray(at, at + u.len));
+      at += u.len;
+    }
+    if (at < total) this.stats.rxTruncated++;
+    for (const u of used) q.push(u.c.head, u.len);
+    this.stats.rxFrames++;
+    if (q.shouldNotify()) this.host?.interrupt();
+    return true;
+  }
+
+  /** Control queue (§5.1.6.5): {class, command, data…} → ack byte. Accepts the classes we offer. */
+  private control(q: DeviceVirtqueue): void {
+    const ram = this.hostRam();
+    for (let c = this.pop(q); c; c = this.pop(q)) {
+      if (c.readLen < 2 || c.writeLen < 1) return this.fail(`virtio-net: control request ${c.head} lacks class/command or the ack byte`);
+      const head = gatherSegs(ram, c.readable, c.readLen);
+      const [cls, cmd] = head;
+      let ok = cls === 0 /* RX */ || cls === 2 /* VLAN */ || cls === 3 /* ANNOUNCE */ || (cls === 5 /* GUEST_OFFLOADS */ && cmd === 0);
+      if (cls === 1 /* MAC */) {
+        ok = cmd === 0 /* TABLE_SET */ || (cmd === 1 /* ADDR_SET */ && c.readLen >= 8);
+        if (ok && cmd === 1) this.config.set(head.subarray(2, 8), 0);
+      }
+      writeSegs(ram, c.writable, 0, Uint8Array.of(ok ? 0 : 1));
+      this.complete(q, c.head, 1);
+    }
+  }
+
+  override close(): void | Promise<void> {
+    return this.backend.close();
+  }
+}
