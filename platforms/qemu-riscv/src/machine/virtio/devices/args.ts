@@ -1,0 +1,156 @@
+// `-device virtio-*-device,...` and `-global virtio-mmio.force-legacy=` parsing, and the one-call
+// factory that turns QEMU-style -netdev/-drive/-device lists into device models (for `rk run`).
+import { createBlockBackend, parseDrive } from '../../backends/blk/args';
+import type { BlockBackend } from '../../backends/blk/backend';
+import { createNetBackend, parseNetdev } from '../../backends/net/args';
+import type { NetBackend } from '../../backends/net/backend';
+import { OptReader, splitOpts } from '../../backends/net/qemu-opts';
+import { hostRng } from '../../backends/rng/backend';
+import { VirtioBlk } from './blk';
+import type { VirtioDeviceModel } from './model';
+import { VirtioNet, parseMac } from './net';
+import { VirtioRng } from './rng';
+
+/** A parsed `-device`. `slot` comes from `bus=virtio-mmio-bus.N`. */
+export type DeviceSpec =
+  | { kind: 'virtio-net-device'; id?: string; slot?: number; netdev: string; mac?: Uint8Array; hostMtu?: number }
+  | { kind: 'virtio-blk-device'; id?: string; slot?: number; drive: string; serial?: string; queueSize?: number }
+  | { kind: 'virtio-rng-device'; id?: string; slot?: number };
+
+const KINDS = 'virtio-net-device, virtio-blk-device, virtio-rng-device';
+
+/** Parses `-device virtio-net-device,netdev=n0,mac=...`. @throws Error with a precise message. */
+export function parseDevice(text: string): DeviceSpec {
+  const o = splitOpts('-device', text);
+  const kind = o.head ?? o.values.get('driver');
+  if (!kind) throw new Error(`-device '${text}': missing the device type (${KINDS})`);
+  const what = `-device ${kind}`;
+  const r = new OptReader(what, o);
+  r.str('driver');
+  const id = r.str('id');
+  const bus = r.str('bus');
+  let slot: number | undefined;
+  if (bus !== undefined) {
+    const m = /^virtio-mmio-bus\.(\d+)$/.exec(bus);
+    if (!m || Number(m[1]) > 7) throw new Error(`${what}: bus=${bus} is not virtio-mmio-bus.0 … virtio-mmio-bus.7`);
+    slot = Number(m[1]);
+  }
+  let spec: DeviceSpec;
+  switch (kind) {
+    case 'virtio-net-device': {
+      const mac = r.str('mac');
+      let parsed: Uint8Array | undefined;
+      try {
+        parsed = mac === undefined ? undefined : parseMac(mac);
+      } catch (e) {
+        throw new Error(`${what}: ${(e as Error).message}`);
+      }
+      if (parsed && parsed[0] & 1) throw new Error(`${what}: mac=${mac} is a multicast address`);
+      spec = { kind, id, slot, netdev: r.need('netdev'), mac: parsed, hostMtu: r.int('host_mtu', 68, 65535) };
+      break;
+    }
+    case 'virtio-blk-device': {
+      const serial = r.str('serial');
+      if (serial !== undefined && serial.length > 20) throw new Error(`${what}: serial=${serial} is longer than 20 bytes`);
+      const queueSize = r.int('queue-size', 2, 1024);
+      if (queueSize !== undefined && (queueSize & (queueSize - 1)) !== 0) throw new Error(`${what}: queue-size=${queueSize} is not a power of 2`);
+      spec = { kind, id, slot, drive: r.need('drive'), serial, queueSize };
+      break;
+    }
+    case 'virtio-rng-device':
+      if (r.str('rng') !== undefined) throw new Error(`${what}: rng= objects are not supported; the host CSPRNG is used`);
+      spec = { kind, id, slot };
+      break;
+    default:
+      if (/-pci$/.test(kind)) throw new Error(`-device ${kind}: PCI devices are not modelled; use ${kind.replace(/-pci$/, '-device')} (virtio-mmio)`);
+      throw new Error(`-device: unknown device '${kind}' (supported: ${KINDS})`);
+  }
+  r.done();
+  return spec;
+}
+
+/** Parses `-global virtio-mmio.force-legacy=on|off`. @returns the legacy flag. */
+export function parseGlobal(text: string): { forceLegacy: boolean } {
+  const m = /^virtio-mmio\.force-legacy=(.*)$/.exec(text);
+  if (!m) throw new Error(`-global ${text}: only virtio-mmio.force-legacy=on|off is supported`);
+  const v = m[1];
+  if (['on', 'true', 'yes'].includes(v)) return { forceLegacy: true };
+  if (['off', 'false', 'no'].includes(v)) return { forceLegacy: false };
+  throw new Error(`-global virtio-mmio.force-legacy=${v}: expected on or off`);
+}
+
+export interface VirtioPlan {
+  /** Devices in command-line order; `slot` is the pinned slot, if any (else the highest free one). */
+  readonly devices: { model: VirtioDeviceModel; slot?: number; spec: DeviceSpec }[];
+  /** Closes every backend (sockets, files, socat). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds device models and their backends from QEMU-style arguments. Cross-checks references
+ * (unknown or reused netdev/drive ids, duplicate slots, more than 8 devices).
+ * @throws Error with a precise message; backends opened so far are closed first.
+ */
+export async function createVirtioDevicesFromArgs(args: { netdev?: readonly string[]; drive?: readonly string[]; device?: readonly string[] }): Promise<VirtioPlan> {
+  const netSpecs = (args.netdev ?? []).map(parseNetdev);
+  const driveSpecs = (args.drive ?? []).map(parseDrive);
+  const devSpecs = (args.device ?? []).map(parseDevice);
+  const dupe = (ids: string[], what: string) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) throw new Error(`${what} id=${id} is defined twice`);
+      seen.add(id);
+    }
+  };
+  dupe(netSpecs.map((n) => n.id), '-netdev');
+  dupe(driveSpecs.map((d) => d.id), '-drive');
+  if (devSpecs.length > 8) throw new Error(`-device: ${devSpecs.length} virtio devices, but the virt machine has 8 virtio-mmio slots`);
+  const slots = new Set<number>();
+  const usedNet = new Map<string, string>();
+  const usedDrive = new Map<string, string>();
+  for (const d of devSpecs) {
+    if (d.slot !== undefined) {
+      if (slots.has(d.slot)) throw new Error(`-device ${d.kind}: bus=virtio-mmio-bus.${d.slot} is already taken`);
+      slots.add(d.slot);
+    }
+    if (d.kind === 'virtio-net-device') {
+      if (!netSpecs.some((n) => n.id === d.netdev)) throw new Error(`-device ${d.kind}: netdev=${d.netdev} does not name a -netdev`);
+      if (usedNet.has(d.netdev)) throw new Error(`-device ${d.kind}: netdev=${d.netdev} is already used by another device`);
+      usedNet.set(d.netdev, d.kind);
+    }
+    if (d.kind === 'virtio-blk-device') {
+      if (!driveSpecs.some((x) => x.id === d.drive)) throw new Error(`-device ${d.kind}: drive=${d.drive} does not name a -drive`);
+      if (usedDrive.has(d.drive)) throw new Error(`-device ${d.kind}: drive=${d.drive} is already used by another device`);
+      usedDrive.set(d.drive, d.kind);
+    }
+  }
+  const opened: (NetBackend | BlockBackend)[] = [];
+  const closeAll = async () => {
+    for (const b of opened) await b.close();
+  };
+  try {
+    const nets = new Map<string, NetBackend>();
+    for (const n of netSpecs) {
+      const b = await createNetBackend(n);
+      opened.push(b);
+      nets.set(n.id, b);
+    }
+    const drives = new Map<string, BlockBackend>();
+    for (const d of driveSpecs) {
+      const b = createBlockBackend(d);
+      opened.push(b);
+      drives.set(d.id, b);
+    }
+    const devices = devSpecs.map((spec) => {
+      let model: VirtioDeviceModel;
+      if (spec.kind === 'virtio-net-device') model = new VirtioNet(nets.get(spec.netdev)!, { mac: spec.mac, hostMtu: spec.hostMtu });
+      else if (spec.kind === 'virtio-blk-device') model = new VirtioBlk(drives.get(spec.drive)!, { serial: spec.serial, queueSize: spec.queueSize });
+      else model = new VirtioRng(hostRng);
+      return { model, slot: spec.slot, spec };
+    });
+    return { devices, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}

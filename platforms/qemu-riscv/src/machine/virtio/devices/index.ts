@@ -1,0 +1,6 @@
+// virtio device models (virtio 1.2 §5) and the QEMU-style argument parsers that create them.
+export * from './args';
+export * from './blk';
+export * from './model';
+export * from './net';
+export * from './rng';
