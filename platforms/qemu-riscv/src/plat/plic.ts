@@ -18,7 +18,7 @@ export class PlicDriver {
   ) {}
 
   init(): void {
-    for (let w = 0; w <= this.ndev >>> 5; w++) this.hart.store32(this.enableAddr(w), 0);
+    for (let w = 0; w < Math.ceil(this.ndev / 32); w++) this.hart.store32(this.enableAddr(w), 0);
     this.hart.store32(this.base + CONTEXT + CONTEXT_STRIDE * this.context, 0);
   }
 
