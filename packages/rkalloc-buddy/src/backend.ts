@@ -5,6 +5,8 @@ import { RkAllocViolation } from '@runikraft/rkalloc';
 import type { RkAllocBackend } from '@runikraft/rkalloc/impl';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import { BuddyPages, orderFor } from './buddy';
+import { BuddyPagesRam, FREE_HEAD } from './buddy-ram';
+import { PageKinds } from './kinds';
 import { CLASS_OF, CLASS_SIZES, SMALL_MAX } from './slab';
 
 const PAGE_SHIFT = 12;
@@ -29,16 +31,21 @@ export class BuddyBackend implements RkAllocBackend {
   readonly freeReclaims = true;
   private readonly m: Uint32Array;
   private readonly pbase: number;
-  private readonly kind: Uint8Array;
-  private readonly pages = new BuddyPages();
+  private readonly kind: PageKinds;
+  private readonly pages: BuddyPages | BuddyPagesRam;
   private readonly partial = new Uint32Array(CLASS_SIZES.length).fill(NIL);
   private readonly cached = new Uint32Array(CLASS_SIZES.length).fill(NIL);
   private cachedCount = 0;
 
-  constructor(phys: RkPhysMem, base: number, len: number) {
+  /**
+   * `freeLists` picks where the buddy free lists live: 'js' (a Set per order) or 'ram' (links inside
+   * the free blocks in guest RAM). Both are measured by tools/bench (`pnpm bench:alloc`).
+   */
+  constructor(phys: RkPhysMem, base: number, len: number, opts: { freeLists?: 'js' | 'ram' } = {}) {
     this.m = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
     this.pbase = phys.base;
-    this.kind = new Uint8Array(Math.ceil(phys.size / PAGE));
+    this.kind = new PageKinds(Math.ceil(phys.size / PAGE));
+    this.pages = opts.freeLists === 'ram' ? new BuddyPagesRam(this.m, this.kind) : new BuddyPages();
     if (this.addmem(base, len) !== 0) throw new RangeError(`buddy: [0x${base.toString(16)}, +${len}) holds no page`);
   }
 
@@ -58,7 +65,7 @@ export class BuddyBackend implements RkAllocBackend {
       p = this.pages.alloc(order);
     }
     if (p < 0) return -1;
-    this.kind[p] = 1 + order;
+    this.kind.set(p, 1 + order);
     return p << PAGE_SHIFT;
   }
 
@@ -73,7 +80,7 @@ export class BuddyBackend implements RkAllocBackend {
 
   private freeSlabPages(s: number): void {
     const p = s >>> PAGE_SHIFT;
-    for (let i = 0; i < 1 << SLAB_ORDER; i++) this.kind[p + i] = 0;
+    for (let i = 0; i < 1 << SLAB_ORDER; i++) this.kind.set(p + i, 0);
     this.pages.release(p, SLAB_ORDER);
   }
 
@@ -86,7 +93,7 @@ export class BuddyBackend implements RkAllocBackend {
       s = this.allocPages(SLAB_ORDER);
       if (s < 0) return NIL;
       const p = s >>> PAGE_SHIFT;
-      for (let i = 0; i < 1 << SLAB_ORDER; i++) this.kind[p + i] = SLAB + cls;
+      for (let i = 0; i < 1 << SLAB_ORDER; i++) this.kind.set(p + i, SLAB + cls);
     }
     const h = s >>> 2;
     this.m[h + H_FREE] = NIL;
@@ -160,8 +167,8 @@ export class BuddyBackend implements RkAllocBackend {
 
   private kindOf(ptr: number, op: string): number {
     const off = ptr - this.pbase;
-    const k = this.kind[off >>> PAGE_SHIFT];
-    if (k >= SLAB || (k > 0 && off % PAGE === 0)) return k;
+    const k = this.kind.get(off >>> PAGE_SHIFT);
+    if (k >= SLAB ? k < FREE_HEAD : k > 0 && off % PAGE === 0) return k;
     throw new RkAllocViolation('buddy', 'invalid-free', ptr, `${op} of an address that is not an allocated block`);
   }
 
@@ -173,7 +180,7 @@ export class BuddyBackend implements RkAllocBackend {
       return CLASS_SIZES[k - SLAB];
     }
     const p = off >>> PAGE_SHIFT;
-    this.kind[p] = 0;
+    this.kind.set(p, 0);
     this.pages.release(p, k - 1);
     return PAGE << (k - 1);
   }

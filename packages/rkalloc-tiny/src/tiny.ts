@@ -8,6 +8,8 @@ const NONE = -1;
 const ALIGN = 16;
 /** Excess that makes a block split on reuse (TA_SPLIT_THRESH). */
 const SPLIT_THRESH = 16;
+/** Subtracted from addresses used as map keys (the virt machine's RAM base). */
+const KEY_BASE = 0x8000_0000;
 
 interface Heap {
   free: number;
@@ -27,7 +29,7 @@ export class TinyBackend implements RkAllocBackend {
   private readonly size: number[] = [];
   private readonly next: number[] = [];
   private fresh = NONE;
-  /** Used blocks: address -> descriptor, with the heap that owns it. */
+  /** Used blocks: address - 0x8000_0000 (a small integer, fast to hash) -> descriptor, and the owning heap. */
   private readonly used = new Map<number, number>();
   private readonly owner = new Map<number, Heap>();
 
@@ -132,18 +134,18 @@ export class TinyBackend implements RkAllocBackend {
       const d = this.allocIn(h, num);
       if (d === NONE) continue;
       const a = this.addr[d];
-      this.used.set(a, d);
-      this.owner.set(a, h);
+      this.used.set(a - KEY_BASE, d);
+      this.owner.set(a - KEY_BASE, h);
       return a;
     }
     return 0;
   }
 
   free(ptr: number): number {
-    const d = this.used.get(ptr)!;
-    const h = this.owner.get(ptr)!;
-    this.used.delete(ptr);
-    this.owner.delete(ptr);
+    const d = this.used.get(ptr - KEY_BASE)!;
+    const h = this.owner.get(ptr - KEY_BASE)!;
+    this.used.delete(ptr - KEY_BASE);
+    this.owner.delete(ptr - KEY_BASE);
     const n = this.size[d];
     this.insert(h, d);
     this.compact(h);
@@ -151,7 +153,7 @@ export class TinyBackend implements RkAllocBackend {
   }
 
   usableSize(ptr: number): number {
-    return this.size[this.used.get(ptr)!];
+    return this.size[this.used.get(ptr - KEY_BASE)!];
   }
 
   availmem(): number {

@@ -5,6 +5,7 @@ import type { RkPhysMem } from '@runikraft/rkplat';
 import { RK_MALLOC_ALIGN, RK_PAGE_SIZE, type RkAlloc, type RkAllocStats } from './api';
 import type { RkAllocBackend } from './backend';
 import { withCompat } from './compat';
+import { fillBytes } from './fill';
 import { hardenBackend, type RkHardenedBackend } from './hardening/harden';
 import type { RkHardeningOptions } from './hardening/options';
 import { RkAllocViolation } from './hardening/violation';
@@ -57,7 +58,7 @@ export function createRkAlloc(backend: RkAllocBackend, phys: RkPhysMem, opts: Rk
       const total = nmemb * size;
       if (badSize(nmemb) || badSize(size) || badSize(total)) return enomem();
       const p = self.malloc(total);
-      if (p !== 0) u8.fill(0, p - lo, p - lo + total);
+      if (p !== 0) fillBytes(u8, p - lo, total, 0);
       return p;
     },
     realloc(ptr, size) {

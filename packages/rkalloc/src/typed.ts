@@ -1,6 +1,7 @@
 // Typed helpers for kernel code: typed-array views over allocations, zeroing, copying (memset/memcpy/memmove).
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkAlloc } from './api';
+import { fillBytes } from './fill';
 
 /** A typed-array constructor usable over guest RAM. */
 export type RkTypedArrayCtor<T> = {
@@ -41,7 +42,8 @@ export function bytesAt(phys: RkPhysMem, ptr: number, len: number): Uint8Array {
 
 /** Fills `len` bytes at `ptr` with `value` (memset). */
 export function memset(phys: RkPhysMem, ptr: number, value: number, len: number): void {
-  bytesAt(phys, ptr, len).fill(value);
+  bytesAt(phys, ptr, len);
+  fillBytes(phys.u8, ptr - phys.base, len, value);
 }
 
 /** Zeroes `len` bytes at `ptr`. */

@@ -33,8 +33,21 @@ export function checkCanaries(
   return null;
 }
 
-/** Offset of the first byte in [off, off+len) that differs from the poison, or -1. */
-export function findUnpoisoned(u8: Uint8Array, off: number, len: number): number {
-  for (let i = off, end = off + len; i < end; i++) if (u8[i] !== RK_POISON_BYTE) return i;
+const POISON_WORD = RK_POISON_BYTE * 0x01010101;
+/** Bytes a quarantine eviction re-checks (the head of a block, where stale pointers usually write). */
+export const RK_POISON_SPOT_CHECK = 256;
+
+/**
+ * Offset of the first byte in [off, off+len) that differs from the poison, or -1. Compares 32-bit words
+ * where `u32` (a view of the same RAM) allows, bytes elsewhere.
+ */
+export function findUnpoisoned(u8: Uint8Array, off: number, len: number, u32?: Uint32Array): number {
+  let i = off;
+  const end = off + len;
+  if (u32) {
+    for (; i < end && (i & 3) !== 0; i++) if (u8[i] !== RK_POISON_BYTE) return i;
+    for (; i + 4 <= end; i += 4) if (u32[i >>> 2] !== POISON_WORD >>> 0) break;
+  }
+  for (; i < end; i++) if (u8[i] !== RK_POISON_BYTE) return i;
   return -1;
 }

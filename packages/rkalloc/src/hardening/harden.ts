@@ -3,7 +3,8 @@
 import type { RkPhysMem } from '@runikraft/rkplat';
 import { RK_PAGE_SIZE } from '../api';
 import type { RkAllocBackend } from '../backend';
-import { checkCanaries, findUnpoisoned, writeCanaries } from './canary';
+import { fillBytes } from '../fill';
+import { checkCanaries, findUnpoisoned, RK_POISON_SPOT_CHECK, writeCanaries } from './canary';
 import { RK_CANARY_BYTES, RK_POISON_BYTE, type RkHardeningOptions } from './options';
 import { RkXorshift32 } from './random';
 import { hex, RkAllocViolation, type RkAllocViolationKind } from './violation';
@@ -30,14 +31,20 @@ export interface RkHardenedBackend extends RkAllocBackend {
 /** Wraps `inner` (which must implement memalign, palloc and pfree; see withCompat) with hardening. */
 export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHardeningOptions): RkHardenedBackend {
   const u8 = phys.u8;
+  const u32 = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
   const base = phys.base;
   const rng = new RkXorshift32(opts.seed);
   const secret = rng.next();
   const randomize = opts.randomize ?? true;
   const qmax = opts.quarantine ?? 32;
+  // Keyed by offset from phys.base: small integers hash fast in V8 (addresses above 2^31 are heap numbers).
   const live = new Map<number, Block>();
   const pages = new Map<number, number>();
-  const freed = new Set<number>();
+  // Recently freed addresses (to tell a double free from an invalid one): address -> sequence number,
+  // bounded by a ring of the last FREED_HISTORY frees.
+  const freed = new Map<number, number>();
+  const ring = new Float64Array(FREED_HISTORY);
+  let seq = 0;
   const quarantine: Quarantined[] = [];
   const name = inner.name;
   const fail = (kind: RkAllocViolationKind, block: number, detail: string): never => {
@@ -45,22 +52,24 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
   };
 
   const remember = (user: number) => {
-    freed.add(user);
-    if (freed.size > FREED_HISTORY) freed.delete(freed.values().next().value as number);
+    const slot = seq % FREED_HISTORY;
+    if (seq >= FREED_HISTORY && freed.get(ring[slot]) === seq - FREED_HISTORY) freed.delete(ring[slot]);
+    ring[slot] = user - base;
+    freed.set(user - base, seq++);
   };
   const place = (innerPtr: number, front: number, size: number): number => {
     if (innerPtr === 0) return 0;
     const user = innerPtr + front;
     writeCanaries(u8, user - base, size, secret, user);
-    live.set(user, { inner: innerPtr, size });
-    freed.delete(user);
+    live.set(user - base, { inner: innerPtr, size });
+    freed.delete(user - base);
     return user;
   };
   const lookup = (ptr: number, op: string): Block => {
-    const b = live.get(ptr);
+    const b = live.get(ptr - base);
     if (b !== undefined) return b;
-    if (pages.has(ptr)) fail('free-of-pages', ptr, `${op} of a palloc'd block; use pfree(ptr, ${pages.get(ptr)})`);
-    if (freed.has(ptr)) fail('double-free', ptr, `${op} of a block that was already freed`);
+    if (pages.has(ptr - base)) fail('free-of-pages', ptr, `${op} of a palloc'd block; use pfree(ptr, ${pages.get(ptr - base)})`);
+    if (freed.has(ptr - base)) fail('double-free', ptr, `${op} of a block that was already freed`);
     return fail('invalid-free', ptr, `${op} of a pointer this allocator never returned`);
   };
   const verify = (user: number, b: Block) => {
@@ -74,7 +83,7 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
     const q = quarantine[index];
     quarantine[index] = quarantine[quarantine.length - 1];
     quarantine.pop();
-    const bad = findUnpoisoned(u8, q.user - base, q.size);
+    const bad = findUnpoisoned(u8, q.user - base, Math.min(q.size, RK_POISON_SPOT_CHECK), u32);
     if (bad >= 0) fail('use-after-free', q.user, `freed block (${q.size} bytes) written at offset ${bad - (q.user - base)} after free`);
     inner.free(q.inner);
   };
@@ -94,9 +103,9 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
     free(ptr) {
       const b = lookup(ptr, 'free');
       verify(ptr, b);
-      live.delete(ptr);
+      live.delete(ptr - base);
       remember(ptr);
-      u8.fill(RK_POISON_BYTE, ptr - base, ptr - base + b.size);
+      fillBytes(u8, ptr - base, b.size, RK_POISON_BYTE);
       if (qmax === 0) inner.free(b.inner);
       else {
         quarantine.push({ user: ptr, inner: b.inner, size: b.size });
@@ -119,23 +128,23 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
     palloc(npages) {
       const p = inner.palloc!(npages);
       if (p !== 0) {
-        pages.set(p, npages);
-        freed.delete(p);
+        pages.set(p - base, npages);
+        freed.delete(p - base);
       }
       return p;
     },
     pfree(ptr, npages) {
-      const n = pages.get(ptr);
+      const n = pages.get(ptr - base);
       if (n === undefined) {
-        if (live.has(ptr)) fail('pfree-of-malloc', ptr, 'pfree of a malloc\'d block; use free(ptr)');
-        if (freed.has(ptr)) fail('double-free', ptr, 'pfree of pages that were already freed');
+        if (live.has(ptr - base)) fail('pfree-of-malloc', ptr, 'pfree of a malloc\'d block; use free(ptr)');
+        if (freed.has(ptr - base)) fail('double-free', ptr, 'pfree of pages that were already freed');
         fail('invalid-free', ptr, 'pfree of a pointer palloc never returned');
       } else if (n !== npages) {
         fail('pfree-count', ptr, `pfree(${hex(ptr)}, ${npages}) but palloc gave ${n} page(s)`);
       } else {
-        pages.delete(ptr);
+        pages.delete(ptr - base);
         remember(ptr);
-        u8.fill(RK_POISON_BYTE, ptr - base, ptr - base + npages * RK_PAGE_SIZE);
+        fillBytes(u8, ptr - base, npages * RK_PAGE_SIZE, RK_POISON_BYTE);
         inner.pfree!(ptr, npages);
       }
     },
@@ -146,9 +155,9 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
       return m > 0 ? m : 0;
     },
     check() {
-      for (const [user, b] of live) verify(user, b);
+      for (const [off, b] of live) verify(off + base, b);
       for (const q of quarantine) {
-        const bad = findUnpoisoned(u8, q.user - base, q.size);
+        const bad = findUnpoisoned(u8, q.user - base, q.size, u32);
         if (bad >= 0) fail('use-after-free', q.user, `freed block written at offset ${bad - (q.user - base)} after free`);
       }
     },

@@ -1,0 +1,151 @@
+// `pnpm bench:alloc`: every allocator on the synthetic and the recorded cc1 trace, against
+// @thi.ng/malloc and glibc (c/replay.c) in the same run; init time vs heap size; fragmentation;
+// hardening overhead. Prints Markdown tables (the BENCHMARKS.md "Memory" section) and writes JSON.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { initTimes } from './init';
+import { record } from './record';
+import { bench, liveAtEnd, peakOf, type ReplayResult } from './replay';
+import { benchPhys, OURS, ourSubject, thingSubject } from './subjects';
+import { synthTrace } from './synth';
+import { type AllocTrace, decodeTrace, encodeTrace } from './trace';
+
+const HEAP = 256 << 20;
+let benchDirOf = '';
+const MiB = (n: number) => (n / 2 ** 20).toFixed(2);
+
+function glibc(
+  replayBin: string,
+  t: AllocTrace,
+  dir: string,
+  runs: number,
+): ReplayResult & { raw: unknown } {
+  const file = join(dir, `${t.name}.rkat`);
+  writeFileSync(file, encodeTrace(t));
+  const peak = peakOf(t).index;
+  const out = JSON.parse(
+    execFileSync(replayBin, [file, String(runs), String(peak)], { encoding: 'utf8' }),
+  );
+  const ns = (out.ns as number[]).slice(1).sort((a, b) => a - b);
+  const m = (x: { arena: number; inUse: number; free: number; mmapped: number }) => ({
+    consumed: x.arena + x.mmapped,
+    maxalloc: NaN,
+  });
+  return {
+    name: 'glibc malloc (C)',
+    opsPerSec: t.ops / (ns[ns.length >> 1] / 1e9),
+    failed: 0,
+    peak: m(out.peak),
+    end: m(out.end),
+    raw: out,
+  };
+}
+
+function table(t: AllocTrace, rows: ReplayResult[]): string {
+  const base = rows.find((r) => r.name === 'glibc malloc (C)')!;
+  const thing = rows.find((r) => r.name === '@thi.ng/malloc')!;
+  const pk = peakOf(t).bytes;
+  const end = liveAtEnd(t);
+  const lines = [
+    `**${t.name}** — ${t.ops} ops, peak live ${MiB(pk)} MiB, live at end ${MiB(end)} MiB`,
+    '',
+    '| allocator | ops/s | vs glibc | vs @thi.ng/malloc | failed allocs | heap used at peak (MiB) | overhead at peak | heap used at end (MiB) | largest free block at end (MiB) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows)
+    lines.push(
+      `| ${r.name} | ${Math.round(r.opsPerSec).toLocaleString('en')} | ${(r.opsPerSec / base.opsPerSec).toFixed(2)} | ${(r.opsPerSec / thing.opsPerSec).toFixed(2)} | ${r.failed} | ${MiB(r.peak.consumed)} | ${(r.peak.consumed / pk).toFixed(2)}× | ${MiB(r.end.consumed)} | ${Number.isNaN(r.end.maxalloc) ? 'n/a' : MiB(r.end.maxalloc)} |`,
+    );
+  return lines.join('\n');
+}
+
+/** Child mode: one subject on one trace in a fresh process, so JIT state never leaks between subjects. */
+function child(args: string[]): void {
+  const [, traceName, subject, runs, benchDir] = args;
+  const t = loadTraces(benchDir).find((x) => x.name === traceName)!;
+  const phys = benchPhys(HEAP);
+  const make =
+    subject === '@thi.ng/malloc'
+      ? () => thingSubject(HEAP)
+      : () => ourSubject(subject.replace(' (hardened)', '') as (typeof OURS)[number], phys, subject.endsWith('(hardened)'));
+  process.stdout.write(JSON.stringify(bench(t, make, Number(runs))));
+}
+
+function loadTraces(benchDir: string): AllocTrace[] {
+  const fixture = join(benchDir, 'fixtures/alloc/cc1.rkat.gz');
+  if (!existsSync(fixture)) record(benchDir);
+  return [synthTrace(), decodeTrace('cc1 (gcc -O2 -c, recorded)', gunzipSync(readFileSync(fixture)))];
+}
+
+function isolated(t: AllocTrace, subject: string, runs: number): ReplayResult {
+  const bundle = process.env.RK_BENCH_BUNDLE!;
+  const out = execFileSync(process.execPath, [bundle, '--child', t.name, subject, String(runs), benchDirOf], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out) as ReplayResult;
+}
+
+export async function main(benchDir: string, args: string[]): Promise<void> {
+  if (args[0] === 'record') return record(benchDir);
+  benchDirOf = benchDir;
+  const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
+  const dir = mkdtempSync(join(tmpdir(), 'rk-bench-alloc-'));
+  const replayBin = join(dir, 'replay');
+  execFileSync('gcc', ['-O2', '-o', replayBin, join(benchDir, 'src/alloc/c/replay.c')]);
+  const fixture = join(benchDir, 'fixtures/alloc/cc1.rkat.gz');
+  if (!existsSync(fixture)) record(benchDir);
+  const traces = [
+    synthTrace(),
+    decodeTrace('cc1 (gcc -O2 -c, recorded)', gunzipSync(readFileSync(fixture))),
+  ];
+  const phys = benchPhys(HEAP);
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    runs,
+  };
+  const out: string[] = [];
+  const hardening: string[] = [
+    '| allocator | ops/s | hardened ops/s | overhead |',
+    '|---|---:|---:|---:|',
+  ];
+  for (const t of traces) {
+    const rows: ReplayResult[] = [glibc(replayBin, t, dir, runs + 1)];
+    rows.push(isolated(t, '@thi.ng/malloc', runs));
+    for (const name of OURS) rows.push(isolated(t, name, runs));
+    out.push(table(t, rows));
+    results[t.name] = rows;
+    if (t.name === 'synthetic')
+      for (const name of OURS) {
+        const plain = rows.find((r) => r.name === name)!;
+        const hard = isolated(t, `${name} (hardened)`, runs);
+        hardening.push(
+          `| ${name} | ${Math.round(plain.opsPerSec).toLocaleString('en')} | ${Math.round(hard.opsPerSec).toLocaleString('en')} | ${(plain.opsPerSec / hard.opsPerSec).toFixed(2)}× slower |`,
+        );
+      }
+  }
+  const init = initTimes();
+  results.init = init;
+  const names = Object.keys(init[0].us);
+  const initLines = [
+    `| heap | ${names.join(' | ')} |`,
+    `|---|${names.map(() => '---:').join('|')}|`,
+  ];
+  for (const r of init)
+    initLines.push(
+      `| ${r.size >= 1 << 30 ? `${r.size / 2 ** 30} GiB` : `${r.size / 2 ** 20} MiB`} | ${names.map((n) => (r.us[n] === undefined ? 'n/a' : `${r.us[n].toFixed(1)} µs`)).join(' | ')} |`,
+    );
+  console.log(`## Memory results (${results.date}, ${process.version}, median of ${runs} runs)\n`);
+  console.log(`### Throughput and fragmentation\n\n${out.join('\n\n')}\n`);
+  console.log(`### Hardening overhead (synthetic trace)\n\n${hardening.join('\n')}\n`);
+  console.log(`### Initialisation time vs heap size\n\n${initLines.join('\n')}\n`);
+  const json = join(benchDir, 'results-alloc.json');
+  writeFileSync(json, JSON.stringify(results, null, 1));
+  console.log(`(raw figures: ${json})`);
+}
+
+if (process.argv[2] === '--child') child(process.argv.slice(2));
