@@ -2,11 +2,13 @@
 // the physical bus and step the virtual clock, so QEMU device-test scripts drive our machine.
 // Replies match QEMU 7.2's byte for byte (checked against qemu-system-riscv64 -qtest stdio).
 
-/** What the protocol needs from the machine. Addresses and values are 64-bit. */
+/**
+ * What the protocol needs from the machine: QEMU's debug access path (address_space_read/write:
+ * holes read 0 and ignore writes, MMIO is split as QEMU's flatview does) and the virtual clock.
+ */
 export interface QtestTarget {
-  /** A load of `width` bytes from physical `addr` through the bus (holes read 0, as on QEMU). */
-  read(addr: bigint, width: 1 | 2 | 4 | 8): bigint;
-  write(addr: bigint, width: 1 | 2 | 4 | 8, value: bigint): void;
+  read(addr: bigint, len: number): Uint8Array;
+  write(addr: bigint, data: Uint8Array): void;
   /** The virtual clock in ns. */
   clockNs(): bigint;
   /** Advances the virtual clock by `ns`, or to the next timer deadline when undefined. */
@@ -41,15 +43,6 @@ const hex16 = (v: bigint) => `0x${v.toString(16).padStart(16, '0')}`;
  * Malformed arguments, on which QEMU aborts, get `ERR <reason>` instead.
  */
 export function createQtestSession(t: QtestTarget): (line: string) => string {
-  const readBytes = (addr: bigint, len: number) => {
-    const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) out[i] = Number(t.read((addr + BigInt(i)) & MASK64, 1));
-    return out;
-  };
-  const writeBytes = (addr: bigint, bytes: Uint8Array) => {
-    for (let i = 0; i < bytes.length; i++)
-      t.write((addr + BigInt(i)) & MASK64, 1, BigInt(bytes[i]));
-  };
   return (line: string): string => {
     const words = line.trim().split(/\s+/);
     const cmd = words[0];
@@ -65,16 +58,23 @@ export function createQtestSession(t: QtestTarget): (line: string) => string {
       if (rw) {
         const a = arg(1, 'address');
         const width = WIDTH[rw[2]];
-        if (rw[1] === 'read') return `OK ${hex16(t.read(a, width))}`;
-        const bits = BigInt(width * 8);
-        t.write(a, width, arg(2, 'value') & ((1n << bits) - 1n));
+        if (rw[1] === 'read') {
+          const b = t.read(a, width);
+          let v = 0n;
+          for (let i = width - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+          return `OK ${hex16(v)}`;
+        }
+        const value = arg(2, 'value');
+        const b = new Uint8Array(width);
+        for (let i = 0; i < width; i++) b[i] = Number((value >> BigInt(8 * i)) & 0xffn);
+        t.write(a, b);
         return 'OK';
       }
       switch (cmd) {
         case 'read':
         case 'b64read': {
           const len = bulkLen(arg(2, 'size'), cmd);
-          const bytes = readBytes(arg(1, 'address'), len);
+          const bytes = t.read(arg(1, 'address'), len);
           if (cmd === 'b64read') return `OK ${btoa(String.fromCharCode(...bytes))}`;
           return `OK 0x${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
         }
@@ -87,7 +87,7 @@ export function createQtestSession(t: QtestTarget): (line: string) => string {
             const pair = data.slice(2 + 2 * i, 4 + 2 * i);
             bytes[i] = pair.length === 2 ? Number.parseInt(pair, 16) || 0 : 0; // QEMU: missing digits are 0
           }
-          writeBytes(arg(1, 'address'), bytes);
+          t.write(arg(1, 'address'), bytes);
           return 'OK';
         }
         case 'b64write': {
@@ -100,12 +100,12 @@ export function createQtestSession(t: QtestTarget): (line: string) => string {
           }
           const bytes = new Uint8Array(len);
           for (let i = 0; i < Math.min(len, raw.length); i++) bytes[i] = raw.charCodeAt(i);
-          writeBytes(arg(1, 'address'), bytes);
+          t.write(arg(1, 'address'), bytes);
           return 'OK';
         }
         case 'memset': {
           const len = bulkLen(arg(2, 'size'), cmd);
-          writeBytes(arg(1, 'address'), new Uint8Array(len).fill(Number(arg(3, 'value') & 0xffn)));
+          t.write(arg(1, 'address'), new Uint8Array(len).fill(Number(arg(3, 'value') & 0xffn)));
           return 'OK';
         }
         case 'clock_step':

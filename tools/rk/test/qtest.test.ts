@@ -7,19 +7,23 @@ function fakeTarget() {
   const ram = new Uint8Array(4096);
   const base = 0x8000_0000n;
   let clock = 0n;
+  // A RAM page at 0x8000_0000 and virtio-mmio slot 0's MagicValue/Version at 0x1000_1000.
+  const mmio = new Uint8Array([0x76, 0x69, 0x72, 0x74, 0x01, 0, 0, 0]);
   const target: QtestTarget = {
-    read(addr, width) {
-      if (addr === 0x1000_1000n)
-        return width === 8 ? 0x1_7472_6976n : 0x7472_6976n & ((1n << BigInt(8 * width)) - 1n);
-      if (addr < base || addr + BigInt(width) > base + 4096n) return 0n;
-      let v = 0n;
-      for (let i = width - 1; i >= 0; i--) v = (v << 8n) | BigInt(ram[Number(addr - base) + i]);
-      return v;
+    read(addr, len) {
+      const out = new Uint8Array(len);
+      for (let i = 0; i < len; i++) {
+        const a = addr + BigInt(i);
+        if (a >= base && a < base + 4096n) out[i] = ram[Number(a - base)];
+        else if (a >= 0x1000_1000n && a < 0x1000_1008n) out[i] = mmio[Number(a - 0x1000_1000n)];
+      }
+      return out;
     },
-    write(addr, width, value) {
-      if (addr < base || addr + BigInt(width) > base + 4096n) return;
-      for (let i = 0; i < width; i++)
-        ram[Number(addr - base) + i] = Number((value >> BigInt(8 * i)) & 0xffn);
+    write(addr, data) {
+      for (let i = 0; i < data.length; i++) {
+        const a = addr + BigInt(i);
+        if (a >= base && a < base + 4096n) ram[Number(a - base)] = data[i];
+      }
     },
     clockNs: () => clock,
     clockStep: (ns) => void (clock += ns ?? 1_000_000n),
