@@ -1,0 +1,124 @@
+// The virtio-mmio bus (Linux virtio_mmio probe + virtio_dev_probe; Unikraft virtio_bus.c): finds the
+// slots in the device tree, skips empty ones, negotiates features and binds the net/blk/rng drivers.
+import { blkdevRegistry } from '@runikraft/rkblkdev/driver';
+import type { RkBlkdev } from '@runikraft/rkblkdev';
+import type { RkNetbuf, RkNetdev } from '@runikraft/rknetdev';
+import { netdevRegistry } from '@runikraft/rknetdev/driver';
+import type { RkPlat } from '@runikraft/rkplat';
+import { VirtioBlkDriver, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_RO, VIRTIO_BLK_F_SEG_MAX } from './blk';
+import { type DmaAllocator, dmaAlloc } from './dma';
+import { VIRTIO_NET_F_MAC, VIRTIO_NET_F_MTU, VIRTIO_NET_F_STATUS, VirtioNetDriver } from './net';
+import * as R from './regs';
+import { VirtioRngDriver } from './rng';
+import { VirtioMmio } from './transport';
+import { Vring, vringBytes } from './vring';
+import { DriverWaiter, type RkSchedLike } from './waiter';
+
+export interface VirtioBusDevice {
+  readonly base: number;
+  readonly irq: number;
+  readonly deviceId: number;
+  readonly version: number;
+  readonly features: bigint;
+  /** Guest nanoseconds spent initialising this device. */
+  readonly initNs: number;
+  readonly netdev?: RkNetdev;
+  readonly blkdev?: RkBlkdev;
+  readonly rng?: VirtioRngDriver;
+  /** Why the device was not bound, if it was not. */
+  readonly error?: string;
+}
+
+export interface VirtioBusOptions {
+  readonly plat: RkPlat;
+  readonly dma: DmaAllocator;
+  readonly registry: Parameters<typeof netdevRegistry>[0] & Parameters<typeof blkdevRegistry>[0];
+  readonly sched?: RkSchedLike;
+  /** Ring size to ask for (capped by QueueNumMax); default 256. */
+  readonly queueSize?: number;
+}
+
+const bit = (n: number) => 1n << BigInt(n);
+const RING = bit(R.VIRTIO_F_RING_EVENT_IDX);
+
+/** Probes every `virtio,mmio` node. @returns one entry per populated slot, in device-tree order. */
+export function probeVirtioMmio(o: VirtioBusOptions): VirtioBusDevice[] {
+  const out: VirtioBusDevice[] = [];
+  for (const node of o.plat.devices.find('virtio,mmio')) {
+    const reg = node.reg[0];
+    if (!reg) continue;
+    const t = new VirtioMmio(o.plat.devices, reg.addr, node.interrupts[0] ?? 0);
+    if (!t.present()) continue;
+    const t0 = o.plat.time.monotonicNs();
+    const r = bind(o, t);
+    out.push({ base: reg.addr, irq: t.irq, deviceId: t.deviceId, version: t.version, initNs: o.plat.time.monotonicNs() - t0, ...r });
+  }
+  return out;
+}
+
+function bind(o: VirtioBusOptions, t: VirtioMmio): Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'> {
+  const phys = o.plat.memory.phys;
+  const wanted: Record<number, bigint> = {
+    [R.VIRTIO_ID_NET]: bit(VIRTIO_NET_F_MAC) | bit(VIRTIO_NET_F_STATUS) | bit(VIRTIO_NET_F_MTU) | RING,
+    [R.VIRTIO_ID_BLOCK]: bit(VIRTIO_BLK_F_RO) | bit(VIRTIO_BLK_F_BLK_SIZE) | bit(VIRTIO_BLK_F_FLUSH) | bit(VIRTIO_BLK_F_SEG_MAX) | RING,
+    [R.VIRTIO_ID_RNG]: RING,
+  };
+  if (!(t.deviceId in wanted)) return { features: 0n, error: `no driver for virtio device ${t.deviceId}` };
+  t.reset();
+  t.addStatus(R.VIRTIO_CONFIG_S_ACKNOWLEDGE);
+  t.addStatus(R.VIRTIO_CONFIG_S_DRIVER);
+  const features = t.negotiate(wanted[t.deviceId]);
+  const failed = (error: string) => {
+    t.addStatus(R.VIRTIO_CONFIG_S_FAILED);
+    return { features: features ?? 0n, error };
+  };
+  if (features === null) return failed('the device refused FEATURES_OK (or lacks VERSION_1 in modern mode)');
+  const eventIdx = (features & RING) !== 0n;
+  const makeRing = <T>(q: number, want: number): Vring<T> | number => {
+    const max = t.queueMax(q);
+    if (max === 0) return -19; // ENODEV: queue absent
+    let size = 1;
+    while (size * 2 <= Math.min(max, want, o.queueSize ?? 256)) size *= 2;
+    const pa = dmaAlloc(o.dma, vringBytes(size));
+    if (pa < 0) return pa;
+    const ring = new Vring<T>(phys, pa, size, eventIdx);
+    t.setupQueue(q, size, ring.desc, ring.avail, ring.used);
+    return ring;
+  };
+  const waiter = new DriverWaiter(o.plat, o.sched);
+  let onIrq: () => void;
+  let result: Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'>;
+  if (t.deviceId === R.VIRTIO_ID_NET) {
+    const drv = new VirtioNetDriver(t, phys, features, (q, n) => makeRing<RkNetbuf>(q, n));
+    const { dev, handle } = netdevRegistry(o.registry).register(`virtio-net@${t.base.toString(16)}`, phys, drv);
+    drv.attach(handle);
+    onIrq = () => drv.onInterrupt();
+    result = { features, netdev: dev };
+  } else {
+    const ring = makeRing<number>(0, o.queueSize ?? 256);
+    if (typeof ring === 'number') return failed(`cannot set up queue 0: ${ring}`);
+    if (t.deviceId === R.VIRTIO_ID_BLOCK) {
+      const slots = dmaAlloc(o.dma, Math.max(32, VirtioBlkDriver.slotBytes(ring.size)), 32);
+      if (slots < 0) return failed('out of DMA memory for request headers');
+      const drv = new VirtioBlkDriver(t, phys, ring, slots, waiter, features);
+      const { dev, handle } = blkdevRegistry(o.registry).register(`virtio-blk@${t.base.toString(16)}`, phys, drv);
+      drv.attach(handle);
+      onIrq = () => drv.onInterrupt();
+      result = { features, blkdev: dev };
+    } else {
+      const buf = dmaAlloc(o.dma, 64, 64);
+      if (buf < 0) return failed('out of DMA memory for the entropy buffer');
+      const drv = new VirtioRngDriver(t, phys, ring, buf, waiter);
+      onIrq = () => drv.onInterrupt();
+      result = { features, rng: drv };
+    }
+    t.addStatus(R.VIRTIO_CONFIG_S_DRIVER_OK);
+  }
+  o.plat.irq.register(t.irq, () => {
+    const isr = t.ackInterrupt();
+    if (isr & R.VIRTIO_MMIO_INT_VRING) onIrq();
+    if (isr & R.VIRTIO_MMIO_INT_CONFIG) waiter.wake();
+    return isr !== 0;
+  });
+  return result;
+}

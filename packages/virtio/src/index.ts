@@ -1,0 +1,35 @@
+// @runikraft/virtio: virtio-mmio bus, split-virtqueue driver, and the net/blk/rng drivers.
+import '@runikraft/rkalloc';
+import '@runikraft/rksched';
+import { defineLibrary } from '@runikraft/rkboot';
+import { probeVirtioMmio } from './bus';
+
+export { probeVirtioMmio, type VirtioBusDevice, type VirtioBusOptions } from './bus';
+export { VirtioBlkDriver } from './blk';
+export { VirtioNetDriver } from './net';
+export { VirtioRngDriver } from './rng';
+export { VirtioMmio } from './transport';
+export { Vring, vringBytes, type VringSeg } from './vring';
+export * as regs from './regs';
+
+/**
+ * At `plat` level (after the allocator): probes the virtio-mmio slots, registers NICs with rknetdev,
+ * disks with rkblkdev, and the first virtio-rng as the `rkentropy` source for rkswrand.
+ */
+export const library = defineLibrary({
+  name: 'virtio',
+  version: '0.1.0',
+  requires: ['rkplat', 'rkalloc'],
+  provides: ['rkentropy'],
+  initLevel: 'plat',
+  init({ registry, plat }) {
+    const alloc = registry.get('rkalloc');
+    const devs = probeVirtioMmio({ plat, registry, dma: alloc.forPurpose('dma'), sched: registry.tryGet('rksched') });
+    const rng = devs.find((d) => d.rng)?.rng;
+    if (rng && !registry.has('rkentropy')) registry.provide('rkentropy', rng);
+    for (const d of devs) {
+      const kind = d.netdev ? 'net' : d.blkdev ? 'blk' : d.rng ? 'rng' : `id ${d.deviceId}`;
+      plat.console.out(`virtio-mmio@${d.base.toString(16)}: ${kind} v${d.version}${d.error ? ` (${d.error})` : ''}\n`);
+    }
+  },
+});

@@ -1,0 +1,58 @@
+// virtio-rng driver (virtio 1.2 §5.4, Linux drivers/char/hw_random/virtio-rng.c): an `rkentropy` source.
+import { Errno } from '@runikraft/errno';
+import type { RkPhysMem } from '@runikraft/rkplat';
+import type { RkEntropySource } from '@runikraft/rkswrand';
+import type { VirtioMmio } from './transport';
+import type { DriverWaiter } from './waiter';
+import type { Vring } from './vring';
+import { VIRTIO_CONFIG_S_NEEDS_RESET } from './regs';
+
+const CHUNK = 64;
+
+export class VirtioRngDriver implements RkEntropySource {
+  readonly name = 'virtio-rng';
+  private done = 0;
+  private busy = false;
+
+  constructor(
+    private readonly t: VirtioMmio,
+    private readonly phys: RkPhysMem,
+    private readonly vq: Vring<number>,
+    private readonly bufPa: number,
+    private readonly waiter: DriverWaiter,
+  ) {}
+
+  /** IRQ: used buffers arrived. */
+  onInterrupt(): void {
+    for (let u = this.vq.getUsed(); u; u = this.vq.getUsed()) this.done = u.len + 1;
+    this.waiter.wake();
+  }
+
+  async read(buf: Uint8Array): Promise<number> {
+    if (this.busy) return -Errno.EBUSY;
+    this.busy = true;
+    try {
+      let filled = 0;
+      while (filled < buf.length) {
+        const want = Math.min(CHUNK, buf.length - filled);
+        this.done = 0;
+        const r = this.vq.add([{ pa: this.bufPa, len: want, write: true }], 1);
+        if (r < 0) return filled || r;
+        if (this.vq.kickPrepare()) this.t.notify(0);
+        await this.waiter.until(() => {
+          if (this.vq.hasUsed()) this.onInterrupt();
+          return this.done > 0 || (this.t.status() & VIRTIO_CONFIG_S_NEEDS_RESET) !== 0;
+        });
+        if (this.done === 0) return filled || -Errno.EIO;
+        const got = Math.min(this.done - 1, want);
+        const at = this.bufPa - this.phys.base;
+        buf.set(this.phys.u8.subarray(at, at + got), filled);
+        filled += got;
+        if (got === 0) break;
+      }
+      return filled;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
