@@ -31,6 +31,7 @@ export class SchedPeriodic {
     const rt = t.rt;
     if (!rt) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is not periodic (no rt attribute)`);
     const now = this.core.now();
+    this.core.account(t, now); // charge the finished job before its budget is reset
     let result = 0;
     if (rt.aborted || rt.missed || now > rt.absDeadline) {
       this.core.noteMiss(t);

@@ -107,7 +107,8 @@ export class SchedCore implements RkSched {
   }
 
   private armTick(t: ThreadImpl, now: number): void {
-    const want = this.pol.nextTick(t, now);
+    // A tick due now would re-fire inside the same timer expiry loop: push it one ns later.
+    const want = Math.max(this.pol.nextTick(t, now), now + 1);
     this.tickAt = want;
     if (want === Number.POSITIVE_INFINITY) return;
     if (!this.tickTimer.armed || this.tickTimer.deadline > want) this.armTimer(this.tickTimer, want);
@@ -298,7 +299,8 @@ export class SchedCore implements RkSched {
     else t.resolve(t.wakeReason);
   }
 
-  private account(t: ThreadImpl, now: number): void {
+  /** Charges `t` the CPU time since it was dispatched (or last charged). */
+  account(t: ThreadImpl, now: number): void {
     const d = now - t.dispatchedAt;
     t.cpuNs += d;
     if (t.rt) t.rt.jobCpuNs += d;

@@ -1,0 +1,30 @@
+// @runikraft/rksched-edf: earliest-deadline-first scheduler library (provides rksched).
+import { defineLibrary } from '@runikraft/rkboot';
+import { createSched, provideSched } from '@runikraft/rksched';
+import { createEdfPolicy, type RkEdfMissPolicy } from './policy';
+
+export { createEdfPolicy, type RkEdfMissPolicy, type RkEdfOptions } from './policy';
+
+/** The library descriptor: registers an EDF `rksched` at init level `plat`. */
+export const library = defineLibrary({
+  name: 'rksched-edf',
+  version: '0.1.0',
+  provides: ['rksched'],
+  requires: ['rkplat'],
+  initLevel: 'plat',
+  params: {
+    miss_policy: { type: 'enum', default: 'report', values: ['report', 'abort'], doc: 'on a deadline miss: count it, or abort the job' },
+    enforce_budget: { type: 'boolean', default: true, doc: 'throttle jobs that exceed their budget' },
+    max_util: { type: 'number', default: 1, min: 0.01, max: 1, doc: 'admission bound on total utilisation' },
+    slice_us: { type: 'number', default: 10_000, min: 1, integer: true, doc: 'time slice of best-effort threads, µs' },
+  },
+  init({ registry, plat, params }) {
+    const policy = createEdfPolicy({
+      missPolicy: params.miss_policy as RkEdfMissPolicy,
+      enforceBudget: params.enforce_budget,
+      maxUtil: params.max_util,
+      sliceNs: params.slice_us * 1000,
+    });
+    provideSched(registry, createSched(plat, policy));
+  },
+});

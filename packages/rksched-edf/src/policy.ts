@@ -1,0 +1,131 @@
+// Earliest-deadline-first policy for periodic and sporadic threads: admission control (density
+// test Σ C/min(D,T) ≤ max utilisation), deadline-miss watchdog (report or abort the job), and budget
+// enforcement as a hard constant-bandwidth server (throttle, then postpone the deadline, as Linux
+// SCHED_DEADLINE). Best-effort threads run round-robin in the background when no job is ready.
+import { Errno } from '@runikraft/errno';
+import type { RkThread } from '@runikraft/rksched';
+import { type RkPolicyHost, RkRunQueue, type RkSchedPolicy, RkTimer } from '@runikraft/rksched/impl';
+import { DeadlineHeap, type HeapSlot } from './deadline-heap';
+
+export type RkEdfMissPolicy = 'report' | 'abort';
+
+export interface RkEdfOptions {
+  /** What to do when a job misses its deadline (default "report": count it and go on). */
+  readonly missPolicy?: RkEdfMissPolicy;
+  /** Enforce each job's budget (default true). */
+  readonly enforceBudget?: boolean;
+  /** Admission bound on total density (default 1.0). */
+  readonly maxUtil?: number;
+  /** Time slice of best-effort threads, ns (default 10 ms). */
+  readonly sliceNs?: number;
+}
+
+interface EdfData extends HeapSlot {
+  util: number;
+  watchdog: RkTimer;
+  replenish: RkTimer;
+  watchJob: number;
+}
+
+/** Creates an EDF policy. */
+export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
+  const missPolicy = opts.missPolicy ?? 'report';
+  const enforce = opts.enforceBudget ?? true;
+  const maxUtil = opts.maxUtil ?? 1;
+  const slice = opts.sliceNs ?? 10_000_000;
+  const heap = new DeadlineHeap();
+  const background = new RkRunQueue();
+  let host!: RkPolicyHost;
+  let util = 0;
+  const st = { misses: 0, aborts: 0, throttles: 0, admitted: 0, refused: 0 };
+  const data = (t: RkThread) => t.policyData as EdfData;
+
+  function onDeadline(t: RkThread): void {
+    const d = data(t);
+    const rt = t.rt!;
+    if (t.state === 'exited' || rt.jobs !== d.watchJob) return; // the job completed in time
+    st.misses++;
+    host.noteMiss(t);
+    if (missPolicy === 'abort' && !rt.aborted) {
+      st.aborts++;
+      rt.aborted = true;
+      if (host.running() === t) host.requestResched();
+    }
+  }
+
+  function onReplenish(t: RkThread): void {
+    const rt = t.rt!;
+    if (!rt.throttled || t.state === 'exited') return;
+    rt.release += rt.period;
+    rt.absDeadline = rt.release + rt.relDeadline;
+    rt.jobCpuNs = 0;
+    host.unthrottle(t);
+  }
+
+  return {
+    name: 'edf',
+    attach(h) {
+      host = h;
+    },
+    admit(t) {
+      const rt = t.rt;
+      const d: EdfData = { heapIdx: -1, util: 0, watchdog: new RkTimer(() => onDeadline(t)), replenish: new RkTimer(() => onReplenish(t)), watchJob: -1 };
+      t.policyData = d;
+      if (!rt) return 0;
+      const u = rt.budget / Math.min(rt.relDeadline, rt.period);
+      if (util + u > maxUtil + 1e-12) {
+        st.refused++;
+        return -Errno.EBUSY;
+      }
+      util += u;
+      d.util = u;
+      st.admitted++;
+      return 0;
+    },
+    enqueue(t) {
+      if (!t.rt) return background.pushBack(t);
+      if (t.rt.throttled) return; // parked until replenishment
+      heap.push(t);
+    },
+    dequeue(t) {
+      if (!heap.remove(t)) background.remove(t);
+    },
+    pickNext: () => heap.pop() ?? background.popFront(),
+    onBlock() {},
+    onTick(t, now) {
+      const rt = t.rt;
+      if (!rt) return heap.length > 0 || background.length > 0;
+      if (enforce && rt.jobCpuNs > rt.budget && !rt.throttled) {
+        st.throttles++;
+        rt.throttled = true;
+        host.armTimer(data(t).replenish, Math.max(now, rt.release + rt.period));
+        return true;
+      }
+      return false;
+    },
+    nextTick(t, now) {
+      const rt = t.rt;
+      if (!rt) return now + slice;
+      return enforce ? now + Math.max(0, rt.budget - rt.jobCpuNs) + 1 : Number.POSITIVE_INFINITY;
+    },
+    shouldPreempt(woken, running) {
+      if (!woken.rt) return false;
+      if (!running.rt) return true;
+      return woken.rt.absDeadline < running.rt.absDeadline;
+    },
+    onRelease(t) {
+      const d = data(t);
+      d.watchJob = t.rt!.jobs;
+      host.armTimer(d.watchdog, t.rt!.absDeadline);
+    },
+    onExit(t) {
+      const d = data(t);
+      util -= d.util;
+      d.util = 0;
+      host.disarmTimer(d.watchdog);
+      host.disarmTimer(d.replenish);
+    },
+    onPrioChange() {},
+    stats: () => ({ utilisation: util, ...st }),
+  };
+}
