@@ -1,6 +1,6 @@
 // @runikraft/virtio: virtio-mmio bus, split-virtqueue driver, and the net/blk/rng drivers.
-import '@runikraft/rkalloc';
-import '@runikraft/rksched';
+import type {} from '@runikraft/rkalloc';
+import type {} from '@runikraft/rksched';
 import { defineLibrary } from '@runikraft/rkboot';
 import { probeVirtioMmio } from './bus';
 
