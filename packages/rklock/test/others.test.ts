@@ -1,0 +1,116 @@
+import { Errno } from '@runikraft/errno';
+import { describe, expect, it } from 'vitest';
+import { RkCondVar } from '../src/condvar';
+import { RkMutex } from '../src/mutex';
+import { RkRwLock } from '../src/rwlock';
+import { RkSemaphore } from '../src/semaphore';
+import { RkSpinlock } from '../src/spinlock';
+import { setup } from './helpers';
+
+describe('RkSemaphore', () => {
+  it('counts, hands units to waiters FIFO, and times out for real', async () => {
+    const { sched, plat } = setup();
+    await sched.runMain(async () => {
+      const s = new RkSemaphore(sched, 1);
+      expect(s.tryDown()).toBe(0);
+      expect(s.tryDown()).toBe(-Errno.EAGAIN);
+      const got: number[] = [];
+      const ws = [0, 1, 2].map((i) => sched.spawn(`w${i}`, async () => {
+        expect(await s.down()).toBe(0);
+        got.push(i);
+      }));
+      await sched.yield();
+      s.up();
+      s.up();
+      s.up();
+      s.up();
+      for (const w of ws) await sched.join(w);
+      expect(got).toEqual([0, 1, 2]);
+      expect(s.count).toBe(1);
+      expect(await s.down()).toBe(0);
+      const t0 = plat.time.monotonicNs();
+      expect(await s.timedDown(3_000_000)).toBe(-Errno.ETIMEDOUT);
+      expect(plat.time.monotonicNs() - t0).toBeGreaterThanOrEqual(3_000_000);
+      expect(() => new RkSemaphore(sched, -1)).toThrow(/non-negative/);
+      return 0;
+    });
+  });
+});
+
+describe('RkRwLock', () => {
+  it('admits readers together, writers alone, prefers writers, and times out', async () => {
+    const { sched } = setup();
+    await sched.runMain(async () => {
+      const l = new RkRwLock(sched);
+      const log: string[] = [];
+      const r = (n: string) => sched.spawn(n, async () => {
+        await l.readLock();
+        log.push(`${n}+${l.readers}`);
+        await sched.sleep(1_000_000);
+        l.unlock();
+      });
+      const r1 = r('r1');
+      const r2 = r('r2');
+      await sched.yield();
+      expect(l.readers).toBe(2);
+      expect(await l.writeLock(100_000)).toBe(-Errno.ETIMEDOUT);
+      const w = sched.spawn('w', async () => {
+        expect(await l.writeLock()).toBe(0);
+        log.push('w');
+        expect(l.tryReadLock()).toBe(-Errno.EBUSY);
+        l.unlock();
+      });
+      await sched.yield();
+      const r3 = r('r3'); // arrives while a writer waits: goes after it
+      for (const t of [r1, r2, w, r3]) await sched.join(t);
+      expect(log).toEqual(['r1+1', 'r2+2', 'w', 'r3+1']);
+      expect(l.unlock()).toBe(-Errno.EPERM);
+      return 0;
+    });
+  });
+});
+
+describe('RkCondVar', () => {
+  it('waits and is signalled with the mutex re-acquired; a timed wait times out', async () => {
+    const { sched, plat } = setup();
+    await sched.runMain(async () => {
+      const m = new RkMutex(sched);
+      const cv = new RkCondVar(sched);
+      let ready = false;
+      const c = sched.spawn('consumer', async () => {
+        await m.lock();
+        while (!ready) expect(await cv.wait(m)).toBe(0);
+        expect(m.owner?.name).toBe('consumer');
+        m.unlock();
+      });
+      await sched.yield();
+      await m.lock();
+      ready = true;
+      cv.signal();
+      m.unlock();
+      await sched.join(c);
+      await m.lock();
+      const t0 = plat.time.monotonicNs();
+      expect(await cv.wait(m, 4_000_000)).toBe(-Errno.ETIMEDOUT);
+      expect(plat.time.monotonicNs() - t0).toBeGreaterThanOrEqual(4_000_000);
+      expect(m.owner).toBe(sched.current());
+      m.unlock();
+      expect(await cv.wait(m)).toBe(-Errno.EPERM);
+      return 0;
+    });
+  });
+});
+
+describe('RkSpinlock', () => {
+  it('disables interrupts while held and reports a self-deadlock', () => {
+    const { plat } = setup();
+    const s = new RkSpinlock(plat.lcpu, 'test');
+    const f = s.lockIrqSave();
+    expect(plat.lcpu.irqsDisabled()).toBe(true);
+    expect(() => s.lockIrqSave()).toThrow(/taken twice/);
+    s.unlockIrqRestore(f);
+    expect(plat.lcpu.irqsDisabled()).toBe(false);
+    expect(s.with(() => plat.lcpu.irqsDisabled())).toBe(true);
+    expect(() => s.unlockIrqRestore(0)).toThrow(/not held/);
+  });
+});
