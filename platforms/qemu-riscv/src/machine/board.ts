@@ -1,0 +1,92 @@
+// The `virt` board's devices on the physical bus (QEMU hw/riscv/virt.c virt_machine_init, REFERENCE.md §1–2):
+// RAM, MROM, finisher, RTC, CLINT/ACLINT, PLIC, UART0 and the 8 virtio-mmio transports, wired to the PLIC.
+import type { GuestRam } from '../isa/hart';
+import {
+  RTC_IRQ,
+  UART0_IRQ,
+  VIRT_ACLINT_SSWI,
+  VIRT_CLINT,
+  VIRT_DRAM,
+  VIRT_MROM,
+  VIRT_PLIC,
+  VIRT_RTC,
+  VIRT_TEST,
+  VIRT_UART0,
+  VIRT_VIRTIO_COUNT,
+} from '../isa/memmap';
+import { PhysBus } from './bus';
+import type { MachineClock } from './clock';
+import { type ClintHart, MTimer, Swi } from './devices/clint';
+import { type PowerControl, SifiveTest } from './devices/finisher';
+import { MaskRom } from './devices/mrom';
+import { Plic } from './devices/plic';
+import { GoldfishRtc } from './devices/rtc';
+import { Uart16550, type UartTx } from './devices/uart';
+import { virtioSlotBase, virtioSlotIrq } from './virtio-mmio/placement';
+import { VirtioMmioTransport } from './virtio-mmio/transport';
+
+/** Creates guest RAM: one SharedArrayBuffer at 0x80000000. */
+export function createRam(size: number): GuestRam {
+  const buffer = new SharedArrayBuffer(size);
+  return { buffer, base: VIRT_DRAM, size, u8: new Uint8Array(buffer), view: new DataView(buffer) };
+}
+
+export interface BoardConfig {
+  ram: GuestRam;
+  clock: MachineClock;
+  harts: readonly ClintHart[];
+  aclint: boolean;
+  legacyVirtio: boolean;
+  rtcEpochNs: bigint;
+  tx: UartTx;
+  power: PowerControl;
+  log: (line: string) => void;
+}
+
+export class Board {
+  readonly bus: PhysBus;
+  readonly mrom = new MaskRom();
+  readonly plic: Plic;
+  readonly mtimer: MTimer;
+  readonly mswi: Swi;
+  readonly sswi: Swi | null;
+  readonly uart: Uart16550;
+  readonly rtc: GoldfishRtc;
+  readonly finisher: SifiveTest;
+  readonly virtio: VirtioMmioTransport[] = [];
+
+  constructor(c: BoardConfig) {
+    this.bus = new PhysBus(c.ram);
+    this.plic = new Plic(c.harts);
+    const line = (src: number) => (level: boolean) => this.plic.setIrq(src, level);
+    this.mtimer = new MTimer(c.clock, c.harts);
+    this.mswi = new Swi(c.harts, false);
+    this.sswi = c.aclint ? new Swi(c.harts, true) : null;
+    this.uart = new Uart16550(c.clock, line(UART0_IRQ), c.tx);
+    this.rtc = new GoldfishRtc(c.clock, line(RTC_IRQ), c.rtcEpochNs);
+    this.finisher = new SifiveTest(c.power);
+    const b = this.bus;
+    b.map(VIRT_MROM, this.mrom);
+    b.map(VIRT_TEST, this.finisher);
+    b.map(VIRT_RTC, this.rtc);
+    b.map(VIRT_CLINT, this.mswi);
+    b.map(VIRT_CLINT + 0x4000, this.mtimer);
+    if (this.sswi) b.map(VIRT_ACLINT_SSWI, this.sswi);
+    b.map(VIRT_PLIC, this.plic);
+    b.map(VIRT_UART0, this.uart);
+    for (let s = 0; s < VIRT_VIRTIO_COUNT; s++) {
+      const t = new VirtioMmioTransport(s, c.legacyVirtio, c.ram, line(virtioSlotIrq(s)), c.log);
+      this.virtio.push(t);
+      b.map(virtioSlotBase(s), t);
+    }
+  }
+
+  /** System reset of every device (qemu_system_reset); RAM is untouched. */
+  reset(): void {
+    this.plic.reset();
+    this.mtimer.reset();
+    this.uart.reset();
+    this.rtc.reset();
+    for (const t of this.virtio) t.resetAll();
+  }
+}

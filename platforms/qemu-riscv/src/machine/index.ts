@@ -1,0 +1,21 @@
+// @runikraft/plat-qemu-riscv/machine: the QEMU 7.2 `virt` machine model (hardware side, DESIGN.md §2).
+
+export { CallbackConsole, type ConsoleBackend, type ConsoleSink } from './console/backend';
+export { BufferConsole } from './console/buffer';
+export { StdioConsole } from './console/stdio';
+export { buildVirtDtb, type VirtDtConfig } from './devicetree';
+export { FIRMWARE_SIZE, fdtAddress, initrdStart, kernelEntry } from './firmware/boot';
+export { TrapPanic } from './hart/traps';
+export { Machine, type MachineStats } from './machine';
+export type { MachineExit, MachineOptions } from './options';
+export { createQtestSession, parseQtestU64, serveQtest } from './qtest';
+export { QtestPort } from './qtest-port';
+export type { VirtioDevice, VirtioHost, VirtqAddrs } from './virtio-mmio/device';
+export {
+  chooseVirtioSlot,
+  parseVirtioBus,
+  virtioSlotBase,
+  virtioSlotIrq,
+} from './virtio-mmio/placement';
+export * as VirtioMmioRegs from './virtio-mmio/regs';
+export { VirtioMmioTransport } from './virtio-mmio/transport';

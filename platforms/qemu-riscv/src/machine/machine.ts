@@ -1,0 +1,506 @@
+// The `virt` machine: board, harts, SBI firmware, clocks and the boot/reset/power-off life cycle
+// (QEMU 7.2 hw/riscv/virt.c + hw/riscv/boot.c + OpenSBI v1.1 on top, REFERENCE.md §3).
+import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { type ImageEntry, isHartStopped, type SbiRet } from '../isa/hart';
+import { VIRT_CLINT, VIRT_DRAM } from '../isa/memmap';
+import * as S from '../isa/sbi';
+import { Board, createRam } from './board';
+import type { PmpDeny } from './bus';
+import { MachineClock } from './clock';
+import { CallbackConsole, type ConsoleBackend } from './console/backend';
+import { StdioConsole } from './console/stdio';
+import type { ClintHart } from './devices/clint';
+import { buildVirtDtb } from './devicetree';
+import { FIRMWARE_SIZE, fdtAddress, initrdStart, kernelEntry, plicFixup } from './firmware/boot';
+import { HSM_START_PENDING } from './firmware/hsm';
+import { type SbiPlatform, sbiCall } from './firmware/sbi';
+import { type HartHost, HartImpl } from './hart/hart';
+import { TrapPanic } from './hart/traps';
+import {
+  type MachineExit,
+  type MachineOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  VIRTUAL_EPOCH_NS,
+} from './options';
+import { QtestPort } from './qtest-port';
+import type { VirtioDevice } from './virtio-mmio/device';
+import { chooseVirtioSlot } from './virtio-mmio/placement';
+
+/** A hart id's stable wiring point: devices hold the slot, the slot forwards to the current hart. */
+class HartSlot implements ClintHart {
+  hart: HartImpl | null = null;
+  state: number = S.SBI_HSM_STATE_STOPPED;
+  setIrqLine(cause: number, level: boolean): void {
+    this.hart?.setIrqLine(cause, level);
+  }
+  get mip(): number {
+    return this.hart?.mip ?? 0;
+  }
+}
+
+/** Counters for benchmarks and tests. */
+export interface MachineStats {
+  /** Current mtime (10 MHz ticks). */
+  readonly mtime: bigint;
+  interrupts: number;
+  exceptions: number;
+  wfi: number;
+  /** Host turns given at poll()/wfi. */
+  hostTurns: number;
+  /** Virtual-clock jumps to a deadline. */
+  clockJumps: number;
+  /** Image starts (1 + resets). */
+  boots: number;
+}
+
+const TRACE_KEEP = 1000;
+
+export class Machine {
+  readonly options: ResolvedOptions;
+  readonly ram;
+  readonly clock: MachineClock;
+  readonly board: Board;
+  readonly console: ConsoleBackend;
+  /** Trace lines (virtio driver bugs, firmware notes), most recent last. */
+  readonly traceLog: string[] = [];
+  private readonly slots: HartSlot[] = [];
+  private readonly seeds: Generator<Uint8Array>;
+  private readonly traceSink: ((line: string) => void) | undefined;
+  private readonly counters = {
+    interrupts: 0,
+    exceptions: 0,
+    wfi: 0,
+    hostTurns: 0,
+    clockJumps: 0,
+    boots: 0,
+  };
+  private firstSeed: Uint8Array;
+  private dumpBlob: Uint8Array;
+  private entry: ImageEntry | null = null;
+  private exitResolve: ((e: MachineExit) => void) | null = null;
+  private exited: MachineExit | null = null;
+  private generation = 0;
+  private lastHostTurn = performance.now();
+  private idleScheduled = false;
+  private hostTimer: NodeJS.Timeout | null = null;
+  private qtestPort: QtestPort | null = null;
+  readonly host: HartHost;
+
+  constructor(opts: MachineOptions = {}) {
+    this.options = resolveOptions(opts);
+    const o = this.options;
+    this.traceSink = opts.trace;
+    this.seeds = seedStream(opts.rngSeed);
+    this.firstSeed = this.seeds.next().value as Uint8Array;
+    this.ram = createRam(o.memory);
+    this.clock = new MachineClock(o.clock);
+    this.console = makeConsole(opts.console);
+    for (let i = 0; i < o.smp; i++) this.slots.push(new HartSlot());
+    const epoch =
+      opts.rtcEpochNs ??
+      (o.clock === 'virtual' ? VIRTUAL_EPOCH_NS : BigInt(Date.now()) * 1_000_000n);
+    this.board = new Board({
+      ram: this.ram,
+      clock: this.clock,
+      harts: this.slots,
+      aclint: o.aclint,
+      legacyVirtio: o.legacy,
+      rtcEpochNs: epoch,
+      tx: (b) => this.console.write(b),
+      power: { powerOff: (s) => this.powerOff(s), reset: () => this.reset() },
+      log: (l) => this.trace(l),
+    });
+    this.board.mtimer.onTimeWrite = () => {
+      for (const s of this.slots) s.hart?.writeStimecmp(s.hart.stimecmp);
+    };
+    this.clock.onArm = () => {
+      if (this.clock.kind === 'host' && this.hostTimer && this.anyWaiting()) this.armHostWake();
+    };
+    this.sbiPlatform.dbcn = o.dbcn;
+    this.dumpBlob = this.buildDtb(this.firstSeed);
+    this.board.mrom.program(VIRT_DRAM, this.fdtAddr, 0);
+    this.console.attach({
+      input: (b) => this.board.uart.receive(b),
+      quit: () => this.finish({ status: 0, reason: 'poweroff' }),
+    });
+    this.host = {
+      bus: this.board.bus,
+      clock: this.clock,
+      mtimer: this.board.mtimer,
+      stats: this.counters,
+      sbiCall: (h, eid, fid, a) => this.sbi(h, eid, fid, a),
+      hostTurn: (h) => this.hostTurn(h),
+      hartWaiting: () => this.hartWaiting(),
+    };
+  }
+
+  // ---- device tree and image placement ----
+
+  private initrdRange(): { start: number; end: number } | undefined {
+    const d = this.options.initrd;
+    if (!d) return undefined;
+    const start = initrdStart(this.options.mode, this.options.memory);
+    return { start, end: start + d.length };
+  }
+
+  private buildDtb(seed: Uint8Array, reserved = false): Uint8Array {
+    const o = this.options;
+    return buildVirtDtb({
+      memoryBytes: o.memory,
+      smp: o.smp,
+      aclint: o.aclint,
+      bootargs: o.append || undefined,
+      initrd: this.initrdRange(),
+      rngSeed: seed,
+      reservedMemory: reserved
+        ? [{ name: 'mmode_resv0', base: VIRT_DRAM, size: FIRMWARE_SIZE }]
+        : undefined,
+    });
+  }
+
+  /** The device tree QEMU's `dumpdtb` writes for these options (before the firmware's fix-ups). */
+  dtb(): Uint8Array {
+    return this.dumpBlob.slice();
+  }
+
+  /** Where the device tree goes in RAM (and what a1 holds at entry). */
+  get fdtAddr(): number {
+    return fdtAddress(
+      this.options.memory,
+      new DataView(this.dumpBlob.buffer, this.dumpBlob.byteOffset).getUint32(4),
+    );
+  }
+
+  /** ROM loader: copies the DT (with OpenSBI's fix-ups in S-mode), the initrd and the reset vector. */
+  private loadImages(seed: Uint8Array): void {
+    const o = this.options;
+    const blob = o.mode === 'S' ? this.buildDtb(seed, true) : this.buildDtb(seed);
+    if (o.mode === 'S') plicFixup(blob);
+    const at = this.fdtAddr;
+    const ir = this.initrdRange();
+    if (ir && o.initrd) {
+      if (ir.end > at)
+        throw new RangeError(
+          `initrd: ${o.initrd.length} bytes at 0x${ir.start.toString(16)} overlap the device tree at 0x${at.toString(16)}; use more memory`,
+        );
+      this.ram.u8.set(o.initrd, ir.start - VIRT_DRAM);
+    }
+    if (at - VIRT_DRAM + blob.length > o.memory)
+      throw new RangeError('device tree does not fit in RAM');
+    this.ram.u8.set(blob, at - VIRT_DRAM);
+    this.board.mrom.program(VIRT_DRAM, at, kernelEntry(o.mode));
+  }
+
+  // ---- life cycle ----
+
+  /**
+   * Boots `entry` on hart 0 with a0 = 0, a1 = device-tree address.
+   * @returns how the machine stopped (finisher/SRST power-off, or a guest failure with status 1).
+   */
+  boot(entry: ImageEntry): Promise<MachineExit> {
+    if (this.entry)
+      return Promise.reject(new Error('machine.boot: this machine has already booted'));
+    this.entry = entry;
+    const done = new Promise<MachineExit>((resolve) => {
+      this.exitResolve = resolve;
+    });
+    if (this.exited) this.exitResolve?.(this.exited);
+    else this.startImage(this.firstSeed);
+    return done;
+  }
+
+  private deny(): PmpDeny[] {
+    if (this.options.mode === 'M') return [];
+    return [
+      { base: VIRT_CLINT, end: VIRT_CLINT + 0x10000 },
+      { base: VIRT_DRAM, end: VIRT_DRAM + FIRMWARE_SIZE },
+    ];
+  }
+
+  private newHart(id: number): HartImpl {
+    const h = new HartImpl(id, this.options.mode, this.ram, this.host, this.deny());
+    this.slots[id].hart = h;
+    return h;
+  }
+
+  private startImage(seed: Uint8Array): void {
+    const gen = ++this.generation;
+    this.counters.boots++;
+    try {
+      this.loadImages(seed);
+    } catch (e) {
+      this.guestFailure(e);
+      return;
+    }
+    if (this.options.mode === 'S') this.firmwareInit();
+    this.slots.forEach((s, i) => {
+      this.newHart(i);
+      s.state = i === 0 ? S.SBI_HSM_STATE_STARTED : S.SBI_HSM_STATE_STOPPED;
+    });
+    const h0 = this.slots[0].hart as HartImpl;
+    queueMicrotask(() => {
+      if (gen === this.generation && !this.exited) this.runEntry(h0, 0, this.fdtAddr, gen);
+    });
+  }
+
+  /** OpenSBI's uart8250_init (IER 0, 115200 8N1 from 3.6864 MHz, FIFO on, MCR 0) before the kernel runs. */
+  private firmwareInit(): void {
+    const u = this.board.uart;
+    for (const [reg, v] of [
+      [1, 0],
+      [3, 0x80],
+      [0, 2],
+      [1, 0],
+      [3, 3],
+      [2, 1],
+      [4, 0],
+    ])
+      u.write(reg, 1, v);
+    u.read(5);
+    u.read(0);
+    u.write(7, 1, 0);
+  }
+
+  private runEntry(hart: HartImpl, a0: number, a1: number, gen: number): void {
+    let p: Promise<void>;
+    try {
+      p = Promise.resolve((this.entry as ImageEntry)(hart, a0, a1));
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then(
+      () => {
+        if (gen !== this.generation || this.exited) return;
+        this.slots[hart.hartid].state = S.SBI_HSM_STATE_STOPPED;
+        hart.stop('poweroff');
+        if (hart.hartid === 0)
+          this.guestFailure(new Error('the image entry returned without powering the machine off'));
+      },
+      (e) => {
+        if (isHartStopped(e) || gen !== this.generation || this.exited) return;
+        this.guestFailure(e);
+      },
+    );
+  }
+
+  private guestFailure(e: unknown): void {
+    const panic = e instanceof TrapPanic;
+    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    const msg = `\r\nmachine: ${panic ? 'unrecoverable trap' : 'guest exception escaped the image entry'}: ${text}\r\n`;
+    for (const b of new TextEncoder().encode(msg)) this.console.write(b);
+    this.finish({ status: 1, reason: panic ? 'panic-trap' : 'guest-error' });
+  }
+
+  /** Finisher PASS/FAIL, SRST shutdown: the machine stops with `status`. */
+  powerOff(status: number): void {
+    this.finish({ status, reason: 'poweroff' });
+  }
+
+  /** Finisher RESET, SRST reboot: devices reset, the image starts again on fresh harts. */
+  reset(): void {
+    if (this.exited) return;
+    this.generation++;
+    for (const s of this.slots) s.hart?.stop('reset');
+    this.board.reset();
+    const seed = this.seeds.next().value as Uint8Array;
+    setImmediate(() => {
+      if (!this.exited && this.entry) this.startImage(seed);
+    });
+  }
+
+  private finish(exit: MachineExit): void {
+    if (this.exited) return;
+    this.exited = exit;
+    for (const s of this.slots) s.hart?.stop('poweroff');
+    this.clock.clear();
+    if (this.hostTimer) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+    this.console.flush();
+    this.console.close();
+    for (const t of this.board.virtio) void t.device?.close?.();
+    this.exitResolve?.(exit);
+  }
+
+  /** How the machine stopped, or null while it runs. */
+  get exit(): MachineExit | null {
+    return this.exited;
+  }
+
+  // ---- devices ----
+
+  /**
+   * Plugs a virtio device into a virtio-mmio slot: `slot` pins it (QEMU `bus=virtio-mmio-bus.N`),
+   * otherwise it takes the highest free slot (the first -device gets slot 7). @returns the slot.
+   */
+  plugVirtio(dev: VirtioDevice, slot?: number): number {
+    const s = chooseVirtioSlot(
+      this.board.virtio.map((t) => t.device !== null),
+      slot,
+    );
+    this.board.virtio[s].plug(dev);
+    return s;
+  }
+
+  get stats(): MachineStats {
+    const m = this.board.mtimer;
+    return {
+      ...this.counters,
+      get mtime() {
+        return m.mtime();
+      },
+    };
+  }
+
+  private trace(line: string): void {
+    this.traceLog.push(line);
+    if (this.traceLog.length > TRACE_KEEP) this.traceLog.shift();
+    this.traceSink?.(line);
+  }
+
+  // ---- scheduling: host turns, wfi wake-ups, the virtual clock ----
+
+  private hostTurn(hart: HartImpl): Promise<void> | null {
+    if (performance.now() - this.lastHostTurn < 1) return null;
+    return new Promise((resolve, reject) =>
+      setImmediate(() => {
+        this.lastHostTurn = performance.now();
+        this.counters.hostTurns++;
+        if (hart.isStopped) return; // never settles after power-off/reset
+        try {
+          this.clock.runDue();
+          hart.takeInterrupts();
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+  }
+
+  private anyWaiting(): boolean {
+    return this.slots.some((s) => s.hart?.waiting);
+  }
+
+  private hartWaiting(): void {
+    this.lastHostTurn = performance.now();
+    if (this.clock.kind === 'virtual') this.scheduleIdle();
+    else this.armHostWake();
+  }
+
+  private armHostWake(): void {
+    if (this.hostTimer) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+    const next = this.clock.nextDeadline();
+    if (!Number.isFinite(next) || this.exited) return;
+    const ms = Math.max(0, (next - this.clock.nowNs()) / 1e6);
+    this.hostTimer = setTimeout(() => {
+      this.hostTimer = null;
+      this.counters.hostTurns++;
+      this.clock.runDue();
+      if (this.anyWaiting()) this.armHostWake();
+    }, ms);
+  }
+
+  private scheduleIdle(): void {
+    if (this.idleScheduled) return;
+    this.idleScheduled = true;
+    // One host turn first, so host I/O that already arrived is delivered before time jumps.
+    setImmediate(() => this.idleStep());
+  }
+
+  /** Virtual clock: when every running hart waits in wfi, jump to the next deadline. */
+  private idleStep(): void {
+    this.idleScheduled = false;
+    this.lastHostTurn = performance.now();
+    if (this.exited || this.clock.kind !== 'virtual') return;
+    const running = this.slots.filter(
+      (s) => s.hart && !s.hart.isStopped && s.state === S.SBI_HSM_STATE_STARTED,
+    );
+    if (running.some((s) => !s.hart?.waiting)) return;
+    const next = this.clock.nextDeadline();
+    if (!Number.isFinite(next)) return; // only host input can wake the machine now
+    this.counters.clockJumps++;
+    this.clock.advanceTo(next);
+    if (running.every((s) => s.hart?.waiting)) this.scheduleIdle();
+  }
+
+  // ---- firmware ----
+
+  private sbi(hart: HartImpl, eid: number, fid: number, a: readonly number[]): SbiRet {
+    return sbiCall(this.sbiPlatform, hart, eid, fid, a);
+  }
+
+  private readonly sbiPlatform: SbiPlatform = {
+    dbcn: false,
+    uartRead: (reg) => this.board.uart.read(reg),
+    uartWrite: (reg, v) => this.board.uart.write(reg, 1, v),
+    powerOff: (status) => this.powerOff(status),
+    reset: () => this.reset(),
+    loadU64: (_h, pa) => this.board.bus.cpuLoad64(pa, this.deny()),
+    ramRange: (pa, len) => {
+      const lo = VIRT_DRAM + FIRMWARE_SIZE;
+      if (!Number.isSafeInteger(pa) || !Number.isSafeInteger(len) || len < 0) return null;
+      if (pa < lo || pa + len > VIRT_DRAM + this.options.memory) return null;
+      return this.ram.u8.subarray(pa - VIRT_DRAM, pa - VIRT_DRAM + len);
+    },
+    hartCount: () => this.slots.length,
+    hartState: (h) => this.slots[h].state,
+    startHart: (h, _addr, opaque) => {
+      const slot = this.slots[h];
+      slot.state = HSM_START_PENDING;
+      const hart = this.newHart(h);
+      const gen = this.generation;
+      setImmediate(() => {
+        if (gen !== this.generation || this.exited || hart.isStopped) return;
+        slot.state = S.SBI_HSM_STATE_STARTED;
+        this.runEntry(hart, h, opaque, gen);
+      });
+    },
+    stopHart: (hart) => {
+      this.slots[hart.hartid].state = S.SBI_HSM_STATE_STOPPED;
+      hart.stop('poweroff');
+    },
+    firmwareOwns: (pa) => pa >= VIRT_DRAM && pa < VIRT_DRAM + FIRMWARE_SIZE,
+    raiseSsip: (h) => this.slots[h].setIrqLine(1, true),
+  };
+
+  // ---- qtest ----
+
+  /**
+   * The machine as qtest drives it (`-S`): no image runs, the clock is frozen (virtual) and moves only
+   * with clock_step/clock_set; reads and writes use QEMU's debug access path.
+   */
+  get qtest(): QtestPort {
+    if (!this.qtestPort) {
+      this.clock.makeVirtual();
+      this.qtestPort = new QtestPort(this.board.bus, this.clock);
+    }
+    return this.qtestPort;
+  }
+}
+
+function makeConsole(c: MachineOptions['console']): ConsoleBackend {
+  if (c === undefined || c === 'stdio') return new StdioConsole();
+  if (c === 'none') return new CallbackConsole(null);
+  if (typeof c === 'function') return new CallbackConsole(c);
+  return c;
+}
+
+/** rng-seed values: the given 32 bytes first (other lengths hashed), then a SHA-256 chain; random if unset. */
+function* seedStream(seed: Uint8Array | undefined): Generator<Uint8Array> {
+  let s = seed
+    ? seed.length === 32
+      ? Uint8Array.from(seed)
+      : sha256(seed)
+    : new Uint8Array(randomBytes(32));
+  for (;;) {
+    yield s;
+    s = sha256(s);
+  }
+}
+
+function sha256(b: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(b).digest());
+}

@@ -1,0 +1,95 @@
+// Machine options (the QEMU command line this model understands) and how a run ends.
+import type { ConsoleBackend } from './console/backend';
+
+export interface MachineOptions {
+  /** `-m`: RAM bytes at 0x80000000 (default 128 MiB; 4 MiB .. 2 GiB, a multiple of 4 KiB). */
+  memory?: number;
+  /** `-smp`: harts (default 1). Hart 0 runs the image; the others wait in HSM STOPPED. */
+  smp?: number;
+  /** `-bios`: 'default' = SBI firmware, kernel in S-mode; 'none' = kernel in M-mode at 0x80000000. */
+  bios?: 'default' | 'none';
+  /** mtime source: 'host' (monotonic) or 'virtual' (advances only while every hart halts). Default host. */
+  clock?: 'host' | 'virtual';
+  /** `-append`: /chosen/bootargs. */
+  append?: string;
+  /** `-initrd`: copied to kernel entry + min(RAM/2, 128 MiB). */
+  initrd?: Uint8Array;
+  /** `-machine virt,aclint=on`. */
+  aclint?: boolean;
+  /**
+   * The UART's backend: 'stdio' (default, QEMU -nographic), 'none', a callback receiving output text,
+   * or a backend object such as BufferConsole.
+   */
+  console?: 'stdio' | 'none' | ((text: string) => void) | ConsoleBackend;
+  /** `-global virtio-mmio.force-legacy=…`: true (QEMU's default) = Version 1, false = Version 2. */
+  virtioForceLegacy?: boolean;
+  /** Alias of virtioForceLegacy (the rk CLI's name). */
+  virtioMmioForceLegacy?: boolean;
+  /** Seed of /chosen/rng-seed: 32 bytes used as the first seed, other lengths hashed. Default random. */
+  rngSeed?: Uint8Array;
+  /** goldfish RTC at power-on, ns since the epoch. Default: host time, or 2025-01-01 with the virtual clock. */
+  rtcEpochNs?: bigint;
+  /** Offer SBI DBCN (SBI 2.0). Default true; false = exactly OpenSBI v1.1's extension set and version. */
+  sbiDbcn?: boolean;
+  /** Receives machine trace lines (virtio driver bugs, ...). Default: kept in `machine.traceLog` only. */
+  trace?: (line: string) => void;
+}
+
+/** How `boot()` ends. */
+export interface MachineExit {
+  /** The guest's exit status (finisher code, SRST) — 1 for guest errors. */
+  status: number;
+  /**
+   * 'poweroff': finisher, SBI SRST/shutdown or Ctrl-A x; 'panic-trap': a trap the guest could not take
+   * (no handler, runaway recursion, interrupt storm); 'guest-error': an exception escaped the image entry.
+   */
+  reason: 'poweroff' | 'panic-trap' | 'guest-error';
+}
+
+export const MiB = 1024 * 1024;
+/** RTC start for virtual-clock runs: 2025-01-01T00:00:00Z. */
+export const VIRTUAL_EPOCH_NS = 1_735_689_600_000_000_000n;
+
+export interface ResolvedOptions {
+  memory: number;
+  smp: number;
+  mode: 'M' | 'S';
+  clock: 'host' | 'virtual';
+  append: string;
+  initrd: Uint8Array | undefined;
+  aclint: boolean;
+  legacy: boolean;
+  dbcn: boolean;
+}
+
+/** Checks options, naming the bad one. @throws RangeError/TypeError. */
+export function resolveOptions(o: MachineOptions): ResolvedOptions {
+  const memory = o.memory ?? 128 * MiB;
+  if (
+    !Number.isSafeInteger(memory) ||
+    memory < 4 * MiB ||
+    memory > 2048 * MiB ||
+    memory % 4096 !== 0
+  )
+    throw new RangeError(
+      `memory: ${o.memory} bytes is not a multiple of 4 KiB between 4 MiB and 2 GiB`,
+    );
+  const smp = o.smp ?? 1;
+  if (!Number.isInteger(smp) || smp < 1 || smp > 512)
+    throw new RangeError(`smp: ${o.smp} is not 1..512`);
+  if (o.bios !== undefined && o.bios !== 'default' && o.bios !== 'none')
+    throw new TypeError(`bios: '${o.bios}' is not 'default' or 'none'`);
+  if (o.clock !== undefined && o.clock !== 'host' && o.clock !== 'virtual')
+    throw new TypeError(`clock: '${o.clock}' is not 'host' or 'virtual'`);
+  return {
+    memory,
+    smp,
+    mode: o.bios === 'none' ? 'M' : 'S',
+    clock: o.clock ?? 'host',
+    append: o.append ?? '',
+    initrd: o.initrd,
+    aclint: o.aclint ?? false,
+    legacy: o.virtioForceLegacy ?? o.virtioMmioForceLegacy ?? true,
+    dbcn: o.sbiDbcn ?? true,
+  };
+}

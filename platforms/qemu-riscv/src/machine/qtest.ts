@@ -1,0 +1,163 @@
+// QEMU's qtest line protocol (softmmu/qtest.c, 7.2) against this machine: readb/w/l/q, writeb/w/l/q,
+// read/write (hex), b64read/b64write, memset, endianness, clock_step/clock_set, in*/out*. Replies match
+// QEMU's bytes; where QEMU aborts on a malformed argument (g_assert) the model answers `ERR <reason>`.
+import type { Readable, Writable } from 'node:stream';
+import type { Machine } from './machine';
+import type { QtestPort } from './qtest-port';
+
+const U64 = (1n << 64n) - 1n;
+/** Largest bulk transfer a script may ask for (QEMU mallocs it; the model refuses instead). */
+const MAX_BULK = 1 << 26;
+
+class QtestArgError extends Error {}
+
+/** qemu_strtou64(…, base 0): whole string, optional sign (negative wraps), 0x hex, 0 octal, decimal. */
+export function parseQtestU64(s: string | undefined): bigint {
+  const m = s === undefined ? null : /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) throw new QtestArgError(`'${s ?? ''}' is not a number`);
+  const d = m[2];
+  const v = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 ? BigInt(`0o${d.slice(1)}`) : BigInt(d);
+  if (v > U64) throw new QtestArgError(`'${s}' is out of range`);
+  return m[1] === '-' ? -v & U64 : v;
+}
+
+function parseI64(s: string | undefined): bigint {
+  const v = parseQtestU64(s);
+  return v >= 1n << 63n ? v - (1n << 64n) : v;
+}
+
+const hex2nib = (c: string): number => {
+  const x = Number.parseInt(c, 16);
+  return Number.isNaN(x) ? -1 : x;
+};
+
+const bulk = (n: bigint): number => {
+  if (n > BigInt(MAX_BULK)) throw new QtestArgError(`size ${n} exceeds ${MAX_BULK}`);
+  return Number(n);
+};
+
+/** One qtest session: each call processes one line (without its newline) and returns the reply lines. */
+export function createQtestSession(port: QtestPort): (line: string) => string {
+  return (line: string): string => {
+    const words = line.replace(/\r$/, '').split(' ');
+    const cmd = words[0];
+    try {
+      return command(port, cmd, words);
+    } catch (e) {
+      if (e instanceof QtestArgError) return `ERR ${cmd}: ${e.message}`;
+      throw e;
+    }
+  };
+}
+
+function command(port: QtestPort, cmd: string, w: string[]): string {
+  const rw = /^(read|write)([bwlq])$/.exec(cmd);
+  if (rw) {
+    const width = ({ b: 1, w: 2, l: 4, q: 8 } as const)[rw[2] as 'b' | 'w' | 'l' | 'q'];
+    const addr = parseQtestU64(w[1]);
+    if (rw[1] === 'read') return `OK 0x${port.read(addr, width).toString(16).padStart(16, '0')}`;
+    const value = parseQtestU64(w[2]) & ((1n << BigInt(8 * width)) - 1n);
+    port.write(addr, width, value);
+    return 'OK';
+  }
+  switch (cmd) {
+    case 'read': {
+      const addr = parseQtestU64(w[1]);
+      const len = bulk(parseQtestU64(w[2]));
+      if (len === 0) throw new QtestArgError('length 0');
+      const b = port.readBytes(addr, len);
+      return `OK 0x${Buffer.from(b).toString('hex')}`;
+    }
+    case 'b64read': {
+      const addr = parseQtestU64(w[1]);
+      const len = bulk(parseQtestU64(w[2]));
+      return `OK ${Buffer.from(port.readBytes(addr, len)).toString('base64')}`;
+    }
+    case 'write': {
+      const addr = parseQtestU64(w[1]);
+      const len = bulk(parseQtestU64(w[2]));
+      if (w[3] === undefined) throw new QtestArgError('missing data');
+      const data = w[3];
+      if (data.length < 3) return 'ERR invalid argument size';
+      const bytes = new Uint8Array(len);
+      for (let i = 0; i < len; i++)
+        if (i * 2 + 4 <= data.length)
+          bytes[i] = ((hex2nib(data[i * 2 + 2]) << 4) | hex2nib(data[i * 2 + 3])) & 0xff;
+      port.writeBytes(addr, bytes);
+      return 'OK';
+    }
+    case 'b64write': {
+      const addr = parseQtestU64(w[1]);
+      const len = bulk(parseQtestU64(w[2]));
+      if (w[3] === undefined) throw new QtestArgError('missing data');
+      if (w[3].length < 3) return 'ERR invalid argument size';
+      const decoded = Buffer.from(w[3], 'base64');
+      const bytes = new Uint8Array(len);
+      bytes.set(decoded.subarray(0, len));
+      port.writeBytes(addr, bytes);
+      return 'OK';
+    }
+    case 'memset': {
+      const addr = parseQtestU64(w[1]);
+      const len = bulk(parseQtestU64(w[2]));
+      const pattern = Number(parseQtestU64(w[3]) & 0xffn);
+      if (len) port.writeBytes(addr, new Uint8Array(len).fill(pattern));
+      return 'OK';
+    }
+    case 'endianness':
+      return 'OK little';
+    case 'clock_step':
+      port.clockStep(w[1] === undefined ? undefined : parseI64(w[1]));
+      return `OK ${port.clockNs()}`;
+    case 'clock_set':
+      port.clockSet(parseI64(w[1]));
+      return `OK ${port.clockNs()}`;
+    case 'inb':
+    case 'inw':
+    case 'inl': {
+      // RISC-V has no port I/O: QEMU's empty "io" space reads all-ones.
+      const addr = parseQtestU64(w[1]);
+      if (addr > 0xffffn) throw new QtestArgError('port above 0xffff');
+      const v = cmd === 'inb' ? 0xff : cmd === 'inw' ? 0xffff : 0xffffffff;
+      return `OK 0x${v.toString(16).padStart(4, '0')}`;
+    }
+    case 'outb':
+    case 'outw':
+    case 'outl':
+      if (parseQtestU64(w[1]) > 0xffffn) throw new QtestArgError('port above 0xffff');
+      parseQtestU64(w[2]);
+      return 'OK';
+    case 'irq_intercept_in':
+    case 'irq_intercept_out':
+    case 'set_irq_in':
+      // The model has no QOM tree: every path is unknown, as QEMU answers for a path it cannot resolve.
+      if (w[1] === undefined) throw new QtestArgError('missing QOM path');
+      return 'FAIL Unknown device';
+    case 'module_load':
+      if (w[1] === undefined || w[2] === undefined) throw new QtestArgError('missing module');
+      return 'FAIL';
+    default:
+      return `FAIL Unknown command '${cmd}'`;
+  }
+}
+
+/**
+ * Serves qtest on a byte stream pair (stdio, a UNIX socket) for `machine`, which is held as with `-S`
+ * (no image runs; the clock moves only with clock_step/clock_set). Resolves at the end of input.
+ */
+export async function serveQtest(
+  machine: Machine,
+  input: Readable,
+  output: Writable,
+): Promise<void> {
+  const session = createQtestSession(machine.qtest);
+  let buf = '';
+  for await (const chunk of input) {
+    buf += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('latin1');
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      output.write(`${session(line)}\n`);
+    }
+  }
+}
