@@ -1,0 +1,72 @@
+// The guest against Linux's own network stack through a TAP device in a network namespace (root
+// only; skipped with the reason elsewhere): Linux answers the guest's ARP request, and Linux's
+// arping gets the guest's ARP replies. Legacy and modern virtio-mmio.
+import { execFileSync, spawn } from 'node:child_process';
+import { buildImage } from '@runikraft/rk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TapNetBackend, tapUnavailableReason } from '../../../platforms/qemu-riscv/src/machine/backends/net/tap';
+import { VirtioNet, parseMac } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
+import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+
+function why(): string | null {
+  const r = tapUnavailableReason();
+  if (r) return r;
+  try {
+    execFileSync('ip', ['netns', 'add', `rkprobe${process.pid}`], { stdio: 'ignore' });
+    execFileSync('ip', ['netns', 'del', `rkprobe${process.pid}`], { stdio: 'ignore' });
+  } catch (e) {
+    return `cannot create network namespaces: ${(e as Error).message}`;
+  }
+  try {
+    execFileSync('arping', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return 'arping is not installed (apt-get install iputils-arping)';
+  }
+  return null;
+}
+const skip = why();
+if (skip) console.log(`[skip] virtio-net-arp TAP test: ${skip}`);
+
+const ip = (...a: string[]) => execFileSync('ip', a, { stdio: 'pipe' }).toString();
+
+describe.skipIf(skip !== null)('virtio-net-arp against Linux through TAP', () => {
+  let entry: (...a: any[]) => Promise<void>;
+  beforeAll(async () => {
+    const { imagePath } = await buildImage(new URL('..', import.meta.url).pathname);
+    entry = (await import(imagePath)).default;
+  }, 60_000);
+
+  for (const legacy of [true, false]) {
+    const ns = `rkarp${process.pid}${legacy ? 'l' : 'm'}`;
+    const ifname = `rka${process.pid % 10000}${legacy ? 'l' : 'm'}`;
+    afterAll(() => {
+      try {
+        ip('netns', 'del', ns);
+      } catch {}
+    });
+
+    it(`${legacy ? 'legacy' : 'modern'}: Linux answers the guest's ARP; arping gets the guest's replies`, async () => {
+      ip('netns', 'add', ns);
+      const tap = await TapNetBackend.open('t0', ifname);
+      ip('link', 'set', ifname, 'netns', ns);
+      ip('-n', ns, 'addr', 'add', '10.78.0.1/24', 'dev', ifname);
+      ip('-n', ns, 'link', 'set', ifname, 'up');
+      let out = '';
+      const m = new Machine({ console: (t) => (out += t), clock: 'host', virtioForceLegacy: legacy, memory: 64 << 20, append: '-- 10.78.0.2 10.78.0.1 8000 2' });
+      m.plugVirtio(new VirtioNet(tap, { mac: parseMac('52:54:00:12:34:57') }));
+      const arping = spawn('ip', ['netns', 'exec', ns, 'arping', '-c', '3', '-w', '6', '-I', ifname, '10.78.0.2']);
+      let arpOut = '';
+      arping.stdout.on('data', (d) => (arpOut += d));
+      const arpingDone = new Promise<number>((r) => arping.on('exit', (c) => r(c ?? -1)));
+      const exit = await m.boot(entry);
+      const code = await arpingDone;
+      await tap.close();
+      expect(out).toContain('10.78.0.1 is-at');
+      expect(out).toMatch(/answered who-has 10\.78\.0\.2 from 10\.78\.0\.1/);
+      expect(exit.status, out).toBe(0);
+      expect(arpOut).toMatch(/Unicast reply from 10\.78\.0\.2 \[52:54:00:12:34:57\]/i);
+      expect(arpOut).toMatch(/Received [1-9]\d* response/);
+      void code;
+    }, 30_000);
+  }
+});
