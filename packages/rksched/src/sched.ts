@@ -217,7 +217,8 @@ export class SchedCore implements RkSched {
   kill(target: RkThread, value = -Errno.EINTR): void {
     const t = target as ThreadImpl;
     if (t.state === 'exited') return;
-    if (t === this.cur) this.exit(value);
+    // From the dispatch hook (signals) the thread is not on its own stack yet: defer, never throw.
+    if (t === this.cur && !this.inHook) this.exit(value);
     t.pendingExit = value;
     if (t.state === 'blocked') this.wake(t, -Errno.EINTR);
   }
@@ -421,9 +422,15 @@ export class SchedCore implements RkSched {
     (t as ThreadImpl).attention = true;
   }
 
+  private inHook = false;
   private runHook(t: ThreadImpl): void {
     t.attention = false;
-    this.hook?.(t);
+    this.inHook = true;
+    try {
+      this.hook?.(t);
+    } finally {
+      this.inHook = false;
+    }
   }
 
   // ---- misc API -------------------------------------------------------------------------------

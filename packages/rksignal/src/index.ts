@@ -1,0 +1,23 @@
+// @runikraft/rksignal: POSIX-like signals for threads (uksignal).
+import { defineLibrary, type RkRegistry } from '@runikraft/rkboot';
+import { getSched } from '@runikraft/rksched';
+import { RkSignals } from './api';
+
+export { RkSignals, type RkSigAction, type RkSigHandler, type RkSigMaskHow } from './api';
+export { SIG, NSIG, defaultAction, sigbit } from './signals';
+
+/** The `rksignal` API of a booted image. */
+export function getSignals(registry: RkRegistry): RkSignals {
+  return (registry as unknown as { get(api: string): RkSignals }).get('rksignal');
+}
+
+export const library = defineLibrary({
+  name: 'rksignal',
+  version: '0.1.0',
+  provides: ['rksignal'],
+  requires: ['rksched'],
+  initLevel: 'lib',
+  init({ registry }) {
+    (registry as unknown as { provide(api: string, impl: unknown): void }).provide('rksignal', new RkSignals(getSched(registry)));
+  },
+});
