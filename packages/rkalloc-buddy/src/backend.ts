@@ -46,7 +46,8 @@ export class BuddyBackend implements RkAllocBackend {
     this.pbase = phys.base;
     this.kind = new PageKinds(Math.ceil(phys.size / PAGE));
     this.pages = opts.freeLists === 'ram' ? new BuddyPagesRam(this.m, this.kind) : new BuddyPages();
-    if (this.addmem(base, len) !== 0) throw new RangeError(`buddy: [0x${base.toString(16)}, +${len}) holds no page`);
+    if (this.addmem(base, len) !== 0)
+      throw new RangeError(`buddy: [0x${base.toString(16)}, +${len}) holds no page`);
   }
 
   addmem(base: number, len: number): number {
@@ -135,7 +136,8 @@ export class BuddyBackend implements RkAllocBackend {
       this.m[h + H_BUMP] = obj + size;
     }
     this.m[h + H_LIVE]++;
-    if (this.m[h + H_FREE] === NIL && this.m[h + H_BUMP] + size > s + SLAB_BYTES) this.unlinkPartial(cls, s);
+    if (this.m[h + H_FREE] === NIL && this.m[h + H_BUMP] + size > s + SLAB_BYTES)
+      this.unlinkPartial(cls, s);
     return this.pbase + obj;
   }
 
@@ -169,7 +171,12 @@ export class BuddyBackend implements RkAllocBackend {
     const off = ptr - this.pbase;
     const k = this.kind.get(off >>> PAGE_SHIFT);
     if (k >= SLAB ? k < FREE_HEAD : k > 0 && off % PAGE === 0) return k;
-    throw new RkAllocViolation('buddy', 'invalid-free', ptr, `${op} of an address that is not an allocated block`);
+    throw new RkAllocViolation(
+      'buddy',
+      'invalid-free',
+      ptr,
+      `${op} of an address that is not an allocated block`,
+    );
   }
 
   free(ptr: number): number {
@@ -192,7 +199,10 @@ export class BuddyBackend implements RkAllocBackend {
 
   realloc(ptr: number, size: number): number {
     const old = this.usableSize(ptr);
-    const fits = size <= SMALL_MAX ? old === CLASS_SIZES[CLASS_OF[(size + 15) >>> 4]] : old === PAGE << orderFor(Math.ceil(size / PAGE));
+    const fits =
+      size <= SMALL_MAX
+        ? old === CLASS_SIZES[CLASS_OF[(size + 15) >>> 4]]
+        : old === PAGE << orderFor(Math.ceil(size / PAGE));
     if (fits) return ptr;
     const n = this.malloc(size);
     if (n === 0) return 0;

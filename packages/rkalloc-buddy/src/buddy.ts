@@ -8,7 +8,10 @@ export const MAX_ORDER = 20;
 /** Buddy state over global page indices (page 0 = phys.base). */
 export class BuddyPages {
   /** Free block heads per order. */
-  private readonly free: Set<number>[] = Array.from({ length: MAX_ORDER + 1 }, () => new Set<number>());
+  private readonly free: Set<number>[] = Array.from(
+    { length: MAX_ORDER + 1 },
+    () => new Set<number>(),
+  );
   freePages = 0;
 
   /** Adds pages [start, end) as free blocks, largest aligned blocks first. */

@@ -8,7 +8,12 @@ import { BuddyBackend } from './backend';
 export { BuddyBackend } from './backend';
 
 /** Creates a buddy allocator over [base, base+len) of `phys`. */
-export function createBuddyAlloc(phys: RkPhysMem, base: number, len: number, opts: { harden?: RkHardeningOptions | false } = {}): RkAlloc {
+export function createBuddyAlloc(
+  phys: RkPhysMem,
+  base: number,
+  len: number,
+  opts: { harden?: RkHardeningOptions | false } = {},
+): RkAlloc {
   return createRkAlloc(new BuddyBackend(phys, base, len), phys, { harden: opts.harden ?? false });
 }
 

@@ -1,4 +1,7 @@
-import { describeRkAlloc } from '@runikraft/rkalloc/conformance';
-import { createBuddyAlloc } from '../src/index';
+import { describeRkAlloc, describeRkAllocLibrary } from '@runikraft/rkalloc/conformance';
+import { createBuddyAlloc, library } from '../src/index';
 
-describeRkAlloc('buddy', (env) => createBuddyAlloc(env.phys, env.base, env.len, { harden: env.harden }));
+describeRkAlloc('buddy', (env) =>
+  createBuddyAlloc(env.phys, env.base, env.len, { harden: env.harden }),
+);
+describeRkAllocLibrary(library);

@@ -8,7 +8,12 @@ import { RegionBackend } from './region';
 export { RegionBackend } from './region';
 
 /** Creates a region allocator over [base, base+len) of `phys`. */
-export function createRegionAlloc(phys: RkPhysMem, base: number, len: number, opts: { harden?: RkHardeningOptions | false } = {}): RkAlloc {
+export function createRegionAlloc(
+  phys: RkPhysMem,
+  base: number,
+  len: number,
+  opts: { harden?: RkHardeningOptions | false } = {},
+): RkAlloc {
   return createRkAlloc(new RegionBackend(phys, base, len), phys, { harden: opts.harden ?? false });
 }
 

@@ -1,8 +1,9 @@
 // The region (bump) allocator, as Unikraft's lib/ukallocregion: allocation bumps a pointer, free is a
 // no-op. Each block has a 16-byte header in guest RAM holding its size (for realloc and usableSize).
-import type { RkPhysMem } from '@runikraft/rkplat';
+
 import { Errno } from '@runikraft/errno';
 import type { RkAllocBackend } from '@runikraft/rkalloc/impl';
+import type { RkPhysMem } from '@runikraft/rkplat';
 
 const HDR = 16;
 const MIN_REGION = 64;
@@ -23,7 +24,8 @@ export class RegionBackend implements RkAllocBackend {
   constructor(phys: RkPhysMem, base: number, len: number) {
     this.u32 = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
     this.pbase = phys.base;
-    if (this.addmem(base, len) !== 0) throw new RangeError(`region: [0x${base.toString(16)}, +${len}) is too small`);
+    if (this.addmem(base, len) !== 0)
+      throw new RangeError(`region: [0x${base.toString(16)}, +${len}) is too small`);
   }
 
   addmem(base: number, len: number): number {

@@ -1,4 +1,9 @@
-import { describeRkAlloc } from '@runikraft/rkalloc/conformance';
-import { createRegionAlloc } from '../src/index';
+import { describeRkAlloc, describeRkAllocLibrary } from '@runikraft/rkalloc/conformance';
+import { createRegionAlloc, library } from '../src/index';
 
-describeRkAlloc('region', (env) => createRegionAlloc(env.phys, env.base, env.len, { harden: env.harden }), { freeReclaims: false });
+describeRkAlloc(
+  'region',
+  (env) => createRegionAlloc(env.phys, env.base, env.len, { harden: env.harden }),
+  { freeReclaims: false },
+);
+describeRkAllocLibrary(library);

@@ -8,7 +8,12 @@ import { TinyBackend } from './tiny';
 export { TinyBackend } from './tiny';
 
 /** Creates a tiny allocator over [base, base+len) of `phys`. */
-export function createTinyAlloc(phys: RkPhysMem, base: number, len: number, opts: { harden?: RkHardeningOptions | false } = {}): RkAlloc {
+export function createTinyAlloc(
+  phys: RkPhysMem,
+  base: number,
+  len: number,
+  opts: { harden?: RkHardeningOptions | false } = {},
+): RkAlloc {
   return createRkAlloc(new TinyBackend(base, len), phys, { harden: opts.harden ?? false });
 }
 

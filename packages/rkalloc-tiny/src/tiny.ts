@@ -34,7 +34,8 @@ export class TinyBackend implements RkAllocBackend {
   private readonly owner = new Map<number, Heap>();
 
   constructor(base: number, len: number) {
-    if (this.addmem(base, len) !== 0) throw new RangeError(`tiny: [0x${base.toString(16)}, +${len}) is too small`);
+    if (this.addmem(base, len) !== 0)
+      throw new RangeError(`tiny: [0x${base.toString(16)}, +${len}) is too small`);
   }
 
   addmem(base: number, len: number): number {

@@ -1,4 +1,7 @@
-import { describeRkAlloc } from '@runikraft/rkalloc/conformance';
-import { createTinyAlloc } from '../src/index';
+import { describeRkAlloc, describeRkAllocLibrary } from '@runikraft/rkalloc/conformance';
+import { createTinyAlloc, library } from '../src/index';
 
-describeRkAlloc('tiny', (env) => createTinyAlloc(env.phys, env.base, env.len, { harden: env.harden }));
+describeRkAlloc('tiny', (env) =>
+  createTinyAlloc(env.phys, env.base, env.len, { harden: env.harden }),
+);
+describeRkAllocLibrary(library);

@@ -8,7 +8,12 @@ import { TlsfBackend } from './tlsf';
 export { TlsfBackend } from './tlsf';
 
 /** Creates a tlsf allocator over [base, base+len) of `phys`. */
-export function createTlsfAlloc(phys: RkPhysMem, base: number, len: number, opts: { harden?: RkHardeningOptions | false } = {}): RkAlloc {
+export function createTlsfAlloc(
+  phys: RkPhysMem,
+  base: number,
+  len: number,
+  opts: { harden?: RkHardeningOptions | false } = {},
+): RkAlloc {
   return createRkAlloc(new TlsfBackend(phys, base, len), phys, { harden: opts.harden ?? false });
 }
 

@@ -25,7 +25,8 @@ export class TlsfBackend implements RkAllocBackend {
   constructor(phys: RkPhysMem, base: number, len: number) {
     this.m = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
     this.pbase = phys.base;
-    if (this.addmem(base, len) !== 0) throw new RangeError(`tlsf: [0x${base.toString(16)}, +${len}) is too small`);
+    if (this.addmem(base, len) !== 0)
+      throw new RangeError(`tlsf: [0x${base.toString(16)}, +${len}) is too small`);
   }
 
   private size(b: number): number {

@@ -1,4 +1,7 @@
-import { describeRkAlloc } from '@runikraft/rkalloc/conformance';
-import { createTlsfAlloc } from '../src/index';
+import { describeRkAlloc, describeRkAllocLibrary } from '@runikraft/rkalloc/conformance';
+import { createTlsfAlloc, library } from '../src/index';
 
-describeRkAlloc('tlsf', (env) => createTlsfAlloc(env.phys, env.base, env.len, { harden: env.harden }));
+describeRkAlloc('tlsf', (env) =>
+  createTlsfAlloc(env.phys, env.base, env.len, { harden: env.harden }),
+);
+describeRkAllocLibrary(library);

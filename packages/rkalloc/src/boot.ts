@@ -10,21 +10,43 @@ import { createAllocApi } from './registry';
 
 /** Boot parameters every allocator library declares (`<library>.harden=1`, `<library>.seed=42`, ...). */
 export const rkallocParams = {
-  harden: { type: 'boolean', default: false, doc: 'canaries, poisoning, double/invalid-free detection' },
-  seed: { type: 'number', default: 0, min: 0, max: 0xffffffff, integer: true, doc: 'hardening seed; 0 = from the platform clocks' },
+  harden: {
+    type: 'boolean',
+    default: false,
+    doc: 'canaries, poisoning, double/invalid-free detection',
+  },
+  seed: {
+    type: 'number',
+    default: 0,
+    min: 0,
+    max: 0xffffffff,
+    integer: true,
+    doc: 'hardening seed; 0 = from the platform clocks',
+  },
   randomize: { type: 'boolean', default: true, doc: 'randomised placement when hardened' },
-  quarantine: { type: 'number', default: 32, min: 0, max: 65536, integer: true, doc: 'freed blocks held back when hardened' },
+  quarantine: {
+    type: 'number',
+    default: 32,
+    min: 0,
+    max: 65536,
+    integer: true,
+    doc: 'freed blocks held back when hardened',
+  },
 } as const;
 
 export type RkAllocParams = typeof rkallocParams;
 
 /** Builds a provider's backend over its first region; further regions arrive through addmem. */
-export type RkBackendFactory = (phys: RkPhysMem, base: number, len: number) => RkAllocBackend | null;
+export type RkBackendFactory = (
+  phys: RkPhysMem,
+  base: number,
+  len: number,
+) => RkAllocBackend | null;
 
 /** A seed from the platform's clocks (the wall clock and the monotonic counter), never 0. */
 export function platformSeed(plat: RkPlat): number {
   const wall = Number(plat.time.wallClockNs() & 0xffff_ffffn);
-  return ((wall ^ Math.imul(plat.time.monotonicNs() | 0, 0x85ebca6b)) >>> 0) || 1;
+  return (wall ^ Math.imul(plat.time.monotonicNs() | 0, 0x85ebca6b)) >>> 0 || 1;
 }
 
 /**
@@ -48,15 +70,25 @@ export function allocFromPlat(
     else backend.addmem(r.pbase, r.len);
   }
   if (backend === null)
-    throw new RkError(Errno.ENOMEM, `${name}: no usable free memory region (regions: ${regions.length})`);
+    throw new RkError(
+      Errno.ENOMEM,
+      `${name}: no usable free memory region (regions: ${regions.length})`,
+    );
   const harden = params.harden
-    ? { seed: params.seed || platformSeed(plat), randomize: params.randomize, quarantine: params.quarantine }
+    ? {
+        seed: params.seed || platformSeed(plat),
+        randomize: params.randomize,
+        quarantine: params.quarantine,
+      }
     : false;
   return createRkAlloc(backend, phys, { name, harden });
 }
 
 /** The init function of an allocator library: builds the allocator and provides `rkalloc`. */
-export function initAllocLibrary(ctx: RkInitContext<RkAllocParams>, factory: RkBackendFactory): void {
+export function initAllocLibrary(
+  ctx: RkInitContext<RkAllocParams>,
+  factory: RkBackendFactory,
+): void {
   const alloc = allocFromPlat(ctx.plat, ctx.library.name, factory, ctx.params);
   ctx.registry.provide('rkalloc', createAllocApi(alloc));
 }

@@ -39,15 +39,15 @@ export function withCompat(b: RkAllocBackend, phys: RkPhysMem): RkAllocBackend {
     });
   const nativeRealloc = b.realloc?.bind(b);
   const realloc = (ptr: number, size: number): number => {
-      if (nativeRealloc && !aligned.has(ptr)) return nativeRealloc(ptr, size);
-      const old = usableSize(ptr);
-      if (size <= old && aligned.size === 0) return ptr;
-      const n = b.malloc(size);
-      if (n === 0) return 0;
-      u8.copyWithin(n - base, ptr - base, ptr - base + Math.min(old, size));
-      free(ptr);
-      return n;
-    };
+    if (nativeRealloc && !aligned.has(ptr)) return nativeRealloc(ptr, size);
+    const old = usableSize(ptr);
+    if (size <= old && aligned.size === 0) return ptr;
+    const n = b.malloc(size);
+    if (n === 0) return 0;
+    u8.copyWithin(n - base, ptr - base, ptr - base + Math.min(old, size));
+    free(ptr);
+    return n;
+  };
   return {
     name: b.name,
     freeReclaims: b.freeReclaims,

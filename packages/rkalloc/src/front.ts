@@ -25,10 +25,16 @@ const isPow2 = (n: number) => n > 0 && n <= 0x4000_0000 && (n & (n - 1)) === 0;
 const badSize = (n: number) => !(n >= 0 && n <= RK_ALLOC_MAX_SIZE) || n % 1 !== 0;
 
 /** Builds the allocator instance users call from a provider's backend over guest RAM `phys`. */
-export function createRkAlloc(backend: RkAllocBackend, phys: RkPhysMem, opts: RkAllocOptions = {}): RkAlloc {
+export function createRkAlloc(
+  backend: RkAllocBackend,
+  phys: RkPhysMem,
+  opts: RkAllocOptions = {},
+): RkAlloc {
   const name = opts.name ?? backend.name;
   const compat = withCompat(backend, phys);
-  const hb: RkHardenedBackend | null = opts.harden ? hardenBackend(compat, phys, opts.harden) : null;
+  const hb: RkHardenedBackend | null = opts.harden
+    ? hardenBackend(compat, phys, opts.harden, name)
+    : null;
   const b: RkAllocBackend = hb ?? compat;
   const s = emptyStats();
   const lo = phys.base;
@@ -40,7 +46,12 @@ export function createRkAlloc(backend: RkAllocBackend, phys: RkPhysMem, opts: Rk
   };
   const checkPtr = (ptr: number, op: string) => {
     if (ptr < lo || ptr >= hi || ptr % 8 !== 0)
-      throw new RkAllocViolation(name, 'invalid-free', ptr, `${op} of a pointer outside the heap or misaligned`);
+      throw new RkAllocViolation(
+        name,
+        'invalid-free',
+        ptr,
+        `${op} of a pointer outside the heap or misaligned`,
+      );
   };
 
   const self: RkAlloc = {
@@ -97,11 +108,12 @@ export function createRkAlloc(backend: RkAllocBackend, phys: RkPhysMem, opts: Rk
     release(ptr, size) {
       if (ptr === 0) return;
       checkPtr(ptr, 'release');
-      hb?.checkSize(ptr, size);
+      hb?.checkSize(ptr, size === 0 ? 1 : size); // malloc(0) allocates 1 byte
       statFree(s, b.free(ptr));
     },
     palloc(npages) {
-      if (!(npages >= 1) || npages % 1 !== 0 || npages > RK_ALLOC_MAX_SIZE / RK_PAGE_SIZE) return enomem();
+      if (!(npages >= 1) || npages % 1 !== 0 || npages > RK_ALLOC_MAX_SIZE / RK_PAGE_SIZE)
+        return enomem();
       const p = b.palloc!(npages);
       if (p === 0) return enomem();
       statAlloc(s, npages * RK_PAGE_SIZE, npages * RK_PAGE_SIZE);

@@ -2,8 +2,8 @@
 export * from './api';
 export type { RkAllocBackend } from './backend';
 export { createRkAlloc, RK_ALLOC_MAX_SIZE, type RkAllocOptions } from './front';
-export { RkAllocViolation, type RkAllocViolationKind } from './hardening/violation';
 export type { RkHardeningOptions } from './hardening/options';
+export { RkAllocViolation, type RkAllocViolationKind } from './hardening/violation';
 export { createAllocApi } from './registry';
 export { emptyStats } from './stats';
 export * from './typed';

@@ -13,13 +13,20 @@ export type RkTypedArrayCtor<T> = {
  * A typed-array view of `count` elements at guest address `ptr`. Throws RangeError when the range is outside
  * RAM or `ptr` is not aligned to the element size (typed arrays over a SharedArrayBuffer must be aligned).
  */
-export function viewAt<T>(phys: RkPhysMem, Ctor: RkTypedArrayCtor<T>, ptr: number, count: number): T {
+export function viewAt<T>(
+  phys: RkPhysMem,
+  Ctor: RkTypedArrayCtor<T>,
+  ptr: number,
+  count: number,
+): T {
   const off = ptr - phys.base;
   const bytes = count * Ctor.BYTES_PER_ELEMENT;
   if (off < 0 || bytes < 0 || off + bytes > phys.size)
     throw new RangeError(`rkalloc: view [0x${ptr.toString(16)}, +${bytes}) lies outside guest RAM`);
   if (off % Ctor.BYTES_PER_ELEMENT !== 0)
-    throw new RangeError(`rkalloc: 0x${ptr.toString(16)} is not ${Ctor.BYTES_PER_ELEMENT}-byte aligned`);
+    throw new RangeError(
+      `rkalloc: 0x${ptr.toString(16)} is not ${Ctor.BYTES_PER_ELEMENT}-byte aligned`,
+    );
   return new Ctor(phys.buffer, phys.u8.byteOffset + off, count);
 }
 
@@ -30,7 +37,11 @@ export interface RkTypedAllocation<T> {
 }
 
 /** Allocates `count` zeroed elements. @returns the pointer and view, or null when out of memory. */
-export function allocArray<T>(alloc: RkAlloc, Ctor: RkTypedArrayCtor<T>, count: number): RkTypedAllocation<T> | null {
+export function allocArray<T>(
+  alloc: RkAlloc,
+  Ctor: RkTypedArrayCtor<T>,
+  count: number,
+): RkTypedAllocation<T> | null {
   const ptr = alloc.calloc(count, Ctor.BYTES_PER_ELEMENT);
   return ptr === 0 ? null : { ptr, array: viewAt(alloc.phys, Ctor, ptr, count) };
 }

@@ -3,4 +3,8 @@ import { describeRkAlloc } from '../src/conformance';
 import { createRkAlloc } from '../src/front';
 import { FirstFitBackend } from './fixtures/firstfit';
 
-describeRkAlloc('firstfit (reference)', (env) => createRkAlloc(new FirstFitBackend(env.base, env.len), env.phys, { harden: env.harden }), { numRuns: 50 });
+describeRkAlloc(
+  'firstfit (reference)',
+  (env) => createRkAlloc(new FirstFitBackend(env.base, env.len), env.phys, { harden: env.harden }),
+  { numRuns: 50 },
+);

@@ -45,7 +45,10 @@ export function edgeChecks(make: RkAllocFactory, freeReclaims: boolean): RkAlloc
         }
         expect(m.a.memalign(24, 8) === 0, 'memalign(24, 8) (not a power of two) must return 0');
         expect(m.a.posixMemalign(12, 8).err === Errno.EINVAL, 'posix_memalign(12) must be EINVAL');
-        expect(m.a.posixMemalign(4, 8).err === Errno.EINVAL, 'posix_memalign(4) (< sizeof(void*)) must be EINVAL');
+        expect(
+          m.a.posixMemalign(4, 8).err === Errno.EINVAL,
+          'posix_memalign(4) (< sizeof(void*)) must be EINVAL',
+        );
         const r = m.a.posixMemalign(256, 100);
         expect(r.err === 0 && r.ptr % 256 === 0, 'posix_memalign(256, 100) must succeed aligned');
         m.add(r.ptr, 100, 256);
@@ -86,7 +89,11 @@ export function edgeChecks(make: RkAllocFactory, freeReclaims: boolean): RkAlloc
         expect(m.a.palloc(0) === 0, 'palloc(0) must return 0');
         m.checkStats();
         m.freeAll();
-        if (freeReclaims) expect(m.a.availmem() === start, `availmem ${m.a.availmem()} != ${start} after pfree of everything`);
+        if (freeReclaims)
+          expect(
+            m.a.availmem() === start,
+            `availmem ${m.a.availmem()} != ${start} after pfree of everything`,
+          );
       },
     },
     {
@@ -95,7 +102,10 @@ export function edgeChecks(make: RkAllocFactory, freeReclaims: boolean): RkAlloc
         const m = fresh();
         const start = m.a.availmem();
         expect(m.a.malloc(64 << 20) === 0, 'malloc(64 MiB) on a 2.5 MiB heap must return 0');
-        expect(m.a.calloc(0x10000, 0x10000 * 0x10000) === 0, 'calloc with an overflowing product must return 0');
+        expect(
+          m.a.calloc(0x10000, 0x10000 * 0x10000) === 0,
+          'calloc with an overflowing product must return 0',
+        );
         let n = 0;
         for (; n < 4096; n++) {
           const p = m.a.malloc(16384);
@@ -103,13 +113,22 @@ export function edgeChecks(make: RkAllocFactory, freeReclaims: boolean): RkAlloc
           m.add(p, 16384, 16);
         }
         expect(n < 4096, 'the heap never ran out after 4096 x 16 KiB');
-        expect(m.live.some((b) => b.ptr >= m.env.extra.base), 'no block came from the region given by addmem');
-        expect(m.a.stats().nbEnomem >= 3, `stats.nbEnomem is ${m.a.stats().nbEnomem}, expected >= 3`);
+        expect(
+          m.live.some((b) => b.ptr >= m.env.extra.base),
+          'no block came from the region given by addmem',
+        );
+        expect(
+          m.a.stats().nbEnomem >= 3,
+          `stats.nbEnomem is ${m.a.stats().nbEnomem}, expected >= 3`,
+        );
         for (const b of m.live) m.verify(b);
         m.freeAll();
         m.checkStats();
         if (!freeReclaims) return;
-        expect(m.a.availmem() === start, `availmem ${m.a.availmem()} != ${start} after recovering from OOM`);
+        expect(
+          m.a.availmem() === start,
+          `availmem ${m.a.availmem()} != ${start} after recovering from OOM`,
+        );
         const p = m.a.malloc(65536);
         expect(p !== 0, 'malloc(64 KiB) failed after freeing everything');
         m.add(p, 65536, 16);
@@ -123,7 +142,10 @@ export function edgeChecks(make: RkAllocFactory, freeReclaims: boolean): RkAlloc
         for (let round = 0; round < 3; round++) {
           const max = m.a.maxalloc();
           if (round > 0 && max === 0) break;
-          expect(max > 0 && max <= m.a.availmem(), `maxalloc ${max} must be in (0, availmem ${m.a.availmem()}]`);
+          expect(
+            max > 0 && max <= m.a.availmem(),
+            `maxalloc ${max} must be in (0, availmem ${m.a.availmem()}]`,
+          );
           const p = m.a.malloc(max);
           expect(p !== 0, `malloc(maxalloc() = ${max}) returned 0`);
           m.add(p, Math.min(max, 4096), 16);
@@ -139,9 +161,18 @@ export function edgeChecks(make: RkAllocFactory, freeReclaims: boolean): RkAlloc
         const q = m.a.malloc(3000);
         m.a.free(p);
         const s = m.a.stats();
-        expect(s.lastAllocSize === 3000 && s.maxAllocSize === 3000 && s.minAllocSize === 100, `sizes wrong: ${JSON.stringify(s)}`);
-        expect(s.totNbAllocs === 2 && s.totNbFrees === 1 && s.curNbAllocs === 1 && s.maxNbAllocs === 2, `counts wrong: ${JSON.stringify(s)}`);
-        expect(s.curMemUse >= 3000 && s.maxMemUse >= s.curMemUse + 100, `bytes wrong: ${JSON.stringify(s)}`);
+        expect(
+          s.lastAllocSize === 3000 && s.maxAllocSize === 3000 && s.minAllocSize === 100,
+          `sizes wrong: ${JSON.stringify(s)}`,
+        );
+        expect(
+          s.totNbAllocs === 2 && s.totNbFrees === 1 && s.curNbAllocs === 1 && s.maxNbAllocs === 2,
+          `counts wrong: ${JSON.stringify(s)}`,
+        );
+        expect(
+          s.curMemUse >= 3000 && s.maxMemUse >= s.curMemUse + 100,
+          `bytes wrong: ${JSON.stringify(s)}`,
+        );
         expect(m.a.usableSize(q) >= 3000, `usableSize(q) ${m.a.usableSize(q)} < 3000`);
         m.a.free(q);
         expect(m.a.stats().curMemUse === 0, 'curMemUse must be 0 with nothing live');

@@ -39,14 +39,26 @@ export function testEnv(harden: RkHardeningOptions | false): RkAllocTestEnv {
   shared ??= createTestPhys(RAM);
   shared.u8.fill(0xa5);
   const b = shared.base;
-  return { phys: shared, base: b + 0x1_0000, len: 0x18_0000, extra: { base: b + 0x20_0000, len: 0x10_0000 }, harden };
+  return {
+    phys: shared,
+    base: b + 0x1_0000,
+    len: 0x18_0000,
+    extra: { base: b + 0x20_0000, len: 0x10_0000 },
+    harden,
+  };
 }
 
 /** Creates the allocator for a check and hands it the second region. */
-export function makeWithRegions(make: RkAllocFactory, harden: RkHardeningOptions | false): { a: RkAlloc; env: RkAllocTestEnv } {
+export function makeWithRegions(
+  make: RkAllocFactory,
+  harden: RkHardeningOptions | false,
+): { a: RkAlloc; env: RkAllocTestEnv } {
   const env = testEnv(harden);
   const a = make(env);
   const r = a.addmem(env.extra.base, env.extra.len);
-  if (r !== 0) throw new Error(`addmem(0x${env.extra.base.toString(16)}, ${env.extra.len}) returned ${r}, expected 0`);
+  if (r !== 0)
+    throw new Error(
+      `addmem(0x${env.extra.base.toString(16)}, ${env.extra.len}) returned ${r}, expected 0`,
+    );
   return { a, env };
 }

@@ -40,7 +40,9 @@ export class HeapModel {
         fail(`block [${hex(ptr)}, +${size}) overlaps live block [${hex(b.ptr)}, +${b.size})`);
     const u8 = env.phys.u8;
     const off = ptr - env.phys.base;
-    if (zeroed) for (let i = 0; i < size; i++) if (u8[off + i] !== 0) fail(`calloc block ${hex(ptr)} byte ${i} is ${u8[off + i]}, not 0`);
+    if (zeroed)
+      for (let i = 0; i < size; i++)
+        if (u8[off + i] !== 0) fail(`calloc block ${hex(ptr)} byte ${i} is ${u8[off + i]}, not 0`);
     const blk = { ptr, size, npages, tag: this.nextTag++ & 0xff };
     this.fill(blk);
     this.live.push(blk);
@@ -73,13 +75,19 @@ export class HeapModel {
   checkStats(): void {
     const s = this.a.stats();
     const want = this.live.length;
-    if (s.curNbAllocs !== want) fail(`stats.curNbAllocs is ${s.curNbAllocs}, ${want} blocks are live`);
+    if (s.curNbAllocs !== want)
+      fail(`stats.curNbAllocs is ${s.curNbAllocs}, ${want} blocks are live`);
     if (s.totNbAllocs - s.totNbFrees !== want)
-      fail(`stats: totNbAllocs ${s.totNbAllocs} - totNbFrees ${s.totNbFrees} != ${want} live blocks`);
+      fail(
+        `stats: totNbAllocs ${s.totNbAllocs} - totNbFrees ${s.totNbFrees} != ${want} live blocks`,
+      );
     const bytes = this.live.reduce((t, b) => t + b.size, 0);
-    if (s.curMemUse < bytes) fail(`stats.curMemUse ${s.curMemUse} < ${bytes} bytes requested by live blocks`);
-    if (s.maxMemUse < s.curMemUse || s.maxNbAllocs < s.curNbAllocs) fail('stats: a peak is below the current value');
-    if (want === 0 && s.curMemUse !== 0) fail(`stats.curMemUse is ${s.curMemUse} with no live block`);
+    if (s.curMemUse < bytes)
+      fail(`stats.curMemUse ${s.curMemUse} < ${bytes} bytes requested by live blocks`);
+    if (s.maxMemUse < s.curMemUse || s.maxNbAllocs < s.curNbAllocs)
+      fail('stats: a peak is below the current value');
+    if (want === 0 && s.curMemUse !== 0)
+      fail(`stats.curMemUse is ${s.curMemUse} with no live block`);
   }
 
   /** Frees everything (verifying contents first). */

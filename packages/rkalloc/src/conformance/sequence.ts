@@ -23,12 +23,29 @@ const size = fc.oneof(
 const pick = fc.nat();
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('malloc' as const), size }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('calloc' as const), n: fc.integer({ min: 1, max: 16 }), size: fc.integer({ min: 1, max: 512 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('calloc' as const),
+      n: fc.integer({ min: 1, max: 16 }),
+      size: fc.integer({ min: 1, max: 512 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('realloc' as const), pick, size }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('memalign' as const), alignLog: fc.integer({ min: 3, max: 14 }), size }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('memalign' as const),
+      alignLog: fc.integer({ min: 3, max: 14 }),
+      size,
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('free' as const), pick }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('release' as const), pick }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('palloc' as const), n: fc.integer({ min: 1, max: 9 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('palloc' as const), n: fc.integer({ min: 1, max: 9 }) }),
+  },
 );
 
 function step(m: HeapModel, o: Op): void {
@@ -80,7 +97,12 @@ function step(m: HeapModel, o: Op): void {
 }
 
 /** Runs the property for one factory; throws the shrunk counterexample on failure. */
-export function checkSequences(make: RkAllocFactory, harden: RkHardeningOptions | false, numRuns: number, freeReclaims: boolean): void {
+export function checkSequences(
+  make: RkAllocFactory,
+  harden: RkHardeningOptions | false,
+  numRuns: number,
+  freeReclaims: boolean,
+): void {
   fc.assert(
     fc.property(fc.array(opArb, { minLength: 1, maxLength: 60 }), (ops) => {
       const { a, env } = makeWithRegions(make, harden);

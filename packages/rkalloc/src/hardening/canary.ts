@@ -7,7 +7,13 @@ function canaryWord(secret: number, user: number): number {
 }
 
 /** Writes canaries before `user` and right after `user + size`. `off` is user's offset in `u8`. */
-export function writeCanaries(u8: Uint8Array, off: number, size: number, secret: number, user: number): void {
+export function writeCanaries(
+  u8: Uint8Array,
+  off: number,
+  size: number,
+  secret: number,
+  user: number,
+): void {
   const w = canaryWord(secret, user);
   for (let i = 0; i < RK_CANARY_BYTES; i++) {
     const b = (w >>> ((i & 3) << 3)) & 0xff;
@@ -41,7 +47,12 @@ export const RK_POISON_SPOT_CHECK = 256;
  * Offset of the first byte in [off, off+len) that differs from the poison, or -1. Compares 32-bit words
  * where `u32` (a view of the same RAM) allows, bytes elsewhere.
  */
-export function findUnpoisoned(u8: Uint8Array, off: number, len: number, u32?: Uint32Array): number {
+export function findUnpoisoned(
+  u8: Uint8Array,
+  off: number,
+  len: number,
+  u32?: Uint32Array,
+): number {
   let i = off;
   const end = off + len;
   if (u32) {

@@ -28,8 +28,16 @@ export interface RkHardenedBackend extends RkAllocBackend {
   flushQuarantine(): void;
 }
 
-/** Wraps `inner` (which must implement memalign, palloc and pfree; see withCompat) with hardening. */
-export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHardeningOptions): RkHardenedBackend {
+/**
+ * Wraps `inner` (which must implement memalign, palloc and pfree; see withCompat) with hardening.
+ * Violations name the allocator instance `name` (default: the backend's name).
+ */
+export function hardenBackend(
+  inner: RkAllocBackend,
+  phys: RkPhysMem,
+  opts: RkHardeningOptions,
+  name = inner.name,
+): RkHardenedBackend {
   const u8 = phys.u8;
   const u32 = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
   const base = phys.base;
@@ -46,14 +54,14 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
   const ring = new Float64Array(FREED_HISTORY);
   let seq = 0;
   const quarantine: Quarantined[] = [];
-  const name = inner.name;
   const fail = (kind: RkAllocViolationKind, block: number, detail: string): never => {
     throw new RkAllocViolation(name, kind, block, detail);
   };
 
   const remember = (user: number) => {
     const slot = seq % FREED_HISTORY;
-    if (seq >= FREED_HISTORY && freed.get(ring[slot]) === seq - FREED_HISTORY) freed.delete(ring[slot]);
+    if (seq >= FREED_HISTORY && freed.get(ring[slot]) === seq - FREED_HISTORY)
+      freed.delete(ring[slot]);
     ring[slot] = user - base;
     freed.set(user - base, seq++);
   };
@@ -68,14 +76,22 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
   const lookup = (ptr: number, op: string): Block => {
     const b = live.get(ptr - base);
     if (b !== undefined) return b;
-    if (pages.has(ptr - base)) fail('free-of-pages', ptr, `${op} of a palloc'd block; use pfree(ptr, ${pages.get(ptr - base)})`);
+    if (pages.has(ptr - base))
+      fail(
+        'free-of-pages',
+        ptr,
+        `${op} of a palloc'd block; use pfree(ptr, ${pages.get(ptr - base)})`,
+      );
     if (freed.has(ptr - base)) fail('double-free', ptr, `${op} of a block that was already freed`);
     return fail('invalid-free', ptr, `${op} of a pointer this allocator never returned`);
   };
   const verify = (user: number, b: Block) => {
     const bad = checkCanaries(u8, user - base, b.size, secret, user);
     if (bad) {
-      const where = bad === 'canary-front' ? 'before the block (underflow)' : `after ${b.size} bytes (overflow)`;
+      const where =
+        bad === 'canary-front'
+          ? 'before the block (underflow)'
+          : `after ${b.size} bytes (overflow)`;
       fail(bad, user, `guard canary overwritten ${where}`);
     }
   };
@@ -84,7 +100,12 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
     quarantine[index] = quarantine[quarantine.length - 1];
     quarantine.pop();
     const bad = findUnpoisoned(u8, q.user - base, Math.min(q.size, RK_POISON_SPOT_CHECK), u32);
-    if (bad >= 0) fail('use-after-free', q.user, `freed block (${q.size} bytes) written at offset ${bad - (q.user - base)} after free`);
+    if (bad >= 0)
+      fail(
+        'use-after-free',
+        q.user,
+        `freed block (${q.size} bytes) written at offset ${bad - (q.user - base)} after free`,
+      );
     inner.free(q.inner);
   };
   const frontPad = (align: number) => (randomize ? rng.below(4) * align : 0);
@@ -136,8 +157,10 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
     pfree(ptr, npages) {
       const n = pages.get(ptr - base);
       if (n === undefined) {
-        if (live.has(ptr - base)) fail('pfree-of-malloc', ptr, 'pfree of a malloc\'d block; use free(ptr)');
-        if (freed.has(ptr - base)) fail('double-free', ptr, 'pfree of pages that were already freed');
+        if (live.has(ptr - base))
+          fail('pfree-of-malloc', ptr, "pfree of a malloc'd block; use free(ptr)");
+        if (freed.has(ptr - base))
+          fail('double-free', ptr, 'pfree of pages that were already freed');
         fail('invalid-free', ptr, 'pfree of a pointer palloc never returned');
       } else if (n !== npages) {
         fail('pfree-count', ptr, `pfree(${hex(ptr)}, ${npages}) but palloc gave ${n} page(s)`);
@@ -152,18 +175,24 @@ export function hardenBackend(inner: RkAllocBackend, phys: RkPhysMem, opts: RkHa
     availmem: () => inner.availmem(),
     maxalloc() {
       const m = inner.maxalloc() - 2 * RK_CANARY_BYTES - (randomize ? 3 * 16 : 0);
-      return m > 0 ? m : 0;
+      return Math.max(m, 0);
     },
     check() {
       for (const [off, b] of live) verify(off + base, b);
       for (const q of quarantine) {
         const bad = findUnpoisoned(u8, q.user - base, q.size, u32);
-        if (bad >= 0) fail('use-after-free', q.user, `freed block written at offset ${bad - (q.user - base)} after free`);
+        if (bad >= 0)
+          fail(
+            'use-after-free',
+            q.user,
+            `freed block written at offset ${bad - (q.user - base)} after free`,
+          );
       }
     },
     checkSize(ptr, size) {
       const b = lookup(ptr, 'release');
-      if (b.size !== size) fail('size-mismatch', ptr, `release with size ${size} but the block has ${b.size} bytes`);
+      if (b.size !== size)
+        fail('size-mismatch', ptr, `release with size ${size} but the block has ${b.size} bytes`);
     },
     flushQuarantine() {
       while (quarantine.length > 0) evict(quarantine.length - 1);

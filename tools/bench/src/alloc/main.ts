@@ -2,13 +2,15 @@
 // @thi.ng/malloc and glibc (c/replay.c) in the same run; init time vs heap size; fragmentation;
 // hardening overhead. Prints Markdown tables (the BENCHMARKS.md "Memory" section) and writes JSON.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { ANALYSIS } from './analysis';
 import { initTimes } from './init';
 import { record } from './record';
 import { bench, liveAtEnd, peakOf, type ReplayResult } from './replay';
+import { writeAllocSection } from './report';
 import { benchPhys, OURS, ourSubject, thingSubject } from './subjects';
 import { synthTrace } from './synth';
 import { type AllocTrace, decodeTrace, encodeTrace } from './trace';
@@ -70,22 +72,34 @@ function child(args: string[]): void {
   const make =
     subject === '@thi.ng/malloc'
       ? () => thingSubject(HEAP)
-      : () => ourSubject(subject.replace(' (hardened)', '') as (typeof OURS)[number], phys, subject.endsWith('(hardened)'));
+      : () =>
+          ourSubject(
+            subject.replace(' (hardened)', '') as (typeof OURS)[number],
+            phys,
+            subject.endsWith('(hardened)'),
+          );
   process.stdout.write(JSON.stringify(bench(t, make, Number(runs))));
 }
 
 function loadTraces(benchDir: string): AllocTrace[] {
   const fixture = join(benchDir, 'fixtures/alloc/cc1.rkat.gz');
   if (!existsSync(fixture)) record(benchDir);
-  return [synthTrace(), decodeTrace('cc1 (gcc -O2 -c, recorded)', gunzipSync(readFileSync(fixture)))];
+  return [
+    synthTrace(),
+    decodeTrace('cc1 (gcc -O2 -c, recorded)', gunzipSync(readFileSync(fixture))),
+  ];
 }
 
 function isolated(t: AllocTrace, subject: string, runs: number): ReplayResult {
   const bundle = process.env.RK_BENCH_BUNDLE!;
-  const out = execFileSync(process.execPath, [bundle, '--child', t.name, subject, String(runs), benchDirOf], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [bundle, '--child', t.name, subject, String(runs), benchDirOf],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(out) as ReplayResult;
 }
 
@@ -96,13 +110,7 @@ export async function main(benchDir: string, args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rk-bench-alloc-'));
   const replayBin = join(dir, 'replay');
   execFileSync('gcc', ['-O2', '-o', replayBin, join(benchDir, 'src/alloc/c/replay.c')]);
-  const fixture = join(benchDir, 'fixtures/alloc/cc1.rkat.gz');
-  if (!existsSync(fixture)) record(benchDir);
-  const traces = [
-    synthTrace(),
-    decodeTrace('cc1 (gcc -O2 -c, recorded)', gunzipSync(readFileSync(fixture))),
-  ];
-  const phys = benchPhys(HEAP);
+  const traces = loadTraces(benchDir);
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
@@ -120,7 +128,7 @@ export async function main(benchDir: string, args: string[]): Promise<void> {
     out.push(table(t, rows));
     results[t.name] = rows;
     if (t.name === 'synthetic')
-      for (const name of OURS) {
+      for (const name of OURS.filter((n) => n !== 'buddy-ram')) {
         const plain = rows.find((r) => r.name === name)!;
         const hard = isolated(t, `${name} (hardened)`, runs);
         hardening.push(
@@ -139,13 +147,42 @@ export async function main(benchDir: string, args: string[]): Promise<void> {
     initLines.push(
       `| ${r.size >= 1 << 30 ? `${r.size / 2 ** 30} GiB` : `${r.size / 2 ** 20} MiB`} | ${names.map((n) => (r.us[n] === undefined ? 'n/a' : `${r.us[n].toFixed(1)} µs`)).join(' | ')} |`,
     );
-  console.log(`## Memory results (${results.date}, ${process.version}, median of ${runs} runs)\n`);
-  console.log(`### Throughput and fragmentation\n\n${out.join('\n\n')}\n`);
-  console.log(`### Hardening overhead (synthetic trace)\n\n${hardening.join('\n')}\n`);
-  console.log(`### Initialisation time vs heap size\n\n${initLines.join('\n')}\n`);
-  const json = join(benchDir, 'results-alloc.json');
-  writeFileSync(json, JSON.stringify(results, null, 1));
-  console.log(`(raw figures: ${json})`);
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const body = [
+    '## Memory (issue 3)',
+    '',
+    '```sh',
+    'pnpm --filter @runikraft/bench bench:alloc            # --runs=N (default 5); `bench:alloc record` re-records the cc1 trace',
+    '```',
+    '',
+    `Measured ${results.date} on ${cpu} × ${cpus().length} (shared with other work: expect ±30% noise), Node ${process.version}, gcc-built glibc replayer. Every JS allocator runs in its own child process on a 256 MiB heap (guest RAM as a SharedArrayBuffer); ops/s is the median of ${runs} full replays after a warm-up, freeing what is left at the end included. glibc replays the same trace file in C (tools/bench/src/alloc/c/replay.c).`,
+    '',
+    '### Throughput and fragmentation',
+    '',
+    out.join('\n\n'),
+    '',
+    "Heap used = bytes the allocator no longer reports available (glibc: arena + mmapped from mallinfo2); overhead = heap used / live requested bytes at the trace's peak.",
+    '',
+    '### Hardening overhead (synthetic trace; `<lib>.harden=1`, quarantine 32, randomised placement)',
+    '',
+    hardening.join('\n'),
+    '',
+    '### Initialisation time vs heap size (median of 9, backend + front end)',
+    '',
+    initLines.join('\n'),
+    '',
+    ANALYSIS,
+  ].join('\n');
+  console.log(body);
+  const dir2 = join(benchDir, '.rk');
+  mkdirSync(dir2, { recursive: true });
+  writeFileSync(join(dir2, 'alloc-results.json'), JSON.stringify(results, null, 1));
+  if (!args.includes('--no-write')) {
+    writeAllocSection(join(benchDir, '../../BENCHMARKS.md'), body);
+    console.log(
+      '\n(section written to BENCHMARKS.md; raw figures in tools/bench/.rk/alloc-results.json)',
+    );
+  }
 }
 
 if (process.argv[2] === '--child') child(process.argv.slice(2));

@@ -34,7 +34,10 @@ export function replay(t: AllocTrace, s: Subject, slots: Float64Array, upto = t.
 }
 
 export function freeAll(s: Subject, slots: Float64Array): void {
-  for (let k = 0; k < slots.length; k++) if (slots[k] !== 0) s.free(slots[k]), (slots[k] = 0);
+  for (let k = 0; k < slots.length; k++) {
+    if (slots[k] !== 0) s.free(slots[k]);
+    slots[k] = 0;
+  }
 }
 
 /** Index just after the op where the live requested bytes peak, and that peak. */

@@ -6,8 +6,9 @@ import { BuddyBackend } from '@runikraft/rkalloc-buddy';
 import { RegionBackend } from '@runikraft/rkalloc-region';
 import { TinyBackend } from '@runikraft/rkalloc-tiny';
 import { TlsfBackend } from '@runikraft/rkalloc-tlsf';
-import type { RkPhysMem } from '@runikraft/rkplat';
 import { MemPool } from '@thi.ng/malloc';
+
+type RkPhysMem = RkAlloc['phys'];
 
 /** An allocator as the replayer drives it. */
 export interface Subject {
@@ -21,7 +22,7 @@ export interface Subject {
   measure(): { consumed: number; maxalloc: number };
 }
 
-export const OURS = ['buddy', 'buddy-js', 'tlsf', 'tiny', 'region'] as const;
+export const OURS = ['buddy', 'buddy-ram', 'tlsf', 'tiny', 'region'] as const;
 export type OurName = (typeof OURS)[number];
 
 /** Guest RAM for the benchmarks: `size` bytes at 0x8000_0000. */
@@ -41,9 +42,9 @@ export function ourBackend(name: OurName, phys: RkPhysMem, len = phys.size - 409
   const base = phys.base + 4096;
   switch (name) {
     case 'buddy':
+      return new BuddyBackend(phys, base, len);
+    case 'buddy-ram':
       return new BuddyBackend(phys, base, len, { freeLists: 'ram' });
-    case 'buddy-js':
-      return new BuddyBackend(phys, base, len, { freeLists: 'js' });
     case 'tlsf':
       return new TlsfBackend(phys, base, len);
     case 'tiny':
