@@ -1,0 +1,28 @@
+// sched-rr (and sched-edf, sched-mlq): threads demo — mailbox, mutex, periodic timer, signals —
+// on whichever rksched policy the app's package.json selects. Exit status 0 = all scenarios passed.
+import type { RkMainArgs } from '@runikraft/rkboot';
+import { getLocks } from '@runikraft/rklock';
+import { getMbox } from '@runikraft/rkmbox';
+import { getSched } from '@runikraft/rksched';
+import { getSignals } from '@runikraft/rksignal';
+import { getTime } from '@runikraft/rktime';
+import { type Kit, mailbox, mutex, periodic, signal } from './scenarios';
+
+export default async function main({ registry, plat }: RkMainArgs): Promise<number> {
+  const sched = getSched(registry);
+  const kit: Kit = {
+    sched,
+    locks: getLocks(registry),
+    mbox: getMbox(registry),
+    signals: getSignals(registry),
+    time: getTime(registry),
+    say: (line) => plat.console.out(`${line}\n`),
+  };
+  kit.say(`sched: policy ${sched.policy}`);
+  let failed = 0;
+  for (const scenario of [mailbox, mutex, periodic, signal]) if (!(await scenario(kit))) failed++;
+  const s = sched.stats();
+  kit.say(`sched: ${s.switches} switches, ${s.threadsCreated} threads, ${s.wakeups} wake-ups, ${s.idleHalts} idle halts, virtual time ${(sched.now() / 1e6).toFixed(1)} ms`);
+  kit.say(failed === 0 ? 'sched demo: all scenarios passed' : `sched demo: ${failed} scenario(s) FAILED`);
+  return failed;
+}

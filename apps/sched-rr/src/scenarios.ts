@@ -1,0 +1,105 @@
+// The four thread scenarios every scheduler image runs (issue 4 "Apps and proof").
+import { Errno } from '@runikraft/errno';
+import type { RkLockApi } from '@runikraft/rklock';
+import type { RkMboxApi } from '@runikraft/rkmbox';
+import type { RkSched } from '@runikraft/rksched';
+import { SIG, type RkSignals } from '@runikraft/rksignal';
+import type { RkTimeApi } from '@runikraft/rktime';
+
+export interface Kit {
+  sched: RkSched;
+  locks: RkLockApi;
+  mbox: RkMboxApi;
+  signals: RkSignals;
+  time: RkTimeApi;
+  say(line: string): void;
+}
+
+/** Producer/consumer over a bounded mailbox. @returns true if every message arrived once. */
+export async function mailbox({ sched, mbox, say }: Kit): Promise<boolean> {
+  const box = mbox.create<number>(4);
+  let sum = 0;
+  let count = 0;
+  const producers = [0, 1, 2].map((p) =>
+    sched.spawn(`producer${p}`, async () => {
+      for (let i = 1; i <= 50; i++) await box.post(p * 1000 + i);
+    }),
+  );
+  const consumers = [0, 1].map((c) =>
+    sched.spawn(`consumer${c}`, async () => {
+      for (;;) {
+        const r = await box.recv(50_000_000);
+        if (!r.ok) return r.errno === Errno.ETIMEDOUT ? 0 : 1;
+        sum += r.msg;
+        count++;
+      }
+    }),
+  );
+  for (const t of producers) await sched.join(t);
+  let bad = 0;
+  for (const t of consumers) bad += await sched.join(t);
+  const want = 3 * (50 * 51) / 2 + 50 * (0 + 1000 + 2000);
+  say(`mailbox: ${count} messages from 3 producers to 2 consumers, sum ${sum === want ? 'ok' : `WRONG ${sum}`}`);
+  return count === 150 && sum === want && bad === 0;
+}
+
+/** Many threads contending a mutex. @returns true if the section stayed exclusive. */
+export async function mutex({ sched, locks, say }: Kit): Promise<boolean> {
+  const m = locks.mutex();
+  let inside = 0;
+  let maxInside = 0;
+  let counter = 0;
+  const ts = Array.from({ length: 8 }, (_, i) =>
+    sched.spawn(`worker${i}`, async () => {
+      for (let k = 0; k < 100; k++) {
+        await m.lock();
+        inside++;
+        maxInside = Math.max(maxInside, inside);
+        const v = counter;
+        await sched.yield(); // give others every chance to break exclusion
+        counter = v + 1;
+        inside--;
+        m.unlock();
+      }
+    }),
+  );
+  for (const t of ts) await sched.join(t);
+  say(`mutex: 8 threads x 100 increments = ${counter}, max inside ${maxInside}, contended ${m.contended}`);
+  return counter === 800 && maxInside === 1;
+}
+
+/** A periodic task driven by a kernel timer. @returns true if it ran exactly on period. */
+export async function periodic({ sched, time, say }: Kit): Promise<boolean> {
+  const timer = time.timer();
+  const period = 10_000_000;
+  const t0 = sched.now();
+  timer.arm(period, period);
+  let worst = 0;
+  const task = sched.spawn('periodic', async () => {
+    for (let k = 1; k <= 10; k++) {
+      await timer.wait();
+      worst = Math.max(worst, Math.abs(sched.now() - t0 - k * period));
+    }
+  });
+  await sched.join(task);
+  timer.disarm();
+  say(`timer: 10 activations every 10 ms, worst jitter ${worst} ns`);
+  return worst < 1_000_000;
+}
+
+/** A signal interrupting a long sleep. @returns true if the sleep ended early with EINTR. */
+export async function signal({ sched, signals, time, say }: Kit): Promise<boolean> {
+  let handled = '';
+  signals.sigaction(SIG.SIGUSR1, (n) => {
+    handled = `${sched.current().name} got signal ${n}`;
+  });
+  const sleeper = sched.spawn('sleeper', async () => {
+    const r = await time.clocks.nanosleep(10_000_000_000);
+    return r.ret === -Errno.EINTR && r.remainingNs > 9_000_000_000 ? 0 : 1;
+  });
+  await sched.sleep(5_000_000);
+  signals.kill(sleeper, SIG.SIGUSR1);
+  const ok = (await sched.join(sleeper)) === 0;
+  say(`signal: 10 s sleep interrupted after 5 ms (EINTR), handler: ${handled}`);
+  return ok && handled === 'sleeper got signal 10';
+}
