@@ -22,7 +22,6 @@ export {
   type RkMachineOptions,
 } from './machine';
 export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';
-export { createQtestSession, type QtestTarget } from './qtest';
 export { runCommand, runImage } from './run';
 export { parseQemuBool, parseRunArgs, type QtestChannel, type RunArgs } from './run-args';
 export { createMachineFor, importImageEntry, locateImage, machineOptions } from './run-image';

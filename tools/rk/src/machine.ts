@@ -1,7 +1,7 @@
 // The seam between rk and the machine model (@runikraft/plat-qemu-riscv/machine), loaded lazily so
 // that `rk build` and `rk ls` never load the hardware model.
+import type { Machine, MachineOptions } from '@runikraft/plat-qemu-riscv/machine';
 import { RkUsageError } from './errors';
-import type { QtestTarget } from './qtest';
 
 /** Machine options after merging the command line with the app's defaults. */
 export interface RkMachineOptions {
@@ -16,25 +16,37 @@ export interface RkMachineOptions {
   initrd?: Uint8Array;
 }
 
+/** Where the UART's output goes: the terminal, nowhere, or a callback (tests, benchmarks). */
+export type RkConsole = 'stdio' | 'none' | ((text: string) => void);
+
 /** What rk needs of a machine. */
 export interface MachineHandle {
+  /** The machine itself, for qtest and statistics. */
+  readonly machine: Machine;
   /** The flattened device tree the machine hands the kernel (what QEMU's dumpdtb writes). */
   dtb(): Uint8Array;
   /** Boots the image entry on hart 0. @returns the guest's exit status. */
   boot(entry: (...a: any[]) => Promise<void>): Promise<number>;
-  qtest: QtestTarget;
 }
-
-/** Where the UART's output goes: the terminal, nowhere, or a callback (tests, benchmarks). */
-export type RkConsole = 'stdio' | 'none' | ((text: string) => void);
 
 export interface MachineFactory {
+  /** @throws RkUsageError naming the command-line flag when the machine rejects an option. */
   create(opts: RkMachineOptions, console: RkConsole): MachineHandle;
+  /** The machine module (Machine, createQtestSession, serveQtest, ...). */
+  readonly module: typeof import('@runikraft/plat-qemu-riscv/machine');
 }
 
-/** Loads the machine model. @throws RkUsageError when the platform package is not installed or built. */
+const FLAG: Record<string, string> = {
+  memory: '-m',
+  smp: '-smp',
+  bios: '-bios',
+  clock: '--clock',
+  initrd: '-initrd',
+};
+
+/** Loads the machine model. @throws RkUsageError when the platform package cannot be loaded. */
 export async function loadMachine(): Promise<MachineFactory> {
-  let mod: Record<string, any>;
+  let mod: typeof import('@runikraft/plat-qemu-riscv/machine');
   try {
     mod = await import('@runikraft/plat-qemu-riscv/machine');
   } catch (e) {
@@ -42,19 +54,22 @@ export async function loadMachine(): Promise<MachineFactory> {
       `rk run: cannot load the machine (@runikraft/plat-qemu-riscv/machine): ${(e as Error).message}; run pnpm install && pnpm build`,
     );
   }
-  const Machine = mod.Machine;
   return {
+    module: mod,
     create(opts, console) {
-      let m: any;
+      const o: MachineOptions = { ...opts, console };
+      let m: Machine;
       try {
-        m = new Machine({ ...opts, console });
+        m = new mod.Machine(o);
       } catch (e) {
-        throw new RkUsageError(`rk run: ${(e as Error).message}`);
+        const msg = (e as Error).message;
+        const key = /^(\w+):/.exec(msg)?.[1];
+        throw new RkUsageError(`rk run: ${key && FLAG[key] ? `${FLAG[key]}: ` : ''}${msg}`);
       }
       return {
+        machine: m,
         dtb: () => m.dtb(),
         boot: async (entry) => (await m.boot(entry)).status,
-        qtest: m.qtest,
       };
     },
   };

@@ -87,8 +87,7 @@ export async function createMachineFor(
   opts: RkMachineOptions,
   console: RkConsole = 'stdio',
 ): Promise<MachineHandle> {
-  const m = await loadMachine();
-  return m.create(opts, console);
+  return (await loadMachine()).create(opts, console);
 }
 
 /** The image's entry function, imported from the image file. */

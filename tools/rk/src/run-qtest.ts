@@ -1,14 +1,14 @@
-// `rk run --qtest stdio|unix:PATH`: serves QEMU's qtest protocol on a channel while the machine is
-// held (-S) or runs the image. Ends at the channel's end of input (0, or the guest's status once
-// it powers off) or when the guest powers off.
+// `rk run --qtest stdio|unix:PATH`: serves QEMU's qtest protocol (the machine's implementation) on
+// a channel. With -S (or no image) the hart is held, as under QEMU's qtest accelerator; otherwise
+// the image boots alongside. Ends at the end of input (0, or the guest's status once it powers off)
+// or when the guest powers off.
 import { createConnection, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { RkUsageError } from './errors';
-import type { RkMachineOptions } from './machine';
-import { createQtestSession } from './qtest';
+import { loadMachine, type RkMachineOptions } from './machine';
 import type { QtestChannel } from './run-args';
-import { createMachineFor, importImageEntry } from './run-image';
+import { importImageEntry } from './run-image';
 
 async function openChannel(
   ch: QtestChannel,
@@ -17,7 +17,17 @@ async function openChannel(
     return { input: process.stdin, output: process.stdout, close: () => process.stdin.pause() };
   if (ch.server) {
     const server = createServer();
-    await new Promise<void>((ok, fail) => server.once('error', fail).listen(ch.path, ok));
+    await new Promise<void>((ok, fail) =>
+      server
+        .once('error', (e) =>
+          fail(
+            new RkUsageError(
+              `rk run: --qtest unix:${ch.path},server=on: cannot listen: ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+            ),
+          ),
+        )
+        .listen(ch.path, ok),
+    );
     const sock = await new Promise<Socket>((ok) => server.once('connection', ok));
     server.close();
     return { input: sock, output: sock, close: () => sock.end() };
@@ -44,10 +54,11 @@ export async function serveQtest(
   imagePath: string | undefined,
 ): Promise<number> {
   const entry = imagePath ? await importImageEntry(imagePath) : undefined;
-  const machine = await createMachineFor(opts, ch.kind === 'stdio' ? 'none' : 'stdio');
+  const factory = await loadMachine();
+  const handle = factory.create(opts, ch.kind === 'stdio' ? 'none' : 'stdio');
   const chan = await openChannel(ch);
-  const session = createQtestSession(machine.qtest);
-  const guest = entry ? machine.boot(entry) : undefined;
+  const session = factory.module.createQtestSession(handle.machine.qtest);
+  const guest = entry ? handle.boot(entry) : undefined;
   const lines = createInterface({ input: chan.input, crlfDelay: Number.POSITIVE_INFINITY });
   const served = (async () => {
     for await (const line of lines) chan.output.write(`${session(line)}\n`);

@@ -3,9 +3,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RK_VERSION } from '../src/version';
-import { rk, rkDir } from './helpers/rk-bin';
+import { fixtureApp, rk, rkDir } from './helpers/rk-bin';
 
-const fixture = (name: string) => join(rkDir, 'test/fixtures/apps', name);
+const fixtures = new Map<string, string>();
+const fixture = (name: string) =>
+  fixtures.get(name) ?? fixtures.set(name, fixtureApp(name)).get(name)!;
 
 describe('rk bin', () => {
   it('prints its version, kept equal to package.json', async () => {

@@ -1,7 +1,7 @@
 // Runs the real rk bin in a child process. The bin is bundled from the current sources once per
 // test process (scripts/bundle-bin.mjs), so e2e tests need no `pnpm build`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,3 +43,18 @@ export async function rk(
 export const machineExists = existsSync(
   join(repoRoot, 'platforms/qemu-riscv/src/machine/index.ts'),
 );
+
+/**
+ * A private copy of a fixture app (tools/rk/.rk/fx-<pid>-<name>), so that test files running in
+ * parallel never build into the same directory; it stays under tools/rk, so its dependencies still
+ * resolve from tools/rk/node_modules.
+ */
+export function fixtureApp(name: string): string {
+  const dst = join(rkDir, '.rk', `fx-${process.pid}-${name}`);
+  rmSync(dst, { recursive: true, force: true });
+  cpSync(join(rkDir, 'test/fixtures/apps', name), dst, {
+    recursive: true,
+    filter: (src) => !src.includes('/build'),
+  });
+  return dst;
+}
