@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 import { createVirtioDevicesFromArgs } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
 import type { VirtioBlk } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/blk';
-import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 
 let entry: (...a: any[]) => Promise<void>;
 beforeAll(async () => {
@@ -29,12 +29,24 @@ for (const legacy of [true, false]) {
     it('writes, flushes and reads back; EIO from an injected host error; EROFS on the read-only disk', async () => {
       const { rw, ro } = images();
       const plan = await createVirtioDevicesFromArgs({
-        drive: [`file=${rw},if=none,format=raw,id=d0`, `file=${ro},if=none,format=raw,id=d1,readonly=on`],
+        drive: [
+          `file=${rw},if=none,format=raw,id=d0`,
+          `file=${ro},if=none,format=raw,id=d1,readonly=on`,
+        ],
         device: ['virtio-blk-device,drive=d0', 'virtio-blk-device,drive=d1', 'virtio-rng-device'],
       });
-      (plan.devices[0].model as VirtioBlk).backend.injectError({ op: 'read', offset: 4096 * 512, length: 512 });
+      (plan.devices[0].model as VirtioBlk).backend.injectError({
+        op: 'read',
+        offset: 4096 * 512,
+        length: 512,
+      });
       let out = '';
-      const m = new Machine({ console: (t) => (out += t), clock: 'virtual', virtioForceLegacy: legacy, memory: 64 << 20 });
+      const m = new Machine({
+        console: (t) => (out += t),
+        clock: 'virtual',
+        virtioForceLegacy: legacy,
+        memory: 64 << 20,
+      });
       for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
       const exit = await m.boot(entry);
       await plan.close();

@@ -1,14 +1,22 @@
 // virtio-net-arp: a minimal ARP speaker (RFC 826) over rknetdev/virtio-net. argv: <my-ip> <peer-ip>
 // [wait-ms]. Asks who-has <peer-ip>, prints the answer, and answers who-has <my-ip> until it has
 // answered `answers` (argv[4], default 1) requests or the wait ends.
+import type {} from '@runikraft/rkalloc';
 import type { RkMainArgs } from '@runikraft/rkboot';
-import { type RkNetbuf, RkNetbufPool, netbufRead, netbufWrite } from '@runikraft/rknetdev';
+import { netbufRead, netbufWrite, type RkNetbuf, RkNetbufPool } from '@runikraft/rknetdev';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 const ip4 = (s: string) => Uint8Array.from(s.split('.').map(Number));
 const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-function arp(op: 1 | 2, sha: Uint8Array, spa: Uint8Array, tha: Uint8Array, tpa: Uint8Array, dst: Uint8Array): Uint8Array {
+function arp(
+  op: 1 | 2,
+  sha: Uint8Array,
+  spa: Uint8Array,
+  tha: Uint8Array,
+  tpa: Uint8Array,
+  dst: Uint8Array,
+): Uint8Array {
   const f = new Uint8Array(60);
   f.set(dst, 0);
   f.set(sha, 6);

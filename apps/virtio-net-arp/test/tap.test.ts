@@ -4,9 +4,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { buildImage } from '@runikraft/rk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TapNetBackend, tapUnavailableReason } from '../../../platforms/qemu-riscv/src/machine/backends/net/tap';
-import { VirtioNet, parseMac } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
+import {
+  TapNetBackend,
+  tapUnavailableReason,
+} from '../../../platforms/qemu-riscv/src/machine/backends/net/tap';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { parseMac, VirtioNet } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 
 function why(): string | null {
   const r = tapUnavailableReason();
@@ -52,9 +55,27 @@ describe.skipIf(skip !== null)('virtio-net-arp against Linux through TAP', () =>
       ip('-n', ns, 'addr', 'add', '10.78.0.1/24', 'dev', ifname);
       ip('-n', ns, 'link', 'set', ifname, 'up');
       let out = '';
-      const m = new Machine({ console: (t) => (out += t), clock: 'host', virtioForceLegacy: legacy, memory: 64 << 20, append: '-- 10.78.0.2 10.78.0.1 8000 2' });
+      const m = new Machine({
+        console: (t) => (out += t),
+        clock: 'host',
+        virtioForceLegacy: legacy,
+        memory: 64 << 20,
+        append: '-- 10.78.0.2 10.78.0.1 8000 2',
+      });
       m.plugVirtio(new VirtioNet(tap, { mac: parseMac('52:54:00:12:34:57') }));
-      const arping = spawn('ip', ['netns', 'exec', ns, 'arping', '-c', '3', '-w', '6', '-I', ifname, '10.78.0.2']);
+      const arping = spawn('ip', [
+        'netns',
+        'exec',
+        ns,
+        'arping',
+        '-c',
+        '3',
+        '-w',
+        '6',
+        '-I',
+        ifname,
+        '10.78.0.2',
+      ]);
       let arpOut = '';
       arping.stdout.on('data', (d) => (arpOut += d));
       const arpingDone = new Promise<number>((r) => arping.on('exit', (c) => r(c ?? -1)));

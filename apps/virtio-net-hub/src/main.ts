@@ -1,8 +1,9 @@
 // virtio-net-hub: sends N raw Ethernet frames (ethertype 0x88b5, "hello <i> from <mac>") and waits for N
 // frames from a peer, using rknetdev in interrupt mode over virtio-net. argv[1] = N (default 16),
 // argv[2] = how long to wait for the peer, in ms (default 10000).
+import type {} from '@runikraft/rkalloc';
 import type { RkMainArgs } from '@runikraft/rkboot';
-import { type RkNetbuf, RkNetbufPool, netbufRead, netbufWrite } from '@runikraft/rknetdev';
+import { netbufRead, netbufWrite, type RkNetbuf, RkNetbufPool } from '@runikraft/rknetdev';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 
@@ -45,7 +46,9 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
   }
   dev.rxIntrEnable(0);
   const mac = dev.hwaddr();
-  say(`virtio-net-hub: ${dev.name} mac ${hex(mac)} mtu ${dev.mtu()} link ${dev.linkUp() ? 'up' : 'down'}`);
+  say(
+    `virtio-net-hub: ${dev.name} mac ${hex(mac)} mtu ${dev.mtu()} link ${dev.linkUp() ? 'up' : 'down'}`,
+  );
   const enc = new TextEncoder();
   for (let i = 0; i < n; i++) {
     const payload = enc.encode(`hello ${i} from ${hex(mac)}`);
@@ -84,7 +87,9 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
     }
     if (got < n) await plat.lcpu.haltUntil(deadline);
   }
-  say(`virtio-net-hub: sent ${n}, received ${got} from ${peer || 'nobody'}${inOrder ? ' in order' : ' OUT OF ORDER'}, ${irqs} rx interrupts`);
+  say(
+    `virtio-net-hub: sent ${n}, received ${got} from ${peer || 'nobody'}${inOrder ? ' in order' : ' OUT OF ORDER'}, ${irqs} rx interrupts`,
+  );
   say(`virtio-net-hub: stats tx ${dev.stats.txPackets} rx ${dev.stats.rxPackets}`);
   return got === n && inOrder ? 0 : 1;
 }

@@ -3,8 +3,8 @@
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NetHub } from '../../../platforms/qemu-riscv/src/machine/backends/net/hub';
-import { VirtioNet, parseMac } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { parseMac, VirtioNet } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 
 let entry: (...a: any[]) => Promise<void>;
 beforeAll(async () => {
@@ -15,7 +15,13 @@ beforeAll(async () => {
 async function pair(hub: NetHub, legacy: boolean, n: number, waitMs = 10000) {
   const outs = ['', ''];
   const ms = [0, 1].map((i) => {
-    const m = new Machine({ console: (t) => (outs[i] += t), clock: 'host', virtioForceLegacy: legacy, memory: 64 << 20, append: `-- ${n} ${waitMs}` });
+    const m = new Machine({
+      console: (t) => (outs[i] += t),
+      clock: 'host',
+      virtioForceLegacy: legacy,
+      memory: 64 << 20,
+      append: `-- ${n} ${waitMs}`,
+    });
     m.plugVirtio(new VirtioNet(hub.port(`m${i}`), { mac: parseMac(`52:54:00:00:00:0${i + 1}`) }));
     return m;
   });
@@ -25,12 +31,15 @@ async function pair(hub: NetHub, legacy: boolean, n: number, waitMs = 10000) {
 
 for (const legacy of [true, false]) {
   describe(`virtio-net-hub app (${legacy ? 'legacy' : 'modern'} virtio-mmio)`, () => {
-    it('two machines each send 16 frames and receive the other one\'s 16, in order', async () => {
+    it("two machines each send 16 frames and receive the other one's 16, in order", async () => {
       const { exits, outs } = await pair(new NetHub(), legacy, 16);
       expect(outs[0]).toContain('received 16 from 52:54:00:00:00:02 in order');
       expect(outs[1]).toContain('received 16 from 52:54:00:00:00:01 in order');
       expect(outs[0]).toMatch(/link up/);
-      expect(exits.map((e) => e.status), outs.join('\n')).toEqual([0, 0]);
+      expect(
+        exits.map((e) => e.status),
+        outs.join('\n'),
+      ).toEqual([0, 0]);
     });
   });
 }

@@ -6,7 +6,14 @@ import type { RkBlkdev, RkBlkdevInfo, RkBlkdevStats, RkBlkreq, RkBlkreqOp } from
 import type { RkBlkdevDriverHandle, RkBlkdevOps } from './driver';
 
 export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
-  readonly stats: RkBlkdevStats = { reads: 0, writes: 0, flushes: 0, bytesRead: 0, bytesWritten: 0, errors: 0 };
+  readonly stats: RkBlkdevStats = {
+    reads: 0,
+    writes: 0,
+    flushes: 0,
+    bytesRead: 0,
+    bytesWritten: 0,
+    errors: 0,
+  };
   inflight = 0;
 
   constructor(
@@ -68,7 +75,12 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
     req.callback?.(req);
   }
 
-  private async sync(op: RkBlkreqOp, sector: number, nbSectors: number, pa: number): Promise<number> {
+  private async sync(
+    op: RkBlkreqOp,
+    sector: number,
+    nbSectors: number,
+    pa: number,
+  ): Promise<number> {
     const req: RkBlkreq = { op, sector, nbSectors, pa };
     for (;;) {
       const r = this.submit(req);
@@ -89,11 +101,21 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
     if (req.op !== 'read' && req.op !== 'write') return -Errno.EINVAL;
     if (req.op === 'write' && info.readOnly) return -Errno.EROFS;
     const { sector, nbSectors, pa } = req;
-    if (!Number.isSafeInteger(sector) || !Number.isSafeInteger(nbSectors) || sector < 0 || nbSectors <= 0)
+    if (
+      !Number.isSafeInteger(sector) ||
+      !Number.isSafeInteger(nbSectors) ||
+      sector < 0 ||
+      nbSectors <= 0
+    )
       return -Errno.EINVAL;
-    if (nbSectors > info.maxSectorsPerReq || sector + nbSectors > info.sectors) return -Errno.EINVAL;
+    if (nbSectors > info.maxSectorsPerReq || sector + nbSectors > info.sectors)
+      return -Errno.EINVAL;
     const bytes = nbSectors * info.sectorSize;
-    if (!Number.isSafeInteger(pa) || pa < this.phys.base || pa + bytes > this.phys.base + this.phys.size)
+    if (
+      !Number.isSafeInteger(pa) ||
+      pa < this.phys.base ||
+      pa + bytes > this.phys.base + this.phys.size
+    )
       return -Errno.EFAULT;
     return 0;
   }

@@ -22,7 +22,10 @@ function pattern(len: number, seed: number): Uint8Array {
   return p;
 }
 
-export function describeRkBlkdev(name: string, make: () => RkBlkdevKitSubject | Promise<RkBlkdevKitSubject>): void {
+export function describeRkBlkdev(
+  name: string,
+  make: () => RkBlkdevKitSubject | Promise<RkBlkdevKitSubject>,
+): void {
   describe(`rkblkdev conformance: ${name}`, () => {
     const run = (fn: (s: RkBlkdevKitSubject) => Promise<void>) => async () => {
       const s = await make();
@@ -32,65 +35,78 @@ export function describeRkBlkdev(name: string, make: () => RkBlkdevKitSubject | 
         await s.close?.();
       }
     };
-    const ram = (s: RkBlkdevKitSubject, len: number) => s.dev.phys.u8.subarray(s.bufPa - s.dev.phys.base, s.bufPa - s.dev.phys.base + len);
+    const ram = (s: RkBlkdevKitSubject, len: number) =>
+      s.dev.phys.u8.subarray(s.bufPa - s.dev.phys.base, s.bufPa - s.dev.phys.base + len);
 
-    it('reports sane geometry', run(async (s) => {
-      const i = s.dev.info();
-      expect([512, 1024, 2048, 4096]).toContain(i.sectorSize);
-      expect(i.sectors).toBeGreaterThanOrEqual(64);
-      expect(i.maxQueueDepth).toBeGreaterThanOrEqual(1);
-      expect(i.maxSectorsPerReq).toBeGreaterThanOrEqual(1);
-    }));
+    it(
+      'reports sane geometry',
+      run(async (s) => {
+        const i = s.dev.info();
+        expect([512, 1024, 2048, 4096]).toContain(i.sectorSize);
+        expect(i.sectors).toBeGreaterThanOrEqual(64);
+        expect(i.maxQueueDepth).toBeGreaterThanOrEqual(1);
+        expect(i.maxSectorsPerReq).toBeGreaterThanOrEqual(1);
+      }),
+    );
 
-    it('writes, flushes and reads back multi-sector patterns at both ends of the disk', run(async (s) => {
-      const { sectorSize: ss, sectors } = s.dev.info();
-      const n = Math.min(8, s.dev.info().maxSectorsPerReq);
-      for (const at of [0, sectors - n]) {
-        const p = pattern(n * ss, at);
-        ram(s, n * ss).set(p);
-        expect(await s.dev.write(at, n, s.bufPa)).toBe(0);
-        expect(await s.dev.flush()).toBe(0);
-        ram(s, n * ss).fill(0);
-        expect(await s.dev.read(at, n, s.bufPa)).toBe(0);
-        expect(ram(s, n * ss)).toEqual(p);
-        if (s.backing) expect(await s.backing(at * ss, n * ss)).toEqual(p);
-      }
-      expect(s.dev.stats.writes).toBe(2);
-      expect(s.dev.stats.flushes).toBe(2);
-    }));
+    it(
+      'writes, flushes and reads back multi-sector patterns at both ends of the disk',
+      run(async (s) => {
+        const { sectorSize: ss, sectors } = s.dev.info();
+        const n = Math.min(8, s.dev.info().maxSectorsPerReq);
+        for (const at of [0, sectors - n]) {
+          const p = pattern(n * ss, at);
+          ram(s, n * ss).set(p);
+          expect(await s.dev.write(at, n, s.bufPa)).toBe(0);
+          expect(await s.dev.flush()).toBe(0);
+          ram(s, n * ss).fill(0);
+          expect(await s.dev.read(at, n, s.bufPa)).toBe(0);
+          expect(ram(s, n * ss)).toEqual(p);
+          if (s.backing) expect(await s.backing(at * ss, n * ss)).toEqual(p);
+        }
+        expect(s.dev.stats.writes).toBe(2);
+        expect(s.dev.stats.flushes).toBe(2);
+      }),
+    );
 
-    it('refuses out-of-range, zero-length and out-of-RAM requests with -EINVAL/-EFAULT', run(async (s) => {
-      const { sectors } = s.dev.info();
-      expect(await s.dev.read(sectors, 1, s.bufPa)).toBe(-Errno.EINVAL);
-      expect(await s.dev.read(sectors - 1, 2, s.bufPa)).toBe(-Errno.EINVAL);
-      expect(await s.dev.read(0, 0, s.bufPa)).toBe(-Errno.EINVAL);
-      expect(await s.dev.read(-1, 1, s.bufPa)).toBe(-Errno.EINVAL);
-      expect(await s.dev.read(0, 1, s.dev.phys.base + s.dev.phys.size)).toBe(-Errno.EFAULT);
-      expect(s.dev.inflight).toBe(0);
-    }));
+    it(
+      'refuses out-of-range, zero-length and out-of-RAM requests with -EINVAL/-EFAULT',
+      run(async (s) => {
+        const { sectors } = s.dev.info();
+        expect(await s.dev.read(sectors, 1, s.bufPa)).toBe(-Errno.EINVAL);
+        expect(await s.dev.read(sectors - 1, 2, s.bufPa)).toBe(-Errno.EINVAL);
+        expect(await s.dev.read(0, 0, s.bufPa)).toBe(-Errno.EINVAL);
+        expect(await s.dev.read(-1, 1, s.bufPa)).toBe(-Errno.EINVAL);
+        expect(await s.dev.read(0, 1, s.dev.phys.base + s.dev.phys.size)).toBe(-Errno.EFAULT);
+        expect(s.dev.inflight).toBe(0);
+      }),
+    );
 
-    it('completes asynchronous requests up to the queue depth, each callback exactly once', run(async (s) => {
-      const { sectorSize: ss, maxQueueDepth } = s.dev.info();
-      const depth = Math.min(maxQueueDepth, 16);
-      const seen = new Map<number, number>();
-      const reqs: RkBlkreq[] = [];
-      for (let i = 0; i < depth; i++) {
-        const req: RkBlkreq = {
-          op: 'read',
-          sector: i,
-          nbSectors: 1,
-          pa: s.bufPa + i * ss,
-          callback: () => seen.set(i, (seen.get(i) ?? 0) + 1),
-        };
-        expect(s.dev.submit(req)).toBe(0);
-        reqs.push(req);
-      }
-      for (let t = 0; t < 10_000 && reqs.some((r) => !r.done); t++) {
-        if (s.dev.poll() === 0) await s.pump?.();
-      }
-      expect(reqs.every((r) => r.done && r.result === 0)).toBe(true);
-      expect([...seen.values()].every((c) => c === 1) && seen.size === depth).toBe(true);
-      expect(s.dev.inflight).toBe(0);
-    }));
+    it(
+      'completes asynchronous requests up to the queue depth, each callback exactly once',
+      run(async (s) => {
+        const { sectorSize: ss, maxQueueDepth } = s.dev.info();
+        const depth = Math.min(maxQueueDepth, 16);
+        const seen = new Map<number, number>();
+        const reqs: RkBlkreq[] = [];
+        for (let i = 0; i < depth; i++) {
+          const req: RkBlkreq = {
+            op: 'read',
+            sector: i,
+            nbSectors: 1,
+            pa: s.bufPa + i * ss,
+            callback: () => seen.set(i, (seen.get(i) ?? 0) + 1),
+          };
+          expect(s.dev.submit(req)).toBe(0);
+          reqs.push(req);
+        }
+        for (let t = 0; t < 10_000 && reqs.some((r) => !r.done); t++) {
+          if (s.dev.poll() === 0) await s.pump?.();
+        }
+        expect(reqs.every((r) => r.done && r.result === 0)).toBe(true);
+        expect([...seen.values()].every((c) => c === 1) && seen.size === depth).toBe(true);
+        expect(s.dev.inflight).toBe(0);
+      }),
+    );
   });
 }

@@ -17,4 +17,4 @@ export interface RkBlkdevDriverHandle {
   complete(req: RkBlkreq, result: number): void;
 }
 
-export { RkBlkdevRegistryImpl, blkdevRegistry } from './registry';
+export { blkdevRegistry, RkBlkdevRegistryImpl } from './registry';

@@ -16,7 +16,11 @@ export class RkBlkdevRegistryImpl implements RkBlkdevRegistry {
     return this.devs;
   }
   /** Registers a driver instance; ids are dense from 0 in registration order. */
-  register(name: string, phys: RkPhysMem, ops: RkBlkdevOps): { dev: RkBlkdev; handle: RkBlkdevDriverHandle } {
+  register(
+    name: string,
+    phys: RkPhysMem,
+    ops: RkBlkdevOps,
+  ): { dev: RkBlkdev; handle: RkBlkdevDriverHandle } {
     const dev = new RkBlkdevFront(this.devs.length, name, phys, ops);
     this.devs.push(dev);
     return { dev, handle: dev };

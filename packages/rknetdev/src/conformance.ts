@@ -4,7 +4,7 @@ import { Errno } from '@runikraft/errno';
 import { describe, expect, it } from 'vitest';
 import type { RkNetbuf, RkNetdev } from './api';
 import { RK_NETDEV_STATUS_SUCCESS } from './api';
-import { type RkNetbufPool, netbufRead, netbufWrite } from './netbuf';
+import { netbufRead, netbufWrite, type RkNetbufPool } from './netbuf';
 
 export interface RkNetdevKitSubject {
   /** A registered, unconfigured device. */
@@ -32,7 +32,10 @@ function frame(len: number, seed: number): Uint8Array {
   return f;
 }
 
-async function bringUp(s: RkNetdevKitSubject, callback?: (d: RkNetdev, q: number) => void): Promise<void> {
+async function bringUp(
+  s: RkNetdevKitSubject,
+  callback?: (d: RkNetdev, q: number) => void,
+): Promise<void> {
   expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1 })).toBe(0);
   const allocRx = (n: number) => {
     const out: RkNetbuf[] = [];
@@ -71,7 +74,10 @@ async function rxAll(s: RkNetdevKitSubject, want: number): Promise<Uint8Array[]>
 }
 
 /** Registers the kit's tests for the provider `name`; `make` builds a fresh subject per test. */
-export function describeRkNetdev(name: string, make: () => RkNetdevKitSubject | Promise<RkNetdevKitSubject>): void {
+export function describeRkNetdev(
+  name: string,
+  make: () => RkNetdevKitSubject | Promise<RkNetdevKitSubject>,
+): void {
   describe(`rknetdev conformance: ${name}`, () => {
     const withSubject = (fn: (s: RkNetdevKitSubject) => Promise<void>) => async () => {
       const s = await make();
@@ -82,87 +88,105 @@ export function describeRkNetdev(name: string, make: () => RkNetdevKitSubject | 
       }
     };
 
-    it('reports sane info, MAC and MTU', withSubject(async (s) => {
-      const info = s.dev.info();
-      expect(info.maxRxQueues).toBeGreaterThanOrEqual(1);
-      expect(info.maxTxQueues).toBeGreaterThanOrEqual(1);
-      expect(s.dev.mtu()).toBeGreaterThanOrEqual(576);
-      expect(s.dev.hwaddr().length).toBe(6);
-      expect(s.pool.headroom).toBeGreaterThanOrEqual(info.txHeadroom);
-    }));
+    it(
+      'reports sane info, MAC and MTU',
+      withSubject(async (s) => {
+        const info = s.dev.info();
+        expect(info.maxRxQueues).toBeGreaterThanOrEqual(1);
+        expect(info.maxTxQueues).toBeGreaterThanOrEqual(1);
+        expect(s.dev.mtu()).toBeGreaterThanOrEqual(576);
+        expect(s.dev.hwaddr().length).toBe(6);
+        expect(s.pool.headroom).toBeGreaterThanOrEqual(info.txHeadroom);
+      }),
+    );
 
-    it('enforces the configure → queue setup → start state machine', withSubject(async (s) => {
-      expect(s.dev.start()).toBe(-Errno.EBUSY);
-      expect(s.dev.configure({ nbRxQueues: 0, nbTxQueues: 1 })).toBe(-Errno.EINVAL);
-      expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1e6 })).toBe(-Errno.EINVAL);
-      expect(s.dev.txOne(0, s.pool.alloc()!)).toBe(-Errno.ENETDOWN);
-      expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1 })).toBe(0);
-      expect(s.dev.start()).toBe(-Errno.EBUSY);
-      expect(s.dev.rxqConfigure(5, 0, { allocRx: () => [] })).toBe(-Errno.EINVAL);
-      await bringUpQueuesOnly(s);
-      expect(s.dev.start()).toBe(0);
-      expect(s.dev.state).toBe('running');
-      expect(s.dev.start()).toBe(-Errno.EALREADY);
-      expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1 })).toBe(-Errno.EBUSY);
-    }));
+    it(
+      'enforces the configure → queue setup → start state machine',
+      withSubject(async (s) => {
+        expect(s.dev.start()).toBe(-Errno.EBUSY);
+        expect(s.dev.configure({ nbRxQueues: 0, nbTxQueues: 1 })).toBe(-Errno.EINVAL);
+        expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1e6 })).toBe(-Errno.EINVAL);
+        expect(s.dev.txOne(0, s.pool.alloc()!)).toBe(-Errno.ENETDOWN);
+        expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1 })).toBe(0);
+        expect(s.dev.start()).toBe(-Errno.EBUSY);
+        expect(s.dev.rxqConfigure(5, 0, { allocRx: () => [] })).toBe(-Errno.EINVAL);
+        await bringUpQueuesOnly(s);
+        expect(s.dev.start()).toBe(0);
+        expect(s.dev.state).toBe('running');
+        expect(s.dev.start()).toBe(-Errno.EALREADY);
+        expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1 })).toBe(-Errno.EBUSY);
+      }),
+    );
 
-    it('transmits frames byte-exact and in order (64 B, 1514 B, burst of 16)', withSubject(async (s) => {
-      await bringUp(s);
-      const sent = [frame(64, 1), frame(s.dev.mtu() + 14, 2)];
-      for (const f of sent) expect(txFrame(s, f) & RK_NETDEV_STATUS_SUCCESS).toBeTruthy();
-      const burst: RkNetbuf[] = [];
-      for (let i = 0; i < 16; i++) {
-        const f = frame(60 + i * 10, 10 + i);
-        sent.push(f);
+    it(
+      'transmits frames byte-exact and in order (64 B, 1514 B, burst of 16)',
+      withSubject(async (s) => {
+        await bringUp(s);
+        const sent = [frame(64, 1), frame(s.dev.mtu() + 14, 2)];
+        for (const f of sent) expect(txFrame(s, f) & RK_NETDEV_STATUS_SUCCESS).toBeTruthy();
+        const burst: RkNetbuf[] = [];
+        for (let i = 0; i < 16; i++) {
+          const f = frame(60 + i * 10, 10 + i);
+          sent.push(f);
+          const nb = s.pool.alloc()!;
+          netbufWrite(s.dev.phys, nb, f);
+          burst.push(nb);
+        }
+        expect(s.dev.txBurst(0, burst)).toBe(16);
+        let got: Uint8Array[] = [];
+        for (let i = 0; i < 200 && got.length < sent.length; i++) {
+          await s.pump?.();
+          got = got.concat(s.peer.take());
+        }
+        expect(got).toEqual(sent);
+        expect(s.dev.stats.txPackets).toBe(18);
+      }),
+    );
+
+    it(
+      'receives peer frames in polling mode, byte-exact, with statistics',
+      withSubject(async (s) => {
+        await bringUp(s);
+        const frames = [frame(60, 3), frame(1514, 4), frame(100, 5)];
+        for (const f of frames) s.peer.send(f);
+        const got = await rxAll(s, 3);
+        expect(got).toEqual(frames);
+        expect(s.dev.stats.rxPackets).toBe(3);
+        expect(s.dev.stats.rxBytes).toBe(60 + 1514 + 100);
+        expect(s.dev.rxOne(0).pkt).toBeNull();
+      }),
+    );
+
+    it(
+      'runs the RX callback in interrupt mode and not after rxIntrDisable',
+      withSubject(async (s) => {
+        let calls = 0;
+        await bringUp(s, () => {
+          calls++;
+        });
+        expect(s.dev.rxIntrEnable(0)).toBe(0);
+        s.peer.send(frame(60, 6));
+        for (let i = 0; i < 200 && calls === 0; i++) await s.pump?.();
+        expect(calls).toBeGreaterThan(0);
+        expect((await rxAll(s, 1)).length).toBe(1);
+        expect(s.dev.rxIntrDisable(0)).toBe(0);
+        const before = calls;
+        s.peer.send(frame(60, 7));
+        expect((await rxAll(s, 1)).length).toBe(1);
+        expect(calls).toBe(before);
+      }),
+    );
+
+    it(
+      'refuses transmission after stop with -ENETDOWN',
+      withSubject(async (s) => {
+        await bringUp(s);
+        expect(s.dev.stop()).toBe(0);
         const nb = s.pool.alloc()!;
-        netbufWrite(s.dev.phys, nb, f);
-        burst.push(nb);
-      }
-      expect(s.dev.txBurst(0, burst)).toBe(16);
-      let got: Uint8Array[] = [];
-      for (let i = 0; i < 200 && got.length < sent.length; i++) {
-        await s.pump?.();
-        got = got.concat(s.peer.take());
-      }
-      expect(got).toEqual(sent);
-      expect(s.dev.stats.txPackets).toBe(18);
-    }));
-
-    it('receives peer frames in polling mode, byte-exact, with statistics', withSubject(async (s) => {
-      await bringUp(s);
-      const frames = [frame(60, 3), frame(1514, 4), frame(100, 5)];
-      for (const f of frames) s.peer.send(f);
-      const got = await rxAll(s, 3);
-      expect(got).toEqual(frames);
-      expect(s.dev.stats.rxPackets).toBe(3);
-      expect(s.dev.stats.rxBytes).toBe(60 + 1514 + 100);
-      expect(s.dev.rxOne(0).pkt).toBeNull();
-    }));
-
-    it('runs the RX callback in interrupt mode and not after rxIntrDisable', withSubject(async (s) => {
-      let calls = 0;
-      await bringUp(s, () => {
-        calls++;
-      });
-      expect(s.dev.rxIntrEnable(0)).toBe(0);
-      s.peer.send(frame(60, 6));
-      for (let i = 0; i < 200 && calls === 0; i++) await s.pump?.();
-      expect(calls).toBeGreaterThan(0);
-      expect((await rxAll(s, 1)).length).toBe(1);
-      expect(s.dev.rxIntrDisable(0)).toBe(0);
-      const before = calls;
-      s.peer.send(frame(60, 7));
-      expect((await rxAll(s, 1)).length).toBe(1);
-      expect(calls).toBe(before);
-    }));
-
-    it('refuses transmission after stop with -ENETDOWN', withSubject(async (s) => {
-      await bringUp(s);
-      expect(s.dev.stop()).toBe(0);
-      const nb = s.pool.alloc()!;
-      expect(s.dev.txOne(0, nb)).toBe(-Errno.ENETDOWN);
-      nb.free();
-    }));
+        expect(s.dev.txOne(0, nb)).toBe(-Errno.ENETDOWN);
+        nb.free();
+      }),
+    );
   });
 }
 

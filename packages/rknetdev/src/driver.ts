@@ -25,5 +25,5 @@ export interface RkNetdevDriverHandle {
   rxReady(queue: number): void;
 }
 
-export { RkNetdevRegistryImpl, netdevRegistry } from './registry';
 export { RK_NETDEV_STATUS_MORE, RK_NETDEV_STATUS_SUCCESS, RK_NETDEV_STATUS_UNDERRUN } from './api';
+export { netdevRegistry, RkNetdevRegistryImpl } from './registry';

@@ -3,8 +3,15 @@ import { defineLibrary } from '@runikraft/rkboot';
 import { netdevRegistry } from './registry';
 
 export * from './api';
-export { RkNetbufPool, netbufChainLen, netbufData, netbufPrepend, netbufRead, netbufWrite } from './netbuf';
-export { RkNetdevRegistryImpl, netdevRegistry } from './registry';
+export {
+  netbufChainLen,
+  netbufData,
+  netbufPrepend,
+  netbufRead,
+  netbufWrite,
+  RkNetbufPool,
+} from './netbuf';
+export { netdevRegistry, RkNetdevRegistryImpl } from './registry';
 
 /** Provides the (initially empty) `rknetdev` registry at `early` level; drivers register later. */
 export const library = defineLibrary({

@@ -39,7 +39,13 @@ export class LoopbackNetdev implements RkNetdevOps {
   }
 
   info(): RkNetdevInfo {
-    return { maxRxQueues: 1, maxTxQueues: 1, maxMtu: this.opts.mtu ?? 1500, txHeadroom: 0, rxHeadroom: 0 };
+    return {
+      maxRxQueues: 1,
+      maxTxQueues: 1,
+      maxMtu: this.opts.mtu ?? 1500,
+      txHeadroom: 0,
+      rxHeadroom: 0,
+    };
   }
   configure(_conf: RkNetdevConf): number {
     return 0;
@@ -92,7 +98,10 @@ export class LoopbackNetdev implements RkNetdevOps {
     const pkt = this.filled.shift() ?? null;
     this.refill();
     if (!pkt) return { status: 0, pkt: null };
-    return { status: RK_NETDEV_STATUS_SUCCESS | (this.filled.length ? RK_NETDEV_STATUS_MORE : 0), pkt };
+    return {
+      status: RK_NETDEV_STATUS_SUCCESS | (this.filled.length ? RK_NETDEV_STATUS_MORE : 0),
+      pkt,
+    };
   }
 
   /** Host side: a frame arrives from the wire. @returns false when it was dropped (no buffer, too big). */

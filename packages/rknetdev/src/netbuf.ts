@@ -15,11 +15,15 @@ export class RkNetbufPool {
     readonly bufSize: number,
     readonly headroom: number,
   ) {
-    if (headroom >= bufSize) throw new RangeError(`netbuf pool: headroom ${headroom} >= buffer size ${bufSize}`);
+    if (headroom >= bufSize)
+      throw new RangeError(`netbuf pool: headroom ${headroom} >= buffer size ${bufSize}`);
     if (basePa < phys.base || basePa + count * bufSize > phys.base + phys.size)
-      throw new RangeError(`netbuf pool: [${hex(basePa)}, +${count * bufSize}) is outside guest RAM`);
+      throw new RangeError(
+        `netbuf pool: [${hex(basePa)}, +${count * bufSize}) is outside guest RAM`,
+      );
     this.capacity = count;
-    for (let i = count - 1; i >= 0; i--) this.freeList.push(new PoolBuf(this, basePa + i * bufSize, bufSize));
+    for (let i = count - 1; i >= 0; i--)
+      this.freeList.push(new PoolBuf(this, basePa + i * bufSize, bufSize));
   }
 
   /** Bytes a pool of `count` buffers of `bufSize` occupies. */

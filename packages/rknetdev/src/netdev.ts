@@ -21,7 +21,14 @@ const NOT_RUNNING: RkRxResult = { status: -Errno.ENETDOWN, pkt: null };
 
 export class RkNetdevFront implements RkNetdev, RkNetdevDriverHandle {
   state: RkNetdevState = 'unconfigured';
-  readonly stats: RkNetdevStats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, txErrors: 0, rxDropped: 0 };
+  readonly stats: RkNetdevStats = {
+    rxPackets: 0,
+    rxBytes: 0,
+    txPackets: 0,
+    txBytes: 0,
+    txErrors: 0,
+    rxDropped: 0,
+  };
   private conf: RkNetdevConf | null = null;
   private rxq: (RkNetdevRxQueueConf | null)[] = [];
   private txq: boolean[] = [];
@@ -41,7 +48,10 @@ export class RkNetdevFront implements RkNetdev, RkNetdevDriverHandle {
   configure(conf: RkNetdevConf): number {
     if (this.state === 'running') return -Errno.EBUSY;
     const info = this.ops.info();
-    if (!validCount(conf.nbRxQueues, info.maxRxQueues) || !validCount(conf.nbTxQueues, info.maxTxQueues))
+    if (
+      !validCount(conf.nbRxQueues, info.maxRxQueues) ||
+      !validCount(conf.nbTxQueues, info.maxTxQueues)
+    )
       return -Errno.EINVAL;
     const r = this.ops.configure(conf);
     if (r < 0) return r;
@@ -54,7 +64,12 @@ export class RkNetdevFront implements RkNetdev, RkNetdevDriverHandle {
 
   rxqConfigure(queue: number, nbDesc: number, conf: RkNetdevRxQueueConf): number {
     if (this.state !== 'configured') return -Errno.EBUSY;
-    if (!this.conf || !inRange(queue, this.conf.nbRxQueues) || !(nbDesc >= 0) || typeof conf?.allocRx !== 'function')
+    if (
+      !this.conf ||
+      !inRange(queue, this.conf.nbRxQueues) ||
+      !(nbDesc >= 0) ||
+      typeof conf?.allocRx !== 'function'
+    )
       return -Errno.EINVAL;
     const r = this.ops.rxqSetup(queue, nbDesc, conf);
     if (r < 0) return r;
@@ -73,7 +88,8 @@ export class RkNetdevFront implements RkNetdev, RkNetdevDriverHandle {
 
   start(): number {
     if (this.state === 'running') return -Errno.EALREADY;
-    if (this.state !== 'configured' || this.rxq.some((q) => !q) || this.txq.some((q) => !q)) return -Errno.EBUSY;
+    if (this.state !== 'configured' || this.rxq.some((q) => !q) || this.txq.some((q) => !q))
+      return -Errno.EBUSY;
     const r = this.ops.start();
     if (r < 0) return r;
     this.state = 'running';

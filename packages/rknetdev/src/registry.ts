@@ -18,7 +18,11 @@ export class RkNetdevRegistryImpl implements RkNetdevRegistry {
   }
 
   /** Registers a driver instance; ids are dense from 0 in registration order. */
-  register(name: string, phys: RkPhysMem, ops: RkNetdevOps): { dev: RkNetdev; handle: RkNetdevDriverHandle } {
+  register(
+    name: string,
+    phys: RkPhysMem,
+    ops: RkNetdevOps,
+  ): { dev: RkNetdev; handle: RkNetdevDriverHandle } {
     const dev = new RkNetdevFront(this.devs.length, name, phys, ops);
     this.devs.push(dev);
     return { dev, handle: dev };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRkNetdev } from '../src/conformance';
 import { LoopbackNetdev } from '../src/loopback';
-import { RkNetbufPool, netbufRead, netbufWrite } from '../src/netbuf';
+import { netbufRead, netbufWrite, RkNetbufPool } from '../src/netbuf';
 import { RkNetdevRegistryImpl } from '../src/registry';
 import { testPhys } from './helpers';
 
@@ -24,7 +24,9 @@ describe('loopback (loop mode)', () => {
     drv.attach(handle);
     const pool = new RkNetbufPool(phys, phys.base, 4, 2048, 0);
     dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
-    dev.rxqConfigure(0, 2, { allocRx: (n) => [pool.alloc(), pool.alloc()].slice(0, n).filter((b) => b !== null) });
+    dev.rxqConfigure(0, 2, {
+      allocRx: (n) => [pool.alloc(), pool.alloc()].slice(0, n).filter((b) => b !== null),
+    });
     dev.txqConfigure(0, 0);
     expect(dev.start()).toBe(0);
     const nb = pool.alloc()!;
@@ -39,7 +41,9 @@ describe('loopback (loop mode)', () => {
 
   it('rejects a pool outside guest RAM and a double free with precise errors', () => {
     const phys = testPhys(1 << 16);
-    expect(() => new RkNetbufPool(phys, phys.base + 0x8000, 17, 2048, 0)).toThrow(/outside guest RAM/);
+    expect(() => new RkNetbufPool(phys, phys.base + 0x8000, 17, 2048, 0)).toThrow(
+      /outside guest RAM/,
+    );
     const pool = new RkNetbufPool(phys, phys.base, 2, 2048, 0);
     const b = pool.alloc()!;
     b.free();

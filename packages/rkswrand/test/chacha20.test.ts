@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { blockBytes, chacha20Block, chacha20Xor, wordsLE } from '../src/chacha20';
 
-const hex = (s: string) => Uint8Array.from(s.replace(/[^0-9a-f]/gi, '').match(/../g)!.map((b) => parseInt(b, 16)));
+const hex = (s: string) =>
+  Uint8Array.from(
+    s
+      .replace(/[^0-9a-f]/gi, '')
+      .match(/../g)!
+      .map((b) => parseInt(b, 16)),
+  );
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const seqKey = () => Uint8Array.from({ length: 32 }, (_, i) => i);
 
@@ -68,7 +74,9 @@ describe('ChaCha20 (RFC 8439)', () => {
       iv.set(nonce, 4);
       const ref = createCipheriv('chacha20', key, iv).update(data);
       const len = counter + Math.ceil(data.length / 64) > 0x100000000 ? 64 : data.length;
-      expect(toHex(chacha20Xor(key, counter, nonce, data).subarray(0, len))).toBe(toHex(new Uint8Array(ref).subarray(0, len)));
+      expect(toHex(chacha20Xor(key, counter, nonce, data).subarray(0, len))).toBe(
+        toHex(new Uint8Array(ref).subarray(0, len)),
+      );
     }
   });
 

@@ -46,7 +46,9 @@ function fdtWithSeed(seed: Uint8Array): Uint8Array {
   dv.setUint32(4, total);
   dv.setUint32(8, structOff);
   dv.setUint32(12, stringsOff);
-  words.forEach((w, i) => dv.setUint32(structOff + 4 * i, w));
+  words.forEach((w, i) => {
+    dv.setUint32(structOff + 4 * i, w);
+  });
   out.set(strings, stringsOff);
   return out;
 }
@@ -81,7 +83,12 @@ describe('createSwrand', () => {
     a.reseed(new Uint8Array(32).fill(1));
     b.reseed(new Uint8Array(32).fill(1));
     c.reseed(new Uint8Array(32).fill(2));
-    const [x, y, z, w] = [new Uint8Array(64), new Uint8Array(64), new Uint8Array(64), new Uint8Array(64)];
+    const [x, y, z, w] = [
+      new Uint8Array(64),
+      new Uint8Array(64),
+      new Uint8Array(64),
+      new Uint8Array(64),
+    ];
     a.fill(x);
     b.fill(y);
     c.fill(z);

@@ -76,7 +76,8 @@ export class VirtioBlkDriver implements RkBlkdevOps {
     v.setUint32(o + 12, Math.floor(sector512 / 0x100000000), true);
     this.phys.u8[o + 16] = 0xff;
     const segs = [{ pa: hdr, len: 16, write: false }];
-    if (type !== T_FLUSH) segs.push({ pa: req.pa, len: req.nbSectors * this.info_.sectorSize, write: type === T_IN });
+    if (type !== T_FLUSH)
+      segs.push({ pa: req.pa, len: req.nbSectors * this.info_.sectorSize, write: type === T_IN });
     segs.push({ pa: hdr + 16, len: 1, write: true });
     const r = this.vq.add(segs, slot);
     if (r < 0) {

@@ -1,11 +1,18 @@
 // The virtio-mmio bus (Linux virtio_mmio probe + virtio_dev_probe; Unikraft virtio_bus.c): finds the
 // slots in the device tree, skips empty ones, negotiates features and binds the net/blk/rng drivers.
-import { blkdevRegistry } from '@runikraft/rkblkdev/driver';
+
 import type { RkBlkdev } from '@runikraft/rkblkdev';
+import { blkdevRegistry } from '@runikraft/rkblkdev/driver';
 import type { RkNetbuf, RkNetdev } from '@runikraft/rknetdev';
 import { netdevRegistry } from '@runikraft/rknetdev/driver';
 import type { RkPlat } from '@runikraft/rkplat';
-import { VirtioBlkDriver, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_RO, VIRTIO_BLK_F_SEG_MAX } from './blk';
+import {
+  VIRTIO_BLK_F_BLK_SIZE,
+  VIRTIO_BLK_F_FLUSH,
+  VIRTIO_BLK_F_RO,
+  VIRTIO_BLK_F_SEG_MAX,
+  VirtioBlkDriver,
+} from './blk';
 import { type DmaAllocator, dmaAlloc } from './dma';
 import { VIRTIO_NET_F_MAC, VIRTIO_NET_F_MTU, VIRTIO_NET_F_STATUS, VirtioNetDriver } from './net';
 import * as R from './regs';
@@ -51,19 +58,36 @@ export function probeVirtioMmio(o: VirtioBusOptions): VirtioBusDevice[] {
     if (!t.present()) continue;
     const t0 = o.plat.time.monotonicNs();
     const r = bind(o, t);
-    out.push({ base: reg.addr, irq: t.irq, deviceId: t.deviceId, version: t.version, initNs: o.plat.time.monotonicNs() - t0, ...r });
+    out.push({
+      base: reg.addr,
+      irq: t.irq,
+      deviceId: t.deviceId,
+      version: t.version,
+      initNs: o.plat.time.monotonicNs() - t0,
+      ...r,
+    });
   }
   return out;
 }
 
-function bind(o: VirtioBusOptions, t: VirtioMmio): Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'> {
+function bind(
+  o: VirtioBusOptions,
+  t: VirtioMmio,
+): Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'> {
   const phys = o.plat.memory.phys;
   const wanted: Record<number, bigint> = {
-    [R.VIRTIO_ID_NET]: bit(VIRTIO_NET_F_MAC) | bit(VIRTIO_NET_F_STATUS) | bit(VIRTIO_NET_F_MTU) | RING,
-    [R.VIRTIO_ID_BLOCK]: bit(VIRTIO_BLK_F_RO) | bit(VIRTIO_BLK_F_BLK_SIZE) | bit(VIRTIO_BLK_F_FLUSH) | bit(VIRTIO_BLK_F_SEG_MAX) | RING,
+    [R.VIRTIO_ID_NET]:
+      bit(VIRTIO_NET_F_MAC) | bit(VIRTIO_NET_F_STATUS) | bit(VIRTIO_NET_F_MTU) | RING,
+    [R.VIRTIO_ID_BLOCK]:
+      bit(VIRTIO_BLK_F_RO) |
+      bit(VIRTIO_BLK_F_BLK_SIZE) |
+      bit(VIRTIO_BLK_F_FLUSH) |
+      bit(VIRTIO_BLK_F_SEG_MAX) |
+      RING,
     [R.VIRTIO_ID_RNG]: RING,
   };
-  if (!(t.deviceId in wanted)) return { features: 0n, error: `no driver for virtio device ${t.deviceId}` };
+  if (!(t.deviceId in wanted))
+    return { features: 0n, error: `no driver for virtio device ${t.deviceId}` };
   t.reset();
   t.addStatus(R.VIRTIO_CONFIG_S_ACKNOWLEDGE);
   t.addStatus(R.VIRTIO_CONFIG_S_DRIVER);
@@ -72,7 +96,8 @@ function bind(o: VirtioBusOptions, t: VirtioMmio): Omit<VirtioBusDevice, 'base' 
     t.addStatus(R.VIRTIO_CONFIG_S_FAILED);
     return { features: features ?? 0n, error };
   };
-  if (features === null) return failed('the device refused FEATURES_OK (or lacks VERSION_1 in modern mode)');
+  if (features === null)
+    return failed('the device refused FEATURES_OK (or lacks VERSION_1 in modern mode)');
   const eventIdx = (features & RING) !== 0n;
   const makeRing = <T>(q: number, want: number): Vring<T> | number => {
     const max = t.queueMax(q);
@@ -90,7 +115,11 @@ function bind(o: VirtioBusOptions, t: VirtioMmio): Omit<VirtioBusDevice, 'base' 
   let result: Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'>;
   if (t.deviceId === R.VIRTIO_ID_NET) {
     const drv = new VirtioNetDriver(t, phys, features, (q, n) => makeRing<RkNetbuf>(q, n));
-    const { dev, handle } = netdevRegistry(o.registry).register(`virtio-net@${t.base.toString(16)}`, phys, drv);
+    const { dev, handle } = netdevRegistry(o.registry).register(
+      `virtio-net@${t.base.toString(16)}`,
+      phys,
+      drv,
+    );
     drv.attach(handle);
     onIrq = () => drv.onInterrupt();
     result = { features, netdev: dev };
@@ -101,7 +130,11 @@ function bind(o: VirtioBusOptions, t: VirtioMmio): Omit<VirtioBusDevice, 'base' 
       const slots = dmaAlloc(o.dma, Math.max(32, VirtioBlkDriver.slotBytes(ring.size)), 32);
       if (slots < 0) return failed('out of DMA memory for request headers');
       const drv = new VirtioBlkDriver(t, phys, ring, slots, waiter, features);
-      const { dev, handle } = blkdevRegistry(o.registry).register(`virtio-blk@${t.base.toString(16)}`, phys, drv);
+      const { dev, handle } = blkdevRegistry(o.registry).register(
+        `virtio-blk@${t.base.toString(16)}`,
+        phys,
+        drv,
+      );
       drv.attach(handle);
       onIrq = () => drv.onInterrupt();
       result = { features, blkdev: dev };

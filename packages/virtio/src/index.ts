@@ -1,16 +1,16 @@
 // @runikraft/virtio: virtio-mmio bus, split-virtqueue driver, and the net/blk/rng drivers.
 import type {} from '@runikraft/rkalloc';
-import type {} from '@runikraft/rksched';
 import { defineLibrary } from '@runikraft/rkboot';
+import type {} from '@runikraft/rksched';
 import { probeVirtioMmio } from './bus';
 
-export { probeVirtioMmio, type VirtioBusDevice, type VirtioBusOptions } from './bus';
 export { VirtioBlkDriver } from './blk';
+export { probeVirtioMmio, type VirtioBusDevice, type VirtioBusOptions } from './bus';
 export { VirtioNetDriver } from './net';
+export * as regs from './regs';
 export { VirtioRngDriver } from './rng';
 export { VirtioMmio } from './transport';
-export { Vring, vringBytes, type VringSeg } from './vring';
-export * as regs from './regs';
+export { Vring, type VringSeg, vringBytes } from './vring';
 
 /**
  * At `plat` level (after the allocator): probes the virtio-mmio slots, registers NICs with rknetdev,
@@ -24,12 +24,19 @@ export const library = defineLibrary({
   initLevel: 'plat',
   init({ registry, plat }) {
     const alloc = registry.get('rkalloc');
-    const devs = probeVirtioMmio({ plat, registry, dma: alloc.forPurpose('dma'), sched: registry.tryGet('rksched') });
+    const devs = probeVirtioMmio({
+      plat,
+      registry,
+      dma: alloc.forPurpose('dma'),
+      sched: registry.tryGet('rksched'),
+    });
     const rng = devs.find((d) => d.rng)?.rng;
     if (rng && !registry.has('rkentropy')) registry.provide('rkentropy', rng);
     for (const d of devs) {
       const kind = d.netdev ? 'net' : d.blkdev ? 'blk' : d.rng ? 'rng' : `id ${d.deviceId}`;
-      plat.console.out(`virtio-mmio@${d.base.toString(16)}: ${kind} v${d.version}${d.error ? ` (${d.error})` : ''}\n`);
+      plat.console.out(
+        `virtio-mmio@${d.base.toString(16)}: ${kind} v${d.version}${d.error ? ` (${d.error})` : ''}\n`,
+      );
     }
   },
 });

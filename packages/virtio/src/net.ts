@@ -1,8 +1,19 @@
 // virtio-net driver (virtio 1.2 §5.1, Unikraft plat/drivers/virtio/virtio_net.c): netbufs posted
 // zero-copy to RX/TX rings, header in the netbuf headroom, interrupt-mode RX callbacks.
 import { Errno } from '@runikraft/errno';
-import type { RkNetbuf, RkNetdevConf, RkNetdevInfo, RkNetdevRxQueueConf, RkRxResult } from '@runikraft/rknetdev';
-import { RK_NETDEV_STATUS_MORE, RK_NETDEV_STATUS_SUCCESS, type RkNetdevDriverHandle, type RkNetdevOps } from '@runikraft/rknetdev/driver';
+import type {
+  RkNetbuf,
+  RkNetdevConf,
+  RkNetdevInfo,
+  RkNetdevRxQueueConf,
+  RkRxResult,
+} from '@runikraft/rknetdev';
+import {
+  RK_NETDEV_STATUS_MORE,
+  RK_NETDEV_STATUS_SUCCESS,
+  type RkNetdevDriverHandle,
+  type RkNetdevOps,
+} from '@runikraft/rknetdev/driver';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import { VIRTIO_CONFIG_S_DRIVER_OK } from './regs';
 import type { VirtioMmio } from './transport';
@@ -33,7 +44,9 @@ export class VirtioNetDriver implements RkNetdevOps {
   ) {
     const has = (b: number) => (features & (1n << BigInt(b))) !== 0n;
     this.hdrLen = t.legacy ? 10 : 12;
-    this.mac = has(VIRTIO_NET_F_MAC) ? Uint8Array.from({ length: 6 }, (_, i) => t.config(i, 1)) : Uint8Array.of(0x02, 0, 0, 0, 0, t.irq);
+    this.mac = has(VIRTIO_NET_F_MAC)
+      ? Uint8Array.from({ length: 6 }, (_, i) => t.config(i, 1))
+      : Uint8Array.of(0x02, 0, 0, 0, 0, t.irq);
     this.mtuValue = has(VIRTIO_NET_F_MTU) ? t.config(10, 2) : 1500;
   }
 
@@ -42,7 +55,13 @@ export class VirtioNetDriver implements RkNetdevOps {
   }
 
   info(): RkNetdevInfo {
-    return { maxRxQueues: 1, maxTxQueues: 1, maxMtu: this.mtuValue, txHeadroom: this.hdrLen, rxHeadroom: this.hdrLen };
+    return {
+      maxRxQueues: 1,
+      maxTxQueues: 1,
+      maxMtu: this.mtuValue,
+      txHeadroom: this.hdrLen,
+      rxHeadroom: this.hdrLen,
+    };
   }
   configure(_c: RkNetdevConf): number {
     return 0;
@@ -78,7 +97,10 @@ export class VirtioNetDriver implements RkNetdevOps {
     return this.mtuValue;
   }
   linkUp(): boolean {
-    return (this.features & (1n << BigInt(VIRTIO_NET_F_STATUS))) === 0n || (this.t.config(6, 2) & 1) === 1;
+    return (
+      (this.features & (1n << BigInt(VIRTIO_NET_F_STATUS))) === 0n ||
+      (this.t.config(6, 2) & 1) === 1
+    );
   }
   rxIntrEnable(): number {
     this.intr = true;
@@ -99,8 +121,13 @@ export class VirtioNetDriver implements RkNetdevOps {
     const segs: VringSeg[] = [];
     pkt.data -= this.hdrLen;
     pkt.len += this.hdrLen;
-    this.phys.u8.fill(0, pkt.pa + pkt.data - this.phys.base, pkt.pa + pkt.data + this.hdrLen - this.phys.base);
-    for (let b: RkNetbuf | null = pkt; b; b = b.next) segs.push({ pa: b.pa + b.data, len: b.len, write: false });
+    this.phys.u8.fill(
+      0,
+      pkt.pa + pkt.data - this.phys.base,
+      pkt.pa + pkt.data + this.hdrLen - this.phys.base,
+    );
+    for (let b: RkNetbuf | null = pkt; b; b = b.next)
+      segs.push({ pa: b.pa + b.data, len: b.len, write: false });
     const r = tx.add(segs, pkt);
     if (r < 0) {
       pkt.data += this.hdrLen;
@@ -123,7 +150,10 @@ export class VirtioNetDriver implements RkNetdevOps {
     nb.data += this.hdrLen;
     nb.len = Math.max(0, u.len - this.hdrLen);
     this.refill();
-    return { status: RK_NETDEV_STATUS_SUCCESS | (rx.hasUsed() ? RK_NETDEV_STATUS_MORE : 0), pkt: nb };
+    return {
+      status: RK_NETDEV_STATUS_SUCCESS | (rx.hasUsed() ? RK_NETDEV_STATUS_MORE : 0),
+      pkt: nb,
+    };
   }
 
   /** IRQ: used buffers on RX → the front end's callback. */
@@ -142,7 +172,6 @@ export class VirtioNetDriver implements RkNetdevOps {
       nb.len = 0;
       if (rx.add([{ pa: nb.pa + nb.data, len: nb.size - nb.data, write: true }], nb) < 0) {
         nb.free();
-        continue;
       }
     }
     if (bufs.length && rx.kickPrepare()) this.t.notify(0);

@@ -2,10 +2,10 @@
 import { Errno } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkEntropySource } from '@runikraft/rkswrand';
-import type { VirtioMmio } from './transport';
-import type { DriverWaiter } from './waiter';
-import type { Vring } from './vring';
 import { VIRTIO_CONFIG_S_NEEDS_RESET } from './regs';
+import type { VirtioMmio } from './transport';
+import type { Vring } from './vring';
+import type { DriverWaiter } from './waiter';
 
 const CHUNK = 64;
 

@@ -30,7 +30,11 @@ export class VirtioMmio {
 
   /** True if the slot holds a device (right magic, version 1/2, DeviceID ≠ 0). */
   present(): boolean {
-    return this.r(R.VIRTIO_MMIO_MAGIC_VALUE) === R.VIRTIO_MMIO_MAGIC && (this.version === 1 || this.version === 2) && this.deviceId !== 0;
+    return (
+      this.r(R.VIRTIO_MMIO_MAGIC_VALUE) === R.VIRTIO_MMIO_MAGIC &&
+      (this.version === 1 || this.version === 2) &&
+      this.deviceId !== 0
+    );
   }
 
   status(): number {

@@ -2,7 +2,13 @@
 // descriptor free list, avail publishing, used reaping, EVENT_IDX / flag-based suppression.
 import { Errno } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
-import { VIRTIO_LEGACY_PAGE, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY } from './regs';
+import {
+  VIRTIO_LEGACY_PAGE,
+  VIRTQ_AVAIL_F_NO_INTERRUPT,
+  VIRTQ_DESC_F_NEXT,
+  VIRTQ_DESC_F_WRITE,
+  VIRTQ_USED_F_NO_NOTIFY,
+} from './regs';
 
 /** One buffer of a request: `len` bytes at guest-physical `pa`; `write` = device writes it. */
 export interface VringSeg {
@@ -45,7 +51,8 @@ export class Vring<T> {
     this.v = phys.view;
     this.off = -phys.base;
     phys.u8.fill(0, pa - phys.base, pa - phys.base + vringBytes(size));
-    for (let i = 0; i < size; i++) this.v.setUint16(this.desc + this.off + 16 * i + 14, (i + 1) % size, true);
+    for (let i = 0; i < size; i++)
+      this.v.setUint16(this.desc + this.off + 16 * i + 14, (i + 1) % size, true);
     this.numFree = size;
     this.tokens = new Array(size);
     this.chainLen = new Uint16Array(size);
@@ -71,7 +78,11 @@ export class Vring<T> {
       this.v.setUint32(d, s.pa >>> 0, true);
       this.v.setUint32(d + 4, Math.floor(s.pa / 0x100000000), true);
       this.v.setUint32(d + 8, s.len, true);
-      this.v.setUint16(d + 12, (s.write ? VIRTQ_DESC_F_WRITE : 0) | (k < n - 1 ? VIRTQ_DESC_F_NEXT : 0), true);
+      this.v.setUint16(
+        d + 12,
+        (s.write ? VIRTQ_DESC_F_WRITE : 0) | (k < n - 1 ? VIRTQ_DESC_F_NEXT : 0),
+        true,
+      );
 
       i = this.v.getUint16(d + 14, true);
     }
@@ -116,17 +127,20 @@ export class Vring<T> {
     if (token === undefined) return null;
     this.tokens[id] = undefined;
     let tail = id;
-    for (let k = 1; k < this.chainLen[id]; k++) tail = this.v.getUint16(this.desc + this.off + 16 * tail + 14, true);
+    for (let k = 1; k < this.chainLen[id]; k++)
+      tail = this.v.getUint16(this.desc + this.off + 16 * tail + 14, true);
     this.v.setUint16(this.desc + this.off + 16 * tail + 14, this.freeHead, true);
     this.freeHead = id;
     this.numFree += this.chainLen[id];
-    if (this.eventIdx) this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, this.lastUsed, true);
+    if (this.eventIdx)
+      this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, this.lastUsed, true);
     return { token, len };
   }
 
   /** Asks for interrupts again. @returns true if completions arrived meanwhile (caller must reap). */
   enableInterrupts(): boolean {
-    if (this.eventIdx) this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, this.lastUsed, true);
+    if (this.eventIdx)
+      this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, this.lastUsed, true);
     else {
       const a = this.avail + this.off;
       this.v.setUint16(a, this.v.getUint16(a, true) & ~VIRTQ_AVAIL_F_NO_INTERRUPT, true);
@@ -136,7 +150,12 @@ export class Vring<T> {
 
   /** Suppresses interrupts (best effort with EVENT_IDX: moves used_event far behind). */
   disableInterrupts(): void {
-    if (this.eventIdx) this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, (this.lastUsed - 1) & 0xffff, true);
+    if (this.eventIdx)
+      this.v.setUint16(
+        this.avail + this.off + 4 + 2 * this.size,
+        (this.lastUsed - 1) & 0xffff,
+        true,
+      );
     else {
       const a = this.avail + this.off;
       this.v.setUint16(a, this.v.getUint16(a, true) | VIRTQ_AVAIL_F_NO_INTERRUPT, true);

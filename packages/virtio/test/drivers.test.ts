@@ -22,25 +22,38 @@ for (const legacy of [false, true]) {
     const h = harness([new VirtioBlk(backend)], legacy);
     const devs = probeVirtioMmio({ plat: h.plat, dma: h.dma, registry: h.registry as never });
     const dev = devs[0].blkdev!;
-    return { dev, bufPa: h.dma.memalign(4096, 128 * 1024), backing: (o, l) => backend.data.slice(o, o + l), pump: h.pump };
+    return {
+      dev,
+      bufPa: h.dma.memalign(4096, 128 * 1024),
+      backing: (o, l) => backend.data.slice(o, o + l),
+      pump: h.pump,
+    };
   });
 
   describeRkNetdev(`virtio-net (${mode})`, () => {
     const hub = new NetHub();
     const peerPort = hub.port('peer');
     const taken: Uint8Array[] = [];
-    peerPort.attach({ receive: (f) => (taken.push(f), true) });
+    peerPort.attach({ receive: (f) => taken.push(f) > 0 });
     const h = harness([new VirtioNet(hub.port('dev'))], legacy);
     const devs = probeVirtioMmio({ plat: h.plat, dma: h.dma, registry: h.registry as never });
     const dev = devs[0].netdev!;
     const poolPa = h.dma.memalign(4096, 512 * 2048);
     const pool = new RkNetbufPool(h.plat.memory.phys, poolPa, 512, 2048, 64);
-    return { dev, pool, peer: { send: (f) => peerPort.send(f), take: () => taken.splice(0) }, pump: h.pump };
+    return {
+      dev,
+      pool,
+      peer: { send: (f) => peerPort.send(f), take: () => taken.splice(0) },
+      pump: h.pump,
+    };
   });
 
   describe(`virtio bus and rng (${mode})`, () => {
     it('discovers populated slots only, highest first, with the expected version', () => {
-      const h = harness([new VirtioRng(counterRng()), new VirtioBlk(new MemoryBlockBackend('d', 65536))], legacy);
+      const h = harness(
+        [new VirtioRng(counterRng()), new VirtioBlk(new MemoryBlockBackend('d', 65536))],
+        legacy,
+      );
       const devs = probeVirtioMmio({ plat: h.plat, dma: h.dma, registry: h.registry as never });
       expect(devs.map((d) => [d.base, d.deviceId, d.version])).toEqual([
         [0x10008000, 4, legacy ? 1 : 2],

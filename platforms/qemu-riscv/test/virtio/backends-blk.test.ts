@@ -53,19 +53,37 @@ describe('file block backend', () => {
   });
 
   it('a missing file is a precise open error', () => {
-    expect(() => createBlockBackend(parseDrive('file=/nonexistent/x.img,if=none,id=d9'))).toThrow(/-drive id=d9: cannot open '\/nonexistent\/x.img' read-write/);
+    expect(() => createBlockBackend(parseDrive('file=/nonexistent/x.img,if=none,id=d9'))).toThrow(
+      /-drive id=d9: cannot open '\/nonexistent\/x.img' read-write/,
+    );
   });
 });
 
 describe('parseDrive', () => {
   it('parses QEMU syntax and rejects what it cannot honour', () => {
-    expect(parseDrive('file=disk.img,if=none,format=raw,id=d0')).toEqual({ id: 'd0', file: 'disk.img', readOnly: false });
-    expect(parseDrive('file=a,,b.img,id=d1,readonly=on')).toEqual({ id: 'd1', file: 'a,b.img', readOnly: true });
-    expect(() => parseDrive('file=x,id=d,format=qcow2')).toThrow('-drive id=d: format=qcow2 is not supported (raw only)');
-    expect(() => parseDrive('file=x,id=d,if=virtio')).toThrow(/if=virtio is not supported; use if=none/);
+    expect(parseDrive('file=disk.img,if=none,format=raw,id=d0')).toEqual({
+      id: 'd0',
+      file: 'disk.img',
+      readOnly: false,
+    });
+    expect(parseDrive('file=a,,b.img,id=d1,readonly=on')).toEqual({
+      id: 'd1',
+      file: 'a,b.img',
+      readOnly: true,
+    });
+    expect(() => parseDrive('file=x,id=d,format=qcow2')).toThrow(
+      '-drive id=d: format=qcow2 is not supported (raw only)',
+    );
+    expect(() => parseDrive('file=x,id=d,if=virtio')).toThrow(
+      /if=virtio is not supported; use if=none/,
+    );
     expect(() => parseDrive('file=x')).toThrow("-drive: 'id=' is required");
-    expect(() => parseDrive('file=x,id=d,readonly=maybe')).toThrow("-drive: 'readonly=maybe' is not on/off");
-    expect(() => parseDrive('file=x,id=d,snapshot=on')).toThrow("-drive: unknown parameter 'snapshot'");
+    expect(() => parseDrive('file=x,id=d,readonly=maybe')).toThrow(
+      "-drive: 'readonly=maybe' is not on/off",
+    );
+    expect(() => parseDrive('file=x,id=d,snapshot=on')).toThrow(
+      "-drive: unknown parameter 'snapshot'",
+    );
   });
 });
 

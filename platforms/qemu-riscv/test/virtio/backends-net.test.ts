@@ -1,9 +1,10 @@
 // Net backends against real counterparts: raw TCP/UNIX sockets speaking QEMU's length-prefixed
 // stream format, UDP datagrams, the hub's seeded faults, and `-netdev` parsing errors.
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+
 import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { StreamNetBackend } from '../../src/machine/backends/net/stream';
 
 function collector(b: NetBackend, accept = true): Uint8Array[] {
   const got: Uint8Array[] = [];
-  b.attach({ receive: (f) => (accept ? (got.push(f), true) : false) });
+  b.attach({ receive: (f) => (accept ? got.push(f) > 0 : false) });
   return got;
 }
 const until = async (cond: () => boolean, ms = 3000) => {
@@ -78,7 +79,7 @@ describe('stream backend (QEMU -netdev socket/stream wire format)', () => {
     const [a, b] = [hub.port('a'), hub.port('b')];
     let open = false;
     const got: Uint8Array[] = [];
-    b.attach({ receive: (f) => open && (got.push(f), true) });
+    b.attach({ receive: (f) => open && got.push(f) > 0 });
     a.send(frame(60, 1));
     a.send(frame(60, 2));
     expect(b.queued).toBe(2);
@@ -95,7 +96,11 @@ describe('stream backend (QEMU -netdev socket/stream wire format)', () => {
     });
     srv.listen(0, '127.0.0.1');
     await once(srv, 'listening');
-    const b = new StreamNetBackend('n0', { type: 'inet', host: '127.0.0.1', port: (srv.address() as { port: number }).port }, false);
+    const b = new StreamNetBackend(
+      'n0',
+      { type: 'inet', host: '127.0.0.1', port: (srv.address() as { port: number }).port },
+      false,
+    );
     collector(b);
     await until(() => b.lastError !== null);
     expect(b.lastError).toMatch(/frame length 2147483647 > 65535/);
@@ -109,7 +114,10 @@ describe('dgram backend', () => {
     const peer = createSocket('udp4');
     peer.bind(0, '127.0.0.1');
     await once(peer, 'listening');
-    const b = new DgramNetBackend('n0', { local: { host: '127.0.0.1', port: 0 }, remote: { host: '127.0.0.1', port: peer.address().port } });
+    const b = new DgramNetBackend('n0', {
+      local: { host: '127.0.0.1', port: 0 },
+      remote: { host: '127.0.0.1', port: peer.address().port },
+    });
     await b.ready;
     const got = collector(b);
     b.send(frame(98, 7));
@@ -156,22 +164,58 @@ describe('hub with seeded fault injection', () => {
 
 describe('parseNetdev', () => {
   it('maps QEMU syntax to specs', () => {
-    expect(parseNetdev('socket,id=n0,connect=127.0.0.1:1234')).toEqual({ type: 'stream', id: 'n0', server: false, addr: { type: 'inet', host: '127.0.0.1', port: 1234 } });
-    expect(parseNetdev('socket,id=n0,listen=:1234')).toEqual({ type: 'stream', id: 'n0', server: true, addr: { type: 'inet', host: '0.0.0.0', port: 1234 } });
-    expect(parseNetdev('socket,id=u,udp=10.0.0.2:5000,localaddr=:5001')).toEqual({ type: 'dgram', id: 'u', local: { host: '0.0.0.0', port: 5001 }, remote: { host: '10.0.0.2', port: 5000 } });
-    expect(parseNetdev('stream,id=s,server=on,addr.type=unix,addr.path=/tmp/x,,y')).toEqual({ type: 'stream', id: 's', server: true, addr: { type: 'unix', path: '/tmp/x,y' } });
-    expect(parseNetdev('dgram,id=d,local.type=inet,local.host=127.0.0.1,local.port=7000,remote.type=inet,remote.host=127.0.0.1,remote.port=7001').type).toBe('dgram');
-    expect(parseNetdev('tap,id=t,ifname=tap0,script=no,downscript=no')).toEqual({ type: 'tap', id: 't', ifname: 'tap0' });
+    expect(parseNetdev('socket,id=n0,connect=127.0.0.1:1234')).toEqual({
+      type: 'stream',
+      id: 'n0',
+      server: false,
+      addr: { type: 'inet', host: '127.0.0.1', port: 1234 },
+    });
+    expect(parseNetdev('socket,id=n0,listen=:1234')).toEqual({
+      type: 'stream',
+      id: 'n0',
+      server: true,
+      addr: { type: 'inet', host: '0.0.0.0', port: 1234 },
+    });
+    expect(parseNetdev('socket,id=u,udp=10.0.0.2:5000,localaddr=:5001')).toEqual({
+      type: 'dgram',
+      id: 'u',
+      local: { host: '0.0.0.0', port: 5001 },
+      remote: { host: '10.0.0.2', port: 5000 },
+    });
+    expect(parseNetdev('stream,id=s,server=on,addr.type=unix,addr.path=/tmp/x,,y')).toEqual({
+      type: 'stream',
+      id: 's',
+      server: true,
+      addr: { type: 'unix', path: '/tmp/x,y' },
+    });
+    expect(
+      parseNetdev(
+        'dgram,id=d,local.type=inet,local.host=127.0.0.1,local.port=7000,remote.type=inet,remote.host=127.0.0.1,remote.port=7001',
+      ).type,
+    ).toBe('dgram');
+    expect(parseNetdev('tap,id=t,ifname=tap0,script=no,downscript=no')).toEqual({
+      type: 'tap',
+      id: 't',
+      ifname: 'tap0',
+    });
     expect(parseNetdev('hubport,id=h,hubid=3')).toEqual({ type: 'hubport', id: 'h', hubid: 3 });
   });
 
   it('gives precise errors', () => {
-    expect(() => parseNetdev('socket,connect=1.2.3.4:5')).toThrow("-netdev socket: 'id=' is required");
-    expect(() => parseNetdev('socket,id=n,connect=1.2.3.4:5,listen=:6')).toThrow(/exactly one of listen=, connect=, udp=/);
+    expect(() => parseNetdev('socket,connect=1.2.3.4:5')).toThrow(
+      "-netdev socket: 'id=' is required",
+    );
+    expect(() => parseNetdev('socket,id=n,connect=1.2.3.4:5,listen=:6')).toThrow(
+      /exactly one of listen=, connect=, udp=/,
+    );
     expect(() => parseNetdev('socket,id=n,connect=nohost')).toThrow(/'nohost' is not host:port/);
     expect(() => parseNetdev('socket,id=n,connect=h:70000')).toThrow(/port 70000 is out of range/);
-    expect(() => parseNetdev('tap,id=t,ifname=tap0,script=/etc/qemu-ifup')).toThrow(/script=\/etc\/qemu-ifup is not supported/);
-    expect(() => parseNetdev('hubport,id=h,hubid=1,hubd=2')).toThrow("-netdev hubport: unknown parameter 'hubd'");
+    expect(() => parseNetdev('tap,id=t,ifname=tap0,script=/etc/qemu-ifup')).toThrow(
+      /script=\/etc\/qemu-ifup is not supported/,
+    );
+    expect(() => parseNetdev('hubport,id=h,hubid=1,hubd=2')).toThrow(
+      "-netdev hubport: unknown parameter 'hubd'",
+    );
     expect(() => parseNetdev('vde,id=v')).toThrow(/unknown backend type 'vde'/);
     expect(() => parseNetdev('user,id=u')).toThrow(/slirp/);
     expect(() => parseNetdev('stream,id=s,addr.type=inet')).toThrow(/'addr.port=' is required/);
@@ -187,4 +231,3 @@ describe('parseNetdev', () => {
     await b.close();
   });
 });
-

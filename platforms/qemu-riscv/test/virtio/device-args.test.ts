@@ -3,29 +3,58 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createVirtioDevicesFromArgs, parseDevice, parseGlobal } from '../../src/machine/virtio/devices/args';
+import {
+  createVirtioDevicesFromArgs,
+  parseDevice,
+  parseGlobal,
+} from '../../src/machine/virtio/devices/args';
 import { VirtioBlk } from '../../src/machine/virtio/devices/blk';
 import { VirtioNet } from '../../src/machine/virtio/devices/net';
 import { VirtioRng } from '../../src/machine/virtio/devices/rng';
 
 describe('parseDevice / parseGlobal', () => {
   it('parses the QEMU spellings', () => {
-    expect(parseDevice('virtio-net-device,netdev=n0,mac=52:54:00:aa:bb:cc,bus=virtio-mmio-bus.3')).toMatchObject({
-      kind: 'virtio-net-device', netdev: 'n0', slot: 3, mac: Uint8Array.of(0x52, 0x54, 0, 0xaa, 0xbb, 0xcc),
+    expect(
+      parseDevice('virtio-net-device,netdev=n0,mac=52:54:00:aa:bb:cc,bus=virtio-mmio-bus.3'),
+    ).toMatchObject({
+      kind: 'virtio-net-device',
+      netdev: 'n0',
+      slot: 3,
+      mac: Uint8Array.of(0x52, 0x54, 0, 0xaa, 0xbb, 0xcc),
     });
-    expect(parseDevice('virtio-blk-device,drive=d0,serial=abc')).toMatchObject({ kind: 'virtio-blk-device', drive: 'd0', serial: 'abc' });
-    expect(parseDevice('virtio-rng-device')).toEqual({ kind: 'virtio-rng-device', id: undefined, slot: undefined });
+    expect(parseDevice('virtio-blk-device,drive=d0,serial=abc')).toMatchObject({
+      kind: 'virtio-blk-device',
+      drive: 'd0',
+      serial: 'abc',
+    });
+    expect(parseDevice('virtio-rng-device')).toEqual({
+      kind: 'virtio-rng-device',
+      id: undefined,
+      slot: undefined,
+    });
     expect(parseGlobal('virtio-mmio.force-legacy=false')).toEqual({ forceLegacy: false });
   });
 
   it('rejects what QEMU would, with the offending part named', () => {
-    expect(() => parseDevice('virtio-net-device')).toThrow("-device virtio-net-device: 'netdev=' is required");
-    expect(() => parseDevice('virtio-net-device,netdev=n,mac=01:00:00:00:00:01')).toThrow(/is a multicast address/);
-    expect(() => parseDevice('virtio-net-device,netdev=n,mac=zz')).toThrow(/mac=zz is not a MAC address/);
-    expect(() => parseDevice('virtio-blk-device,drive=d,bus=virtio-mmio-bus.8')).toThrow(/virtio-mmio-bus.0 … virtio-mmio-bus.7/);
-    expect(() => parseDevice('virtio-net-pci,netdev=n')).toThrow(/PCI devices are not modelled; use virtio-net-device/);
+    expect(() => parseDevice('virtio-net-device')).toThrow(
+      "-device virtio-net-device: 'netdev=' is required",
+    );
+    expect(() => parseDevice('virtio-net-device,netdev=n,mac=01:00:00:00:00:01')).toThrow(
+      /is a multicast address/,
+    );
+    expect(() => parseDevice('virtio-net-device,netdev=n,mac=zz')).toThrow(
+      /mac=zz is not a MAC address/,
+    );
+    expect(() => parseDevice('virtio-blk-device,drive=d,bus=virtio-mmio-bus.8')).toThrow(
+      /virtio-mmio-bus.0 … virtio-mmio-bus.7/,
+    );
+    expect(() => parseDevice('virtio-net-pci,netdev=n')).toThrow(
+      /PCI devices are not modelled; use virtio-net-device/,
+    );
     expect(() => parseDevice('e1000,netdev=n')).toThrow("-device: unknown device 'e1000'");
-    expect(() => parseDevice('virtio-rng-device,foo=1')).toThrow("-device virtio-rng-device: unknown parameter 'foo'");
+    expect(() => parseDevice('virtio-rng-device,foo=1')).toThrow(
+      "-device virtio-rng-device: unknown parameter 'foo'",
+    );
     expect(() => parseGlobal('virtio-mmio.force-legacy=maybe')).toThrow(/expected on or off/);
     expect(() => parseGlobal('isa-serial.chardev=x')).toThrow(/only virtio-mmio.force-legacy/);
   });
@@ -38,7 +67,11 @@ describe('createVirtioDevicesFromArgs', () => {
     const plan = await createVirtioDevicesFromArgs({
       netdev: ['hubport,id=n0,hubid=5'],
       drive: [`file=${img},if=none,format=raw,id=d0,readonly=on`],
-      device: ['virtio-net-device,netdev=n0', 'virtio-blk-device,drive=d0,bus=virtio-mmio-bus.2', 'virtio-rng-device'],
+      device: [
+        'virtio-net-device,netdev=n0',
+        'virtio-blk-device,drive=d0,bus=virtio-mmio-bus.2',
+        'virtio-rng-device',
+      ],
     });
     expect(plan.devices.map((d) => d.model.constructor)).toEqual([VirtioNet, VirtioBlk, VirtioRng]);
     expect(plan.devices[1].slot).toBe(2);
@@ -47,10 +80,28 @@ describe('createVirtioDevicesFromArgs', () => {
   });
 
   it('cross-checks references and slots', async () => {
-    await expect(createVirtioDevicesFromArgs({ device: ['virtio-net-device,netdev=nx'] })).rejects.toThrow('netdev=nx does not name a -netdev');
-    await expect(createVirtioDevicesFromArgs({ netdev: ['hubport,id=a,hubid=1'], device: ['virtio-net-device,netdev=a', 'virtio-net-device,netdev=a'] })).rejects.toThrow(/netdev=a is already used/);
-    await expect(createVirtioDevicesFromArgs({ device: ['virtio-rng-device,bus=virtio-mmio-bus.1', 'virtio-rng-device,bus=virtio-mmio-bus.1'] })).rejects.toThrow(/virtio-mmio-bus.1 is already taken/);
-    await expect(createVirtioDevicesFromArgs({ device: Array(9).fill('virtio-rng-device') })).rejects.toThrow(/8 virtio-mmio slots/);
-    await expect(createVirtioDevicesFromArgs({ netdev: ['hubport,id=a,hubid=1', 'hubport,id=a,hubid=2'] })).rejects.toThrow('-netdev id=a is defined twice');
+    await expect(
+      createVirtioDevicesFromArgs({ device: ['virtio-net-device,netdev=nx'] }),
+    ).rejects.toThrow('netdev=nx does not name a -netdev');
+    await expect(
+      createVirtioDevicesFromArgs({
+        netdev: ['hubport,id=a,hubid=1'],
+        device: ['virtio-net-device,netdev=a', 'virtio-net-device,netdev=a'],
+      }),
+    ).rejects.toThrow(/netdev=a is already used/);
+    await expect(
+      createVirtioDevicesFromArgs({
+        device: [
+          'virtio-rng-device,bus=virtio-mmio-bus.1',
+          'virtio-rng-device,bus=virtio-mmio-bus.1',
+        ],
+      }),
+    ).rejects.toThrow(/virtio-mmio-bus.1 is already taken/);
+    await expect(
+      createVirtioDevicesFromArgs({ device: Array(9).fill('virtio-rng-device') }),
+    ).rejects.toThrow(/8 virtio-mmio slots/);
+    await expect(
+      createVirtioDevicesFromArgs({ netdev: ['hubport,id=a,hubid=1', 'hubport,id=a,hubid=2'] }),
+    ).rejects.toThrow('-netdev id=a is defined twice');
   });
 });

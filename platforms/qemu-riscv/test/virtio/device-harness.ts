@@ -1,7 +1,7 @@
 // Drives a device model without a transport: fake host (records interrupts, NEEDS_RESET), rings
 // built by hand in a guarded RAM, features negotiated as a driver would.
 import type { VirtioDeviceModel, VirtioHost } from '../../src/machine/virtio/devices/model';
-import { RAM_BASE, TestRing, guardedRam } from './guest-ram';
+import { guardedRam, RAM_BASE, TestRing } from './guest-ram';
 
 export class FakeHost implements VirtioHost {
   interrupts = 0;
@@ -31,7 +31,10 @@ export function ringAddrs(i: number) {
 }
 export const BUFS = RAM_BASE + 0x80000;
 
-export function bringUp<D extends VirtioDeviceModel>(dev: D, opts: { legacy?: boolean; features?: bigint } = {}) {
+export function bringUp<D extends VirtioDeviceModel>(
+  dev: D,
+  opts: { legacy?: boolean; features?: bigint } = {},
+) {
   const host = new FakeHost();
   dev.attach(host);
   const legacy = opts.legacy ?? false;

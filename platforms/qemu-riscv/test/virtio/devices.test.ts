@@ -5,11 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { MemoryBlockBackend } from '../../src/machine/backends/blk/memory';
 import { NetHub } from '../../src/machine/backends/net/hub';
 import { counterRng } from '../../src/machine/backends/rng/backend';
-import { VIRTQ_DESC_F_NEXT as NEXT, VIRTQ_DESC_F_WRITE as WR } from '../../src/machine/virtio/queue';
 import { VirtioBlk } from '../../src/machine/virtio/devices/blk';
 import { VirtioNet } from '../../src/machine/virtio/devices/net';
 import { VirtioRng } from '../../src/machine/virtio/devices/rng';
-import { BUFS, QSIZE, bringUp } from './device-harness';
+import {
+  VIRTQ_DESC_F_NEXT as NEXT,
+  VIRTQ_DESC_F_WRITE as WR,
+} from '../../src/machine/virtio/queue';
+import { BUFS, bringUp, QSIZE } from './device-harness';
 
 const feat32 = (f: bigint) => Number(f & 0xffffffffn) >>> 0;
 
@@ -28,7 +31,9 @@ describe('offered features and config (REFERENCE §6–9)', () => {
 
   it('net config: MAC, status LINK_UP, 0xffff past the end; MTU only with host_mtu', () => {
     const net = new VirtioNet(new NetHub().port('x'));
-    expect([0, 1, 2, 3, 4, 5].map((i) => net.readConfig(i, 1))).toEqual([0x52, 0x54, 0, 0x12, 0x34, 0x56]);
+    expect([0, 1, 2, 3, 4, 5].map((i) => net.readConfig(i, 1))).toEqual([
+      0x52, 0x54, 0, 0x12, 0x34, 0x56,
+    ]);
     expect(net.readConfig(6, 2)).toBe(1);
     expect(net.readConfig(8, 2)).toBe(0xffff);
     expect(net.readConfig(10, 2)).toBe(0xffff);
@@ -42,19 +47,33 @@ describe('offered features and config (REFERENCE §6–9)', () => {
     expect(blk.readConfig(0, 4)).toBe(32768);
     expect(blk.readConfig(4, 4)).toBe(0);
     expect(blk.readConfig(0x0c, 4)).toBe(254);
-    expect([blk.readConfig(0x10, 2), blk.readConfig(0x12, 1), blk.readConfig(0x13, 1)]).toEqual([32, 16, 63]);
+    expect([blk.readConfig(0x10, 2), blk.readConfig(0x12, 1), blk.readConfig(0x13, 1)]).toEqual([
+      32, 16, 63,
+    ]);
     expect(blk.readConfig(0x14, 4)).toBe(512);
     expect(blk.readConfig(0x20, 1)).toBe(1);
     expect(blk.readConfig(0x22, 2)).toBe(1);
-    expect([blk.readConfig(0x24, 4), blk.readConfig(0x28, 4), blk.readConfig(0x2c, 4)]).toEqual([4194303, 1, 1]);
-    expect([blk.readConfig(0x30, 4), blk.readConfig(0x34, 4), blk.readConfig(0x38, 1)]).toEqual([4194303, 1, 1]);
+    expect([blk.readConfig(0x24, 4), blk.readConfig(0x28, 4), blk.readConfig(0x2c, 4)]).toEqual([
+      4194303, 1, 1,
+    ]);
+    expect([blk.readConfig(0x30, 4), blk.readConfig(0x34, 4), blk.readConfig(0x38, 1)]).toEqual([
+      4194303, 1, 1,
+    ]);
     expect(blk.readConfig(0x39, 1)).toBe(0xff);
     const ro = new VirtioBlk(new MemoryBlockBackend('r', 4096, true));
     expect(ro.hostFeatures(false) & (1n << 5n)).toBe(1n << 5n);
   });
 });
 
-function blkReq(ram: import('./guest-ram').GuardedRam, ring: import('./guest-ram').TestRing, head: number, type: number, sector: number, dataLen: number, dataWritable: boolean) {
+function blkReq(
+  ram: import('./guest-ram').GuardedRam,
+  ring: import('./guest-ram').TestRing,
+  head: number,
+  type: number,
+  sector: number,
+  dataLen: number,
+  dataWritable: boolean,
+) {
   const hdr = BUFS + head * 0x2000;
   ram.view.setUint32(hdr - ram.base, type, true);
   ram.view.setUint32(hdr - ram.base + 8, sector, true);
@@ -62,7 +81,12 @@ function blkReq(ram: import('./guest-ram').GuardedRam, ring: import('./guest-ram
   const status = hdr + 0x1f00;
   ring.put(head, { addr: hdr, len: 16, flags: NEXT, next: head + 1 });
   if (dataLen > 0) {
-    ring.put(head + 1, { addr: data, len: dataLen, flags: NEXT | (dataWritable ? WR : 0), next: head + 2 });
+    ring.put(head + 1, {
+      addr: data,
+      len: dataLen,
+      flags: NEXT | (dataWritable ? WR : 0),
+      next: head + 2,
+    });
     ring.put(head + 2, { addr: status, len: 1, flags: WR, next: 0 });
   } else ring.put(head + 1, { addr: status, len: 1, flags: WR, next: 0 });
   ram.u8[status - ram.base] = 0xee;
@@ -83,7 +107,9 @@ describe('virtio-blk requests (REFERENCE §8 measured table)', () => {
     expect(backend.data[511]).toBe(0x5a);
     const inn = blkReq(ram, q, 3, 0, 0, 512, true);
     blk.notify(0);
-    expect([inn.status(), q.usedElem(1).len, ram.u8[inn.data - ram.base + 100]]).toEqual([0, 513, 0x5a]);
+    expect([inn.status(), q.usedElem(1).len, ram.u8[inn.data - ram.base + 100]]).toEqual([
+      0, 513, 0x5a,
+    ]);
     const id = blkReq(ram, q, 6, 8, 0, 20, true);
     blk.notify(0);
     expect([id.status(), q.usedElem(2).len]).toEqual([0, 21]);
@@ -127,7 +153,9 @@ describe('virtio-blk requests (REFERENCE §8 measured table)', () => {
     rings[0].put(3, { addr: hdr + 0x500, len: 1, flags: WR, next: 0 });
     rings[0].offer(0);
     blk.notify(0);
-    expect(host.resets[0]).toMatch(/^driver bug: device-readable descriptor 2 follows a device-writable one/);
+    expect(host.resets[0]).toMatch(
+      /^driver bug: device-readable descriptor 2 follows a device-writable one/,
+    );
     expect(rings[0].usedIdx()).toBe(0);
     blkReq(ram, rings[0], 5, 0, 0, 512, true);
     blk.notify(0);
@@ -155,7 +183,9 @@ describe('virtio-rng', () => {
     rings[0].put(0, { addr: BUFS, len: 16, flags: 0, next: 0 });
     rings[0].offer(0);
     rng.notify(0);
-    expect(host.resets[0]).toMatch(/driver bug: virtio-rng: request 0 has a device-readable descriptor/);
+    expect(host.resets[0]).toMatch(
+      /driver bug: virtio-rng: request 0 has a device-readable descriptor/,
+    );
   });
 });
 
@@ -164,14 +194,18 @@ describe('virtio-net', () => {
     const hub = new NetHub();
     const peer = hub.port('peer');
     const got: Uint8Array[] = [];
-    peer.attach({ receive: (f) => (got.push(f), true) });
+    peer.attach({ receive: (f) => got.push(f) > 0 });
     const net = new VirtioNet(hub.port('dev'));
     let f = net.hostFeatures(legacy);
     if (!mrg) f &= ~(1n << 15n);
     return { peer, got, net, ...bringUp(net, { legacy, features: f }) };
   }
 
-  for (const [legacy, mrg, hl] of [[false, false, 12], [true, false, 10], [true, true, 12]] as const) {
+  for (const [legacy, mrg, hl] of [
+    [false, false, 12],
+    [true, false, 10],
+    [true, true, 12],
+  ] as const) {
     it(`TX strips and RX prepends a ${hl}-byte header (${legacy ? 'legacy' : 'modern'}${mrg ? ' + MRG_RXBUF' : ''})`, () => {
       const { net, ram, rings, got, peer, host } = netPair(legacy, mrg);
       expect(net.headerLen()).toBe(hl);
@@ -224,7 +258,9 @@ describe('virtio-net', () => {
     a.rings[0].put(0, { addr: BUFS, len: 1526, flags: 0, next: 0 });
     a.rings[0].offer(0);
     a.peer.send(new Uint8Array(60));
-    expect(a.host.resets[0]).toMatch(/driver bug: virtio-net: RX chain 0 has a device-readable descriptor where writable is required/);
+    expect(a.host.resets[0]).toMatch(
+      /driver bug: virtio-net: RX chain 0 has a device-readable descriptor where writable is required/,
+    );
     const b = netPair(false, false);
     b.rings[1].put(0, { addr: BUFS, len: 100, flags: WR, next: 0 });
     b.rings[1].offer(0);
@@ -251,7 +287,11 @@ describe('virtio-net', () => {
 
 describe('device models under random descriptor tables (fuzz)', () => {
   const desc = fc.record({
-    addr: fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: BUFS, max: BUFS + 0x20000 }), fc.integer({ min: 2 ** 32, max: 2 ** 52 })),
+    addr: fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      fc.integer({ min: BUFS, max: BUFS + 0x20000 }),
+      fc.integer({ min: 2 ** 32, max: 2 ** 52 }),
+    ),
     len: fc.oneof(fc.integer({ min: 0, max: 2048 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
     flags: fc.integer({ min: 0, max: 7 }),
     next: fc.integer({ min: 0, max: 0xffff }),
@@ -276,7 +316,9 @@ describe('device models under random descriptor tables (fuzz)', () => {
           const { ram, rings, host } = bringUp(dev, { legacy });
           const qi = queue % dev.numQueues;
           ram.u8.set(payload, BUFS - ram.base);
-          table.forEach((d, i) => rings[qi].put(i, d));
+          table.forEach((d, i) => {
+            rings[qi].put(i, d);
+          });
           for (const h of heads) rings[qi].offer(h);
           dev.notify(qi);
           if (dev instanceof VirtioNet) dev.receive(payload);

@@ -23,7 +23,9 @@ export function guardedRam(size = 1 << 20): GuardedRam {
     size,
     u8,
     view,
-    guardsIntact: () => all.subarray(0, GUARD).every((b) => b === 0xa5) && all.subarray(GUARD + size).every((b) => b === 0xa5),
+    guardsIntact: () =>
+      all.subarray(0, GUARD).every((b) => b === 0xa5) &&
+      all.subarray(GUARD + size).every((b) => b === 0xa5),
   };
 }
 

@@ -19,10 +19,15 @@ const DATA = 0x80200000;
 function rig(legacy: boolean) {
   const hub = new NetHub();
   const sniff: Uint8Array[] = [];
-  hub.port('sniff').attach({ receive: (f) => (sniff.push(f), true) });
+  hub.port('sniff').attach({ receive: (f) => sniff.push(f) > 0 });
   const blkBackend = new MemoryBlockBackend('d0', 16 << 20);
   const traces: string[] = [];
-  const m = new Machine({ console: 'none', virtioForceLegacy: legacy, memory: 64 << 20, trace: (l) => traces.push(l) });
+  const m = new Machine({
+    console: 'none',
+    virtioForceLegacy: legacy,
+    memory: 64 << 20,
+    trace: (l) => traces.push(l),
+  });
   m.plugVirtio(new VirtioBlk(blkBackend)); // slot 7
   m.plugVirtio(new VirtioNet(hub.port('nic'))); // slot 6
   m.plugVirtio(new VirtioRng(counterRng())); // slot 5
@@ -66,7 +71,14 @@ function rig(legacy: boolean) {
     return rings;
   };
   let availIdx = new Map<number, number>();
-  const desc = (ring: number, i: number, addr: number, len: number, flags: number, next: number) => {
+  const desc = (
+    ring: number,
+    i: number,
+    addr: number,
+    len: number,
+    flags: number,
+    next: number,
+  ) => {
     w(ring + 16 * i, 4, addr);
     w(ring + 16 * i + 4, 4, 0);
     w(ring + 16 * i + 8, 4, len);
@@ -80,15 +92,39 @@ function rig(legacy: boolean) {
     availIdx.set(ring, idx + 1);
     w32(base + 0x50n, qi);
   };
-  const used = (ring: number, i: number) => ({ idx: rd(ring + 0x1002, 2), id: rd(ring + 0x1004 + 8 * i, 4), len: rd(ring + 0x1008 + 8 * i, 4) });
-  return { m, q, r32, w32, w, rd, init, desc, offer, used, sniff, blkBackend, traces, reset: () => (availIdx = new Map()) };
+  const used = (ring: number, i: number) => ({
+    idx: rd(ring + 0x1002, 2),
+    id: rd(ring + 0x1004 + 8 * i, 4),
+    len: rd(ring + 0x1008 + 8 * i, 4),
+  });
+  return {
+    m,
+    q,
+    r32,
+    w32,
+    w,
+    rd,
+    init,
+    desc,
+    offer,
+    used,
+    sniff,
+    blkBackend,
+    traces,
+    reset: () => (availIdx = new Map()),
+  };
 }
 
 for (const legacy of [true, false]) {
   describe(`devices on the machine via qtest (${legacy ? 'legacy' : 'modern'})`, () => {
     it('registers: DeviceID, features per mode, QueueNumMax, config past the end', () => {
       const t = rig(legacy);
-      expect([t.r32(SLOT7 + 8n), t.r32(SLOT6 + 8n), t.r32(SLOT5 + 8n), t.r32(0x10001000n + 8n)]).toEqual([2, 1, 4, 0]);
+      expect([
+        t.r32(SLOT7 + 8n),
+        t.r32(SLOT6 + 8n),
+        t.r32(SLOT5 + 8n),
+        t.r32(0x10001000n + 8n),
+      ]).toEqual([2, 1, 4, 0]);
       const feats = (b: bigint) => {
         t.w32(b + 0x14n, 0);
         const lo = t.r32(b + 0x10n);
@@ -98,7 +134,10 @@ for (const legacy of [true, false]) {
       expect(feats(SLOT6)).toEqual(legacy ? [0x39bf8064, 0] : [0x30bf8024, 0x101]);
       expect(feats(SLOT7)).toEqual(legacy ? [0x31006ed4, 0] : [0x30006e54, 0x101]);
       expect(feats(SLOT5)).toEqual(legacy ? [0x39000000, 0] : [0x30000000, 0x101]);
-      const qmax = (b: bigint, i: number) => (t.w32(b + 0x30n, i), t.r32(b + 0x34n));
+      const qmax = (b: bigint, i: number) => {
+        t.w32(b + 0x30n, i);
+        return t.r32(b + 0x34n);
+      };
       expect([0, 1, 2, 3].map((i) => qmax(SLOT6, i))).toEqual([1024, 1024, 1024, 0]);
       expect(Number(t.q.read(SLOT6 + 0x108n, 2))).toBe(0xffff);
       expect(Number(t.q.read(SLOT7 + 0x100n, 4))).toBe(32768);
@@ -159,7 +198,9 @@ for (const legacy of [true, false]) {
       const [ring] = t.init(SLOT5, 1, [0, legacy ? 0 : 1]);
       t.desc(ring, 0, 0x1000, 16, 2, 0);
       t.offer(SLOT5, 0, ring, 0);
-      expect(t.traces.join('\n')).toMatch(/virtio-mmio\.5: driver bug: descriptor 0 buffer \[0x1000, \+16\) is outside RAM/);
+      expect(t.traces.join('\n')).toMatch(
+        /virtio-mmio\.5: driver bug: descriptor 0 buffer \[0x1000, \+16\) is outside RAM/,
+      );
       expect(t.r32(SLOT5 + 0x70n) & 0x40).toBe(legacy ? 0 : 0x40);
       expect(t.used(ring, 0).idx).toBe(0);
       t.reset();

@@ -3,17 +3,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  checkLayout,
   DeviceVirtqueue,
   VIRTQ_DESC_F_INDIRECT as IND,
-  VIRTQ_DESC_F_NEXT as NEXT,
-  VIRTQ_DESC_F_WRITE as WR,
-  VirtqFault,
-  type VirtqChain,
-  checkLayout,
   legacyLayout,
+  VIRTQ_DESC_F_NEXT as NEXT,
+  type VirtqChain,
+  VirtqFault,
   vringNeedEvent,
+  VIRTQ_DESC_F_WRITE as WR,
 } from '../../src/machine/virtio/queue';
-import { RAM_BASE, TestRing, guardedRam } from './guest-ram';
+import { guardedRam, RAM_BASE, TestRing } from './guest-ram';
 
 const N = 8;
 const DESC = RAM_BASE + 0x1000;
@@ -89,18 +89,37 @@ describe('DeviceVirtqueue: well-formed chains', () => {
   });
 
   it('computes the legacy layout as REFERENCE §5 (N=8, align 4096)', () => {
-    expect(legacyLayout(0x80001000, 8, 4096)).toEqual({ size: 8, desc: 0x80001000, avail: 0x80001080, used: 0x80002000 });
+    expect(legacyLayout(0x80001000, 8, 4096)).toEqual({
+      size: 8,
+      desc: 0x80001000,
+      avail: 0x80001080,
+      used: 0x80002000,
+    });
   });
 });
 
 describe('DeviceVirtqueue: driver bugs', () => {
   it('rejects ring placements outside RAM, misaligned, or with a bad size', () => {
     const ram = guardedRam(1 << 16);
-    expect(checkLayout(ram, { size: 3, desc: DESC, avail: AVAIL, used: USED })).toMatch(/power of two/);
-    expect(checkLayout(ram, { size: 8, desc: DESC + 8, avail: AVAIL, used: USED })).toMatch(/16-byte aligned/);
-    expect(checkLayout(ram, { size: 8, desc: 0x1000, avail: AVAIL, used: USED })).toMatch(/outside RAM/);
-    expect(checkLayout(ram, { size: 8, desc: DESC, avail: AVAIL, used: RAM_BASE + 0xfffc })).toMatch(/used ring .* outside RAM/);
-    expect(DeviceVirtqueue.create(ram, { size: 8, desc: 2 ** 60, avail: AVAIL, used: USED }, { eventIdx: false, indirect: false })).toBeInstanceOf(VirtqFault);
+    expect(checkLayout(ram, { size: 3, desc: DESC, avail: AVAIL, used: USED })).toMatch(
+      /power of two/,
+    );
+    expect(checkLayout(ram, { size: 8, desc: DESC + 8, avail: AVAIL, used: USED })).toMatch(
+      /16-byte aligned/,
+    );
+    expect(checkLayout(ram, { size: 8, desc: 0x1000, avail: AVAIL, used: USED })).toMatch(
+      /outside RAM/,
+    );
+    expect(
+      checkLayout(ram, { size: 8, desc: DESC, avail: AVAIL, used: RAM_BASE + 0xfffc }),
+    ).toMatch(/used ring .* outside RAM/);
+    expect(
+      DeviceVirtqueue.create(
+        ram,
+        { size: 8, desc: 2 ** 60, avail: AVAIL, used: USED },
+        { eventIdx: false, indirect: false },
+      ),
+    ).toBeInstanceOf(VirtqFault);
   });
 
   it('a descriptor pointing outside RAM (below, above, 64-bit high half, wrapping)', () => {
@@ -159,7 +178,11 @@ describe('DeviceVirtqueue: driver bugs', () => {
 
 describe('DeviceVirtqueue: fuzz', () => {
   const desc = fc.record({
-    addr: fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: BUF, max: BUF + 0x8000 }), fc.constant(2 ** 63)),
+    addr: fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      fc.integer({ min: BUF, max: BUF + 0x8000 }),
+      fc.constant(2 ** 63),
+    ),
     len: fc.oneof(fc.integer({ min: 0, max: 4096 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
     flags: fc.integer({ min: 0, max: 0xffff }),
     next: fc.oneof(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 0xffff })),
@@ -175,9 +198,13 @@ describe('DeviceVirtqueue: fuzz', () => {
         fc.boolean(),
         (table, heads, indirect, indirectOk, eventIdx) => {
           const { ram, ring, q } = setup({ eventIdx, indirect: indirectOk }, 16);
-          table.forEach((d, i) => ring.put(i, d));
+          table.forEach((d, i) => {
+            ring.put(i, d);
+          });
           const it = new TestRing(ram, 8, BUF, 0, 0);
-          indirect.forEach((d, i) => it.put(i, d));
+          indirect.forEach((d, i) => {
+            it.put(i, d);
+          });
           for (const h of heads) ring.offer(h % 3 === 0 ? h : h & 15);
           for (let k = 0; k < heads.length + 2; k++) {
             const c = q.pop();

@@ -1,7 +1,15 @@
 // virtio-blk 4 KiB throughput/IOPS on a host image file (sequential and random, read and write, queue
 // depth 1 and 32), next to fio (psync engine, same file, same run) or Node's own pread loop.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RkBlkdev, RkBlkreq } from '../../../../packages/rkblkdev/src/index';
@@ -27,8 +35,21 @@ function lcg(seed: number) {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) % BLOCKS;
 }
 
-async function runRk(dev: RkBlkdev, pa: number, pattern: 'seq' | 'rand', op: 'read' | 'write', qd: number, ms: number): Promise<number> {
-  const next = pattern === 'seq' ? ((i) => () => i++ % BLOCKS)(0) : lcg(7);
+async function runRk(
+  dev: RkBlkdev,
+  pa: number,
+  pattern: 'seq' | 'rand',
+  op: 'read' | 'write',
+  qd: number,
+  ms: number,
+): Promise<number> {
+  const next =
+    pattern === 'seq'
+      ? (
+          (i) => () =>
+            i++ % BLOCKS
+        )(0)
+      : lcg(7);
   const spb = BS / dev.info().sectorSize;
   let done = 0;
   let inflight = 0;
@@ -39,7 +60,13 @@ async function runRk(dev: RkBlkdev, pa: number, pattern: 'seq' | 'rand', op: 're
   };
   while (performance.now() - t0 < ms) {
     while (inflight < qd) {
-      const req: RkBlkreq = { op, sector: next() * spb, nbSectors: spb, pa: pa + (inflight % 32) * BS, callback: cb };
+      const req: RkBlkreq = {
+        op,
+        sector: next() * spb,
+        nbSectors: spb,
+        pa: pa + (inflight % 32) * BS,
+        callback: cb,
+      };
       if (dev.submit(req) !== 0) break;
       inflight++;
     }
@@ -52,7 +79,13 @@ async function runRk(dev: RkBlkdev, pa: number, pattern: 'seq' | 'rand', op: 're
 function runNode(path: string, pattern: 'seq' | 'rand', op: 'read' | 'write', ms: number): number {
   const fd = openSync(path, 'r+');
   const buf = new Uint8Array(BS);
-  const next = pattern === 'seq' ? ((i) => () => i++ % BLOCKS)(0) : lcg(7);
+  const next =
+    pattern === 'seq'
+      ? (
+          (i) => () =>
+            i++ % BLOCKS
+        )(0)
+      : lcg(7);
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
@@ -66,10 +99,30 @@ function runNode(path: string, pattern: 'seq' | 'rand', op: 'read' | 'write', ms
   return n / ((performance.now() - t0) / 1000);
 }
 
-function runFio(path: string, pattern: 'seq' | 'rand', op: 'read' | 'write', qd: number): number | null {
+function runFio(
+  path: string,
+  pattern: 'seq' | 'rand',
+  op: 'read' | 'write',
+  qd: number,
+): number | null {
   try {
     const rw = `${pattern === 'rand' ? 'rand' : ''}${op}`;
-    const out = execFileSync('fio', ['--name=rk', `--filename=${path}`, `--rw=${rw}`, '--bs=4k', `--size=${FILE_BYTES}`, '--runtime=2', '--time_based', `--ioengine=${qd > 1 ? 'io_uring' : 'psync'}`, `--iodepth=${qd}`, '--output-format=json'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const out = execFileSync(
+      'fio',
+      [
+        '--name=rk',
+        `--filename=${path}`,
+        `--rw=${rw}`,
+        '--bs=4k',
+        `--size=${FILE_BYTES}`,
+        '--runtime=2',
+        '--time_based',
+        `--ioengine=${qd > 1 ? 'io_uring' : 'psync'}`,
+        `--iodepth=${qd}`,
+        '--output-format=json',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    ).toString();
     const j = JSON.parse(out);
     return j.jobs[0][op].iops as number;
   } catch {
@@ -94,7 +147,14 @@ export async function blkBench(ms = 1500): Promise<{ rows: BlkRow[]; fioVersion:
     for (const op of ['read', 'write'] as const)
       for (const qd of [1, 32]) {
         const iops = await runRk(dev, pa, pattern, op, qd, ms);
-        rows.push({ pattern, op, qd, iops, fio: fioVersion ? runFio(path, pattern, op, qd) : null, node: runNode(path, pattern, op, ms) });
+        rows.push({
+          pattern,
+          op,
+          qd,
+          iops,
+          fio: fioVersion ? runFio(path, pattern, op, qd) : null,
+          node: runNode(path, pattern, op, ms),
+        });
       }
   backend.close();
   rmSync(dir, { recursive: true, force: true });

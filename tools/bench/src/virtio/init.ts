@@ -14,7 +14,10 @@ export interface InitRow {
 }
 
 export function initBench(runs = 200): InitRow[] {
-  const makers: [string, () => import('../../../../platforms/qemu-riscv/src/machine/virtio/devices/model').VirtioDeviceModel][] = [
+  const makers: [
+    string,
+    () => import('../../../../platforms/qemu-riscv/src/machine/virtio/devices/model').VirtioDeviceModel,
+  ][] = [
     ['virtio-net', () => new VirtioNet(new NetHub().port('x'))],
     ['virtio-blk', () => new VirtioBlk(new MemoryBlockBackend('d', 1 << 20))],
     ['virtio-rng', () => new VirtioRng()],

@@ -14,6 +14,15 @@ const udp = { 64: await udpBaseline(64, ms), 1500: await udpBaseline(1500, ms) }
 const tap = await tapPps(ms);
 const blk = await blkBench(ms);
 const init = initBench();
-const fig = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', cpu: cpus()[0]?.model ?? '?', node: process.version, net, udp, tap, blk, init };
+const fig = {
+  date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  cpu: cpus()[0]?.model ?? '?',
+  node: process.version,
+  net,
+  udp,
+  tap,
+  blk,
+  init,
+};
 console.log(JSON.stringify(fig, null, 2));
 writeSection(fig);

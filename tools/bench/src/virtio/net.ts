@@ -1,7 +1,7 @@
 // rknetdev packets per second over virtio-net: TX only, RX only, and end to end between two NICs on
 // an in-process hub, for 64 B and 1500 B frames; plus Node's UDP loopback as the same-run baseline.
 import { createSocket } from 'node:dgram';
-import { type RkNetbuf, netbufWrite } from '../../../../packages/rknetdev/src/index';
+import { netbufWrite, type RkNetbuf } from '../../../../packages/rknetdev/src/index';
 import { NetHub } from '../../../../platforms/qemu-riscv/src/machine/backends/net/hub';
 import { VirtioNet } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 import { rig, startNic } from './rig';
@@ -64,7 +64,11 @@ export function hubPps(size: number, ms = 1500): PpsRow[] {
       for (let i = 0; i < 32; i++) src.send(f);
       n += rxDrain(b, out);
     }
-    rows.push({ what: 'RX (hub source → guest)', size, pps: n / ((performance.now() - t0) / 1000) });
+    rows.push({
+      what: 'RX (hub source → guest)',
+      size,
+      pps: n / ((performance.now() - t0) / 1000),
+    });
   }
   // Two machines: A transmits, B receives.
   {
@@ -78,7 +82,11 @@ export function hubPps(size: number, ms = 1500): PpsRow[] {
       txBurst(a, f, 32);
       n += rxDrain(b, out);
     }
-    rows.push({ what: 'A → B between two NICs on a hub', size, pps: n / ((performance.now() - t0) / 1000) });
+    rows.push({
+      what: 'A → B between two NICs on a hub',
+      size,
+      pps: n / ((performance.now() - t0) / 1000),
+    });
   }
   return rows;
 }
@@ -98,7 +106,8 @@ export async function udpBaseline(size: number, ms = 1500): Promise<number> {
     // a window of 64 datagrams in flight: the receiver must keep up (unbounded sends just overflow rcvbuf)
     for (let i = 0; i < 64; i++) tx.send(payload, port, '127.0.0.1');
     sent += 64;
-    for (let spin = 0; got < sent - 8 && spin < 1000; spin++) await new Promise((r) => setImmediate(r));
+    for (let spin = 0; got < sent - 8 && spin < 1000; spin++)
+      await new Promise((r) => setImmediate(r));
   }
   await new Promise((r) => setTimeout(r, 50));
   const el = (performance.now() - t0) / 1000;

@@ -5,7 +5,8 @@ import type { InitRow } from './init';
 import type { PpsRow } from './net';
 import type { TapRow } from './tap';
 
-const BEGIN = '<!-- bench:virtio begin (written by node tools/bench/scripts/run-ts.mjs tools/bench/src/virtio/main.ts) -->';
+const BEGIN =
+  '<!-- bench:virtio begin (written by node tools/bench/scripts/run-ts.mjs tools/bench/src/virtio/main.ts) -->';
 const END = '<!-- bench:virtio end -->';
 const kpps = (n: number) => `${(n / 1000).toFixed(1)} kpps`;
 const ANCHOR = 14.19e6;
@@ -22,10 +23,25 @@ export interface VirtioFigures {
 }
 
 export function virtioSection(f: VirtioFigures): string {
-  const netRows = f.net.map((r) => `| ${r.what} | ${r.size} B | ${kpps(r.pps)} | Node UDP loopback ${kpps(f.udp[r.size as 64 | 1500])} | ${(r.pps / f.udp[r.size as 64 | 1500]).toFixed(2)}× | ${(r.pps / ANCHOR).toExponential(1)}× |`);
-  const tapRows = typeof f.tap === 'string' ? [`| TAP | – | skipped: ${f.tap} | | | |`] : f.tap.map((r) => `| ${r.what} | ${r.size} B | ${kpps(r.pps)} | Node UDP loopback ${kpps(f.udp[r.size as 64 | 1500])} | ${(r.pps / f.udp[r.size as 64 | 1500]).toFixed(2)}× | ${(r.pps / ANCHOR).toExponential(1)}× |`);
-  const blkRows = f.blk.rows.map((r) => `| ${r.pattern} ${r.op} 4 KiB, QD${r.qd} | ${Math.round(r.iops)} IOPS (${((r.iops * 4096) / 2 ** 20).toFixed(0)} MiB/s) | ${r.fio === null ? '–' : `${Math.round(r.fio)} IOPS`} | ${r.fio ? `${(r.iops / r.fio).toFixed(2)}×` : '–'} | ${Math.round(r.node)} IOPS | ${(r.iops / r.node).toFixed(2)}× |`);
-  const initRows = f.init.map((r) => `| ${r.device} (${r.legacy ? 'legacy' : 'modern'}) | ${r.medianUs.toFixed(0)} µs | +0.5 ms guest boot per virtio-net NIC (Unikraft/KVM) | ${(r.medianUs / 500).toFixed(2)}× |`);
+  const netRows = f.net.map(
+    (r) =>
+      `| ${r.what} | ${r.size} B | ${kpps(r.pps)} | Node UDP loopback ${kpps(f.udp[r.size as 64 | 1500])} | ${(r.pps / f.udp[r.size as 64 | 1500]).toFixed(2)}× | ${(r.pps / ANCHOR).toExponential(1)}× |`,
+  );
+  const tapRows =
+    typeof f.tap === 'string'
+      ? [`| TAP | – | skipped: ${f.tap} | | | |`]
+      : f.tap.map(
+          (r) =>
+            `| ${r.what} | ${r.size} B | ${kpps(r.pps)} | Node UDP loopback ${kpps(f.udp[r.size as 64 | 1500])} | ${(r.pps / f.udp[r.size as 64 | 1500]).toFixed(2)}× | ${(r.pps / ANCHOR).toExponential(1)}× |`,
+        );
+  const blkRows = f.blk.rows.map(
+    (r) =>
+      `| ${r.pattern} ${r.op} 4 KiB, QD${r.qd} | ${Math.round(r.iops)} IOPS (${((r.iops * 4096) / 2 ** 20).toFixed(0)} MiB/s) | ${r.fio === null ? '–' : `${Math.round(r.fio)} IOPS`} | ${r.fio ? `${(r.iops / r.fio).toFixed(2)}×` : '–'} | ${Math.round(r.node)} IOPS | ${(r.iops / r.node).toFixed(2)}× |`,
+  );
+  const initRows = f.init.map(
+    (r) =>
+      `| ${r.device} (${r.legacy ? 'legacy' : 'modern'}) | ${r.medianUs.toFixed(0)} µs | +0.5 ms guest boot per virtio-net NIC (Unikraft/KVM) | ${(r.medianUs / 500).toFixed(2)}× |`,
+  );
   return [
     BEGIN,
     '## Devices (issue 5)',
@@ -35,7 +51,7 @@ export function virtioSection(f: VirtioFigures): string {
     '```',
     '',
     `Measured ${f.date} on ${f.cpu} (2 cores shared with other work; noisy), Node ${f.node}. The rig binds the`,
-    'kernel-side drivers (`@runikraft/virtio`) to the machine\'s virtio-mmio transport and device models in one',
+    "kernel-side drivers (`@runikraft/virtio`) to the machine's virtio-mmio transport and device models in one",
     'process, without the hart in the loop: the figures cover driver, rings, device model and backend.',
     '',
     '### rknetdev packets per second (virtio-net, modern, polling mode)',
@@ -66,6 +82,9 @@ export function writeSection(f: VirtioFigures, path = 'BENCHMARKS.md'): void {
   const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   const a = old.indexOf(BEGIN);
   const b = old.indexOf(END);
-  const next = a >= 0 && b > a ? old.slice(0, a) + section + old.slice(b + END.length) : `${old.trimEnd()}\n\n${section}\n`;
+  const next =
+    a >= 0 && b > a
+      ? old.slice(0, a) + section + old.slice(b + END.length)
+      : `${old.trimEnd()}\n\n${section}\n`;
   writeFileSync(path, next);
 }

@@ -17,7 +17,13 @@ export function rig(devices: VirtioDeviceModel[], legacy = false) {
 /** A started NIC in polling mode with a pool of `n` 2 KiB netbufs. */
 export function startNic(r: ReturnType<typeof rig>, n = 2048) {
   const dev = r.devs.find((d) => d.netdev)!.netdev!;
-  const pool = new RkNetbufPool(r.h.plat.memory.phys, r.h.dma.memalign(4096, n * 2048), n, 2048, 64);
+  const pool = new RkNetbufPool(
+    r.h.plat.memory.phys,
+    r.h.dma.memalign(4096, n * 2048),
+    n,
+    2048,
+    64,
+  );
   dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
   dev.rxqConfigure(0, 256, {
     allocRx: (k) => {

@@ -4,7 +4,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { RkNetbuf } from '../../../../packages/rknetdev/src/index';
 import { netbufWrite } from '../../../../packages/rknetdev/src/index';
-import { TapNetBackend, tapUnavailableReason } from '../../../../platforms/qemu-riscv/src/machine/backends/net/tap';
+import {
+  TapNetBackend,
+  tapUnavailableReason,
+} from '../../../../platforms/qemu-riscv/src/machine/backends/net/tap';
 import { VirtioNet } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 import { rig, startNic } from './rig';
 
@@ -14,7 +17,8 @@ export interface TapRow {
   readonly pps: number;
 }
 
-const stat = (ifname: string, s: string) => Number(readFileSync(`/sys/class/net/${ifname}/statistics/${s}`, 'utf8'));
+const stat = (ifname: string, s: string) =>
+  Number(readFileSync(`/sys/class/net/${ifname}/statistics/${s}`, 'utf8'));
 
 const BLASTER = `
 import socket, sys, time
@@ -60,10 +64,16 @@ export async function tapPps(ms: number): Promise<TapRow[] | string> {
       }
       await new Promise((r) => setTimeout(r, 300));
       const el = (performance.now() - t0 - 300) / 1000;
-      rows.push({ what: 'TX guest → Linux (tap rx_packets)', size, pps: (stat(ifname, 'rx_packets') - before) / el });
+      rows.push({
+        what: 'TX guest → Linux (tap rx_packets)',
+        size,
+        pps: (stat(ifname, 'rx_packets') - before) / el,
+      });
       const out: RkNetbuf[] = new Array(64);
       let got = 0;
-      const py = spawn('python3', ['-c', BLASTER, ifname, String(size), String(ms / 1000)], { stdio: 'ignore' });
+      const py = spawn('python3', ['-c', BLASTER, ifname, String(size), String(ms / 1000)], {
+        stdio: 'ignore',
+      });
       const t1 = performance.now();
       while (performance.now() - t1 < ms + 200) {
         const n = Math.max(0, nic.dev.rxBurst(0, out, 64));

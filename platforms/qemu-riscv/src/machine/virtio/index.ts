@@ -2,10 +2,10 @@
 // Re-exported by machine/index.ts: `export * from './virtio'`.
 export * from './devices';
 export {
-  DeviceVirtqueue,
-  VirtqFault,
   checkLayout,
+  DeviceVirtqueue,
   legacyLayout,
   type VirtqChain,
+  VirtqFault,
   type VirtqSeg,
 } from './queue';

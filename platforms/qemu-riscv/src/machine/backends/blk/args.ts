@@ -15,17 +15,25 @@ export interface DriveSpec {
  */
 export function parseDrive(text: string): DriveSpec {
   const o = splitOpts('-drive', text);
-  if (o.head !== null) throw new Error(`-drive: '${o.head}' is not key=value (did you mean file=${o.head}?)`);
+  if (o.head !== null)
+    throw new Error(`-drive: '${o.head}' is not key=value (did you mean file=${o.head}?)`);
   const r = new OptReader('-drive', o);
   const file = r.need('file');
   const id = r.need('id');
   const iface = r.str('if') ?? 'none';
-  if (iface !== 'none') throw new Error(`-drive id=${id}: if=${iface} is not supported; use if=none and -device virtio-blk-device,drive=${id}`);
+  if (iface !== 'none')
+    throw new Error(
+      `-drive id=${id}: if=${iface} is not supported; use if=none and -device virtio-blk-device,drive=${id}`,
+    );
   const format = r.str('format') ?? 'raw';
-  if (format !== 'raw') throw new Error(`-drive id=${id}: format=${format} is not supported (raw only)`);
+  if (format !== 'raw')
+    throw new Error(`-drive id=${id}: format=${format} is not supported (raw only)`);
   const readOnly = r.bool('readonly', false);
   const cache = r.str('cache');
-  if (cache !== undefined && !['writeback', 'none', 'writethrough', 'directsync', 'unsafe'].includes(cache))
+  if (
+    cache !== undefined &&
+    !['writeback', 'none', 'writethrough', 'directsync', 'unsafe'].includes(cache)
+  )
     throw new Error(`-drive id=${id}: cache=${cache} is not a QEMU cache mode`);
   r.done();
   return { id, file, readOnly };

@@ -36,18 +36,27 @@ export abstract class BlockBackend {
 
   /** Reads `dst.length` bytes at `offset`. @returns null or an error message. */
   read(offset: number, dst: Uint8Array): string | null {
-    return this.guard('read', offset, dst.length) ?? (this.stats.reads++, this.doRead(offset, dst));
+    const bad = this.guard('read', offset, dst.length);
+    if (bad) return bad;
+    this.stats.reads++;
+    return this.doRead(offset, dst);
   }
 
   /** Writes `src` at `offset`. @returns null or an error message ("read-only" included). */
   write(offset: number, src: Uint8Array): string | null {
     if (this.readOnly) return `drive ${this.id} is read-only`;
-    return this.guard('write', offset, src.length) ?? (this.stats.writes++, this.doWrite(offset, src));
+    const bad = this.guard('write', offset, src.length);
+    if (bad) return bad;
+    this.stats.writes++;
+    return this.doWrite(offset, src);
   }
 
   /** Makes written data durable (fsync for files). */
   flush(): string | null {
-    return this.guard('flush', 0, 0) ?? (this.stats.flushes++, this.doFlush());
+    const bad = this.guard('flush', 0, 0);
+    if (bad) return bad;
+    this.stats.flushes++;
+    return this.doFlush();
   }
 
   /** Writes zeroes over `[offset, offset+length)`; discard is the same for raw images. */
@@ -69,10 +78,15 @@ export abstract class BlockBackend {
   protected abstract doFlush(): string | null;
 
   private guard(op: BlkOp, offset: number, length: number): string | null {
-    if (offset < 0 || offset + length > this.size) return `${op} [${offset}, +${length}) is past the end (${this.size})`;
+    if (offset < 0 || offset + length > this.size)
+      return `${op} [${offset}, +${length}) is past the end (${this.size})`;
     for (const r of this.rules) {
       if (r.op && r.op !== op) continue;
-      if (r.offset !== undefined && (offset + length <= r.offset || offset >= r.offset + (r.length ?? 1))) continue;
+      if (
+        r.offset !== undefined &&
+        (offset + length <= r.offset || offset >= r.offset + (r.length ?? 1))
+      )
+        continue;
       if (r.times !== undefined) {
         if (r.times <= 0) continue;
         r.times--;

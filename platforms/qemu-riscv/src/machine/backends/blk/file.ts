@@ -8,12 +8,18 @@ export class FileBlockBackend extends BlockBackend {
   private readonly bytes: number;
 
   /** Opens `path`; throws a precise error (missing file, permissions) — a CLI-time failure. */
-  constructor(id: string, readonly path: string, readOnly: boolean) {
+  constructor(
+    id: string,
+    readonly path: string,
+    readOnly: boolean,
+  ) {
     super(id, readOnly);
     try {
       this.fd = openSync(path, readOnly ? 'r' : 'r+');
     } catch (e) {
-      throw new Error(`-drive id=${id}: cannot open '${path}' ${readOnly ? 'read-only' : 'read-write'}: ${(e as Error).message}`);
+      throw new Error(
+        `-drive id=${id}: cannot open '${path}' ${readOnly ? 'read-only' : 'read-write'}: ${(e as Error).message}`,
+      );
     }
     this.bytes = fstatSync(this.fd).size;
   }
@@ -39,7 +45,8 @@ export class FileBlockBackend extends BlockBackend {
   protected doWrite(offset: number, src: Uint8Array): string | null {
     return this.io(() => {
       let done = 0;
-      while (done < src.length) done += writeSync(this.fd!, src, done, src.length - done, offset + done);
+      while (done < src.length)
+        done += writeSync(this.fd!, src, done, src.length - done, offset + done);
     });
   }
 

@@ -3,7 +3,7 @@
 import type { NetBackend } from './backend';
 import { DgramNetBackend } from './dgram';
 import { sharedHub } from './hub';
-import { OptReader, hostPort, splitOpts } from './qemu-opts';
+import { hostPort, OptReader, splitOpts } from './qemu-opts';
 import { type StreamAddr, StreamNetBackend } from './stream';
 import { TapNetBackend } from './tap';
 
@@ -37,15 +37,33 @@ export function parseNetdev(text: string): NetdevSpec {
       const conn = r.str('connect');
       const udp = r.str('udp');
       const localaddr = r.str('localaddr');
-      if (r.str('mcast') !== undefined) throw new Error(`${what}: mcast= is not supported (use a hubport or dgram)`);
+      if (r.str('mcast') !== undefined)
+        throw new Error(`${what}: mcast= is not supported (use a hubport or dgram)`);
       if (r.str('fd') !== undefined) throw new Error(`${what}: fd= is not supported`);
       const n = [listen, conn, udp].filter((x) => x !== undefined).length;
       if (n !== 1) throw new Error(`${what}: exactly one of listen=, connect=, udp= is required`);
-      if (listen !== undefined) spec = { type: 'stream', id, server: true, addr: { type: 'inet', ...hostPort(what, listen) } };
-      else if (conn !== undefined) spec = { type: 'stream', id, server: false, addr: { type: 'inet', ...hostPort(what, conn, '127.0.0.1') } };
+      if (listen !== undefined)
+        spec = {
+          type: 'stream',
+          id,
+          server: true,
+          addr: { type: 'inet', ...hostPort(what, listen) },
+        };
+      else if (conn !== undefined)
+        spec = {
+          type: 'stream',
+          id,
+          server: false,
+          addr: { type: 'inet', ...hostPort(what, conn, '127.0.0.1') },
+        };
       else {
         if (!localaddr) throw new Error(`${what}: udp= needs localaddr=host:port`);
-        spec = { type: 'dgram', id, local: hostPort(what, localaddr), remote: hostPort(what, udp!, '127.0.0.1') };
+        spec = {
+          type: 'dgram',
+          id,
+          local: hostPort(what, localaddr),
+          remote: hostPort(what, udp!, '127.0.0.1'),
+        };
       }
       break;
     }
@@ -55,8 +73,18 @@ export function parseNetdev(text: string): NetdevSpec {
       if (at === 'inet') {
         const port = r.int('addr.port', 0, 65535);
         if (port === undefined) throw new Error(`${what}: 'addr.port=' is required`);
-        spec = { type: 'stream', id, server, addr: { type: 'inet', host: r.str('addr.host') || (server ? '0.0.0.0' : '127.0.0.1'), port } };
-      } else if (at === 'unix') spec = { type: 'stream', id, server, addr: { type: 'unix', path: r.need('addr.path') } };
+        spec = {
+          type: 'stream',
+          id,
+          server,
+          addr: {
+            type: 'inet',
+            host: r.str('addr.host') || (server ? '0.0.0.0' : '127.0.0.1'),
+            port,
+          },
+        };
+      } else if (at === 'unix')
+        spec = { type: 'stream', id, server, addr: { type: 'unix', path: r.need('addr.path') } };
       else throw new Error(`${what}: addr.type=${at} is not inet or unix`);
       break;
     }
@@ -64,22 +92,29 @@ export function parseNetdev(text: string): NetdevSpec {
       const endpoint = (side: 'local' | 'remote'): HP | undefined => {
         const t = r.str(`${side}.type`);
         if (t === undefined) return undefined;
-        if (t !== 'inet') throw new Error(`${what}: ${side}.type=${t} is not supported (inet only)`);
+        if (t !== 'inet')
+          throw new Error(`${what}: ${side}.type=${t} is not supported (inet only)`);
         const port = r.int(`${side}.port`, 0, 65535);
         if (port === undefined) throw new Error(`${what}: '${side}.port=' is required`);
-        return { host: r.str(`${side}.host`) || (side === 'local' ? '0.0.0.0' : '127.0.0.1'), port };
+        return {
+          host: r.str(`${side}.host`) || (side === 'local' ? '0.0.0.0' : '127.0.0.1'),
+          port,
+        };
       };
       const local = endpoint('local');
-      if (!local) throw new Error(`${what}: 'local.type=inet' with local.host/local.port is required`);
+      if (!local)
+        throw new Error(`${what}: 'local.type=inet' with local.host/local.port is required`);
       spec = { type: 'dgram', id, local, remote: endpoint('remote') };
       break;
     }
     case 'tap': {
       for (const k of ['script', 'downscript']) {
         const v = r.str(k);
-        if (v !== undefined && v !== 'no') throw new Error(`${what}: ${k}=${v} is not supported (only ${k}=no)`);
+        if (v !== undefined && v !== 'no')
+          throw new Error(`${what}: ${k}=${v} is not supported (only ${k}=no)`);
       }
-      if (r.str('fd') !== undefined || r.str('fds') !== undefined) throw new Error(`${what}: fd= is not supported`);
+      if (r.str('fd') !== undefined || r.str('fds') !== undefined)
+        throw new Error(`${what}: fd= is not supported`);
       r.bool('vhost', false);
       spec = { type: 'tap', id, ifname: r.need('ifname') };
       break;
@@ -105,7 +140,9 @@ export async function createNetBackend(spec: NetdevSpec): Promise<NetBackend> {
     case 'dgram': {
       const b = new DgramNetBackend(spec.id, { local: spec.local, remote: spec.remote });
       await b.ready.catch((e: Error) => {
-        throw new Error(`-netdev dgram,id=${spec.id}: cannot bind ${spec.local.host}:${spec.local.port}: ${e.message}`);
+        throw new Error(
+          `-netdev dgram,id=${spec.id}: cannot bind ${spec.local.host}:${spec.local.port}: ${e.message}`,
+        );
       });
       return b;
     }

@@ -1,6 +1,6 @@
 // Frames over UDP, one frame per datagram (QEMU `-netdev dgram`, `-netdev socket,udp=,localaddr=`);
 // also what socat's TUN bridge speaks, so the TAP backend builds on it.
-import { type Socket, createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { NetBackend } from './backend';
 
 export interface DgramEndpoints {

@@ -64,7 +64,7 @@ export class NetHub {
       this.stats.lost++;
       return;
     }
-    let data = frame.slice();
+    const data = frame.slice();
     if (f.corrupt && this.rand() < f.corrupt && data.length > 0) {
       data[Math.floor(this.rand() * data.length)] ^= 1 << Math.floor(this.rand() * 8);
       this.stats.corrupted++;

@@ -72,19 +72,27 @@ export class OptReader {
     const v = this.str(key);
     if (v === undefined) return undefined;
     const n = /^(0x[0-9a-f]+|\d+)$/i.test(v) ? Number(v) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${this.what}: '${key}=${v}' is not an integer in ${min}..${max}`);
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new Error(`${this.what}: '${key}=${v}' is not an integer in ${min}..${max}`);
     return n;
   }
 
   /** Throws naming every key that no reader asked for. */
   done(): void {
     const extra = [...this.opts.values.keys()].filter((k) => !this.used.has(k));
-    if (extra.length) throw new Error(`${this.what}: unknown parameter${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}`);
+    if (extra.length)
+      throw new Error(
+        `${this.what}: unknown parameter${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}`,
+      );
   }
 }
 
 /** Parses `host:port` (host may be empty = all interfaces, or `[v6]`). */
-export function hostPort(what: string, s: string, emptyHost = '0.0.0.0'): { host: string; port: number } {
+export function hostPort(
+  what: string,
+  s: string,
+  emptyHost = '0.0.0.0',
+): { host: string; port: number } {
   const m = /^(\[[^\]]*\]|[^:]*):(\d+)$/.exec(s);
   if (!m) throw new Error(`${what}: '${s}' is not host:port`);
   const port = Number(m[2]);

@@ -1,10 +1,12 @@
 // QEMU-compatible frame stream over TCP or a UNIX socket (`-netdev socket,listen=|connect=`,
 // `-netdev stream`): each frame is a 4-byte big-endian length followed by the frame (net/stream.c).
-import { type Server, type Socket, connect, createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { NetBackend } from './backend';
 
 /** Where a stream endpoint lives. */
-export type StreamAddr = { type: 'inet'; host: string; port: number } | { type: 'unix'; path: string };
+export type StreamAddr =
+  | { type: 'inet'; host: string; port: number }
+  | { type: 'unix'; path: string };
 
 /** Largest frame accepted from the peer (QEMU NET_BUFSIZE is 4096 + headers; we allow jumbo 65535). */
 export const STREAM_MAX_FRAME = 65535;

@@ -7,7 +7,8 @@ import { DgramNetBackend } from './dgram';
 
 /** Why TAP cannot work here, or null when it can (root, /dev/net/tun, socat present). */
 export function tapUnavailableReason(): string | null {
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'TAP needs root (CAP_NET_ADMIN)';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'TAP needs root (CAP_NET_ADMIN)';
   if (!existsSync('/dev/net/tun')) return '/dev/net/tun does not exist';
   const r = spawnSync('socat', ['-V'], { stdio: 'ignore' });
   if (r.error || r.status !== 0) return 'socat is not installed (apt-get install socat)';
@@ -33,21 +34,26 @@ export class TapNetBackend extends DgramNetBackend {
     localPort: number,
     private readonly socatPort: number,
   ) {
-    super(id, { local: { host: '127.0.0.1', port: localPort }, remote: { host: '127.0.0.1', port: socatPort } });
+    super(id, {
+      local: { host: '127.0.0.1', port: localPort },
+      remote: { host: '127.0.0.1', port: socatPort },
+    });
   }
 
   /** Creates the TAP interface `ifname` (left down; the caller configures it) and the bridge. */
   static async open(id: string, ifname: string): Promise<TapNetBackend> {
     const why = tapUnavailableReason();
     if (why) throw new Error(`-netdev tap,id=${id}: ${why}`);
-    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(ifname)) throw new Error(`-netdev tap,id=${id}: bad ifname '${ifname}'`);
+    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(ifname))
+      throw new Error(`-netdev tap,id=${id}: bad ifname '${ifname}'`);
     const [mine, theirs] = [await freeUdpPort(), await freeUdpPort()];
     const t = new TapNetBackend(id, ifname, mine, theirs);
     await t.ready;
     t.child = spawn(
       'socat',
       [
-        '-b', '65536',
+        '-b',
+        '65536',
         `TUN,tun-type=tap,iff-no-pi,tun-name=${ifname}`,
         `UDP-DATAGRAM:127.0.0.1:${mine},bind=127.0.0.1:${theirs}`,
       ],
@@ -65,7 +71,9 @@ export class TapNetBackend extends DgramNetBackend {
       await new Promise((r) => setTimeout(r, 20));
     }
     await t.close();
-    throw new Error(`-netdev tap,id=${id}: interface ${ifname} did not appear: ${t.lastError ?? t.log}`);
+    throw new Error(
+      `-netdev tap,id=${id}: interface ${ifname} did not appear: ${t.lastError ?? t.log}`,
+    );
   }
 
   get socatUdpPort(): number {

@@ -8,13 +8,27 @@ import { OptReader, splitOpts } from '../../backends/net/qemu-opts';
 import { hostRng } from '../../backends/rng/backend';
 import { VirtioBlk } from './blk';
 import type { VirtioDeviceModel } from './model';
-import { VirtioNet, parseMac } from './net';
+import { parseMac, VirtioNet } from './net';
 import { VirtioRng } from './rng';
 
 /** A parsed `-device`. `slot` comes from `bus=virtio-mmio-bus.N`. */
 export type DeviceSpec =
-  | { kind: 'virtio-net-device'; id?: string; slot?: number; netdev: string; mac?: Uint8Array; hostMtu?: number }
-  | { kind: 'virtio-blk-device'; id?: string; slot?: number; drive: string; serial?: string; queueSize?: number }
+  | {
+      kind: 'virtio-net-device';
+      id?: string;
+      slot?: number;
+      netdev: string;
+      mac?: Uint8Array;
+      hostMtu?: number;
+    }
+  | {
+      kind: 'virtio-blk-device';
+      id?: string;
+      slot?: number;
+      drive: string;
+      serial?: string;
+      queueSize?: number;
+    }
   | { kind: 'virtio-rng-device'; id?: string; slot?: number };
 
 const KINDS = 'virtio-net-device, virtio-blk-device, virtio-rng-device';
@@ -32,7 +46,8 @@ export function parseDevice(text: string): DeviceSpec {
   let slot: number | undefined;
   if (bus !== undefined) {
     const m = /^virtio-mmio-bus\.(\d+)$/.exec(bus);
-    if (!m || Number(m[1]) > 7) throw new Error(`${what}: bus=${bus} is not virtio-mmio-bus.0 … virtio-mmio-bus.7`);
+    if (!m || Number(m[1]) > 7)
+      throw new Error(`${what}: bus=${bus} is not virtio-mmio-bus.0 … virtio-mmio-bus.7`);
     slot = Number(m[1]);
   }
   let spec: DeviceSpec;
@@ -46,23 +61,36 @@ export function parseDevice(text: string): DeviceSpec {
         throw new Error(`${what}: ${(e as Error).message}`);
       }
       if (parsed && parsed[0] & 1) throw new Error(`${what}: mac=${mac} is a multicast address`);
-      spec = { kind, id, slot, netdev: r.need('netdev'), mac: parsed, hostMtu: r.int('host_mtu', 68, 65535) };
+      spec = {
+        kind,
+        id,
+        slot,
+        netdev: r.need('netdev'),
+        mac: parsed,
+        hostMtu: r.int('host_mtu', 68, 65535),
+      };
       break;
     }
     case 'virtio-blk-device': {
       const serial = r.str('serial');
-      if (serial !== undefined && serial.length > 20) throw new Error(`${what}: serial=${serial} is longer than 20 bytes`);
+      if (serial !== undefined && serial.length > 20)
+        throw new Error(`${what}: serial=${serial} is longer than 20 bytes`);
       const queueSize = r.int('queue-size', 2, 1024);
-      if (queueSize !== undefined && (queueSize & (queueSize - 1)) !== 0) throw new Error(`${what}: queue-size=${queueSize} is not a power of 2`);
+      if (queueSize !== undefined && (queueSize & (queueSize - 1)) !== 0)
+        throw new Error(`${what}: queue-size=${queueSize} is not a power of 2`);
       spec = { kind, id, slot, drive: r.need('drive'), serial, queueSize };
       break;
     }
     case 'virtio-rng-device':
-      if (r.str('rng') !== undefined) throw new Error(`${what}: rng= objects are not supported; the host CSPRNG is used`);
+      if (r.str('rng') !== undefined)
+        throw new Error(`${what}: rng= objects are not supported; the host CSPRNG is used`);
       spec = { kind, id, slot };
       break;
     default:
-      if (/-pci$/.test(kind)) throw new Error(`-device ${kind}: PCI devices are not modelled; use ${kind.replace(/-pci$/, '-device')} (virtio-mmio)`);
+      if (/-pci$/.test(kind))
+        throw new Error(
+          `-device ${kind}: PCI devices are not modelled; use ${kind.replace(/-pci$/, '-device')} (virtio-mmio)`,
+        );
       throw new Error(`-device: unknown device '${kind}' (supported: ${KINDS})`);
   }
   r.done();
@@ -91,7 +119,11 @@ export interface VirtioPlan {
  * (unknown or reused netdev/drive ids, duplicate slots, more than 8 devices).
  * @throws Error with a precise message; backends opened so far are closed first.
  */
-export async function createVirtioDevicesFromArgs(args: { netdev?: readonly string[]; drive?: readonly string[]; device?: readonly string[] }): Promise<VirtioPlan> {
+export async function createVirtioDevicesFromArgs(args: {
+  netdev?: readonly string[];
+  drive?: readonly string[];
+  device?: readonly string[];
+}): Promise<VirtioPlan> {
   const netSpecs = (args.netdev ?? []).map(parseNetdev);
   const driveSpecs = (args.drive ?? []).map(parseDrive);
   const devSpecs = (args.device ?? []).map(parseDevice);
@@ -102,25 +134,39 @@ export async function createVirtioDevicesFromArgs(args: { netdev?: readonly stri
       seen.add(id);
     }
   };
-  dupe(netSpecs.map((n) => n.id), '-netdev');
-  dupe(driveSpecs.map((d) => d.id), '-drive');
-  if (devSpecs.length > 8) throw new Error(`-device: ${devSpecs.length} virtio devices, but the virt machine has 8 virtio-mmio slots`);
+  dupe(
+    netSpecs.map((n) => n.id),
+    '-netdev',
+  );
+  dupe(
+    driveSpecs.map((d) => d.id),
+    '-drive',
+  );
+  if (devSpecs.length > 8)
+    throw new Error(
+      `-device: ${devSpecs.length} virtio devices, but the virt machine has 8 virtio-mmio slots`,
+    );
   const slots = new Set<number>();
   const usedNet = new Map<string, string>();
   const usedDrive = new Map<string, string>();
   for (const d of devSpecs) {
     if (d.slot !== undefined) {
-      if (slots.has(d.slot)) throw new Error(`-device ${d.kind}: bus=virtio-mmio-bus.${d.slot} is already taken`);
+      if (slots.has(d.slot))
+        throw new Error(`-device ${d.kind}: bus=virtio-mmio-bus.${d.slot} is already taken`);
       slots.add(d.slot);
     }
     if (d.kind === 'virtio-net-device') {
-      if (!netSpecs.some((n) => n.id === d.netdev)) throw new Error(`-device ${d.kind}: netdev=${d.netdev} does not name a -netdev`);
-      if (usedNet.has(d.netdev)) throw new Error(`-device ${d.kind}: netdev=${d.netdev} is already used by another device`);
+      if (!netSpecs.some((n) => n.id === d.netdev))
+        throw new Error(`-device ${d.kind}: netdev=${d.netdev} does not name a -netdev`);
+      if (usedNet.has(d.netdev))
+        throw new Error(`-device ${d.kind}: netdev=${d.netdev} is already used by another device`);
       usedNet.set(d.netdev, d.kind);
     }
     if (d.kind === 'virtio-blk-device') {
-      if (!driveSpecs.some((x) => x.id === d.drive)) throw new Error(`-device ${d.kind}: drive=${d.drive} does not name a -drive`);
-      if (usedDrive.has(d.drive)) throw new Error(`-device ${d.kind}: drive=${d.drive} is already used by another device`);
+      if (!driveSpecs.some((x) => x.id === d.drive))
+        throw new Error(`-device ${d.kind}: drive=${d.drive} does not name a -drive`);
+      if (usedDrive.has(d.drive))
+        throw new Error(`-device ${d.kind}: drive=${d.drive} is already used by another device`);
       usedDrive.set(d.drive, d.kind);
     }
   }
@@ -143,8 +189,13 @@ export async function createVirtioDevicesFromArgs(args: { netdev?: readonly stri
     }
     const devices = devSpecs.map((spec) => {
       let model: VirtioDeviceModel;
-      if (spec.kind === 'virtio-net-device') model = new VirtioNet(nets.get(spec.netdev)!, { mac: spec.mac, hostMtu: spec.hostMtu });
-      else if (spec.kind === 'virtio-blk-device') model = new VirtioBlk(drives.get(spec.drive)!, { serial: spec.serial, queueSize: spec.queueSize });
+      if (spec.kind === 'virtio-net-device')
+        model = new VirtioNet(nets.get(spec.netdev)!, { mac: spec.mac, hostMtu: spec.hostMtu });
+      else if (spec.kind === 'virtio-blk-device')
+        model = new VirtioBlk(drives.get(spec.drive)!, {
+          serial: spec.serial,
+          queueSize: spec.queueSize,
+        });
       else model = new VirtioRng(hostRng);
       return { model, slot: spec.slot, spec };
     });

@@ -3,7 +3,7 @@
 import type { BlockBackend } from '../../backends/blk/backend';
 import type { DeviceVirtqueue, VirtqChain, VirtqSeg } from '../queue';
 import { readSegs, writeSegs } from '../queue';
-import { ANY_LAYOUT, VirtioDeviceModel, bit } from './model';
+import { ANY_LAYOUT, bit, VirtioDeviceModel } from './model';
 
 export const VIRTIO_ID_BLOCK = 2;
 export const VIRTIO_BLK_F_SIZE_MAX = 1;
@@ -79,7 +79,16 @@ export class VirtioBlk extends VirtioDeviceModel {
   }
 
   protected deviceFeatures(legacy: boolean): bigint {
-    let f = [VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_GEOMETRY, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_F_CONFIG_WCE, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES]
+    let f = [
+      VIRTIO_BLK_F_SEG_MAX,
+      VIRTIO_BLK_F_GEOMETRY,
+      VIRTIO_BLK_F_BLK_SIZE,
+      VIRTIO_BLK_F_FLUSH,
+      VIRTIO_BLK_F_TOPOLOGY,
+      VIRTIO_BLK_F_CONFIG_WCE,
+      VIRTIO_BLK_F_DISCARD,
+      VIRTIO_BLK_F_WRITE_ZEROES,
+    ]
       .map(bit)
       .reduce((a, b) => a | b, 0n);
     if (legacy) f |= bit(VIRTIO_BLK_F_SCSI);
@@ -104,7 +113,9 @@ export class VirtioBlk extends VirtioDeviceModel {
   private request(c: VirtqChain): number | null {
     const ram = this.hostRam();
     if (c.readLen < 16 || c.writeLen < 1) {
-      this.fail(`virtio-blk: request ${c.head} lacks a 16-byte header or a status byte (read ${c.readLen}, write ${c.writeLen})`);
+      this.fail(
+        `virtio-blk: request ${c.head} lacks a 16-byte header or a status byte (read ${c.readLen}, write ${c.writeLen})`,
+      );
       return null;
     }
     readSegs(ram, c.readable, 0, this.hdr);
@@ -121,7 +132,9 @@ export class VirtioBlk extends VirtioDeviceModel {
         err = this.rangeOk(sector, inLen) ?? this.copyIn(sector * SECTOR, dataIn, inLen);
         break;
       case VIRTIO_BLK_T_OUT:
-        err = this.rangeOk(sector, c.readLen - 16) ?? this.copyOut(sector * SECTOR, dataOut, 16, c.readLen - 16);
+        err =
+          this.rangeOk(sector, c.readLen - 16) ??
+          this.copyOut(sector * SECTOR, dataOut, 16, c.readLen - 16);
         break;
       case VIRTIO_BLK_T_FLUSH:
         err = this.backend.flush();
@@ -150,7 +163,8 @@ export class VirtioBlk extends VirtioDeviceModel {
 
   private rangeOk(sector: number, bytes: number): string | null {
     if (bytes % SECTOR !== 0) return `length ${bytes} is not a multiple of ${SECTOR}`;
-    if (sector * SECTOR + bytes > this.backend.size) return `sector ${sector} + ${bytes} bytes is past the end`;
+    if (sector * SECTOR + bytes > this.backend.size)
+      return `sector ${sector} + ${bytes} bytes is past the end`;
     return null;
   }
 
@@ -183,7 +197,8 @@ export class VirtioBlk extends VirtioDeviceModel {
   /** DISCARD / WRITE_ZEROES payload: {le64 sector, le32 num_sectors, le32 flags} segments (§5.2.6). */
   private zeroRanges(c: VirtqChain, op: 'discard' | 'write-zeroes'): string | null {
     const n = (c.readLen - 16) / 16;
-    if (!Number.isInteger(n) || n < 1) return `${op}: payload of ${c.readLen - 16} bytes is not 16-byte segments`;
+    if (!Number.isInteger(n) || n < 1)
+      return `${op}: payload of ${c.readLen - 16} bytes is not 16-byte segments`;
     if (n > 1) return `${op}: ${n} segments > max 1`;
     const seg = new Uint8Array(16);
     readSegs(this.hostRam(), c.readable, 16, seg);

@@ -30,10 +30,18 @@ export interface VirtioHost {
 export const bit = (n: number): bigint => 1n << BigInt(n);
 
 /** Ring feature bits QEMU's virtio core adds to every device (REFERENCE §5–6). */
-export const COMMON_FEATURES_LEGACY = bit(VIRTIO_F_NOTIFY_ON_EMPTY) | bit(VIRTIO_F_ANY_LAYOUT) | bit(VIRTIO_F_RING_INDIRECT_DESC) | bit(VIRTIO_F_RING_EVENT_IDX);
+export const COMMON_FEATURES_LEGACY =
+  bit(VIRTIO_F_NOTIFY_ON_EMPTY) |
+  bit(VIRTIO_F_ANY_LAYOUT) |
+  bit(VIRTIO_F_RING_INDIRECT_DESC) |
+  bit(VIRTIO_F_RING_EVENT_IDX);
 /** ANY_LAYOUT, which legacy virtio-blk withholds (its header must be a separate descriptor in legacy). */
 export const ANY_LAYOUT = bit(VIRTIO_F_ANY_LAYOUT);
-export const COMMON_FEATURES_MODERN = bit(VIRTIO_F_RING_INDIRECT_DESC) | bit(VIRTIO_F_RING_EVENT_IDX) | bit(VIRTIO_F_VERSION_1) | bit(VIRTIO_F_RING_RESET);
+export const COMMON_FEATURES_MODERN =
+  bit(VIRTIO_F_RING_INDIRECT_DESC) |
+  bit(VIRTIO_F_RING_EVENT_IDX) |
+  bit(VIRTIO_F_VERSION_1) |
+  bit(VIRTIO_F_RING_RESET);
 
 export abstract class VirtioDeviceModel {
   /** Virtio device ID (1 net, 2 blk, 4 rng). */

@@ -2,8 +2,8 @@
 // per negotiated features (REFERENCE §7), mergeable RX buffers, MAC/status/MTU config.
 import type { NetBackend } from '../../backends/net/backend';
 import type { DeviceVirtqueue, VirtqChain } from '../queue';
-import { VIRTIO_F_VERSION_1, gatherSegs, readSegs, writeSegs } from '../queue';
-import { VirtioDeviceModel, bit } from './model';
+import { gatherSegs, readSegs, VIRTIO_F_VERSION_1, writeSegs } from '../queue';
+import { bit, VirtioDeviceModel } from './model';
 
 export const VIRTIO_ID_NET = 1;
 export const VIRTIO_NET_F_CTRL_GUEST_OFFLOADS = 2;
@@ -35,7 +35,10 @@ export interface VirtioNetOptions {
 
 /** Parses `52:54:00:12:34:56`. @throws Error naming the bad value. */
 export function parseMac(s: string): Uint8Array {
-  const m = /^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i.exec(s);
+  const m =
+    /^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i.exec(
+      s,
+    );
   if (!m) throw new Error(`mac=${s} is not a MAC address (xx:xx:xx:xx:xx:xx)`);
   return Uint8Array.from(m.slice(1), (h) => parseInt(h, 16));
 }
@@ -62,9 +65,16 @@ export class VirtioNet extends VirtioDeviceModel {
 
   protected deviceFeatures(legacy: boolean): bigint {
     let f = [
-      VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_NET_F_STATUS,
-      VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX, VIRTIO_NET_F_CTRL_VLAN, VIRTIO_NET_F_CTRL_RX_EXTRA,
-      VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_MAC_ADDR,
+      VIRTIO_NET_F_CTRL_GUEST_OFFLOADS,
+      VIRTIO_NET_F_MAC,
+      VIRTIO_NET_F_MRG_RXBUF,
+      VIRTIO_NET_F_STATUS,
+      VIRTIO_NET_F_CTRL_VQ,
+      VIRTIO_NET_F_CTRL_RX,
+      VIRTIO_NET_F_CTRL_VLAN,
+      VIRTIO_NET_F_CTRL_RX_EXTRA,
+      VIRTIO_NET_F_GUEST_ANNOUNCE,
+      VIRTIO_NET_F_CTRL_MAC_ADDR,
     ]
       .map(bit)
       .reduce((a, b) => a | b, 0n);
@@ -106,8 +116,16 @@ export class VirtioNet extends VirtioDeviceModel {
   private transmit(q: DeviceVirtqueue): void {
     const hl = this.headerLen();
     for (let c = this.pop(q); c; c = this.pop(q)) {
-      if (c.writable.length > 0) return this.fail(`virtio-net: TX chain ${c.head} has a device-writable descriptor`);
-      if (c.readLen < hl) return this.fail(`virtio-net: TX chain ${c.head} is ${c.readLen} bytes, shorter than the ${hl}-byte header`);
+      if (c.writable.length > 0) {
+        this.fail(`virtio-net: TX chain ${c.head} has a device-writable descriptor`);
+        return;
+      }
+      if (c.readLen < hl) {
+        this.fail(
+          `virtio-net: TX chain ${c.head} is ${c.readLen} bytes, shorter than the ${hl}-byte header`,
+        );
+        return;
+      }
       const len = Math.min(c.readLen - hl, MAX_FRAME);
       const frame = new Uint8Array(len);
       readSegs(this.hostRam(), c.readable, hl, frame);
@@ -136,11 +154,15 @@ export class VirtioNet extends VirtioDeviceModel {
         return false;
       }
       if (c.readable.length > 0) {
-        this.fail(`virtio-net: RX chain ${c.head} has a device-readable descriptor where writable is required`);
+        this.fail(
+          `virtio-net: RX chain ${c.head} has a device-readable descriptor where writable is required`,
+        );
         return true;
       }
       if (used.length === 0 && c.writeLen < hl) {
-        this.fail(`virtio-net: RX buffer ${c.head} of ${c.writeLen} bytes cannot hold the ${hl}-byte header`);
+        this.fail(
+          `virtio-net: RX buffer ${c.head} of ${c.writeLen} bytes cannot hold the ${hl}-byte header`,
+        );
         return true;
       }
       const n = Math.min(c.writeLen, total - off);
@@ -169,10 +191,17 @@ export class VirtioNet extends VirtioDeviceModel {
   private control(q: DeviceVirtqueue): void {
     const ram = this.hostRam();
     for (let c = this.pop(q); c; c = this.pop(q)) {
-      if (c.readLen < 2 || c.writeLen < 1) return this.fail(`virtio-net: control request ${c.head} lacks class/command or the ack byte`);
+      if (c.readLen < 2 || c.writeLen < 1) {
+        this.fail(`virtio-net: control request ${c.head} lacks class/command or the ack byte`);
+        return;
+      }
       const head = gatherSegs(ram, c.readable, c.readLen);
       const [cls, cmd] = head;
-      let ok = cls === 0 /* RX */ || cls === 2 /* VLAN */ || cls === 3 /* ANNOUNCE */ || (cls === 5 /* GUEST_OFFLOADS */ && cmd === 0);
+      let ok =
+        cls === 0 /* RX */ ||
+        cls === 2 /* VLAN */ ||
+        cls === 3 /* ANNOUNCE */ ||
+        (cls === 5 /* GUEST_OFFLOADS */ && cmd === 0);
       if (cls === 1 /* MAC */) {
         ok = cmd === 0 /* TABLE_SET */ || (cmd === 1 /* ADDR_SET */ && c.readLen >= 8);
         if (ok && cmd === 1) this.config.set(head.subarray(2, 8), 0);

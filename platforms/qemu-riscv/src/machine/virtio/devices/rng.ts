@@ -1,6 +1,6 @@
 // virtio-rng (virtio 1.2 §5.4, QEMU hw/virtio/virtio-rng.c): one request queue of device-writable
 // buffers, filled with host entropy; used.len = bytes filled. No config space, no feature bits.
-import { type RngBackend, hostRng } from '../../backends/rng/backend';
+import { hostRng, type RngBackend } from '../../backends/rng/backend';
 import type { DeviceVirtqueue } from '../queue';
 import { writeSegs } from '../queue';
 import { VirtioDeviceModel } from './model';

@@ -1,7 +1,12 @@
 // Walks one descriptor chain from guest RAM (virtio 1.2 §2.7.5 descriptors, §2.7.5.3 indirect),
 // validating every guest value: indices, loops, RAM bounds, ordering, indirect tables.
 import type { GuestRam } from '../../../isa/hart';
-import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_DESC_SIZE } from './constants';
+import {
+  VIRTQ_DESC_F_INDIRECT,
+  VIRTQ_DESC_F_NEXT,
+  VIRTQ_DESC_F_WRITE,
+  VIRTQ_DESC_SIZE,
+} from './constants';
 import { inRam } from './layout';
 
 /** One guest buffer: `len` bytes at guest-physical `addr`, checked to lie in RAM. */
@@ -34,7 +39,13 @@ const MAX_SEGS = 1024;
  * Walks the chain starting at `head` in the table at `descPa` of `size` entries.
  * @returns the chain, or a {@link VirtqFault} naming the first bad value.
  */
-export function walkChain(ram: GuestRam, descPa: number, size: number, head: number, indirectOk: boolean): VirtqChain | VirtqFault {
+export function walkChain(
+  ram: GuestRam,
+  descPa: number,
+  size: number,
+  head: number,
+  indirectOk: boolean,
+): VirtqChain | VirtqFault {
   if (head >= size) return new VirtqFault(`head descriptor index ${head} >= queue size ${size}`);
   const out = { readable: [] as VirtqSeg[], writable: [] as VirtqSeg[], readLen: 0, writeLen: 0 };
   let table = descPa;
@@ -42,18 +53,27 @@ export function walkChain(ram: GuestRam, descPa: number, size: number, head: num
   let i = head;
   let inIndirect = false;
   for (let count = 0; ; count++) {
-    if (count >= max) return new VirtqFault(`descriptor chain from head ${head} is longer than ${max} (loop?)`);
+    if (count >= max)
+      return new VirtqFault(`descriptor chain from head ${head} is longer than ${max} (loop?)`);
     const off = table + i * VIRTQ_DESC_SIZE - ram.base;
     const addr = ram.view.getUint32(off, true) + ram.view.getUint32(off + 4, true) * 0x100000000;
     const len = ram.view.getUint32(off + 8, true);
     const flags = ram.view.getUint16(off + 12, true);
     const next = ram.view.getUint16(off + 14, true);
     if (flags & VIRTQ_DESC_F_INDIRECT) {
-      if (!indirectOk) return new VirtqFault(`descriptor ${i} has INDIRECT but RING_INDIRECT_DESC was not negotiated`);
+      if (!indirectOk)
+        return new VirtqFault(
+          `descriptor ${i} has INDIRECT but RING_INDIRECT_DESC was not negotiated`,
+        );
       if (inIndirect) return new VirtqFault(`indirect descriptor ${i} inside an indirect table`);
-      if (count !== 0) return new VirtqFault(`indirect descriptor ${i} is not the head of its chain`);
-      if (len === 0 || len % VIRTQ_DESC_SIZE !== 0) return new VirtqFault(`indirect table length ${len} is not a non-zero multiple of 16`);
-      if (addr % 16 !== 0 || !inRam(ram, addr, len)) return new VirtqFault(`indirect table [0x${addr.toString(16)}, +${len}) is outside RAM or misaligned`);
+      if (count !== 0)
+        return new VirtqFault(`indirect descriptor ${i} is not the head of its chain`);
+      if (len === 0 || len % VIRTQ_DESC_SIZE !== 0)
+        return new VirtqFault(`indirect table length ${len} is not a non-zero multiple of 16`);
+      if (addr % 16 !== 0 || !inRam(ram, addr, len))
+        return new VirtqFault(
+          `indirect table [0x${addr.toString(16)}, +${len}) is outside RAM or misaligned`,
+        );
       table = addr;
       max = Math.min(len / VIRTQ_DESC_SIZE, MAX_SEGS);
       i = 0;
@@ -61,18 +81,24 @@ export function walkChain(ram: GuestRam, descPa: number, size: number, head: num
       inIndirect = true;
       continue;
     }
-    if (len > 0 && !inRam(ram, addr, len)) return new VirtqFault(`descriptor ${i} buffer [0x${addr.toString(16)}, +${len}) is outside RAM`);
+    if (len > 0 && !inRam(ram, addr, len))
+      return new VirtqFault(
+        `descriptor ${i} buffer [0x${addr.toString(16)}, +${len}) is outside RAM`,
+      );
     if (flags & VIRTQ_DESC_F_WRITE) {
       out.writable.push({ addr, len });
       out.writeLen += len;
     } else {
-      if (out.writable.length) return new VirtqFault(`device-readable descriptor ${i} follows a device-writable one`);
+      if (out.writable.length)
+        return new VirtqFault(`device-readable descriptor ${i} follows a device-writable one`);
       out.readable.push({ addr, len });
       out.readLen += len;
     }
-    if (out.readable.length + out.writable.length > MAX_SEGS) return new VirtqFault(`chain from head ${head} has more than ${MAX_SEGS} segments`);
+    if (out.readable.length + out.writable.length > MAX_SEGS)
+      return new VirtqFault(`chain from head ${head} has more than ${MAX_SEGS} segments`);
     if (!(flags & VIRTQ_DESC_F_NEXT)) break;
-    if (next >= max) return new VirtqFault(`descriptor ${i} next index ${next} >= table size ${max}`);
+    if (next >= max)
+      return new VirtqFault(`descriptor ${i} next index ${next} >= table size ${max}`);
     i = next;
   }
   return { head, ...out };

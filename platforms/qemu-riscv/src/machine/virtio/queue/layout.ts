@@ -46,8 +46,11 @@ export function checkLayout(ram: GuestRam, q: VirtqAddrs): string | null {
   if (q.desc % 16 !== 0) return `descriptor table 0x${q.desc.toString(16)} is not 16-byte aligned`;
   if (q.avail % 2 !== 0) return `available ring 0x${q.avail.toString(16)} is not 2-byte aligned`;
   if (q.used % 4 !== 0) return `used ring 0x${q.used.toString(16)} is not 4-byte aligned`;
-  if (!inRam(ram, q.desc, b.desc)) return `descriptor table [0x${q.desc.toString(16)}, +${b.desc}) is outside RAM`;
-  if (!inRam(ram, q.avail, b.avail)) return `available ring [0x${q.avail.toString(16)}, +${b.avail}) is outside RAM`;
-  if (!inRam(ram, q.used, b.used)) return `used ring [0x${q.used.toString(16)}, +${b.used}) is outside RAM`;
+  if (!inRam(ram, q.desc, b.desc))
+    return `descriptor table [0x${q.desc.toString(16)}, +${b.desc}) is outside RAM`;
+  if (!inRam(ram, q.avail, b.avail))
+    return `available ring [0x${q.avail.toString(16)}, +${b.avail}) is outside RAM`;
+  if (!inRam(ram, q.used, b.used))
+    return `used ring [0x${q.used.toString(16)}, +${b.used}) is outside RAM`;
   return null;
 }

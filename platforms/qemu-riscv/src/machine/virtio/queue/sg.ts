@@ -4,7 +4,12 @@ import type { GuestRam } from '../../../isa/hart';
 import type { VirtqSeg } from './chain';
 
 /** Copies up to `out.length` bytes from `segs`, starting `skip` bytes in. @returns bytes copied. */
-export function readSegs(ram: GuestRam, segs: readonly VirtqSeg[], skip: number, out: Uint8Array): number {
+export function readSegs(
+  ram: GuestRam,
+  segs: readonly VirtqSeg[],
+  skip: number,
+  out: Uint8Array,
+): number {
   let done = 0;
   for (const s of segs) {
     if (done >= out.length) break;
@@ -22,7 +27,12 @@ export function readSegs(ram: GuestRam, segs: readonly VirtqSeg[], skip: number,
 }
 
 /** Copies `data` into `segs` starting `skip` bytes in. @returns bytes written (short if segs are). */
-export function writeSegs(ram: GuestRam, segs: readonly VirtqSeg[], skip: number, data: Uint8Array): number {
+export function writeSegs(
+  ram: GuestRam,
+  segs: readonly VirtqSeg[],
+  skip: number,
+  data: Uint8Array,
+): number {
   let done = 0;
   for (const s of segs) {
     if (done >= data.length) break;

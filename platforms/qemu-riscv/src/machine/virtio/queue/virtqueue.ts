@@ -4,7 +4,7 @@
 import type { GuestRam } from '../../../isa/hart';
 import { type VirtqChain, VirtqFault, walkChain } from './chain';
 import { VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY, vringNeedEvent } from './constants';
-import { type VirtqAddrs, checkLayout } from './layout';
+import { checkLayout, type VirtqAddrs } from './layout';
 
 export interface VirtqFeatures {
   readonly eventIdx: boolean;
@@ -27,7 +27,11 @@ export class DeviceVirtqueue {
   ) {}
 
   /** Creates a queue after checking its layout. @returns the queue or the fault to report. */
-  static create(ram: GuestRam, addrs: VirtqAddrs, feat: VirtqFeatures): DeviceVirtqueue | VirtqFault {
+  static create(
+    ram: GuestRam,
+    addrs: VirtqAddrs,
+    feat: VirtqFeatures,
+  ): DeviceVirtqueue | VirtqFault {
     const bad = checkLayout(ram, addrs);
     if (bad) return new VirtqFault(bad);
     return new DeviceVirtqueue(ram, addrs, feat);
@@ -52,7 +56,10 @@ export class DeviceVirtqueue {
   /** Chains the driver made available and the device has not popped. */
   pending(): number | VirtqFault {
     const n = (this.availIdx() - this.lastAvail) & 0xffff;
-    if (n > this.size) return new VirtqFault(`avail.idx moved ${n} entries ahead of the device, more than queue size ${this.size}`);
+    if (n > this.size)
+      return new VirtqFault(
+        `avail.idx moved ${n} entries ahead of the device, more than queue size ${this.size}`,
+      );
     return n;
   }
 
@@ -112,7 +119,10 @@ export class DeviceVirtqueue {
       return;
     }
     const flags = this.u16(this.addrs.used);
-    this.setU16(this.addrs.used, enable ? flags & ~VIRTQ_USED_F_NO_NOTIFY : flags | VIRTQ_USED_F_NO_NOTIFY);
+    this.setU16(
+      this.addrs.used,
+      enable ? flags & ~VIRTQ_USED_F_NO_NOTIFY : flags | VIRTQ_USED_F_NO_NOTIFY,
+    );
   }
 
   /** Chains popped and not yet pushed. */
