@@ -7,6 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ANALYSIS } from './analysis';
+import { bootTable } from './boot';
 import { initTimes } from './init';
 import { record } from './record';
 import { bench, liveAtEnd, peakOf, type ReplayResult } from './replay';
@@ -106,6 +107,7 @@ function isolated(t: AllocTrace, subject: string, runs: number): ReplayResult {
 export async function main(benchDir: string, args: string[]): Promise<void> {
   if (args[0] === 'record') return record(benchDir);
   benchDirOf = benchDir;
+  if (args[0] === 'boot') return void console.log(await bootTable(join(benchDir, '../..'), 10));
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
   const dir = mkdtempSync(join(tmpdir(), 'rk-bench-alloc-'));
   const replayBin = join(dir, 'replay');
@@ -147,6 +149,7 @@ export async function main(benchDir: string, args: string[]): Promise<void> {
     initLines.push(
       `| ${r.size >= 1 << 30 ? `${r.size / 2 ** 30} GiB` : `${r.size / 2 ** 20} MiB`} | ${names.map((n) => (r.us[n] === undefined ? 'n/a' : `${r.us[n].toFixed(1)} µs`)).join(' | ')} |`,
     );
+  const boot = await bootTable(join(benchDir, '../..'));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const body = [
     '## Memory (issue 3)',
@@ -170,6 +173,10 @@ export async function main(benchDir: string, args: string[]): Promise<void> {
     '### Initialisation time vs heap size (median of 9, backend + front end)',
     '',
     initLines.join('\n'),
+    '',
+    '### Helloworld boot time with each allocator',
+    '',
+    boot,
     '',
     ANALYSIS,
   ].join('\n');
