@@ -30,9 +30,9 @@ export class MachineClock {
     return Math.floor((performance.now() - this.hostStartMs) * 1e6);
   }
 
-  /** Freezes a host clock where it is and makes it manual (qtest, `-S`). */
-  makeVirtual(): void {
-    if (this.mode === 'host') this.virtNs = this.nowNs();
+  /** Makes the clock manual (qtest), frozen where it is or at `atNs` (`-S`: the VM never ran, 0). */
+  makeVirtual(atNs?: number): void {
+    this.virtNs = atNs ?? this.nowNs();
     this.mode = 'virtual';
   }
 

@@ -32,11 +32,14 @@ import { chooseVirtioSlot } from './virtio-mmio/placement';
 class HartSlot implements ClintHart {
   hart: HartImpl | null = null;
   state: number = S.SBI_HSM_STATE_STOPPED;
+  /** Line levels while no hart object exists yet (qtest before boot). */
+  private lines = 0;
   setIrqLine(cause: number, level: boolean): void {
-    this.hart?.setIrqLine(cause, level);
+    if (this.hart) this.hart.setIrqLine(cause, level);
+    else this.lines = level ? this.lines | (1 << cause) : this.lines & ~(1 << cause);
   }
   get mip(): number {
-    return this.hart?.mip ?? 0;
+    return this.hart ? this.hart.mip : this.lines;
   }
 }
 
@@ -474,7 +477,7 @@ export class Machine {
    */
   get qtest(): QtestPort {
     if (!this.qtestPort) {
-      this.clock.makeVirtual();
+      this.clock.makeVirtual(this.entry ? undefined : 0);
       this.qtestPort = new QtestPort(this.board.bus, this.clock);
     }
     return this.qtestPort;

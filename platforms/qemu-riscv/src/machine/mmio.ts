@@ -39,9 +39,10 @@ export function dispatchRead(d: MmioDevice, offset: number, size: number): numbe
   const implMin = d.implMin ?? 1;
   const implMax = d.implMax ?? 4;
   const step = Math.min(Math.max(size, implMin), implMax);
-  if (step >= size) return d.read(offset, step) & MASK[size];
+  if (step >= size) return (d.read(offset, step) & MASK[size]) >>> 0;
   let v = 0;
-  for (let i = 0; i < size; i += step) v += (d.read(offset + i, step) & MASK[step]) * 2 ** (8 * i);
+  for (let i = 0; i < size; i += step)
+    v += ((d.read(offset + i, step) & MASK[step]) >>> 0) * 2 ** (8 * i);
   return v;
 }
 
@@ -50,11 +51,11 @@ export function dispatchWrite(d: MmioDevice, offset: number, size: number, value
   const implMax = d.implMax ?? 4;
   const step = Math.min(Math.max(size, implMin), implMax);
   if (step >= size) {
-    d.write(offset, step, value & MASK[Math.min(size, 4)]);
+    d.write(offset, step, (value & MASK[Math.min(size, 4)]) >>> 0);
     return;
   }
   for (let i = 0; i < size; i += step)
-    d.write(offset + i, step, Math.floor(value / 2 ** (8 * i)) & MASK[step]);
+    d.write(offset + i, step, (Math.floor(value / 2 ** (8 * i)) & MASK[step]) >>> 0);
 }
 
 /** 8-byte dispatch: the device's 64-bit callbacks, or two halves when impl max is 4 or less. */

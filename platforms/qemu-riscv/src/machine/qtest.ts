@@ -16,7 +16,11 @@ export function parseQtestU64(s: string | undefined): bigint {
   const m = s === undefined ? null : /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) throw new QtestArgError(`'${s ?? ''}' is not a number`);
   const d = m[2];
-  const v = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 ? BigInt(`0o${d.slice(1)}`) : BigInt(d);
+  const v = /^0[xX]/.test(d)
+    ? BigInt(d)
+    : d.length > 1 && d[0] === '0'
+      ? BigInt(`0o${d.slice(1)}`)
+      : BigInt(d);
   if (v > U64) throw new QtestArgError(`'${s}' is out of range`);
   return m[1] === '-' ? -v & U64 : v;
 }
