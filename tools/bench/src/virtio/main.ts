@@ -4,6 +4,7 @@
 import { cpus } from 'node:os';
 import { blkBench } from './blk';
 import { initBench } from './init';
+import { machinePps } from './machine-net';
 import { hubPps, udpBaseline } from './net';
 import { writeSection } from './report';
 import { tapPps } from './tap';
@@ -12,6 +13,7 @@ const ms = Number(process.env.RK_BENCH_MS ?? 1500);
 const net = [...hubPps(64, ms), ...hubPps(1500, ms)];
 const udp = { 64: await udpBaseline(64, ms), 1500: await udpBaseline(1500, ms) };
 const tap = await tapPps(ms);
+const machines = await machinePps([64, 1500], Number(process.env.RK_BENCH_FRAMES ?? 100000));
 const blk = await blkBench(ms);
 const init = initBench();
 const fig = {
@@ -19,6 +21,7 @@ const fig = {
   cpu: cpus()[0]?.model ?? '?',
   node: process.version,
   net,
+  machines,
   udp,
   tap,
   blk,

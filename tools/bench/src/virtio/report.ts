@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { BlkRow } from './blk';
 import type { InitRow } from './init';
+import type { MachinePpsRow } from './machine-net';
 import type { PpsRow } from './net';
 import type { TapRow } from './tap';
 
@@ -16,6 +17,7 @@ export interface VirtioFigures {
   cpu: string;
   node: string;
   net: PpsRow[];
+  machines: MachinePpsRow[];
   udp: Record<64 | 1500, number>;
   tap: TapRow[] | string;
   blk: { rows: BlkRow[]; fioVersion: string | null };
@@ -26,6 +28,10 @@ export function virtioSection(f: VirtioFigures): string {
   const netRows = f.net.map(
     (r) =>
       `| ${r.what} | ${r.size} B | ${kpps(r.pps)} | Node UDP loopback ${kpps(f.udp[r.size as 64 | 1500])} | ${(r.pps / f.udp[r.size as 64 | 1500]).toFixed(2)}× | ${(r.pps / ANCHOR).toExponential(1)}× |`,
+  );
+  const machineRows = f.machines.map(
+    (r) =>
+      `| two booted machines on a hub, ${r.legacy ? 'legacy' : 'modern'} (apps/virtio-netperf) | ${r.size} B | TX ${kpps(r.txPps)}, RX ${kpps(r.rxPps)} (${r.received}/${r.sent} received) | Node UDP loopback ${kpps(f.udp[r.size as 64 | 1500])} | ${(r.rxPps / f.udp[r.size as 64 | 1500]).toFixed(2)}× (RX) | ${(r.rxPps / ANCHOR).toExponential(1)}× |`,
   );
   const tapRows =
     typeof f.tap === 'string'
@@ -59,6 +65,7 @@ export function virtioSection(f: VirtioFigures): string {
     '| path | frame | Runikraft | same-run baseline | ratio | vs Unikraft 14.19 Mpps (KVM/vhost-user) |',
     '|---|---|---|---|---|---|',
     ...netRows,
+    ...machineRows,
     ...tapRows,
     '',
     `### virtio-blk on a 64 MiB raw host image (page cache warm)${f.blk.fioVersion ? `, next to ${f.blk.fioVersion} (psync at QD1, io_uring at QD32)` : ''}`,
