@@ -52,7 +52,16 @@ describe('BENCHMARKS.md section', () => {
     expect(s).toContain(
       '| 70.0 KB (20.0 KB gzipped) | | Unikraft helloworld image: 213 KB | 0.33× |',
     );
-    expect(s).toContain('| 1M | bisection, 8 KiB steps | Unikraft: 2 MB | 0.50× |');
+    expect(s).toContain('| 1M | bisection, 8 KiB steps | Unikraft: 2 MB | 0.50× Unikraft |');
+    expect(
+      bootSection({
+        ...figures,
+        minMemoryMachineFloor: true,
+        qemu: { ...figures.qemu!, minMemory: 16384 },
+      }),
+    ).toContain(
+      "| 1M (the machine model's lower limit; the kernel may need less) | bisection, 8 KiB steps | Unikraft: 2 MB; real QEMU, bare-metal hello: 16K | 0.50× Unikraft |",
+    );
   });
 
   it('replaces its own section and keeps the others', () => {

@@ -47,3 +47,14 @@ export function prepareBaremetal(benchDir: string, outDir: string): Baremetal | 
     qemuVersion: version,
   };
 }
+
+/** Does real QEMU boot the bare-metal hello with `-m bytes` (prints Hello, exits 0)? */
+export function qemuBoots(bm: Baremetal, bytes: number): boolean {
+  const argv = bm.argv.map((a, i) => (bm.argv[i - 1] === '-m' ? `${bytes / 1024}K` : a));
+  const r = spawnSync(argv[0], argv.slice(1), {
+    encoding: 'utf8',
+    timeout: 10_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return r.status === 0 && r.stdout.includes('Hello, world!');
+}

@@ -49,32 +49,49 @@ export async function bootSamples(
   return out;
 }
 
-/**
- * The smallest `-m` (a multiple of 8 KiB, as QEMU aligns it) with which the image reaches main and
- * exits 0, by bisection between 8 KiB and `hi` bytes (assumes booting is monotonic in memory).
- */
-export async function minimumMemory(
-  factory: MachineFactory,
-  entry: Entry,
-  base: RkMachineOptions,
-  hi = 128 * 2 ** 20,
-): Promise<number> {
-  const ok = async (bytes: number) => {
-    try {
-      const s = await bootOnce(factory, entry, { ...base, memory: bytes });
-      return s.status === 0 && !Number.isNaN(s.toMain);
-    } catch {
-      return false; // the machine may reject a size outright; that counts as "does not boot"
-    }
-  };
-  const unit = 8192;
-  let lo = 1; // in units; lo - 1 is known bad (0 bytes)
-  let top = hi / unit;
-  if (!(await ok(top * unit))) throw new Error(`the image does not boot even with ${hi} bytes`);
+/** The smallest multiple of `unit` in [unit, hi] for which `ok` holds (assumed monotonic). */
+export async function bisect(
+  ok: (bytes: number) => Promise<boolean> | boolean,
+  hi: number,
+  unit = 8192,
+): Promise<number | undefined> {
+  let lo = 1; // in units
+  let top = Math.floor(hi / unit);
+  if (!(await ok(top * unit))) return undefined;
   while (lo < top) {
     const mid = (lo + top) >> 1;
     if (await ok(mid * unit)) top = mid;
     else lo = mid + 1;
   }
   return top * unit;
+}
+
+/**
+ * The smallest `-m` (a multiple of 8 KiB, as QEMU aligns it) with which the image reaches main and
+ * exits 0, by bisection up to `hi` bytes. `machineFloor` is true when the machine model refuses
+ * the next smaller size itself (so the kernel might boot with less).
+ */
+export async function minimumMemory(
+  factory: MachineFactory,
+  entry: Entry,
+  base: RkMachineOptions,
+  hi = 128 * 2 ** 20,
+): Promise<{ bytes: number; machineFloor: boolean }> {
+  const ok = async (bytes: number) => {
+    try {
+      const s = await bootOnce(factory, entry, { ...base, memory: bytes });
+      return s.status === 0 && !Number.isNaN(s.toMain);
+    } catch {
+      return false; // the machine rejects the size outright: "does not boot"
+    }
+  };
+  const bytes = await bisect(ok, hi);
+  if (bytes === undefined) throw new Error(`the image does not boot even with ${hi} bytes`);
+  let machineFloor = false;
+  try {
+    factory.create({ ...base, memory: bytes - 8192 }, 'none');
+  } catch {
+    machineFloor = true;
+  }
+  return { bytes, machineFloor };
 }

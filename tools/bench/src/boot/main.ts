@@ -13,8 +13,8 @@ import {
   loadMachine,
   type RkMachineOptions,
 } from '@runikraft/rk';
-import { prepareBaremetal } from './baremetal';
-import { bootSamples, minimumMemory } from './inproc';
+import { prepareBaremetal, qemuBoots } from './baremetal';
+import { bisect, bootSamples, minimumMemory } from './inproc';
 import { timeProcess } from './process';
 import { type BootFigures, writeBootSection } from './report';
 import { fmtMs, median, percentile } from './stats';
@@ -73,7 +73,9 @@ async function main(): Promise<void> {
   }
 
   const minMem = await minimumMemory(factory, entry, base);
-  console.log(`minimum -m that boots helloworld: ${formatQemuSize(minMem)} (${minMem} bytes)`);
+  console.log(
+    `minimum -m that boots helloworld: ${formatQemuSize(minMem.bytes)}${minMem.machineFloor ? " (the machine model's own lower limit)" : ''}`,
+  );
 
   const dist = join(repo, 'tools/rk/dist/bin.js');
   const bin = existsSync(dist) ? dist : devBin();
@@ -96,6 +98,11 @@ async function main(): Promise<void> {
       runs: t.runs,
       command: bm.argv.map((a) => a.replace(`${repo}/`, '')).join(' '),
     };
+    const qemuMin = await bisect((b) => qemuBoots(bm, b), 128 * 2 ** 20);
+    if (qemu && qemuMin) qemu.minMemory = qemuMin;
+    console.log(
+      `real QEMU, minimum -m for the bare-metal hello: ${qemuMin ? formatQemuSize(qemuMin) : 'none found'}`,
+    );
     console.log(
       `real QEMU, bare-metal hello (-bios none): ${fmtMs(t.median)} (median of ${t.runs}); rk run / QEMU = ${(rkProc.median / t.median).toFixed(2)}×`,
     );
@@ -108,7 +115,8 @@ async function main(): Promise<void> {
     imageGzip: gzipSync(image).length,
     libraries: manifest.libraries.map((l) => l.name),
     inproc,
-    minMemory: minMem,
+    minMemory: minMem.bytes,
+    minMemoryMachineFloor: minMem.machineFloor,
     rkProcess: {
       median: rkProc.median,
       runs: rkProc.runs,

@@ -19,14 +19,27 @@ export interface BootFigures {
     toExit: number;
   }[];
   minMemory: number;
+  /** True when the machine model refuses anything smaller (so the kernel might need less). */
+  minMemoryMachineFloor?: boolean;
   rkProcess: { median: number; runs: number; tool: string; bin: string };
   nodeStartup: number;
-  qemu?: { version: string; median: number; runs: number; command: string };
+  qemu?: { version: string; median: number; runs: number; command: string; minMemory?: number };
 }
 
 const BEGIN = '<!-- bench:boot begin (written by pnpm --filter @runikraft/bench bench:boot) -->';
 const END = '<!-- bench:boot end -->';
 const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
+
+function minMemoryRow(f: BootFigures): string {
+  const floor = f.minMemoryMachineFloor
+    ? " (the machine model's lower limit; the kernel may need less)"
+    : '';
+  const qemu = f.qemu?.minMemory
+    ? `; real QEMU, bare-metal hello: ${formatQemuSize(f.qemu.minMemory)}`
+    : '';
+  const ratio = `${(f.minMemory / 2 ** 21).toFixed(2)}× Unikraft`;
+  return `| minimum \`-m\` that boots helloworld | ${formatQemuSize(f.minMemory)}${floor} | bisection, 8 KiB steps | Unikraft: 2 MB${qemu} | ${ratio} |`;
+}
 
 /** The markdown of the section. */
 export function bootSection(f: BootFigures): string {
@@ -51,7 +64,7 @@ export function bootSection(f: BootFigures): string {
     `| whole \`rk run apps/helloworld\` process (${f.rkProcess.bin}) | ${fmtMs(f.rkProcess.median)} | median of ${f.rkProcess.runs} (${f.rkProcess.tool}) | ${q ? `real QEMU 7.2 booting a bare-metal M-mode hello: ${fmtMs(q.median)}` : 'real QEMU not installed'} | ${q ? `${(f.rkProcess.median / q.median).toFixed(2)}×` : '–'} |`,
     `| of which Node start-up (\`node -e 0\`) | ${fmtMs(f.nodeStartup)} | median of ${f.rkProcess.runs} | | ${((100 * f.nodeStartup) / f.rkProcess.median).toFixed(0)}% of rk run |`,
     `| image size (build/image.mjs) | ${kb(f.imageBytes)} (${kb(f.imageGzip)} gzipped) | | Unikraft helloworld image: 213 KB | ${(f.imageBytes / 213_000).toFixed(2)}× |`,
-    `| minimum \`-m\` that boots helloworld | ${formatQemuSize(f.minMemory)} | bisection, 8 KiB steps | Unikraft: 2 MB | ${(f.minMemory / 2 ** 21).toFixed(2)}× |`,
+    minMemoryRow(f),
     '',
     ...(q
       ? [
