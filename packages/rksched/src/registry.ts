@@ -11,7 +11,11 @@ interface LooseRegistry {
 
 /** Registers `sched` as the `rksched` provider (a policy library's init calls this). */
 export function provideSched(registry: RkRegistry, sched: RkSched): void {
-  (registry as unknown as LooseRegistry).provide('rksched', sched);
+  const loose = registry as unknown as LooseRegistry;
+  loose.provide('rksched', sched);
+  // rkdebug's trace points name the running thread (0 = boot, idle or IRQ context).
+  const dbg = loose.tryGet('rkdebug') as { trace?: { setThreadIdSource(f: () => number): void } } | undefined;
+  dbg?.trace?.setThreadIdSource(() => sched.currentOrNull()?.id ?? 0);
 }
 
 /** The registered scheduler; throws a precise error when no policy library was composed. */

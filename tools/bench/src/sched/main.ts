@@ -1,0 +1,87 @@
+// `pnpm --filter @runikraft/bench bench:sched`: thread micro-benchmarks per policy next to the JS
+// floor, and the EDF-vs-RR experiment (table, SVG timeline, Chrome trace); writes the "Threads
+// (issue 4)" section of BENCHMARKS.md and the figures under docs/figures/.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runTaskSet, TASK_SET, utilisation } from './edf-experiment';
+import { jsFloor, MICRO, type MicroName } from './micro';
+import { POLICIES } from './policies';
+import { writeSection } from './report';
+import { timelineSvg } from './svg';
+
+/** The repository root: the nearest folder upwards with pnpm-workspace.yaml (works bundled or not). */
+function findRoot(from: string): string {
+  for (let d = from; d !== dirname(d); d = dirname(d)) if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d;
+  throw new Error(`bench:sched: no pnpm-workspace.yaml above ${from}`);
+}
+const root = findRoot(import.meta.dirname ?? process.cwd());
+const REPEAT = Number(process.env.RK_BENCH_REPEAT ?? 7);
+const N = Number(process.env.RK_BENCH_N ?? 20_000);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+const LABELS: Record<MicroName, string> = {
+  switch: 'context switch (yield ping-pong)',
+  createJoin: 'thread create + join',
+  wakeup: 'wait-queue wake-up (+ switch)',
+  mutexFree: 'mutex lock+unlock, uncontended',
+  mutexContended: 'mutex lock, contended (hand-off)',
+  mboxRoundTrip: 'mailbox round trip',
+};
+
+async function main(): Promise<void> {
+  const floorRuns: number[] = [];
+  const res = new Map<string, number[]>();
+  for (let r = 0; r < REPEAT; r++) {
+    floorRuns.push(await jsFloor(N));
+    for (const p of POLICIES) {
+      for (const m of Object.keys(MICRO) as MicroName[]) {
+        const k = `${p}/${m}`;
+        const v = await MICRO[m](p, m === 'createJoin' ? N / 2 : N);
+        res.set(k, [...(res.get(k) ?? []), v]);
+      }
+    }
+  }
+  const floor = median(floorRuns);
+  const rows: string[] = [];
+  rows.push(`| operation | ${POLICIES.map((p) => `rksched-${p}`).join(' | ')} | JS floor (promise hop) |`);
+  rows.push(`|---|${POLICIES.map(() => '---').join('|')}|---|`);
+  for (const m of Object.keys(MICRO) as MicroName[]) {
+    const cells = POLICIES.map((p) => {
+      const v = median(res.get(`${p}/${m}`)!);
+      return `${v.toFixed(0)} ns (${(v / floor).toFixed(2)}×)`;
+    });
+    rows.push(`| ${LABELS[m]} | ${cells.join(' | ')} | ${floor.toFixed(0)} ns |`);
+  }
+  console.log(rows.join('\n'));
+
+  const horizon = 1000;
+  const runs = [await runTaskSet('edf', horizon), await runTaskSet('rr', horizon)];
+  const table: string[] = [
+    '| task | C / T (ms) | EDF jobs | EDF misses | EDF worst response | RR jobs | RR misses | RR worst response |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  TASK_SET.forEach((t, i) => {
+    const e = runs[0]!.tasks[i]!;
+    const r = runs[1]!.tasks[i]!;
+    table.push(`| ${t.name} | ${t.c} / ${t.p} | ${e.jobs} | ${e.misses} | ${e.worstResponseMs.toFixed(2)} ms | ${r.jobs} | ${r.misses} | ${r.worstResponseMs.toFixed(2)} ms |`);
+  });
+  console.log(table.join('\n'));
+  const figDir = join(root, 'docs/figures');
+  mkdirSync(figDir, { recursive: true });
+  const window = await Promise.all([runTaskSet('edf', 40), runTaskSet('rr', 40)]);
+  writeFileSync(join(figDir, 'sched-edf-vs-rr.svg'), timelineSvg(window, TASK_SET, 40));
+  writeFileSync(join(figDir, 'sched-edf.trace.json'), window[0]!.chromeTrace);
+  writeFileSync(join(figDir, 'sched-rr.trace.json'), window[1]!.chromeTrace);
+  writeSection(root, {
+    floor,
+    micro: rows.join('\n'),
+    edf: table.join('\n'),
+    util: utilisation(TASK_SET),
+    horizon,
+    repeat: REPEAT,
+    n: N,
+  });
+}
+
+await main();
