@@ -1,6 +1,7 @@
 // `rk run`: boot an image on the machine with QEMU's command-line syntax (issue 2 §5).
 import { writeFileSync } from 'node:fs';
 import type { CliIo } from './cli';
+import { RkUsageError } from './errors';
 import { HELP } from './help';
 import { parseRunArgs } from './run-args';
 import { bootImageFile, createMachineFor, locateImage, machineOptions } from './run-image';
@@ -13,17 +14,25 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     io.out(HELP.run);
     return 0;
   }
-  const needsImage = !cli.dumpdtb && !(cli.qtest && cli.hold);
+  // dumpdtb needs no image; qtest boots one only when it is named and the hart is not held (-S).
+  const needsImage = !cli.dumpdtb && !(cli.qtest && (cli.hold || cli.image === undefined));
   const located =
     needsImage || cli.image !== undefined ? await locateImage(cli.image, io) : undefined;
   const opts = machineOptions(cli, located?.manifest?.machine);
   if (cli.dumpdtb) {
-    const machine = await createMachineFor(opts);
-    writeFileSync(cli.dumpdtb, machine.dtb());
+    const machine = await createMachineFor(opts, 'none');
+    try {
+      writeFileSync(cli.dumpdtb, machine.dtb());
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new RkUsageError(
+        `rk run: -machine dumpdtb: failed dumping dtb to ${cli.dumpdtb}: ${code}`,
+      );
+    }
     io.err(`rk run: info: dtb dumped to ${cli.dumpdtb}. Exiting.`);
     return 0;
   }
-  if (cli.qtest) return serveQtest(cli.qtest, opts, cli.hold ? undefined : located?.imagePath);
+  if (cli.qtest) return serveQtest(cli.qtest, opts, needsImage ? located?.imagePath : undefined);
   return bootImageFile(located!.imagePath, opts);
 }
 

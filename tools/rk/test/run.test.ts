@@ -117,6 +117,19 @@ describe.skipIf(!machineExists)('rk run', () => {
     if (hasDtc) expect(dts(blob)).toBe(dts(expected));
   });
 
+  it('names a dumpdtb file it cannot write', async () => {
+    const r = await rk(['run', '-machine', 'virt,dumpdtb=/nonexistent/dir/x.dtb']);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      'rk run: -machine dumpdtb: failed dumping dtb to /nonexistent/dir/x.dtb: ENOENT\n',
+    ]);
+  });
+
+  it('serves qtest without an image and without -S (nothing to boot)', async () => {
+    const r = await rk(['run', '--qtest', 'stdio'], { input: 'readb 0x10000005\n', cwd: tmp() });
+    expect([r.status, r.stdout]).toEqual([0, 'OK 0x0000000000000060\n']);
+  });
+
   it.skipIf(!hasDtc)('dumps the same tree as QEMU 7.2 for -m 512M -smp 4', async () => {
     const out = join(tmp(), 'virt.dtb');
     expect(
