@@ -2216,6 +2216,107 @@ async function bootImage(plat, image2) {
   return sched ? sched.runMain(runMain) : runMain();
 }
 
+// ../../packages/rksched/src/periodic.ts
+var SchedPeriodic = class {
+  constructor(core) {
+    this.core = core;
+  }
+  core;
+  /** Called at creation: the first job is released now, at `phase`, or on activate() (sporadic). */
+  firstRelease(t, now) {
+    const rt = t.rt;
+    if (rt.sporadic) {
+      t.state = "blocked";
+      t.awaitingActivation = true;
+      t.releasePending = true;
+      return;
+    }
+    if (rt.release > now) {
+      t.state = "blocked";
+      t.releasePending = true;
+      this.core.armTimer(t.timer, rt.release);
+      return;
+    }
+    this.core.pol.onRelease(t);
+    this.core.makeReady(t, "new");
+  }
+  /** Ends the current job of `t` (running) and waits for the next release. */
+  async waitPeriod(t) {
+    const rt = t.rt;
+    if (!rt)
+      throw new RkError(
+        Errno.EINVAL,
+        `rksched: thread "${t.name}" is not periodic (no rt attribute)`
+      );
+    const now = this.core.now();
+    this.core.account(t, now);
+    let result = 0;
+    if (rt.aborted || rt.missed || now > rt.absDeadline) {
+      this.core.noteMiss(t);
+      result = -Errno.ETIMEDOUT;
+    }
+    rt.jobs++;
+    rt.aborted = false;
+    rt.throttled = false;
+    if (rt.sporadic) {
+      if (t.activations > 0) {
+        t.activations--;
+        this.release(t, Math.max(now, rt.release + rt.period));
+      } else {
+        t.awaitingActivation = true;
+        t.releasePending = true;
+        const r = await this.core.block(null, Number.POSITIVE_INFINITY);
+        return r < 0 ? r : result;
+      }
+    } else {
+      this.release(t, rt.release + rt.period);
+    }
+    if (rt.release > this.core.now()) {
+      t.releasePending = true;
+      const r = await this.core.block(null, rt.release);
+      if (t.releasePending) t.releasePending = false;
+      return r < 0 ? r : result;
+    }
+    this.core.pol.onRelease(t);
+    await this.core.yield();
+    return result;
+  }
+  release(t, at) {
+    const rt = t.rt;
+    rt.release = at;
+    rt.absDeadline = at + rt.relDeadline;
+    rt.jobCpuNs = 0;
+    rt.missed = false;
+  }
+  /** Releases a sporadic job, respecting the minimum inter-arrival time (the period). */
+  activate(t) {
+    const rt = t.rt;
+    if (!rt?.sporadic)
+      throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is not sporadic`);
+    if (t.state === "exited") return;
+    if (!t.awaitingActivation) {
+      t.activations++;
+      return;
+    }
+    t.awaitingActivation = false;
+    const now = this.core.now();
+    const first2 = rt.jobs === 0 && rt.jobCpuNs === 0 && t.dispatches === 0;
+    this.release(t, first2 ? now : Math.max(now, rt.release + rt.period));
+    if (rt.release > now) this.core.armTimer(t.timer, rt.release);
+    else this.core.wake(t, 0);
+  }
+  onExit(t) {
+    t.awaitingActivation = false;
+  }
+  abortError(t) {
+    t.rt.aborted = false;
+    return new RkError(
+      Errno.ETIMEDOUT,
+      `rksched: job ${t.rt.jobs} of "${t.name}" aborted at its deadline`
+    );
+  }
+};
+
 // ../../packages/rksched/src/timer-queue.ts
 var RkTimer = class {
   constructor(fn) {
@@ -2392,6 +2493,33 @@ var ThreadImpl = class {
 function noop() {
 }
 
+// ../../packages/rksched/src/validate.ts
+function bad(what) {
+  throw new RkError(Errno.EINVAL, `rksched: ${what}`);
+}
+function validateAttr(a) {
+  if (a.prio !== void 0 && (!Number.isInteger(a.prio) || a.prio < -1e3 || a.prio > 1e3)) {
+    bad(`priority ${a.prio} is not an integer in [-1000, 1000]`);
+  }
+  const rt = a.rt;
+  if (!rt) return;
+  const pos = (v, name) => {
+    if (v !== void 0 && !(Number.isFinite(v) && v > 0))
+      bad(`${name} ${v} must be a positive number of ns`);
+  };
+  pos(rt.period, "rt.period");
+  if (rt.period === void 0) bad("rt.period is required for a real-time thread");
+  pos(rt.deadline, "rt.deadline");
+  pos(rt.budget, "rt.budget");
+  if (rt.phase !== void 0 && !(Number.isFinite(rt.phase) && rt.phase >= 0))
+    bad(`rt.phase ${rt.phase} must be >= 0`);
+  const dl = rt.deadline ?? rt.period;
+  if (dl > rt.period)
+    bad(`rt.deadline ${dl} exceeds rt.period ${rt.period} (constrained deadlines only)`);
+  if (rt.budget !== void 0 && rt.budget > dl)
+    bad(`rt.budget ${rt.budget} exceeds the deadline ${dl}`);
+}
+
 // ../../packages/rksched/src/wait-queue.ts
 var WaitQueueImpl = class {
   constructor(core) {
@@ -2459,124 +2587,7 @@ var WaitQueueImpl = class {
   }
 };
 
-// ../../packages/rksched/src/validate.ts
-function bad(what) {
-  throw new RkError(Errno.EINVAL, `rksched: ${what}`);
-}
-function validateAttr(a) {
-  if (a.prio !== void 0 && (!Number.isInteger(a.prio) || a.prio < -1e3 || a.prio > 1e3)) {
-    bad(`priority ${a.prio} is not an integer in [-1000, 1000]`);
-  }
-  const rt = a.rt;
-  if (!rt) return;
-  const pos = (v, name) => {
-    if (v !== void 0 && !(Number.isFinite(v) && v > 0)) bad(`${name} ${v} must be a positive number of ns`);
-  };
-  pos(rt.period, "rt.period");
-  if (rt.period === void 0) bad("rt.period is required for a real-time thread");
-  pos(rt.deadline, "rt.deadline");
-  pos(rt.budget, "rt.budget");
-  if (rt.phase !== void 0 && !(Number.isFinite(rt.phase) && rt.phase >= 0)) bad(`rt.phase ${rt.phase} must be >= 0`);
-  const dl = rt.deadline ?? rt.period;
-  if (dl > rt.period) bad(`rt.deadline ${dl} exceeds rt.period ${rt.period} (constrained deadlines only)`);
-  if (rt.budget !== void 0 && rt.budget > dl) bad(`rt.budget ${rt.budget} exceeds the deadline ${dl}`);
-}
-
-// ../../packages/rksched/src/periodic.ts
-var SchedPeriodic = class {
-  constructor(core) {
-    this.core = core;
-  }
-  core;
-  /** Called at creation: the first job is released now, at `phase`, or on activate() (sporadic). */
-  firstRelease(t, now) {
-    const rt = t.rt;
-    if (rt.sporadic) {
-      t.state = "blocked";
-      t.awaitingActivation = true;
-      t.releasePending = true;
-      return;
-    }
-    if (rt.release > now) {
-      t.state = "blocked";
-      t.releasePending = true;
-      this.core.armTimer(t.timer, rt.release);
-      return;
-    }
-    this.core.pol.onRelease(t);
-    this.core.makeReady(t, "new");
-  }
-  /** Ends the current job of `t` (running) and waits for the next release. */
-  async waitPeriod(t) {
-    const rt = t.rt;
-    if (!rt) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is not periodic (no rt attribute)`);
-    const now = this.core.now();
-    this.core.account(t, now);
-    let result = 0;
-    if (rt.aborted || rt.missed || now > rt.absDeadline) {
-      this.core.noteMiss(t);
-      result = -Errno.ETIMEDOUT;
-    }
-    rt.jobs++;
-    rt.aborted = false;
-    rt.throttled = false;
-    if (rt.sporadic) {
-      if (t.activations > 0) {
-        t.activations--;
-        this.release(t, Math.max(now, rt.release + rt.period));
-      } else {
-        t.awaitingActivation = true;
-        t.releasePending = true;
-        const r = await this.core.block(null, Number.POSITIVE_INFINITY);
-        return r < 0 ? r : result;
-      }
-    } else {
-      this.release(t, rt.release + rt.period);
-    }
-    if (rt.release > this.core.now()) {
-      t.releasePending = true;
-      const r = await this.core.block(null, rt.release);
-      if (t.releasePending) t.releasePending = false;
-      return r < 0 ? r : result;
-    }
-    this.core.pol.onRelease(t);
-    await this.core.yield();
-    return result;
-  }
-  release(t, at) {
-    const rt = t.rt;
-    rt.release = at;
-    rt.absDeadline = at + rt.relDeadline;
-    rt.jobCpuNs = 0;
-    rt.missed = false;
-  }
-  /** Releases a sporadic job, respecting the minimum inter-arrival time (the period). */
-  activate(t) {
-    const rt = t.rt;
-    if (!rt?.sporadic) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is not sporadic`);
-    if (t.state === "exited") return;
-    if (!t.awaitingActivation) {
-      t.activations++;
-      return;
-    }
-    t.awaitingActivation = false;
-    const now = this.core.now();
-    const first2 = rt.jobs === 0 && rt.jobCpuNs === 0 && t.dispatches === 0;
-    this.release(t, first2 ? now : Math.max(now, rt.release + rt.period));
-    if (rt.release > now) this.core.armTimer(t.timer, rt.release);
-    else this.core.wake(t, 0);
-  }
-  onExit(t) {
-    t.awaitingActivation = false;
-  }
-  abortError(t) {
-    t.rt.aborted = false;
-    return new RkError(Errno.ETIMEDOUT, `rksched: job ${t.rt.jobs} of "${t.name}" aborted at its deadline`);
-  }
-};
-
 // ../../packages/rksched/src/sched.ts
-var RESOLVED = Promise.resolve();
 function createSched(plat, policy, opts = {}) {
   return new SchedCore(plat, policy, opts);
 }
@@ -2662,7 +2673,10 @@ var SchedCore = class {
   onTick(now) {
     const t = this.cur;
     if (!t) return;
-    if (now < this.tickAt) return this.armTimer(this.tickTimer, this.tickAt);
+    if (now < this.tickAt) {
+      this.armTimer(this.tickTimer, this.tickAt);
+      return;
+    }
     this.account(t, now);
     if (this.pol.onTick(t, now)) this.needResched = true;
     else this.armTick(t, now);
@@ -2671,19 +2685,30 @@ var SchedCore = class {
     const want = Math.max(this.pol.nextTick(t, now), now + 1);
     this.tickAt = want;
     if (want === Number.POSITIVE_INFINITY) return;
-    if (!this.tickTimer.armed || this.tickTimer.deadline > want) this.armTimer(this.tickTimer, want);
+    if (!this.tickTimer.armed || this.tickTimer.deadline > want)
+      this.armTimer(this.tickTimer, want);
   }
   // ---- thread life cycle ----------------------------------------------------------------------
   create(entry2, args, attr = {}) {
-    if (this.stopped) throw new RkError(Errno.EINVAL, "rksched: scheduler has stopped (main returned)");
+    if (this.stopped)
+      throw new RkError(Errno.EINVAL, "rksched: scheduler has stopped (main returned)");
     validateAttr(attr);
     const name = attr.name ?? (entry2.name || `thread-${this.nextId}`);
-    const t = new ThreadImpl(this.nextId++, name, attr.prio ?? 0, attr.detached ?? false, this.onTimeout);
+    const t = new ThreadImpl(
+      this.nextId++,
+      name,
+      attr.prio ?? 0,
+      attr.detached ?? false,
+      this.onTimeout
+    );
     const now = this.now();
     if (attr.rt) t.initRt(attr.rt, now);
     const r = this.pol.admit(t);
     if (r < 0) {
-      throw new RkError(r, `rksched-${this.policy}: thread "${name}" refused (${JSON.stringify(this.pol.stats())})`);
+      throw new RkError(
+        r,
+        `rksched-${this.policy}: thread "${name}" refused (${JSON.stringify(this.pol.stats())})`
+      );
     }
     this.live.add(t);
     this.st.created++;
@@ -2732,10 +2757,17 @@ var SchedCore = class {
   fail(e, t) {
     if (this.stopped) return;
     this.stop();
-    if (e instanceof Error && e.name === "HartStopped") return this.mainDone?.reject(e);
+    if (e instanceof Error && e.name === "HartStopped") {
+      this.mainDone?.reject(e);
+      return;
+    }
     const msg = e instanceof Error ? e.message : String(e);
-    const err2 = new Error(t ? `rksched: thread "${t.name}" (#${t.id}) crashed: ${msg}` : `rksched: idle: ${msg}`, { cause: e });
-    if (e instanceof Error && e.stack) err2.stack = `${err2.message}
+    const err2 = new Error(
+      t ? `rksched: thread "${t.name}" (#${t.id}) crashed: ${msg}` : `rksched: idle: ${msg}`,
+      { cause: e }
+    );
+    if (e instanceof Error && e.stack)
+      err2.stack = `${err2.message}
 ${e.stack.split("\n").slice(1).join("\n")}`;
     this.mainDone?.reject(err2);
   }
@@ -2751,7 +2783,8 @@ ${e.stack.split("\n").slice(1).join("\n")}`;
   async join(target) {
     const cur = this.requireCurrent("join");
     const t = target;
-    if (t === cur) throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
+    if (t === cur)
+      throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
     if (t.detached) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is detached`);
     if (t.reaped) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" was already joined`);
     while (t.state !== "exited") {
@@ -2869,7 +2902,8 @@ ${e.stack.split("\n").slice(1).join("\n")}`;
     t.state = "ready";
     this.pol.enqueue(t, reason);
     const r = this.cur;
-    if (r && r !== t && r.state === "running" && this.pol.shouldPreempt(t, r)) this.needResched = true;
+    if (r && r !== t && r.state === "running" && this.pol.shouldPreempt(t, r))
+      this.needResched = true;
   }
   unthrottle(t) {
     if (t.state === "ready" && t.rt?.throttled) {
@@ -2911,7 +2945,8 @@ ${e.stack.split("\n").slice(1).join("\n")}`;
     }
   }
   runMain(main2) {
-    if (this.started) return Promise.reject(new RkError(Errno.EBUSY, "rksched: runMain called twice"));
+    if (this.started)
+      return Promise.reject(new RkError(Errno.EBUSY, "rksched: runMain called twice"));
     this.started = true;
     return new Promise((resolve, reject) => {
       this.mainDone = { resolve, reject };
@@ -3042,11 +3077,17 @@ ${e.stack.split("\n").slice(1).join("\n")}`;
 
 // ../../packages/rksched/src/registry.ts
 function provideSched(registry, sched) {
-  registry.provide("rksched", sched);
+  const loose = registry;
+  loose.provide("rksched", sched);
+  const dbg = loose.tryGet("rkdebug");
+  dbg?.trace?.setThreadIdSource(() => sched.currentOrNull()?.id ?? 0);
 }
 function getSched(registry) {
   const s = registry.tryGet("rksched");
-  if (!s) throw new Error("rksched: no scheduler in this image (add rksched-rr, rksched-edf or rksched-mlq to the app's dependencies)");
+  if (!s)
+    throw new Error(
+      "rksched: no scheduler in this image (add rksched-rr, rksched-edf or rksched-mlq to the app's dependencies)"
+    );
   return s;
 }
 
@@ -3185,7 +3226,10 @@ var library = defineLibrary({
     priorities: { type: "boolean", default: true, doc: "honour thread priorities (strict levels)" }
   },
   init({ registry, plat, params }) {
-    const policy = createRrPolicy({ sliceNs: params.slice_us * 1e3, priorities: params.priorities });
+    const policy = createRrPolicy({
+      sliceNs: params.slice_us * 1e3,
+      priorities: params.priorities
+    });
     provideSched(registry, createSched(plat, policy));
   }
 });
@@ -3320,7 +3364,10 @@ var RkRwLock = class {
   /** Shared lock. @returns 0, -ETIMEDOUT (with timeoutNs), -EDEADLK (caller holds it for writing). */
   async readLock(timeoutNs) {
     if (this.writer === this.sched.current()) return -Errno.EDEADLK;
-    const r = await this.rq.waitEvent(() => this.writer === null && this.writersWaiting === 0, timeoutNs);
+    const r = await this.rq.waitEvent(
+      () => this.writer === null && this.writersWaiting === 0,
+      timeoutNs
+    );
     if (r !== 0) return r === -Errno.EINTR ? this.readLock(timeoutNs) : r;
     this.readersN++;
     return 0;
@@ -3375,7 +3422,8 @@ var OK2 = Promise.resolve(0);
 var RkSemaphore = class {
   constructor(sched, initial = 0) {
     this.sched = sched;
-    if (!Number.isInteger(initial) || initial < 0) throw new RangeError(`rklock: semaphore count ${initial} must be a non-negative integer`);
+    if (!Number.isInteger(initial) || initial < 0)
+      throw new RangeError(`rklock: semaphore count ${initial} must be a non-negative integer`);
     this.n = initial;
     this.wq = sched.waitQueue();
   }
@@ -3471,21 +3519,23 @@ var library2 = defineLibrary({
   requires: ["rksched"],
   initLevel: "lib",
   init({ registry, plat }) {
-    registry.provide("rklock", createLockApi(getSched(registry), plat.lcpu));
+    registry.provide(
+      "rklock",
+      createLockApi(getSched(registry), plat.lcpu)
+    );
   }
 });
 
 // ../../packages/rkmbox/src/mbox.ts
 var RkMbox = class {
   constructor(sched, capacity) {
-    this.sched = sched;
     this.capacity = capacity;
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`rkmbox: capacity ${capacity} must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`rkmbox: capacity ${capacity} must be a positive integer`);
     this.buf = new Array(capacity);
     this.notFull = sched.waitQueue();
     this.notEmpty = sched.waitQueue();
   }
-  sched;
   capacity;
   buf;
   head = 0;
@@ -3548,7 +3598,10 @@ var library3 = defineLibrary({
   requires: ["rksched"],
   initLevel: "lib",
   init({ registry }) {
-    registry.provide("rkmbox", createMboxApi(getSched(registry)));
+    registry.provide(
+      "rkmbox",
+      createMboxApi(getSched(registry))
+    );
   }
 });
 
@@ -3587,8 +3640,28 @@ var SIG = {
   SIGSYS: 31
 };
 var NSIG = 32;
-var IGNORED = /* @__PURE__ */ new Set([SIG.SIGCHLD, SIG.SIGCONT, SIG.SIGURG, SIG.SIGWINCH, SIG.SIGSTOP, SIG.SIGTSTP, SIG.SIGTTIN, SIG.SIGTTOU]);
-var CORE = /* @__PURE__ */ new Set([SIG.SIGQUIT, SIG.SIGILL, SIG.SIGTRAP, SIG.SIGABRT, SIG.SIGBUS, SIG.SIGFPE, SIG.SIGSEGV, SIG.SIGXCPU, SIG.SIGXFSZ, SIG.SIGSYS]);
+var IGNORED = /* @__PURE__ */ new Set([
+  SIG.SIGCHLD,
+  SIG.SIGCONT,
+  SIG.SIGURG,
+  SIG.SIGWINCH,
+  SIG.SIGSTOP,
+  SIG.SIGTSTP,
+  SIG.SIGTTIN,
+  SIG.SIGTTOU
+]);
+var CORE = /* @__PURE__ */ new Set([
+  SIG.SIGQUIT,
+  SIG.SIGILL,
+  SIG.SIGTRAP,
+  SIG.SIGABRT,
+  SIG.SIGBUS,
+  SIG.SIGFPE,
+  SIG.SIGSEGV,
+  SIG.SIGXCPU,
+  SIG.SIGXFSZ,
+  SIG.SIGSYS
+]);
 function defaultAction(sig) {
   if (IGNORED.has(sig)) return "ign";
   return CORE.has(sig) ? "core" : "term";
@@ -3712,7 +3785,10 @@ var library4 = defineLibrary({
   requires: ["rksched"],
   initLevel: "lib",
   init({ registry }) {
-    registry.provide("rksignal", new RkSignals(getSched(registry)));
+    registry.provide(
+      "rksignal",
+      new RkSignals(getSched(registry))
+    );
   }
 });
 
@@ -3721,7 +3797,10 @@ var CLOCK_REALTIME = 0;
 var CLOCK_MONOTONIC = 1;
 var CLOCK_PROCESS_CPUTIME_ID = 2;
 var CLOCK_THREAD_CPUTIME_ID = 3;
-var toTimespec = (ns) => ({ sec: Math.floor(ns / 1e9), nsec: ns % 1e9 });
+var toTimespec = (ns) => ({
+  sec: Math.floor(ns / 1e9),
+  nsec: ns % 1e9
+});
 var RkClocks = class {
   constructor(time, sched) {
     this.time = time;
@@ -3847,7 +3926,10 @@ var library5 = defineLibrary({
   requires: ["rksched"],
   initLevel: "lib",
   init({ registry, plat }) {
-    registry.provide("rktime", createTimeApi(plat.time, getSched(registry)));
+    registry.provide(
+      "rktime",
+      createTimeApi(plat.time, getSched(registry))
+    );
   }
 });
 
@@ -3875,7 +3957,9 @@ async function mailbox({ sched, mbox, say }) {
   let bad2 = 0;
   for (const t of consumers) bad2 += await sched.join(t);
   const want = 3 * (50 * 51) / 2 + 50 * (0 + 1e3 + 2e3);
-  say(`mailbox: ${count} messages from 3 producers to 2 consumers, sum ${sum === want ? "ok" : `WRONG ${sum}`}`);
+  say(
+    `mailbox: ${count} messages from 3 producers to 2 consumers, sum ${sum === want ? "ok" : `WRONG ${sum}`}`
+  );
   return count === 150 && sum === want && bad2 === 0;
 }
 async function mutex({ sched, locks, say }) {
@@ -3899,7 +3983,9 @@ async function mutex({ sched, locks, say }) {
     })
   );
   for (const t of ts) await sched.join(t);
-  say(`mutex: 8 threads x 100 increments = ${counter}, max inside ${maxInside}, contended ${m.contended}`);
+  say(
+    `mutex: 8 threads x 100 increments = ${counter}, max inside ${maxInside}, contended ${m.contended}`
+  );
   return counter === 800 && maxInside === 1;
 }
 async function periodic({ sched, time, say }) {
@@ -3951,8 +4037,12 @@ async function main({ registry, plat }) {
   let failed = 0;
   for (const scenario of [mailbox, mutex, periodic, signal]) if (!await scenario(kit)) failed++;
   const s = sched.stats();
-  kit.say(`sched: ${s.switches} switches, ${s.threadsCreated} threads, ${s.wakeups} wake-ups, ${s.idleHalts} idle halts, virtual time ${(sched.now() / 1e6).toFixed(1)} ms`);
-  kit.say(failed === 0 ? "sched demo: all scenarios passed" : `sched demo: ${failed} scenario(s) FAILED`);
+  kit.say(
+    `sched: ${s.switches} switches, ${s.threadsCreated} threads, ${s.wakeups} wake-ups, ${s.idleHalts} idle halts, virtual time ${(sched.now() / 1e6).toFixed(1)} ms`
+  );
+  kit.say(
+    failed === 0 ? "sched demo: all scenarios passed" : `sched demo: ${failed} scenario(s) FAILED`
+  );
   return failed;
 }
 

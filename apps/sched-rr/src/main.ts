@@ -22,7 +22,11 @@ export default async function main({ registry, plat }: RkMainArgs): Promise<numb
   let failed = 0;
   for (const scenario of [mailbox, mutex, periodic, signal]) if (!(await scenario(kit))) failed++;
   const s = sched.stats();
-  kit.say(`sched: ${s.switches} switches, ${s.threadsCreated} threads, ${s.wakeups} wake-ups, ${s.idleHalts} idle halts, virtual time ${(sched.now() / 1e6).toFixed(1)} ms`);
-  kit.say(failed === 0 ? 'sched demo: all scenarios passed' : `sched demo: ${failed} scenario(s) FAILED`);
+  kit.say(
+    `sched: ${s.switches} switches, ${s.threadsCreated} threads, ${s.wakeups} wake-ups, ${s.idleHalts} idle halts, virtual time ${(sched.now() / 1e6).toFixed(1)} ms`,
+  );
+  kit.say(
+    failed === 0 ? 'sched demo: all scenarios passed' : `sched demo: ${failed} scenario(s) FAILED`,
+  );
   return failed;
 }

@@ -3,7 +3,7 @@ import { Errno } from '@runikraft/errno';
 import type { RkLockApi } from '@runikraft/rklock';
 import type { RkMboxApi } from '@runikraft/rkmbox';
 import type { RkSched } from '@runikraft/rksched';
-import { SIG, type RkSignals } from '@runikraft/rksignal';
+import { type RkSignals, SIG } from '@runikraft/rksignal';
 import type { RkTimeApi } from '@runikraft/rktime';
 
 export interface Kit {
@@ -38,8 +38,10 @@ export async function mailbox({ sched, mbox, say }: Kit): Promise<boolean> {
   for (const t of producers) await sched.join(t);
   let bad = 0;
   for (const t of consumers) bad += await sched.join(t);
-  const want = 3 * (50 * 51) / 2 + 50 * (0 + 1000 + 2000);
-  say(`mailbox: ${count} messages from 3 producers to 2 consumers, sum ${sum === want ? 'ok' : `WRONG ${sum}`}`);
+  const want = (3 * (50 * 51)) / 2 + 50 * (0 + 1000 + 2000);
+  say(
+    `mailbox: ${count} messages from 3 producers to 2 consumers, sum ${sum === want ? 'ok' : `WRONG ${sum}`}`,
+  );
   return count === 150 && sum === want && bad === 0;
 }
 
@@ -64,7 +66,9 @@ export async function mutex({ sched, locks, say }: Kit): Promise<boolean> {
     }),
   );
   for (const t of ts) await sched.join(t);
-  say(`mutex: 8 threads x 100 increments = ${counter}, max inside ${maxInside}, contended ${m.contended}`);
+  say(
+    `mutex: 8 threads x 100 increments = ${counter}, max inside ${maxInside}, contended ${m.contended}`,
+  );
   return counter === 800 && maxInside === 1;
 }
 

@@ -7,18 +7,26 @@ import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 for (const policy of ['rr', 'edf', 'mlq']) {
   describe(`app sched-${policy}`, () => {
     it('runs the mailbox, mutex, periodic-timer and signal scenarios and exits 0', async () => {
-      const { imagePath } = await buildImage(new URL(`../../sched-${policy}`, import.meta.url).pathname);
+      const { imagePath } = await buildImage(
+        new URL(`../../sched-${policy}`, import.meta.url).pathname,
+      );
       const entry = (await import(imagePath)).default;
       let out = '';
       const host0 = performance.now();
-      const m = new Machine({ console: (t: string) => (out += t), clock: 'virtual', memory: 64 << 20 });
+      const m = new Machine({
+        console: (t: string) => (out += t),
+        clock: 'virtual',
+        memory: 64 << 20,
+      });
       const exit = await m.boot(entry);
       if (process.env.RK_SHOW) console.log(out);
       expect(out).toContain(`sched: policy ${policy}`);
       expect(out).toContain('mailbox: 150 messages from 3 producers to 2 consumers, sum ok');
       expect(out).toContain('mutex: 8 threads x 100 increments = 800, max inside 1');
       expect(out).toMatch(/timer: 10 activations every 10 ms, worst jitter \d+ ns/);
-      expect(out).toContain('signal: 10 s sleep interrupted after 5 ms (EINTR), handler: sleeper got signal 10');
+      expect(out).toContain(
+        'signal: 10 s sleep interrupted after 5 ms (EINTR), handler: sleeper got signal 10',
+      );
       expect(out).toContain('sched demo: all scenarios passed');
       expect(exit.status, out).toBe(0);
       expect(performance.now() - host0).toBeLessThan(20_000);

@@ -45,6 +45,9 @@ export const library = defineLibrary({
   requires: ['rksched'],
   initLevel: 'lib',
   init({ registry, plat }) {
-    (registry as unknown as { provide(api: string, impl: unknown): void }).provide('rklock', createLockApi(getSched(registry), plat.lcpu));
+    (registry as unknown as { provide(api: string, impl: unknown): void }).provide(
+      'rklock',
+      createLockApi(getSched(registry), plat.lcpu),
+    );
   },
 });

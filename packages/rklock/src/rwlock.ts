@@ -25,7 +25,10 @@ export class RkRwLock {
   /** Shared lock. @returns 0, -ETIMEDOUT (with timeoutNs), -EDEADLK (caller holds it for writing). */
   async readLock(timeoutNs?: number): Promise<number> {
     if (this.writer === this.sched.current()) return -Errno.EDEADLK;
-    const r = await this.rq.waitEvent(() => this.writer === null && this.writersWaiting === 0, timeoutNs);
+    const r = await this.rq.waitEvent(
+      () => this.writer === null && this.writersWaiting === 0,
+      timeoutNs,
+    );
     if (r !== 0) return r === -Errno.EINTR ? this.readLock(timeoutNs) : r;
     this.readersN++;
     return 0;
@@ -36,7 +39,8 @@ export class RkRwLock {
     const cur = this.sched.current();
     if (this.writer === cur) return -Errno.EDEADLK;
     this.writersWaiting++;
-    const deadline = timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.sched.now() + timeoutNs;
+    const deadline =
+      timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.sched.now() + timeoutNs;
     for (;;) {
       if (this.writer === null && this.readersN === 0) break;
       const r = await this.wq.waitUntil(deadline);

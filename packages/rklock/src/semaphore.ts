@@ -12,7 +12,8 @@ export class RkSemaphore {
     private readonly sched: RkSched,
     initial = 0,
   ) {
-    if (!Number.isInteger(initial) || initial < 0) throw new RangeError(`rklock: semaphore count ${initial} must be a non-negative integer`);
+    if (!Number.isInteger(initial) || initial < 0)
+      throw new RangeError(`rklock: semaphore count ${initial} must be a non-negative integer`);
     this.n = initial;
     this.wq = sched.waitQueue();
   }

@@ -15,10 +15,12 @@ describe('RkSemaphore', () => {
       expect(s.tryDown()).toBe(0);
       expect(s.tryDown()).toBe(-Errno.EAGAIN);
       const got: number[] = [];
-      const ws = [0, 1, 2].map((i) => sched.spawn(`w${i}`, async () => {
-        expect(await s.down()).toBe(0);
-        got.push(i);
-      }));
+      const ws = [0, 1, 2].map((i) =>
+        sched.spawn(`w${i}`, async () => {
+          expect(await s.down()).toBe(0);
+          got.push(i);
+        }),
+      );
       await sched.yield();
       s.up();
       s.up();
@@ -43,12 +45,13 @@ describe('RkRwLock', () => {
     await sched.runMain(async () => {
       const l = new RkRwLock(sched);
       const log: string[] = [];
-      const r = (n: string) => sched.spawn(n, async () => {
-        await l.readLock();
-        log.push(`${n}+${l.readers}`);
-        await sched.sleep(1_000_000);
-        l.unlock();
-      });
+      const r = (n: string) =>
+        sched.spawn(n, async () => {
+          await l.readLock();
+          log.push(`${n}+${l.readers}`);
+          await sched.sleep(1_000_000);
+          l.unlock();
+        });
       const r1 = r('r1');
       const r2 = r('r2');
       await sched.yield();

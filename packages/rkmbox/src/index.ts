@@ -26,6 +26,9 @@ export const library = defineLibrary({
   requires: ['rksched'],
   initLevel: 'lib',
   init({ registry }) {
-    (registry as unknown as { provide(api: string, impl: unknown): void }).provide('rkmbox', createMboxApi(getSched(registry)));
+    (registry as unknown as { provide(api: string, impl: unknown): void }).provide(
+      'rkmbox',
+      createMboxApi(getSched(registry)),
+    );
   },
 });

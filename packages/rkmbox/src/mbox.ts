@@ -14,10 +14,11 @@ export class RkMbox<T> {
   private readonly notEmpty: RkWaitQueue;
 
   constructor(
-    private readonly sched: RkSched,
+    sched: RkSched,
     readonly capacity: number,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`rkmbox: capacity ${capacity} must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`rkmbox: capacity ${capacity} must be a positive integer`);
     this.buf = new Array(capacity);
     this.notFull = sched.waitQueue();
     this.notEmpty = sched.waitQueue();

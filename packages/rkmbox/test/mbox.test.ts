@@ -14,29 +14,39 @@ function setup() {
 describe('RkMbox', () => {
   it('producers and consumers exchange every message exactly once, in per-producer order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), async (cap, np, nc) => {
-        const { sched } = setup();
-        const box = new RkMbox<[number, number]>(sched, cap);
-        const got: [number, number][] = [];
-        const N = 20;
-        await sched.runMain(async () => {
-          const ps = Array.from({ length: np }, (_, p) => sched.spawn(`p${p}`, async () => {
-            for (let i = 0; i < N; i++) expect(await box.post([p, i])).toBe(0);
-          }));
-          const cs = Array.from({ length: nc }, (_, c) => sched.spawn(`c${c}`, async () => {
-            for (;;) {
-              const r = await box.recv(5_000_000);
-              if (!r.ok) return r.errno;
-              got.push(r.msg);
-            }
-          }));
-          for (const p of ps) await sched.join(p);
-          for (const c of cs) expect(await sched.join(c)).toBe(Errno.ETIMEDOUT);
-          return 0;
-        });
-        expect(got.length).toBe(np * N);
-        for (let p = 0; p < np; p++) expect(got.filter(([q]) => q === p).map(([, i]) => i)).toEqual([...Array(N).keys()]);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (cap, np, nc) => {
+          const { sched } = setup();
+          const box = new RkMbox<[number, number]>(sched, cap);
+          const got: [number, number][] = [];
+          const N = 20;
+          await sched.runMain(async () => {
+            const ps = Array.from({ length: np }, (_, p) =>
+              sched.spawn(`p${p}`, async () => {
+                for (let i = 0; i < N; i++) expect(await box.post([p, i])).toBe(0);
+              }),
+            );
+            const cs = Array.from({ length: nc }, (_, c) =>
+              sched.spawn(`c${c}`, async () => {
+                for (;;) {
+                  const r = await box.recv(5_000_000);
+                  if (!r.ok) return r.errno;
+                  got.push(r.msg);
+                }
+              }),
+            );
+            for (const p of ps) await sched.join(p);
+            for (const c of cs) expect(await sched.join(c)).toBe(Errno.ETIMEDOUT);
+            return 0;
+          });
+          expect(got.length).toBe(np * N);
+          for (let p = 0; p < np; p++)
+            expect(got.filter(([q]) => q === p).map(([, i]) => i)).toEqual([...Array(N).keys()]);
+        },
+      ),
       { numRuns: 20, seed: 3 },
     );
   });

@@ -51,9 +51,13 @@ export class RkRing {
   }
 
   /** Attaches to a ring already formatted at `paddr` (e.g. shared with a driver). */
-  constructor(phys: RkPhysMem, readonly paddr: number) {
+  constructor(
+    phys: RkPhysMem,
+    readonly paddr: number,
+  ) {
     const probe = headerView(phys, paddr, 0);
-    if ((probe[FLAGS]! & 0xffff0000) !== MAGIC_FLAGS) throw new Error(`rkring: no ring formatted at 0x${paddr.toString(16)}`);
+    if ((probe[FLAGS]! & 0xffff0000) !== MAGIC_FLAGS)
+      throw new Error(`rkring: no ring formatted at 0x${paddr.toString(16)}`);
     this.size = probe[SIZE]!;
     this.mask = probe[MASK]!;
     this.h = headerView(phys, paddr, this.size);
@@ -87,11 +91,11 @@ export class RkRing {
     if (this.mp) {
       do {
         head = Atomics.load(h, PROD_HEAD);
-        if (((head - Atomics.load(h, CONS_TAIL)) >>> 0) >= this.size) return this.drop();
+        if ((head - Atomics.load(h, CONS_TAIL)) >>> 0 >= this.size) return this.drop();
       } while (Atomics.compareExchange(h, PROD_HEAD, head, (head + 1) | 0) !== head);
     } else {
       head = h[PROD_HEAD]!;
-      if (((head - Atomics.load(h, CONS_TAIL)) >>> 0) >= this.size) return this.drop();
+      if ((head - Atomics.load(h, CONS_TAIL)) >>> 0 >= this.size) return this.drop();
       h[PROD_HEAD] = (head + 1) | 0;
     }
     this.slots[head & this.mask] = value >>> 0;
@@ -152,9 +156,12 @@ export class RkRing {
 
 function headerView(phys: RkPhysMem, paddr: number, count: number): Int32Array {
   const off = paddr - phys.base;
-  if (!Number.isInteger(paddr) || paddr % 8 !== 0) throw new RangeError(`rkring: address 0x${paddr.toString(16)} is not 8-byte aligned`);
+  if (!Number.isInteger(paddr) || paddr % 8 !== 0)
+    throw new RangeError(`rkring: address 0x${paddr.toString(16)} is not 8-byte aligned`);
   if (off < 0 || off + RkRing.bytesFor(count) > phys.size) {
-    throw new RangeError(`rkring: ring at 0x${paddr.toString(16)} (${RkRing.bytesFor(count)} bytes) is outside guest RAM`);
+    throw new RangeError(
+      `rkring: ring at 0x${paddr.toString(16)} (${RkRing.bytesFor(count)} bytes) is outside guest RAM`,
+    );
   }
   return new Int32Array(phys.buffer, off, HEADER_BYTES / 4);
 }

@@ -10,23 +10,32 @@ const BASE = 0x8000_0000;
 describe('RkRing', () => {
   it('behaves as a bounded FIFO (model-based, every mode)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(2, 4, 8, 16), fc.boolean(), fc.boolean(), fc.array(fc.option(fc.nat(0xffffffff), { nil: undefined }), { maxLength: 200 }), (count, mp, mc, ops) => {
-        const r = RkRing.create(phys(), BASE + 64, count, { multiProducer: mp, multiConsumer: mc });
-        const model: number[] = [];
-        let drops = 0;
-        for (const op of ops) {
-          if (op === undefined) expect(r.dequeue()).toBe(model.length ? model.shift()! : null);
-          else if (model.length < count) {
-            expect(r.enqueue(op)).toBe(0);
-            model.push(op);
-          } else {
-            expect(r.enqueue(op)).toBe(-Errno.ENOBUFS);
-            drops++;
+      fc.property(
+        fc.constantFrom(2, 4, 8, 16),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.option(fc.nat(0xffffffff), { nil: undefined }), { maxLength: 200 }),
+        (count, mp, mc, ops) => {
+          const r = RkRing.create(phys(), BASE + 64, count, {
+            multiProducer: mp,
+            multiConsumer: mc,
+          });
+          const model: number[] = [];
+          let drops = 0;
+          for (const op of ops) {
+            if (op === undefined) expect(r.dequeue()).toBe(model.length ? model.shift()! : null);
+            else if (model.length < count) {
+              expect(r.enqueue(op)).toBe(0);
+              model.push(op);
+            } else {
+              expect(r.enqueue(op)).toBe(-Errno.ENOBUFS);
+              drops++;
+            }
+            expect(r.count()).toBe(model.length);
           }
-          expect(r.count()).toBe(model.length);
-        }
-        expect(r.drops).toBe(drops);
-      }),
+          expect(r.drops).toBe(drops);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -48,7 +57,7 @@ describe('RkRing', () => {
     expect([...out.slice(0, 8)]).toEqual([7, 1, 2, 3, 4, 5, 6, 7]);
   });
 
-  it('an IRQ handler can enqueue into a multi-producer ring between a thread\'s enqueues', () => {
+  it("an IRQ handler can enqueue into a multi-producer ring between a thread's enqueues", () => {
     const plat = createSimPlat({ memBytes: 1 << 16 });
     const r = RkRing.create(plat.memory.phys, BASE, 64, { multiProducer: true });
     plat.irq.register(9, () => r.enqueue(1000) === 0);

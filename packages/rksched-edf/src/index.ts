@@ -13,10 +13,31 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
-    miss_policy: { type: 'enum', default: 'report', values: ['report', 'abort'], doc: 'on a deadline miss: count it, or abort the job' },
-    enforce_budget: { type: 'boolean', default: true, doc: 'throttle jobs that exceed their budget' },
-    max_util: { type: 'number', default: 1, min: 0.01, max: 1, doc: 'admission bound on total utilisation' },
-    slice_us: { type: 'number', default: 10_000, min: 1, integer: true, doc: 'time slice of best-effort threads, µs' },
+    miss_policy: {
+      type: 'enum',
+      default: 'report',
+      values: ['report', 'abort'],
+      doc: 'on a deadline miss: count it, or abort the job',
+    },
+    enforce_budget: {
+      type: 'boolean',
+      default: true,
+      doc: 'throttle jobs that exceed their budget',
+    },
+    max_util: {
+      type: 'number',
+      default: 1,
+      min: 0.01,
+      max: 1,
+      doc: 'admission bound on total utilisation',
+    },
+    slice_us: {
+      type: 'number',
+      default: 10_000,
+      min: 1,
+      integer: true,
+      doc: 'time slice of best-effort threads, µs',
+    },
   },
   init({ registry, plat, params }) {
     const policy = createEdfPolicy({

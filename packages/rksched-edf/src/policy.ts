@@ -4,7 +4,12 @@
 // SCHED_DEADLINE). Best-effort threads run round-robin in the background when no job is ready.
 import { Errno } from '@runikraft/errno';
 import type { RkThread } from '@runikraft/rksched';
-import { type RkPolicyHost, RkRunQueue, type RkSchedPolicy, RkTimer } from '@runikraft/rksched/impl';
+import {
+  type RkPolicyHost,
+  RkRunQueue,
+  type RkSchedPolicy,
+  RkTimer,
+} from '@runikraft/rksched/impl';
 import { DeadlineHeap, type HeapSlot } from './deadline-heap';
 
 export type RkEdfMissPolicy = 'report' | 'abort';
@@ -69,7 +74,13 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
     },
     admit(t) {
       const rt = t.rt;
-      const d: EdfData = { heapIdx: -1, util: 0, watchdog: new RkTimer(() => onDeadline(t)), replenish: new RkTimer(() => onReplenish(t)), watchJob: -1 };
+      const d: EdfData = {
+        heapIdx: -1,
+        util: 0,
+        watchdog: new RkTimer(() => onDeadline(t)),
+        replenish: new RkTimer(() => onReplenish(t)),
+        watchJob: -1,
+      };
       t.policyData = d;
       if (!rt) return 0;
       const u = rt.budget / Math.min(rt.relDeadline, rt.period);

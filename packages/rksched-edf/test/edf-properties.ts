@@ -24,7 +24,9 @@ export function edfProperties(_make: RkSchedFactory, _ctx: RkSchedKitContext): v
   it('edf: admission control refuses a thread that would exceed utilisation 1, and frees on exit', async () => {
     const { sched } = edf();
     await sched.runMain(async () => {
-      const a = sched.spawn('a', () => sched.waitPeriod().then(() => 0), { rt: { period: 10 * MS, budget: 6 * MS } });
+      const a = sched.spawn('a', () => sched.waitPeriod().then(() => 0), {
+        rt: { period: 10 * MS, budget: 6 * MS },
+      });
       expect(() => sched.spawn('b', () => 0, { rt: { period: 10 * MS, budget: 5 * MS } })).toThrow(
         expect.objectContaining({ errno: Errno.EBUSY }),
       );
@@ -37,15 +39,23 @@ export function edfProperties(_make: RkSchedFactory, _ctx: RkSchedKitContext): v
 
   it('edf: a periodic task set with U = 0.95 runs 1 s with zero deadline misses', async () => {
     const { sched, plat } = edf();
-    const set = [[2, 4], [3, 10], [3, 20]] as const; // 0.5 + 0.3 + 0.15
+    const set = [
+      [2, 4],
+      [3, 10],
+      [3, 20],
+    ] as const; // 0.5 + 0.3 + 0.15
     await sched.runMain(async () => {
       const ts = set.map(([c, p], i) =>
-        sched.spawn(`T${i}`, async () => {
-          while (plat.time.monotonicNs() < 1000 * MS) {
-            await compute(sched, plat, c * MS);
-            await sched.waitPeriod();
-          }
-        }, { rt: { period: p * MS, budget: c * MS * 1.04 } }),
+        sched.spawn(
+          `T${i}`,
+          async () => {
+            while (plat.time.monotonicNs() < 1000 * MS) {
+              await compute(sched, plat, c * MS);
+              await sched.waitPeriod();
+            }
+          },
+          { rt: { period: p * MS, budget: c * MS * 1.04 } },
+        ),
       );
       for (const t of ts) await sched.join(t);
       return 0;
@@ -59,17 +69,21 @@ export function edfProperties(_make: RkSchedFactory, _ctx: RkSchedKitContext): v
       const results: number[] = [];
       let aborted = 0;
       await sched.runMain(async () => {
-        const t = sched.spawn('late', async () => {
-          for (let j = 0; j < 3; j++) {
-            try {
-              await compute(sched, plat, 6 * MS); // needs 6 ms, deadline 5 ms
-            } catch (e) {
-              expect((e as { errno: number }).errno).toBe(Errno.ETIMEDOUT);
-              aborted++;
+        const t = sched.spawn(
+          'late',
+          async () => {
+            for (let j = 0; j < 3; j++) {
+              try {
+                await compute(sched, plat, 6 * MS); // needs 6 ms, deadline 5 ms
+              } catch (e) {
+                expect((e as { errno: number }).errno).toBe(Errno.ETIMEDOUT);
+                aborted++;
+              }
+              results.push(await sched.waitPeriod());
             }
-            results.push(await sched.waitPeriod());
-          }
-        }, { rt: { period: 10 * MS, deadline: 5 * MS, budget: 4 * MS } });
+          },
+          { rt: { period: 10 * MS, deadline: 5 * MS, budget: 4 * MS } },
+        );
         await sched.join(t);
         return 0;
       });
@@ -82,18 +96,28 @@ export function edfProperties(_make: RkSchedFactory, _ctx: RkSchedKitContext): v
   it('edf: budget enforcement throttles an overrunning job so others keep their deadlines', async () => {
     const { sched, plat } = edf();
     await sched.runMain(async () => {
-      const hog = sched.spawn('hog', async () => {
-        await compute(sched, plat, 30 * MS); // one job far over its 2 ms budget
-      }, { rt: { period: 10 * MS, budget: 2 * MS } });
-      const good = sched.spawn('good', async () => {
-        for (let j = 0; j < 5; j++) {
-          await compute(sched, plat, 5 * MS);
-          expect(await sched.waitPeriod()).toBe(0);
-        }
-      }, { rt: { period: 10 * MS, budget: 6 * MS } });
+      const hog = sched.spawn(
+        'hog',
+        async () => {
+          await compute(sched, plat, 30 * MS); // one job far over its 2 ms budget
+        },
+        { rt: { period: 10 * MS, budget: 2 * MS } },
+      );
+      const good = sched.spawn(
+        'good',
+        async () => {
+          for (let j = 0; j < 5; j++) {
+            await compute(sched, plat, 5 * MS);
+            expect(await sched.waitPeriod()).toBe(0);
+          }
+        },
+        { rt: { period: 10 * MS, budget: 6 * MS } },
+      );
       await sched.join(good);
       // 2 ms per 10 ms period, whatever it asks for
-      expect(hog.cpuNs).toBeLessThanOrEqual(Math.ceil(plat.time.monotonicNs() / (10 * MS)) * (2 * MS + Q)); // + one poll quantum of overrun per period
+      expect(hog.cpuNs).toBeLessThanOrEqual(
+        Math.ceil(plat.time.monotonicNs() / (10 * MS)) * (2 * MS + Q),
+      ); // + one poll quantum of overrun per period
       expect(hog.cpuNs).toBeGreaterThan(8 * MS);
       await sched.join(hog);
       return 0;
@@ -105,12 +129,16 @@ export function edfProperties(_make: RkSchedFactory, _ctx: RkSchedKitContext): v
     const { sched, plat } = edf();
     const starts: number[] = [];
     await sched.runMain(async () => {
-      const s = sched.spawn('irqtask', async () => {
-        for (let j = 0; j < 2; j++) {
-          await sched.waitPeriod();
-          starts.push(plat.time.monotonicNs());
-        }
-      }, { rt: { period: 5 * MS, budget: 1 * MS, sporadic: true } });
+      const s = sched.spawn(
+        'irqtask',
+        async () => {
+          for (let j = 0; j < 2; j++) {
+            await sched.waitPeriod();
+            starts.push(plat.time.monotonicNs());
+          }
+        },
+        { rt: { period: 5 * MS, budget: 1 * MS, sporadic: true } },
+      );
       await sched.sleep(1 * MS);
       sched.activate(s);
       await sched.sleep(1 * MS);

@@ -13,12 +13,35 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
-    levels: { type: 'number', default: 8, min: 2, max: 30, integer: true, doc: 'number of queue levels' },
-    slice_us: { type: 'number', default: 2000, min: 1, integer: true, doc: 'slice at the top level, µs (doubles per level)' },
-    aging_ms: { type: 'number', default: 50, min: 1, integer: true, doc: 'wait after which a thread moves up a level, ms' },
+    levels: {
+      type: 'number',
+      default: 8,
+      min: 2,
+      max: 30,
+      integer: true,
+      doc: 'number of queue levels',
+    },
+    slice_us: {
+      type: 'number',
+      default: 2000,
+      min: 1,
+      integer: true,
+      doc: 'slice at the top level, µs (doubles per level)',
+    },
+    aging_ms: {
+      type: 'number',
+      default: 50,
+      min: 1,
+      integer: true,
+      doc: 'wait after which a thread moves up a level, ms',
+    },
   },
   init({ registry, plat, params }) {
-    const policy = createMlqPolicy({ levels: params.levels, sliceNs: params.slice_us * 1000, agingNs: params.aging_ms * 1e6 });
+    const policy = createMlqPolicy({
+      levels: params.levels,
+      sliceNs: params.slice_us * 1000,
+      agingNs: params.aging_ms * 1e6,
+    });
     provideSched(registry, createSched(plat, policy));
   },
 });

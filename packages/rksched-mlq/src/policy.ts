@@ -3,7 +3,12 @@
 // promotes a thread waiting longer than the aging period by one level, up to the top, so nothing
 // starves (Solaris TS / FreeBSD ULE-style feedback, simplified).
 import type { RkThread } from '@runikraft/rksched';
-import { type RkPolicyHost, RkRunQueue, type RkSchedPolicy, RkTimer } from '@runikraft/rksched/impl';
+import {
+  type RkPolicyHost,
+  RkRunQueue,
+  type RkSchedPolicy,
+  RkTimer,
+} from '@runikraft/rksched/impl';
 
 export interface RkMlqOptions {
   /** Number of levels, 2..30 (default 8). Level 0 runs first. */
@@ -23,7 +28,8 @@ interface MlqData {
 /** Creates a multi-level feedback queue policy. */
 export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
   const n = opts.levels ?? 8;
-  if (!Number.isInteger(n) || n < 2 || n > 30) throw new RangeError(`rksched-mlq: levels ${n} must be an integer in 2..30`);
+  if (!Number.isInteger(n) || n < 2 || n > 30)
+    throw new RangeError(`rksched-mlq: levels ${n} must be an integer in 2..30`);
   const slice = opts.sliceNs ?? 2_000_000;
   const aging = opts.agingNs ?? 50_000_000;
   const queues = Array.from({ length: n }, () => new RkRunQueue());

@@ -17,7 +17,10 @@ export const library = defineLibrary({
     priorities: { type: 'boolean', default: true, doc: 'honour thread priorities (strict levels)' },
   },
   init({ registry, plat, params }) {
-    const policy = createRrPolicy({ sliceNs: params.slice_us * 1000, priorities: params.priorities });
+    const policy = createRrPolicy({
+      sliceNs: params.slice_us * 1000,
+      priorities: params.priorities,
+    });
     provideSched(registry, createSched(plat, policy));
   },
 });

@@ -1,7 +1,12 @@
 // Round-robin policy: FIFO per priority level, highest level first, time slice enforced by the
 // front end's tick (Unikraft's ukschedcoop made preemptive, plus optional priorities).
 import type { RkThread } from '@runikraft/rksched';
-import { type RkEnqueueReason, type RkPolicyHost, RkRunQueue, type RkSchedPolicy } from '@runikraft/rksched/impl';
+import {
+  type RkEnqueueReason,
+  type RkPolicyHost,
+  RkRunQueue,
+  type RkSchedPolicy,
+} from '@runikraft/rksched/impl';
 
 export interface RkRrOptions {
   /** Time slice, ns (default 10 ms). */

@@ -6,7 +6,9 @@ import type { RkTimer } from './timer-queue';
 export type RkThreadState = 'ready' | 'running' | 'blocked' | 'exited';
 
 /** A thread body: an async function; its return value (default 0) is the exit value. */
-export type RkThreadFn<A extends unknown[] = []> = (...args: A) => Promise<number | void> | number | void;
+export type RkThreadFn<A extends unknown[] = []> = (
+  ...args: A
+) => Promise<number | void> | number | void;
 
 /** Real-time parameters (ns). A thread with `period` is periodic (or sporadic). */
 export interface RkRtAttr {
@@ -121,7 +123,11 @@ export interface RkSchedStats {
   readonly idleNs: number;
   readonly wakeups: number;
   /** Time from wake-up to dispatch. */
-  readonly wakeLatency: { readonly count: number; readonly totalNs: number; readonly maxNs: number };
+  readonly wakeLatency: {
+    readonly count: number;
+    readonly totalNs: number;
+    readonly maxNs: number;
+  };
   readonly deadlineMisses: number;
 }
 
@@ -135,7 +141,11 @@ export interface RkSched {
    */
   create<A extends unknown[]>(entry: RkThreadFn<A>, args: A, attr?: RkThreadAttr): RkThread;
   /** Convenience: create with no arguments. */
-  spawn(name: string, entry: () => Promise<number | void> | number | void, attr?: RkThreadAttr): RkThread;
+  spawn(
+    name: string,
+    entry: () => Promise<number | void> | number | void,
+    attr?: RkThreadAttr,
+  ): RkThread;
   /**
    * Waits for `t` to exit and reaps it. @returns its exit value. Rejects with RkError EINVAL
    * (detached or already reaped) or EDEADLK (self). Parks the caller.

@@ -80,13 +80,21 @@ export function basicSuite(ctx: RkSchedKitContext, caps: RkSchedCapabilities): v
       const trace: string[] = [];
       await sched.runMain(async () => {
         const wq = sched.waitQueue();
-        const hi = sched.spawn('hi', async () => {
-          await wq.wait();
-          trace.push('hi');
-        }, { prio: 10 });
-        const lo = sched.spawn('lo', async () => {
-          trace.push('lo');
-        }, { prio: 1 });
+        const hi = sched.spawn(
+          'hi',
+          async () => {
+            await wq.wait();
+            trace.push('hi');
+          },
+          { prio: 10 },
+        );
+        const lo = sched.spawn(
+          'lo',
+          async () => {
+            trace.push('lo');
+          },
+          { prio: 1 },
+        );
         await sched.yield(); // hi parks on wq; lo may run
         wq.wakeOne();
         await sched.preemptPoint();

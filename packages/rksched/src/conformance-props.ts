@@ -4,7 +4,11 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { RkSchedKitContext } from './conformance';
 
-type Step = { kind: 'yield' } | { kind: 'sleep'; ns: number } | { kind: 'post' } | { kind: 'spin'; n: number };
+type Step =
+  | { kind: 'yield' }
+  | { kind: 'sleep'; ns: number }
+  | { kind: 'post' }
+  | { kind: 'spin'; n: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.constant<Step>({ kind: 'yield' }),
@@ -22,11 +26,16 @@ export function propertySuite(ctx: RkSchedKitContext): void {
         fc.integer({ min: 1, max: 4 }),
         fc.boolean(),
         async (producers, irqTimes, consumers, hostTurns) => {
-          const { sched, plat } = ctx.setup({ cpuNsPerPoll: 1000, hostTurnEvery: hostTurns ? 5 : undefined });
+          const { sched, plat } = ctx.setup({
+            cpuNsPerPoll: 1000,
+            hostTurnEvery: hostTurns ? 5 : undefined,
+          });
           const wq = sched.waitQueue();
           let tokens = 0;
           let consumed = 0;
-          const total = producers.reduce((s, p) => s + p.filter((x) => x.kind === 'post').length, 0) + irqTimes.length;
+          const total =
+            producers.reduce((s, p) => s + p.filter((x) => x.kind === 'post').length, 0) +
+            irqTimes.length;
           plat.irq.register(3, () => {
             tokens++;
             wq.wakeOne();
@@ -51,7 +60,8 @@ export function propertySuite(ctx: RkSchedKitContext): void {
                 for (const s of steps) {
                   if (s.kind === 'yield') await sched.yield();
                   else if (s.kind === 'sleep') await sched.sleep(s.ns);
-                  else if (s.kind === 'spin') for (let k = 0; k < s.n; k++) await sched.preemptPoint();
+                  else if (s.kind === 'spin')
+                    for (let k = 0; k < s.n; k++) await sched.preemptPoint();
                   else {
                     tokens++;
                     wq.wakeOne();
@@ -75,20 +85,23 @@ export function propertySuite(ctx: RkSchedKitContext): void {
 
   it('join/exit: every joiner gets the exit value, whatever the interleaving', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }), async (delays) => {
-        const { sched } = ctx.setup();
-        await sched.runMain(async () => {
-          const ts = delays.map((d, i) =>
-            sched.spawn(`t${i}`, async () => {
-              for (let k = 0; k < d; k++) await sched.yield();
-              if (d % 2) sched.exit(i + 100);
-              return i + 100;
-            }),
-          );
-          for (let i = ts.length - 1; i >= 0; i--) expect(await sched.join(ts[i]!)).toBe(i + 100);
-          return 0;
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }),
+        async (delays) => {
+          const { sched } = ctx.setup();
+          await sched.runMain(async () => {
+            const ts = delays.map((d, i) =>
+              sched.spawn(`t${i}`, async () => {
+                for (let k = 0; k < d; k++) await sched.yield();
+                if (d % 2) sched.exit(i + 100);
+                return i + 100;
+              }),
+            );
+            for (let i = ts.length - 1; i >= 0; i--) expect(await sched.join(ts[i]!)).toBe(i + 100);
+            return 0;
+          });
+        },
+      ),
       { numRuns: 30, seed: 7 },
     );
   });

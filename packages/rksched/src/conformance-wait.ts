@@ -46,7 +46,12 @@ export function waitSuite(ctx: RkSchedKitContext): void {
     const woke: [string, number][] = [];
     const host0 = performance.now();
     await sched.runMain(async () => {
-      const spec: [string, number][] = [['c', 10e9], ['a', 1e6], ['b', 3e6], ['a2', 1e6]];
+      const spec: [string, number][] = [
+        ['c', 10e9],
+        ['a', 1e6],
+        ['b', 3e6],
+        ['a2', 1e6],
+      ];
       const ts = spec.map(([n, ns]) =>
         sched.spawn(n, async () => {
           expect(await sched.sleep(ns)).toBe(0);
@@ -56,7 +61,12 @@ export function waitSuite(ctx: RkSchedKitContext): void {
       for (const t of ts) await sched.join(t);
       return 0;
     });
-    expect(woke).toEqual([['a', 1e6], ['a2', 1e6], ['b', 3e6], ['c', 10e9]]);
+    expect(woke).toEqual([
+      ['a', 1e6],
+      ['a2', 1e6],
+      ['b', 3e6],
+      ['c', 10e9],
+    ]);
     expect(performance.now() - host0).toBeLessThan(1000);
     expect(plat.counters.halts).toBeLessThan(10);
   });

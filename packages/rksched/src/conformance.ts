@@ -25,7 +25,11 @@ export interface RkSchedKitContext {
 }
 
 /** Registers the conformance suite for a scheduler implementation. */
-export function describeRkSched(name: string, make: RkSchedFactory, caps: RkSchedCapabilities = {}): void {
+export function describeRkSched(
+  name: string,
+  make: RkSchedFactory,
+  caps: RkSchedCapabilities = {},
+): void {
   const ctx: RkSchedKitContext = {
     setup(opts) {
       const plat = createSimPlatLazy(opts);
@@ -41,6 +45,7 @@ export function describeRkSched(name: string, make: RkSchedFactory, caps: RkSche
 }
 
 import { createSimPlat } from './sim';
+
 function createSimPlatLazy(opts?: RkSimPlatOptions): RkSimPlat {
   return createSimPlat(opts);
 }

@@ -3,9 +3,9 @@
 import type { RkThread } from './api';
 import type { RkTimer } from './timer-queue';
 
-export { RkTimer, RkTimerQueue } from './timer-queue';
 export { RkRunQueue } from './run-queue';
 export { createSched, type RkSchedOptions } from './sched';
+export { RkTimer, RkTimerQueue } from './timer-queue';
 
 /** Why a thread becomes runnable. */
 export type RkEnqueueReason = 'new' | 'wake' | 'yield' | 'preempt' | 'release';

@@ -1,8 +1,9 @@
 // @runikraft/rksched: the scheduler API (uksched), its front end and wait queues.
 export type * from './api';
-export type { RkSchedPolicy, RkPolicyHost, RkEnqueueReason } from './impl';
+export type { RkEnqueueReason, RkPolicyHost, RkSchedPolicy } from './impl';
 export { createSched, type RkSchedOptions } from './sched';
 export { RkTimer } from './timer-queue';
+
 import type { RkSched } from './api';
 
 declare module '@runikraft/rkboot' {
@@ -10,4 +11,5 @@ declare module '@runikraft/rkboot' {
     rksched: RkSched;
   }
 }
+
 export { getSched, provideSched } from './registry';

@@ -29,7 +29,11 @@ export class SchedPeriodic {
   /** Ends the current job of `t` (running) and waits for the next release. */
   async waitPeriod(t: ThreadImpl): Promise<number> {
     const rt = t.rt;
-    if (!rt) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is not periodic (no rt attribute)`);
+    if (!rt)
+      throw new RkError(
+        Errno.EINVAL,
+        `rksched: thread "${t.name}" is not periodic (no rt attribute)`,
+      );
     const now = this.core.now();
     this.core.account(t, now); // charge the finished job before its budget is reset
     let result = 0;
@@ -75,7 +79,8 @@ export class SchedPeriodic {
   /** Releases a sporadic job, respecting the minimum inter-arrival time (the period). */
   activate(t: ThreadImpl): void {
     const rt = t.rt;
-    if (!rt?.sporadic) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is not sporadic`);
+    if (!rt?.sporadic)
+      throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is not sporadic`);
     if (t.state === 'exited') return;
     if (!t.awaitingActivation) {
       t.activations++;
@@ -95,6 +100,9 @@ export class SchedPeriodic {
 
   abortError(t: ThreadImpl): RkError {
     t.rt!.aborted = false;
-    return new RkError(Errno.ETIMEDOUT, `rksched: job ${t.rt!.jobs} of "${t.name}" aborted at its deadline`);
+    return new RkError(
+      Errno.ETIMEDOUT,
+      `rksched: job ${t.rt!.jobs} of "${t.name}" aborted at its deadline`,
+    );
   }
 }

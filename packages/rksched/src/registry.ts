@@ -14,13 +14,18 @@ export function provideSched(registry: RkRegistry, sched: RkSched): void {
   const loose = registry as unknown as LooseRegistry;
   loose.provide('rksched', sched);
   // rkdebug's trace points name the running thread (0 = boot, idle or IRQ context).
-  const dbg = loose.tryGet('rkdebug') as { trace?: { setThreadIdSource(f: () => number): void } } | undefined;
+  const dbg = loose.tryGet('rkdebug') as
+    | { trace?: { setThreadIdSource(f: () => number): void } }
+    | undefined;
   dbg?.trace?.setThreadIdSource(() => sched.currentOrNull()?.id ?? 0);
 }
 
 /** The registered scheduler; throws a precise error when no policy library was composed. */
 export function getSched(registry: RkRegistry): RkSched {
   const s = (registry as unknown as LooseRegistry).tryGet('rksched') as RkSched | undefined;
-  if (!s) throw new Error("rksched: no scheduler in this image (add rksched-rr, rksched-edf or rksched-mlq to the app's dependencies)");
+  if (!s)
+    throw new Error(
+      "rksched: no scheduler in this image (add rksched-rr, rksched-edf or rksched-mlq to the app's dependencies)",
+    );
   return s;
 }

@@ -3,13 +3,21 @@
 // path is one invariant: exactly one thread runs; it leaves the CPU only inside block/yield/finish.
 import { Errno, RkError } from '@runikraft/errno';
 import type { RkPlat, RkPlatLcpu, RkPlatTime } from '@runikraft/rkplat';
-import type { RkSched, RkSchedStats, RkThread, RkThreadAttr, RkThreadFn, RkTlsKey, RkWaitQueue } from './api';
+import type {
+  RkSched,
+  RkSchedStats,
+  RkThread,
+  RkThreadAttr,
+  RkThreadFn,
+  RkTlsKey,
+  RkWaitQueue,
+} from './api';
 import type { RkSchedPolicy } from './impl';
+import { SchedPeriodic } from './periodic';
 import { RkThreadExit, ThreadImpl } from './thread';
 import { RkTimer, RkTimerQueue } from './timer-queue';
-import { WaitQueueImpl } from './wait-queue';
 import { validateAttr } from './validate';
-import { SchedPeriodic } from './periodic';
+import { WaitQueueImpl } from './wait-queue';
 
 /** Options of the front end (policy-independent). */
 export interface RkSchedOptions {
@@ -19,10 +27,12 @@ export interface RkSchedOptions {
   readonly onSwitch?: (prev: RkThread | null, next: RkThread | null, now: number) => void;
 }
 
-const RESOLVED: Promise<void> = Promise.resolve();
-
 /** Creates a scheduler front end driving `policy` on `plat`. */
-export function createSched(plat: RkPlat, policy: RkSchedPolicy, opts: RkSchedOptions = {}): RkSched {
+export function createSched(
+  plat: RkPlat,
+  policy: RkSchedPolicy,
+  opts: RkSchedOptions = {},
+): RkSched {
   return new SchedCore(plat, policy, opts);
 }
 
@@ -52,11 +62,23 @@ export class SchedCore implements RkSched {
     this.rearm();
   };
   private readonly st = {
-    switches: 0, preemptions: 0, created: 0, idleHalts: 0, idleNs: 0, wakeups: 0,
-    latCount: 0, latTotal: 0, latMax: 0, misses: 0,
+    switches: 0,
+    preemptions: 0,
+    created: 0,
+    idleHalts: 0,
+    idleNs: 0,
+    wakeups: 0,
+    latCount: 0,
+    latTotal: 0,
+    latMax: 0,
+    misses: 0,
   };
 
-  constructor(plat: RkPlat, readonly pol: RkSchedPolicy, private readonly opts: RkSchedOptions) {
+  constructor(
+    plat: RkPlat,
+    readonly pol: RkSchedPolicy,
+    private readonly opts: RkSchedOptions,
+  ) {
     this.policy = pol.name;
     this.lcpu = plat.lcpu;
     this.time = plat.time;
@@ -66,7 +88,9 @@ export class SchedCore implements RkSched {
       running: () => this.cur,
       armTimer: (t, d) => this.armTimer(t, d),
       disarmTimer: (t) => this.disarmTimer(t),
-      requestResched: () => { this.needResched = true; },
+      requestResched: () => {
+        this.needResched = true;
+      },
       unthrottle: (t) => this.unthrottle(t as ThreadImpl),
       noteMiss: (t) => this.noteMiss(t),
     });
@@ -100,7 +124,10 @@ export class SchedCore implements RkSched {
   private onTick(now: number): void {
     const t = this.cur;
     if (!t) return;
-    if (now < this.tickAt) return this.armTimer(this.tickTimer, this.tickAt);
+    if (now < this.tickAt) {
+      this.armTimer(this.tickTimer, this.tickAt);
+      return;
+    }
     this.account(t, now);
     if (this.pol.onTick(t, now)) this.needResched = true;
     else this.armTick(t, now);
@@ -111,20 +138,31 @@ export class SchedCore implements RkSched {
     const want = Math.max(this.pol.nextTick(t, now), now + 1);
     this.tickAt = want;
     if (want === Number.POSITIVE_INFINITY) return;
-    if (!this.tickTimer.armed || this.tickTimer.deadline > want) this.armTimer(this.tickTimer, want);
+    if (!this.tickTimer.armed || this.tickTimer.deadline > want)
+      this.armTimer(this.tickTimer, want);
   }
 
   // ---- thread life cycle ----------------------------------------------------------------------
   create<A extends unknown[]>(entry: RkThreadFn<A>, args: A, attr: RkThreadAttr = {}): RkThread {
-    if (this.stopped) throw new RkError(Errno.EINVAL, 'rksched: scheduler has stopped (main returned)');
+    if (this.stopped)
+      throw new RkError(Errno.EINVAL, 'rksched: scheduler has stopped (main returned)');
     validateAttr(attr);
     const name = attr.name ?? (entry.name || `thread-${this.nextId}`);
-    const t = new ThreadImpl(this.nextId++, name, attr.prio ?? 0, attr.detached ?? false, this.onTimeout);
+    const t = new ThreadImpl(
+      this.nextId++,
+      name,
+      attr.prio ?? 0,
+      attr.detached ?? false,
+      this.onTimeout,
+    );
     const now = this.now();
     if (attr.rt) t.initRt(attr.rt, now);
     const r = this.pol.admit(t);
     if (r < 0) {
-      throw new RkError(r, `rksched-${this.policy}: thread "${name}" refused (${JSON.stringify(this.pol.stats())})`);
+      throw new RkError(
+        r,
+        `rksched-${this.policy}: thread "${name}" refused (${JSON.stringify(this.pol.stats())})`,
+      );
     }
     this.live.add(t);
     this.st.created++;
@@ -134,11 +172,19 @@ export class SchedCore implements RkSched {
     return t;
   }
 
-  spawn(name: string, entry: () => Promise<number | void> | number | void, attr: RkThreadAttr = {}): RkThread {
+  spawn(
+    name: string,
+    entry: () => Promise<number | void> | number | void,
+    attr: RkThreadAttr = {},
+  ): RkThread {
     return this.create(entry, [], { ...attr, name });
   }
 
-  private async start<A extends unknown[]>(t: ThreadImpl, entry: RkThreadFn<A>, args: A): Promise<void> {
+  private async start<A extends unknown[]>(
+    t: ThreadImpl,
+    entry: RkThreadFn<A>,
+    args: A,
+  ): Promise<void> {
     try {
       await new Promise<number>((res, rej) => {
         t.resolve = res;
@@ -178,10 +224,17 @@ export class SchedCore implements RkSched {
   private fail(e: unknown, t: ThreadImpl | null): void {
     if (this.stopped) return;
     this.stop();
-    if (e instanceof Error && e.name === 'HartStopped') return this.mainDone?.reject(e);
+    if (e instanceof Error && e.name === 'HartStopped') {
+      this.mainDone?.reject(e);
+      return;
+    }
     const msg = e instanceof Error ? e.message : String(e);
-    const err = new Error(t ? `rksched: thread "${t.name}" (#${t.id}) crashed: ${msg}` : `rksched: idle: ${msg}`, { cause: e });
-    if (e instanceof Error && e.stack) err.stack = `${err.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
+    const err = new Error(
+      t ? `rksched: thread "${t.name}" (#${t.id}) crashed: ${msg}` : `rksched: idle: ${msg}`,
+      { cause: e },
+    );
+    if (e instanceof Error && e.stack)
+      err.stack = `${err.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
     this.mainDone?.reject(err);
   }
 
@@ -198,7 +251,8 @@ export class SchedCore implements RkSched {
   async join(target: RkThread): Promise<number> {
     const cur = this.requireCurrent('join');
     const t = target as ThreadImpl;
-    if (t === cur) throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
+    if (t === cur)
+      throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
     if (t.detached) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is detached`);
     if (t.reaped) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" was already joined`);
     while (t.state !== 'exited') {
@@ -328,7 +382,8 @@ export class SchedCore implements RkSched {
     t.state = 'ready';
     this.pol.enqueue(t, reason);
     const r = this.cur;
-    if (r && r !== t && r.state === 'running' && this.pol.shouldPreempt(t, r)) this.needResched = true;
+    if (r && r !== t && r.state === 'running' && this.pol.shouldPreempt(t, r))
+      this.needResched = true;
   }
 
   private unthrottle(t: ThreadImpl): void {
@@ -374,7 +429,8 @@ export class SchedCore implements RkSched {
   }
 
   runMain(main: () => Promise<number>): Promise<number> {
-    if (this.started) return Promise.reject(new RkError(Errno.EBUSY, 'rksched: runMain called twice'));
+    if (this.started)
+      return Promise.reject(new RkError(Errno.EBUSY, 'rksched: runMain called twice'));
     this.started = true;
     return new Promise<number>((resolve, reject) => {
       this.mainDone = { resolve, reject };

@@ -65,7 +65,9 @@ export function createSimPlat(opts: RkSimPlatOptions = {}): RkSimPlat {
     deliver();
     const next = Math.min(limit, timerAt, events.length ? events[0]!.at : Number.POSITIVE_INFINITY);
     if (pending.length === 0 && next === Number.POSITIVE_INFINITY) {
-      return Promise.reject(new Error(`sim: halt at ${now} ns with no timer, event or interrupt pending (deadlock)`));
+      return Promise.reject(
+        new Error(`sim: halt at ${now} ns with no timer, event or interrupt pending (deadlock)`),
+      );
     }
     if (next > now) now = next;
     deliver();
@@ -117,7 +119,13 @@ export function createSimPlat(opts: RkSimPlatOptions = {}): RkSimPlat {
 
   const size = opts.memBytes ?? 1 << 20;
   const buffer = new SharedArrayBuffer(size);
-  const phys = { buffer, base: RAM_BASE, size, u8: new Uint8Array(buffer), view: new DataView(buffer) };
+  const phys = {
+    buffer,
+    base: RAM_BASE,
+    size,
+    u8: new Uint8Array(buffer),
+    view: new DataView(buffer),
+  };
   const fail = (status: number): never => {
     throw new Error(`sim: power off with status ${status}`);
   };
@@ -143,7 +151,10 @@ export function createSimPlat(opts: RkSimPlatOptions = {}): RkSimPlat {
       unregister(irq, h) {
         const l = handlers.get(irq) ?? [];
         if (!l.includes(h)) return -2;
-        handlers.set(irq, l.filter((x) => x !== h));
+        handlers.set(
+          irq,
+          l.filter((x) => x !== h),
+        );
         return 0;
       },
       count: (irq) => irqCounts.get(irq) ?? 0,

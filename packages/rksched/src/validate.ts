@@ -14,14 +14,18 @@ export function validateAttr(a: RkThreadAttr): void {
   const rt = a.rt;
   if (!rt) return;
   const pos = (v: number | undefined, name: string) => {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) bad(`${name} ${v} must be a positive number of ns`);
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      bad(`${name} ${v} must be a positive number of ns`);
   };
   pos(rt.period, 'rt.period');
   if (rt.period === undefined) bad('rt.period is required for a real-time thread');
   pos(rt.deadline, 'rt.deadline');
   pos(rt.budget, 'rt.budget');
-  if (rt.phase !== undefined && !(Number.isFinite(rt.phase) && rt.phase >= 0)) bad(`rt.phase ${rt.phase} must be >= 0`);
+  if (rt.phase !== undefined && !(Number.isFinite(rt.phase) && rt.phase >= 0))
+    bad(`rt.phase ${rt.phase} must be >= 0`);
   const dl = rt.deadline ?? rt.period;
-  if (dl > rt.period) bad(`rt.deadline ${dl} exceeds rt.period ${rt.period} (constrained deadlines only)`);
-  if (rt.budget !== undefined && rt.budget > dl) bad(`rt.budget ${rt.budget} exceeds the deadline ${dl}`);
+  if (dl > rt.period)
+    bad(`rt.deadline ${dl} exceeds rt.period ${rt.period} (constrained deadlines only)`);
+  if (rt.budget !== undefined && rt.budget > dl)
+    bad(`rt.budget ${rt.budget} exceeds the deadline ${dl}`);
 }

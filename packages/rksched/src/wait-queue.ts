@@ -16,7 +16,8 @@ export class WaitQueueImpl implements RkWaitQueue {
   }
 
   wait(timeoutNs?: number): Promise<number> {
-    const deadline = timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
+    const deadline =
+      timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
     return this.core.block(this, deadline);
   }
 
@@ -30,7 +31,8 @@ export class WaitQueueImpl implements RkWaitQueue {
       if (p) await p;
       return 0;
     }
-    const deadline = timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
+    const deadline =
+      timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
     for (;;) {
       const r = await this.core.block(this, deadline);
       if (cond()) return 0;

@@ -90,7 +90,7 @@ export class RkSignals {
     const s = this.st(this.sched.current());
     const r = await s.wq.waitEvent(() => (s.pending & set) !== 0, timeoutNs);
     if (r < 0 && !(s.pending & set)) return r;
-    const sig = 31 - Math.clz32((s.pending & set) & -(s.pending & set));
+    const sig = 31 - Math.clz32(s.pending & set & -(s.pending & set));
     s.pending &= ~sigbit(sig);
     return sig;
   }

@@ -3,8 +3,8 @@ import { defineLibrary, type RkRegistry } from '@runikraft/rkboot';
 import { getSched } from '@runikraft/rksched';
 import { RkSignals } from './api';
 
-export { RkSignals, type RkSigAction, type RkSigHandler, type RkSigMaskHow } from './api';
-export { SIG, NSIG, defaultAction, sigbit } from './signals';
+export { type RkSigAction, type RkSigHandler, type RkSigMaskHow, RkSignals } from './api';
+export { defaultAction, NSIG, SIG, sigbit } from './signals';
 
 /** The `rksignal` API of a booted image. */
 export function getSignals(registry: RkRegistry): RkSignals {
@@ -18,6 +18,9 @@ export const library = defineLibrary({
   requires: ['rksched'],
   initLevel: 'lib',
   init({ registry }) {
-    (registry as unknown as { provide(api: string, impl: unknown): void }).provide('rksignal', new RkSignals(getSched(registry)));
+    (registry as unknown as { provide(api: string, impl: unknown): void }).provide(
+      'rksignal',
+      new RkSignals(getSched(registry)),
+    );
   },
 });

@@ -16,7 +16,9 @@ describe('RkSignals', () => {
   it('a signal interrupts a sleep (-EINTR) and its handler runs in the target thread', async () => {
     const { sched, sig, plat } = setup();
     const seen: string[] = [];
-    sig.sigaction(SIG.SIGUSR1, (n, info) => seen.push(`${sched.current().name}:${n}:${info.sender?.name}`));
+    sig.sigaction(SIG.SIGUSR1, (n, info) =>
+      seen.push(`${sched.current().name}:${n}:${info.sender?.name}`),
+    );
     await sched.runMain(async () => {
       const t = sched.spawn('sleeper', async () => {
         const r = await sched.sleep(10e9);

@@ -15,7 +15,10 @@ export interface RkTimespec {
   readonly nsec: number;
 }
 
-export const toTimespec = (ns: number): RkTimespec => ({ sec: Math.floor(ns / 1e9), nsec: ns % 1e9 });
+export const toTimespec = (ns: number): RkTimespec => ({
+  sec: Math.floor(ns / 1e9),
+  nsec: ns % 1e9,
+});
 
 export class RkClocks {
   constructor(

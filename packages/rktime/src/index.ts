@@ -1,7 +1,7 @@
 // @runikraft/rktime: clocks, nanosleep, one-shot and periodic timers (uktime).
 import { defineLibrary, type RkRegistry } from '@runikraft/rkboot';
-import { getSched, type RkSched } from '@runikraft/rksched';
 import type { RkPlatTime } from '@runikraft/rkplat';
+import { getSched, type RkSched } from '@runikraft/rksched';
 import { RkClocks } from './clock';
 import { RkKernelTimer } from './timer';
 
@@ -30,6 +30,9 @@ export const library = defineLibrary({
   requires: ['rksched'],
   initLevel: 'lib',
   init({ registry, plat }) {
-    (registry as unknown as { provide(api: string, impl: unknown): void }).provide('rktime', createTimeApi(plat.time, getSched(registry)));
+    (registry as unknown as { provide(api: string, impl: unknown): void }).provide(
+      'rktime',
+      createTimeApi(plat.time, getSched(registry)),
+    );
   },
 });

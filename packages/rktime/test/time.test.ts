@@ -3,8 +3,8 @@ import { createSched } from '@runikraft/rksched';
 import { createSimPlat } from '@runikraft/rksched/sim';
 import { createRrPolicy } from '@runikraft/rksched-rr';
 import { describe, expect, it } from 'vitest';
-import { createTimeApi } from '../src/index';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_THREAD_CPUTIME_ID } from '../src/clock';
+import { createTimeApi } from '../src/index';
 
 function setup() {
   const plat = createSimPlat({ cpuNsPerPoll: 1000 });

@@ -48,7 +48,11 @@ const MS = 1_000_000;
 export const QUANTUM_NS = 10_000;
 
 /** Runs the task set for `horizonMs` of virtual time under `policy`. */
-export async function runTaskSet(policy: PolicyName, horizonMs: number, set = TASK_SET): Promise<RunResult> {
+export async function runTaskSet(
+  policy: PolicyName,
+  horizonMs: number,
+  set = TASK_SET,
+): Promise<RunResult> {
   const segments: Segment[] = [];
   let open: Segment | null = null;
   let tid = 0;
@@ -73,28 +77,40 @@ export async function runTaskSet(policy: PolicyName, horizonMs: number, set = TA
   };
   const { plat, sched } = makeSched(policy, { cpuNsPerPoll: QUANTUM_NS }, { onSwitch }, 1 * MS);
   now = () => plat.time.monotonicNs();
-  const results: TaskResult[] = set.map((t) => ({ name: t.name, jobs: 0, misses: 0, worstResponseMs: 0 }));
+  const results: TaskResult[] = set.map((t) => ({
+    name: t.name,
+    jobs: 0,
+    misses: 0,
+    worstResponseMs: 0,
+  }));
   const misses: RunResult['misses'] = [];
   const names = new Map<number, string>();
   await sched.runMain(async () => {
     const threads = set.map((spec, i) =>
-      sched.spawn(spec.name, async () => {
-        const me = sched.current();
-        const r = results[i]!;
-        while (plat.time.monotonicNs() < horizonMs * MS) {
-          for (let k = 0; k < (spec.c * MS) / QUANTUM_NS; k++) await sched.preemptPoint();
-          const rt = me.rt!;
-          r.worstResponseMs = Math.max(r.worstResponseMs, (plat.time.monotonicNs() - rt.release) / MS);
-          const deadline = rt.absDeadline;
-          const res = await sched.waitPeriod();
-          r.jobs++;
-          if (res < 0) {
-            r.misses++;
-            misses.push({ task: spec.name, deadline });
-            trace.point('deadline miss', { task: spec.name, deadline_ms: deadline / MS });
+      sched.spawn(
+        spec.name,
+        async () => {
+          const me = sched.current();
+          const r = results[i]!;
+          while (plat.time.monotonicNs() < horizonMs * MS) {
+            for (let k = 0; k < (spec.c * MS) / QUANTUM_NS; k++) await sched.preemptPoint();
+            const rt = me.rt!;
+            r.worstResponseMs = Math.max(
+              r.worstResponseMs,
+              (plat.time.monotonicNs() - rt.release) / MS,
+            );
+            const deadline = rt.absDeadline;
+            const res = await sched.waitPeriod();
+            r.jobs++;
+            if (res < 0) {
+              r.misses++;
+              misses.push({ task: spec.name, deadline });
+              trace.point('deadline miss', { task: spec.name, deadline_ms: deadline / MS });
+            }
           }
-        }
-      }, { rt: { period: spec.p * MS, budget: spec.c * MS + 0.1 * MS } }),
+        },
+        { rt: { period: spec.p * MS, budget: spec.c * MS + 0.1 * MS } },
+      ),
     );
     for (const t of threads) names.set(t.id, t.name);
     for (const t of threads) await sched.join(t);
@@ -102,8 +118,27 @@ export async function runTaskSet(policy: PolicyName, horizonMs: number, set = TA
   });
   const chrome = JSON.parse(trace.toChromeTrace()) as { traceEvents: object[] };
   chrome.traceEvents.unshift(
-    { name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: `runikraft rksched-${policy} (virtual clock)` } },
-    ...[...names].map(([id, name]) => ({ name: 'thread_name', ph: 'M', pid: 1, tid: id, args: { name } })),
+    {
+      name: 'process_name',
+      ph: 'M',
+      pid: 1,
+      tid: 0,
+      args: { name: `runikraft rksched-${policy} (virtual clock)` },
+    },
+    ...[...names].map(([id, name]) => ({
+      name: 'thread_name',
+      ph: 'M',
+      pid: 1,
+      tid: id,
+      args: { name },
+    })),
   );
-  return { policy, tasks: results, segments, misses, switches: sched.stats().switches, chromeTrace: JSON.stringify(chrome) };
+  return {
+    policy,
+    tasks: results,
+    segments,
+    misses,
+    switches: sched.stats().switches,
+    chromeTrace: JSON.stringify(chrome),
+  };
 }

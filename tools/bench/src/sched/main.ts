@@ -11,7 +11,8 @@ import { timelineSvg } from './svg';
 
 /** The repository root: the nearest folder upwards with pnpm-workspace.yaml (works bundled or not). */
 function findRoot(from: string): string {
-  for (let d = from; d !== dirname(d); d = dirname(d)) if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d;
+  for (let d = from; d !== dirname(d); d = dirname(d))
+    if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d;
   throw new Error(`bench:sched: no pnpm-workspace.yaml above ${from}`);
 }
 const root = findRoot(import.meta.dirname ?? process.cwd());
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   }
   const floor = median(floorRuns);
   const rows: string[] = [];
-  rows.push(`| operation | ${POLICIES.map((p) => `rksched-${p}`).join(' | ')} | JS floor (promise hop) |`);
+  rows.push(
+    `| operation | ${POLICIES.map((p) => `rksched-${p}`).join(' | ')} | JS floor (promise hop) |`,
+  );
   rows.push(`|---|${POLICIES.map(() => '---').join('|')}|---|`);
   for (const m of Object.keys(MICRO) as MicroName[]) {
     const cells = POLICIES.map((p) => {
@@ -64,7 +67,9 @@ async function main(): Promise<void> {
   TASK_SET.forEach((t, i) => {
     const e = runs[0]!.tasks[i]!;
     const r = runs[1]!.tasks[i]!;
-    table.push(`| ${t.name} | ${t.c} / ${t.p} | ${e.jobs} | ${e.misses} | ${e.worstResponseMs.toFixed(2)} ms | ${r.jobs} | ${r.misses} | ${r.worstResponseMs.toFixed(2)} ms |`);
+    table.push(
+      `| ${t.name} | ${t.c} / ${t.p} | ${e.jobs} | ${e.misses} | ${e.worstResponseMs.toFixed(2)} ms | ${r.jobs} | ${r.misses} | ${r.worstResponseMs.toFixed(2)} ms |`,
+    );
   });
   console.log(table.join('\n'));
   const figDir = join(root, 'docs/figures');

@@ -32,7 +32,11 @@ export async function jsFloor(n: number): Promise<number> {
 }
 
 /** Runs `body` as main of a fresh scheduler; returns host ns per `ops`. */
-async function timed(policy: PolicyName, ops: number, body: (s: ReturnType<typeof makeSched>['sched']) => Promise<void>): Promise<number> {
+async function timed(
+  policy: PolicyName,
+  ops: number,
+  body: (s: ReturnType<typeof makeSched>['sched']) => Promise<void>,
+): Promise<number> {
   const { sched } = makeSched(policy);
   let ns = 0;
   await sched.runMain(async () => {

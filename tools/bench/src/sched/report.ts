@@ -1,6 +1,6 @@
 // Writes the "Threads (issue 4)" section of BENCHMARKS.md between its markers (other sections
 // are left untouched).
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,6 +50,9 @@ ${END}`;
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const a = old.indexOf(BEGIN);
   const b = old.indexOf(END);
-  const next = a >= 0 && b > a ? old.slice(0, a) + section + old.slice(b + END.length) : `${old.trimEnd()}\n\n${section}\n`;
+  const next =
+    a >= 0 && b > a
+      ? old.slice(0, a) + section + old.slice(b + END.length)
+      : `${old.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, next);
 }

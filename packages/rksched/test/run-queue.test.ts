@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import type { RkThread } from '../src/api';
+import { RkRunQueue } from '../src/run-queue';
+
+const th = (id: number) => ({ id, name: `t${id}`, rq: null, rqPrev: null, rqNext: null }) as unknown as RkThread;
+
+describe('RkRunQueue', () => {
+  it('is a FIFO with O(1) removal from anywhere, and refuses double insertion', () => {
+    const q = new RkRunQueue();
+    const [a, b, c, d] = [1, 2, 3, 4].map(th) as [RkThread, RkThread, RkThread, RkThread];
+    q.pushBack(a);
+    q.pushBack(b);
+    q.pushBack(c);
+    q.pushFront(d);
+    expect([...q].map((t) => t.id)).toEqual([4, 1, 2, 3]);
+    expect(() => q.pushBack(b)).toThrow(/already in a run queue/);
+    expect(q.remove(b)).toBe(true);
+    expect(q.remove(b)).toBe(false);
+    expect(q.popFront()?.id).toBe(4);
+    expect(q.popFront()?.id).toBe(1);
+    expect(q.popFront()?.id).toBe(3);
+    expect(q.popFront()).toBeNull();
+    expect(q.length).toBe(0);
+  });
+});
