@@ -89,6 +89,7 @@ export class Machine {
   private idleScheduled = false;
   private hostTimer: NodeJS.Timeout | null = null;
   private qtestPort: QtestPort | null = null;
+  private consoleAttached = false;
   readonly host: HartHost;
 
   constructor(opts: MachineOptions = {}) {
@@ -124,10 +125,6 @@ export class Machine {
     this.sbiPlatform.dbcn = o.dbcn;
     this.dumpBlob = this.buildDtb(this.firstSeed);
     this.board.mrom.program(VIRT_DRAM, this.fdtAddr, 0);
-    this.console.attach({
-      input: (b) => this.board.uart.receive(b),
-      quit: () => this.finish({ status: 0, reason: 'poweroff' }),
-    });
     this.host = {
       bus: this.board.bus,
       clock: this.clock,
@@ -238,6 +235,7 @@ export class Machine {
       return;
     }
     if (this.options.mode === 'S') this.firmwareInit();
+    this.attachConsole();
     this.slots.forEach((s, i) => {
       this.newHart(i);
       s.state = i === 0 ? S.SBI_HSM_STATE_STARTED : S.SBI_HSM_STATE_STOPPED;
@@ -264,6 +262,16 @@ export class Machine {
     u.read(5);
     u.read(0);
     u.write(7, 1, 0);
+  }
+
+  /** Connects host input once the firmware has set up the UART (earlier input waits in the backend). */
+  private attachConsole(): void {
+    if (this.consoleAttached) return;
+    this.consoleAttached = true;
+    this.console.attach({
+      input: (b) => this.board.uart.receive(b),
+      quit: () => this.finish({ status: 0, reason: 'poweroff' }),
+    });
   }
 
   private runEntry(hart: HartImpl, a0: number, a1: number, gen: number): void {
@@ -478,6 +486,7 @@ export class Machine {
   get qtest(): QtestPort {
     if (!this.qtestPort) {
       this.clock.makeVirtual(this.entry ? undefined : 0);
+      this.attachConsole();
       this.qtestPort = new QtestPort(this.board.bus, this.clock);
     }
     return this.qtestPort;
