@@ -55,7 +55,11 @@ export function readApp(dir: string): AppConfig {
   }
   const bad = (field: string, want: string) =>
     new RkUsageError(`rk: ${shown}: "${field}" must be ${want}`);
-  const rk = pkg.runikraft ?? {};
+  if (pkg.runikraft === undefined)
+    throw new RkUsageError(
+      `rk: ${shown} has no "runikraft" field, so it is not a Runikraft app (add "runikraft": {"entry": "src/main.ts"} and depend on a platform such as @runikraft/plat-qemu-riscv)`,
+    );
+  const rk = pkg.runikraft;
   if (!isObj(rk)) throw bad('runikraft', 'an object');
   for (const k of Object.keys(rk)) {
     if (!APP_KEYS.includes(k))

@@ -178,6 +178,11 @@ describe('rk build', () => {
     expect(await failure(buildImage(join(writeTree({ 'x/README': '' }), 'x')))).toMatch(
       /package\.json not found: .* is not an app directory/,
     );
+    expect(
+      await failure(buildImage(join(writeTree({ 'x/package.json': { name: 'x' } }), 'x'))),
+    ).toMatch(
+      /package\.json has no "runikraft" field, so it is not a Runikraft app \(add "runikraft": \{"entry": "src\/main\.ts"\}/,
+    );
     expect(await failure(buildImage(join(writeTree({ 'x/package.json': '{,' }), 'x')))).toMatch(
       /package\.json is not valid JSON/,
     );

@@ -117,6 +117,28 @@ describe.skipIf(!machineExists)('rk run', () => {
     if (hasDtc) expect(dts(blob)).toBe(dts(expected));
   });
 
+  it.skipIf(!hasDtc)('puts -initrd and -append into /chosen as QEMU does', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'rd.img'), new Uint8Array(4096).fill(7));
+    const out = join(dir, 'virt.dtb');
+    const r = await rk([
+      'run',
+      '-machine',
+      `virt,dumpdtb=${out}`,
+      '-bios',
+      'none',
+      '-append',
+      'console=ttyS0 foo=bar',
+      '-initrd',
+      join(dir, 'rd.img'),
+    ]);
+    expect(r.status).toBe(0);
+    const reference = readFileSync(
+      join(repoRoot, 'packages/fdt/test/fixtures/virt-kernel-append-initrd.dtb'),
+    );
+    expect(dts(new Uint8Array(readFileSync(out)))).toBe(dts(new Uint8Array(reference)));
+  });
+
   it('names a dumpdtb file it cannot write', async () => {
     const r = await rk(['run', '-machine', 'virt,dumpdtb=/nonexistent/dir/x.dtb']);
     expect([r.status, r.stderr]).toEqual([
