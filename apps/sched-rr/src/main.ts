@@ -6,9 +6,9 @@ import { getMbox } from '@runikraft/rkmbox';
 import { getSched } from '@runikraft/rksched';
 import { getSignals } from '@runikraft/rksignal';
 import { getTime } from '@runikraft/rktime';
-import { type Kit, mailbox, mutex, periodic, signal } from './scenarios';
+import { type Kit, mailbox, mutex, periodic, preemption, signal, switchBench } from './scenarios';
 
-export default async function main({ registry, plat }: RkMainArgs): Promise<number> {
+export default async function main({ argv, registry, plat }: RkMainArgs): Promise<number> {
   const sched = getSched(registry);
   const kit: Kit = {
     sched,
@@ -20,10 +20,13 @@ export default async function main({ registry, plat }: RkMainArgs): Promise<numb
   };
   kit.say(`sched: policy ${sched.policy}`);
   let failed = 0;
-  for (const scenario of [mailbox, mutex, periodic, signal]) if (!(await scenario(kit))) failed++;
+  // `-append "-- preempt"` runs the host-clock preemption scenario instead of the four demos.
+  // `-- bench` measures context switches in the booted image (tools/bench).
+  const scenarios = argv.includes('preempt') ? [preemption] : argv.includes('bench') ? [switchBench] : [mailbox, mutex, periodic, signal];
+  for (const scenario of scenarios) if (!(await scenario(kit))) failed++;
   const s = sched.stats();
   kit.say(
-    `sched: ${s.switches} switches, ${s.threadsCreated} threads, ${s.wakeups} wake-ups, ${s.idleHalts} idle halts, virtual time ${(sched.now() / 1e6).toFixed(1)} ms`,
+    `sched: ${s.switches} switches, ${s.threadsCreated} threads, ${s.wakeups} wake-ups, ${s.idleHalts} idle halts, guest time ${(sched.now() / 1e6).toFixed(1)} ms`,
   );
   kit.say(
     failed === 0 ? 'sched demo: all scenarios passed' : `sched demo: ${failed} scenario(s) FAILED`,

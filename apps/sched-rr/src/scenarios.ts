@@ -107,3 +107,51 @@ export async function signal({ sched, signals, time, say }: Kit): Promise<boolea
   say(`signal: 10 s sleep interrupted after 5 ms (EINTR), handler: ${handled}`);
   return ok && handled === 'sleeper got signal 10';
 }
+
+/**
+ * Preemption under a CPU-bound thread (host clock): a thread computing through preemption points
+ * for 30 ms must not delay a sleeper's wake-up by more than about one slice.
+ * @returns true if the sleeper woke within 5 ms of its deadline.
+ */
+export async function preemption({ sched, say }: Kit): Promise<boolean> {
+  const start = sched.now();
+  let spins = 0;
+  const hog = sched.spawn('hog', async () => {
+    while (sched.now() - start < 30_000_000) {
+      spins++;
+      await sched.preemptPoint();
+    }
+  });
+  let lateNs = -1;
+  const sleeper = sched.spawn('sleeper', async () => {
+    const deadline = sched.now() + 5_000_000;
+    await sched.sleepUntil(deadline);
+    lateNs = sched.now() - deadline;
+  });
+  await sched.join(sleeper);
+  await sched.join(hog);
+  const s = sched.stats();
+  say(`preempt: sleeper woke ${(lateNs / 1e6).toFixed(2)} ms late beside a CPU-bound thread (${spins} preemption points, ${s.preemptions} preemptions)`);
+  return lateNs >= 0 && lateNs < 5_000_000 && spins > 0;
+}
+
+/** `-- bench`: yield ping-pong inside the booted image; prints guest-clock ns per context switch. */
+export async function switchBench({ sched, say }: Kit): Promise<boolean> {
+  const n = 20_000;
+  const round = async () => {
+    const f = async () => {
+      for (let i = 0; i < n; i++) await sched.yield();
+    };
+    const t0 = sched.now();
+    const a = sched.spawn('ping', f);
+    const b = sched.spawn('pong', f);
+    await sched.join(a);
+    await sched.join(b);
+    return (sched.now() - t0) / (2 * n);
+  };
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) runs.push(await round());
+  runs.sort((x, y) => x - y);
+  say(`bench: context switch ${runs[2]!.toFixed(0)} ns (median of 5 x ${2 * n} switches, guest clock)`);
+  return true;
+}

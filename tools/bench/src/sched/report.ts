@@ -30,7 +30,9 @@ Measured ${when} UTC on ${cpus()[0]?.model ?? 'unknown CPU'} (2 cores shared wit
 Host time per operation (median of ${r.repeat} runs) with each policy's front end on the simulated
 platform (\`@runikraft/rksched/sim\`), next to the JavaScript floor measured in the same run: two async
 functions handing control to each other through one promise resolve + await (${r.floor.toFixed(0)} ns per hop).
-Target: a context switch within 2× of the floor.
+Target: a context switch within 2× of the floor. The last row boots \`apps/sched-<policy>\` with
+\`-- bench\` on the machine (host clock) and reads the guest's own figure (median of 5 rounds of
+40 000 switches): it adds the platform's cost per switch (\`hart.poll()\`, an mtime read).
 
 ${r.micro}
 
