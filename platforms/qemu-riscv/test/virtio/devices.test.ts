@@ -330,3 +330,30 @@ describe('device models under random descriptor tables (fuzz)', () => {
     });
   }
 });
+
+describe('virtio-net link status follows the backend', () => {
+  it('a stream peer closing clears LINK_UP and raises a config interrupt; reconnecting sets it again', async () => {
+    const { connect } = await import('node:net');
+    const { StreamNetBackend } = await import('../../src/machine/backends/net/stream');
+    const backend = new StreamNetBackend('n0', { type: 'inet', host: '127.0.0.1', port: 0 }, true);
+    await backend.listening();
+    const net = new VirtioNet(backend);
+    const { host } = bringUp(net);
+    const until = async (c: () => boolean) => {
+      for (let i = 0; i < 300 && !c(); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    const peer = connect(backend.localPort, '127.0.0.1');
+    await backend.ready;
+    expect(net.readConfig(6, 2)).toBe(1);
+    peer.destroy();
+    await until(() => net.readConfig(6, 2) === 0);
+    expect(net.readConfig(6, 2)).toBe(0);
+    expect(host.configChanges).toBe(1);
+    const again = connect(backend.localPort, '127.0.0.1');
+    await until(() => net.readConfig(6, 2) === 1);
+    expect(net.readConfig(6, 2)).toBe(1);
+    expect(host.configChanges).toBe(2);
+    again.destroy();
+    await backend.close();
+  });
+});

@@ -5,6 +5,8 @@
 export interface NetPeer {
   /** Offers one frame to the device. @returns false if the device cannot take it now (no RX buffers). */
   receive(frame: Uint8Array): boolean;
+  /** The host side went up or down (socket connected/closed, socat exited). */
+  linkChanged?(up: boolean): void;
 }
 
 /** Frames kept while the device has no RX buffers (QEMU queues per net client too). */
@@ -31,6 +33,13 @@ export abstract class NetBackend {
 
   /** Releases host resources. */
   abstract close(): void | Promise<void>;
+
+  /** Records a host error (or recovery with null) and tells the device when the link flips. */
+  protected setLink(error: string | null): void {
+    const was = this.linkUp;
+    this.lastError = error;
+    if (was !== this.linkUp) this.peer?.linkChanged?.(this.linkUp);
+  }
 
   /** True while the host side can carry frames. */
   get linkUp(): boolean {

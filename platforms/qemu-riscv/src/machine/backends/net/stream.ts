@@ -60,13 +60,13 @@ export class StreamNetBackend extends NetBackend {
 
   private adopt(s: Socket): void {
     this.sock = s;
-    this.lastError = null;
+    this.setLink(null);
     s.setNoDelay(true);
     s.on('data', (d) => this.onData(d));
     s.on('close', () => {
       if (this.sock === s) {
         this.sock = null;
-        this.lastError ??= 'peer closed the stream';
+        this.setLink(this.lastError ?? 'peer closed the stream');
       }
     });
     s.on('error', (e) => this.fail(e));
@@ -75,7 +75,7 @@ export class StreamNetBackend extends NetBackend {
   }
 
   private fail(e: Error): void {
-    this.lastError = e.message;
+    this.setLink(e.message);
     this.onFail(e);
   }
 
@@ -84,7 +84,7 @@ export class StreamNetBackend extends NetBackend {
     while (this.rx.length >= 4) {
       const len = this.rx.readUInt32BE(0);
       if (len > STREAM_MAX_FRAME) {
-        this.lastError = `peer sent a frame length ${len} > ${STREAM_MAX_FRAME}; closing`;
+        this.setLink(`peer sent a frame length ${len} > ${STREAM_MAX_FRAME}; closing`);
         this.sock?.destroy();
         this.rx = Buffer.alloc(0);
         return;

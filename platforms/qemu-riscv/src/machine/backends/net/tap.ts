@@ -63,7 +63,7 @@ export class TapNetBackend extends DgramNetBackend {
       t.log += String(d);
     });
     t.child.on('exit', (code) => {
-      t.lastError = `socat exited with ${code}: ${t.log.trim()}`;
+      t.markDown(`socat exited with ${code}: ${t.log.trim()}`);
     });
     for (let i = 0; i < 100; i++) {
       if (existsSync(`/sys/class/net/${ifname}`)) return t;
@@ -74,6 +74,11 @@ export class TapNetBackend extends DgramNetBackend {
     throw new Error(
       `-netdev tap,id=${id}: interface ${ifname} did not appear: ${t.lastError ?? t.log}`,
     );
+  }
+
+  /** @internal the bridge died: the link goes down. */
+  markDown(reason: string): void {
+    this.setLink(reason);
   }
 
   get socatUdpPort(): number {

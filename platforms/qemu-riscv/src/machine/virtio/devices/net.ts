@@ -60,7 +60,11 @@ export class VirtioNet extends VirtioDeviceModel {
     this.cfg.setUint16(8, 1, true); // max_virtqueue_pairs (visible only when the config reaches it)
     if (opts.hostMtu !== undefined) this.cfg.setUint16(10, opts.hostMtu, true);
     this.configLen = opts.hostMtu !== undefined ? 12 : 8;
-    backend.attach({ receive: (f) => this.receive(f) });
+    backend.attach({
+      receive: (f) => this.receive(f),
+      linkChanged: (up) => this.setLinkStatus(up),
+    });
+    if (!backend.linkUp) this.cfg.setUint16(6, 0, true);
   }
 
   protected deviceFeatures(legacy: boolean): bigint {
@@ -81,6 +85,12 @@ export class VirtioNet extends VirtioDeviceModel {
     if (legacy) f |= bit(VIRTIO_NET_F_GSO);
     if (this.opts.hostMtu !== undefined) f |= bit(VIRTIO_NET_F_MTU);
     return f;
+  }
+
+  /** Backend link up/down → config `status` LINK_UP bit, and a config interrupt if STATUS was negotiated. */
+  setLinkStatus(up: boolean): void {
+    this.cfg.setUint16(6, up ? VIRTIO_NET_S_LINK_UP : 0, true);
+    if (this.has(VIRTIO_NET_F_STATUS)) this.host?.configChanged();
   }
 
   /** virtio_net_hdr length for the negotiated features (REFERENCE §7). */
