@@ -1,7 +1,7 @@
 // End-to-end tests of `rk run` spawning the real bin: helloworld in both boot modes and clocks,
 // exit status propagation, -append and package.json defaults, dumpdtb, qtest, rebuild when stale.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { fixtureApp, machineExists, repoRoot, rk } from './helpers/rk-bin';
 const fixtures = new Map<string, string>();
 const fixture = (name: string) =>
   fixtures.get(name) ?? fixtures.set(name, fixtureApp(name)).get(name)!;
+const distBin = join(repoRoot, 'tools/rk/dist/bin.js');
+if (!existsSync(distBin)) console.warn('dist/bin.js test skipped: run pnpm build first');
 const hasDtc = spawnSync('sh', ['-c', 'command -v dtc']).status === 0;
 const tmp = () => mkdtempSync(join(tmpdir(), 'rk-run-'));
 
@@ -176,6 +178,19 @@ describe.skipIf(!machineExists)('rk run', () => {
     });
     expect(r.stdout).toBe('OK\nOK 0xefbeadde\nOK 0x0000000000000000\nOK 0x0000000000000000\n');
   });
+
+  it.skipIf(!existsSync(distBin))(
+    'the built bin (dist/bin.js, as pnpm exec rk runs it) boots helloworld',
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        [distBin, 'run', 'apps/helloworld', '--clock', 'virtual'],
+        { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.stdout).toContain('Hello, world!');
+      expect(r.status).toBe(0);
+    },
+  );
 
   it('names an unreadable -initrd and a missing image', async () => {
     const r = await rk(['run', 'apps/helloworld', '-initrd', '/nonexistent/rd.img']);
