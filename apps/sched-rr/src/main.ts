@@ -22,7 +22,11 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
   let failed = 0;
   // `-append "-- preempt"` runs the host-clock preemption scenario instead of the four demos.
   // `-- bench` measures context switches in the booted image (tools/bench).
-  const scenarios = argv.includes('preempt') ? [preemption] : argv.includes('bench') ? [switchBench] : [mailbox, mutex, periodic, signal];
+  const scenarios = argv.includes('preempt')
+    ? [preemption]
+    : argv.includes('bench')
+      ? [switchBench]
+      : [mailbox, mutex, periodic, signal];
   for (const scenario of scenarios) if (!(await scenario(kit))) failed++;
   const s = sched.stats();
   kit.say(

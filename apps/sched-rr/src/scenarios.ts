@@ -131,7 +131,9 @@ export async function preemption({ sched, say }: Kit): Promise<boolean> {
   await sched.join(sleeper);
   await sched.join(hog);
   const s = sched.stats();
-  say(`preempt: sleeper woke ${(lateNs / 1e6).toFixed(2)} ms late beside a CPU-bound thread (${spins} preemption points, ${s.preemptions} preemptions)`);
+  say(
+    `preempt: sleeper woke ${(lateNs / 1e6).toFixed(2)} ms late beside a CPU-bound thread (${spins} preemption points, ${s.preemptions} preemptions)`,
+  );
   return lateNs >= 0 && lateNs < 5_000_000 && spins > 0;
 }
 
@@ -152,6 +154,8 @@ export async function switchBench({ sched, say }: Kit): Promise<boolean> {
   const runs: number[] = [];
   for (let r = 0; r < 5; r++) runs.push(await round());
   runs.sort((x, y) => x - y);
-  say(`bench: context switch ${runs[2]!.toFixed(0)} ns (median of 5 x ${2 * n} switches, guest clock)`);
+  say(
+    `bench: context switch ${runs[2]!.toFixed(0)} ns (median of 5 x ${2 * n} switches, guest clock)`,
+  );
   return true;
 }

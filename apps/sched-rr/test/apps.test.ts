@@ -39,10 +39,17 @@ describe('app sched-rr on the host clock', () => {
     const { imagePath } = await buildImage(new URL('../../sched-rr', import.meta.url).pathname);
     const entry = (await import(imagePath)).default;
     let out = '';
-    const m = new Machine({ console: (t: string) => (out += t), clock: 'host', memory: 64 << 20, append: '-- preempt' });
+    const m = new Machine({
+      console: (t: string) => (out += t),
+      clock: 'host',
+      memory: 64 << 20,
+      append: '-- preempt',
+    });
     const exit = await m.boot(entry);
     if (process.env.RK_SHOW) console.log(out);
-    expect(out).toMatch(/preempt: sleeper woke \d+\.\d+ ms late beside a CPU-bound thread \(\d+ preemption points, [1-9]\d* preemptions\)/);
+    expect(out).toMatch(
+      /preempt: sleeper woke \d+\.\d+ ms late beside a CPU-bound thread \(\d+ preemption points, [1-9]\d* preemptions\)/,
+    );
     expect(exit.status, out).toBe(0);
   }, 60_000);
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RkThread } from '../src/api';
 import { RkRunQueue } from '../src/run-queue';
 
-const th = (id: number) => ({ id, name: `t${id}`, rq: null, rqPrev: null, rqNext: null }) as unknown as RkThread;
+const th = (id: number) =>
+  ({ id, name: `t${id}`, rq: null, rqPrev: null, rqNext: null }) as unknown as RkThread;
 
 describe('RkRunQueue', () => {
   it('is a FIFO with O(1) removal from anywhere, and refuses double insertion', () => {

@@ -1,7 +1,7 @@
 // A minimal third-party policy (plain FIFO, no slicing) passes the kit with the same two lines a
 // published policy package would write.
 import { describeRkSched } from '../src/conformance';
-import { createSched, type RkSchedPolicy, RkRunQueue } from '../src/impl';
+import { createSched, RkRunQueue, type RkSchedPolicy } from '../src/impl';
 
 function fifo(): RkSchedPolicy {
   const q = new RkRunQueue();

@@ -1,16 +1,22 @@
 // Context switches inside a booted image on the machine (host clock): builds apps/sched-<policy>,
 // boots it with `-- bench` and reads the figure the guest prints.
 import { join } from 'node:path';
-import { buildImage } from '../../../rk/src/index';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
+import { buildImage } from '../../../rk/src/index';
 
 export async function machineSwitchNs(root: string, policy: string): Promise<number> {
   const { imagePath } = await buildImage(join(root, 'apps', `sched-${policy}`));
   const entry = (await import(imagePath)).default;
   let out = '';
-  const m = new Machine({ console: (t: string) => (out += t), clock: 'host', memory: 64 << 20, append: '-- bench' });
+  const m = new Machine({
+    console: (t: string) => (out += t),
+    clock: 'host',
+    memory: 64 << 20,
+    append: '-- bench',
+  });
   const exit = await m.boot(entry);
   const hit = /bench: context switch (\d+) ns/.exec(out);
-  if (exit.status !== 0 || !hit) throw new Error(`bench:sched: sched-${policy} image failed (status ${exit.status}):\n${out}`);
+  if (exit.status !== 0 || !hit)
+    throw new Error(`bench:sched: sched-${policy} image failed (status ${exit.status}):\n${out}`);
   return Number(hit[1]);
 }

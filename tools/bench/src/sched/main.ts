@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runTaskSet, TASK_SET, utilisation } from './edf-experiment';
-import { jsFloor, MICRO, type MicroName } from './micro';
 import { machineSwitchNs } from './machine';
+import { jsFloor, MICRO, type MicroName } from './micro';
 import { POLICIES } from './policies';
 import { writeSection } from './report';
 import { timelineSvg } from './svg';
@@ -59,7 +59,9 @@ async function main(): Promise<void> {
   }
   const onMachine = [];
   for (const p of POLICIES) onMachine.push(await machineSwitchNs(root, p));
-  rows.push(`| context switch in a booted image on the machine (guest clock = host) | ${onMachine.map((v) => `${v} ns (${(v / floor).toFixed(2)}×)`).join(' | ')} | ${floor.toFixed(0)} ns |`);
+  rows.push(
+    `| context switch in a booted image on the machine (guest clock = host) | ${onMachine.map((v) => `${v} ns (${(v / floor).toFixed(2)}×)`).join(' | ')} | ${floor.toFixed(0)} ns |`,
+  );
   console.log(rows.join('\n'));
 
   const horizon = 1000;
