@@ -89,8 +89,11 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
       this.ops.poll();
       await this.ops.wait();
     }
+    // Interrupt-driven: park until the driver's IRQ handler completes the request; reap by polling
+    // only after a wake-up that did not complete it (e.g. interrupts masked by the caller).
     while (!req.done) {
-      if (this.ops.poll() === 0 && !req.done) await this.ops.wait();
+      await this.ops.wait();
+      if (!req.done) this.ops.poll();
     }
     return req.result ?? -Errno.EIO;
   }

@@ -40,7 +40,8 @@ export interface VirtioBusOptions {
   readonly plat: RkPlat;
   readonly dma: DmaAllocator;
   readonly registry: Parameters<typeof netdevRegistry>[0] & Parameters<typeof blkdevRegistry>[0];
-  readonly sched?: RkSchedLike;
+  /** The scheduler, looked up when a caller parks (it may register after the bus probes). */
+  readonly sched?: () => RkSchedLike | undefined;
   /** Ring size to ask for (capped by QueueNumMax); default 256. */
   readonly queueSize?: number;
 }
@@ -110,7 +111,7 @@ function bind(
     t.setupQueue(q, size, ring.desc, ring.avail, ring.used);
     return ring;
   };
-  const waiter = new DriverWaiter(o.plat, o.sched);
+  const waiter = new DriverWaiter(o.plat, o.sched ?? (() => undefined));
   let onIrq: () => void;
   let result: Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'>;
   if (t.deviceId === R.VIRTIO_ID_NET) {

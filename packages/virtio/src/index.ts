@@ -28,7 +28,7 @@ export const library = defineLibrary({
       plat,
       registry,
       dma: alloc.forPurpose('dma'),
-      sched: registry.tryGet('rksched'),
+      sched: () => registry.tryGet('rksched'),
     });
     const rng = devs.find((d) => d.rng)?.rng;
     if (rng && !registry.has('rkentropy')) registry.provide('rkentropy', rng);

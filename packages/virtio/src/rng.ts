@@ -39,10 +39,11 @@ export class VirtioRngDriver implements RkEntropySource {
         const r = this.vq.add([{ pa: this.bufPa, len: want, write: true }], 1);
         if (r < 0) return filled || r;
         if (this.vq.kickPrepare()) this.t.notify(0);
-        await this.waiter.until(() => {
-          if (this.vq.hasUsed()) this.onInterrupt();
-          return this.done > 0 || (this.t.status() & VIRTIO_CONFIG_S_NEEDS_RESET) !== 0;
-        });
+        // interrupt-driven: the IRQ handler reaps and sets `done`; poll only after a wake-up without it
+        while (this.done === 0 && !(this.t.status() & VIRTIO_CONFIG_S_NEEDS_RESET)) {
+          await this.waiter.once();
+          if (this.done === 0 && this.vq.hasUsed()) this.onInterrupt();
+        }
         if (this.done === 0) return filled || -Errno.EIO;
         const got = Math.min(this.done - 1, want);
         const at = this.bufPa - this.phys.base;

@@ -9,27 +9,26 @@ export interface RkSchedLike {
 
 export class DriverWaiter {
   private wq: ReturnType<RkSchedLike['waitQueue']> | null = null;
+  private boundTo: RkSchedLike | undefined;
 
+  /** `sched` is looked up at each wait: the scheduler may register after the driver (same init level). */
   constructor(
     private readonly plat: RkPlat,
-    private readonly sched: RkSchedLike | undefined,
-  ) {
-    this.wq = sched?.waitQueue() ?? null;
-  }
+    private readonly schedOf: () => RkSchedLike | undefined,
+  ) {}
 
-  /** Parks until `cond()` holds. Re-checks after every wake-up / interrupt. */
-  async until(cond: () => boolean): Promise<void> {
-    if (cond()) return;
-    if (this.wq && this.sched?.currentOrNull()) {
-      await this.wq.waitEvent(cond);
-      return;
+  private get sched(): RkSchedLike | undefined {
+    const s = this.schedOf();
+    if (s !== this.boundTo) {
+      this.boundTo = s;
+      this.wq = s?.waitQueue() ?? null;
     }
-    while (!cond()) await this.plat.lcpu.halt();
+    return s;
   }
 
   /** One round of waiting: the next wake-up or interrupt. */
   async once(): Promise<void> {
-    if (this.wq && this.sched?.currentOrNull()) {
+    if (this.sched?.currentOrNull() && this.wq) {
       let woke = false;
       await this.wq.waitEvent(() => {
         const w = woke;
