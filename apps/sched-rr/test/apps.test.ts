@@ -4,8 +4,8 @@ import { buildImage } from '@runikraft/rk';
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 
-for (const policy of ['rr', 'edf', 'mlq']) {
-  describe(`app sched-${policy}`, () => {
+for (const [policy, bios] of [['rr', 'default'], ['edf', 'default'], ['mlq', 'default'], ['edf', 'none']] as const) {
+  describe(`app sched-${policy} (-bios ${bios})`, () => {
     it('runs the mailbox, mutex, periodic-timer and signal scenarios and exits 0', async () => {
       const { imagePath } = await buildImage(
         new URL(`../../sched-${policy}`, import.meta.url).pathname,
