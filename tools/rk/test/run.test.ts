@@ -39,7 +39,7 @@ describe.skipIf(!machineExists)('rk run', () => {
       ['--clock', 'virtual'],
       ['-bios', 'none', '--clock', 'virtual'],
     ]) {
-      const r = await rk(['run', 'apps/helloworld', ...flags]);
+      const r = await rk(['run', fixture('helloworld'), ...flags]);
       expect(r.stdout, flags.join(' ')).toContain('Hello, world!');
       expect(r.status, `${flags.join(' ')}\n${r.stderr}`).toBe(0);
     }
@@ -184,7 +184,7 @@ describe.skipIf(!machineExists)('rk run', () => {
     () => {
       const r = spawnSync(
         process.execPath,
-        [distBin, 'run', 'apps/helloworld', '--clock', 'virtual'],
+        [distBin, 'run', fixture('helloworld'), '--clock', 'virtual'],
         { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
       );
       expect(r.stdout).toContain('Hello, world!');
@@ -193,7 +193,7 @@ describe.skipIf(!machineExists)('rk run', () => {
   );
 
   it('names an unreadable -initrd and a missing image', async () => {
-    const r = await rk(['run', 'apps/helloworld', '-initrd', '/nonexistent/rd.img']);
+    const r = await rk(['run', fixture('helloworld'), '-initrd', '/nonexistent/rd.img']);
     expect([r.status, r.stderr]).toEqual([
       1,
       "rk run: -initrd: cannot read '/nonexistent/rd.img': ENOENT\n",

@@ -14,7 +14,9 @@ export function rkBin(): Promise<string> {
   bin ??= (async () => {
     // @ts-expect-error plain JS helper without types
     const { bundleRkBin } = await import('../../scripts/bundle-bin.mjs');
-    return bundleRkBin(join(rkDir, '.rk', `rk-test-${process.pid}.mjs`)) as Promise<string>;
+    const out = join(rkDir, '.rk', `rk-test-${process.pid}.mjs`);
+    process.once('exit', () => rmSync(out, { force: true }));
+    return bundleRkBin(out) as Promise<string>;
   })();
   return bin;
 }
@@ -51,10 +53,17 @@ export const machineExists = existsSync(
  */
 export function fixtureApp(name: string): string {
   const dst = join(rkDir, '.rk', `fx-${process.pid}-${name}`);
+  // apps/helloworld is copied too (its dependencies are rk's), so that other tests building it in
+  // place never race these.
+  const src =
+    name === 'helloworld'
+      ? join(repoRoot, 'apps/helloworld')
+      : join(rkDir, 'test/fixtures/apps', name);
   rmSync(dst, { recursive: true, force: true });
-  cpSync(join(rkDir, 'test/fixtures/apps', name), dst, {
+  cpSync(src, dst, {
     recursive: true,
-    filter: (src) => !src.includes('/build'),
+    filter: (f) => !/^\/(build|node_modules|test)(\/|$)/.test(f.slice(src.length)),
   });
+  process.once('exit', () => rmSync(dst, { recursive: true, force: true }));
   return dst;
 }
