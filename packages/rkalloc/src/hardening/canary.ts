@@ -6,36 +6,51 @@ function canaryWord(secret: number, user: number): number {
   return (secret ^ Math.imul((user / 16) >>> 0, 0x9e3779b1)) >>> 0;
 }
 
-/** Writes canaries before `user` and right after `user + size`. `off` is user's offset in `u8`. */
+/**
+ * Writes canaries before `user` and right after `user + size`. `off` is user's offset in `u8`; `u32` is a
+ * view of the same RAM, used for the 4-byte-aligned canaries (the front one always is).
+ */
 export function writeCanaries(
   u8: Uint8Array,
+  u32: Uint32Array,
   off: number,
   size: number,
   secret: number,
   user: number,
 ): void {
   const w = canaryWord(secret, user);
-  for (let i = 0; i < RK_CANARY_BYTES; i++) {
-    const b = (w >>> ((i & 3) << 3)) & 0xff;
-    u8[off - RK_CANARY_BYTES + i] = b;
-    u8[off + size + i] = b ^ 0xff;
-  }
+  const f = (off - RK_CANARY_BYTES) >>> 2;
+  u32[f] = u32[f + 1] = u32[f + 2] = u32[f + 3] = w;
+  const end = off + size;
+  if ((end & 3) === 0) {
+    const b = end >>> 2;
+    u32[b] = u32[b + 1] = u32[b + 2] = u32[b + 3] = ~w >>> 0;
+  } else
+    for (let i = 0; i < RK_CANARY_BYTES; i++) u8[end + i] = ((w >>> ((i & 3) << 3)) & 0xff) ^ 0xff;
 }
 
 /** Checks the canaries; returns 'canary-front', 'canary-back' or null when intact. */
 export function checkCanaries(
   u8: Uint8Array,
+  u32: Uint32Array,
   off: number,
   size: number,
   secret: number,
   user: number,
 ): 'canary-front' | 'canary-back' | null {
   const w = canaryWord(secret, user);
-  for (let i = 0; i < RK_CANARY_BYTES; i++) {
-    const b = (w >>> ((i & 3) << 3)) & 0xff;
-    if (u8[off - RK_CANARY_BYTES + i] !== b) return 'canary-front';
-    if (u8[off + size + i] !== (b ^ 0xff)) return 'canary-back';
-  }
+  const f = (off - RK_CANARY_BYTES) >>> 2;
+  if (u32[f] !== w || u32[f + 1] !== w || u32[f + 2] !== w || u32[f + 3] !== w)
+    return 'canary-front';
+  const end = off + size;
+  if ((end & 3) === 0) {
+    const b = end >>> 2;
+    const nw = ~w >>> 0;
+    if (u32[b] !== nw || u32[b + 1] !== nw || u32[b + 2] !== nw || u32[b + 3] !== nw)
+      return 'canary-back';
+  } else
+    for (let i = 0; i < RK_CANARY_BYTES; i++)
+      if (u8[end + i] !== (((w >>> ((i & 3) << 3)) & 0xff) ^ 0xff)) return 'canary-back';
   return null;
 }
 

@@ -17,7 +17,8 @@ interface Quarantined extends Block {
   user: number;
 }
 
-const FREED_HISTORY = 65536;
+/** Frees remembered to tell a double free from an invalid one (older ones report as invalid-free). */
+const FREED_HISTORY = 4096;
 
 /** A backend with hardening; `check()` validates every live and quarantined block now. */
 export interface RkHardenedBackend extends RkAllocBackend {
@@ -68,7 +69,7 @@ export function hardenBackend(
   const place = (innerPtr: number, front: number, size: number): number => {
     if (innerPtr === 0) return 0;
     const user = innerPtr + front;
-    writeCanaries(u8, user - base, size, secret, user);
+    writeCanaries(u8, u32, user - base, size, secret, user);
     live.set(user - base, { inner: innerPtr, size });
     freed.delete(user - base);
     return user;
@@ -86,7 +87,7 @@ export function hardenBackend(
     return fail('invalid-free', ptr, `${op} of a pointer this allocator never returned`);
   };
   const verify = (user: number, b: Block) => {
-    const bad = checkCanaries(u8, user - base, b.size, secret, user);
+    const bad = checkCanaries(u8, u32, user - base, b.size, secret, user);
     if (bad) {
       const where =
         bad === 'canary-front'
