@@ -36,6 +36,7 @@ for (const legacy of [true, false]) {
       expect(outs[0]).toContain('received 16 from 52:54:00:00:00:02 in order');
       expect(outs[1]).toContain('received 16 from 52:54:00:00:00:01 in order');
       expect(outs[0]).toMatch(/link up/);
+      expect(outs[0]).toMatch(/in order, [1-9]\d* rx interrupts/); // interrupt-mode RX callbacks ran
       expect(
         exits.map((e) => e.status),
         outs.join('\n'),

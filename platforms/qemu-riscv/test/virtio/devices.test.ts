@@ -126,6 +126,30 @@ describe('virtio-blk requests (REFERENCE §8 measured table)', () => {
     expect(host.resets).toEqual([]);
   });
 
+  it('WRITE_ZEROES and DISCARD zero the range; more than one segment is IOERR', () => {
+    const backend = new MemoryBlockBackend('d', 1 << 20);
+    backend.data.fill(0x77);
+    const blk = new VirtioBlk(backend);
+    const { ram, rings } = bringUp(blk, { features: blk.hostFeatures(false) & ~(1n << 29n) });
+    const seg = (sector: number, n: number) => {
+      const b = new Uint8Array(16);
+      const v = new DataView(b.buffer);
+      v.setUint32(0, sector, true);
+      v.setUint32(8, n, true);
+      return b;
+    };
+    for (const [i, type, segs] of [[0, 13, [seg(2, 3)]], [3, 11, [seg(10, 1)]], [6, 13, [seg(0, 1), seg(5, 1)]]] as const) {
+      const r = blkReq(ram, rings[0], i, type, 0, 16 * segs.length, false);
+      segs.forEach((s, k) => {
+        ram.u8.set(s, r.data - ram.base + 16 * k);
+      });
+      blk.notify(0);
+      expect(r.status()).toBe(i === 6 ? 1 : 0);
+    }
+    expect([backend.data[2 * 512 - 1], backend.data[2 * 512], backend.data[5 * 512 - 1], backend.data[5 * 512]]).toEqual([0x77, 0, 0, 0x77]);
+    expect([backend.data[10 * 512], backend.data[11 * 512]]).toEqual([0, 0x77]);
+  });
+
   it('read-only and injected backend errors reach the guest as IOERR; the device keeps running', () => {
     const backend = new MemoryBlockBackend('d', 1 << 20, true);
     const blk = new VirtioBlk(backend);
