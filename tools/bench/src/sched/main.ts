@@ -3,7 +3,7 @@
 // (issue 4)" section of BENCHMARKS.md and the figures under docs/figures/.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runTaskSet, TASK_SET, utilisation } from './edf-experiment';
+import { runTaskSet, TASK_SET, type TaskResult, utilisation } from './edf-experiment';
 import { machineSwitchNs } from './machine';
 import { jsFloor, MICRO, type MicroName } from './micro';
 import { POLICIES } from './policies';
@@ -65,25 +65,33 @@ async function main(): Promise<void> {
   console.log(rows.join('\n'));
 
   const horizon = 1000;
-  const runs = [await runTaskSet('edf', horizon), await runTaskSet('rr', horizon)];
+  const runs = [
+    await runTaskSet('edf', horizon),
+    await runTaskSet('rr', horizon),
+    await runTaskSet('mlq', horizon),
+  ];
   const table: string[] = [
-    '| task | C / T (ms) | EDF jobs | EDF misses | EDF worst response | RR jobs | RR misses | RR worst response |',
-    '|---|---|---|---|---|---|---|---|',
+    '| task | C / T (ms) | EDF jobs | EDF misses | EDF worst response | RR misses | RR worst response | MLQ misses | MLQ worst response |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   TASK_SET.forEach((t, i) => {
-    const e = runs[0]!.tasks[i]!;
-    const r = runs[1]!.tasks[i]!;
+    const [e, r, m] = runs.map((x) => x.tasks[i]!) as [TaskResult, TaskResult, TaskResult];
     table.push(
-      `| ${t.name} | ${t.c} / ${t.p} | ${e.jobs} | ${e.misses} | ${e.worstResponseMs.toFixed(2)} ms | ${r.jobs} | ${r.misses} | ${r.worstResponseMs.toFixed(2)} ms |`,
+      `| ${t.name} | ${t.c} / ${t.p} | ${e.jobs} | ${e.misses} | ${e.worstResponseMs.toFixed(2)} ms | ${r.misses} | ${r.worstResponseMs.toFixed(2)} ms | ${m.misses} | ${m.worstResponseMs.toFixed(2)} ms |`,
     );
   });
   console.log(table.join('\n'));
   const figDir = join(root, 'docs/figures');
   mkdirSync(figDir, { recursive: true });
-  const window = await Promise.all([runTaskSet('edf', 40), runTaskSet('rr', 40)]);
+  const window = await Promise.all([
+    runTaskSet('edf', 40),
+    runTaskSet('rr', 40),
+    runTaskSet('mlq', 40),
+  ]);
   writeFileSync(join(figDir, 'sched-edf-vs-rr.svg'), timelineSvg(window, TASK_SET, 40));
   writeFileSync(join(figDir, 'sched-edf.trace.json'), window[0]!.chromeTrace);
   writeFileSync(join(figDir, 'sched-rr.trace.json'), window[1]!.chromeTrace);
+  writeFileSync(join(figDir, 'sched-mlq.trace.json'), window[2]!.chromeTrace);
   writeSection(root, {
     floor,
     micro: rows.join('\n'),

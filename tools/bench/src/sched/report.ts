@@ -39,14 +39,15 @@ ${r.micro}
 ### EDF experiment (virtual clock, utilisation ${r.util.toFixed(2)})
 
 Periodic tasks, deadline = period, jobs computed at 10 µs preemption points, ${r.horizon} ms of virtual
-time; RR with a 1 ms slice. Same task code and \`waitPeriod()\` under both policies.
+time; RR and MLQ with a 1 ms (top-level) slice. Same task code and \`waitPeriod()\` under every policy
+(jobs per task are equal under all three: a late job still completes).
 
 ${r.edf}
 
 ![EDF vs RR timeline](docs/figures/sched-edf-vs-rr.svg)
 
 Chrome trace-event files for Perfetto (rkdebug's trace ring, one track per thread):
-\`docs/figures/sched-edf.trace.json\`, \`docs/figures/sched-rr.trace.json\`.
+\`docs/figures/sched-edf.trace.json\`, \`docs/figures/sched-rr.trace.json\`, \`docs/figures/sched-mlq.trace.json\`.
 ${END}`;
   const file = join(root, 'BENCHMARKS.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
