@@ -120,7 +120,7 @@ export class Machine {
       for (const s of this.slots) s.hart?.writeStimecmp(s.hart.stimecmp);
     };
     this.clock.onArm = () => {
-      if (this.clock.kind === 'host' && this.hostTimer && this.anyWaiting()) this.armHostWake();
+      if (this.clock.kind === 'host' && this.anyWaiting()) this.armHostWake();
     };
     this.sbiPlatform.dbcn = o.dbcn;
     this.dumpBlob = this.buildDtb(this.firstSeed);

@@ -192,6 +192,24 @@ describe('interrupt delivery', () => {
     expect(m.stats.clockJumps).toBe(1);
   });
 
+  it('host clock: wfi sleeps until the stimecmp deadline in host time', async () => {
+    let elapsed = 0;
+    const { exit } = await runGuest({ clock: 'host' }, async (hart) => {
+      hart.setTrapVector(() => hart.csrw(C.CSR_STIMECMP, Number.MAX_SAFE_INTEGER));
+      hart.csrw(C.CSR_SIE, C.MIP_STIP);
+      hart.csrs(C.CSR_SSTATUS, C.SSTATUS_SIE);
+      const t0 = performance.now();
+      const start = hart.csrr(C.CSR_TIME);
+      hart.csrw(C.CSR_STIMECMP, start + 200_000); // 20 ms at 10 MHz
+      await hart.wfi();
+      elapsed = performance.now() - t0;
+      return hart.csrr(C.CSR_TIME) >= start + 200_000 ? 0 : 1;
+    });
+    expect(exit.status).toBe(0);
+    expect(elapsed).toBeGreaterThanOrEqual(19);
+    expect(elapsed).toBeLessThan(2000);
+  });
+
   it('poll() gives the host a turn only once a millisecond has passed', async () => {
     const { exit, m } = await runGuest({ clock: 'virtual' }, async (hart) => {
       const first = hart.poll();

@@ -2,15 +2,14 @@
 // terminal (restored at exit), with QEMU's mux escapes: Ctrl-A x quits, Ctrl-A h helps, Ctrl-A Ctrl-A
 // sends Ctrl-A (QEMU chardev/char-mux.c).
 import type { ConsoleBackend, ConsoleSink } from './backend';
+import { MUX_HELP, MuxEscape } from './mux';
 
-const ESC = 0x01;
-const HELP = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  sends C-a\r\n';
 const FLUSH_AT = 64 * 1024;
 
 export class StdioConsole implements ConsoleBackend {
   private out: number[] = [];
   private flushScheduled = false;
-  private gotEscape = false;
+  private readonly mux = new MuxEscape();
   private sink: ConsoleSink | null = null;
   private rawSet = false;
   private readonly onData = (chunk: Buffer) => this.fromHost(chunk);
@@ -45,26 +44,14 @@ export class StdioConsole implements ConsoleBackend {
   }
 
   private fromHost(chunk: Buffer): void {
-    const pass: number[] = [];
-    for (const ch of chunk) {
-      if (this.gotEscape) {
-        this.gotEscape = false;
-        if (ch === ESC) pass.push(ch);
-        else if (ch === 0x78 /* x */) {
-          this.flushTo(pass);
-          process.stdout.write('QEMU: Terminated\n\r');
-          this.sink?.quit();
-          return;
-        } else if (ch === 0x68 /* h */ || ch === 0x3f /* ? */) process.stdout.write(HELP);
-      } else if (ch === ESC) this.gotEscape = true;
-      else pass.push(ch);
+    const r = this.mux.feed(chunk);
+    if (r.help) process.stdout.write(MUX_HELP);
+    if (r.pass.length && this.sink) this.sink.input(r.pass);
+    if (r.quit) {
+      this.flush();
+      process.stdout.write('QEMU: Terminated\n\r');
+      this.sink?.quit();
     }
-    this.flushTo(pass);
-  }
-
-  private flushTo(pass: number[]): void {
-    if (pass.length && this.sink) this.sink.input(Uint8Array.from(pass));
-    pass.length = 0;
   }
 
   private restoreTty(): void {
