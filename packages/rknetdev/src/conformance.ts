@@ -144,6 +144,26 @@ export function describeRkNetdev(
     );
 
     it(
+      'transmits a chained netbuf (header segment + payload segment) as one frame',
+      withSubject(async (s) => {
+        await bringUp(s);
+        const f = frame(200, 9);
+        const head = s.pool.alloc()!;
+        const tail = s.pool.alloc()!;
+        netbufWrite(s.dev.phys, head, f.subarray(0, 14));
+        netbufWrite(s.dev.phys, tail, f.subarray(14));
+        head.next = tail;
+        expect(s.dev.txOne(0, head) & RK_NETDEV_STATUS_SUCCESS).toBeTruthy();
+        let got: Uint8Array[] = [];
+        for (let i = 0; i < 200 && got.length < 1; i++) {
+          await s.pump?.();
+          got = got.concat(s.peer.take());
+        }
+        expect(got).toEqual([f]);
+      }),
+    );
+
+    it(
       'receives peer frames in polling mode, byte-exact, with statistics',
       withSubject(async (s) => {
         await bringUp(s);
