@@ -1,6 +1,6 @@
 // Multi-level feedback queue: threads enter at the level their priority gives; using a whole slice
 // demotes one level (slices double per level); blocking or yielding early keeps the level; aging
-// promotes a thread waiting longer than the aging period by one level, up to the top, so nothing
+// promotes a thread waiting about one aging period by one level, up to the top, so nothing
 // starves (Solaris TS / FreeBSD ULE-style feedback, simplified).
 import type { RkThread } from '@runikraft/rksched';
 import {
@@ -21,7 +21,8 @@ export interface RkMlqOptions {
 
 interface MlqData {
   level: number;
-  enqueuedAt: number;
+  /** Aging epoch at enqueue (epochs tick every aging period; no clock read per enqueue). */
+  enqueuedEpoch: number;
   demote: boolean;
 }
 
@@ -40,6 +41,7 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
   const data = (t: RkThread) => t.policyData as MlqData;
   const baseLevel = (prio: number) => Math.min(n - 1, Math.max(0, (n >> 1) - prio));
   const agingTimer = new RkTimer((now) => age(now));
+  let epoch = 0;
 
   function push(t: RkThread, d: MlqData): void {
     queues[d.level]!.pushBack(t);
@@ -57,15 +59,17 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
   }
 
   function age(now: number): void {
+    epoch++;
     for (let lvl = 1; lvl < n; lvl++) {
       const q = queues[lvl]!;
       for (let t = q.first; t; ) {
         const next = t.rqNext;
         const d = data(t);
-        if (now - d.enqueuedAt >= aging) {
+        // Epochs tick every half aging period: two boundaries = waited between ½ and 1 period.
+        if (epoch - d.enqueuedEpoch >= 2) {
           remove(t);
           d.level = lvl - 1;
-          d.enqueuedAt = now;
+          d.enqueuedEpoch = epoch;
           push(t, d);
           st.promotions++;
           const r = host.running();
@@ -74,7 +78,7 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
         t = next;
       }
     }
-    if (ready > 0) host.armTimer(agingTimer, now + aging);
+    if (ready > 0) host.armTimer(agingTimer, now + aging / 2);
   }
 
   return {
@@ -83,7 +87,7 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
       host = h;
     },
     admit(t) {
-      t.policyData = { level: baseLevel(t.prio), enqueuedAt: 0, demote: false } satisfies MlqData;
+      t.policyData = { level: baseLevel(t.prio), enqueuedEpoch: 0, demote: false } satisfies MlqData;
       return 0;
     },
     enqueue(t) {
@@ -95,9 +99,9 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
           st.demotions++;
         }
       }
-      d.enqueuedAt = host.now();
+      d.enqueuedEpoch = epoch;
       push(t, d);
-      if (!agingTimer.armed) host.armTimer(agingTimer, d.enqueuedAt + aging);
+      if (!agingTimer.armed) host.armTimer(agingTimer, host.now() + aging / 2);
     },
     dequeue(t) {
       remove(t);

@@ -21,7 +21,8 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
   if (!(slice > 0)) throw new RangeError(`rksched-rr: slice ${slice} ns must be positive`);
   const usePrio = opts.priorities ?? true;
   const levels = new Map<number, RkRunQueue>();
-  /** Priorities with a queue, highest first. */
+  /** Queues of the priorities seen so far, highest first (pickNext scans this array). */
+  let ordered: RkRunQueue[] = [];
   let order: number[] = [];
   let ready = 0;
   let host: RkPolicyHost | null = null;
@@ -34,6 +35,7 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
       q = new RkRunQueue();
       levels.set(p, q);
       order = [...levels.keys()].sort((a, b) => b - a);
+      ordered = order.map((p) => levels.get(p)!);
     }
     return q;
   }
@@ -53,8 +55,8 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
     },
     pickNext() {
       if (ready === 0) return null;
-      for (const p of order) {
-        const t = levels.get(p)!.popFront();
+      for (const q of ordered) {
+        const t = q.popFront();
         if (t) {
           ready--;
           return t;
