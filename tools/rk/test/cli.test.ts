@@ -1,13 +1,14 @@
 // End-to-end tests of the rk bin's verbs that need no machine: --version, --help, errors, build, ls.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RK_VERSION } from '../src/version';
-import { fixtureApp, rk, rkDir } from './helpers/rk-bin';
+import { cleanupRk, fixtureApp, rk, rkDir } from './helpers/rk-bin';
 
 const fixtures = new Map<string, string>();
 const fixture = (name: string) =>
   fixtures.get(name) ?? fixtures.set(name, fixtureApp(name)).get(name)!;
+afterAll(cleanupRk);
 
 describe('rk bin', () => {
   it('prints its version, kept equal to package.json', async () => {

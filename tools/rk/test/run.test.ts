@@ -4,14 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadMachine } from '../src/machine';
 import { machineOptions } from '../src/run-image';
-import { fixtureApp, machineExists, repoRoot, rk } from './helpers/rk-bin';
+import { cleanupRk, fixtureApp, machineExists, repoRoot, rk } from './helpers/rk-bin';
 
 const fixtures = new Map<string, string>();
 const fixture = (name: string) =>
   fixtures.get(name) ?? fixtures.set(name, fixtureApp(name)).get(name)!;
+afterAll(cleanupRk);
 const distBin = join(repoRoot, 'tools/rk/dist/bin.js');
 if (!existsSync(distBin)) console.warn('dist/bin.js test skipped: run pnpm build first');
 const hasDtc = spawnSync('sh', ['-c', 'command -v dtc']).status === 0;

@@ -8,6 +8,13 @@ import { fileURLToPath } from 'node:url';
 export const rkDir = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 export const repoRoot = dirname(dirname(rkDir));
 let bin: Promise<string> | undefined;
+const made: string[] = [];
+
+/** Removes the bundled bin and fixture copies this process made (call from afterAll). */
+export function cleanupRk(): void {
+  for (const p of made.splice(0)) rmSync(p, { recursive: true, force: true });
+  bin = undefined;
+}
 
 /** Path of a freshly bundled bin (tools/rk/.rk/rk-test-<pid>.mjs). */
 export function rkBin(): Promise<string> {
@@ -15,7 +22,7 @@ export function rkBin(): Promise<string> {
     // @ts-expect-error plain JS helper without types
     const { bundleRkBin } = await import('../../scripts/bundle-bin.mjs');
     const out = join(rkDir, '.rk', `rk-test-${process.pid}.mjs`);
-    process.once('exit', () => rmSync(out, { force: true }));
+    made.push(out);
     return bundleRkBin(out) as Promise<string>;
   })();
   return bin;
@@ -64,6 +71,6 @@ export function fixtureApp(name: string): string {
     recursive: true,
     filter: (f) => !/^\/(build|node_modules|test)(\/|$)/.test(f.slice(src.length)),
   });
-  process.once('exit', () => rmSync(dst, { recursive: true, force: true }));
+  made.push(dst);
   return dst;
 }
