@@ -61,21 +61,24 @@ export function toCandidate(
 }
 
 /**
- * Every package reachable through `dependencies` from the app, keyed by name.
+ * Every package reachable from the app through `dependencies` (and, where installed,
+ * `optionalDependencies` and `peerDependencies`), keyed by name.
  * @throws RkUsageError when a dependency is not installed (with the `pnpm install` fix).
  */
 export function collectClosure(app: AppConfig): Map<string, InstalledPackage> {
   const out = new Map<string, InstalledPackage>();
-  const queue: { name: string; from: string; by: string }[] = app.dependencies.map((name) => ({
-    name,
-    from: app.dir,
-    by: app.name,
-  }));
+  const queue: { name: string; from: string; by: string; optional?: boolean }[] =
+    app.dependencies.map((name) => ({
+      name,
+      from: app.dir,
+      by: app.name,
+    }));
   const direct = new Set(app.dependencies);
   while (queue.length > 0) {
-    const { name, from, by } = queue.shift()!;
+    const { name, from, by, optional } = queue.shift()!;
     if (out.has(name)) continue;
     const found = findPackage(name, from);
+    if (!found && optional) continue;
     if (!found)
       throw new RkUsageError(
         `rk: ${name} (a dependency of ${by}) is not installed; run pnpm install in the repository root (or npm install in ${app.manifestPath.replace(/package\.json$/, '') || '.'})`,
@@ -90,9 +93,16 @@ export function collectClosure(app: AppConfig): Map<string, InstalledPackage> {
       entry.candidate = toCandidate(pkg, direct.has(name));
     }
     out.set(name, entry);
-    const deps = pkg.dependencies;
-    if (typeof deps === 'object' && deps !== null)
-      for (const d of Object.keys(deps)) queue.push({ name: d, from: found.dir, by: name });
+    for (const [field, optional] of [
+      ['dependencies', false],
+      ['optionalDependencies', true],
+      ['peerDependencies', true],
+    ] as const) {
+      const deps = pkg[field];
+      if (typeof deps === 'object' && deps !== null)
+        for (const d of Object.keys(deps))
+          queue.push({ name: d, from: found.dir, by: name, optional });
+    }
   }
   return out;
 }

@@ -127,6 +127,17 @@ describe('rk build', () => {
     );
   });
 
+  it('follows installed peer and optional dependencies and skips missing ones', async () => {
+    const lib = fakePackage({ name: '@t/lib', provides: ['rklib'], requires: ['rkalloc'] });
+    const pkgPath = 'node_modules/@t/lib/package.json';
+    const pkg = lib[pkgPath] as Record<string, unknown>;
+    pkg.peerDependencies = { '@t/alloc-a': '*' };
+    pkg.optionalDependencies = { '@t/not-there': '*' };
+    const root = writeTree({ ...plat, ...allocA, ...lib, ...fakeApp(['@t/plat', '@t/lib']) });
+    const { manifest } = await buildImage(join(root, 'app'));
+    expect(manifest.libraries.map((l) => l.name)).toEqual(['@t/plat', '@t/alloc-a', '@t/lib']);
+  });
+
   it('fails when no platform is installed', async () => {
     const root = writeTree({ ...allocA, ...fakeApp(['@t/alloc-a']) });
     expect(await failure(buildImage(join(root, 'app')))).toContain(
