@@ -117,3 +117,24 @@ describe('RkSpinlock', () => {
     expect(() => s.unlockIrqRestore(0)).toThrow(/not held/);
   });
 });
+
+describe('RkRwLock timed read', () => {
+  it('readLock times out while a writer holds the lock, then succeeds', async () => {
+    const { sched, plat } = setup();
+    await sched.runMain(async () => {
+      const l = new RkRwLock(sched);
+      expect(l.tryWriteLock()).toBe(0);
+      const r = sched.spawn('reader', async () => {
+        const t0 = plat.time.monotonicNs();
+        const res = await l.readLock(2_000_000);
+        expect(plat.time.monotonicNs() - t0).toBeGreaterThanOrEqual(2_000_000);
+        return res;
+      });
+      expect(await sched.join(r)).toBe(-Errno.ETIMEDOUT);
+      expect(l.unlock()).toBe(0);
+      expect(await l.readLock(1000)).toBe(0);
+      expect(l.readers).toBe(1);
+      return 0;
+    });
+  });
+});

@@ -87,7 +87,11 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
       host = h;
     },
     admit(t) {
-      t.policyData = { level: baseLevel(t.prio), enqueuedEpoch: 0, demote: false } satisfies MlqData;
+      t.policyData = {
+        level: baseLevel(t.prio),
+        enqueuedEpoch: 0,
+        demote: false,
+      } satisfies MlqData;
       return 0;
     },
     enqueue(t) {
