@@ -138,7 +138,11 @@ describe('virtio-blk requests (REFERENCE §8 measured table)', () => {
       v.setUint32(8, n, true);
       return b;
     };
-    for (const [i, type, segs] of [[0, 13, [seg(2, 3)]], [3, 11, [seg(10, 1)]], [6, 13, [seg(0, 1), seg(5, 1)]]] as const) {
+    for (const [i, type, segs] of [
+      [0, 13, [seg(2, 3)]],
+      [3, 11, [seg(10, 1)]],
+      [6, 13, [seg(0, 1), seg(5, 1)]],
+    ] as const) {
       const r = blkReq(ram, rings[0], i, type, 0, 16 * segs.length, false);
       segs.forEach((s, k) => {
         ram.u8.set(s, r.data - ram.base + 16 * k);
@@ -146,7 +150,12 @@ describe('virtio-blk requests (REFERENCE §8 measured table)', () => {
       blk.notify(0);
       expect(r.status()).toBe(i === 6 ? 1 : 0);
     }
-    expect([backend.data[2 * 512 - 1], backend.data[2 * 512], backend.data[5 * 512 - 1], backend.data[5 * 512]]).toEqual([0x77, 0, 0, 0x77]);
+    expect([
+      backend.data[2 * 512 - 1],
+      backend.data[2 * 512],
+      backend.data[5 * 512 - 1],
+      backend.data[5 * 512],
+    ]).toEqual([0x77, 0, 0, 0x77]);
     expect([backend.data[10 * 512], backend.data[11 * 512]]).toEqual([0, 0x77]);
   });
 
