@@ -55,6 +55,7 @@ export class SchedCore implements RkSched {
   stopped = false;
   private hook: ((t: RkThread) => void) | null = null;
   private readonly periodic: SchedPeriodic;
+  private readonly clock = () => this.time.monotonicNs();
   private readonly onTimeout = (t: ThreadImpl) => this.wake(t, t.wq ? -Errno.ETIMEDOUT : 0);
   private readonly onPlatTimer = () => {
     this.platArmed = Number.POSITIVE_INFINITY;
@@ -154,6 +155,7 @@ export class SchedCore implements RkSched {
       attr.prio ?? 0,
       attr.detached ?? false,
       this.onTimeout,
+      this.clock,
     );
     const now = this.now();
     if (attr.rt) t.initRt(attr.rt, now);
@@ -357,7 +359,7 @@ export class SchedCore implements RkSched {
   /** Charges `t` the CPU time since it was dispatched (or last charged). */
   account(t: ThreadImpl, now: number): void {
     const d = now - t.dispatchedAt;
-    t.cpuNs += d;
+    t.cpuAcc += d;
     if (t.rt) t.rt.jobCpuNs += d;
     t.dispatchedAt = now;
   }

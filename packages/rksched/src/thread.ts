@@ -14,7 +14,8 @@ export class RkThreadExit {
 export class ThreadImpl implements RkThread {
   state: RkThreadState = 'ready';
   exitValue: number | undefined = undefined;
-  cpuNs = 0;
+  /** CPU time charged up to `dispatchedAt` (see the cpuNs getter). */
+  cpuAcc = 0;
   dispatches = 0;
   readonly tls = new Map<object, unknown>();
   policyData: unknown = undefined;
@@ -57,8 +58,16 @@ export class ThreadImpl implements RkThread {
     public prio: number,
     readonly detached: boolean,
     onTimeout: (t: ThreadImpl) => void,
+    private readonly clock: () => number,
   ) {
     this.timer = new RkTimer(() => onTimeout(this));
+  }
+
+  /** CPU time consumed, including the running slice. */
+  get cpuNs(): number {
+    return this.state === 'running'
+      ? this.cpuAcc + (this.clock() - this.dispatchedAt)
+      : this.cpuAcc;
   }
 
   initRt(a: RkRtAttr, now: number): void {

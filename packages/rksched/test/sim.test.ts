@@ -30,3 +30,34 @@ describe('createSimPlat', () => {
     expect(p.irq.register(-1, () => true)).toBe(-22);
   });
 });
+
+describe('thread CPU time', () => {
+  it('includes the running slice', async () => {
+    const { createSched } = await import('../src/sched');
+    const { RkRunQueue } = await import('../src/run-queue');
+    const p = createSimPlat({ cpuNsPerPoll: 100 });
+    const q = new RkRunQueue();
+    const sched = createSched(p, {
+      name: 'fifo',
+      attach() {},
+      admit: () => 0,
+      enqueue: (t) => q.pushBack(t),
+      dequeue: (t) => void q.remove(t),
+      pickNext: () => q.popFront(),
+      onBlock() {},
+      onTick: () => false,
+      nextTick: () => Number.POSITIVE_INFINITY,
+      shouldPreempt: () => false,
+      onRelease() {},
+      onExit() {},
+      onPrioChange() {},
+      stats: () => ({}),
+    });
+    await sched.runMain(async () => {
+      const before = sched.current().cpuNs;
+      for (let i = 0; i < 10; i++) await sched.preemptPoint();
+      expect(sched.current().cpuNs - before).toBe(1000);
+      return 0;
+    });
+  });
+});
