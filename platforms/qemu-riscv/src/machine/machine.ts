@@ -116,9 +116,6 @@ export class Machine {
       power: { powerOff: (s) => this.powerOff(s), reset: () => this.reset() },
       log: (l) => this.trace(l),
     });
-    this.board.mtimer.onTimeWrite = () => {
-      for (const s of this.slots) s.hart?.writeStimecmp(s.hart.stimecmp);
-    };
     this.clock.onArm = () => {
       if (this.clock.kind === 'host' && this.anyWaiting()) this.armHostWake();
     };
@@ -234,12 +231,13 @@ export class Machine {
       this.guestFailure(e);
       return;
     }
-    if (this.options.mode === 'S') this.firmwareInit();
-    this.attachConsole();
     this.slots.forEach((s, i) => {
       this.newHart(i);
       s.state = i === 0 ? S.SBI_HSM_STATE_STARTED : S.SBI_HSM_STATE_STOPPED;
     });
+    this.board.mtimer.reset();
+    if (this.options.mode === 'S') this.firmwareInit();
+    this.attachConsole();
     const h0 = this.slots[0].hart as HartImpl;
     queueMicrotask(() => {
       if (gen === this.generation && !this.exited) this.runEntry(h0, 0, this.fdtAddr, gen);

@@ -1,5 +1,6 @@
 // Boot hand-off and life cycle of the machine (REFERENCE.md §3, §14): both modes, both clocks.
 import { describe, expect, it } from 'vitest';
+import * as C from '../../src/isa/csr';
 import { CSR_MHARTID } from '../../src/isa/csr';
 import { HartStopped, type ImageEntry } from '../../src/isa/hart';
 import { FINISHER_RESET, VIRT_DRAM, VIRT_TEST } from '../../src/isa/memmap';
@@ -96,6 +97,24 @@ describe('boot', () => {
     expect(exit.status).toBe(0);
     expect(con.output).toBe('boot 1 marker 0\nboot 2 marker 42\n');
     expect(m.stats.boots).toBe(2);
+  });
+
+  it('after a reset mtime restarts at 0 and timers still fire at their deadline', async () => {
+    const { m } = testMachine({ clock: 'virtual' });
+    const seen: number[] = [];
+    const exit = await m.boot(async (hart) => {
+      hart.setTrapVector(() => hart.csrw(C.CSR_STIMECMP, Number.MAX_SAFE_INTEGER));
+      hart.csrw(C.CSR_SIE, C.MIP_STIP);
+      hart.csrs(C.CSR_SSTATUS, C.SSTATUS_SIE);
+      seen.push(hart.csrr(C.CSR_TIME));
+      hart.csrw(C.CSR_STIMECMP, hart.csrr(C.CSR_TIME) + 5000);
+      await hart.wfi();
+      seen.push(hart.csrr(C.CSR_TIME));
+      if (seen.length < 4) hart.store32(VIRT_TEST, FINISHER_RESET);
+      powerOff(hart, 0);
+    });
+    expect(exit.status).toBe(0);
+    expect(seen).toEqual([0, 5000, 0, 5000]);
   });
 
   it('a guest exception escaping the entry ends the run with status 1 and a console message', async () => {

@@ -49,6 +49,10 @@ describe('CSR access', () => {
       expect(hart.csrr(C.CSR_MIE)).toBe(0xaaa);
       hart.csrw(C.CSR_MIE, 0);
       hart.csrw(C.CSR_MSTATUS, 2 << 11);
+      expect(hart.csrr(C.CSR_MSTATUS)).toBe(0xa00000000); // reset value measured on QEMU 7.2
+      expect(hart.csrr(C.CSR_MIP)).toBe(C.MIP_MTIP); // mtimecmp 0 <= mtime 0 after reset (measured)
+      hart.csrw(C.CSR_MSTATUS, 3 << 11);
+      hart.csrw(C.CSR_MSTATUS, 2 << 11);
       expect((hart.csrr(C.CSR_MSTATUS) >>> 11) & 3).toBe(3); // 2 is not a legal MPP: unchanged
       expect(hart.csrs(C.CSR_MSCRATCH, 0x100)).toBe(0);
       expect(hart.csrc(C.CSR_MSCRATCH, 0x100)).toBe(0x100);

@@ -22,11 +22,10 @@ export class MTimer implements MmioDevice {
   readonly validMax = 8;
   readonly implMin = 4;
   readonly implMax = 8;
+  /** mtime - raw ticks, signed (QEMU's time_delta, which wraps modulo 2^64 on reads). */
   private delta = 0n;
   readonly timecmp: bigint[];
   private readonly timers: Timer[];
-  /** Called after mtime is written, so Sstc comparators re-evaluate too. */
-  onTimeWrite: (() => void) | null = null;
 
   constructor(
     private readonly clock: MachineClock,
@@ -104,16 +103,17 @@ export class MTimer implements MmioDevice {
       target = size === 4 ? (now & ~0xffffffffn) | (value & 0xffffffffn) : value;
     else if (size === 4) target = ((value & 0xffffffffn) << 32n) | (now & 0xffffffffn);
     else return;
-    this.delta = (target - raw) & U64;
+    this.delta = target - raw;
+    // Every mtimecmp is re-evaluated; Sstc's stimecmp is not (QEMU 7.2 only does so on stimecmp writes).
     for (let h = 0; h < this.harts.length; h++) this.writeTimecmp(h, this.timecmp[h]);
-    this.onTimeWrite?.();
   }
 
+  /**
+   * Device reset (riscv_aclint_mtimer_reset_enter): mtime is written to 0, which re-evaluates every
+   * mtimecmp — with the reset value 0, MTIP is pending when the hart starts (measured on QEMU 7.2).
+   */
   reset(): void {
-    for (let h = 0; h < this.harts.length; h++) {
-      this.clock.cancel(this.timers[h]);
-      this.timecmp[h] = 0n;
-    }
+    this.write64(0x7ff8, 0n);
   }
 }
 

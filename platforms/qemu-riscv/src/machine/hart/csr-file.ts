@@ -67,7 +67,6 @@ export class HartCsrs {
     protected readonly clock: MachineClock,
     protected readonly mtimer: MTimer,
   ) {
-    if (mode === 'M') this.mpp = 3;
     this.stimer = new Timer(() => this.setStip(true));
   }
 
