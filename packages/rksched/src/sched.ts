@@ -322,7 +322,11 @@ export class SchedCore implements RkSched {
       cur.reject = rej;
     });
     const host = this.lcpu.poll();
-    if (host) void host.then(() => this.switchAway(this.now()));
+    if (host)
+      host.then(
+        () => this.switchAway(this.now()),
+        (e) => this.fail(e, cur), // e.g. the machine powered off during the host turn
+      );
     else this.switchAway(now);
     return p;
   }
