@@ -193,6 +193,20 @@ describe.skipIf(!machineExists)('rk run', () => {
     },
   );
 
+  it('refuses a module that is not an image, and an image that does not load', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'x.mjs'), 'export default 42;\n');
+    const r = await rk(['run', join(dir, 'x.mjs')]);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `rk run: ${join(dir, 'x.mjs')} is not a Runikraft image (its default export is not the entry (hart, a0, a1)); rebuild it with rk build\n`,
+    ]);
+    writeFileSync(join(dir, 'y.mjs'), 'export default (;\n');
+    const y = await rk(['run', join(dir, 'y.mjs')]);
+    expect(y.status).toBe(1);
+    expect(y.stderr).toMatch(/^rk run: cannot load image .*y\.mjs: /);
+  });
+
   it('names an unreadable -initrd and a missing image', async () => {
     const r = await rk(['run', fixture('helloworld'), '-initrd', '/nonexistent/rd.img']);
     expect([r.status, r.stderr]).toEqual([
