@@ -24,8 +24,7 @@ export function listComposition(appDir: string): string {
     table(['API', 'provider', 'why', 'required by'], rows),
   ];
   out.push('', `init order: ${c.libraries.map((l) => l.name).join(' → ')}`);
-  const others = c.choices.filter((x) => x.candidates.length > 1);
-  if (c.unused.length > 0 || others.length > 0) {
+  if (c.unused.length > 0) {
     out.push('', 'not chosen:');
     for (const u of c.unused)
       out.push(`  ${u.name}@${u.version} (provides ${u.provides.join(', ')})`);
