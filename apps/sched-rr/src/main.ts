@@ -6,7 +6,16 @@ import { getMbox } from '@runikraft/rkmbox';
 import { getSched } from '@runikraft/rksched';
 import { getSignals } from '@runikraft/rksignal';
 import { getTime } from '@runikraft/rktime';
-import { type Kit, mailbox, mutex, periodic, preemption, signal, switchBench } from './scenarios';
+import {
+  type Kit,
+  longSleep,
+  mailbox,
+  mutex,
+  periodic,
+  preemption,
+  signal,
+  switchBench,
+} from './scenarios';
 
 export default async function main({ argv, registry, plat }: RkMainArgs): Promise<number> {
   const sched = getSched(registry);
@@ -26,7 +35,7 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
     ? [preemption]
     : argv.includes('bench')
       ? [switchBench]
-      : [mailbox, mutex, periodic, signal];
+      : [mailbox, mutex, periodic, signal, longSleep];
   for (const scenario of scenarios) if (!(await scenario(kit))) failed++;
   const s = sched.stats();
   kit.say(

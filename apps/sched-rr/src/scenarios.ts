@@ -159,3 +159,12 @@ export async function switchBench({ sched, say }: Kit): Promise<boolean> {
   );
   return true;
 }
+
+/** A 10-second nanosleep: exact on the virtual clock (and instant in host time). */
+export async function longSleep({ sched, time, say }: Kit): Promise<boolean> {
+  const t0 = sched.now();
+  const r = await time.clocks.nanosleep(10_000_000_000);
+  const slept = sched.now() - t0;
+  say(`sleep: nanosleep(10 s) returned ${r.ret} after ${(slept / 1e9).toFixed(6)} s of guest time`);
+  return r.ret === 0 && slept >= 10_000_000_000 && slept < 10_001_000_000;
+}
