@@ -52,7 +52,12 @@ export class SchedPeriodic {
         t.awaitingActivation = true;
         t.releasePending = true;
         const r = await this.core.block(null, Number.POSITIVE_INFINITY);
-        return r < 0 ? r : result;
+        if (r < 0) {
+          t.awaitingActivation = false; // interrupted: no job was released
+          t.releasePending = false;
+          return r;
+        }
+        return result;
       }
     } else {
       this.release(t, rt.release + rt.period);
