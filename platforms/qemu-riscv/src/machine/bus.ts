@@ -28,6 +28,8 @@ export const FAULT = -1;
 
 export class PhysBus {
   private regions: Region[] = [];
+  /** Address of the (sub-)access that faulted last: QEMU reports it in xtval (measured). */
+  faultAddr = 0;
 
   constructor(readonly ram: GuestRam) {}
 
@@ -51,12 +53,18 @@ export class PhysBus {
   // ---- CPU path ------------------------------------------------------------------------------------
 
   /** A CPU load of 1/2/4 bytes. @returns the zero-extended value, or FAULT (access fault). */
+  private fail<T>(pa: number, v: T): T {
+    this.faultAddr = pa;
+    return v;
+  }
+
   cpuLoad(pa: number, size: number, deny: readonly PmpDeny[]): number {
-    if (denied(pa, size, deny)) return FAULT;
+    if (denied(pa, size, deny)) return this.fail(pa, FAULT);
     if (this.inRam(pa, size)) return readLe(this.ram, pa - this.ram.base, size);
     if (pa % size !== 0) return this.misalignedLoad(pa, size, deny);
     const r = this.find(pa);
-    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size)) return FAULT;
+    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size))
+      return this.fail(pa, FAULT);
     return dispatchRead(r.dev, pa - r.base, size);
   }
 
@@ -75,7 +83,7 @@ export class PhysBus {
 
   /** A CPU store of 1/2/4 bytes. @returns false on an access fault. */
   cpuStore(pa: number, size: number, value: number, deny: readonly PmpDeny[]): boolean {
-    if (denied(pa, size, deny)) return false;
+    if (denied(pa, size, deny)) return this.fail(pa, false);
     if (this.inRam(pa, size)) {
       writeLe(this.ram, pa - this.ram.base, size, value);
       return true;
@@ -87,14 +95,15 @@ export class PhysBus {
       return true;
     }
     const r = this.find(pa);
-    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size)) return false;
+    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size))
+      return this.fail(pa, false);
     dispatchWrite(r.dev, pa - r.base, size, value);
     return true;
   }
 
   /** A CPU 8-byte load. @returns the value or null (access fault). */
   cpuLoad64(pa: number, deny: readonly PmpDeny[]): bigint | null {
-    if (denied(pa, 8, deny)) return null;
+    if (denied(pa, 8, deny)) return this.fail(pa, null);
     if (this.inRam(pa, 8)) return this.ram.view.getBigUint64(pa - this.ram.base, true);
     if (pa % 8 !== 0) {
       const lo = this.cpuLoad64(pa - (pa % 8), deny);
@@ -104,12 +113,12 @@ export class PhysBus {
       return ((lo >> s) | (hi << (64n - s))) & 0xffffffffffffffffn;
     }
     const r = this.find(pa);
-    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8)) return null;
+    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8)) return this.fail(pa, null);
     return dispatchRead64(r.dev, pa - r.base);
   }
 
   cpuStore64(pa: number, value: bigint, deny: readonly PmpDeny[]): boolean {
-    if (denied(pa, 8, deny)) return false;
+    if (denied(pa, 8, deny)) return this.fail(pa, false);
     if (this.inRam(pa, 8)) {
       this.ram.view.setBigUint64(pa - this.ram.base, BigInt.asUintN(64, value), true);
       return true;
@@ -120,7 +129,7 @@ export class PhysBus {
       return true;
     }
     const r = this.find(pa);
-    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8)) return false;
+    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8)) return this.fail(pa, false);
     dispatchWrite64(r.dev, pa - r.base, BigInt.asUintN(64, value));
     return true;
   }

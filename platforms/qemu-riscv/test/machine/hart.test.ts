@@ -112,6 +112,41 @@ describe('access faults (QEMU .valid sizes, holes, OpenSBI PMP)', () => {
   });
 });
 
+describe('parity with a bare-metal probe run on QEMU 7.2 (-bios none)', () => {
+  it('faults, tval of split accesses, ROM writes, sie/sip without delegation, STIP/SEIP/MSIP in mip', async () => {
+    const { exit } = await runGuest({ bios: 'none', clock: 'virtual' }, (h) => {
+      const traps = record(h);
+      const last = () => traps.at(-1) ?? [0, false, 0];
+      h.load32(VIRT_UART0 + 5);
+      expect(last()).toEqual([C.EXC_LOAD_ACCESS_FAULT, false, VIRT_UART0 + 8]);
+      expect(h.load64(VIRT_UART0)).toBe(0n); // 8-byte UART read: RBR, no fault
+      const n = traps.length;
+      h.load32(VIRT_RTC + 2); // split into two valid 4-byte reads
+      expect(traps.length).toBe(n);
+      h.load64(VIRT_CLINT + 0xbffc);
+      expect(last()).toEqual([C.EXC_LOAD_ACCESS_FAULT, false, VIRT_CLINT + 0xc000]);
+      h.store8(VIRT_PLIC + 4, 1);
+      expect(last()[0]).toBe(C.EXC_STORE_ACCESS_FAULT);
+      expect(h.csrr(C.CSR_SIE)).toBe(0);
+      h.csrw(C.CSR_SIE, 0x222);
+      expect(h.csrr(C.CSR_SIE)).toBe(0);
+      expect(h.csrr(C.CSR_SIP)).toBe(0);
+      h.csrw(C.CSR_STIMECMP, 0);
+      expect(h.csrr(C.CSR_MIP)).toBe(0xa0);
+      h.csrw(C.CSR_STIMECMP, -1);
+      expect(h.csrr(C.CSR_MIP)).toBe(0x80);
+      h.csrw(C.CSR_MIP, 0x20);
+      expect(h.csrr(C.CSR_MIP)).toBe(0xa0);
+      h.csrw(C.CSR_MIP, 0x222);
+      expect(h.csrr(C.CSR_MIP)).toBe(0x2a2);
+      h.store32(VIRT_CLINT, 1);
+      expect(h.csrr(C.CSR_MIP)).toBe(0x2aa);
+      return 0;
+    });
+    expect(exit.status).toBe(0);
+  });
+});
+
 describe('interrupt delivery', () => {
   it('M-mode timer: pending while masked, taken synchronously by the csrs that enables it', async () => {
     const { exit } = await runGuest({ bios: 'none', clock: 'virtual' }, (hart) => {

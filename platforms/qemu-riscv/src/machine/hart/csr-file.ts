@@ -59,6 +59,8 @@ export class HartCsrs {
   stimecmp = 0n;
   private stipTimerLevel = false;
   private stipSoft = false;
+  private seipLine = false;
+  private seipSoft = false;
   private readonly stimer: Timer;
 
   constructor(
@@ -80,6 +82,16 @@ export class HartCsrs {
 
   /** A hardware line (CLINT, PLIC, Sstc) sets or clears its mip bit. */
   setIrqLine(cause: number, level: boolean): void {
+    if (cause === C.IRQ_S_EXT) {
+      // mip.SEIP = the PLIC's S-context line OR the M-mode software bit (measured on QEMU 7.2).
+      this.seipLine = level;
+      this.setIp(cause, level || this.seipSoft);
+      return;
+    }
+    this.setIp(cause, level);
+  }
+
+  private setIp(cause: number, level: boolean): void {
     const bit = 1 << cause;
     const next = level ? this.ip | bit : this.ip & ~bit;
     if (next === this.ip) return;
@@ -265,6 +277,8 @@ export class HartCsrs {
         this.setSoftIp(C.MIP_SSIP, v);
         this.stipSoft = (v & C.MIP_STIP) !== 0;
         this.setIrqLine(C.IRQ_S_TIMER, this.stipTimerLevel || this.stipSoft);
+        this.seipSoft = (v & C.MIP_SEIP) !== 0;
+        this.setIp(C.IRQ_S_EXT, this.seipLine || this.seipSoft);
         return true;
       case C.CSR_MTVEC:
         this.mtvec = value;

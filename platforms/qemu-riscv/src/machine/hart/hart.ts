@@ -127,15 +127,16 @@ export class HartImpl extends HartCsrs implements Hart {
 
   // ---- loads and stores ----
 
-  private fault(load: boolean, pa: number): void {
-    this.trap(load ? C.EXC_LOAD_ACCESS_FAULT : C.EXC_STORE_ACCESS_FAULT, false, pa);
+  /** Access fault; xtval is the address of the failing (sub-)access, as QEMU reports it. */
+  private fault(load: boolean): void {
+    this.trap(load ? C.EXC_LOAD_ACCESS_FAULT : C.EXC_STORE_ACCESS_FAULT, false, this.bus.faultAddr);
   }
 
   private load(pa: number, size: number): number {
     this.check();
     const v = this.bus.cpuLoad(pa, size, this.deny);
     if (v !== FAULT) return v;
-    this.fault(true, pa);
+    this.fault(true);
     return 0;
   }
 
@@ -143,7 +144,7 @@ export class HartImpl extends HartCsrs implements Hart {
     this.check();
     const ok = this.bus.cpuStore(pa, size, value, this.deny);
     if (this.stopped) throw this.stopped; // the store powered the machine off or reset it
-    if (!ok) this.fault(false, pa);
+    if (!ok) this.fault(false);
   }
 
   load8(pa: number): number {
@@ -159,7 +160,7 @@ export class HartImpl extends HartCsrs implements Hart {
     this.check();
     const v = this.bus.cpuLoad64(pa, this.deny);
     if (v !== null) return v;
-    this.fault(true, pa);
+    this.fault(true);
     return 0n;
   }
   store8(pa: number, value: number): void {
@@ -175,7 +176,7 @@ export class HartImpl extends HartCsrs implements Hart {
     this.check();
     const ok = this.bus.cpuStore64(pa, value, this.deny);
     if (this.stopped) throw this.stopped;
-    if (!ok) this.fault(false, pa);
+    if (!ok) this.fault(false);
   }
 
   // ---- CSRs ----
