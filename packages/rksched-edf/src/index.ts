@@ -1,6 +1,6 @@
 // @runikraft/rksched-edf: earliest-deadline-first scheduler library (provides rksched).
 import { defineLibrary } from '@runikraft/rkboot';
-import { createSched, provideSched } from '@runikraft/rksched';
+import { createSched, provideSched, schedOptionsFor } from '@runikraft/rksched';
 import { createEdfPolicy, type RkEdfMissPolicy } from './policy';
 
 export { createEdfPolicy, type RkEdfMissPolicy, type RkEdfOptions } from './policy';
@@ -13,6 +13,11 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
+    trace: {
+      type: 'boolean',
+      default: false,
+      doc: "record every context switch in rkdebug's trace ring",
+    },
     miss_policy: {
       type: 'enum',
       default: 'report',
@@ -46,6 +51,7 @@ export const library = defineLibrary({
       maxUtil: params.max_util,
       sliceNs: params.slice_us * 1000,
     });
-    provideSched(registry, createSched(plat, policy));
+    const opts = schedOptionsFor(registry, params.trace);
+    provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

@@ -1,6 +1,6 @@
 // @runikraft/rksched-mlq: multi-level feedback queue scheduler library (provides rksched).
 import { defineLibrary } from '@runikraft/rkboot';
-import { createSched, provideSched } from '@runikraft/rksched';
+import { createSched, provideSched, schedOptionsFor } from '@runikraft/rksched';
 import { createMlqPolicy } from './policy';
 
 export { createMlqPolicy, type RkMlqOptions } from './policy';
@@ -13,6 +13,11 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
+    trace: {
+      type: 'boolean',
+      default: false,
+      doc: "record every context switch in rkdebug's trace ring",
+    },
     levels: {
       type: 'number',
       default: 8,
@@ -42,6 +47,7 @@ export const library = defineLibrary({
       sliceNs: params.slice_us * 1000,
       agingNs: params.aging_ms * 1e6,
     });
-    provideSched(registry, createSched(plat, policy));
+    const opts = schedOptionsFor(registry, params.trace);
+    provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

@@ -1,6 +1,6 @@
 // @runikraft/rksched-rr: round-robin scheduler library (provides rksched).
 import { defineLibrary } from '@runikraft/rkboot';
-import { createSched, provideSched } from '@runikraft/rksched';
+import { createSched, provideSched, schedOptionsFor } from '@runikraft/rksched';
 import { createRrPolicy } from './policy';
 
 export { createRrPolicy, type RkRrOptions } from './policy';
@@ -13,6 +13,11 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
+    trace: {
+      type: 'boolean',
+      default: false,
+      doc: "record every context switch in rkdebug's trace ring",
+    },
     slice_us: { type: 'number', default: 10_000, min: 1, integer: true, doc: 'time slice in µs' },
     priorities: { type: 'boolean', default: true, doc: 'honour thread priorities (strict levels)' },
   },
@@ -21,6 +26,7 @@ export const library = defineLibrary({
       sliceNs: params.slice_us * 1000,
       priorities: params.priorities,
     });
-    provideSched(registry, createSched(plat, policy));
+    const opts = schedOptionsFor(registry, params.trace);
+    provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

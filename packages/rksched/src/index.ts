@@ -12,4 +12,5 @@ declare module '@runikraft/rkboot' {
   }
 }
 
-export { getSched, provideSched } from './registry';
+export { getSched, provideSched, schedOptionsFor } from './registry';
+export { type RkSchedTraceSink, traceSwitches } from './trace';

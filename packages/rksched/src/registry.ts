@@ -1,6 +1,8 @@
 // Registering and finding the scheduler in the boot registry (the `rksched` API name).
 import type { RkRegistry } from '@runikraft/rkboot';
 import type { RkSched } from './api';
+import type { RkSchedOptions } from './sched';
+import { type RkSchedTraceSink, traceSwitches } from './trace';
 
 /** The loosely typed view of the registry (used while declaration merging on RkApiRegistry is not
  * seen through rkboot's `export *` re-export under tsc's package deduplication). */
@@ -10,9 +12,14 @@ interface LooseRegistry {
 }
 
 /** Registers `sched` as the `rksched` provider (a policy library's init calls this). */
-export function provideSched(registry: RkRegistry, sched: RkSched): void {
+export function provideSched(
+  registry: RkRegistry,
+  sched: RkSched,
+  opts: RkSchedOptions = {},
+): void {
   const loose = registry as unknown as LooseRegistry;
   loose.provide('rksched', sched);
+  if (opts.onSwitch) return; // traceSwitches() names the threads itself
   // rkdebug's trace points name the running thread (0 = boot, idle or IRQ context).
   const dbg = loose.tryGet('rkdebug') as
     | { trace?: { setThreadIdSource(f: () => number): void } }
@@ -28,4 +35,16 @@ export function getSched(registry: RkRegistry): RkSched {
       "rksched: no scheduler in this image (add rksched-rr, rksched-edf or rksched-mlq to the app's dependencies)",
     );
   return s;
+}
+
+/**
+ * Front-end options for a policy library's init: with `trace` set and rkdebug composed, every
+ * switch is recorded in rkdebug's trace ring (exportable as Chrome trace-event JSON).
+ */
+export function schedOptionsFor(registry: RkRegistry, trace: boolean): RkSchedOptions {
+  if (!trace) return {};
+  const dbg = (registry as unknown as LooseRegistry).tryGet('rkdebug') as
+    | { trace?: RkSchedTraceSink }
+    | undefined;
+  return dbg?.trace ? { onSwitch: traceSwitches(dbg.trace) } : {};
 }
