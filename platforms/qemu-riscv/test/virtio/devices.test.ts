@@ -373,7 +373,7 @@ describe('virtio-net link status follows the backend', () => {
     const net = new VirtioNet(backend);
     const { host } = bringUp(net);
     const until = async (c: () => boolean) => {
-      for (let i = 0; i < 300 && !c(); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 1000 && !c(); i++) await new Promise((r) => setTimeout(r, 5));
     };
     const peer = connect(backend.localPort, '127.0.0.1');
     await backend.ready;

@@ -124,7 +124,7 @@ async function script(cmd: Cmd, legacy: boolean): Promise<Record<string, number 
     await wr(ring + 0x80 + 4 + 2 * (i % 8), [0, 0]);
     await wr(ring + 0x80 + 2, le(i + 1, 2));
     await wl(BLK + 0x50, 0);
-    for (let t = 0; t < 100; t++) {
+    for (let t = 0; t < 600; t++) {
       if (Number((await cmd(`readw ${h(ring + 0x1002)}`)).split(' ')[1]) === i + 1) break;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -142,7 +142,7 @@ async function script(cmd: Cmd, legacy: boolean): Promise<Record<string, number 
   await wr(rr, [...le(0x80300000, 8), ...le(16, 4), 2, 0, 0, 0]);
   await wr(rr + 0x80 + 2, [1, 0]);
   await wl(RNG + 0x50, 0);
-  for (let t = 0; t < 100; t++) {
+  for (let t = 0; t < 600; t++) {
     if (Number((await cmd(`readw ${h(rr + 0x1002)}`)).split(' ')[1]) === 1) break;
     await new Promise((r) => setTimeout(r, 5));
   }

@@ -128,7 +128,7 @@ describe.skipIf(skip !== null)('stream backend ↔ real QEMU -netdev socket', ()
     await q.write(TXQ, desc(BUF, 72, 0));
     await q.write(TXQ + 0x1000, Uint8Array.of(0, 0, 1, 0, 0, 0));
     await q.writel(NET + 0x50, 1);
-    for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 600 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(got[0]).toEqual(frame);
     // RX: post a 1526-byte buffer, then our backend sends a 64-byte frame
     await q.write(RXQ, desc(BUF + 0x1000, 1526, 2));
@@ -137,7 +137,7 @@ describe.skipIf(skip !== null)('stream backend ↔ real QEMU -netdev socket', ()
     const reply = Uint8Array.from({ length: 64 }, (_, i) => (255 - i) & 0xff);
     backend.send(reply);
     let usedIdx = 0;
-    for (let i = 0; i < 200 && usedIdx === 0; i++) {
+    for (let i = 0; i < 600 && usedIdx === 0; i++) {
       usedIdx = await q.readw(RXQ + 0x2002);
       if (!usedIdx) await new Promise((r) => setTimeout(r, 10));
     }
