@@ -3,6 +3,8 @@
 import { Errno } from '@runikraft/errno';
 import type { RkSched, RkWaitQueue } from '@runikraft/rksched';
 
+const OK: Promise<number> = Promise.resolve(0);
+
 /** Result of a receive: a message or a negative errno. */
 export type RkMboxResult<T> = { ok: true; msg: T } | { ok: false; errno: number };
 
@@ -14,7 +16,7 @@ export class RkMbox<T> {
   private readonly notEmpty: RkWaitQueue;
 
   constructor(
-    sched: RkSched,
+    private readonly sched: RkSched,
     readonly capacity: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -29,7 +31,16 @@ export class RkMbox<T> {
   }
 
   /** Posts `msg`, waiting for room (or `timeoutNs`). @returns 0, -ETIMEDOUT or -EINTR. Parks the caller. */
-  async post(msg: T, timeoutNs?: number): Promise<number> {
+  post(msg: T, timeoutNs?: number): Promise<number> {
+    if (this.n < this.capacity) {
+      this.put(msg); // fast path: no extra promise hop; still a kernel entry (preemption point)
+      const p = this.sched.preemptPoint();
+      return p ? p.then(() => 0) : OK;
+    }
+    return this.postSlow(msg, timeoutNs);
+  }
+
+  private async postSlow(msg: T, timeoutNs?: number): Promise<number> {
     const r = await this.notFull.waitEvent(() => this.n < this.capacity, timeoutNs);
     if (r !== 0) return r;
     this.put(msg);
@@ -44,7 +55,16 @@ export class RkMbox<T> {
   }
 
   /** Receives the oldest message, waiting for one (or `timeoutNs`). Parks the caller. */
-  async recv(timeoutNs?: number): Promise<RkMboxResult<T>> {
+  recv(timeoutNs?: number): Promise<RkMboxResult<T>> {
+    if (this.n > 0) {
+      const res: RkMboxResult<T> = { ok: true, msg: this.take() };
+      const p = this.sched.preemptPoint();
+      return p ? p.then(() => res) : Promise.resolve(res);
+    }
+    return this.recvSlow(timeoutNs);
+  }
+
+  private async recvSlow(timeoutNs?: number): Promise<RkMboxResult<T>> {
     const r = await this.notEmpty.waitEvent(() => this.n > 0, timeoutNs);
     if (r !== 0) return { ok: false, errno: -r };
     return { ok: true, msg: this.take() };

@@ -4,6 +4,8 @@ import type { RkThread, RkWaitQueue } from './api';
 import type { SchedCore } from './sched';
 import type { ThreadImpl } from './thread';
 
+const OK: Promise<number> = Promise.resolve(0);
+
 export class WaitQueueImpl implements RkWaitQueue {
   private head: ThreadImpl | null = null;
   private tail: ThreadImpl | null = null;
@@ -25,12 +27,15 @@ export class WaitQueueImpl implements RkWaitQueue {
     return this.core.block(this, deadlineNs);
   }
 
-  async waitEvent(cond: () => boolean, timeoutNs?: number): Promise<number> {
+  waitEvent(cond: () => boolean, timeoutNs?: number): Promise<number> {
     if (cond()) {
-      const p = this.core.kernelEntry();
-      if (p) await p;
-      return 0;
+      const p = this.core.kernelEntry(); // no park, but still a preemption point
+      return p ? p.then(() => 0) : OK;
     }
+    return this.waitEventSlow(cond, timeoutNs);
+  }
+
+  private async waitEventSlow(cond: () => boolean, timeoutNs?: number): Promise<number> {
     const deadline =
       timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
     for (;;) {

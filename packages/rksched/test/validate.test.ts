@@ -4,7 +4,9 @@ import { validateAttr } from '../src/validate';
 
 describe('validateAttr', () => {
   it('accepts good attributes and names the first bad one with EINVAL', () => {
-    expect(() => validateAttr({ prio: 5, rt: { period: 10, deadline: 8, budget: 2, phase: 0 } })).not.toThrow();
+    expect(() =>
+      validateAttr({ prio: 5, rt: { period: 10, deadline: 8, budget: 2, phase: 0 } }),
+    ).not.toThrow();
     const cases: [object, RegExp][] = [
       [{ prio: 1.5 }, /priority 1.5/],
       [{ prio: 5000 }, /priority 5000/],
