@@ -23,5 +23,8 @@ export function toU64(value: number): bigint {
   return BigInt.asUintN(64, v);
 }
 
-/** A 64-bit CSR value as a JS number (exact below 2^53). */
-export const fromU64 = (v: bigint): number => Number(v);
+/**
+ * A 64-bit CSR value as a JS number: exact below 2^53; values with bit 63 set read as negative
+ * (two's complement), so all-ones reads back as -1 exactly and round-trips through toU64.
+ */
+export const fromU64 = (v: bigint): number => Number(BigInt.asIntN(64, v));

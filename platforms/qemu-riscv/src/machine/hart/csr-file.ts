@@ -72,6 +72,11 @@ export class HartCsrs {
     this.stimer = new Timer(() => this.setStip(true));
   }
 
+  /** sstatus.FS: OpenSBI leaves the FPU on and dirty (3) for the S-mode kernel (measured); 0 in M-mode. */
+  private get fsBits(): number {
+    return this.mode === 'S' ? 0x6000 : 0;
+  }
+
   /** Interrupt bits this hart's kernel can take. */
   get intMask(): number {
     return this.mode === 'S' ? S_INTS : M_INTS;
@@ -128,6 +133,7 @@ export class HartCsrs {
       case C.CSR_SSTATUS:
         return (
           UXL64 +
+          this.fsBits +
           ((this.sie ? C.SSTATUS_SIE : 0) |
             (this.spie ? C.SSTATUS_SPIE : 0) |
             (this.spp ? SSTATUS_SPP : 0))
