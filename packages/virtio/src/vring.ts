@@ -37,6 +37,7 @@ export class Vring<T> {
   private availIdx = 0;
   private kickedIdx = 0;
   private lastUsed = 0;
+  private intrOn = true;
 
   /** Lays out a ring of `size` (power of two) entries at page-aligned `pa` (vringBytes(size) bytes, zeroed here). */
   constructor(
@@ -132,13 +133,15 @@ export class Vring<T> {
     this.v.setUint16(this.desc + this.off + 16 * tail + 14, this.freeHead, true);
     this.freeHead = id;
     this.numFree += this.chainLen[id];
-    if (this.eventIdx)
+    // as Linux: move used_event along only while callbacks are wanted
+    if (this.eventIdx && this.intrOn)
       this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, this.lastUsed, true);
     return { token, len };
   }
 
   /** Asks for interrupts again. @returns true if completions arrived meanwhile (caller must reap). */
   enableInterrupts(): boolean {
+    this.intrOn = true;
     if (this.eventIdx)
       this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, this.lastUsed, true);
     else {
@@ -150,6 +153,7 @@ export class Vring<T> {
 
   /** Suppresses interrupts (best effort with EVENT_IDX: moves used_event far behind). */
   disableInterrupts(): void {
+    this.intrOn = false;
     if (this.eventIdx)
       this.v.setUint16(
         this.avail + this.off + 4 + 2 * this.size,

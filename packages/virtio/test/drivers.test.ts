@@ -85,3 +85,44 @@ for (const legacy of [false, true]) {
     });
   });
 }
+
+describe('notification suppression (EVENT_IDX negotiated)', () => {
+  it('polling-mode RX raises no interrupts; interrupt mode does; TX reaping needs none', async () => {
+    const { RkNetbufPool: Pool, netbufWrite } = await import('@runikraft/rknetdev');
+    const hub = new NetHub();
+    const peer = hub.port('peer');
+    peer.attach({ receive: () => true });
+    const h = harness([new VirtioNet(hub.port('dev'))], false);
+    const [d] = probeVirtioMmio({ plat: h.plat, dma: h.dma, registry: h.registry as never });
+    expect(d.features & (1n << 29n)).toBe(1n << 29n);
+    const dev = d.netdev!;
+    const pool = new Pool(h.plat.memory.phys, h.dma.memalign(4096, 512 * 2048), 512, 2048, 64);
+    let calls = 0;
+    dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
+    dev.rxqConfigure(0, 64, {
+      allocRx: (n) => Array.from({ length: n }, () => pool.alloc()).filter((b) => b !== null),
+      callback: () => {
+        calls++;
+      },
+    });
+    dev.txqConfigure(0, 64);
+    dev.start();
+    const irq = 8; // slot 7
+    for (let i = 0; i < 20; i++) peer.send(new Uint8Array(60).fill(i));
+    for (let i = 0; i < 20; i++) {
+      const nb = pool.alloc()!;
+      netbufWrite(dev.phys, nb, new Uint8Array(60));
+      dev.txOne(0, nb);
+    }
+    await h.pump();
+    expect(h.irqCount.get(irq) ?? 0).toBe(0); // RX interrupts suppressed, TX completions not signalled
+    const out: import('@runikraft/rknetdev').RkNetbuf[] = [];
+    expect(dev.rxBurst(0, out, 64)).toBe(20);
+    for (const b of out) b.free();
+    expect(dev.rxIntrEnable(0)).toBe(0);
+    peer.send(new Uint8Array(60));
+    await h.pump();
+    expect(h.irqCount.get(irq)).toBe(1);
+    expect(calls).toBe(1);
+  });
+});

@@ -19,6 +19,10 @@ export interface Harness {
   /** Delivers pending interrupts and lets host I/O run once. */
   pump(): Promise<void>;
   log: string[];
+  /** Interrupts delivered per PLIC line. */
+  irqCount: Map<number, number>;
+  /** QueueNotify writes per slot base. */
+  notifies: Map<number, number>;
 }
 
 /** Plugs `devices` (slot order: first → 7, as QEMU) into transports of the given mode. */
@@ -34,6 +38,8 @@ export function harness(devices: VirtioDeviceModel[], legacy: boolean, ramSize =
   const pending = new Set<number>();
   const handlers = new Map<number, (irq: number) => boolean>();
   const log: string[] = [];
+  const irqCount = new Map<number, number>();
+  const notifies = new Map<number, number>();
   const transports: VirtioMmioTransport[] = [];
   for (let s = 0; s < 8; s++)
     transports.push(
@@ -51,6 +57,7 @@ export function harness(devices: VirtioDeviceModel[], legacy: boolean, ramSize =
   const deliver = () => {
     for (const irq of [...pending]) {
       pending.delete(irq);
+      irqCount.set(irq, (irqCount.get(irq) ?? 0) + 1);
       handlers.get(irq)?.(irq);
     }
   };
@@ -122,8 +129,11 @@ export function harness(devices: VirtioDeviceModel[], legacy: boolean, ramSize =
       find: (c: string) => (c === 'virtio,mmio' ? nodes : []),
       all: () => nodes,
       read: (addr: number, w: 1 | 2 | 4) => route(addr).read((addr - 0x10001000) % 0x1000, w),
-      write: (addr: number, w: 1 | 2 | 4, v: number) =>
-        route(addr).write((addr - 0x10001000) % 0x1000, w, v),
+      write: (addr: number, w: 1 | 2 | 4, v: number) => {
+        if ((addr - 0x10001000) % 0x1000 === 0x50)
+          notifies.set(addr & ~0xfff, (notifies.get(addr & ~0xfff) ?? 0) + 1);
+        route(addr).write((addr - 0x10001000) % 0x1000, w, v);
+      },
     },
   } as unknown as RkPlat;
   const dma = {
@@ -147,6 +157,8 @@ export function harness(devices: VirtioDeviceModel[], legacy: boolean, ramSize =
     dma,
     registry: reg,
     log,
+    irqCount,
+    notifies,
     pump: async () => {
       deliver();
       await new Promise((r) => setImmediate(r));
