@@ -4,6 +4,7 @@ import { Errno } from '@runikraft/errno';
 import { createSched, type RkSched } from '@runikraft/rksched';
 import type { RkSchedFactory, RkSchedKitContext } from '@runikraft/rksched/conformance';
 import { createSimPlat } from '@runikraft/rksched/sim';
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { createEdfPolicy, type RkEdfOptions } from '../src/policy';
 
@@ -150,5 +151,44 @@ export function edfProperties(_make: RkSchedFactory, _ctx: RkSchedKitContext): v
     });
     expect(starts[0]).toBe(6 * MS); // deferred to the minimum inter-arrival time
     expect(starts[1]! - 22 * MS).toBeLessThan(3 * Q); // released at activation (+ switch cost)
+  });
+
+  it('edf: any random periodic task set with utilisation <= 0.8 meets every deadline (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({ p: fc.integer({ min: 2, max: 25 }), share: fc.integer({ min: 1, max: 10 }) }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.double({ min: 0.3, max: 0.8, noNaN: true }),
+        async (specs, u) => {
+          const total = specs.reduce((a, x) => a + x.share, 0);
+          // C in whole 10 µs quanta; budgets get 5 quanta of margin (switch-time polls are charged to jobs)
+          const set = specs.map((x) => ({
+            p: x.p * MS,
+            c: Math.max(Q, Math.floor((((u * x.share) / total) * x.p * MS) / Q) * Q),
+          }));
+          const { sched, plat } = edf();
+          await sched.runMain(async () => {
+            const ts = set.map((t, i) =>
+              sched.spawn(
+                `R${i}`,
+                async () => {
+                  while (plat.time.monotonicNs() < 120 * MS) {
+                    await compute(sched, plat, t.c);
+                    await sched.waitPeriod();
+                  }
+                },
+                { rt: { period: t.p, budget: Math.min(t.p, t.c + 5 * Q) } },
+              ),
+            );
+            for (const t of ts) await sched.join(t);
+            return 0;
+          });
+          expect(sched.stats().deadlineMisses).toBe(0);
+        },
+      ),
+      { numRuns: 15, seed: 11 },
+    );
   });
 }
