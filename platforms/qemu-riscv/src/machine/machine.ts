@@ -90,6 +90,8 @@ export class Machine {
   private hostTimer: NodeJS.Timeout | null = null;
   private qtestPort: QtestPort | null = null;
   private consoleAttached = false;
+  /** A host turn already scheduled for a hart: polls before it runs share it. */
+  private readonly pendingTurns = new Map<HartImpl, Promise<void>>();
   readonly host: HartHost;
 
   constructor(opts: MachineOptions = {}) {
@@ -372,8 +374,11 @@ export class Machine {
 
   private hostTurn(hart: HartImpl): Promise<void> | null {
     if (performance.now() - this.lastHostTurn < 1) return null;
-    return new Promise((resolve, reject) =>
+    const pending = this.pendingTurns.get(hart);
+    if (pending) return pending;
+    const turn = new Promise<void>((resolve, reject) =>
       setImmediate(() => {
+        this.pendingTurns.delete(hart);
         this.lastHostTurn = performance.now();
         this.counters.hostTurns++;
         if (hart.isStopped) return; // never settles after power-off/reset
@@ -386,6 +391,8 @@ export class Machine {
         }
       }),
     );
+    this.pendingTurns.set(hart, turn);
+    return turn;
   }
 
   private anyWaiting(): boolean {
