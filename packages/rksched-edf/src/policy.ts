@@ -25,6 +25,9 @@ export interface RkEdfOptions {
   readonly sliceNs?: number;
 }
 
+/** Placeholder timer of best-effort threads (never armed). */
+const INERT = new RkTimer(() => {});
+
 interface EdfData extends HeapSlot {
   util: number;
   watchdog: RkTimer;
@@ -77,8 +80,9 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
       const d: EdfData = {
         heapIdx: -1,
         util: 0,
-        watchdog: new RkTimer(() => onDeadline(t)),
-        replenish: new RkTimer(() => onReplenish(t)),
+        // Best-effort threads never arm these: share two inert timers instead of allocating.
+        watchdog: rt ? new RkTimer(() => onDeadline(t)) : INERT,
+        replenish: rt ? new RkTimer(() => onReplenish(t)) : INERT,
         watchJob: -1,
       };
       t.policyData = d;

@@ -17,7 +17,12 @@ export class ThreadImpl implements RkThread {
   /** CPU time charged up to `dispatchedAt` (see the cpuNs getter). */
   cpuAcc = 0;
   dispatches = 0;
-  readonly tls = new Map<object, unknown>();
+  private tlsMap: Map<object, unknown> | null = null;
+  /** Thread-local storage, created on first use (most threads never touch it). */
+  get tls(): Map<object, unknown> {
+    if (!this.tlsMap) this.tlsMap = new Map();
+    return this.tlsMap;
+  }
   policyData: unknown = undefined;
   rqPrev: RkThread | null = null;
   rqNext: RkThread | null = null;
