@@ -51,3 +51,9 @@ export const library = defineLibrary({
     );
   },
 });
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    rklock: RkLockApi;
+  }
+}

@@ -32,3 +32,9 @@ export const library = defineLibrary({
     );
   },
 });
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    rkmbox: RkMboxApi;
+  }
+}

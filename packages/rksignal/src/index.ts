@@ -24,3 +24,9 @@ export const library = defineLibrary({
     );
   },
 });
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    rksignal: RkSignals;
+  }
+}

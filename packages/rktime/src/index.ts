@@ -36,3 +36,9 @@ export const library = defineLibrary({
     );
   },
 });
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    rktime: RkTimeApi;
+  }
+}
