@@ -2,7 +2,7 @@
 import type { ConsoleBackend } from './console/backend';
 
 export interface MachineOptions {
-  /** `-m`: RAM bytes at 0x80000000 (default 128 MiB; 4 MiB .. 2 GiB, a multiple of 4 KiB). */
+  /** `-m`: RAM bytes at 0x80000000 (default 128 MiB; 4 MiB .. 4 GiB, a multiple of 4 KiB). */
   memory?: number;
   /** `-smp`: harts (default 1). Hart 0 runs the image; the others wait in HSM STOPPED. */
   smp?: number;
@@ -72,7 +72,7 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
     memory % 4096 !== 0
   )
     throw new RangeError(
-      `memory: ${o.memory} bytes is not a multiple of 4 KiB between 4 MiB and 2 GiB`,
+      `memory: ${o.memory} bytes is not a multiple of 4 KiB between 4 MiB and 4 GiB`,
     );
   const smp = o.smp ?? 1;
   if (!Number.isInteger(smp) || smp < 1 || smp > 512)

@@ -35,6 +35,15 @@ describe('boot', () => {
     expect(m.fdtAddr).toBe(0x87e00000);
   });
 
+  it('places the DT below min(RAM end, 3 GiB) as QEMU does (measured 64 MiB, 128 MiB, 3 GiB)', () => {
+    for (const [memory, at] of [
+      [64 * MiB, 0x83e00000],
+      [128 * MiB, 0x87e00000],
+      [3072 * MiB, 0xbfe00000],
+    ])
+      expect(testMachine({ memory }).m.fdtAddr).toBe(at);
+  });
+
   it('dtb() is the generator output for the options (dumpdtb)', () => {
     const seed = new Uint8Array(32).fill(3);
     const { m } = testMachine({ memory: 64 * MiB, smp: 2, append: 'a=b', rngSeed: seed });
