@@ -68,7 +68,7 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
   if (
     !Number.isSafeInteger(memory) ||
     memory < 4 * MiB ||
-    memory > 2048 * MiB ||
+    memory > 4096 * MiB ||
     memory % 4096 !== 0
   )
     throw new RangeError(
