@@ -10,22 +10,24 @@ export function initTimes(reps = 9): { size: number; us: Record<string, number> 
   const rows: { size: number; us: Record<string, number> }[] = [];
   for (const size of INIT_SIZES) {
     const phys = benchPhys(size);
-    const us: Record<string, number> = {};
-    const time = (name: string, f: () => unknown) => {
-      const t: number[] = [];
-      for (let r = 0; r < reps; r++) {
+    const buf = size <= 256 << 20 ? new ArrayBuffer(size) : null;
+    const makers: [string, () => unknown][] = OURS.map((name) => [
+      name,
+      () => createRkAlloc(ourBackend(name, phys), phys),
+    ]);
+    if (buf) makers.push(['@thi.ng/malloc', () => new MemPool({ buf, align: 16 })]);
+    const samples = new Map<string, number[]>(makers.map(([n]) => [n, []]));
+    // Interleaved, after 3 unrecorded rounds: GC work triggered by the fresh heap buffers lands in no
+    // single allocator's samples.
+    for (let r = -3; r < reps; r++)
+      for (const [name, f] of makers) {
         const t0 = performance.now();
         f();
-        t.push((performance.now() - t0) * 1000);
+        const us = (performance.now() - t0) * 1000;
+        if (r >= 0) samples.get(name)!.push(us);
       }
-      t.sort((a, b) => a - b);
-      us[name] = t[t.length >> 1];
-    };
-    for (const name of OURS) time(name, () => createRkAlloc(ourBackend(name, phys), phys));
-    if (size <= 256 << 20) {
-      const buf = new ArrayBuffer(size);
-      time('@thi.ng/malloc', () => new MemPool({ buf, align: 16 }));
-    }
+    const us: Record<string, number> = {};
+    for (const [name, t] of samples) us[name] = t.sort((a, b) => a - b)[t.length >> 1];
     rows.push({ size, us });
   }
   return rows;
