@@ -64,6 +64,38 @@ describe('PLIC', () => {
   });
 });
 
+describe('virtual clock and host input', () => {
+  it('host input that already arrived is delivered before the clock jumps to the next deadline', async () => {
+    const { m, con } = testMachine({ clock: 'virtual' });
+    const events: string[] = [];
+    const exit = await m.boot(async (h) => {
+      h.store32(VIRT_PLIC + 4 * 10, 1);
+      h.store32(VIRT_PLIC + 0x2080, 1 << 10);
+      h.store32(VIRT_PLIC + 0x201000, 0); // S-context threshold: updates the outputs
+      h.store8(VIRT_UART0 + 1, 1);
+      h.setTrapVector((cause) => {
+        if (cause === C.IRQ_S_EXT) {
+          const id = h.load32(VIRT_PLIC + 0x201004);
+          events.push(`rx ${String.fromCharCode(h.load8(VIRT_UART0))} at ${h.csrr(C.CSR_TIME)}`);
+          h.store32(VIRT_PLIC + 0x201004, id);
+        } else {
+          events.push(`timer at ${h.csrr(C.CSR_TIME)}`);
+          h.csrw(C.CSR_STIMECMP, -1);
+        }
+      });
+      h.csrw(C.CSR_SIE, C.MIP_SEIP | C.MIP_STIP);
+      h.csrs(C.CSR_SSTATUS, C.SSTATUS_SIE);
+      h.csrw(C.CSR_STIMECMP, 10_000_000); // 1 s of guest time away
+      setImmediate(() => con.input('k')); // host I/O arriving while the hart goes idle
+      await h.wfi();
+      await h.wfi();
+      h.ecall(0x53525354, 0, 0, 0);
+    });
+    expect(exit.status).toBe(0);
+    expect(events).toEqual(['rx k at 0', 'timer at 10000000']);
+  });
+});
+
 describe('UART', () => {
   it('IIR priorities, THRE interrupt semantics, FIFO trigger level and character timeout', () => {
     const { m, q, ok, con } = session({ clock: 'virtual' });
