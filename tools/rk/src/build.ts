@@ -2,8 +2,6 @@
 // build/image.manifest.json (issue 2 §5).
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { bundleImage } from './bundle';
-import { composeApp, locateRkboot } from './compose';
 import { generateEntry } from './entry';
 import { bytesPerPackage, type ImageManifest, type KnownPackage, makeManifest } from './manifest';
 import { sizeReport } from './report';
@@ -28,6 +26,8 @@ export interface BuildResult {
  */
 export async function buildImage(appDir: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now();
+  const { composeApp, locateRkboot } = await import('./compose');
+  const { bundleImage } = await import('./bundle');
   const { app, closure, composition } = composeApp(appDir);
   const outDir = resolve(opts.outDir ?? join(app.dir, 'build'));
   mkdirSync(outDir, { recursive: true });

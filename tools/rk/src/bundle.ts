@@ -2,7 +2,7 @@
 // the machine, not on Node) and refuses any import of a Node builtin (DESIGN.md §2).
 import { builtinModules } from 'node:module';
 import { relative } from 'node:path';
-import { type BuildFailure, build, type Metafile, type Plugin } from 'esbuild';
+import type { BuildFailure, Metafile, Plugin } from 'esbuild';
 import { RkUsageError } from './errors';
 
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
@@ -41,6 +41,7 @@ export async function bundleImage(
   cwd: string,
 ): Promise<BundleResult> {
   const builtins: { spec: string; importer: string }[] = [];
+  const { build } = await import('esbuild');
   let result: Awaited<ReturnType<typeof build>>;
   try {
     result = await build({

@@ -1,9 +1,8 @@
 // rk's command-line front: verb dispatch, --help on every verb, --version, error printing.
-import { buildImage } from './build';
+// Each verb's code is imported only when that verb runs, so `rk --version` and `rk run` do not load
+// esbuild or the resolver.
 import { RkUsageError } from './errors';
 import { HELP } from './help';
-import { listComposition } from './ls';
-import { runCommand } from './run';
 import { RK_VERSION } from './version';
 
 /** Where the CLI writes; the bin passes process streams, tests pass buffers. */
@@ -81,7 +80,7 @@ export async function rkMain(argv: readonly string[], io: CliIo = processIo): Pr
     switch (verb) {
       case 'build': {
         const a = buildArgs(args);
-        await buildImage(a.dir, {
+        await (await import('./build')).buildImage(a.dir, {
           ...(a.outDir ? { outDir: a.outDir } : {}),
           ...(a.quiet ? {} : { log: io.out }),
         });
@@ -100,11 +99,11 @@ export async function rkMain(argv: readonly string[], io: CliIo = processIo): Pr
             `rk ${verb}: unexpected argument '${args[1]}': give one app directory`,
             2,
           );
-        io.out(listComposition(args[0] ?? '.'));
+        io.out((await import('./ls')).listComposition(args[0] ?? '.'));
         return 0;
       }
       default:
-        return await runCommand(args, io);
+        return await (await import('./run')).runCommand(args, io);
     }
   } catch (e) {
     if (e instanceof RkUsageError) {

@@ -5,7 +5,6 @@ import { RkUsageError } from './errors';
 import { HELP } from './help';
 import { parseRunArgs } from './run-args';
 import { bootImageFile, createMachineFor, locateImage, machineOptions } from './run-image';
-import { serveQtest } from './run-qtest';
 
 /** Runs `rk run <args>`. @returns the guest's exit status (0 for --help and dumpdtb). */
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -32,7 +31,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     io.err(`rk run: info: dtb dumped to ${cli.dumpdtb}. Exiting.`);
     return 0;
   }
-  if (cli.qtest) return serveQtest(cli.qtest, opts, needsImage ? located?.imagePath : undefined);
+  if (cli.qtest)
+    return (await import('./run-qtest')).serveQtest(
+      cli.qtest,
+      opts,
+      needsImage ? located?.imagePath : undefined,
+    );
   return bootImageFile(located!.imagePath, opts);
 }
 
