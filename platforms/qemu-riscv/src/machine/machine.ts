@@ -1,7 +1,6 @@
 // The `virt` machine: board, harts, SBI firmware, clocks and the boot/reset/power-off life cycle
 // (QEMU 7.2 hw/riscv/virt.c + hw/riscv/boot.c + OpenSBI v1.1 on top, REFERENCE.md §3).
 import { createHash, randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { type ImageEntry, isHartStopped, type SbiRet } from '../isa/hart';
 import { VIRT_CLINT, VIRT_DRAM } from '../isa/memmap';
 import * as S from '../isa/sbi';
@@ -25,6 +24,7 @@ import {
   VIRTUAL_EPOCH_NS,
 } from './options';
 import { QtestPort } from './qtest-port';
+import { HostScheduler } from './scheduler';
 import type { VirtioDevice } from './virtio-mmio/device';
 import { chooseVirtioSlot } from './virtio-mmio/placement';
 
@@ -85,14 +85,10 @@ export class Machine {
   private exitResolve: ((e: MachineExit) => void) | null = null;
   private exited: MachineExit | null = null;
   private generation = 0;
-  private lastHostTurn = performance.now();
-  private idleScheduled = false;
-  private hostTimer: NodeJS.Timeout | null = null;
   private qtestPort: QtestPort | null = null;
   private consoleAttached = false;
-  /** A host turn already scheduled for a hart: polls before it runs share it. */
-  private readonly pendingTurns = new Map<HartImpl, Promise<void>>();
   readonly host: HartHost;
+  private readonly sched: HostScheduler;
 
   constructor(opts: MachineOptions = {}) {
     this.options = resolveOptions(opts);
@@ -118,9 +114,7 @@ export class Machine {
       power: { powerOff: (s) => this.powerOff(s), reset: () => this.reset() },
       log: (l) => this.trace(l),
     });
-    this.clock.onArm = () => {
-      if (this.clock.kind === 'host' && this.anyWaiting()) this.armHostWake();
-    };
+    this.sched = new HostScheduler(this.clock, this.slots, this.counters);
     this.sbiPlatform.dbcn = o.dbcn;
     this.dumpBlob = this.buildDtb(this.firstSeed);
     this.board.mrom.program(VIRT_DRAM, this.fdtAddr, 0);
@@ -130,8 +124,8 @@ export class Machine {
       mtimer: this.board.mtimer,
       stats: this.counters,
       sbiCall: (h, eid, fid, a) => this.sbi(h, eid, fid, a),
-      hostTurn: (h) => this.hostTurn(h),
-      hartWaiting: () => this.hartWaiting(),
+      hostTurn: (h) => this.sched.hostTurn(h),
+      hartWaiting: () => this.sched.hartWaiting(),
     };
   }
 
@@ -326,8 +320,7 @@ export class Machine {
     this.exited = exit;
     for (const s of this.slots) s.hart?.stop('poweroff');
     this.clock.clear();
-    if (this.hostTimer) clearTimeout(this.hostTimer);
-    this.hostTimer = null;
+    this.sched.stop();
     this.console.flush();
     this.console.close();
     for (const t of this.board.virtio) void t.device?.close?.();
@@ -368,78 +361,6 @@ export class Machine {
     this.traceLog.push(line);
     if (this.traceLog.length > TRACE_KEEP) this.traceLog.shift();
     this.traceSink?.(line);
-  }
-
-  // ---- scheduling: host turns, wfi wake-ups, the virtual clock ----
-
-  private hostTurn(hart: HartImpl): Promise<void> | null {
-    if (performance.now() - this.lastHostTurn < 1) return null;
-    const pending = this.pendingTurns.get(hart);
-    if (pending) return pending;
-    const turn = new Promise<void>((resolve, reject) =>
-      setImmediate(() => {
-        this.pendingTurns.delete(hart);
-        this.lastHostTurn = performance.now();
-        this.counters.hostTurns++;
-        if (hart.isStopped) return; // never settles after power-off/reset
-        try {
-          this.clock.runDue();
-          hart.takeInterrupts();
-          resolve();
-        } catch (e) {
-          reject(e);
-        }
-      }),
-    );
-    this.pendingTurns.set(hart, turn);
-    return turn;
-  }
-
-  private anyWaiting(): boolean {
-    return this.slots.some((s) => s.hart?.waiting);
-  }
-
-  private hartWaiting(): void {
-    this.lastHostTurn = performance.now();
-    if (this.clock.kind === 'virtual') this.scheduleIdle();
-    else this.armHostWake();
-  }
-
-  private armHostWake(): void {
-    if (this.hostTimer) clearTimeout(this.hostTimer);
-    this.hostTimer = null;
-    const next = this.clock.nextDeadline();
-    if (!Number.isFinite(next) || this.exited) return;
-    const ms = Math.max(0, (next - this.clock.nowNs()) / 1e6);
-    this.hostTimer = setTimeout(() => {
-      this.hostTimer = null;
-      this.counters.hostTurns++;
-      this.clock.runDue();
-      if (this.anyWaiting()) this.armHostWake();
-    }, ms);
-  }
-
-  private scheduleIdle(): void {
-    if (this.idleScheduled) return;
-    this.idleScheduled = true;
-    // One host turn first, so host I/O that already arrived is delivered before time jumps.
-    setImmediate(() => this.idleStep());
-  }
-
-  /** Virtual clock: when every running hart waits in wfi, jump to the next deadline. */
-  private idleStep(): void {
-    this.idleScheduled = false;
-    this.lastHostTurn = performance.now();
-    if (this.exited || this.clock.kind !== 'virtual') return;
-    const running = this.slots.filter(
-      (s) => s.hart && !s.hart.isStopped && s.state === S.SBI_HSM_STATE_STARTED,
-    );
-    if (running.some((s) => !s.hart?.waiting)) return;
-    const next = this.clock.nextDeadline();
-    if (!Number.isFinite(next)) return; // only host input can wake the machine now
-    this.counters.clockJumps++;
-    this.clock.advanceTo(next);
-    if (running.every((s) => s.hart?.waiting)) this.scheduleIdle();
   }
 
   // ---- firmware ----

@@ -1,0 +1,110 @@
+// When the host runs (DESIGN.md §4): host turns at poll() (≥1 ms apart), wfi wake-ups on the host clock,
+// and the virtual clock's jumps to the next deadline once every started hart waits in wfi.
+import { performance } from 'node:perf_hooks';
+import { SBI_HSM_STATE_STARTED } from '../isa/sbi';
+import type { MachineClock } from './clock';
+import type { HartImpl } from './hart/hart';
+
+/** A hart id as the scheduler sees it. */
+export interface SchedSlot {
+  readonly hart: HartImpl | null;
+  readonly state: number;
+}
+
+export class HostScheduler {
+  private lastHostTurn = performance.now();
+  private idleScheduled = false;
+  private hostTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** A host turn already scheduled for a hart: polls before it runs share it. */
+  private readonly pendingTurns = new Map<HartImpl, Promise<void>>();
+
+  constructor(
+    private readonly clock: MachineClock,
+    private readonly slots: readonly SchedSlot[],
+    private readonly counters: { hostTurns: number; clockJumps: number },
+  ) {
+    clock.onArm = () => {
+      if (clock.kind === 'host' && this.anyWaiting()) this.armHostWake();
+    };
+  }
+
+  /** Power-off: no more timers or jumps. */
+  stop(): void {
+    this.stopped = true;
+    if (this.hostTimer) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+  }
+
+  /** poll(): a promise for a host turn once ≥1 ms passed since the last one, else null. */
+  hostTurn(hart: HartImpl): Promise<void> | null {
+    if (performance.now() - this.lastHostTurn < 1) return null;
+    const pending = this.pendingTurns.get(hart);
+    if (pending) return pending;
+    const turn = new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.pendingTurns.delete(hart);
+        this.lastHostTurn = performance.now();
+        this.counters.hostTurns++;
+        if (hart.isStopped) return; // never settles after power-off/reset
+        try {
+          this.clock.runDue();
+          hart.takeInterrupts();
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+    this.pendingTurns.set(hart, turn);
+    return turn;
+  }
+
+  private anyWaiting(): boolean {
+    return this.slots.some((s) => s.hart?.waiting);
+  }
+
+  /** A hart entered wfi with nothing to take. */
+  hartWaiting(): void {
+    this.lastHostTurn = performance.now();
+    if (this.clock.kind === 'virtual') this.scheduleIdle();
+    else this.armHostWake();
+  }
+
+  private armHostWake(): void {
+    if (this.hostTimer) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+    const next = this.clock.nextDeadline();
+    if (!Number.isFinite(next) || this.stopped) return;
+    const ms = Math.max(0, (next - this.clock.nowNs()) / 1e6);
+    this.hostTimer = setTimeout(() => {
+      this.hostTimer = null;
+      this.counters.hostTurns++;
+      this.clock.runDue();
+      if (this.anyWaiting()) this.armHostWake();
+    }, ms);
+  }
+
+  private scheduleIdle(): void {
+    if (this.idleScheduled) return;
+    this.idleScheduled = true;
+    // One host turn first, so host I/O that already arrived is delivered before time jumps.
+    setImmediate(() => this.idleStep());
+  }
+
+  /** Virtual clock: when every started hart waits in wfi, jump to the next deadline. */
+  private idleStep(): void {
+    this.idleScheduled = false;
+    this.lastHostTurn = performance.now();
+    if (this.stopped || this.clock.kind !== 'virtual') return;
+    const running = this.slots.filter(
+      (s) => s.hart && !s.hart.isStopped && s.state === SBI_HSM_STATE_STARTED,
+    );
+    if (running.some((s) => !s.hart?.waiting)) return;
+    const next = this.clock.nextDeadline();
+    if (!Number.isFinite(next)) return; // only host input can wake the machine now
+    this.counters.clockJumps++;
+    this.clock.advanceTo(next);
+    if (running.every((s) => s.hart?.waiting)) this.scheduleIdle();
+  }
+}
