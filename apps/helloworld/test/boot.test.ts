@@ -49,7 +49,9 @@ describe('helloworld', () => {
 
   it('an ill-typed parameter is a precise error and a failure status', async () => {
     const { exit, out } = await boot(hello, { append: 'rkboot.banner=loud --' });
-    expect(out).toContain("rkparam: parameter 'rkboot.banner': expected a boolean (1/0, on/off, yes/no, true/false), got 'loud'");
+    expect(out).toContain(
+      "rkparam: parameter 'rkboot.banner': expected a boolean (1/0, on/off, yes/no, true/false), got 'loud'",
+    );
     expect(out).not.toContain('Hello, world!');
     expect(exit.status).toBe(1);
   });

@@ -3,7 +3,7 @@ import { defineLibrary, type RkLibrary } from '../src/api';
 import { bootImage } from '../src/boot';
 import { fakePlat, PoweredOff } from './fake-plat';
 
-declare module '../src/api' {
+declare module '@runikraft/rkboot' {
   interface RkApiRegistry {
     greeter: { greet(): string };
   }
