@@ -29,7 +29,12 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
   let slicesExpired = 0;
   const lvl = (t: RkThread) => (usePrio ? t.prio : 0);
 
+  // One-entry cache: most threads share a priority, so enqueue skips the Map lookup.
+  let lastP = Number.NaN;
+  let lastQ: RkRunQueue | null = null;
+
   function queueOf(p: number): RkRunQueue {
+    if (p === lastP) return lastQ!;
     let q = levels.get(p);
     if (!q) {
       q = new RkRunQueue();
@@ -37,6 +42,8 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
       order = [...levels.keys()].sort((a, b) => b - a);
       ordered = order.map((p) => levels.get(p)!);
     }
+    lastP = p;
+    lastQ = q;
     return q;
   }
 
