@@ -11,7 +11,13 @@ import { CallbackConsole, type ConsoleBackend } from './console/backend';
 import { StdioConsole } from './console/stdio';
 import type { ClintHart } from './devices/clint';
 import { buildVirtDtb } from './devicetree';
-import { FIRMWARE_SIZE, fdtAddress, initrdStart, kernelEntry, plicFixup } from './firmware/boot';
+import {
+  FIRMWARE_SIZE,
+  fdtAddress,
+  initrdStart,
+  kernelEntry,
+  opensbiFixups,
+} from './firmware/boot';
 import { HSM_START_PENDING } from './firmware/hsm';
 import { type SbiPlatform, sbiCall } from './firmware/sbi';
 import { type HartHost, HartImpl } from './hart/hart';
@@ -170,7 +176,7 @@ export class Machine {
   private loadImages(seed: Uint8Array): void {
     const o = this.options;
     const blob = o.mode === 'S' ? this.buildDtb(seed, true) : this.buildDtb(seed);
-    if (o.mode === 'S') plicFixup(blob);
+    if (o.mode === 'S') opensbiFixups(blob);
     const at = this.fdtAddr;
     const ir = this.initrdRange();
     if (ir && o.initrd) {
