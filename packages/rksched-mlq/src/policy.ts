@@ -34,6 +34,7 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
   const slice = opts.sliceNs ?? 2_000_000;
   const aging = opts.agingNs ?? 50_000_000;
   const queues = Array.from({ length: n }, () => new RkRunQueue());
+  const sliceOf = Array.from({ length: n }, (_, k) => slice * 2 ** k);
   let mask = 0; // bit k set = level k non-empty
   let ready = 0;
   let host!: RkPolicyHost;
@@ -127,7 +128,7 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
       }
       return true;
     },
-    nextTick: (t, now) => now + slice * 2 ** data(t).level,
+    nextTick: (t, now) => now + sliceOf[data(t).level]!,
     shouldPreempt: (woken, running) => data(woken).level < data(running).level,
     onRelease() {},
     onExit() {},
