@@ -29,7 +29,8 @@ pnpm --filter @runikraft/bench bench:sched      # RK_BENCH_REPEAT=${r.repeat} RK
 Measured ${when} UTC on ${cpus()[0]?.model ?? 'unknown CPU'} (2 cores shared with other work; noisy), Node ${process.version}.
 Host time per operation (median of ${r.repeat} runs) with each policy's front end on the simulated
 platform (\`@runikraft/rksched/sim\`), next to the JavaScript floor measured in the same run: two async
-functions handing control to each other through one promise resolve + await (${r.floor.toFixed(0)} ns per hop).
+functions handing control to each other through one promise resolve + await (median ${r.floor.toFixed(0)} ns per
+hop). Each figure is paired with a floor measured just before it; the ratio is the median of the per-pair ratios.
 Target: a context switch within 2× of the floor. The last row boots \`apps/sched-<policy>\` with
 \`-- bench\` on the machine (host clock) and reads the guest's own figure (median of 5 rounds of
 40 000 switches): it adds the platform's cost per switch (\`hart.poll()\`, an mtime read).
