@@ -192,7 +192,8 @@ export class SchedCore implements RkSched {
         t.resolve = res;
         t.reject = rej;
       });
-      const v = await entry(...args);
+      const r = entry(...args);
+      const v = r instanceof Promise ? await r : r; // a synchronous body costs no extra hop
       this.finish(t, typeof v === 'number' ? v : 0);
     } catch (e) {
       if (e instanceof RkThreadExit && e.thread === t) this.finish(t, e.value);
@@ -250,13 +251,24 @@ export class SchedCore implements RkSched {
     r?.();
   }
 
-  async join(target: RkThread): Promise<number> {
-    const cur = this.requireCurrent('join');
+  join(target: RkThread): Promise<number> {
     const t = target as ThreadImpl;
-    if (t === cur)
-      throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
-    if (t.detached) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is detached`);
-    if (t.reaped) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" was already joined`);
+    try {
+      const cur = this.requireCurrent('join');
+      if (t === cur)
+        throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
+      if (t.detached) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is detached`);
+      if (t.reaped)
+        throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" was already joined`);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (t.state !== 'exited') return this.joinSlow(t);
+    this.reap(t);
+    return Promise.resolve(t.exitValue ?? 0);
+  }
+
+  private async joinSlow(t: ThreadImpl): Promise<number> {
     while (t.state !== 'exited') {
       t.joiners ??= new WaitQueueImpl(this);
       await t.joiners.wait();
