@@ -1,5 +1,6 @@
 // @runikraft/plat-qemu-riscv/machine: the QEMU 7.2 `virt` machine model (hardware side, DESIGN.md §2).
 
+export * from './backends';
 export { CallbackConsole, type ConsoleBackend, type ConsoleSink } from './console/backend';
 export { BufferConsole } from './console/buffer';
 export { StdioConsole } from './console/stdio';
@@ -10,6 +11,7 @@ export { Machine, type MachineStats } from './machine';
 export type { MachineExit, MachineOptions } from './options';
 export { createQtestSession, parseQtestU64, serveQtest } from './qtest';
 export { QtestPort } from './qtest-port';
+export * from './virtio';
 export type { VirtioDevice, VirtioHost, VirtqAddrs } from './virtio-mmio/device';
 export {
   chooseVirtioSlot,
