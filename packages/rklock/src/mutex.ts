@@ -9,6 +9,12 @@ const INF = Number.POSITIVE_INFINITY;
 export interface RkMutexOptions {
   /** The owner may lock again; it must unlock as many times. Default false. */
   readonly recursive?: boolean;
+  /**
+   * Priority inheritance (PTHREAD_PRIO_INHERIT): while a higher-priority thread waits, the owner
+   * runs at that priority, so a middle-priority thread cannot starve the owner. One level (not
+   * transitive through chains of mutexes). Default false.
+   */
+  readonly priorityInheritance?: boolean;
 }
 
 export class RkMutex {
@@ -16,8 +22,13 @@ export class RkMutex {
   private depth = 0;
   private readonly wq: RkWaitQueue;
   readonly recursive: boolean;
+  readonly priorityInheritance: boolean;
   /** Acquisitions that had to wait (contention statistics). */
   contended = 0;
+  /** Waiting threads (priority inheritance needs their priorities). */
+  private readonly waiters = new Set<RkThread>();
+  /** The owner's own priority while it runs boosted, else null. */
+  private basePrio: number | null = null;
 
   constructor(
     private readonly sched: RkSched,
@@ -25,6 +36,7 @@ export class RkMutex {
   ) {
     this.wq = sched.waitQueue();
     this.recursive = opts.recursive ?? false;
+    this.priorityInheritance = opts.priorityInheritance ?? false;
   }
 
   get owner(): RkThread | null {
@@ -61,10 +73,32 @@ export class RkMutex {
   unlock(): number {
     if (this.ownerT !== this.sched.currentOrNull()) return -Errno.EPERM;
     if (--this.depth > 0) return 0;
+    this.unboost();
     const next = this.wq.wakeOne();
     this.ownerT = next;
     this.depth = next ? 1 : 0;
+    if (next) {
+      this.waiters.delete(next);
+      this.boost();
+    }
     return 0;
+  }
+
+  /** Raises the owner to the highest waiting priority (priority inheritance). */
+  private boost(): void {
+    const owner = this.ownerT;
+    if (!this.priorityInheritance || !owner) return;
+    let top = this.basePrio ?? owner.prio;
+    for (const w of this.waiters) if (w.prio > top) top = w.prio;
+    if (top === owner.prio) return;
+    this.basePrio ??= owner.prio;
+    this.sched.setPrio(owner, top);
+  }
+
+  private unboost(): void {
+    if (this.basePrio === null || !this.ownerT) return;
+    this.sched.setPrio(this.ownerT, this.basePrio);
+    this.basePrio = null;
   }
 
   private relock(): number {
@@ -87,10 +121,19 @@ export class RkMutex {
 
   private async slow(cur: RkThread, deadline: number): Promise<number> {
     this.contended++;
+    this.waiters.add(cur);
+    this.boost();
     for (;;) {
       const r = await this.wq.waitUntil(deadline);
       if (this.ownerT === cur) return 0; // handed off by unlock()
-      if (r === -Errno.ETIMEDOUT) return r;
+      if (r === -Errno.ETIMEDOUT) {
+        this.waiters.delete(cur);
+        if (this.basePrio !== null) {
+          this.unboost(); // the owner may no longer need the boost
+          this.boost();
+        }
+        return r;
+      }
       // -EINTR: mutexes are not interruptible (POSIX); wait again
     }
   }

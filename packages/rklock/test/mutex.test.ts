@@ -115,3 +115,54 @@ describe('RkMutex', () => {
     });
   });
 });
+
+describe('RkMutex priority inheritance', () => {
+  for (const pi of [false, true]) {
+    it(`${pi ? 'with' : 'without'} inheritance: a high-priority waiter ${pi ? 'is not' : 'is'} delayed by a middle-priority hog`, async () => {
+      const { sched, plat } = setup();
+      let highGot = -1;
+      let midDone = -1;
+      let lowBoosted = false;
+      await sched.runMain(async () => {
+        const m = new RkMutex(sched, { priorityInheritance: pi });
+        const high = sched.spawn(
+          'high',
+          async () => {
+            await sched.sleep(100_000);
+            await m.lock();
+            highGot = plat.time.monotonicNs();
+            m.unlock();
+          },
+          { prio: 10 },
+        );
+        const mid = sched.spawn(
+          'mid',
+          async () => {
+            await sched.sleep(200_000);
+            for (let i = 0; i < 20_000; i++) await sched.preemptPoint(); // 20 ms CPU hog
+            midDone = plat.time.monotonicNs();
+          },
+          { prio: 5 },
+        );
+        const low = sched.spawn(
+          'low',
+          async () => {
+            await m.lock();
+            for (let i = 0; i < 2000; i++) {
+              await sched.preemptPoint(); // 2 ms of work holding the lock
+              if (sched.current().prio === 10) lowBoosted = true;
+            }
+            m.unlock();
+          },
+          { prio: 1 },
+        );
+        for (const t of [low, high, mid]) await sched.join(t);
+        expect(low.prio).toBe(1); // restored after the boost
+        return 0;
+      });
+      expect(lowBoosted).toBe(pi);
+      if (pi) expect(highGot).toBeLessThan(midDone);
+      else expect(highGot).toBeGreaterThan(midDone);
+    });
+  }
+});
