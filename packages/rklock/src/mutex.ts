@@ -123,18 +123,19 @@ export class RkMutex {
     this.contended++;
     this.waiters.add(cur);
     this.boost();
-    for (;;) {
-      const r = await this.wq.waitUntil(deadline);
-      if (this.ownerT === cur) return 0; // handed off by unlock()
-      if (r === -Errno.ETIMEDOUT) {
-        this.waiters.delete(cur);
-        if (this.basePrio !== null) {
-          this.unboost(); // the owner may no longer need the boost
-          this.boost();
-        }
-        return r;
+    try {
+      for (;;) {
+        const r = await this.wq.waitUntil(deadline);
+        if (this.ownerT === cur) return 0; // handed off by unlock()
+        if (r === -Errno.ETIMEDOUT) return r;
+        // -EINTR: mutexes are not interruptible (POSIX); wait again
       }
-      // -EINTR: mutexes are not interruptible (POSIX); wait again
+    } finally {
+      // Timed out, or killed while waiting: the owner may no longer need its boost.
+      if (this.waiters.delete(cur) && this.basePrio !== null) {
+        this.unboost();
+        this.boost();
+      }
     }
   }
 }
