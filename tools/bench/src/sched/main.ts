@@ -1,6 +1,6 @@
 // `pnpm --filter @runikraft/bench bench:sched`: thread micro-benchmarks per policy next to the JS
 // floor, and the EDF-vs-RR experiment (table, SVG timeline, Chrome trace); writes the "Threads
-// (issue 4)" section of BENCHMARKS.md and the figures under docs/figures/.
+// (issue 4)" section of BENCHMARKS.md and the figures under tools/bench/results/.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runTaskSet, TASK_SET, type TaskResult, utilisation } from './edf-experiment';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     );
   });
   console.log(table.join('\n'));
-  const figDir = join(root, 'docs/figures');
+  const figDir = join(root, 'tools/bench/results');
   mkdirSync(figDir, { recursive: true });
   const window = await Promise.all([
     runTaskSet('edf', 40),

@@ -45,10 +45,10 @@ time; RR and MLQ with a 1 ms (top-level) slice. Same task code and \`waitPeriod(
 
 ${r.edf}
 
-![EDF vs RR timeline](docs/figures/sched-edf-vs-rr.svg)
+![EDF vs RR timeline](tools/bench/results/sched-edf-vs-rr.svg)
 
 Chrome trace-event files for Perfetto (rkdebug's trace ring, one track per thread):
-\`docs/figures/sched-edf.trace.json\`, \`docs/figures/sched-rr.trace.json\`, \`docs/figures/sched-mlq.trace.json\`.
+\`tools/bench/results/sched-edf.trace.json\`, \`tools/bench/results/sched-rr.trace.json\`, \`tools/bench/results/sched-mlq.trace.json\`.
 ${END}`;
   const file = join(root, 'BENCHMARKS.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
