@@ -144,7 +144,7 @@ export async function main(benchDir: string, args: string[]): Promise<void> {
     const rows = [...rounds.values()].map(best);
     out.push(table(t, rows));
     results[t.name] = { rounds: Object.fromEntries(rounds), hardened: Object.fromEntries(hard) };
-    for (const name of hardNames) {
+    for (const name of hard.size > 0 ? hardNames : []) {
       const plain = best(rounds.get(name)!);
       const h = best(hard.get(name)!);
       hardening.push(
