@@ -10,8 +10,8 @@ export function timelineSvg(
   set: readonly TaskSpec[],
   windowMs: number,
 ): string {
-  const left = 90;
-  const width = 960;
+  const left = 120;
+  const width = 990;
   const lane = 22;
   const gap = 34;
   const scale = (width - left - 20) / windowMs;
