@@ -1,13 +1,14 @@
 // End-to-end tests of `rk run` spawning the real bin: helloworld in both boot modes and clocks,
 // exit status propagation, -append and package.json defaults, dumpdtb, qtest, rebuild when stale.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMachine } from '../src/machine';
 import { machineOptions } from '../src/run-image';
-import { cleanupRk, fixtureApp, machineExists, repoRoot, rk } from './helpers/rk-bin';
+import { cleanupRk, fixtureApp, machineExists, repoRoot, rk, rkBin } from './helpers/rk-bin';
 
 const fixtures = new Map<string, string>();
 const fixture = (name: string) =>
@@ -170,6 +171,35 @@ describe.skipIf(!machineExists)('rk run', () => {
     });
     expect(r.stdout).toBe("OK 0x0000000074726976\nOK little\nFAIL Unknown command 'frob'\n");
     expect(r.status).toBe(0);
+  });
+
+  it('speaks qtest over a UNIX socket it connects to, as QEMU does', async () => {
+    const path = join(tmp(), 'qtest.sock');
+    const server = createServer();
+    await new Promise<void>((ok) => server.listen(path, ok));
+    const child = spawn(process.execPath, [await rkBin(), 'run', '--qtest', `unix:${path}`, '-S'], {
+      cwd: repoRoot,
+    });
+    const sock = await new Promise<Socket>((ok) => server.once('connection', ok));
+    sock.write('readl 0x10001000\nreadw 0x10001008\n');
+    let got = '';
+    for await (const chunk of sock) {
+      got += chunk.toString();
+      if (got.split('\n').length > 2) break;
+    }
+    sock.end();
+    const status = await new Promise<number | null>((ok) => child.once('exit', ok));
+    server.close();
+    expect(got).toBe('OK 0x0000000074726976\nOK 0x0000000000000000\n');
+    expect(status).toBe(0);
+  });
+
+  it('names a qtest socket it cannot reach', async () => {
+    const r = await rk(['run', '--qtest', 'unix:/nonexistent/q.sock', '-S']);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      'rk run: --qtest unix:/nonexistent/q.sock: cannot connect: ENOENT\n',
+    ]);
   });
 
   it('reads guest RAM through qtest after writing it', async () => {
