@@ -1,5 +1,7 @@
 // The allocator API (counterpart of Unikraft's include/uk/alloc.h: struct uk_alloc and uk_malloc & co).
 // Pointers are guest-physical addresses into RkPhysMem; 0 is NULL.
+// The registry augmentation below needs rkboot in the program (tsup's d.ts build resolves it only when imported).
+import type {} from '@runikraft/rkboot';
 import type { RkPhysMem } from '@runikraft/rkplat';
 
 /** Page size of palloc/pfree (Unikraft's __PAGE_SIZE on riscv64). */

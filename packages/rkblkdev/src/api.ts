@@ -1,4 +1,6 @@
 // The rkblkdev API (ukblkdev: include/uk/blkdev.h, uk/blkreq.h), types only.
+// The registry augmentation below needs rkboot in the program (tsup's d.ts build resolves it only when imported).
+import type {} from '@runikraft/rkboot';
 import type { RkPhysMem } from '@runikraft/rkplat';
 
 export type RkBlkreqOp = 'read' | 'write' | 'flush';

@@ -1,4 +1,5 @@
 // The rknetdev API (uknetdev: include/uk/netdev.h, uk/netdev_core.h, uk/netbuf.h), types only.
+import type {} from '@runikraft/rkboot';
 import type { RkPhysMem } from '@runikraft/rkplat';
 
 /** A packet buffer in guest RAM (uk_netbuf). Bookkeeping is a JS object; the bytes live at `pa`. */

@@ -1,4 +1,7 @@
 // @runikraft/rksched: the scheduler API (uksched), its front end and wait queues.
+// The registry augmentation below needs rkboot in the program (tsup's d.ts build resolves it only when imported).
+import type {} from '@runikraft/rkboot';
+
 export type * from './api';
 export type { RkEnqueueReason, RkPolicyHost, RkSchedPolicy } from './impl';
 export { createSched, type RkSchedOptions } from './sched';

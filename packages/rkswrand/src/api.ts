@@ -1,4 +1,6 @@
 // The rkswrand API (ukswrand: uk/swrand.h, getrandom(2) semantics) and the entropy-source contract.
+// The registry augmentation below needs rkboot in the program (tsup's d.ts build resolves it only when imported).
+import type {} from '@runikraft/rkboot';
 
 /** getrandom flag: fail with -EAGAIN instead of returning unseeded output. */
 export const GRND_NONBLOCK = 0x1;
