@@ -47,6 +47,10 @@ options (QEMU syntax; --opt and -opt are the same):
   -display none      accepted
   -serial mon:stdio  accepted
   -global virtio-mmio.force-legacy=on|off   virtio-mmio version 1 (QEMU default) or 2
+  -device virtio-net-device,netdev=ID[,mac=..]|virtio-blk-device,drive=ID|virtio-rng-device
+                     a virtio device (the first takes virtio-mmio slot 7, as on QEMU)
+  -netdev socket|stream|dgram|tap|hubport,id=ID,...   a network backend
+  -drive file=F,if=none,format=raw,id=ID[,readonly=on]  a disk backend
   --clock host|virtual   host monotonic time (default) or deterministic virtual time
   --qtest stdio|unix:PATH[,server=on]   speak QEMU's qtest protocol on that channel
   -S                 hold the hart (with --qtest: no guest code runs)

@@ -19,6 +19,7 @@ export {
   type MachineFactory,
   type MachineHandle,
   type RkConsole,
+  type RkDeviceArgs,
   type RkMachineOptions,
 } from './machine';
 export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';

@@ -29,9 +29,22 @@ export interface MachineHandle {
   boot(entry: (...a: any[]) => Promise<void>): Promise<number>;
 }
 
+/** QEMU-style device arguments, checked and opened by the machine's createVirtioDevicesFromArgs. */
+export interface RkDeviceArgs {
+  device?: readonly string[];
+  netdev?: readonly string[];
+  drive?: readonly string[];
+}
+
 export interface MachineFactory {
   /** @throws RkUsageError naming the command-line flag when the machine rejects an option. */
   create(opts: RkMachineOptions, console: RkConsole): MachineHandle;
+  /**
+   * Plugs the `-device` list into `handle`'s virtio-mmio slots (the first takes slot 7, as on QEMU),
+   * opening the `-netdev`/`-drive` backends. @returns a function closing the backends.
+   * @throws RkUsageError naming the bad argument (nothing stays open).
+   */
+  plugDevices(handle: MachineHandle, args: RkDeviceArgs): Promise<() => Promise<void>>;
   /** The machine module (Machine, createQtestSession, serveQtest, ...). */
   readonly module: typeof import('@runikraft/plat-qemu-riscv/machine');
 }
@@ -56,6 +69,18 @@ export async function loadMachine(): Promise<MachineFactory> {
   }
   return {
     module: mod,
+    async plugDevices(handle, args) {
+      if (!args.device?.length && !args.netdev?.length && !args.drive?.length)
+        return async () => {};
+      let plan: Awaited<ReturnType<typeof mod.createVirtioDevicesFromArgs>>;
+      try {
+        plan = await mod.createVirtioDevicesFromArgs(args);
+      } catch (e) {
+        throw new RkUsageError(`rk run: ${(e as Error).message}`);
+      }
+      for (const d of plan.devices) handle.machine.plugVirtio(d.model, d.slot);
+      return () => plan.close();
+    },
     create(opts, console) {
       const o: MachineOptions = { ...opts, console };
       let m: Machine;

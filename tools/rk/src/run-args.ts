@@ -22,6 +22,12 @@ export interface RunArgs {
   /** `-global virtio-mmio.force-legacy=...` (QEMU's default is true: legacy virtio-mmio). */
   virtioMmioForceLegacy?: boolean;
   qtest?: QtestChannel;
+  /** `-device` arguments in command-line order (virtio-net/blk/rng-device). */
+  device?: string[];
+  /** `-netdev` arguments (socket, stream, dgram, tap, hubport). */
+  netdev?: string[];
+  /** `-drive` arguments (file=...,if=none,format=raw,id=...). */
+  drive?: string[];
   /** `-S`: hold the hart (with --qtest: no guest code runs). */
   hold?: boolean;
   help?: boolean;
@@ -39,15 +45,15 @@ export const SUPPORTED = [
   '-display',
   '-serial',
   '-global',
+  '-device',
+  '-netdev',
+  '-drive',
   '-S',
   '--clock',
   '--qtest',
   '--help',
 ];
 const LATER: Record<string, string> = {
-  device: 'virtio devices arrive in a later issue',
-  netdev: 'networking arrives in a later issue',
-  drive: 'block devices arrive in a later issue',
   fsdev: '9p sharing arrives in a later issue',
   virtfs: '9p sharing arrives in a later issue',
 };
@@ -189,6 +195,9 @@ const WITH_VALUE: Record<string, Handler> = {
     o.clock = v;
   },
   qtest: (v, o) => void (o.qtest = qtest(v)),
+  device: (v, o) => void (o.device ??= []).push(v),
+  netdev: (v, o) => void (o.netdev ??= []).push(v),
+  drive: (v, o) => void (o.drive ??= []).push(v),
 };
 const FLAGS: Record<string, (o: RunArgs) => void> = {
   nographic: () => {},

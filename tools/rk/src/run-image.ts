@@ -7,7 +7,13 @@ import type { AppMachineDefaults } from './app';
 import { buildImage, readManifest, staleReason } from './build';
 import type { CliIo } from './cli';
 import { RkUsageError } from './errors';
-import { loadMachine, type MachineHandle, type RkConsole, type RkMachineOptions } from './machine';
+import {
+  loadMachine,
+  type MachineHandle,
+  type RkConsole,
+  type RkDeviceArgs,
+  type RkMachineOptions,
+} from './machine';
 import type { ImageManifest } from './manifest';
 import type { RunArgs } from './run-args';
 import { parseQemuSize } from './size';
@@ -105,9 +111,19 @@ export async function importImageEntry(imagePath: string): Promise<(...a: any[])
   return mod.default as (...a: any[]) => Promise<void>;
 }
 
-/** Boots the image on a stdio console. @returns the guest's exit status. */
-export async function bootImageFile(imagePath: string, opts: RkMachineOptions): Promise<number> {
+/** Boots the image on a stdio console with `devices` plugged in. @returns the guest's exit status. */
+export async function bootImageFile(
+  imagePath: string,
+  opts: RkMachineOptions,
+  devices: RkDeviceArgs = {},
+): Promise<number> {
   const entry = await importImageEntry(imagePath);
-  const machine = await createMachineFor(opts);
-  return machine.boot(entry);
+  const factory = await loadMachine();
+  const machine = factory.create(opts, 'stdio');
+  const close = await factory.plugDevices(machine, devices);
+  try {
+    return await machine.boot(entry);
+  } finally {
+    await close();
+  }
 }

@@ -6,7 +6,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { RkUsageError } from './errors';
-import { loadMachine, type RkMachineOptions } from './machine';
+import { loadMachine, type RkDeviceArgs, type RkMachineOptions } from './machine';
 import type { QtestChannel } from './run-args';
 import { importImageEntry } from './run-image';
 
@@ -49,6 +49,7 @@ async function openChannel(
 
 /** Serves qtest; boots `imagePath` alongside unless it is undefined (-S). @returns the exit status. */
 export async function serveQtest(
+  devices: RkDeviceArgs,
   ch: QtestChannel,
   opts: RkMachineOptions,
   imagePath: string | undefined,
@@ -56,6 +57,7 @@ export async function serveQtest(
   const entry = imagePath ? await importImageEntry(imagePath) : undefined;
   const factory = await loadMachine();
   const handle = factory.create(opts, ch.kind === 'stdio' ? 'none' : 'stdio');
+  const close = await factory.plugDevices(handle, devices);
   const chan = await openChannel(ch);
   const session = factory.module.createQtestSession(handle.machine.qtest);
   const guest = entry ? handle.boot(entry) : undefined;
@@ -68,5 +70,6 @@ export async function serveQtest(
     : served.then(() => 0));
   lines.close();
   chan.close();
+  await close();
   return status;
 }

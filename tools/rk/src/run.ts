@@ -33,11 +33,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   }
   if (cli.qtest)
     return (await import('./run-qtest')).serveQtest(
+      cli,
       cli.qtest,
       opts,
       needsImage ? located?.imagePath : undefined,
     );
-  return bootImageFile(located!.imagePath, opts);
+  return bootImageFile(located!.imagePath, opts, cli);
 }
 
 /**

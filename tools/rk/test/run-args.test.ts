@@ -14,7 +14,7 @@ const err = (argv: string[]): string => {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 };
 const SUP =
-  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -global, -S, --clock, --qtest, --help)';
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -global, -device, -netdev, -drive, -S, --clock, --qtest, --help)';
 
 describe('parseQemuSize', () => {
   it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
@@ -147,11 +147,6 @@ describe('parseRunArgs', () => {
   it('names unsupported options and lists the supported ones', () => {
     expect(err(['-xyz'])).toBe(`rk run: unsupported option '-xyz' ${SUP}`);
     expect(err(['--enable-kvm'])).toBe(`rk run: unsupported option '--enable-kvm' ${SUP}`);
-    expect(err(['-device', 'virtio-net-device'])).toBe(
-      `rk run: option '-device' is not supported yet (virtio devices arrive in a later issue) ${SUP}`,
-    );
-    expect(err(['-netdev', 'user,id=n0'])).toContain("option '-netdev' is not supported yet");
-    expect(err(['-drive', 'file=x'])).toContain("option '-drive' is not supported yet");
     expect(err(['-fsdev', 'local'])).toContain("option '-fsdev' is not supported yet");
     expect(err(['-virtfs', 'local'])).toContain("option '-virtfs' is not supported yet");
   });
@@ -199,6 +194,28 @@ describe('parseRunArgs', () => {
       "rk run: --qtest: bad value 'tcp:1234' (accepted: stdio, unix:PATH (connect, as QEMU does), unix:PATH,server=on[,wait=off] (listen))",
     );
     expect(err(['--qtest', 'unix:/x,bogus=1'])).toContain("--qtest: bad value 'unix:/x,bogus=1'");
+  });
+
+  it('collects -device, -netdev and -drive in command-line order', () => {
+    const a = parseRunArgs([
+      '-netdev',
+      'socket,id=n0,listen=:1234',
+      '-device',
+      'virtio-net-device,netdev=n0',
+      '-drive',
+      'file=d.img,if=none,format=raw,id=d0',
+      '--device',
+      'virtio-blk-device,drive=d0',
+      '-device',
+      'virtio-rng-device',
+    ]);
+    expect(a.device).toEqual([
+      'virtio-net-device,netdev=n0',
+      'virtio-blk-device,drive=d0',
+      'virtio-rng-device',
+    ]);
+    expect(a.netdev).toEqual(['socket,id=n0,listen=:1234']);
+    expect(a.drive).toEqual(['file=d.img,if=none,format=raw,id=d0']);
   });
 
   it('rejects a missing value and a second image', () => {

@@ -202,6 +202,64 @@ describe.skipIf(!machineExists)('rk run', () => {
     ]);
   });
 
+  it('plugs -device virtio devices from slot 7 down, with their -drive backends', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'd.img'), new Uint8Array(1 << 20));
+    const r = await rk(
+      [
+        'run',
+        '--qtest',
+        'stdio',
+        '-S',
+        '-drive',
+        `file=${join(dir, 'd.img')},if=none,format=raw,id=d0`,
+        '-device',
+        'virtio-blk-device,drive=d0',
+        '-device',
+        'virtio-rng-device',
+      ],
+      { input: 'readl 0x10008008\nreadl 0x10007008\nreadl 0x10006008\nreadl 0x10008004\n' },
+    );
+    // DeviceID: 2 = block (slot 7, the first -device), 4 = entropy (slot 6), 0 = empty slot; Version 1 (legacy).
+    expect(r.stdout).toBe(
+      'OK 0x0000000000000002\nOK 0x0000000000000004\nOK 0x0000000000000000\nOK 0x0000000000000001\n',
+    );
+    expect(r.status).toBe(0);
+    const modern = await rk(
+      [
+        'run',
+        '--qtest',
+        'stdio',
+        '-S',
+        '-device',
+        'virtio-rng-device',
+        '-global',
+        'virtio-mmio.force-legacy=false',
+      ],
+      { input: 'readl 0x10008004\n' },
+    );
+    expect(modern.stdout).toBe('OK 0x0000000000000002\n');
+  });
+
+  it('names bad -device/-netdev/-drive combinations', async () => {
+    const r = await rk([
+      'run',
+      '--qtest',
+      'stdio',
+      '-S',
+      '-device',
+      'virtio-net-device,netdev=nope',
+    ]);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      'rk run: -device virtio-net-device: netdev=nope does not name a -netdev\n',
+    ]);
+    const pci = await rk(['run', '--qtest', 'stdio', '-S', '-device', 'virtio-net-pci,netdev=n0']);
+    expect(pci.stderr).toMatch(
+      /^rk run: -device virtio-net-pci: PCI devices are not modelled; use virtio-net-device/,
+    );
+  });
+
   it('reads guest RAM through qtest after writing it', async () => {
     const r = await rk(['run', '--qtest', 'stdio', '-S', '-m', '64M'], {
       input:
