@@ -11,6 +11,10 @@ export interface AppMachineDefaults {
   append?: string;
   smp?: number;
   aclint?: boolean;
+  /** Default `-device`/`-netdev`/`-drive` lists; a list given on the command line replaces the app's. */
+  device?: string[];
+  netdev?: string[];
+  drive?: string[];
 }
 
 /** A validated app description. */
@@ -30,7 +34,17 @@ export interface AppConfig {
 }
 
 const APP_KEYS = ['entry', 'select', 'params', 'machine', 'requires', 'provides'];
-const MACHINE_KEYS = ['memory', 'bios', 'clock', 'append', 'smp', 'aclint'];
+const MACHINE_KEYS = [
+  'memory',
+  'bios',
+  'clock',
+  'append',
+  'smp',
+  'aclint',
+  'device',
+  'netdev',
+  'drive',
+];
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,6 +107,11 @@ export function readApp(dir: string): AppConfig {
       throw new RkUsageError(
         `rk: ${shown}: unknown key "runikraft.machine.${k}" (known: ${MACHINE_KEYS.join(', ')})`,
       );
+  }
+  for (const k of ['device', 'netdev', 'drive']) {
+    const v = machine[k];
+    if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string')))
+      throw bad(`runikraft.machine.${k}`, `an array of QEMU -${k} strings`);
   }
   if (typeof pkg.name !== 'string') throw bad('name', 'a string');
   const deps = pkg.dependencies ?? {};

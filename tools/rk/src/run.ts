@@ -1,10 +1,21 @@
 // `rk run`: boot an image on the machine with QEMU's command-line syntax (issue 2 §5).
 import { writeFileSync } from 'node:fs';
+import type { AppMachineDefaults } from './app';
 import type { CliIo } from './cli';
 import { RkUsageError } from './errors';
 import { HELP } from './help';
-import { parseRunArgs } from './run-args';
+import type { RkDeviceArgs } from './machine';
+import { parseRunArgs, type RunArgs } from './run-args';
 import { bootImageFile, createMachineFor, locateImage, machineOptions } from './run-image';
+
+/** The device lists: each one given on the command line replaces the app's default list. */
+function deviceArgs(cli: RunArgs, app: AppMachineDefaults = {}): RkDeviceArgs {
+  return {
+    device: cli.device ?? app.device,
+    netdev: cli.netdev ?? app.netdev,
+    drive: cli.drive ?? app.drive,
+  };
+}
 
 /** Runs `rk run <args>`. @returns the guest's exit status (0 for --help and dumpdtb). */
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -33,12 +44,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   }
   if (cli.qtest)
     return (await import('./run-qtest')).serveQtest(
-      cli,
+      deviceArgs(cli, located?.manifest?.machine),
       cli.qtest,
       opts,
       needsImage ? located?.imagePath : undefined,
     );
-  return bootImageFile(located!.imagePath, opts, cli);
+  return bootImageFile(located!.imagePath, opts, deviceArgs(cli, located?.manifest?.machine));
 }
 
 /**

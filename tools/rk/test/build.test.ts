@@ -184,7 +184,10 @@ describe('rk build', () => {
       /unknown key "runikraft\.machin" \(known: entry, select, params, machine, requires, provides\)/,
     );
     expect(await failure(buildImage(mk({ machine: { ram: 1 } })))).toMatch(
-      /unknown key "runikraft\.machine\.ram" \(known: memory, bios, clock, append, smp, aclint\)/,
+      /unknown key "runikraft\.machine\.ram" \(known: memory, bios, clock, append, smp, aclint, device, netdev, drive\)/,
+    );
+    expect(await failure(buildImage(mk({ machine: { device: 'virtio-rng-device' } })))).toMatch(
+      /"runikraft\.machine\.device" must be an array of QEMU -device strings/,
     );
     expect(await failure(buildImage(join(writeTree({ 'x/README': '' }), 'x')))).toMatch(
       /package\.json not found: .* is not an app directory/,

@@ -241,6 +241,19 @@ describe.skipIf(!machineExists)('rk run', () => {
     expect(modern.stdout).toBe('OK 0x0000000000000002\n');
   });
 
+  it("plugs the app's default devices unless the command line gives its own", async () => {
+    const app = fixture('devices');
+    const def = await rk(['run', app, '--qtest', 'stdio', '-S'], { input: 'readl 0x10008008\n' });
+    expect(def.stdout).toBe('OK 0x0000000000000004\n');
+    const none = await rk(
+      ['run', app, '--qtest', 'stdio', '-S', '-device', 'virtio-rng-device,bus=virtio-mmio-bus.0'],
+      { input: 'readl 0x10008008\nreadl 0x10001008\n' },
+    );
+    expect(none.stdout).toBe('OK 0x0000000000000000\nOK 0x0000000000000004\n');
+    const boot = await rk(['run', app]);
+    expect(boot.status).toBe(0);
+  });
+
   it('names bad -device/-netdev/-drive combinations', async () => {
     const r = await rk([
       'run',
