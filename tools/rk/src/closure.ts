@@ -76,8 +76,12 @@ export function collectClosure(app: AppConfig): Map<string, InstalledPackage> {
   const direct = new Set(app.dependencies);
   while (queue.length > 0) {
     const { name, from, by, optional } = queue.shift()!;
-    if (out.has(name)) continue;
     const found = findPackage(name, from);
+    const seen = out.get(name);
+    if (seen) {
+      if (found && found.dir !== seen.dir && seen.runikraft) throw twoCopies(seen, found.dir, by);
+      continue;
+    }
     if (!found && optional) continue;
     if (!found)
       throw new RkUsageError(
@@ -105,6 +109,19 @@ export function collectClosure(app: AppConfig): Map<string, InstalledPackage> {
     }
   }
   return out;
+}
+
+/** Two installed copies of one Runikraft package would give the image two registries' worth of it. */
+function twoCopies(seen: InstalledPackage, otherDir: string, by: string): RkUsageError {
+  let other = '?';
+  try {
+    other = String(JSON.parse(readFileSync(join(otherDir, 'package.json'), 'utf8')).version);
+  } catch {
+    // unreadable: the version stays unknown
+  }
+  return new RkUsageError(
+    `rk: two copies of ${seen.name} are installed: ${seen.version} at ${seen.dir} and ${other} at ${otherDir} (the latter for ${by}); an image may contain only one\n  fix: align the version ranges and run pnpm dedupe (or pnpm install)`,
+  );
 }
 
 /** Providers in the surrounding workspace (packages/*, platforms/*): hints for a missing API. */

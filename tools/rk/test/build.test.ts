@@ -138,6 +138,32 @@ describe('rk build', () => {
     expect(manifest.libraries.map((l) => l.name)).toEqual(['@t/plat', '@t/alloc-a', '@t/lib']);
   });
 
+  it('refuses two installed copies of one Runikraft package', async () => {
+    const user = fakePackage({
+      name: '@t/user',
+      provides: ['rkuser'],
+      dependencies: ['@t/alloc-a'],
+    });
+    const nested = fakePackage({
+      name: '@t/alloc-a',
+      provides: ['rkalloc'],
+      under: 'node_modules/@t/user',
+    });
+    (
+      nested['node_modules/@t/user/node_modules/@t/alloc-a/package.json'] as { version: string }
+    ).version = '9.9.9';
+    const root = writeTree({
+      ...plat,
+      ...allocA,
+      ...user,
+      ...nested,
+      ...fakeApp(['@t/plat', '@t/alloc-a', '@t/user']),
+    });
+    expect(await failure(buildImage(join(root, 'app')))).toMatch(
+      /^rk: two copies of @t\/alloc-a are installed: 1\.2\.3 at .* and 9\.9\.9 at .*\(the latter for @t\/user\); an image may contain only one\n {2}fix: align the version ranges and run pnpm dedupe/,
+    );
+  });
+
   it('fails when no platform is installed', async () => {
     const root = writeTree({ ...allocA, ...fakeApp(['@t/alloc-a']) });
     expect(await failure(buildImage(join(root, 'app')))).toContain(
