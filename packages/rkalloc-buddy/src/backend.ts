@@ -1,5 +1,5 @@
-// The buddy allocator backend: pages from BuddyPages, small objects (<= 2 KiB) from 16 KiB slabs.
-// Slab headers and free lists live in guest RAM; the page kind table and buddy sets are JS structures.
+// The buddy allocator backend: pages from the buddy free lists, small objects (<= 2 KiB) from 16 KiB
+// slabs. Free lists and slab headers live in guest RAM (measured faster); the page-kind table is JS.
 import { Errno } from '@runikraft/errno';
 import { RkAllocViolation } from '@runikraft/rkalloc';
 import type { RkAllocBackend } from '@runikraft/rkalloc/impl';
@@ -38,14 +38,15 @@ export class BuddyBackend implements RkAllocBackend {
   private cachedCount = 0;
 
   /**
-   * `freeLists` picks where the buddy free lists live: 'js' (a Set per order) or 'ram' (links inside
-   * the free blocks in guest RAM). Both are measured by tools/bench (`pnpm bench:alloc`).
+   * `freeLists` picks where the buddy free lists live: 'ram' (the default: links inside the free blocks
+   * in guest RAM) or 'js' (a Set per order). Both are measured by tools/bench (`pnpm bench:alloc`); the
+   * guest-RAM lists were up to 1.4x faster in the best-of-3 run recorded in BENCHMARKS.md.
    */
   constructor(phys: RkPhysMem, base: number, len: number, opts: { freeLists?: 'js' | 'ram' } = {}) {
     this.m = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
     this.pbase = phys.base;
     this.kind = new PageKinds(Math.ceil(phys.size / PAGE));
-    this.pages = opts.freeLists === 'ram' ? new BuddyPagesRam(this.m, this.kind) : new BuddyPages();
+    this.pages = opts.freeLists === 'js' ? new BuddyPages() : new BuddyPagesRam(this.m, this.kind);
     if (this.addmem(base, len) !== 0)
       throw new RangeError(`buddy: [0x${base.toString(16)}, +${len}) holds no page`);
   }

@@ -131,7 +131,7 @@ export async function main(benchDir: string, args: string[]): Promise<void> {
   for (const t of traces) {
     const rounds = new Map<string, ReplayResult[]>();
     const hard = new Map<string, ReplayResult[]>();
-    const hardNames = OURS.filter((n) => n !== 'buddy-ram');
+    const hardNames = OURS.filter((n) => n !== 'buddy-js');
     for (let r = 0; r < ROUNDS; r++) {
       const g = glibc(replayBin, t, dir, runs + 1);
       rounds.set(g.name, [...(rounds.get(g.name) ?? []), g]);

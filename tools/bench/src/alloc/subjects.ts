@@ -22,7 +22,7 @@ export interface Subject {
   measure(): { consumed: number; maxalloc: number };
 }
 
-export const OURS = ['buddy', 'buddy-ram', 'tlsf', 'tiny', 'region'] as const;
+export const OURS = ['buddy', 'buddy-js', 'tlsf', 'tiny', 'region'] as const;
 export type OurName = (typeof OURS)[number];
 
 /** Guest RAM for the benchmarks: `size` bytes at 0x8000_0000. */
@@ -43,8 +43,8 @@ export function ourBackend(name: OurName, phys: RkPhysMem, len = phys.size - 409
   switch (name) {
     case 'buddy':
       return new BuddyBackend(phys, base, len);
-    case 'buddy-ram':
-      return new BuddyBackend(phys, base, len, { freeLists: 'ram' });
+    case 'buddy-js':
+      return new BuddyBackend(phys, base, len, { freeLists: 'js' });
     case 'tlsf':
       return new TlsfBackend(phys, base, len);
     case 'tiny':
