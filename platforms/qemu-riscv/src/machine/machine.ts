@@ -11,6 +11,7 @@ import { CallbackConsole, type ConsoleBackend } from './console/backend';
 import { StdioConsole } from './console/stdio';
 import type { ClintHart } from './devices/clint';
 import { buildVirtDtb } from './devicetree';
+import { cachedDtb } from './devicetree/cache';
 import {
   FIRMWARE_SIZE,
   fdtAddress,
@@ -146,6 +147,18 @@ export class Machine {
 
   private buildDtb(seed: Uint8Array, reserved = false): Uint8Array {
     const o = this.options;
+    const initrd = this.initrdRange();
+    const key = JSON.stringify([o.memory, o.smp, o.aclint, o.append, initrd, reserved]);
+    // With the firmware (reserved = S-mode) the tree is the one OpenSBI hands on, fix-ups included.
+    return cachedDtb(key, seed, (s) => {
+      const blob = this.generateDtb(s, reserved);
+      if (reserved) opensbiFixups(blob);
+      return blob;
+    });
+  }
+
+  private generateDtb(seed: Uint8Array, reserved: boolean): Uint8Array {
+    const o = this.options;
     return buildVirtDtb({
       memoryBytes: o.memory,
       smp: o.smp,
@@ -175,8 +188,7 @@ export class Machine {
   /** ROM loader: copies the DT (with OpenSBI's fix-ups in S-mode), the initrd and the reset vector. */
   private loadImages(seed: Uint8Array): void {
     const o = this.options;
-    const blob = o.mode === 'S' ? this.buildDtb(seed, true) : this.buildDtb(seed);
-    if (o.mode === 'S') opensbiFixups(blob);
+    const blob = this.buildDtb(seed, o.mode === 'S');
     const at = this.fdtAddr;
     const ir = this.initrdRange();
     if (ir && o.initrd) {
