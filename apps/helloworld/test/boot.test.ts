@@ -29,6 +29,7 @@ describe('helloworld', () => {
         expect(out).toContain('Powered by');
         expect(out).toContain('Runikraft 0.1.0');
         expect(out).toContain('app: @runikraft/app-helloworld 0.1.0');
+        expect(out).toMatch(/libraries: rkalloc-tlsf@\d/);
         expect(out).toMatch(/Hello, world!\n$/);
         expect(exit).toEqual({ status: 0, reason: 'poweroff' });
       });
