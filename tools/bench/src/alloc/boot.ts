@@ -1,4 +1,4 @@
-// Helloworld boot time with each allocator: apps/helloworld-alloc-<name> built with rk and booted
+// Helloworld boot time with each allocator: apps/helloworld-alloc/variants/<name> built with rk and booted
 // in-process (virtual clock) next to plain apps/helloworld (no allocator) in the same run.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,17 +22,17 @@ export async function bootTable(repo: string, runs = 30): Promise<string> {
   const factory = await loadMachine();
   const apps = [
     'helloworld',
-    'helloworld-alloc-buddy',
-    'helloworld-alloc-tlsf',
-    'helloworld-alloc-tiny',
-    'helloworld-alloc-region',
+    'helloworld-alloc/variants/buddy',
+    'helloworld-alloc/variants/tlsf',
+    'helloworld-alloc/variants/tiny',
+    'helloworld-alloc/variants/region',
   ];
   const images = [];
   for (const app of apps) {
     const outDir = mkdtempSync(join(tmpdir(), 'rk-bench-boot-'));
     const { imagePath, manifest } = await buildImage(join(repo, 'apps', app), { outDir });
     images.push({
-      name: app,
+      name: app.replace('helloworld-alloc/variants/', 'helloworld + rkalloc-'),
       entry: await importImageEntry(imagePath),
       bytes: manifest.imageBytes,
       main: [] as number[],
