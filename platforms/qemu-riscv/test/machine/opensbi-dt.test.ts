@@ -5,13 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { have, probeDir, qemuToolsFor, runProbeOnQemu } from './baremetal';
 import { runGuest } from './guest';
 
-const dir = fileURLToPath(new URL('./fixtures/probe/', import.meta.url));
+const dir = probeDir;
 const expected = readFileSync(join(dir, 'opensbi-virt-default.dts'), 'utf8');
-const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const mask = (dts: string) => dts.replace(/rng-seed = <[^>]*>/, 'rng-seed = <MASKED>');
 
 function dts(blob: Uint8Array): string {
@@ -38,44 +37,15 @@ describe('the S-mode device tree (after OpenSBI v1.1)', () => {
     },
   );
 
-  const tools = have('dtc') && have('riscv64-unknown-elf-gcc') && have('qemu-system-riscv64');
+  const tools = qemuToolsFor('opensbi-dt', ['dtc']);
   it.skipIf(!tools)('the recording still matches qemu-system-riscv64 with OpenSBI', () => {
-    const elf = join(tmpdir(), `rk-dtdump-${process.pid}.elf`);
-    const cc = spawnSync(
-      'riscv64-unknown-elf-gcc',
-      [
-        '-march=rv64ima_zicsr',
-        '-mabi=lp64',
-        '-mcmodel=medany',
-        '-O1',
-        '-ffreestanding',
-        '-nostdlib',
-        '-nostartfiles',
-        '-Wl,--no-warn-rwx-segments',
-        '-T',
-        join(dir, 'slink.ld'),
-        join(dir, 'sprobe-start.S'),
-        join(dir, 'dtdump.c'),
-        '-o',
-        elf,
-      ],
-      { encoding: 'utf8' },
+    const r = runProbeOnQemu(
+      'dtdump',
+      { linkScript: 'slink.ld', start: 'sprobe-start.S', source: 'dtdump.c' },
+      ['-m', '128M'],
     );
-    expect(cc.stderr).toBe('');
-    const q = spawnSync(
-      'qemu-system-riscv64',
-      ['-machine', 'virt', '-m', '128M', '-nographic', '-kernel', elf],
-      {
-        encoding: 'utf8',
-        timeout: 30_000,
-        input: '',
-      },
-    );
-    const line =
-      q.stdout
-        .replace(/\r/g, '')
-        .split('\n')
-        .find((l) => l.startsWith('#')) ?? '#';
+    expect(r.ccErrors).toBe('');
+    const line = r.stdout.split('\n').find((l) => l.startsWith('#')) ?? '#';
     expect(dts(Uint8Array.from(Buffer.from(line.slice(1), 'hex')))).toBe(expected);
   });
 });

@@ -1,18 +1,12 @@
-// Parity with real QEMU 7.2 for what only a CPU can observe: fixtures/probe/probe.c is a bare-metal M-mode
-// program whose output on QEMU (-bios none) is recorded in fixtures/probe/expected.txt. The same probe,
-// written against the Hart, must print the same text on the model. When riscv64-unknown-elf-gcc and
-// qemu-system-riscv64 are installed, the recording itself is re-checked against QEMU.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as C from '../../src/isa/csr';
 import type { Hart } from '../../src/isa/hart';
+import { probeDir, qemuToolsFor, runProbeOnQemu } from './baremetal';
 import { runGuest } from './guest';
 
-const dir = fileURLToPath(new URL('./fixtures/probe/', import.meta.url));
+const dir = probeDir;
 const expected = readFileSync(join(dir, 'expected.txt'), 'utf8');
 
 function probe(h: Hart): string {
@@ -85,43 +79,14 @@ describe('bare-metal probe parity (QEMU 7.2, -bios none)', () => {
     expect(text).toBe(expected);
   });
 
-  const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-  const tools = have('riscv64-unknown-elf-gcc') && have('qemu-system-riscv64');
-  if (!tools)
-    console.log(
-      'probe: QEMU re-check skipped: riscv64-unknown-elf-gcc or qemu-system-riscv64 missing',
-    );
+  const tools = qemuToolsFor('probe');
   it.skipIf(!tools)('the recording still matches qemu-system-riscv64', () => {
-    const elf = join(tmpdir(), `rk-probe-${process.pid}.elf`);
-    const cc = spawnSync(
-      'riscv64-unknown-elf-gcc',
-      [
-        '-march=rv64ima_zicsr',
-        '-mabi=lp64',
-        '-mcmodel=medany',
-        '-O1',
-        '-ffreestanding',
-        '-nostdlib',
-        '-nostartfiles',
-        '-Wl,--no-warn-rwx-segments',
-        '-T',
-        join(dir, 'link.ld'),
-        join(dir, 'probe-start.S'),
-        join(dir, 'probe.c'),
-        '-o',
-        elf,
-      ],
-      { encoding: 'utf8' },
+    const r = runProbeOnQemu(
+      'probe',
+      { linkScript: 'link.ld', start: 'probe-start.S', source: 'probe.c' },
+      ['-bios', 'none'],
     );
-    expect(cc.stderr).toBe('');
-    const q = spawnSync(
-      'qemu-system-riscv64',
-      ['-machine', 'virt', '-nographic', '-bios', 'none', '-kernel', elf],
-      {
-        encoding: 'utf8',
-        timeout: 30_000,
-      },
-    );
-    expect(q.stdout.replace(/\r/g, '')).toBe(expected);
+    expect(r.ccErrors).toBe('');
+    expect(r.stdout).toBe(expected);
   });
 });

@@ -1,19 +1,13 @@
-// Parity with real QEMU 7.2 + OpenSBI v1.1 for an S-mode kernel: fixtures/probe/sprobe.c runs as the
-// payload after the firmware and prints SBI replies, CSRs, UART state and PMP faults ('@' lines, recorded
-// in sexpected.txt). The same probe against the Hart must print the same lines on the model with
-// `sbiDbcn: false` (exactly OpenSBI v1.1). Re-checked against QEMU when the tools are installed.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as C from '../../src/isa/csr';
 import type { Hart } from '../../src/isa/hart';
 import { VIRT_UART0 } from '../../src/isa/memmap';
+import { probeDir, qemuToolsFor, runProbeOnQemu } from './baremetal';
 import { runGuest } from './guest';
 
-const dir = fileURLToPath(new URL('./fixtures/probe/', import.meta.url));
+const dir = probeDir;
 const expected = readFileSync(join(dir, 'sexpected.txt'), 'utf8');
 
 function sprobe(h: Hart, a0: number, a1: number): string {
@@ -104,44 +98,15 @@ describe('S-mode probe parity (QEMU 7.2 + OpenSBI v1.1)', () => {
     expect(text).toBe(expected);
   });
 
-  const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-  const tools = have('riscv64-unknown-elf-gcc') && have('qemu-system-riscv64');
-  if (!tools)
-    console.log(
-      'sprobe: QEMU re-check skipped: riscv64-unknown-elf-gcc or qemu-system-riscv64 missing',
-    );
+  const tools = qemuToolsFor('sprobe');
   it.skipIf(!tools)('the recording still matches qemu-system-riscv64 with OpenSBI', () => {
-    const elf = join(tmpdir(), `rk-sprobe-${process.pid}.elf`);
-    const cc = spawnSync(
-      'riscv64-unknown-elf-gcc',
-      [
-        '-march=rv64ima_zicsr',
-        '-mabi=lp64',
-        '-mcmodel=medany',
-        '-O1',
-        '-ffreestanding',
-        '-nostdlib',
-        '-nostartfiles',
-        '-Wl,--no-warn-rwx-segments',
-        '-T',
-        join(dir, 'slink.ld'),
-        join(dir, 'sprobe-start.S'),
-        join(dir, 'sprobe.c'),
-        '-o',
-        elf,
-      ],
-      { encoding: 'utf8' },
+    const r = runProbeOnQemu(
+      'sprobe',
+      { linkScript: 'slink.ld', start: 'sprobe-start.S', source: 'sprobe.c' },
+      [],
     );
-    expect(cc.stderr).toBe('');
-    const q = spawnSync('qemu-system-riscv64', ['-machine', 'virt', '-nographic', '-kernel', elf], {
-      encoding: 'utf8',
-      timeout: 30_000,
-      input: '',
-    });
-    const lines = q.stdout
-      .replace(/\r/g, '')
-      .split('\n')
-      .filter((l) => l.startsWith('@'));
+    expect(r.ccErrors).toBe('');
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('@'));
     expect(`${lines.join('\n')}\n`).toBe(expected);
   });
 });
