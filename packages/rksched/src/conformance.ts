@@ -50,4 +50,5 @@ function createSimPlatLazy(opts?: RkSimPlatOptions): RkSimPlat {
   return createSimPlat(opts);
 }
 
+export { describeRkSchedLibrary } from './conformance-library';
 export { createSimPlat, type RkSimPlat, type RkSimPlatOptions } from './sim';
