@@ -15,7 +15,10 @@ export function describeRkSchedLibrary(library: RkLibrary<any>, policy: string):
       const plat = createSimPlat();
       const registry = createRegistry();
       const params = Object.fromEntries(
-        Object.entries(library.params ?? {}).map(([k, v]) => [k, v.default]),
+        Object.entries(library.params ?? {}).map(([k, v]) => [
+          k,
+          (v as { default: unknown }).default,
+        ]),
       );
       await library.init?.({ registry, plat, params: params as never, library });
       const sched = getSched(registry);
