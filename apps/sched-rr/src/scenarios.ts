@@ -110,8 +110,9 @@ export async function signal({ sched, signals, time, say }: Kit): Promise<boolea
 
 /**
  * Preemption under a CPU-bound thread (host clock): a thread computing through preemption points
- * for 30 ms must not delay a sleeper's wake-up by more than about one slice.
- * @returns true if the sleeper woke within 5 ms of its deadline.
+ * for 30 ms must not hold a sleeper (deadline 5 ms in) until it finishes, 25 ms late. The bound allows a
+ * slice plus host scheduling noise (the host clock runs on while a loaded host deschedules the machine).
+ * @returns true if the sleeper woke within 12 ms of its deadline.
  */
 export async function preemption({ sched, say }: Kit): Promise<boolean> {
   const start = sched.now();
@@ -134,7 +135,7 @@ export async function preemption({ sched, say }: Kit): Promise<boolean> {
   say(
     `preempt: sleeper woke ${(lateNs / 1e6).toFixed(2)} ms late beside a CPU-bound thread (${spins} preemption points, ${s.preemptions} preemptions)`,
   );
-  return lateNs >= 0 && lateNs < 5_000_000 && spins > 0;
+  return lateNs >= 0 && lateNs < 12_000_000 && spins > 0;
 }
 
 /** `-- bench`: yield ping-pong inside the booted image; prints guest-clock ns per context switch. */

@@ -49,7 +49,7 @@ describe('app sched-rr on the host clock', () => {
       console: (t: string) => (out += t),
       clock: 'host',
       memory: 64 << 20,
-      // A 1 ms slice: the sleeper may wait for the hog's slice to end, which must stay well under 5 ms.
+      // A 1 ms slice: the sleeper may wait for the hog's slice to end, far less than the hog's 30 ms run.
       append: 'rksched-rr.slice_us=1000 -- preempt',
     });
     const exit = await m.boot(entry);
