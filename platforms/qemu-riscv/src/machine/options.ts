@@ -2,7 +2,7 @@
 import type { ConsoleBackend } from './console/backend';
 
 export interface MachineOptions {
-  /** `-m`: RAM bytes at 0x80000000 (default 128 MiB; 4 MiB .. 4 GiB, a multiple of 4 KiB). */
+  /** `-m`: RAM bytes at 0x80000000 (default 128 MiB; 8 KiB .. 4 GiB, a multiple of 4 KiB; over 2 MiB with the SBI firmware). */
   memory?: number;
   /** `-smp`: harts (default 1). Hart 0 runs the image; the others wait in HSM STOPPED. */
   smp?: number;
@@ -65,14 +65,14 @@ export interface ResolvedOptions {
 /** Checks options, naming the bad one. @throws RangeError/TypeError. */
 export function resolveOptions(o: MachineOptions): ResolvedOptions {
   const memory = o.memory ?? 128 * MiB;
-  if (
-    !Number.isSafeInteger(memory) ||
-    memory < 4 * MiB ||
-    memory > 4096 * MiB ||
-    memory % 4096 !== 0
-  )
+  if (!Number.isSafeInteger(memory) || memory < 8192 || memory > 4096 * MiB || memory % 4096 !== 0)
     throw new RangeError(
-      `memory: ${o.memory} bytes is not a multiple of 4 KiB between 4 MiB and 4 GiB`,
+      `memory: ${o.memory} bytes is not a multiple of 4 KiB between 8 KiB and 4 GiB`,
+    );
+  // OpenSBI v1.1 starts an S-mode kernel at 0x80200000 (firmware end rounded up to 2 MiB).
+  if (o.bios !== 'none' && memory <= 2 * MiB)
+    throw new RangeError(
+      `memory: ${memory} bytes cannot hold the SBI firmware and a kernel at 0x80200000; give more than 2 MiB or use -bios none`,
     );
   const smp = o.smp ?? 1;
   if (!Number.isInteger(smp) || smp < 1 || smp > 512)

@@ -157,4 +157,13 @@ describe('boot', () => {
     expect(() => testMachine({ bios: 'x' as never })).toThrow(/bios/);
     expect(() => testMachine({ clock: 'y' as never })).toThrow(/clock/);
   });
+
+  it('takes RAM down to 8 KiB with -bios none, but more than 2 MiB under the firmware', () => {
+    expect(() => testMachine({ memory: 4096 })).toThrow('between 8 KiB and 4 GiB');
+    expect(() => testMachine({ memory: 8192, bios: 'none' })).not.toThrow();
+    expect(() => testMachine({ memory: 2 << 20 })).toThrow(
+      'cannot hold the SBI firmware and a kernel at 0x80200000',
+    );
+    expect(() => testMachine({ memory: (2 << 20) + 4096 })).not.toThrow();
+  });
 });

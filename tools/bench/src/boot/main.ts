@@ -76,6 +76,10 @@ async function main(): Promise<void> {
   console.log(
     `minimum -m that boots helloworld: ${formatQemuSize(minMem.bytes)}${minMem.machineFloor ? " (the machine model's own lower limit)" : ''}`,
   );
+  const minMemBare = await minimumMemory(factory, entry, { ...base, bios: 'none' });
+  console.log(
+    `minimum -m that boots helloworld with -bios none: ${formatQemuSize(minMemBare.bytes)}`,
+  );
 
   const dist = join(repo, 'tools/rk/dist/bin.js');
   const bin = existsSync(dist) ? dist : devBin();
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
     inproc,
     minMemory: minMem.bytes,
     minMemoryMachineFloor: minMem.machineFloor,
+    minMemoryBare: minMemBare.bytes,
     rkProcess: {
       median: rkProc.median,
       runs: rkProc.runs,

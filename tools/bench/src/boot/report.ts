@@ -21,6 +21,8 @@ export interface BootFigures {
   minMemory: number;
   /** True when the machine model refuses anything smaller (so the kernel might need less). */
   minMemoryMachineFloor?: boolean;
+  /** The same with `-bios none` (M-mode, no firmware reservation), when measured. */
+  minMemoryBare?: number;
   rkProcess: { median: number; runs: number; tool: string; bin: string };
   nodeStartup: number;
   qemu?: { version: string; median: number; runs: number; command: string; minMemory?: number };
@@ -38,7 +40,10 @@ function minMemoryRow(f: BootFigures): string {
     ? `; real QEMU, bare-metal hello: ${formatQemuSize(f.qemu.minMemory)}`
     : '';
   const ratio = `${(f.minMemory / 2 ** 21).toFixed(2)}× Unikraft`;
-  return `| minimum \`-m\` that boots helloworld | ${formatQemuSize(f.minMemory)}${floor} | bisection, 8 KiB steps | Unikraft: 2 MB${qemu} | ${ratio} |`;
+  const row = `| minimum \`-m\` that boots helloworld (\`-bios default\`) | ${formatQemuSize(f.minMemory)}${floor} | bisection, 8 KiB steps | Unikraft: 2 MB${qemu} | ${ratio} |`;
+  if (f.minMemoryBare === undefined) return row;
+  const bare = `| minimum \`-m\` that boots helloworld (\`-bios none\`) | ${formatQemuSize(f.minMemoryBare)} | bisection, 8 KiB steps | Unikraft: 2 MB${qemu} | ${(f.minMemoryBare / 2 ** 21).toFixed(3)}× Unikraft |`;
+  return `${row}\n${bare}`;
 }
 
 /** The markdown of the section. */
