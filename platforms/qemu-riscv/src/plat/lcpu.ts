@@ -31,7 +31,7 @@ export class PlatLcpu implements RkPlatLcpu {
   }
   async haltUntil(deadlineNs: number): Promise<void> {
     if (this.timer.nowNs() >= deadlineNs) {
-      this.hart.poll();
+      await this.hart.poll();
       return;
     }
     this.timer.setHaltDeadline(deadlineNs);
