@@ -1,6 +1,11 @@
 // @runikraft/rksched-edf: earliest-deadline-first scheduler library (provides rksched).
 import { defineLibrary } from '@runikraft/rkboot';
-import { createSched, provideSched, schedOptionsFor } from '@runikraft/rksched';
+import {
+  createSched,
+  provideSched,
+  RKSCHED_TRACE_PARAM,
+  schedOptionsFor,
+} from '@runikraft/rksched';
 import { createEdfPolicy, type RkEdfMissPolicy } from './policy';
 
 export { createEdfPolicy, type RkEdfMissPolicy, type RkEdfOptions } from './policy';
@@ -13,11 +18,7 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
-    trace: {
-      type: 'boolean',
-      default: false,
-      doc: "record every context switch in rkdebug's trace ring",
-    },
+    trace: RKSCHED_TRACE_PARAM,
     miss_policy: {
       type: 'enum',
       default: 'report',

@@ -1,6 +1,11 @@
 // @runikraft/rksched-mlq: multi-level feedback queue scheduler library (provides rksched).
 import { defineLibrary } from '@runikraft/rkboot';
-import { createSched, provideSched, schedOptionsFor } from '@runikraft/rksched';
+import {
+  createSched,
+  provideSched,
+  RKSCHED_TRACE_PARAM,
+  schedOptionsFor,
+} from '@runikraft/rksched';
 import { createMlqPolicy } from './policy';
 
 export { createMlqPolicy, type RkMlqOptions } from './policy';
@@ -13,11 +18,7 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
-    trace: {
-      type: 'boolean',
-      default: false,
-      doc: "record every context switch in rkdebug's trace ring",
-    },
+    trace: RKSCHED_TRACE_PARAM,
     levels: {
       type: 'number',
       default: 8,

@@ -1,6 +1,11 @@
 // @runikraft/rksched-rr: round-robin scheduler library (provides rksched).
 import { defineLibrary } from '@runikraft/rkboot';
-import { createSched, provideSched, schedOptionsFor } from '@runikraft/rksched';
+import {
+  createSched,
+  provideSched,
+  RKSCHED_TRACE_PARAM,
+  schedOptionsFor,
+} from '@runikraft/rksched';
 import { createRrPolicy } from './policy';
 
 export { createRrPolicy, type RkRrOptions } from './policy';
@@ -13,11 +18,7 @@ export const library = defineLibrary({
   requires: ['rkplat'],
   initLevel: 'plat',
   params: {
-    trace: {
-      type: 'boolean',
-      default: false,
-      doc: "record every context switch in rkdebug's trace ring",
-    },
+    trace: RKSCHED_TRACE_PARAM,
     slice_us: { type: 'number', default: 10_000, min: 1, integer: true, doc: 'time slice in µs' },
     priorities: { type: 'boolean', default: true, doc: 'honour thread priorities (strict levels)' },
   },

@@ -15,5 +15,5 @@ declare module '@runikraft/rkboot' {
   }
 }
 
-export { getSched, provideSched, schedOptionsFor } from './registry';
+export { getSched, provideSched, RKSCHED_TRACE_PARAM, schedOptionsFor } from './registry';
 export { type RkSchedTraceSink, traceSwitches } from './trace';

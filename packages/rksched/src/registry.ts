@@ -48,3 +48,10 @@ export function schedOptionsFor(registry: RkRegistry, trace: boolean): RkSchedOp
     | undefined;
   return dbg?.trace ? { onSwitch: traceSwitches(dbg.trace) } : {};
 }
+
+/** The `trace` boot parameter every policy library declares (read by {@link schedOptionsFor}). */
+export const RKSCHED_TRACE_PARAM = {
+  type: 'boolean',
+  default: false,
+  doc: "record every context switch in rkdebug's trace ring",
+} as const;
