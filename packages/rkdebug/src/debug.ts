@@ -25,13 +25,24 @@ function stamp(ns: number): string {
   return `[${String(s).padStart(5, ' ')}.${String(us).padStart(6, '0')}]`;
 }
 
-/** Formats a backtrace from an Error's stack, dropping the message line. */
-export function backtrace(err: Error): string[] {
-  return (err.stack ?? '')
+/**
+ * The file this module was loaded from: in a built image, the image itself, so its frames are the
+ * kernel's and every other frame belongs to the machine running it.
+ */
+const imageUrl = import.meta.url;
+
+/**
+ * Formats a backtrace from an Error's stack, dropping the message line. When `ownFile` frames are
+ * present (a bundled image), frames from outside it (the machine, the host runtime) are dropped too.
+ */
+export function backtrace(err: Error, ownFile: string = imageUrl): string[] {
+  const frames = (err.stack ?? '')
     .split('\n')
     .slice(1)
     .map((l) => l.trim())
     .filter((l) => l.startsWith('at '));
+  const own = frames.filter((l) => l.includes(ownFile));
+  return own.length > 1 ? own : frames;
 }
 
 /** Creates the debug API printing through `plat`. */

@@ -88,4 +88,19 @@ describe('panic and assert', () => {
   it('backtrace keeps only frames', () => {
     expect(backtrace(new Error('m')).every((l) => l.startsWith('at '))).toBe(true);
   });
+  it("backtrace keeps the image's own frames and drops the machine's", () => {
+    const e = new Error('x');
+    e.stack = [
+      'Error: x',
+      '    at panic (file:///b/image.mjs:10:5)',
+      '    at main (file:///b/image.mjs:99:3)',
+      '    at Machine.runEntry (file:///rk/machine.js:3813:32)',
+      '    at node:internal/process/task_queues:140:7',
+    ].join('\n');
+    expect(backtrace(e, 'file:///b/image.mjs')).toEqual([
+      'at panic (file:///b/image.mjs:10:5)',
+      'at main (file:///b/image.mjs:99:3)',
+    ]);
+    expect(backtrace(e, 'file:///elsewhere.mjs')).toHaveLength(4);
+  });
 });
