@@ -3,7 +3,7 @@
 // answered `answers` (argv[4], default 1) requests or the wait ends.
 import type {} from '@runikraft/rkalloc';
 import type { RkMainArgs } from '@runikraft/rkboot';
-import { netbufRead, netbufWrite, type RkNetbuf, RkNetbufPool } from '@runikraft/rknetdev';
+import { netbufRead, netbufWrite, RkNetbufPool } from '@runikraft/rknetdev';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 const ip4 = (s: string) => Uint8Array.from(s.split('.').map(Number));
@@ -42,15 +42,7 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
   const pool = new RkNetbufPool(plat.memory.phys, pa, 512, 2048, 64);
   dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
   dev.rxqConfigure(0, 128, {
-    allocRx: (k) => {
-      const out: RkNetbuf[] = [];
-      for (let i = 0; i < k; i++) {
-        const b = pool.alloc();
-        if (!b) break;
-        out.push(b);
-      }
-      return out;
-    },
+    allocRx: (k) => pool.allocBurst(k),
     callback: () => {},
   });
   dev.txqConfigure(0, 0);

@@ -3,7 +3,7 @@
 // argv[2] = how long to wait for the peer, in ms (default 10000).
 import type {} from '@runikraft/rkalloc';
 import type { RkMainArgs } from '@runikraft/rkboot';
-import { netbufRead, netbufWrite, type RkNetbuf, RkNetbufPool } from '@runikraft/rknetdev';
+import { netbufRead, netbufWrite, RkNetbufPool } from '@runikraft/rknetdev';
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 
@@ -25,15 +25,7 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
   let irqs = 0;
   dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
   dev.rxqConfigure(0, 128, {
-    allocRx: (k) => {
-      const out: RkNetbuf[] = [];
-      for (let i = 0; i < k; i++) {
-        const b = pool.alloc();
-        if (!b) break;
-        out.push(b);
-      }
-      return out;
-    },
+    allocRx: (k) => pool.allocBurst(k),
     callback: () => {
       irqs++;
     },

@@ -19,15 +19,7 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
   const pool = new RkNetbufPool(plat.memory.phys, pa, 1024, 2048, 64);
   dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
   dev.rxqConfigure(0, 256, {
-    allocRx: (k: number) => {
-      const out: RkNetbuf[] = [];
-      for (let i = 0; i < k; i++) {
-        const b = pool.alloc();
-        if (!b) break;
-        out.push(b);
-      }
-      return out;
-    },
+    allocRx: (k) => pool.allocBurst(k),
     callback: () => {},
   });
   dev.txqConfigure(0, 256);

@@ -37,15 +37,7 @@ async function bringUp(
   callback?: (d: RkNetdev, q: number) => void,
 ): Promise<void> {
   expect(s.dev.configure({ nbRxQueues: 1, nbTxQueues: 1 })).toBe(0);
-  const allocRx = (n: number) => {
-    const out: RkNetbuf[] = [];
-    for (let i = 0; i < n; i++) {
-      const b = s.pool.alloc();
-      if (!b) break;
-      out.push(b);
-    }
-    return out;
-  };
+  const allocRx = (n: number) => s.pool.allocBurst(n);
   expect(s.dev.rxqConfigure(0, 0, { allocRx, callback })).toBe(0);
   expect(s.dev.txqConfigure(0, 0)).toBe(0);
   expect(s.dev.start()).toBe(0);

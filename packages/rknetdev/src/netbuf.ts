@@ -42,6 +42,17 @@ export class RkNetbufPool {
     return b;
   }
 
+  /** Up to `n` fresh buffers (fewer when the pool runs dry): the shape an RX queue's `allocRx` wants. */
+  allocBurst(n: number): RkNetbuf[] {
+    const out: RkNetbuf[] = [];
+    for (let i = 0; i < n; i++) {
+      const b = this.alloc();
+      if (!b) break;
+      out.push(b);
+    }
+    return out;
+  }
+
   get available(): number {
     return this.freeList.length;
   }

@@ -50,3 +50,15 @@ describe('loopback (loop mode)', () => {
     expect(() => b.free()).toThrow(/freed twice/);
   });
 });
+
+describe('RkNetbufPool.allocBurst', () => {
+  it('hands out up to n distinct buffers, fewer when the pool runs dry', () => {
+    const phys = testPhys();
+    const pool = new RkNetbufPool(phys, phys.base, 3, 256, 16);
+    const two = pool.allocBurst(2);
+    expect(two).toHaveLength(2);
+    expect(two[0]!.pa).not.toBe(two[1]!.pa);
+    expect(pool.allocBurst(5)).toHaveLength(1);
+    expect(pool.allocBurst(1)).toEqual([]);
+  });
+});

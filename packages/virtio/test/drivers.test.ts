@@ -100,7 +100,7 @@ describe('notification suppression (EVENT_IDX negotiated)', () => {
     let calls = 0;
     dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
     dev.rxqConfigure(0, 64, {
-      allocRx: (n) => Array.from({ length: n }, () => pool.alloc()).filter((b) => b !== null),
+      allocRx: (n) => pool.allocBurst(n),
       callback: () => {
         calls++;
       },
