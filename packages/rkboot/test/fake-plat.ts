@@ -16,7 +16,10 @@ export function fakePlat(cmdline = '') {
   const plat = {
     name: 'fake',
     console: {
-      out: (s: string | Uint8Array) => ((out += String(s)), s.length),
+      out(s: string | Uint8Array) {
+        out += String(s);
+        return s.length;
+      },
       in: () => 0,
       onInput() {},
     },

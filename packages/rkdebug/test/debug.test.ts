@@ -14,7 +14,12 @@ function fakePlat() {
   let ns = 1_500_000_000;
   return {
     plat: {
-      console: { out: (s: string) => ((out += s), s.length) },
+      console: {
+        out(s: string) {
+          out += s;
+          return s.length;
+        },
+      },
       time: { monotonicNs: () => (ns += 1000) },
       power: {
         crash(status = 1): never {
