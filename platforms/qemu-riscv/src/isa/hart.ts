@@ -46,7 +46,9 @@ export function isHartStopped(e: unknown): e is HartStopped {
 /**
  * One RISC-V hart of the machine, as handed to the image entry `(hart, a0 = hartid, a1 = dtb pa)`.
  * Loads and stores go through the physical bus (RAM, MMIO); a hole, a wrong width or a PMP-denied
- * device raises an access-fault trap to the installed handler, and the access then reads 0.
+ * device raises an access-fault trap to the installed handler, and the access then reads 0. So does an
+ * address that is not a safe non-negative integer (NaN, ±Infinity, a fraction, a negative, ≥ 2^53),
+ * with xtval 0; a refused store writes nothing.
  */
 export interface Hart {
   readonly hartid: number;

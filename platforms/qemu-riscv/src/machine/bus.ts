@@ -51,6 +51,8 @@ export class PhysBus {
   }
 
   // ---- CPU path ------------------------------------------------------------------------------------
+  // Every entry first refuses what is not a physical address (NaN, ±Infinity, fractions, negatives,
+  // beyond 2^53): an access fault with xtval 0, which the privileged spec allows for access faults.
 
   /** A CPU load of 1/2/4 bytes. @returns the zero-extended value, or FAULT (access fault). */
   private fail<T>(pa: number, v: T): T {
@@ -59,6 +61,7 @@ export class PhysBus {
   }
 
   cpuLoad(pa: number, size: number, deny: readonly PmpDeny[]): number {
+    if (!isPhysAddr(pa)) return this.fail(0, FAULT);
     if (denied(pa, size, deny)) return this.fail(pa, FAULT);
     if (this.inRam(pa, size)) return readLe(this.ram, pa - this.ram.base, size);
     if (pa % size !== 0) return this.misalignedLoad(pa, size, deny);
@@ -83,6 +86,7 @@ export class PhysBus {
 
   /** A CPU store of 1/2/4 bytes. @returns false on an access fault. */
   cpuStore(pa: number, size: number, value: number, deny: readonly PmpDeny[]): boolean {
+    if (!isPhysAddr(pa)) return this.fail(0, false);
     if (denied(pa, size, deny)) return this.fail(pa, false);
     if (this.inRam(pa, size)) {
       writeLe(this.ram, pa - this.ram.base, size, value);
@@ -103,6 +107,7 @@ export class PhysBus {
 
   /** A CPU 8-byte load. @returns the value or null (access fault). */
   cpuLoad64(pa: number, deny: readonly PmpDeny[]): bigint | null {
+    if (!isPhysAddr(pa)) return this.fail(0, null);
     if (denied(pa, 8, deny)) return this.fail(pa, null);
     if (this.inRam(pa, 8)) return this.ram.view.getBigUint64(pa - this.ram.base, true);
     if (pa % 8 !== 0) {
@@ -118,6 +123,7 @@ export class PhysBus {
   }
 
   cpuStore64(pa: number, value: bigint, deny: readonly PmpDeny[]): boolean {
+    if (!isPhysAddr(pa)) return this.fail(0, false);
     if (denied(pa, 8, deny)) return this.fail(pa, false);
     if (this.inRam(pa, 8)) {
       this.ram.view.setBigUint64(pa - this.ram.base, BigInt.asUintN(64, value), true);
@@ -209,6 +215,11 @@ export class PhysBus {
       off += l;
     }
   }
+}
+
+/** A guest-supplied physical address is a safe non-negative integer (a JS number names no other byte). */
+export function isPhysAddr(pa: number): boolean {
+  return Number.isSafeInteger(pa) && pa >= 0;
 }
 
 function denied(pa: number, size: number, deny: readonly PmpDeny[]): boolean {

@@ -110,6 +110,39 @@ describe('access faults (QEMU .valid sizes, holes, OpenSBI PMP)', () => {
     });
     expect(exit.status).toBe(0);
   });
+
+  it('an address that is not a safe non-negative integer faults at every width, xtval 0', async () => {
+    const bad = [Number.NaN, Number.POSITIVE_INFINITY, -1, VIRT_DRAM + 0.5, 2 ** 53, 2 ** 64];
+    for (const bios of ['default', 'none'] as const) {
+      const { exit } = await runGuest({ bios, clock: 'virtual' }, (hart) => {
+        const traps = record(hart);
+        const ops: [string, (pa: number) => unknown, number][] = [
+          ['load8', (pa) => hart.load8(pa), C.EXC_LOAD_ACCESS_FAULT],
+          ['load16', (pa) => hart.load16(pa), C.EXC_LOAD_ACCESS_FAULT],
+          ['load32', (pa) => hart.load32(pa), C.EXC_LOAD_ACCESS_FAULT],
+          ['load64', (pa) => hart.load64(pa), C.EXC_LOAD_ACCESS_FAULT],
+          ['store8', (pa) => hart.store8(pa, 1), C.EXC_STORE_ACCESS_FAULT],
+          ['store16', (pa) => hart.store16(pa, 1), C.EXC_STORE_ACCESS_FAULT],
+          ['store32', (pa) => hart.store32(pa, 1), C.EXC_STORE_ACCESS_FAULT],
+          ['store64', (pa) => hart.store64(pa, 1n), C.EXC_STORE_ACCESS_FAULT],
+        ];
+        const seen: string[] = [];
+        for (const [name, op, cause] of ops)
+          for (const pa of bad) {
+            const n = traps.length;
+            const v = op(pa);
+            const t = traps[n];
+            if (traps.length !== n + 1 || t[0] !== cause || t[2] !== 0)
+              seen.push(`${name}(${pa}): ${JSON.stringify(traps.slice(n))}`);
+            if (name.startsWith('load') && v !== 0 && v !== 0n) seen.push(`${name}(${pa}) = ${v}`);
+          }
+        expect(seen).toEqual([]);
+        expect(hart.load32(VIRT_DRAM + 0x200000)).toBe(0); // RAM untouched by the refused stores
+        return 0;
+      });
+      expect(exit.status).toBe(0);
+    }
+  });
 });
 
 describe('parity with a bare-metal probe run on QEMU 7.2 (-bios none)', () => {

@@ -87,6 +87,19 @@ inl 0x3f8`,
     expect(() => parseQtestU64('1 ')).toThrow();
   });
 
+  it('refuses addresses qemu_strtou64 refuses (QEMU 7.2 aborts on each, measured) and wraps negatives', () => {
+    const q = createQtestSession(new Machine({ bios: 'none', console: 'none' }).qtest);
+    for (const a of ['nan', 'inf', '0x80000000.5', '1e3', '18446744073709551616', '0x', ''])
+      for (const cmd of ['readb', 'readw', 'readl', 'readq', 'read', 'b64read', 'memset'])
+        expect(q(`${cmd} ${a} 1 0`), `${cmd} ${a}`).toMatch(/^ERR /);
+    for (const a of ['nan', '0x80000000.5', '-inf'])
+      for (const cmd of ['writeb', 'writew', 'writel', 'writeq'])
+        expect(q(`${cmd} ${a} 1`), `${cmd} ${a}`).toMatch(/^ERR /);
+    expect(q('writeb 0x80000000 7')).toBe('OK');
+    expect(q('readb -0x80000000')).toBe('OK 0x0000000000000000'); // 0xffffffff80000000: a hole
+    expect(q('readb 0X80000000')).toBe('OK 0x0000000000000007');
+  });
+
   it('serveQtest answers line by line on a stream pair and ends with its input', async () => {
     const m = new Machine({ console: 'none' });
     const input = new PassThrough();
