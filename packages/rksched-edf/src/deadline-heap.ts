@@ -1,14 +1,14 @@
 // Ready queue of real-time threads ordered by absolute deadline (ties: earlier release, then id):
 // an indexed binary min-heap so removal (dequeue, priority change) is O(log n).
-import type { RkThread } from '@runikraft/rksched';
+import type { RkPolicyThread } from '@runikraft/rksched/impl';
 
 export interface HeapSlot {
   heapIdx: number;
 }
 
-const slot = (t: RkThread) => t.policyData as HeapSlot;
+const slot = (t: RkPolicyThread) => t.policyData as HeapSlot;
 
-function before(a: RkThread, b: RkThread): boolean {
+function before(a: RkPolicyThread, b: RkPolicyThread): boolean {
   const x = a.rt!;
   const y = b.rt!;
   if (x.absDeadline !== y.absDeadline) return x.absDeadline < y.absDeadline;
@@ -17,30 +17,30 @@ function before(a: RkThread, b: RkThread): boolean {
 }
 
 export class DeadlineHeap {
-  private h: RkThread[] = [];
+  private h: RkPolicyThread[] = [];
 
   get length(): number {
     return this.h.length;
   }
 
-  peek(): RkThread | null {
+  peek(): RkPolicyThread | null {
     return this.h[0] ?? null;
   }
 
-  push(t: RkThread): void {
+  push(t: RkPolicyThread): void {
     slot(t).heapIdx = this.h.length;
     this.h.push(t);
     this.up(this.h.length - 1);
   }
 
-  pop(): RkThread | null {
+  pop(): RkPolicyThread | null {
     const t = this.h[0];
     if (!t) return null;
     this.remove(t);
     return t;
   }
 
-  remove(t: RkThread): boolean {
+  remove(t: RkPolicyThread): boolean {
     const i = slot(t).heapIdx;
     if (i < 0 || this.h[i] !== t) return false;
     const last = this.h.pop()!;

@@ -3,9 +3,9 @@
 // enforcement as a hard constant-bandwidth server (throttle, then postpone the deadline, as Linux
 // SCHED_DEADLINE). Best-effort threads run round-robin in the background when no job is ready.
 import { Errno } from '@runikraft/errno';
-import type { RkThread } from '@runikraft/rksched';
 import {
   type RkPolicyHost,
+  type RkPolicyThread,
   RkRunQueue,
   type RkSchedPolicy,
   RkTimer,
@@ -46,9 +46,9 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
   let host!: RkPolicyHost;
   let util = 0;
   const st = { misses: 0, aborts: 0, throttles: 0, admitted: 0, refused: 0 };
-  const data = (t: RkThread) => t.policyData as EdfData;
+  const data = (t: RkPolicyThread) => t.policyData as EdfData;
 
-  function onDeadline(t: RkThread): void {
+  function onDeadline(t: RkPolicyThread): void {
     const d = data(t);
     const rt = t.rt!;
     if (t.state === 'exited' || rt.jobs !== d.watchJob) return; // the job completed in time
@@ -61,7 +61,7 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
     }
   }
 
-  function onReplenish(t: RkThread): void {
+  function onReplenish(t: RkPolicyThread): void {
     const rt = t.rt!;
     if (!rt.throttled || t.state === 'exited') return;
     rt.release += rt.period;

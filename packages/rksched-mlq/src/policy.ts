@@ -2,9 +2,9 @@
 // demotes one level (slices double per level); blocking or yielding early keeps the level; aging
 // promotes a thread waiting about one aging period by one level, up to the top, so nothing
 // starves (Solaris TS / FreeBSD ULE-style feedback, simplified).
-import type { RkThread } from '@runikraft/rksched';
 import {
   type RkPolicyHost,
+  type RkPolicyThread,
   RkRunQueue,
   type RkSchedPolicy,
   RkTimer,
@@ -39,18 +39,18 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
   let ready = 0;
   let host!: RkPolicyHost;
   const st = { demotions: 0, promotions: 0 };
-  const data = (t: RkThread) => t.policyData as MlqData;
+  const data = (t: RkPolicyThread) => t.policyData as MlqData;
   const baseLevel = (prio: number) => Math.min(n - 1, Math.max(0, (n >> 1) - prio));
   const agingTimer = new RkTimer((now) => age(now));
   let epoch = 0;
 
-  function push(t: RkThread, d: MlqData): void {
+  function push(t: RkPolicyThread, d: MlqData): void {
     queues[d.level]!.pushBack(t);
     mask |= 1 << d.level;
     ready++;
   }
 
-  function remove(t: RkThread): boolean {
+  function remove(t: RkPolicyThread): boolean {
     const d = data(t);
     const q = queues[d.level]!;
     if (!q.remove(t)) return false;

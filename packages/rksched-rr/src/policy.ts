@@ -1,9 +1,9 @@
 // Round-robin policy: FIFO per priority level, highest level first, time slice enforced by the
 // front end's tick (Unikraft's ukschedcoop made preemptive, plus optional priorities).
-import type { RkThread } from '@runikraft/rksched';
 import {
   type RkEnqueueReason,
   type RkPolicyHost,
+  type RkPolicyThread,
   RkRunQueue,
   type RkSchedPolicy,
 } from '@runikraft/rksched/impl';
@@ -27,7 +27,7 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
   let ready = 0;
   let host: RkPolicyHost | null = null;
   let slicesExpired = 0;
-  const lvl = (t: RkThread) => (usePrio ? t.prio : 0);
+  const lvl = (t: RkPolicyThread) => (usePrio ? t.prio : 0);
 
   // One-entry cache: most threads share a priority, so enqueue skips the Map lookup.
   let lastP = Number.NaN;
@@ -53,7 +53,7 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
       host = h;
     },
     admit: () => 0,
-    enqueue(t: RkThread, _reason: RkEnqueueReason) {
+    enqueue(t: RkPolicyThread, _reason: RkEnqueueReason) {
       queueOf(lvl(t)).pushBack(t);
       ready++;
     },

@@ -34,29 +34,35 @@ export interface RkThreadAttr {
   readonly rt?: RkRtAttr;
 }
 
-/** Live real-time job state of a periodic/sporadic thread. */
+/**
+ * Live real-time job state of a periodic/sporadic thread, as users see it (read-only; the policy
+ * and the front end update it through their own view, `RkPolicyRt` in `@runikraft/rksched/impl`).
+ */
 export interface RkRtState {
   readonly period: number;
   readonly relDeadline: number;
   readonly budget: number;
   readonly sporadic: boolean;
   /** Release time and absolute deadline of the current job. */
-  release: number;
-  absDeadline: number;
+  readonly release: number;
+  readonly absDeadline: number;
   /** CPU time used by the current job. */
-  jobCpuNs: number;
+  readonly jobCpuNs: number;
   /** Jobs completed, and deadlines missed (by any policy: counted at completion or by a watchdog). */
-  jobs: number;
-  misses: number;
+  readonly jobs: number;
+  readonly misses: number;
   /** True once the current job's miss was counted. */
-  missed: boolean;
+  readonly missed: boolean;
   /** Set by a policy that aborts a job: the thread's next preemption point throws. */
-  aborted: boolean;
+  readonly aborted: boolean;
   /** Set by a policy that throttles a thread whose budget ran out. */
-  throttled: boolean;
+  readonly throttled: boolean;
 }
 
-/** A thread as seen by users and policies. */
+/**
+ * A thread as users see it: a frozen, read-only handle. Run-queue links and policy data are not
+ * part of it; policies see the same thread as an `RkPolicyThread` (`@runikraft/rksched/impl`).
+ */
 export interface RkThread {
   readonly id: number;
   readonly name: string;
@@ -71,16 +77,6 @@ export interface RkThread {
   readonly dispatches: number;
   /** Real-time state, null for a best-effort thread. */
   readonly rt: RkRtState | null;
-  /** Per-thread local storage (see {@link RkSched.tlsKey}). */
-  readonly tls: Map<object, unknown>;
-  /** Private slot for the scheduling policy. */
-  policyData: unknown;
-  /** Run-queue links owned by the policy (uk_thread's queue entry); see RkRunQueue. */
-  rqPrev: RkThread | null;
-  rqNext: RkThread | null;
-  rq: object | null;
-  /** Private slot for the signal layer (rksignal). */
-  signalData: unknown;
 }
 
 /** A per-thread variable. */

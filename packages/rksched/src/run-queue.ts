@@ -1,25 +1,25 @@
 // A FIFO run queue for policies (Unikraft's UK_TAILQ of threads): intrusive through the thread's
 // rq links, so push, pop and removal are O(1) and allocation-free.
-import type { RkThread } from './api';
+import type { RkPolicyThread } from './impl';
 
 export class RkRunQueue {
-  private head: RkThread | null = null;
-  private tail: RkThread | null = null;
+  private head: RkPolicyThread | null = null;
+  private tail: RkPolicyThread | null = null;
   private n = 0;
 
   get length(): number {
     return this.n;
   }
 
-  get first(): RkThread | null {
+  get first(): RkPolicyThread | null {
     return this.head;
   }
 
-  has(t: RkThread): boolean {
+  has(t: RkPolicyThread): boolean {
     return t.rq === this;
   }
 
-  pushBack(t: RkThread): void {
+  pushBack(t: RkPolicyThread): void {
     if (t.rq) throw new Error(`rksched: thread "${t.name}" is already in a run queue`);
     t.rq = this;
     t.rqNext = null;
@@ -30,7 +30,7 @@ export class RkRunQueue {
     this.n++;
   }
 
-  pushFront(t: RkThread): void {
+  pushFront(t: RkPolicyThread): void {
     if (t.rq) throw new Error(`rksched: thread "${t.name}" is already in a run queue`);
     t.rq = this;
     t.rqPrev = null;
@@ -41,14 +41,14 @@ export class RkRunQueue {
     this.n++;
   }
 
-  popFront(): RkThread | null {
+  popFront(): RkPolicyThread | null {
     const t = this.head;
     if (t) this.remove(t);
     return t;
   }
 
   /** Unlinks `t`; returns false if it is not in this queue. */
-  remove(t: RkThread): boolean {
+  remove(t: RkPolicyThread): boolean {
     if (t.rq !== this) return false;
     if (t.rqPrev) t.rqPrev.rqNext = t.rqNext;
     else this.head = t.rqNext;
@@ -59,7 +59,7 @@ export class RkRunQueue {
     return true;
   }
 
-  *[Symbol.iterator](): IterableIterator<RkThread> {
+  *[Symbol.iterator](): IterableIterator<RkPolicyThread> {
     for (let t = this.head; t; t = t.rqNext) yield t;
   }
 }

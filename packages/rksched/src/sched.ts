@@ -12,9 +12,10 @@ import type {
   RkTlsKey,
   RkWaitQueue,
 } from './api';
-import type { RkSchedPolicy } from './impl';
+import type { RkPolicyThread, RkSchedPolicy } from './impl';
 import { SchedPeriodic } from './periodic';
 import { RkThreadExit, ThreadImpl } from './thread';
+import { threadOf } from './thread-view';
 import { RkTimer, RkTimerQueue } from './timer-queue';
 import { validateAttr } from './validate';
 import { WaitQueueImpl } from './wait-queue';
@@ -145,6 +146,14 @@ export class SchedCore implements RkSched {
 
   // ---- thread life cycle ----------------------------------------------------------------------
   create<A extends unknown[]>(entry: RkThreadFn<A>, args: A, attr: RkThreadAttr = {}): RkThread {
+    return this.createImpl(entry, args, attr).user;
+  }
+
+  private createImpl<A extends unknown[]>(
+    entry: RkThreadFn<A>,
+    args: A,
+    attr: RkThreadAttr,
+  ): ThreadImpl {
     if (this.stopped)
       throw new RkError(Errno.EINVAL, 'rksched: scheduler has stopped (main returned)');
     validateAttr(attr);
@@ -252,8 +261,9 @@ export class SchedCore implements RkSched {
   }
 
   join(target: RkThread): Promise<number> {
-    const t = target as ThreadImpl;
+    let t: ThreadImpl;
     try {
+      t = threadOf(target);
       const cur = this.requireCurrent('join');
       if (t === cur)
         throw new RkError(Errno.EDEADLK, `rksched: thread "${t.name}" cannot join itself`);
@@ -283,7 +293,7 @@ export class SchedCore implements RkSched {
   }
 
   kill(target: RkThread, value = -Errno.EINTR): void {
-    const t = target as ThreadImpl;
+    const t = threadOf(target);
     if (t.state === 'exited') return;
     // From the dispatch hook (signals) the thread is not on its own stack yet: defer, never throw.
     if (t === this.cur && !this.inHook) this.exit(value);
@@ -353,7 +363,7 @@ export class SchedCore implements RkSched {
   private dispatch(t: ThreadImpl, now: number): void {
     if (this.cur !== t) {
       this.st.switches++;
-      this.opts.onSwitch?.(this.cur, t, now);
+      this.opts.onSwitch?.(this.cur?.user ?? null, t.user, now);
     }
     this.cur = t;
     t.state = 'running';
@@ -413,7 +423,7 @@ export class SchedCore implements RkSched {
 
   // ---- idle -----------------------------------------------------------------------------------
   private enterIdle(): void {
-    if (this.cur) this.opts.onSwitch?.(this.cur, null, this.now());
+    if (this.cur) this.opts.onSwitch?.(this.cur.user, null, this.now());
     this.cur = null;
     this.disarmTimer(this.tickTimer);
     const r = this.idleResolve;
@@ -453,7 +463,7 @@ export class SchedCore implements RkSched {
     return new Promise<number>((resolve, reject) => {
       this.mainDone = { resolve, reject };
       this.idleLoop().catch((e) => this.fail(e, null));
-      this.mainThread = this.create(main, [], { name: this.opts.mainName ?? 'main' }) as ThreadImpl;
+      this.mainThread = this.createImpl(main, [], { name: this.opts.mainName ?? 'main' });
       this.enterIdle();
     });
   }
@@ -482,7 +492,7 @@ export class SchedCore implements RkSched {
   }
 
   interrupt(target: RkThread): boolean {
-    const t = target as ThreadImpl;
+    const t = threadOf(target);
     if (t.state === 'blocked') return this.wake(t, -Errno.EINTR);
     if (t.state !== 'exited') t.intrPending = true;
     return false;
@@ -493,7 +503,7 @@ export class SchedCore implements RkSched {
   }
 
   requestAttention(t: RkThread): void {
-    (t as ThreadImpl).attention = true;
+    threadOf(t).attention = true;
   }
 
   private inHook = false;
@@ -501,7 +511,7 @@ export class SchedCore implements RkSched {
     t.attention = false;
     this.inHook = true;
     try {
-      this.hook?.(t);
+      this.hook?.(t.user);
     } finally {
       this.inHook = false;
     }
@@ -521,10 +531,10 @@ export class SchedCore implements RkSched {
   }
 
   activate(t: RkThread): void {
-    this.periodic.activate(t as ThreadImpl);
+    this.periodic.activate(threadOf(t));
   }
 
-  noteMiss(t: RkThread): void {
+  noteMiss(t: RkPolicyThread): void {
     const rt = t.rt;
     if (!rt || rt.missed) return;
     rt.missed = true;
@@ -533,11 +543,11 @@ export class SchedCore implements RkSched {
   }
 
   current(): RkThread {
-    return this.requireCurrent('current');
+    return this.requireCurrent('current').user;
   }
 
   currentOrNull(): RkThread | null {
-    return this.cur;
+    return this.cur?.user ?? null;
   }
 
   requireCurrent(op: string): ThreadImpl {
@@ -547,7 +557,7 @@ export class SchedCore implements RkSched {
   }
 
   setPrio(target: RkThread, prio: number): void {
-    const t = target as ThreadImpl;
+    const t = threadOf(target);
     validateAttr({ prio });
     if (t.state === 'ready') this.pol.dequeue(t);
     const lowered = prio < t.prio;
@@ -565,19 +575,19 @@ export class SchedCore implements RkSched {
     const core = this;
     const key: RkTlsKey<T> = {
       get(thread) {
-        const t = thread ?? core.current();
+        const t = thread ? threadOf(thread) : core.requireCurrent('tlsKey.get');
         if (!t.tls.has(key)) t.tls.set(key, init());
         return t.tls.get(key) as T;
       },
       set(value, thread) {
-        (thread ?? core.current()).tls.set(key, value);
+        (thread ? threadOf(thread) : core.requireCurrent('tlsKey.set')).tls.set(key, value);
       },
     };
     return key;
   }
 
   threads(): readonly RkThread[] {
-    return [...this.live];
+    return [...this.live].map((t) => t.user);
   }
 
   stats(): RkSchedStats {

@@ -1,17 +1,22 @@
 // The thread control block (uk_thread): front-end state of one async-function thread.
-import type { RkRtAttr, RkRtState, RkThread, RkThreadState } from './api';
+import type { RkRtAttr, RkThread, RkThreadState } from './api';
+import type { RkPolicyRt, RkPolicyThread } from './impl';
+import { ThreadView } from './thread-view';
 import { RkTimer } from './timer-queue';
 import type { WaitQueueImpl } from './wait-queue';
 
 /** Unwinding token thrown by `exit()`/`kill()`; caught by the thread wrapper. */
 export class RkThreadExit {
   constructor(
-    readonly thread: RkThread,
+    readonly thread: ThreadImpl,
     readonly value: number,
   ) {}
 }
 
-export class ThreadImpl implements RkThread {
+/** The control block; policies see it as an RkPolicyThread, users only through {@link user}. */
+export class ThreadImpl implements RkPolicyThread {
+  /** The read-only handle users hold. */
+  readonly user: RkThread = new ThreadView(this);
   state: RkThreadState = 'ready';
   exitValue: number | undefined = undefined;
   /** CPU time charged up to `dispatchedAt` (see the cpuNs getter). */
@@ -24,11 +29,10 @@ export class ThreadImpl implements RkThread {
     return this.tlsMap;
   }
   policyData: unknown = undefined;
-  rqPrev: RkThread | null = null;
-  rqNext: RkThread | null = null;
+  rqPrev: RkPolicyThread | null = null;
+  rqNext: RkPolicyThread | null = null;
   rq: object | null = null;
-  signalData: unknown = undefined;
-  rt: RkRtState | null = null;
+  rt: RkPolicyRt | null = null;
   /** Settles the promise the thread is parked on. */
   resolve: (reason: number) => void = noop;
   reject: (err: unknown) => void = noop;

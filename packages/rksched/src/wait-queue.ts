@@ -49,7 +49,7 @@ export class WaitQueueImpl implements RkWaitQueue {
     const t = this.head;
     if (!t) return null;
     this.core.wake(t, 0);
-    return t;
+    return t.user;
   }
 
   wakeAll(): number {

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { RkThread } from '../src/api';
+import type { RkPolicyThread } from '../src/impl';
 import { RkRunQueue } from '../src/run-queue';
 
 const th = (id: number) =>
-  ({ id, name: `t${id}`, rq: null, rqPrev: null, rqNext: null }) as unknown as RkThread;
+  ({ id, name: `t${id}`, rq: null, rqPrev: null, rqNext: null }) as unknown as RkPolicyThread;
 
 describe('RkRunQueue', () => {
   it('is a FIFO with O(1) removal from anywhere, and refuses double insertion', () => {
     const q = new RkRunQueue();
-    const [a, b, c, d] = [1, 2, 3, 4].map(th) as [RkThread, RkThread, RkThread, RkThread];
+    const [a, b, c, d] = [1, 2, 3, 4].map(th) as [
+      RkPolicyThread,
+      RkPolicyThread,
+      RkPolicyThread,
+      RkPolicyThread,
+    ];
     q.pushBack(a);
     q.pushBack(b);
     q.pushBack(c);

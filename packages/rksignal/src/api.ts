@@ -22,16 +22,18 @@ export class RkSignals {
   private readonly actions: RkSigAction[] = new Array(NSIG).fill('default');
   /** Signals delivered per number (statistics). */
   readonly deliveredCount = new Array<number>(NSIG).fill(0);
+  /** Per-thread signal state, created on first use; keyed by the thread handle so it dies with it. */
+  private readonly perThread = new WeakMap<RkThread, SigThread>();
 
   constructor(private readonly sched: RkSched) {
     sched.setDispatchHook((t) => this.deliver(t));
   }
 
   private st(t: RkThread): SigThread {
-    let s = t.signalData as SigThread | undefined;
+    let s = this.perThread.get(t);
     if (!s) {
       s = { mask: 0, pending: 0, sender: [], wq: this.sched.waitQueue(), delivered: 0 };
-      t.signalData = s;
+      this.perThread.set(t, s);
     }
     return s;
   }
@@ -79,7 +81,7 @@ export class RkSignals {
 
   /** Pending signals of `t` (bit set). */
   pending(t: RkThread): number {
-    return (t.signalData as SigThread | undefined)?.pending ?? 0;
+    return this.perThread.get(t)?.pending ?? 0;
   }
 
   /**
@@ -107,7 +109,7 @@ export class RkSignals {
 
   /** The dispatch hook: runs the actions of pending unmasked signals in `t`'s context. */
   private deliver(t: RkThread): void {
-    const s = t.signalData as SigThread | undefined;
+    const s = this.perThread.get(t);
     if (!s) return;
     for (;;) {
       const ready = s.pending & (~s.mask | sigbit(9));
