@@ -70,7 +70,8 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
 
   configChanged(): void {
     if (!(this.status & R.STATUS_DRIVER_OK)) return;
-    this.isr |= 2;
+    // QEMU virtio_notify_config sets ISR 0x3 (both bits), so InterruptStatus reads 3, not 2
+    this.isr |= 3;
     this.generation = (this.generation + 1) >>> 0;
     this.updateIrq();
   }
@@ -106,7 +107,7 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
     this.status = 0;
     this.isr = 0;
     this.queueSel = 0;
-    this.generation = 0;
+    // ConfigGeneration is not reset: QEMU's virtio_reset leaves vdev->generation counting
     this.vrings = [];
     if (dev)
       for (let i = 0; i < dev.numQueues; i++)

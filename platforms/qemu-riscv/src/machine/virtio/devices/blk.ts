@@ -20,6 +20,8 @@ export const VIRTIO_BLK_F_WRITE_ZEROES = 14;
 
 export const VIRTIO_BLK_T_IN = 0;
 export const VIRTIO_BLK_T_OUT = 1;
+/** Legacy SCSI passthrough (virtio 1.2 §5.2.6.3 "Legacy Interface: Device Operation"). */
+export const VIRTIO_BLK_T_SCSI_CMD = 2;
 export const VIRTIO_BLK_T_FLUSH = 4;
 export const VIRTIO_BLK_T_GET_ID = 8;
 export const VIRTIO_BLK_T_DISCARD = 11;
@@ -146,6 +148,9 @@ export class VirtioBlk extends VirtioDeviceModel {
         writeSegs(ram, dataIn, 0, out.subarray(0, Math.min(out.length, inLen)));
         break;
       }
+      case VIRTIO_BLK_T_SCSI_CMD:
+        status = this.scsiCmd(c);
+        break;
       case VIRTIO_BLK_T_DISCARD:
       case VIRTIO_BLK_T_WRITE_ZEROES:
         err = this.zeroRanges(c, type === VIRTIO_BLK_T_DISCARD ? 'discard' : 'write-zeroes');
@@ -159,6 +164,19 @@ export class VirtioBlk extends VirtioDeviceModel {
     }
     writeSegs(ram, c.writable, c.writeLen - 1, Uint8Array.of(status));
     return status;
+  }
+
+  /**
+   * QEMU 7.2 virtio_blk_handle_scsi_req without passthrough: IOERR unless the chain has the outhdr
+   * and a CDB (2+ readable descriptors) and sense, virtio_scsi_inhdr and status (3+ writable ones);
+   * otherwise `errors` = 255 in the inhdr (the second-to-last writable descriptor) and UNSUPP.
+   */
+  private scsiCmd(c: VirtqChain): number {
+    if (c.readable.length < 2 || c.writable.length < 3) return VIRTIO_BLK_S_IOERR;
+    const inhdr = c.writable[c.writable.length - 2];
+    const errors = Uint8Array.of(255, 0, 0, 0);
+    writeSegs(this.hostRam(), [inhdr], 0, errors.subarray(0, Math.min(4, inhdr.len)));
+    return VIRTIO_BLK_S_UNSUPP;
   }
 
   private rangeOk(sector: number, bytes: number): string | null {

@@ -2,7 +2,7 @@
 // per negotiated features (REFERENCE §7), mergeable RX buffers, MAC/status/MTU config.
 import type { NetBackend } from '../../backends/net/backend';
 import type { DeviceVirtqueue, VirtqChain } from '../queue';
-import { gatherSegs, readSegs, VIRTIO_F_VERSION_1, writeSegs } from '../queue';
+import { gatherSegs, readSegs, VIRTIO_F_VERSION_1, VirtqFault, writeSegs } from '../queue';
 import { bit, VirtioDeviceModel } from './model';
 
 export const VIRTIO_ID_NET = 1;
@@ -25,6 +25,8 @@ const TXQ = 1;
 const CTRLQ = 2;
 /** Largest frame accepted for TX (hdr excluded): 64 KiB as QEMU's NET_BUFSIZE-bounded paths. */
 const MAX_FRAME = 65535;
+/** struct virtio_net_hdr (10 bytes) as QEMU writes it for a backend without vnet headers. */
+const NET_HDR_ZERO = new Uint8Array(10);
 
 export interface VirtioNetOptions {
   /** `mac=`; default 52:54:00:12:34:56 (QEMU's first NIC). */
@@ -47,7 +49,8 @@ export class VirtioNet extends VirtioDeviceModel {
   readonly deviceId = VIRTIO_ID_NET;
   readonly numQueues = 3;
   readonly configLen: number;
-  readonly stats = { txFrames: 0, rxFrames: 0, rxTruncated: 0, rxNoBuffer: 0 };
+  /** Frames sent; frames delivered; RX frames dropped as too big for a buffer; RX waits for buffers. */
+  readonly stats = { txFrames: 0, rxFrames: 0, rxDropped: 0, rxNoBuffer: 0 };
   private ready = false;
 
   constructor(
@@ -123,8 +126,13 @@ export class VirtioNet extends VirtioDeviceModel {
     else if (index === CTRLQ) this.control(q);
   }
 
+  /**
+   * QEMU's TX bottom half: notifications off while flushing (used.flags NO_NOTIFY), back on once the
+   * queue is drained; after a driver bug they stay off, as QEMU's virtio_net_flush_tx returns early.
+   */
   private transmit(q: DeviceVirtqueue): void {
     const hl = this.headerLen();
+    q.setNotification(false);
     for (let c = this.pop(q); c; c = this.pop(q)) {
       if (c.writable.length > 0) {
         this.fail(`virtio-net: TX chain ${c.head} has a device-writable descriptor`);
@@ -136,6 +144,11 @@ export class VirtioNet extends VirtioDeviceModel {
         );
         return;
       }
+      if (c.readLen === hl) {
+        // QEMU strips the header for a backend without vnet headers (all of ours) and finds no iovec
+        this.fail(`virtio-net: TX chain ${c.head} holds only the header (nothing to send)`);
+        return;
+      }
       const len = Math.min(c.readLen - hl, MAX_FRAME);
       const frame = new Uint8Array(len);
       readSegs(this.hostRam(), c.readable, hl, frame);
@@ -143,55 +156,70 @@ export class VirtioNet extends VirtioDeviceModel {
       this.stats.txFrames++;
       this.complete(q, c.head, 0);
     }
+    if (!this.broken) q.setNotification(true);
   }
 
-  /** Backend → guest. @returns false when no RX buffers are posted (the backend keeps the frame). */
+  /**
+   * virtio_net_has_buffers: whether the RX queue can take a packet of `total` bytes (any chain will do
+   * without MRG_RXBUF), asking the driver for a notification when not and for none when it can.
+   */
+  private hasBuffers(q: DeviceVirtqueue, total: number, mrg: boolean): boolean {
+    const avail = q.availBytes(mrg ? total : 1);
+    if (avail instanceof VirtqFault) {
+      this.fail(avail.message);
+      return false;
+    }
+    const ok = mrg ? avail.in >= total : q.pending() !== 0;
+    q.setNotification(!ok);
+    return ok;
+  }
+
+  /**
+   * Backend → guest (QEMU virtio_net_receive_rcu). @returns false when the RX queue cannot take the
+   * frame yet (the backend keeps it), true when it was delivered or dropped. Without MRG_RXBUF a
+   * frame larger than the next buffer is dropped and the buffer stays available (what fits was
+   * already written, as QEMU); the 10-byte virtio_net_hdr is written, `num_buffers` only with
+   * MRG_RXBUF.
+   */
   receive(frame: Uint8Array): boolean {
     const q = this.queues[RXQ];
     if (!this.ready || !q || this.broken) return false;
     const hl = this.headerLen();
     const mrg = this.has(VIRTIO_NET_F_MRG_RXBUF);
+    if (!this.hasBuffers(q, hl + frame.length, mrg)) {
+      this.stats.rxNoBuffer++;
+      return this.broken !== null;
+    }
     const ram = this.hostRam();
-    const total = hl + frame.length;
-    const used: { c: VirtqChain; len: number }[] = [];
-    let off = 0;
-    while (off < total) {
+    const used: { head: number; len: number; first: VirtqChain }[] = [];
+    for (let off = 0; off < frame.length; ) {
       const c = this.pop(q);
       if (!c) {
-        if (this.broken) return true;
-        q.unpop(used.length);
-        this.stats.rxNoBuffer++;
-        return false;
-      }
-      if (c.readable.length > 0) {
-        this.fail(
-          `virtio-net: RX chain ${c.head} has a device-readable descriptor where writable is required`,
-        );
+        if (!this.broken) this.fail('virtio-net: RX queue ran empty inside a packet');
         return true;
       }
-      if (used.length === 0 && c.writeLen < hl) {
-        this.fail(
-          `virtio-net: RX buffer ${c.head} of ${c.writeLen} bytes cannot hold the ${hl}-byte header`,
-        );
+      if (c.writable.length === 0) {
+        this.fail(`virtio-net: RX chain ${c.head} contains no device-writable buffer`);
         return true;
       }
-      const n = Math.min(c.writeLen, total - off);
-      used.push({ c, len: n });
+      let n: number;
+      if (used.length === 0) {
+        writeSegs(ram, c.writable, 0, NET_HDR_ZERO);
+        n = writeSegs(ram, c.writable, hl, frame);
+      } else n = writeSegs(ram, c.writable, 0, frame.subarray(off));
       off += n;
-      if (!mrg) break;
+      if (!mrg && off < frame.length) {
+        q.unpop(1);
+        this.stats.rxDropped++;
+        return true;
+      }
+      used.push({ head: c.head, len: (used.length === 0 ? hl : 0) + n, first: c });
     }
-    const hdr = new Uint8Array(hl);
-    if (hl === 12) new DataView(hdr.buffer).setUint16(10, mrg ? used.length : 0, true);
-    const packet = new Uint8Array(total);
-    packet.set(hdr);
-    packet.set(frame, hl);
-    let at = 0;
-    for (const u of used) {
-      writeSegs(ram, u.c.writable, 0, packet.subarray(at, at + u.len));
-      at += u.len;
+    if (mrg && used.length > 0) {
+      const nb = Uint8Array.of(used.length & 0xff, used.length >>> 8);
+      writeSegs(ram, used[0].first.writable, 10, nb);
     }
-    if (at < total) this.stats.rxTruncated++;
-    for (const u of used) q.push(u.c.head, u.len);
+    for (const u of used) q.push(u.head, u.len);
     this.stats.rxFrames++;
     if (q.shouldNotify()) this.host?.interrupt();
     return true;

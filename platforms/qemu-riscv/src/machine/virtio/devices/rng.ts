@@ -1,8 +1,9 @@
 // virtio-rng (virtio 1.2 §5.4, QEMU hw/virtio/virtio-rng.c): one request queue of device-writable
 // buffers, filled with host entropy; used.len = bytes filled. No config space, no feature bits.
+// As QEMU, device-readable descriptors are ignored, not a driver bug.
 import { hostRng, type RngBackend } from '../../backends/rng/backend';
 import type { DeviceVirtqueue } from '../queue';
-import { writeSegs } from '../queue';
+import { VirtqFault, writeSegs } from '../queue';
 import { VirtioDeviceModel } from './model';
 
 export const VIRTIO_ID_RNG = 4;
@@ -26,19 +27,33 @@ export class VirtioRng extends VirtioDeviceModel {
     return 0n;
   }
 
+  /**
+   * QEMU's virtio_rng_process + chr_read: ask for as many bytes as the available chains can take
+   * (their writable bytes), then pop chains in order until that many were written. A chain with no
+   * writable bytes is completed with used.len 0 when it comes before one that takes entropy, and is
+   * left available otherwise.
+   */
   protected onNotify(_index: number, q: DeviceVirtqueue): void {
     const ram = this.hostRam();
-    for (let c = this.pop(q); c; c = this.pop(q)) {
-      if (c.readable.length > 0) {
-        this.fail(`virtio-rng: request ${c.head} has a device-readable descriptor`);
+    for (;;) {
+      const avail = q.availBytes(MAX_REQUEST);
+      if (avail instanceof VirtqFault) {
+        this.fail(avail.message);
         return;
       }
-      const want = Math.min(c.writeLen, MAX_REQUEST);
-      const buf = this.scratch.subarray(0, want);
-      const n = this.backend.fill(buf);
-      const written = writeSegs(ram, c.writable, 0, buf.subarray(0, n));
-      this.served += written;
-      this.complete(q, c.head, written);
+      const size = Math.min(avail.in, MAX_REQUEST);
+      if (size === 0) return;
+      const buf = this.scratch.subarray(0, size);
+      const got = this.backend.fill(buf);
+      for (let off = 0; off < got; ) {
+        const c = this.pop(q);
+        if (!c) return;
+        const written = writeSegs(ram, c.writable, 0, buf.subarray(off, got));
+        off += written;
+        this.served += written;
+        this.complete(q, c.head, written);
+      }
+      if (got < size) return;
     }
   }
 }

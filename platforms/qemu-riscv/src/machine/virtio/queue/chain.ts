@@ -60,14 +60,14 @@ export function walkChain(
     const len = ram.view.getUint32(off + 8, true);
     const flags = ram.view.getUint16(off + 12, true);
     const next = ram.view.getUint16(off + 14, true);
-    if (flags & VIRTQ_DESC_F_INDIRECT) {
+    // Only the head of an available chain may name an indirect table. QEMU 7.2 (virtqueue_split_pop)
+    // takes INDIRECT on any later descriptor — the last of a direct chain (§2.7.5.3.2) or one inside
+    // a table — as a plain buffer, so a chain of direct descriptors ending in INDIRECT is accepted.
+    if (flags & VIRTQ_DESC_F_INDIRECT && count === 0 && !inIndirect) {
       if (!indirectOk)
         return new VirtqFault(
           `descriptor ${i} has INDIRECT but RING_INDIRECT_DESC was not negotiated`,
         );
-      if (inIndirect) return new VirtqFault(`indirect descriptor ${i} inside an indirect table`);
-      if (count !== 0)
-        return new VirtqFault(`indirect descriptor ${i} is not the head of its chain`);
       if (len === 0 || len % VIRTQ_DESC_SIZE !== 0)
         return new VirtqFault(`indirect table length ${len} is not a non-zero multiple of 16`);
       if (addr % 16 !== 0 || !inRam(ram, addr, len))

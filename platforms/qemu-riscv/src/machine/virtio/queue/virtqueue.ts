@@ -80,6 +80,25 @@ export class DeviceVirtqueue {
     return chain;
   }
 
+  /**
+   * Device-writable and device-readable bytes of every chain the driver made available and the
+   * device has not popped (QEMU virtqueue_get_avail_bytes), walking at most until `maxIn` writable
+   * bytes are found. @returns the totals, or the fault of the first bad chain.
+   */
+  availBytes(maxIn = Number.POSITIVE_INFINITY): { in: number; out: number } | VirtqFault {
+    const n = this.pending();
+    if (n instanceof VirtqFault) return n;
+    const sum = { in: 0, out: 0 };
+    for (let k = 0; k < n && sum.in < maxIn; k++) {
+      const head = this.u16(this.addrs.avail + 4 + 2 * ((this.lastAvail + k) % this.size));
+      const c = walkChain(this.ram, this.addrs.desc, this.size, head, this.feat.indirect);
+      if (c instanceof VirtqFault) return c;
+      sum.in += c.writeLen;
+      sum.out += c.readLen;
+    }
+    return sum;
+  }
+
   /** Gives back the last `n` popped chains unconsumed (QEMU virtqueue_unpop), e.g. when a frame does not fit. */
   unpop(n: number): void {
     this.lastAvail = (this.lastAvail - n) & 0xffff;
@@ -112,10 +131,13 @@ export class DeviceVirtqueue {
     return (this.u16(this.addrs.avail) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
   }
 
-  /** Asks the driver to notify (or not) on new buffers: used.flags, or avail_event with EVENT_IDX. */
+  /**
+   * Asks the driver to notify (or not) on new buffers (QEMU virtio_queue_split_set_notification):
+   * VIRTQ_USED_F_NO_NOTIFY in used.flags; with EVENT_IDX, avail_event = avail.idx either way.
+   */
   setNotification(enable: boolean): void {
     if (this.feat.eventIdx) {
-      if (enable) this.setU16(this.addrs.used + 4 + 8 * this.size, this.lastAvail);
+      this.setU16(this.addrs.used + 4 + 8 * this.size, this.availIdx());
       return;
     }
     const flags = this.u16(this.addrs.used);
