@@ -1,7 +1,8 @@
 // Earliest-deadline-first policy for periodic and sporadic threads: admission control (density
 // test Σ C/min(D,T) ≤ max utilisation), deadline-miss watchdog (report or abort the job), and budget
 // enforcement as a hard constant-bandwidth server (throttle, then postpone the deadline, as Linux
-// SCHED_DEADLINE). Best-effort threads run round-robin in the background when no job is ready.
+// SCHED_DEADLINE). Three classes, each runs only when the ones before it have nothing ready:
+// reserved jobs (with a budget), unreserved jobs (no budget), best-effort threads (round-robin).
 import { Errno } from '@runikraft/errno';
 import {
   type RkPolicyHost,
@@ -29,6 +30,8 @@ export interface RkEdfOptions {
 const INERT = new RkTimer(() => {});
 
 interface EdfData extends HeapSlot {
+  /** Scheduling class: 0 reserved job, 1 unreserved job, 2 best-effort (see the header). */
+  cls: 0 | 1 | 2;
   util: number;
   watchdog: RkTimer;
   replenish: RkTimer;
@@ -42,17 +45,20 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
   const maxUtil = opts.maxUtil ?? 1;
   const slice = opts.sliceNs ?? 10_000_000;
   const heap = new DeadlineHeap();
+  const unreserved = new DeadlineHeap();
   const background = new RkRunQueue();
   let host!: RkPolicyHost;
   let util = 0;
   const st = { misses: 0, aborts: 0, throttles: 0, admitted: 0, refused: 0 };
   const data = (t: RkPolicyThread) => t.policyData as EdfData;
 
-  function onDeadline(t: RkPolicyThread): void {
+  /** The watchdog: the job is still unfinished at its (possibly postponed) absolute deadline. */
+  function onDeadline(t: RkPolicyThread, now: number): void {
     const d = data(t);
     const rt = t.rt!;
     if (t.state === 'exited' || rt.jobs !== d.watchJob) return; // the job completed in time
-    st.misses++;
+    if (now < rt.absDeadline) return; // postponed meanwhile; re-armed at the new deadline
+    if (!rt.missed) st.misses++;
     host.noteMiss(t);
     if (missPolicy === 'abort' && !rt.aborted) {
       st.aborts++;
@@ -67,6 +73,9 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
     rt.release += rt.period;
     rt.absDeadline = rt.release + rt.relDeadline;
     rt.jobCpuNs = 0;
+    // The job goes on with the postponed deadline: the watchdog follows it, so a job that also
+    // misses this one is reported (and aborted again if it caught the first abort).
+    host.armTimer(data(t).watchdog, rt.absDeadline);
     host.unthrottle(t);
   }
 
@@ -77,16 +86,18 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
     },
     admit(t) {
       const rt = t.rt;
+      const reserved = rt !== null && Number.isFinite(rt.budget);
       const d: EdfData = {
         heapIdx: -1,
+        cls: !rt ? 2 : reserved ? 0 : 1,
         util: 0,
         // Best-effort threads never arm these: share two inert timers instead of allocating.
-        watchdog: rt ? new RkTimer(() => onDeadline(t)) : INERT,
+        watchdog: rt ? new RkTimer((now) => onDeadline(t, now)) : INERT,
         replenish: rt ? new RkTimer(() => onReplenish(t)) : INERT,
         watchJob: -1,
       };
       t.policyData = d;
-      if (!rt) return 0;
+      if (!reserved) return 0; // no budget, no reservation: nothing to admit
       const u = rt.budget / Math.min(rt.relDeadline, rt.period);
       if (util + u > maxUtil + 1e-12) {
         st.refused++;
@@ -98,19 +109,20 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
       return 0;
     },
     enqueue(t) {
-      if (!t.rt) return background.pushBack(t);
-      if (t.rt.throttled) return; // parked until replenishment
-      heap.push(t);
+      const cls = data(t).cls;
+      if (cls === 2) return background.pushBack(t);
+      if (t.rt!.throttled) return; // parked until replenishment
+      (cls === 0 ? heap : unreserved).push(t);
     },
     dequeue(t) {
-      if (!heap.remove(t)) background.remove(t);
+      if (!heap.remove(t) && !unreserved.remove(t)) background.remove(t);
     },
-    pickNext: () => heap.pop() ?? background.popFront(),
+    pickNext: () => heap.pop() ?? unreserved.pop() ?? background.popFront(),
     onBlock() {},
     onTick(t, now) {
       const rt = t.rt;
-      if (!rt) return heap.length > 0 || background.length > 0;
-      if (enforce && rt.jobCpuNs > rt.budget && !rt.throttled) {
+      if (!rt) return heap.length + unreserved.length + background.length > 0;
+      if (enforce && data(t).cls === 0 && rt.jobCpuNs > rt.budget && !rt.throttled) {
         st.throttles++;
         rt.throttled = true;
         host.armTimer(data(t).replenish, Math.max(now, rt.release + rt.period));
@@ -121,12 +133,14 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
     nextTick(t, now) {
       const rt = t.rt;
       if (!rt) return now + slice;
-      return enforce ? now + Math.max(0, rt.budget - rt.jobCpuNs) + 1 : Number.POSITIVE_INFINITY;
+      if (!enforce || data(t).cls !== 0) return Number.POSITIVE_INFINITY;
+      return now + Math.max(0, rt.budget - rt.jobCpuNs) + 1;
     },
     shouldPreempt(woken, running) {
-      if (!woken.rt) return false;
-      if (!running.rt) return true;
-      return woken.rt.absDeadline < running.rt.absDeadline;
+      const cw = data(woken).cls;
+      const cr = data(running).cls;
+      if (cw !== cr) return cw < cr;
+      return cw !== 2 && woken.rt!.absDeadline < running.rt!.absDeadline;
     },
     onRelease(t) {
       const d = data(t);

@@ -16,7 +16,10 @@ export interface RkRtAttr {
   readonly period: number;
   /** Relative deadline (default: the period). */
   readonly deadline?: number;
-  /** CPU budget per job (worst-case execution time); policies may enforce it. */
+  /**
+   * CPU budget per job (worst-case execution time); policies may reserve and enforce it. Default:
+   * none (Infinity in {@link RkRtState.budget}); EDF then schedules the thread without a reservation.
+   */
   readonly budget?: number;
   /** Offset of the first release from creation (default 0). */
   readonly phase?: number;
@@ -41,6 +44,7 @@ export interface RkThreadAttr {
 export interface RkRtState {
   readonly period: number;
   readonly relDeadline: number;
+  /** Budget per job; Infinity when the thread declared none. */
   readonly budget: number;
   readonly sporadic: boolean;
   /** Release time and absolute deadline of the current job. */

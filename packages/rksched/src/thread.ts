@@ -85,7 +85,7 @@ export class ThreadImpl implements RkPolicyThread {
     this.rt = {
       period: a.period,
       relDeadline,
-      budget: a.budget ?? a.period,
+      budget: a.budget ?? Number.POSITIVE_INFINITY, // none declared: the policy decides
       sporadic: a.sporadic ?? false,
       release,
       absDeadline: release + relDeadline,
