@@ -55,10 +55,18 @@ export function probeVirtioMmio(o: VirtioBusOptions): VirtioBusDevice[] {
   for (const node of o.plat.devices.find('virtio,mmio')) {
     const reg = node.reg[0];
     if (!reg) continue;
-    const t = new VirtioMmio(o.plat.devices, reg.addr, node.interrupts[0] ?? 0);
+    const irq = node.interrupts[0];
+    const t = new VirtioMmio(o.plat.devices, reg.addr, irq ?? -1);
     if (!t.present()) continue;
     const t0 = o.plat.time.monotonicNs();
-    const r = bind(o, t);
+    // Linux's virtio_mmio probe fails without an IRQ; binding anyway would park I/O forever
+    const r =
+      irq === undefined || !Number.isSafeInteger(irq) || irq <= 0
+        ? {
+            features: 0n,
+            error: `${node.path}: no usable interrupt specifier (interrupts = [${node.interrupts.join(', ')}])`,
+          }
+        : bind(o, t);
     out.push({
       base: reg.addr,
       irq: t.irq,
@@ -93,12 +101,25 @@ function bind(
   t.addStatus(R.VIRTIO_CONFIG_S_ACKNOWLEDGE);
   t.addStatus(R.VIRTIO_CONFIG_S_DRIVER);
   const features = t.negotiate(wanted[t.deviceId]);
+  let onIrq: () => void = () => {};
+  const waiter = new DriverWaiter(o.plat, o.sched ?? (() => undefined));
+  const handler = () => {
+    const isr = t.ackInterrupt();
+    if (isr & R.VIRTIO_MMIO_INT_VRING) onIrq();
+    if (isr & R.VIRTIO_MMIO_INT_CONFIG) waiter.wake();
+    return isr !== 0;
+  };
+  let registered = false;
   const failed = (error: string) => {
+    if (registered) o.plat.irq.unregister(t.irq, handler);
     t.addStatus(R.VIRTIO_CONFIG_S_FAILED);
     return { features: features ?? 0n, error };
   };
   if (features === null)
     return failed('the device refused FEATURES_OK (or lacks VERSION_1 in modern mode)');
+  const rc = o.plat.irq.register(t.irq, handler);
+  if (rc < 0) return failed(`cannot register a handler for IRQ ${t.irq} (${rc})`);
+  registered = true;
   const eventIdx = (features & RING) !== 0n;
   const makeRing = <T>(q: number, want: number): Vring<T> | number => {
     const max = t.queueMax(q);
@@ -111,8 +132,6 @@ function bind(
     t.setupQueue(q, size, ring.desc, ring.avail, ring.used);
     return ring;
   };
-  const waiter = new DriverWaiter(o.plat, o.sched ?? (() => undefined));
-  let onIrq: () => void;
   let result: Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'>;
   if (t.deviceId === R.VIRTIO_ID_NET) {
     const drv = new VirtioNetDriver(t, phys, features, (q, n) => makeRing<RkNetbuf>(q, n));
@@ -148,11 +167,5 @@ function bind(
     }
     t.addStatus(R.VIRTIO_CONFIG_S_DRIVER_OK);
   }
-  o.plat.irq.register(t.irq, () => {
-    const isr = t.ackInterrupt();
-    if (isr & R.VIRTIO_MMIO_INT_VRING) onIrq();
-    if (isr & R.VIRTIO_MMIO_INT_CONFIG) waiter.wake();
-    return isr !== 0;
-  });
   return result;
 }

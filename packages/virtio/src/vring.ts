@@ -34,6 +34,12 @@ export class Vring<T> {
   numFree: number;
   private readonly tokens: (T | undefined)[];
   private readonly chainLen: Uint16Array;
+  /** Device-writable bytes of the chain at each head: a used.len beyond it is clamped. */
+  private readonly writeBytes: Float64Array;
+  /** Used entries skipped because their id named no chain in flight (a device bug). */
+  badIds = 0;
+  /** Used entries whose len exceeded the chain's writable bytes (clamped). */
+  badLens = 0;
   private availIdx = 0;
   private kickedIdx = 0;
   private lastUsed = 0;
@@ -57,6 +63,7 @@ export class Vring<T> {
     this.numFree = size;
     this.tokens = new Array(size);
     this.chainLen = new Uint16Array(size);
+    this.writeBytes = new Float64Array(size);
   }
 
   /**
@@ -71,10 +78,14 @@ export class Vring<T> {
     let i = head;
 
     let sawWrite = false;
-    for (let k = 0; k < n; k++) {
-      const s = segs[k];
+    for (const s of segs) {
       if (!s.write && sawWrite) return -Errno.EINVAL;
       sawWrite ||= s.write;
+    }
+    let writable = 0;
+    for (let k = 0; k < n; k++) {
+      const s = segs[k];
+      if (s.write) writable += s.len;
       const d = this.desc + this.off + 16 * i;
       this.v.setUint32(d, s.pa >>> 0, true);
       this.v.setUint32(d + 4, Math.floor(s.pa / 0x100000000), true);
@@ -91,6 +102,7 @@ export class Vring<T> {
     this.numFree -= n;
     this.tokens[head] = token;
     this.chainLen[head] = n;
+    this.writeBytes[head] = writable;
 
     const a = this.avail + this.off;
     this.v.setUint16(a + 4 + 2 * (this.availIdx % this.size), head, true);
@@ -117,15 +129,35 @@ export class Vring<T> {
     return this.v.getUint16(this.used + this.off + 2, true) !== this.lastUsed;
   }
 
-  /** Reaps one completion. @returns {token, len} or null; a bad id from the device yields null. */
+  /**
+   * Reaps one completion. A used entry whose id names no chain in flight is skipped and counted in
+   * `badIds`; a len beyond the chain's device-writable bytes is clamped to them and counted in
+   * `badLens` (the device is not trusted with the driver's memory). @returns {token, len}, or null
+   * when nothing valid is left to reap.
+   */
   getUsed(): { token: T; len: number } | null {
-    if (!this.hasUsed()) return null;
-    const e = this.used + this.off + 4 + 8 * (this.lastUsed % this.size);
-    const id = this.v.getUint32(e, true);
-    const len = this.v.getUint32(e + 4, true);
-    this.lastUsed = (this.lastUsed + 1) & 0xffff;
-    const token = id < this.size ? this.tokens[id] : undefined;
-    if (token === undefined) return null;
+    while (this.hasUsed()) {
+      const e = this.used + this.off + 4 + 8 * (this.lastUsed % this.size);
+      const id = this.v.getUint32(e, true);
+      let len = this.v.getUint32(e + 4, true);
+      this.lastUsed = (this.lastUsed + 1) & 0xffff;
+      const token = id < this.size ? this.tokens[id] : undefined;
+      if (token === undefined) {
+        this.badIds++;
+        continue;
+      }
+      if (len > this.writeBytes[id]) {
+        this.badLens++;
+        len = this.writeBytes[id];
+      }
+      this.release(id);
+      return { token, len };
+    }
+    return null;
+  }
+
+  /** Puts chain `id` back on the free list and moves used_event along. */
+  private release(id: number): void {
     this.tokens[id] = undefined;
     let tail = id;
     for (let k = 1; k < this.chainLen[id]; k++)
@@ -136,7 +168,6 @@ export class Vring<T> {
     // as Linux: move used_event along only while callbacks are wanted
     if (this.eventIdx && this.intrOn)
       this.v.setUint16(this.avail + this.off + 4 + 2 * this.size, this.lastUsed, true);
-    return { token, len };
   }
 
   /** Asks for interrupts again. @returns true if completions arrived meanwhile (caller must reap). */
