@@ -14,6 +14,8 @@ export interface RkMachineOptions {
   append: string;
   virtioMmioForceLegacy: boolean;
   initrd?: Uint8Array;
+  /** `-fw_cfg` arguments as given; the machine module parses them and reads their files. */
+  fwCfg?: readonly string[];
 }
 
 /** Where the UART's output goes: the terminal, nowhere, or a callback (tests, benchmarks). */
@@ -82,7 +84,8 @@ export async function loadMachine(): Promise<MachineFactory> {
       return () => plan.close();
     },
     create(opts, console) {
-      const o: MachineOptions = { ...opts, console };
+      const { fwCfg, ...rest } = opts;
+      const o: MachineOptions = { ...rest, console, fwCfg: fwCfgItems(mod, fwCfg ?? []) };
       let m: Machine;
       try {
         m = new mod.Machine(o);
@@ -98,4 +101,21 @@ export async function loadMachine(): Promise<MachineFactory> {
       };
     },
   };
+}
+
+/** Parses `-fw_cfg` arguments, printing QEMU's warning for names outside `opt/`. @throws RkUsageError. */
+function fwCfgItems(
+  mod: typeof import('@runikraft/plat-qemu-riscv/machine'),
+  args: readonly string[],
+): NonNullable<MachineOptions['fwCfg']> {
+  return args.map((a) => {
+    let r: ReturnType<typeof mod.parseFwCfgArg>;
+    try {
+      r = mod.parseFwCfgArg(a);
+    } catch (e) {
+      throw new RkUsageError(`rk run: ${(e as Error).message}`);
+    }
+    if (r.warning) process.stderr.write(`rk run: -fw_cfg ${a}: warning: ${r.warning}\n`);
+    return r.item;
+  });
 }

@@ -28,6 +28,8 @@ export interface RunArgs {
   netdev?: string[];
   /** `-drive` arguments (file=...,if=none,format=raw,id=...). */
   drive?: string[];
+  /** `-fw_cfg [name=]opt/NAME,file=PATH|string=TEXT` arguments, in command-line order. */
+  fwCfg?: string[];
   /** `-S`: hold the hart (with --qtest: no guest code runs). */
   hold?: boolean;
   help?: boolean;
@@ -48,6 +50,7 @@ export const SUPPORTED = [
   '-device',
   '-netdev',
   '-drive',
+  '-fw_cfg',
   '-S',
   '--clock',
   '--qtest',
@@ -198,6 +201,7 @@ const WITH_VALUE: Record<string, Handler> = {
   device: (v, o) => void (o.device ??= []).push(v),
   netdev: (v, o) => void (o.netdev ??= []).push(v),
   drive: (v, o) => void (o.drive ??= []).push(v),
+  fw_cfg: (v, o) => void (o.fwCfg ??= []).push(v),
 };
 const FLAGS: Record<string, (o: RunArgs) => void> = {
   nographic: () => {},

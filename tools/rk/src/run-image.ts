@@ -75,6 +75,7 @@ export function machineOptions(cli: RunArgs, app: AppMachineDefaults = {}): RkMa
     append: pick(cli.append, app.append, ''),
     virtioMmioForceLegacy: pick(cli.virtioMmioForceLegacy, undefined, true),
     ...(initrd ? { initrd } : {}),
+    ...(cli.fwCfg ? { fwCfg: cli.fwCfg } : {}),
   };
 }
 

@@ -14,7 +14,7 @@ const err = (argv: string[]): string => {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 };
 const SUP =
-  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -global, -device, -netdev, -drive, -S, --clock, --qtest, --help)';
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -global, -device, -netdev, -drive, -fw_cfg, -S, --clock, --qtest, --help)';
 
 describe('parseQemuSize', () => {
   it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
@@ -216,6 +216,11 @@ describe('parseRunArgs', () => {
     ]);
     expect(a.netdev).toEqual(['socket,id=n0,listen=:1234']);
     expect(a.drive).toEqual(['file=d.img,if=none,format=raw,id=d0']);
+  });
+
+  it('collects -fw_cfg arguments in command-line order', () => {
+    const a = parseRunArgs(['-fw_cfg', 'opt/a,string=x', '--fw_cfg=name=opt/b,file=f.bin']);
+    expect(a.fwCfg).toEqual(['opt/a,string=x', 'name=opt/b,file=f.bin']);
   });
 
   it('rejects a missing value and a second image', () => {

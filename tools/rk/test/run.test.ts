@@ -273,6 +273,34 @@ describe.skipIf(!machineExists)('rk run', () => {
     );
   });
 
+  it("adds -fw_cfg items to the fw_cfg directory, with QEMU's warning and errors", async () => {
+    const r = await rk(
+      [
+        'run',
+        '--qtest',
+        'stdio',
+        '-S',
+        '-fw_cfg',
+        'opt/a,string=hi',
+        '-fw_cfg',
+        'name=etc/z,string=Z',
+      ],
+      {
+        input:
+          'writew 0x10100008 0x1900\nreadl 0x10100000\nwritew 0x10100008 0x2400\nreadw 0x10100000\n',
+      },
+    );
+    expect(r.stdout).toBe('OK\nOK 0x0000000005000000\nOK\nOK 0x0000000000006968\n');
+    expect(r.stderr).toBe(
+      'rk run: -fw_cfg name=etc/z,string=Z: warning: externally provided fw_cfg item names should be prefixed with "opt/"\n',
+    );
+    const bad = await rk(['run', '--qtest', 'stdio', '-S', '-fw_cfg', 'name=opt/x']);
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      'rk run: -fw_cfg: name, plus exactly one of file, string and gen_id, are needed\n',
+    ]);
+  });
+
   it('reads guest RAM through qtest after writing it', async () => {
     const r = await rk(['run', '--qtest', 'stdio', '-S', '-m', '64M'], {
       input:

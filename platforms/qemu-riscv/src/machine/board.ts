@@ -1,5 +1,5 @@
 // The `virt` board's devices on the physical bus (QEMU hw/riscv/virt.c virt_machine_init, REFERENCE.md §1–2):
-// RAM, MROM, finisher, RTC, CLINT/ACLINT, PLIC, UART0 and the 8 virtio-mmio transports, wired to the PLIC.
+// RAM, MROM, finisher, RTC, CLINT/ACLINT, PLIC, UART0, fw_cfg and the 8 virtio-mmio transports, wired to the PLIC.
 import type { GuestRam } from '../isa/hart';
 import {
   RTC_IRQ,
@@ -7,6 +7,7 @@ import {
   VIRT_ACLINT_SSWI,
   VIRT_CLINT,
   VIRT_DRAM,
+  VIRT_FW_CFG,
   VIRT_MROM,
   VIRT_PLIC,
   VIRT_RTC,
@@ -18,6 +19,8 @@ import { PhysBus } from './bus';
 import type { MachineClock } from './clock';
 import { type ClintHart, MTimer, Swi } from './devices/clint';
 import { type PowerControl, SifiveTest } from './devices/finisher';
+import { FwCfg } from './devices/fw-cfg';
+import type { FwCfgUserItem } from './devices/fw-cfg-items';
 import { MaskRom } from './devices/mrom';
 import { Plic } from './devices/plic';
 import { GoldfishRtc } from './devices/rtc';
@@ -41,6 +44,8 @@ export interface BoardConfig {
   tx: UartTx;
   power: PowerControl;
   log: (line: string) => void;
+  /** `-fw_cfg` items, already checked (checkUserItem). */
+  fwCfg?: readonly FwCfgUserItem[];
 }
 
 export class Board {
@@ -53,6 +58,7 @@ export class Board {
   readonly uart: Uart16550;
   readonly rtc: GoldfishRtc;
   readonly finisher: SifiveTest;
+  readonly fwCfg: FwCfg;
   readonly virtio: VirtioMmioTransport[] = [];
 
   constructor(c: BoardConfig) {
@@ -65,6 +71,7 @@ export class Board {
     this.uart = new Uart16550(c.clock, line(UART0_IRQ), c.tx);
     this.rtc = new GoldfishRtc(c.clock, line(RTC_IRQ), c.rtcEpochNs);
     this.finisher = new SifiveTest(c.power);
+    this.fwCfg = new FwCfg(c.ram, c.harts.length, c.fwCfg);
     const b = this.bus;
     b.map(VIRT_MROM, this.mrom);
     b.map(VIRT_TEST, this.finisher);
@@ -74,6 +81,9 @@ export class Board {
     if (this.sswi) b.map(VIRT_ACLINT_SSWI, this.sswi);
     b.map(VIRT_PLIC, this.plic);
     b.map(VIRT_UART0, this.uart);
+    b.map(VIRT_FW_CFG, this.fwCfg.data);
+    b.map(VIRT_FW_CFG + 8, this.fwCfg.ctl);
+    b.map(VIRT_FW_CFG + 16, this.fwCfg.dma);
     for (let s = 0; s < VIRT_VIRTIO_COUNT; s++) {
       const t = new VirtioMmioTransport(s, c.legacyVirtio, c.ram, line(virtioSlotIrq(s)), c.log);
       this.virtio.push(t);
@@ -87,6 +97,7 @@ export class Board {
     this.mtimer.reset();
     this.uart.reset();
     this.rtc.reset();
+    this.fwCfg.reset();
     for (const t of this.virtio) t.resetAll();
   }
 }

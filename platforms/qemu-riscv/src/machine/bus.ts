@@ -66,7 +66,7 @@ export class PhysBus {
     if (this.inRam(pa, size)) return readLe(this.ram, pa - this.ram.base, size);
     if (pa % size !== 0) return this.misalignedLoad(pa, size, deny);
     const r = this.find(pa);
-    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size))
+    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size, false))
       return this.fail(pa, FAULT);
     return dispatchRead(r.dev, pa - r.base, size);
   }
@@ -99,7 +99,7 @@ export class PhysBus {
       return true;
     }
     const r = this.find(pa);
-    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size))
+    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size, true))
       return this.fail(pa, false);
     dispatchWrite(r.dev, pa - r.base, size, value);
     return true;
@@ -118,7 +118,8 @@ export class PhysBus {
       return ((lo >> s) | (hi << (64n - s))) & 0xffffffffffffffffn;
     }
     const r = this.find(pa);
-    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8)) return this.fail(pa, null);
+    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8, false))
+      return this.fail(pa, null);
     return dispatchRead64(r.dev, pa - r.base);
   }
 
@@ -135,7 +136,8 @@ export class PhysBus {
       return true;
     }
     const r = this.find(pa);
-    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8)) return this.fail(pa, false);
+    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8, true))
+      return this.fail(pa, false);
     dispatchWrite64(r.dev, pa - r.base, BigInt.asUintN(64, value));
     return true;
   }
@@ -150,7 +152,7 @@ export class PhysBus {
         out.set(this.ram.u8.subarray(chunkPa - this.ram.base, chunkPa - this.ram.base + l), off);
       else if (r) {
         const o = chunkPa - r.base;
-        if (!accessValid(r.dev, o, l)) return;
+        if (!accessValid(r.dev, o, l, false)) return;
         if (l === 8) {
           const v = dispatchRead64(r.dev, o);
           for (let i = 0; i < 8; i++) out[off + i] = Number((v >> BigInt(8 * i)) & 0xffn);
@@ -169,7 +171,7 @@ export class PhysBus {
       if (r === 'ram') this.ram.u8.set(data.subarray(off, off + l), chunkPa - this.ram.base);
       else if (r) {
         const o = chunkPa - r.base;
-        if (!accessValid(r.dev, o, l)) return;
+        if (!accessValid(r.dev, o, l, true)) return;
         if (l === 8) {
           let v = 0n;
           for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(data[off + i]);
@@ -202,8 +204,10 @@ export class PhysBus {
       }
       const r = Number.isSafeInteger(a) ? this.find(a) : undefined;
       if (r) {
-        const l = memoryAccessSize(r.dev, Math.min(left, r.end - a), a - r.base);
-        visit(a, off, l, r);
+        // flatview_translate clips only RAM sections: an MMIO access may run past a small region's
+        // end (fw_cfg's 2-byte selector taking a 4-byte write), and is then refused as a whole.
+        const l = memoryAccessSize(r.dev, left, a - r.base);
+        visit(a, off, l, a + l <= r.end ? r : null);
         off += l;
         continue;
       }

@@ -120,6 +120,7 @@ export class Machine {
       tx: (b) => this.console.write(b),
       power: { powerOff: (s) => this.powerOff(s), reset: () => this.reset() },
       log: (l) => this.trace(l),
+      fwCfg: o.fwCfg,
     });
     this.sched = new HostScheduler(this.clock, this.slots, this.counters);
     this.sbiPlatform.dbcn = o.dbcn;

@@ -14,6 +14,8 @@ export interface MmioDevice {
   readonly implMax?: number;
   /** `.valid.unaligned` / `.impl.unaligned`. */
   readonly unaligned?: boolean;
+  /** `.valid.accepts`: a device-specific veto, checked before alignment and sizes (fw_cfg's registers). */
+  accepts?(offset: number, size: number, isWrite: boolean): boolean;
   /** Reads `size` bytes at `offset` (size within impl bounds), zero-extended. */
   read(offset: number, size: number): number;
   write(offset: number, size: number, value: number): void;
@@ -23,7 +25,13 @@ export interface MmioDevice {
 }
 
 /** QEMU's memory_region_access_valid. */
-export function accessValid(d: MmioDevice, offset: number, size: number): boolean {
+export function accessValid(
+  d: MmioDevice,
+  offset: number,
+  size: number,
+  isWrite: boolean,
+): boolean {
+  if (d.accepts && !d.accepts(offset, size, isWrite)) return false;
   if (!d.unaligned && offset % size !== 0) return false;
   if (d.validMax === 0) return true;
   return size >= d.validMin && size <= d.validMax;

@@ -1,5 +1,6 @@
 // Machine options (the QEMU command line this model understands) and how a run ends.
 import type { ConsoleBackend } from './console/backend';
+import { checkUserItem, type FwCfgUserItem } from './devices/fw-cfg-items';
 
 export interface MachineOptions {
   /** `-m`: RAM bytes at 0x80000000 (default 128 MiB; 8 KiB .. 4 GiB, a multiple of 4 KiB; over 2 MiB with the SBI firmware). */
@@ -31,6 +32,8 @@ export interface MachineOptions {
   rtcEpochNs?: bigint;
   /** Offer SBI DBCN (SBI 2.0). Default true; false = exactly OpenSBI v1.1's extension set and version. */
   sbiDbcn?: boolean;
+  /** `-fw_cfg name=...,file=|string=`: user items in the fw_cfg file directory (parseFwCfgArg reads them). */
+  fwCfg?: readonly FwCfgUserItem[];
   /** Receives machine trace lines (virtio driver bugs, ...). Default: kept in `machine.traceLog` only. */
   trace?: (line: string) => void;
 }
@@ -60,6 +63,7 @@ export interface ResolvedOptions {
   aclint: boolean;
   legacy: boolean;
   dbcn: boolean;
+  fwCfg: readonly FwCfgUserItem[];
 }
 
 /** Checks options, naming the bad one. @throws RangeError/TypeError. */
@@ -81,6 +85,8 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
     throw new TypeError(`bios: '${o.bios}' is not 'default' or 'none'`);
   if (o.clock !== undefined && o.clock !== 'host' && o.clock !== 'virtual')
     throw new TypeError(`clock: '${o.clock}' is not 'host' or 'virtual'`);
+  const fwCfg = o.fwCfg ?? [];
+  for (const item of fwCfg) checkUserItem(item);
   return {
     memory,
     smp,
@@ -91,5 +97,6 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
     aclint: o.aclint ?? false,
     legacy: o.virtioForceLegacy ?? o.virtioMmioForceLegacy ?? true,
     dbcn: o.sbiDbcn ?? true,
+    fwCfg,
   };
 }
