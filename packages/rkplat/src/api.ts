@@ -60,7 +60,11 @@ export interface RkPlatTime {
 export type RkIrqHandler = (irq: number) => boolean;
 
 export interface RkPlatIrq {
-  /** Adds a handler to the chain of `irq` and enables the line. @returns 0, or -EINVAL for an invalid line. */
+  /**
+   * Adds a handler to the end of the chain of `irq` and enables the line. Handlers run in registration
+   * order until one returns true; a chain changed while its line is being dispatched (a handler removing
+   * itself) takes effect from the next interrupt. @returns 0, or -EINVAL for an invalid line.
+   */
   register(irq: number, handler: RkIrqHandler): number;
   /** Removes a handler; the line is masked when its chain is empty. @returns 0 or -ENOENT. */
   unregister(irq: number, handler: RkIrqHandler): number;

@@ -247,6 +247,37 @@ function describeIrqDelivery(run: RkPlatRunner, irqSource: RkPlatIrqSourceFactor
         expect(seen).toEqual(['b']);
       }));
 
+    it('a chain changed during dispatch (a handler removing itself, adding another) changes from the next interrupt', () =>
+      run(async (plat) => {
+        const src = irqSource(plat);
+        const seen: string[] = [];
+        const last = () => {
+          seen.push('last');
+          src.ack();
+          return true;
+        };
+        const once = (irq: number) => {
+          seen.push('once');
+          plat.irq.unregister(irq, once);
+          plat.irq.register(irq, last);
+          return false;
+        };
+        plat.irq.register(src.line, once);
+        plat.irq.register(src.line, () => {
+          seen.push('next');
+          src.ack();
+          return true;
+        });
+        src.raise();
+        expect(await waitFor(plat, () => seen.length > 0)).toBe(true);
+        expect(seen).toEqual(['once', 'next']);
+        seen.length = 0;
+        src.raise();
+        expect(await waitFor(plat, () => seen.length > 0)).toBe(true);
+        expect(seen).toEqual(['next']);
+        expect(plat.irq.unregister(src.line, last)).toBe(0);
+      }));
+
     it('a line whose chain is empty again is masked: its interrupt is not delivered', () =>
       run(async (plat) => {
         const src = irqSource(plat);

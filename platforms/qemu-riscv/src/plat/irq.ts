@@ -4,10 +4,9 @@ import type { RkIrqHandler, RkPlatIrq } from '@runikraft/rkplat';
 import type { PlicDriver } from './plic';
 
 export class PlatIrq implements RkPlatIrq {
-  private readonly chains = new Map<number, RkIrqHandler[]>();
+  /** Chains are replaced, never changed in place, so a dispatch walks the chain it started with. */
+  private readonly chains = new Map<number, readonly RkIrqHandler[]>();
   private readonly counts: number[];
-  /** Interrupts claimed that no handler accepted. */
-  spurious = 0;
 
   constructor(private readonly plic: PlicDriver) {
     this.counts = new Array(plic.ndev + 1).fill(0);
@@ -15,8 +14,7 @@ export class PlatIrq implements RkPlatIrq {
 
   register(irq: number, handler: RkIrqHandler): number {
     if (!Number.isInteger(irq) || irq < 1 || irq > this.plic.ndev) return -Errno.EINVAL;
-    const chain = this.chains.get(irq) ?? [];
-    chain.push(handler);
+    const chain = [...(this.chains.get(irq) ?? []), handler];
     this.chains.set(irq, chain);
     if (chain.length === 1) this.plic.enable(irq);
     return 0;
@@ -26,8 +24,9 @@ export class PlatIrq implements RkPlatIrq {
     const chain = this.chains.get(irq);
     const i = chain?.indexOf(handler) ?? -1;
     if (!chain || i < 0) return -Errno.ENOENT;
-    chain.splice(i, 1);
-    if (chain.length === 0) {
+    if (chain.length > 1) {
+      this.chains.set(irq, [...chain.slice(0, i), ...chain.slice(i + 1)]);
+    } else {
       this.chains.delete(irq);
       this.plic.disable(irq);
     }
@@ -42,9 +41,8 @@ export class PlatIrq implements RkPlatIrq {
   dispatchExternal(): void {
     for (let irq = this.plic.claim(); irq !== 0; irq = this.plic.claim()) {
       this.counts[irq] = (this.counts[irq] ?? 0) + 1;
-      let handled = false;
-      for (const h of this.chains.get(irq) ?? []) if ((handled = h(irq))) break;
-      if (!handled) this.spurious++;
+      // One that no handler accepts (spurious, or a device sharing the line) is completed all the same.
+      for (const h of this.chains.get(irq) ?? []) if (h(irq)) break;
       this.plic.complete(irq);
     }
   }
