@@ -15,6 +15,8 @@ export interface RkCandidate {
   readonly platform?: {
     readonly entry?: string;
     readonly export?: string;
+    /** Export of the entry module that secondary harts enter (ImageEntry.secondary), if any. */
+    readonly secondary?: string;
     readonly machine?: string;
   };
   /** True when the app lists the package in its own `dependencies`. */

@@ -92,6 +92,19 @@ export interface RkPlatLcpu {
    * turn for its I/O, else null (cheap).
    */
   poll(): Promise<void> | null;
+  /**
+   * Starts secondary CPU `cpu` running `entry` (ukplat_lcpu_start + ukplat_lcpu_run); on it `id()`
+   * returns `cpu` and interrupts are enabled; the CPU stops when `entry` returns. Optional: a
+   * platform without SMP omits it. CPUs share one host thread: one runs at a time and another runs
+   * only when it halts or reaches a preemption point ({@link poll}).
+   * @returns 0, -EINVAL (no such CPU) or -EALREADY (it runs or is starting).
+   */
+  start?(cpu: number, entry: () => Promise<void> | void): number;
+  /**
+   * Sends an inter-processor interrupt to `cpu`, ending its halt (ukplat_lcpu_wakeup). Optional, as
+   * {@link start}. @returns 0 or -EINVAL (not a running CPU). May run in IRQ context.
+   */
+  wakeup?(cpu: number): number;
 }
 
 export interface RkPlatPower {

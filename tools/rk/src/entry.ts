@@ -12,9 +12,21 @@ const lit = (v: unknown) => JSON.stringify(v);
 
 function platImport(p: RkComposition['platform']): string {
   const name = p.platform?.export ?? 'platEntry';
-  const binding = name === 'platEntry' ? name : `${name} as platEntry`;
-  return `import { ${binding} } from ${lit(platformEntryOf(p))};`;
+  const bindings = [name === 'platEntry' ? name : `${name} as platEntry`];
+  const sec = p.platform?.secondary;
+  if (sec) bindings.push(sec === 'platSecondary' ? sec : `${sec} as platSecondary`);
+  return `import { ${bindings.join(', ')} } from ${lit(platformEntryOf(p))};`;
 }
+
+/** Secondary harts enter the image here (SBI HSM hart_start), when the platform has such an entry. */
+const secondaryLines = (p: RkComposition['platform']): string[] =>
+  p.platform?.secondary
+    ? [
+        `/** The secondary entry: SBI HSM hart_start runs it on a started hart with a0 = hartid, a1 = opaque. */`,
+        `entry.secondary = platSecondary;`,
+        '',
+      ]
+    : [];
 
 /**
  * The source of the generated entry module for `app` (written to `<buildDir>/entry.generated.ts`).
@@ -50,6 +62,7 @@ export function generateEntry(
     `  return platEntry(hart, a0, a1, (plat) => bootImage(plat, image));`,
     `}`,
     '',
+    ...secondaryLines(composition.platform),
   ];
   return lines.join('\n');
 }

@@ -86,7 +86,8 @@ export interface Hart {
 
   /**
    * A preemption check: takes pending enabled interrupts now. Returns a promise the caller must await
-   * when the host is due a turn (host I/O runs at least once per millisecond under load), else null.
+   * when the host is due a turn (host I/O runs at least once per millisecond under load) or, with
+   * `-smp` > 1, when another hart waits to run (it runs until its own wfi or poll), else null.
    */
   poll(): Promise<void> | null;
 
@@ -94,5 +95,21 @@ export interface Hart {
   setTrapVector(handler: TrapHandler): void;
 }
 
-/** The image's entry point, called by the boot ROM / firmware. */
-export type ImageEntry = (hart: Hart, a0: number, a1: number) => void | Promise<void>;
+/**
+ * Where a secondary hart enters the image under the SBI firmware: SBI HSM `hart_start(hartid,
+ * start_addr, opaque)` runs it on the started hart with `a0 = hartid`, `a1 = opaque`. The model has no
+ * code at guest addresses, so every start address S-mode may execute stands for this one function.
+ */
+export type SecondaryEntry = (hart: Hart, a0: number, a1: number) => void | Promise<void>;
+
+/**
+ * The image's entry point, called by the boot ROM / firmware: with the SBI firmware on the boot hart
+ * (`a0 = hartid`, `a1 = device-tree address`), with `-bios none` on every hart at reset (the kernel
+ * parks the secondaries by hartid, as on QEMU). Its optional `secondary` member is the image's
+ * {@link SecondaryEntry} (an image without one cannot start secondaries through HSM: `hart_start` fails
+ * with SBI_ERR_INVALID_ADDRESS). Harts share one host thread: one runs at a time and the CPU passes to
+ * another only at `wfi()` and `poll()` (DESIGN.md §4).
+ */
+export type ImageEntry = ((hart: Hart, a0: number, a1: number) => void | Promise<void>) & {
+  readonly secondary?: SecondaryEntry;
+};

@@ -1,7 +1,7 @@
 // The `virt` machine: board, harts, SBI firmware, clocks and the boot/reset/power-off life cycle
 // (QEMU 7.2 hw/riscv/virt.c + hw/riscv/boot.c + OpenSBI v1.1 on top, REFERENCE.md §3).
 import { createHash, randomBytes } from 'node:crypto';
-import { type ImageEntry, isHartStopped, type SbiRet } from '../isa/hart';
+import { type ImageEntry, isHartStopped, type SbiRet, type SecondaryEntry } from '../isa/hart';
 import { VIRT_CLINT, VIRT_DRAM } from '../isa/memmap';
 import * as S from '../isa/sbi';
 import { Board, createRam } from './board';
@@ -23,6 +23,7 @@ import { HSM_START_PENDING } from './firmware/hsm';
 import { type SbiPlatform, sbiCall } from './firmware/sbi';
 import { type HartHost, HartImpl } from './hart/hart';
 import { TrapPanic } from './hart/traps';
+import { Interleaver } from './interleave';
 import {
   type MachineExit,
   type MachineOptions,
@@ -63,6 +64,8 @@ export interface MachineStats {
   clockJumps: number;
   /** Image starts (1 + resets). */
   boots: number;
+  /** Times the CPU passed from one hart to another (`-smp` > 1). */
+  readonly hartSwitches: number;
 }
 
 const TRACE_KEEP = 1000;
@@ -96,6 +99,8 @@ export class Machine {
   private consoleAttached = false;
   readonly host: HartHost;
   private readonly sched: HostScheduler;
+  /** Which hart runs: the harts share this host thread (DESIGN.md §4). */
+  readonly interleaver = new Interleaver();
 
   constructor(opts: MachineOptions = {}) {
     this.options = resolveOptions(opts);
@@ -133,7 +138,13 @@ export class Machine {
       stats: this.counters,
       sbiCall: (h, eid, fid, a) => this.sbi(h, eid, fid, a),
       hostTurn: (h) => this.sched.hostTurn(h),
-      hartWaiting: () => this.sched.hartWaiting(),
+      hartWaiting: (h) => {
+        this.interleaver.release(h);
+        this.sched.hartWaiting();
+      },
+      hartWoken: (h, resume) => this.interleaver.acquire(h, resume),
+      switchPoint: (h) => this.interleaver.yield(h),
+      hartStopped: (h) => this.interleaver.release(h),
     };
   }
 
@@ -208,7 +219,10 @@ export class Machine {
   // ---- life cycle ----
 
   /**
-   * Boots `entry` on hart 0 with a0 = 0, a1 = device-tree address.
+   * Boots `entry`: with the SBI firmware on hart 0 (a0 = 0, a1 = device-tree address; the other harts
+   * wait in HSM STOPPED until `hart_start` enters `entry.secondary` with a0 = hartid, a1 = opaque); with
+   * `-bios none` on every hart at once (a0 = hartid), as QEMU's reset vector does — the kernel parks
+   * the secondaries by hartid.
    * @returns how the machine stopped (finisher/SRST power-off, or a guest failure with status 1).
    */
   boot(entry: ImageEntry): Promise<MachineExit> {
@@ -246,16 +260,25 @@ export class Machine {
       this.guestFailure(e);
       return;
     }
+    this.interleaver.clear();
+    const all = this.options.mode === 'M';
     this.slots.forEach((s, i) => {
       this.newHart(i);
-      s.state = i === 0 ? S.SBI_HSM_STATE_STARTED : S.SBI_HSM_STATE_STOPPED;
+      s.state = i === 0 || all ? S.SBI_HSM_STATE_STARTED : S.SBI_HSM_STATE_STOPPED;
     });
     this.board.mtimer.reset();
     if (this.options.mode === 'S') this.firmwareInit();
     this.attachConsole();
-    const h0 = this.slots[0].hart as HartImpl;
+    const entry = this.entry as ImageEntry;
     queueMicrotask(() => {
-      if (gen === this.generation && !this.exited) this.runEntry(h0, 0, this.fdtAddr, gen);
+      for (const [i, s] of this.slots.entries()) {
+        if (i > 0 && !all) break;
+        const h = s.hart as HartImpl;
+        this.interleaver.acquire(h, () => {
+          if (gen === this.generation && !this.exited)
+            this.runEntry(h, entry, i, this.fdtAddr, gen);
+        });
+      }
     });
   }
 
@@ -287,10 +310,16 @@ export class Machine {
     });
   }
 
-  private runEntry(hart: HartImpl, a0: number, a1: number, gen: number): void {
+  private runEntry(
+    hart: HartImpl,
+    entry: ImageEntry | SecondaryEntry,
+    a0: number,
+    a1: number,
+    gen: number,
+  ): void {
     let p: Promise<void>;
     try {
-      p = Promise.resolve((this.entry as ImageEntry)(hart, a0, a1));
+      p = Promise.resolve(entry(hart, a0, a1));
     } catch (e) {
       p = Promise.reject(e);
     }
@@ -326,6 +355,7 @@ export class Machine {
   reset(): void {
     if (this.exited) return;
     this.generation++;
+    this.interleaver.clear();
     for (const s of this.slots) s.hart?.stop('reset');
     this.board.reset();
     const seed = this.seeds.next().value as Uint8Array;
@@ -337,6 +367,7 @@ export class Machine {
   private finish(exit: MachineExit): void {
     if (this.exited) return;
     this.exited = exit;
+    this.interleaver.clear();
     for (const s of this.slots) s.hart?.stop('poweroff');
     this.clock.clear();
     this.sched.stop();
@@ -370,6 +401,7 @@ export class Machine {
     const m = this.board.mtimer;
     return {
       ...this.counters,
+      hartSwitches: this.interleaver.switches,
       get mtime() {
         return m.mtime();
       },
@@ -403,15 +435,18 @@ export class Machine {
     },
     hartCount: () => this.slots.length,
     hartState: (h) => this.slots[h].state,
+    hasSecondaryEntry: () => typeof this.entry?.secondary === 'function',
     startHart: (h, _addr, opaque) => {
       const slot = this.slots[h];
       slot.state = HSM_START_PENDING;
       const hart = this.newHart(h);
       const gen = this.generation;
-      setImmediate(() => {
+      const entry = this.entry?.secondary as SecondaryEntry;
+      // The new hart queues for the CPU behind the running one: it starts at the caller's next switch point.
+      this.interleaver.acquire(hart, () => {
         if (gen !== this.generation || this.exited || hart.isStopped) return;
         slot.state = S.SBI_HSM_STATE_STARTED;
-        this.runEntry(hart, h, opaque, gen);
+        this.runEntry(hart, entry, h, opaque, gen);
       });
     },
     stopHart: (hart) => {

@@ -25,6 +25,8 @@ export interface PlatDesc {
   plic: { base: number; ndev: number; context: number };
   /** mtimecmp address of this hart (CLINT / ACLINT MTIMER); used in M-mode. */
   mtimecmp: number | null;
+  /** This hart's machine-software-interrupt register (CLINT msip / ACLINT MSWI): IPIs in M-mode. */
+  msip: number | null;
   rtc: { base: number } | null;
   finisher: { base: number } | null;
 }
@@ -91,6 +93,8 @@ export function describePlatform(fdt: Fdt, hartid: number, mode: PrivMode): Plat
   let mtimecmp: number | null = null;
   if (timer) mtimecmp = fdt.reg(timer)[1]!.address + 8 * hartid;
   else if (clint) mtimecmp = regBase(fdt, clint) + 0x4000 + 8 * hartid;
+  const mswi = fdt.findByCompatible('riscv,aclint-mswi')[0] ?? clint;
+  const msip = mswi ? regBase(fdt, mswi) + 4 * hartid : null;
   if (mode === 'M' && mtimecmp === null)
     throw new PlatDescError('device tree: M-mode needs a CLINT or ACLINT MTIMER');
   const rtc = fdt.findByCompatible('google,goldfish-rtc')[0];
@@ -118,6 +122,7 @@ export function describePlatform(fdt: Fdt, hartid: number, mode: PrivMode): Plat
       context: plicContext(fdt, plic, intc, mode),
     },
     mtimecmp,
+    msip,
     rtc: rtc ? { base: regBase(fdt, rtc) } : null,
     finisher: test ? { base: regBase(fdt, test) } : null,
   };

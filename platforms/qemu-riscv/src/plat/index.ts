@@ -3,3 +3,4 @@ export { describePlatform, type PlatDesc, PlatDescError } from './discover';
 export { platEntry } from './entry';
 export { computeRegions } from './memregions';
 export { createPlatform, type QemuRiscvPlat } from './platform';
+export { type PlatCpuEntry, platSecondaryEntry } from './smp';

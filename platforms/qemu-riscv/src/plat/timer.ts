@@ -19,9 +19,16 @@ export class PlatTimer {
     private readonly hart: Hart,
     private readonly hw: TimerHw,
     readonly freq: number,
+    /** `time` at boot; a secondary hart shares the boot hart's, so every hart reads the same clock. */
+    bootTicks?: number,
   ) {
     this.nsPerTickInt = 1e9 % freq === 0 ? 1e9 / freq : 0;
-    this.bootTicks = hart.csrr(CSR_TIME);
+    this.bootTicks = bootTicks ?? hart.csrr(CSR_TIME);
+  }
+
+  /** `time` at boot (the origin of {@link nowNs}). */
+  get originTicks(): number {
+    return this.bootTicks;
   }
 
   /** Nanoseconds since boot. */

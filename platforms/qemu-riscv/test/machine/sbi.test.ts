@@ -1,7 +1,7 @@
 // The SBI firmware (REFERENCE.md §16, SBI v2.0, OpenSBI v1.1 error codes): every call and its errors.
 import { describe, expect, it } from 'vitest';
 import * as C from '../../src/isa/csr';
-import type { Hart } from '../../src/isa/hart';
+import type { Hart, ImageEntry, SecondaryEntry } from '../../src/isa/hart';
 import { VIRT_DRAM } from '../../src/isa/memmap';
 import * as S from '../../src/isa/sbi';
 import { runGuest, testMachine } from './guest';
@@ -113,34 +113,50 @@ describe('SBI TIME, IPI, RFENCE', () => {
 });
 
 describe('SBI HSM', () => {
-  it('status, start errors, start runs the entry on the target with a1 = opaque, suspend', async () => {
+  it('status, start errors, start runs the secondary entry with a0 = hartid, a1 = opaque, suspend', async () => {
     const { m } = testMachine({ clock: 'virtual', smp: 2 });
     const seen: number[][] = [];
-    const exit = await m.boot(async (h, a0, a1) => {
-      if (a0 === 1) {
-        seen.push([h.hartid, a0, a1, h.ecall(S.SBI_EXT_HSM, 2, 1).value]);
-        h.ecall(S.SBI_EXT_HSM, S.SBI_HSM_HART_STOP);
-        return;
-      }
-      const hsm = (fid: number, ...a: number[]) => h.ecall(S.SBI_EXT_HSM, fid, ...a);
-      expect(hsm(2, 0)).toEqual({ error: 0, value: 0 });
-      expect(hsm(2, 1)).toEqual({ error: 0, value: 1 });
-      expect(hsm(2, 2).error).toBe(INVALID);
-      expect(hsm(0, 5, 0x80200000, 0).error).toBe(INVALID);
-      expect(hsm(0, 0, 0x80200000, 0).error).toBe(S.SBI_ERR_ALREADY_AVAILABLE);
-      expect(hsm(0, 1, 0x80000000, 0).error).toBe(S.SBI_ERR_INVALID_ADDRESS); // firmware
-      expect(hsm(0, 1, 0x80200000, 99).error).toBe(0);
-      expect(hsm(2, 1).value).toBe(2); // START_PENDING
-      expect(hsm(0, 1, 0x80200000, 99).error).toBe(INVALID);
-      expect(hsm(3, 0).error).toBe(0);
-      expect(hsm(3, 0x80000000).error).toBe(NOT_SUPPORTED);
-      expect(hsm(3, 7).error).toBe(INVALID);
-      while (seen.length === 0) await new Promise((r) => setImmediate(r));
-      expect(hsm(2, 1).value).toBe(1); // stopped again
-      h.ecall(S.SBI_EXT_SRST, 0, 0, 0);
+    const boots: number[] = [];
+    const secondary: SecondaryEntry = (h, a0, a1) => {
+      seen.push([h.hartid, a0, a1, h.ecall(S.SBI_EXT_HSM, 2, 1).value]);
+      h.ecall(S.SBI_EXT_HSM, S.SBI_HSM_HART_STOP);
+    };
+    const entry: ImageEntry = Object.assign(
+      async (h: Hart, a0: number) => {
+        boots.push(a0);
+        const hsm = (fid: number, ...a: number[]) => h.ecall(S.SBI_EXT_HSM, fid, ...a);
+        expect(hsm(2, 0)).toEqual({ error: 0, value: 0 });
+        expect(hsm(2, 1)).toEqual({ error: 0, value: 1 });
+        expect(hsm(2, 2).error).toBe(INVALID);
+        expect(hsm(0, 5, 0x80200000, 0).error).toBe(INVALID);
+        expect(hsm(0, 0, 0x80200000, 0).error).toBe(S.SBI_ERR_ALREADY_AVAILABLE);
+        expect(hsm(0, 1, 0x80000000, 0).error).toBe(S.SBI_ERR_INVALID_ADDRESS); // firmware
+        expect(hsm(0, 1, 0x80200000, 99).error).toBe(0);
+        expect(hsm(2, 1).value).toBe(2); // START_PENDING until hart 0 lets it run
+        expect(hsm(0, 1, 0x80200000, 99).error).toBe(INVALID);
+        expect(hsm(3, 0).error).toBe(0);
+        expect(hsm(3, 0x80000000).error).toBe(NOT_SUPPORTED);
+        expect(hsm(3, 7).error).toBe(INVALID);
+        expect(seen).toEqual([]);
+        await h.poll(); // a switch point: hart 1 runs its entry until it stops
+        expect(seen).toEqual([[1, 1, 99, 0]]);
+        expect(hsm(2, 1).value).toBe(1); // stopped again
+        h.ecall(S.SBI_EXT_SRST, 0, 0, 0);
+      },
+      { secondary },
+    );
+    const exit = await m.boot(entry);
+    expect(exit.status).toBe(0);
+    expect(boots).toEqual([0]); // the image entry ran once, on the boot hart only
+  });
+
+  it('hart_start fails with INVALID_ADDRESS when the image has no secondary entry', async () => {
+    const { exit } = await runGuest({ clock: 'virtual', smp: 2 }, (h) => {
+      expect(h.ecall(S.SBI_EXT_HSM, 0, 1, 0x80200000, 0).error).toBe(S.SBI_ERR_INVALID_ADDRESS);
+      expect(h.ecall(S.SBI_EXT_HSM, 2, 1).value).toBe(1);
+      return 0;
     });
     expect(exit.status).toBe(0);
-    expect(seen).toEqual([[1, 1, 99, 0]]);
   });
 });
 

@@ -1,6 +1,7 @@
 // SBI Hart State Management (SBI v2.0 §9; OpenSBI v1.1 lib/sbi/sbi_hsm.c error codes): hart 0 runs the
-// image, the others start STOPPED; hart_start runs the image entry on the target with a0 = hartid,
-// a1 = opaque (start_addr is checked, then recorded: the model has no code at guest addresses).
+// image, the others start STOPPED; hart_start runs the image's secondary entry (ImageEntry.secondary) on
+// the target with a0 = hartid, a1 = opaque. The model has no code at guest addresses: start_addr is
+// checked as OpenSBI does, and any address S-mode may execute stands for the image's secondary entry.
 import type { SbiRet } from '../../isa/hart';
 import * as S from '../../isa/sbi';
 import type { HartImpl } from '../hart/hart';
@@ -15,6 +16,8 @@ export interface HsmControl {
   startHart(hartid: number, startAddr: number, opaque: number): void;
   /** Stops the calling hart. */
   stopHart(hart: HartImpl): void;
+  /** The image has a secondary entry (without one, no start address holds code a hart could run). */
+  hasSecondaryEntry(): boolean;
   /** True where S-mode may not execute (OpenSBI's own image). */
   firmwareOwns(pa: number): boolean;
   raiseSsip(hartid: number): void;
@@ -34,6 +37,7 @@ export function hsmCall(p: HsmControl, hart: HartImpl, fid: number, a: readonly 
       const st = p.hartState(h);
       if (st === S.SBI_HSM_STATE_STARTED) return err(S.SBI_ERR_ALREADY_AVAILABLE);
       if (st !== S.SBI_HSM_STATE_STOPPED) return err(S.SBI_ERR_INVALID_PARAM);
+      if (!p.hasSecondaryEntry()) return err(S.SBI_ERR_INVALID_ADDRESS); // no code at start_addr
       p.startHart(h, addr, opaque);
       return { error: S.SBI_SUCCESS, value: 0 };
     }

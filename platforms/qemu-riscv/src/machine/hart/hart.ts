@@ -28,8 +28,14 @@ export interface HartHost {
   sbiCall(hart: HartImpl, eid: number, fid: number, args: readonly number[]): SbiRet;
   /** poll(): a host turn when ≥1 ms of host time passed since the last one, else null. */
   hostTurn(hart: HartImpl): Promise<void> | null;
-  /** The hart entered wfi with nothing to take (virtual clock: maybe advance; host: arm a wake-up). */
+  /** The hart entered wfi with nothing to take: it gives up the CPU (virtual clock: maybe advance). */
   hartWaiting(hart: HartImpl): void;
+  /** An interrupt woke the hart from wfi: `resume` runs when it holds the CPU again (SMP interleaving). */
+  hartWoken(hart: HartImpl, resume: () => void): void;
+  /** A switch point: @returns a promise for the hart's next turn when another hart is waiting to run, else null. */
+  switchPoint(hart: HartImpl): Promise<void> | null;
+  /** The hart stopped (power-off, reset, HSM stop): it gives up the CPU for good. */
+  hartStopped(hart: HartImpl): void;
   readonly stats: { interrupts: number; exceptions: number; wfi: number };
 }
 
@@ -72,6 +78,7 @@ export class HartImpl extends HartCsrs implements Hart {
     this.stopped = new HartStopped(reason);
     this.waiter = null;
     this.stopTimers();
+    this.host.hartStopped(this);
   }
 
   private check(): void {
@@ -121,7 +128,7 @@ export class HartImpl extends HartCsrs implements Hart {
     if (this.waiter && this.wakeable()) {
       const w = this.waiter;
       this.waiter = null;
-      w();
+      this.host.hartWoken(this, w);
     }
   }
 
@@ -264,7 +271,7 @@ export class HartImpl extends HartCsrs implements Hart {
     if (this.stopped) return NEVER;
     if (this.wakeable()) {
       this.takeInterrupts();
-      return this.host.hostTurn(this) ?? Promise.resolve();
+      return this.turns() ?? Promise.resolve();
     }
     const woke = new Promise<void>((resolve) => {
       this.waiter = resolve;
@@ -280,6 +287,27 @@ export class HartImpl extends HartCsrs implements Hart {
     this.check();
     this.clock.runDue();
     this.takeInterrupts();
-    return this.host.hostTurn(this);
+    return this.turns();
+  }
+
+  /**
+   * The host's turn when due (host time), then the switch point. The switch is decided after the host
+   * turn, never instead of it, so host timing does not change the interleaving of the harts.
+   */
+  private turns(): Promise<void> | null {
+    const host = this.host.hostTurn(this);
+    if (host) return host.then(() => this.switchPoint() ?? undefined);
+    return this.switchPoint();
+  }
+
+  /** Lets another hart run when one waits (SMP); back on this hart, the interrupt window reopens. */
+  private switchPoint(): Promise<void> | null {
+    const turn = this.host.switchPoint(this);
+    if (!turn) return null;
+    return turn.then(() => {
+      if (this.stopped) return NEVER;
+      this.clock.runDue();
+      this.takeInterrupts();
+    });
   }
 }
