@@ -1,23 +1,28 @@
 // The buddy allocator backend: pages from the buddy free lists, small objects (<= 2 KiB) from 16 KiB
-// slabs. Free lists and slab headers live in guest RAM (measured faster); the page-kind table is JS.
+// slabs. Free lists and slab headers (with a live-object bitmap that makes a double free detectable in
+// O(1)) live in guest RAM (measured faster); the page-kind table is JS.
 import { Errno } from '@runikraft/errno';
 import { RkAllocViolation } from '@runikraft/rkalloc';
 import type { RkAllocBackend } from '@runikraft/rkalloc/impl';
 import type { RkPhysMem } from '@runikraft/rkplat';
-import { BuddyPages, orderFor } from './buddy';
 import { BuddyPagesRam, FREE_HEAD } from './buddy-ram';
 import { PageKinds } from './kinds';
+import { BUDDY_MAX_ORDER, type BuddyPageLists, orderFor } from './order';
 import { CLASS_OF, CLASS_SIZES, SMALL_MAX } from './slab';
 
 const PAGE_SHIFT = 12;
 const PAGE = 4096;
 const SLAB_ORDER = 2;
 const SLAB_BYTES = PAGE << SLAB_ORDER;
-const SLAB_HDR = 32;
+// Six header words, then the live-object bitmap: one bit per object slot (at most 1014 of 16 bytes).
+const SLAB_BITMAP = 8;
+const SLAB_BITMAP_WORDS = 32;
+const SLAB_HDR = (SLAB_BITMAP + SLAB_BITMAP_WORDS) * 4;
 const NIL = 0xffff_ffff;
 /** kind[] values: 0 = not an allocation head, 1 + order = page block head, SLAB + class = slab page. */
 const SLAB = 64;
-// Slab header words (u32 index from the slab start): free list head, live objects, partial-list links, bump, flags.
+// Slab header words (u32 index from the slab start): free list head, live objects, partial-list links,
+// bump, flags; the live-object bitmap follows at word SLAB_BITMAP.
 const H_FREE = 0;
 const H_LIVE = 1;
 const H_NEXT = 2;
@@ -32,21 +37,20 @@ export class BuddyBackend implements RkAllocBackend {
   private readonly m: Uint32Array;
   private readonly pbase: number;
   private readonly kind: PageKinds;
-  private readonly pages: BuddyPages | BuddyPagesRam;
+  private readonly pages: BuddyPageLists;
   private readonly partial = new Uint32Array(CLASS_SIZES.length).fill(NIL);
   private readonly cached = new Uint32Array(CLASS_SIZES.length).fill(NIL);
   private cachedCount = 0;
 
   /**
-   * `freeLists` picks where the buddy free lists live: 'ram' (the default: links inside the free blocks
-   * in guest RAM) or 'js' (a Set per order). Both are measured by tools/bench (`pnpm bench:alloc`); the
-   * guest-RAM lists were up to 1.4x faster in the best-of-3 run recorded in BENCHMARKS.md.
+   * Manages [base, base+len) of `phys`. `opts.pages` replaces the page free lists (default: links in
+   * guest RAM, BuddyPagesRam); tools/bench uses it to measure a JS-Set variant against the default.
    */
-  constructor(phys: RkPhysMem, base: number, len: number, opts: { freeLists?: 'js' | 'ram' } = {}) {
+  constructor(phys: RkPhysMem, base: number, len: number, opts: { pages?: BuddyPageLists } = {}) {
     this.m = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
     this.pbase = phys.base;
     this.kind = new PageKinds(Math.ceil(phys.size / PAGE));
-    this.pages = opts.freeLists === 'js' ? new BuddyPages() : new BuddyPagesRam(this.m, this.kind);
+    this.pages = opts.pages ?? new BuddyPagesRam(this.m, this.kind);
     if (this.addmem(base, len) !== 0)
       throw new RangeError(`buddy: [0x${base.toString(16)}, +${len}) holds no page`);
   }
@@ -101,6 +105,7 @@ export class BuddyBackend implements RkAllocBackend {
     this.m[h + H_FREE] = NIL;
     this.m[h + H_LIVE] = 0;
     this.m[h + H_BUMP] = s + SLAB_HDR;
+    this.m.fill(0, h + SLAB_BITMAP, h + SLAB_BITMAP + SLAB_BITMAP_WORDS);
     this.linkPartial(cls, s);
     return s;
   }
@@ -137,14 +142,46 @@ export class BuddyBackend implements RkAllocBackend {
       this.m[h + H_BUMP] = obj + size;
     }
     this.m[h + H_LIVE]++;
+    const i = (obj - s - SLAB_HDR) / size;
+    this.m[h + SLAB_BITMAP + (i >>> 5)] |= 1 << (i & 31);
     if (this.m[h + H_FREE] === NIL && this.m[h + H_BUMP] + size > s + SLAB_BYTES)
       this.unlinkPartial(cls, s);
     return this.pbase + obj;
   }
 
+  /**
+   * Checks that `off` is a live object of a slab of class `cls` (slot start, below the bump pointer,
+   * live bit set) and returns its bitmap word index and bit; throws RkAllocViolation otherwise.
+   */
+  private slabSlot(off: number, cls: number, op: string): [number, number] {
+    const s = off - (off % SLAB_BYTES);
+    const h = s >>> 2;
+    const rel = off - s - SLAB_HDR;
+    const size = CLASS_SIZES[cls];
+    if (rel < 0 || rel % size !== 0 || off >= this.m[h + H_BUMP])
+      throw new RkAllocViolation(
+        this.name,
+        'invalid-free',
+        this.pbase + off,
+        `${op} of an address inside a ${size}-byte slab object or past the slab's used part`,
+      );
+    const i = rel / size;
+    const word = h + SLAB_BITMAP + (i >>> 5);
+    if ((this.m[word] & (1 << (i & 31))) === 0)
+      throw new RkAllocViolation(
+        this.name,
+        'double-free',
+        this.pbase + off,
+        `${op} of a ${size}-byte slab object that is free`,
+      );
+    return [word, 1 << (i & 31)];
+  }
+
   private freeSmall(off: number, cls: number): void {
     const s = off - (off % SLAB_BYTES);
     const h = s >>> 2;
+    const [word, bit] = this.slabSlot(off, cls, 'free');
+    this.m[word] &= ~bit;
     this.m[off >>> 2] = this.m[h + H_FREE];
     this.m[h + H_FREE] = off;
     if (--this.m[h + H_LIVE] === 0) {
@@ -168,16 +205,29 @@ export class BuddyBackend implements RkAllocBackend {
     return off < 0 ? 0 : this.pbase + off;
   }
 
+  /** The page kind of `ptr` when it can be a live block (slab page, or the head of a page block); throws otherwise. */
   private kindOf(ptr: number, op: string): number {
     const off = ptr - this.pbase;
     const k = this.kind.get(off >>> PAGE_SHIFT);
     if (k >= SLAB ? k < FREE_HEAD : k > 0 && off % PAGE === 0) return k;
+    if (off % PAGE === 0 && this.inFreeBlock(off >>> PAGE_SHIFT))
+      throw new RkAllocViolation(this.name, 'double-free', ptr, `${op} of pages that are free`);
     throw new RkAllocViolation(
-      'buddy',
+      this.name,
       'invalid-free',
       ptr,
       `${op} of an address that is not an allocated block`,
     );
+  }
+
+  /** Whether page `p` lies in a free buddy block (blocks are naturally aligned; error path only). */
+  private inFreeBlock(p: number): boolean {
+    for (let k = 0; k <= BUDDY_MAX_ORDER; k++) {
+      const head = p - (p % 2 ** k);
+      const kind = this.kind.get(head);
+      if (kind >= FREE_HEAD && kind - FREE_HEAD >= k) return true;
+    }
+    return false;
   }
 
   free(ptr: number): number {
@@ -195,7 +245,9 @@ export class BuddyBackend implements RkAllocBackend {
 
   usableSize(ptr: number): number {
     const k = this.kindOf(ptr, 'usableSize');
-    return k >= SLAB ? CLASS_SIZES[k - SLAB] : PAGE << (k - 1);
+    if (k < SLAB) return PAGE << (k - 1);
+    this.slabSlot(ptr - this.pbase, k - SLAB, 'usableSize');
+    return CLASS_SIZES[k - SLAB];
   }
 
   realloc(ptr: number, size: number): number {

@@ -1,14 +1,15 @@
-// The buddy free lists kept in guest RAM instead of JS Sets: each free block's first page holds
-// (next, prev) page links; the page kind table marks free block heads with FREE_HEAD + order, which
-// is what a buddy lookup checks. Same interface and O(log n) initialisation as BuddyPages.
-import { MAX_ORDER } from './buddy';
+// The buddy free lists, kept in guest RAM: each free block's first page holds (next, prev) page links;
+// the page kind table marks free block heads with FREE_HEAD + order, which is what a buddy lookup
+// checks. addRange carves a region into ~2 log2(n) aligned blocks, so initialisation is O(log n).
 import type { PageKinds } from './kinds';
+import { type BuddyPageLists, BUDDY_MAX_ORDER as MAX_ORDER } from './order';
 
 const NIL = 0xffff_ffff;
 /** kind value of a free block head: FREE_HEAD + order. */
 export const FREE_HEAD = 128;
 
-export class BuddyPagesRam {
+/** Buddy free lists as links inside the free blocks (the default of `BuddyBackend`). */
+export class BuddyPagesRam implements BuddyPageLists {
   private readonly heads = new Uint32Array(MAX_ORDER + 1).fill(NIL);
   freePages = 0;
   constructor(

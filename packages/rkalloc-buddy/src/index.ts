@@ -6,6 +6,7 @@ import type { RkPhysMem } from '@runikraft/rkplat';
 import { BuddyBackend } from './backend';
 
 export { BuddyBackend } from './backend';
+export { BUDDY_MAX_ORDER, type BuddyPageLists } from './order';
 
 /** Creates a buddy allocator over [base, base+len) of `phys`. */
 export function createBuddyAlloc(

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BuddyPages, orderFor } from '../src/buddy';
 import { BuddyPagesRam } from '../src/buddy-ram';
 import { PageKinds } from '../src/kinds';
+import { orderFor } from '../src/order';
 
-const variants = {
-  js: () => new BuddyPages(),
-  ram: () => new BuddyPagesRam(new Uint32Array((64 << 20) >>> 2), new PageKinds(1 << 14)),
-};
+const make = () => new BuddyPagesRam(new Uint32Array((64 << 20) >>> 2), new PageKinds(1 << 14));
 
-describe.each(Object.entries(variants))('buddy pages (%s free lists)', (_name, make) => {
+describe('buddy pages (free lists in guest RAM)', () => {
   it('carves a region into few aligned blocks and merges everything back', () => {
     const b = make();
     b.addRange(3, 1000);

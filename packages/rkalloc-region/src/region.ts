@@ -1,16 +1,22 @@
-// The region (bump) allocator, as Unikraft's lib/ukallocregion: allocation bumps a pointer, free is a
-// no-op. Each block has a 16-byte header in guest RAM holding its size (for realloc and usableSize).
+// The region (bump) allocator, as Unikraft's lib/ukallocregion: allocation bumps a pointer, free gives
+// nothing back. Each block has a 16-byte header in guest RAM: a tag saying live or freed (so a double
+// or invalid free is reported, never counted twice) and the size (for realloc and usableSize).
 
 import { Errno } from '@runikraft/errno';
+import { RkAllocViolation } from '@runikraft/rkalloc';
 import type { RkAllocBackend } from '@runikraft/rkalloc/impl';
 import type { RkPhysMem } from '@runikraft/rkplat';
 
 const HDR = 16;
 const MIN_REGION = 64;
+// Header tags, xor'd with the block address so stale or copied headers do not match elsewhere.
+const TAG_LIVE = 0x4c495645;
+const TAG_FREED = 0x46524545;
 
 interface Region {
+  readonly start: number;
   cur: number;
-  end: number;
+  readonly end: number;
 }
 
 /** A bump allocator over [base, base+len); more regions come through addmem. */
@@ -32,7 +38,7 @@ export class RegionBackend implements RkAllocBackend {
     const start = Math.ceil(base / 16) * 16;
     const end = Math.floor((base + len) / 16) * 16;
     if (end - start < MIN_REGION) return -Errno.ENOMEM;
-    this.regions.push({ cur: start, end });
+    this.regions.push({ start, cur: start, end });
     return 0;
   }
 
@@ -42,7 +48,9 @@ export class RegionBackend implements RkAllocBackend {
       const ptr = Math.ceil((r.cur + HDR) / align) * align;
       if (ptr + need <= r.end) {
         r.cur = ptr + need;
-        this.u32[(ptr - this.pbase - 8) >>> 2] = size;
+        const h = (ptr - this.pbase - HDR) >>> 2;
+        this.u32[h] = ptr ^ TAG_LIVE;
+        this.u32[h + 2] = size;
         return ptr;
       }
     }
@@ -53,12 +61,32 @@ export class RegionBackend implements RkAllocBackend {
     return this.memalign(16, size);
   }
 
+  /** Marks the block freed (its memory is not reused); a second free or a non-block throws. */
   free(ptr: number): number {
-    return this.usableSize(ptr);
+    const h = this.header(ptr, 'free');
+    this.u32[h] = ptr ^ TAG_FREED;
+    return this.u32[h + 2];
   }
 
   usableSize(ptr: number): number {
-    return this.u32[(ptr - this.pbase - 8) >>> 2];
+    return this.u32[this.header(ptr, 'usableSize') + 2];
+  }
+
+  /** The header word index of live block `ptr`; throws RkAllocViolation when `ptr` is not one. */
+  private header(ptr: number, op: string): number {
+    const h = (ptr - this.pbase - HDR) >>> 2;
+    let tag = 0;
+    for (const r of this.regions)
+      if (ptr >= r.start + HDR && ptr < r.cur && ptr % 16 === 0) tag = this.u32[h];
+    if (tag === (ptr ^ TAG_LIVE) >>> 0) return h;
+    if (tag === (ptr ^ TAG_FREED) >>> 0)
+      throw new RkAllocViolation(this.name, 'double-free', ptr, `${op} of a block already freed`);
+    throw new RkAllocViolation(
+      this.name,
+      'invalid-free',
+      ptr,
+      `${op} of an address that does not start a block of this heap`,
+    );
   }
 
   availmem(): number {

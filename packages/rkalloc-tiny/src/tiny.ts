@@ -2,6 +2,7 @@
 // block descriptors on three lists — free (sorted by address), used, fresh (spare descriptors); first fit
 // with splitting, a bump `top` for new blocks, and compaction merging adjacent free blocks on each free.
 import { Errno } from '@runikraft/errno';
+import { RkAllocViolation } from '@runikraft/rkalloc';
 import type { RkAllocBackend } from '@runikraft/rkalloc/impl';
 
 const NONE = -1;
@@ -142,8 +143,30 @@ export class TinyBackend implements RkAllocBackend {
     return 0;
   }
 
+  /** The descriptor of live block `ptr`; throws RkAllocViolation (nothing changed) when it is not one. */
+  private live(ptr: number, op: string): number {
+    const d = this.used.get(ptr - KEY_BASE);
+    if (d !== undefined) return d;
+    if (this.inFreeBlock(ptr))
+      throw new RkAllocViolation(this.name, 'double-free', ptr, `${op} of memory that is free`);
+    throw new RkAllocViolation(
+      this.name,
+      'invalid-free',
+      ptr,
+      `${op} of an address that does not start a block of this heap`,
+    );
+  }
+
+  /** Whether `ptr` lies in a block on a free list (a walk: only on the error path). */
+  private inFreeBlock(ptr: number): boolean {
+    for (const h of this.heaps)
+      for (let d = h.free; d !== NONE; d = this.next[d])
+        if (ptr >= this.addr[d] && ptr < this.addr[d] + this.size[d]) return true;
+    return false;
+  }
+
   free(ptr: number): number {
-    const d = this.used.get(ptr - KEY_BASE)!;
+    const d = this.live(ptr, 'free');
     const h = this.owner.get(ptr - KEY_BASE)!;
     this.used.delete(ptr - KEY_BASE);
     this.owner.delete(ptr - KEY_BASE);
@@ -154,7 +177,7 @@ export class TinyBackend implements RkAllocBackend {
   }
 
   usableSize(ptr: number): number {
-    return this.size[this.used.get(ptr - KEY_BASE)!];
+    return this.size[this.live(ptr, 'usableSize')];
   }
 
   availmem(): number {

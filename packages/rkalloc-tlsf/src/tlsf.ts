@@ -1,6 +1,7 @@
 // Two-Level Segregated Fit over guest RAM: O(1) malloc and free via two bitmaps and segregated lists.
 // Block headers live in guest RAM (16 bytes: prevPhys, size|FREE, nextFree, prevFree), as in the TLSF paper.
 import { Errno } from '@runikraft/errno';
+import { RkAllocViolation } from '@runikraft/rkalloc';
 import type { RkAllocBackend } from '@runikraft/rkalloc/impl';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import { FL_COUNT, ffs, fls, listOf, listStart, SL_COUNT, SL_LOG2, searchListOf } from './mapping';
@@ -21,6 +22,8 @@ export class TlsfBackend implements RkAllocBackend {
   private readonly slBitmap = new Int32Array(FL_COUNT);
   private readonly heads = new Uint32Array(FL_COUNT * SL_COUNT).fill(NIL);
   private freeBytes = 0;
+  /** Pools as [first block, sentinel] offset pairs, for the O(1) pointer checks of free/realloc. */
+  private readonly pools: number[] = [];
 
   constructor(phys: RkPhysMem, base: number, len: number) {
     this.m = new Uint32Array(phys.buffer, phys.u8.byteOffset, phys.size >>> 2);
@@ -120,6 +123,39 @@ export class TlsfBackend implements RkAllocBackend {
     this.insert(b);
   }
 
+  /**
+   * The header offset of user pointer `ptr` after O(1) checks that it heads a live block: inside a
+   * pool, a well-formed size, physical neighbours that point back at it, and the FREE bit clear.
+   * Throws RkAllocViolation (double-free when the block is free, else invalid-free) before any change.
+   */
+  private liveBlock(ptr: number, op: string): number {
+    const b = ptr - this.pbase - HDR;
+    const w = this.m[(b >>> 2) + 1];
+    const size = w & ~15;
+    if (!this.headsBlock(b, w, size))
+      throw new RkAllocViolation(
+        this.name,
+        'invalid-free',
+        ptr,
+        `${op} of an address that does not start a block of this heap`,
+      );
+    if ((w & FREE) !== 0)
+      throw new RkAllocViolation(this.name, 'double-free', ptr, `${op} of a block that is free`);
+    return b;
+  }
+
+  private headsBlock(b: number, w: number, size: number): boolean {
+    if (b < 0 || b % 16 !== 0 || (w & 14) !== 0 || size < MIN_BLOCK) return false;
+    const pools = this.pools;
+    let i = 0;
+    while (i < pools.length && !(b >= pools[i] && b < pools[i + 1])) i += 2;
+    if (i === pools.length || b + size > pools[i + 1]) return false;
+    if (this.m[(b + size) >>> 2] !== b) return false;
+    const prev = this.m[b >>> 2];
+    if (prev === NIL) return b === pools[i];
+    return prev >= pools[i] && prev < b && prev + this.size(prev) === b;
+  }
+
   private take(need: number): number {
     const b = this.findFrom(searchListOf(need));
     if (b === NIL) return NIL;
@@ -156,18 +192,18 @@ export class TlsfBackend implements RkAllocBackend {
   }
 
   free(ptr: number): number {
-    const b = ptr - this.pbase - HDR;
+    const b = this.liveBlock(ptr, 'free');
     const usable = this.size(b) - HDR;
     this.release(b);
     return usable;
   }
 
   usableSize(ptr: number): number {
-    return this.size(ptr - this.pbase - HDR) - HDR;
+    return this.size(this.liveBlock(ptr, 'usableSize')) - HDR;
   }
 
   realloc(ptr: number, size: number): number {
-    const b = ptr - this.pbase - HDR;
+    const b = this.liveBlock(ptr, 'realloc');
     const need = Math.max(MIN_BLOCK, ((size + 15) & ~15) + HDR);
     const cur = this.size(b);
     if (need <= cur) {
@@ -200,6 +236,7 @@ export class TlsfBackend implements RkAllocBackend {
       const size = poolEnd - start - HDR;
       this.setHeader(start, size, false, NIL);
       this.setHeader(start + size, 0, false, start); // sentinel: a used block of size 0
+      this.pools.push(start, start + size);
       this.insert(start);
       start = poolEnd;
     }

@@ -60,7 +60,10 @@ export interface RkAlloc {
   memalign(align: number, size: number): number;
   /** posix_memalign: `align` must be a power of two multiple of 8. @returns {err: 0|EINVAL|ENOMEM, ptr}. */
   posixMemalign(align: number, size: number): RkPosixMemalignResult;
-  /** Frees a block from malloc/calloc/realloc/memalign; free(0) does nothing. Misuse throws RkAllocViolation when hardened. */
+  /**
+   * Frees a block from malloc/calloc/realloc/memalign; free(0) does nothing. A double free, an interior
+   * pointer or an address never returned throws RkAllocViolation in every mode, with the heap unchanged.
+   */
   free(ptr: number): void;
   /** Sized release (the second level of the API): frees `ptr`, which the caller states was allocated with `size` bytes. */
   release(ptr: number, size: number): void;

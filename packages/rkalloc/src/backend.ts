@@ -3,9 +3,11 @@
 
 /**
  * What an allocator implementation provides. Addresses are guest-physical; 0 means failure.
- * The front end guarantees: `size >= 1`, `align` a power of two > 16, `npages >= 1`, and that `free`,
- * `usableSize` and `pfree` receive only live pointers returned by this backend (in hardened mode this is
- * checked; otherwise it is the caller's contract, as in C).
+ * The front end guarantees: `size >= 1`, `align` a power of two > 16, `npages >= 1`, and pointers
+ * inside guest RAM. In hardened mode `free`, `realloc`, `usableSize` and `pfree` receive only live
+ * pointers; otherwise the backend must reject any other pointer itself, as cheaply as its metadata
+ * allows (the conformance kit checks it): throw `RkAllocViolation` — `double-free` for a block it holds
+ * as free, `invalid-free` for anything else — before changing any state.
  */
 export interface RkAllocBackend {
   /** Short name ("buddy"). */
@@ -14,7 +16,7 @@ export interface RkAllocBackend {
   readonly freeReclaims: boolean;
   /** Allocates `size` bytes aligned to 16, or returns 0. */
   malloc(size: number): number;
-  /** Frees a live block from malloc/memalign/realloc; returns its usable size (for statistics). */
+  /** Frees a live block from malloc/memalign/realloc; returns its usable size (for statistics). Throws RkAllocViolation for any other pointer. */
   free(ptr: number): number;
   /** Usable bytes of a live block (at least the requested size). */
   usableSize(ptr: number): number;

@@ -8,6 +8,7 @@ import { edgeChecks, type RkAllocCheck } from './conformance/edge';
 import type { RkAllocCapabilities, RkAllocFactory } from './conformance/env';
 import { hardenedChecks } from './conformance/hardened';
 import { libraryChecks } from './conformance/library';
+import { misuseChecks } from './conformance/misuse';
 import { checkSequences } from './conformance/sequence';
 
 export type { RkAllocCheck } from './conformance/edge';
@@ -32,6 +33,7 @@ export function rkAllocChecks(
       run: () => checkSequences(make, false, runs, reclaims),
     },
     ...edgeChecks(make, reclaims),
+    ...misuseChecks(make, reclaims),
     {
       name: 'hardened: random operation sequences pass with canaries, poisoning and quarantine on',
       run: () =>

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { RkAlloc } from '../src/api';
 import { type RkAllocFactory, rkAllocChecks } from '../src/conformance';
 import { createRkAlloc } from '../src/front';
-import { FirstFitBackend, LeakyBackend, OverlappingBackend } from './fixtures/firstfit';
+import {
+  FirstFitBackend,
+  LeakyBackend,
+  OverlappingBackend,
+  TrustingBackend,
+} from './fixtures/firstfit';
 
 const firstFit: RkAllocFactory = (env) =>
   createRkAlloc(new FirstFitBackend(env.base, env.len), env.phys, { harden: env.harden });
@@ -48,6 +53,18 @@ describe('conformance kit', () => {
       'random operation sequences keep blocks disjoint, in the regions, aligned, intact; no leak',
     );
     expect(f).toContain('palloc returns page-aligned pages and pfree gives them back');
+  });
+  it('catches an allocator that takes a double or invalid free without a word', () => {
+    const f = failures((env) =>
+      createRkAlloc(new TrustingBackend(env.base, env.len), env.phys, { harden: env.harden }),
+    );
+    expect(f).toContain('unhardened: a double free is reported and the heap stays intact');
+    expect(f).toContain(
+      'unhardened: a free of an interior pointer is reported and the heap stays intact',
+    );
+    expect(f).toContain(
+      'unhardened: a free of an address never returned is reported and the heap stays intact',
+    );
   });
   it('catches a calloc that does not zero', () => {
     const f = failures(wrap(firstFit, (a) => ({ calloc: (n, s) => a.malloc(n * s) })));

@@ -22,7 +22,7 @@ export const ANALYSIS = `### Reading the figures
   \`usableSize\` per malloc and free), which glibc does not have.
 - **Buddy metadata, guest RAM vs JS structures.** \`buddy\` keeps its free lists as links inside the free
   blocks in guest RAM, with free-block heads marked in the page-kind table (the default);
-  \`buddy-js\` (\`new BuddyBackend(phys, base, len, {freeLists: 'js'})\`) keeps one JS Set per order. Guest
+  \`buddy-js\` (tools/bench/src/alloc/buddy-js.ts, a bench-only variant) keeps one JS Set per order. Guest
   RAM was faster: 1.03× on the synthetic trace, 1.19× on cc1 (an earlier, noisier run had them swapped on
   one trace; this run takes each allocator's best of three rounds). The slab layer for objects ≤ 2 KiB keeps
   its 32-byte headers and free-object lists in guest RAM in both variants.

@@ -7,6 +7,7 @@ import { RegionBackend } from '@runikraft/rkalloc-region';
 import { TinyBackend } from '@runikraft/rkalloc-tiny';
 import { TlsfBackend } from '@runikraft/rkalloc-tlsf';
 import { MemPool } from '@thi.ng/malloc';
+import { createBuddyJsBackend } from './buddy-js';
 
 type RkPhysMem = RkAlloc['phys'];
 
@@ -44,7 +45,7 @@ export function ourBackend(name: OurName, phys: RkPhysMem, len = phys.size - 409
     case 'buddy':
       return new BuddyBackend(phys, base, len);
     case 'buddy-js':
-      return new BuddyBackend(phys, base, len, { freeLists: 'js' });
+      return createBuddyJsBackend(phys, base, len);
     case 'tlsf':
       return new TlsfBackend(phys, base, len);
     case 'tiny':
