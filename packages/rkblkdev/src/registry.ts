@@ -1,41 +1,33 @@
-// The blkdev registry (uk_blkdev_drv_register / uk_blkdev_count / uk_blkdev_get).
+// The blkdev registry (uk_blkdev_drv_register / uk_blkdev_count / uk_blkdev_get) on rkboot's shared
+// device registry.
+import { RkDeviceRegistry, sharedDeviceRegistry } from '@runikraft/rkboot';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkBlkdev, RkBlkdevRegistry } from './api';
 import { RkBlkdevFront } from './blkdev';
 import type { RkBlkdevDriverHandle, RkBlkdevOps } from './driver';
 
-export class RkBlkdevRegistryImpl implements RkBlkdevRegistry {
-  private readonly devs: RkBlkdevFront[] = [];
-  count(): number {
-    return this.devs.length;
-  }
-  get(id: number): RkBlkdev | undefined {
-    return this.devs[id];
-  }
-  all(): readonly RkBlkdev[] {
-    return this.devs;
-  }
+export class RkBlkdevRegistryImpl
+  extends RkDeviceRegistry<RkBlkdevFront>
+  implements RkBlkdevRegistry
+{
   /** Registers a driver instance; ids are dense from 0 in registration order. */
   register(
     name: string,
     phys: RkPhysMem,
     ops: RkBlkdevOps,
   ): { dev: RkBlkdev; handle: RkBlkdevDriverHandle } {
-    const dev = new RkBlkdevFront(this.devs.length, name, phys, ops);
-    this.devs.push(dev);
+    const dev = this.add((id) => new RkBlkdevFront(id, name, phys, ops));
     return { dev, handle: dev };
   }
 }
 
-/** The shared registry in `registry`, created and provided on first use. */
+/**
+ * The shared registry in `registry`, created and provided on first use.
+ * @throws RkRegistryError when another kind of rkblkdev provider is composed.
+ */
 export function blkdevRegistry(registry: {
   tryGet(api: 'rkblkdev'): RkBlkdevRegistry | undefined;
   provide(api: 'rkblkdev', impl: RkBlkdevRegistry): void;
 }): RkBlkdevRegistryImpl {
-  const existing = registry.tryGet('rkblkdev');
-  if (existing instanceof RkBlkdevRegistryImpl) return existing;
-  if (existing) throw new Error('rkblkdev: the registry holds a foreign rkblkdev provider');
-  const r = new RkBlkdevRegistryImpl();
-  registry.provide('rkblkdev', r);
-  return r;
+  return sharedDeviceRegistry(registry, 'rkblkdev', RkBlkdevRegistryImpl);
 }

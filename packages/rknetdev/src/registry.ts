@@ -1,30 +1,22 @@
-// The netdev registry (uk_netdev_drv_register / uk_netdev_count / uk_netdev_get).
+// The netdev registry (uk_netdev_drv_register / uk_netdev_count / uk_netdev_get) on rkboot's shared
+// device registry.
+import { RkDeviceRegistry, sharedDeviceRegistry } from '@runikraft/rkboot';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkNetdev, RkNetdevRegistry } from './api';
 import type { RkNetdevDriverHandle, RkNetdevOps } from './driver';
 import { RkNetdevFront } from './netdev';
 
-export class RkNetdevRegistryImpl implements RkNetdevRegistry {
-  private readonly devs: RkNetdevFront[] = [];
-
-  count(): number {
-    return this.devs.length;
-  }
-  get(id: number): RkNetdev | undefined {
-    return this.devs[id];
-  }
-  all(): readonly RkNetdev[] {
-    return this.devs;
-  }
-
+export class RkNetdevRegistryImpl
+  extends RkDeviceRegistry<RkNetdevFront>
+  implements RkNetdevRegistry
+{
   /** Registers a driver instance; ids are dense from 0 in registration order. */
   register(
     name: string,
     phys: RkPhysMem,
     ops: RkNetdevOps,
   ): { dev: RkNetdev; handle: RkNetdevDriverHandle } {
-    const dev = new RkNetdevFront(this.devs.length, name, phys, ops);
-    this.devs.push(dev);
+    const dev = this.add((id) => new RkNetdevFront(id, name, phys, ops));
     return { dev, handle: dev };
   }
 }
@@ -32,15 +24,11 @@ export class RkNetdevRegistryImpl implements RkNetdevRegistry {
 /**
  * The registry in `registry` (creating and providing it on first use), so that drivers of several
  * packages register into one list whatever their init order.
+ * @throws RkRegistryError when another kind of rknetdev provider is composed.
  */
 export function netdevRegistry(registry: {
   tryGet(api: 'rknetdev'): RkNetdevRegistry | undefined;
   provide(api: 'rknetdev', impl: RkNetdevRegistry): void;
 }): RkNetdevRegistryImpl {
-  const existing = registry.tryGet('rknetdev');
-  if (existing instanceof RkNetdevRegistryImpl) return existing;
-  if (existing) throw new Error('rknetdev: the registry holds a foreign rknetdev provider');
-  const r = new RkNetdevRegistryImpl();
-  registry.provide('rknetdev', r);
-  return r;
+  return sharedDeviceRegistry(registry, 'rknetdev', RkNetdevRegistryImpl);
 }
