@@ -37,17 +37,24 @@ The exit status is the guest's exit status.
 
 options (QEMU syntax; --opt and -opt are the same):
   -machine virt[,aclint=on|off][,dumpdtb=FILE]   (-M) dumpdtb writes the device tree and exits
-  -m SIZE            guest RAM: 128M (default), 512 (MiB), 1G
-  -smp N             number of harts (cpus=N)
+  -m SIZE            guest RAM: 128M (default), 512 (MiB), 1G (to 4G; dumpdtb takes any size)
+  -smp N[,maxcpus=M][,sockets=S][,cores=C][,threads=T]   harts, topology checked as QEMU does
   -append STR        kernel command line: lib.param=value ... -- app args
   -bios none|default none: kernel in M-mode; default: built-in SBI firmware, kernel in S-mode
   -kernel IMAGE      the image (same as the positional argument)
   -initrd FILE       load FILE as the initrd (/chosen/linux,initrd-*)
-  -nographic         accepted (the console is always the UART on stdio)
+  -nographic         accepted (the console is the UART on stdio)
   -display none      accepted
-  -serial mon:stdio  accepted
+  -serial stdio|mon:stdio|null|none|chardev:ID   UART0's backend (stdio by default)
+  -chardev null|stdio,id=ID    a backend for -serial chardev:ID
+  -nodefaults        no default serial port: UART0 output goes nowhere unless -serial names one
+  -monitor none|stdio  accepted (no HMP monitor; Ctrl-A x/h on the console)
+  -rtc [base=utc|localtime|DATE][,clock=host|rt|vm]   the goldfish RTC's start and clock
+  -accel qtest|tcg, -qtest-log none   accepted (libqtest passes them)
+  -object rng-random,id=ID[,filename=F]|rng-builtin,id=ID   entropy for virtio-rng-device,rng=ID
+  -nic none          accepted (no default NIC)
   -global virtio-mmio.force-legacy=on|off   virtio-mmio version 1 (QEMU default) or 2
-  -device virtio-net-device,netdev=ID[,mac=..]|virtio-blk-device,drive=ID|virtio-rng-device
+  -device virtio-net-device[,netdev=ID][,mac=..]|virtio-blk-device,drive=ID|virtio-rng-device[,rng=ID]
                      a virtio device (the first takes virtio-mmio slot 7, as on QEMU)
   -netdev socket|stream|dgram|tap|hubport,id=ID,...   a network backend
   -drive file=F,if=none,format=raw,id=ID[,readonly=on]  a disk backend

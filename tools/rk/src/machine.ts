@@ -16,6 +16,10 @@ export interface RkMachineOptions {
   initrd?: Uint8Array;
   /** `-fw_cfg` arguments as given; the machine module parses them and reads their files. */
   fwCfg?: readonly string[];
+  /** `-rtc base=`: the RTC at power-on, ns since the epoch (default: host time). */
+  rtcEpochNs?: bigint;
+  /** `-rtc clock=`. */
+  rtcClock?: 'host' | 'rt' | 'vm';
 }
 
 /** Where the UART's output goes: the terminal, nowhere, or a callback (tests, benchmarks). */
@@ -36,17 +40,25 @@ export interface RkDeviceArgs {
   device?: readonly string[];
   netdev?: readonly string[];
   drive?: readonly string[];
+  /** `-object rng-random|rng-builtin,…` arguments. */
+  object?: readonly string[];
 }
 
 export interface MachineFactory {
   /** @throws RkUsageError naming the command-line flag when the machine rejects an option. */
   create(opts: RkMachineOptions, console: RkConsole): MachineHandle;
   /**
+   * The device tree `-machine dumpdtb` writes, without allocating guest RAM (any `-m`).
+   * @throws RkUsageError naming the flag when the machine rejects an option.
+   */
+  dumpDtb(opts: RkMachineOptions): Uint8Array;
+  /**
    * Plugs the `-device` list into `handle`'s virtio-mmio slots (the first takes slot 7, as on QEMU),
-   * opening the `-netdev`/`-drive` backends. @returns a function closing the backends.
+   * opening the `-netdev`/`-drive`/`-object` backends; with a null handle only creates and checks them
+   * (dumpdtb). @returns a function closing the backends.
    * @throws RkUsageError naming the bad argument (nothing stays open).
    */
-  plugDevices(handle: MachineHandle, args: RkDeviceArgs): Promise<() => Promise<void>>;
+  plugDevices(handle: MachineHandle | null, args: RkDeviceArgs): Promise<() => Promise<void>>;
   /** The machine module (Machine, createQtestSession, serveQtest, ...). */
   readonly module: typeof import('@runikraft/plat-qemu-riscv/machine');
 }
@@ -57,7 +69,15 @@ const FLAG: Record<string, string> = {
   bios: '-bios',
   clock: '--clock',
   initrd: '-initrd',
+  rtcClock: '-rtc clock',
 };
+
+/** A machine option error as a usage error naming the command-line flag. */
+function usage(e: unknown): RkUsageError {
+  const msg = (e as Error).message;
+  const key = /^(\w+):/.exec(msg)?.[1];
+  return new RkUsageError(`rk run: ${key && FLAG[key] ? `${FLAG[key]}: ` : ''}${msg}`);
+}
 
 /** Loads the machine model. @throws RkUsageError when the platform package cannot be loaded. */
 export async function loadMachine(): Promise<MachineFactory> {
@@ -72,7 +92,12 @@ export async function loadMachine(): Promise<MachineFactory> {
   return {
     module: mod,
     async plugDevices(handle, args) {
-      if (!args.device?.length && !args.netdev?.length && !args.drive?.length)
+      if (
+        !args.device?.length &&
+        !args.netdev?.length &&
+        !args.drive?.length &&
+        !args.object?.length
+      )
         return async () => {};
       let plan: Awaited<ReturnType<typeof mod.createVirtioDevicesFromArgs>>;
       try {
@@ -80,8 +105,17 @@ export async function loadMachine(): Promise<MachineFactory> {
       } catch (e) {
         throw new RkUsageError(`rk run: ${(e as Error).message}`);
       }
-      for (const d of plan.devices) handle.machine.plugVirtio(d.model, d.slot);
+      if (handle) for (const d of plan.devices) handle.machine.plugVirtio(d.model, d.slot);
       return () => plan.close();
+    },
+    dumpDtb(opts) {
+      const { fwCfg, ...rest } = opts;
+      const o: MachineOptions = { ...rest, fwCfg: fwCfgItems(mod, fwCfg ?? []) };
+      try {
+        return mod.virtDumpDtb(o);
+      } catch (e) {
+        throw usage(e);
+      }
     },
     create(opts, console) {
       const { fwCfg, ...rest } = opts;
@@ -90,9 +124,7 @@ export async function loadMachine(): Promise<MachineFactory> {
       try {
         m = new mod.Machine(o);
       } catch (e) {
-        const msg = (e as Error).message;
-        const key = /^(\w+):/.exec(msg)?.[1];
-        throw new RkUsageError(`rk run: ${key && FLAG[key] ? `${FLAG[key]}: ` : ''}${msg}`);
+        throw usage(e);
       }
       return {
         machine: m,

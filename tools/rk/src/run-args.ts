@@ -1,6 +1,18 @@
 // `rk run` command line in QEMU's own syntax (qemu-options.hx) for the options the machine models,
 // plus Runikraft's --clock and --qtest. Every bad value names the flag and the accepted forms.
 import { RkUsageError } from './errors';
+import {
+  accel,
+  chardev,
+  machineAccel,
+  monitor,
+  nic,
+  object,
+  qtestLog,
+  rtc,
+  serial,
+} from './run-args-host';
+import { parseSmp } from './run-smp';
 import { parseQemuSize } from './size';
 
 export type QtestChannel = { kind: 'stdio' } | { kind: 'unix'; path: string; server: boolean };
@@ -32,6 +44,18 @@ export interface RunArgs {
   fwCfg?: string[];
   /** `-S`: hold the hart (with --qtest: no guest code runs). */
   hold?: boolean;
+  /** `-serial`: UART0's backend ('none' also after `-nodefaults` without `-serial`). */
+  serial?: 'stdio' | 'none' | { chardev: string };
+  /** `-chardev` backends by id. */
+  chardev?: Record<string, 'null' | 'stdio'>;
+  /** `-nodefaults`: no default serial port (UART0 then has no backend unless -serial names one). */
+  nodefaults?: boolean;
+  /** `-rtc`: base (utc, localtime or ns since the epoch) and the clock the RTC follows. */
+  rtc?: { base?: 'utc' | 'localtime' | bigint; clock?: 'host' | 'rt' | 'vm' };
+  /** `-object rng-random|rng-builtin,...` arguments (entropy sources for `-device virtio-rng-device,rng=`). */
+  object?: string[];
+  /** Warnings QEMU prints and goes on (deprecated spellings). */
+  warnings?: string[];
   help?: boolean;
 }
 
@@ -46,6 +70,14 @@ export const SUPPORTED = [
   '-nographic',
   '-display',
   '-serial',
+  '-chardev',
+  '-monitor',
+  '-nodefaults',
+  '-rtc',
+  '-accel',
+  '-qtest-log',
+  '-object',
+  '-nic',
   '-global',
   '-device',
   '-netdev',
@@ -85,7 +117,7 @@ export function splitQemuOpts(s: string): string[] {
 }
 
 function machine(v: string, out: RunArgs): void {
-  const accepted = 'virt[,aclint=on|off][,dumpdtb=FILE]';
+  const accepted = 'virt[,aclint=on|off][,accel=qtest|tcg][,dumpdtb=FILE]';
   splitQemuOpts(v).forEach((item, i) => {
     const eq = item.indexOf('=');
     const [key, val] =
@@ -99,31 +131,16 @@ function machine(v: string, out: RunArgs): void {
       const b = parseQemuBool(val || 'on');
       if (b === undefined) throw bad('-machine aclint', val, 'on, off');
       out.aclint = b;
+    } else if (key === 'accel') {
+      machineAccel(val);
     } else if (key === 'dumpdtb') {
       if (!val) throw bad('-machine dumpdtb', val, 'dumpdtb=FILE');
       out.dumpdtb = val;
     } else
       throw new RkUsageError(
-        `rk run: -machine: unsupported property '${key}' (supported: type, aclint, dumpdtb; accepted: ${accepted})`,
+        `rk run: -machine: unsupported property '${key}' (supported: type, aclint, accel, dumpdtb; accepted: ${accepted})`,
       );
   });
-}
-
-function smp(v: string): number {
-  const items = splitQemuOpts(v);
-  let n: string | undefined;
-  for (const [i, item] of items.entries()) {
-    if (i === 0 && /^\d+$/.test(item)) n = item;
-    else if (item.startsWith('cpus=')) n = item.slice(5);
-    else
-      throw new RkUsageError(
-        `rk run: -smp: unsupported property '${item.split('=')[0]}' (accepted: -smp N or -smp cpus=N, N from 1 to 512)`,
-      );
-  }
-  const c = Number(n);
-  if (n === undefined || !/^\d+$/.test(n) || c < 1 || c > 512)
-    throw bad('-smp', v, 'N or cpus=N with N from 1 to 512 (QEMU virt maximum)');
-  return c;
 }
 
 function memory(v: string): number {
@@ -161,7 +178,7 @@ const WITH_VALUE: Record<string, Handler> = {
   machine,
   M: machine,
   m: (v, o) => void (o.memory = memory(v)),
-  smp: (v, o) => void (o.smp = smp(v)),
+  smp: (v, o) => void (o.smp = parseSmp(v, (w) => (o.warnings ??= []).push(`-smp ${v}: ${w}`))),
   append: (v, o) => void (o.append = v),
   bios: (v, o) => {
     if (v !== 'none' && v !== 'default')
@@ -178,9 +195,14 @@ const WITH_VALUE: Record<string, Handler> = {
     if (v !== 'none')
       throw bad('-display', v, 'none (the console is always the serial port on stdio)');
   },
-  serial: (v) => {
-    if (v !== 'mon:stdio' && v !== 'stdio') throw bad('-serial', v, 'mon:stdio, stdio');
-  },
+  serial,
+  chardev,
+  monitor,
+  rtc,
+  accel,
+  'qtest-log': qtestLog,
+  object,
+  nic,
   global: (v, o) => {
     const m = /^virtio-mmio\.force-legacy=(.*)$/.exec(v);
     const b = m ? parseQemuBool(m[1]) : undefined;
@@ -205,6 +227,7 @@ const WITH_VALUE: Record<string, Handler> = {
 };
 const FLAGS: Record<string, (o: RunArgs) => void> = {
   nographic: () => {},
+  nodefaults: (o) => void (o.nodefaults = true),
   S: (o) => void (o.hold = true),
   h: (o) => void (o.help = true),
   help: (o) => void (o.help = true),

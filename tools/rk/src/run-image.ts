@@ -76,7 +76,37 @@ export function machineOptions(cli: RunArgs, app: AppMachineDefaults = {}): RkMa
     virtioMmioForceLegacy: pick(cli.virtioMmioForceLegacy, undefined, true),
     ...(initrd ? { initrd } : {}),
     ...(cli.fwCfg ? { fwCfg: cli.fwCfg } : {}),
+    ...rtcOptions(cli.rtc),
   };
+}
+
+/** `-rtc base=utc|localtime|DATE,clock=…` as the machine's RTC options (base=utc is the default). */
+function rtcOptions(r: RunArgs['rtc']): Pick<RkMachineOptions, 'rtcEpochNs' | 'rtcClock'> {
+  const out: Pick<RkMachineOptions, 'rtcEpochNs' | 'rtcClock'> = {};
+  if (r?.clock) out.rtcClock = r.clock;
+  if (typeof r?.base === 'bigint') out.rtcEpochNs = r.base;
+  else if (r?.base === 'localtime') {
+    // QEMU's localtime base: the host's wall-clock fields read as if they were UTC.
+    const now = Date.now();
+    out.rtcEpochNs = BigInt(now - new Date(now).getTimezoneOffset() * 60_000) * 1_000_000n;
+  }
+  return out;
+}
+
+/**
+ * UART0's backend from -serial, -chardev and -nodefaults (QEMU: -nographic puts it on stdio unless
+ * -nodefaults; `chardev:ID` takes that chardev's backend). @throws RkUsageError for an unknown chardev.
+ */
+export function serialConsole(cli: RunArgs): 'stdio' | 'none' {
+  const s = cli.serial;
+  if (s === undefined) return cli.nodefaults ? 'none' : 'stdio';
+  if (typeof s === 'string') return s;
+  const backend = cli.chardev?.[s.chardev];
+  if (backend === undefined)
+    throw new RkUsageError(
+      `rk run: -serial chardev:${s.chardev}: could not connect serial device to character backend 'chardev:${s.chardev}' (no -chardev with id=${s.chardev})`,
+    );
+  return backend === 'stdio' ? 'stdio' : 'none';
 }
 
 function readInitrd(file: string): Uint8Array {
@@ -112,15 +142,16 @@ export async function importImageEntry(imagePath: string): Promise<(...a: any[])
   return mod.default as (...a: any[]) => Promise<void>;
 }
 
-/** Boots the image on a stdio console with `devices` plugged in. @returns the guest's exit status. */
+/** Boots the image on `console` (default stdio) with `devices` plugged in. @returns the guest's exit status. */
 export async function bootImageFile(
   imagePath: string,
   opts: RkMachineOptions,
   devices: RkDeviceArgs = {},
+  console: 'stdio' | 'none' = 'stdio',
 ): Promise<number> {
   const entry = await importImageEntry(imagePath);
   const factory = await loadMachine();
-  const machine = factory.create(opts, 'stdio');
+  const machine = factory.create(opts, console);
   const close = await factory.plugDevices(machine, devices);
   try {
     return await machine.boot(entry);

@@ -47,16 +47,18 @@ async function openChannel(
   return { input: sock, output: sock, close: () => sock.end() };
 }
 
-/** Serves qtest; boots `imagePath` alongside unless it is undefined (-S). @returns the exit status. */
+/** Serves qtest; boots `imagePath` alongside unless it is undefined (-S); UART0 on `console`. @returns the exit status. */
 export async function serveQtest(
   devices: RkDeviceArgs,
   ch: QtestChannel,
   opts: RkMachineOptions,
   imagePath: string | undefined,
+  console: 'stdio' | 'none' = 'stdio',
 ): Promise<number> {
   const entry = imagePath ? await importImageEntry(imagePath) : undefined;
   const factory = await loadMachine();
-  const handle = factory.create(opts, ch.kind === 'stdio' ? 'none' : 'stdio');
+  // On `--qtest stdio` stdout carries the protocol, so the UART cannot share it.
+  const handle = factory.create(opts, ch.kind === 'stdio' ? 'none' : console);
   const close = await factory.plugDevices(handle, devices);
   const chan = await openChannel(ch);
   const session = factory.module.createQtestSession(handle.machine.qtest);

@@ -4,9 +4,9 @@ import type { AppMachineDefaults } from './app';
 import type { CliIo } from './cli';
 import { RkUsageError } from './errors';
 import { HELP } from './help';
-import type { RkDeviceArgs } from './machine';
+import { loadMachine, type RkDeviceArgs } from './machine';
 import { parseRunArgs, type RunArgs } from './run-args';
-import { bootImageFile, createMachineFor, locateImage, machineOptions } from './run-image';
+import { bootImageFile, locateImage, machineOptions, serialConsole } from './run-image';
 
 /** The device lists: each one given on the command line replaces the app's default list. */
 function deviceArgs(cli: RunArgs, app: AppMachineDefaults = {}): RkDeviceArgs {
@@ -14,6 +14,7 @@ function deviceArgs(cli: RunArgs, app: AppMachineDefaults = {}): RkDeviceArgs {
     device: cli.device ?? app.device,
     netdev: cli.netdev ?? app.netdev,
     drive: cli.drive ?? app.drive,
+    object: cli.object,
   };
 }
 
@@ -28,11 +29,17 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const needsImage = !cli.dumpdtb && !(cli.qtest && (cli.hold || cli.image === undefined));
   const located =
     needsImage || cli.image !== undefined ? await locateImage(cli.image, io) : undefined;
+  for (const w of cli.warnings ?? []) io.err(`rk run: warning: ${w}`);
   const opts = machineOptions(cli, located?.manifest?.machine);
+  const console = serialConsole(cli);
   if (cli.dumpdtb) {
-    const machine = await createMachineFor(opts, 'none');
+    const factory = await loadMachine();
+    const dtb = factory.dumpDtb(opts);
+    // QEMU creates every -device (and its backends) before it dumps: a bad one fails the run.
+    const close = await factory.plugDevices(null, deviceArgs(cli, located?.manifest?.machine));
+    await close();
     try {
-      writeFileSync(cli.dumpdtb, machine.dtb());
+      writeFileSync(cli.dumpdtb, dtb);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
       throw new RkUsageError(
@@ -48,8 +55,14 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       cli.qtest,
       opts,
       needsImage ? located?.imagePath : undefined,
+      console,
     );
-  return bootImageFile(located!.imagePath, opts, deviceArgs(cli, located?.manifest?.machine));
+  return bootImageFile(
+    located!.imagePath,
+    opts,
+    deviceArgs(cli, located?.manifest?.machine),
+    console,
+  );
 }
 
 /**

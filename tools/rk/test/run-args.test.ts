@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { RkUsageError } from '../src/errors';
 import { parseQemuBool, parseRunArgs, splitQemuOpts } from '../src/run-args';
+import { machineOptions, serialConsole } from '../src/run-image';
 import { formatQemuSize, parseQemuSize } from '../src/size';
 
 const err = (argv: string[]): string => {
@@ -14,7 +15,7 @@ const err = (argv: string[]): string => {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 };
 const SUP =
-  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -global, -device, -netdev, -drive, -fw_cfg, -S, --clock, --qtest, --help)';
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fw_cfg, -S, --clock, --qtest, --help)';
 
 describe('parseQemuSize', () => {
   it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
@@ -105,7 +106,82 @@ describe('parseRunArgs', () => {
       clock: 'virtual',
       qtest: { kind: 'stdio' },
       hold: true,
+      serial: 'stdio',
     });
+  });
+
+  it("accepts libqtest's command line (-accel qtest, -qtest-log none, -serial/-monitor none)", () => {
+    expect(
+      parseRunArgs([
+        '-qtest',
+        'unix:/tmp/q.sock',
+        '-qtest-log',
+        'none',
+        '-display',
+        'none',
+        '-accel',
+        'qtest',
+        '-serial',
+        'none',
+        '-monitor',
+        'none',
+        '-machine',
+        'virt,accel=qtest',
+        '-nodefaults',
+      ]),
+    ).toEqual({
+      qtest: { kind: 'unix', path: '/tmp/q.sock', server: false },
+      serial: 'none',
+      nodefaults: true,
+    });
+    expect(() => parseRunArgs(['-accel', 'kvm'])).toThrow(/-accel: bad value 'kvm'/);
+    expect(() => parseRunArgs(['-qtest-log', '/tmp/log'])).toThrow(/no qtest log/);
+  });
+
+  it('picks the UART backend as QEMU does (-serial, -chardev, -nodefaults)', () => {
+    const c = (...a: string[]) => serialConsole(parseRunArgs(a));
+    expect(c()).toBe('stdio');
+    expect(c('-nodefaults')).toBe('none');
+    expect(c('-nodefaults', '-serial', 'mon:stdio')).toBe('stdio');
+    expect(c('-serial', 'null')).toBe('none');
+    expect(c('-chardev', 'stdio,id=s', '-serial', 'chardev:s')).toBe('stdio');
+    expect(c('-chardev', 'null,id=n', '-serial', 'chardev:n')).toBe('none');
+    expect(() => c('-serial', 'chardev:x')).toThrow(/character backend 'chardev:x'/);
+    expect(() => parseRunArgs(['-chardev', 'socket,id=s,path=/x'])).toThrow(
+      /backend 'socket' is not modelled/,
+    );
+  });
+
+  it('reads -rtc base and clock as QEMU does', () => {
+    expect(parseRunArgs(['-rtc', 'base=2020-01-02T03:04:05,clock=vm']).rtc).toEqual({
+      base: BigInt(Date.UTC(2020, 0, 2, 3, 4, 5)) * 1_000_000n,
+      clock: 'vm',
+    });
+    expect(parseRunArgs(['-rtc', 'utc']).rtc).toEqual({ base: 'utc' });
+    expect(machineOptions(parseRunArgs(['-rtc', 'base=2020-01-01,clock=vm']))).toMatchObject({
+      rtcEpochNs: 1_577_836_800_000_000_000n,
+      rtcClock: 'vm',
+    });
+    expect(() => parseRunArgs(['-rtc', 'base=yesterday'])).toThrow(/-rtc base: bad value/);
+    expect(() => parseRunArgs(['-rtc', 'clock=wall'])).toThrow(/-rtc clock: bad value/);
+  });
+
+  it('checks -smp topologies with QEMU 7.2 rules and messages', () => {
+    expect(parseRunArgs(['-smp', '4,sockets=2']).smp).toBe(4);
+    expect(parseRunArgs(['-smp', 'sockets=2,cores=3']).smp).toBe(6);
+    expect(parseRunArgs(['-smp', '2,maxcpus=4']).smp).toBe(2);
+    expect(parseRunArgs(['-smp', '0x10']).smp).toBe(16);
+    const z = parseRunArgs(['-smp', '0']);
+    expect([z.smp, z.warnings?.length]).toEqual([1, 1]);
+    expect(() => parseRunArgs(['-smp', '4,cores=3'])).toThrow(
+      'rk run: -smp: Invalid CPU topology: product of the hierarchy must match maxcpus: sockets (1) * cores (3) * threads (1) != maxcpus (4)',
+    );
+    expect(() => parseRunArgs(['-smp', '4,clusters=2'])).toThrow(/clusters not supported/);
+    expect(() => parseRunArgs(['-smp', '4,foo=1'])).toThrow(/'smp.foo' is unexpected/);
+    expect(() => parseRunArgs(['-smp', 'cpus=x'])).toThrow(/expects an integer/);
+    expect(() => parseRunArgs(['-smp', '600'])).toThrow(
+      /max CPUs supported by machine 'virt' is 512/,
+    );
   });
 
   it('accepts QEMU spellings: -M, --opt, --opt=value, type=virt, cpus=N, size=, bare MiB', () => {
@@ -116,7 +192,7 @@ describe('parseRunArgs', () => {
     expect(parseRunArgs(['-machine', 'virt,aclint=off']).aclint).toBe(false);
     expect(parseRunArgs(['-machine', 'virt,aclint']).aclint).toBe(true);
     expect(parseRunArgs(['-bios', 'default']).bios).toBe('default');
-    expect(parseRunArgs(['-serial', 'stdio'])).toEqual({});
+    expect(parseRunArgs(['-serial', 'stdio'])).toEqual({ serial: 'stdio' });
     expect(parseRunArgs(['-global', 'virtio-mmio.force-legacy=on']).virtioMmioForceLegacy).toBe(
       true,
     );
@@ -157,16 +233,15 @@ describe('parseRunArgs', () => {
     );
     expect(err(['-m', '0'])).toContain("-m: bad value '0'");
     expect(err(['-m', '128M,slots=2'])).toContain("-m: unsupported property 'slots'");
-    expect(err(['-smp', '0'])).toBe(
-      "rk run: -smp: bad value '0' (accepted: N or cpus=N with N from 1 to 512 (QEMU virt maximum))",
+    expect(err(['-smp', '600'])).toBe(
+      "rk run: -smp: Invalid SMP CPUs 600. The max CPUs supported by machine 'virt' is 512",
     );
-    expect(err(['-smp', '600'])).toContain("-smp: bad value '600'");
-    expect(err(['-smp', '2,sockets=2'])).toContain("-smp: unsupported property 'sockets'");
+    expect(err(['-smp', '2,sockets=3'])).toContain('-smp: Invalid CPU topology');
     expect(err(['-machine', 'sifive_u'])).toBe(
-      "rk run: -machine: unsupported machine type 'sifive_u' (supported: virt; accepted: virt[,aclint=on|off][,dumpdtb=FILE])",
+      "rk run: -machine: unsupported machine type 'sifive_u' (supported: virt; accepted: virt[,aclint=on|off][,accel=qtest|tcg][,dumpdtb=FILE])",
     );
     expect(err(['-machine', 'virt,aia=aplic'])).toBe(
-      "rk run: -machine: unsupported property 'aia' (supported: type, aclint, dumpdtb; accepted: virt[,aclint=on|off][,dumpdtb=FILE])",
+      "rk run: -machine: unsupported property 'aia' (supported: type, aclint, accel, dumpdtb; accepted: virt[,aclint=on|off][,accel=qtest|tcg][,dumpdtb=FILE])",
     );
     expect(err(['-machine', 'virt,aclint=maybe'])).toBe(
       "rk run: -machine aclint: bad value 'maybe' (accepted: on, off)",
@@ -179,7 +254,7 @@ describe('parseRunArgs', () => {
       "rk run: -display: bad value 'gtk' (accepted: none (the console is always the serial port on stdio))",
     );
     expect(err(['-serial', 'pty'])).toBe(
-      "rk run: -serial: bad value 'pty' (accepted: mon:stdio, stdio)",
+      "rk run: -serial: bad value 'pty' (accepted: stdio, mon:stdio, null, none, chardev:ID)",
     );
     expect(err(['-global', 'virtio-mmio.foo=1'])).toBe(
       "rk run: -global: unsupported property 'virtio-mmio.foo' (supported: virtio-mmio.force-legacy=on|off)",

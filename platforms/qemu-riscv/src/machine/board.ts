@@ -28,10 +28,28 @@ import { Uart16550, type UartTx } from './devices/uart';
 import { virtioSlotBase, virtioSlotIrq } from './virtio-mmio/placement';
 import { VirtioMmioTransport } from './virtio-mmio/transport';
 
-/** Creates guest RAM: one SharedArrayBuffer at 0x80000000. */
+/**
+ * Creates guest RAM: one SharedArrayBuffer at 0x80000000, viewed as one Uint8Array.
+ * @throws RangeError "memory: cannot set up guest memory …" when the host cannot allocate it or the
+ * size passes the typed-array limit of this Node (V8: 4 GiB on Node 20), as QEMU reports its mmap failure.
+ */
 export function createRam(size: number): GuestRam {
-  const buffer = new SharedArrayBuffer(size);
-  return { buffer, base: VIRT_DRAM, size, u8: new Uint8Array(buffer), view: new DataView(buffer) };
+  const mib = `${size / 2 ** 20} MiB`;
+  let buffer: SharedArrayBuffer;
+  let u8: Uint8Array;
+  try {
+    buffer = new SharedArrayBuffer(size);
+  } catch (e) {
+    throw new RangeError(`memory: cannot set up guest memory of ${mib}: ${(e as Error).message}`);
+  }
+  try {
+    u8 = new Uint8Array(buffer);
+  } catch {
+    throw new RangeError(
+      `memory: cannot set up guest memory of ${mib}: the model keeps RAM in one typed array and this Node (V8) limits one to ${2 ** 32 / 2 ** 20} MiB; use -m 4G or less (dumpdtb works at any size)`,
+    );
+  }
+  return { buffer, base: VIRT_DRAM, size, u8, view: new DataView(buffer) };
 }
 
 export interface BoardConfig {
@@ -41,6 +59,9 @@ export interface BoardConfig {
   aclint: boolean;
   legacyVirtio: boolean;
   rtcEpochNs: bigint;
+  /** What the RTC follows: the machine clock ('vm') or host time ('host', read with `hostNs`). */
+  rtcFollow?: 'vm' | 'host';
+  hostNs?: () => number;
   tx: UartTx;
   power: PowerControl;
   log: (line: string) => void;
@@ -69,7 +90,7 @@ export class Board {
     this.mswi = new Swi(c.harts, false);
     this.sswi = c.aclint ? new Swi(c.harts, true) : null;
     this.uart = new Uart16550(c.clock, line(UART0_IRQ), c.tx);
-    this.rtc = new GoldfishRtc(c.clock, line(RTC_IRQ), c.rtcEpochNs);
+    this.rtc = new GoldfishRtc(c.clock, line(RTC_IRQ), c.rtcEpochNs, c.rtcFollow, c.hostNs);
     this.finisher = new SifiveTest(c.power);
     this.fwCfg = new FwCfg(c.ram, c.harts.length, c.fwCfg);
     const b = this.bus;

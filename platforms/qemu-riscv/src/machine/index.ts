@@ -10,7 +10,7 @@ export { buildVirtDtb, type VirtDtConfig } from './devicetree';
 export { FIRMWARE_SIZE, fdtAddress, initrdStart, kernelEntry } from './firmware/boot';
 export { type FwCfgArg, parseFwCfgArg } from './fw-cfg-args';
 export { TrapPanic } from './hart/traps';
-export { Machine, type MachineStats } from './machine';
+export { Machine, type MachineStats, virtDumpDtb } from './machine';
 export type { MachineExit, MachineOptions } from './options';
 export { createQtestSession, parseQtestU64, serveQtest } from './qtest';
 export { QtestPort } from './qtest-port';

@@ -1,6 +1,7 @@
 // The `virt` machine: board, harts, SBI firmware, clocks and the boot/reset/power-off life cycle
 // (QEMU 7.2 hw/riscv/virt.c + hw/riscv/boot.c + OpenSBI v1.1 on top, REFERENCE.md §3).
 import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { type ImageEntry, isHartStopped, type SbiRet, type SecondaryEntry } from '../isa/hart';
 import { VIRT_CLINT, VIRT_DRAM } from '../isa/memmap';
 import * as S from '../isa/sbi';
@@ -122,6 +123,8 @@ export class Machine {
       aclint: o.aclint,
       legacyVirtio: o.legacy,
       rtcEpochNs: epoch,
+      rtcFollow: o.rtcFollow,
+      hostNs: () => performance.now() * 1e6,
       tx: (b) => this.console.write(b),
       power: { powerOff: (s) => this.powerOff(s), reset: () => this.reset() },
       log: (l) => this.trace(l),
@@ -151,10 +154,7 @@ export class Machine {
   // ---- device tree and image placement ----
 
   private initrdRange(): { start: number; end: number } | undefined {
-    const d = this.options.initrd;
-    if (!d) return undefined;
-    const start = initrdStart(this.options.mode, this.options.memory);
-    return { start, end: start + d.length };
+    return initrdRange(this.options);
   }
 
   private buildDtb(seed: Uint8Array, reserved = false): Uint8Array {
@@ -170,18 +170,7 @@ export class Machine {
   }
 
   private generateDtb(seed: Uint8Array, reserved: boolean): Uint8Array {
-    const o = this.options;
-    return buildVirtDtb({
-      memoryBytes: o.memory,
-      smp: o.smp,
-      aclint: o.aclint,
-      bootargs: o.append || undefined,
-      initrd: this.initrdRange(),
-      rngSeed: seed,
-      reservedMemory: reserved
-        ? [{ name: 'mmode_resv0', base: VIRT_DRAM, size: FIRMWARE_SIZE }]
-        : undefined,
-    });
+    return generateVirtDtb(this.options, seed, reserved);
   }
 
   /** The device tree QEMU's `dumpdtb` writes for these options (before the firmware's fix-ups). */
@@ -471,6 +460,39 @@ export class Machine {
     }
     return this.qtestPort;
   }
+}
+
+function initrdRange(o: ResolvedOptions): { start: number; end: number } | undefined {
+  if (!o.initrd) return undefined;
+  const start = initrdStart(o.mode, o.memory);
+  return { start, end: start + o.initrd.length };
+}
+
+function generateVirtDtb(o: ResolvedOptions, seed: Uint8Array, reserved: boolean): Uint8Array {
+  return buildVirtDtb({
+    memoryBytes: o.memory,
+    smp: o.smp,
+    aclint: o.aclint,
+    bootargs: o.append || undefined,
+    initrd: initrdRange(o),
+    rngSeed: seed,
+    reservedMemory: reserved
+      ? [{ name: 'mmode_resv0', base: VIRT_DRAM, size: FIRMWARE_SIZE }]
+      : undefined,
+  });
+}
+
+/**
+ * The device tree QEMU's `-machine dumpdtb` writes for `opts`, without building a machine (so without
+ * allocating guest RAM: QEMU too dumps before it would touch it). Equals `new Machine(opts).dtb()`.
+ * @throws RangeError/TypeError for options the machine refuses.
+ */
+export function virtDumpDtb(opts: MachineOptions = {}): Uint8Array {
+  return generateVirtDtb(
+    resolveOptions(opts),
+    seedStream(opts.rngSeed).next().value as Uint8Array,
+    false,
+  );
 }
 
 function makeConsole(c: MachineOptions['console']): ConsoleBackend {

@@ -3,7 +3,10 @@ import type { ConsoleBackend } from './console/backend';
 import { checkUserItem, type FwCfgUserItem } from './devices/fw-cfg-items';
 
 export interface MachineOptions {
-  /** `-m`: RAM bytes at 0x80000000 (default 128 MiB; 8 KiB .. 4 GiB, a multiple of 4 KiB; over 2 MiB with the SBI firmware). */
+  /**
+   * `-m`: RAM bytes at 0x80000000 (default 128 MiB; a multiple of 4 KiB from 8 KiB; over 2 MiB with the
+   * SBI firmware). Above 4 GiB only the device tree can be had (virtDumpDtb): RAM is one typed array.
+   */
   memory?: number;
   /** `-smp`: harts (default 1). Hart 0 runs the image; the others wait in HSM STOPPED. */
   smp?: number;
@@ -30,6 +33,11 @@ export interface MachineOptions {
   rngSeed?: Uint8Array;
   /** goldfish RTC at power-on, ns since the epoch. Default: host time, or 2025-01-01 with the virtual clock. */
   rtcEpochNs?: bigint;
+  /**
+   * `-rtc clock=`: what the RTC follows. 'host'/'rt' = host time, running even while the machine is held
+   * (qtest); 'vm' = the machine clock. Default 'host', or 'vm' with the virtual clock (determinism).
+   */
+  rtcClock?: 'host' | 'rt' | 'vm';
   /** Offer SBI DBCN (SBI 2.0). Default true; false = exactly OpenSBI v1.1's extension set and version. */
   sbiDbcn?: boolean;
   /** `-fw_cfg name=...,file=|string=`: user items in the fw_cfg file directory (parseFwCfgArg reads them). */
@@ -50,6 +58,8 @@ export interface MachineExit {
 }
 
 export const MiB = 1024 * 1024;
+/** Largest `-m` the options accept (the host may still fail to allocate it: see createRam). */
+export const MAX_RAM = 2 ** 44;
 /** RTC start for virtual-clock runs: 2025-01-01T00:00:00Z. */
 export const VIRTUAL_EPOCH_NS = 1_735_689_600_000_000_000n;
 
@@ -64,14 +74,16 @@ export interface ResolvedOptions {
   legacy: boolean;
   dbcn: boolean;
   fwCfg: readonly FwCfgUserItem[];
+  rtcFollow: 'vm' | 'host';
 }
 
 /** Checks options, naming the bad one. @throws RangeError/TypeError. */
 export function resolveOptions(o: MachineOptions): ResolvedOptions {
   const memory = o.memory ?? 128 * MiB;
-  if (!Number.isSafeInteger(memory) || memory < 8192 || memory > 4096 * MiB || memory % 4096 !== 0)
+  // QEMU's RV64 virt has no RAM limit of its own; RAM must end below 2^53 to stay addressable here.
+  if (!Number.isSafeInteger(memory) || memory < 8192 || memory > MAX_RAM || memory % 4096 !== 0)
     throw new RangeError(
-      `memory: ${o.memory} bytes is not a multiple of 4 KiB between 8 KiB and 4 GiB`,
+      `memory: ${o.memory} bytes is not a multiple of 4 KiB between 8 KiB and ${MAX_RAM / 2 ** 40} TiB`,
     );
   // OpenSBI v1.1 starts an S-mode kernel at 0x80200000 (firmware end rounded up to 2 MiB).
   if (o.bios !== 'none' && memory <= 2 * MiB)
@@ -87,6 +99,9 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
     throw new TypeError(`clock: '${o.clock}' is not 'host' or 'virtual'`);
   const fwCfg = o.fwCfg ?? [];
   for (const item of fwCfg) checkUserItem(item);
+  if (o.rtcClock !== undefined && !['host', 'rt', 'vm'].includes(o.rtcClock))
+    throw new TypeError(`rtcClock: '${o.rtcClock}' is not 'host', 'rt' or 'vm'`);
+  const rtcClock = o.rtcClock ?? (o.clock === 'virtual' ? 'vm' : 'host');
   return {
     memory,
     smp,
@@ -98,5 +113,6 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
     legacy: o.virtioForceLegacy ?? o.virtioMmioForceLegacy ?? true,
     dbcn: o.sbiDbcn ?? true,
     fwCfg,
+    rtcFollow: rtcClock === 'vm' ? 'vm' : 'host',
   };
 }

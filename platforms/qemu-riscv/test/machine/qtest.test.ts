@@ -100,6 +100,24 @@ inl 0x3f8`,
     expect(q('readb 0X80000000')).toBe('OK 0x0000000000000007');
   });
 
+  it("the goldfish RTC follows host time while qtest holds the machine (QEMU's -rtc clock=host)", async () => {
+    const rtcNs = (q: (l: string) => string) => {
+      const lo = BigInt(q('readl 0x101000').slice(3));
+      return (BigInt(q('readl 0x101004').slice(3)) << 32n) | lo;
+    };
+    const host = createQtestSession(new Machine({ console: 'none' }).qtest);
+    const vm = createQtestSession(new Machine({ console: 'none', rtcClock: 'vm' }).qtest);
+    const virtual = createQtestSession(new Machine({ console: 'none', clock: 'virtual' }).qtest);
+    const before = [rtcNs(host), rtcNs(vm), rtcNs(virtual)];
+    await new Promise((r) => setTimeout(r, 30));
+    const after = [rtcNs(host), rtcNs(vm), rtcNs(virtual)];
+    expect(after[0] - before[0]).toBeGreaterThanOrEqual(20_000_000n);
+    expect(after[1] - before[1]).toBe(0n); // clock=vm: the held machine clock
+    expect(after[2] - before[2]).toBe(0n); // the virtual clock defaults to clock=vm (deterministic)
+    expect(vm('clock_step 1000')).toBe('OK 1000');
+    expect(rtcNs(vm) - after[1]).toBe(1000n);
+  });
+
   it('serveQtest answers line by line on a stream pair and ends with its input', async () => {
     const m = new Machine({ console: 'none' });
     const input = new PassThrough();

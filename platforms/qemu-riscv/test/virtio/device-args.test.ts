@@ -31,14 +31,13 @@ describe('parseDevice / parseGlobal', () => {
       kind: 'virtio-rng-device',
       id: undefined,
       slot: undefined,
+      rng: undefined,
     });
+    expect(parseDevice('virtio-rng-device,rng=r0')).toMatchObject({ rng: 'r0' });
     expect(parseGlobal('virtio-mmio.force-legacy=false')).toEqual({ forceLegacy: false });
   });
 
   it('rejects what QEMU would, with the offending part named', () => {
-    expect(() => parseDevice('virtio-net-device')).toThrow(
-      "-device virtio-net-device: 'netdev=' is required",
-    );
     expect(() => parseDevice('virtio-net-device,netdev=n,mac=01:00:00:00:00:01')).toThrow(
       /is a multicast address/,
     );
@@ -103,5 +102,37 @@ describe('createVirtioDevicesFromArgs', () => {
     await expect(
       createVirtioDevicesFromArgs({ netdev: ['hubport,id=a,hubid=1', 'hubport,id=a,hubid=2'] }),
     ).rejects.toThrow('-netdev id=a is defined twice');
+  });
+
+  it('a virtio-net-device without a netdev is a NIC with no peer, as on QEMU (TX dropped)', async () => {
+    const plan = await createVirtioDevicesFromArgs({ device: ['virtio-net-device'] });
+    expect(plan.devices[0].model).toBeInstanceOf(VirtioNet);
+    expect(plan.devices[0].spec).toMatchObject({ kind: 'virtio-net-device', netdev: undefined });
+    await plan.close();
+  });
+
+  it('virtio-rng-device,rng= draws from -object rng-random (its file) or rng-builtin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rng-obj-'));
+    writeFileSync(join(dir, 'bytes'), Uint8Array.of(1, 2, 3, 4, 5));
+    const plan = await createVirtioDevicesFromArgs({
+      object: [`rng-random,id=r0,filename=${join(dir, 'bytes')}`, 'rng-builtin,id=r1'],
+      device: ['virtio-rng-device,rng=r0', 'virtio-rng-device,rng=r1'],
+    });
+    expect(plan.devices.map((d) => d.model instanceof VirtioRng)).toEqual([true, true]);
+    const { createRngBackend } = await import('../../src/machine/backends/rng/args');
+    const r = createRngBackend({ type: 'rng-random', id: 'x', filename: join(dir, 'bytes') });
+    const got = new Uint8Array(8);
+    expect([r.fill(got), [...got.subarray(0, 5)]]).toEqual([5, [1, 2, 3, 4, 5]]);
+    r.close();
+    await plan.close();
+    await expect(
+      createVirtioDevicesFromArgs({ device: ['virtio-rng-device,rng=r9'] }),
+    ).rejects.toThrow("Device 'r9' not found");
+    await expect(
+      createVirtioDevicesFromArgs({ object: [`rng-random,id=r0,filename=${join(dir, 'none')}`] }),
+    ).rejects.toThrow(`Could not open '${join(dir, 'none')}'`);
+    await expect(createVirtioDevicesFromArgs({ object: ['rng-egd,id=e'] })).rejects.toThrow(
+      "object type 'rng-egd' is not modelled",
+    );
   });
 });

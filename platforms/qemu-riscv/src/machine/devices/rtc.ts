@@ -1,5 +1,7 @@
 // goldfish RTC at 0x00101000 (REFERENCE.md §13; QEMU hw/rtc/goldfish_rtc.c, 7.2): ns since the Unix epoch,
 // TIME_HIGH latched by the TIME_LOW read, one alarm raising PLIC IRQ 11 when enabled. 32-bit only.
+// It follows QEMU's rtc_clock: the machine clock (`-rtc clock=vm`) or host time (`clock=host`, QEMU's
+// default, which keeps running while the machine is held under qtest).
 import { type MachineClock, Timer } from '../clock';
 import type { MmioDevice } from '../mmio';
 import type { IrqLine } from './irq';
@@ -28,14 +30,22 @@ export class GoldfishRtc implements MmioDevice {
   private irqEnabled = 0;
   private timeHigh = 0;
   private readonly timer: Timer;
+  /** Host time source when following the host (`-rtc clock=host`), else null (the machine clock). */
+  private readonly hostNs: (() => number) | null;
 
-  /** `epochNs`: the wall-clock time at machine power-on. */
+  /**
+   * `epochNs`: the wall-clock time at machine power-on; `follow`: 'vm' = the machine clock,
+   * 'host' = host time (ns, `hostNs`), whatever the machine clock does.
+   */
   constructor(
     private readonly clock: MachineClock,
     private readonly irq: IrqLine,
     epochNs: bigint,
+    follow: 'vm' | 'host' = 'vm',
+    hostNs: () => number = () => clock.nowNs(),
   ) {
-    this.tickOffset = epochNs;
+    this.hostNs = follow === 'host' ? hostNs : null;
+    this.tickOffset = epochNs - (this.hostNs ? BigInt(Math.floor(this.hostNs())) : 0n);
     this.timer = new Timer(() => {
       this.alarmRunning = 0;
       this.raiseAlarm();
@@ -52,7 +62,11 @@ export class GoldfishRtc implements MmioDevice {
 
   /** The current RTC value in ns since the epoch. */
   count(): bigint {
-    return (this.tickOffset + BigInt(this.clock.nowNs())) & U64;
+    return (this.tickOffset + BigInt(Math.floor(this.source()))) & U64;
+  }
+
+  private source(): number {
+    return this.hostNs ? this.hostNs() : this.clock.nowNs();
   }
 
   private update(): void {
@@ -71,7 +85,10 @@ export class GoldfishRtc implements MmioDevice {
       this.raiseAlarm();
       return;
     }
-    const at = this.alarmNext - this.tickOffset;
+    // The alarm timer sits on the machine clock: a host-time alarm is armed the same distance ahead.
+    const at = this.hostNs
+      ? BigInt(this.clock.nowNs()) + (this.alarmNext - this.count())
+      : this.alarmNext - this.tickOffset;
     this.clock.arm(this.timer, at >= 1n << 53n ? Number.POSITIVE_INFINITY : Number(at));
     this.alarmRunning = 1;
   }

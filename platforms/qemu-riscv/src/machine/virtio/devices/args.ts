@@ -4,7 +4,9 @@ import { createBlockBackend, parseDrive } from '../../backends/blk/args';
 import type { BlockBackend } from '../../backends/blk/backend';
 import { createNetBackend, parseNetdev } from '../../backends/net/args';
 import type { NetBackend } from '../../backends/net/backend';
+import { NoPeerBackend } from '../../backends/net/no-peer';
 import { OptReader, splitOpts } from '../../backends/net/qemu-opts';
+import { createRngBackend, type OpenRng, parseRngObject } from '../../backends/rng/args';
 import { hostRng } from '../../backends/rng/backend';
 import { VirtioBlk } from './blk';
 import type { VirtioDeviceModel } from './model';
@@ -17,7 +19,8 @@ export type DeviceSpec =
       kind: 'virtio-net-device';
       id?: string;
       slot?: number;
-      netdev: string;
+      /** The -netdev id; absent = a NIC with no peer (QEMU accepts it: TX is dropped, no RX). */
+      netdev?: string;
       mac?: Uint8Array;
       hostMtu?: number;
     }
@@ -29,7 +32,7 @@ export type DeviceSpec =
       serial?: string;
       queueSize?: number;
     }
-  | { kind: 'virtio-rng-device'; id?: string; slot?: number };
+  | { kind: 'virtio-rng-device'; id?: string; slot?: number; rng?: string };
 
 const KINDS = 'virtio-net-device, virtio-blk-device, virtio-rng-device';
 
@@ -65,7 +68,7 @@ export function parseDevice(text: string): DeviceSpec {
         kind,
         id,
         slot,
-        netdev: r.need('netdev'),
+        netdev: r.str('netdev'),
         mac: parsed,
         hostMtu: r.int('host_mtu', 68, 65535),
       };
@@ -82,9 +85,7 @@ export function parseDevice(text: string): DeviceSpec {
       break;
     }
     case 'virtio-rng-device':
-      if (r.str('rng') !== undefined)
-        throw new Error(`${what}: rng= objects are not supported; the host CSPRNG is used`);
-      spec = { kind, id, slot };
+      spec = { kind, id, slot, rng: r.str('rng') };
       break;
     default:
       if (/-pci$/.test(kind))
@@ -123,8 +124,11 @@ export async function createVirtioDevicesFromArgs(args: {
   netdev?: readonly string[];
   drive?: readonly string[];
   device?: readonly string[];
+  /** `-object rng-random|rng-builtin,id=…` for `virtio-rng-device,rng=`. */
+  object?: readonly string[];
 }): Promise<VirtioPlan> {
   const netSpecs = (args.netdev ?? []).map(parseNetdev);
+  const rngSpecs = (args.object ?? []).map(parseRngObject);
   const driveSpecs = (args.drive ?? []).map(parseDrive);
   const devSpecs = (args.device ?? []).map(parseDevice);
   const dupe = (ids: string[], what: string) => {
@@ -142,6 +146,10 @@ export async function createVirtioDevicesFromArgs(args: {
     driveSpecs.map((d) => d.id),
     '-drive',
   );
+  dupe(
+    rngSpecs.map((o) => o.id),
+    '-object',
+  );
   if (devSpecs.length > 8)
     throw new Error(
       `-device: ${devSpecs.length} virtio devices, but the virt machine has 8 virtio-mmio slots`,
@@ -155,7 +163,13 @@ export async function createVirtioDevicesFromArgs(args: {
         throw new Error(`-device ${d.kind}: bus=virtio-mmio-bus.${d.slot} is already taken`);
       slots.add(d.slot);
     }
-    if (d.kind === 'virtio-net-device') {
+    if (
+      d.kind === 'virtio-rng-device' &&
+      d.rng !== undefined &&
+      !rngSpecs.some((o) => o.id === d.rng)
+    )
+      throw new Error(`-device ${d.kind}: Device '${d.rng}' not found (rng= names no -object)`);
+    if (d.kind === 'virtio-net-device' && d.netdev !== undefined) {
       if (!netSpecs.some((n) => n.id === d.netdev))
         throw new Error(`-device ${d.kind}: netdev=${d.netdev} does not name a -netdev`);
       if (usedNet.has(d.netdev))
@@ -170,7 +184,7 @@ export async function createVirtioDevicesFromArgs(args: {
       usedDrive.set(d.drive, d.kind);
     }
   }
-  const opened: (NetBackend | BlockBackend)[] = [];
+  const opened: (NetBackend | BlockBackend | OpenRng)[] = [];
   const closeAll = async () => {
     for (const b of opened) await b.close();
   };
@@ -181,6 +195,12 @@ export async function createVirtioDevicesFromArgs(args: {
       opened.push(b);
       nets.set(n.id, b);
     }
+    const rngs = new Map<string, OpenRng>();
+    for (const o of rngSpecs) {
+      const b = createRngBackend(o);
+      opened.push(b);
+      rngs.set(o.id, b);
+    }
     const drives = new Map<string, BlockBackend>();
     for (const d of driveSpecs) {
       const b = createBlockBackend(d);
@@ -190,13 +210,16 @@ export async function createVirtioDevicesFromArgs(args: {
     const devices = devSpecs.map((spec) => {
       let model: VirtioDeviceModel;
       if (spec.kind === 'virtio-net-device')
-        model = new VirtioNet(nets.get(spec.netdev)!, { mac: spec.mac, hostMtu: spec.hostMtu });
+        model = new VirtioNet(
+          spec.netdev === undefined ? new NoPeerBackend() : nets.get(spec.netdev)!,
+          { mac: spec.mac, hostMtu: spec.hostMtu },
+        );
       else if (spec.kind === 'virtio-blk-device')
         model = new VirtioBlk(drives.get(spec.drive)!, {
           serial: spec.serial,
           queueSize: spec.queueSize,
         });
-      else model = new VirtioRng(hostRng);
+      else model = new VirtioRng(spec.rng === undefined ? hostRng : rngs.get(spec.rng)!);
       return { model, slot: spec.slot, spec };
     });
     return { devices, close: closeAll };
