@@ -159,7 +159,7 @@ describe('boot', () => {
   });
 
   it('takes RAM down to 8 KiB with -bios none, but more than 2 MiB under the firmware', () => {
-    expect(() => testMachine({ memory: 4096 })).toThrow('between 8 KiB and 4 GiB');
+    expect(() => testMachine({ memory: 4096 })).toThrow('between 8 KiB and 16 TiB');
     expect(() => testMachine({ memory: 8192, bios: 'none' })).not.toThrow();
     expect(() => testMachine({ memory: 2 << 20 })).toThrow(
       'cannot hold the SBI firmware and a kernel at 0x80200000',

@@ -137,9 +137,10 @@ describe('UART', () => {
 });
 
 describe('goldfish RTC', () => {
+  // Register semantics on the machine clock (-rtc clock=vm), which qtest holds and steps.
   const epoch = 0x1_2345_6789_0000n;
   it('TIME_LOW latches TIME_HIGH; writes move the clock; 32-bit only', () => {
-    const { q, ok } = session({ rtcEpochNs: epoch });
+    const { q, ok } = session({ rtcEpochNs: epoch, rtcClock: 'vm' });
     expect(ok('readl 0x101004')).toBe('0x0'); // before any TIME_LOW read
     expect(ok('readl 0x101000')).toBe('0x67890000');
     q('writel 0x101000 0xfffffff0');
@@ -154,7 +155,7 @@ describe('goldfish RTC', () => {
   });
 
   it('alarm: armed by ALARM_LOW, fires on the clock, IRQ 11 only when enabled, past alarms fire at once', () => {
-    const { m, q, ok } = session({ rtcEpochNs: epoch });
+    const { m, q, ok } = session({ rtcEpochNs: epoch, rtcClock: 'vm' });
     q('writel 0x10100c 0x12345');
     q('writel 0x101008 0x67891000'); // 0x1000 ns from now
     expect(ok('readl 0x101018')).toBe('0x1');
