@@ -47,7 +47,7 @@ export class Vring<T> {
 
   /** Lays out a ring of `size` (power of two) entries at page-aligned `pa` (vringBytes(size) bytes, zeroed here). */
   constructor(
-    private readonly phys: RkPhysMem,
+    phys: RkPhysMem,
     pa: number,
     readonly size: number,
     private readonly eventIdx: boolean,
@@ -195,9 +195,5 @@ export class Vring<T> {
       const a = this.avail + this.off;
       this.v.setUint16(a, this.v.getUint16(a, true) | VIRTQ_AVAIL_F_NO_INTERRUPT, true);
     }
-  }
-
-  get physMem(): RkPhysMem {
-    return this.phys;
   }
 }

@@ -52,7 +52,7 @@ export function harness(devices: VirtioDeviceModel[], legacy: boolean, ramSize =
       ),
     );
   devices.forEach((d, i) => {
-    transports[7 - i].plug(d as never);
+    transports[7 - i].plug(d);
   });
   const deliver = () => {
     for (const irq of [...pending]) {

@@ -1,6 +1,8 @@
 // Drives a device model without a transport: fake host (records interrupts, NEEDS_RESET), rings
 // built by hand in a guarded RAM, features negotiated as a driver would.
-import type { VirtioDeviceModel, VirtioHost } from '../../src/machine/virtio/devices/model';
+
+import type { VirtioDeviceModel } from '../../src/machine/virtio/devices/model';
+import type { VirtioHost } from '../../src/machine/virtio-mmio/device';
 import { guardedRam, RAM_BASE, TestRing } from './guest-ram';
 
 export class FakeHost implements VirtioHost {

@@ -1,21 +1,16 @@
 // The seam between the virtio-mmio transport and a device model (QEMU's VirtioDeviceClass ↔
 // VirtioBusState): what a device offers and the callbacks the transport makes (virtio 1.2 §2, §4.2).
 import type { GuestRam } from '../../isa/hart';
+import type { VirtqAddrs } from '../virtio/queue/layout';
 
-/** Guest-physical addresses of one split virtqueue (size = QueueNum). */
-export interface VirtqAddrs {
-  readonly size: number;
-  readonly desc: number;
-  readonly avail: number;
-  readonly used: number;
-}
+export type { VirtqAddrs };
 
 /** What the transport gives a device. */
 export interface VirtioHost {
   readonly ram: GuestRam;
   /** Used-buffer notification: InterruptStatus bit 0, IRQ line raised (PLIC pending latched). */
   interrupt(): void;
-  /** Configuration change: InterruptStatus bit 1 and ConfigGeneration + 1 (only once DRIVER_OK). */
+  /** Configuration change (only once DRIVER_OK): InterruptStatus reads 0x3 as QEMU's, ConfigGeneration + 1. */
   configChanged(): void;
   /** Driver bug: DEVICE_NEEDS_RESET (modern) + config interrupt, and a "driver bug: ..." trace line. */
   needsReset(message: string): void;

@@ -4,11 +4,12 @@
 import type { GuestRam } from '../../isa/hart';
 import type { IrqLine } from '../devices/irq';
 import type { MmioDevice } from '../mmio';
-import type { VirtioDevice, VirtioHost, VirtqAddrs } from './device';
+import { VIRTQUEUE_MAX_SIZE } from '../virtio/queue/constants';
+import { legacyLayout } from '../virtio/queue/layout';
+import type { VirtioDevice, VirtioHost } from './device';
 import * as R from './regs';
 
 const QUEUE_MAX = 1024; // VIRTIO_QUEUE_MAX
-const VIRTQUEUE_MAX_SIZE = 1024;
 
 interface ProxyQueue {
   num: number;
@@ -85,14 +86,6 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
 
   trace(message: string): void {
     this.log(`virtio-mmio.${this.slot}: ${message}`);
-  }
-
-  /** Queue `i` as the driver set it up: ring addresses, size and whether it is live. */
-  queue(i: number): (VirtqAddrs & { ready: boolean }) | null {
-    const v = this.vrings[i];
-    if (!v) return null;
-    const ready = this.legacy ? v.desc !== 0 : (this.proxy.get(i)?.enabled ?? 0) === 1;
-    return { size: v.num, desc: v.desc, avail: v.avail, used: v.used, ready };
   }
 
   private updateIrq(): void {
@@ -329,9 +322,10 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
   private updateRings(dev: VirtioDevice, sel: number): void {
     const v = this.vrings[sel];
     if (!v?.num || !v.desc || !v.align) return;
-    v.avail = v.desc + 16 * v.num;
-    v.used = Math.ceil((v.avail + 4 + 2 * v.num) / v.align) * v.align;
-    dev.queueReady(sel, { size: v.num, desc: v.desc, avail: v.avail, used: v.used });
+    const addrs = legacyLayout(v.desc, v.num, v.align);
+    v.avail = addrs.avail;
+    v.used = addrs.used;
+    dev.queueReady(sel, addrs);
   }
 
   private setReady(dev: VirtioDevice, sel: number, value: number): void {

@@ -2,6 +2,7 @@
 // features, config space, reset, queues over guest RAM via the split-virtqueue walker, and the
 // NEEDS_RESET path for driver bugs. A device subclass is a thin description plus queue handlers.
 import type { GuestRam } from '../../../isa/hart';
+import type { VirtioDevice, VirtioHost } from '../../virtio-mmio/device';
 import {
   DeviceVirtqueue,
   VIRTIO_F_ANY_LAYOUT,
@@ -13,19 +14,6 @@ import {
   type VirtqAddrs,
   VirtqFault,
 } from '../queue';
-
-/** What the transport gives a device (the VirtIODevice → VirtioBusState callbacks in QEMU). */
-export interface VirtioHost {
-  readonly ram: GuestRam;
-  /** Used-buffer notification: InterruptStatus bit 0, IRQ line up. */
-  interrupt(): void;
-  /** Configuration-change notification: InterruptStatus bit 1, IRQ line up. */
-  configChanged(): void;
-  /** Puts the device in DEVICE_NEEDS_RESET (and, per spec, raises a config interrupt) with a trace line. */
-  needsReset(message: string): void;
-  /** A trace line (console of the machine's monitor / test log). */
-  trace?(message: string): void;
-}
 
 export const bit = (n: number): bigint => 1n << BigInt(n);
 
@@ -43,7 +31,7 @@ export const COMMON_FEATURES_MODERN =
   bit(VIRTIO_F_VERSION_1) |
   bit(VIRTIO_F_RING_RESET);
 
-export abstract class VirtioDeviceModel {
+export abstract class VirtioDeviceModel implements VirtioDevice {
   /** Virtio device ID (1 net, 2 blk, 4 rng). */
   abstract readonly deviceId: number;
   /** Number of virtqueues (QueueNumMax is 1024 for each, 0 beyond). */

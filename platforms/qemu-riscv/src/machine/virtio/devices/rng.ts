@@ -16,8 +16,6 @@ export class VirtioRng extends VirtioDeviceModel {
   readonly numQueues = 1;
   readonly configLen = 0;
   private readonly scratch = new Uint8Array(MAX_REQUEST);
-  /** Bytes of entropy handed to the guest. */
-  served = 0;
 
   constructor(private readonly backend: RngBackend = hostRng) {
     super();
@@ -50,7 +48,6 @@ export class VirtioRng extends VirtioDeviceModel {
         if (!c) return;
         const written = writeSegs(ram, c.writable, 0, buf.subarray(off, got));
         off += written;
-        this.served += written;
         this.complete(q, c.head, written);
       }
       if (got < size) return;

@@ -16,11 +16,15 @@ export function ringBytes(n: number): { desc: number; avail: number; used: numbe
   return { desc: VIRTQ_DESC_SIZE * n, avail: 6 + 2 * n, used: 6 + 8 * n };
 }
 
-/** The legacy (Version 1) contiguous layout at `base` with used-ring alignment `align`. */
+/**
+ * The legacy (Version 1) contiguous layout at `base` with used-ring alignment `align`, as QEMU's
+ * virtio_queue_update_rings computes it: the used ring starts at the first `align` boundary after
+ * `avail.ring[size]` (the used_event trailer is not counted).
+ */
 export function legacyLayout(base: number, size: number, align: number): VirtqAddrs {
-  const availEnd = VIRTQ_DESC_SIZE * size + 6 + 2 * size;
-  const used = base + Math.ceil(availEnd / align) * align;
-  return { size, desc: base, avail: base + VIRTQ_DESC_SIZE * size, used };
+  const avail = base + VIRTQ_DESC_SIZE * size;
+  const used = Math.ceil((avail + 4 + 2 * size) / align) * align;
+  return { size, desc: base, avail, used };
 }
 
 /** True when `[pa, pa+len)` lies in guest RAM (and the arithmetic is exact). */

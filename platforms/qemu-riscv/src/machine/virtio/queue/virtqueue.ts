@@ -18,7 +18,6 @@ export class DeviceVirtqueue {
   usedIdx = 0;
   /** Used index at the last notification decision. */
   private signalledUsed = 0;
-  private inflight = 0;
 
   private constructor(
     private readonly ram: GuestRam,
@@ -75,7 +74,6 @@ export class DeviceVirtqueue {
     const chain = walkChain(this.ram, this.addrs.desc, this.size, head, this.feat.indirect);
     if (chain instanceof VirtqFault) return chain;
     this.lastAvail = (this.lastAvail + 1) & 0xffff;
-    this.inflight++;
     if (this.feat.eventIdx) this.setU16(this.addrs.used + 4 + 8 * this.size, this.lastAvail);
     return chain;
   }
@@ -102,7 +100,6 @@ export class DeviceVirtqueue {
   /** Gives back the last `n` popped chains unconsumed (QEMU virtqueue_unpop), e.g. when a frame does not fit. */
   unpop(n: number): void {
     this.lastAvail = (this.lastAvail - n) & 0xffff;
-    this.inflight = Math.max(0, this.inflight - n);
   }
 
   /** Publishes a completed chain: used.ring[idx] = {head, len}, then used.idx++. */
@@ -112,7 +109,6 @@ export class DeviceVirtqueue {
     this.ram.view.setUint32(slot + 4, len >>> 0, true);
     this.usedIdx = (this.usedIdx + 1) & 0xffff;
     this.setU16(this.addrs.used + 2, this.usedIdx);
-    if (this.inflight > 0) this.inflight--;
   }
 
   /**
@@ -145,10 +141,5 @@ export class DeviceVirtqueue {
       this.addrs.used,
       enable ? flags & ~VIRTQ_USED_F_NO_NOTIFY : flags | VIRTQ_USED_F_NO_NOTIFY,
     );
-  }
-
-  /** Chains popped and not yet pushed. */
-  get inFlight(): number {
-    return this.inflight;
   }
 }
