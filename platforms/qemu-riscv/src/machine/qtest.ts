@@ -40,6 +40,43 @@ const bulk = (n: bigint): number => {
   return Number(n);
 };
 
+/** GLib's base64 rank: A-Z a-z 0-9 + / are 0..63, '=' counts as 0, anything else is skipped. */
+function base64Rank(c: number): number {
+  if (c >= 0x41 && c <= 0x5a) return c - 0x41;
+  if (c >= 0x61 && c <= 0x7a) return c - 0x61 + 26;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30 + 52;
+  if (c === 0x2b) return 62;
+  if (c === 0x2f) return 63;
+  return c === 0x3d ? 0 : -1;
+}
+
+/**
+ * g_base64_decode_step over buf[0, n) writing into buf itself (g_base64_decode_inplace): each group
+ * of four ranked characters gives one byte, plus one per trailing non-'=' character; an incomplete
+ * last group gives nothing. @returns the decoded length (buf past it keeps the text).
+ */
+export function glibBase64DecodeInPlace(buf: Uint8Array, n: number): number {
+  let out = 0;
+  let v = 0;
+  let i = 0;
+  let last0 = 0;
+  let last1 = 0;
+  for (let p = 0; p < n; p++) {
+    const c = buf[p];
+    const rank = base64Rank(c);
+    if (rank < 0) continue;
+    last1 = last0;
+    last0 = c;
+    v = ((v << 6) | rank) & 0xffffff;
+    if (++i < 4) continue;
+    buf[out++] = v >>> 16;
+    if (last1 !== 0x3d) buf[out++] = (v >>> 8) & 0xff;
+    if (last0 !== 0x3d) buf[out++] = v & 0xff;
+    i = 0;
+  }
+  return out;
+}
+
 /** One qtest session: each call processes one line (without its newline) and returns the reply lines. */
 export function createQtestSession(port: QtestPort): (line: string) => string {
   return (line: string): string => {
@@ -95,10 +132,13 @@ function command(port: QtestPort, cmd: string, w: string[]): string {
       const len = bulk(parseQtestU64(w[2]));
       if (w[3] === undefined) throw new QtestArgError('missing data');
       if (w[3].length < 3) return 'ERR invalid argument size';
-      const decoded = Buffer.from(w[3], 'base64');
-      const bytes = new Uint8Array(len);
-      bytes.set(decoded.subarray(0, len));
-      port.writeBytes(addr, bytes);
+      // QEMU writes `len` bytes of the buffer g_base64_decode_inplace left: the decoded bytes, then
+      // the rest of the text itself, its NUL and (the model's reading of heap bytes) zeros (measured).
+      const text = w[3];
+      const buf = new Uint8Array(Math.max(len, text.length + 1));
+      for (let i = 0; i < text.length; i++) buf[i] = text.charCodeAt(i) & 0xff;
+      glibBase64DecodeInPlace(buf, text.length);
+      port.writeBytes(addr, buf.subarray(0, len));
       return 'OK';
     }
     case 'memset': {

@@ -176,4 +176,30 @@ add('write 0x80000020 2 1', 'b64write 0x80000030 4 AQIDBA==', 'readl 0x80000030'
 add('readl 10001000', 'readl 268439552', 'readl -1', 'endianness', 'foo', 'READL 0x10001000');
 add('readl 0x10001000 extra', 'inb 0x10', 'inw 0x10', 'inl 0x10', 'outb 0x10 1', 'module_load a b');
 
+// b64write: QEMU writes `len` bytes of GLib's in-place decode (decoded bytes, then the text's own
+// bytes and NUL; lengths stay within text + NUL, beyond which QEMU reads heap bytes)
+[
+  '8 AQIDBAUGBwg=',
+  '2 AQIDBA==',
+  '4 AQ=ID',
+  '4 A*Q#I$D',
+  '4 AQI',
+  '0 AQIDBA==',
+  '3 ====',
+  '5 AQIDBAU',
+  '4 AQ==AQ==',
+  '6 -_-_-_-_',
+  '4 AB',
+  '4 AQIDBA== extra',
+  '4 AQIDBA=',
+  '4 /w==',
+  '4 AQIDBAUG',
+  '4 AQIDB',
+  '9 AQIDBA==',
+  '13 AQIDBAUGBwgJ',
+].forEach((d, i) => {
+  const a = `0x${(0x80001000 + i * 16).toString(16)}`;
+  add(`b64write ${a} ${d}`, `read ${a} 16`);
+});
+
 export const QEMU_DIFF_SCRIPT: readonly string[] = lines;
