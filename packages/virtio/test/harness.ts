@@ -1,6 +1,6 @@
 // Test harness: the kernel-side virtio drivers against the machine's real virtio-mmio transport and
 // device models, through a minimal RkPlat (MMIO routing, PLIC-like pending lines, halt = deliver IRQs
-// and let host I/O run). The full machine (hart, PLIC, DT) is exercised by the app tests.
+// and let host I/O run). The full machine (hart, PLIC, DT) is exercised by machine.test.ts.
 import type { RkDevNode, RkPlat } from '@runikraft/rkplat';
 import type { VirtioDeviceModel } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/model';
 import { VirtioMmioTransport } from '../../../platforms/qemu-riscv/src/machine/virtio-mmio/transport';
