@@ -3,7 +3,7 @@
 // enforcement as a hard constant-bandwidth server (throttle, then postpone the deadline, as Linux
 // SCHED_DEADLINE). Three classes, each runs only when the ones before it have nothing ready:
 // reserved jobs (with a budget), unreserved jobs (no budget), best-effort threads (round-robin).
-import { Errno } from '@runikraft/errno';
+import { Errno, RkError } from '@runikraft/errno';
 import {
   type RkPolicyHost,
   type RkPolicyThread,
@@ -44,6 +44,12 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
   const enforce = opts.enforceBudget ?? true;
   const maxUtil = opts.maxUtil ?? 1;
   const slice = opts.sliceNs ?? 10_000_000;
+  if (missPolicy !== 'report' && missPolicy !== 'abort')
+    throw new RkError(Errno.EINVAL, `rksched-edf: miss policy "${missPolicy}" is not report|abort`);
+  if (!(maxUtil > 0 && maxUtil <= 1))
+    throw new RkError(Errno.EINVAL, `rksched-edf: max utilisation ${maxUtil} is not in (0, 1]`);
+  if (!(Number.isFinite(slice) && slice > 0))
+    throw new RkError(Errno.EINVAL, `rksched-edf: slice ${slice} ns must be a positive number`);
   const heap = new DeadlineHeap();
   const unreserved = new DeadlineHeap();
   const background = new RkRunQueue();
@@ -96,17 +102,22 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
         replenish: rt ? new RkTimer(() => onReplenish(t)) : INERT,
         watchJob: -1,
       };
-      t.policyData = d;
-      if (!reserved) return 0; // no budget, no reservation: nothing to admit
+      if (!reserved) {
+        t.policyData = d; // no budget, no reservation: nothing to admit
+        return;
+      }
       const u = rt.budget / Math.min(rt.relDeadline, rt.period);
       if (util + u > maxUtil + 1e-12) {
         st.refused++;
-        return -Errno.EBUSY;
+        throw new RkError(
+          Errno.EBUSY,
+          `rksched-edf: thread "${t.name}" refused: utilisation ${fmt(util)} + ${fmt(u)} (budget ${rt.budget} ns / ${Math.min(rt.relDeadline, rt.period)} ns) exceeds ${fmt(maxUtil)}`,
+        );
       }
+      t.policyData = d;
       util += u;
       d.util = u;
       st.admitted++;
-      return 0;
     },
     enqueue(t) {
       const cls = data(t).cls;
@@ -157,4 +168,9 @@ export function createEdfPolicy(opts: RkEdfOptions = {}): RkSchedPolicy {
     onPrioChange() {},
     stats: () => ({ utilisation: util, ...st }),
   };
+}
+
+/** A utilisation for messages: at most 4 decimals, no float noise. */
+function fmt(u: number): string {
+  return String(Math.round(u * 1e4) / 1e4);
 }

@@ -41,6 +41,27 @@ describe('rksched-edf reservations', () => {
     expect(policy.stats().refused).toBe(1);
   });
 
+  it('refusals and bad options are RkErrors naming the numbers', async () => {
+    const { sched } = edf({ maxUtil: 0.5 });
+    await sched.runMain(async () => {
+      const a = sched.spawn('a', () => 0, { rt: { period: 10 * MS, budget: 3 * MS } });
+      expect(() => sched.spawn('b', () => 0, { rt: { period: 8 * MS, budget: 2 * MS } })).toThrow(
+        /EBUSY: rksched-edf: thread "b" refused: utilisation 0.3 \+ 0.25 \(budget 2000000 ns \/ 8000000 ns\) exceeds 0.5/,
+      );
+      await sched.join(a);
+      return 0;
+    });
+    for (const [opts, msg] of [
+      [{ maxUtil: 1.5 }, /max utilisation 1.5/],
+      [{ maxUtil: 0 }, /max utilisation 0 /],
+      [{ sliceNs: -1 }, /slice -1 ns/],
+      [{ missPolicy: 'panic' as 'abort' }, /miss policy "panic"/],
+    ] as const)
+      expect(() => createEdfPolicy(opts)).toThrow(
+        expect.objectContaining({ errno: Errno.EINVAL, message: expect.stringMatching(msg) }),
+      );
+  });
+
   it('runs unreserved jobs by deadline after reserved jobs, before best-effort threads', async () => {
     const { sched, plat } = edf();
     const order: string[] = [];

@@ -2,6 +2,7 @@
 // demotes one level (slices double per level); blocking or yielding early keeps the level; aging
 // promotes a thread waiting about one aging period by one level, up to the top, so nothing
 // starves (Solaris TS / FreeBSD ULE-style feedback, simplified).
+import { Errno, RkError } from '@runikraft/errno';
 import {
   type RkPolicyHost,
   type RkPolicyThread,
@@ -30,9 +31,16 @@ interface MlqData {
 export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
   const n = opts.levels ?? 8;
   if (!Number.isInteger(n) || n < 2 || n > 30)
-    throw new RangeError(`rksched-mlq: levels ${n} must be an integer in 2..30`);
+    throw new RkError(Errno.EINVAL, `rksched-mlq: levels ${n} must be an integer in 2..30`);
   const slice = opts.sliceNs ?? 2_000_000;
   const aging = opts.agingNs ?? 50_000_000;
+  for (const [name, v] of [
+    ['slice', slice],
+    ['aging period', aging],
+  ] as const) {
+    if (!(Number.isFinite(v) && v > 0))
+      throw new RkError(Errno.EINVAL, `rksched-mlq: ${name} ${v} ns must be a positive number`);
+  }
   const queues = Array.from({ length: n }, () => new RkRunQueue());
   const sliceOf = Array.from({ length: n }, (_, k) => slice * 2 ** k);
   let mask = 0; // bit k set = level k non-empty
@@ -93,7 +101,6 @@ export function createMlqPolicy(opts: RkMlqOptions = {}): RkSchedPolicy {
         enqueuedEpoch: 0,
         demote: false,
       } satisfies MlqData;
-      return 0;
     },
     enqueue(t) {
       const d = data(t);

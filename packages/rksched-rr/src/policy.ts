@@ -1,5 +1,6 @@
 // Round-robin policy: FIFO per priority level, highest level first, time slice enforced by the
 // front end's tick (Unikraft's ukschedcoop made preemptive, plus optional priorities).
+import { Errno, RkError } from '@runikraft/errno';
 import {
   type RkEnqueueReason,
   type RkPolicyHost,
@@ -18,7 +19,8 @@ export interface RkRrOptions {
 /** Creates a round-robin policy. */
 export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
   const slice = opts.sliceNs ?? 10_000_000;
-  if (!(slice > 0)) throw new RangeError(`rksched-rr: slice ${slice} ns must be positive`);
+  if (!(Number.isFinite(slice) && slice > 0))
+    throw new RkError(Errno.EINVAL, `rksched-rr: slice ${slice} ns must be a positive number`);
   const usePrio = opts.priorities ?? true;
   const levels = new Map<number, RkRunQueue>();
   /** Queues of the priorities seen so far, highest first (pickNext scans this array). */
@@ -52,7 +54,7 @@ export function createRrPolicy(opts: RkRrOptions = {}): RkSchedPolicy {
     attach(h) {
       host = h;
     },
-    admit: () => 0,
+    admit() {},
     enqueue(t: RkPolicyThread, _reason: RkEnqueueReason) {
       queueOf(lvl(t)).pushBack(t);
       ready++;

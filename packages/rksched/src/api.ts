@@ -1,5 +1,7 @@
 // The scheduler API (counterpart of Unikraft's uk/sched.h, uk/thread.h, uk/wait.h): threads, wait
 // queues, sleep, periodic real-time jobs, preemption points and statistics. DESIGN.md §4.
+// Errors (README "Errors"): how a wait ended (0, -ETIMEDOUT, -EINTR) is a result; every failure is
+// an RkError carrying the errno — thrown by synchronous calls, the rejection of promise-returning ones.
 import type { RkTimer } from './timer-queue';
 
 /** Life cycle of a thread. */
@@ -95,7 +97,8 @@ export interface RkWaitQueue {
   readonly length: number;
   /**
    * Parks the calling thread until woken, or `timeoutNs` elapses, or it is interrupted.
-   * @returns 0 when woken, -ETIMEDOUT, or -EINTR (signal / interrupt). Parks the caller.
+   * @returns 0 when woken, -ETIMEDOUT, or -EINTR (signal / interrupt). Rejects with RkError EPERM
+   * outside thread context, EINVAL for a NaN timeout. Parks the caller.
    */
   wait(timeoutNs?: number): Promise<number>;
   /** As {@link wait} with an absolute monotonic deadline. */
@@ -155,15 +158,22 @@ export interface RkSched {
   exit(value?: number): never;
   /** Asks `t` to exit with `value` at its next dispatch (a cancellation point). */
   kill(t: RkThread, value?: number): void;
-  /** Gives the CPU to the next runnable thread. Parks the caller. */
+  /** Gives the CPU to the next runnable thread. Rejects with RkError EPERM outside thread context. Parks the caller. */
   yield(): Promise<void>;
-  /** Sleeps `ns` on the platform clock. @returns 0, or -EINTR. Parks the caller. */
+  /**
+   * Sleeps `ns` on the platform clock (a negative `ns` returns at once). @returns 0, or -EINTR.
+   * Rejects with RkError EPERM outside thread context, EINVAL for NaN. Parks the caller.
+   */
   sleep(ns: number): Promise<number>;
-  /** Sleeps until monotonic `deadlineNs`. @returns 0, or -EINTR. */
+  /** Sleeps until monotonic `deadlineNs`. @returns 0, or -EINTR; rejects as {@link sleep}. */
   sleepUntil(deadlineNs: number): Promise<number>;
-  /** Ends the current job of a periodic/sporadic thread and waits for the next release. @returns 0, -ETIMEDOUT (this job missed its deadline), or -EINTR. */
+  /**
+   * Ends the current job of a periodic/sporadic thread and waits for the next release.
+   * @returns 0, -ETIMEDOUT (this job missed its deadline), or -EINTR. Rejects with RkError EINVAL
+   * (not a periodic thread) or EPERM (outside thread context).
+   */
   waitPeriod(): Promise<number>;
-  /** Releases a job of sporadic thread `t` (no earlier than one period after the previous). */
+  /** Releases a job of sporadic thread `t` (no earlier than one period after the previous). Throws RkError EINVAL if `t` is not sporadic. */
   activate(t: RkThread): void;
   /**
    * Preemption point for long computations: takes pending interrupts and switches if the slice

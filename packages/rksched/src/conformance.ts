@@ -3,6 +3,7 @@
 import { describe } from 'vitest';
 import type { RkSched } from './api';
 import { basicSuite } from './conformance-basic';
+import { errorSuite } from './conformance-errors';
 import { propertySuite } from './conformance-props';
 import { waitSuite } from './conformance-wait';
 import type { RkSimPlat, RkSimPlatOptions } from './sim';
@@ -39,6 +40,7 @@ export function describeRkSched(
   describe(`rksched conformance: ${name}`, () => {
     basicSuite(ctx, caps);
     waitSuite(ctx);
+    errorSuite(ctx);
     propertySuite(ctx);
     caps.extra?.(make, ctx);
   });

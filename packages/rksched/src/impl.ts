@@ -62,8 +62,12 @@ export interface RkSchedPolicy {
   readonly name: string;
   /** Called once when the front end is created. */
   attach(host: RkPolicyHost): void;
-  /** Checks a new thread's attributes; @returns 0, -EINVAL or -EBUSY (admission refused). */
-  admit(t: RkPolicyThread): number;
+  /**
+   * Checks a new thread's attributes and admits it (sets up `policyData`).
+   * @throws RkError EINVAL (attributes the policy cannot serve) or EBUSY (admission refused), with a
+   * message naming the thread and the reason; the front end lets it propagate out of `create`.
+   */
+  admit(t: RkPolicyThread): void;
   /** `t` became runnable: put it in the run queue. */
   enqueue(t: RkPolicyThread, reason: RkEnqueueReason): void;
   /** Removes a queued (ready) thread, e.g. on priority change or kill. */

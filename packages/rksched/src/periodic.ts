@@ -51,7 +51,7 @@ export class SchedPeriodic {
       } else {
         t.awaitingActivation = true;
         t.releasePending = true;
-        const r = await this.core.block(null, Number.POSITIVE_INFINITY);
+        const r = await this.core.block(null, Number.POSITIVE_INFINITY, 'waitPeriod');
         if (r < 0) {
           t.awaitingActivation = false; // interrupted: no job was released
           t.releasePending = false;
@@ -64,7 +64,7 @@ export class SchedPeriodic {
     }
     if (rt.release > this.core.now()) {
       t.releasePending = true;
-      const r = await this.core.block(null, rt.release);
+      const r = await this.core.block(null, rt.release, 'waitPeriod');
       if (t.releasePending) t.releasePending = false;
       return r < 0 ? r : result;
     }

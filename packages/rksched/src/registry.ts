@@ -1,4 +1,5 @@
 // Registering and finding the scheduler in the boot registry (the `rksched` API name).
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkRegistry } from '@runikraft/rkboot';
 import type { RkSched } from './api';
 import type { RkSchedOptions } from './sched';
@@ -27,11 +28,12 @@ export function provideSched(
   dbg?.trace?.setThreadIdSource(() => sched.currentOrNull()?.id ?? 0);
 }
 
-/** The registered scheduler; throws a precise error when no policy library was composed. */
+/** The registered scheduler. @throws RkError ENOSYS naming the candidates when no policy library was composed. */
 export function getSched(registry: RkRegistry): RkSched {
   const s = (registry as unknown as LooseRegistry).tryGet('rksched') as RkSched | undefined;
   if (!s)
-    throw new Error(
+    throw new RkError(
+      Errno.ENOSYS,
       "rksched: no scheduler in this image (add rksched-rr, rksched-edf or rksched-mlq to the app's dependencies)",
     );
   return s;

@@ -1,5 +1,6 @@
 // A FIFO run queue for policies (Unikraft's UK_TAILQ of threads): intrusive through the thread's
 // rq links, so push, pop and removal are O(1) and allocation-free.
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkPolicyThread } from './impl';
 
 export class RkRunQueue {
@@ -20,7 +21,7 @@ export class RkRunQueue {
   }
 
   pushBack(t: RkPolicyThread): void {
-    if (t.rq) throw new Error(`rksched: thread "${t.name}" is already in a run queue`);
+    if (t.rq) throw alreadyQueued(t);
     t.rq = this;
     t.rqNext = null;
     t.rqPrev = this.tail;
@@ -31,7 +32,7 @@ export class RkRunQueue {
   }
 
   pushFront(t: RkPolicyThread): void {
-    if (t.rq) throw new Error(`rksched: thread "${t.name}" is already in a run queue`);
+    if (t.rq) throw alreadyQueued(t);
     t.rq = this;
     t.rqPrev = null;
     t.rqNext = this.head;
@@ -62,4 +63,9 @@ export class RkRunQueue {
   *[Symbol.iterator](): IterableIterator<RkPolicyThread> {
     for (let t = this.head; t; t = t.rqNext) yield t;
   }
+}
+
+/** A policy bug: the thread is linked into a queue already (each thread is in at most one). */
+function alreadyQueued(t: RkPolicyThread): RkError {
+  return new RkError(Errno.EINVAL, `rksched: thread "${t.name}" is already in a run queue`);
 }

@@ -168,13 +168,7 @@ export class SchedCore implements RkSched {
     );
     const now = this.now();
     if (attr.rt) t.initRt(attr.rt, now);
-    const r = this.pol.admit(t);
-    if (r < 0) {
-      throw new RkError(
-        r,
-        `rksched-${this.policy}: thread "${name}" refused (${JSON.stringify(this.pol.stats())})`,
-      );
-    }
+    this.pol.admit(t); // throws RkError EINVAL / EBUSY naming the reason
     this.live.add(t);
     this.st.created++;
     void this.start(t, entry, args);
@@ -281,7 +275,7 @@ export class SchedCore implements RkSched {
   private async joinSlow(t: ThreadImpl): Promise<number> {
     while (t.state !== 'exited') {
       t.joiners ??= new WaitQueueImpl(this);
-      await t.joiners.wait();
+      await this.block(t.joiners, Number.POSITIVE_INFINITY, 'join');
     }
     if (t.reaped) throw new RkError(Errno.EINVAL, `rksched: thread "${t.name}" was already joined`);
     this.reap(t);
@@ -302,9 +296,15 @@ export class SchedCore implements RkSched {
   }
 
   // ---- switching ------------------------------------------------------------------------------
-  /** Parks the running thread on `wq` (or none) until woken or `deadline`. */
-  block(wq: WaitQueueImpl | null, deadline: number): Promise<number> {
-    const cur = this.requireCurrent('block');
+  /**
+   * Parks the running thread on `wq` (or none) until woken or `deadline`. `op` names the caller in
+   * errors, which reject (EPERM outside thread context, EINVAL for a NaN time), never throw.
+   */
+  block(wq: WaitQueueImpl | null, deadline: number, op: string): Promise<number> {
+    const cur = this.cur;
+    if (!cur) return Promise.reject(noThread(op));
+    if (Number.isNaN(deadline))
+      return Promise.reject(new RkError(Errno.EINVAL, `rksched: ${op}(): time is NaN`));
     if (cur.attention) this.runHook(cur);
     if (cur.intrPending) {
       cur.intrPending = false;
@@ -327,7 +327,8 @@ export class SchedCore implements RkSched {
   }
 
   private reschedule(reason: 'yield' | 'preempt'): Promise<void> {
-    const cur = this.requireCurrent('yield');
+    const cur = this.cur;
+    if (!cur) return Promise.reject(noThread('yield'));
     if (cur.pendingExit !== undefined) this.exit(cur.pendingExit);
     this.needResched = false;
     const now = this.now();
@@ -519,15 +520,17 @@ export class SchedCore implements RkSched {
 
   // ---- misc API -------------------------------------------------------------------------------
   sleep(ns: number): Promise<number> {
-    return this.block(null, this.now() + Math.max(0, ns));
+    return this.block(null, this.now() + Math.max(0, ns), 'sleep');
   }
 
   sleepUntil(deadlineNs: number): Promise<number> {
-    return this.block(null, deadlineNs);
+    return this.block(null, deadlineNs, 'sleepUntil');
   }
 
   waitPeriod(): Promise<number> {
-    return this.periodic.waitPeriod(this.requireCurrent('waitPeriod'));
+    const cur = this.cur;
+    if (!cur) return Promise.reject(noThread('waitPeriod'));
+    return this.periodic.waitPeriod(cur);
   }
 
   activate(t: RkThread): void {
@@ -552,7 +555,7 @@ export class SchedCore implements RkSched {
 
   requireCurrent(op: string): ThreadImpl {
     const t = this.cur;
-    if (!t) throw new RkError(Errno.EPERM, `rksched: ${op}() called outside thread context`);
+    if (!t) throw noThread(op);
     return t;
   }
 
@@ -605,4 +608,9 @@ export class SchedCore implements RkSched {
       deadlineMisses: s.misses,
     };
   }
+}
+
+/** The error of a thread-only call made from boot, IRQ or idle context. */
+function noThread(op: string): RkError {
+  return new RkError(Errno.EPERM, `rksched: ${op}() called outside thread context`);
 }

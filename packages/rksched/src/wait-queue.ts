@@ -20,11 +20,11 @@ export class WaitQueueImpl implements RkWaitQueue {
   wait(timeoutNs?: number): Promise<number> {
     const deadline =
       timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
-    return this.core.block(this, deadline);
+    return this.core.block(this, deadline, 'wait');
   }
 
   waitUntil(deadlineNs: number): Promise<number> {
-    return this.core.block(this, deadlineNs);
+    return this.core.block(this, deadlineNs, 'waitUntil');
   }
 
   waitEvent(cond: () => boolean, timeoutNs?: number): Promise<number> {
@@ -39,7 +39,7 @@ export class WaitQueueImpl implements RkWaitQueue {
     const deadline =
       timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
     for (;;) {
-      const r = await this.core.block(this, deadline);
+      const r = await this.core.block(this, deadline, 'waitEvent');
       if (cond()) return 0;
       if (r !== 0) return r;
     }
