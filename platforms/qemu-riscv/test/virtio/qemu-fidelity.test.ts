@@ -200,6 +200,63 @@ describe.skipIf(qemuMissing !== null)('virtio fidelity vs real QEMU 7.2 (qtest)'
     expect(mine).toEqual(theirs);
   }, 20_000);
 
+  it('virtio-net RX with MRG_RXBUF: a frame spans buffers, num_buffers counts them; too few bytes wait', async () => {
+    const n = net();
+    const { theirs, mine } = await both(n.qemu, n.ours, async (s) => {
+      const out: Out = {};
+      await s.initModern(SLOT7, 1 << 15, 1, [RING, TXRING]); // MRG_RXBUF + VERSION_1
+      await s.wr(BUF, new Array(256).fill(0xcc));
+      for (let i = 0; i < 4; i++) await s.desc(RING, i, BUF + 64 * i, 64, W);
+      await s.offer(SLOT7, 0, RING, 0, [0, 1, 2]);
+      await s.inject(frame(150, 3)); // 12 + 150 = 162 bytes: 64 + 64 + 34
+      out.used1 = await s.until(RING + 0x2002, 3);
+      out.elems = (
+        await Promise.all(
+          [0, 1, 2].map(
+            async (k) =>
+              `${await s.rl(RING + 0x2004 + 8 * k)}:${await s.rl(RING + 0x2008 + 8 * k)}`,
+          ),
+        )
+      ).join(',');
+      out.bufs = await s.rd(BUF, 200);
+      out.flags1 = await s.rw(RING + 0x2000);
+      await s.offer(SLOT7, 0, RING, 3, [3]); // 64 bytes: not enough for 12 + 100
+      await s.inject(frame(100, 5));
+      await s.settle();
+      out.usedWait = await s.rw(RING + 0x2002);
+      out.flagsWait = await s.rw(RING + 0x2000);
+      out.status = await s.rl(SLOT7 + 0x70);
+      return out;
+    });
+    expect(theirs).toMatchObject({ used1: 3, elems: '0:64,1:64,2:34', usedWait: 3, flagsWait: 0 });
+    expect(mine).toEqual(theirs);
+  }, 20_000);
+
+  it('virtio-net RX: readable descriptors before the writable ones are ignored; none writable is a bug', async () => {
+    const n = net();
+    const { theirs, mine } = await both(n.qemu, n.ours, async (s) => {
+      const out: Out = {};
+      await s.initModern(SLOT7, 0, 1, [RING, TXRING]);
+      await s.desc(RING, 0, BUF, 8, N, 1);
+      await s.desc(RING, 1, BUF + 0x100, 256, W);
+      await s.desc(RING, 2, BUF + 0x200, 256, 0);
+      await s.offer(SLOT7, 0, RING, 0, [0]);
+      await s.inject(frame(60, 3));
+      out.used1 = await s.until(RING + 0x2002, 1);
+      out.len1 = await s.rl(RING + 0x2008);
+      out.status1 = await s.rl(SLOT7 + 0x70);
+      await s.offer(SLOT7, 0, RING, 1, [2]);
+      await s.inject(frame(60, 5));
+      await s.settle();
+      out.used2 = await s.rw(RING + 0x2002);
+      out.status2 = await s.rl(SLOT7 + 0x70);
+      out.isr = await s.rl(SLOT7 + 0x60);
+      return out;
+    });
+    expect(theirs).toMatchObject({ used1: 1, len1: 72, status1: 0xf, used2: 1, status2: 0x4f });
+    expect(mine).toEqual(theirs);
+  }, 20_000);
+
   it('virtio-net TX: a zero-length frame is never completed: NEEDS_RESET, used.flags NO_NOTIFY', async () => {
     const n = net();
     const { theirs, mine } = await both(n.qemu, n.ours, async (s) => {
