@@ -85,7 +85,7 @@ export class Board {
   constructor(c: BoardConfig) {
     this.bus = new PhysBus(c.ram);
     this.plic = new Plic(c.harts);
-    const line = (src: number) => (level: boolean) => this.plic.setIrq(src, level);
+    const line = (src: number) => (level: boolean) => this.plicInput(src, level);
     this.mtimer = new MTimer(c.clock, c.harts);
     this.mswi = new Swi(c.harts, false);
     this.sswi = c.aclint ? new Swi(c.harts, true) : null;
@@ -110,6 +110,15 @@ export class Board {
       this.virtio.push(t);
       b.map(virtioSlotBase(s), t);
     }
+  }
+
+  /** Observes every PLIC source line a device drives (qtest's irq_intercept_in), or null. */
+  plicTap: ((source: number, level: boolean) => void) | null = null;
+
+  /** A device's (or qtest's set_irq_in) level on PLIC source `source`. */
+  plicInput(source: number, level: boolean): void {
+    this.plicTap?.(source, level);
+    this.plic.setIrq(source, level);
   }
 
   /** System reset of every device (qemu_system_reset); RAM is untouched. */

@@ -32,6 +32,7 @@ import {
   resolveOptions,
   VIRTUAL_EPOCH_NS,
 } from './options';
+import { QtestIrq, virtQomTree } from './qtest-irq';
 import { QtestPort } from './qtest-port';
 import { HostScheduler } from './scheduler';
 import type { VirtioDevice } from './virtio-mmio/device';
@@ -43,7 +44,10 @@ class HartSlot implements ClintHart {
   state: number = S.SBI_HSM_STATE_STOPPED;
   /** Line levels while no hart object exists yet (qtest before boot). */
   private lines = 0;
+  /** Observes every line change (qtest's IRQ interception), or null. */
+  tap: ((cause: number, level: boolean) => void) | null = null;
   setIrqLine(cause: number, level: boolean): void {
+    this.tap?.(cause, level);
     if (this.hart) this.hart.setIrqLine(cause, level);
     else this.lines = level ? this.lines | (1 << cause) : this.lines & ~(1 << cause);
   }
@@ -456,7 +460,19 @@ export class Machine {
     if (!this.qtestPort) {
       this.clock.makeVirtual(this.entry ? undefined : 0);
       this.attachConsole();
-      this.qtestPort = new QtestPort(this.board.bus, this.clock);
+      const irq = new QtestIrq(
+        virtQomTree(this.slots.length, this.options.aclint),
+        this.slots.length,
+        {
+          hart: (h, cause, level) => this.slots[h].setIrqLine(cause, level),
+          plic: (src, level) => this.board.plicInput(src, level),
+        },
+      );
+      this.slots.forEach((s, h) => {
+        s.tap = (cause, level) => irq.hartLine(h, cause, level);
+      });
+      this.board.plicTap = (src, level) => irq.plicInput(src, level);
+      this.qtestPort = new QtestPort(this.board.bus, this.clock, irq);
     }
     return this.qtestPort;
   }

@@ -1,7 +1,8 @@
 // The machine as the qtest protocol sees it (QEMU softmmu/qtest.c): debug reads/writes of the physical
-// address space (holes read 0) and the qtest-driven virtual clock.
+// address space (holes read 0), the qtest-driven virtual clock and the GPIO commands.
 import type { PhysBus } from './bus';
 import type { MachineClock } from './clock';
+import type { QtestIrq } from './qtest-irq';
 
 const U64 = (1n << 64n) - 1n;
 
@@ -9,6 +10,8 @@ export class QtestPort {
   constructor(
     private readonly bus: PhysBus,
     private readonly clock: MachineClock,
+    /** irq_intercept_in/out and set_irq_in over the machine's QOM tree. */
+    readonly irq: QtestIrq,
   ) {}
 
   /** address_space_read of `len` bytes (addresses beyond 2^53 are holes). */

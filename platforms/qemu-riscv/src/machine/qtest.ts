@@ -1,8 +1,10 @@
 // QEMU's qtest line protocol (softmmu/qtest.c, 7.2) against this machine: readb/w/l/q, writeb/w/l/q,
-// read/write (hex), b64read/b64write, memset, endianness, clock_step/clock_set, in*/out*. Replies match
+// read/write (hex), b64read/b64write, memset, endianness, clock_step/clock_set, in*/out*, irq_intercept_*,
+// set_irq_in (qtest-irq.ts). Replies match
 // QEMU's bytes; where QEMU aborts on a malformed argument (g_assert) the model answers `ERR <reason>`.
 import type { Readable, Writable } from 'node:stream';
 import type { Machine } from './machine';
+import { QtestIrqAbort } from './qtest-irq';
 import type { QtestPort } from './qtest-port';
 
 const U64 = (1n << 64n) - 1n;
@@ -23,6 +25,15 @@ export function parseQtestU64(s: string | undefined): bigint {
       : BigInt(d);
   if (v > U64) throw new QtestArgError(`'${s}' is out of range`);
   return m[1] === '-' ? -v & U64 : v;
+}
+
+/** qemu_strtoi (base 0): a whole signed number within int32 (a sign does not wrap here). */
+function parseQtestInt(s: string): number {
+  const neg = /^\s*-/.test(s);
+  const mag = parseQtestU64(s.replace(/^(\s*)-/, '$1'));
+  const v = neg ? -mag : mag;
+  if (v < -(2n ** 31n) || v >= 2n ** 31n) throw new QtestArgError(`'${s}' is out of range`);
+  return Number(v);
 }
 
 function parseI64(s: string | undefined): bigint {
@@ -82,12 +93,15 @@ export function createQtestSession(port: QtestPort): (line: string) => string {
   return (line: string): string => {
     const words = line.replace(/\r$/, '').split(' ');
     const cmd = words[0];
+    let reply: string;
     try {
-      return command(port, cmd, words);
+      reply = command(port, cmd, words);
     } catch (e) {
-      if (e instanceof QtestArgError) return `ERR ${cmd}: ${e.message}`;
-      throw e;
+      if (!(e instanceof QtestArgError || e instanceof QtestIrqAbort)) throw e;
+      reply = `ERR ${cmd}: ${e.message}`;
     }
+    // IRQ lines the command caused come first, as QEMU sends them while it runs the command.
+    return [...port.irq.drain(), reply].join('\n');
   };
 }
 
@@ -173,10 +187,12 @@ function command(port: QtestPort, cmd: string, w: string[]): string {
       return 'OK';
     case 'irq_intercept_in':
     case 'irq_intercept_out':
-    case 'set_irq_in':
-      // The model has no QOM tree: every path is unknown, as QEMU answers for a path it cannot resolve.
       if (w[1] === undefined) throw new QtestArgError('missing QOM path');
-      return 'FAIL Unknown device';
+      return port.irq.intercept(w[1], cmd === 'irq_intercept_in' ? 'in' : 'out');
+    case 'set_irq_in':
+      if (w[1] === undefined || w[2] === undefined || w[3] === undefined || w[4] === undefined)
+        throw new QtestArgError('usage: set_irq_in PATH NAME N LEVEL');
+      return port.irq.setIrqIn(w[1], w[2], parseQtestInt(w[3]), parseQtestInt(w[4]));
     case 'module_load':
       if (w[1] === undefined || w[2] === undefined) throw new QtestArgError('missing module');
       return 'FAIL';

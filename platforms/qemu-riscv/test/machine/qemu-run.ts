@@ -46,7 +46,8 @@ export async function runQemuQtest(
     p.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
       const lines = out.split('\n').filter((l) => l !== '');
-      if (lines.length >= script.length) {
+      // Asynchronous `IRQ raise/lower N` lines come on top of one reply per command.
+      if (lines.filter((l) => !l.startsWith('IRQ ')).length >= script.length) {
         clearTimeout(timer);
         p.kill('SIGKILL');
         resolve(lines);
