@@ -29,7 +29,7 @@ export interface RkAllocStats {
   nbEnomem: number;
 }
 
-/** Result of {@link RkAlloc.posixMemalign}: `err` is 0, EINVAL or ENOMEM (positive errno). */
+/** Result of {@link RkAlloc.posixMemalign}: `err` is 0, -EINVAL or -ENOMEM (the layer's -errno convention). */
 export interface RkPosixMemalignResult {
   readonly err: number;
   readonly ptr: number;
@@ -58,7 +58,11 @@ export interface RkAlloc {
   realloc(ptr: number, size: number): number;
   /** Allocates `size` bytes aligned to `align` (a power of two). @returns the address, or 0 (bad align or out of memory). */
   memalign(align: number, size: number): number;
-  /** posix_memalign: `align` must be a power of two multiple of 8. @returns {err: 0|EINVAL|ENOMEM, ptr}. */
+  /**
+   * posix_memalign: `align` must be a power of two multiple of 8. @returns {err: 0, ptr}, or {err: -EINVAL
+   * (bad align) | -ENOMEM, ptr: 0}. Negative as every errno in rkalloc (uk_posix_memalign returns POSIX's
+   * positive codes; a libc layer converts).
+   */
   posixMemalign(align: number, size: number): RkPosixMemalignResult;
   /**
    * Frees a block from malloc/calloc/realloc/memalign; free(0) does nothing. A double free, an interior

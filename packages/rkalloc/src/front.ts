@@ -96,9 +96,9 @@ export function createRkAlloc(
       return p;
     },
     posixMemalign(align, size) {
-      if (!isPow2(align) || align % 8 !== 0) return { err: Errno.EINVAL, ptr: 0 };
+      if (!isPow2(align) || align % 8 !== 0) return { err: -Errno.EINVAL, ptr: 0 };
       const ptr = self.memalign(align, size);
-      return { err: ptr === 0 ? Errno.ENOMEM : 0, ptr };
+      return { err: ptr === 0 ? -Errno.ENOMEM : 0, ptr };
     },
     free(ptr) {
       if (ptr === 0) return;

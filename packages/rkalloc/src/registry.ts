@@ -1,5 +1,6 @@
 // Multiple allocator instances, the default one, and allocators bound to a purpose
 // (uk_alloc_register / uk_alloc_get_default / uk_alloc_foreach in lib/ukalloc).
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkAlloc, RkAllocApi } from './api';
 
 /** Creates the `rkalloc` registry entry with `first` as the default instance. */
@@ -17,7 +18,10 @@ export function createAllocApi(first: RkAlloc): RkAllocApi {
     },
     register(alloc) {
       if (list.some((a) => a.name === alloc.name))
-        throw new Error(`rkalloc: an allocator named "${alloc.name}" is already registered`);
+        throw new RkError(
+          Errno.EEXIST,
+          `rkalloc: an allocator named "${alloc.name}" is already registered`,
+        );
       list.push(alloc);
     },
     all: () => list.slice(),

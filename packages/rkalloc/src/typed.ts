@@ -1,4 +1,5 @@
 // Typed helpers for kernel code: typed-array views over allocations, zeroing, copying (memset/memcpy/memmove).
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkAlloc } from './api';
 import { fillBytes } from './fill';
@@ -10,8 +11,8 @@ export type RkTypedArrayCtor<T> = {
 };
 
 /**
- * A typed-array view of `count` elements at guest address `ptr`. Throws RangeError when the range is outside
- * RAM or `ptr` is not aligned to the element size (typed arrays over a SharedArrayBuffer must be aligned).
+ * A typed-array view of `count` elements at guest address `ptr`. Throws RkError(EFAULT) when the range is
+ * outside RAM or `ptr` is not aligned to the element size (typed arrays over a SharedArrayBuffer must be aligned).
  */
 export function viewAt<T>(
   phys: RkPhysMem,
@@ -22,9 +23,13 @@ export function viewAt<T>(
   const off = ptr - phys.base;
   const bytes = count * Ctor.BYTES_PER_ELEMENT;
   if (off < 0 || bytes < 0 || off + bytes > phys.size)
-    throw new RangeError(`rkalloc: view [0x${ptr.toString(16)}, +${bytes}) lies outside guest RAM`);
+    throw new RkError(
+      Errno.EFAULT,
+      `rkalloc: view [0x${ptr.toString(16)}, +${bytes}) lies outside guest RAM`,
+    );
   if (off % Ctor.BYTES_PER_ELEMENT !== 0)
-    throw new RangeError(
+    throw new RkError(
+      Errno.EFAULT,
       `rkalloc: 0x${ptr.toString(16)} is not ${Ctor.BYTES_PER_ELEMENT}-byte aligned`,
     );
   return new Ctor(phys.buffer, phys.u8.byteOffset + off, count);

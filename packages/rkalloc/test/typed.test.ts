@@ -1,3 +1,4 @@
+import { RkError } from '@runikraft/errno';
 import { describe, expect, it } from 'vitest';
 import { createTestPhys } from '../src/conformance';
 import { createRkAlloc } from '../src/front';
@@ -17,7 +18,10 @@ describe('typed helpers', () => {
     expect(allocArray(a, Uint8Array, 1 << 30)).toBeNull();
   });
   it('viewAt rejects misaligned and out-of-RAM views', () => {
-    expect(() => viewAt(phys, Uint32Array, phys.base + 2, 1)).toThrow(/not 4-byte aligned/);
+    expect(() => viewAt(phys, Uint32Array, phys.base + 2, 1)).toThrow(
+      /^EFAULT: rkalloc: 0x80000002 is not 4-byte aligned/,
+    );
+    expect(() => viewAt(phys, Uint32Array, phys.base + 2, 1)).toThrow(RkError);
     expect(() => viewAt(phys, Uint8Array, phys.base + phys.size - 1, 2)).toThrow(
       /outside guest RAM/,
     );

@@ -1,5 +1,6 @@
 // A device class's registry, written once for rknetdev and rkblkdev (Unikraft's uk_netdev / uk_blkdev
 // device lists): dense ids from 0 in registration order, one shared instance per image.
+import { Errno } from '@runikraft/errno';
 import { RkRegistryError } from './registry';
 
 /** The devices of one class, ids dense from 0 in registration order (uk_*_count / uk_*_get). */
@@ -30,7 +31,7 @@ export class RkDeviceRegistry<D> {
  * The provider of `api` in `registry` when it is a `cls`, else a new `cls` provided under `api` — so
  * drivers of several packages register into one list whatever their init order.
  * @returns the shared registry.
- * @throws RkRegistryError when a provider of another kind already holds `api`.
+ * @throws RkRegistryError (EEXIST) when a provider of another kind already holds `api`.
  */
 export function sharedDeviceRegistry<K extends string, C>(
   registry: { tryGet(api: K): unknown; provide(api: K, impl: NoInfer<C>): void },
@@ -41,6 +42,7 @@ export function sharedDeviceRegistry<K extends string, C>(
   if (existing instanceof cls) return existing;
   if (existing !== undefined)
     throw new RkRegistryError(
+      Errno.EEXIST,
       `${api}: the registry holds a provider that is not a ${cls.name}; drivers cannot register into it`,
     );
   const r = new cls();

@@ -1,12 +1,16 @@
 // Init order (Unikraft's uk_inittab): by init level, then so that providers initialise before the
 // libraries that require their APIs; ties keep the composition order.
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkInitLevel, RkLibrary } from './api';
 import { RK_INIT_LEVELS } from './api';
 
-/** Error for a composition that cannot boot: names the library and API. */
-export class RkCompositionError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * Error for a composition that cannot boot, naming the library and API: an `RkError` with errno EEXIST
+ * (two providers), ENOENT (no provider) or ELOOP (an init cycle).
+ */
+export class RkCompositionError extends RkError {
+  constructor(errno: number, message: string) {
+    super(errno, message);
     this.name = 'RkCompositionError';
   }
 }
@@ -28,6 +32,7 @@ export function initOrder(
       const other = provider.get(api);
       if (other) {
         throw new RkCompositionError(
+          Errno.EEXIST,
           `API '${api}' is provided by both '${other.name}' and '${lib.name}'; select one with "select": {"${api}": "<package>"} in package.json`,
         );
       }
@@ -38,6 +43,7 @@ export function initOrder(
     for (const api of lib.requires ?? []) {
       if (!provider.has(api) && !builtin.includes(api)) {
         throw new RkCompositionError(
+          Errno.ENOENT,
           `library '${lib.name}' requires API '${api}', which no composed library provides`,
         );
       }
@@ -51,7 +57,7 @@ export function initOrder(
   const visit = (lib: RkLibrary<any>, chain: string[]) => {
     if (done.has(lib)) return;
     if (visiting.has(lib))
-      throw new RkCompositionError(`init cycle: ${[...chain, lib.name].join(' → ')}`);
+      throw new RkCompositionError(Errno.ELOOP, `init cycle: ${[...chain, lib.name].join(' → ')}`);
     visiting.add(lib);
     for (const api of lib.requires ?? []) {
       const p = provider.get(api);

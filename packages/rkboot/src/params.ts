@@ -1,4 +1,5 @@
 // The parameters rkboot itself owns (its own, rkdebug's and rkparam's) and the table of all libraries'.
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkParamSpecs, RkParamTable } from '@runikraft/rkparam';
 import type { RkLibrary } from './api';
 
@@ -35,7 +36,8 @@ export function paramTable(libs: readonly RkLibrary<any>[]): RkParamTable {
     ['rkparam', RKPARAM_PARAMS],
   ]);
   for (const lib of libs) {
-    if (table.has(lib.name)) throw new Error(`two composed libraries are named '${lib.name}'`);
+    if (table.has(lib.name))
+      throw new RkError(Errno.EEXIST, `two composed libraries are named '${lib.name}'`);
     table.set(lib.name, lib.params ?? {});
   }
   return table;

@@ -1,10 +1,14 @@
 // The typed API registry: one provider per API, reached by name (never through a global).
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkApiName, RkApiRegistry, RkRegistry } from './api';
 
-/** Error for registry misuse: names the API and what is wrong. */
-export class RkRegistryError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * Error for registry misuse, naming the API and what is wrong: an `RkError` with errno EEXIST (a second
+ * provider) or ENOENT (an API not composed into the image), as every error rkboot throws.
+ */
+export class RkRegistryError extends RkError {
+  constructor(errno: typeof Errno.EEXIST | typeof Errno.ENOENT, message: string) {
+    super(errno, message);
     this.name = 'RkRegistryError';
   }
 }
@@ -21,6 +25,7 @@ export function createRegistry(): RkRegistry & {
     provide(api, impl) {
       if (apis.has(api)) {
         throw new RkRegistryError(
+          Errno.EEXIST,
           `API '${api}' is already provided by '${providers.get(api)}'; '${current}' cannot provide it too (select one provider in package.json)`,
         );
       }
@@ -31,6 +36,7 @@ export function createRegistry(): RkRegistry & {
       if (!apis.has(api)) {
         const have = [...apis.keys()].sort().join(', ');
         throw new RkRegistryError(
+          Errno.ENOENT,
           `API '${String(api)}' is not composed into this image (available: ${have}); add a package that provides '${String(api)}' to the app's package.json`,
         );
       }

@@ -1,5 +1,6 @@
 // The device registry rknetdev and rkblkdev share: dense ids, one instance per API registry, and a
 // precise error when a provider of another kind already holds the API.
+import { Errno } from '@runikraft/errno';
 import { describe, expect, it } from 'vitest';
 import { RkDeviceRegistry, sharedDeviceRegistry } from '../src/device-registry';
 import { RkRegistryError } from '../src/registry';
@@ -51,6 +52,7 @@ describe('RkDeviceRegistry / sharedDeviceRegistry', () => {
     reg.provide('rktestdev', { count: () => 0 });
     expect(() => sharedDeviceRegistry(reg, 'rktestdev', Things)).toThrow(
       new RkRegistryError(
+        Errno.EEXIST,
         'rktestdev: the registry holds a provider that is not a Things; drivers cannot register into it',
       ),
     );

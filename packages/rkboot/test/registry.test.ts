@@ -1,6 +1,17 @@
+import { Errno, RkError } from '@runikraft/errno';
 import { describe, expect, it } from 'vitest';
 import { initOrder } from '../src/order';
-import { createRegistry } from '../src/registry';
+import { createRegistry, RkRegistryError } from '../src/registry';
+
+/** Runs `f`, which must throw; returns what it threw. */
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('did not throw');
+}
 
 describe('registry', () => {
   it('gets what was provided and names missing APIs', () => {
@@ -11,6 +22,18 @@ describe('registry', () => {
     expect(() => r.get('rkdebug')).toThrow(
       "API 'rkdebug' is not composed into this image (available: rkplat)",
     );
+  });
+  it('throws RkErrors: ENOENT for a missing API, EEXIST for a second provider', () => {
+    const r = createRegistry();
+    r.provide('rkplat', {} as never);
+    const missing = thrown(() => r.get('rkdebug'));
+    expect(missing).toBeInstanceOf(RkError);
+    expect(missing).toBeInstanceOf(RkRegistryError);
+    expect((missing as RkError).errno).toBe(Errno.ENOENT);
+    expect(String(missing)).toMatch(/^RkRegistryError: ENOENT: API 'rkdebug'/);
+    const twice = thrown(() => r.provide('rkplat', {} as never));
+    expect(twice).toBeInstanceOf(RkError);
+    expect((twice as RkError).errno).toBe(Errno.EEXIST);
   });
   it('refuses a second provider, naming both', () => {
     const r = createRegistry();

@@ -1,5 +1,6 @@
 // The rkplat conformance kit: behaviour every platform must show, run inside a booted kernel context.
 // Usage (a platform's test/conformance.test.ts): describeRkPlat('qemu-riscv', (fn) => bootAndRun(fn), irqSource).
+import { Errno } from '@runikraft/errno';
 import { describe, expect, it } from 'vitest';
 import type { RkPlat } from './api';
 
@@ -22,8 +23,7 @@ export interface RkPlatIrqSource {
 /** Builds the interrupt source for a freshly booted platform (kernel context). */
 export type RkPlatIrqSourceFactory = (plat: RkPlat) => RkPlatIrqSource;
 
-const EINVAL = 22;
-const ENOENT = 2;
+const { EINVAL, ENOENT } = Errno;
 
 /** How long the kit waits for an interrupt to arrive (monotonic time). */
 const DELIVERY_NS = 20_000_000;

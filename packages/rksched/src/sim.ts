@@ -1,6 +1,7 @@
 // A deterministic simulated platform (virtual clock) for unit tests, conformance runs, benchmarks
 // and scheduling experiments: halts jump the clock to the next deadline (DESIGN.md §4 "--clock
 // virtual"), and each preemption point may consume a fixed quantum of simulated CPU time.
+import { Errno } from '@runikraft/errno';
 import type { RkPlat, RkPlatLcpu, RkPlatTime } from '@runikraft/rkplat';
 
 export interface RkSimPlatOptions {
@@ -144,13 +145,13 @@ export function createSimPlat(opts: RkSimPlatOptions = {}): RkSimPlat {
     time,
     irq: {
       register(irq, h) {
-        if (!Number.isInteger(irq) || irq < 0) return -22;
+        if (!Number.isInteger(irq) || irq < 0) return -Errno.EINVAL;
         handlers.set(irq, [...(handlers.get(irq) ?? []), h]);
         return 0;
       },
       unregister(irq, h) {
         const l = handlers.get(irq) ?? [];
-        if (!l.includes(h)) return -2;
+        if (!l.includes(h)) return -Errno.ENOENT;
         handlers.set(
           irq,
           l.filter((x) => x !== h),

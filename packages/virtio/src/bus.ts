@@ -1,6 +1,7 @@
 // The virtio-mmio bus (Linux virtio_mmio probe + virtio_dev_probe; Unikraft virtio_bus.c): finds the
 // slots in the device tree, skips empty ones, negotiates features and binds the net/blk/rng drivers.
 
+import { Errno } from '@runikraft/errno';
 import type { RkBlkdev } from '@runikraft/rkblkdev';
 import { blkdevRegistry } from '@runikraft/rkblkdev/driver';
 import type { RkNetbuf, RkNetdev } from '@runikraft/rknetdev';
@@ -123,7 +124,7 @@ function bind(
   const eventIdx = (features & RING) !== 0n;
   const makeRing = <T>(q: number, want: number): Vring<T> | number => {
     const max = t.queueMax(q);
-    if (max === 0) return -19; // ENODEV: queue absent
+    if (max === 0) return -Errno.ENODEV; // queue absent
     let size = 1;
     while (size * 2 <= Math.min(max, want, o.queueSize ?? 256)) size *= 2;
     const pa = dmaAlloc(o.dma, vringBytes(size));

@@ -118,6 +118,13 @@ export class VirtioNetDriver implements RkNetdevOps {
     if (!tx) return -Errno.ENETDOWN;
     for (let u = tx.getUsed(); u; u = tx.getUsed()) u.token.free();
     if (pkt.data < this.hdrLen) return -Errno.EINVAL;
+    let n = 0;
+    for (let b: RkNetbuf | null = pkt; b; b = b.next) n++;
+    // One descriptor per netbuf: a chain longer than the ring never fits (an error, not "full": a caller
+    // retrying a full ring would spin forever); a chain longer than the free descriptors waits for
+    // completions and is reported as a status without SUCCESS (uk_netdev_tx_one: the caller keeps pkt).
+    if (n > tx.size) return -Errno.EMSGSIZE;
+    if (n > tx.numFree) return 0;
     const segs: VringSeg[] = [];
     pkt.data -= this.hdrLen;
     pkt.len += this.hdrLen;
@@ -132,10 +139,10 @@ export class VirtioNetDriver implements RkNetdevOps {
     if (r < 0) {
       pkt.data += this.hdrLen;
       pkt.len -= this.hdrLen;
-      return r === -Errno.ENOSPC ? 0 : r;
+      return r;
     }
     if (tx.kickPrepare()) this.t.notify(1);
-    return RK_NETDEV_STATUS_SUCCESS;
+    return RK_NETDEV_STATUS_SUCCESS | (tx.numFree > 0 ? RK_NETDEV_STATUS_MORE : 0);
   }
 
   recv(): RkRxResult {

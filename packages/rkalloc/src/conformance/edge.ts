@@ -44,10 +44,13 @@ export function edgeChecks(make: RkAllocFactory, freeReclaims: boolean): RkAlloc
           m.add(p, 24, align);
         }
         expect(m.a.memalign(24, 8) === 0, 'memalign(24, 8) (not a power of two) must return 0');
-        expect(m.a.posixMemalign(12, 8).err === Errno.EINVAL, 'posix_memalign(12) must be EINVAL');
         expect(
-          m.a.posixMemalign(4, 8).err === Errno.EINVAL,
-          'posix_memalign(4) (< sizeof(void*)) must be EINVAL',
+          m.a.posixMemalign(12, 8).err === -Errno.EINVAL,
+          'posix_memalign(12) must be -EINVAL',
+        );
+        expect(
+          m.a.posixMemalign(4, 8).err === -Errno.EINVAL,
+          'posix_memalign(4) (< sizeof(void*)) must be -EINVAL',
         );
         const r = m.a.posixMemalign(256, 100);
         expect(r.err === 0 && r.ptr % 256 === 0, 'posix_memalign(256, 100) must succeed aligned');

@@ -1,5 +1,6 @@
 // The kit's checks of an allocator library descriptor: init on the platform's free regions (never on
 // reserved or kernel memory), `rkalloc` provided, hardening parameters honoured, no memory = ENOMEM.
+import { Errno } from '@runikraft/errno';
 import type { RkLibrary, RkRegistry } from '@runikraft/rkboot';
 import type { RkMemRegion, RkPlat } from '@runikraft/rkplat';
 import { RkAllocViolation } from '../hardening/violation';
@@ -126,7 +127,10 @@ export function libraryChecks(lib: RkLibrary<any>): { name: string; run(): Promi
             REGIONS.filter((x) => x.type !== 'free'),
           );
         } catch (e) {
-          if ((e as { errno?: number }).errno === 12 && /free memory region/.test(String(e)))
+          if (
+            (e as { errno?: number }).errno === Errno.ENOMEM &&
+            /free memory region/.test(String(e))
+          )
             return;
           throw e;
         }
