@@ -18,6 +18,8 @@ export interface Booted {
   hart: Hart;
   machine: Machine;
   desc: PlatDesc;
+  /** The UART's host side: what the guest printed, and input to type. */
+  con: BufferConsole;
 }
 
 export interface BootedOptions extends MachineOptions {
@@ -56,7 +58,7 @@ export async function onPlat(
     plat.lcpu.irqEnable();
     let status = 0;
     try {
-      status = (await check({ plat, hart, machine, desc })) ?? 0;
+      status = (await check({ plat, hart, machine, desc, con })) ?? 0;
     } catch (e) {
       if (isHartStopped(e)) throw e;
       failure = e;
