@@ -257,6 +257,32 @@ describe.skipIf(qemuMissing !== null)('virtio fidelity vs real QEMU 7.2 (qtest)'
     expect(mine).toEqual(theirs);
   }, 20_000);
 
+  it('virtio-net with EVENT_IDX: avail_event after RX and TX, interrupts per used_event', async () => {
+    const n = net();
+    const { theirs, mine } = await both(n.qemu, n.ours, async (s) => {
+      const out: Out = {};
+      await s.initModern(SLOT7, 1 << 29, 1, [RING, TXRING]); // RING_EVENT_IDX + VERSION_1
+      for (let i = 0; i < 4; i++) await s.desc(RING, i, BUF + 0x800 * i, 2048, W);
+      await s.offer(SLOT7, 0, RING, 0, [0, 1, 2, 3]);
+      out.rxEvent0 = await s.rw(RING + 0x2004 + 8 * 8);
+      await s.wr(RING + 0x1004 + 2 * 8, [5, 0]); // used_event = 5: no interrupt before used.idx 6
+      await s.inject(frame(60, 3));
+      out.used1 = await s.until(RING + 0x2002, 1);
+      out.rxEvent1 = await s.rw(RING + 0x2004 + 8 * 8);
+      out.isr1 = await s.rl(SLOT7 + 0x60);
+      await s.wr(BUF + 0x3000, new Array(72).fill(0));
+      await s.desc(TXRING, 0, BUF + 0x3000, 72, 0);
+      await s.offer(SLOT7, 1, TXRING, 0, [0]);
+      out.txUsed = await s.until(TXRING + 0x2002, 1);
+      out.txEvent = await s.rw(TXRING + 0x2004 + 8 * 8);
+      out.txFlags = await s.rw(TXRING + 0x2000);
+      out.isr2 = await s.rl(SLOT7 + 0x60);
+      return out;
+    });
+    expect(theirs).toMatchObject({ used1: 1, txUsed: 1 });
+    expect(mine).toEqual(theirs);
+  }, 20_000);
+
   it('virtio-net TX: a zero-length frame is never completed: NEEDS_RESET, used.flags NO_NOTIFY', async () => {
     const n = net();
     const { theirs, mine } = await both(n.qemu, n.ours, async (s) => {

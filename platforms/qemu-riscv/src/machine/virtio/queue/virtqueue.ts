@@ -18,6 +18,10 @@ export class DeviceVirtqueue {
   usedIdx = 0;
   /** Used index at the last notification decision. */
   private signalledUsed = 0;
+  /** False until the first decision (and after a used-index wrap): QEMU then always notifies. */
+  private signalledValid = false;
+  /** Whether the driver is asked to notify (QEMU vq->notification); avail_event moves only then. */
+  private notification = true;
 
   private constructor(
     private readonly ram: GuestRam,
@@ -74,7 +78,8 @@ export class DeviceVirtqueue {
     const chain = walkChain(this.ram, this.addrs.desc, this.size, head, this.feat.indirect);
     if (chain instanceof VirtqFault) return chain;
     this.lastAvail = (this.lastAvail + 1) & 0xffff;
-    if (this.feat.eventIdx) this.setU16(this.addrs.used + 4 + 8 * this.size, this.lastAvail);
+    if (this.feat.eventIdx && this.notification)
+      this.setU16(this.addrs.used + 4 + 8 * this.size, this.lastAvail);
     return chain;
   }
 
@@ -107,33 +112,40 @@ export class DeviceVirtqueue {
     const slot = this.addrs.used + 4 + 8 * (this.usedIdx % this.size) - this.ram.base;
     this.ram.view.setUint32(slot, head, true);
     this.ram.view.setUint32(slot + 4, len >>> 0, true);
-    this.usedIdx = (this.usedIdx + 1) & 0xffff;
+    const old = this.usedIdx;
+    this.usedIdx = (old + 1) & 0xffff;
     this.setU16(this.addrs.used + 2, this.usedIdx);
+    // QEMU virtqueue_split_flush: the window since the last signal wrapped, so it is no longer valid
+    if (((this.usedIdx - this.signalledUsed) << 16) >> 16 < ((this.usedIdx - old) & 0xffff))
+      this.signalledValid = false;
   }
 
   /**
    * Whether to interrupt the driver for the entries pushed since the last call (QEMU
-   * virtio_split_should_notify). Consumes the "pushed since" window.
+   * virtio_split_should_notify; callers push first). Without EVENT_IDX: unless avail.flags has
+   * NO_INTERRUPT. With it: the first decision always notifies, later ones per `vring_need_event`
+   * on used_event. Consumes the "pushed since" window.
    */
   shouldNotify(): boolean {
+    if (!this.feat.eventIdx) return (this.u16(this.addrs.avail) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
+    const valid = this.signalledValid;
+    this.signalledValid = true;
     const old = this.signalledUsed;
     const now = this.usedIdx;
     this.signalledUsed = now;
-    if (old === now) return false;
-    if (this.feat.eventIdx) {
-      const usedEvent = this.u16(this.addrs.avail + 4 + 2 * this.size);
-      return vringNeedEvent(usedEvent, now, old);
-    }
-    return (this.u16(this.addrs.avail) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
+    const usedEvent = this.u16(this.addrs.avail + 4 + 2 * this.size);
+    return !valid || vringNeedEvent(usedEvent, now, old);
   }
 
   /**
-   * Asks the driver to notify (or not) on new buffers (QEMU virtio_queue_split_set_notification):
-   * VIRTQ_USED_F_NO_NOTIFY in used.flags; with EVENT_IDX, avail_event = avail.idx either way.
+   * Asks the driver to notify (or not) on new buffers (QEMU virtio_queue_set_notification):
+   * VIRTQ_USED_F_NO_NOTIFY in used.flags; with EVENT_IDX, enabling sets avail_event = avail.idx and
+   * disabling leaves it (and stops pop() moving it), as QEMU's vring_set_avail_event does.
    */
   setNotification(enable: boolean): void {
+    this.notification = enable;
     if (this.feat.eventIdx) {
-      this.setU16(this.addrs.used + 4 + 8 * this.size, this.availIdx());
+      if (enable) this.setU16(this.addrs.used + 4 + 8 * this.size, this.availIdx());
       return;
     }
     const flags = this.u16(this.addrs.used);
