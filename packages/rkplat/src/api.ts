@@ -105,7 +105,17 @@ export interface RkPlatLcpu {
    * {@link start}. @returns 0 or -EINVAL (not a running CPU). May run in IRQ context.
    */
   wakeup?(cpu: number): number;
+  /**
+   * Installs the kernel's halt guard for this CPU (a scheduler installs one): {@link halt} and
+   * {@link haltUntil} ask it first and, when it returns an error, reject with that error instead of
+   * halting — so a thread that calls them fails loudly rather than stalling every other thread.
+   * Optional: a platform without it halts unconditionally.
+   */
+  setHaltGuard?(guard: RkHaltGuard | null): void;
 }
+
+/** Decides whether the CPU may halt now: null to halt, or the error a halt call rejects with. */
+export type RkHaltGuard = (op: 'halt' | 'haltUntil') => Error | null;
 
 export interface RkPlatPower {
   /** Powers the machine off with an exit status (0 = success). Never returns. */

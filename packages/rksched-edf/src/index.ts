@@ -4,6 +4,7 @@ import {
   createSched,
   provideSched,
   RKSCHED_TRACE_PARAM,
+  RKSCHED_WATCHDOG_PARAM,
   schedOptionsFor,
 } from '@runikraft/rksched';
 import { createEdfPolicy, type RkEdfMissPolicy } from './policy';
@@ -19,6 +20,7 @@ export const library = defineLibrary({
   initLevel: 'plat',
   params: {
     trace: RKSCHED_TRACE_PARAM,
+    watchdog_ms: RKSCHED_WATCHDOG_PARAM,
     miss_policy: {
       type: 'enum',
       default: 'report',
@@ -52,7 +54,7 @@ export const library = defineLibrary({
       maxUtil: params.max_util,
       sliceNs: params.slice_us * 1000,
     });
-    const opts = schedOptionsFor(registry, params.trace);
+    const opts = schedOptionsFor(registry, params.trace, params.watchdog_ms);
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

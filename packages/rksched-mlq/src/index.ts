@@ -4,6 +4,7 @@ import {
   createSched,
   provideSched,
   RKSCHED_TRACE_PARAM,
+  RKSCHED_WATCHDOG_PARAM,
   schedOptionsFor,
 } from '@runikraft/rksched';
 import { createMlqPolicy } from './policy';
@@ -19,6 +20,7 @@ export const library = defineLibrary({
   initLevel: 'plat',
   params: {
     trace: RKSCHED_TRACE_PARAM,
+    watchdog_ms: RKSCHED_WATCHDOG_PARAM,
     levels: {
       type: 'number',
       default: 8,
@@ -48,7 +50,7 @@ export const library = defineLibrary({
       sliceNs: params.slice_us * 1000,
       agingNs: params.aging_ms * 1e6,
     });
-    const opts = schedOptionsFor(registry, params.trace);
+    const opts = schedOptionsFor(registry, params.trace, params.watchdog_ms);
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

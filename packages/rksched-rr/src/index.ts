@@ -4,6 +4,7 @@ import {
   createSched,
   provideSched,
   RKSCHED_TRACE_PARAM,
+  RKSCHED_WATCHDOG_PARAM,
   schedOptionsFor,
 } from '@runikraft/rksched';
 import { createRrPolicy } from './policy';
@@ -19,6 +20,7 @@ export const library = defineLibrary({
   initLevel: 'plat',
   params: {
     trace: RKSCHED_TRACE_PARAM,
+    watchdog_ms: RKSCHED_WATCHDOG_PARAM,
     slice_us: { type: 'number', default: 10_000, min: 1, integer: true, doc: 'time slice in µs' },
     priorities: { type: 'boolean', default: true, doc: 'honour thread priorities (strict levels)' },
   },
@@ -27,7 +29,7 @@ export const library = defineLibrary({
       sliceNs: params.slice_us * 1000,
       priorities: params.priorities,
     });
-    const opts = schedOptionsFor(registry, params.trace);
+    const opts = schedOptionsFor(registry, params.trace, params.watchdog_ms);
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

@@ -67,4 +67,25 @@ export function errorSuite(ctx: RkSchedKitContext): void {
       return 0;
     });
   });
+
+  it('errors: a thread calling plat.lcpu.halt*() gets RkError EPERM and the others keep running', async () => {
+    const { plat, sched } = ctx.setup();
+    const order: string[] = [];
+    await sched.runMain(async () => {
+      const other = sched.spawn('other', async () => {
+        await sched.sleep(1000);
+        order.push('other');
+      });
+      await expect(call('halt', () => plat.lcpu.halt())).rejects.toEqual(
+        rkError(Errno.EPERM, /plat\.lcpu\.halt\(\) called from thread "main"/),
+      );
+      await expect(call('haltUntil', () => plat.lcpu.haltUntil(sched.now() + 1e9))).rejects.toEqual(
+        rkError(Errno.EPERM, /haltUntil\(\) called from thread "main"/),
+      );
+      await sched.join(other);
+      order.push('main');
+      return 0;
+    });
+    expect(order).toEqual(['other', 'main']);
+  });
 }

@@ -15,5 +15,11 @@ declare module '@runikraft/rkboot' {
   }
 }
 
-export { getSched, provideSched, RKSCHED_TRACE_PARAM, schedOptionsFor } from './registry';
+export {
+  getSched,
+  provideSched,
+  RKSCHED_TRACE_PARAM,
+  RKSCHED_WATCHDOG_PARAM,
+  schedOptionsFor,
+} from './registry';
 export { type RkSchedTraceSink, traceSwitches } from './trace';

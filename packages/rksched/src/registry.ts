@@ -43,13 +43,29 @@ export function getSched(registry: RkRegistry): RkSched {
  * Front-end options for a policy library's init: with `trace` set and rkdebug composed, every
  * switch is recorded in rkdebug's trace ring (exportable as Chrome trace-event JSON).
  */
-export function schedOptionsFor(registry: RkRegistry, trace: boolean): RkSchedOptions {
-  if (!trace) return {};
+export function schedOptionsFor(
+  registry: RkRegistry,
+  trace: boolean,
+  watchdogMs = 0,
+): RkSchedOptions {
+  const wd = watchdogMs > 0 ? { watchdogNs: watchdogMs * 1e6 } : {};
+  if (!trace) return wd;
   const dbg = (registry as unknown as LooseRegistry).tryGet('rkdebug') as
     | { trace?: RkSchedTraceSink }
     | undefined;
-  return dbg?.trace ? { onSwitch: traceSwitches(dbg.trace) } : {};
+  return dbg?.trace ? { ...wd, onSwitch: traceSwitches(dbg.trace) } : wd;
 }
+
+/**
+ * The `watchdog_ms` boot parameter every policy library declares (read by {@link schedOptionsFor}):
+ * the development watchdog's bound, off by default.
+ */
+export const RKSCHED_WATCHDOG_PARAM = {
+  type: 'number',
+  default: 0,
+  min: 0,
+  doc: 'report a thread that runs longer than this many ms (platform clock) without reaching a preemption point; 0 = off',
+} as const;
 
 /** The `trace` boot parameter every policy library declares (read by {@link schedOptionsFor}). */
 export const RKSCHED_TRACE_PARAM = {

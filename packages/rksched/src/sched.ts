@@ -26,6 +26,14 @@ export interface RkSchedOptions {
   readonly mainName?: string;
   /** Observer of every dispatch (`next` null = idle), for tracing and timelines. */
   readonly onSwitch?: (prev: RkThread | null, next: RkThread | null, now: number) => void;
+  /**
+   * Development watchdog: a thread that runs longer than this (ns of the platform clock) between
+   * two preemption points is reported when it next reaches one (a host thread cannot be stopped
+   * mid-function). 0 or absent: off.
+   */
+  readonly watchdogNs?: number;
+  /** Receives watchdog reports; default: a line on the platform console naming thread and time. */
+  readonly onWatchdog?: (thread: RkThread, ranNs: number) => void;
 }
 
 /** Creates a scheduler front end driving `policy` on `plat`. */
@@ -56,6 +64,10 @@ export class SchedCore implements RkSched {
   stopped = false;
   private hook: ((t: RkThread) => void) | null = null;
   private readonly periodic: SchedPeriodic;
+  /** Watchdog bound (0 = off) and when the running thread last passed a preemption point. */
+  private readonly wdNs: number;
+  private runSince = 0;
+  private readonly onWatchdog: (thread: RkThread, ranNs: number) => void;
   private readonly clock = () => this.time.monotonicNs();
   private readonly onTimeout = (t: ThreadImpl) => this.wake(t, t.wq ? -Errno.ETIMEDOUT : 0);
   private readonly onPlatTimer = () => {
@@ -85,6 +97,25 @@ export class SchedCore implements RkSched {
     this.lcpu = plat.lcpu;
     this.time = plat.time;
     this.periodic = new SchedPeriodic(this);
+    const wd = opts.watchdogNs ?? 0;
+    if (!(Number.isFinite(wd) && wd >= 0))
+      throw new RkError(Errno.EINVAL, `rksched: watchdog bound ${wd} ns must be a number >= 0`);
+    this.wdNs = wd;
+    this.onWatchdog =
+      opts.onWatchdog ??
+      ((t, ns) =>
+        void plat.console.out(
+          `rksched watchdog: thread "${t.name}" (#${t.id}) ran ${(ns / 1e6).toFixed(3)} ms without reaching a preemption point (bound ${wd / 1e6} ms)\n`,
+        ));
+    // A thread that halts the CPU would stall every other thread: only the idle loop may halt.
+    plat.lcpu.setHaltGuard?.((op) => {
+      const t = this.cur;
+      if (!t) return null;
+      return new RkError(
+        Errno.EPERM,
+        `rksched: plat.lcpu.${op}() called from thread "${t.name}" (#${t.id}); a thread blocks through rksched (sleep, wait queues, waitPeriod), only the idle loop halts the CPU`,
+      );
+    });
     pol.attach({
       now: () => this.time.monotonicNs(),
       running: () => this.cur,
@@ -207,6 +238,7 @@ export class SchedCore implements RkSched {
   private finish(t: ThreadImpl, value: number): void {
     if (this.stopped) return;
     const now = this.now();
+    if (this.wdNs > 0) this.watch(t, now);
     this.account(t, now);
     t.state = 'exited';
     t.exitValue = value;
@@ -312,6 +344,7 @@ export class SchedCore implements RkSched {
     }
     if (cur.pendingExit !== undefined) this.exit(cur.pendingExit);
     const now = this.now();
+    if (this.wdNs > 0) this.watch(cur, now);
     if (deadline <= now) return Promise.resolve(wq ? -Errno.ETIMEDOUT : 0);
     this.account(cur, now);
     cur.state = 'blocked';
@@ -332,6 +365,7 @@ export class SchedCore implements RkSched {
     if (cur.pendingExit !== undefined) this.exit(cur.pendingExit);
     this.needResched = false;
     const now = this.now();
+    if (this.wdNs > 0) this.watch(cur, now);
     this.account(cur, now);
     cur.state = 'ready';
     this.pol.enqueue(cur, reason);
@@ -369,6 +403,7 @@ export class SchedCore implements RkSched {
     this.cur = t;
     t.state = 'running';
     t.dispatchedAt = now;
+    this.runSince = now;
     t.dispatches++;
     if (t.wokenAt >= 0) {
       const lat = now - t.wokenAt;
@@ -471,6 +506,7 @@ export class SchedCore implements RkSched {
 
   // ---- preemption, interrupts, hooks ------------------------------------------------------------
   preemptPoint(): Promise<void> | undefined {
+    if (this.wdNs > 0 && this.cur) this.watch(this.cur, this.now());
     const host = this.lcpu.poll();
     if (host) return host.then(() => this.afterPoll());
     return this.afterPoll();
@@ -484,12 +520,20 @@ export class SchedCore implements RkSched {
   private afterPoll(): Promise<void> | undefined {
     const cur = this.cur;
     if (!cur) return undefined;
+    if (this.wdNs > 0) this.runSince = this.now(); // a host turn or another hart's run is not this thread's
     if (cur.attention) this.runHook(cur);
     if (cur.pendingExit !== undefined) this.exit(cur.pendingExit);
     if (cur.rt?.aborted) return Promise.reject(this.periodic.abortError(cur));
     if (!this.needResched) return undefined;
     this.st.preemptions++;
     return this.reschedule('preempt');
+  }
+
+  /** The watchdog check at a preemption point of `t`: reports a run past the bound, restarts it. */
+  private watch(t: ThreadImpl, now: number): void {
+    const ran = now - this.runSince;
+    this.runSince = now;
+    if (ran > this.wdNs) this.onWatchdog(t.user, ran);
   }
 
   interrupt(target: RkThread): boolean {

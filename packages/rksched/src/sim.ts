@@ -2,7 +2,7 @@
 // and scheduling experiments: halts jump the clock to the next deadline (DESIGN.md §4 "--clock
 // virtual"), and each preemption point may consume a fixed quantum of simulated CPU time.
 import { Errno } from '@runikraft/errno';
-import type { RkPlat, RkPlatLcpu, RkPlatTime } from '@runikraft/rkplat';
+import type { RkHaltGuard, RkPlat, RkPlatLcpu, RkPlatTime } from '@runikraft/rkplat';
 
 export interface RkSimPlatOptions {
   /** Simulated CPU time consumed by each `lcpu.poll()` (a preemption point), ns. Default 0. */
@@ -89,11 +89,21 @@ export function createSimPlat(opts: RkSimPlatOptions = {}): RkSimPlat {
     },
   };
 
+  let guard: RkHaltGuard | null = null;
   const lcpu: RkPlatLcpu = {
     id: () => 0,
     count: () => 1,
-    halt: () => haltTo(Number.POSITIVE_INFINITY),
-    haltUntil: (dl) => haltTo(dl),
+    halt: () => {
+      const refused = guard?.('halt');
+      return refused ? Promise.reject(refused) : haltTo(Number.POSITIVE_INFINITY);
+    },
+    haltUntil: (dl) => {
+      const refused = guard?.('haltUntil');
+      return refused ? Promise.reject(refused) : haltTo(dl);
+    },
+    setHaltGuard(g) {
+      guard = g;
+    },
     irqEnable() {
       irqOn = true;
     },

@@ -1,6 +1,6 @@
 // Logical-CPU control (ukplat_lcpu): interrupt enable/save/restore on xstatus.xIE, halt through wfi,
 // and with -smp N: starting secondaries and waking them (SMP state in smp.ts).
-import type { RkPlatLcpu } from '@runikraft/rkplat';
+import type { RkHaltGuard, RkPlatLcpu } from '@runikraft/rkplat';
 import { CSR_MSTATUS, CSR_SSTATUS, MSTATUS_MIE, SSTATUS_SIE } from '../isa/csr';
 import type { Hart } from '../isa/hart';
 import type { PlatCpu } from './cpu';
@@ -13,6 +13,8 @@ export class PlatLcpu implements RkPlatLcpu {
   private readonly ieBit: number;
   /** Times the hart halted (wfi). */
   halts = 0;
+  /** The kernel's halt guard (a scheduler refusing halts from thread context), or null. */
+  private guard: RkHaltGuard | null = null;
   /** Back on this hart after another ran (a switch point or wfi): the kernel's `tp` is this CPU again. */
   private readonly resumed: (() => void) | null;
 
@@ -39,12 +41,19 @@ export class PlatLcpu implements RkPlatLcpu {
   count(): number {
     return this.ncpus;
   }
+  setHaltGuard(guard: RkHaltGuard | null): void {
+    this.guard = guard;
+  }
   async halt(): Promise<void> {
+    const refused = this.guard?.('halt');
+    if (refused) throw refused;
     this.halts++;
     await this.hart.wfi();
     this.resumed?.();
   }
   async haltUntil(deadlineNs: number): Promise<void> {
+    const refused = this.guard?.('haltUntil');
+    if (refused) throw refused;
     if (this.timer.nowNs() >= deadlineNs) {
       await this.hart.poll();
       this.resumed?.();
@@ -100,6 +109,10 @@ export class SmpLcpu implements RkPlatLcpu {
   }
   haltUntil(deadlineNs: number): Promise<void> {
     return this.smp.current.lcpu.haltUntil(deadlineNs);
+  }
+  /** Installs the guard on the CPU that runs now (each CPU's scheduler installs its own). */
+  setHaltGuard(guard: RkHaltGuard | null): void {
+    this.smp.current.lcpu.setHaltGuard(guard);
   }
   irqEnable(): void {
     this.smp.current.lcpu.irqEnable();
