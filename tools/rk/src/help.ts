@@ -58,6 +58,7 @@ options (QEMU syntax; --opt and -opt are the same):
                      a virtio device (the first takes virtio-mmio slot 7, as on QEMU)
   -netdev socket|stream|dgram|tap|hubport,id=ID,...   a network backend
   -drive file=F,if=none,format=raw,id=ID[,readonly=on]  a disk backend
+  -drive if=pflash[,unit=0|1],file=F[,readonly=on]  a 32 MiB CFI flash bank image
   -fw_cfg [name=]opt/NAME,file=F|string=TEXT  a fw_cfg user item
   --clock host|virtual   host monotonic time (default) or deterministic virtual time
   --qtest stdio|unix:PATH[,server=on]   speak QEMU's qtest protocol on that channel

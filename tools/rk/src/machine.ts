@@ -20,6 +20,8 @@ export interface RkMachineOptions {
   rtcEpochNs?: bigint;
   /** `-rtc clock=`. */
   rtcClock?: 'host' | 'rt' | 'vm';
+  /** The `-drive` list; its `if=pflash` entries back the flash banks (the others are virtio-blk's). */
+  drive?: readonly string[];
 }
 
 /** Where the UART's output goes: the terminal, nowhere, or a callback (tests, benchmarks). */
@@ -109,7 +111,8 @@ export async function loadMachine(): Promise<MachineFactory> {
       return () => plan.close();
     },
     dumpDtb(opts) {
-      const { fwCfg, ...rest } = opts;
+      // The flash banks do not change the tree: dumpdtb opens no drive.
+      const { fwCfg, drive: _flashDrives, ...rest } = opts;
       const o: MachineOptions = { ...rest, fwCfg: fwCfgItems(mod, fwCfg ?? []) };
       try {
         return mod.virtDumpDtb(o);
@@ -118,12 +121,20 @@ export async function loadMachine(): Promise<MachineFactory> {
       }
     },
     create(opts, console) {
-      const { fwCfg, ...rest } = opts;
-      const o: MachineOptions = { ...rest, console, fwCfg: fwCfgItems(mod, fwCfg ?? []) };
+      const { fwCfg, drive, ...rest } = opts;
+      const items = fwCfgItems(mod, fwCfg ?? []);
+      let pflash: ReturnType<typeof mod.openPflashDrives>;
+      try {
+        pflash = mod.openPflashDrives(drive ?? []);
+      } catch (e) {
+        throw new RkUsageError(`rk run: ${(e as Error).message}`);
+      }
+      const o: MachineOptions = { ...rest, console, fwCfg: items, pflash };
       let m: Machine;
       try {
         m = new mod.Machine(o);
       } catch (e) {
+        for (const b of pflash) b?.close();
         throw usage(e);
       }
       return {

@@ -301,6 +301,27 @@ describe.skipIf(!machineExists)('rk run', () => {
     ]);
   });
 
+  it('backs the flash banks with -drive if=pflash images and writes programs through', async () => {
+    const img = join(tmp(), 'flash0.img');
+    const bytes = new Uint8Array(32 * 1024 * 1024);
+    bytes.set([0x11, 0x22, 0x33, 0x44]);
+    writeFileSync(img, bytes);
+    const r = await rk(
+      ['run', '--qtest', 'stdio', '-S', '-drive', `if=pflash,format=raw,unit=0,file=${img}`],
+      {
+        input: 'readl 0x20000000\nwritel 0x20000000 0x40\nwritel 0x20000004 0xcafe\nreadq 0x1018\n',
+      },
+    );
+    expect(r.stdout).toBe('OK 0x0000000044332211\nOK\nOK\nOK 0x0000000020000000\n');
+    expect([...readFileSync(img).subarray(4, 8)]).toEqual([0xfe, 0xca, 0, 0]);
+    writeFileSync(img, new Uint8Array(4096));
+    const bad = await rk(['run', '--qtest', 'stdio', '-S', '-drive', `if=pflash,file=${img}`]);
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      'rk run: device requires 33554432 bytes, block backend provides 4096 bytes\n',
+    ]);
+  });
+
   it('reads guest RAM through qtest after writing it', async () => {
     const r = await rk(['run', '--qtest', 'stdio', '-S', '-m', '64M'], {
       input:

@@ -13,6 +13,9 @@ export const VIRT_VIRTIO = 0x10001000;
 export const VIRT_VIRTIO_SLOT_SIZE = 0x1000;
 export const VIRT_VIRTIO_COUNT = 8;
 export const VIRT_FW_CFG = 0x10100000;
+/** Two CFI flash banks of 32 MiB each (pflash0, pflash1). */
+export const VIRT_FLASH = 0x20000000;
+export const VIRT_FLASH_BANK_SIZE = 0x2000000;
 export const VIRT_DRAM = 0x80000000;
 
 export const UART0_IRQ = 10;

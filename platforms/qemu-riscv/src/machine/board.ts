@@ -1,5 +1,6 @@
 // The `virt` board's devices on the physical bus (QEMU hw/riscv/virt.c virt_machine_init, REFERENCE.md §1–2):
-// RAM, MROM, finisher, RTC, CLINT/ACLINT, PLIC, UART0, fw_cfg and the 8 virtio-mmio transports, wired to the PLIC.
+// RAM, MROM, finisher, RTC, CLINT/ACLINT, PLIC, UART0, fw_cfg, the two flash banks and the 8 virtio-mmio
+// transports, wired to the PLIC.
 import type { GuestRam } from '../isa/hart';
 import {
   RTC_IRQ,
@@ -7,6 +8,8 @@ import {
   VIRT_ACLINT_SSWI,
   VIRT_CLINT,
   VIRT_DRAM,
+  VIRT_FLASH,
+  VIRT_FLASH_BANK_SIZE,
   VIRT_FW_CFG,
   VIRT_MROM,
   VIRT_PLIC,
@@ -15,6 +18,7 @@ import {
   VIRT_UART0,
   VIRT_VIRTIO_COUNT,
 } from '../isa/memmap';
+import type { BlockBackend } from './backends/blk/backend';
 import { PhysBus } from './bus';
 import type { MachineClock } from './clock';
 import { type ClintHart, MTimer, Swi } from './devices/clint';
@@ -22,6 +26,7 @@ import { type PowerControl, SifiveTest } from './devices/finisher';
 import { FwCfg } from './devices/fw-cfg';
 import type { FwCfgUserItem } from './devices/fw-cfg-items';
 import { MaskRom } from './devices/mrom';
+import { PflashCfi01 } from './devices/pflash-cfi01';
 import { Plic } from './devices/plic';
 import { GoldfishRtc } from './devices/rtc';
 import { Uart16550, type UartTx } from './devices/uart';
@@ -67,6 +72,8 @@ export interface BoardConfig {
   log: (line: string) => void;
   /** `-fw_cfg` items, already checked (checkUserItem). */
   fwCfg?: readonly FwCfgUserItem[];
+  /** `-drive if=pflash,unit=0|1` backings; a missing one leaves that bank unbacked (reads 0). */
+  pflash?: readonly (BlockBackend | null | undefined)[];
 }
 
 export class Board {
@@ -80,6 +87,7 @@ export class Board {
   readonly rtc: GoldfishRtc;
   readonly finisher: SifiveTest;
   readonly fwCfg: FwCfg;
+  readonly flash: readonly [PflashCfi01, PflashCfi01];
   readonly virtio: VirtioMmioTransport[] = [];
 
   constructor(c: BoardConfig) {
@@ -93,6 +101,10 @@ export class Board {
     this.rtc = new GoldfishRtc(c.clock, line(RTC_IRQ), c.rtcEpochNs, c.rtcFollow, c.hostNs);
     this.finisher = new SifiveTest(c.power);
     this.fwCfg = new FwCfg(c.ram, c.harts.length, c.fwCfg);
+    this.flash = [
+      new PflashCfi01('virt.flash0', c.pflash?.[0] ?? null, c.log),
+      new PflashCfi01('virt.flash1', c.pflash?.[1] ?? null, c.log),
+    ];
     const b = this.bus;
     b.map(VIRT_MROM, this.mrom);
     b.map(VIRT_TEST, this.finisher);
@@ -105,6 +117,8 @@ export class Board {
     b.map(VIRT_FW_CFG, this.fwCfg.data);
     b.map(VIRT_FW_CFG + 8, this.fwCfg.ctl);
     b.map(VIRT_FW_CFG + 16, this.fwCfg.dma);
+    b.map(VIRT_FLASH, this.flash[0]);
+    b.map(VIRT_FLASH + VIRT_FLASH_BANK_SIZE, this.flash[1]);
     for (let s = 0; s < VIRT_VIRTIO_COUNT; s++) {
       const t = new VirtioMmioTransport(s, c.legacyVirtio, c.ram, line(virtioSlotIrq(s)), c.log);
       this.virtio.push(t);
@@ -128,6 +142,7 @@ export class Board {
     this.uart.reset();
     this.rtc.reset();
     this.fwCfg.reset();
+    for (const f of this.flash) f.reset();
     for (const t of this.virtio) t.resetAll();
   }
 }

@@ -64,11 +64,21 @@ export class PhysBus {
     if (!isPhysAddr(pa)) return this.fail(0, FAULT);
     if (denied(pa, size, deny)) return this.fail(pa, FAULT);
     if (this.inRam(pa, size)) return readLe(this.ram, pa - this.ram.base, size);
+    const d = this.directAt(pa, size);
+    if (d) return readLeBytes(d.bytes, d.off, size);
     if (pa % size !== 0) return this.misalignedLoad(pa, size, deny);
     const r = this.find(pa);
     if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size, false))
       return this.fail(pa, FAULT);
     return dispatchRead(r.dev, pa - r.base, size);
+  }
+
+  /** A load wholly inside a ROM device in ROMD mode: the bytes and the offset to read at. */
+  private directAt(pa: number, size: number): { bytes: Uint8Array; off: number } | null {
+    const r = this.find(pa);
+    const bytes = r?.dev.direct?.();
+    if (!r || !bytes || pa + size > r.end) return null;
+    return { bytes, off: pa - r.base };
   }
 
   /** Misaligned MMIO load: QEMU's softmmu does two aligned loads of the same size and merges them. */
@@ -110,6 +120,12 @@ export class PhysBus {
     if (!isPhysAddr(pa)) return this.fail(0, null);
     if (denied(pa, 8, deny)) return this.fail(pa, null);
     if (this.inRam(pa, 8)) return this.ram.view.getBigUint64(pa - this.ram.base, true);
+    const d = this.directAt(pa, 8);
+    if (d)
+      return (
+        BigInt(readLeBytes(d.bytes, d.off + 4, 4)) * 2n ** 32n +
+        BigInt(readLeBytes(d.bytes, d.off, 4))
+      );
     if (pa % 8 !== 0) {
       const lo = this.cpuLoad64(pa - (pa % 8), deny);
       const hi = lo === null ? null : this.cpuLoad64(pa - (pa % 8) + 8, deny);
@@ -147,9 +163,11 @@ export class PhysBus {
   /** address_space_read: holes and invalid accesses read 0. */
   debugRead(pa: number, len: number): Uint8Array {
     const out = new Uint8Array(len);
-    this.debugWalk(pa, len, (chunkPa, off, l, r) => {
+    this.debugWalk(pa, len, false, (chunkPa, off, l, r) => {
+      const direct = r && r !== 'ram' ? r.dev.direct?.() : null;
       if (r === 'ram')
         out.set(this.ram.u8.subarray(chunkPa - this.ram.base, chunkPa - this.ram.base + l), off);
+      else if (r && direct) out.set(direct.subarray(chunkPa - r.base, chunkPa - r.base + l), off);
       else if (r) {
         const o = chunkPa - r.base;
         if (!accessValid(r.dev, o, l, false)) return;
@@ -167,7 +185,7 @@ export class PhysBus {
 
   /** address_space_write: holes and invalid accesses are ignored. */
   debugWrite(pa: number, data: Uint8Array): void {
-    this.debugWalk(pa, data.length, (chunkPa, off, l, r) => {
+    this.debugWalk(pa, data.length, true, (chunkPa, off, l, r) => {
       if (r === 'ram') this.ram.u8.set(data.subarray(off, off + l), chunkPa - this.ram.base);
       else if (r) {
         const o = chunkPa - r.base;
@@ -189,6 +207,7 @@ export class PhysBus {
   private debugWalk(
     pa: number,
     len: number,
+    isWrite: boolean,
     visit: (pa: number, off: number, len: number, r: Region | 'ram' | null) => void,
   ): void {
     let off = 0;
@@ -203,6 +222,13 @@ export class PhysBus {
         continue;
       }
       const r = Number.isSafeInteger(a) ? this.find(a) : undefined;
+      if (r && !isWrite && r.dev.direct?.()) {
+        // ROMD reads are direct (memory_access_is_direct): one copy up to the region's end.
+        const l = Math.min(left, r.end - a);
+        visit(a, off, l, r);
+        off += l;
+        continue;
+      }
       if (r) {
         // flatview_translate clips only RAM sections: an MMIO access may run past a small region's
         // end (fw_cfg's 2-byte selector taking a 4-byte write), and is then refused as a whole.
@@ -261,4 +287,10 @@ function writeLe(ram: GuestRam, off: number, size: number, value: number): void 
   if (size === 1) ram.u8[off] = value;
   else if (size === 2) ram.view.setUint16(off, value & 0xffff, true);
   else ram.view.setUint32(off, value >>> 0, true);
+}
+
+function readLeBytes(b: Uint8Array, off: number, size: number): number {
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + b[off + i];
+  return v;
 }

@@ -6,6 +6,7 @@ export { BufferConsole } from './console/buffer';
 export { StdioConsole } from './console/stdio';
 export { FwCfg } from './devices/fw-cfg';
 export type { FwCfgUserItem } from './devices/fw-cfg-items';
+export { PflashCfi01 } from './devices/pflash-cfi01';
 export { buildVirtDtb, type VirtDtConfig } from './devicetree';
 export { FIRMWARE_SIZE, fdtAddress, initrdStart, kernelEntry } from './firmware/boot';
 export { type FwCfgArg, parseFwCfgArg } from './fw-cfg-args';

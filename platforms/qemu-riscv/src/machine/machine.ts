@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type ImageEntry, isHartStopped, type SbiRet, type SecondaryEntry } from '../isa/hart';
-import { VIRT_CLINT, VIRT_DRAM } from '../isa/memmap';
+import { VIRT_CLINT, VIRT_DRAM, VIRT_FLASH, VIRT_FLASH_BANK_SIZE } from '../isa/memmap';
 import * as S from '../isa/sbi';
 import { Board, createRam } from './board';
 import type { PmpDeny } from './bus';
@@ -133,11 +133,12 @@ export class Machine {
       power: { powerOff: (s) => this.powerOff(s), reset: () => this.reset() },
       log: (l) => this.trace(l),
       fwCfg: o.fwCfg,
+      pflash: o.pflash,
     });
     this.sched = new HostScheduler(this.clock, this.slots, this.counters);
     this.sbiPlatform.dbcn = o.dbcn;
     this.dumpBlob = this.buildDtb(this.firstSeed);
-    this.board.mrom.program(VIRT_DRAM, this.fdtAddr, 0);
+    this.board.mrom.program(this.resetStart, this.fdtAddr, this.nextStage(0));
     this.host = {
       bus: this.board.bus,
       clock: this.clock,
@@ -177,6 +178,16 @@ export class Machine {
     return generateVirtDtb(this.options, seed, reserved);
   }
 
+  /** Where the reset vector jumps: flash bank 0 when it has a drive (virt_machine_done), else RAM. */
+  private get resetStart(): number {
+    return this.options.pflash[0] ? VIRT_FLASH : VIRT_DRAM;
+  }
+
+  /** fw_dynamic_info.next_addr: flash bank 1 when it has a drive (S-mode firmware such as EDK2 there). */
+  private nextStage(otherwise: number): number {
+    return this.options.pflash[1] ? VIRT_FLASH + VIRT_FLASH_BANK_SIZE : otherwise;
+  }
+
   /** The device tree QEMU's `dumpdtb` writes for these options (before the firmware's fix-ups). */
   dtb(): Uint8Array {
     return this.dumpBlob.slice();
@@ -206,7 +217,7 @@ export class Machine {
     if (at - VIRT_DRAM + blob.length > o.memory)
       throw new RangeError('device tree does not fit in RAM');
     this.ram.u8.set(blob, at - VIRT_DRAM);
-    this.board.mrom.program(VIRT_DRAM, at, kernelEntry(o.mode));
+    this.board.mrom.program(this.resetStart, at, this.nextStage(kernelEntry(o.mode)));
   }
 
   // ---- life cycle ----
@@ -367,6 +378,7 @@ export class Machine {
     this.console.flush();
     this.console.close();
     for (const t of this.board.virtio) void t.device?.close?.();
+    for (const b of this.options.pflash) b?.close();
     this.exitResolve?.(exit);
   }
 

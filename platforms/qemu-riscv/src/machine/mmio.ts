@@ -16,6 +16,11 @@ export interface MmioDevice {
   readonly unaligned?: boolean;
   /** `.valid.accepts`: a device-specific veto, checked before alignment and sizes (fw_cfg's registers). */
   accepts?(offset: number, size: number, isWrite: boolean): boolean;
+  /**
+   * A ROM device in ROMD mode (QEMU memory_region_rom_device_set_romd): loads read these bytes directly,
+   * at any width and alignment, bypassing `read`; null while in register mode. Stores always dispatch.
+   */
+  direct?(): Uint8Array | null;
   /** Reads `size` bytes at `offset` (size within impl bounds), zero-extended. */
   read(offset: number, size: number): number;
   write(offset: number, size: number, value: number): void;

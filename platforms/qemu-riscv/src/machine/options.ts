@@ -1,4 +1,5 @@
 // Machine options (the QEMU command line this model understands) and how a run ends.
+import type { BlockBackend } from './backends/blk/backend';
 import type { ConsoleBackend } from './console/backend';
 import { checkUserItem, type FwCfgUserItem } from './devices/fw-cfg-items';
 
@@ -42,6 +43,12 @@ export interface MachineOptions {
   sbiDbcn?: boolean;
   /** `-fw_cfg name=...,file=|string=`: user items in the fw_cfg file directory (parseFwCfgArg reads them). */
   fwCfg?: readonly FwCfgUserItem[];
+  /**
+   * `-drive if=pflash,unit=N`: backings of flash bank 0 (0x20000000) and 1 (0x22000000), each exactly
+   * 32 MiB (`openPflashDrives` opens them). The machine owns them and closes them when it stops.
+   * As on QEMU, bank 0 makes the boot ROM jump to 0x20000000 and bank 1 is the firmware's next stage.
+   */
+  pflash?: readonly (BlockBackend | null | undefined)[];
   /** Receives machine trace lines (virtio driver bugs, ...). Default: kept in `machine.traceLog` only. */
   trace?: (line: string) => void;
 }
@@ -75,6 +82,7 @@ export interface ResolvedOptions {
   dbcn: boolean;
   fwCfg: readonly FwCfgUserItem[];
   rtcFollow: 'vm' | 'host';
+  pflash: readonly (BlockBackend | null)[];
 }
 
 /** Checks options, naming the bad one. @throws RangeError/TypeError. */
@@ -97,6 +105,11 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
     throw new TypeError(`bios: '${o.bios}' is not 'default' or 'none'`);
   if (o.clock !== undefined && o.clock !== 'host' && o.clock !== 'virtual')
     throw new TypeError(`clock: '${o.clock}' is not 'host' or 'virtual'`);
+  const pflash = (o.pflash ?? []).map((b) => b ?? null);
+  if (pflash.length > 2)
+    throw new RangeError(
+      `pflash: machine type does not support if=pflash,bus=0,unit=${pflash.length - 1} (units 0 and 1)`,
+    );
   const fwCfg = o.fwCfg ?? [];
   for (const item of fwCfg) checkUserItem(item);
   if (o.rtcClock !== undefined && !['host', 'rt', 'vm'].includes(o.rtcClock))
@@ -114,5 +127,6 @@ export function resolveOptions(o: MachineOptions): ResolvedOptions {
     dbcn: o.sbiDbcn ?? true,
     fwCfg,
     rtcFollow: rtcClock === 'vm' ? 'vm' : 'host',
+    pflash,
   };
 }

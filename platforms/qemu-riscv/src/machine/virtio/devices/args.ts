@@ -2,6 +2,7 @@
 // factory that turns QEMU-style -netdev/-drive/-device lists into device models (for `rk run`).
 import { createBlockBackend, parseDrive } from '../../backends/blk/args';
 import type { BlockBackend } from '../../backends/blk/backend';
+import { isPflashDrive } from '../../backends/blk/pflash-args';
 import { createNetBackend, parseNetdev } from '../../backends/net/args';
 import type { NetBackend } from '../../backends/net/backend';
 import { NoPeerBackend } from '../../backends/net/no-peer';
@@ -129,7 +130,8 @@ export async function createVirtioDevicesFromArgs(args: {
 }): Promise<VirtioPlan> {
   const netSpecs = (args.netdev ?? []).map(parseNetdev);
   const rngSpecs = (args.object ?? []).map(parseRngObject);
-  const driveSpecs = (args.drive ?? []).map(parseDrive);
+  // if=pflash drives back the flash banks (openPflashDrives), not virtio-blk.
+  const driveSpecs = (args.drive ?? []).filter((d) => !isPflashDrive(d)).map(parseDrive);
   const devSpecs = (args.device ?? []).map(parseDevice);
   const dupe = (ids: string[], what: string) => {
     const seen = new Set<string>();
