@@ -4,6 +4,7 @@ import { Fdt } from '@runikraft/fdt';
 import { type Hart, isHartStopped } from '../../src/isa/hart';
 import { BufferConsole, Machine, type MachineExit, type MachineOptions } from '../../src/machine';
 import { describePlatform, type PlatDesc } from '../../src/plat/discover';
+import { platEntry } from '../../src/plat/entry';
 import { createPlatform, type QemuRiscvPlat } from '../../src/plat/platform';
 
 /** Both boot modes: the firmware's S-mode and `-bios none` M-mode. */
@@ -48,7 +49,9 @@ export async function onPlat(
     ...mopts,
   });
   let failure: unknown;
-  const exit = await machine.boot(async (hart, _a0, a1) => {
+  const exit = await machine.boot(async (hart, a0, a1) => {
+    // Secondary harts (-bios none enters them all at reset) park as the real entry parks them.
+    if (a0 !== 0) return platEntry(hart, a0, a1, async () => 0);
     before?.(hart, machine);
     const off = a1 - hart.ram.base;
     const fdt = Fdt.open(hart.ram.u8.subarray(off, off + hart.ram.view.getUint32(off + 4)));
