@@ -51,6 +51,17 @@ function directory(m: Machine): { name: string; size: number; select: number }[]
   return files;
 }
 
+describe('fw_cfg reset', () => {
+  it('a system reset selects the signature again', () => {
+    const m = new Machine({ bios: 'none', console: 'none' });
+    const q = m.qtest;
+    q.writeBytes(0x10100008n, Uint8Array.of(0, 1));
+    expect(q.read(0x10100000n, 4)).toBe(3n);
+    m.board.reset();
+    expect(q.read(0x10100000n, 4)).toBe(0x554d4551n);
+  });
+});
+
 describe('fw_cfg user items', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rk-fwcfg-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

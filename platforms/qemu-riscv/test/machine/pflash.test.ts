@@ -69,6 +69,19 @@ describe.skipIf(typeof unbacked === 'string')('CFI flash matches QEMU 7.2 over q
   });
 });
 
+describe('CFI flash reset', () => {
+  it('a system reset returns both banks to read-array mode with status ready', () => {
+    const m = new Machine({ bios: 'none', console: 'none' });
+    const q = m.qtest;
+    q.write(0x20000000n, 4, 0x40n);
+    q.write(0x20000010n, 4, 0xabcdn); // program, status now readable
+    q.write(0x22000000n, 4, 0x98n); // bank 1 in CFI query mode
+    expect([q.read(0x20000000n, 4), q.read(0x22000040n, 4)]).toEqual([0x800080n, 0x510051n]);
+    m.board.reset();
+    expect([q.read(0x20000010n, 4), q.read(0x22000040n, 4)]).toEqual([0xabcdn, 0n]);
+  });
+});
+
 describe('-drive if=pflash', () => {
   it('numbers units as QEMU does and refuses a third bank, a taken unit and a wrong size', () => {
     const [a, b] = copies('units');
