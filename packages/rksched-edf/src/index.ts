@@ -48,13 +48,15 @@ export const library = defineLibrary({
     },
   },
   init({ registry, plat, params }) {
-    const policy = createEdfPolicy({
-      missPolicy: params.miss_policy as RkEdfMissPolicy,
-      enforceBudget: params.enforce_budget,
-      maxUtil: params.max_util,
-      sliceNs: params.slice_us * 1000,
-    });
-    const opts = schedOptionsFor(registry, params.trace, params.watchdog_ms);
+    const make = () =>
+      createEdfPolicy({
+        missPolicy: params.miss_policy as RkEdfMissPolicy,
+        enforceBudget: params.enforce_budget,
+        maxUtil: params.max_util,
+        sliceNs: params.slice_us * 1000,
+      });
+    const policy = make();
+    const opts = { ...schedOptionsFor(registry, params.trace, params.watchdog_ms), policyFor: make };
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

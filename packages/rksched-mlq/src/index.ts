@@ -45,12 +45,14 @@ export const library = defineLibrary({
     },
   },
   init({ registry, plat, params }) {
-    const policy = createMlqPolicy({
-      levels: params.levels,
-      sliceNs: params.slice_us * 1000,
-      agingNs: params.aging_ms * 1e6,
-    });
-    const opts = schedOptionsFor(registry, params.trace, params.watchdog_ms);
+    const make = () =>
+      createMlqPolicy({
+        levels: params.levels,
+        sliceNs: params.slice_us * 1000,
+        agingNs: params.aging_ms * 1e6,
+      });
+    const policy = make();
+    const opts = { ...schedOptionsFor(registry, params.trace, params.watchdog_ms), policyFor: make };
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

@@ -25,11 +25,13 @@ export const library = defineLibrary({
     priorities: { type: 'boolean', default: true, doc: 'honour thread priorities (strict levels)' },
   },
   init({ registry, plat, params }) {
-    const policy = createRrPolicy({
-      sliceNs: params.slice_us * 1000,
-      priorities: params.priorities,
-    });
-    const opts = schedOptionsFor(registry, params.trace, params.watchdog_ms);
+    const make = () =>
+      createRrPolicy({
+        sliceNs: params.slice_us * 1000,
+        priorities: params.priorities,
+      });
+    const policy = make();
+    const opts = { ...schedOptionsFor(registry, params.trace, params.watchdog_ms), policyFor: make };
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

@@ -37,6 +37,11 @@ export interface RkThreadAttr {
   /** A detached thread is reaped at exit and cannot be joined. */
   readonly detached?: boolean;
   readonly rt?: RkRtAttr;
+  /**
+   * SMP: pins the thread to CPU `cpu` (0 = the boot CPU). Default: placed on the CPU with the fewest
+   * live threads, where it stays unless moved with {@link RkSched.setAffinity}.
+   */
+  readonly cpu?: number;
 }
 
 /**
@@ -188,6 +193,14 @@ export interface RkSched {
   setPrio(t: RkThread, prio: number): void;
   /** Wakes `t` with -EINTR if it is in an interruptible wait; returns whether it was. */
   interrupt(t: RkThread): boolean;
+  /**
+   * Pins `t` to CPU `cpu` (-1 unpins; it then stays where it is): a ready thread moves at once, the
+   * running one at its next preemption point, a blocked one when it is woken (thread migration).
+   * @returns 0, or -EINVAL (no such CPU, or the scheduler runs on one CPU and `cpu` is not 0).
+   */
+  setAffinity(t: RkThread, cpu: number): number;
+  /** The CPU `t` runs on, or last ran on / is queued on (0 without SMP). */
+  cpuOf(t: RkThread): number;
   /** Creates a wait queue bound to this scheduler. */
   waitQueue(): RkWaitQueue;
   /** Creates a thread-local variable with an initial value. */

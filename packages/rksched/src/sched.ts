@@ -14,6 +14,7 @@ import type {
 } from './api';
 import type { RkPolicyThread, RkSchedPolicy } from './impl';
 import { SchedPeriodic } from './periodic';
+import { SmpSched } from './smp';
 import { RkThreadExit, ThreadImpl } from './thread';
 import { threadOf } from './thread-view';
 import { RkTimer, RkTimerQueue } from './timer-queue';
@@ -34,15 +35,40 @@ export interface RkSchedOptions {
   readonly watchdogNs?: number;
   /** Receives watchdog reports; default: a line on the platform console naming thread and time. */
   readonly onWatchdog?: (thread: RkThread, ranNs: number) => void;
+  /**
+   * SMP: the policy instance (its own run queue) for CPU `cpu` ≥ 1. With it, on a platform with more
+   * than one CPU and `lcpu.start`, the scheduler runs one core per CPU (smp.ts); without it, only the
+   * boot CPU schedules threads.
+   */
+  readonly policyFor?: (cpu: number) => RkSchedPolicy;
 }
 
-/** Creates a scheduler front end driving `policy` on `plat`. */
+/** Creates a scheduler front end driving `policy` on `plat` (one core per CPU with `opts.policyFor`). */
 export function createSched(
   plat: RkPlat,
   policy: RkSchedPolicy,
   opts: RkSchedOptions = {},
 ): RkSched {
+  const n = plat.lcpu.count();
+  if (n > 1 && opts.policyFor && plat.lcpu.start && plat.lcpu.wakeup)
+    return new SmpSched(plat, policy, opts.policyFor, opts);
   return new SchedCore(plat, policy, opts);
+}
+
+/** What the cores of an SMP scheduler share (smp.ts implements it). */
+export interface SchedGroup {
+  /** A thread id unique across the cores. */
+  nextId(): number;
+  /** The core of the CPU that runs now. */
+  here(): SchedCore;
+  /** The boot CPU's core (owns main and the runMain promise). */
+  readonly root: SchedCore;
+  /** The core that `t` should run on next (its pinned CPU), or null to stay where it is. */
+  homeOf(t: ThreadImpl): SchedCore | null;
+  /** Wakes the CPU of `core` if it is not the one running (an IPI). */
+  kick(core: SchedCore): void;
+  /** Stops every core (main returned or a thread crashed). */
+  stopAll(): void;
 }
 
 export class SchedCore implements RkSched {
@@ -57,6 +83,9 @@ export class SchedCore implements RkSched {
   private tickAt = Number.POSITIVE_INFINITY;
   private readonly live = new Set<ThreadImpl>();
   private nextId = 1;
+  /** SMP: the other cores and this core's CPU; null with one CPU. */
+  group: SchedGroup | null = null;
+  cpu = 0;
   private idleResolve: (() => void) | null = null;
   private mainThread: ThreadImpl | null = null;
   private mainDone: { resolve: (v: number) => void; reject: (e: unknown) => void } | null = null;
@@ -180,17 +209,17 @@ export class SchedCore implements RkSched {
     return this.createImpl(entry, args, attr).user;
   }
 
-  private createImpl<A extends unknown[]>(
-    entry: RkThreadFn<A>,
-    args: A,
-    attr: RkThreadAttr,
-  ): ThreadImpl {
+  /** Creates the thread on this core (SMP: the caller picked the core). */
+  createImpl<A extends unknown[]>(entry: RkThreadFn<A>, args: A, attr: RkThreadAttr): ThreadImpl {
     if (this.stopped)
       throw new RkError(Errno.EINVAL, 'rksched: scheduler has stopped (main returned)');
     validateAttr(attr);
-    const name = attr.name ?? (entry.name || `thread-${this.nextId}`);
+    if (!this.group && attr.cpu !== undefined && attr.cpu !== 0)
+      throw new RkError(Errno.EINVAL, `rksched: cpu ${attr.cpu}: the scheduler runs on CPU 0 only`);
+    const id = this.group ? this.group.nextId() : this.nextId++;
+    const name = attr.name ?? (entry.name || `thread-${id}`);
     const t = new ThreadImpl(
-      this.nextId++,
+      id,
       name,
       attr.prio ?? 0,
       attr.detached ?? false,
@@ -199,6 +228,8 @@ export class SchedCore implements RkSched {
     );
     const now = this.now();
     if (attr.rt) t.initRt(attr.rt, now);
+    t.core = this;
+    t.pin = attr.cpu ?? -1;
     this.pol.admit(t); // throws RkError EINVAL / EBUSY naming the reason
     this.live.add(t);
     this.st.created++;
@@ -228,14 +259,14 @@ export class SchedCore implements RkSched {
       });
       const r = entry(...args);
       const v = r instanceof Promise ? await r : r; // a synchronous body costs no extra hop
-      this.finish(t, typeof v === 'number' ? v : 0);
+      t.core.finish(t, typeof v === 'number' ? v : 0);
     } catch (e) {
-      if (e instanceof RkThreadExit && e.thread === t) this.finish(t, e.value);
-      else this.fail(e, t);
+      if (e instanceof RkThreadExit && e.thread === t) t.core.finish(t, e.value);
+      else t.core.fail(e, t);
     }
   }
 
-  private finish(t: ThreadImpl, value: number): void {
+  finish(t: ThreadImpl, value: number): void {
     if (this.stopped) return;
     const now = this.now();
     if (this.wdNs > 0) this.watch(t, now);
@@ -246,9 +277,10 @@ export class SchedCore implements RkSched {
     this.periodic.onExit(t);
     if (t.joiners) t.joiners.wakeAll();
     if (t.detached) this.reap(t);
-    if (t === this.mainThread) {
-      this.stop();
-      this.mainDone?.resolve(value);
+    const root = this.group?.root ?? this;
+    if (t === root.mainThread) {
+      this.stopAll();
+      root.mainDone?.resolve(value);
       return;
     }
     this.switchAway(now);
@@ -256,12 +288,17 @@ export class SchedCore implements RkSched {
 
   private reap(t: ThreadImpl): void {
     t.reaped = true;
-    this.live.delete(t);
+    t.core.live.delete(t);
   }
 
-  private fail(e: unknown, t: ThreadImpl | null): void {
+  /** A thread (or the idle loop) threw: every core stops and runMain rejects. */
+  fail(e: unknown, t: ThreadImpl | null): void {
+    if (this.group && this.group.root !== this) {
+      this.group.root.fail(e, t);
+      return;
+    }
     if (this.stopped) return;
-    this.stop();
+    this.stopAll();
     if (e instanceof Error && e.name === 'HartStopped') {
       this.mainDone?.reject(e);
       return;
@@ -276,7 +313,13 @@ export class SchedCore implements RkSched {
     this.mainDone?.reject(err);
   }
 
-  private stop(): void {
+  private stopAll(): void {
+    if (this.group) this.group.stopAll();
+    else this.stop();
+  }
+
+  /** Stops this core: no more dispatches, the idle loop ends. */
+  stop(): void {
     this.stopped = true;
     this.cur = null;
     this.time.cancelTimer();
@@ -368,7 +411,9 @@ export class SchedCore implements RkSched {
     if (this.wdNs > 0) this.watch(cur, now);
     this.account(cur, now);
     cur.state = 'ready';
-    this.pol.enqueue(cur, reason);
+    const home = this.group?.homeOf(cur);
+    if (home && home !== this) this.moveTo(cur, home);
+    else this.pol.enqueue(cur, reason);
     return this.park(cur, now) as Promise<unknown> as Promise<void>;
   }
 
@@ -428,6 +473,7 @@ export class SchedCore implements RkSched {
 
   /** Makes a blocked thread runnable with `reason` as its wait result. May run in IRQ context. */
   wake(t: ThreadImpl, reason: number): boolean {
+    if (t.core !== this) return t.core.wake(t, reason);
     if (t.state !== 'blocked') return false;
     if (t.wq) t.wq.unlink(t);
     if (t.timer.armed) this.timers.remove(t.timer);
@@ -438,7 +484,14 @@ export class SchedCore implements RkSched {
       t.releasePending = false;
       this.pol.onRelease(t);
     }
+    const home = this.group?.homeOf(t);
+    if (home && home !== this) {
+      t.state = 'ready';
+      this.moveTo(t, home);
+      return true;
+    }
     this.makeReady(t, 'wake');
+    this.group?.kick(this);
     return true;
   }
 
@@ -448,6 +501,44 @@ export class SchedCore implements RkSched {
     const r = this.cur;
     if (r && r !== t && r.state === 'running' && this.pol.shouldPreempt(t, r))
       this.needResched = true;
+  }
+
+  /**
+   * SMP: moves the ready (not queued) thread `t` from this core to `to`, whose policy admits it and
+   * queues it; `to`'s CPU gets an IPI. A refused admission keeps `t` here.
+   */
+  moveTo(t: ThreadImpl, to: SchedCore): void {
+    this.pol.onExit(t);
+    try {
+      to.pol.admit(t);
+    } catch {
+      this.pol.admit(t); // `to` refused it (admission control): it stays here
+      this.pol.enqueue(t, 'wake');
+      return;
+    }
+    t.core = to;
+    this.live.delete(t);
+    to.live.add(t);
+    to.makeReady(t, 'wake');
+    this.group?.kick(to);
+  }
+
+  /** The core of the CPU that runs now (this one without SMP). */
+  here(): SchedCore {
+    return this.group ? this.group.here() : this;
+  }
+
+  /** Live threads of this core (SMP: the group lists every core's). */
+  liveThreads(): Iterable<ThreadImpl> {
+    return this.live;
+  }
+
+  /** A secondary CPU's scheduler: the idle loop, dispatching this core's threads until every core stops. */
+  runSecondary(): Promise<void> {
+    this.started = true;
+    const idle = this.idleLoop().catch((e) => this.fail(e, null));
+    this.enterIdle();
+    return idle;
   }
 
   private unthrottle(t: ThreadImpl): void {
@@ -614,6 +705,20 @@ export class SchedCore implements RkSched {
     else if (t === this.cur && lowered) this.needResched = true;
   }
 
+  setAffinity(target: RkThread, cpu: number): number {
+    const t = threadOf(target);
+    if (!this.group) {
+      if (cpu !== -1 && cpu !== 0) return -Errno.EINVAL;
+      t.pin = cpu;
+      return 0;
+    }
+    return this.group.root === this ? -Errno.EINVAL : this.group.root.setAffinity(target, cpu);
+  }
+
+  cpuOf(target: RkThread): number {
+    return threadOf(target).core.cpu;
+  }
+
   waitQueue(): RkWaitQueue {
     return new WaitQueueImpl(this);
   }
@@ -622,12 +727,12 @@ export class SchedCore implements RkSched {
     const core = this;
     const key: RkTlsKey<T> = {
       get(thread) {
-        const t = thread ? threadOf(thread) : core.requireCurrent('tlsKey.get');
+        const t = thread ? threadOf(thread) : core.here().requireCurrent('tlsKey.get');
         if (!t.tls.has(key)) t.tls.set(key, init());
         return t.tls.get(key) as T;
       },
       set(value, thread) {
-        (thread ? threadOf(thread) : core.requireCurrent('tlsKey.set')).tls.set(key, value);
+        (thread ? threadOf(thread) : core.here().requireCurrent('tlsKey.set')).tls.set(key, value);
       },
     };
     return key;

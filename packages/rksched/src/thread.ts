@@ -1,6 +1,7 @@
 // The thread control block (uk_thread): front-end state of one async-function thread.
 import type { RkRtAttr, RkThread, RkThreadState } from './api';
 import type { RkPolicyRt, RkPolicyThread } from './impl';
+import type { SchedCore } from './sched';
 import { ThreadView } from './thread-view';
 import { RkTimer } from './timer-queue';
 import type { WaitQueueImpl } from './wait-queue';
@@ -60,6 +61,10 @@ export class ThreadImpl implements RkPolicyThread {
   /** A job release is due when this thread is next woken (policy.onRelease). */
   releasePending = false;
   activations = 0;
+  /** The scheduler core (CPU) the thread belongs to; set at creation, changed by migration. */
+  core!: SchedCore;
+  /** The CPU the thread is pinned to, or -1 (stays where it was placed). */
+  pin = -1;
 
   constructor(
     readonly id: number,

@@ -11,6 +11,8 @@ export function validateAttr(a: RkThreadAttr): void {
   if (a.prio !== undefined && (!Number.isInteger(a.prio) || a.prio < -1000 || a.prio > 1000)) {
     bad(`priority ${a.prio} is not an integer in [-1000, 1000]`);
   }
+  if (a.cpu !== undefined && !(Number.isInteger(a.cpu) && a.cpu >= 0))
+    bad(`cpu ${a.cpu} is not a CPU index (an integer >= 0)`);
   const rt = a.rt;
   if (!rt) return;
   const pos = (v: number | undefined, name: string) => {

@@ -20,16 +20,16 @@ export class WaitQueueImpl implements RkWaitQueue {
   wait(timeoutNs?: number): Promise<number> {
     const deadline =
       timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
-    return this.core.block(this, deadline, 'wait');
+    return this.core.here().block(this, deadline, 'wait');
   }
 
   waitUntil(deadlineNs: number): Promise<number> {
-    return this.core.block(this, deadlineNs, 'waitUntil');
+    return this.core.here().block(this, deadlineNs, 'waitUntil');
   }
 
   waitEvent(cond: () => boolean, timeoutNs?: number): Promise<number> {
     if (cond()) {
-      const p = this.core.kernelEntry(); // no park, but still a preemption point
+      const p = this.core.here().kernelEntry(); // no park, but still a preemption point
       return p ? p.then(() => 0) : OK;
     }
     return this.waitEventSlow(cond, timeoutNs);
@@ -39,7 +39,7 @@ export class WaitQueueImpl implements RkWaitQueue {
     const deadline =
       timeoutNs === undefined ? Number.POSITIVE_INFINITY : this.core.now() + Math.max(0, timeoutNs);
     for (;;) {
-      const r = await this.core.block(this, deadline, 'waitEvent');
+      const r = await this.core.here().block(this, deadline, 'waitEvent');
       if (cond()) return 0;
       if (r !== 0) return r;
     }
