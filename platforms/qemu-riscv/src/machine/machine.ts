@@ -151,6 +151,7 @@ export class Machine {
         this.sched.hartWaiting();
       },
       hartWoken: (h, resume) => this.interleaver.acquire(h, resume),
+      switchDue: (h) => this.interleaver.contended && this.interleaver.current === h,
       switchPoint: (h) => this.interleaver.yield(h),
       hartStopped: (h) => this.interleaver.release(h),
     };
@@ -274,14 +275,17 @@ export class Machine {
     if (this.options.mode === 'S') this.firmwareInit();
     this.attachConsole();
     const entry = this.entry as ImageEntry;
+    // Every hart that enters at reset queues for the CPU before hart 0's code runs, as on QEMU where
+    // they all start at once: hart 0's first switch point already finds the others waiting.
     queueMicrotask(() => {
       for (const [i, s] of this.slots.entries()) {
         if (i > 0 && !all) break;
         const h = s.hart as HartImpl;
-        this.interleaver.acquire(h, () => {
+        const run = () => {
           if (gen === this.generation && !this.exited)
             this.runEntry(h, entry, i, this.fdtAddr, gen);
-        });
+        };
+        this.interleaver.acquire(h, i === 0 ? () => queueMicrotask(run) : run);
       }
     });
   }

@@ -32,6 +32,8 @@ export interface HartHost {
   hartWaiting(hart: HartImpl): void;
   /** An interrupt woke the hart from wfi: `resume` runs when it holds the CPU again (SMP interleaving). */
   hartWoken(hart: HartImpl, resume: () => void): void;
+  /** True when the hart, at a switch point now, should let another hart run (one waits for the CPU). */
+  switchDue(hart: HartImpl): boolean;
   /** A switch point: @returns a promise for the hart's next turn when another hart is waiting to run, else null. */
   switchPoint(hart: HartImpl): Promise<void> | null;
   /** The hart stopped (power-off, reset, HSM stop): it gives up the CPU for good. */
@@ -291,11 +293,14 @@ export class HartImpl extends HartCsrs implements Hart {
   }
 
   /**
-   * The host's turn when due (host time), then the switch point. The switch is decided after the host
-   * turn, never instead of it, so host timing does not change the interleaving of the harts.
+   * The host's turn when due (host time), and the switch point. Whether to switch is decided here and
+   * now, before any host turn, and the switch follows the host turn: host timing never changes the
+   * interleaving of the harts.
    */
   private turns(): Promise<void> | null {
+    const switching = this.host.switchDue(this);
     const host = this.host.hostTurn(this);
+    if (!switching) return host;
     if (host) return host.then(() => this.switchPoint() ?? undefined);
     return this.switchPoint();
   }
