@@ -196,9 +196,9 @@ export interface RkSched {
   /**
    * Pins `t` to CPU `cpu` (-1 unpins; it then stays where it is): a ready thread moves at once, the
    * running one at its next preemption point, a blocked one when it is woken (thread migration).
-   * @returns 0, or -EINVAL (no such CPU, or the scheduler runs on one CPU and `cpu` is not 0).
+   * Throws RkError EINVAL for a CPU that does not exist (with one CPU: anything but 0 and -1).
    */
-  setAffinity(t: RkThread, cpu: number): number;
+  setAffinity(t: RkThread, cpu: number): void;
   /** The CPU `t` runs on, or last ran on / is queued on (0 without SMP). */
   cpuOf(t: RkThread): number;
   /** Creates a wait queue bound to this scheduler. */

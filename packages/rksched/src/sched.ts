@@ -705,14 +705,14 @@ export class SchedCore implements RkSched {
     else if (t === this.cur && lowered) this.needResched = true;
   }
 
-  setAffinity(target: RkThread, cpu: number): number {
+  setAffinity(target: RkThread, cpu: number): void {
     const t = threadOf(target);
-    if (!this.group) {
-      if (cpu !== -1 && cpu !== 0) return -Errno.EINVAL;
-      t.pin = cpu;
-      return 0;
+    if (this.group) {
+      this.group.root === this ? badCpu(cpu, 1) : this.group.root.setAffinity(target, cpu);
+      return;
     }
-    return this.group.root === this ? -Errno.EINVAL : this.group.root.setAffinity(target, cpu);
+    if (cpu !== -1 && cpu !== 0) badCpu(cpu, 1);
+    t.pin = cpu;
   }
 
   cpuOf(target: RkThread): number {
@@ -762,4 +762,9 @@ export class SchedCore implements RkSched {
 /** The error of a thread-only call made from boot, IRQ or idle context. */
 function noThread(op: string): RkError {
   return new RkError(Errno.EPERM, `rksched: ${op}() called outside thread context`);
+}
+
+/** Throws RkError EINVAL for a CPU index outside 0..n-1 (and not -1). */
+export function badCpu(cpu: number, n: number): never {
+  throw new RkError(Errno.EINVAL, `rksched: cpu ${cpu} does not exist (CPUs 0..${n - 1}, or -1)`);
 }

@@ -1,7 +1,7 @@
 // The SMP scheduler (DESIGN.md §4: one scheduler per hart): one SchedCore per CPU, each with its own
 // policy instance (run queue), timers and idle loop; calls act on the core of the CPU that runs now,
 // wake-ups go to the thread's core and IPI its CPU; threads are placed, pinned and migrated here.
-import { Errno, RkError } from '@runikraft/errno';
+import { Errno } from '@runikraft/errno';
 import type { RkPlat, RkPlatLcpu } from '@runikraft/rkplat';
 import type {
   RkSched,
@@ -13,7 +13,7 @@ import type {
   RkWaitQueue,
 } from './api';
 import type { RkSchedPolicy } from './impl';
-import { type RkSchedOptions, SchedCore, type SchedGroup } from './sched';
+import { badCpu, type RkSchedOptions, SchedCore, type SchedGroup } from './sched';
 import type { ThreadImpl } from './thread';
 import { threadOf } from './thread-view';
 import type { RkTimer } from './timer-queue';
@@ -69,11 +69,7 @@ export class SmpSched implements RkSched, SchedGroup {
   private coreFor(attr: RkThreadAttr): SchedCore {
     if (attr.cpu !== undefined) {
       const c = this.cores[attr.cpu];
-      if (!c)
-        throw new RkError(
-          Errno.EINVAL,
-          `rksched: cpu ${attr.cpu} does not exist (CPUs 0..${this.cores.length - 1})`,
-        );
+      if (!c) badCpu(attr.cpu, this.cores.length);
       return c;
     }
     let best = this.root;
@@ -105,17 +101,17 @@ export class SmpSched implements RkSched, SchedGroup {
     return this.create(entry, [], { ...attr, name });
   }
 
-  setAffinity(target: RkThread, cpu: number): number {
+  setAffinity(target: RkThread, cpu: number): void {
     const t = threadOf(target);
     if (cpu === -1) {
       t.pin = -1;
-      return 0;
+      return;
     }
     const to = Number.isInteger(cpu) ? this.cores[cpu] : undefined;
-    if (!to) return -Errno.EINVAL;
+    if (!to) badCpu(cpu, this.cores.length);
     t.pin = cpu;
     const from = t.core;
-    if (from === to || t.state === 'exited') return 0;
+    if (from === to || t.state === 'exited') return;
     if (t.state === 'ready' && !t.rt?.throttled) {
       from.pol.dequeue(t);
       from.moveTo(t, to);
@@ -123,7 +119,6 @@ export class SmpSched implements RkSched, SchedGroup {
       from.needResched = true; // it moves at its next preemption point
       this.kick(from);
     }
-    return 0;
   }
 
   cpuOf(target: RkThread): number {
