@@ -56,7 +56,10 @@ export const library = defineLibrary({
         sliceNs: params.slice_us * 1000,
       });
     const policy = make();
-    const opts = { ...schedOptionsFor(registry, params.trace, params.watchdog_ms), policyFor: make };
+    const opts = {
+      ...schedOptionsFor(registry, params.trace, params.watchdog_ms),
+      policyFor: make,
+    };
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

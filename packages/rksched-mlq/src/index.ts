@@ -52,7 +52,10 @@ export const library = defineLibrary({
         agingNs: params.aging_ms * 1e6,
       });
     const policy = make();
-    const opts = { ...schedOptionsFor(registry, params.trace, params.watchdog_ms), policyFor: make };
+    const opts = {
+      ...schedOptionsFor(registry, params.trace, params.watchdog_ms),
+      policyFor: make,
+    };
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

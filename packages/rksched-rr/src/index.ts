@@ -31,7 +31,10 @@ export const library = defineLibrary({
         priorities: params.priorities,
       });
     const policy = make();
-    const opts = { ...schedOptionsFor(registry, params.trace, params.watchdog_ms), policyFor: make };
+    const opts = {
+      ...schedOptionsFor(registry, params.trace, params.watchdog_ms),
+      policyFor: make,
+    };
     provideSched(registry, createSched(plat, policy, opts), opts);
   },
 });

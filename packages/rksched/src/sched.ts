@@ -136,15 +136,7 @@ export class SchedCore implements RkSched {
         void plat.console.out(
           `rksched watchdog: thread "${t.name}" (#${t.id}) ran ${(ns / 1e6).toFixed(3)} ms without reaching a preemption point (bound ${wd / 1e6} ms)\n`,
         ));
-    // A thread that halts the CPU would stall every other thread: only the idle loop may halt.
-    plat.lcpu.setHaltGuard?.((op) => {
-      const t = this.cur;
-      if (!t) return null;
-      return new RkError(
-        Errno.EPERM,
-        `rksched: plat.lcpu.${op}() called from thread "${t.name}" (#${t.id}); a thread blocks through rksched (sleep, wait queues, waitPeriod), only the idle loop halts the CPU`,
-      );
-    });
+    this.installHaltGuard();
     pol.attach({
       now: () => this.time.monotonicNs(),
       running: () => this.cur,
@@ -533,8 +525,24 @@ export class SchedCore implements RkSched {
     return this.live;
   }
 
+  /**
+   * Installs this core's halt guard on the CPU that runs now (SMP: each core on its own CPU). A thread
+   * that halts the CPU would stall every other thread there: only the idle loop may halt.
+   */
+  installHaltGuard(): void {
+    this.lcpu.setHaltGuard?.((op) => {
+      const t = this.cur;
+      if (!t) return null;
+      return new RkError(
+        Errno.EPERM,
+        `rksched: plat.lcpu.${op}() called from thread "${t.name}" (#${t.id}); a thread blocks through rksched (sleep, wait queues, waitPeriod), only the idle loop halts the CPU`,
+      );
+    });
+  }
+
   /** A secondary CPU's scheduler: the idle loop, dispatching this core's threads until every core stops. */
   runSecondary(): Promise<void> {
+    this.installHaltGuard();
     this.started = true;
     const idle = this.idleLoop().catch((e) => this.fail(e, null));
     this.enterIdle();

@@ -41,6 +41,7 @@ export class SmpSched implements RkSched, SchedGroup {
       this.cores.push(core);
     }
     this.root = this.cores[0]!;
+    this.root.installHaltGuard(); // every core's constructor ran on the boot CPU: the boot core's guard wins
     this.policy = this.root.policy;
   }
 

@@ -90,6 +90,23 @@ describe('rksched on -smp 4', () => {
       expect(woke).toBe(0);
     });
   });
+  it('each CPU has its own halt guard: a thread halting on CPU 3 is refused while CPU 0 idles', async () => {
+    await onMachine(4, async (sched, plat) => {
+      let refused = '';
+      const t = sched.spawn(
+        'halter',
+        async () => {
+          await sched.sleep(1_000_000); // CPU 0 idles meanwhile (main waits in join)
+          await plat.lcpu.halt().catch((e: Error) => {
+            refused = e.message;
+          });
+        },
+        { cpu: 3 },
+      );
+      await sched.join(t);
+      expect(refused).toMatch(/plat\.lcpu\.halt\(\) called from thread "halter"/);
+    });
+  });
 });
 
 describe('rksched on one CPU', () => {
