@@ -1,7 +1,7 @@
 // `rk run --qtest stdio|unix:PATH`: serves QEMU's qtest protocol (the machine's implementation) on
 // a channel. With -S (or no image) the hart is held, as under QEMU's qtest accelerator; otherwise
 // the image boots alongside. Ends at the end of input (0, or the guest's status once it powers off)
-// or when the guest powers off.
+// or when the machine powers off (the guest, or a qtest write to the finisher: exit with its code).
 import { createConnection, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -65,11 +65,15 @@ export async function serveQtest(
   const guest = entry ? handle.boot(entry) : undefined;
   const lines = createInterface({ input: chan.input, crlfDelay: Number.POSITIVE_INFINITY });
   const served = (async () => {
-    for await (const line of lines) chan.output.write(`${session(line)}\n`);
+    for await (const line of lines) {
+      const reply = session(line);
+      // A finisher PASS/FAIL write stops QEMU at once, held (-S) or not: no reply, exit with its code.
+      if (handle.machine.exit) return;
+      chan.output.write(`${reply}\n`);
+    }
   })();
-  const status = await (guest
-    ? Promise.race([guest, served.then(() => guest)])
-    : served.then(() => 0));
+  const afterInput = served.then(() => handle.machine.exit?.status ?? guest ?? 0);
+  const status = await (guest ? Promise.race([guest, afterInput]) : afterInput);
   lines.close();
   chan.close();
   await close();

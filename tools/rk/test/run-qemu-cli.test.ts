@@ -71,6 +71,29 @@ describe.skipIf(!ready)('rk run accepts and refuses the command lines QEMU 7.2 d
     expect(dts(m)).toBe(dts(q));
   });
 
+  it.each([
+    ['0x5555', 0],
+    ['0x33333', 3],
+    ['0x7777', null],
+  ])('--qtest stdio -S: writel 0x100000 %s ends the run as QEMU does', async (v, code) => {
+    const input = `readl 0x1000\nwritel 0x100000 ${v}\nreadl 0x1000\n`;
+    const base = ['-bios', 'none', '-display', 'none', '-serial', 'none', '-monitor', 'none'];
+    const qemu = spawnSync(
+      'qemu-system-riscv64',
+      ['-machine', 'virt', ...base, '-qtest', 'stdio', '-S'],
+      {
+        input,
+        encoding: 'utf8',
+        timeout: 5000,
+      },
+    );
+    const ours = await rk(['run', '-machine', 'virt', ...base, '-qtest', 'stdio', '-S'], { input });
+    expect(ours.stdout.replace(/^\[[^\]]*\] /gm, '')).toBe(qemu.stdout);
+    // QEMU keeps serving after RESET until killed (null status here); rk ends with its input.
+    if (code !== null) expect([ours.status, qemu.status]).toEqual([code, code]);
+    else expect(ours.status).toBe(0);
+  });
+
   it('-m 16G boots no image: the model names the RAM limit instead of a range of -m values', async () => {
     const image = join(dir, 'image.mjs');
     writeFileSync(image, 'export default () => {};\n');

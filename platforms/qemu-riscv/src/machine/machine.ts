@@ -98,6 +98,7 @@ export class Machine {
   private dumpBlob: Uint8Array;
   private entry: ImageEntry | null = null;
   private exitResolve: ((e: MachineExit) => void) | null = null;
+  private readonly stopWaiters: ((e: MachineExit) => void)[] = [];
   private exited: MachineExit | null = null;
   private generation = 0;
   private qtestPort: QtestPort | null = null;
@@ -139,6 +140,7 @@ export class Machine {
     this.sbiPlatform.dbcn = o.dbcn;
     this.dumpBlob = this.buildDtb(this.firstSeed);
     this.board.mrom.program(this.resetStart, this.fdtAddr, this.nextStage(0));
+    this.powerOnRoms();
     this.host = {
       bus: this.board.bus,
       clock: this.clock,
@@ -200,6 +202,20 @@ export class Machine {
       this.options.memory,
       new DataView(this.dumpBlob.buffer, this.dumpBlob.byteOffset).getUint32(4),
     );
+  }
+
+  /**
+   * QEMU's ROM reset at power-on: RAM holds QEMU's own device tree (no firmware fix-ups yet) at the
+   * address the MROM passes in a1, and the initrd, before any code runs — what qtest reads under -S.
+   * What does not fit is left out here; boot() then names it.
+   */
+  private powerOnRoms(): void {
+    const at = this.fdtAddr - VIRT_DRAM;
+    const ir = this.initrdRange();
+    if (ir && this.options.initrd && ir.end <= this.fdtAddr)
+      this.ram.u8.set(this.options.initrd, ir.start - VIRT_DRAM);
+    if (at >= 0 && at + this.dumpBlob.length <= this.options.memory)
+      this.ram.u8.set(this.dumpBlob, at);
   }
 
   /** ROM loader: copies the DT (with OpenSBI's fix-ups in S-mode), the initrd and the reset vector. */
@@ -384,6 +400,16 @@ export class Machine {
     for (const t of this.board.virtio) void t.device?.close?.();
     for (const b of this.options.pflash) b?.close();
     this.exitResolve?.(exit);
+    for (const w of this.stopWaiters.splice(0)) w(exit);
+  }
+
+  /**
+   * Resolves when the machine stops, however it was driven (an image, or qtest writing the finisher
+   * while the hart is held: QEMU exits at once then too). @returns how it stopped.
+   */
+  whenStopped(): Promise<MachineExit> {
+    if (this.exited) return Promise.resolve(this.exited);
+    return new Promise((resolve) => this.stopWaiters.push(resolve));
   }
 
   /** How the machine stopped, or null while it runs. */

@@ -203,7 +203,8 @@ function command(port: QtestPort, cmd: string, w: string[]): string {
 
 /**
  * Serves qtest on a byte stream pair (stdio, a UNIX socket) for `machine`, which is held as with `-S`
- * (no image runs; the clock moves only with clock_step/clock_set). Resolves at the end of input.
+ * (no image runs; the clock moves only with clock_step/clock_set). Resolves at the end of input, or
+ * without answering the line whose finisher write powered the machine off (see `machine.exit`).
  */
 export async function serveQtest(
   machine: Machine,
@@ -217,7 +218,10 @@ export async function serveQtest(
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
-      output.write(`${session(line)}\n`);
+      const reply = session(line);
+      // A finisher PASS/FAIL write stops QEMU before it answers: no reply, no further lines.
+      if (machine.exit) return;
+      output.write(`${reply}\n`);
     }
   }
 }

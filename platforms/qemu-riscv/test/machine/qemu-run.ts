@@ -39,6 +39,10 @@ export async function runQemuQtest(
         `qemu-system-riscv64 answered ${out.split('\n').length - 1} of ${script.length} commands in 60 s`,
       );
     }, 60_000);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(`qemu-system-riscv64 exited (${code}) after ${out.split('\n').length - 1} replies`);
+    });
     p.on('error', (e) => {
       clearTimeout(timer);
       resolve(`qemu-system-riscv64 failed to start: ${e.message}`);
