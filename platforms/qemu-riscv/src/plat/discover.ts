@@ -17,7 +17,6 @@ export interface PlatDesc {
   reserved: { base: number; size: number; name: string }[];
   cmdline: string;
   initrd: { start: number; end: number } | null;
-  rngSeed: Uint8Array | undefined;
   timebase: number;
   ncpus: number;
   sstc: boolean;
@@ -111,7 +110,6 @@ export function describePlatform(fdt: Fdt, hartid: number, mode: PrivMode): Plat
     reserved,
     cmdline: ch.bootargs ?? '',
     initrd: ch.initrdStart !== undefined ? { start: ch.initrdStart, end: ch.initrdEnd! } : null,
-    rngSeed: ch.rngSeed,
     timebase,
     ncpus: cpus.children.filter((c) => fdt.getPropString(c, 'device_type') === 'cpu').length,
     sstc: /(^|_)sstc(_|$)/.test(isa),

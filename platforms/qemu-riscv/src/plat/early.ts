@@ -10,7 +10,7 @@ import {
   SBI_SRST_TYPE_SHUTDOWN,
 } from '../isa/sbi';
 
-export function earlyPuts(hart: Hart, s: string): void {
+function earlyPuts(hart: Hart, s: string): void {
   for (const b of new TextEncoder().encode(s)) {
     if (hart.mode === 'S') hart.ecall(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, b);
     else hart.store8(VIRT_UART0, b);

@@ -11,8 +11,6 @@ import type { PlatTimer } from './timer';
 export class PlatLcpu implements RkPlatLcpu {
   private readonly statusCsr: number;
   private readonly ieBit: number;
-  /** Times the hart halted (wfi). */
-  halts = 0;
   /** The kernel's halt guard (a scheduler refusing halts from thread context), or null. */
   private guard: RkHaltGuard | null = null;
   /** Back on this hart after another ran (a switch point or wfi): the kernel's `tp` is this CPU again. */
@@ -47,7 +45,6 @@ export class PlatLcpu implements RkPlatLcpu {
   async halt(): Promise<void> {
     const refused = this.guard?.('halt');
     if (refused) throw refused;
-    this.halts++;
     await this.hart.wfi();
     this.resumed?.();
   }
@@ -61,7 +58,6 @@ export class PlatLcpu implements RkPlatLcpu {
     }
     this.timer.setHaltDeadline(deadlineNs);
     try {
-      this.halts++;
       await this.hart.wfi();
       this.resumed?.();
     } finally {

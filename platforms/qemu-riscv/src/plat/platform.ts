@@ -14,7 +14,6 @@ import { Ns16550Console } from './uart';
 
 /** The platform plus the hooks the entry needs (trap panics go to `onFatalTrap`). */
 export interface QemuRiscvPlat extends RkPlat {
-  readonly rngSeed: Uint8Array | undefined;
   /** Set by the boot code: how an unexpected exception is reported (rkdebug's panic once it exists). */
   onFatalTrap: (reason: string) => never;
 }
@@ -57,7 +56,6 @@ export function createPlatform(
   };
   const plat: QemuRiscvPlat = {
     name: 'qemu-riscv',
-    rngSeed: desc.rngSeed,
     onFatalTrap(reason) {
       const frames = (new Error(reason).stack ?? '')
         .split('\n')

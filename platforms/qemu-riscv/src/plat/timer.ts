@@ -6,7 +6,7 @@ import { SBI_EXT_TIME, SBI_TIME_SET_TIMER } from '../isa/sbi';
 
 const NEVER = Number.MAX_SAFE_INTEGER;
 
-export type TimerHw = { kind: 'clint'; mtimecmp: number } | { kind: 'sstc' } | { kind: 'sbi' };
+type TimerHw = { kind: 'clint'; mtimecmp: number } | { kind: 'sstc' } | { kind: 'sbi' };
 
 export class PlatTimer {
   private readonly nsPerTickInt: number;
@@ -18,7 +18,7 @@ export class PlatTimer {
   constructor(
     private readonly hart: Hart,
     private readonly hw: TimerHw,
-    readonly freq: number,
+    private readonly freq: number,
     /** `time` at boot; a secondary hart shares the boot hart's, so every hart reads the same clock. */
     bootTicks?: number,
   ) {
@@ -36,7 +36,7 @@ export class PlatTimer {
     return this.ticksToNs(this.hart.csrr(CSR_TIME) - this.bootTicks);
   }
 
-  ticksToNs(t: number): number {
+  private ticksToNs(t: number): number {
     if (this.nsPerTickInt) return t * this.nsPerTickInt;
     return Math.floor(t / this.freq) * 1e9 + Math.floor(((t % this.freq) * 1e9) / this.freq);
   }

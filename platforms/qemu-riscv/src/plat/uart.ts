@@ -19,8 +19,6 @@ export class Ns16550Console {
   private rxHead = 0;
   private rxCount = 0;
   private listener: (() => void) | null = null;
-  /** Input bytes dropped because the ring was full. */
-  overruns = 0;
 
   constructor(
     private readonly hart: Hart,
@@ -49,10 +47,7 @@ export class Ns16550Console {
     while (this.hart.load8(this.base + LSR) & LSR_DR) {
       const b = this.hart.load8(this.base + RBR_THR);
       got = true;
-      if (this.rxCount === RX_RING) {
-        this.overruns++;
-        continue;
-      }
+      if (this.rxCount === RX_RING) continue; // ring full: the byte is dropped, older input kept
       this.rx[(this.rxHead + this.rxCount) % RX_RING] = b;
       this.rxCount++;
     }
