@@ -60,3 +60,25 @@ describe('app sched-rr on the host clock', () => {
     expect(exit.status, out).toBe(0);
   }, 60_000);
 });
+
+describe('app sched-rr on -smp 4 (one scheduler core per hart)', () => {
+  for (const bios of ['default', 'none'] as const)
+    it(`-bios ${bios}: the image starts its secondaries and every scenario passes across 4 harts`, async () => {
+      const { imagePath } = await buildImage(new URL('../../sched-rr', import.meta.url).pathname);
+      const entry = (await import(imagePath)).default;
+      expect(typeof entry.secondary).toBe('function'); // rk build attached the platform's secondary entry
+      let out = '';
+      const m = new Machine({
+        console: (t: string) => (out += t),
+        clock: 'virtual',
+        memory: 64 << 20,
+        smp: 4,
+        bios,
+      });
+      const exit = await m.boot(entry);
+      expect(out).toContain('mutex: 8 threads x 100 increments = 800, max inside 1');
+      expect(out).toContain('sched demo: all scenarios passed');
+      expect(exit.status, out).toBe(0);
+      expect(m.stats.hartSwitches).toBeGreaterThan(100); // the threads really ran on several harts
+    }, 60_000);
+});
