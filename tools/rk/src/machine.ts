@@ -20,6 +20,8 @@ export interface RkMachineOptions {
   rtcEpochNs?: bigint;
   /** `-rtc clock=`. */
   rtcClock?: 'host' | 'rt' | 'vm';
+  /** `-S`: the VM starts stopped (virtio-rng/net queues wait until the image boots). */
+  paused?: boolean;
   /** The `-drive` list; its `if=pflash` entries back the flash banks (the others are virtio-blk's). */
   drive?: readonly string[];
 }

@@ -77,6 +77,7 @@ export function machineOptions(cli: RunArgs, app: AppMachineDefaults = {}): RkMa
     ...(initrd ? { initrd } : {}),
     ...(cli.fwCfg ? { fwCfg: cli.fwCfg } : {}),
     ...rtcOptions(cli.rtc),
+    ...(cli.hold ? { paused: true } : {}),
     ...((cli.drive ?? app.drive) ? { drive: cli.drive ?? app.drive } : {}),
   };
 }

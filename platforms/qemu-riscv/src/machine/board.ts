@@ -121,9 +121,24 @@ export class Board {
     b.map(VIRT_FLASH + VIRT_FLASH_BANK_SIZE, this.flash[1]);
     for (let s = 0; s < VIRT_VIRTIO_COUNT; s++) {
       const t = new VirtioMmioTransport(s, c.legacyVirtio, c.ram, line(virtioSlotIrq(s)), c.log);
+      t.runState = this.runState;
       this.virtio.push(t);
       b.map(virtioSlotBase(s), t);
     }
+  }
+
+  /** The VM's run state (QEMU runstate): false with -S until the image starts. */
+  private readonly runState = { running: true };
+
+  /** Starts or stops the VM; starting processes what devices deferred while it was stopped. */
+  setVmRunning(running: boolean): void {
+    if (this.runState.running === running) return;
+    this.runState.running = running;
+    if (running) for (const t of this.virtio) t.vmStarted();
+  }
+
+  get vmRunning(): boolean {
+    return this.runState.running;
   }
 
   /** Observes every PLIC source line a device drives (qtest's irq_intercept_in), or null. */

@@ -141,6 +141,7 @@ export class Machine {
     this.dumpBlob = this.buildDtb(this.firstSeed);
     this.board.mrom.program(this.resetStart, this.fdtAddr, this.nextStage(0));
     this.powerOnRoms();
+    if (opts.paused) this.board.setVmRunning(false);
     this.host = {
       bus: this.board.bus,
       clock: this.clock,
@@ -250,6 +251,7 @@ export class Machine {
     if (this.entry)
       return Promise.reject(new Error('machine.boot: this machine has already booted'));
     this.entry = entry;
+    this.board.setVmRunning(true);
     const done = new Promise<MachineExit>((resolve) => {
       this.exitResolve = resolve;
     });

@@ -49,6 +49,11 @@ export interface MachineOptions {
    * As on QEMU, bank 0 makes the boot ROM jump to 0x20000000 and bank 1 is the firmware's next stage.
    */
   pflash?: readonly (BlockBackend | null | undefined)[];
+  /**
+   * `-S`: the VM starts stopped — virtio-rng and virtio-net leave their queues alone (QEMU's
+   * vm_running checks) until `boot()` starts it. Default false (qtest without -S: the VM runs).
+   */
+  paused?: boolean;
   /** Receives machine trace lines (virtio driver bugs, ...). Default: kept in `machine.traceLog` only. */
   trace?: (line: string) => void;
 }

@@ -16,6 +16,8 @@ export interface VirtioHost {
   needsReset(message: string): void;
   /** A trace line for the machine log. */
   trace?(message: string): void;
+  /** False while the VM is stopped (`-S` before it starts): QEMU's `vdev->vm_running`. */
+  readonly vmRunning?: boolean;
 }
 
 /** A virtio device model plugged into a virtio-mmio slot. */
@@ -24,6 +26,11 @@ export interface VirtioDevice {
   readonly deviceId: number;
   /** Queues 0..numQueues-1 exist (QueueNumMax reads 1024 for them, 0 beyond). */
   readonly numQueues: number;
+  /**
+   * QEMU's device checks vm_running (virtio-rng, virtio-net): while the VM is stopped its queue
+   * notifications wait, and they are processed when it starts.
+   */
+  readonly pausesWhileStopped?: boolean;
   /** Config-space length; reads past it return all-ones, writes past it are ignored. */
   readonly configLen: number;
   /** Default QueueNum of queue `index` before the driver writes one (QEMU's queue size); 256 if absent. */

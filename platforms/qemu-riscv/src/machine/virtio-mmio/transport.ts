@@ -35,6 +35,10 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
   readonly validMin = 1;
   readonly validMax = 0;
   device: VirtioDevice | null = null;
+  /** The VM's run state, shared by the board's transports (false under -S until the VM starts). */
+  runState: { running: boolean } = { running: true };
+  /** Queues notified while the VM was stopped, for a device that waits for it. */
+  private readonly deferred = new Set<number>();
   status = 0;
   isr = 0;
   generation = 0;
@@ -122,7 +126,19 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
   }
 
   /** Machine reset (virtio_mmio_reset + the device's reset). */
+  get vmRunning(): boolean {
+    return this.runState.running;
+  }
+
+  /** The VM started: notifications that waited are processed now (QEMU's vm state change handlers). */
+  vmStarted(): void {
+    const dev = this.device;
+    for (const q of this.deferred) if (dev && this.vrings[q]?.desc) dev.notify(q);
+    this.deferred.clear();
+  }
+
   resetAll(): void {
+    this.deferred.clear();
     this.virtioReset();
     this.softReset();
     this.hostFeaturesSel = 0;
@@ -280,7 +296,9 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
         this.setReady(dev, sel, value);
         return;
       case R.QUEUE_NOTIFY:
-        if (value < dev.numQueues && this.vrings[value]?.desc) dev.notify(value);
+        if (value >= dev.numQueues || !this.vrings[value]?.desc) return;
+        if (dev.pausesWhileStopped && !this.vmRunning) this.deferred.add(value);
+        else dev.notify(value);
         return;
       case R.INTERRUPT_ACK:
         this.isr &= ~value;

@@ -141,6 +141,11 @@ export abstract class VirtioDeviceModel implements VirtioDevice {
   protected onReset(): void {}
   protected abstract onNotify(index: number, q: DeviceVirtqueue): void;
 
+  /** The VM is stopped (-S): devices that check vm_running leave their queues alone. */
+  protected vmStopped(): boolean {
+    return this.host?.vmRunning === false;
+  }
+
   protected hostRam(): GuestRam {
     if (!this.host) throw new Error(`virtio device ${this.deviceId} used before attach()`);
     return this.host.ram;

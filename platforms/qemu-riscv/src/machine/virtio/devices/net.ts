@@ -47,6 +47,8 @@ export function parseMac(s: string): Uint8Array {
 
 export class VirtioNet extends VirtioDeviceModel {
   readonly deviceId = VIRTIO_ID_NET;
+  /** TX waits and RX is refused (virtio_net_can_receive) while !vm_running. */
+  readonly pausesWhileStopped = true;
   readonly numQueues = 3;
   readonly configLen: number;
   /** Frames sent; frames delivered; RX frames dropped as too big for a buffer; RX waits for buffers. */
@@ -183,7 +185,7 @@ export class VirtioNet extends VirtioDeviceModel {
    */
   receive(frame: Uint8Array): boolean {
     const q = this.queues[RXQ];
-    if (!this.ready || !q || this.broken) return false;
+    if (!this.ready || !q || this.broken || this.vmStopped()) return false;
     const hl = this.headerLen();
     const mrg = this.has(VIRTIO_NET_F_MRG_RXBUF);
     if (!this.hasBuffers(q, hl + frame.length, mrg)) {

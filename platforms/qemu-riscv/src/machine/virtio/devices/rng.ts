@@ -15,6 +15,8 @@ export class VirtioRng extends VirtioDeviceModel {
   readonly deviceId = VIRTIO_ID_RNG;
   readonly numQueues = 1;
   readonly configLen = 0;
+  /** virtio_rng_process returns while !vm_running. */
+  readonly pausesWhileStopped = true;
   private readonly scratch = new Uint8Array(MAX_REQUEST);
 
   constructor(private readonly backend: RngBackend = hostRng) {
