@@ -1,5 +1,5 @@
 // Counting semaphore (uk_semaphore) with FIFO hand-off and timed/try variants.
-import { Errno } from '@runikraft/errno';
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkSched, RkWaitQueue } from '@runikraft/rksched';
 
 const OK: Promise<number> = Promise.resolve(0);
@@ -13,7 +13,10 @@ export class RkSemaphore {
     initial = 0,
   ) {
     if (!Number.isInteger(initial) || initial < 0)
-      throw new RangeError(`rklock: semaphore count ${initial} must be a non-negative integer`);
+      throw new RkError(
+        Errno.EINVAL,
+        `rklock: semaphore count ${initial} must be a non-negative integer`,
+      );
     this.n = initial;
     this.wq = sched.waitQueue();
   }

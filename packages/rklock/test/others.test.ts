@@ -104,17 +104,47 @@ describe('RkCondVar', () => {
   });
 });
 
+describe('RkSemaphore arguments', () => {
+  it('refuses a negative or fractional count with RkError EINVAL', () => {
+    const { sched } = setup();
+    for (const n of [-1, 0.5, Number.NaN])
+      expect(() => new RkSemaphore(sched, n)).toThrow(
+        expect.objectContaining({ name: 'RkError', errno: Errno.EINVAL }),
+      );
+  });
+});
+
 describe('RkSpinlock', () => {
   it('disables interrupts while held and reports a self-deadlock', () => {
     const { plat } = setup();
     const s = new RkSpinlock(plat.lcpu, 'test');
     const f = s.lockIrqSave();
     expect(plat.lcpu.irqsDisabled()).toBe(true);
-    expect(() => s.lockIrqSave()).toThrow(/taken twice/);
+    expect(() => s.lockIrqSave()).toThrow(/taken twice on hart 0/);
+    expect(plat.lcpu.irqsDisabled()).toBe(true); // the failed attempt restored its own flags only
     s.unlockIrqRestore(f);
     expect(plat.lcpu.irqsDisabled()).toBe(false);
     expect(s.with(() => plat.lcpu.irqsDisabled())).toBe(true);
-    expect(() => s.unlockIrqRestore(0)).toThrow(/not held/);
+    expect(() => s.unlockIrqRestore(0)).toThrow(
+      expect.objectContaining({ name: 'RkError', errno: Errno.EPERM }),
+    );
+  });
+
+  it('names the holding hart when another hart wants a lock whose holder parked', () => {
+    const { plat } = setup();
+    let hart = 2;
+    const lcpu = Object.assign(Object.create(plat.lcpu), { id: () => hart });
+    const s = new RkSpinlock(lcpu, 'test');
+    s.lockIrqSave();
+    hart = 1;
+    let err: unknown;
+    try {
+      s.lockIrqSave();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ name: 'RkError', errno: Errno.EDEADLK });
+    expect((err as Error).message).toMatch(/wanted on hart 1 is held by hart 2/);
   });
 });
 

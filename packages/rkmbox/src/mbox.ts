@@ -1,6 +1,6 @@
 // Bounded mailbox (ukmpi's uk_mbox): a FIFO of message references with blocking, try and timed
 // post/receive. Posting from IRQ context uses tryPost (never parks).
-import { Errno } from '@runikraft/errno';
+import { Errno, RkError } from '@runikraft/errno';
 import type { RkSched, RkWaitQueue } from '@runikraft/rksched';
 
 const OK: Promise<number> = Promise.resolve(0);
@@ -20,7 +20,7 @@ export class RkMbox<T> {
     readonly capacity: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1)
-      throw new RangeError(`rkmbox: capacity ${capacity} must be a positive integer`);
+      throw new RkError(Errno.EINVAL, `rkmbox: capacity ${capacity} must be a positive integer`);
     this.buf = new Array(capacity);
     this.notFull = sched.waitQueue();
     this.notEmpty = sched.waitQueue();
