@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Machine } from '@runikraft/plat-qemu-riscv/machine';
+import { loadImage, Machine } from '@runikraft/plat-qemu-riscv/machine';
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,7 +17,7 @@ for (const alloc of ['buddy', 'tlsf', 'tiny', 'region']) {
     beforeAll(async () => {
       const variant = fileURLToPath(new URL(`../variants/${alloc}`, import.meta.url));
       const outDir = mkdtempSync(join(tmpdir(), 'rk-hw-alloc-'));
-      entry = (await import((await buildImage(variant, { outDir })).imagePath)).default;
+      entry = loadImage((await buildImage(variant, { outDir })).imagePath);
     }, 60_000);
 
     async function boot(append = '') {

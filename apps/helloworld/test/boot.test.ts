@@ -1,6 +1,6 @@
 // helloworld boots in-process on the machine: both boot modes, both clocks, -append, and a panicking image.
 import { fileURLToPath } from 'node:url';
-import { Machine, type MachineOptions } from '@runikraft/plat-qemu-riscv/machine';
+import { loadImage, Machine, type MachineOptions } from '@runikraft/plat-qemu-riscv/machine';
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -11,8 +11,8 @@ let hello: Entry;
 let panicking: Entry;
 
 beforeAll(async () => {
-  hello = (await import((await buildImage(appDir)).imagePath)).default;
-  panicking = (await import((await buildImage(panicDir)).imagePath)).default;
+  hello = loadImage((await buildImage(appDir)).imagePath);
+  panicking = loadImage((await buildImage(panicDir)).imagePath);
 }, 120_000);
 
 async function boot(entry: Entry, opts: MachineOptions = {}) {

@@ -3,6 +3,7 @@
 import { buildImage } from '@runikraft/rk';
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 
 for (const [policy, bios] of [
   ['rr', 'default'],
@@ -15,7 +16,7 @@ for (const [policy, bios] of [
       const { imagePath } = await buildImage(
         new URL(`../../sched-${policy}`, import.meta.url).pathname,
       );
-      const entry = (await import(imagePath)).default;
+      const entry = loadImage(imagePath);
       let out = '';
       const host0 = performance.now();
       const m = new Machine({
@@ -43,7 +44,7 @@ for (const [policy, bios] of [
 describe('app sched-rr on the host clock', () => {
   it('a CPU-bound thread is preempted at its preemption points so a sleeper wakes on time', async () => {
     const { imagePath } = await buildImage(new URL('../../sched-rr', import.meta.url).pathname);
-    const entry = (await import(imagePath)).default;
+    const entry = loadImage(imagePath);
     let out = '';
     const m = new Machine({
       console: (t: string) => (out += t),

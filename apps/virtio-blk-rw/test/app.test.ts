@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
 import type { VirtioBlk } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/blk';
 
-let entry: (...a: any[]) => Promise<void>;
+let entry: GuestImage;
 beforeAll(async () => {
   const { imagePath } = await buildImage(new URL('..', import.meta.url).pathname);
-  entry = (await import(imagePath)).default;
+  entry = loadImage(imagePath);
 }, 60_000);
 
 function images() {

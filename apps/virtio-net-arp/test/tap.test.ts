@@ -9,6 +9,7 @@ import {
   tapUnavailableReason,
 } from '../../../platforms/qemu-riscv/src/machine/backends/net/tap';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 import { parseMac, VirtioNet } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 
 function why(): string | null {
@@ -33,10 +34,10 @@ if (skip) console.log(`[skip] virtio-net-arp TAP test: ${skip}`);
 const ip = (...a: string[]) => execFileSync('ip', a, { stdio: 'pipe' }).toString();
 
 describe.skipIf(skip !== null)('virtio-net-arp against Linux through TAP', () => {
-  let entry: (...a: any[]) => Promise<void>;
+  let entry: GuestImage;
   beforeAll(async () => {
     const { imagePath } = await buildImage(new URL('..', import.meta.url).pathname);
-    entry = (await import(imagePath)).default;
+    entry = loadImage(imagePath);
   }, 60_000);
 
   for (const legacy of [true, false]) {

@@ -4,12 +4,13 @@ import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NetHub } from '../../../platforms/qemu-riscv/src/machine/backends/net/hub';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 import { parseMac, VirtioNet } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 
-let entry: (...a: any[]) => Promise<void>;
+let entry: GuestImage;
 beforeAll(async () => {
   const { imagePath } = await buildImage(new URL('..', import.meta.url).pathname);
-  entry = (await import(imagePath)).default;
+  entry = loadImage(imagePath);
 }, 60_000);
 
 async function pair(hub: NetHub, legacy: boolean, n: number, waitMs = 10000) {

@@ -3,12 +3,13 @@ import { buildImage } from '@runikraft/rk';
 import { beforeAll, expect, it } from 'vitest';
 import { NetHub } from '../../../platforms/qemu-riscv/src/machine/backends/net/hub';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 import { VirtioNet } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 
-let entry: (...a: any[]) => Promise<void>;
+let entry: GuestImage;
 beforeAll(async () => {
   const { imagePath } = await buildImage(new URL('..', import.meta.url).pathname);
-  entry = (await import(imagePath)).default;
+  entry = loadImage(imagePath);
 }, 60_000);
 
 it('a 2000-frame burst from tx reaches rx (frames beyond the receive queue may drop, never the host)', async () => {

@@ -64,11 +64,12 @@ function cont(b: Uint8Array, i: number, end: number): boolean {
   return i < end && (b[i] & 0xc0) === 0x80;
 }
 
-/** Encodes a string as UTF-8. */
+/** Encodes a string as UTF-8; a lone surrogate becomes U+FFFD (as WHATWG TextEncoder does). */
 export function utf8Encode(s: string): Uint8Array {
   const out: number[] = [];
   for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
+    let cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
     if (cp < 0x80) out.push(cp);
     else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
     else if (cp < 0x10000)

@@ -1,7 +1,7 @@
 // @runikraft/fdt: flattened device tree reader (fully validating, zero-copy) and writer — Unikraft's lib/fdt.
 
 export type { RegEntry, RegEntryBig } from './addresses';
-export { be32, be64 } from './bytes';
+export { be32, be64, utf8Decode, utf8Encode } from './bytes';
 export {
   FDT_BEGIN_NODE,
   FDT_END,

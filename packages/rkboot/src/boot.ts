@@ -4,6 +4,7 @@ import { parseParams } from '@runikraft/rkparam';
 import type { RkPlat } from '@runikraft/rkplat';
 import type { RkLibrary, RkMain } from './api';
 import { renderBanner } from './banner';
+import { installBootGlobals } from './libc/install';
 import { initOrder } from './order';
 import { paramTable } from './params';
 import { createRegistry } from './registry';
@@ -34,6 +35,7 @@ const isStop = (e: unknown) => e instanceof Error && e.name === 'HartStopped';
  *   main panic (the platform powers off with status 1).
  */
 export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
+  installBootGlobals(plat);
   const registry = createRegistry();
   registry.provide('rkplat', plat);
   const early = createRkDebug(

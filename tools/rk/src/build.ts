@@ -3,7 +3,13 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { generateEntry } from './entry';
-import { bytesPerPackage, type ImageManifest, type KnownPackage, makeManifest } from './manifest';
+import {
+  bytesPerPackage,
+  IMAGE_FORMAT,
+  type ImageManifest,
+  type KnownPackage,
+  makeManifest,
+} from './manifest';
 import { sizeReport } from './report';
 
 export interface BuildOptions {
@@ -72,7 +78,7 @@ export function readManifest(imagePath: string): ImageManifest | undefined {
 
 /**
  * Why the image of the app in `appDir` must be (re)built, or undefined when it is up to date:
- * missing image or manifest, or a bundled source (or the app's package.json) newer than the image.
+ * missing image or manifest, an older image format, or a bundled source (or the app's package.json) newer than the image.
  */
 export function staleReason(appDir: string): string | undefined {
   const dir = resolve(appDir);
@@ -80,6 +86,7 @@ export function staleReason(appDir: string): string | undefined {
   if (!existsSync(image)) return 'no image yet';
   const manifest = readManifest(image);
   if (!manifest) return 'no manifest';
+  if (manifest.format !== IMAGE_FORMAT) return `image format ${manifest.format} is outdated`;
   const built = statSync(image).mtimeMs;
   for (const input of manifest.inputs) {
     const f = resolve(dir, input);

@@ -1,5 +1,5 @@
-// Bundles the generated entry into one ESM image with esbuild (platform neutral: the image runs on
-// the machine, not on Node) and refuses any import of a Node builtin (DESIGN.md §2).
+// Bundles the generated entry into one image script with esbuild (an IIFE defining RunikraftImage,
+// evaluated in the machine's guest realm, never imported by Node) and refuses Node builtins (DESIGN.md §2).
 import { builtinModules } from 'node:module';
 import { relative } from 'node:path';
 import type { BuildFailure, Metafile, Plugin } from 'esbuild';
@@ -49,7 +49,10 @@ export async function bundleImage(
       outfile,
       bundle: true,
       platform: 'neutral',
-      format: 'esm',
+      // A script, not a module: the machine evaluates it in its guest realm (vm.Script), which needs no
+      // experimental flag, unlike vm.SourceTextModule. The name stays image.mjs for existing tooling.
+      format: 'iife',
+      globalName: 'RunikraftImage',
       target: 'es2022',
       conditions: ['@runikraft/source', 'import'],
       mainFields: ['module', 'main'],

@@ -25,6 +25,6 @@ export {
 export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';
 export { runCommand, runImage } from './run';
 export { parseQemuBool, parseRunArgs, type QtestChannel, type RunArgs } from './run-args';
-export { createMachineFor, importImageEntry, locateImage, machineOptions } from './run-image';
+export { createMachineFor, loadImageFile, locateImage, machineOptions } from './run-image';
 export { formatQemuSize, parseQemuSize } from './size';
 export { RK_VERSION } from './version';

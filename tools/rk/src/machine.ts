@@ -1,6 +1,6 @@
 // The seam between rk and the machine model (@runikraft/plat-qemu-riscv/machine), loaded lazily so
 // that `rk build` and `rk ls` never load the hardware model.
-import type { Machine, MachineOptions } from '@runikraft/plat-qemu-riscv/machine';
+import type { GuestImage, Machine, MachineOptions } from '@runikraft/plat-qemu-riscv/machine';
 import { RkUsageError } from './errors';
 
 /** Machine options after merging the command line with the app's defaults. */
@@ -35,8 +35,8 @@ export interface MachineHandle {
   readonly machine: Machine;
   /** The flattened device tree the machine hands the kernel (what QEMU's dumpdtb writes). */
   dtb(): Uint8Array;
-  /** Boots the image entry on hart 0. @returns the guest's exit status. */
-  boot(entry: (...a: any[]) => Promise<void>): Promise<number>;
+  /** Boots the image (in the machine's guest realm) on hart 0. @returns the guest's exit status. */
+  boot(image: GuestImage): Promise<number>;
 }
 
 /** QEMU-style device arguments, checked and opened by the machine's createVirtioDevicesFromArgs. */

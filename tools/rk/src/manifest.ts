@@ -16,8 +16,11 @@ export interface ManifestPackage {
   bytes: number;
 }
 
+/** Image format: 2 = a script evaluated in the guest realm (1 was an ES module imported by Node). */
+export const IMAGE_FORMAT = 2;
+
 export interface ImageManifest {
-  format: 1;
+  format: typeof IMAGE_FORMAT;
   app: { name: string; version: string; entry: string };
   platform: { name: string; version: string; entry: string; machine: string };
   /** Chosen libraries in init-dependency order (the platform first). */
@@ -117,7 +120,7 @@ export function makeManifest(
   packages.sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
   const p = comp.platform;
   return {
-    format: 1,
+    format: IMAGE_FORMAT,
     app: { name: app.name, version: app.version, entry: app.entry },
     platform: {
       name: p.name,

@@ -2,7 +2,7 @@
 // defaults with the command line, create the machine and boot the image on it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import type { GuestImage } from '@runikraft/plat-qemu-riscv/machine';
 import type { AppMachineDefaults } from './app';
 import { buildImage, readManifest, staleReason } from './build';
 import type { CliIo } from './cli';
@@ -129,19 +129,17 @@ export async function createMachineFor(
   return (await loadMachine()).create(opts, console);
 }
 
-/** The image's entry function, imported from the image file. */
-export async function importImageEntry(imagePath: string): Promise<(...a: any[]) => Promise<void>> {
-  let mod: { default?: unknown };
+/**
+ * Loads the image file as a guest image (compiled here, evaluated in the machine's guest realm at boot).
+ * @throws RkUsageError when the machine cannot be loaded or the file is not a Runikraft image.
+ */
+export async function loadImageFile(imagePath: string): Promise<GuestImage> {
+  const factory = await loadMachine();
   try {
-    mod = await import(pathToFileURL(imagePath).href);
+    return factory.module.loadImage(imagePath);
   } catch (e) {
-    throw new RkUsageError(`rk run: cannot load image ${imagePath}: ${(e as Error).message}`);
+    throw new RkUsageError(`rk run: ${(e as Error).message}`);
   }
-  if (typeof mod.default !== 'function')
-    throw new RkUsageError(
-      `rk run: ${imagePath} is not a Runikraft image (its default export is not the entry (hart, a0, a1)); rebuild it with rk build`,
-    );
-  return mod.default as (...a: any[]) => Promise<void>;
 }
 
 /** Boots the image on `console` (default stdio) with `devices` plugged in. @returns the guest's exit status. */
@@ -151,7 +149,7 @@ export async function bootImageFile(
   devices: RkDeviceArgs = {},
   console: 'stdio' | 'none' = 'stdio',
 ): Promise<number> {
-  const entry = await importImageEntry(imagePath);
+  const entry = await loadImageFile(imagePath);
   const factory = await loadMachine();
   const machine = factory.create(opts, console);
   const close = await factory.plugDevices(machine, devices);

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { RkUsageError } from './errors';
 import { loadMachine, type RkDeviceArgs, type RkMachineOptions } from './machine';
 import type { QtestChannel } from './run-args';
-import { importImageEntry } from './run-image';
+import { loadImageFile } from './run-image';
 
 async function openChannel(
   ch: QtestChannel,
@@ -55,7 +55,7 @@ export async function serveQtest(
   imagePath: string | undefined,
   console: 'stdio' | 'none' = 'stdio',
 ): Promise<number> {
-  const entry = imagePath ? await importImageEntry(imagePath) : undefined;
+  const entry = imagePath ? await loadImageFile(imagePath) : undefined;
   const factory = await loadMachine();
   // On `--qtest stdio` stdout carries the protocol, so the UART cannot share it.
   const handle = factory.create(opts, ch.kind === 'stdio' ? 'none' : console);

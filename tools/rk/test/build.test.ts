@@ -1,6 +1,7 @@
 // Tests for rk build (src/build.ts, compose.ts, closure.ts, bundle.ts, manifest.ts) on throwaway trees.
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { buildImage, staleReason } from '../src/build';
 import { RkUsageError } from '../src/errors';
@@ -82,12 +83,15 @@ describe('rk build', () => {
     expect(logs[0]).toMatch(/\ntotal +[\d,]+ +[\d.]+ KiB$/);
   });
 
-  it('the built image is a module whose default export boots through platEntry', async () => {
+  it('the built image is a script defining RunikraftImage.default, the entry (hart, a0, a1)', async () => {
     const root = writeTree({ ...plat, ...fakeApp(['@t/plat']) });
-    const { imagePath } = await buildImage(join(root, 'app'));
-    const mod = await import(imagePath);
-    expect(typeof mod.default).toBe('function');
-    expect(mod.default.length).toBe(3);
+    const { imagePath, manifest } = await buildImage(join(root, 'app'));
+    const context = createContext({});
+    runInContext(readFileSync(imagePath, 'utf8'), context);
+    const entry = runInContext('RunikraftImage.default', context);
+    expect(typeof entry).toBe('function');
+    expect(entry.length).toBe(3);
+    expect(manifest.format).toBe(2);
   });
 
   it('honours select', async () => {
@@ -241,7 +245,14 @@ describe('rk build', () => {
       join(app, 'build/image.manifest.json'),
       JSON.stringify({ inputs: ['src/gone.ts'] }),
     );
+    expect(staleReason(app)).toBe('image format undefined is outdated');
+    writeFileSync(
+      join(app, 'build/image.manifest.json'),
+      JSON.stringify({ format: 2, inputs: ['src/gone.ts'] }),
+    );
     expect(staleReason(app)).toBe('src/gone.ts is gone');
+    writeFileSync(join(app, 'build/image.manifest.json'), JSON.stringify({ format: 1, inputs: [] }));
+    expect(staleReason(app)).toBe('image format 1 is outdated');
   });
 });
 

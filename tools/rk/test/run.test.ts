@@ -349,12 +349,12 @@ describe.skipIf(!machineExists)('rk run', () => {
     const r = await rk(['run', join(dir, 'x.mjs')]);
     expect([r.status, r.stderr]).toEqual([
       1,
-      `rk run: ${join(dir, 'x.mjs')} is not a Runikraft image (its default export is not the entry (hart, a0, a1)); rebuild it with rk build\n`,
+      `rk run: ${join(dir, 'x.mjs')} is not a Runikraft image (it does not define RunikraftImage, the entry (hart, a0, a1)); rebuild it with rk build\n`,
     ]);
-    writeFileSync(join(dir, 'y.mjs'), 'export default (;\n');
+    writeFileSync(join(dir, 'y.mjs'), 'var RunikraftImage = (;\n');
     const y = await rk(['run', join(dir, 'y.mjs')]);
     expect(y.status).toBe(1);
-    expect(y.stderr).toMatch(/^rk run: cannot load image .*y\.mjs: /);
+    expect(y.stderr).toMatch(/^rk run: .*y\.mjs: the image does not parse: /);
   });
 
   it('names an unreadable -initrd and a missing image', async () => {

@@ -38,9 +38,12 @@ export class HartStopped extends Error {
   }
 }
 
-/** Type guard for {@link HartStopped}; kernel `catch` blocks must rethrow it. */
+/**
+ * Type guard for {@link HartStopped}; kernel `catch` blocks must rethrow it. By name, not
+ * instanceof: the guest realm and the machine's realm each have their own Error.
+ */
 export function isHartStopped(e: unknown): e is HartStopped {
-  return e instanceof Error && e.name === 'HartStopped';
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'HartStopped';
 }
 
 /**

@@ -34,16 +34,20 @@ import { virtioSlotBase, virtioSlotIrq } from './virtio-mmio/placement';
 import { VirtioMmioTransport } from './virtio-mmio/transport';
 
 /**
- * Creates guest RAM: one SharedArrayBuffer at 0x80000000, viewed as one Uint8Array.
+ * Creates guest RAM: one SharedArrayBuffer at 0x80000000 (from `allocate`: the machine's guest realm),
+ * viewed as one Uint8Array.
  * @throws RangeError "memory: cannot set up guest memory …" when the host cannot allocate it or the
  * size passes the typed-array limit of this Node (V8: 4 GiB on Node 20), as QEMU reports its mmap failure.
  */
-export function createRam(size: number): GuestRam {
+export function createRam(
+  size: number,
+  allocate: (size: number) => SharedArrayBuffer = (n) => new SharedArrayBuffer(n),
+): GuestRam {
   const mib = `${size / 2 ** 20} MiB`;
   let buffer: SharedArrayBuffer;
   let u8: Uint8Array;
   try {
-    buffer = new SharedArrayBuffer(size);
+    buffer = allocate(size);
   } catch (e) {
     throw new RangeError(`memory: cannot set up guest memory of ${mib}: ${(e as Error).message}`);
   }

@@ -15,6 +15,7 @@ export { Machine, type MachineStats, virtDumpDtb } from './machine';
 export type { MachineExit, MachineOptions } from './options';
 export { createQtestSession, parseQtestU64, serveQtest } from './qtest';
 export { QtestPort } from './qtest-port';
+export * from './realm';
 export * from './virtio';
 export type { VirtioDevice, VirtioHost, VirtqAddrs } from './virtio-mmio/device';
 export {

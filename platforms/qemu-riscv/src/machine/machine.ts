@@ -23,7 +23,6 @@ import {
 import { HSM_START_PENDING } from './firmware/hsm';
 import { type SbiPlatform, sbiCall } from './firmware/sbi';
 import { type HartHost, HartImpl } from './hart/hart';
-import { TrapPanic } from './hart/traps';
 import { Interleaver } from './interleave';
 import {
   type MachineExit,
@@ -34,6 +33,8 @@ import {
 } from './options';
 import { QtestIrq, virtQomTree } from './qtest-irq';
 import { QtestPort } from './qtest-port';
+import { GuestImage } from './realm/image';
+import { GuestRealm } from './realm/realm';
 import { HostScheduler } from './scheduler';
 import type { VirtioDevice } from './virtio-mmio/device';
 import { chooseVirtioSlot } from './virtio-mmio/placement';
@@ -78,6 +79,8 @@ const TRACE_KEEP = 1000;
 export class Machine {
   readonly options: ResolvedOptions;
   readonly ram;
+  /** The guest realm images run in (guest RAM is allocated in it). */
+  readonly realm: GuestRealm;
   readonly clock: MachineClock;
   readonly board: Board;
   readonly console: ConsoleBackend;
@@ -114,7 +117,8 @@ export class Machine {
     this.traceSink = opts.trace;
     this.seeds = seedStream(opts.rngSeed);
     this.firstSeed = this.seeds.next().value as Uint8Array;
-    this.ram = createRam(o.memory);
+    this.realm = new GuestRealm();
+    this.ram = createRam(o.memory, (n) => this.realm.sharedBuffer(n));
     this.clock = new MachineClock(o.clock);
     this.console = makeConsole(opts.console);
     for (let i = 0; i < o.smp; i++) this.slots.push(new HartSlot());
@@ -244,13 +248,15 @@ export class Machine {
    * Boots `entry`: with the SBI firmware on hart 0 (a0 = 0, a1 = device-tree address; the other harts
    * wait in HSM STOPPED until `hart_start` enters `entry.secondary` with a0 = hartid, a1 = opaque); with
    * `-bios none` on every hart at once (a0 = hartid), as QEMU's reset vector does — the kernel parks
-   * the secondaries by hartid.
+   * the secondaries by hartid. A {@link GuestImage} is evaluated in the machine's guest realm and its
+   * entries get each hart's frozen facade; a plain function (host test code) gets the hart itself.
+   * An image that throws while evaluating is a guest failure.
    * @returns how the machine stopped (finisher/SRST power-off, or a guest failure with status 1).
    */
-  boot(entry: ImageEntry): Promise<MachineExit> {
+  boot(entry: ImageEntry | GuestImage): Promise<MachineExit> {
     if (this.entry)
       return Promise.reject(new Error('machine.boot: this machine has already booted'));
-    this.entry = entry;
+    this.entry = entry instanceof GuestImage ? this.instantiate(entry) : entry;
     this.board.setVmRunning(true);
     const done = new Promise<MachineExit>((resolve) => {
       this.exitResolve = resolve;
@@ -258,6 +264,16 @@ export class Machine {
     if (this.exited) this.exitResolve?.(this.exited);
     else this.startImage(this.firstSeed);
     return done;
+  }
+
+  private instantiate(image: GuestImage): ImageEntry {
+    try {
+      return image.instantiate(this.realm, (h) => this.realm.facade(h, this.ram));
+    } catch (e) {
+      return () => {
+        throw e;
+      };
+    }
   }
 
   private deny(): PmpDeny[] {
@@ -365,8 +381,10 @@ export class Machine {
   }
 
   private guestFailure(e: unknown): void {
-    const panic = e instanceof TrapPanic;
-    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    // By name, not instanceof: errors from the guest realm are not this realm's Errors.
+    const err = typeof e === 'object' && e !== null ? (e as Partial<Error>) : null;
+    const panic = err?.name === 'TrapPanic';
+    const text = err && typeof err.message === 'string' ? (err.stack ?? err.message) : String(e);
     const msg = `\r\nmachine: ${panic ? 'unrecoverable trap' : 'guest exception escaped the image entry'}: ${text}\r\n`;
     for (const b of new TextEncoder().encode(msg)) this.console.write(b);
     this.finish({ status: 1, reason: panic ? 'panic-trap' : 'guest-error' });

@@ -1,5 +1,6 @@
 // Early console and panic, before the device tree is parsed: SBI legacy putchar in S-mode, the `virt`
 // machine's UART0 and finisher at their fixed addresses in M-mode (as Linux's earlycon does).
+import { utf8Encode } from '@runikraft/fdt';
 import type { Hart } from '../isa/hart';
 import { FINISHER_FAIL, VIRT_TEST, VIRT_UART0 } from '../isa/memmap';
 import {
@@ -11,7 +12,7 @@ import {
 } from '../isa/sbi';
 
 function earlyPuts(hart: Hart, s: string): void {
-  for (const b of new TextEncoder().encode(s)) {
+  for (const b of utf8Encode(s)) {
     if (hart.mode === 'S') hart.ecall(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, b);
     else hart.store8(VIRT_UART0, b);
   }

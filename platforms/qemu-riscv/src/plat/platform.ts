@@ -1,5 +1,5 @@
 // Assembles the RkPlat for this machine from the device tree and the drivers, and installs the trap handler.
-import type { Fdt } from '@runikraft/fdt';
+import { type Fdt, utf8Encode } from '@runikraft/fdt';
 import type { RkBootInfo, RkPlat } from '@runikraft/rkplat';
 import type { Hart } from '../isa/hart';
 import { PlatCpu } from './cpu';
@@ -45,7 +45,6 @@ export function createPlatform(
       name: 'initrd',
     });
   const regions = computeRegions(desc.memory, used);
-  const enc = new TextEncoder();
 
   const bootinfo: RkBootInfo = {
     cmdline: desc.cmdline,
@@ -66,7 +65,7 @@ export function createPlatform(
     },
     memory: { regions: () => regions, phys: ram },
     console: {
-      out: (data) => uart.putBytes(typeof data === 'string' ? enc.encode(data) : data),
+      out: (data) => uart.putBytes(typeof data === 'string' ? utf8Encode(data) : data),
       in: (buf) => uart.read(buf),
       onInput: (l) => uart.onInput(l),
     },

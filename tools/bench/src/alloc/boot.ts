@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, importImageEntry, loadMachine, type RkMachineOptions } from '@runikraft/rk';
+import { buildImage, loadImageFile, loadMachine, type RkMachineOptions } from '@runikraft/rk';
 import { bootOnce } from '../boot/inproc';
 import { fmtMs, median } from '../boot/stats';
 
@@ -33,7 +33,7 @@ export async function bootTable(repo: string, runs = 30): Promise<string> {
     const { imagePath, manifest } = await buildImage(join(repo, 'apps', app), { outDir });
     images.push({
       name: app.replace('helloworld-alloc/variants/', 'helloworld + rkalloc-'),
-      entry: await importImageEntry(imagePath),
+      entry: await loadImageFile(imagePath),
       bytes: manifest.imageBytes,
       main: [] as number[],
       exit: [] as number[],

@@ -1,5 +1,5 @@
 // In-process boot time: machine creation → the app's main (its first console line), and → power-off.
-import type { MachineFactory, RkMachineOptions } from '@runikraft/rk';
+import type { MachineFactory, MachineHandle, RkMachineOptions } from '@runikraft/rk';
 
 export interface BootSample {
   /** ms from `new Machine` to main's "Hello, world!" reaching the UART. */
@@ -10,7 +10,7 @@ export interface BootSample {
   console: string;
 }
 
-type Entry = (...a: any[]) => Promise<void>;
+type Entry = Parameters<MachineHandle['boot']>[0];
 
 /** Boots `entry` once on a fresh machine, timing it. */
 export async function bootOnce(

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import {
   buildImage,
   formatQemuSize,
-  importImageEntry,
+  loadImageFile,
   loadMachine,
   type RkMachineOptions,
 } from '@runikraft/rk';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const app = join(repo, 'apps', 'helloworld');
   const { imagePath, manifest } = await buildImage(app);
   const image = readFileSync(imagePath);
-  const entry = await importImageEntry(imagePath);
+  const entry = await loadImageFile(imagePath);
   const factory = await loadMachine();
   console.log(
     `image: ${manifest.imageBytes} bytes (${gzipSync(image).length} gzipped), ${manifest.libraries.length} libraries`,

@@ -2,11 +2,12 @@
 // boots it with `-- bench` and reads the figure the guest prints.
 import { join } from 'node:path';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
+import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { buildImage } from '../../../rk/src/index';
 
 export async function machineSwitchNs(root: string, policy: string): Promise<number> {
   const { imagePath } = await buildImage(join(root, 'apps', `sched-${policy}`));
-  const entry = (await import(imagePath)).default;
+  const entry = loadImage(imagePath);
   let out = '';
   const m = new Machine({
     console: (t: string) => (out += t),

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NetHub } from '../../../../platforms/qemu-riscv/src/machine/backends/net/hub';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
+import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { VirtioNet } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 import { buildImage } from '../../../rk/src/index';
 
@@ -22,7 +23,7 @@ export async function machinePps(
 ): Promise<MachinePpsRow[]> {
   const appDir = join(repoRoot(), 'apps/virtio-netperf');
   const { imagePath } = await buildImage(appDir);
-  const entry = (await import(imagePath)).default;
+  const entry = loadImage(imagePath);
   const rows: MachinePpsRow[] = [];
   for (const legacy of [false, true])
     for (const size of sizes) {

@@ -1,0 +1,80 @@
+// Guest images: a script `rk build` writes (esbuild IIFE defining IMAGE_GLOBAL), compiled once here and
+// evaluated in each machine's guest realm, never imported into Node's own realm.
+import { readFileSync } from 'node:fs';
+import { Script } from 'node:vm';
+import type { Hart, ImageEntry } from '../../isa/hart';
+import type { GuestRealm } from './realm';
+
+/** The global the image script defines; its `default` is the entry `(hart, a0, a1)`. */
+export const IMAGE_GLOBAL = 'RunikraftImage';
+
+const MARKER = `var ${IMAGE_GLOBAL} =`;
+
+/** A compiled guest image, ready to be booted by `Machine.boot` in the machine's realm. */
+export class GuestImage {
+  private constructor(
+    /** Where the image came from (file path or the name given with the source). */
+    readonly filename: string,
+    private readonly script: Script,
+  ) {}
+
+  /**
+   * Compiles an image script. @throws Error naming `filename` when the source is not a Runikraft
+   * image (no `var RunikraftImage =`, e.g. an ES module from an older rk build) or does not parse.
+   */
+  static fromSource(source: string, filename: string): GuestImage {
+    if (!source.includes(MARKER))
+      throw new Error(
+        `${filename} is not a Runikraft image (it does not define ${IMAGE_GLOBAL}, the entry (hart, a0, a1)); rebuild it with rk build`,
+      );
+    let script: Script;
+    try {
+      script = new Script(source, { filename });
+    } catch (e) {
+      throw new Error(`${filename}: the image does not parse: ${(e as Error).message}`);
+    }
+    return new GuestImage(filename, script);
+  }
+
+  /**
+   * Evaluates the image in `realm` and returns its entry, called with the facade of each hart.
+   * @throws Error when evaluation throws or the image defines no entry function.
+   */
+  instantiate(realm: GuestRealm, facade: (hart: Hart) => Hart): ImageEntry {
+    realm.run(this.script);
+    const mod = realm.run<{ default?: unknown } | undefined>(`globalThis.${IMAGE_GLOBAL}`);
+    realm.run(`delete globalThis.${IMAGE_GLOBAL}`);
+    const entry = mod?.default as ImageEntry | undefined;
+    if (typeof entry !== 'function')
+      throw new Error(
+        `${this.filename} is not a Runikraft image (${IMAGE_GLOBAL}.default is not the entry (hart, a0, a1)); rebuild it with rk build`,
+      );
+    const secondary = entry.secondary;
+    const boot = (hart: Hart, a0: number, a1: number) => entry(facade(hart), a0, a1);
+    if (typeof secondary !== 'function') return boot;
+    return Object.assign(boot, {
+      secondary: (hart: Hart, a0: number, a1: number) => secondary(facade(hart), a0, a1),
+    });
+  }
+}
+
+/**
+ * Loads a guest image from a file (`build/image.mjs` of `rk build`).
+ * @throws Error naming the file when it cannot be read or is not a Runikraft image.
+ */
+export function loadImage(path: string): GuestImage {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(
+      `cannot read image ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  return GuestImage.fromSource(source, path);
+}
+
+/** Compiles a guest image from source (`filename` names it in errors and stack traces). */
+export function loadImageSource(source: string, filename = 'image.js'): GuestImage {
+  return GuestImage.fromSource(source, filename);
+}
