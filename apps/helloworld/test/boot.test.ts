@@ -69,3 +69,33 @@ describe('a panicking image', () => {
     });
   }
 });
+
+describe('an image that reaches for host globals without the libraries that provide them', () => {
+  it('gets, for each, an error naming the kernel library; console and TextEncoder work', async () => {
+    const dir = fileURLToPath(new URL('./fixtures/host-globals', import.meta.url));
+    const { exit, out } = await boot(loadImage((await buildImage(dir)).imagePath), {
+      clock: 'virtual',
+      append: 'rkboot.banner=off',
+    });
+    const lines = out.split('\n');
+    const line = (what: string) => lines.find((l) => l.startsWith(`${what}: `));
+    expect(line('setTimeout')).toBe(
+      'setTimeout: ReferenceError: setTimeout is not available in the guest: compose a scheduler (an @runikraft/rksched provider such as @runikraft/rksched-rr) to get timers',
+    );
+    expect(line('queueMicrotask')).toContain('@runikraft/rksched');
+    expect(line('Date.now')).toBe(
+      'Date.now: ReferenceError: Date.now is not available in the guest: compose @runikraft/rktime to get the guest clock (RTC, mtime)',
+    );
+    expect(line('performance')).toContain('compose @runikraft/rktime');
+    expect(line('Math.random')).toContain('compose @runikraft/rkswrand');
+    expect(line('crypto')).toContain('compose @runikraft/rkswrand');
+    for (const g of ['process', 'require', 'Buffer'])
+      expect(line(g)).toMatch(
+        new RegExp(
+          `^${g}: ReferenceError: ${g} is not available in the guest: it is a host \\(Node\\) global`,
+        ),
+      );
+    expect(line('text')).toBe('text: héllo [ 1, "a" ]');
+    expect(exit).toEqual({ status: 0, reason: 'poweroff' });
+  }, 60_000);
+});

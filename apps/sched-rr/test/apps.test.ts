@@ -66,8 +66,7 @@ describe('app sched-rr on -smp 4 (one scheduler core per hart)', () => {
   for (const bios of ['default', 'none'] as const)
     it(`-bios ${bios}: the image starts its secondaries and every scenario passes across 4 harts`, async () => {
       const { imagePath } = await buildImage(new URL('../../sched-rr', import.meta.url).pathname);
-      const entry = (await import(imagePath)).default;
-      expect(typeof entry.secondary).toBe('function'); // rk build attached the platform's secondary entry
+      const entry = loadImage(imagePath);
       let out = '';
       const m = new Machine({
         console: (t: string) => (out += t),
@@ -82,4 +81,23 @@ describe('app sched-rr on -smp 4 (one scheduler core per hart)', () => {
       expect(exit.status, out).toBe(0);
       expect(m.stats.hartSwitches).toBeGreaterThan(100); // the threads really ran on several harts
     }, 60_000);
+});
+
+describe('JavaScript globals installed by rksched-rr, rktime and rkswrand', () => {
+  it('Date.now and performance.now follow guest time: a 10 s sleep is +10 s and takes no host time', async () => {
+    const dir = new URL('./fixtures/globals', import.meta.url).pathname;
+    const entry = loadImage((await buildImage(dir)).imagePath);
+    let out = '';
+    const host0 = performance.now();
+    const m = new Machine({ console: (t: string) => (out += t), clock: 'virtual' });
+    const exit = await m.boot(entry);
+    const hostMs = performance.now() - host0;
+    expect(out).toContain(
+      'globals: 10 s sleep: Date.now +10000 ms, performance.now +10000.000 ms, new Date() advanced',
+    );
+    expect(out).toContain('globals: timers fired [once@5000], interval ticks 3, microtask true');
+    expect(out).toContain('globals: random bytes non-zero, Math.random in [0, 1), uuid true');
+    expect(exit.status, out).toBe(0);
+    expect(hostMs).toBeLessThan(5_000);
+  }, 60_000);
 });

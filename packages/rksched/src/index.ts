@@ -15,6 +15,7 @@ declare module '@runikraft/rkboot' {
   }
 }
 
+export { installTimerGlobals, timerGlobals } from './globals';
 export {
   getSched,
   provideSched,

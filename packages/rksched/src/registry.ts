@@ -2,6 +2,7 @@
 import { Errno, RkError } from '@runikraft/errno';
 import type { RkRegistry } from '@runikraft/rkboot';
 import type { RkSched } from './api';
+import { installTimerGlobals } from './globals';
 import type { RkSchedOptions } from './sched';
 import { type RkSchedTraceSink, traceSwitches } from './trace';
 
@@ -12,7 +13,10 @@ interface LooseRegistry {
   tryGet(api: string): unknown;
 }
 
-/** Registers `sched` as the `rksched` provider (a policy library's init calls this). */
+/**
+ * Registers `sched` as the `rksched` provider (a policy library's init calls this) and, in a guest
+ * realm, installs setTimeout/setInterval/clearTimeout/clearInterval/queueMicrotask on its timers.
+ */
 export function provideSched(
   registry: RkRegistry,
   sched: RkSched,
@@ -20,6 +24,7 @@ export function provideSched(
 ): void {
   const loose = registry as unknown as LooseRegistry;
   loose.provide('rksched', sched);
+  installTimerGlobals(sched);
   if (opts.onSwitch) return; // traceSwitches() names the threads itself
   // rkdebug's trace points name the running thread (0 = boot, idle or IRQ context).
   const dbg = loose.tryGet('rkdebug') as

@@ -1,12 +1,14 @@
 // @runikraft/rkswrand: ChaCha20 CSPRNG (ukswrand), seeded from `rkentropy` (virtio-rng) else DT rng-seed.
 import { defineLibrary } from '@runikraft/rkboot';
 import { findChosenProp } from './dt-seed';
+import { installRandomGlobals } from './globals';
 import { createSwrand } from './swrand';
 
 export * from './api';
 export { chacha20Block, chacha20Xor } from './chacha20';
 export { ChaChaDrbg } from './csprng';
 export { findChosenProp } from './dt-seed';
+export { installRandomGlobals, randomGlobals } from './globals';
 export { createSwrand, RESEED_INTERVAL, type RkSwrandImpl } from './swrand';
 
 /**
@@ -27,5 +29,7 @@ export const library = defineLibrary({
       if (seed) rng.seedWith('dt-rng-seed', seed);
     }
     registry.provide('rkswrand', rng);
+    // In a guest realm: crypto.getRandomValues/randomUUID and Math.random draw from this CSPRNG.
+    installRandomGlobals(rng);
   },
 });

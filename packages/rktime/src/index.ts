@@ -3,9 +3,11 @@ import { defineLibrary, type RkRegistry } from '@runikraft/rkboot';
 import type { RkPlatTime } from '@runikraft/rkplat';
 import { getSched, type RkSched } from '@runikraft/rksched';
 import { RkClocks } from './clock';
+import { installClockGlobals } from './globals';
 import { RkKernelTimer } from './timer';
 
 export * from './clock';
+export { clockGlobals, installClockGlobals } from './globals';
 export { RkKernelTimer } from './timer';
 
 /** The `rktime` API. */
@@ -34,6 +36,8 @@ export const library = defineLibrary({
       'rktime',
       createTimeApi(plat.time, getSched(registry)),
     );
+    // In a guest realm: Date.now()/new Date() and performance.now() follow the guest clocks.
+    installClockGlobals(plat.time);
   },
 });
 

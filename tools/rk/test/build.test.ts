@@ -251,7 +251,10 @@ describe('rk build', () => {
       JSON.stringify({ format: 2, inputs: ['src/gone.ts'] }),
     );
     expect(staleReason(app)).toBe('src/gone.ts is gone');
-    writeFileSync(join(app, 'build/image.manifest.json'), JSON.stringify({ format: 1, inputs: [] }));
+    writeFileSync(
+      join(app, 'build/image.manifest.json'),
+      JSON.stringify({ format: 1, inputs: [] }),
+    );
     expect(staleReason(app)).toBe('image format 1 is outdated');
   });
 });
