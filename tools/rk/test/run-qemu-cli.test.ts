@@ -96,12 +96,12 @@ describe.skipIf(!ready)('rk run accepts and refuses the command lines QEMU 7.2 d
 
   it('-m 16G boots no image: the model names the RAM limit instead of a range of -m values', async () => {
     const image = join(dir, 'image.mjs');
-    writeFileSync(image, 'export default () => {};\n');
+    writeFileSync(image, 'var RunikraftImage = { default: () => {} };\n');
     const r = await rk(['run', image, '-m', '16G']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
       /^rk run: -m: memory: cannot set up guest memory of 16384 MiB: .*4096 MiB/,
     );
-    expect(readFileSync(image, 'utf8')).toContain('export default');
+    expect(readFileSync(image, 'utf8')).toContain('var RunikraftImage');
   });
 });
