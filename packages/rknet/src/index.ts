@@ -10,3 +10,4 @@ export {
   RkChecksum,
 } from './wire/checksum';
 export { isWireError, RkWireError } from './wire/error';
+export * from './wire/tcp';
