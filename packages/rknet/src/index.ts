@@ -24,3 +24,8 @@ export {
 } from './wire/checksum';
 export { isWireError, RkWireError } from './wire/error';
 export * from './wire/tcp';
+export * from './wire/arp';
+export * from './wire/ethernet';
+export * from './wire/icmpv4';
+export * from './wire/ipv4';
+export * from './wire/udp';

@@ -24,3 +24,14 @@ export function set32(b: Uint8Array, o: number, v: number): void {
   b[o + 2] = v >>> 8;
   b[o + 3] = v;
 }
+
+/** The 48-bit big-endian value at `o` (a MAC address as a number: exact, since 2^48 < 2^53). */
+export function get48(b: Uint8Array, o: number): number {
+  return get16(b, o) * 0x1_0000_0000 + get32(b, o + 2);
+}
+
+/** Writes `v` (0..2^48-1) as 48 bits big-endian at `o`. */
+export function set48(b: Uint8Array, o: number, v: number): void {
+  set16(b, o, Math.floor(v / 0x1_0000_0000));
+  set32(b, o + 2, v >>> 0);
+}
