@@ -13,6 +13,7 @@ export type {
 export { RK_SOCK_BUF_MAX, RK_SOCK_BUF_MIN, RkSocketBase, type RkSockOpts } from './socket/base';
 export * from './socket/consts';
 export { RK_EPHEMERAL_FIRST, RK_EPHEMERAL_LAST, RkPortTable } from './socket/ports';
+export * from './wire/arp';
 export {
   checksum,
   checksumAdd,
@@ -23,9 +24,8 @@ export {
   RkChecksum,
 } from './wire/checksum';
 export { isWireError, RkWireError } from './wire/error';
-export * from './wire/tcp';
-export * from './wire/arp';
 export * from './wire/ethernet';
 export * from './wire/icmpv4';
 export * from './wire/ipv4';
+export * from './wire/tcp';
 export * from './wire/udp';
