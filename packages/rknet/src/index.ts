@@ -14,6 +14,7 @@ export { RK_SOCK_BUF_MAX, RK_SOCK_BUF_MIN, RkSocketBase, type RkSockOpts } from 
 export * from './socket/consts';
 export { RK_EPHEMERAL_FIRST, RK_EPHEMERAL_LAST, RkPortTable } from './socket/ports';
 export * from './wire/arp';
+export * from './socket/tcp/index';
 export {
   checksum,
   checksumAdd,
