@@ -13,8 +13,8 @@ export type {
 export { RK_SOCK_BUF_MAX, RK_SOCK_BUF_MIN, RkSocketBase, type RkSockOpts } from './socket/base';
 export * from './socket/consts';
 export { RK_EPHEMERAL_FIRST, RK_EPHEMERAL_LAST, RkPortTable } from './socket/ports';
-export * from './wire/arp';
 export * from './socket/tcp/index';
+export * from './wire/arp';
 export {
   checksum,
   checksumAdd,
