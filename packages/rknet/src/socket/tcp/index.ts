@@ -2,4 +2,6 @@
 export { RK_TCP_DEFAULTS, type RkTcpConfig, TCP_DEFAULT_MSS } from './config';
 export { RkTcpConn, type RkTcpSocketOptions, type RkTcpState } from './conn';
 export { RkTcpListener } from './listener';
+export { RkTcpSocket } from './socket';
 export { RkTcp, RkTcpBinding, type RkTcpStackOptions, type RkTcpStats } from './stack';
+export { createTcpTransport, tcpTransport } from './transport';

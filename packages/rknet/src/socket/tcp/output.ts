@@ -155,8 +155,11 @@ function sendNext(c: RkTcpConn, now: number): boolean {
     const full = len === c.mss;
     const all = len === avail;
     const noSmallOutstanding = c.noDelay || !seqGt(c.sndSml, c.sndUna) || c.flight === 0;
-    if (!full && !(all && noSmallOutstanding) && len < c.maxSndWnd / 2 && !retransmitting)
-      return false;
+    // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): full segments, all that is queued (subject to
+    // Nagle), half the largest window seen, or — instead of an override timer — whatever the window
+    // allows once nothing is outstanding, so a window smaller than one MSS still drains.
+    if (!full && !(all && noSmallOutstanding) && len < c.maxSndWnd / 2 && c.flight !== 0)
+      if (!retransmitting) return false;
   } else if (!finHere) {
     if (avail > 0 && c.sndWnd === 0 && c.rtxAt === Number.POSITIVE_INFINITY)
       if (c.persistAt === Number.POSITIVE_INFINITY) c.persistAt = now + c.rtt.rto;
@@ -194,6 +197,9 @@ function retransmitHole(c: RkTcpConn, now: number): void {
     if (end !== null) seq = end;
   }
   if (!seqLt(seq, c.sndMax)) return;
+  // Past SND.UNA, only a hole below the highest SACKed byte is known lost (RFC 6675 IsLost).
+  const top = c.sacked.highest();
+  if (seq !== c.sndUna && (top === null || !seqLt(seq, top))) return;
   const dataEnd = seqAdd(c.sndUna, c.sendBuf.length);
   let len = Math.min(c.mss, Math.max(0, seqSub(dataEnd, seq)));
   if (c.sackEnabled) {

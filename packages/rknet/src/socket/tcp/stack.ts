@@ -95,6 +95,11 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     return this.all.size;
   }
 
+  /** The live connections (diagnostics, invariant checks). */
+  connections(): IterableIterator<RkTcpConn> {
+    return this.all.values();
+  }
+
   // ---------------------------------------------------------------- bindings
 
   /**

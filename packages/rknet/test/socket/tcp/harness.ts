@@ -81,7 +81,11 @@ export class SimNet {
     return tcp;
   }
 
+  /** Called for every segment sent, before any fault applies. */
+  onSend: ((src: number, dst: number, bytes: Uint8Array) => void) | null = null;
+
   private transmit(src: number, dst: number, bytes: Uint8Array): void {
+    this.onSend?.(src, dst, bytes);
     const f = this.faults;
     if (!this.up || (this.filter && !this.filter(src, dst, bytes))) {
       this.dropped++;
@@ -104,38 +108,47 @@ export class SimNet {
       this.q.push({ at: base + extra + 0.5, seq: this.n++, src, dst, bytes: b.slice() });
   }
 
-  /** Delivers due packets, polls every host; advances the clock to the next event. @returns false when idle. */
-  step(maxAdvance = 1000): boolean {
+  /** Delivers what is due at `now` and polls every host. @returns the next event time (ms). */
+  pump(now: number): number {
+    this.now = Math.max(this.now, now);
     this.q.sort((x, y) => x.at - y.at || x.seq - y.seq);
     while (this.q.length > 0 && this.q[0]!.at <= this.now) {
       const p = this.q.shift()!;
-      const h = this.hosts.get(p.dst);
       this.delivered++;
       this.tap?.(p.src, p.dst, p.bytes);
-      h?.input(this.now, p.src, p.dst, p.bytes);
+      this.hosts.get(p.dst)?.input(this.now, p.src, p.dst, p.bytes);
     }
     for (const h of this.hosts.values()) h.poll(this.now, h.ip);
-    let next = this.q.length > 0 ? Math.min(...this.q.map((p) => p.at)) : Number.POSITIVE_INFINITY;
+    let next = this.q.length > 0 ? this.q[0]!.at : Number.POSITIVE_INFINITY;
+    for (const p of this.q) next = Math.min(next, p.at);
     for (const h of this.hosts.values()) next = Math.min(next, h.pollAt(this.now));
-    if (next === Number.POSITIVE_INFINITY) return false;
-    if (next <= this.now) return true;
-    this.now = Math.min(next, this.now + maxAdvance);
-    return true;
+    return next;
   }
 
-  /** Steps until `done()` or `limitMs` of simulated time passed. @returns done(). */
+  /**
+   * Runs the network (and `app` between events) until `done()` or `limitMs` of simulated time
+   * passed. The clock jumps to the next packet or timer only once nothing is due now.
+   * @returns done().
+   */
   runUntil(done: () => boolean, limitMs = 600_000, app?: () => void): boolean {
     const end = this.now + limitMs;
-    while (!done() && this.now < end) {
+    let spins = 0;
+    for (;;) {
       app?.();
-      if (done()) break;
-      if (!this.step()) {
-        app?.();
-        if (done()) break;
-        if (!this.step()) this.now += 1;
+      if (done()) return true;
+      const next = this.pump(this.now);
+      app?.();
+      if (done()) return true;
+      if (this.now >= end) return false;
+      if (next > this.now) {
+        spins = 0;
+        if (next === Number.POSITIVE_INFINITY) return done();
+        this.now = Math.min(next, end);
+      } else if (++spins > 1000) {
+        spins = 0;
+        this.now += 1; // something keeps asking for a poll now (e.g. -ENOBUFS): let time pass
       }
     }
-    return done();
   }
 }
 

@@ -40,9 +40,10 @@ export function transfer(
   to: RkTcpConn,
   data: Uint8Array,
   limitMs: number,
+  sentAlready = 0,
 ) {
   const out = new Uint8Array(data.length + 1);
-  let sent = 0;
+  let sent = sentAlready;
   let got = 0;
   let eof = false;
   const chunk = new Uint8Array(16384);
