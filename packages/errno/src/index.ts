@@ -41,6 +41,8 @@ export const Errno = {
   ENOTEMPTY: 39,
   ELOOP: 40,
   ENOMSG: 42,
+  EPROTO: 71,
+  EBADMSG: 74,
   EOVERFLOW: 75,
   EILSEQ: 84,
   ENOTSOCK: 88,

@@ -1,0 +1,299 @@
+// The 9P device (Unikraft lib/uk9p/9pdev.c): one connection over a transport channel — version and
+// msize negotiation, tag allocation, request slots, reply matching, Tflush, connection loss.
+import { Errno, RkError } from '@runikraft/errno';
+import type { RkP9Channel, RkP9Transport, RkP9TransportHandler, RkP9TransportReq } from './api';
+import { P9Req, type P9Slot } from './req';
+import { P9Ids } from './tags';
+import { P9_HDRSZ, P9_IOHDRSZ, P9_MIN_MSIZE, P9_NOTAG, P9_PROTO_2000L } from './wire/consts';
+import { P9RemoteError, P9WireError } from './wire/error';
+import type { P9RFor, P9Tmsg, P9Type } from './wire/msgs';
+import { decodeR } from './wire/rmsg';
+import { encodeT } from './wire/tmsg';
+
+export interface RkP9DevOptions {
+  /** msize to propose (capped by the transport's maximum); default 128 KiB as Linux's. */
+  msize?: number;
+  /** Requests in flight at once (each holds two msize buffers); default 8. */
+  maxRequests?: number;
+}
+
+/** Counters of what the peer got wrong; a healthy session keeps them at 0. */
+export interface RkP9DevStats {
+  requests: number;
+  /** Replies whose tag named no request in flight (dropped). */
+  unknownTags: number;
+  /** Replies that could not be decoded (the request failed with EBADMSG). */
+  badReplies: number;
+  /** The last protocol error, as a sentence. */
+  lastError: string;
+}
+
+const VERSION_BUF = 512;
+
+export class RkP9Dev implements RkP9TransportHandler {
+  /** The negotiated msize (0 before Rversion). */
+  msize = 0;
+  readonly stats: RkP9DevStats = { requests: 0, unknownTags: 0, badReplies: 0, lastError: '' };
+  private channel: RkP9Channel | null = null;
+  private downReason = '';
+  private readonly tags = new P9Ids(P9_NOTAG, P9_NOTAG);
+  private readonly inflight = new Map<number, P9Req>();
+  private readonly free: P9Slot[] = [];
+  private slots = 0;
+  private slotWaiters = 0;
+  private readonly maxRequests: number;
+
+  private constructor(opts: RkP9DevOptions) {
+    this.maxRequests = Math.max(1, opts.maxRequests ?? 8);
+  }
+
+  /**
+   * Connects to `device` over `transport` and negotiates 9P2000.L (Tversion).
+   * @throws RkError ENODEV/EBUSY/ENOMEM from the transport; EPROTONOSUPPORT when the server does
+   * not speak 9P2000.L; EPROTO for an msize above the proposal or below 4096; EBADMSG malformed.
+   */
+  static async connect(
+    transport: RkP9Transport,
+    device: string,
+    opts: RkP9DevOptions = {},
+  ): Promise<RkP9Dev> {
+    const dev = new RkP9Dev(opts);
+    const ch = transport.connect(device, dev);
+    if (typeof ch === 'number')
+      throw new RkError(ch, `9P: cannot connect to '${device}' over ${transport.name}`);
+    dev.channel = ch;
+    try {
+      await dev.version(Math.min(opts.msize ?? 128 * 1024, ch.maxMsize));
+    } catch (e) {
+      dev.close();
+      throw e;
+    }
+    return dev;
+  }
+
+  /** Largest count of one Tread/Twrite/Treaddir (msize − 24, as Linux and diod agree). */
+  get maxIo(): number {
+    return this.msize - P9_IOHDRSZ;
+  }
+
+  get connected(): boolean {
+    return this.channel !== null && this.downReason === '';
+  }
+
+  private async version(proposed: number): Promise<void> {
+    const r = await this.rpc({ type: 'version', msize: proposed, version: P9_PROTO_2000L });
+    if (r.version !== P9_PROTO_2000L)
+      throw new RkError(
+        Errno.EPROTONOSUPPORT,
+        `9P: the server speaks '${r.version}', not 9P2000.L`,
+      );
+    if (r.msize > proposed || r.msize < P9_MIN_MSIZE)
+      throw new P9WireError(
+        Errno.EPROTO,
+        'Rversion',
+        'msize',
+        `${r.msize} is outside [4096, ${proposed}]`,
+      );
+    this.msize = r.msize;
+    // slots made for the proposal are larger than needed; keep them
+  }
+
+  /**
+   * Sends `m` and waits for its reply; parks the caller. `use` runs on the reply before its buffer
+   * is reused (Rread data is a view into it). @returns use(reply), or the reply.
+   * @throws P9RemoteError (the server's errno) for Rlerror; P9WireError for a malformed reply;
+   * RkError EIO when the connection went down, EINTR when flushed, ENOTCONN after close.
+   */
+  async rpc<T extends P9Type, U = P9RFor<T>>(
+    m: Extract<P9Tmsg, { type: T }>,
+    use?: (r: P9RFor<T>) => U,
+  ): Promise<U> {
+    const req = await this.start(m);
+    try {
+      while (!req.settled) await this.channel!.wait();
+      if (req.error) throw req.error;
+      let r: { type: string; ecode?: number };
+      try {
+        r = decodeR(req.reply!, m.type);
+      } catch (e) {
+        this.stats.badReplies++;
+        this.stats.lastError = (e as Error).message;
+        throw e;
+      }
+      if (r.type === 'lerror') throw new P9RemoteError(r.ecode!, `T${m.type}`);
+      return use ? use(r as P9RFor<T>) : (r as U);
+    } finally {
+      req.finished = true;
+      this.recycle(req);
+    }
+  }
+
+  /** Allocates a slot and a tag, encodes and hands the request to the transport. */
+  private async start(m: P9Tmsg): Promise<P9Req> {
+    if (!this.channel) throw new RkError(Errno.ENOTCONN, '9P: the connection is closed');
+    const slot = await this.slot(m.type === 'version');
+    const tag = m.type === 'version' ? P9_NOTAG : this.tags.alloc();
+    const req = new P9Req(tag, slot);
+    try {
+      req.tx = encodeT(slot.tx, tag, m);
+    } catch (e) {
+      req.finished = true;
+      this.tags.release(tag);
+      this.recycle(req);
+      throw e;
+    }
+    this.inflight.set(tag, req);
+    this.stats.requests++;
+    for (;;) {
+      if (this.downReason) {
+        req.error = this.downError();
+        break;
+      }
+      req.held = true;
+      const rc = this.channel.request(req);
+      if (rc === 0) break;
+      req.held = false;
+      if (rc !== -Errno.EBUSY) {
+        req.error = new RkError(rc, `9P: the transport refused T${m.type}`);
+        this.inflight.delete(tag);
+        this.tags.release(tag);
+        break;
+      }
+      await this.channel.wait();
+    }
+    return req;
+  }
+
+  /** A free slot, allocating up to maxRequests; parks while all are in use. */
+  private async slot(small: boolean): Promise<P9Slot> {
+    const ch = this.channel!;
+    if (small) {
+      const tx = ch.allocBuffer(VERSION_BUF);
+      const rx = tx && ch.allocBuffer(VERSION_BUF);
+      if (!tx || !rx) throw new RkError(Errno.ENOMEM, '9P: no memory for the Tversion buffers');
+      return { tx, rx, oneShot: true };
+    }
+    for (;;) {
+      const s = this.free.pop();
+      if (s) return s;
+      if (this.downReason) throw this.downError();
+      if (this.slots < this.maxRequests) {
+        const tx = ch.allocBuffer(this.msize);
+        const rx = tx && ch.allocBuffer(this.msize);
+        if (tx && rx) {
+          this.slots++;
+          return { tx, rx };
+        }
+        if (tx) ch.freeBuffer(tx);
+        if (this.slots === 0)
+          throw new RkError(Errno.ENOMEM, `9P: no memory for two ${this.msize}-byte buffers`);
+      }
+      this.slotWaiters++;
+      try {
+        await ch.wait();
+      } finally {
+        this.slotWaiters--;
+      }
+    }
+  }
+
+  /** Returns a request's slot once both the caller and the transport are done with it. */
+  private recycle(req: P9Req): void {
+    if (!req.finished || req.held) return;
+    if (req.slot.oneShot) {
+      this.channel?.freeBuffer(req.slot.tx);
+      this.channel?.freeBuffer(req.slot.rx);
+    } else {
+      this.free.push(req.slot);
+      if (this.slotWaiters > 0) this.channel?.wake();
+    }
+  }
+
+  private downError(): RkError {
+    return new RkError(Errno.EIO, `9P: connection down (${this.downReason})`);
+  }
+
+  /**
+   * Cancels the request with `oldtag` (Tflush, 9P §flush): parks until Rflush. The old request
+   * fails with EINTR unless its reply came first. @returns true if the old request was cancelled.
+   */
+  async flush(oldtag: number): Promise<boolean> {
+    const old = this.inflight.get(oldtag);
+    if (!old || old.settled) return false;
+    old.flushing = true;
+    await this.rpc({ type: 'flush', oldtag });
+    old.flushing = false;
+    if (old.settled) return false;
+    old.error = new RkError(Errno.EINTR, `9P: request tag ${oldtag} flushed`);
+    this.retire(old);
+    this.channel?.wake(); // its caller is parked in wait() and no reply will come to end it
+    return true;
+  }
+
+  /** Tags of requests awaiting replies (for flush). */
+  pendingTags(): number[] {
+    return [...this.inflight.values()].filter((r) => !r.settled).map((r) => r.tag);
+  }
+
+  private retire(req: P9Req): void {
+    this.inflight.delete(req.tag);
+    if (req.tag !== P9_NOTAG) this.tags.release(req.tag);
+  }
+
+  /** Transport: a reply arrived. Matched by tag; a buffer holding another request's tag is refused. */
+  reply(msg: Uint8Array, via?: RkP9TransportReq): void {
+    const viaReq = via ? this.inflight.get(via.tag) : undefined;
+    if (msg.length < P9_HDRSZ) {
+      this.protocolError(`a ${msg.length}-byte reply is shorter than the header`, viaReq);
+      return;
+    }
+    const tag = msg[5] | (msg[6] << 8);
+    const req = this.inflight.get(tag);
+    if (via && (!req || req !== viaReq)) {
+      this.protocolError(`reply tagged ${tag} arrived in the buffer of tag ${via.tag}`, viaReq);
+      return;
+    }
+    if (!req || req.settled) {
+      this.stats.unknownTags++;
+      this.stats.lastError = `reply with tag ${tag} matches no request in flight (dropped)`;
+      return;
+    }
+    req.reply = msg;
+    this.retire(req);
+  }
+
+  private protocolError(what: string, req: P9Req | undefined): void {
+    this.stats.badReplies++;
+    this.stats.lastError = what;
+    if (req && !req.settled) {
+      req.error = new P9WireError(Errno.EBADMSG, 'reply', '', what);
+      this.retire(req);
+    }
+  }
+
+  /** Transport: the buffers of `req` are free again. */
+  release(req: RkP9TransportReq): void {
+    const r = req as P9Req;
+    r.held = false;
+    this.recycle(r);
+  }
+
+  /** Transport: the connection is gone; everything waiting fails with EIO. */
+  down(reason: string): void {
+    this.downReason ||= reason || 'closed';
+    for (const req of this.inflight.values()) {
+      req.held = false;
+      if (!req.settled) req.error = this.downError();
+    }
+    this.inflight.clear();
+  }
+
+  /** Closes the channel; requests still waiting fail with EIO. */
+  close(): void {
+    const ch = this.channel;
+    if (!ch) return;
+    this.down('closed by the client');
+    this.channel = null;
+    ch.close();
+  }
+}
