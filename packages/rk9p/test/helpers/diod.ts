@@ -44,10 +44,13 @@ async function listening(port: number, deadline: number): Promise<void> {
 export async function startDiod(dir?: string, extra: string[] = []): Promise<Diod> {
   const d = dir ?? mkdtempSync(join(tmpdir(), 'rk9p-diod-'));
   const port = await freePort();
+  // diod raises its own core limit and has dumped core on SIGTERM here: keep any core in a
+  // scratch working directory that stop() removes, never in the repository
+  const cwd = mkdtempSync(join(tmpdir(), 'rk9p-diod-cwd-'));
   const proc = spawn(
     DIOD,
     ['-f', '-n', '-l', `127.0.0.1:${port}`, '-e', d, '-c', '/dev/null', ...extra],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd },
   );
   let err = '';
   proc.stderr?.on('data', (c) => {
@@ -57,6 +60,7 @@ export async function startDiod(dir?: string, extra: string[] = []): Promise<Dio
     await listening(port, performance.now() + 5000);
   } catch (e) {
     proc.kill();
+    rmSync(cwd, { recursive: true, force: true });
     throw new Error(`${(e as Error).message}; stderr: ${err}`);
   }
   return {
@@ -70,6 +74,7 @@ export async function startDiod(dir?: string, extra: string[] = []): Promise<Dio
         await exited;
       }
       if (!dir) rmSync(d, { recursive: true, force: true });
+      rmSync(cwd, { recursive: true, force: true });
     },
   };
 }
