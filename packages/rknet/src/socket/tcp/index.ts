@@ -4,4 +4,11 @@ export { RkTcpConn, type RkTcpSocketOptions, type RkTcpState } from './conn';
 export { RkTcpListener } from './listener';
 export { RkTcpSocket } from './socket';
 export { RkTcp, RkTcpBinding, type RkTcpStackOptions, type RkTcpStats } from './stack';
+export {
+  type RkTcpListenOptions,
+  RkTcpServer,
+  RkTcpStream,
+  tcpConnect,
+  tcpListen,
+} from './stream';
 export { createTcpTransport, tcpTransport } from './transport';

@@ -1,9 +1,6 @@
 import { Errno } from '@runikraft/errno';
-import { createSched, type RkSched } from '@runikraft/rksched';
-import { createSimPlat } from '@runikraft/rksched/sim';
-import { createRrPolicy } from '@runikraft/rksched-rr';
 import { describe, expect, it } from 'vitest';
-import type { RkNetEnv, RkSockAddrOut, RkSocket } from '../../../src/socket/api';
+import type { RkSockAddrOut, RkSocket } from '../../../src/socket/api';
 import {
   IPPROTO_TCP,
   MSG_DONTWAIT,
@@ -18,38 +15,8 @@ import {
   TCP_MAXSEG,
   TCP_NODELAY,
 } from '../../../src/socket/consts';
-import { RkTcpSocket } from '../../../src/socket/tcp/socket';
-import { A, B, pattern, SimNet } from './harness';
-
-/** Two stacks on a SimNet driven by a network thread of an rksched scheduler on the simulated platform. */
-function world(seed = 1, faults = {}) {
-  const plat = createSimPlat({ cpuNsPerPoll: 1000, memBytes: 4 << 20 });
-  const sched: RkSched = createSched(plat, createRrPolicy({ sliceNs: 100_000 }));
-  const net = new SimNet(seed, faults);
-  const netWq = sched.waitQueue();
-  let stop = false;
-  const env: RkNetEnv = {
-    waitQueue: () => sched.waitQueue(),
-    now: () => sched.now() / 1e6,
-    kick: () => {
-      netWq.wakeAll();
-    },
-  };
-  const a = net.addHost(A);
-  const b = net.addHost(B);
-  a.onPollNeeded = b.onPollNeeded = env.kick;
-  const startNet = () =>
-    sched.spawn('net', async () => {
-      while (!stop) {
-        const next = net.pump(env.now());
-        if (next === Number.POSITIVE_INFINITY) await netWq.wait();
-        else await netWq.waitUntil(Math.max(next, env.now() + 0.001) * 1e6);
-      }
-      return 0;
-    });
-  const sock = (host: typeof a, flags = 0) => new RkTcpSocket(env, host, flags);
-  return { sched, net, env, a, b, sock, startNet, stopNet: () => ((stop = true), env.kick()) };
-}
+import { A, B, pattern } from './harness';
+import { world } from './sockworld';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
