@@ -5,7 +5,7 @@ import { B, pattern } from './harness';
 import { world } from './sockworld';
 
 /** An echo server: one thread per connection, each echoing until the client half-closes. */
-export async function echoServer(tcp: RkTransport, spawn: (fn: () => Promise<number>) => void) {
+async function echoServer(tcp: RkTransport, spawn: (fn: () => Promise<number>) => void) {
   const server = tcpListen(tcp, 7); // SO_REUSEADDR on, backlog 128
   for await (const conn of server) {
     conn.setNoDelay();
