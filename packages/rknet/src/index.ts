@@ -1,4 +1,15 @@
 // @runikraft/rknet: the TCP/IP stack over rknetdev (Unikraft's lib-lwip counterpart, smoltcp's layout).
+
+export { parseNetdevIp, type RkNetdevIpParam } from './config';
+export { RK_ARP_DEFAULTS, RkArpCache, type RkArpCacheLimits } from './iface/arp-cache';
+export {
+  RkInterface,
+  type RkInterfaceOptions,
+  type RkInterfaceStats,
+  type RkIpConfig,
+} from './iface/interface';
+export { RK_REASSEMBLY_DEFAULTS, RkReassembler, type RkReassemblyLimits } from './iface/reassembly';
+export { inSubnet, prefixMask, type RkRoute, RkRouteTable } from './iface/routes';
 export type { Ipv4Addr, RkIpLayer, RkIpProtocolHandler, RkIpSendOptions } from './ip';
 export type {
   RkNetEnv,
@@ -12,8 +23,14 @@ export type {
 } from './socket/api';
 export { RK_SOCK_BUF_MAX, RK_SOCK_BUF_MIN, RkSocketBase, type RkSockOpts } from './socket/base';
 export * from './socket/consts';
+export { RK_DGRAM_BUF, RkDgramSocket } from './socket/dgram';
+export { RkDhcpClient, type RkDhcpState } from './socket/dhcp';
+export { icmpTransport, RkIcmpSocket, RkIcmpTransport } from './socket/icmp';
+export { icmpErrno } from './socket/icmp-errno';
 export { RK_EPHEMERAL_FIRST, RK_EPHEMERAL_LAST, RkPortTable } from './socket/ports';
 export * from './socket/tcp/index';
+export { RkUdpSocket, RkUdpTransport, udpTransport } from './socket/udp';
+export { RkNetStack, type RkNetStackOptions } from './stack';
 export * from './wire/arp';
 export {
   checksum,
@@ -24,6 +41,7 @@ export {
   pseudoHeaderSum,
   RkChecksum,
 } from './wire/checksum';
+export * from './wire/dhcpv4';
 export { isWireError, RkWireError } from './wire/error';
 export * from './wire/ethernet';
 export * from './wire/icmpv4';
