@@ -2,6 +2,7 @@
 // slots in the device tree, skips empty ones, negotiates features and binds the net/blk/rng drivers.
 
 import { Errno } from '@runikraft/errno';
+import { p9TransportRegistry, type RkP9TransportReq } from '@runikraft/rk9p';
 import type { RkBlkdev } from '@runikraft/rkblkdev';
 import { blkdevRegistry } from '@runikraft/rkblkdev/driver';
 import type { RkNetbuf, RkNetdev } from '@runikraft/rknetdev';
@@ -16,6 +17,7 @@ import {
 } from './blk';
 import { type DmaAllocator, dmaAlloc } from './dma';
 import { VIRTIO_NET_F_MAC, VIRTIO_NET_F_MTU, VIRTIO_NET_F_STATUS, VirtioNetDriver } from './net';
+import { readMountTag, VIRTIO_9P_MOUNT_TAG, VirtioP9Driver, VirtioP9Transport } from './p9';
 import * as R from './regs';
 import { VirtioRngDriver } from './rng';
 import { VirtioMmio } from './transport';
@@ -33,6 +35,8 @@ export interface VirtioBusDevice {
   readonly netdev?: RkNetdev;
   readonly blkdev?: RkBlkdev;
   readonly rng?: VirtioRngDriver;
+  /** A virtio-9p device, reachable through rk9p's "virtio" transport by its mount tag. */
+  readonly p9?: VirtioP9Driver;
   /** Why the device was not bound, if it was not. */
   readonly error?: string;
 }
@@ -40,7 +44,9 @@ export interface VirtioBusDevice {
 export interface VirtioBusOptions {
   readonly plat: RkPlat;
   readonly dma: DmaAllocator;
-  readonly registry: Parameters<typeof netdevRegistry>[0] & Parameters<typeof blkdevRegistry>[0];
+  readonly registry: Parameters<typeof netdevRegistry>[0] &
+    Parameters<typeof blkdevRegistry>[0] &
+    Parameters<typeof p9TransportRegistry>[0];
   /** The scheduler, looked up when a caller parks (it may register after the bus probes). */
   readonly sched?: () => RkSchedLike | undefined;
   /** Ring size to ask for (capped by QueueNumMax); default 256. */
@@ -95,6 +101,7 @@ function bind(
       bit(VIRTIO_BLK_F_SEG_MAX) |
       RING,
     [R.VIRTIO_ID_RNG]: RING,
+    [R.VIRTIO_ID_9P]: bit(VIRTIO_9P_MOUNT_TAG) | RING,
   };
   if (!(t.deviceId in wanted))
     return { features: 0n, error: `no driver for virtio device ${t.deviceId}` };
@@ -134,6 +141,18 @@ function bind(
     return ring;
   };
   let result: Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'>;
+  if (t.deviceId === R.VIRTIO_ID_9P) {
+    // Linux p9_virtio_probe: without the mount tag feature a device cannot be named
+    const tag = features & bit(VIRTIO_9P_MOUNT_TAG) ? readMountTag(t) : null;
+    if (tag === null) return failed('virtio-9p without a usable mount tag');
+    const ring = makeRing<RkP9TransportReq>(0, o.queueSize ?? 128);
+    if (typeof ring === 'number') return failed(`cannot set up queue 0: ${ring}`);
+    const drv = new VirtioP9Driver(tag, t, phys, ring, o.dma, waiter);
+    onIrq = () => drv.onInterrupt();
+    virtioP9Transport(o.registry).add(drv);
+    t.addStatus(R.VIRTIO_CONFIG_S_DRIVER_OK);
+    return { features, p9: drv };
+  }
   if (t.deviceId === R.VIRTIO_ID_NET) {
     const drv = new VirtioNetDriver(t, phys, features, (q, n) => makeRing<RkNetbuf>(q, n));
     const { dev, handle } = netdevRegistry(o.registry).register(
@@ -169,4 +188,14 @@ function bind(
     t.addStatus(R.VIRTIO_CONFIG_S_DRIVER_OK);
   }
   return result;
+}
+
+/** The one "virtio" transport in rk9p's registry, created and registered on first use. */
+function virtioP9Transport(registry: VirtioBusOptions['registry']): VirtioP9Transport {
+  const reg = p9TransportRegistry(registry);
+  const t = reg.byName('virtio');
+  if (t instanceof VirtioP9Transport) return t;
+  const created = new VirtioP9Transport();
+  reg.register(created);
+  return created;
 }

@@ -7,6 +7,7 @@ import { probeVirtioMmio } from './bus';
 export { VirtioBlkDriver } from './blk';
 export { probeVirtioMmio, type VirtioBusDevice, type VirtioBusOptions } from './bus';
 export { VirtioNetDriver } from './net';
+export { readMountTag, VIRTIO_9P_MAX_MSIZE, VirtioP9Driver, VirtioP9Transport } from './p9';
 export * as regs from './regs';
 export { VirtioRngDriver } from './rng';
 export { VirtioMmio } from './transport';
@@ -33,7 +34,15 @@ export const library = defineLibrary({
     const rng = devs.find((d) => d.rng)?.rng;
     if (rng && !registry.has('rkentropy')) registry.provide('rkentropy', rng);
     for (const d of devs) {
-      const kind = d.netdev ? 'net' : d.blkdev ? 'blk' : d.rng ? 'rng' : `id ${d.deviceId}`;
+      const kind = d.netdev
+        ? 'net'
+        : d.blkdev
+          ? 'blk'
+          : d.rng
+            ? 'rng'
+            : d.p9
+              ? `9p '${d.p9.tag}'`
+              : `id ${d.deviceId}`;
       plat.console.out(
         `virtio-mmio@${d.base.toString(16)}: ${kind} v${d.version}${d.error ? ` (${d.error})` : ''}\n`,
       );

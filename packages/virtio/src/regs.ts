@@ -42,6 +42,7 @@ export const VIRTIO_CONFIG_S_FAILED = 0x80;
 export const VIRTIO_ID_NET = 1;
 export const VIRTIO_ID_BLOCK = 2;
 export const VIRTIO_ID_RNG = 4;
+export const VIRTIO_ID_9P = 9;
 
 export const VIRTIO_F_RING_INDIRECT_DESC = 28;
 export const VIRTIO_F_RING_EVENT_IDX = 29;
