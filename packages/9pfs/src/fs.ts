@@ -1,0 +1,460 @@
+// 9pfs (Unikraft lib/9pfs, Linux fs/9p vfs_inode_dotl.c): vfscore's driver contract over rk9p.
+// Nodes hold walked fids; open clones and Tlopens them; errors are the server's errno, negated.
+import { Errno, RkError } from '@runikraft/errno';
+import {
+  P9_AT_REMOVEDIR,
+  P9_DOTL,
+  P9_GETATTR_BASIC,
+  P9_SETATTR_ATIME,
+  P9_SETATTR_ATIME_SET,
+  P9_SETATTR_CTIME,
+  P9_SETATTR_GID,
+  P9_SETATTR_MODE,
+  P9_SETATTR_MTIME,
+  P9_SETATTR_MTIME_SET,
+  P9_SETATTR_SIZE,
+  P9_SETATTR_UID,
+  type RkP9Client,
+  type RkP9Fid,
+  type RkP9SetAttr,
+} from '@runikraft/rk9p';
+import { DT_DIR, O_ACCMODE, O_RDONLY, RENAME_EXCHANGE, S_IFDIR, S_IFLNK } from '@runikraft/vfscore';
+import type {
+  RkFs,
+  RkFsAttr,
+  RkFsCaps,
+  RkFsDirSink,
+  RkFsResult,
+  RkFsSetattr,
+  RkFsStatfs,
+} from '@runikraft/vfscore/driver';
+import { p9ReadFull, p9WriteFull } from './io';
+import { fillAttr, inoOf, P9Node, typeOfMode } from './node';
+import type { P9fsCache } from './options';
+
+/** statfs f_type of a 9p mount (Linux V9FS_MAGIC). */
+export const V9FS_MAGIC = 0x01021997;
+
+/** An open file: a Tlopen'ed clone of the node's fid; readdir cookies map to the server's. */
+export interface P9Handle {
+  readonly node: P9Node;
+  readonly fid: RkP9Fid;
+  /** Server cookie after the n-th listed entry is cookies[n − 3] (1 and 2 are "." and ".."). */
+  readonly cookies: bigint[];
+}
+
+/** Maps a thrown rk9p error to -errno (protocol failures are -EIO, as Linux reports them). */
+function neg(e: unknown): number {
+  if (!(e instanceof RkError)) throw e;
+  if (e.errno === Errno.EBADMSG || e.errno === Errno.EPROTO || e.errno === Errno.ENOTCONN)
+    return -Errno.EIO;
+  return -e.errno;
+}
+
+async function guard<T>(f: () => Promise<T>): Promise<T | number> {
+  try {
+    return await f();
+  } catch (e) {
+    return neg(e);
+  }
+}
+
+export class P9fs implements RkFs<P9Node, P9Handle> {
+  readonly caps: RkFsCaps;
+  /** diod 1.0.24 answers Tunlinkat/Trenameat with EOPNOTSUPP: after the first, go straight to the fallback. */
+  private noUnlinkat = false;
+  private noRenameat = false;
+  /** Bumped by every rename: fids walked before may name the old path (diod's fids are paths). */
+  private epoch = 0;
+  /** One node per (directory ino, name), so a rename can move the node vfscore holds. */
+  private readonly byName = new Map<string, P9Node>();
+
+  constructor(
+    readonly client: RkP9Client,
+    readonly root: P9Node,
+    readonly cache: P9fsCache,
+    readonly readonly: boolean,
+  ) {
+    this.caps = { nameCache: cache === 'loose', nameMax: 255 };
+  }
+
+  /** Walks to `name` and learns its type and ino (Twalk + Tgetattr, as v9fs_vfs_lookup). */
+  lookup(dir: P9Node, name: string): RkFsResult<P9Node | number> {
+    return guard(() => this.nodeAt(dir, name));
+  }
+
+  private async nodeAt(dir: P9Node, name: string): Promise<P9Node> {
+    const fid = await this.client.walk(await this.fidOf(dir), [name]);
+    let a: Awaited<ReturnType<RkP9Client['getattr']>>;
+    try {
+      a = await this.client.getattr(fid, P9_GETATTR_BASIC);
+    } catch (e) {
+      await this.client.clunk(fid).catch(() => {});
+      throw e;
+    }
+    const key = `${dir.ino}/${name}`;
+    const ino = inoOf(a.qid);
+    let node = this.byName.get(key);
+    if (node && node.ino === ino && node.type === typeOfMode(a.mode)) {
+      if (!node.released) await this.client.clunk(node.fid).catch(() => {});
+      node.fid = fid;
+      node.released = false;
+      node.parent = dir;
+    } else {
+      node = new P9Node(ino, typeOfMode(a.mode), fid, dir, name);
+      this.byName.set(key, node);
+    }
+    node.epoch = this.epoch;
+    node.attr = null;
+    if (this.cache === 'loose') {
+      node.attr = emptyAttr();
+      fillAttr(a, node.attr);
+    }
+    return node;
+  }
+
+  /**
+   * The node's fid, walked again from the root by its current path when a rename happened since it
+   * was walked: on a path-based server (diod) a fid keeps naming the old path, on others this is a
+   * harmless fresh walk. A node whose path no longer resolves keeps its old fid.
+   */
+  private async fidOf(n: P9Node): Promise<RkP9Fid> {
+    if (n.epoch === this.epoch || !n.parent) return n.fid;
+    const epoch = this.epoch;
+    try {
+      const fid = await this.client.walk(this.root.fid, n.path());
+      if (!n.released) await this.client.clunk(n.fid).catch(() => {});
+      n.fid = fid;
+      n.released = false;
+    } catch (e) {
+      if (!(e instanceof RkError) || e.errno !== Errno.ENOENT) throw e;
+    }
+    n.epoch = epoch;
+    return n.fid;
+  }
+
+  private ro(): number | null {
+    return this.readonly ? -Errno.EROFS : null;
+  }
+
+  private touched(...nodes: P9Node[]): void {
+    for (const n of nodes) n.attr = null;
+  }
+
+  create(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
+    return (
+      this.ro() ??
+      guard(async () => {
+        // Tlcreate turns a clone of the directory's fid into the new open file; the node gets its own walked fid
+        const f = await this.client.walk(await this.fidOf(dir), []);
+        try {
+          await this.client.lcreate(
+            f,
+            name,
+            P9_DOTL.O_RDONLY | P9_DOTL.O_CREAT | P9_DOTL.O_EXCL,
+            mode & 0o7777,
+          );
+        } finally {
+          await this.client.clunk(f).catch(() => {});
+        }
+        this.touched(dir);
+        return this.nodeAt(dir, name);
+      })
+    );
+  }
+
+  mkdir(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
+    return (
+      this.ro() ??
+      guard(async () => {
+        await this.client.mkdir(await this.fidOf(dir), name, mode & 0o7777);
+        this.touched(dir);
+        return this.nodeAt(dir, name);
+      })
+    );
+  }
+
+  symlink(dir: P9Node, name: string, target: string): RkFsResult<P9Node | number> {
+    return (
+      this.ro() ??
+      guard(async () => {
+        await this.client.symlink(await this.fidOf(dir), name, target);
+        this.touched(dir);
+        return this.nodeAt(dir, name);
+      })
+    );
+  }
+
+  mknod(dir: P9Node, name: string, mode: number, rdev: number): RkFsResult<P9Node | number> {
+    return (
+      this.ro() ??
+      guard(async () => {
+        // Linux dev_t: major in bits 8..19 (and 32..43), minor in 0..7 and 20..31
+        const major = ((rdev >>> 8) & 0xfff) >>> 0;
+        const minor = ((rdev & 0xff) | ((rdev >>> 12) & 0xfff00)) >>> 0;
+        await this.client.mknod(await this.fidOf(dir), name, mode, major, minor);
+        this.touched(dir);
+        return this.nodeAt(dir, name);
+      })
+    );
+  }
+
+  link(node: P9Node, dir: P9Node, name: string): RkFsResult<number> {
+    return (
+      this.ro() ??
+      guard(async () => {
+        await this.client.link(await this.fidOf(dir), await this.fidOf(node), name);
+        this.touched(dir, node);
+        return 0;
+      })
+    );
+  }
+
+  unlink(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
+    return this.ro() ?? guard(() => this.unlinkAt(dir, name, node, 0));
+  }
+
+  rmdir(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
+    return this.ro() ?? guard(() => this.unlinkAt(dir, name, node, P9_AT_REMOVEDIR));
+  }
+
+  /** Tunlinkat, or Twalk + Tremove where the server lacks it (Linux v9fs_remove does the same). */
+  private async unlinkAt(dir: P9Node, name: string, node: P9Node, flags: number): Promise<number> {
+    this.touched(dir, node);
+    const dfid = await this.fidOf(dir);
+    let done = false;
+    if (!this.noUnlinkat) {
+      try {
+        await this.client.unlinkat(dfid, name, flags);
+        done = true;
+      } catch (e) {
+        if (!(e instanceof RkError) || e.errno !== Errno.EOPNOTSUPP) throw e;
+        this.noUnlinkat = true;
+      }
+    }
+    if (!done) await this.client.remove(await this.client.walk(dfid, [name]));
+    this.byName.delete(`${dir.ino}/${name}`);
+    return 0;
+  }
+
+  rename(odir: P9Node, oname: string, ndir: P9Node, nname: string, flags: number) {
+    if (flags & RENAME_EXCHANGE) return -Errno.EINVAL; // 9P2000.L has no exchange
+    return (
+      this.ro() ??
+      guard(async () => {
+        this.touched(odir, ndir);
+        const ofid = await this.fidOf(odir);
+        const nfid = await this.fidOf(ndir);
+        let done = false;
+        if (!this.noRenameat) {
+          try {
+            await this.client.renameat(ofid, oname, nfid, nname);
+            done = true;
+          } catch (e) {
+            if (!(e instanceof RkError) || e.errno !== Errno.EOPNOTSUPP) throw e;
+            this.noRenameat = true;
+          }
+        }
+        if (!done) {
+          const f = await this.client.walk(ofid, [oname]);
+          try {
+            await this.client.rename(f, nfid, nname);
+          } finally {
+            await this.client.clunk(f).catch(() => {});
+          }
+        }
+        this.moved(odir, oname, ndir, nname);
+        return 0;
+      })
+    );
+  }
+
+  readlink(node: P9Node): RkFsResult<string | number> {
+    if (node.type !== S_IFLNK) return -Errno.EINVAL;
+    return guard(async () => this.client.readlink(await this.fidOf(node)));
+  }
+
+  getattr(node: P9Node, out: RkFsAttr): RkFsResult<number> {
+    if (node.attr) {
+      copyAttr(node.attr, out);
+      return 0;
+    }
+    return guard(async () => {
+      fillAttr(await this.client.getattr(await this.fidOf(node), P9_GETATTR_BASIC), out);
+      if (this.cache === 'loose') {
+        node.attr = emptyAttr();
+        copyAttr(out, node.attr);
+      }
+      return 0;
+    });
+  }
+
+  setattr(node: P9Node, set: RkFsSetattr): RkFsResult<number> {
+    const r = this.ro();
+    if (r !== null) return r;
+    const a: RkP9SetAttr = { valid: P9_SETATTR_CTIME };
+    if (set.mode !== undefined) [a.valid, a.mode] = [a.valid | P9_SETATTR_MODE, set.mode];
+    if (set.uid !== undefined) [a.valid, a.uid] = [a.valid | P9_SETATTR_UID, set.uid];
+    if (set.gid !== undefined) [a.valid, a.gid] = [a.valid | P9_SETATTR_GID, set.gid];
+    if (set.size !== undefined) {
+      a.valid |= P9_SETATTR_SIZE;
+      a.size = set.size;
+      if (!set.mtime) a.valid |= P9_SETATTR_MTIME; // truncate stamps mtime (server's now)
+    }
+    if (set.atime) {
+      a.valid |= P9_SETATTR_ATIME | P9_SETATTR_ATIME_SET;
+      [a.atimeSec, a.atimeNsec] = [set.atime.sec, set.atime.nsec];
+    }
+    if (set.mtime) {
+      a.valid |= P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET;
+      [a.mtimeSec, a.mtimeNsec] = [set.mtime.sec, set.mtime.nsec];
+    }
+    this.touched(node);
+    return guard(async () => {
+      await this.client.setattr(await this.fidOf(node), a);
+      return 0;
+    });
+  }
+
+  open(node: P9Node, flags: number): RkFsResult<P9Handle | number> {
+    if (this.readonly && (flags & O_ACCMODE) !== O_RDONLY) return -Errno.EROFS;
+    return guard(async () => {
+      const fid = await this.client.walk(await this.fidOf(node), []);
+      try {
+        // O_CREAT/O_EXCL/O_TRUNC were vfscore's; O_APPEND is resolved into offsets by vfscore
+        const dir = node.type === S_IFDIR;
+        const acc = dir ? O_RDONLY : flags & O_ACCMODE;
+        await this.client.lopen(fid, acc | (dir ? P9_DOTL.O_DIRECTORY : 0));
+      } catch (e) {
+        await this.client.clunk(fid).catch(() => {});
+        throw e;
+      }
+      return { node, fid, cookies: [] };
+    });
+  }
+
+  close(h: P9Handle): RkFsResult<number> {
+    return guard(async () => {
+      await this.client.clunk(h.fid);
+      return 0;
+    });
+  }
+
+  read(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
+    if (h.node.type === S_IFDIR) return -Errno.EISDIR;
+    return guard(() => p9ReadFull(this.client, h.fid, buf, offset));
+  }
+
+  write(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
+    if (this.readonly) return -Errno.EROFS;
+    this.touched(h.node);
+    return guard(() => p9WriteFull(this.client, h.fid, buf, offset));
+  }
+
+  readdir(h: P9Handle, cookie: number, sink: RkFsDirSink): RkFsResult<number> {
+    if (h.node.type !== S_IFDIR) return -Errno.ENOTDIR;
+    // "." and ".." come first whatever order the server lists in (ext4 lists by hash)
+    if (cookie === 0 && !sink('.', h.node.ino, DT_DIR, 1)) return 0;
+    if (cookie <= 1 && !sink('..', h.node.parentIno, DT_DIR, 2)) return 0;
+    return guard(() => this.readdirFrom(h, cookie <= 2 ? 0n : h.cookies[cookie - 3], sink));
+  }
+
+  private async readdirFrom(h: P9Handle, from: bigint | undefined, sink: RkFsDirSink) {
+    if (from === undefined) return -Errno.EINVAL; // a cookie this handle never gave out
+    let at = from;
+    for (;;) {
+      const ents = await this.client.readdir(h.fid, at);
+      if (ents.length === 0) return 0;
+      for (const e of ents) {
+        at = e.offset;
+        if (e.name === '.' || e.name === '..') continue;
+        let k = h.cookies.indexOf(e.offset);
+        if (k < 0) k = h.cookies.push(e.offset) - 1;
+        if (!sink(e.name, inoOf(e.qid), e.dtype, k + 3)) return 0;
+      }
+    }
+  }
+
+  fsync(h: P9Handle, datasync: boolean): RkFsResult<number> {
+    return guard(async () => {
+      await this.client.fsync(h.fid, datasync);
+      return 0;
+    });
+  }
+
+  statfs(out: RkFsStatfs): RkFsResult<number> {
+    return guard(async () => {
+      const s = await this.client.statfs(this.root.fid);
+      out.type = V9FS_MAGIC;
+      out.bsize = s.bsize;
+      out.frsize = s.bsize;
+      out.blocks = s.blocks;
+      out.bfree = s.bfree;
+      out.bavail = s.bavail;
+      out.files = s.files;
+      out.ffree = s.ffree;
+      out.namelen = s.namelen;
+      out.flags = this.readonly ? 1 : 0; // ST_RDONLY
+      return 0;
+    });
+  }
+
+  /** Nothing is held back: writes reach the server before write() returns. */
+  sync(): RkFsResult<number> {
+    return 0;
+  }
+
+  unmount(): RkFsResult<number> {
+    return guard(async () => {
+      await this.client.clunk(this.root.fid).catch(() => {});
+      this.client.close();
+      return 0;
+    });
+  }
+
+  /** After a rename: the node vfscore holds for the source now lives at the target. */
+  private moved(odir: P9Node, oname: string, ndir: P9Node, nname: string): void {
+    this.epoch++;
+    const okey = `${odir.ino}/${oname}`;
+    const nkey = `${ndir.ino}/${nname}`;
+    const n = this.byName.get(okey);
+    this.byName.delete(okey);
+    this.byName.delete(nkey);
+    if (!n) return;
+    n.parent = ndir;
+    n.name = nname;
+    this.byName.set(nkey, n);
+  }
+
+  /**
+   * vfscore dropped the node: clunk its fid (not awaited; a failure only leaks a server fid). The
+   * node stays known by name, as its descendants' paths run through it.
+   */
+  release(node: P9Node): void {
+    if (node === this.root || node.released) return;
+    node.released = true;
+    if (this.client.dev.connected) void this.client.clunk(node.fid).catch(() => {});
+  }
+}
+
+function emptyAttr(): RkFsAttr {
+  const t = () => ({ sec: 0, nsec: 0 });
+  return {
+    ino: 0,
+    mode: 0,
+    nlink: 0,
+    uid: 0,
+    gid: 0,
+    rdev: 0,
+    size: 0,
+    blocks: 0,
+    blksize: 0,
+    atime: t(),
+    mtime: t(),
+    ctime: t(),
+  };
+}
+
+function copyAttr(a: RkFsAttr, out: RkFsAttr): void {
+  Object.assign(out, a, { atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } });
+}

@@ -1,0 +1,69 @@
+// A 9pfs node: the file's fid (walked, never opened — opens clone it), its qid, and under cache=loose
+// the attributes last seen. The vfscore ino is the qid path (the server's inode number).
+import type { RkP9Attr, RkP9Fid, RkP9Qid } from '@runikraft/rk9p';
+import { P9_QTDIR, P9_QTSYMLINK } from '@runikraft/rk9p';
+import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '@runikraft/vfscore';
+import type { RkFsAttr, RkFsNode } from '@runikraft/vfscore/driver';
+
+export class P9Node implements RkFsNode {
+  /** Attributes cached under cache=loose (dropped by every change through this node). */
+  attr: RkFsAttr | null = null;
+  /** The rename epoch its fid was walked in (see P9fs.fidOf). */
+  epoch = 0;
+  /** vfscore released it and its fid was clunked (walked again if it is used once more). */
+  released = false;
+
+  constructor(
+    readonly ino: number,
+    readonly type: number,
+    /** A walked fid for the file (path-based servers: valid until a rename moves it). */
+    public fid: RkP9Fid,
+    /** The directory it was found in (null for the root) and its name there. */
+    public parent: P9Node | null,
+    public name: string,
+  ) {}
+
+  /** The ino of its directory (for ".."). */
+  get parentIno(): number {
+    return this.parent ? this.parent.ino : this.ino;
+  }
+
+  /** Names from the root to this node. */
+  path(): string[] {
+    const out: string[] = [];
+    for (let n: P9Node | null = this; n?.parent; n = n.parent) out.push(n.name);
+    return out.reverse();
+  }
+}
+
+/** A qid path as a vfscore ino: exact up to 2^53, folded above (inode numbers are far smaller). */
+export function inoOf(q: RkP9Qid): number {
+  return q.path <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(q.path)
+    : Number(q.path % BigInt(Number.MAX_SAFE_INTEGER));
+}
+
+/** The file type from a qid when the server's mode is not at hand. */
+export function typeOfQid(q: RkP9Qid): number {
+  return q.type & P9_QTDIR ? S_IFDIR : q.type & P9_QTSYMLINK ? S_IFLNK : S_IFREG;
+}
+
+/** Rgetattr → struct stat. */
+export function fillAttr(a: RkP9Attr, out: RkFsAttr): void {
+  out.ino = inoOf(a.qid);
+  out.mode = a.mode;
+  out.nlink = a.nlink;
+  out.uid = a.uid;
+  out.gid = a.gid;
+  out.rdev = a.rdev;
+  out.size = a.size;
+  out.blocks = a.blocks;
+  out.blksize = a.blksize;
+  out.atime = { sec: a.atimeSec, nsec: a.atimeNsec };
+  out.mtime = { sec: a.mtimeSec, nsec: a.mtimeNsec };
+  out.ctime = { sec: a.ctimeSec, nsec: a.ctimeNsec };
+}
+
+export function typeOfMode(mode: number): number {
+  return mode & S_IFMT;
+}
