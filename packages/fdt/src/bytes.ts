@@ -25,47 +25,67 @@ export function cellsToBytes(cells: readonly number[]): Uint8Array {
   return out;
 }
 
+const ASCII_CHUNK = 4096;
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Decodes UTF-8 (invalid sequences become U+FFFD). */
 export function utf8Decode(b: Uint8Array, start = 0, end = b.length): string {
   let s = '';
   let i = start;
   while (i < end) {
-    const c = b[i];
-    let cp = 0xfffd;
-    let n = 1;
-    if (c < 0x80) cp = c;
-    else if (c >= 0xc2 && c < 0xe0 && cont(b, i + 1, end)) {
-      cp = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
-      n = 2;
-    } else if (c >= 0xe0 && c < 0xf0 && cont(b, i + 1, end) && cont(b, i + 2, end)) {
-      const v = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
-      if (v >= 0x800 && (v < 0xd800 || v > 0xdfff)) [cp, n] = [v, 3];
-    } else if (
-      c >= 0xf0 &&
-      c < 0xf5 &&
-      cont(b, i + 1, end) &&
-      cont(b, i + 2, end) &&
-      cont(b, i + 3, end)
-    ) {
-      const v =
-        ((c & 0x07) << 18) |
-        ((b[i + 1] & 0x3f) << 12) |
-        ((b[i + 2] & 0x3f) << 6) |
-        (b[i + 3] & 0x3f);
-      if (v >= 0x10000 && v <= 0x10ffff) [cp, n] = [v, 4];
+    // ASCII runs in one native call: boot decodes every device-tree string in a cold guest realm.
+    let j = i;
+    while (j < end && b[j] < 0x80 && j - i < ASCII_CHUNK) j++;
+    if (j > i) {
+      s += String.fromCharCode.apply(null, b.subarray(i, j) as unknown as number[]);
+      i = j;
+      continue;
     }
+    const [cp, n] = decodeOne(b, i, end);
     s += String.fromCodePoint(cp);
     i += n;
   }
   return s;
 }
 
-function cont(b: Uint8Array, i: number, end: number): boolean {
-  return i < end && (b[i] & 0xc0) === 0x80;
+/**
+ * One non-ASCII code point at `i` as the WHATWG UTF-8 decoder reads it (Encoding §4.3): the bounds of
+ * the first continuation byte exclude overlongs and surrogates, and an ill-formed sequence becomes one
+ * U+FFFD for its longest valid prefix. @returns the code point and the bytes consumed.
+ */
+function decodeOne(b: Uint8Array, i: number, end: number): [number, number] {
+  const c = b[i];
+  let n: number;
+  let cp: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) [n, cp] = [2, c & 0x1f];
+  else if (c >= 0xe0 && c <= 0xef) {
+    [n, cp] = [3, c & 0x0f];
+    if (c === 0xe0) lo = 0xa0;
+    if (c === 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    [n, cp] = [4, c & 0x07];
+    if (c === 0xf0) lo = 0x90;
+    if (c === 0xf4) hi = 0x8f;
+  } else return [0xfffd, 1];
+  for (let k = 1; k < n; k++) {
+    const x = i + k < end ? b[i + k] : -1;
+    if (x < lo || x > hi) return [0xfffd, k];
+    cp = (cp << 6) | (x & 0x3f);
+    lo = 0x80;
+    hi = 0xbf;
+  }
+  return [cp, n];
 }
 
 /** Encodes a string as UTF-8; a lone surrogate becomes U+FFFD (as WHATWG TextEncoder does). */
 export function utf8Encode(s: string): Uint8Array {
+  if (!NON_ASCII.test(s)) {
+    const ascii = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) ascii[i] = s.charCodeAt(i);
+    return ascii;
+  }
   const out: number[] = [];
   for (const ch of s) {
     let cp = ch.codePointAt(0)!;

@@ -78,8 +78,8 @@ export function walkStruct(b: Uint8Array, h: FdtHeader): { nodes: NodeRec[]; str
       } else {
         checkName(name, 'node', nameStart, nodes[parent].path);
         const p = nodes[parent];
-        for (const c of p.children)
-          if (nodes[c].name === name)
+        for (let i = 0; i < p.children.length; i++)
+          if (nodes[p.children[i]].name === name)
             throw new FdtError('struct', off, `duplicate node name "${name}" under ${p.path}`);
       }
       if (stack.length >= FDT_MAX_DEPTH)
@@ -161,23 +161,25 @@ function readProp(b: Uint8Array, h: FdtHeader, off: number, end: number, node: N
       off + 4,
       `property ${node.path}:${name} length ${hex(len)} runs past the end of the struct block (${hex(end)})`,
     );
-  for (const p of node.props)
-    if (p.name === name)
+  for (let i = 0; i < node.props.length; i++)
+    if (node.props[i].name === name)
       throw new FdtError('struct', off, `duplicate property ${node.path}:${name}`);
   node.props.push({ name, offset: off, valueOffset: off + 12, len });
   return align4(valueEnd);
 }
 
+// Native scans (indexOf, fromCharCode.apply, a regex) rather than byte loops: every machine runs this
+// once at boot in a fresh guest realm, where loops run in the interpreter before V8 has warmed them.
 function findNul(b: Uint8Array, from: number, to: number): number {
-  for (let i = from; i < to; i++) if (b[i] === 0) return i;
-  return -1;
+  const i = b.indexOf(0, from);
+  return i >= 0 && i < to ? i : -1;
 }
 
 function ascii(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
-  return s;
+  return String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
 }
+
+const BAD_NAME_CHAR = /[^\x21-\x2e\x30-\x7e]/;
 
 /** Names: non-empty printable ASCII without '/' (DT spec §2.2.1, §2.2.4 character sets, loosened). */
 function checkName(name: string, what: string, off: number, where: string): void {
@@ -187,15 +189,13 @@ function checkName(name: string, what: string, off: number, where: string): void
       off,
       `empty ${what} name in ${where}`,
     );
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c <= 0x20 || c >= 0x7f || c === 0x2f)
-      throw new FdtError(
-        what === 'node' ? 'struct' : 'strings',
-        off + i,
-        `${what} name "${printable(name)}" in ${where} has invalid character ${hex(c)}`,
-      );
-  }
+  const i = name.search(BAD_NAME_CHAR);
+  if (i >= 0)
+    throw new FdtError(
+      what === 'node' ? 'struct' : 'strings',
+      off + i,
+      `${what} name "${printable(name)}" in ${where} has invalid character ${hex(name.charCodeAt(i))}`,
+    );
 }
 
 function printable(s: string): string {

@@ -146,6 +146,35 @@ describe('guest globals', () => {
     expect(r).toEqual({ called: true, now: 1234, d: 1234, frozen: true });
   });
 
+  it('two machines booting one compiled image share no module state and no globals', async () => {
+    // Module state (the counter) lives in the image's closure; each machine evaluates the image anew.
+    const img = loadImageSource(
+      `var RunikraftImage = (() => { let boots = 0; return { default: async (hart) => {
+        boots++;
+        globalThis.seen = { boots, before: globalThis.mark ?? null };
+        globalThis.mark = hart.ram.size;
+        for (let i = 0; i < 4; i++) await null; // let the other machine run in between
+        hart.store32(${VIRT_TEST}, 0x5555);
+      } }; })();`,
+      'shared-image.js',
+    );
+    const a = new Machine({ bios: 'none', console: 'none', clock: 'virtual', memory: 64 << 20 });
+    const b = new Machine({ bios: 'none', console: 'none', clock: 'virtual', memory: 32 << 20 });
+    const exits = await Promise.all([a.boot(img), b.boot(img)]);
+    expect(exits).toEqual([
+      { status: 0, reason: 'poweroff' },
+      { status: 0, reason: 'poweroff' },
+    ]);
+    const ga = a.realm.context as { seen: unknown; mark: number; Object: unknown };
+    const gb = b.realm.context as { seen: unknown; mark: number; Object: unknown };
+    expect(ga.seen).toEqual({ boots: 1, before: null });
+    expect(gb.seen).toEqual({ boots: 1, before: null });
+    expect([ga.mark, gb.mark]).toEqual([64 << 20, 32 << 20]);
+    expect(ga.Object).not.toBe(gb.Object);
+    // The context handed to the host is the guest's globalThis itself (an uncontextified global).
+    expect(a.realm.run('globalThis')).toBe(a.realm.context);
+  });
+
   it('an image that throws while evaluating is a guest failure naming the error', async () => {
     let out = '';
     const m = new Machine({ bios: 'none', console: (t) => (out += t), clock: 'virtual' });

@@ -10,6 +10,11 @@ export const IMAGE_GLOBAL = 'RunikraftImage';
 
 const MARKER = `var ${IMAGE_GLOBAL} =`;
 
+/** Reads the image's module object and drops the global's reference (a `var` global cannot be deleted). */
+const takeImage = new Script(
+  `(() => { const m = globalThis.${IMAGE_GLOBAL}; globalThis.${IMAGE_GLOBAL} = undefined; return m; })()`,
+);
+
 /** A compiled guest image, ready to be booted by `Machine.boot` in the machine's realm. */
 export class GuestImage {
   private constructor(
@@ -42,8 +47,7 @@ export class GuestImage {
    */
   instantiate(realm: GuestRealm, facade: (hart: Hart) => Hart): ImageEntry {
     realm.run(this.script);
-    const mod = realm.run<{ default?: unknown } | undefined>(`globalThis.${IMAGE_GLOBAL}`);
-    realm.run(`delete globalThis.${IMAGE_GLOBAL}`);
+    const mod = realm.run<{ default?: unknown } | undefined>(takeImage);
     const entry = mod?.default as ImageEntry | undefined;
     if (typeof entry !== 'function')
       throw new Error(
