@@ -18,16 +18,11 @@ describe('utf8Encode / utf8Decode', () => {
   it('decode equals a non-fatal TextDecoder on any bytes, on ranges too', () => {
     const dec = new TextDecoder('utf-8', { ignoreBOM: true });
     fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 64 }),
-        fc.nat(8),
-        fc.nat(8),
-        (b, lo, cut) => {
-          const start = Math.min(lo, b.length);
-          const end = Math.max(start, b.length - cut);
-          expect(utf8Decode(b, start, end)).toBe(dec.decode(b.subarray(start, end)));
-        },
-      ),
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(8), fc.nat(8), (b, lo, cut) => {
+        const start = Math.min(lo, b.length);
+        const end = Math.max(start, b.length - cut);
+        expect(utf8Decode(b, start, end)).toBe(dec.decode(b.subarray(start, end)));
+      }),
       { seed: 8, numRuns: 1000 },
     );
   });
