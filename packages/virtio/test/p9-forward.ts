@@ -22,7 +22,13 @@ export class ForwardingVirtio9p extends VirtioDeviceModel {
   /** Chains completed. */
   completed = 0;
 
-  constructor(port: number, tag: string, tagLenOverride?: number) {
+  /** `aname`: substituted for an empty Tattach aname (QEMU ignores aname; diod needs its export path). */
+  constructor(
+    port: number,
+    tag: string,
+    tagLenOverride?: number,
+    private readonly aname?: string,
+  ) {
     super();
     const t = new TextEncoder().encode(tag);
     this.configLen = 2 + t.length;
@@ -45,7 +51,7 @@ export class ForwardingVirtio9p extends VirtioDeviceModel {
       const msg = new Uint8Array(c.readLen);
       readSegs(this.hostRam(), c.readable, 0, msg);
       this.pending.set(msg[5] | (msg[6] << 8), { q, c });
-      this.sock.write(msg);
+      this.sock.write(this.aname ? withAname(msg, this.aname) : msg);
     }
   }
 
@@ -70,4 +76,21 @@ export class ForwardingVirtio9p extends VirtioDeviceModel {
   override close(): void {
     this.sock.destroy();
   }
+}
+
+/** Tattach (104) with an empty aname gets `aname` instead; other messages pass unchanged. */
+function withAname(m: Uint8Array, aname: string): Uint8Array {
+  const v = new DataView(m.buffer, m.byteOffset, m.byteLength);
+  if (m[4] !== 104) return m;
+  const unameLen = v.getUint16(15, true);
+  const at = 17 + unameLen;
+  if (v.getUint16(at, true) !== 0) return m;
+  const a = new TextEncoder().encode(aname);
+  const out = new Uint8Array(m.length + a.length);
+  out.set(m.subarray(0, at));
+  new DataView(out.buffer).setUint16(at, a.length, true);
+  out.set(a, at + 2);
+  out.set(m.subarray(at + 2), at + 2 + a.length);
+  new DataView(out.buffer).setUint32(0, out.length, true);
+  return out;
 }
