@@ -66,7 +66,7 @@ async function copyOut(c: RkP9Client, root: RkP9Fid, entries: Entry[]): Promise<
 export default async function main({ registry, plat }: RkMainArgs): Promise<number> {
   const say = (s: string) => plat.console.out(`p9share: ${s}\n`);
   const virtio = registry.get('rk9p').byName('virtio');
-  if (!virtio || !virtio.devices().includes('share')) {
+  if (!virtio?.devices().includes('share')) {
     say(`no 9P share tagged 'share' (devices: ${virtio?.devices().join(', ') ?? 'none'})`);
     return 1;
   }

@@ -41,6 +41,7 @@ export const Errno = {
   ENOTEMPTY: 39,
   ELOOP: 40,
   ENOMSG: 42,
+  ENODATA: 61,
   EPROTO: 71,
   EBADMSG: 74,
   EOVERFLOW: 75,
