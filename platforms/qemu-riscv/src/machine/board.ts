@@ -76,6 +76,8 @@ export interface BoardConfig {
   log: (line: string) => void;
   /** `-fw_cfg` items, already checked (checkUserItem). */
   fwCfg?: readonly FwCfgUserItem[];
+  /** Holds the virtual clock while a device's host work is in flight (HostScheduler.beginHostWork). */
+  hostWork?: () => () => void;
   /** `-drive if=pflash,unit=0|1` backings; a missing one leaves that bank unbacked (reads 0). */
   pflash?: readonly (BlockBackend | null | undefined)[];
 }
@@ -124,7 +126,14 @@ export class Board {
     b.map(VIRT_FLASH, this.flash[0]);
     b.map(VIRT_FLASH + VIRT_FLASH_BANK_SIZE, this.flash[1]);
     for (let s = 0; s < VIRT_VIRTIO_COUNT; s++) {
-      const t = new VirtioMmioTransport(s, c.legacyVirtio, c.ram, line(virtioSlotIrq(s)), c.log);
+      const t = new VirtioMmioTransport(
+        s,
+        c.legacyVirtio,
+        c.ram,
+        line(virtioSlotIrq(s)),
+        c.log,
+        c.hostWork,
+      );
       t.runState = this.runState;
       this.virtio.push(t);
       b.map(virtioSlotBase(s), t);

@@ -139,6 +139,8 @@ export class Machine {
       log: (l) => this.trace(l),
       fwCfg: o.fwCfg,
       pflash: o.pflash,
+      // the scheduler is made just below; devices only ask once the machine runs
+      hostWork: () => this.sched.beginHostWork(),
     });
     this.sched = new HostScheduler(this.clock, this.slots, this.counters);
     this.sbiPlatform.dbcn = o.dbcn;

@@ -16,6 +16,8 @@ export class HostScheduler {
   private idleScheduled = false;
   private hostTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Host work in flight whose completion will interrupt the guest (devices waiting on host services). */
+  private hostWorkInFlight = 0;
   /** A host turn already scheduled for a hart: polls before it runs share it. */
   private readonly pendingTurns = new Map<HartImpl, Promise<void>>();
 
@@ -60,6 +62,25 @@ export class HostScheduler {
     return turn;
   }
 
+  /**
+   * A device started host work (a request to a host service) that it completes with an interrupt. On
+   * the virtual clock, time holds still until the returned release runs: the guest sees the host's
+   * latency as zero instead of its timers firing back to back while the host is busy (every jump to
+   * the next deadline would otherwise be taken at once, an interrupt storm with nothing to do). The
+   * release is idempotent. The host clock is unaffected.
+   */
+  beginHostWork(): () => void {
+    this.hostWorkInFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.hostWorkInFlight--;
+      if (this.hostWorkInFlight === 0 && this.clock.kind === 'virtual' && this.anyWaiting())
+        this.scheduleIdle();
+    };
+  }
+
   private anyWaiting(): boolean {
     return this.slots.some((s) => s.hart?.waiting);
   }
@@ -101,6 +122,7 @@ export class HostScheduler {
       (s) => s.hart && !s.hart.isStopped && s.state === SBI_HSM_STATE_STARTED,
     );
     if (running.some((s) => !s.hart?.waiting)) return;
+    if (this.hostWorkInFlight > 0) return; // the completion's interrupt wakes a hart, or the release re-arms us
     const next = this.clock.nextDeadline();
     if (!Number.isFinite(next)) return; // only host input can wake the machine now
     this.counters.clockJumps++;

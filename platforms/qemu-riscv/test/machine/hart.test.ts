@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import * as C from '../../src/isa/csr';
-import { type Hart, HartStopped } from '../../src/isa/hart';
+import { type Hart, HartStopped, type ImageEntry } from '../../src/isa/hart';
 import {
   VIRT_CLINT,
   VIRT_DRAM,
@@ -13,7 +13,7 @@ import {
   VIRT_UART0,
   VIRT_VIRTIO,
 } from '../../src/isa/memmap';
-import { runGuest, testMachine } from './guest';
+import { powerOff, runGuest, testMachine } from './guest';
 
 type Trap = [number, boolean, number];
 const record = (hart: Hart): Trap[] => {
@@ -262,6 +262,38 @@ describe('interrupt delivery', () => {
     expect(exit.status).toBe(0);
     expect(m.stats.mtime).toBe(12_345n);
     expect(m.stats.clockJumps).toBe(1);
+  });
+
+  it('virtual clock: host work in flight (a device waiting on a host service) holds time still; its release lets it jump', async () => {
+    const { m } = testMachine({ bios: 'none', clock: 'virtual' });
+    // the host service answers 40 ms of host time later; meanwhile the guest waits on a timer 1 s away
+    const release = m.board.virtio[0].hostWork();
+    let heldJumps = -1;
+    let heldTime = -1n;
+    setTimeout(() => {
+      heldJumps = m.stats.clockJumps;
+      heldTime = m.stats.mtime;
+      release();
+      release(); // idempotent: a second call must not release someone else's hold
+    }, 40);
+    const entry: ImageEntry = async (hart) => {
+      hart.setTrapVector(() => hart.store64(VIRT_CLINT + 0x4000, 0xffffffffffffffffn));
+      hart.csrw(C.CSR_MIE, C.MIP_MTIP);
+      hart.csrs(C.CSR_MSTATUS, C.MSTATUS_MIE);
+      hart.store64(VIRT_CLINT + 0x4000, 10_000_000n);
+      await hart.wfi();
+      const other = m.board.virtio[1].hostWork();
+      other(); // a hold begun and released while running leaves the clock free
+      hart.store64(VIRT_CLINT + 0x4000, 20_000_000n);
+      await hart.wfi();
+      powerOff(hart, 0);
+    };
+    const exit = await m.boot(entry);
+    expect(exit.status).toBe(0);
+    expect(heldJumps).toBe(0);
+    expect(heldTime).toBeLessThan(10_000_000n);
+    expect(m.stats.clockJumps).toBe(2);
+    expect(m.stats.mtime).toBe(20_000_000n);
   });
 
   it('host clock: wfi sleeps until the stimecmp deadline in host time', async () => {

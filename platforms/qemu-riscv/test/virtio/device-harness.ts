@@ -10,6 +10,8 @@ export class FakeHost implements VirtioHost {
   configChanges = 0;
   resets: string[] = [];
   traces: string[] = [];
+  /** Host work begun and not yet released. */
+  hostWorkHeld = 0;
   constructor(readonly ram = guardedRam(1 << 20)) {}
   interrupt(): void {
     this.interrupts++;
@@ -22,6 +24,14 @@ export class FakeHost implements VirtioHost {
   }
   trace(m: string): void {
     this.traces.push(m);
+  }
+  hostWork(): () => void {
+    this.hostWorkHeld++;
+    let done = false;
+    return () => {
+      if (!done) this.hostWorkHeld--;
+      done = true;
+    };
   }
 }
 

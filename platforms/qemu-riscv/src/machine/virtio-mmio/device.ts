@@ -16,6 +16,13 @@ export interface VirtioHost {
   needsReset(message: string): void;
   /** A trace line for the machine log. */
   trace?(message: string): void;
+  /**
+   * The device started host work (a request to a host service) that it will complete with
+   * interrupt(); call the returned release when it is done (or abandoned). On the virtual clock,
+   * time holds still meanwhile (see HostScheduler.beginHostWork). Devices that answer synchronously
+   * inside queueNotify, as QEMU's do under TCG, never need it.
+   */
+  hostWork(): () => void;
   /** False while the VM is stopped (`-S` before it starts): QEMU's `vdev->vm_running`. */
   readonly vmRunning?: boolean;
 }

@@ -56,6 +56,7 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
     readonly ram: GuestRam,
     private readonly irq: IrqLine,
     private readonly log: (line: string) => void,
+    private readonly beginHostWork: () => () => void = () => () => {},
   ) {
     this.name = `virtio-mmio.${slot}`;
   }
@@ -71,6 +72,10 @@ export class VirtioMmioTransport implements MmioDevice, VirtioHost {
   interrupt(): void {
     this.isr |= 1;
     this.updateIrq();
+  }
+
+  hostWork(): () => void {
+    return this.beginHostWork();
   }
 
   configChanged(): void {
