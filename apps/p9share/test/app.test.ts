@@ -1,15 +1,6 @@
 // Boots p9share in-process with a virtio-9p device whose 9P server is diod (a test device model
 // forwards each chain over TCP), in legacy and modern mode: every file's SHA-256 printed by the guest
 // matches node:crypto's, and the tree the guest wrote back to out/ equals in/ byte for byte.
-import { createHash } from 'node:crypto';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
 import { join } from 'node:path';
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,50 +8,13 @@ import { haveDiod, startDiod } from '../../../packages/rk9p/test/helpers/diod';
 import { ForwardingVirtio9p } from '../../../packages/virtio/test/p9-forward';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
+import { makeTree, sameTree } from './tree';
 
 let entry: GuestImage;
 beforeAll(async () => {
   const { imagePath } = await buildImage(new URL('..', import.meta.url).pathname);
   entry = loadImage(imagePath);
 }, 60_000);
-
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** A tree with empty, small, msize-straddling and multi-message files, nesting and a symlink. */
-function makeTree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  mkdirSync(join(dir, 'in', 'a', 'b'), { recursive: true });
-  mkdirSync(join(dir, 'in', 'empty'));
-  const sizes: [string, number][] = [
-    ['zero', 0],
-    ['one', 1],
-    ['a/page', 4096],
-    ['a/b/msize-1', 512 * 1024 - 25],
-    ['a/b/msize+1', 512 * 1024 - 23],
-    ['a/big', 3_000_017],
-  ];
-  for (const [p, n] of sizes) {
-    const b = new Uint8Array(n).map((_, i) => (i * 2654435761 + n) >>> 24);
-    writeFileSync(join(dir, 'in', p), b);
-    files.set(p, sha(b));
-  }
-  symlinkSync('a/page', join(dir, 'in', 'link'));
-  return files;
-}
-
-function sameTree(a: string, b: string): void {
-  const la = readdirSync(a, { withFileTypes: true })
-    .map((d) => d.name)
-    .sort();
-  expect(readdirSync(b).sort()).toEqual(la);
-  for (const d of readdirSync(a, { withFileTypes: true })) {
-    const pa = join(a, d.name);
-    const pb = join(b, d.name);
-    if (d.isDirectory()) sameTree(pa, pb);
-    else if (d.isSymbolicLink()) expect(readlinkSync(pb)).toBe(readlinkSync(pa));
-    else expect(sha(readFileSync(pb))).toBe(sha(readFileSync(pa)));
-  }
-}
 
 for (const legacy of [false, true])
   describe.skipIf(!haveDiod)(

@@ -18,7 +18,15 @@ import {
   type RkP9Fid,
   type RkP9SetAttr,
 } from '@runikraft/rk9p';
-import { DT_DIR, O_ACCMODE, O_RDONLY, RENAME_EXCHANGE, S_IFDIR, S_IFLNK } from '@runikraft/vfscore';
+import {
+  DT_DIR,
+  O_ACCMODE,
+  O_RDONLY,
+  RENAME_EXCHANGE,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFREG,
+} from '@runikraft/vfscore';
 import type {
   RkFs,
   RkFsAttr,
@@ -92,24 +100,29 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       await this.client.clunk(fid).catch(() => {});
       throw e;
     }
-    const key = `${dir.ino}/${name}`;
-    const ino = inoOf(a.qid);
-    let node = this.byName.get(key);
-    if (node && node.ino === ino && node.type === typeOfMode(a.mode)) {
-      if (!node.released) await this.client.clunk(node.fid).catch(() => {});
-      node.fid = fid;
-      node.released = false;
-      node.parent = dir;
-    } else {
-      node = new P9Node(ino, typeOfMode(a.mode), fid, dir, name);
-      this.byName.set(key, node);
-    }
-    node.epoch = this.epoch;
-    node.attr = null;
+    const node = this.adopt(dir, name, fid, inoOf(a.qid), typeOfMode(a.mode));
     if (this.cache === 'loose') {
       node.attr = emptyAttr();
       fillAttr(a, node.attr);
     }
+    return node;
+  }
+
+  /** The one node for `dir/name` (reused when it names the same file), now holding `fid`. */
+  private adopt(dir: P9Node, name: string, fid: RkP9Fid, ino: number, type: number): P9Node {
+    const key = `${dir.ino}/${name}`;
+    let node = this.byName.get(key);
+    if (node && node.ino === ino && node.type === type) {
+      if (!node.released) void this.client.clunk(node.fid).catch(() => {});
+      node.fid = fid;
+      node.released = false;
+      node.parent = dir;
+    } else {
+      node = new P9Node(ino, type, fid, dir, name);
+      this.byName.set(key, node);
+    }
+    node.epoch = this.epoch;
+    node.attr = null;
     return node;
   }
 
@@ -145,20 +158,32 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     return (
       this.ro() ??
       guard(async () => {
-        // Tlcreate turns a clone of the directory's fid into the new open file; the node gets its own walked fid
+        // Tlcreate turns a clone of the directory's fid into the new file, open read-write: it is
+        // kept for the open() that follows a creating open(2), as Linux's v9fs does
         const f = await this.client.walk(await this.fidOf(dir), []);
         try {
           await this.client.lcreate(
             f,
             name,
-            P9_DOTL.O_RDONLY | P9_DOTL.O_CREAT | P9_DOTL.O_EXCL,
+            P9_DOTL.O_RDWR | P9_DOTL.O_CREAT | P9_DOTL.O_EXCL,
             mode & 0o7777,
           );
-        } finally {
+        } catch (e) {
           await this.client.clunk(f).catch(() => {});
+          throw e;
         }
         this.touched(dir);
-        return this.nodeAt(dir, name);
+        let fid: RkP9Fid;
+        try {
+          fid = await this.client.walk(await this.fidOf(dir), [name]);
+        } catch (e) {
+          await this.client.clunk(f).catch(() => {});
+          throw e;
+        }
+        const node = this.adopt(dir, name, fid, inoOf(f.qid), S_IFREG);
+        if (node.pendingOpen) await this.client.clunk(node.pendingOpen).catch(() => {});
+        node.pendingOpen = f;
+        return node;
       })
     );
   }
@@ -318,6 +343,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   open(node: P9Node, flags: number): RkFsResult<P9Handle | number> {
     if (this.readonly && (flags & O_ACCMODE) !== O_RDONLY) return -Errno.EROFS;
+    const pending = node.pendingOpen;
+    if (pending) {
+      node.pendingOpen = null;
+      return { node, fid: pending, cookies: [] };
+    }
     return guard(async () => {
       const fid = await this.client.walk(await this.fidOf(node), []);
       try {
@@ -433,6 +463,9 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   release(node: P9Node): void {
     if (node === this.root || node.released) return;
     node.released = true;
+    const pending = node.pendingOpen;
+    node.pendingOpen = null;
+    if (pending && this.client.dev.connected) void this.client.clunk(pending).catch(() => {});
     if (this.client.dev.connected) void this.client.clunk(node.fid).catch(() => {});
   }
 }

@@ -12,6 +12,8 @@ export class P9Node implements RkFsNode {
   epoch = 0;
   /** vfscore released it and its fid was clunked (walked again if it is used once more). */
   released = false;
+  /** The fid Tlcreate opened (read-write), handed to the first open() after create. */
+  pendingOpen: RkP9Fid | null = null;
 
   constructor(
     readonly ino: number,

@@ -166,6 +166,35 @@ describe.skipIf(!haveDiod)('9pfs on diod', () => {
     }
   });
 
+  it('create hands its Tlcreate fid to the open that follows (3 requests + 1 at close)', async () => {
+    const m = await mountDiod();
+    const { fs } = m;
+    try {
+      const before = fs.client.dev.stats.requests;
+      const f = (await fs.create(fs.root, 'new', 0o600)) as P9Node;
+      const h = (await fs.open(f, O_WRONLY)) as P9Handle;
+      expect(await fs.write(h, new Uint8Array([9, 8, 7]), 0)).toBe(3);
+      expect(await fs.close(h)).toBe(0);
+      expect(fs.client.dev.stats.requests - before).toBe(5); // walk, lcreate, walk, write, clunk
+      expect([...readFileSync(join(m.diod.dir, 'new'))]).toEqual([9, 8, 7]);
+      expect(statSync(join(m.diod.dir, 'new')).mode & 0o777).toBe(0o600);
+      // a second open walks and opens as usual
+      const h2 = (await fs.open(f, O_RDONLY)) as P9Handle;
+      const b = new Uint8Array(8);
+      expect(await fs.read(h2, b, 0)).toBe(3);
+      await fs.close(h2);
+      // a created node released unopened gives its fid back
+      const g = (await fs.create(fs.root, 'other', 0o644)) as P9Node;
+      const open = fs.client.openFids;
+      fs.release(g);
+      for (let i = 0; i < 100 && fs.client.openFids > open - 2; i++)
+        await new Promise((r) => setTimeout(r, 5)); // the clunks are not awaited by release
+      expect(fs.client.openFids).toBe(open - 2);
+    } finally {
+      await m.close();
+    }
+  });
+
   it('unlink and rmdir fall back to walk + Tremove where diod refuses Tunlinkat', async () => {
     const m = await mountDiod();
     const { fs } = m;

@@ -1,5 +1,5 @@
 // Sequential throughput and per-call latency of 9pfs next to node:fs on the same files.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import type { P9fs, P9Handle, P9Node } from '../../../../packages/9pfs/src/index';
 import { median } from '../boot/stats';
 
@@ -92,4 +92,55 @@ export async function readLatency(
   closeSync(fd);
   await fs.close(h);
   return { p9: median(p9), node: median(node) };
+}
+
+/** Small-file operations per second: create+close, stat, unlink of `n` empty files, next to node:fs. */
+export async function smallFiles(fs: P9fs, dir: string, n: number) {
+  const nodes: P9Node[] = [];
+  let t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const f = (await fs.create(fs.root, `s${i}`, 0o644)) as P9Node;
+    await fs.close((await fs.open(f, O_WRONLY)) as P9Handle);
+    nodes.push(f);
+  }
+  const create = n / ((performance.now() - t0) / 1000);
+  const out = emptyAttr();
+  t0 = performance.now();
+  for (const f of nodes) await fs.getattr(f, out);
+  const stat = n / ((performance.now() - t0) / 1000);
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) await fs.unlink(fs.root, `s${i}`, nodes[i]);
+  const unlink = n / ((performance.now() - t0) / 1000);
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) closeSync(openSync(`${dir}/n${i}`, 'w'));
+  const nCreate = n / ((performance.now() - t0) / 1000);
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) statSync(`${dir}/n${i}`);
+  const nStat = n / ((performance.now() - t0) / 1000);
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) unlinkSync(`${dir}/n${i}`);
+  const nUnlink = n / ((performance.now() - t0) / 1000);
+  return {
+    create: { p9: create, node: nCreate },
+    stat: { p9: stat, node: nStat },
+    unlink: { p9: unlink, node: nUnlink },
+  };
+}
+
+function emptyAttr() {
+  const t = () => ({ sec: 0, nsec: 0 });
+  return {
+    ino: 0,
+    mode: 0,
+    nlink: 0,
+    uid: 0,
+    gid: 0,
+    rdev: 0,
+    size: 0,
+    blocks: 0,
+    blksize: 0,
+    atime: t(),
+    mtime: t(),
+    ctime: t(),
+  };
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from '../boot/stats';
-import { readLatency, seqRead, seqWrite } from './io';
+import { readLatency, seqRead, seqWrite, smallFiles } from './io';
 import { writeSection } from './report';
 import { diodShare, type Share } from './shares';
 
@@ -31,6 +31,7 @@ async function measure(share: Share, dir: string) {
       bs,
       ...(await readLatency(fs, join(dir, 'big.bin'), 'big.bin', SIZE, bs, 300)),
     });
+  const small = await smallFiles(fs, dir, 500);
   await fs.unmount();
   return {
     what: share.what,
@@ -39,6 +40,7 @@ async function measure(share: Share, dir: string) {
     read,
     write,
     latency,
+    small,
   };
 }
 

@@ -1,6 +1,5 @@
-// The 9P shares the benchmark mounts 9pfs on: diod over TCP (a real server, the socket transport);
-// each share exports a given host directory and mounts it with given options.
-
+// The 9P shares the benchmark mounts 9pfs on: diod over TCP (a real server, the socket transport).
+// Each exports a given host directory and mounts it with given options.
 import { create9pfsType, type P9fs } from '../../../../packages/9pfs/src/index';
 import { RkP9TransportRegistryImpl } from '../../../../packages/rk9p/src/index';
 import { startDiod } from '../../../../packages/rk9p/test/helpers/diod';
@@ -13,7 +12,7 @@ export interface Share {
   close(): Promise<void>;
 }
 
-const env = { now: () => ({ sec: 1_800_000_000, nsec: 0 }) };
+export const env = { now: () => ({ sec: 1_800_000_000, nsec: 0 }) };
 
 export async function diodShare(dir: string): Promise<Share> {
   const diod = await startDiod(dir);
