@@ -18,7 +18,10 @@ export class ForwardingVirtio9p extends VirtioDeviceModel {
   readonly numQueues = 1;
   readonly configLen: number;
   private readonly sock: Socket;
-  private readonly pending = new Map<number, { q: DeviceVirtqueue; c: VirtqChain }>();
+  private readonly pending = new Map<
+    number,
+    { q: DeviceVirtqueue; c: VirtqChain; release: () => void }
+  >();
   /** Chains completed. */
   completed = 0;
 
@@ -50,7 +53,9 @@ export class ForwardingVirtio9p extends VirtioDeviceModel {
     for (let c = this.pop(q); c; c = this.pop(q)) {
       const msg = new Uint8Array(c.readLen);
       readSegs(this.hostRam(), c.readable, 0, msg);
-      this.pending.set(msg[5] | (msg[6] << 8), { q, c });
+      // diod answers later: hold the virtual clock until it does (VirtioHost.hostWork)
+      const release = this.host?.hostWork() ?? (() => {});
+      this.pending.set(msg[5] | (msg[6] << 8), { q, c, release });
       this.sock.write(this.aname ? withAname(msg, this.aname) : msg);
     }
   }
@@ -60,6 +65,7 @@ export class ForwardingVirtio9p extends VirtioDeviceModel {
     const p = this.pending.get(tag);
     if (!p) return;
     this.pending.delete(tag);
+    p.release();
     if (m.length > p.c.writeLen) {
       this.fail(`reply of ${m.length} bytes for ${p.c.writeLen}`);
       return;
@@ -70,6 +76,7 @@ export class ForwardingVirtio9p extends VirtioDeviceModel {
   }
 
   protected override onReset(): void {
+    for (const p of this.pending.values()) p.release();
     this.pending.clear();
   }
 
