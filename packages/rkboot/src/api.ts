@@ -57,6 +57,11 @@ export interface RkLibrary<P extends RkParamSpecs = RkParamSpecs> {
   readonly requires?: readonly string[];
   readonly initLevel?: RkInitLevel;
   readonly params?: P;
+  /**
+   * The prefix of this library's boot parameters (`<prefix>.<param>=`); default its name. Lets a
+   * library take Unikraft's spelling of a parameter (rknet's `netdev.ip=`, as uknetdev's).
+   */
+  readonly paramPrefix?: string;
   init?(ctx: RkInitContext<P>): void | Promise<void>;
 }
 

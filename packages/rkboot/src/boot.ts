@@ -6,7 +6,7 @@ import type { RkLibrary, RkMain } from './api';
 import { renderBanner } from './banner';
 import { installBootGlobals } from './libc/install';
 import { initOrder } from './order';
-import { paramTable } from './params';
+import { paramPrefix, paramTable } from './params';
 import { createRegistry } from './registry';
 
 /** Version of the kernel core printed in the banner. */
@@ -80,7 +80,12 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
     registry.setProvider(lib.name);
     const t0 = plat.time.monotonicNs();
     try {
-      await lib.init?.({ registry, plat, params: parsed.values.get(lib.name)!, library: lib });
+      await lib.init?.({
+        registry,
+        plat,
+        params: parsed.values.get(paramPrefix(lib))!,
+        library: lib,
+      });
     } catch (e) {
       if (isStop(e)) throw e;
       return dbg.panic(

@@ -36,9 +36,20 @@ export function paramTable(libs: readonly RkLibrary<any>[]): RkParamTable {
     ['rkparam', RKPARAM_PARAMS],
   ]);
   for (const lib of libs) {
-    if (table.has(lib.name))
-      throw new RkError(Errno.EEXIST, `two composed libraries are named '${lib.name}'`);
-    table.set(lib.name, lib.params ?? {});
+    const prefix = paramPrefix(lib);
+    if (table.has(prefix))
+      throw new RkError(
+        Errno.EEXIST,
+        prefix === lib.name
+          ? `two composed libraries are named '${lib.name}'`
+          : `library '${lib.name}' takes parameter prefix '${prefix}', which another library has`,
+      );
+    table.set(prefix, lib.params ?? {});
   }
   return table;
+}
+
+/** The prefix of `lib`'s boot parameters: its `paramPrefix`, else its name. */
+export function paramPrefix(lib: RkLibrary<any>): string {
+  return lib.paramPrefix ?? lib.name;
 }

@@ -74,6 +74,25 @@ describe('bootImage', () => {
     });
     expect(word).toBe('pkg');
   });
+  it('a library with paramPrefix takes its parameters under that prefix, not its name', async () => {
+    const { plat } = fakePlat('netdev.ip=10.0.2.15/24 --');
+    let got = '';
+    const net = defineLibrary({
+      name: 'rknet-like',
+      version: '1',
+      paramPrefix: 'netdev',
+      params: { ip: { type: 'string', default: '', doc: 'address' } },
+      init: ({ params }) => void (got = params.ip),
+    });
+    await bootImage(plat, { name: 'a', version: '1', libraries: [net], main: () => 0 });
+    expect(got).toBe('10.0.2.15/24');
+    const clash = { ...net, name: 'other' };
+    const { plat: p2, output } = fakePlat('');
+    await expect(
+      bootImage(p2, { name: 'a', version: '1', libraries: [net, clash], main: () => 0 }),
+    ).rejects.toEqual(new PoweredOff(1));
+    expect(output()).toMatch(/takes parameter prefix 'netdev', which another library has/);
+  });
   it('bad parameters are printed precisely and panic with status 1', async () => {
     const { plat, output } = fakePlat('greeter.wrd=x rkboot.banner=perhaps --');
     await expect(

@@ -1,4 +1,32 @@
 // @runikraft/rknet: the TCP/IP stack over rknetdev (Unikraft's lib-lwip counterpart, smoltcp's layout).
+import type {} from '@runikraft/rkalloc';
+import { defineLibrary } from '@runikraft/rkboot';
+import type {} from '@runikraft/rknetdev';
+import type {} from '@runikraft/rksched';
+import type {} from '@runikraft/rkswrand';
+import { initRknet, RKNET_PARAMS } from './library';
+import type { RkNetStack } from './stack';
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    rknet: RkNetStack;
+  }
+}
+
+/**
+ * The library descriptor: at `sys` level (after devices and the scheduler) brings up the first
+ * network device with `netdev.ip=` (Unikraft's spelling) or DHCP, and provides `rknet`.
+ */
+export const library = defineLibrary({
+  name: 'rknet',
+  version: '0.1.0',
+  provides: ['rknet'],
+  requires: ['rkplat', 'rknetdev', 'rksched', 'rkalloc'],
+  initLevel: 'sys',
+  paramPrefix: 'netdev',
+  params: RKNET_PARAMS,
+  init: initRknet,
+});
 
 export { parseNetdevIp, type RkNetdevIpParam } from './config';
 export { RK_ARP_DEFAULTS, RkArpCache, type RkArpCacheLimits } from './iface/arp-cache';
@@ -11,6 +39,7 @@ export {
 export { RK_REASSEMBLY_DEFAULTS, RkReassembler, type RkReassemblyLimits } from './iface/reassembly';
 export { inSubnet, prefixMask, type RkRoute, RkRouteTable } from './iface/routes';
 export type { Ipv4Addr, RkIpLayer, RkIpProtocolHandler, RkIpSendOptions } from './ip';
+export { RKNET_PARAMS } from './library';
 export type {
   RkNetEnv,
   RkPollable,

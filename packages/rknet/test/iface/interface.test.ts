@@ -244,7 +244,10 @@ describe('RkInterface: IPv4 and ICMP', () => {
     const seen: unknown[] = [];
     const h: RkIpProtocolHandler = {
       proto: 6,
-      input: (_n, src, dst, p) => (seen.push(['in', src, dst, p.length]), true),
+      input: (_n, src, dst, p) => {
+        seen.push(['in', src, dst, p.length]);
+        return true;
+      },
       icmpError: (_n, type, code, src, dst, q) =>
         void seen.push(['err', type, code, src, dst, q.length]),
       poll() {},
