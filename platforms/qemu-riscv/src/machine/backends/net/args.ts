@@ -6,6 +6,8 @@ import { sharedHub } from './hub';
 import { hostPort, OptReader, splitOpts } from './qemu-opts';
 import { type StreamAddr, StreamNetBackend } from './stream';
 import { TapNetBackend } from './tap';
+import { UserNetBackend } from './user/backend';
+import { parseUserOpts, type UserNetConfig } from './user/config';
 
 type HP = { host: string; port: number };
 
@@ -14,16 +16,17 @@ export type NetdevSpec =
   | { type: 'stream'; id: string; server: boolean; addr: StreamAddr }
   | { type: 'dgram'; id: string; local: HP; remote?: HP }
   | { type: 'tap'; id: string; ifname: string }
-  | { type: 'hubport'; id: string; hubid: number };
+  | { type: 'hubport'; id: string; hubid: number }
+  | { type: 'user'; id: string; config: UserNetConfig };
 
-const NETDEV_TYPES = 'socket, stream, dgram, tap, hubport';
+const NETDEV_TYPES = 'user, socket, stream, dgram, tap, hubport';
 
 /**
  * Parses a `-netdev` argument, e.g. `socket,id=n0,connect=127.0.0.1:1234`. `socket` maps onto
  * `stream` (listen/connect) or `dgram` (udp). @throws Error with a message naming the bad part.
  */
 export function parseNetdev(text: string): NetdevSpec {
-  const o = splitOpts('-netdev', text);
+  const o = splitOpts('-netdev', text, ['hostfwd']);
   const type = o.head ?? o.values.get('type');
   if (!type) throw new Error(`-netdev '${text}': missing the backend type (${NETDEV_TYPES})`);
   const what = `-netdev ${type}`;
@@ -124,7 +127,8 @@ export function parseNetdev(text: string): NetdevSpec {
       if (r.str('hubid') === undefined) throw new Error(`${what}: 'hubid=' is required`);
       break;
     case 'user':
-      throw new Error(`-netdev user (slirp) is not provided by this machine; use ${NETDEV_TYPES}`);
+      spec = { type: 'user', id, config: parseUserOpts(what, r) };
+      break;
     default:
       throw new Error(`-netdev: unknown backend type '${type}' (supported: ${NETDEV_TYPES})`);
   }
@@ -150,5 +154,7 @@ export async function createNetBackend(spec: NetdevSpec): Promise<NetBackend> {
       return TapNetBackend.open(spec.id, spec.ifname);
     case 'hubport':
       return sharedHub(spec.hubid).port(spec.id);
+    case 'user':
+      return UserNetBackend.open(spec.id, spec.config);
   }
 }

@@ -46,9 +46,14 @@ export class DgramNetBackend extends NetBackend {
       this.dropped++;
       return;
     }
-    this.sock.send(frame, this.remote.port, this.remote.host, (e) => {
-      if (e) this.lastError = e.message;
-    });
+    try {
+      this.sock.send(frame, this.remote.port, this.remote.host, (e) => {
+        if (e) this.lastError = e.message;
+      });
+    } catch (e) {
+      this.dropped++; // closed: a frame sent during teardown is lost, as on a pulled cable
+      this.lastError = (e as Error).message;
+    }
   }
 
   close(): Promise<void> {

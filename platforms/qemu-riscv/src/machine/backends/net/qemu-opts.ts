@@ -5,10 +5,19 @@ export interface QemuOpts {
   /** The leading bare word (`socket` in `socket,id=n0`), if any. */
   readonly head: string | null;
   readonly values: Map<string, string>;
+  /** Keys that may repeat (QEMU's `hostfwd=` of `-netdev user`), in command-line order. */
+  readonly lists: Map<string, string[]>;
 }
 
-/** Splits an option string. Throws `Error("<what>: ...")` on an empty key or a repeated key. */
-export function splitOpts(what: string, text: string): QemuOpts {
+/**
+ * Splits an option string. Throws `Error("<what>: ...")` on an empty key or a repeated key other
+ * than one of `repeatable`.
+ */
+export function splitOpts(
+  what: string,
+  text: string,
+  repeatable: readonly string[] = [],
+): QemuOpts {
   const parts: string[] = [];
   let cur = '';
   for (let i = 0; i < text.length; i++) {
@@ -26,6 +35,7 @@ export function splitOpts(what: string, text: string): QemuOpts {
   parts.push(cur);
   let head: string | null = null;
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   parts.forEach((p, i) => {
     const eq = p.indexOf('=');
     if (eq < 0) {
@@ -35,10 +45,14 @@ export function splitOpts(what: string, text: string): QemuOpts {
     }
     const k = p.slice(0, eq);
     if (k === '') throw new Error(`${what}: empty key in '${p}'`);
+    if (repeatable.includes(k)) {
+      lists.set(k, [...(lists.get(k) ?? []), p.slice(eq + 1)]);
+      return;
+    }
     if (values.has(k)) throw new Error(`${what}: '${k}' given twice`);
     values.set(k, p.slice(eq + 1));
   });
-  return { head, values };
+  return { head, values, lists };
 }
 
 /** Reads keys off a QemuOpts, failing on unknown leftovers so typos never pass silently. */
@@ -52,6 +66,12 @@ export class OptReader {
   str(key: string): string | undefined {
     this.used.add(key);
     return this.opts.values.get(key);
+  }
+
+  /** Every value of a repeatable key (see `splitOpts`), in order. */
+  all(key: string): string[] {
+    this.used.add(key);
+    return this.opts.lists.get(key) ?? [];
   }
 
   need(key: string): string {
@@ -79,7 +99,9 @@ export class OptReader {
 
   /** Throws naming every key that no reader asked for. */
   done(): void {
-    const extra = [...this.opts.values.keys()].filter((k) => !this.used.has(k));
+    const extra = [...this.opts.values.keys(), ...this.opts.lists.keys()].filter(
+      (k) => !this.used.has(k),
+    );
     if (extra.length)
       throw new Error(
         `${this.what}: unknown parameter${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}`,
