@@ -52,11 +52,16 @@ options (QEMU syntax; --opt and -opt are the same):
   -rtc [base=utc|localtime|DATE][,clock=host|rt|vm]   the goldfish RTC's start and clock
   -accel qtest|tcg, -qtest-log none   accepted (libqtest passes them)
   -object rng-random,id=ID[,filename=F]|rng-builtin,id=ID   entropy for virtio-rng-device,rng=ID
-  -nic none          accepted (no default NIC)
+  -nic none|TYPE[,model=virtio-net-device][,mac=M][,id=ID][,netdev options]
+                     none: no NIC (virt has none by default); TYPE: a -netdev TYPE plus a virtio-net-device
   -global virtio-mmio.force-legacy=on|off   virtio-mmio version 1 (QEMU default) or 2
   -device virtio-net-device[,netdev=ID][,mac=..]|virtio-blk-device,drive=ID|virtio-rng-device[,rng=ID]
                      a virtio device (the first takes virtio-mmio slot 7, as on QEMU)
-  -netdev socket|stream|dgram|tap|hubport,id=ID,...   a network backend
+  -netdev user|socket|stream|dgram|tap|hubport,id=ID,...   a network backend; user is QEMU's
+                     user-mode network: [net=10.0.2.0/24][,host=][,dns=][,dhcpstart=][,restrict=on|off]
+                     [,hostfwd=tcp|udp:[hostaddr]:hostport-[guestaddr]:guestport]...
+  -p [hostip:]hostport:guestport[/tcp|/udp]   (--port) publish a guest port through -netdev user
+                     (added to the first one, or a new one with a virtio-net-device)
   -drive file=F,if=none,format=raw,id=ID[,readonly=on]  a disk backend
   -drive if=pflash[,unit=0|1],file=F[,readonly=on]  a 32 MiB CFI flash bank image
   -fw_cfg [name=]opt/NAME,file=F|string=TEXT  a fw_cfg user item
@@ -69,6 +74,8 @@ supported: ${SUPPORTED.join(', ')}
 examples:
   rk run apps/helloworld
   rk run apps/helloworld/build/image.mjs -m 64M -bios none --clock virtual
+  rk run apps/httpreply -p 127.0.0.1:8080:80
+  rk run apps/httpreply -netdev user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80 -device virtio-net-device,netdev=n0
   rk run -machine virt,dumpdtb=virt.dtb -m 512M -smp 4
   echo 'readl 0x10001000' | rk run --qtest stdio -S`,
   ls: `usage: rk ls [app-dir]    (alias: rk config)

@@ -1,5 +1,5 @@
 // The host-side QEMU options of `rk run` (qemu-options.hx): -chardev, -serial, -monitor, -nodefaults,
-// -rtc, -accel, -qtest-log, -object rng-*, -nic none. Libqtest and test harnesses pass these on every
+// -rtc, -accel, -qtest-log, -object rng-*. Libqtest and test harnesses pass these on every
 // command line; the model takes the ones whose effect it has and names what it cannot do.
 import { RkUsageError } from './errors';
 import { type RunArgs, splitQemuOpts } from './run-args';
@@ -118,16 +118,6 @@ export function object(v: string, out: RunArgs): void {
     );
   if (!p.get('id')) throw new RkUsageError(`rk run: -object ${v}: Parameter 'id' is missing`);
   (out.object ??= []).push(v);
-}
-
-/** `-nic none`: no default NIC (virt has none anyway); other -nic forms need their netdev spelled out. */
-export function nic(v: string): void {
-  if (v !== 'none')
-    throw bad(
-      '-nic',
-      v,
-      'none (for a NIC use -netdev TYPE,id=ID -device virtio-net-device,netdev=ID)',
-    );
 }
 
 /** `-machine accel=…` shares -accel's check. */

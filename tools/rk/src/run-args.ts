@@ -6,12 +6,12 @@ import {
   chardev,
   machineAccel,
   monitor,
-  nic,
   object,
   qtestLog,
   rtc,
   serial,
 } from './run-args-host';
+import { nic, type PortForward, port } from './run-nic';
 import { parseSmp } from './run-smp';
 import { parseQemuSize } from './size';
 
@@ -36,8 +36,10 @@ export interface RunArgs {
   qtest?: QtestChannel;
   /** `-device` arguments in command-line order (virtio-net/blk/rng-device). */
   device?: string[];
-  /** `-netdev` arguments (socket, stream, dgram, tap, hubport). */
+  /** `-netdev` arguments (user, socket, stream, dgram, tap, hubport); `-nic` adds here too. */
   netdev?: string[];
+  /** `-p`/`--port` rules, published through `-netdev user` hostfwd (kraft's -p). */
+  ports?: PortForward[];
   /** `-drive` arguments (file=...,if=none,format=raw,id=...). */
   drive?: string[];
   /** `-fw_cfg [name=]opt/NAME,file=PATH|string=TEXT` arguments, in command-line order. */
@@ -83,6 +85,7 @@ export const SUPPORTED = [
   '-netdev',
   '-drive',
   '-fw_cfg',
+  '-p/--port',
   '-S',
   '--clock',
   '--qtest',
@@ -224,6 +227,8 @@ const WITH_VALUE: Record<string, Handler> = {
   netdev: (v, o) => void (o.netdev ??= []).push(v),
   drive: (v, o) => void (o.drive ??= []).push(v),
   fw_cfg: (v, o) => void (o.fwCfg ??= []).push(v),
+  p: port,
+  port,
 };
 const FLAGS: Record<string, (o: RunArgs) => void> = {
   nographic: () => {},

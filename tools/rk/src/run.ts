@@ -7,15 +7,19 @@ import { HELP } from './help';
 import { loadMachine, type RkDeviceArgs } from './machine';
 import { parseRunArgs, type RunArgs } from './run-args';
 import { bootImageFile, locateImage, machineOptions, serialConsole } from './run-image';
+import { applyPorts } from './run-nic';
 
 /** The device lists: each one given on the command line replaces the app's default list. */
 function deviceArgs(cli: RunArgs, app: AppMachineDefaults = {}): RkDeviceArgs {
-  return {
-    device: cli.device ?? app.device,
-    netdev: cli.netdev ?? app.netdev,
-    drive: cli.drive ?? app.drive,
-    object: cli.object,
-  };
+  return applyPorts(
+    {
+      device: cli.device ?? app.device,
+      netdev: cli.netdev ?? app.netdev,
+      drive: cli.drive ?? app.drive,
+      object: cli.object,
+    },
+    cli.ports,
+  );
 }
 
 /** Runs `rk run <args>`. @returns the guest's exit status (0 for --help and dumpdtb). */

@@ -217,7 +217,9 @@ describe('parseNetdev', () => {
       "-netdev hubport: unknown parameter 'hubd'",
     );
     expect(() => parseNetdev('vde,id=v')).toThrow(/unknown backend type 'vde'/);
-    expect(() => parseNetdev('user,id=u')).toThrow(/slirp/);
+    expect(() => parseNetdev('user,id=u,smb=/srv')).toThrow(
+      /smb= is not supported by this machine/,
+    );
     expect(() => parseNetdev('stream,id=s,addr.type=inet')).toThrow(/'addr.port=' is required/);
   });
 

@@ -30,7 +30,7 @@ export class ArpTable {
   learn(ip: number, mac: Uint8Array): void {
     if (!this.inNet(ip) || ip === this.cfg.host || ip === this.cfg.dns || mac[0] & 1) return;
     const known = this.table.get(ip);
-    if (known && known.every((x, i) => x === mac[i])) return;
+    if (known?.every((x, i) => x === mac[i])) return;
     if (!known && this.table.size >= ARP_TABLE_SIZE) {
       const oldest = this.table.keys().next().value as number;
       this.table.delete(oldest);
