@@ -81,6 +81,7 @@ describe.skipIf(why !== null)(
     let web: Server;
     let webPort = 0;
     let dnsSrv: ReturnType<typeof createSocket>;
+    let lease: Record<string, string>;
     beforeAll(async () => {
       web = httpServer((req, res) => res.end(`host page ${req.url}\n`)).listen(0, '127.0.0.1');
       await once(web, 'listening');
@@ -108,6 +109,7 @@ describe.skipIf(why !== null)(
           dnsUpstream: { host: '127.0.0.1', port: (dnsSrv.address() as { port: number }).port },
         },
       );
+      lease = await dhcp(g); // every test below needs the address; the first one checks the lease
     }, 30_000);
     afterAll(async () => {
       await g?.close();
@@ -115,8 +117,7 @@ describe.skipIf(why !== null)(
       dnsSrv?.close();
     });
 
-    it('DHCP hands out QEMU 7.2 slirp lease values (udhcpc)', async () => {
-      const lease = await dhcp(g);
+    it('DHCP hands out QEMU 7.2 slirp lease values (udhcpc)', () => {
       expect(lease).toMatchObject({
         ip: '10.0.2.15',
         subnet: '255.255.255.0',
@@ -261,7 +262,7 @@ describe.skipIf(why !== null)(
       await new Promise((r) => setTimeout(r, 500));
       const flow = g.user.tcp.list()[0];
       expect(flow.maxBuffered).toBeLessThanOrEqual(SND_BUF_LIMIT + 65536);
-      expect(c.writableLength).toBeGreaterThan(size / 4); // the host client is held back
+      expect(c.writableLength).toBeGreaterThan(size / 8); // the host client is held back
       sink.stdin!.write('go\n');
       await once(c, 'end');
       expect(reply.trim()).toBe(`${size} ${sha(data)}`);
@@ -299,6 +300,7 @@ describe.skipIf(why !== null)(
 
 describe.skipIf(why !== null)('-netdev user,restrict=on with Linux as the guest', () => {
   let g: NetnsGuest;
+  let lease: Record<string, string>;
   let web: Server;
   let webPort = 0;
   beforeAll(async () => {
@@ -311,14 +313,14 @@ describe.skipIf(why !== null)('-netdev user,restrict=on with Linux as the guest'
       'user,id=u1,restrict=on,hostfwd=tcp:127.0.0.1:0-:80',
       { dnsUpstream: null },
     );
+    lease = await dhcp(g);
   }, 30_000);
   afterAll(async () => {
     await g?.close();
     web?.close();
   });
 
-  it('DHCP leaves out router and DNS, as QEMU does under restrict=on', async () => {
-    const lease = await dhcp(g);
+  it('DHCP leaves out router and DNS, as QEMU does under restrict=on', () => {
     expect(lease).toMatchObject({ ip: '10.0.2.15', subnet: '255.255.255.0', router: '', dns: '' });
   });
 

@@ -74,7 +74,15 @@ export async function netnsGuest(
     execFileSync('ip', ['link', 'set', ifname, 'netns', ns]);
     const inNs = (...a: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...a]);
     inNs('ip', 'link', 'set', 'lo', 'up');
-    inNs('sysctl', '-qw', `net.ipv6.conf.${ifname}.disable_ipv6=1`);
+    // quiets IPv6 router solicitations; the entry can appear late after the move, so best effort
+    spawnSync('ip', [
+      'netns',
+      'exec',
+      ns,
+      'sysctl',
+      '-qw',
+      `net.ipv6.conf.${ifname}.disable_ipv6=1`,
+    ]);
     inNs('ip', 'link', 'set', ifname, 'up');
   } catch (e) {
     await tap?.close();
