@@ -72,8 +72,19 @@ export async function netnsGuest(
       },
     });
     execFileSync('ip', ['link', 'set', ifname, 'netns', ns]);
-    const inNs = (...a: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...a]);
-    inNs('ip', 'link', 'set', 'lo', 'up');
+    // The moved interface can take a moment to show up in the namespace when the host is busy.
+    const inNs = async (...a: string[]) => {
+      for (let i = 0; ; i++) {
+        const r = spawnSync('ip', ['netns', 'exec', ns, ...a], { encoding: 'utf8' });
+        if (r.status === 0) return;
+        if (i === 50)
+          throw new Error(
+            `${a.join(' ')} in ${ns}: ${r.stderr} (bridge: ${t.lastError ?? 'up'} ${t.log})`,
+          );
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    };
+    await inNs('ip', 'link', 'set', 'lo', 'up');
     // quiets IPv6 router solicitations; the entry can appear late after the move, so best effort
     spawnSync('ip', [
       'netns',
@@ -83,7 +94,7 @@ export async function netnsGuest(
       '-qw',
       `net.ipv6.conf.${ifname}.disable_ipv6=1`,
     ]);
-    inNs('ip', 'link', 'set', ifname, 'up');
+    await inNs('ip', 'link', 'set', ifname, 'up');
   } catch (e) {
     await tap?.close();
     await user?.close();
