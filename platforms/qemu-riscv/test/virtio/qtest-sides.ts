@@ -157,7 +157,9 @@ export async function qemuSide(
   for (const d of devices) args.push('-device', d);
   args.push(...extra);
   const p = spawn(QEMU, args);
+  // QEMU logs every qtest command on stderr: drain it, or a long script fills the pipe and QEMU stalls.
   if (process.env.RK_SHOW) p.stderr.on('data', (d) => process.stderr.write(`[qemu] ${d}`));
+  else p.stderr.resume();
   const cmd = lineReader(p);
   return new Side(
     'qemu',

@@ -5,6 +5,7 @@ export { type BlkErrorRule, type BlkOp, BlockBackend } from './blk/backend';
 export { FileBlockBackend } from './blk/file';
 export { MemoryBlockBackend } from './blk/memory';
 export { isPflashDrive, openPflashDrives } from './blk/pflash-args';
+export * from './fs';
 export { createNetBackend, type NetdevSpec, parseNetdev } from './net/args';
 export { NetBackend, type NetPeer } from './net/backend';
 export { DgramNetBackend } from './net/dgram';

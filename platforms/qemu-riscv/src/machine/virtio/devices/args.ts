@@ -3,6 +3,8 @@
 import { createBlockBackend, parseDrive } from '../../backends/blk/args';
 import type { BlockBackend } from '../../backends/blk/backend';
 import { isPflashDrive } from '../../backends/blk/pflash-args';
+import { createFsdevServer, type FsdevSpec, parseFsdev, parseVirtfs } from '../../backends/fs/args';
+import type { P9Server } from '../../backends/fs/server';
 import { createNetBackend, parseNetdev } from '../../backends/net/args';
 import type { NetBackend } from '../../backends/net/backend';
 import { NoPeerBackend } from '../../backends/net/no-peer';
@@ -12,6 +14,7 @@ import { hostRng } from '../../backends/rng/backend';
 import { VirtioBlk } from './blk';
 import type { VirtioDeviceModel } from './model';
 import { parseMac, VirtioNet } from './net';
+import { Virtio9p } from './p9';
 import { VirtioRng } from './rng';
 
 /** A parsed `-device`. `slot` comes from `bus=virtio-mmio-bus.N`. */
@@ -33,9 +36,10 @@ export type DeviceSpec =
       serial?: string;
       queueSize?: number;
     }
-  | { kind: 'virtio-rng-device'; id?: string; slot?: number; rng?: string };
+  | { kind: 'virtio-rng-device'; id?: string; slot?: number; rng?: string }
+  | { kind: 'virtio-9p-device'; id?: string; slot?: number; fsdev: string; mountTag: string };
 
-const KINDS = 'virtio-net-device, virtio-blk-device, virtio-rng-device';
+const KINDS = 'virtio-net-device, virtio-blk-device, virtio-rng-device, virtio-9p-device';
 
 /** Parses `-device virtio-net-device,netdev=n0,mac=...`. @throws Error with a precise message. */
 export function parseDevice(text: string): DeviceSpec {
@@ -88,6 +92,19 @@ export function parseDevice(text: string): DeviceSpec {
     case 'virtio-rng-device':
       spec = { kind, id, slot, rng: r.str('rng') };
       break;
+    case 'virtio-9p-device': {
+      const fsdev = r.need('fsdev');
+      const mountTag = r.str('mount_tag');
+      if (mountTag === undefined)
+        throw new Error(`${what}: fsdev with id ${fsdev} needs mount_tag arguments`);
+      const len = new TextEncoder().encode(mountTag).length;
+      if (len === 0 || len > 31)
+        throw new Error(
+          `${what}: mount tag '${mountTag}' (${len} bytes) is not 1 to 31 bytes long`,
+        );
+      spec = { kind, id, slot, fsdev, mountTag };
+      break;
+    }
     default:
       if (/-pci$/.test(kind))
         throw new Error(
@@ -127,12 +144,22 @@ export async function createVirtioDevicesFromArgs(args: {
   device?: readonly string[];
   /** `-object rng-random|rng-builtin,id=…` for `virtio-rng-device,rng=`. */
   object?: readonly string[];
+  /** `-fsdev local,id=…,path=…,security_model=…` for `virtio-9p-device,fsdev=`. */
+  fsdev?: readonly string[];
+  /** `-virtfs local,path=…,mount_tag=…,security_model=…`: an fsdev and its device, after the -device list. */
+  virtfs?: readonly string[];
 }): Promise<VirtioPlan> {
   const netSpecs = (args.netdev ?? []).map(parseNetdev);
   const rngSpecs = (args.object ?? []).map(parseRngObject);
   // if=pflash drives back the flash banks (openPflashDrives), not virtio-blk.
   const driveSpecs = (args.drive ?? []).filter((d) => !isPflashDrive(d)).map(parseDrive);
+  const fsSpecs: FsdevSpec[] = (args.fsdev ?? []).map(parseFsdev);
   const devSpecs = (args.device ?? []).map(parseDevice);
+  for (const v of (args.virtfs ?? []).map(parseVirtfs)) {
+    fsSpecs.push(v.fsdev);
+    devSpecs.push({ kind: 'virtio-9p-device', fsdev: v.fsdev.id, mountTag: v.tag });
+  }
+
   const dupe = (ids: string[], what: string) => {
     const seen = new Set<string>();
     for (const id of ids) {
@@ -152,6 +179,10 @@ export async function createVirtioDevicesFromArgs(args: {
     rngSpecs.map((o) => o.id),
     '-object',
   );
+  dupe(
+    fsSpecs.map((f) => f.id),
+    '-fsdev',
+  );
   if (devSpecs.length > 8)
     throw new Error(
       `-device: ${devSpecs.length} virtio devices, but the virt machine has 8 virtio-mmio slots`,
@@ -159,7 +190,15 @@ export async function createVirtioDevicesFromArgs(args: {
   const slots = new Set<number>();
   const usedNet = new Map<string, string>();
   const usedDrive = new Map<string, string>();
+  const usedFs = new Set<string>();
   for (const d of devSpecs) {
+    if (d.kind === 'virtio-9p-device') {
+      if (!fsSpecs.some((f) => f.id === d.fsdev))
+        throw new Error(`-device ${d.kind}: fsdev=${d.fsdev} does not name a -fsdev`);
+      if (usedFs.has(d.fsdev))
+        throw new Error(`-device ${d.kind}: fsdev=${d.fsdev} is already used by another device`);
+      usedFs.add(d.fsdev);
+    }
     if (d.slot !== undefined) {
       if (slots.has(d.slot))
         throw new Error(`-device ${d.kind}: bus=virtio-mmio-bus.${d.slot} is already taken`);
@@ -186,7 +225,7 @@ export async function createVirtioDevicesFromArgs(args: {
       usedDrive.set(d.drive, d.kind);
     }
   }
-  const opened: (NetBackend | BlockBackend | OpenRng)[] = [];
+  const opened: (NetBackend | BlockBackend | OpenRng | P9Server)[] = [];
   const closeAll = async () => {
     for (const b of opened) await b.close();
   };
@@ -209,6 +248,12 @@ export async function createVirtioDevicesFromArgs(args: {
       opened.push(b);
       drives.set(d.id, b);
     }
+    const shares = new Map<string, P9Server>();
+    for (const f of fsSpecs) {
+      const srv = createFsdevServer(f);
+      opened.push(srv);
+      shares.set(f.id, srv);
+    }
     const devices = devSpecs.map((spec) => {
       let model: VirtioDeviceModel;
       if (spec.kind === 'virtio-net-device')
@@ -221,6 +266,8 @@ export async function createVirtioDevicesFromArgs(args: {
           serial: spec.serial,
           queueSize: spec.queueSize,
         });
+      else if (spec.kind === 'virtio-9p-device')
+        model = new Virtio9p(shares.get(spec.fsdev)!, spec.mountTag);
       else model = new VirtioRng(spec.rng === undefined ? hostRng : rngs.get(spec.rng)!);
       return { model, slot: spec.slot, spec };
     });

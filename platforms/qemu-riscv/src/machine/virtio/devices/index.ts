@@ -3,4 +3,5 @@ export * from './args';
 export * from './blk';
 export * from './model';
 export * from './net';
+export * from './p9';
 export * from './rng';

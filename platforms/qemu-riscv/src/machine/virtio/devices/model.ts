@@ -76,8 +76,13 @@ export abstract class VirtioDeviceModel implements VirtioDevice {
     this.features = accepted & this.hostFeatures(legacy);
   }
 
-  /** Reads `size` (1, 2, 4) bytes of config space at `offset`, little-endian; 0xff… past the end. */
+  /**
+   * Reads `size` (1, 2, 4) bytes of config space at `offset`, little-endian. An access reaching
+   * past the end reads all ones as a whole (QEMU virtio_config_read*: `addr + size > config_len`).
+   */
   readConfig(offset: number, size: 1 | 2 | 4): number {
+    if (offset < 0 || offset + size > this.configLen)
+      return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
     let v = 0;
     for (let i = size - 1; i >= 0; i--) {
       const o = offset + i;

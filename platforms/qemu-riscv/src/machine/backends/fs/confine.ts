@@ -1,0 +1,115 @@
+// Confinement of the 9P server to its shared directory. Every host access resolves the fid's path
+// one component at a time from a directory fd of the share root, each step an
+// open(/proc/self/fd/<dir>/<name>, O_PATH|O_DIRECTORY|O_NOFOLLOW): `..` is never sent to the host,
+// a symlink is never followed (not as an intermediate component, not as the last one, where
+// callers use O_NOFOLLOW or *at calls that do not follow), and a swap of a component for a symlink
+// between two requests is caught at the next use. QEMU's 9p-local.c does the same with openat().
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
+import { E, p9err } from './errno';
+
+/** open(2)'s O_PATH (Linux): a handle for *at resolution only, not for I/O. */
+export const O_PATH = 0o10000000;
+const STEP = O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+const fdPath = (fd: number) => `/proc/self/fd/${fd}`;
+
+/** The shared directory: one O_PATH fd held for the server's life. */
+export class ShareRoot {
+  readonly rootFd: number;
+  /** The root's canonical host path (for the "still inside" check of open files). */
+  readonly realRoot: string;
+  readonly rootIno: bigint;
+  readonly rootDev: bigint;
+
+  /** @throws Error when `dir` is not an existing directory. */
+  constructor(dir: string) {
+    const st = statSync(dir, { bigint: true });
+    if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+    this.realRoot = realpathSync(dir);
+    this.rootFd = openSync(this.realRoot, O_PATH | constants.O_DIRECTORY);
+    const s = fstatSync(this.rootFd, { bigint: true });
+    this.rootIno = s.ino;
+    this.rootDev = s.dev;
+  }
+
+  close(): void {
+    closeSync(this.rootFd);
+  }
+
+  /**
+   * Opens the directory `dir` (components below the root) as an O_PATH fd the caller closes.
+   * @throws P9Errno ENOTDIR when a component is a symlink or not a directory, ENOENT when missing.
+   */
+  openDir(dir: readonly string[]): number {
+    let fd = openSync(fdPath(this.rootFd), O_PATH | constants.O_DIRECTORY);
+    for (const name of dir) {
+      let next: number;
+      try {
+        next = openSync(`${fdPath(fd)}/${name}`, STEP);
+      } catch (e) {
+        closeSync(fd);
+        // O_NOFOLLOW|O_DIRECTORY on a symlink fails with ENOTDIR: "not a directory you may enter".
+        throw e;
+      }
+      closeSync(fd);
+      fd = next;
+    }
+    return fd;
+  }
+
+  /**
+   * Runs `fn` with a host path naming `path` that the kernel resolves without following any
+   * symlink before its last component: `/proc/self/fd/<parent>/<name>`, or the root itself.
+   * `fn` must not follow a symlink in the last component (lstat, O_NOFOLLOW, unlink, rename, …).
+   */
+  at<T>(path: readonly string[], fn: (hostPath: string, parentFd: number) => T): T {
+    if (path.length === 0) {
+      const fd = this.openDir([]);
+      try {
+        return fn(`${fdPath(fd)}/.`, fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const fd = this.openDir(path.slice(0, -1));
+    try {
+      return fn(`${fdPath(fd)}/${path[path.length - 1]}`, fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Runs `fn` with the host path of directory `dir` itself (for entries inside it). */
+  inDir<T>(dir: readonly string[], fn: (dirPath: string) => T): T {
+    const fd = this.openDir(dir);
+    try {
+      return fn(fdPath(fd));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Checks that an open host fd still names something inside the share (it may have been moved
+   * out by another host process after the guest opened it).
+   * @throws P9Errno ESTALE when it is outside.
+   */
+  checkInside(fd: number): void {
+    let p: string;
+    try {
+      p = readlinkSync(fdPath(fd));
+    } catch {
+      throw p9err(E.EBADF, `fd ${fd} is gone`);
+    }
+    const r = this.realRoot;
+    if (p === r || p.startsWith(r === '/' ? r : `${r}/`)) return;
+    throw p9err(E.ESTALE, `the file was moved out of the share (now ${p})`);
+  }
+}
