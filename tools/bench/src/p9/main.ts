@@ -8,6 +8,7 @@ import { median } from '../boot/stats';
 import { readLatency, seqRead, seqWrite, smallFiles } from './io';
 import { writeSection } from './report';
 import { diodShare, type Share } from './shares';
+import { virtioShare } from './shares-virtio';
 
 const SIZE = Number(process.env.RK_BENCH_P9_MB ?? 64) << 20;
 const REPS = Number(process.env.RK_BENCH_REPS ?? 5);
@@ -45,7 +46,7 @@ async function measure(share: Share, dir: string) {
 }
 
 const rows = [];
-for (const make of [diodShare]) {
+for (const make of [virtioShare, diodShare]) {
   const dir = mkdtempSync(join(tmpdir(), 'rk-bench-9p-'));
   const share = await make(dir);
   try {
