@@ -43,6 +43,15 @@ export function p9Section(f: P9Figures): string {
     `${f.sizeMiB} MiB file in 1 MiB calls, median of ${f.reps}. Latency: median of 300 reads per block size.`,
     'Small files: 500 empty files created (and closed), stat-ed, unlinked in the share root.',
     '',
+    'The read goal (≥ 0.5× node:fs) is not met. Each 9pfs byte crosses memory three times where node:fs',
+    "crosses it once: the server's read(2) into its buffer, its copy into the reply buffer in guest RAM,",
+    "and rk9p's copy from the reply into the caller's buffer (a `--cpu-prof` of the virtio row: native",
+    "reads about a quarter of the time, the copy out ~18 %, the server's copy into guest RAM ~8 %,",
+    'waiting for the next host turn ~12 %). What would close the gap: the server reading straight into',
+    "guest RAM, and Linux's zero-copy Tread (data into the caller's pages) for callers whose buffers",
+    'live in guest RAM. Stat and small-file rates are one or two round trips per call (Tgetattr; Tlcreate',
+    '+ Twalk + Tclunk; Tunlinkat or Twalk + Tremove on diod), against a syscall for node:fs.',
+    '',
   ];
   for (const r of f.rows) {
     out.push(
