@@ -54,6 +54,7 @@ export { RK_SOCK_BUF_MAX, RK_SOCK_BUF_MIN, RkSocketBase, type RkSockOpts } from 
 export * from './socket/consts';
 export { RK_DGRAM_BUF, RkDgramSocket } from './socket/dgram';
 export { RkDhcpClient, type RkDhcpState } from './socket/dhcp';
+export { type RkDnsOptions, RkDnsResolver } from './socket/dns';
 export { icmpTransport, RkIcmpSocket, RkIcmpTransport } from './socket/icmp';
 export { icmpErrno } from './socket/icmp-errno';
 export { RK_EPHEMERAL_FIRST, RK_EPHEMERAL_LAST, RkPortTable } from './socket/ports';
@@ -71,6 +72,7 @@ export {
   RkChecksum,
 } from './wire/checksum';
 export * from './wire/dhcpv4';
+export * from './wire/dns';
 export { isWireError, RkWireError } from './wire/error';
 export * from './wire/ethernet';
 export * from './wire/icmpv4';

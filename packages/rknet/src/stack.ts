@@ -8,8 +8,9 @@ import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkSched, RkWaitQueue } from '@runikraft/rksched';
 import { RkInterface, type RkIpConfig } from './iface/interface';
 import type { RkNetEnv, RkSocket, RkTransport, RkTransportFactory } from './socket/api';
-import { AF_INET, SOCK_NONBLOCK } from './socket/consts';
+import { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK } from './socket/consts';
 import { RkDhcpClient } from './socket/dhcp';
+import { RkDnsResolver } from './socket/dns';
 import { icmpTransport } from './socket/icmp';
 import { udpTransport } from './socket/udp';
 
@@ -39,6 +40,8 @@ export class RkNetStack {
   readonly rxPool: RkNetbufPool;
   readonly txPool: RkNetbufPool;
   readonly dhcp: RkDhcpClient | null = null;
+  /** The DNS stub resolver, asking the servers of the current configuration. */
+  readonly dns: RkDnsResolver;
   private readonly transports: RkTransport[] = [];
   private readonly wq: RkWaitQueue;
   private readonly configured: RkWaitQueue;
@@ -76,6 +79,12 @@ export class RkNetStack {
       this.transports.push(t);
       this.iface.addHandler(t.handler);
     }
+    this.dns = new RkDnsResolver(
+      () => this.socket(AF_INET, SOCK_DGRAM),
+      () => this.iface.config?.dns ?? [],
+      () => this.env.now(),
+      random,
+    );
     if (!o.config) {
       const udp = this.transports[0];
       this.dhcp = new RkDhcpClient(this.iface, udp, random, (cfg) => this.onLease(cfg));
@@ -120,6 +129,14 @@ export class RkNetStack {
       () => this.iface.config !== null,
       timeoutMs === undefined ? undefined : timeoutMs * 1e6,
     );
+  }
+
+  /**
+   * The IPv4 addresses of `name` through the DNS stub resolver (a dotted quad is itself). Parks the
+   * caller. @returns the addresses or -errno (see {@link RkDnsResolver.resolve}).
+   */
+  resolve(name: string): Promise<number[] | number> {
+    return this.dns.resolve(name);
   }
 
   /** Asks the driver thread to poll now. Any context (IRQ included); cheap and idempotent. */

@@ -12,6 +12,7 @@ import { icmpTransport } from '../src/socket/icmp';
 import { udpTransport } from '../src/socket/udp';
 import { parseArp } from '../src/wire/arp';
 import { emitDhcp, parseDhcp } from '../src/wire/dhcpv4';
+import { parseDns } from '../src/wire/dns';
 import { parseEthernet } from '../src/wire/ethernet';
 import { parseIcmp } from '../src/wire/icmpv4';
 import { parseIpv4 } from '../src/wire/ipv4';
@@ -248,4 +249,5 @@ function parsers(f: Uint8Array): void {
   parseIcmp(body);
   const d = parseUdp(body, 1, 2);
   parseDhcp('payload' in d ? d.payload : body);
+  parseDns('payload' in d ? d.payload : body);
 }
