@@ -15,6 +15,9 @@ export interface AppMachineDefaults {
   device?: string[];
   netdev?: string[];
   drive?: string[];
+  /** Default `-fsdev` / `-virtfs` lists (9P shares; relative paths are relative to the working directory). */
+  fsdev?: string[];
+  virtfs?: string[];
 }
 
 /** A validated app description. */
@@ -44,6 +47,8 @@ const MACHINE_KEYS = [
   'device',
   'netdev',
   'drive',
+  'fsdev',
+  'virtfs',
 ];
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -108,7 +113,7 @@ export function readApp(dir: string): AppConfig {
         `rk: ${shown}: unknown key "runikraft.machine.${k}" (known: ${MACHINE_KEYS.join(', ')})`,
       );
   }
-  for (const k of ['device', 'netdev', 'drive']) {
+  for (const k of ['device', 'netdev', 'drive', 'fsdev', 'virtfs']) {
     const v = machine[k];
     if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string')))
       throw bad(`runikraft.machine.${k}`, `an array of QEMU -${k} strings`);

@@ -56,6 +56,7 @@ options (QEMU syntax; --opt and -opt are the same):
                      none: no NIC (virt has none by default); TYPE: a -netdev TYPE plus a virtio-net-device
   -global virtio-mmio.force-legacy=on|off   virtio-mmio version 1 (QEMU default) or 2
   -device virtio-net-device[,netdev=ID][,mac=..]|virtio-blk-device,drive=ID|virtio-rng-device[,rng=ID]
+          |virtio-9p-device,fsdev=ID,mount_tag=TAG
                      a virtio device (the first takes virtio-mmio slot 7, as on QEMU)
   -netdev user|socket|stream|dgram|tap|hubport,id=ID,...   a network backend; user is QEMU's
                      user-mode network: [net=10.0.2.0/24][,host=][,dns=][,dhcpstart=][,restrict=on|off]
@@ -64,6 +65,10 @@ options (QEMU syntax; --opt and -opt are the same):
                      (added to the first one, or a new one with a virtio-net-device)
   -drive file=F,if=none,format=raw,id=ID[,readonly=on]  a disk backend
   -drive if=pflash[,unit=0|1],file=F[,readonly=on]  a 32 MiB CFI flash bank image
+  -fsdev local,id=ID,path=DIR,security_model=none|passthrough|mapped-file[,readonly=on]
+                     a host directory for virtio-9p-device,fsdev=ID (a 9P2000.L server confined to DIR)
+  -virtfs local,path=DIR,mount_tag=TAG,security_model=...[,id=ID][,readonly=on]
+                     shorthand: the -fsdev and its virtio-9p-device
   -fw_cfg [name=]opt/NAME,file=F|string=TEXT  a fw_cfg user item
   --clock host|virtual   host monotonic time (default) or deterministic virtual time
   --qtest stdio|unix:PATH[,server=on]   speak QEMU's qtest protocol on that channel

@@ -46,6 +46,10 @@ export interface RkDeviceArgs {
   drive?: readonly string[];
   /** `-object rng-random|rng-builtin,…` arguments. */
   object?: readonly string[];
+  /** `-fsdev local,…` arguments (9P shares for virtio-9p-device,fsdev=). */
+  fsdev?: readonly string[];
+  /** `-virtfs local,…` arguments (a share and its virtio-9p device). */
+  virtfs?: readonly string[];
 }
 
 export interface MachineFactory {
@@ -100,7 +104,9 @@ export async function loadMachine(): Promise<MachineFactory> {
         !args.device?.length &&
         !args.netdev?.length &&
         !args.drive?.length &&
-        !args.object?.length
+        !args.object?.length &&
+        !args.fsdev?.length &&
+        !args.virtfs?.length
       )
         return async () => {};
       let plan: Awaited<ReturnType<typeof mod.createVirtioDevicesFromArgs>>;

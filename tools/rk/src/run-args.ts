@@ -42,6 +42,10 @@ export interface RunArgs {
   ports?: PortForward[];
   /** `-drive` arguments (file=...,if=none,format=raw,id=...). */
   drive?: string[];
+  /** `-fsdev local,id=…,path=…,security_model=…[,readonly=on]` arguments (9P shares). */
+  fsdev?: string[];
+  /** `-virtfs local,path=…,mount_tag=…,security_model=…` arguments (an fsdev and its virtio-9p device). */
+  virtfs?: string[];
   /** `-fw_cfg [name=]opt/NAME,file=PATH|string=TEXT` arguments, in command-line order. */
   fwCfg?: string[];
   /** `-S`: hold the hart (with --qtest: no guest code runs). */
@@ -84,6 +88,8 @@ export const SUPPORTED = [
   '-device',
   '-netdev',
   '-drive',
+  '-fsdev',
+  '-virtfs',
   '-fw_cfg',
   '-p/--port',
   '-S',
@@ -91,10 +97,6 @@ export const SUPPORTED = [
   '--qtest',
   '--help',
 ];
-const LATER: Record<string, string> = {
-  fsdev: '9p sharing arrives in a later issue',
-  virtfs: '9p sharing arrives in a later issue',
-};
 const supported = `(supported: ${SUPPORTED.join(', ')})`;
 
 const bad = (flag: string, got: string, accepted: string) =>
@@ -226,6 +228,8 @@ const WITH_VALUE: Record<string, Handler> = {
   device: (v, o) => void (o.device ??= []).push(v),
   netdev: (v, o) => void (o.netdev ??= []).push(v),
   drive: (v, o) => void (o.drive ??= []).push(v),
+  fsdev: (v, o) => void (o.fsdev ??= []).push(v),
+  virtfs: (v, o) => void (o.virtfs ??= []).push(v),
   fw_cfg: (v, o) => void (o.fwCfg ??= []).push(v),
   p: port,
   port,
@@ -264,10 +268,6 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     }
     const handler = WITH_VALUE[name];
     if (!handler) {
-      if (name in LATER)
-        throw new RkUsageError(
-          `rk run: option '-${name}' is not supported yet (${LATER[name]}) ${supported}`,
-        );
       throw new RkUsageError(`rk run: unsupported option '${arg}' ${supported}`);
     }
     let value: string;

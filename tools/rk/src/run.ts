@@ -17,6 +17,8 @@ function deviceArgs(cli: RunArgs, app: AppMachineDefaults = {}): RkDeviceArgs {
       netdev: cli.netdev ?? app.netdev,
       drive: cli.drive ?? app.drive,
       object: cli.object,
+      fsdev: cli.fsdev ?? app.fsdev,
+      virtfs: cli.virtfs ?? app.virtfs,
     },
     cli.ports,
   );

@@ -15,7 +15,7 @@ const err = (argv: string[]): string => {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 };
 const SUP =
-  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fw_cfg, -p/--port, -S, --clock, --qtest, --help)';
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fsdev, -virtfs, -fw_cfg, -p/--port, -S, --clock, --qtest, --help)';
 
 describe('parseQemuSize', () => {
   it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
@@ -223,8 +223,12 @@ describe('parseRunArgs', () => {
   it('names unsupported options and lists the supported ones', () => {
     expect(err(['-xyz'])).toBe(`rk run: unsupported option '-xyz' ${SUP}`);
     expect(err(['--enable-kvm'])).toBe(`rk run: unsupported option '--enable-kvm' ${SUP}`);
-    expect(err(['-fsdev', 'local'])).toContain("option '-fsdev' is not supported yet");
-    expect(err(['-virtfs', 'local'])).toContain("option '-virtfs' is not supported yet");
+    expect(parseRunArgs(['-fsdev', 'local,id=f0,path=.,security_model=none']).fsdev).toEqual([
+      'local,id=f0,path=.,security_model=none',
+    ]);
+    expect(
+      parseRunArgs(['-virtfs', 'local,path=.,mount_tag=s,security_model=none']).virtfs,
+    ).toEqual(['local,path=.,mount_tag=s,security_model=none']);
   });
 
   it('names the flag and the accepted forms for bad values', () => {

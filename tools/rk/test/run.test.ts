@@ -254,6 +254,66 @@ describe.skipIf(!machineExists)('rk run', () => {
     expect(boot.status).toBe(0);
   });
 
+  it('-virtfs plugs a virtio-9p-device (ID 9, tag in config) serving the host directory', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'hello.txt'), 'hi');
+    const r = await rk(
+      [
+        'run',
+        '--qtest',
+        'stdio',
+        '-S',
+        '-virtfs',
+        `local,path=${dir},mount_tag=share,security_model=none`,
+      ],
+      { input: 'readl 0x10008008\nreadl 0x10008010\nreadb 0x10008100\nreadb 0x10008102\n' },
+    );
+    // DeviceID 9, features MOUNT_TAG + legacy ring bits, tag_len 5, 's'
+    expect(r.stdout).toBe(
+      'OK 0x0000000000000009\nOK 0x0000000039000001\nOK 0x0000000000000005\nOK 0x0000000000000073\n',
+    );
+    const fsdev = await rk(
+      [
+        'run',
+        '--qtest',
+        'stdio',
+        '-S',
+        '-fsdev',
+        `local,id=f0,path=${dir},security_model=mapped-file,readonly=on`,
+        '-device',
+        'virtio-9p-device,fsdev=f0,mount_tag=host',
+      ],
+      { input: 'readl 0x10008008\n' },
+    );
+    expect(fsdev.stdout).toBe('OK 0x0000000000000009\n');
+  });
+
+  it('names bad -fsdev/-virtfs/virtio-9p-device arguments', async () => {
+    const run = (...a: string[]) => rk(['run', '--qtest', 'stdio', '-S', ...a]);
+    expect((await run('-device', 'virtio-9p-device,fsdev=nope,mount_tag=t')).stderr).toBe(
+      'rk run: -device virtio-9p-device: fsdev=nope does not name a -fsdev\n',
+    );
+    expect(
+      (await run('-virtfs', 'local,path=/nonexistent-dir,mount_tag=t,security_model=none')).stderr,
+    ).toMatch(/^rk run: -fsdev id=t: path=\/nonexistent-dir: ENOENT/);
+    expect((await run('-fsdev', 'local,id=f,path=/tmp')).stderr).toMatch(
+      /security_model= is required/,
+    );
+    expect(
+      (await run('-fsdev', 'local,id=f,path=/tmp,security_model=mapped-xattr')).stderr,
+    ).toMatch(/needs extended attributes/);
+    expect(
+      (
+        await run(
+          '-fsdev',
+          'local,id=f,path=/tmp,security_model=none',
+          '-device',
+          'virtio-9p-device,fsdev=f',
+        )
+      ).stderr,
+    ).toMatch(/fsdev with id f needs mount_tag arguments/);
+  });
+
   it('names bad -device/-netdev/-drive combinations', async () => {
     const r = await rk([
       'run',

@@ -15,7 +15,7 @@ import { E, p9err } from './errno';
 import { MAPPED_FILE_MODE } from './mapped';
 import { checkNewName, METADATA_DIR, METADATA_ROOT } from './names';
 import { type DirEntry, type Fid, type Handler, P9ReplyTooBig, type P9Server } from './server';
-import { attrOf, dtypeOfMode, isDir, qidOf } from './stat';
+import { attrOf, dtypeOfMode, isDir, isLink, qidOf, S_IFREG } from './stat';
 import { P9, P9_IOHDRSZ, strLen } from './wire';
 
 /** Linux P9_DOTL_* open flags (include/net/9p/9p.h) and the host flags they stand for. */
@@ -67,6 +67,8 @@ const lopen: Handler = (s, r, w) => {
     w.qid(qidOf(a)).u32(0);
     return;
   }
+  // A symlink is never opened (mapped-file keeps it as a regular host file: same answer).
+  if (isLink(a)) throw p9err(E.ELOOP, 'Tlopen on a symlink');
   const host = hostOpenFlags(flags);
   if (writes(host)) s.writable();
   f.file = { fd: openFile(s, f, host), flags: host };
@@ -88,7 +90,7 @@ const lcreate: Handler = (s, r, w) => {
   const hostMode = s.mapped ? MAPPED_FILE_MODE : mode & 0o7777;
   const fd = openFile(s, { ...f, path }, hostOpenFlags(flags) | C.O_CREAT, hostMode);
   try {
-    s.setCred(path, { uid: f.uid, gid, mode: s.mapped ? mode : mode & 0o7777 });
+    s.setCred(path, { uid: f.uid, gid, mode: (mode & 0o7777) | S_IFREG });
   } catch (e) {
     closeSync(fd);
     throw e;
