@@ -115,6 +115,8 @@ describe('guest globals', () => {
         random: msg(() => Math.random()),
         crypto: msg(() => crypto.getRandomValues(new Uint8Array(4))),
         console: msg(() => console.log('x')),
+        url: msg(() => new URL('http://a/')),
+        params: msg(() => new URLSearchParams('a=1')),
       };`);
     expect(r.setTimeout).toBe(
       `ReferenceError: setTimeout is not available in the guest: ${ABSENT_GLOBALS.setTimeout}`,
@@ -133,6 +135,10 @@ describe('guest globals', () => {
     expect(r.random).toContain('compose @runikraft/rkswrand');
     expect(r.crypto).toContain('compose @runikraft/rkswrand');
     expect(r.console).toContain('@runikraft/rkboot');
+    expect(r.url).toBe(
+      'ReferenceError: URL is not available in the guest: compose @runikraft/rkurl to get URL and URLSearchParams (pure code)',
+    );
+    expect(r.params).toContain('compose @runikraft/rkurl');
   });
 
   it('a library installs a global through the realm door, replacing the placeholder', async () => {

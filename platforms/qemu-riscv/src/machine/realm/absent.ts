@@ -7,6 +7,7 @@ const HOST = 'it is a host (Node) global and no kernel library provides it (DESI
 const BOOT =
   'it is installed by @runikraft/rkboot when the image boots, from the platform console (rkplat)';
 const TEXT = 'it is installed by @runikraft/rkboot when the image boots (pure UTF-8 code)';
+const URL_LIB = 'compose @runikraft/rkurl to get URL and URLSearchParams (pure code)';
 
 /** Global name → why it is absent and which kernel library provides it. */
 export const ABSENT_GLOBALS: Readonly<Record<string, string>> = {
@@ -20,8 +21,8 @@ export const ABSENT_GLOBALS: Readonly<Record<string, string>> = {
   console: BOOT,
   TextEncoder: TEXT,
   TextDecoder: TEXT,
-  URL: 'no kernel library provides a URL parser yet',
-  URLSearchParams: 'no kernel library provides a URL parser yet',
+  URL: URL_LIB,
+  URLSearchParams: URL_LIB,
   setImmediate: `${HOST}; use queueMicrotask or setTimeout(f, 0) from a scheduler`,
   clearImmediate: HOST,
   process: HOST,
