@@ -44,7 +44,7 @@ function setup(zone: Record<string, number[] | 'nxdomain'>, servers = [SECOND_DN
     for (const f of drv.transmitted.splice(0).map(decode)) {
       if (f.arp?.op === 1)
         drv.inject(arpFrame(ARP_REPLY, f.arp.tpa, GUEST_IP, GUEST_MAC, GUEST_MAC));
-      if (!f.udp || f.udp.dstPort !== 53) continue;
+      if (f.udp?.dstPort !== 53) continue;
       const q = ok(parseDns(f.udp.payload));
       queries.push(`${f.ip!.dst === PEER_IP ? 'live' : 'dead'}:${q.questions[0].name}`);
       if (f.ip!.dst !== PEER_IP) continue;
