@@ -1,6 +1,8 @@
 // @runikraft/ramfs: a file system in guest memory (Unikraft lib/ramfs) for vfscore.
 import { Errno } from '@runikraft/errno';
 import type { RkAlloc } from '@runikraft/rkalloc';
+import { defineLibrary } from '@runikraft/rkboot';
+import { vfscoreOf } from '@runikraft/vfscore';
 import type { RkFsMountArgs, RkFsType } from '@runikraft/vfscore/driver';
 import { Ramfs } from './fs';
 import { RamPages } from './pages';
@@ -21,3 +23,17 @@ export function createRamfsType(alloc: RkAlloc): RkFsType {
     },
   };
 }
+
+/** Registers the `ramfs` type (pages from the allocator bound to the purpose 'ramfs', else the default). */
+export const library = defineLibrary({
+  name: 'ramfs',
+  version: '0.1.0',
+  provides: ['ramfs'],
+  requires: ['rkalloc', 'vfscore'],
+  initLevel: 'lib',
+  init({ registry, plat }) {
+    vfscoreOf(registry, plat).registerFsType(
+      createRamfsType(registry.get('rkalloc').forPurpose('ramfs')),
+    );
+  },
+});

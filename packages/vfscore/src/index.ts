@@ -1,3 +1,8 @@
 // @runikraft/vfscore: the virtual file system switch (Unikraft lib/vfscore).
+export type * from './api';
 export * from './constants';
 export type * from './driver';
+export { RkInitrdError, unpackCpio } from './initrd';
+export { library, VFSCORE_PARAMS, vfscoreOf } from './library';
+export { MS_RDONLY, parseFstab, type RkFstabEntry } from './mounts';
+export { RkVfsCore } from './vfs';

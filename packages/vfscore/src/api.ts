@@ -1,0 +1,142 @@
+// The vfscore API: what apps and libc layers call (Unikraft's vfscore syscalls: sys_open, sys_read...).
+// Convention: every call returns a Promise (a call into a driver that waits parks the thread) of a
+// number — >= 0 success, -errno failure — or of an object for calls that return one (stat, readlink)
+// with -errno numbers for failure. Nothing throws for a file-system condition.
+import type { RkFsStatfs, RkFsTime, RkFsType } from './driver';
+
+/** struct stat (statx-like: times with nanoseconds). `dev` numbers the mount. */
+export interface RkStat {
+  dev: number;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  size: number;
+  blksize: number;
+  blocks: number;
+  atime: RkFsTime;
+  mtime: RkFsTime;
+  ctime: RkFsTime;
+}
+
+export type RkStatfs = RkFsStatfs;
+
+/** One directory entry as getdents64 reports it. */
+export interface RkDirent {
+  ino: number;
+  /** The position after this entry (d_off), for lseek on the directory. */
+  off: number;
+  type: number;
+  name: string;
+}
+
+/** utimensat's times: `UTIME_NOW`/`UTIME_OMIT` in nsec as Linux, or null for "both now". */
+export type RkUtimes = readonly [RkFsTime, RkFsTime] | null;
+
+/** One line of the mount table (/proc/mounts). */
+export interface RkMountInfo {
+  source: string;
+  target: string;
+  type: string;
+  options: string;
+  readonly: boolean;
+}
+
+/** The file calls (RkApiRegistry `vfscore`). Paths are strings; byte counts are UTF-8. */
+export interface RkVfs {
+  /** Registers a file-system type for mount() and fstab. Throws on a duplicate name (a composition error). */
+  registerFsType(type: RkFsType): void;
+  /**
+   * mount(2): mounts `type` from `source` on the directory `target` (the first mount is "/").
+   * @returns 0, or -ENODEV (unknown type), -ENOENT/-ENOTDIR (target), -EBUSY (already a mount
+   * point), or the driver's -errno.
+   */
+  mount(
+    source: string,
+    target: string,
+    type: string,
+    flags?: number,
+    options?: string,
+  ): Promise<number>;
+  /** umount(2). @returns 0, or -EINVAL (not a mount point), -EBUSY (open files, mounts below, cwd). */
+  umount(target: string): Promise<number>;
+  /** The mount table in mount order. */
+  mounts(): RkMountInfo[];
+
+  open(path: string, flags: number, mode?: number): Promise<number>;
+  openat(dirfd: number, path: string, flags: number, mode?: number): Promise<number>;
+  creat(path: string, mode: number): Promise<number>;
+  close(fd: number): Promise<number>;
+  read(fd: number, buf: Uint8Array): Promise<number>;
+  write(fd: number, buf: Uint8Array): Promise<number>;
+  pread(fd: number, buf: Uint8Array, offset: number): Promise<number>;
+  pwrite(fd: number, buf: Uint8Array, offset: number): Promise<number>;
+  readv(fd: number, bufs: readonly Uint8Array[]): Promise<number>;
+  writev(fd: number, bufs: readonly Uint8Array[]): Promise<number>;
+  lseek(fd: number, offset: number, whence: number): Promise<number>;
+  fstat(fd: number): Promise<RkStat | number>;
+  stat(path: string): Promise<RkStat | number>;
+  lstat(path: string): Promise<RkStat | number>;
+  fstatat(dirfd: number, path: string, flags: number): Promise<RkStat | number>;
+  ftruncate(fd: number, length: number): Promise<number>;
+  truncate(path: string, length: number): Promise<number>;
+  fsync(fd: number): Promise<number>;
+  fdatasync(fd: number): Promise<number>;
+  mkdir(path: string, mode: number): Promise<number>;
+  mkdirat(dirfd: number, path: string, mode: number): Promise<number>;
+  rmdir(path: string): Promise<number>;
+  unlink(path: string): Promise<number>;
+  unlinkat(dirfd: number, path: string, flags: number): Promise<number>;
+  rename(oldpath: string, newpath: string): Promise<number>;
+  renameat2(
+    olddirfd: number,
+    oldpath: string,
+    newdirfd: number,
+    newpath: string,
+    flags: number,
+  ): Promise<number>;
+  link(oldpath: string, newpath: string): Promise<number>;
+  linkat(
+    olddirfd: number,
+    oldpath: string,
+    newdirfd: number,
+    newpath: string,
+    flags: number,
+  ): Promise<number>;
+  symlink(target: string, linkpath: string): Promise<number>;
+  symlinkat(target: string, dirfd: number, linkpath: string): Promise<number>;
+  readlink(path: string): Promise<string | number>;
+  readlinkat(dirfd: number, path: string): Promise<string | number>;
+  /** getdents64 into `buf` (struct linux_dirent64, little-endian). @returns bytes filled, 0 at the end, -EINVAL (buf too small for one entry), -ENOTDIR. */
+  getdents64(fd: number, buf: Uint8Array): Promise<number>;
+  /** The entries of an open directory from its current position to the end (readdir(3) loop). */
+  readdir(fd: number): Promise<RkDirent[] | number>;
+  chmod(path: string, mode: number): Promise<number>;
+  fchmod(fd: number, mode: number): Promise<number>;
+  fchmodat(dirfd: number, path: string, mode: number, flags: number): Promise<number>;
+  chown(path: string, uid: number, gid: number): Promise<number>;
+  lchown(path: string, uid: number, gid: number): Promise<number>;
+  fchown(fd: number, uid: number, gid: number): Promise<number>;
+  fchownat(dirfd: number, path: string, uid: number, gid: number, flags: number): Promise<number>;
+  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): Promise<number>;
+  futimens(fd: number, times: RkUtimes): Promise<number>;
+  statfs(path: string): Promise<RkStatfs | number>;
+  fstatfs(fd: number): Promise<RkStatfs | number>;
+  access(path: string, mode: number): Promise<number>;
+  faccessat(dirfd: number, path: string, mode: number, flags: number): Promise<number>;
+  mknod(path: string, mode: number, dev: number): Promise<number>;
+  dup(fd: number): number;
+  dup2(oldfd: number, newfd: number): number;
+  dup3(oldfd: number, newfd: number, flags: number): number;
+  /** fcntl F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL. @returns per command, or -EBADF, -EINVAL. */
+  fcntl(fd: number, cmd: number, arg?: number): number;
+  chdir(path: string): Promise<number>;
+  fchdir(fd: number): Promise<number>;
+  /** The absolute path of the working directory. */
+  getcwd(): string;
+  /** Closes every O_CLOEXEC descriptor (what exec does). */
+  closeOnExec(): Promise<void>;
+  sync(): Promise<number>;
+}

@@ -1,0 +1,177 @@
+// Path resolution (Linux fs/namei.c semantics): ".", "..", symlinks (40 per resolution, ELOOP past
+// it), mount crossings both ways, trailing slashes, empty paths (ENOENT), ENAMETOOLONG for a
+// component over the fs's name limit or a path of PATH_MAX bytes or more.
+import { Errno } from '@runikraft/errno';
+import { MAXSYMLINKS, PATH_MAX, S_IFDIR, S_IFLNK } from './constants';
+import type { RkDentry } from './dentry';
+
+/** The path being resolved relative to: where "/" and ".." stop. */
+export interface RkNameiRoot {
+  readonly root: RkDentry;
+}
+
+/** Symlinks followed so far in one resolution (one system call). */
+export interface RkLinkCount {
+  links: number;
+}
+
+/** The directory holding the last component, the component itself and whether a "/" followed it. */
+export interface RkParent {
+  readonly dir: RkDentry;
+  /** "" when the path has no last component ("/", "//"); may be "." or "..". */
+  readonly name: string;
+  readonly slash: boolean;
+}
+
+/** Whether `name` is an ordinary last component (Linux's LAST_NORM). */
+export const isNormal = (name: string): boolean => name !== '' && name !== '.' && name !== '..';
+
+const encoder = new TextEncoder();
+/** Length in UTF-8 bytes (names and paths are limited in bytes, as on Linux). */
+export function utf8Len(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
+  return s.length;
+}
+
+/** Steps into whatever is mounted on `d`, repeatedly (mounts stack). */
+export function enterMounts(d: RkDentry): RkDentry {
+  while (d.mounted) d = d.mounted.root;
+  return d;
+}
+
+/** "..": the parent, crossing from a mount's root to the parent of the dentry it covers. */
+export function parentOf(d: RkDentry, root: RkDentry): RkDentry {
+  for (;;) {
+    if (d === root) return d;
+    if (d.parent) return d.parent;
+    const covered = d.mount.covered;
+    if (!covered) return d;
+    d = covered;
+  }
+}
+
+/**
+ * Looks `name` up in the directory `dir`, through the name cache when the driver allows it, and
+ * steps into a mount on the result unless `enter` is false (unlink, rmdir, rename act on the mount point).
+ */
+export async function lookupChild(
+  dir: RkDentry,
+  name: string,
+  enter = true,
+): Promise<RkDentry | number> {
+  const c = dir.cached(name);
+  if (c) return enter && c.mounted ? enterMounts(c) : c;
+  let r = dir.mount.fs.lookup(dir.node, name);
+  if (r instanceof Promise) r = await r;
+  if (typeof r === 'number') return r;
+  const d = dir.adopt(name, r);
+  return enter && d.mounted ? enterMounts(d) : d;
+}
+
+/** The last component of `p` (an ordinary name) without following a symlink or entering a mount. */
+export function lookupLast(p: RkParent): Promise<RkDentry | number> | number {
+  const max = p.dir.mount.nameMax;
+  if (p.name.length * 3 > max && utf8Len(p.name) > max) return -Errno.ENAMETOOLONG;
+  return lookupChild(p.dir, p.name, false);
+}
+
+async function step(
+  ns: RkNameiRoot,
+  dir: RkDentry,
+  name: string,
+  follow: boolean,
+  count: RkLinkCount,
+): Promise<RkDentry | number> {
+  if (name === '.') return dir;
+  if (name === '..') return parentOf(dir, ns.root);
+  if (name.length * 3 > dir.mount.nameMax && utf8Len(name) > dir.mount.nameMax)
+    return -Errno.ENAMETOOLONG;
+  const c = await lookupChild(dir, name);
+  if (typeof c === 'number' || !follow || c.type !== S_IFLNK) return c;
+  return followLink(ns, dir, c, count);
+}
+
+/** Resolves the target of the symlink `link` found in `dir` (which counts toward the 40). */
+export async function followLink(
+  ns: RkNameiRoot,
+  dir: RkDentry,
+  link: RkDentry,
+  count: RkLinkCount,
+): Promise<RkDentry | number> {
+  if (++count.links > MAXSYMLINKS) return -Errno.ELOOP;
+  let target = link.mount.fs.readlink(link.node);
+  if (target instanceof Promise) target = await target;
+  if (typeof target === 'number') return target;
+  return namei(ns, dir, target, true, count);
+}
+
+/** Resolves every component but the last. `base` is the directory a relative path starts from. */
+export async function nameiParent(
+  ns: RkNameiRoot,
+  base: RkDentry,
+  path: string,
+  count: RkLinkCount,
+): Promise<RkParent | number> {
+  if (path.length === 0) return -Errno.ENOENT;
+  if (path.length * 3 >= PATH_MAX && utf8Len(path) >= PATH_MAX) return -Errno.ENAMETOOLONG;
+  if (path.includes('\0')) return -Errno.EINVAL; // a C caller's path ends at NUL; one inside is a bug
+  let cur = path.charCodeAt(0) === 47 ? ns.root : base;
+  if (cur.type !== S_IFDIR) return -Errno.ENOTDIR;
+  const parts = path.split('/');
+  let last = parts.length - 1;
+  while (last >= 0 && parts[last] === '') last--;
+  if (last < 0) return { dir: cur, name: '', slash: true };
+  for (let i = 0; i < last; i++) {
+    const name = parts[i];
+    if (name === '' || name === '.') continue;
+    const next = await step(ns, cur, name, true, count);
+    if (typeof next === 'number') return next;
+    if (next.type !== S_IFDIR) return -Errno.ENOTDIR;
+    cur = next;
+  }
+  return { dir: cur, name: parts[last], slash: last < parts.length - 1 };
+}
+
+/** Resolves the last component found by nameiParent; a trailing slash follows and requires a directory. */
+export async function nameiLast(
+  ns: RkNameiRoot,
+  p: RkParent,
+  follow: boolean,
+  count: RkLinkCount,
+): Promise<RkDentry | number> {
+  if (p.name === '') return p.dir;
+  const d = await step(ns, p.dir, p.name, follow || p.slash, count);
+  if (typeof d === 'number') return d;
+  if (p.slash && d.type !== S_IFDIR) return -Errno.ENOTDIR;
+  return d;
+}
+
+/** Resolves a whole path; `follow` says whether a final symlink is followed. */
+export async function namei(
+  ns: RkNameiRoot,
+  base: RkDentry,
+  path: string,
+  follow: boolean,
+  count: RkLinkCount = { links: 0 },
+): Promise<RkDentry | number> {
+  const p = await nameiParent(ns, base, path, count);
+  if (typeof p === 'number') return p;
+  return nameiLast(ns, p, follow, count);
+}
+
+/** The absolute path of `d` (getcwd), crossing mounts upward. */
+export function pathOf(d: RkDentry, root: RkDentry): string {
+  const parts: string[] = [];
+  for (;;) {
+    if (d === root) break;
+    if (d.parent) {
+      parts.push(d.name);
+      d = d.parent;
+      continue;
+    }
+    const covered = d.mount.covered;
+    if (!covered) break;
+    d = covered;
+  }
+  return `/${parts.reverse().join('/')}`;
+}

@@ -1,0 +1,211 @@
+// Namespace calls (Linux fs/namei.c): mkdir, mknod, symlink, link, unlink, rmdir, rename(2)/
+// renameat2, readlink — with Linux's checks in Linux's order, so the errno agrees.
+import { Errno } from '@runikraft/errno';
+import {
+  AT_EMPTY_PATH,
+  AT_REMOVEDIR,
+  AT_SYMLINK_FOLLOW,
+  PATH_MAX,
+  RENAME_EXCHANGE,
+  RENAME_NOREPLACE,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFDIR,
+  S_IFIFO,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  S_IFSOCK,
+} from './constants';
+import type { RkVfsState } from './core';
+import type { RkDentry } from './dentry';
+import type { RkFsNode, RkFsResult } from './driver';
+import { isNormal, lookupLast, type RkParent, utf8Len } from './namei';
+
+/** filename_create: the parent of a name that must not exist yet. */
+async function createParent(
+  st: RkVfsState,
+  dirfd: number,
+  path: string,
+  isDir: boolean,
+): Promise<RkParent | number> {
+  const p = await st.resolveParent(dirfd, path);
+  if (typeof p === 'number') return p;
+  if (!isNormal(p.name)) return -Errno.EEXIST;
+  const c = await lookupLast(p);
+  if (typeof c !== 'number') return -Errno.EEXIST;
+  if (c !== -Errno.ENOENT) return c;
+  if (p.slash && !isDir) return -Errno.ENOENT;
+  if (p.dir.mount.readonly) return -Errno.EROFS;
+  return p;
+}
+
+async function adopt(p: RkParent, r: RkFsResult<RkFsNode | number>): Promise<number> {
+  const n = r instanceof Promise ? await r : r;
+  if (typeof n === 'number') return n;
+  p.dir.adopt(p.name, n);
+  return 0;
+}
+
+export async function mkdirat(
+  st: RkVfsState,
+  dirfd: number,
+  path: string,
+  mode: number,
+): Promise<number> {
+  const p = await createParent(st, dirfd, path, true);
+  if (typeof p === 'number') return p;
+  return adopt(p, p.dir.mount.fs.mkdir(p.dir.node, p.name, mode & 0o1777 & ~st.umask));
+}
+
+export async function mknodat(
+  st: RkVfsState,
+  dirfd: number,
+  path: string,
+  mode: number,
+  dev: number,
+): Promise<number> {
+  const type = mode & S_IFMT || S_IFREG;
+  if (type === S_IFDIR) return -Errno.EPERM;
+  if (![S_IFREG, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK].includes(type)) return -Errno.EINVAL;
+  const p = await createParent(st, dirfd, path, false);
+  if (typeof p === 'number') return p;
+  const fs = p.dir.mount.fs;
+  const perm = mode & 0o7777 & ~st.umask;
+  if (type === S_IFREG) return adopt(p, fs.create(p.dir.node, p.name, perm));
+  if (!fs.mknod) return -Errno.EPERM;
+  return adopt(p, fs.mknod(p.dir.node, p.name, type | perm, dev));
+}
+
+export async function symlinkat(
+  st: RkVfsState,
+  target: string,
+  dirfd: number,
+  path: string,
+): Promise<number> {
+  if (target === '') return -Errno.ENOENT;
+  if (utf8Len(target) >= PATH_MAX) return -Errno.ENAMETOOLONG;
+  const p = await createParent(st, dirfd, path, false);
+  if (typeof p === 'number') return p;
+  return adopt(p, p.dir.mount.fs.symlink(p.dir.node, p.name, target));
+}
+
+export async function linkat(
+  st: RkVfsState,
+  odirfd: number,
+  opath: string,
+  ndirfd: number,
+  npath: string,
+  flags: number,
+): Promise<number> {
+  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
+  let old: RkDentry | number;
+  if (opath === '' && flags & AT_EMPTY_PATH) {
+    const f = st.fds.get(odirfd);
+    old = f ? f.dentry : -Errno.EBADF;
+  } else old = await st.resolve(odirfd, opath, (flags & AT_SYMLINK_FOLLOW) !== 0);
+  if (typeof old === 'number') return old;
+  const p = await createParent(st, ndirfd, npath, false);
+  if (typeof p === 'number') return p;
+  if (p.dir.mount !== old.mount) return -Errno.EXDEV;
+  if (old.type === S_IFDIR) return -Errno.EPERM;
+  const r = old.mount.fs.link(old.node, p.dir.node, p.name);
+  const n = r instanceof Promise ? await r : r;
+  if (n < 0) return n;
+  p.dir.adopt(p.name, old.node);
+  return 0;
+}
+
+/** Whether `d` is in use as a mount point or the root of a mount. */
+const busy = (d: RkDentry) => d.mounted !== null || d.parent === null;
+
+export async function unlinkat(
+  st: RkVfsState,
+  dirfd: number,
+  path: string,
+  flags: number,
+): Promise<number> {
+  if (flags & ~AT_REMOVEDIR) return -Errno.EINVAL;
+  const p = await st.resolveParent(dirfd, path);
+  if (typeof p === 'number') return p;
+  const rmdir = (flags & AT_REMOVEDIR) !== 0;
+  if (rmdir && p.name === '.') return -Errno.EINVAL;
+  if (rmdir && p.name === '..') return -Errno.ENOTEMPTY;
+  if (!isNormal(p.name)) return rmdir ? -Errno.EBUSY : -Errno.EISDIR;
+  if (p.dir.mount.readonly) return -Errno.EROFS;
+  const c = await lookupLast(p);
+  if (typeof c === 'number') return c;
+  if (rmdir) {
+    if (c.type !== S_IFDIR) return -Errno.ENOTDIR;
+    if (busy(c)) return -Errno.EBUSY;
+  } else {
+    if (c.type === S_IFDIR) return -Errno.EISDIR;
+    if (p.slash) return -Errno.ENOTDIR;
+  }
+  const fs = p.dir.mount.fs;
+  const r = rmdir ? fs.rmdir(p.dir.node, p.name, c.node) : fs.unlink(p.dir.node, p.name, c.node);
+  const n = r instanceof Promise ? await r : r;
+  if (n < 0) return n;
+  c.unlink();
+  return 0;
+}
+
+export async function renameat2(
+  st: RkVfsState,
+  odirfd: number,
+  opath: string,
+  ndirfd: number,
+  npath: string,
+  flags: number,
+): Promise<number> {
+  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) return -Errno.EINVAL;
+  if (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE) return -Errno.EINVAL;
+  const op = await st.resolveParent(odirfd, opath);
+  if (typeof op === 'number') return op;
+  const np = await st.resolveParent(ndirfd, npath);
+  if (typeof np === 'number') return np;
+  if (op.dir.mount !== np.dir.mount) return -Errno.EXDEV;
+  if (!isNormal(op.name)) return -Errno.EBUSY;
+  if (!isNormal(np.name)) return flags & RENAME_NOREPLACE ? -Errno.EEXIST : -Errno.EBUSY;
+  if (op.dir.mount.readonly) return -Errno.EROFS;
+  const old = await lookupLast(op);
+  if (typeof old === 'number') return old;
+  const exchange = (flags & RENAME_EXCHANGE) !== 0;
+  if (old.type !== S_IFDIR && !exchange && (op.slash || np.slash)) return -Errno.ENOTDIR;
+  if (np.dir.isWithin(old)) return -Errno.EINVAL;
+  const got = await lookupLast(np);
+  if (typeof got === 'number' && got !== -Errno.ENOENT) return got;
+  const target = typeof got === 'number' ? null : got;
+  if (exchange && !target) return -Errno.ENOENT;
+  if (flags & RENAME_NOREPLACE && target) return -Errno.EEXIST;
+  if (target && op.dir.isWithin(target)) return exchange ? -Errno.EINVAL : -Errno.ENOTEMPTY;
+  if (target && target.node.ino === old.node.ino) return 0;
+  if (target && !exchange) {
+    if (old.type === S_IFDIR && target.type !== S_IFDIR) return -Errno.ENOTDIR;
+    if (old.type !== S_IFDIR && target.type === S_IFDIR) return -Errno.EISDIR;
+  }
+  if (busy(old) || (target && busy(target))) return -Errno.EBUSY;
+  const r = op.dir.mount.fs.rename(op.dir.node, op.name, np.dir.node, np.name, flags);
+  const n = r instanceof Promise ? await r : r;
+  if (n < 0) return n;
+  if (exchange && target) {
+    const oname = old.name;
+    const odir = old.parent!;
+    target.parent?.children?.delete(target.name);
+    old.move(np.dir, np.name);
+    target.move(odir, oname);
+  } else old.move(np.dir, np.name);
+  return 0;
+}
+
+export async function readlinkat(
+  st: RkVfsState,
+  dirfd: number,
+  path: string,
+): Promise<string | number> {
+  const d = await st.resolve(dirfd, path, false);
+  if (typeof d === 'number') return d;
+  if (d.type !== S_IFLNK) return -Errno.EINVAL;
+  const r = d.mount.fs.readlink(d.node);
+  return r instanceof Promise ? await r : r;
+}
