@@ -19,6 +19,9 @@ import type { RkVfsState } from './core';
 import type { RkDentry } from './dentry';
 import type { RkFsSetattr, RkFsTime } from './driver';
 
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
+
 /** The dentry `path` names relative to `dirfd`; "" with AT_EMPTY_PATH is `dirfd` itself. */
 async function target(
   st: RkVfsState,
@@ -79,6 +82,21 @@ export async function fchmod(st: RkVfsState, fd: number, mode: number): Promise<
   return setattr(f.dentry, { mode: mode & 0o7777 });
 }
 
+/**
+ * chown's change: the ids that are not -1, and for a non-directory the set-user-ID bit and an
+ * effective set-group-ID bit (S_ISGID with S_IXGRP) dropped — Linux does so even for root.
+ */
+async function chown(st: RkVfsState, d: RkDentry, uid: number, gid: number): Promise<number> {
+  const set = ownerSet(uid, gid);
+  if (d.type !== S_IFDIR && d.type !== S_IFLNK) {
+    const now = await st.statOf(d);
+    if (typeof now === 'number') return now;
+    const kill = S_ISUID | (now.mode & 0o010 ? S_ISGID : 0);
+    if (now.mode & kill) set.mode = now.mode & 0o7777 & ~kill;
+  }
+  return setattr(d, set);
+}
+
 function ownerSet(uid: number, gid: number): RkFsSetattr {
   const set: RkFsSetattr = {};
   if (uid !== -1 && uid !== 0xffffffff) set.uid = uid >>> 0;
@@ -96,7 +114,7 @@ export async function fchownat(
 ): Promise<number> {
   const d = await target(st, dirfd, path, flags, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
   if (typeof d === 'number') return d;
-  return setattr(d, ownerSet(uid, gid));
+  return chown(st, d, uid, gid);
 }
 
 export async function fchown(
@@ -107,7 +125,7 @@ export async function fchown(
 ): Promise<number> {
   const f = st.fds.get(fd);
   if (!f?.handle) return -Errno.EBADF;
-  return setattr(f.dentry, ownerSet(uid, gid));
+  return chown(st, f.dentry, uid, gid);
 }
 
 function validTime(t: RkFsTime): boolean {

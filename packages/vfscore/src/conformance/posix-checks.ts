@@ -319,37 +319,43 @@ export function posixChecks(make: RkFsKitFactory, caps: RkFsKitCaps): RkFsCheck[
         await call('getdents64 on a file', v.getdents64(f, buf), -E.ENOTDIR);
       },
     ),
-    check('chmod, chown, utimensat (UTIME_NOW/OMIT), access and statfs', async (v) => {
-      await call('create', v.open('/f', C.O_CREAT | C.O_RDWR, 0o644));
-      await call('chmod', v.chmod('/f', 0o4755), 0);
-      await call('chown', v.chown('/f', 7, 8), 0);
-      await call('chown -1 keeps', v.chown('/f', -1, 9), 0);
-      const t = { sec: 1234, nsec: 5 };
-      await call(
-        'utimensat',
-        v.utimensat(C.AT_FDCWD, '/f', [t, { sec: 0, nsec: C.UTIME_OMIT }], 0),
-        0,
-      );
-      let s = await v.stat('/f');
-      if (typeof s === 'number') return;
-      expectThat((s.mode & 0o7777) === 0o4755, `mode ${s.mode.toString(8)}`);
-      expectThat(s.uid === 7 && s.gid === 9, `owner ${s.uid}:${s.gid}`);
-      expectThat(s.atime.sec === 1234 && s.atime.nsec === 5 && s.mtime.sec !== 1234, 'times');
-      await call('UTIME_NOW', v.utimensat(C.AT_FDCWD, '/f', null, 0), 0);
-      s = (await v.stat('/f')) as typeof s;
-      expectThat(s.atime.sec > 1234, 'UTIME_NOW');
-      await call(
-        'bad nsec',
-        v.utimensat(C.AT_FDCWD, '/f', [{ sec: 0, nsec: 2e9 }, t], 0),
-        -E.EINVAL,
-      );
-      await call('access X_OK', v.access('/f', C.X_OK), 0);
-      await call('chmod 644', v.chmod('/f', 0o644), 0);
-      await call('access X_OK without x bits', v.access('/f', C.X_OK), -E.EACCES);
-      await call('access bad mode', v.access('/f', 8), -E.EINVAL);
-      const fs = await v.statfs('/f');
-      expectThat(typeof fs !== 'number' && fs.bsize > 0, 'statfs');
-    }),
+    check(
+      'chmod, chown (drops set-user-ID), utimensat (UTIME_NOW/OMIT), access and statfs',
+      async (v) => {
+        await call('create', v.open('/f', C.O_CREAT | C.O_RDWR, 0o644));
+        await call('chmod', v.chmod('/f', 0o4755), 0);
+        await call('chown', v.chown('/f', 7, 8), 0);
+        await call('chown -1 keeps', v.chown('/f', -1, 9), 0);
+        const t = { sec: 1234, nsec: 5 };
+        await call(
+          'utimensat',
+          v.utimensat(C.AT_FDCWD, '/f', [t, { sec: 0, nsec: C.UTIME_OMIT }], 0),
+          0,
+        );
+        let s = await v.stat('/f');
+        if (typeof s === 'number') return;
+        expectThat(
+          (s.mode & 0o7777) === 0o755,
+          `chown kept set-user-ID: mode ${s.mode.toString(8)}`,
+        );
+        expectThat(s.uid === 7 && s.gid === 9, `owner ${s.uid}:${s.gid}`);
+        expectThat(s.atime.sec === 1234 && s.atime.nsec === 5 && s.mtime.sec !== 1234, 'times');
+        await call('UTIME_NOW', v.utimensat(C.AT_FDCWD, '/f', null, 0), 0);
+        s = (await v.stat('/f')) as typeof s;
+        expectThat(s.atime.sec > 1234, 'UTIME_NOW');
+        await call(
+          'bad nsec',
+          v.utimensat(C.AT_FDCWD, '/f', [{ sec: 0, nsec: 2e9 }, t], 0),
+          -E.EINVAL,
+        );
+        await call('access X_OK', v.access('/f', C.X_OK), 0);
+        await call('chmod 644', v.chmod('/f', 0o644), 0);
+        await call('access X_OK without x bits', v.access('/f', C.X_OK), -E.EACCES);
+        await call('access bad mode', v.access('/f', 8), -E.EINVAL);
+        const fs = await v.statfs('/f');
+        expectThat(typeof fs !== 'number' && fs.bsize > 0, 'statfs');
+      },
+    ),
     check(
       'mounts: a second mount hides the directory, ".." crosses back, EXDEV, EBUSY, umount',
       async (v) => {
