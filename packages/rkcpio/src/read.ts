@@ -12,7 +12,8 @@ import {
 } from './format';
 
 const HEX = /^[0-9a-fA-F]{8}$/;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// created on first use: the guest's TextDecoder exists only once rkboot has installed it
+let decoder: TextDecoder | undefined;
 
 function ascii(b: Uint8Array, at: number, len: number): string {
   let s = '';
@@ -49,12 +50,11 @@ export function readCpio(archive: Uint8Array): RkCpioEntry[] {
       fail('namesize', `${f.namesize} bytes run past the end of the archive (${archive.length})`);
     if (archive[nameAt + f.namesize - 1] !== 0)
       fail('name', 'is not NUL-terminated within namesize');
-    let name: string;
-    try {
-      name = decoder.decode(archive.subarray(nameAt, nameAt + f.namesize - 1));
-    } catch {
-      return fail('name', 'is not valid UTF-8');
-    }
+    const raw = archive.subarray(nameAt, nameAt + f.namesize - 1);
+    // non-fatal decoding (the guest's TextDecoder has no `fatal`); a replacement character that was
+    // not in the bytes betrays an ill-formed sequence
+    const name = (decoder ??= new TextDecoder()).decode(raw);
+    if (name.includes('\uFFFD') && !hasReplacementChar(raw)) fail('name', 'is not valid UTF-8');
     if (name.includes('\0')) fail('name', 'contains a NUL before namesize', name);
     if (name === CPIO_TRAILER) return out;
     const dataAt = pad4(nameAt + f.namesize);
@@ -91,4 +91,11 @@ export function readCpio(archive: Uint8Array): RkCpioEntry[] {
     });
     off = pad4(dataAt + f.filesize);
   }
+}
+
+/** Whether `b` holds U+FFFD itself (EF BF BD). */
+function hasReplacementChar(b: Uint8Array): boolean {
+  for (let i = 0; i + 2 < b.length; i++)
+    if (b[i] === 0xef && b[i + 1] === 0xbf && b[i + 2] === 0xbd) return true;
+  return false;
 }

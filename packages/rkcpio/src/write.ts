@@ -9,7 +9,8 @@ import {
   type RkCpioEntry,
 } from './format';
 
-const encoder = new TextEncoder();
+// created on first use: the guest's TextEncoder exists only once rkboot has installed it
+let encoder: TextEncoder | undefined;
 
 /** An entry to write; missing numeric fields are 0 (nlink 1), `data` empty. */
 export type RkCpioInput = Partial<RkCpioEntry> & { name: string; mode: number };
@@ -25,7 +26,7 @@ export function writeCpio(entries: readonly RkCpioInput[]): Uint8Array {
   const parts: Uint8Array[] = [];
   let size = 0;
   const push = (e: RkCpioInput, ino: number) => {
-    const name = encoder.encode(e.name);
+    const name = (encoder ??= new TextEncoder()).encode(e.name);
     const data = e.data ?? new Uint8Array(0);
     const values: Record<string, number> = {
       ino,
@@ -45,7 +46,7 @@ export function writeCpio(entries: readonly RkCpioInput[]): Uint8Array {
     const header = CPIO_NEWC_MAGIC + CPIO_FIELDS.map((f) => hex8(values[f]!, f, e.name)).join('');
     const headLen = pad4(CPIO_HEADER_SIZE + name.length + 1);
     const rec = new Uint8Array(headLen + pad4(data.length));
-    rec.set(encoder.encode(header), 0);
+    rec.set((encoder ??= new TextEncoder()).encode(header), 0);
     rec.set(name, CPIO_HEADER_SIZE);
     rec.set(data, headLen);
     parts.push(rec);

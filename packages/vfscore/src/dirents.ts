@@ -6,7 +6,8 @@ import { S_IFDIR } from './constants';
 import type { RkVfsState } from './core';
 import type { RkFile } from './file';
 
-const encoder = new TextEncoder();
+// created on first use: the guest's TextEncoder exists only once rkboot has installed it
+let encoder: TextEncoder | undefined;
 /** d_ino, d_off (8 each), d_reclen (2), d_type (1), then the name and its NUL, padded to 8. */
 const HEADER = 19;
 
@@ -25,7 +26,7 @@ export async function getdents64(st: RkVfsState, fd: number, buf: Uint8Array): P
   let used = 0;
   let full = false;
   const r = f.dentry.mount.fs.readdir(f.handle!, f.pos, (name, ino, dtype, next) => {
-    const bytes = encoder.encode(name);
+    const bytes = (encoder ??= new TextEncoder()).encode(name);
     const reclen = (HEADER + bytes.length + 1 + 7) & ~7;
     if (used + reclen > buf.length) {
       full = true;

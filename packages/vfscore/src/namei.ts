@@ -26,10 +26,11 @@ export interface RkParent {
 /** Whether `name` is an ordinary last component (Linux's LAST_NORM). */
 export const isNormal = (name: string): boolean => name !== '' && name !== '.' && name !== '..';
 
-const encoder = new TextEncoder();
+// created on first use: the guest's TextEncoder exists only once rkboot has installed it
+let encoder: TextEncoder | undefined;
 /** Length in UTF-8 bytes (names and paths are limited in bytes, as on Linux). */
 export function utf8Len(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return encoder.encode(s).length;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return (encoder ??= new TextEncoder()).encode(s).length;
   return s.length;
 }
 

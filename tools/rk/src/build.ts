@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { generateEntry } from './entry';
+import { RkUsageError } from './errors';
 import {
   bytesPerPackage,
   IMAGE_FORMAT,
@@ -11,6 +12,7 @@ import {
   makeManifest,
 } from './manifest';
 import { sizeReport } from './report';
+import { INITRD_FILE, packRootfs, ROOTFS_DIR } from './rootfs';
 
 export interface BuildOptions {
   /** Output directory (default `<app>/build`). */
@@ -34,9 +36,14 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
   const t0 = performance.now();
   const { composeApp, locateRkboot } = await import('./compose');
   const { bundleImage } = await import('./bundle');
-  const { app, closure, composition } = composeApp(appDir);
+  const composed = composeApp(appDir);
+  const { closure, composition } = composed;
+  let { app } = composed;
   const outDir = resolve(opts.outDir ?? join(app.dir, 'build'));
   mkdirSync(outDir, { recursive: true });
+  const rootfs = packAppRootfs(app, closure, outDir);
+  if (rootfs && !('vfs.rootfs' in app.params))
+    app = { ...app, params: { ...app.params, 'vfs.rootfs': 'initrd' } };
   const entryFile = join(outDir, 'entry.generated.ts');
   writeFileSync(entryFile, generateEntry(app, composition, outDir));
   const rkboot = locateRkboot(closure);
@@ -53,7 +60,7 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
   if (!closure.has('@runikraft/rkboot'))
     known.push({ name: '@runikraft/rkboot', version: rkboot.version, dir: rkboot.dir });
   const sizes = bytesPerPackage(metafile, outputKey, app.dir, known, app, entryFile);
-  const inputs = [...Object.keys(metafile.inputs), 'package.json'];
+  const inputs = [...Object.keys(metafile.inputs), 'package.json', ...(rootfs?.inputs ?? [])];
   const imageBytes = statSync(imagePath).size;
   const manifest = makeManifest(
     app,
@@ -63,10 +70,32 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
     Math.round(performance.now() - t0),
     inputs,
   );
+  if (rootfs) manifest.initrd = INITRD_FILE;
   const manifestPath = join(outDir, 'image.manifest.json');
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   opts.log?.(sizeReport(manifest, relative(process.cwd(), imagePath) || imagePath));
   return { imagePath, manifestPath, manifest };
+}
+
+/** Packs `runikraft.rootfs/` into `<outDir>/initrd.cpio` when the app has one. */
+function packAppRootfs(
+  app: { dir: string },
+  closure: ReadonlyMap<string, unknown>,
+  outDir: string,
+): { inputs: string[] } | undefined {
+  const dir = join(app.dir, ROOTFS_DIR);
+  if (!existsSync(dir)) return undefined;
+  if (!statSync(dir).isDirectory())
+    throw new RkUsageError(
+      `rk build: ${ROOTFS_DIR} must be a directory (the app's root file system)`,
+    );
+  if (!closure.has('@runikraft/vfscore') || !closure.has('@runikraft/ramfs'))
+    throw new RkUsageError(
+      `rk build: ${ROOTFS_DIR}/ is unpacked at boot by vfscore into ramfs: add @runikraft/vfscore and @runikraft/ramfs to the app's dependencies`,
+    );
+  const { archive, inputs } = packRootfs(dir, app.dir);
+  writeFileSync(join(outDir, INITRD_FILE), archive);
+  return { inputs };
 }
 
 /** Reads the manifest next to an image, if there is one. */

@@ -49,6 +49,8 @@ export interface ImageManifest {
   machine: AppMachineDefaults;
   /** Source files bundled, relative to the app directory: a newer one makes the image stale. */
   inputs: string[];
+  /** The initrd packed from `runikraft.rootfs/`, next to the image; `rk run` loads it as -initrd. */
+  initrd?: string;
 }
 
 /** A package directory the attribution can match input files against. */

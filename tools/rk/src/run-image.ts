@@ -62,10 +62,16 @@ function appMemory(v: AppMachineDefaults['memory']): number | undefined {
 }
 
 /** Command line over the app's `runikraft.machine` defaults over QEMU's defaults. */
-export function machineOptions(cli: RunArgs, app: AppMachineDefaults = {}): RkMachineOptions {
+export function machineOptions(
+  cli: RunArgs,
+  app: AppMachineDefaults = {},
+  /** The image's packed rootfs (`rk build` of runikraft.rootfs/), used when -initrd is not given. */
+  packedInitrd?: string,
+): RkMachineOptions {
   const pick = <T>(a: T | undefined, b: T | undefined, d: T): T =>
     a !== undefined ? a : b !== undefined ? b : d;
-  const initrd = cli.initrd === undefined ? undefined : readInitrd(cli.initrd);
+  const initrdFile = cli.initrd ?? packedInitrd;
+  const initrd = initrdFile === undefined ? undefined : readInitrd(initrdFile);
   return {
     memory: pick(cli.memory, appMemory(app.memory), 128 * 2 ** 20),
     smp: pick(cli.smp, app.smp, 1),

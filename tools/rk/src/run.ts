@@ -1,5 +1,6 @@
 // `rk run`: boot an image on the machine with QEMU's command-line syntax (issue 2 §5).
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AppMachineDefaults } from './app';
 import type { CliIo } from './cli';
 import { RkUsageError } from './errors';
@@ -36,7 +37,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const located =
     needsImage || cli.image !== undefined ? await locateImage(cli.image, io) : undefined;
   for (const w of cli.warnings ?? []) io.err(`rk run: warning: ${w}`);
-  const opts = machineOptions(cli, located?.manifest?.machine);
+  const packed = located?.manifest?.initrd;
+  const opts = machineOptions(
+    cli,
+    located?.manifest?.machine,
+    packed && located ? join(dirname(located.imagePath), packed) : undefined,
+  );
   const console = serialConsole(cli);
   if (cli.dumpdtb) {
     const factory = await loadMachine();
