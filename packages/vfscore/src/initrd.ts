@@ -69,7 +69,8 @@ export async function unpackCpio(vfs: RkVfsCore, archive: Uint8Array, root = '/'
         const r = await vfs.mkdir(path, e.mode & 0o7777);
         if (r < 0 && r !== -Errno.EEXIST) await must('mkdir', Promise.resolve(r));
         dirs.push({ path, e });
-      } else if (type === S_IFLNK) await must('symlink', vfs.symlink((decoder ??= new TextDecoder()).decode(e.data), path));
+      } else if (type === S_IFLNK)
+        await must('symlink', vfs.symlink((decoder ??= new TextDecoder()).decode(e.data), path));
       else if (type === S_IFCHR || type === S_IFBLK || type === S_IFIFO || type === S_IFSOCK)
         await must('mknod', vfs.mknod(path, e.mode, (e.rdevmajor << 8) | e.rdevminor));
       else if (type !== S_IFREG)

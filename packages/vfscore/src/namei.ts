@@ -30,7 +30,8 @@ export const isNormal = (name: string): boolean => name !== '' && name !== '.' &
 let encoder: TextEncoder | undefined;
 /** Length in UTF-8 bytes (names and paths are limited in bytes, as on Linux). */
 export function utf8Len(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return (encoder ??= new TextEncoder()).encode(s).length;
+  for (let i = 0; i < s.length; i++)
+    if (s.charCodeAt(i) > 0x7f) return (encoder ??= new TextEncoder()).encode(s).length;
   return s.length;
 }
 
