@@ -6,7 +6,7 @@ import type { RkIpLayer } from '../../ip';
 import { RkTcpAssembler } from './assembler';
 import type { RkTcpConfig } from './config';
 import { RkTcpNewReno } from './congestion';
-import { RkTcpRing } from './ring';
+import { RkTcpRing, type RkTcpRingMemory } from './ring';
 import { RkTcpRtt } from './rtt';
 import { seqAdd, seqSub } from './seq';
 
@@ -48,8 +48,8 @@ export interface RkTcpHost {
   enterTimeWait(c: RkTcpConn, now: number): void;
   /** The connection is gone: unlink it. */
   closed(c: RkTcpConn): void;
-  /** Returns a buffer obtained for this connection. */
-  freeBuffer(b: Uint8Array): void;
+  /** Where the connection's ring storage comes from (allocated lazily, grown on demand). */
+  readonly ringMemory: RkTcpRingMemory;
   /** Segments retransmitted (statistics). */
   countRetransmit(): void;
 }
@@ -160,13 +160,12 @@ export class RkTcpConn {
     readonly localPort: number,
     readonly remoteAddr: number,
     readonly remotePort: number,
-    sendStorage: Uint8Array,
-    recvStorage: Uint8Array,
     opts: RkTcpSocketOptions,
   ) {
     const cfg = host.config;
-    this.sendBuf = new RkTcpRing(sendStorage);
-    this.recvBuf = new RkTcpRing(recvStorage);
+    const recvCap = opts.recvBuffer ?? cfg.recvBuffer;
+    this.sendBuf = new RkTcpRing(opts.sendBuffer ?? cfg.sendBuffer, host.ringMemory);
+    this.recvBuf = new RkTcpRing(recvCap, host.ringMemory);
     this.rtt = new RkTcpRtt(cfg.initialRto, cfg.minRto, cfg.maxRto);
     this.cc = new RkTcpNewReno(this.mss);
     this.noDelay = opts.noDelay ?? false;
@@ -175,7 +174,7 @@ export class RkTcpConn {
     this.keepIntvl = opts.keepIntvl ?? cfg.keepIntvl;
     this.keepCnt = opts.keepCnt ?? cfg.keepCnt;
     let ws = 0;
-    while (cfg.windowScaling && ws < 14 && recvStorage.length >> ws > 0xffff) ws++;
+    while (cfg.windowScaling && ws < 14 && recvCap >> ws > 0xffff) ws++;
     this.rcvWscale = ws;
   }
 
@@ -225,7 +224,8 @@ export class RkTcpConn {
     if (this.state === 'CLOSE_WAIT' || this.synchronized) {
       if (data.length === 0) return 0;
       const n = this.sendBuf.write(data);
-      if (n === 0) return -Errno.EAGAIN;
+      // Room left but no memory for it is an error, not backpressure (nothing would free it).
+      if (n === 0) return this.sendBuf.free > 0 ? -Errno.ENOMEM : -Errno.EAGAIN;
       this.host.markDirty(this);
       return n;
     }
@@ -333,8 +333,7 @@ export class RkTcpConn {
     if (!this.released) {
       this.released = true;
       this.host.closed(this);
-      this.host.freeBuffer(this.sendBuf.storage);
-      this.sendBuf.consume(this.sendBuf.length);
+      this.sendBuf.release();
     }
     this.freeRecvIfDone();
     this.onEvent?.(this);
@@ -345,8 +344,7 @@ export class RkTcpConn {
     if (!this.released || this.recvFreed) return;
     if (this.recvBuf.length > 0 && !this.appClosed) return;
     this.recvFreed = true;
-    this.recvBuf.consume(this.recvBuf.length);
-    this.host.freeBuffer(this.recvBuf.storage);
+    this.recvBuf.release();
   }
 
   /** True once release() ran. */

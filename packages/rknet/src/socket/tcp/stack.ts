@@ -11,6 +11,7 @@ import { connInput, negotiateSyn } from './input';
 import { RkTcpIsn } from './isn';
 import { RkTcpListener } from './listener';
 import { sendResetFor, sendTimeWaitAck, tcpOutput } from './output';
+import type { RkTcpRingMemory } from './ring';
 import { seqAdd } from './seq';
 import { RkTcpTimeWaitTable, timeWaitInput } from './time-wait';
 import { tcpTimers } from './timers';
@@ -31,7 +32,8 @@ export interface RkTcpStackOptions {
   config?: Partial<RkTcpConfig>;
   /** Two random 32-bit words keying ISNs and timestamp offsets (RFC 6528). */
   secret: readonly [number, number];
-  /** Socket buffer storage (guest RAM in a booted stack); null when memory ran out. */
+  /** Socket buffer storage (guest RAM in a booted stack); null when memory ran out. Rings allocate
+   * lazily and grow by doubling up to SO_SNDBUF/SO_RCVBUF. */
   allocBuffer?: (size: number) => Uint8Array | null;
   freeBuffer?: (b: Uint8Array) => void;
 }
@@ -65,6 +67,9 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
   readonly timeWait: RkTcpTimeWaitTable;
   /** Buffers handed out and not yet returned (leak checks). */
   buffersInUse = 0;
+  /** Bytes of buffer storage handed out and not yet returned. */
+  bufferBytes = 0;
+  readonly ringMemory: RkTcpRingMemory;
   private readonly conns = new Map<number, Map<number, RkTcpConn>>();
   private readonly all = new Set<RkTcpConn>();
   private readonly dirty = new Set<RkTcpConn>();
@@ -87,6 +92,21 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     this.isn = new RkTcpIsn(opts.secret[0], opts.secret[1]);
     this.alloc = opts.allocBuffer ?? ((n) => new Uint8Array(n));
     this.free = opts.freeBuffer ?? (() => {});
+    this.ringMemory = {
+      alloc: (n) => {
+        const b = this.alloc(n);
+        if (b) {
+          this.buffersInUse++;
+          this.bufferBytes += b.length;
+        }
+        return b;
+      },
+      free: (b) => {
+        this.buffersInUse--;
+        this.bufferBytes -= b.length;
+        this.free(b);
+      },
+    };
     this.portCursor = opts.secret[0] % (this.config.ephemeralHigh - this.config.ephemeralLow + 1);
   }
 
@@ -191,7 +211,7 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
 
   /**
    * Active open to `ra`:`rp` from `b` (null: an ephemeral port on the route's source address). The SYN
-   * leaves at the next poll. @returns the connection, -ENETUNREACH, -EADDRNOTAVAIL, -EADDRINUSE, -ENOMEM.
+   * leaves at the next poll. @returns the connection, -ENETUNREACH, -EADDRNOTAVAIL, -EADDRINUSE.
    */
   connect(
     b: RkTcpBinding | null,
@@ -221,10 +241,6 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
       this.timeWait.delete(tw);
     }
     const c = this.newConn(la, lp, ra, rp, route.mtu, opts);
-    if (!c) {
-      if (!b) this.unbind(binding);
-      return -Errno.ENOMEM;
-    }
     c.state = 'SYN_SENT';
     this.connBinding.set(c, binding);
     this.stats.activeOpens++;
@@ -241,14 +257,8 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     mtu: number,
     opts: RkTcpSocketOptions,
     isnFloor?: number,
-  ): RkTcpConn | null {
-    const sb = this.allocBuf(opts.sendBuffer ?? this.config.sendBuffer);
-    const rb = sb && this.allocBuf(opts.recvBuffer ?? this.config.recvBuffer);
-    if (!sb || !rb) {
-      if (sb) this.freeBuffer(sb);
-      return null;
-    }
-    const c = new RkTcpConn(this, la, lp, ra, rp, sb, rb, opts);
+  ): RkTcpConn {
+    const c = new RkTcpConn(this, la, lp, ra, rp, opts);
     c.advMss = Math.max(64, Math.min(0xffff, mtu - 40));
     c.mss = Math.min(c.advMss, 536);
     let iss = this.isn.isn(this.lastNow, la, lp, ra, rp);
@@ -256,12 +266,6 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     c.iss = c.sndUna = c.sndNxt = c.sndMax = c.sndSml = c.rtxFrom = c.highRxt = iss;
     c.tsOffset = this.isn.tsOffset(la, lp, ra, rp);
     return c;
-  }
-
-  private allocBuf(n: number): Uint8Array | null {
-    const b = this.alloc(n);
-    if (b) this.buffersInUse++;
-    return b;
   }
 
   // ---------------------------------------------------------------- RkTcpHost
@@ -321,11 +325,6 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     const b = this.connBinding.get(c);
     if (b) this.unbind(b);
     this.connBinding.delete(c);
-  }
-
-  freeBuffer(b: Uint8Array): void {
-    this.buffersInUse--;
-    this.free(b);
   }
 
   countRetransmit(): void {

@@ -24,11 +24,13 @@ describe('tcp engine: basics', () => {
     expect(s.state).toBe('ESTABLISHED');
     expect(c.tsEnabled && c.sackEnabled && s.tsEnabled && s.sackEnabled).toBe(true);
     expect(c.mss).toBe(1460);
+    expect(a.bufferBytes + b.bufferBytes).toBe(0); // an idle connection holds no buffer memory
     expect(c.send(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'))).toBe(18);
     const buf = new Uint8Array(100);
     net.runUntil(() => s.readable === 18, 1000);
     expect(new TextDecoder().decode(buf.subarray(0, s.recv(buf)))).toBe('GET / HTTP/1.0\r\n\r\n');
     expect(s.send(new TextEncoder().encode('hello'))).toBe(5);
+    expect(a.bufferBytes + b.bufferBytes).toBeLessThanOrEqual(3 * 4096); // first allocations only
     s.close();
     net.runUntil(() => c.finReceived, 1000);
     expect(new TextDecoder().decode(buf.subarray(0, c.recv(buf)))).toBe('hello');

@@ -35,4 +35,27 @@ describe('tcp engine over a faulty link', () => {
     expect(Buffer.compare(r1.received, d1)).toBe(0);
     expect(Buffer.compare(r2.received, d2)).toBe(0);
   });
+
+  it('running out of buffer memory is backpressure or -ENOMEM, never a crash or a leak', () => {
+    const net = new SimNet(4, { delay: 1 });
+    let starve = false;
+    const allocBuffer = (n: number) => (starve ? null : new Uint8Array(n));
+    const { a, b, c, s } = connectPair(net, 5003, { allocBuffer });
+    starve = true;
+    expect(c.send(new Uint8Array(100))).toBe(-12); // -ENOMEM: no storage for the send ring
+    starve = false;
+    const data = pattern(MB, 5);
+    expect(c.send(data.subarray(0, 3000))).toBe(3000);
+    starve = true; // the receiver cannot take the data now: it drops and ACKs, the sender backs off
+    net.runUntil(() => false, 3000);
+    expect(s.readable).toBe(0);
+    expect(a.stats.retransmits).toBeGreaterThan(0);
+    starve = false;
+    const r = transfer(net, c, s, data, 600_000, 3000);
+    expect(Buffer.compare(r.received, data)).toBe(0);
+    c.close();
+    s.close();
+    net.runUntil(() => c.isReleased && s.isReleased, 600_000);
+    expect(a.buffersInUse + b.buffersInUse).toBe(0);
+  });
 });

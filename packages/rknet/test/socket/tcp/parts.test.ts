@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { RkTcpAssembler } from '../../../src/socket/tcp/assembler';
 import { RkTcpNewReno } from '../../../src/socket/tcp/congestion';
 import { halfSipHash } from '../../../src/socket/tcp/isn';
-import { RkTcpRing } from '../../../src/socket/tcp/ring';
+import { RkTcpRing, type RkTcpRingMemory } from '../../../src/socket/tcp/ring';
+
+const heap: RkTcpRingMemory = { alloc: (n) => new Uint8Array(n), free: () => {} };
+
 import { RkTcpRtt } from '../../../src/socket/tcp/rtt';
 import { seqGt, seqLt } from '../../../src/socket/tcp/seq';
 
@@ -15,7 +18,7 @@ describe('tcp parts', () => {
   });
 
   it('ring: out-of-order bytes written past the end survive the ring draining (regression)', () => {
-    const r = new RkTcpRing(new Uint8Array(8));
+    const r = new RkTcpRing(8, heap);
     r.write(Uint8Array.of(1, 2, 3));
     r.writeAt(2, Uint8Array.of(6, 7)); // bytes 5 and 6 of the stream, 4 and 5 missing
     const out = new Uint8Array(3);
@@ -32,7 +35,7 @@ describe('tcp parts', () => {
       fc.property(
         fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 })), { maxLength: 60 }),
         (ops) => {
-          const r = new RkTcpRing(new Uint8Array(13));
+          const r = new RkTcpRing(13, heap);
           const model: number[] = [];
           let v = 0;
           for (const [isWrite, n] of ops) {
@@ -51,6 +54,39 @@ describe('tcp parts', () => {
       ),
       { seed: 5, numRuns: 300 },
     );
+  });
+
+  it('ring: storage comes lazily, grows by doubling to the capacity, keeps out-of-order bytes, and OOM is a 0', () => {
+    const live = new Set<Uint8Array>();
+    let budget = 2;
+    const mem: RkTcpRingMemory = {
+      alloc: (n) => {
+        if (budget-- <= 0) return null;
+        const b = new Uint8Array(n);
+        live.add(b);
+        return b;
+      },
+      free: (b) => live.delete(b),
+    };
+    const r = new RkTcpRing(20_000, mem);
+    expect(r.allocated).toBe(0);
+    const data = Uint8Array.from({ length: 9000 }, (_, i) => i & 0xff);
+    expect(r.write(data.subarray(0, 100))).toBe(100);
+    expect(r.allocated).toBe(4096);
+    const out = new Uint8Array(60);
+    r.read(out); // the head moves: the next growth must linearise a wrapped ring
+    expect(r.writeAt(4940, data.subarray(5040, 6000))).toBe(960); // out of order, forces 8192
+    expect(r.allocated).toBe(8192);
+    expect(r.write(data.subarray(100, 5040))).toBe(4940); // fills the hole, in order
+    r.commit(960);
+    const all = new Uint8Array(6000);
+    expect(r.read(all)).toBe(5940);
+    expect([...all.subarray(0, 5940)]).toEqual([...data.subarray(60, 6000)]);
+    expect(live.size).toBe(1);
+    expect(r.write(new Uint8Array(19_000))).toBe(0); // the third allocation is refused: no bytes taken
+    expect(r.length).toBe(0);
+    r.release();
+    expect(live.size).toBe(0);
   });
 
   it('assembler merges ranges, advances RCV.NXT, and reports the latest block first', () => {
