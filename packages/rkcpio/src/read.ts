@@ -13,7 +13,7 @@ import {
 
 const HEX = /^[0-9a-fA-F]{8}$/;
 // created on first use: the guest's TextDecoder exists only once rkboot has installed it
-let decoder: TextDecoder | undefined;
+let decoder: InstanceType<typeof TextDecoder> | undefined;
 
 function ascii(b: Uint8Array, at: number, len: number): string {
   let s = '';

@@ -10,7 +10,7 @@ import {
 } from './format';
 
 // created on first use: the guest's TextEncoder exists only once rkboot has installed it
-let encoder: TextEncoder | undefined;
+let encoder: InstanceType<typeof TextEncoder> | undefined;
 
 /** An entry to write; missing numeric fields are 0 (nlink 1), `data` empty. */
 export type RkCpioInput = Partial<RkCpioEntry> & { name: string; mode: number };

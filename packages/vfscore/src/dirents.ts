@@ -7,7 +7,7 @@ import type { RkVfsState } from './core';
 import type { RkFile } from './file';
 
 // created on first use: the guest's TextEncoder exists only once rkboot has installed it
-let encoder: TextEncoder | undefined;
+let encoder: InstanceType<typeof TextEncoder> | undefined;
 /** d_ino, d_off (8 each), d_reclen (2), d_type (1), then the name and its NUL, padded to 8. */
 const HEADER = 19;
 

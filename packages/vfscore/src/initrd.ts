@@ -26,7 +26,7 @@ export class RkInitrdError extends Error {
 }
 
 // created on first use: the guest's TextDecoder exists only once rkboot has installed it
-let decoder: TextDecoder | undefined;
+let decoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** The archive name as a path under `root`, or null for the root itself; throws for "..". */
 function targetOf(e: RkCpioEntry, index: number, root: string): string | null {

@@ -27,7 +27,7 @@ export interface RkParent {
 export const isNormal = (name: string): boolean => name !== '' && name !== '.' && name !== '..';
 
 // created on first use: the guest's TextEncoder exists only once rkboot has installed it
-let encoder: TextEncoder | undefined;
+let encoder: InstanceType<typeof TextEncoder> | undefined;
 /** Length in UTF-8 bytes (names and paths are limited in bytes, as on Linux). */
 export function utf8Len(s: string): number {
   for (let i = 0; i < s.length; i++)
