@@ -1,30 +1,41 @@
 // Reads and writes split by msize (Linux v9fs p9_client_read/write loops): a request larger than one
-// message becomes several Tread/Twrite in flight at once, so a large read costs about one round trip
-// per `maxRequests` messages instead of one per message.
+// message becomes several Tread/Twrite in flight at once (one rk9p batch: the calling thread parks
+// once per round), so a large read costs about one round trip per batch instead of one per message.
 import type { RkP9Client, RkP9Fid } from '@runikraft/rk9p';
 
-/** Messages in flight for one read or write (rk9p's default request slots). */
+/** Messages in flight for one read or write. */
 const WINDOW = 8;
+
+function parts(c: RkP9Client, f: RkP9Fid, len: number, done: number) {
+  const step = c.ioSize(f);
+  const n = Math.min(WINDOW, c.dev.maxRequests, Math.ceil((len - done) / step));
+  return Array.from({ length: n }, (_, i) => {
+    const at = done + i * step;
+    return { at, end: Math.min(at + step, len) };
+  });
+}
 
 /**
  * Reads `buf.length` bytes at `offset` (fewer at end of file). @returns bytes read.
- * @throws RkError from rk9p.
+ * @throws RkError from rk9p when nothing could be read.
  */
 export async function p9ReadFull(c: RkP9Client, f: RkP9Fid, buf: Uint8Array, offset: number) {
-  const step = c.ioSize(f);
   let done = 0;
   while (done < buf.length) {
-    const n = Math.min(WINDOW, Math.ceil((buf.length - done) / step));
-    const parts: Promise<number>[] = [];
-    for (let i = 0; i < n; i++) {
-      const at = done + i * step;
-      parts.push(c.read(f, offset + at, buf.subarray(at, Math.min(at + step, buf.length))));
-    }
-    const got = await Promise.all(parts);
-    for (let i = 0; i < n; i++) {
-      done += got[i];
+    const ps = parts(c, f, buf.length, done);
+    const got = await c.readMany(
+      f,
+      ps.map((p) => ({ offset: offset + p.at, into: buf.subarray(p.at, p.end) })),
+    );
+    for (let i = 0; i < ps.length; i++) {
+      const g = got[i];
+      if (g instanceof Error) {
+        if (done > 0) return done;
+        throw g;
+      }
+      done += g;
       // a short read is the end of the file: what later messages returned lies beyond it
-      if (got[i] < Math.min(step, buf.length - (done - got[i]))) return done;
+      if (g < ps[i].end - ps[i].at) return done;
     }
   }
   return done;
@@ -32,20 +43,21 @@ export async function p9ReadFull(c: RkP9Client, f: RkP9Fid, buf: Uint8Array, off
 
 /** Writes all of `buf` at `offset` (fewer if the server writes short). @returns bytes written. */
 export async function p9WriteFull(c: RkP9Client, f: RkP9Fid, buf: Uint8Array, offset: number) {
-  const step = c.ioSize(f);
   let done = 0;
   while (done < buf.length) {
-    const n = Math.min(WINDOW, Math.ceil((buf.length - done) / step));
-    const parts: Promise<number>[] = [];
-    for (let i = 0; i < n; i++) {
-      const at = done + i * step;
-      parts.push(c.write(f, offset + at, buf.subarray(at, Math.min(at + step, buf.length))));
-    }
-    const put = await Promise.all(parts);
-    for (let i = 0; i < n; i++) {
-      const want = Math.min(step, buf.length - done);
-      done += put[i];
-      if (put[i] < want) return done;
+    const ps = parts(c, f, buf.length, done);
+    const put = await c.writeMany(
+      f,
+      ps.map((p) => ({ offset: offset + p.at, data: buf.subarray(p.at, p.end) })),
+    );
+    for (let i = 0; i < ps.length; i++) {
+      const w = put[i];
+      if (w instanceof Error) {
+        if (done > 0) return done;
+        throw w;
+      }
+      done += w;
+      if (w < ps[i].end - ps[i].at) return done;
     }
   }
   return done;

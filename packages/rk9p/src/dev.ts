@@ -41,7 +41,8 @@ export class RkP9Dev implements RkP9TransportHandler {
   private readonly free: P9Slot[] = [];
   private slots = 0;
   private slotWaiters = 0;
-  private readonly maxRequests: number;
+  /** Requests in flight at once (slots). */
+  readonly maxRequests: number;
 
   private constructor(opts: RkP9DevOptions) {
     this.maxRequests = Math.max(1, opts.maxRequests ?? 8);
@@ -111,21 +112,63 @@ export class RkP9Dev implements RkP9TransportHandler {
     const req = await this.start(m);
     try {
       while (!req.settled) await this.channel!.wait();
-      if (req.error) throw req.error;
-      let r: { type: string; ecode?: number };
-      try {
-        r = decodeR(req.reply!, m.type);
-      } catch (e) {
-        this.stats.badReplies++;
-        this.stats.lastError = (e as Error).message;
-        throw e;
-      }
-      if (r.type === 'lerror') throw new P9RemoteError(r.ecode!, `T${m.type}`);
-      return use ? use(r as P9RFor<T>) : (r as U);
+      return this.answer(req, m.type, use);
     } finally {
       req.finished = true;
       this.recycle(req);
     }
+  }
+
+  /**
+   * Sends every message of `ms` at once and parks in one wait loop until all are answered: how one
+   * thread keeps several requests in flight (a thread parks once at a time, so awaiting several
+   * rpc() calls together would park it several times). At most `maxRequests` messages.
+   * @returns per message, use(reply) or the error it met (as rpc would throw it).
+   * @throws RkError EINVAL for more than maxRequests messages.
+   */
+  async rpcBatch<T extends P9Type, U>(
+    ms: readonly Extract<P9Tmsg, { type: T }>[],
+    use: (r: P9RFor<T>, i: number) => U,
+  ): Promise<(U | Error)[]> {
+    if (ms.length > this.maxRequests)
+      throw new RkError(
+        Errno.EINVAL,
+        `9P: a batch of ${ms.length} exceeds ${this.maxRequests} requests`,
+      );
+    const reqs: (P9Req | Error)[] = [];
+    try {
+      for (const m of ms) reqs.push(await this.start(m).catch((e: Error) => e));
+      while (reqs.some((r) => r instanceof P9Req && !r.settled)) await this.channel!.wait();
+      return reqs.map((r, i) => {
+        if (!(r instanceof P9Req)) return r;
+        try {
+          return this.answer(r, ms[i].type, (x: P9RFor<T>) => use(x, i));
+        } catch (e) {
+          return e as Error;
+        }
+      });
+    } finally {
+      for (const r of reqs)
+        if (r instanceof P9Req) {
+          r.finished = true;
+          this.recycle(r);
+        }
+    }
+  }
+
+  /** Decodes a settled request's reply. @throws as rpc. */
+  private answer<T extends P9Type, U>(req: P9Req, type: T, use?: (r: P9RFor<T>) => U): U {
+    if (req.error) throw req.error;
+    let r: { type: string; ecode?: number };
+    try {
+      r = decodeR(req.reply!, type);
+    } catch (e) {
+      this.stats.badReplies++;
+      this.stats.lastError = (e as Error).message;
+      throw e;
+    }
+    if (r.type === 'lerror') throw new P9RemoteError(r.ecode!, `T${type}`);
+    return use ? use(r as P9RFor<T>) : (r as U);
   }
 
   /** Allocates a slot and a tag, encodes and hands the request to the transport. */

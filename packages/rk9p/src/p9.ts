@@ -159,6 +159,49 @@ export class RkP9Client {
     });
   }
 
+  /**
+   * Several Treads in flight at once from one thread (rpcBatch): part i reads up to
+   * min(into.length, ioSize) bytes at its offset. At most dev.maxRequests parts.
+   * @returns per part the bytes read, or the error it met.
+   */
+  async readMany(f: RkP9Fid, parts: readonly { offset: number; into: Uint8Array }[]) {
+    const io = this.ioSize(f);
+    const ms = parts.map((p) => ({
+      type: 'read' as const,
+      fid: f.id,
+      offset: p.offset,
+      count: Math.min(p.into.length, io),
+    }));
+    return this.dev.rpcBatch(ms, (r, i) => {
+      if (r.data.length > ms[i].count)
+        throw new RkError(
+          Errno.EBADMSG,
+          `9P Rread: ${r.data.length} bytes for a count of ${ms[i].count}`,
+        );
+      parts[i].into.set(r.data);
+      return r.data.length;
+    });
+  }
+
+  /** Several Twrites in flight at once (rpcBatch). @returns per part the bytes written, or its error. */
+  async writeMany(f: RkP9Fid, parts: readonly { offset: number; data: Uint8Array }[]) {
+    const io = this.ioSize(f);
+    const ms = parts.map((p) => ({
+      type: 'write' as const,
+      fid: f.id,
+      offset: p.offset,
+      data: p.data.length > io ? p.data.subarray(0, io) : p.data,
+    }));
+    return this.dev.rpcBatch(ms, (r, i) => {
+      if (r.count > ms[i].data.length)
+        throw new RkError(
+          Errno.EBADMSG,
+          `9P Rwrite: ${r.count} bytes for ${ms[i].data.length} sent`,
+        );
+      return r.count;
+    });
+  }
+
   /** One Twrite of up to ioSize bytes of `data` at `offset`. @returns bytes the server wrote. */
   async write(f: RkP9Fid, offset: number, data: Uint8Array): Promise<number> {
     const chunk = data.length > this.ioSize(f) ? data.subarray(0, this.ioSize(f)) : data;

@@ -262,3 +262,32 @@ describe('seeded fuzz: mutated replies', () => {
     expect(await p).toBe('still fine');
   });
 });
+
+describe('rpcBatch: several requests in one wait loop', () => {
+  it('answers each message in place, errors per message, and refuses more than maxRequests', async () => {
+    const s = scripted((t) =>
+      t[4] === 100 ? rmsg(101, 0xffff, [...le32(8192), ...str('9P2000.L')]) : null,
+    );
+    const c = await RkP9Client.connect(s.transport, 's', { maxRequests: 3 });
+    const f = { id: 5, qid: { type: 0, version: 0, path: 1n }, iounit: 0 };
+    const bufs = [new Uint8Array(4), new Uint8Array(4), new Uint8Array(4)];
+    const p = c.readMany(
+      f,
+      bufs.map((into, i) => ({ offset: i * 4, into })),
+    );
+    await tick();
+    const ts = s.sent.splice(0);
+    expect(ts.length).toBe(3); // all three in flight before any reply
+    s.reply(rmsg(117, tagOf(ts[2]), [...le32(2), 7, 8]));
+    s.reply(rmsg(7, tagOf(ts[1]), le32(Errno.EIO)));
+    s.reply(rmsg(117, tagOf(ts[0]), [...le32(4), 1, 2, 3, 4]));
+    const r = await p;
+    expect(r[0]).toBe(4);
+    expect((r[1] as RkError).errno).toBe(Errno.EIO);
+    expect(r[2]).toBe(2);
+    expect([...bufs[0]]).toEqual([1, 2, 3, 4]);
+    expect([...bufs[2].subarray(0, 2)]).toEqual([7, 8]);
+    const four = Array.from({ length: 4 }, () => ({ offset: 0, into: new Uint8Array(1) }));
+    expect((await errOf(c.readMany(f, four)))?.errno).toBe(Errno.EINVAL);
+  });
+});
