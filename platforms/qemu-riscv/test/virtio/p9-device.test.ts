@@ -65,9 +65,9 @@ describe('virtio-9p device', () => {
       const descs = [];
       if (rl) descs.push({ addr: BUFS, len: rl, flags: 0 });
       descs.push({ addr: BUFS + 0x1000, len: wl, flags: W });
-      descs.forEach((x, i) =>
-        rings[0].put(i, { ...x, flags: x.flags | (i < descs.length - 1 ? N : 0), next: i + 1 }),
-      );
+      descs.forEach((x, i) => {
+        rings[0].put(i, { ...x, flags: x.flags | (i < descs.length - 1 ? N : 0), next: i + 1 });
+      });
       rings[0].offer(0);
       d.notify(0);
       expect(host.resets[0]).toMatch(/^driver bug: virtio-9p: request 0 has/);
@@ -130,7 +130,9 @@ describe('virtio-9p device', () => {
           const d = make();
           const { ram, rings, host } = bringUp(d, { legacy });
           ram.u8.set(payload, BUFS - ram.base);
-          table.forEach((x, i) => rings[0].put(i, x));
+          table.forEach((x, i) => {
+            rings[0].put(i, x);
+          });
           for (const h of heads) rings[0].offer(h);
           d.notify(0);
           expect(ram.guardsIntact()).toBe(true);
