@@ -41,7 +41,7 @@ describe('virtio-9p device', () => {
     rings[0].put(0, { addr: BUFS, len: 5, flags: N, next: 1 });
     rings[0].put(1, { addr: BUFS + 0x100, len: ver.length - 5, flags: N, next: 2 });
     rings[0].put(2, { addr: BUFS + 0x1000, len: 4, flags: W | N, next: 3 });
-    rings[0].put(3, { addr: BUFS + 0x2000, len: 4096, flags: W });
+    rings[0].put(3, { addr: BUFS + 0x2000, len: 4096, flags: W, next: 0 });
     rings[0].offer(0);
     d.notify(0);
     expect(rings[0].usedElem(0)).toEqual({ id: 0, len: 21 });
@@ -82,7 +82,7 @@ describe('virtio-9p device', () => {
     const rpc = (m: Uint8Array, room = 4096) => {
       ram.u8.set(m, BUFS - ram.base);
       rings[0].put(0, { addr: BUFS, len: m.length, flags: N, next: 1 });
-      rings[0].put(1, { addr: BUFS + 0x1000, len: room, flags: W });
+      rings[0].put(1, { addr: BUFS + 0x1000, len: room, flags: W, next: 0 });
       rings[0].offer(0);
       d.notify(0);
       n++;
