@@ -72,6 +72,7 @@ export class RkNetStack {
       rxPool: this.rxPool,
       txPool: this.txPool,
       onRx: () => this.kick(),
+      onWork: () => this.kick(),
       identSeed: Math.floor(random() * 0x10000),
     });
     for (const f of [udpTransport, icmpTransport, ...(o.transports ?? [])]) {

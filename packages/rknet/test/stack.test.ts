@@ -15,6 +15,7 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
 } from '../src/socket/consts';
+import { tcpTransport } from '../src/socket/tcp/index';
 import { RkNetStack } from '../src/stack';
 import { ARP_REPLY } from '../src/wire/arp';
 import {
@@ -58,6 +59,7 @@ function setup(config: 'static' | 'dhcp' = 'static') {
     random: () => (seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff,
     rxBufs: 64,
     txBufs: 64,
+    transports: [tcpTransport],
   });
   const take = () => drv.transmitted.splice(0).map(decode);
   const inject = (f: Uint8Array) => plat.at(sched.now() + 1000, () => drv.inject(f));
@@ -73,7 +75,6 @@ describe('RkNetStack', () => {
   it('creates sockets by family/type/protocol and refuses what it lacks', () => {
     const { stack } = setup();
     expect(stack.socket(10, SOCK_DGRAM)).toBe(-Errno.EAFNOSUPPORT);
-    expect(stack.socket(AF_INET, SOCK_STREAM)).toBe(-Errno.EPROTOTYPE);
     expect(stack.socket(AF_INET, SOCK_DGRAM, 6)).toBe(-Errno.EPROTONOSUPPORT);
     expect(sock(stack.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK)).nonBlocking).toBe(true);
     expect(sock(stack.socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP)).protocol).toBe(IPPROTO_ICMP);
@@ -236,6 +237,86 @@ describe('RkNetStack', () => {
       dns: [0x0a000203],
     });
     expect(t.stack.dhcp!.state).toBe('bound');
+    t.stack.stop();
+  });
+});
+
+describe('RkNetStack: local delivery', () => {
+  it('UDP to its own address and to 127.0.0.1 never reaches the device; closed ports refuse', async () => {
+    const t = setup();
+    t.stack.start();
+    await t.sched.runMain(async () => {
+      await t.sched.sleep(1e6);
+      t.take();
+      const srv = sock(t.stack.socket(AF_INET, SOCK_DGRAM));
+      expect(srv.bind({ family: 2, addr: 0, port: 5000 })).toBe(0);
+      const cli = sock(t.stack.socket(AF_INET, SOCK_DGRAM));
+      const buf = new Uint8Array(16);
+      const from = { addr: 0, port: 0 };
+      for (const addr of [GUEST_IP, 0x7f000001]) {
+        expect(await cli.sendto(Uint8Array.of(1, 2, 3), 0, { family: 2, addr, port: 5000 })).toBe(
+          3,
+        );
+        expect(await srv.recvfrom(buf, 0, from)).toBe(3);
+        expect(from.addr).toBe(addr);
+      }
+      const lonely = sock(t.stack.socket(AF_INET, SOCK_DGRAM));
+      expect(await lonely.connect({ family: 2, addr: 0x7f000001, port: 5001 })).toBe(0);
+      expect(await lonely.send(Uint8Array.of(9))).toBe(1);
+      expect(await lonely.recv(buf)).toBe(-Errno.ECONNREFUSED);
+      const ping = sock(t.stack.socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
+      const req = icmp({ type: 8, code: 0, rest: 5, data: Uint8Array.of(7, 7) });
+      expect(await ping.sendto(req, 0, { family: 2, addr: 0x7f000001, port: 0 })).toBe(req.length);
+      expect(await ping.recv(buf)).toBe(10);
+      expect(buf[0]).toBe(0);
+      expect(t.take()).toEqual([]);
+      return 0;
+    });
+    t.stack.stop();
+  });
+
+  it('TCP to 127.0.0.1: connect, accept, 200 KB one way, a byte back, close', async () => {
+    const t = setup();
+    t.stack.start();
+    const big = new Uint8Array(200_000).map((_, i) => i * 7);
+    const st = await t.sched.runMain(async () => {
+      const l = sock(t.stack.socket(AF_INET, SOCK_STREAM));
+      expect(l.bind({ family: 2, addr: 0, port: 8080 })).toBe(0);
+      expect(l.listen(4)).toBe(0);
+      // One blocking call per thread at a time: the server is a thread of its own.
+      const server = t.sched.spawn('server', async () => {
+        const srv = sock(await l.accept());
+        const got = new Uint8Array(big.length);
+        let n = 0;
+        while (n < big.length) {
+          const r = await srv.recv(got.subarray(n));
+          if (r <= 0) return 1;
+          n += r;
+        }
+        if (!got.every((x, i) => x === big[i])) return 2;
+        if ((await srv.send(Uint8Array.of(42))) !== 1) return 3;
+        const r = await srv.recv(new Uint8Array(1));
+        srv.close();
+        return r === 0 ? 0 : 4;
+      });
+      const c = sock(t.stack.socket(AF_INET, SOCK_STREAM));
+      expect(await c.connect({ family: 2, addr: 0x7f000001, port: 8080 })).toBe(0);
+      let sent = 0;
+      while (sent < big.length) {
+        const r = await c.send(big.subarray(sent));
+        if (r < 0) return r;
+        sent += r;
+      }
+      const one = new Uint8Array(1);
+      expect(await c.recv(one)).toBe(1);
+      expect(one[0]).toBe(42);
+      c.close();
+      expect(await t.sched.join(server)).toBe(0);
+      l.close();
+      return 0;
+    });
+    expect(st).toBe(0);
+    expect(t.take().filter((f) => f.ip)).toEqual([]);
     t.stack.stop();
   });
 });

@@ -16,10 +16,17 @@ export function isSpecialAddr(a: Ipv4Addr): boolean {
 /**
  * RFC 1122 §3.2.2: no ICMP error about an ICMP error, a datagram sent to a broadcast or multicast
  * address (`toBroadcast` covers link-layer and subnet broadcast), a non-initial fragment, or one
- * whose source does not name a single host.
+ * whose source does not name a single host. `looped`: the datagram came from local delivery.
  */
-export function icmpErrorAllowed(ip: Ipv4Repr, payload: Uint8Array, toBroadcast: boolean): boolean {
-  if (toBroadcast || isSpecialAddr(ip.dst) || isSpecialAddr(ip.src)) return false;
+export function icmpErrorAllowed(
+  ip: Ipv4Repr,
+  payload: Uint8Array,
+  toBroadcast: boolean,
+  looped = false,
+): boolean {
+  // Looped-back datagrams (127/8) get errors as on Linux's lo; from the wire, 127/8 is bogus.
+  const special = (a: number) => isSpecialAddr(a) && !(looped && a >>> 24 === 127);
+  if (toBroadcast || special(ip.dst) || special(ip.src)) return false;
   if (ip.fragOffset !== 0) return false;
   if (ip.proto === 1 && payload.length > 0 && isIcmpError(payload[0])) return false;
   return true;

@@ -32,10 +32,11 @@ import {
   isIcmpError,
   parseIcmp,
 } from '../wire/icmpv4';
-import { type Ipv4Repr, parseIpv4 } from '../wire/ipv4';
+import { emitIpv4Header, IPV4_HEADER_LEN, type Ipv4Repr, parseIpv4 } from '../wire/ipv4';
 import { RK_ARP_DEFAULTS, RkArpCache, type RkArpCacheLimits } from './arp-cache';
 import { icmpErrorAllowed, icmpQuote, RkRateLimit } from './icmp';
 import { IpOutput } from './ip-output';
+import { isLoopbackAddr, RK_LOOPBACK_MTU, RkLoopbackQueue } from './loopback';
 import { RK_REASSEMBLY_DEFAULTS, RkReassembler, type RkReassemblyLimits } from './reassembly';
 import { inSubnet, prefixMask, RkRouteTable } from './routes';
 
@@ -58,6 +59,8 @@ export interface RkInterfaceOptions {
   readonly rxDesc?: number;
   /** Called in IRQ context when frames arrive: wake the thread that polls. */
   readonly onRx?: () => void;
+  /** Called when work was queued for the next poll (a looped-back datagram): wake the poller. */
+  readonly onWork?: () => void;
   /** Starting IP identification (pass randomness). */
   readonly identSeed?: number;
   readonly arp?: RkArpCacheLimits;
@@ -76,6 +79,7 @@ export interface RkInterfaceStats {
 }
 
 const RX_BURST = 32;
+const NO_BYTES = new Uint8Array(0);
 /** Frames taken per poll before yielding (the rest are taken at the next poll, due at once). */
 const RX_BUDGET = 256;
 
@@ -101,6 +105,7 @@ export class RkInterface implements RkIpLayer {
   private readonly rxBatch: RkNetbuf[] = [];
   private now = 0;
   private rxMore = false;
+  private readonly loop = new RkLoopbackQueue();
 
   constructor(private readonly o: RkInterfaceOptions) {
     this.mac = macFromBytes(o.dev.hwaddr());
@@ -176,6 +181,12 @@ export class RkInterface implements RkIpLayer {
     fill: (payload: Uint8Array, src: Ipv4Addr) => void,
     options?: RkIpSendOptions,
   ): number {
+    if (this.isOwn(dst)) {
+      const from = src !== 0 ? src : dst;
+      const r = this.loop.push(proto, from, dst, len, fill, options);
+      if (r === 0) this.o.onWork?.();
+      return r;
+    }
     const broadcast = this.isBroadcast(dst);
     const hop = broadcast ? dst : this.routes.nextHop(dst);
     if (hop === null) return this.cfg ? -Errno.EHOSTUNREACH : -Errno.ENETUNREACH;
@@ -187,12 +198,14 @@ export class RkInterface implements RkIpLayer {
   }
 
   route(dst: Ipv4Addr): { src: Ipv4Addr; mtu: number } | null {
+    if (this.isOwn(dst)) return { src: dst, mtu: RK_LOOPBACK_MTU };
     if (!this.cfg) return null;
     if (!this.isBroadcast(dst) && this.routes.nextHop(dst) === null) return null;
     return { src: this.cfg.addr, mtu: this.mtu - 20 };
   }
 
   isLocal(addr: Ipv4Addr): boolean {
+    if (isLoopbackAddr(addr)) return true;
     if (!this.cfg) return false;
     return addr === this.cfg.addr || this.isBroadcast(addr);
   }
@@ -203,6 +216,7 @@ export class RkInterface implements RkIpLayer {
   poll(now: number): void {
     this.now = now;
     this.receive();
+    this.deliverLooped();
     const { retry } = this.arp.poll(now);
     for (const ip of retry) this.requestArp(ip);
     for (const t of this.reassembler.poll(now))
@@ -214,7 +228,7 @@ export class RkInterface implements RkIpLayer {
 
   /** The next time `poll` has work: `now` while frames or TX backlog wait. */
   pollAt(now: number): number {
-    if (this.rxMore || this.out.backlog > 0) return now;
+    if (this.rxMore || this.out.backlog > 0 || this.loop.length > 0) return now;
     let at = Math.min(this.arp.pollAt(), this.reassembler.pollAt());
     for (const h of this.handlers.values()) at = Math.min(at, h.pollAt(now));
     return at;
@@ -332,7 +346,39 @@ export class RkInterface implements RkIpLayer {
     this.deliver(ip, header, payload, linkBroadcast || this.isBroadcast(ip.dst));
   }
 
-  private deliver(ip: Ipv4Repr, header: Uint8Array, payload: Uint8Array, bcast: boolean): void {
+  /** This host's own address or 127.0.0.0/8: delivered locally, never sent. */
+  private isOwn(dst: Ipv4Addr): boolean {
+    return isLoopbackAddr(dst) || (this.cfg !== null && dst === this.cfg.addr);
+  }
+
+  private deliverLooped(): void {
+    for (const d of this.loop.take()) {
+      const ip: Ipv4Repr = {
+        tos: d.tos,
+        ident: 0,
+        dontFragment: false,
+        moreFragments: false,
+        fragOffset: 0,
+        ttl: d.ttl,
+        proto: d.proto,
+        src: d.src,
+        dst: d.dst,
+        options: NO_BYTES,
+        payload: d.payload,
+      };
+      const header = new Uint8Array(IPV4_HEADER_LEN);
+      emitIpv4Header(ip, d.payload.length, header);
+      this.deliver(ip, header, d.payload, false, true);
+    }
+  }
+
+  private deliver(
+    ip: Ipv4Repr,
+    header: Uint8Array,
+    payload: Uint8Array,
+    bcast: boolean,
+    looped = false,
+  ): void {
     if (ip.proto === 1) {
       this.inputIcmp(ip, payload, bcast);
       return;
@@ -340,7 +386,7 @@ export class RkInterface implements RkIpLayer {
     const h = this.handlers.get(ip.proto);
     const whole = { ...ip, fragOffset: 0 };
     if (!h) {
-      if (icmpErrorAllowed(whole, payload, bcast))
+      if (icmpErrorAllowed(whole, payload, bcast, looped))
         this.sendIcmpError(
           ICMP_DEST_UNREACH,
           ICMP_PROTO_UNREACH,
@@ -350,7 +396,7 @@ export class RkInterface implements RkIpLayer {
       return;
     }
     const taken = h.input(this.now, ip.src, ip.dst, payload);
-    if (!taken && ip.proto === 17 && icmpErrorAllowed(whole, payload, bcast))
+    if (!taken && ip.proto === 17 && icmpErrorAllowed(whole, payload, bcast, looped))
       this.sendIcmpError(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ip.src, icmpQuote(header, payload));
   }
 
