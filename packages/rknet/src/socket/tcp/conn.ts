@@ -301,6 +301,7 @@ export class RkTcpConn {
       return;
     }
     this.shutdownWrite();
+    this.host.markDirty(this); // arms the orphan FIN-WAIT-2 timer if the FIN is already acknowledged
   }
 
   /** Abortive close (SO_LINGER 0): a RST now, buffers dropped. */

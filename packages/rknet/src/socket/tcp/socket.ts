@@ -289,7 +289,7 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
     if (o.keepIdle !== undefined) c.keepIdle = o.keepIdle;
     if (o.keepIntvl !== undefined) c.keepIntvl = o.keepIntvl;
     c.keepAt = c.keepAlive ? this.env.now() + c.keepIdle : Number.POSITIVE_INFINITY;
-    this.env.kick();
+    this.tcp.markDirty(c); // the next poll sees the new timer
   }
 
   getsockname(out: RkSockAddrOut): number {

@@ -73,6 +73,8 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
   private readonly conns = new Map<number, Map<number, RkTcpConn>>();
   private readonly all = new Set<RkTcpConn>();
   private readonly dirty = new Set<RkTcpConn>();
+  /** Connections with a timer armed: the only ones poll and pollAt look at besides `dirty`. */
+  private readonly timed = new Set<RkTcpConn>();
   private readonly listeners = new Map<number, RkTcpListener[]>();
   private readonly bindings = new Map<number, RkTcpBinding[]>();
   private readonly connBinding = new Map<RkTcpConn, RkTcpBinding>();
@@ -316,6 +318,7 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     }
     this.all.delete(c);
     this.dirty.delete(c);
+    this.timed.delete(c);
     const l = c.parent as RkTcpListener | null;
     if (l) {
       l.synQueue.delete(c);
@@ -358,6 +361,7 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     if (c) {
       connInput(c, now, seg);
       tcpOutput(c, now);
+      this.track(c);
       return true;
     }
     let isnFloor: number | undefined;
@@ -437,6 +441,7 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     this.stats.passiveOpens++;
     this.register(c);
     tcpOutput(c, now);
+    this.track(c);
   }
 
   /** ICMP errors about our segments (RFC 1122 §4.2.3.9): hard errors abort a connect in progress. */
@@ -459,29 +464,34 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
       c.fail(code === 0 ? Errno.ENETUNREACH : Errno.EHOSTUNREACH);
   }
 
-  /** Runs due timers and sends what is owed. */
+  /** Keeps `timed` exact for `c` after anything that may have armed or cleared its timers. */
+  private track(c: RkTcpConn): void {
+    if (!c.isReleased && c.nextTimer() < Number.POSITIVE_INFINITY) this.timed.add(c);
+    else this.timed.delete(c);
+  }
+
+  /**
+   * Runs due timers and sends what is owed. Visits only connections with work queued or a timer
+   * armed, so idle connections cost nothing per poll.
+   */
   poll(now: number, _ip: RkIpLayer): void {
     this.lastNow = now;
     this.timeWait.expire(now);
-    for (const c of this.all) {
-      if (c.nextTimer() <= now) {
-        tcpTimers(c, now);
-        this.dirty.add(c);
-      } else if (c.ackNow || c.rtxNow || c.rstNow) this.dirty.add(c);
-    }
-    const work = [...this.dirty];
+    const work = new Set(this.dirty);
     this.dirty.clear();
-    for (const c of work) tcpOutput(c, now);
+    for (const c of this.timed) if (c.nextTimer() <= now) work.add(c);
+    for (const c of work) {
+      if (c.nextTimer() <= now) tcpTimers(c, now);
+      tcpOutput(c, now);
+      this.track(c);
+    }
   }
 
-  /** The next time poll has work: now when output is pending, else the earliest timer. */
+  /** The next time poll has work: now when output is pending, else the earliest armed timer. */
   pollAt(now: number): number {
     if (this.dirty.size > 0) return now;
     let t = this.timeWait.nextExpiry();
-    for (const c of this.all) {
-      if (c.ackNow || c.rtxNow || c.rstNow) return now;
-      t = Math.min(t, c.nextTimer());
-    }
+    for (const c of this.timed) t = Math.min(t, c.nextTimer());
     return t;
   }
 }
