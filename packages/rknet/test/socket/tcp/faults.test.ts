@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A, B, pattern, SimNet } from './harness';
+import { pattern, SimNet } from './harness';
 import { connectPair, transfer } from './helpers';
 
 const MB = 1024 * 1024;

@@ -50,6 +50,9 @@ export function world(seed = 1, faults: LinkFaults = {}) {
     sock,
     transport,
     startNet,
-    stopNet: () => ((stop = true), env.kick()),
+    stopNet: () => {
+      stop = true;
+      env.kick();
+    },
   };
 }
