@@ -6,6 +6,7 @@ import { P9_DOTL, P9_QTDIR, P9_QTSYMLINK, RkP9Client, type RkP9Fid } from '@runi
 import type { RkMainArgs } from '@runikraft/rkboot';
 import type {} from '@runikraft/rksched';
 import { sha256Hex } from './sha256';
+import { vfsCopy } from './vfs-copy';
 
 type Entry = { path: string; kind: 'dir' | 'file' | 'link'; data?: Uint8Array; target?: string };
 
@@ -91,5 +92,7 @@ export default async function main({ registry, plat }: RkMainArgs): Promise<numb
   say(`copied ${entries.length} entries, ${bytes} bytes in and out; fids left ${c.openFids - 1}`);
   await c.clunk(root);
   c.close();
-  return 0;
+  // the same through vfscore when the image composes it (9pfs on /mnt from vfs.fstab, ramfs on /)
+  const vfs = registry.tryGet('vfscore');
+  return vfs ? vfsCopy(vfs, say) : 0;
 }

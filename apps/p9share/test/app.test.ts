@@ -24,15 +24,20 @@ for (const legacy of [false, true])
         const diod = await startDiod();
         const files = makeTree(diod.dir);
         const dev = new ForwardingVirtio9p(diod.port, 'share', undefined, diod.dir);
+        const vdev = new ForwardingVirtio9p(diod.port, 'vshare', undefined, diod.dir);
         let out = '';
         try {
           const m = new Machine({
-            console: (t) => (out += t),
+            console: (t) => {
+              out += t;
+              if (process.env.RK_LIVE) process.stdout.write(t);
+            },
             clock: 'virtual',
             virtioForceLegacy: legacy,
             memory: 128 << 20,
           });
           m.plugVirtio(dev);
+          m.plugVirtio(vdev);
           const exit = await m.boot(entry);
           if (process.env.RK_SHOW) console.log(out);
           expect(exit.status, out).toBe(0);
@@ -45,6 +50,8 @@ for (const legacy of [false, true])
           expect(out).toContain('p9share: link link -> a/page');
           expect(out).toContain('fids left 0');
           sameTree(join(diod.dir, 'in'), join(diod.dir, 'out'));
+          expect(out).toContain('p9share: vfs: copied 10 entries into ramfs and back out');
+          sameTree(join(diod.dir, 'in'), join(diod.dir, 'out-vfs'));
         } finally {
           dev.close();
           await diod.stop();

@@ -23,7 +23,10 @@ for (const legacy of [false, true])
       const dir = mkdtempSync(join(tmpdir(), 'rk-p9share-'));
       const files = makeTree(dir);
       const plan = await createVirtioDevicesFromArgs({
-        virtfs: [`local,path=${dir},mount_tag=share,security_model=none`],
+        virtfs: [
+          `local,path=${dir},mount_tag=share,security_model=none`,
+          `local,path=${dir},mount_tag=vshare,security_model=none`,
+        ],
       });
       let out = '';
       try {
@@ -44,6 +47,14 @@ for (const legacy of [false, true])
         }
         expect(out).toContain('fids left 0');
         sameTree(join(dir, 'in'), join(dir, 'out'));
+        // the same tree through vfscore: 9pfs on /mnt (vfs.fstab), ramfs on /
+        expect(out).toContain("p9share: vfs: /mnt is 9pfs from 'vshare'");
+        for (const [p, h] of files) {
+          const line = lines.find((l) => l.startsWith(`p9share: vfs file ${p} `));
+          expect(line?.endsWith(` ${h}`), `${p}: ${line}`).toBe(true);
+        }
+        expect(out).toContain('p9share: vfs: copied 10 entries into ramfs and back out');
+        sameTree(join(dir, 'in'), join(dir, 'out-vfs'));
       } finally {
         await plan.close();
         rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,13 @@
 // @runikraft/9pfs: 9P2000.L shares as a vfscore file system (Unikraft lib/9pfs) over rk9p.
 import { Errno } from '@runikraft/errno';
-import { P9_GETATTR_BASIC, RkP9Client, type RkP9TransportRegistry } from '@runikraft/rk9p';
+import {
+  P9_GETATTR_BASIC,
+  p9TransportRegistry,
+  RkP9Client,
+  type RkP9TransportRegistry,
+} from '@runikraft/rk9p';
+import { defineLibrary } from '@runikraft/rkboot';
+import { vfscoreOf } from '@runikraft/vfscore';
 import type { RkFsMountArgs, RkFsType } from '@runikraft/vfscore/driver';
 import { P9fs } from './fs';
 import { inoOf, P9Node, typeOfMode } from './node';
@@ -60,3 +67,21 @@ export function create9pfsType(
     },
   };
 }
+
+/**
+ * Registers the `9pfs` type with vfscore at `lib` level (transports registered by then: rk9p at
+ * early, virtio at plat); mounts come from `vfs.fstab=tag:/mnt:9pfs:0:cache=loose:mkmp` or mount().
+ * Refusal reasons go to the console.
+ */
+export const library = defineLibrary({
+  name: '9pfs',
+  version: '0.1.0',
+  provides: ['9pfs'],
+  requires: ['rk9p', 'vfscore'],
+  initLevel: 'lib',
+  init({ registry, plat }) {
+    vfscoreOf(registry, plat).registerFsType(
+      create9pfsType(p9TransportRegistry(registry), (line) => plat.console.out(line)),
+    );
+  },
+});
