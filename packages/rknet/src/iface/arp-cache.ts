@@ -24,6 +24,9 @@ export const RK_ARP_DEFAULTS: RkArpCacheLimits = {
   maxEntries: 256,
 };
 
+/** Why the cache let go of a held item. */
+export type RkArpDropReason = 'overflow' | 'unresolved' | 'clear';
+
 interface Resolved {
   mac: MacAddr;
   expires: number;
@@ -40,8 +43,11 @@ export class RkArpCache<T> {
   private readonly pending = new Map<Ipv4Addr, Pending<T>>();
 
   constructor(
-    /** Called for every held item that is dropped (overflow, give-up): frees it. */
-    private readonly drop: (item: T) => void,
+    /**
+     * Called for every held item that is dropped: `overflow` (the entry's queue was full),
+     * `unresolved` (no answer after the retries: the host is unreachable), `clear`. Frees it.
+     */
+    private readonly drop: (item: T, why: RkArpDropReason) => void,
     readonly limits: RkArpCacheLimits = RK_ARP_DEFAULTS,
   ) {}
 
@@ -64,7 +70,7 @@ export class RkArpCache<T> {
     const p = this.pending.get(ip);
     if (p) {
       p.queue.push(item);
-      if (p.queue.length > this.limits.queuePerEntry) this.drop(p.queue.shift()!);
+      if (p.queue.length > this.limits.queuePerEntry) this.drop(p.queue.shift()!, 'overflow');
       return false;
     }
     this.pending.set(ip, { queue: [item], sent: 1, nextAt: now + this.limits.retryMs });
@@ -99,7 +105,7 @@ export class RkArpCache<T> {
     for (const [ip, p] of this.pending) {
       if (p.nextAt > now) continue;
       if (p.sent >= this.limits.retries) {
-        for (const it of p.queue) this.drop(it);
+        for (const it of p.queue) this.drop(it, 'unresolved');
         this.pending.delete(ip);
         failed.push(ip);
       } else {
@@ -120,7 +126,7 @@ export class RkArpCache<T> {
 
   /** Drops every held item and entry (interface going down). */
   clear(): void {
-    for (const p of this.pending.values()) for (const it of p.queue) this.drop(it);
+    for (const p of this.pending.values()) for (const it of p.queue) this.drop(it, 'clear');
     this.pending.clear();
     this.resolved.clear();
   }

@@ -26,6 +26,7 @@ import {
   ICMP_DEST_UNREACH,
   ICMP_ECHO_REQUEST,
   ICMP_EXC_FRAGTIME,
+  ICMP_HOST_UNREACH,
   ICMP_PORT_UNREACH,
   ICMP_PROTO_UNREACH,
   ICMP_TIME_EXCEEDED,
@@ -110,7 +111,10 @@ export class RkInterface implements RkIpLayer {
   constructor(private readonly o: RkInterfaceOptions) {
     this.mac = macFromBytes(o.dev.hwaddr());
     this.mtu = o.dev.mtu();
-    this.arp = new RkArpCache<RkNetbuf>((nb) => nb.free(), o.arp ?? RK_ARP_DEFAULTS);
+    this.arp = new RkArpCache<RkNetbuf>((nb, why) => {
+      if (why === 'unresolved') this.hostUnreachable(nb);
+      nb.free();
+    }, o.arp ?? RK_ARP_DEFAULTS);
     this.reassembler = new RkReassembler(o.reassembly ?? RK_REASSEMBLY_DEFAULTS);
     this.out = new IpOutput(
       o.dev,
@@ -344,6 +348,19 @@ export class RkInterface implements RkIpLayer {
     }
     const header = bytes.subarray(0, ip.payload.byteOffset - bytes.byteOffset);
     this.deliver(ip, header, payload, linkBroadcast || this.isBroadcast(ip.dst));
+  }
+
+  /**
+   * A datagram we sent waited for ARP in vain: tell its transport as ICMP host unreachable would
+   * (RFC 1122 §2.3.2.2; Linux reports EHOSTUNREACH), quoting it from the held frame.
+   */
+  private hostUnreachable(nb: RkNetbuf): void {
+    const s = nb.pa - this.o.phys.base + nb.data;
+    const ip = parseIpv4(this.o.phys.u8.subarray(s + ETH_HEADER_LEN, s + nb.len));
+    if (isWireError(ip) || ip.fragOffset !== 0) return;
+    this.handlers
+      .get(ip.proto)
+      ?.icmpError?.(this.now, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ip.src, ip.dst, ip.payload);
   }
 
   /** This host's own address or 127.0.0.0/8: delivered locally, never sent. */

@@ -87,9 +87,17 @@ describe('RkInterface: ARP', () => {
     t.balanced();
   });
 
-  it('holds datagrams while resolving, retries the request, then drops them and frees the netbufs', () => {
+  it('holds datagrams while resolving, retries the request, then drops them as host unreachable', () => {
     const t = setup();
     t.poll();
+    const errors: number[][] = [];
+    t.iface.addHandler({
+      proto: 17,
+      input: () => true,
+      icmpError: (_n, type, code, src, dst, q) => void errors.push([type, code, src, dst, q[8]]),
+      poll() {},
+      pollAt: () => Infinity,
+    });
     for (let i = 0; i < 3; i++)
       expect(
         t.iface.send(17, 0, PEER_IP, 8 + 4, (b, src) =>
@@ -102,8 +110,11 @@ describe('RkInterface: ARP', () => {
     expect(t.poll(1000).map((f) => f.arp?.op)).toEqual([ARP_REQUEST]);
     expect(t.poll(2000).map((f) => f.arp?.op)).toEqual([ARP_REQUEST]);
     expect(t.txPool.available).toBe(t.txPool.capacity - 3);
+    expect(errors).toEqual([]);
     expect(t.poll(3000)).toEqual([]);
     expect(t.txPool.available).toBe(t.txPool.capacity);
+    // Each held datagram is reported to its transport, quoted from the dropped frame.
+    expect(errors).toEqual([0, 1, 2].map((i) => [3, 1, GUEST_IP, PEER_IP, i]));
     t.balanced();
   });
 

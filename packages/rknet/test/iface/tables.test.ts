@@ -23,7 +23,7 @@ describe('RkRouteTable', () => {
 describe('RkArpCache', () => {
   it('expires entries, bounds the pending queue, and hands back held items when resolved', () => {
     const dropped: number[] = [];
-    const c = new RkArpCache<number>((x) => dropped.push(x), {
+    const c = new RkArpCache<number>((x, why) => dropped.push(why === 'overflow' ? x : -x), {
       reachableMs: 100,
       retryMs: 10,
       retries: 2,
@@ -45,7 +45,7 @@ describe('RkArpCache', () => {
     c.hold(9, 90, 0);
     expect(c.poll(10)).toEqual({ retry: [9], failed: [] });
     expect(c.poll(20)).toEqual({ retry: [], failed: [9] });
-    expect(dropped).toEqual([10, 90]);
+    expect(dropped).toEqual([10, -90]);
   });
 });
 
