@@ -214,7 +214,7 @@ describe('rk build', () => {
       /unknown key "runikraft\.machin" \(known: entry, select, params, machine, requires, provides\)/,
     );
     expect(await failure(buildImage(mk({ machine: { ram: 1 } })))).toMatch(
-      /unknown key "runikraft\.machine\.ram" \(known: memory, bios, clock, append, smp, aclint, device, netdev, drive\)/,
+      /unknown key "runikraft\.machine\.ram" \(known: memory, bios, clock, append, smp, aclint, device, netdev, drive, fsdev, virtfs\)/,
     );
     expect(await failure(buildImage(mk({ machine: { device: 'virtio-rng-device' } })))).toMatch(
       /"runikraft\.machine\.device" must be an array of QEMU -device strings/,
