@@ -119,3 +119,16 @@ describe('httpreply pieces', () => {
       expect(new ChunkedDiscarder().feed(enc(bad), 0, bad.length).error).toBe(true);
   });
 });
+
+describe('httpreply arguments', () => {
+  it('takes port= and url=, and names a bad argument', async () => {
+    const { parseArgs } = await import('../src/main');
+    expect(parseArgs(['httpreply'])).toEqual({ port: 80, url: null });
+    expect(parseArgs(['httpreply', 'port=8080', 'url=http://localhost:8080/'])).toEqual({
+      port: 8080,
+      url: 'http://localhost:8080/',
+    });
+    expect(parseArgs(['httpreply', 'port=0'])).toMatch(/unknown or bad argument 'port=0'/);
+    expect(parseArgs(['httpreply', '--verbose'])).toMatch(/'--verbose' \(accepted: port=/);
+  });
+});

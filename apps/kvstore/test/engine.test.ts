@@ -152,3 +152,12 @@ describe('kvstore engine', () => {
     expect(alloc.stats().curNbAllocs).toBe(0);
   });
 });
+
+describe('kvstore arguments', () => {
+  it('takes port= and names a bad argument', async () => {
+    const { parsePort } = await import('../src/main');
+    expect(parsePort(['kvstore'])).toBe(6379);
+    expect(parsePort(['kvstore', 'port=7000'])).toBe(7000);
+    expect(parsePort(['kvstore', 'port=70000'])).toMatch(/bad argument 'port=70000'/);
+  });
+});

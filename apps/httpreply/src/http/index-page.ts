@@ -26,5 +26,5 @@ servers move the same number of bytes per request.</p>
 </html>
 `;
 
-/** The index page's bytes (ASCII, 612 of them). */
-export const INDEX_PAGE: Uint8Array = new TextEncoder().encode(text);
+/** The index page's bytes (ASCII, 612 of them; encoded by hand: module code runs before rkboot installs TextEncoder). */
+export const INDEX_PAGE: Uint8Array = Uint8Array.from(text, (c) => c.charCodeAt(0));
