@@ -55,7 +55,9 @@ export default async function main(args: RkMainArgs): Promise<number> {
   const wall = () => Number(args.plat.time.wallClockNs() / 1_000_000n) / 1000;
   const server = createHttpServer({ site: builtinSite(), port, wallClock: wall });
   const addr = stack.iface.config?.addr ?? 0;
-  say(`httpreply: serving on ${opts.url ?? `http://${formatIpv4(addr)}${port === 80 ? '' : `:${port}`}/`}`);
+  say(
+    `httpreply: serving on ${opts.url ?? `http://${formatIpv4(addr)}${port === 80 ? '' : `:${port}`}/`}`,
+  );
   const stats: HttpServeStats = { accepted: 0, active: 0, requests: 0, aborted: 0 };
   const spawn = (name: string, fn: () => Promise<number>) => {
     sched.spawn(name, fn, { detached: true });

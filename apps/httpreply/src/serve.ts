@@ -2,7 +2,7 @@
 // per-connection pump (recv → engine → send). Written against rknet's RkSocket contract only, so it
 // runs on any conforming stack. A client that vanishes (RST, timeout) just ends its thread.
 import { Errno } from '@runikraft/errno';
-import type { RkSockAddrOut, RkSocket } from '@runikraft/rknet';
+import { IPPROTO_TCP, type RkSockAddrOut, type RkSocket, TCP_NODELAY } from '@runikraft/rknet';
 import { HttpConnection } from './http/connection';
 import type { HttpServer } from './http/server';
 
@@ -28,6 +28,23 @@ async function sendAll(sock: RkSocket, data: Uint8Array): Promise<boolean> {
   return true;
 }
 
+/**
+ * One buffer for a batch of responses, as nginx's writev: separate sends of a header and a body
+ * would let Nagle hold the body until the client's (delayed) ACK of the header.
+ */
+function gather(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const c of chunks) {
+    out.set(c, n);
+    n += c.length;
+  }
+  return out;
+}
+
 /** Serves one connection until the client or the engine ends it; always closes the socket. */
 export async function serveHttpConnection(
   sock: RkSocket,
@@ -43,11 +60,10 @@ export async function serveHttpConnection(
       const before = conn.requests;
       const out = conn.receive(buf.subarray(0, n));
       stats.requests += conn.requests - before;
-      for (const chunk of out.chunks)
-        if (!(await sendAll(sock, chunk))) {
-          stats.aborted++;
-          return;
-        }
+      if (!(await sendAll(sock, gather(out.chunks)))) {
+        stats.aborted++;
+        return;
+      }
       if (out.close) return;
     }
   } finally {
@@ -76,6 +92,7 @@ export async function serveHttp(
     }
     stats.accepted++;
     stats.active++;
+    s.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1); // as nginx's tcp_nodelay on keep-alive connections
     s.getsockname(local);
     const conn = new HttpConnection(server, dotted(local.addr));
     spawn(`http#${stats.accepted}`, async () => {

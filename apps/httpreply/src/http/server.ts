@@ -85,6 +85,9 @@ export function renderStatus(
   return keep;
 }
 
+/** The last Last-Modified value formatted (most responses are for the same page). */
+const lastModified = { mtime: Number.NaN, text: '' };
+
 /** Appends a 200 response for `file` (no body for HEAD; only the body for HTTP/0.9). @returns keep-alive. */
 export function renderFile(
   s: HttpServer,
@@ -98,10 +101,14 @@ export function renderFile(
     return false;
   }
   const etag = `"${file.mtime.toString(16)}-${file.size.toString(16)}"`;
+  if (lastModified.mtime !== file.mtime) {
+    lastModified.mtime = file.mtime;
+    lastModified.text = httpDate(file.mtime);
+  }
   out.push(
     latin1Encode(
       `HTTP/1.1 200 OK\r\nServer: ${s.name}\r\nDate: ${s.date()}\r\nContent-Type: ${contentTypeOf(path)}\r\n` +
-        `Content-Length: ${file.size}\r\nLast-Modified: ${httpDate(file.mtime)}\r\n` +
+        `Content-Length: ${file.size}\r\nLast-Modified: ${lastModified.text}\r\n` +
         `Connection: ${req.keepAlive ? 'keep-alive' : 'close'}\r\nETag: ${etag}\r\nAccept-Ranges: bytes\r\n\r\n`,
     ),
   );

@@ -2,7 +2,7 @@
 // in a fresh network namespace (Linux tools reach the guest through Linux's own TCP/IP stack; root
 // only, `tapGuestUnavailable()` names what is missing) or on `-netdev user` with a host port
 // forwarded to the guest (`userNetUnavailable()`).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   createNetBackend,
   type GuestImage,
@@ -15,6 +15,7 @@ import {
   tapUnavailableReason,
   VirtioNet,
 } from '@runikraft/plat-qemu-riscv/machine';
+import { type Ran, run } from './run';
 
 /** Why the TAP tests cannot run here (naming the missing tools), or null. */
 export function tapGuestUnavailable(tools: string[]): string | null {
@@ -38,11 +39,7 @@ export interface TapGuest {
   /** Console output so far. */
   out(): string;
   /** Runs a command inside the namespace (bounded by `timeoutMs`). */
-  run(
-    cmd: string,
-    args: string[],
-    timeoutMs?: number,
-  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  run(cmd: string, args: string[], timeoutMs?: number): Promise<Ran>;
   /** Powers the guest off and removes the TAP device and the namespace. */
   stop(): Promise<MachineExit>;
 }
@@ -101,18 +98,7 @@ export async function bootOnTap(
     guestIp,
     out: () => out,
     run: (cmd, args, timeoutMs = 20_000) =>
-      new Promise((resolve) => {
-        const p = spawn('ip', ['netns', 'exec', ns, cmd, ...args]);
-        let stdout = '';
-        let stderr = '';
-        p.stdout.on('data', (d) => (stdout += d));
-        p.stderr.on('data', (d) => (stderr += d));
-        const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-        p.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code: code ?? -1, stdout, stderr });
-        });
-      }),
+      run('ip', ['netns', 'exec', ns, cmd, ...args], timeoutMs),
     async stop() {
       if (!m.exit) m.powerOff(0);
       const e = await exit;

@@ -1,30 +1,10 @@
 // Running the load generators (wrk, redis-benchmark) as bounded child processes and reading
 // their figures; medians over repeats.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cmd` with a hard time bound (SIGKILL after `timeoutMs`). */
-export function run(cmd: string, args: string[], timeoutMs: number): Promise<Ran> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+export { type Ran, run } from '../../../../apps/httpreply/test/support/run';
 
 /** Why `tools` cannot run, or null. */
 export function missing(tools: string[]): string | null {

@@ -1,0 +1,57 @@
+// httpreply booted on the machine behind `-netdev user,hostfwd=tcp:127.0.0.1:PORT-:80,restrict=on`
+// (the guest takes its address by DHCP from the slirp counterpart): curl and a bounded wrk run from
+// the host's loopback. Skipped, with the reason, where the machine has no `-netdev user`.
+import { fileURLToPath } from 'node:url';
+import { loadImage } from '@runikraft/plat-qemu-riscv/machine';
+import { buildImage } from '@runikraft/rk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/nginx';
+import { run } from './support/run';
+import { bootOnUser, type UserGuest, userNetUnavailable } from './support/tap-guest';
+
+const skip = userNetUnavailable();
+if (skip) console.log(`[skip] httpreply -netdev user test: ${skip}`);
+
+describe.skipIf(skip !== null)('httpreply through -netdev user (host loopback → hostfwd)', () => {
+  let g: UserGuest;
+  let url: string;
+  beforeAll(async () => {
+    const image = loadImage(
+      (await buildImage(fileURLToPath(new URL('..', import.meta.url)))).imagePath,
+    );
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/`;
+    g = await bootOnUser(image, port, 80, `-- url=${url}`, /httpreply: serving on /);
+  }, 120_000);
+  afterAll(async () => {
+    const exit = await g?.stop();
+    if (exit) expect(exit.status, g.out()).toBe(0);
+  });
+
+  it('took its address by DHCP and prints the forwarded URL', () => {
+    expect(g.out()).toContain(`httpreply: serving on ${url}`);
+  });
+
+  it('curl: keep-alive on one connection, close, HEAD, 404', async () => {
+    const each = ['-o', '/dev/null', url];
+    const fmt = '%{http_code} %{size_download} %{num_connects}\\n';
+    expect((await run('curl', ['-s', '-w', fmt, ...each, ...each])).stdout).toBe(
+      '200 612 1\n200 612 0\n',
+    );
+    const close = await run('curl', ['-s', '-i', '-H', 'Connection: close', url]);
+    expect(close.stdout).toMatch(
+      /^HTTP\/1\.1 200 OK\r\n[\s\S]*Connection: close\r\n\r\n<!DOCTYPE html>/,
+    );
+    expect((await run('curl', ['-s', '-I', url])).stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(
+      (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${url}x`])).stdout,
+    ).toBe('404');
+  });
+
+  it('a bounded wrk run completes with only 200s and no socket errors', async () => {
+    const r = await run('wrk', ['-t1', '-c8', '-d2s', url], 30_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? 0)).toBeGreaterThan(0);
+    expect(r.stdout).not.toMatch(/Non-2xx|Socket errors/);
+  }, 40_000);
+});
