@@ -13,6 +13,7 @@ import {
   userNetUnavailable,
 } from '../../../../apps/httpreply/test/support/tap-guest';
 import { startNginxBaseline, startNodeHttp, startRedis } from './baselines';
+import { memoryFigures } from './memory';
 import { type HttpRow, type KvRow, writeNetSection } from './report';
 import {
   median,
@@ -104,6 +105,10 @@ async function main(): Promise<void> {
     await node.stop();
     log(`baselines (close=${close}) done`);
   }
+  const memRedis = await startRedis();
+  const memory = await memoryFigures(memRedis);
+  await memRedis.stop();
+  log('memory figures done');
   for (const p of [16, 1]) {
     const redis = await startRedis();
     kv.push({
@@ -168,7 +173,7 @@ async function main(): Promise<void> {
       await g.stop();
     }
   }
-  writeNetSection({ http, kv, notes, seconds: SECONDS, repeats: REPEATS, redisN: REDIS_N });
+  writeNetSection({ http, kv, memory, notes, seconds: SECONDS, repeats: REPEATS, redisN: REDIS_N });
 }
 
 await main();

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import type { MemoryFigures } from './memory';
 import { repoRoot, type WrkFigures } from './tools';
 
 export interface HttpRow extends WrkFigures {
@@ -22,6 +23,7 @@ export interface KvRow {
 export interface NetFigures {
   http: HttpRow[];
   kv: KvRow[];
+  memory: MemoryFigures;
   notes: string[];
   seconds: number;
   repeats: number;
@@ -80,6 +82,16 @@ export function netSection(f: NetFigures): string {
       '',
     );
   }
+  const m = f.memory;
+  lines.push(
+    '### Memory',
+    '',
+    '| figure | kvstore | redis-server 7.0 (INFO used_memory) | ratio |',
+    '|---|---|---|---|',
+    `| per stored key (${m.keys} keys \`key:NNNNNNNN\` → 3-byte value) | ${m.kvBytesPerKey.toFixed(1)} B of guest heap (tlsf, headers included) + ${m.kvIndexBytesPerKey.toFixed(1)} B of JS heap for the key index | ${m.redisBytesPerKey.toFixed(1)} B | ${((m.kvBytesPerKey + m.kvIndexBytesPerKey) / m.redisBytesPerKey).toFixed(2)}× (both heaps) |`,
+    `| per idle client connection (${m.conns}) | ${(m.kvBytesPerConn / 1024).toFixed(1)} KiB of JS heap (rknet socket state and buffers; both ends in one heap, half the growth counted) | ${(m.redisBytesPerConn / 1024).toFixed(1)} KiB | ${(m.kvBytesPerConn / m.redisBytesPerConn).toFixed(2)}× |`,
+    '',
+  );
   for (const n of f.notes) lines.push(`- ${n}`);
   lines.push(END);
   return lines.join('\n');
