@@ -3,16 +3,15 @@
 // allocation is Redis's OOM error, never a crash. Expiry is in milliseconds of guest time: lazy on
 // access plus an active sampling pass, as Redis's expire.c.
 import type { RkAlloc } from '@runikraft/rkalloc';
-import { hashKey, ScanTable } from './scan-table';
+import { hashKey, type ScanLink, ScanTable } from './scan-table';
 
 /** One key's record; the bytes live in guest RAM at [ptr, ptr + klen + vlen). */
-export interface KvEntry {
+export interface KvEntry extends ScanLink {
   ptr: number;
   readonly klen: number;
   vlen: number;
   /** Absolute expiry in guest milliseconds, or -1. */
   expireAt: number;
-  readonly hash: number;
 }
 
 /** Counters INFO reports. */
@@ -26,7 +25,7 @@ export interface KvStats {
 export class KvKeyspace {
   private readonly map = new Map<string, KvEntry>();
   private readonly volatile = new Set<string>();
-  private readonly table = new ScanTable();
+  private readonly table = new ScanTable<KvEntry>();
   private sweep: Iterator<string> | null = null;
   readonly stats: KvStats = { expiredKeys: 0, hits: 0, misses: 0 };
 
@@ -88,10 +87,17 @@ export class KvKeyspace {
     }
     const keepAt = old !== undefined && expireAt === 'keep' ? old.expireAt : -1;
     const at = expireAt === 'keep' ? keepAt : expireAt;
-    if (old) this.alloc.free(old.ptr);
-    const e: KvEntry = { ptr, klen, vlen, expireAt: at, hash: old?.hash ?? hashKey(key) };
-    this.map.set(key, e);
-    if (!old) this.table.add(key, e.hash);
+    if (old) {
+      // the record stays (it is chained in the SCAN table); only its block changes
+      this.alloc.free(old.ptr);
+      old.ptr = ptr;
+      old.vlen = vlen;
+      old.expireAt = at;
+    } else {
+      const e: KvEntry = { key, hash: hashKey(key), next: null, ptr, klen, vlen, expireAt: at };
+      this.map.set(key, e);
+      this.table.add(e);
+    }
     if (at >= 0) this.volatile.add(key);
     else this.volatile.delete(key);
     return true;
@@ -159,6 +165,6 @@ export class KvKeyspace {
     this.alloc.free(e.ptr);
     this.map.delete(key);
     this.volatile.delete(key);
-    this.table.delete(key, e.hash);
+    this.table.delete(e);
   }
 }

@@ -1,6 +1,7 @@
 // Key buckets for SCAN with Redis's reverse-binary cursor (dict.c dictScan): the table doubles and
 // halves with the key count, and a cursor walked this way returns every key that was present for
 // the whole iteration at least once, across resizes, without the server keeping per-cursor state.
+// Buckets are chains through the entries themselves (no per-bucket objects: a few bytes per key).
 
 const MIN_SIZE = 4;
 
@@ -19,26 +20,43 @@ const rev32 = (v: number): number => {
   return ((v >>> 16) | (v << 16)) >>> 0;
 };
 
-/** A set of keys in hash buckets. */
-export class ScanTable {
-  private buckets: Set<string>[] = Array.from({ length: MIN_SIZE }, () => new Set());
+/** What the table chains: a key, its hash, and the next entry of its bucket. */
+export interface ScanLink {
+  readonly key: string;
+  readonly hash: number;
+  next: ScanLink | null;
+}
+
+/** A set of entries in hash buckets. */
+export class ScanTable<T extends ScanLink> {
+  private buckets: (T | null)[] = new Array(MIN_SIZE).fill(null);
   private count = 0;
 
-  add(key: string, hash: number): void {
-    const b = this.buckets[hash & (this.buckets.length - 1)];
-    if (b.has(key)) return;
-    b.add(key);
+  /** Adds an entry that is not in the table. */
+  add(e: T): void {
+    const i = e.hash & (this.buckets.length - 1);
+    e.next = this.buckets[i];
+    this.buckets[i] = e;
     if (++this.count > this.buckets.length) this.resize(this.buckets.length * 2);
   }
 
-  delete(key: string, hash: number): void {
-    if (!this.buckets[hash & (this.buckets.length - 1)].delete(key)) return;
+  /** Removes an entry that is in the table. */
+  delete(e: T): void {
+    const i = e.hash & (this.buckets.length - 1);
+    let p = this.buckets[i];
+    if (p === e) this.buckets[i] = e.next as T | null;
+    else {
+      while (p !== null && p.next !== e) p = p.next as T | null;
+      if (p === null) return;
+      p.next = e.next;
+    }
+    e.next = null;
     if (--this.count < this.buckets.length / 8 && this.buckets.length > MIN_SIZE)
       this.resize(this.buckets.length / 2);
   }
 
   clear(): void {
-    this.buckets = Array.from({ length: MIN_SIZE }, () => new Set());
+    this.buckets = new Array(MIN_SIZE).fill(null);
     this.count = 0;
   }
 
@@ -52,8 +70,8 @@ export class ScanTable {
     let seen = 0;
     let budget = count * 10;
     do {
-      for (const k of this.buckets[v & mask]) {
-        visit(k);
+      for (let e = this.buckets[v & mask]; e !== null; e = e.next as T | null) {
+        visit(e.key);
         seen++;
       }
       v = (v | ~mask) >>> 0;
@@ -63,8 +81,15 @@ export class ScanTable {
   }
 
   private resize(size: number): void {
-    const next: Set<string>[] = Array.from({ length: size }, () => new Set());
-    for (const b of this.buckets) for (const k of b) next[hashKey(k) & (size - 1)].add(k);
+    const next: (T | null)[] = new Array(size).fill(null);
+    for (let b of this.buckets)
+      while (b !== null) {
+        const after = b.next as T | null;
+        const i = b.hash & (size - 1);
+        b.next = next[i];
+        next[i] = b;
+        b = after;
+      }
     this.buckets = next;
   }
 }
