@@ -60,4 +60,26 @@ describe.skipIf(skip !== null)('kvstore through TAP (redis-cli, redis-benchmark)
       expect(r.stdout).toMatch(/GET: [\d.]+ requests per second/);
     }
   }, 130_000);
+
+  it('a full heap answers OOM and keeps serving (-m 48M)', async () => {
+    const image: GuestImage = loadImage(
+      (await buildImage(fileURLToPath(new URL('..', import.meta.url)))).imagePath,
+    );
+    const small = await bootOnTap(image, 'ko', '--', /kvstore: ready on /, 48 << 20);
+    try {
+      const big = 'v'.repeat(100_000);
+      const cli = (...a: string[]) => small.run('redis-cli', ['-h', small.guestIp, ...a], 120_000);
+      // 600 SETs of 100 kB (60 MB) into a 48 MiB machine, as commands on redis-cli's stdin
+      const fill = `v=$(head -c 100000 /dev/zero | tr '\\0' v); for i in $(seq 600); do echo "SET k$i $v"; done | redis-cli -h ${small.guestIp}`;
+      const r = await small.run('sh', ['-c', fill], 120_000);
+      const oom = r.stdout.split('\n').filter((l) => l.startsWith('OOM command not allowed'));
+      expect(oom.length, r.stdout.slice(0, 300)).toBeGreaterThan(0);
+      expect(Number((await cli('DBSIZE')).stdout)).toBeGreaterThan(100);
+      expect((await cli('FLUSHALL')).stdout).toBe('OK\n');
+      expect((await cli('SET', 'after', big)).stdout).toBe('OK\n');
+    } finally {
+      const exit = await small.stop();
+      expect(exit.status, small.out()).toBe(0);
+    }
+  }, 180_000);
 });
