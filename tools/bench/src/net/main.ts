@@ -31,7 +31,11 @@ const REDIS_N = Number(process.env.RK_BENCH_REDIS_N ?? 100_000);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** wrk -t2 -c30 against `url` (keep-alive or Connection: close), medians of the repeats. */
-async function wrk(url: string, close: boolean, ns?: string): Promise<WrkFigures> {
+async function wrk(
+  url: string,
+  close: boolean,
+  ns?: string,
+): Promise<WrkFigures & { runs: number[] }> {
   const runs: WrkFigures[] = [];
   for (let i = 0; i < REPEATS; i++) {
     const args = [
@@ -52,6 +56,7 @@ async function wrk(url: string, close: boolean, ns?: string): Promise<WrkFigures
     p50ms: median(runs.map((r) => r.p50ms)),
     p99ms: median(runs.map((r) => r.p99ms)),
     errors: runs.reduce((a, r) => a + r.errors, 0),
+    runs: runs.map((r) => r.rps),
   };
 }
 

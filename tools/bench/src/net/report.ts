@@ -7,6 +7,8 @@ import type { MemoryFigures } from './memory';
 import { repoRoot, type WrkFigures } from './tools';
 
 export interface HttpRow extends WrkFigures {
+  /** req/s of each run, in order, on one running server (steadiness: no TIME_WAIT or leak collapse). */
+  runs: number[];
   server: string;
   path: string;
   close: boolean;
@@ -55,13 +57,13 @@ export function netSection(f: NetFigures): string {
     lines.push(
       `### wrk -t2 -c30 -d${f.seconds}s, 612-byte page${close ? ', `Connection: close` (connections per second)' : ', keep-alive'}`,
       '',
-      '| server | path | req/s | p50 | p99 | errors | vs Node http | vs nginx |',
-      '|---|---|---|---|---|---|---|---|',
+      '| server | path | req/s | p50 | p99 | errors | runs in order, one instance | vs Node http | vs nginx |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...f.http
         .filter((r) => r.close === close)
         .map(
           (r) =>
-            `| ${r.server} | ${r.path} | ${Math.round(r.rps)} | ${r.p50ms.toFixed(2)} ms | ${r.p99ms.toFixed(2)} ms | ${r.errors} | ${ratio(r.rps, base('Node'))} | ${ratio(r.rps, base('nginx'))} |`,
+            `| ${r.server} | ${r.path} | ${Math.round(r.rps)} | ${r.p50ms.toFixed(2)} ms | ${r.p99ms.toFixed(2)} ms | ${r.errors} | ${r.runs.map((x) => Math.round(x)).join(' / ')} | ${ratio(r.rps, base('Node'))} | ${ratio(r.rps, base('nginx'))} |`,
         ),
       '',
     );
