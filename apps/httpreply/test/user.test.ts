@@ -7,13 +7,13 @@ import { buildImage } from '@runikraft/rk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/nginx';
 import { run } from './support/run';
-import { bootOnUser, type UserGuest, userNetUnavailable } from './support/tap-guest';
+import { bootOnUser, type NetdevGuest, userNetUnavailable } from './support/tap-guest';
 
 const skip = userNetUnavailable();
 if (skip) console.log(`[skip] httpreply -netdev user test: ${skip}`);
 
 describe.skipIf(skip !== null)('httpreply through -netdev user (host loopback → hostfwd)', () => {
-  let g: UserGuest;
+  let g: NetdevGuest;
   let url: string;
   beforeAll(async () => {
     const image = loadImage(

@@ -9,7 +9,7 @@ import { freePort } from '../../httpreply/test/support/nginx';
 import { run } from '../../httpreply/test/support/run';
 import {
   bootOnUser,
-  type UserGuest,
+  type NetdevGuest,
   userNetUnavailable,
 } from '../../httpreply/test/support/tap-guest';
 
@@ -17,7 +17,7 @@ const skip = userNetUnavailable();
 if (skip) console.log(`[skip] kvstore -netdev user test: ${skip}`);
 
 describe.skipIf(skip !== null)('kvstore through -netdev user (host loopback → hostfwd)', () => {
-  let g: UserGuest;
+  let g: NetdevGuest;
   let port: number;
   beforeAll(async () => {
     const image = loadImage(

@@ -119,26 +119,23 @@ export function userNetUnavailable(): string | null {
   }
 }
 
-export interface UserGuest {
+export interface NetdevGuest {
   out(): string;
   stop(): Promise<MachineExit>;
 }
 
 /**
- * Boots `image` on `-netdev user,hostfwd=tcp:127.0.0.1:<hostPort>-:<guestPort>,restrict=on` (the
- * guest takes 10.0.2.15 by DHCP) and waits until its console shows `ready`.
+ * Boots `image` with virtio-net on the backend `-netdev <spec>` describes and waits until its
+ * console shows `ready`.
  */
-export async function bootOnUser(
+export async function bootOnNetdev(
   image: GuestImage,
-  hostPort: number,
-  guestPort: number,
+  spec: string,
   append: string,
   ready: RegExp,
   memory = 128 << 20,
-): Promise<UserGuest> {
-  const backend: NetBackend = await createNetBackend(
-    parseNetdev(`user,id=n0,hostfwd=tcp:127.0.0.1:${hostPort}-:${guestPort},restrict=on`),
-  );
+): Promise<NetdevGuest> {
+  const backend: NetBackend = await createNetBackend(parseNetdev(spec));
   let out = '';
   const m = new Machine({ console: (t) => (out += t), clock: 'host', memory, append });
   m.plugVirtio(new VirtioNet(backend, { mac: parseMac('52:54:00:12:34:56') }));
@@ -161,4 +158,20 @@ export async function bootOnUser(
       return e;
     },
   };
+}
+
+/**
+ * Boots `image` on `-netdev user,hostfwd=tcp:127.0.0.1:<hostPort>-:<guestPort>,restrict=on` (the
+ * guest takes 10.0.2.15 by DHCP) and waits until its console shows `ready`.
+ */
+export function bootOnUser(
+  image: GuestImage,
+  hostPort: number,
+  guestPort: number,
+  append: string,
+  ready: RegExp,
+  memory = 128 << 20,
+): Promise<NetdevGuest> {
+  const spec = `user,id=n0,hostfwd=tcp:127.0.0.1:${hostPort}-:${guestPort},restrict=on`;
+  return bootOnNetdev(image, spec, append, ready, memory);
 }
