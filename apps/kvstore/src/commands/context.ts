@@ -34,6 +34,7 @@ export interface KvContext {
 
 /** A byte string (latin1) of bytes. */
 export function str(b: Uint8Array): string {
+  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = '';
   for (let i = 0; i < b.length; i += 4096)
     s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);

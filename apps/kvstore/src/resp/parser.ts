@@ -17,12 +17,17 @@ export type RespParse =
 
 const MORE: RespParse = { kind: 'more' };
 
-/** Parses commands out of a byte buffer the caller owns; `pos` is the first unparsed byte. */
+/**
+ * Parses commands out of a byte buffer the caller owns; `pos` is the first unparsed byte. A
+ * command's arguments are views into that buffer, valid until the caller compacts or refills it.
+ */
 export class RespParser {
   pos = 0;
   private argc = 0;
   private argv: Uint8Array[] = [];
   private bulkLen = -1;
+  /** argv[0, owned) are copies: a command split across reads must outlive the buffer's compaction. */
+  private owned = 0;
 
   /** Parses the next command in `buf[pos, len)`. Empty commands (blank lines, *0) are skipped. */
   next(buf: Uint8Array, len: number): RespParse {
@@ -67,6 +72,7 @@ export class RespParser {
       return { kind: 'error', message: 'Protocol error: invalid multibulk length' };
     this.argc = Math.max(n, 0);
     this.argv = [];
+    this.owned = 0;
     return null;
   }
 
@@ -75,6 +81,7 @@ export class RespParser {
     while (this.argv.length < this.argc) {
       if (this.bulkLen < 0) {
         const cr = this.line(buf, len, 'too big bulk count string');
+        if (cr === MORE) return this.keep();
         if (typeof cr !== 'number') return cr;
         const c = buf[this.pos];
         if (c !== 0x24)
@@ -88,25 +95,35 @@ export class RespParser {
           return { kind: 'error', message: 'Protocol error: invalid bulk length' };
         this.bulkLen = n;
       }
-      if (len - this.pos < this.bulkLen + 2) return MORE;
-      this.argv.push(buf.slice(this.pos, this.pos + this.bulkLen));
+      if (len - this.pos < this.bulkLen + 2) return this.keep();
+      // a view, not a copy: commands run before the caller moves or reuses the buffer
+      this.argv.push(buf.subarray(this.pos, this.pos + this.bulkLen));
       this.pos += this.bulkLen + 2;
       this.bulkLen = -1;
     }
     const argv = this.argv;
     this.argc = 0;
     this.argv = [];
+    this.owned = 0;
     return { kind: 'command', argv };
+  }
+
+  /** Copies the arguments parsed so far (views into the buffer) before waiting for more bytes. */
+  private keep(): RespParse {
+    for (; this.owned < this.argv.length; this.owned++)
+      this.argv[this.owned] = this.argv[this.owned].slice();
+    return MORE;
   }
 
   /** The index of the '\r' ending the line at pos once its '\n' arrived; else MORE or the too-big error. */
   private line(buf: Uint8Array, len: number, tooBig: string): number | RespParse {
-    const cr = buf.subarray(this.pos, len).indexOf(0x0d);
-    if (cr < 0)
+    // bytes past len are stale: a '\r' found there means none in [pos, len)
+    const cr = buf.indexOf(0x0d, this.pos);
+    if (cr < 0 || cr >= len)
       return len - this.pos > PROTO_INLINE_MAX_SIZE
         ? { kind: 'error', message: `Protocol error: ${tooBig}` }
         : MORE;
-    return this.pos + cr + 1 < len ? this.pos + cr : MORE;
+    return cr + 1 < len ? cr : MORE;
   }
 }
 
