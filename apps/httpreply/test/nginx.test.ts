@@ -82,8 +82,41 @@ const CASES: Record<string, string> = {
   'version with a leading zero': `GET / HTTP/01.1\r\n${H}\r\n`,
   'HTTP/1.2': `GET /sub/a.txt HTTP/1.2\r\n${H}\r\n`,
   ...limitCases(),
+  ...conditionalCases(),
   'content types': `GET /style.css HTTP/1.1\r\n${H}\r\nGET /data.bin HTTP/1.1\r\n${H}\r\nGET /empty.txt HTTP/1.1\r\n${H}\r\n`,
 };
+
+/** Conditional and single-range requests on /sub/a.txt ("hi\n") and the index page. */
+function conditionalCases(): Record<string, string> {
+  const lm = 'Thu, 01 Jan 2026 00:00:00 GMT';
+  const etag = `"${INDEX_PAGE_MTIME.toString(16)}-3"`;
+  const get = (extra: string, path = '/sub/a.txt', method = 'GET') =>
+    `${method} ${path} HTTP/1.1\r\n${H}${extra}\r\n`;
+  return {
+    'If-Modified-Since exact': get(`If-Modified-Since: ${lm}\r\n`),
+    'If-Modified-Since other': get('If-Modified-Since: Thu, 01 Jan 2026 00:00:01 GMT\r\n'),
+    'If-Modified-Since garbage': get('If-Modified-Since: yesterday\r\n'),
+    'If-None-Match match': get(`If-None-Match: "x", ${etag}\r\n`),
+    'If-None-Match weak': get(`If-None-Match: W/${etag}\r\n`),
+    'If-None-Match star': get('If-None-Match: *\r\n'),
+    'If-None-Match miss beats If-Modified-Since': get(
+      `If-None-Match: "x"\r\nIf-Modified-Since: ${lm}\r\n`,
+    ),
+    'Range open end': get('Range: bytes=1-\r\n'),
+    'Range suffix': get('Range: bytes=-2\r\n'),
+    'Range first byte': get('Range: bytes=0-0\r\n'),
+    'Range past the end': get('Range: bytes=5-9\r\n'),
+    'Range end beyond size': get('Range: bytes=1-100\r\n'),
+    'Range reversed': get('Range: bytes=2-1\r\n'),
+    'Range other unit': get('Range: items=0-1\r\n'),
+    'Range malformed': get('Range: bytes=a-b\r\n'),
+    'Range empty suffix': get('Range: bytes=-0\r\n'),
+    'Range suffix longer than the file': get('Range: bytes=-10\r\n'),
+    'Range with one satisfiable of two': get('Range: bytes=1-1,7-9\r\n'),
+    'Range on the index page': get('Range: bytes=100-199\r\n', '/'),
+    'HEAD with Range': get('Range: bytes=1-\r\n', '/sub/a.txt', 'HEAD'),
+  };
+}
 
 /** Heads at and just past nginx's buffer limits (lines of n bytes including CRLF). */
 function limitCases(): Record<string, string> {

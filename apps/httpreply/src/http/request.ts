@@ -19,6 +19,10 @@ export interface HttpRequest {
   /** Content-Length, or -1 when absent. */
   readonly contentLength: number;
   readonly chunked: boolean;
+  /** Conditional and range headers as sent (the last of each), or null. */
+  readonly ifNoneMatch: string | null;
+  readonly ifModifiedSince: string | null;
+  readonly range: string | null;
 }
 
 /** A head that cannot be served: the status nginx answers it with. */
@@ -74,6 +78,9 @@ export function parseRequestHead(text: string): HttpRequest | HttpHeadError {
   let contentLength = -1;
   let transferEncoding: string | null = null;
   let sawHost = false;
+  let ifNoneMatch: string | null = null;
+  let ifModifiedSince: string | null = null;
+  let range: string | null = null;
   for (let i = 1; i < lines.length; i++) {
     const l = stripCr(lines[i]);
     if (l === '') continue;
@@ -104,6 +111,15 @@ export function parseRequestHead(text: string): HttpRequest | HttpHeadError {
         if (transferEncoding !== null) return bad('duplicate Transfer-Encoding header');
         transferEncoding = value.toLowerCase();
         break;
+      case 'if-none-match':
+        ifNoneMatch = value;
+        break;
+      case 'if-modified-since':
+        ifModifiedSince = value;
+        break;
+      case 'range':
+        range = value;
+        break;
     }
   }
   if (version > 1000 && !sawHost && host === null) return bad('HTTP/1.1 request without Host');
@@ -124,6 +140,9 @@ export function parseRequestHead(text: string): HttpRequest | HttpHeadError {
     keepAlive: version >= 1000 && keepAlive,
     contentLength,
     chunked: transferEncoding !== null,
+    ifNoneMatch,
+    ifModifiedSince,
+    range,
   };
 }
 

@@ -2,6 +2,7 @@
 // Server, Date, Content-Type, Content-Length, [Last-Modified | Location], Connection,
 // [ETag, Accept-Ranges]. The Date string is cached per second of guest wall-clock time.
 import { latin1Encode } from './ascii';
+import { answerFor } from './conditional';
 import { httpDate } from './date';
 import type { HttpHeadLimits } from './head-scanner';
 import { contentTypeOf } from './mime';
@@ -61,6 +62,8 @@ export interface StatusContext {
   readonly method: string;
   readonly keepAlive: boolean;
   readonly location?: string | null;
+  /** Header lines after Connection (e.g. 416's Content-Range), each ending in CRLF. */
+  readonly extra?: string;
 }
 
 /** Appends a status page (headers, and the body unless HEAD). @returns whether the connection stays open. */
@@ -79,7 +82,7 @@ export function renderStatus(
   const location = ctx.location ? `Location: ${ctx.location}\r\n` : '';
   let text =
     `${statusLine(status)}\r\nServer: ${s.name}\r\nDate: ${s.date()}\r\nContent-Type: text/html\r\n` +
-    `Content-Length: ${body.length}\r\n${location}Connection: ${keep ? 'keep-alive' : 'close'}\r\n\r\n`;
+    `Content-Length: ${body.length}\r\n${location}Connection: ${keep ? 'keep-alive' : 'close'}\r\n${ctx.extra ?? ''}\r\n`;
   if (ctx.method !== 'HEAD') text += body;
   out.push(latin1Encode(text));
   return keep;
@@ -105,13 +108,31 @@ export function renderFile(
     lastModified.mtime = file.mtime;
     lastModified.text = httpDate(file.mtime);
   }
+  const a = answerFor(req, etag, file.mtime, file.size);
+  if (a.kind === 'unsatisfiable')
+    return renderStatus(s, 416, { ...req, extra: `Content-Range: bytes */${file.size}\r\n` }, out);
+  const connection = `Connection: ${req.keepAlive ? 'keep-alive' : 'close'}\r\n`;
+  const common = `Server: ${s.name}\r\nDate: ${s.date()}\r\n`;
+  if (a.kind === 'not-modified') {
+    out.push(
+      latin1Encode(
+        `HTTP/1.1 304 Not Modified\r\n${common}Last-Modified: ${lastModified.text}\r\n${connection}ETag: ${etag}\r\n\r\n`,
+      ),
+    );
+    return req.keepAlive;
+  }
+  const partial = a.kind === 'partial';
+  const length = partial ? a.end - a.start + 1 : file.size;
   out.push(
     latin1Encode(
-      `HTTP/1.1 200 OK\r\nServer: ${s.name}\r\nDate: ${s.date()}\r\nContent-Type: ${contentTypeOf(path)}\r\n` +
-        `Content-Length: ${file.size}\r\nLast-Modified: ${lastModified.text}\r\n` +
-        `Connection: ${req.keepAlive ? 'keep-alive' : 'close'}\r\nETag: ${etag}\r\nAccept-Ranges: bytes\r\n\r\n`,
+      `HTTP/1.1 ${partial ? '206 Partial Content' : '200 OK'}\r\n${common}Content-Type: ${contentTypeOf(path)}\r\n` +
+        `Content-Length: ${length}\r\nLast-Modified: ${lastModified.text}\r\n${connection}ETag: ${etag}\r\n` +
+        (partial
+          ? `Content-Range: bytes ${a.start}-${a.end}/${file.size}\r\n\r\n`
+          : 'Accept-Ranges: bytes\r\n\r\n'),
     ),
   );
-  if (req.method !== 'HEAD' && file.size > 0) out.push(file.bytes());
+  if (req.method !== 'HEAD' && length > 0)
+    out.push(partial ? file.bytes().subarray(a.start, a.end + 1) : file.bytes());
   return req.keepAlive;
 }

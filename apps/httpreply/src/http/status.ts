@@ -5,6 +5,8 @@
 /** Reason phrases of the statuses httpreply produces (nginx's spelling). */
 export const REASONS: Readonly<Record<number, string>> = {
   200: 'OK',
+  206: 'Partial Content',
+  304: 'Not Modified',
   301: 'Moved Permanently',
   400: 'Bad Request',
   403: 'Forbidden',
@@ -12,6 +14,7 @@ export const REASONS: Readonly<Record<number, string>> = {
   405: 'Not Allowed',
   413: 'Request Entity Too Large',
   414: 'Request-URI Too Large',
+  416: 'Requested Range Not Satisfiable',
   501: 'Not Implemented',
   505: 'HTTP Version Not Supported',
 };
