@@ -40,7 +40,7 @@ describe.skipIf(skip !== null)('httpreply through -netdev user (host loopback â†
     );
     const close = await run('curl', ['-s', '-i', '-H', 'Connection: close', url]);
     expect(close.stdout).toMatch(
-      /^HTTP\/1\.1 200 OK\r\n[\s\S]*Connection: close\r\n\r\n<!DOCTYPE html>/,
+      /^HTTP\/1\.1 200 OK\r\n[\s\S]*Connection: close\r\n[\s\S]*\r\n\r\n<!DOCTYPE html>/,
     );
     expect((await run('curl', ['-s', '-I', url])).stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(

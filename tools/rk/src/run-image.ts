@@ -159,9 +159,18 @@ export async function bootImageFile(
   const factory = await loadMachine();
   const machine = factory.create(opts, console);
   const close = await factory.plugDevices(machine, devices);
+  // Ctrl-C is the power switch: the machine powers off (status 0) and the device backends close in
+  // order (host sockets of -netdev user, TAP bridges) instead of the host process dying under them.
+  // A second Ctrl-C kills the process as usual.
+  const onInterrupt = () => {
+    process.stderr.write('\nrk run: interrupted (Ctrl-C): powering off\n');
+    machine.machine.powerOff(0);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     return await machine.boot(entry);
   } finally {
+    process.off('SIGINT', onInterrupt);
     await close();
   }
 }
