@@ -188,6 +188,7 @@ describe('-netdev user services', () => {
       expect(() => b.send(f)).not.toThrow();
     }
     expect(b.counters.malformed).toBeGreaterThan(1000);
+    expect(b.counters.errors).toBe(0);
     expect(got.every((f) => f.length >= 60)).toBe(true);
   });
 });
@@ -326,6 +327,17 @@ describe('-netdev user TCP (scripted guest, host server on loopback)', () => {
     expect(((await reset)[0] as NodeJS.ErrnoException).code).toBe('ECONNRESET');
     expect(b.tcp.list()).toHaveLength(0);
     srv.close();
+  });
+
+  it('a SYN or a datagram to port 0 is refused without touching a host socket', async () => {
+    const { b } = await backend('user,id=u', { dnsUpstream: null, allowOutbound: () => true });
+    const g = new ScriptedGuest(b, []);
+    g.send(0, { seq: 1, ack: 0, flags: SYN });
+    expect(await g.next()).toMatchObject({ flags: RST | ACK, ack: 2 });
+    b.send(udpFrame(GUEST, 1234, GW, 0, new Uint8Array(4)));
+    expect(b.udp.stats.dropped).toBe(1);
+    expect(b.counters.errors).toBe(0);
+    expect(b.lastGuestError).toBeNull();
   });
 
   it('segments of no connection get RST (TTL 255, window 0); a refused connect RST|ACK', async () => {

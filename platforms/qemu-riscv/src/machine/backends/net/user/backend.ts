@@ -49,7 +49,9 @@ export class UserNetBackend extends NetBackend implements SlirpContext {
   private closed = false;
   /** Bound host ports of the hostfwd rules, in rule order (0-port rules get an ephemeral one). */
   readonly hostfwdPorts: number[] = [];
-  readonly counters = { malformed: 0, fragments: 0, ignored: 0, dnsErrors: 0 };
+  /** The last exception a guest frame caused (a bug if ever set; the link stays up). */
+  lastGuestError: string | null = null;
+  readonly counters = { malformed: 0, fragments: 0, ignored: 0, dnsErrors: 0, errors: 0 };
 
   private constructor(
     id: string,
@@ -87,6 +89,16 @@ export class UserNetBackend extends NetBackend implements SlirpContext {
   /** Device → network. Guest frames are untrusted: anything malformed is counted and dropped. */
   send(frame: Uint8Array): void {
     if (this.closed) return;
+    try {
+      this.input(frame);
+    } catch (e) {
+      // A guest frame must never take the host down; an escape here is a bug, kept for the traces.
+      this.counters.errors++;
+      this.lastGuestError = (e as Error).message;
+    }
+  }
+
+  private input(frame: Uint8Array): void {
     if (frame.length < ETH_HLEN) {
       this.counters.malformed++;
       return;
@@ -167,7 +179,7 @@ export class UserNetBackend extends NetBackend implements SlirpContext {
 
   translateOut(dst: number, port: number, proto: 'tcp' | 'udp'): HostAddr | null {
     const { cfg } = this;
-    if (cfg.restrict) return null;
+    if (cfg.restrict || port === 0) return null; // port 0 names no peer (and Node throws on it)
     if (dst === cfg.dns) return port === 53 ? this.dnsUpstream : null;
     let host: string;
     if (dst === cfg.host) host = '127.0.0.1';
