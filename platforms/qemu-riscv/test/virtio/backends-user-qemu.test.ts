@@ -5,6 +5,7 @@
 // reached (restrict=on, or a SYN to a closed port on 127.0.0.1); no DNS query leaves unrestricted.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ function collect(b: NetBackend): Uint8Array[] {
 }
 
 /** Guest frames, in order; each step's answers are compared on their own. */
-const restricted: [string, Uint8Array][] = [
+const restricted: Step[] = [
   ['DHCPDISCOVER', dhcp(1)],
   ['DHCPREQUEST for the offer', dhcp(3, undefined, 0x0a00020f)],
   ['DHCPREQUEST for a free address', dhcp(3, undefined, 0x0a000214)],
@@ -58,7 +59,7 @@ function closedPort(): number {
 }
 
 /** Without restrict: the gateway's DHCP options, and a connection QEMU tries on the host loopback. */
-const open = (): [string, Uint8Array][] => [
+const open = (): Step[] => [
   ['DHCPDISCOVER (router and DNS offered)', dhcp(1)],
   [
     'TCP SYN to a closed loopback port (RST after the host refused)',
@@ -66,11 +67,28 @@ const open = (): [string, Uint8Array][] => [
   ],
 ];
 
+/**
+ * hostfwd: a host client connects to each side's listener; the SYN into the guest must match once
+ * the client's port, the ISN and the TCP checksum are masked (slirp counts ISNs, ours are random).
+ */
+const forwarded: Step[] = [
+  ['ARP who-has 10.0.2.2 (teaches the guest MAC)', arpRequest(GW)],
+  ['host connects to the hostfwd port: SYN to 10.0.2.15:80', 'connect'],
+];
+const maskSyn = (h: string) =>
+  `${h.slice(0, 68)}xxxx${h.slice(72, 76)}xxxxxxxx${h.slice(84, 100)}xxxx${h.slice(104)}`;
+
+type Step = [string, Uint8Array | 'connect'];
+
 differential('user,id=u0,restrict=on', restricted);
 differential('user,id=u0', open());
+differential('user,id=u0,restrict=on', forwarded, 80);
 
-function differential(netdev: string, steps: [string, Uint8Array][]): void {
-  describe.skipIf(skip !== null)(`-netdev ${netdev} vs QEMU 7.2 slirp`, () => {
+function differential(netdev: string, steps: Step[], fwdGuestPort?: number): void {
+  const fwdPort = fwdGuestPort === undefined ? 0 : closedPort();
+  const rule = (port: number) =>
+    fwdGuestPort ? `,hostfwd=tcp:127.0.0.1:${port}-:${fwdGuestPort}` : '';
+  describe.skipIf(skip !== null)(`-netdev ${netdev}${rule(0)} vs QEMU 7.2 slirp`, () => {
     let dir: string;
     let qemu: ChildProcess;
     let theirs: StreamNetBackend;
@@ -95,7 +113,7 @@ function differential(netdev: string, steps: [string, Uint8Array][]): void {
           '-netdev',
           'hubport,id=h0,hubid=0,netdev=s0',
           '-netdev',
-          netdev.replace('id=u0', 'id=q0'),
+          netdev.replace('id=u0', 'id=q0') + rule(fwdPort),
           '-netdev',
           'hubport,id=h1,hubid=0,netdev=q0',
         ],
@@ -105,18 +123,29 @@ function differential(netdev: string, steps: [string, Uint8Array][]): void {
         await new Promise((r) => setTimeout(r, 20));
       theirs = new StreamNetBackend('q', { type: 'unix', path: sock }, false);
       await theirs.ready;
-      const spec = parseNetdev(netdev);
+      const spec = parseNetdev(netdev + rule(0));
       if (spec.type !== 'user') throw new Error('user');
       ours = await UserNetBackend.open('u0', spec.config, { dnsUpstream: null });
       const [a, b] = [collect(ours), collect(theirs)];
+      const clients: Socket[] = [];
       for (const [, f] of steps) {
         a.length = 0;
         b.length = 0;
-        ours.send(f);
-        theirs.send(f);
+        if (f === 'connect') {
+          for (const port of [ours.hostfwdPorts[0], fwdPort]) {
+            const c = connect(port, '127.0.0.1');
+            c.on('error', () => {});
+            clients.push(c);
+          }
+        } else {
+          ours.send(f);
+          theirs.send(f);
+        }
         await new Promise((r) => setTimeout(r, 150));
-        answers.push({ ours: hex(a), theirs: hex(b) });
+        const m = f === 'connect' ? maskSyn : (h: string) => h;
+        answers.push({ ours: hex(a).map(m), theirs: hex(b).map(m) });
       }
+      for (const c of clients) c.destroy();
     }, 30_000);
     afterAll(async () => {
       await theirs?.close();
