@@ -50,18 +50,22 @@ export class RkVfsState implements RkNameiRoot {
   }
 
   /** Resolves `path` relative to `dirfd`. */
-  async resolve(dirfd: number, path: string, follow: boolean): Promise<RkDentry | number> {
+  resolve(
+    dirfd: number,
+    path: string,
+    follow: boolean,
+  ): RkDentry | number | Promise<RkDentry | number> {
     const b = this.base(dirfd, path);
     if (typeof b === 'number') return b;
     return namei(this, b, path, follow);
   }
 
   /** Resolves all but the last component of `path` relative to `dirfd`. */
-  async resolveParent(
+  resolveParent(
     dirfd: number,
     path: string,
     count: RkLinkCount = { links: 0 },
-  ): Promise<RkParent | number> {
+  ): RkParent | number | Promise<RkParent | number> {
     const b = this.base(dirfd, path);
     if (typeof b === 'number') return b;
     return nameiParent(this, b, path, count);

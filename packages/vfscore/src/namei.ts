@@ -4,6 +4,7 @@
 import { Errno } from '@runikraft/errno';
 import { MAXSYMLINKS, PATH_MAX, S_IFDIR, S_IFLNK } from './constants';
 import type { RkDentry } from './dentry';
+import type { RkFsNode } from './driver';
 
 /** The path being resolved relative to: where "/" and ".." stop. */
 export interface RkNameiRoot {
@@ -56,39 +57,60 @@ export function parentOf(d: RkDentry, root: RkDentry): RkDentry {
  * Looks `name` up in the directory `dir`, through the name cache when the driver allows it, and
  * steps into a mount on the result unless `enter` is false (unlink, rmdir, rename act on the mount point).
  */
-export async function lookupChild(
+export function lookupChild(
   dir: RkDentry,
   name: string,
   enter = true,
-): Promise<RkDentry | number> {
+): RkDentry | number | Promise<RkDentry | number> {
+  // synchronous when the name is cached or the driver answers at once (the open() fast path)
   const c = dir.cached(name);
   if (c) return enter && c.mounted ? enterMounts(c) : c;
-  let r = dir.mount.fs.lookup(dir.node, name);
-  if (r instanceof Promise) r = await r;
+  const r = dir.mount.fs.lookup(dir.node, name);
+  if (r instanceof Promise) return r.then((n) => adoptChild(dir, name, n, enter));
+  return adoptChild(dir, name, r, enter);
+}
+
+function adoptChild(
+  dir: RkDentry,
+  name: string,
+  r: RkFsNode | number,
+  enter: boolean,
+): RkDentry | number {
   if (typeof r === 'number') return r;
   const d = dir.adopt(name, r);
   return enter && d.mounted ? enterMounts(d) : d;
 }
 
 /** The last component of `p` (an ordinary name) without following a symlink or entering a mount. */
-export function lookupLast(p: RkParent): Promise<RkDentry | number> | number {
+export function lookupLast(p: RkParent): RkDentry | number | Promise<RkDentry | number> {
   const max = p.dir.mount.nameMax;
   if (p.name.length * 3 > max && utf8Len(p.name) > max) return -Errno.ENAMETOOLONG;
   return lookupChild(p.dir, p.name, false);
 }
 
-async function step(
+function step(
   ns: RkNameiRoot,
   dir: RkDentry,
   name: string,
   follow: boolean,
   count: RkLinkCount,
-): Promise<RkDentry | number> {
+): RkDentry | number | Promise<RkDentry | number> {
   if (name === '.') return dir;
   if (name === '..') return parentOf(dir, ns.root);
   if (name.length * 3 > dir.mount.nameMax && utf8Len(name) > dir.mount.nameMax)
     return -Errno.ENAMETOOLONG;
-  const c = await lookupChild(dir, name);
+  const c = lookupChild(dir, name);
+  if (c instanceof Promise) return c.then((d) => afterStep(ns, dir, d, follow, count));
+  return afterStep(ns, dir, c, follow, count);
+}
+
+function afterStep(
+  ns: RkNameiRoot,
+  dir: RkDentry,
+  c: RkDentry | number,
+  follow: boolean,
+  count: RkLinkCount,
+): RkDentry | number | Promise<RkDentry | number> {
   if (typeof c === 'number' || !follow || c.type !== S_IFLNK) return c;
   return followLink(ns, dir, c, count);
 }
@@ -107,56 +129,85 @@ export async function followLink(
   return namei(ns, dir, target, true, count);
 }
 
-/** Resolves every component but the last. `base` is the directory a relative path starts from. */
-export async function nameiParent(
+type Maybe<T> = T | Promise<T>;
+
+/**
+ * Resolves every component but the last. `base` is the directory a relative path starts from.
+ * Synchronous while every component is cached (or the driver answers at once): open()'s fast path.
+ */
+export function nameiParent(
   ns: RkNameiRoot,
   base: RkDentry,
   path: string,
   count: RkLinkCount,
-): Promise<RkParent | number> {
+): Maybe<RkParent | number> {
   if (path.length === 0) return -Errno.ENOENT;
   if (path.length * 3 >= PATH_MAX && utf8Len(path) >= PATH_MAX) return -Errno.ENAMETOOLONG;
   if (path.includes('\0')) return -Errno.EINVAL; // a C caller's path ends at NUL; one inside is a bug
-  let cur = path.charCodeAt(0) === 47 ? ns.root : base;
+  const cur = path.charCodeAt(0) === 47 ? ns.root : base;
   if (cur.type !== S_IFDIR) return -Errno.ENOTDIR;
   const parts = path.split('/');
   let last = parts.length - 1;
   while (last >= 0 && parts[last] === '') last--;
   if (last < 0) return { dir: cur, name: '', slash: true };
-  for (let i = 0; i < last; i++) {
-    const name = parts[i];
+  return walk(ns, cur, parts, 0, last, count);
+}
+
+function walk(
+  ns: RkNameiRoot,
+  cur: RkDentry,
+  parts: string[],
+  from: number,
+  last: number,
+  count: RkLinkCount,
+): Maybe<RkParent | number> {
+  for (let i = from; i < last; i++) {
+    const name = parts[i]!;
     if (name === '' || name === '.') continue;
-    const next = await step(ns, cur, name, true, count);
+    const next = step(ns, cur, name, true, count);
+    if (next instanceof Promise)
+      return next.then((n) => {
+        if (typeof n === 'number') return n;
+        if (n.type !== S_IFDIR) return -Errno.ENOTDIR;
+        return walk(ns, n, parts, i + 1, last, count);
+      });
     if (typeof next === 'number') return next;
     if (next.type !== S_IFDIR) return -Errno.ENOTDIR;
     cur = next;
   }
-  return { dir: cur, name: parts[last], slash: last < parts.length - 1 };
+  return { dir: cur, name: parts[last]!, slash: last < parts.length - 1 };
 }
 
 /** Resolves the last component found by nameiParent; a trailing slash follows and requires a directory. */
-export async function nameiLast(
+export function nameiLast(
   ns: RkNameiRoot,
   p: RkParent,
   follow: boolean,
   count: RkLinkCount,
-): Promise<RkDentry | number> {
+): Maybe<RkDentry | number> {
   if (p.name === '') return p.dir;
-  const d = await step(ns, p.dir, p.name, follow || p.slash, count);
+  const d = step(ns, p.dir, p.name, follow || p.slash, count);
+  if (d instanceof Promise) return d.then((x) => lastCheck(p, x));
+  return lastCheck(p, d);
+}
+
+function lastCheck(p: RkParent, d: RkDentry | number): RkDentry | number {
   if (typeof d === 'number') return d;
   if (p.slash && d.type !== S_IFDIR) return -Errno.ENOTDIR;
   return d;
 }
 
 /** Resolves a whole path; `follow` says whether a final symlink is followed. */
-export async function namei(
+export function namei(
   ns: RkNameiRoot,
   base: RkDentry,
   path: string,
   follow: boolean,
   count: RkLinkCount = { links: 0 },
-): Promise<RkDentry | number> {
-  const p = await nameiParent(ns, base, path, count);
+): Maybe<RkDentry | number> {
+  const p = nameiParent(ns, base, path, count);
+  if (p instanceof Promise)
+    return p.then((q) => (typeof q === 'number' ? q : nameiLast(ns, q, follow, count)));
   if (typeof p === 'number') return p;
   return nameiLast(ns, p, follow, count);
 }

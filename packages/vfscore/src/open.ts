@@ -82,7 +82,8 @@ export async function openat(
   if ((flags & (O_CREAT | O_DIRECTORY)) === (O_CREAT | O_DIRECTORY)) return -Errno.EINVAL;
   if (!st.fds.hasFree()) return -Errno.EMFILE;
   const count = { links: 0 };
-  const p = await st.resolveParent(dirfd, path, count);
+  let p = st.resolveParent(dirfd, path, count);
+  if (p instanceof Promise) p = await p;
   if (typeof p === 'number') return p;
   let d: RkDentry;
   let created = false;
@@ -93,7 +94,8 @@ export async function openat(
     created = r.created;
     if (d.type === S_IFDIR) return -Errno.EISDIR;
   } else {
-    const r = await nameiLast(st, p, (flags & O_NOFOLLOW) === 0, count);
+    let r = nameiLast(st, p, (flags & O_NOFOLLOW) === 0, count);
+    if (r instanceof Promise) r = await r;
     if (typeof r === 'number') return r;
     d = r;
     if (d.type === S_IFLNK && !(flags & O_PATH)) return -Errno.ELOOP;
@@ -118,11 +120,11 @@ export async function openat(
   return install(st, new RkFile(d, h, (flags & ~O_OPEN_ONLY) | O_LARGEFILE), flags);
 }
 
-async function install(st: RkVfsState, f: RkFile, flags: number): Promise<number> {
+function install(st: RkVfsState, f: RkFile, flags: number): number {
   f.dentry.refs++;
   f.dentry.mount.busy++;
   const fd = st.fds.install(f, (flags & O_CLOEXEC) !== 0);
-  if (fd < 0) await unref(f);
+  if (fd < 0) void unref(f); // -EMFILE after a race for the last slot; errors of that close are moot
   return fd;
 }
 
