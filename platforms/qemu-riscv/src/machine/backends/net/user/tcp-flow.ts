@@ -4,6 +4,7 @@
 // until the guest's window admits them; guest bytes go to the socket only within the window we
 // advertise, which shrinks by what the socket has not yet passed to the kernel.
 import type { Socket } from 'node:net';
+import { tcpIsn } from './tcp-isn';
 import { ACK, FIN, PSH, RST, SYN, seqAdd, seqDiff, type TcpSegment } from './tcp-wire';
 
 /** Our MSS (Ethernet MTU 1500 − 40), as QEMU's slirp announces. */
@@ -43,10 +44,10 @@ type State = 'connecting' | 'syn-sent' | 'syn-rcvd' | 'open' | 'closed';
 export class TcpFlow {
   state: State;
   sock: Socket | null = null;
-  private readonly iss = (Math.random() * 0x1_0000_0000) >>> 0;
-  private sndUna = this.iss;
-  private sndNxt = this.iss;
-  private sndMax = this.iss;
+  private readonly iss: number;
+  private sndUna: number;
+  private sndNxt: number;
+  private sndMax: number;
   private sndWnd = 0;
   private sndMss = 536;
   /** Host bytes from sndUna on: sent-but-unacknowledged, then unsent. */
@@ -87,6 +88,8 @@ export class TcpFlow {
     initial: 'connecting' | 'syn-sent',
   ) {
     this.state = initial;
+    this.iss = tcpIsn(guestIp, guestPort, peerIp, peerPort);
+    this.sndUna = this.sndNxt = this.sndMax = this.iss;
   }
 
   /** Guest SYN for an outbound connection: remember it while the host socket connects. */
