@@ -129,10 +129,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   /**
    * The node's fid, walked again from the root by its current path when a rename happened since it
    * was walked: on a path-based server (diod) a fid keeps naming the old path, on others this is a
-   * harmless fresh walk. A node whose path no longer resolves keeps its old fid.
+   * harmless fresh walk; a released node is walked again too. A node whose path no longer resolves
+   * keeps its old fid.
    */
   private async fidOf(n: P9Node): Promise<RkP9Fid> {
-    if (n.epoch === this.epoch || !n.parent) return n.fid;
+    // released: its fid was clunked, yet another dentry may still hold it (a hard link's name)
+    if (!n.parent || (n.epoch === this.epoch && !n.released)) return n.fid;
     const epoch = this.epoch;
     try {
       const fid = await this.client.walk(this.root.fid, n.path());
@@ -305,7 +307,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       return 0;
     }
     return guard(async () => {
-      fillAttr(await this.client.getattr(await this.fidOf(node), P9_GETATTR_BASIC), out);
+      fillAttr(await this.client.getattr(await this.attrFid(node, false), P9_GETATTR_BASIC), out);
       if (this.cache === 'loose') {
         node.attr = emptyAttr();
         copyAttr(out, node.attr);
@@ -336,9 +338,15 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     }
     this.touched(node);
     return guard(async () => {
-      await this.client.setattr(await this.fidOf(node), a);
+      await this.client.setattr(await this.attrFid(node, set.size !== undefined), a);
       return 0;
     });
+  }
+
+  /** An open fid of `node` (a writable one when `write`), else its walked fid. */
+  private attrFid(node: P9Node, write: boolean): Promise<RkP9Fid> | RkP9Fid {
+    for (const [fid, w] of node.opened) if (w || !write) return fid;
+    return this.fidOf(node);
   }
 
   open(node: P9Node, flags: number): RkFsResult<P9Handle | number> {
@@ -346,6 +354,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     const pending = node.pendingOpen;
     if (pending) {
       node.pendingOpen = null;
+      node.opened.set(pending, true); // Tlcreate opened it read-write
       return { node, fid: pending, cookies: [] };
     }
     return guard(async () => {
@@ -355,6 +364,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
         const dir = node.type === S_IFDIR;
         const acc = dir ? O_RDONLY : flags & O_ACCMODE;
         await this.client.lopen(fid, acc | (dir ? P9_DOTL.O_DIRECTORY : 0));
+        node.opened.set(fid, acc !== O_RDONLY);
       } catch (e) {
         await this.client.clunk(fid).catch(() => {});
         throw e;
@@ -364,6 +374,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   close(h: P9Handle): RkFsResult<number> {
+    h.node.opened.delete(h.fid);
     return guard(async () => {
       await this.client.clunk(h.fid);
       return 0;

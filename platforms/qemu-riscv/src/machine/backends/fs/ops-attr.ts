@@ -4,14 +4,17 @@ import { spawnSync } from 'node:child_process';
 import {
   constants as C,
   closeSync,
+  fchmodSync,
+  fchownSync,
   ftruncateSync,
+  futimesSync,
   lchownSync,
   lutimesSync,
   openSync,
   statfsSync,
 } from 'node:fs';
 import { E, p9err } from './errno';
-import type { Handler, P9Server } from './server';
+import type { Fid, Handler, P9Server } from './server';
 import { isReg, qidOf, splitNs } from './stat';
 import { P9 } from './wire';
 
@@ -58,22 +61,31 @@ const setattr: Handler = (s, r) => {
   const f = s.fid(fidNo);
   s.writable();
   const { path } = f;
+  // An open file is changed through its fd, as QEMU does: it may have been unlinked since.
+  const open = f.file?.fd;
+  if (open !== undefined) s.root.checkInside(open);
   if (valid & SET.MODE) {
     if (s.mapped) {
-      const cur = s.lstat(path).mode & 0o170000;
+      const cur = s.fidAttr(f).mode & 0o170000;
       s.mapped.write(path, { mode: cur | (mode & 0o7777) });
-    } else s.root.at(path, (p) => s.chmodNoFollow(p, mode & 0o7777));
+    } else if (open !== undefined) fchmodSync(open, mode & 0o7777);
+    else s.root.at(path, (p) => s.chmodNoFollow(p, mode & 0o7777));
   }
-  if (valid & (SET.ATIME | SET.MTIME)) setTimes(s, path, valid, atime, mtime);
+  if (valid & (SET.ATIME | SET.MTIME)) setTimes(s, f, valid, atime, mtime);
   if (valid & (SET.UID | SET.GID)) {
     const u = valid & SET.UID ? uid : undefined;
     const g = valid & SET.GID ? gid : undefined;
     if (s.mapped) s.mapped.write(path, { uid: u, gid: g });
+    else if (open !== undefined) fchownSync(open, u ?? -1, g ?? -1);
     else s.root.at(path, (p) => lchownSync(p, u ?? -1, g ?? -1));
   }
   if (valid & SET.SIZE) {
     if (size > BigInt(Number.MAX_SAFE_INTEGER)) throw p9err(E.EFBIG, `size ${size}`);
-    if (!isReg(s.lstat(path))) throw p9err(E.EINVAL, 'only regular files have a size to set');
+    if (!isReg(s.fidAttr(f))) throw p9err(E.EINVAL, 'only regular files have a size to set');
+    if (open !== undefined && (f.file!.flags & 3) /* O_ACCMODE */ !== C.O_RDONLY) {
+      ftruncateSync(open, Number(size));
+      return;
+    }
     const fd = s.root.at(path, (p) => openSync(p, C.O_WRONLY | C.O_NOFOLLOW | C.O_NONBLOCK));
     try {
       ftruncateSync(fd, Number(size));
@@ -89,12 +101,12 @@ const setattr: Handler = (s, r) => {
  */
 function setTimes(
   s: P9Server,
-  path: string[],
+  f: Fid,
   valid: number,
   atime: readonly [bigint, bigint],
   mtime: readonly [bigint, bigint],
 ): void {
-  const cur = s.lstat(path);
+  const cur = s.fidAttr(f);
   const now = Date.now() / 1000;
   const pick = (bit: number, setBit: number, t: readonly [bigint, bigint], keep: bigint) => {
     if (valid & setBit) {
@@ -105,7 +117,8 @@ function setTimes(
   };
   const at = pick(SET.ATIME, SET.ATIME_SET, atime, cur.atimeNs);
   const mt = pick(SET.MTIME, SET.MTIME_SET, mtime, cur.mtimeNs);
-  s.root.at(path, (p) => lutimesSync(p, at, mt));
+  if (f.file) futimesSync(f.file.fd, at, mt);
+  else s.root.at(f.path, (p) => lutimesSync(p, at, mt));
 }
 
 /** fsid and namelen are not in Node's statfs: read them once with stat(1) -f. */
