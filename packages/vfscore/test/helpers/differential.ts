@@ -205,7 +205,7 @@ export class Guest {
         if (this.fds[op.s] !== null) return 'slot busy';
         const fd = await v.open(path, FLAGS[op.f]!, op.m);
         if (fd >= 0) this.fds[op.s] = fd;
-        return fd >= 0 ? 0 : fd;
+        return Math.min(fd, 0);
       }
       case 'close': {
         const fd = this.fd(op.s);
