@@ -104,30 +104,23 @@ export async function pwrite(
 }
 
 /** readv(2): fills the buffers in order, stopping at a short read. */
-export async function readv(
-  st: RkVfsState,
-  fd: number,
-  bufs: readonly Uint8Array[],
-): Promise<number> {
-  let total = 0;
-  for (const b of bufs) {
-    const r = await read(st, fd, b);
-    if (r < 0) return total > 0 ? total : r;
-    total += r;
-    if (r < b.length) break;
-  }
-  return total;
+export function readv(st: RkVfsState, fd: number, bufs: readonly Uint8Array[]): Promise<number> {
+  return eachBuffer(bufs, (b) => read(st, fd, b));
 }
 
 /** writev(2): writes the buffers in order (O_APPEND once per buffer), stopping at a short write. */
-export async function writev(
-  st: RkVfsState,
-  fd: number,
+export function writev(st: RkVfsState, fd: number, bufs: readonly Uint8Array[]): Promise<number> {
+  return eachBuffer(bufs, (b) => write(st, fd, b));
+}
+
+/** The vector loop of readv/writev: bytes moved, or -errno when the first buffer already failed. */
+async function eachBuffer(
   bufs: readonly Uint8Array[],
+  io: (b: Uint8Array) => Promise<number>,
 ): Promise<number> {
   let total = 0;
   for (const b of bufs) {
-    const r = await write(st, fd, b);
+    const r = await io(b);
     if (r < 0) return total > 0 ? total : r;
     total += r;
     if (r < b.length) break;
