@@ -391,7 +391,7 @@ describe.skipIf(!machineExists)('rk run', () => {
   });
 
   it.skipIf(!existsSync(distBin))(
-    'the built bin (dist/bin.js, as pnpm exec rk runs it) boots helloworld',
+    'the built bin (dist/bin.js, as a published rk runs it) boots helloworld',
     () => {
       const r = spawnSync(
         process.execPath,
