@@ -28,6 +28,7 @@ export const library = defineLibrary({
   init: initRknet,
 });
 
+export { RkSocketMemory, type RkSocketMemoryStats } from './buffers';
 export { parseNetdevIp, type RkNetdevIpParam } from './config';
 export { RK_ARP_DEFAULTS, RkArpCache, type RkArpCacheLimits } from './iface/arp-cache';
 export {

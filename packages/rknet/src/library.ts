@@ -15,6 +15,13 @@ export const RKNET_PARAMS = {
   },
   rxbufs: { type: 'number', default: 256, min: 16, max: 65536, integer: true, doc: 'RX netbufs' },
   txbufs: { type: 'number', default: 512, min: 16, max: 65536, integer: true, doc: 'TX netbufs' },
+  sockmem: {
+    type: 'number',
+    default: 0,
+    min: 0,
+    integer: true,
+    doc: 'most bytes of guest RAM all socket buffers may hold together (0: as much as the allocator gives)',
+  },
 } as const satisfies RkParamSpecs;
 
 /** Brings the stack up. Throws RkError ENODEV (no device), EINVAL (bad netdev.ip), ENOMEM. */
@@ -37,6 +44,8 @@ export function initRknet({ registry, plat, params }: RkInitContext<typeof RKNET
       dev,
       phys: plat.memory.phys,
       memalign: (a, n) => alloc.memalign(a, n),
+      free: (pa) => alloc.free(pa),
+      socketMemoryLimit: params.sockmem,
       config: ip,
       transports: [tcpTransport],
       random,

@@ -6,6 +6,7 @@ import type { RkNetdev } from '@runikraft/rknetdev';
 import { RkNetbufPool } from '@runikraft/rknetdev';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkSched, RkWaitQueue } from '@runikraft/rksched';
+import { RkSocketMemory } from './buffers';
 import { RkInterface, type RkIpConfig } from './iface/interface';
 import type { RkNetEnv, RkSocket, RkTransport, RkTransportFactory } from './socket/api';
 import { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK } from './socket/consts';
@@ -20,6 +21,13 @@ export interface RkNetStackOptions {
   readonly phys: RkPhysMem;
   /** Guest memory for netbufs: `memalign(align, bytes)` returning a physical address or 0. */
   readonly memalign: (align: number, bytes: number) => number;
+  /**
+   * Returns a block `memalign` gave. With it, socket buffers (TCP rings, queued datagrams) live in
+   * guest RAM too (`socketMemory`); without it, in the JS heap.
+   */
+  readonly free?: (pa: number) => void;
+  /** Most bytes socket buffers may hold together (default: no cap beyond the allocator). */
+  readonly socketMemoryLimit?: number;
   /** A static address, or null to run DHCP. */
   readonly config: RkIpConfig | null;
   /** Transports besides UDP and ICMP echo (TCP). */
@@ -42,6 +50,8 @@ export class RkNetStack {
   readonly dhcp: RkDhcpClient | null = null;
   /** The DNS stub resolver, asking the servers of the current configuration. */
   readonly dns: RkDnsResolver;
+  /** Socket buffers in guest RAM and their counts; null when they live in the JS heap. */
+  readonly socketMemory: RkSocketMemory | null;
   private readonly transports: RkTransport[] = [];
   private readonly wq: RkWaitQueue;
   private readonly configured: RkWaitQueue;
@@ -60,10 +70,19 @@ export class RkNetStack {
     this.txPool = new RkNetbufPool(phys, txPa, txN, BUF_SIZE, HEADROOM);
     this.wq = sched.waitQueue();
     this.configured = sched.waitQueue();
+    const free = o.free;
+    const mem = free
+      ? new RkSocketMemory(phys, o.memalign, free, o.socketMemoryLimit || Number.POSITIVE_INFINITY)
+      : null;
+    this.socketMemory = mem;
     this.env = {
       waitQueue: () => sched.waitQueue(),
       now: () => sched.now() / 1e6,
       kick: () => this.kick(),
+      ...(mem && {
+        allocBuffer: (n: number) => mem.alloc(n),
+        freeBuffer: (b: Uint8Array) => mem.free(b),
+      }),
     };
     const random = o.random ?? (() => 0);
     this.iface = new RkInterface({

@@ -124,6 +124,14 @@ export interface RkNetEnv {
    * the driver thread; cheap, idempotent, callable from any context.
    */
   kick(): void;
+  /**
+   * Storage for socket buffers (TCP rings, queued datagrams): `size` bytes of guest RAM in a booted
+   * stack, or null when memory ran out — the socket then applies backpressure or returns -ENOMEM,
+   * never throws. Absent: buffers live in the JS heap. Every buffer returns through `freeBuffer`.
+   */
+  allocBuffer?(size: number): Uint8Array | null;
+  /** Returns a buffer `allocBuffer` gave (exactly that view). */
+  freeBuffer?(b: Uint8Array): void;
 }
 
 /** A transport as the stack composes it: its IP protocol handler plus its socket constructor. */

@@ -27,6 +27,8 @@ interface Datagram {
   readonly data: Uint8Array;
   readonly addr: Ipv4Addr;
   readonly port: number;
+  /** `data` came from env.allocBuffer (guest RAM) and goes back through freeBuffer. */
+  readonly guest: boolean;
 }
 
 export abstract class RkDgramSocket extends RkSocketBase implements RkSocket {
@@ -136,10 +138,7 @@ export abstract class RkDgramSocket extends RkSocketBase implements RkSocket {
       from.addr = d.addr;
       from.port = d.port;
     }
-    if ((flags & MSG_PEEK) === 0) {
-      this.rxq.shift();
-      this.rxBytes -= d.data.length;
-    }
+    if ((flags & MSG_PEEK) === 0) this.dequeue();
     return n;
   }
 
@@ -156,8 +155,7 @@ export abstract class RkDgramSocket extends RkSocketBase implements RkSocket {
     if (this.closed) return -Errno.EBADF;
     this.closed = true;
     if (this.local) this.ports.release(this, this.local.port);
-    this.rxq.length = 0;
-    this.rxBytes = 0;
+    while (this.rxq.length > 0) this.dequeue();
     this.notify();
     return 0;
   }
@@ -181,10 +179,19 @@ export abstract class RkDgramSocket extends RkSocketBase implements RkSocket {
    * which run in the driver thread). @returns it, or null when none is queued.
    */
   takeDatagram(): { data: Uint8Array; addr: Ipv4Addr; port: number } | null {
-    const d = this.rxq.shift();
+    const d = this.rxq[0];
     if (!d) return null;
+    const data = d.guest ? d.data.slice() : d.data;
+    this.dequeue();
+    return { data, addr: d.addr, port: d.port };
+  }
+
+  /** Drops the head datagram, returning its storage. */
+  private dequeue(): void {
+    const d = this.rxq.shift();
+    if (!d) return;
     this.rxBytes -= d.data.length;
-    return d;
+    if (d.guest) this.env.freeBuffer!(d.data);
   }
 
   /** Input: queues a copy of `data` from `addr:port` unless the queue is full. @returns whether it was. */
@@ -194,7 +201,14 @@ export abstract class RkDgramSocket extends RkSocketBase implements RkSocket {
       this.drops++;
       return false;
     }
-    this.rxq.push({ data: data.slice(), addr, port });
+    const guest = data.length > 0 && this.env.allocBuffer !== undefined;
+    const copy = guest ? this.env.allocBuffer!(data.length) : data.slice();
+    if (!copy) {
+      this.drops++; // out of socket memory: dropped as a full queue would (UDP has no backpressure)
+      return false;
+    }
+    if (guest) copy.set(data);
+    this.rxq.push({ data: copy, addr, port, guest });
     this.rxBytes += data.length;
     this.notify();
     return true;

@@ -209,7 +209,8 @@ export class RkTcpConn {
   get writeReady(): boolean {
     if (this.error !== 0 || this.finQueued) return true;
     if (!this.synchronized) return false;
-    return this.sendBuf.free > 0;
+    const b = this.sendBuf;
+    return b.free > 0 && !(b.starved && b.length > 0);
   }
 
   /**
@@ -224,8 +225,10 @@ export class RkTcpConn {
     if (this.state === 'CLOSE_WAIT' || this.synchronized) {
       if (data.length === 0) return 0;
       const n = this.sendBuf.write(data);
-      // Room left but no memory for it is an error, not backpressure (nothing would free it).
-      if (n === 0) return this.sendBuf.free > 0 ? -Errno.ENOMEM : -Errno.EAGAIN;
+      // Out of memory with data in flight is backpressure (ACKs free room); with nothing queued it
+      // is an error, since nothing would free memory for this connection.
+      if (n === 0)
+        return this.sendBuf.starved && this.sendBuf.length === 0 ? -Errno.ENOMEM : -Errno.EAGAIN;
       this.host.markDirty(this);
       return n;
     }

@@ -18,6 +18,8 @@ export class RkTcpRing {
   private store: Uint8Array | null = null;
   private head = 0;
   private len = 0;
+  /** A write found no room in the storage it has and memory to grow it ran out; cleared by consume. */
+  starved = false;
 
   constructor(
     readonly capacity: number,
@@ -64,7 +66,13 @@ export class RkTcpRing {
 
   /** Appends as much of `src` as fits. @returns bytes taken (0 also when memory ran out). */
   write(src: Uint8Array): number {
-    const n = this.writeAt(0, src.subarray(0, Math.min(src.length, this.free)));
+    let n = this.writeAt(0, src.subarray(0, Math.min(src.length, this.free)));
+    if (n === 0 && src.length > 0 && this.free > 0) {
+      // No memory to grow: fill what the storage already has (backpressure, not failure).
+      const room = this.allocated - this.len;
+      n = room > 0 ? this.writeAt(0, src.subarray(0, room)) : 0;
+      this.starved = n === 0;
+    }
     this.len += n;
     return n;
   }
@@ -107,6 +115,7 @@ export class RkTcpRing {
     if (k === 0) return;
     this.head = (this.head + k) % this.store!.length;
     this.len -= k;
+    this.starved = false;
   }
 
   /** Copies out and consumes up to dst.length bytes. @returns the count. */

@@ -22,7 +22,12 @@ export function createTcpTransport(
   ip: RkIpLayer,
   config: Partial<RkTcpConfig> = {},
 ): RkTransport & { readonly tcp: RkTcp } {
-  const tcp = new RkTcp(ip, { secret: secret(), config });
+  const tcp = new RkTcp(ip, {
+    secret: secret(),
+    config,
+    ...(env.allocBuffer && { allocBuffer: (n: number) => env.allocBuffer!(n) }),
+    ...(env.freeBuffer && { freeBuffer: (b: Uint8Array) => env.freeBuffer!(b) }),
+  });
   tcp.onPollNeeded = () => env.kick();
   return {
     handler: tcp,

@@ -56,7 +56,7 @@ describe('tcp parts', () => {
     );
   });
 
-  it('ring: storage comes lazily, grows by doubling to the capacity, keeps out-of-order bytes, and OOM is a 0', () => {
+  it('ring: storage comes lazily, grows by doubling to the capacity, keeps out-of-order bytes, and OOM fills what it has', () => {
     const live = new Set<Uint8Array>();
     let budget = 2;
     const mem: RkTcpRingMemory = {
@@ -83,8 +83,15 @@ describe('tcp parts', () => {
     expect(r.read(all)).toBe(5940);
     expect([...all.subarray(0, 5940)]).toEqual([...data.subarray(60, 6000)]);
     expect(live.size).toBe(1);
-    expect(r.write(new Uint8Array(19_000))).toBe(0); // the third allocation is refused: no bytes taken
-    expect(r.length).toBe(0);
+    // The third allocation is refused: the write fills the storage it has (backpressure)...
+    expect(r.write(new Uint8Array(19_000))).toBe(8192);
+    expect(r.starved).toBe(false);
+    // ...and the next finds no room and cannot grow: starved until bytes are consumed.
+    expect(r.write(new Uint8Array(100))).toBe(0);
+    expect(r.starved).toBe(true);
+    r.consume(1);
+    expect(r.starved).toBe(false);
+    expect(r.write(new Uint8Array(100))).toBe(1);
     r.release();
     expect(live.size).toBe(0);
   });
