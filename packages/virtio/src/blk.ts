@@ -4,7 +4,7 @@ import { Errno } from '@runikraft/errno';
 import type { RkBlkdevInfo, RkBlkreq } from '@runikraft/rkblkdev';
 import type { RkBlkdevDriverHandle, RkBlkdevOps } from '@runikraft/rkblkdev/driver';
 import type { RkPhysMem } from '@runikraft/rkplat';
-import type { VirtioMmio } from './transport';
+import type { VirtioTransport } from './virtio-dev';
 import type { Vring } from './vring';
 import type { DriverWaiter } from './waiter';
 
@@ -26,7 +26,7 @@ export class VirtioBlkDriver implements RkBlkdevOps {
   private readonly info_: RkBlkdevInfo;
 
   constructor(
-    private readonly t: VirtioMmio,
+    private readonly t: VirtioTransport,
     private readonly phys: RkPhysMem,
     private readonly vq: Vring<number>,
     private readonly slotsPa: number,

@@ -1,5 +1,6 @@
-// The virtio-mmio bus (Linux virtio_mmio probe + virtio_dev_probe; Unikraft virtio_bus.c): finds the
-// slots in the device tree, skips empty ones, negotiates features and binds the net/blk/rng drivers.
+// The virtio bus (Linux virtio_dev_probe; Unikraft virtio_bus.c): binds the net/blk/rng/9p drivers to a
+// device on any transport; and the virtio-mmio probe (Linux virtio_mmio.c), which finds the slots in
+// the device tree and skips empty ones. virtio-pci devices arrive through rkpci (pci-bus.ts).
 
 import { Errno } from '@runikraft/errno';
 import { p9TransportRegistry, type RkP9TransportReq } from '@runikraft/rk9p';
@@ -21,11 +22,16 @@ import { readMountTag, VIRTIO_9P_MOUNT_TAG, VirtioP9Driver, VirtioP9Transport } 
 import * as R from './regs';
 import { VirtioRngDriver } from './rng';
 import { VirtioMmio } from './transport';
+import { VIRTIO_ISR_CONFIG, VIRTIO_ISR_VQ, type VirtioTransport } from './virtio-dev';
 import { Vring, vringBytes } from './vring';
 import { DriverWaiter, type RkSchedLike } from './waiter';
 
 export interface VirtioBusDevice {
+  readonly transport: 'mmio' | 'pci';
+  /** MMIO: the slot's base; PCI: the CPU address of the common configuration (modern) or BAR0 (legacy). */
   readonly base: number;
+  /** "10008000" for a virtio-mmio slot, "0000:00:01.0" for a PCI function. */
+  readonly location: string;
   readonly irq: number;
   readonly deviceId: number;
   readonly version: number;
@@ -73,9 +79,11 @@ export function probeVirtioMmio(o: VirtioBusOptions): VirtioBusDevice[] {
             features: 0n,
             error: `${node.path}: no usable interrupt specifier (interrupts = [${node.interrupts.join(', ')}])`,
           }
-        : bind(o, t);
+        : bindVirtio(o, t);
     out.push({
+      transport: 'mmio',
       base: reg.addr,
+      location: t.location,
       irq: t.irq,
       deviceId: t.deviceId,
       version: t.version,
@@ -86,10 +94,17 @@ export function probeVirtioMmio(o: VirtioBusOptions): VirtioBusDevice[] {
   return out;
 }
 
-function bind(
-  o: VirtioBusOptions,
-  t: VirtioMmio,
-): Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'> {
+/** What binding adds to a device's entry. */
+export type VirtioBinding = Omit<
+  VirtioBusDevice,
+  'transport' | 'base' | 'location' | 'irq' | 'deviceId' | 'version' | 'initNs'
+>;
+
+/**
+ * Resets the device, negotiates, registers its interrupt handler, sets up its queues and registers it
+ * with rknetdev / rkblkdev / rk9p (or returns the rng driver). @returns the binding, `error` if refused.
+ */
+export function bindVirtio(o: VirtioBusOptions, t: VirtioTransport): VirtioBinding {
   const phys = o.plat.memory.phys;
   const wanted: Record<number, bigint> = {
     [R.VIRTIO_ID_NET]:
@@ -113,8 +128,8 @@ function bind(
   const waiter = new DriverWaiter(o.plat, o.sched ?? (() => undefined));
   const handler = () => {
     const isr = t.ackInterrupt();
-    if (isr & R.VIRTIO_MMIO_INT_VRING) onIrq();
-    if (isr & R.VIRTIO_MMIO_INT_CONFIG) waiter.wake();
+    if (isr & VIRTIO_ISR_VQ) onIrq();
+    if (isr & VIRTIO_ISR_CONFIG) waiter.wake();
     return isr !== 0;
   };
   let registered = false;
@@ -134,13 +149,16 @@ function bind(
     if (max === 0) return -Errno.ENODEV; // queue absent
     let size = 1;
     while (size * 2 <= Math.min(max, want, o.queueSize ?? 256)) size *= 2;
+    // legacy virtio-pci: QueueNum is read-only, the ring must have the device's size
+    if (t.fixedQueueSize) size = max;
+    if (size & (size - 1)) return -Errno.EINVAL; // split rings index modulo a power of two
     const pa = dmaAlloc(o.dma, vringBytes(size));
     if (pa < 0) return pa;
     const ring = new Vring<T>(phys, pa, size, eventIdx);
     t.setupQueue(q, size, ring.desc, ring.avail, ring.used);
     return ring;
   };
-  let result: Omit<VirtioBusDevice, 'base' | 'irq' | 'deviceId' | 'version' | 'initNs'>;
+  let result: VirtioBinding;
   if (t.deviceId === R.VIRTIO_ID_9P) {
     // Linux p9_virtio_probe: without the mount tag feature a device cannot be named
     const tag = features & bit(VIRTIO_9P_MOUNT_TAG) ? readMountTag(t) : null;
@@ -156,7 +174,7 @@ function bind(
   if (t.deviceId === R.VIRTIO_ID_NET) {
     const drv = new VirtioNetDriver(t, phys, features, (q, n) => makeRing<RkNetbuf>(q, n));
     const { dev, handle } = netdevRegistry(o.registry).register(
-      `virtio-net@${t.base.toString(16)}`,
+      `virtio-net@${t.location}`,
       phys,
       drv,
     );
@@ -171,7 +189,7 @@ function bind(
       if (slots < 0) return failed('out of DMA memory for request headers');
       const drv = new VirtioBlkDriver(t, phys, ring, slots, waiter, features);
       const { dev, handle } = blkdevRegistry(o.registry).register(
-        `virtio-blk@${t.base.toString(16)}`,
+        `virtio-blk@${t.location}`,
         phys,
         drv,
       );

@@ -16,7 +16,7 @@ import {
 } from '@runikraft/rknetdev/driver';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import { VIRTIO_CONFIG_S_DRIVER_OK } from './regs';
-import type { VirtioMmio } from './transport';
+import type { VirtioTransport } from './virtio-dev';
 import type { Vring, VringSeg } from './vring';
 
 export const VIRTIO_NET_F_MTU = 3;
@@ -37,7 +37,7 @@ export class VirtioNetDriver implements RkNetdevOps {
   private intr = false;
 
   constructor(
-    private readonly t: VirtioMmio,
+    private readonly t: VirtioTransport,
     private readonly phys: RkPhysMem,
     private readonly features: bigint,
     private readonly makeRing: RingFactory,

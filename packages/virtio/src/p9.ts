@@ -11,7 +11,7 @@ import type {
 import type { RkPhysMem } from '@runikraft/rkplat';
 import { type DmaAllocator, dmaAlloc } from './dma';
 import { VIRTIO_CONFIG_S_NEEDS_RESET } from './regs';
-import type { VirtioMmio } from './transport';
+import type { VirtioTransport } from './virtio-dev';
 import type { Vring } from './vring';
 import type { DriverWaiter } from './waiter';
 
@@ -21,7 +21,7 @@ export const VIRTIO_9P_MOUNT_TAG = 0;
 export const VIRTIO_9P_MAX_MSIZE = 512 * 1024;
 
 /** Reads the mount tag (tag_len[2] then bytes, no NUL). @returns the tag or null when unusable. */
-export function readMountTag(t: VirtioMmio): string | null {
+export function readMountTag(t: VirtioTransport): string | null {
   const n = t.config(0, 2);
   if (n === 0 || n > 255) return null;
   const bytes = new Uint8Array(n);
@@ -41,7 +41,7 @@ export class VirtioP9Driver {
 
   constructor(
     readonly tag: string,
-    private readonly t: VirtioMmio,
+    private readonly t: VirtioTransport,
     private readonly phys: RkPhysMem,
     private readonly vq: Vring<RkP9TransportReq>,
     private readonly dma: DmaAllocator,

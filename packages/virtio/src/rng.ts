@@ -3,7 +3,7 @@ import { Errno } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkEntropySource } from '@runikraft/rkswrand';
 import { VIRTIO_CONFIG_S_NEEDS_RESET } from './regs';
-import type { VirtioMmio } from './transport';
+import type { VirtioTransport } from './virtio-dev';
 import type { Vring } from './vring';
 import type { DriverWaiter } from './waiter';
 
@@ -15,7 +15,7 @@ export class VirtioRngDriver implements RkEntropySource {
   private busy = false;
 
   constructor(
-    private readonly t: VirtioMmio,
+    private readonly t: VirtioTransport,
     private readonly phys: RkPhysMem,
     private readonly vq: Vring<number>,
     private readonly bufPa: number,

@@ -2,8 +2,11 @@
 // feature negotiation for legacy (Version 1) and modern (Version 2), queue setup, notify, ISR, config.
 import type { RkPlatDevices } from '@runikraft/rkplat';
 import * as R from './regs';
+import type { VirtioTransport } from './virtio-dev';
 
-export class VirtioMmio {
+export class VirtioMmio implements VirtioTransport {
+  readonly fixedQueueSize = false;
+  readonly location: string;
   /** 1 = legacy, 2 = modern. */
   readonly version: number;
   readonly deviceId: number;
@@ -15,6 +18,7 @@ export class VirtioMmio {
   ) {
     this.version = this.r(R.VIRTIO_MMIO_VERSION);
     this.deviceId = this.r(R.VIRTIO_MMIO_DEVICE_ID);
+    this.location = base.toString(16);
   }
 
   get legacy(): boolean {
