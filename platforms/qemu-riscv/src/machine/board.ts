@@ -30,8 +30,24 @@ import { PflashCfi01 } from './devices/pflash-cfi01';
 import { Plic } from './devices/plic';
 import { GoldfishRtc } from './devices/rtc';
 import { Uart16550, type UartTx } from './devices/uart';
+import { GpexHost } from './pci/host';
+import {
+  GPEX_NUM_IRQS,
+  VIRT_PCIE_ECAM,
+  VIRT_PCIE_ECAM_SIZE,
+  VIRT_PCIE_IRQ,
+  VIRT_PCIE_MMIO,
+  VIRT_PCIE_MMIO_SIZE,
+  VIRT_PCIE_PIO,
+  VIRT_PCIE_PIO_SIZE,
+  VIRT64_HIGH_PCIE_MMIO_SIZE,
+  virtHighPcieMmioBase,
+} from './pci/regs';
+import { createGpexRoot } from './pci/root';
+import { PciWindow } from './pci/window';
 import { virtioSlotBase, virtioSlotIrq } from './virtio-mmio/placement';
 import { VirtioMmioTransport } from './virtio-mmio/transport';
+import { VirtioPciFunction } from './virtio-pci/transport';
 
 /**
  * Creates guest RAM: one SharedArrayBuffer at 0x80000000 (from `allocate`: the machine's guest realm),
@@ -95,6 +111,8 @@ export class Board {
   readonly fwCfg: FwCfg;
   readonly flash: readonly [PflashCfi01, PflashCfi01];
   readonly virtio: VirtioMmioTransport[] = [];
+  /** The PCIe host bridge (gpex): 00:00.0 is its own function; devices plug with `pci.plug`. */
+  readonly pci: GpexHost;
 
   constructor(c: BoardConfig) {
     this.bus = new PhysBus(c.ram);
@@ -138,16 +156,40 @@ export class Board {
       this.virtio.push(t);
       b.map(virtioSlotBase(s), t);
     }
+    this.pci = new GpexHost(
+      VIRT_PCIE_ECAM_SIZE,
+      Array.from({ length: GPEX_NUM_IRQS }, (_, i) => line(VIRT_PCIE_IRQ + i)),
+    );
+    this.pci.plug(createGpexRoot(), { slot: 0 });
+    b.map(VIRT_PCIE_PIO, new PciWindow('gpex_ioport_window', VIRT_PCIE_PIO_SIZE, this.pci.io, 0));
+    b.map(VIRT_PCIE_ECAM, this.pci.ecam);
+    b.map(
+      VIRT_PCIE_MMIO,
+      new PciWindow('gpex_mmio_window', VIRT_PCIE_MMIO_SIZE, this.pci.mem, VIRT_PCIE_MMIO),
+    );
+    const high = virtHighPcieMmioBase(VIRT_DRAM, c.ram.size);
+    b.map(
+      high,
+      new PciWindow('gpex_mmio_window_high', VIRT64_HIGH_PCIE_MMIO_SIZE, this.pci.mem, high),
+    );
+  }
+
+  /** The virtio-pci functions plugged so far. */
+  get virtioPci(): VirtioPciFunction[] {
+    return this.pci.functions.filter((f): f is VirtioPciFunction => f instanceof VirtioPciFunction);
   }
 
   /** The VM's run state (QEMU runstate): false with -S until the image starts. */
-  private readonly runState = { running: true };
+  readonly runState = { running: true };
 
   /** Starts or stops the VM; starting processes what devices deferred while it was stopped. */
   setVmRunning(running: boolean): void {
     if (this.runState.running === running) return;
     this.runState.running = running;
-    if (running) for (const t of this.virtio) t.vmStarted();
+    if (running) {
+      for (const t of this.virtio) t.vmStarted();
+      for (const f of this.virtioPci) f.vmStarted();
+    }
   }
 
   get vmRunning(): boolean {
@@ -172,5 +214,6 @@ export class Board {
     this.fwCfg.reset();
     for (const f of this.flash) f.reset();
     for (const t of this.virtio) t.resetAll();
+    this.pci.reset();
   }
 }

@@ -13,6 +13,7 @@ export { type FwCfgArg, parseFwCfgArg } from './fw-cfg-args';
 export { TrapPanic } from './hart/traps';
 export { Machine, type MachineStats, virtDumpDtb } from './machine';
 export type { MachineExit, MachineOptions } from './options';
+export * from './pci';
 export { createQtestSession, parseQtestU64, serveQtest } from './qtest';
 export { QtestPort } from './qtest-port';
 export * from './realm';
@@ -26,3 +27,5 @@ export {
 } from './virtio-mmio/placement';
 export * as VirtioMmioRegs from './virtio-mmio/regs';
 export { VirtioMmioTransport } from './virtio-mmio/transport';
+export { type VirtioPciKind, virtioPciKind } from './virtio-pci/ids';
+export { VirtioPciFunction, type VirtioPciOptions } from './virtio-pci/transport';

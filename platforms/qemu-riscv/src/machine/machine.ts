@@ -6,7 +6,7 @@ import { type ImageEntry, isHartStopped, type SbiRet, type SecondaryEntry } from
 import { VIRT_CLINT, VIRT_DRAM, VIRT_FLASH, VIRT_FLASH_BANK_SIZE } from '../isa/memmap';
 import * as S from '../isa/sbi';
 import { Board, createRam } from './board';
-import type { PmpDeny } from './bus';
+import { isPhysAddr, type PmpDeny } from './bus';
 import { MachineClock } from './clock';
 import { CallbackConsole, type ConsoleBackend } from './console/backend';
 import { StdioConsole } from './console/stdio';
@@ -31,6 +31,7 @@ import {
   resolveOptions,
   VIRTUAL_EPOCH_NS,
 } from './options';
+import type { PciAddr } from './pci/host';
 import { QtestIrq, virtQomTree } from './qtest-irq';
 import { QtestPort } from './qtest-port';
 import { GuestImage } from './realm/image';
@@ -38,6 +39,7 @@ import { GuestRealm } from './realm/realm';
 import { HostScheduler } from './scheduler';
 import type { VirtioDevice } from './virtio-mmio/device';
 import { chooseVirtioSlot } from './virtio-mmio/placement';
+import { VirtioPciFunction, type VirtioPciOptions } from './virtio-pci/transport';
 
 /** A hart id's stable wiring point: devices hold the slot, the slot forwards to the current hart. */
 class HartSlot implements ClintHart {
@@ -420,6 +422,7 @@ export class Machine {
     this.console.flush();
     this.console.close();
     for (const t of this.board.virtio) void t.device?.close?.();
+    for (const f of this.board.virtioPci) void f.device.close?.();
     for (const b of this.options.pflash) b?.close();
     this.exitResolve?.(exit);
     for (const w of this.stopWaiters.splice(0)) w(exit);
@@ -452,6 +455,29 @@ export class Machine {
     );
     this.board.virtio[s].plug(dev);
     return s;
+  }
+
+  /**
+   * Plugs a virtio device into the PCIe bus as QEMU's `virtio-*-pci` (transitional unless
+   * `disableLegacy`/`disableModern`): at `slot`.`fn` (QEMU `addr=`), else in the first free slot from 1.
+   * @returns the function (its `devfn` says where it went). @throws when the address is taken or bad.
+   */
+  plugVirtioPci(dev: VirtioDevice, opts: VirtioPciOptions & PciAddr = {}): VirtioPciFunction {
+    const f = new VirtioPciFunction(dev, opts, {
+      ram: this.ram,
+      msiWrite: (address, data) => {
+        if (!isPhysAddr(address) || address + 4 > 2 ** 53) return;
+        this.board.bus.debugWrite(
+          address,
+          Uint8Array.of(data, data >>> 8, data >>> 16, data >>> 24),
+        );
+      },
+      log: (l) => this.trace(l),
+      hostWork: () => this.sched.beginHostWork(),
+      runState: this.board.runState,
+    });
+    this.board.pci.plug(f, { slot: opts.slot, fn: opts.fn });
+    return f;
   }
 
   get stats(): MachineStats {

@@ -8,8 +8,11 @@ export type { VirtqAddrs };
 /** What the transport gives a device. */
 export interface VirtioHost {
   readonly ram: GuestRam;
-  /** Used-buffer notification: InterruptStatus bit 0, IRQ line raised (PLIC pending latched). */
-  interrupt(): void;
+  /**
+   * Used-buffer notification of queue `queue`: InterruptStatus bit 0, IRQ line raised (PLIC pending
+   * latched); on PCI with MSI-X on, the queue's vector.
+   */
+  interrupt(queue?: number): void;
   /** Configuration change (only once DRIVER_OK): InterruptStatus reads 0x3 as QEMU's, ConfigGeneration + 1. */
   configChanged(): void;
   /** Driver bug: DEVICE_NEEDS_RESET (modern) + config interrupt, and a "driver bug: ..." trace line. */

@@ -159,7 +159,7 @@ export abstract class VirtioDeviceModel implements VirtioDevice {
   /** Pushes a used entry and interrupts the driver if the ring asks for it. */
   protected complete(q: DeviceVirtqueue, head: number, len: number): void {
     q.push(head, len);
-    if (q.shouldNotify()) this.host?.interrupt();
+    if (q.shouldNotify()) this.host?.interrupt(this.queues.indexOf(q));
   }
 
   /** A driver bug: stop processing until reset and report DEVICE_NEEDS_RESET. */

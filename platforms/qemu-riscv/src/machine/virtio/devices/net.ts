@@ -223,7 +223,7 @@ export class VirtioNet extends VirtioDeviceModel {
     }
     for (const u of used) q.push(u.head, u.len);
     this.stats.rxFrames++;
-    if (q.shouldNotify()) this.host?.interrupt();
+    if (q.shouldNotify()) this.host?.interrupt(RXQ);
     return true;
   }
 

@@ -1,0 +1,88 @@
+// A CPU window onto a PCI address space (QEMU's gpex "gpex_mmio"/"gpex_ioport" containers and the virt
+// aliases of them): BARs are mapped into it as the guest programs them. Where BARs overlap, the one
+// mapped last decodes (QEMU adds each with the same priority, the newest first); where none decodes,
+// the access is a hole (CPU: access fault; qtest: reads 0), as an unassigned region.
+import {
+  accessValid,
+  dispatchRead,
+  dispatchRead64,
+  dispatchWrite,
+  dispatchWrite64,
+  type MmioDevice,
+} from '../mmio';
+
+interface Mapping {
+  readonly addr: number;
+  readonly region: MmioDevice;
+}
+
+/** The PCI address space a window looks into (memory or I/O), shared by the windows onto it. */
+export class PciAddressSpace {
+  /** Newest first. */
+  private maps: Mapping[] = [];
+
+  /** Maps `region` at PCI address `addr` (replacing any earlier mapping of it). */
+  map(region: MmioDevice, addr: number): void {
+    this.unmap(region);
+    this.maps.unshift({ addr, region });
+  }
+
+  unmap(region: MmioDevice): void {
+    this.maps = this.maps.filter((m) => m.region !== region);
+  }
+
+  /** The mapping that decodes `[addr, addr+size)`, or undefined. */
+  find(addr: number, size: number): Mapping | undefined {
+    for (const m of this.maps)
+      if (addr >= m.addr && addr < m.addr + m.region.size)
+        return addr + size <= m.addr + m.region.size ? m : undefined;
+    return undefined;
+  }
+}
+
+/** `size` bytes of `space` starting at PCI address `pciBase`, seen by the CPU as one bus region. */
+export class PciWindow implements MmioDevice {
+  readonly validMin = 1;
+  readonly validMax = 0;
+  readonly implMin = 1;
+  readonly implMax = 8;
+
+  constructor(
+    readonly name: string,
+    readonly size: number,
+    private readonly space: PciAddressSpace,
+    private readonly pciBase: number,
+  ) {}
+
+  accepts(offset: number, size: number, isWrite: boolean): boolean {
+    const m = this.space.find(this.pciBase + offset, size);
+    return m !== undefined && accessValid(m.region, this.pciBase + offset - m.addr, size, isWrite);
+  }
+
+  private at(offset: number, size: number): [MmioDevice, number] | null {
+    const m = this.space.find(this.pciBase + offset, size);
+    return m ? [m.region, this.pciBase + offset - m.addr] : null;
+  }
+
+  read(offset: number, size: number): number {
+    const t = this.at(offset, size);
+    if (!t) return 0;
+    if (size === 8) return Number(dispatchRead64(t[0], t[1]) & 0xffffffffn);
+    return dispatchRead(t[0], t[1], size);
+  }
+
+  write(offset: number, size: number, value: number): void {
+    const t = this.at(offset, size);
+    if (t) dispatchWrite(t[0], t[1], size, value);
+  }
+
+  read64(offset: number): bigint {
+    const t = this.at(offset, 8);
+    return t ? dispatchRead64(t[0], t[1]) : 0n;
+  }
+
+  write64(offset: number, value: bigint): void {
+    const t = this.at(offset, 8);
+    if (t) dispatchWrite64(t[0], t[1], value);
+  }
+}
