@@ -59,14 +59,6 @@ function neg(e: unknown): number {
   return -e.errno;
 }
 
-async function guard<T>(f: () => Promise<T>): Promise<T | number> {
-  try {
-    return await f();
-  } catch (e) {
-    return neg(e);
-  }
-}
-
 export class P9fs implements RkFs<P9Node, P9Handle> {
   readonly caps: RkFsCaps;
   /** diod 1.0.24 answers Tunlinkat/Trenameat with EOPNOTSUPP: after the first, go straight to the fallback. */
@@ -76,6 +68,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   private epoch = 0;
   /** One node per (directory ino, name), so a rename can move the node vfscore holds. */
   private readonly byName = new Map<string, P9Node>();
+  /**
+   * Fids to clunk before the next request: never sent beside another request of the same call, as
+   * a thread parks once at a time (a second rpc started without awaiting it parks the thread twice,
+   * which rksched refuses with EINVAL).
+   */
+  private readonly clunks: RkP9Fid[] = [];
 
   constructor(
     readonly client: RkP9Client,
@@ -86,9 +84,20 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     this.caps = { nameCache: cache === 'loose', nameMax: 255 };
   }
 
+  /** Runs `f` after the queued clunks, mapping a thrown rk9p error to -errno. */
+  private async guard<T>(f: () => Promise<T>): Promise<T | number> {
+    try {
+      for (let fid = this.clunks.pop(); fid; fid = this.clunks.pop())
+        if (this.client.dev.connected) await this.client.clunk(fid).catch(() => {});
+      return await f();
+    } catch (e) {
+      return neg(e);
+    }
+  }
+
   /** Walks to `name` and learns its type and ino (Twalk + Tgetattr, as v9fs_vfs_lookup). */
   lookup(dir: P9Node, name: string): RkFsResult<P9Node | number> {
-    return guard(() => this.nodeAt(dir, name));
+    return this.guard(() => this.nodeAt(dir, name));
   }
 
   private async nodeAt(dir: P9Node, name: string): Promise<P9Node> {
@@ -113,7 +122,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     const key = `${dir.ino}/${name}`;
     let node = this.byName.get(key);
     if (node && node.ino === ino && node.type === type) {
-      if (!node.released) void this.client.clunk(node.fid).catch(() => {});
+      if (!node.released) this.clunks.push(node.fid);
       node.fid = fid;
       node.released = false;
       node.parent = dir;
@@ -159,7 +168,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   create(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
     return (
       this.ro() ??
-      guard(async () => {
+      this.guard(async () => {
         // Tlcreate turns a clone of the directory's fid into the new file, open read-write: it is
         // kept for the open() that follows a creating open(2), as Linux's v9fs does
         const f = await this.client.walk(await this.fidOf(dir), []);
@@ -193,7 +202,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   mkdir(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
     return (
       this.ro() ??
-      guard(async () => {
+      this.guard(async () => {
         await this.client.mkdir(await this.fidOf(dir), name, mode & 0o7777);
         this.touched(dir);
         return this.nodeAt(dir, name);
@@ -204,7 +213,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   symlink(dir: P9Node, name: string, target: string): RkFsResult<P9Node | number> {
     return (
       this.ro() ??
-      guard(async () => {
+      this.guard(async () => {
         await this.client.symlink(await this.fidOf(dir), name, target);
         this.touched(dir);
         return this.nodeAt(dir, name);
@@ -215,7 +224,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   mknod(dir: P9Node, name: string, mode: number, rdev: number): RkFsResult<P9Node | number> {
     return (
       this.ro() ??
-      guard(async () => {
+      this.guard(async () => {
         // Linux dev_t: major in bits 8..19 (and 32..43), minor in 0..7 and 20..31
         const major = ((rdev >>> 8) & 0xfff) >>> 0;
         const minor = ((rdev & 0xff) | ((rdev >>> 12) & 0xfff00)) >>> 0;
@@ -229,7 +238,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   link(node: P9Node, dir: P9Node, name: string): RkFsResult<number> {
     return (
       this.ro() ??
-      guard(async () => {
+      this.guard(async () => {
         await this.client.link(await this.fidOf(dir), await this.fidOf(node), name);
         this.touched(dir, node);
         return 0;
@@ -238,11 +247,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   unlink(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return this.ro() ?? guard(() => this.unlinkAt(dir, name, node, 0));
+    return this.ro() ?? this.guard(() => this.unlinkAt(dir, name, node, 0));
   }
 
   rmdir(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return this.ro() ?? guard(() => this.unlinkAt(dir, name, node, P9_AT_REMOVEDIR));
+    return this.ro() ?? this.guard(() => this.unlinkAt(dir, name, node, P9_AT_REMOVEDIR));
   }
 
   /** Tunlinkat, or Twalk + Tremove where the server lacks it (Linux v9fs_remove does the same). */
@@ -268,7 +277,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     if (flags & RENAME_EXCHANGE) return -Errno.EINVAL; // 9P2000.L has no exchange
     return (
       this.ro() ??
-      guard(async () => {
+      this.guard(async () => {
         this.touched(odir, ndir);
         const ofid = await this.fidOf(odir);
         const nfid = await this.fidOf(ndir);
@@ -298,7 +307,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   readlink(node: P9Node): RkFsResult<string | number> {
     if (node.type !== S_IFLNK) return -Errno.EINVAL;
-    return guard(async () => this.client.readlink(await this.fidOf(node)));
+    return this.guard(async () => this.client.readlink(await this.fidOf(node)));
   }
 
   getattr(node: P9Node, out: RkFsAttr): RkFsResult<number> {
@@ -306,7 +315,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       copyAttr(node.attr, out);
       return 0;
     }
-    return guard(async () => {
+    return this.guard(async () => {
       fillAttr(await this.client.getattr(await this.attrFid(node, false), P9_GETATTR_BASIC), out);
       if (this.cache === 'loose') {
         node.attr = emptyAttr();
@@ -337,7 +346,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       [a.mtimeSec, a.mtimeNsec] = [set.mtime.sec, set.mtime.nsec];
     }
     this.touched(node);
-    return guard(async () => {
+    return this.guard(async () => {
       await this.client.setattr(await this.attrFid(node, set.size !== undefined), a);
       return 0;
     });
@@ -357,7 +366,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       node.opened.set(pending, true); // Tlcreate opened it read-write
       return { node, fid: pending, cookies: [] };
     }
-    return guard(async () => {
+    return this.guard(async () => {
       const fid = await this.client.walk(await this.fidOf(node), []);
       try {
         // O_CREAT/O_EXCL/O_TRUNC were vfscore's; O_APPEND is resolved into offsets by vfscore
@@ -375,7 +384,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   close(h: P9Handle): RkFsResult<number> {
     h.node.opened.delete(h.fid);
-    return guard(async () => {
+    return this.guard(async () => {
       await this.client.clunk(h.fid);
       return 0;
     });
@@ -383,13 +392,13 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   read(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
     if (h.node.type === S_IFDIR) return -Errno.EISDIR;
-    return guard(() => p9ReadFull(this.client, h.fid, buf, offset));
+    return this.guard(() => p9ReadFull(this.client, h.fid, buf, offset));
   }
 
   write(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
     if (this.readonly) return -Errno.EROFS;
     this.touched(h.node);
-    return guard(() => p9WriteFull(this.client, h.fid, buf, offset));
+    return this.guard(() => p9WriteFull(this.client, h.fid, buf, offset));
   }
 
   readdir(h: P9Handle, cookie: number, sink: RkFsDirSink): RkFsResult<number> {
@@ -397,7 +406,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     // "." and ".." come first whatever order the server lists in (ext4 lists by hash)
     if (cookie === 0 && !sink('.', h.node.ino, DT_DIR, 1)) return 0;
     if (cookie <= 1 && !sink('..', h.node.parentIno, DT_DIR, 2)) return 0;
-    return guard(() => this.readdirFrom(h, cookie <= 2 ? 0n : h.cookies[cookie - 3], sink));
+    return this.guard(() => this.readdirFrom(h, cookie <= 2 ? 0n : h.cookies[cookie - 3], sink));
   }
 
   private async readdirFrom(h: P9Handle, from: bigint | undefined, sink: RkFsDirSink) {
@@ -417,14 +426,14 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   fsync(h: P9Handle, datasync: boolean): RkFsResult<number> {
-    return guard(async () => {
+    return this.guard(async () => {
       await this.client.fsync(h.fid, datasync);
       return 0;
     });
   }
 
   statfs(out: RkFsStatfs): RkFsResult<number> {
-    return guard(async () => {
+    return this.guard(async () => {
       const s = await this.client.statfs(this.root.fid);
       out.type = V9FS_MAGIC;
       out.bsize = s.bsize;
@@ -446,7 +455,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   unmount(): RkFsResult<number> {
-    return guard(async () => {
+    return this.guard(async () => {
       await this.client.clunk(this.root.fid).catch(() => {});
       this.client.close();
       return 0;
@@ -468,16 +477,16 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   /**
-   * vfscore dropped the node: clunk its fid (not awaited; a failure only leaks a server fid). The
-   * node stays known by name, as its descendants' paths run through it.
+   * vfscore dropped the node: its fids are clunked before the next request (a failure only leaks a
+   * server fid). The node stays known by name, as its descendants' paths run through it.
    */
   release(node: P9Node): void {
     if (node === this.root || node.released) return;
     node.released = true;
     const pending = node.pendingOpen;
     node.pendingOpen = null;
-    if (pending && this.client.dev.connected) void this.client.clunk(pending).catch(() => {});
-    if (this.client.dev.connected) void this.client.clunk(node.fid).catch(() => {});
+    if (pending) this.clunks.push(pending);
+    this.clunks.push(node.fid);
   }
 }
 
