@@ -1,10 +1,12 @@
-// Boots virtio-blk-rw in-process on the machine with a read-write host image (slot 7), a read-only one
-// (slot 6) and virtio-rng, in legacy and modern mode; checks the console and the host file afterwards.
+// Boots virtio-blk-rw in-process on the machine with a read-write host image, a read-only one and
+// virtio-rng, over virtio-mmio and virtio-pci in legacy and modern mode (and the disks on PCI with the
+// rng on MMIO in one machine); checks the console and the host file afterwards.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { machineOpts, plug, TRANSPORTS } from '../../../packages/virtio/test/transports';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
@@ -25,8 +27,9 @@ function images() {
   return { rw, ro };
 }
 
-for (const legacy of [true, false]) {
-  describe(`virtio-blk-rw app (${legacy ? 'legacy' : 'modern'} virtio-mmio)`, () => {
+const MIXED = { ...TRANSPORTS[2], name: 'disks on modern virtio-pci, rng on legacy virtio-mmio' };
+for (const tr of [...TRANSPORTS, MIXED]) {
+  describe(`virtio-blk-rw app (${tr.name})`, () => {
     it('writes, flushes and reads back; EIO from an injected host error; EROFS on the read-only disk', async () => {
       const { rw, ro } = images();
       const plan = await createVirtioDevicesFromArgs({
@@ -45,10 +48,12 @@ for (const legacy of [true, false]) {
       const m = new Machine({
         console: (t) => (out += t),
         clock: 'virtual',
-        virtioForceLegacy: legacy,
+        ...machineOpts(tr === MIXED ? TRANSPORTS[0] : tr),
         memory: 64 << 20,
       });
-      for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
+      for (const d of plan.devices)
+        if (tr === MIXED && d.model.deviceId === 4) plug(m, d.model, TRANSPORTS[0]);
+        else plug(m, d.model, tr);
       const exit = await m.boot(entry);
       await plan.close();
       if (process.env.RK_SHOW) console.log(out);
@@ -57,6 +62,8 @@ for (const legacy of [true, false]) {
       expect(out).toContain('read sector 4096: EIO');
       expect(out).toContain('disk1 (ro) write: EROFS');
       expect(out).toContain('rkswrand seeded from virtio-rng');
+      if (tr.pci) expect(out).toContain(`virtio-pci@0000:00:01.0: blk v${tr.legacy ? 1 : 2}`);
+      if (tr === MIXED) expect(out).toContain('virtio-mmio@10008000: rng v1');
       expect(exit.status, out).toBe(0);
       const disk = new Uint8Array(readFileSync(rw));
       for (const i of [0, 1, 511, 512, 32767]) expect(disk[i]).toBe((i * 7 + (i >> 9)) & 0xff);

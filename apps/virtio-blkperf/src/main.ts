@@ -10,6 +10,8 @@ const BS = 4096;
 
 export default async function main({ argv, registry, plat }: RkMainArgs): Promise<number> {
   const say = (s: string) => plat.console.out(`${s}\n`);
+  // boot cost up to here (firmware, platform, device discovery and binding), for the benchmarks
+  say(`blkperf: main at ${Math.round(plat.time.monotonicNs() / 1000)} us`);
   const [op, pattern, countArg, qdArg] = argv.slice(1);
   const dev = registry.get('rkblkdev').get(0);
   if (!dev || (op !== 'read' && op !== 'write') || (pattern !== 'seq' && pattern !== 'rand')) {

@@ -1,9 +1,10 @@
 // The guest against Linux's own network stack through a TAP device in a network namespace (root
 // only; skipped with the reason elsewhere): Linux answers the guest's ARP request, and Linux's
-// arping gets the guest's ARP replies. Legacy and modern virtio-mmio.
+// arping gets the guest's ARP replies. Over virtio-mmio and virtio-pci, legacy and modern.
 import { execFileSync, spawn } from 'node:child_process';
 import { buildImage } from '@runikraft/rk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machineOpts, plug, TRANSPORTS } from '../../../packages/virtio/test/transports';
 import {
   TapNetBackend,
   tapUnavailableReason,
@@ -40,16 +41,16 @@ describe.skipIf(skip !== null)('virtio-net-arp against Linux through TAP', () =>
     entry = loadImage(imagePath);
   }, 60_000);
 
-  for (const legacy of [true, false]) {
-    const ns = `rkarp${process.pid}${legacy ? 'l' : 'm'}`;
-    const ifname = `rka${process.pid % 10000}${legacy ? 'l' : 'm'}`;
+  TRANSPORTS.forEach((tr, ti) => {
+    const ns = `rkarp${process.pid}t${ti}`;
+    const ifname = `rka${process.pid % 10000}t${ti}`;
     afterAll(() => {
       try {
         ip('netns', 'del', ns);
       } catch {}
     });
 
-    it(`${legacy ? 'legacy' : 'modern'}: Linux answers the guest's ARP; arping gets the guest's replies`, async () => {
+    it(`${tr.name}: Linux answers the guest's ARP; arping gets the guest's replies`, async () => {
       ip('netns', 'add', ns);
       const tap = await TapNetBackend.open('t0', ifname);
       ip('link', 'set', ifname, 'netns', ns);
@@ -59,11 +60,11 @@ describe.skipIf(skip !== null)('virtio-net-arp against Linux through TAP', () =>
       const m = new Machine({
         console: (t) => (out += t),
         clock: 'host',
-        virtioForceLegacy: legacy,
+        ...machineOpts(tr),
         memory: 64 << 20,
         append: '-- 10.78.0.2 10.78.0.1 8000 2',
       });
-      m.plugVirtio(new VirtioNet(tap, { mac: parseMac('52:54:00:12:34:57') }));
+      plug(m, new VirtioNet(tap, { mac: parseMac('52:54:00:12:34:57') }), tr);
       const arping = spawn('ip', [
         'netns',
         'exec',
@@ -83,6 +84,7 @@ describe.skipIf(skip !== null)('virtio-net-arp against Linux through TAP', () =>
       const exit = await m.boot(entry);
       const code = await arpingDone;
       await tap.close();
+      if (tr.pci) expect(out).toContain(`virtio-pci@0000:00:01.0: net v${tr.legacy ? 1 : 2}`);
       expect(out).toContain('10.78.0.1 is-at');
       expect(out).toMatch(/answered who-has 10\.78\.0\.2 from 10\.78\.0\.1/);
       expect(exit.status, out).toBe(0);
@@ -90,5 +92,5 @@ describe.skipIf(skip !== null)('virtio-net-arp against Linux through TAP', () =>
       expect(arpOut).toMatch(/Received [1-9]\d* response/);
       void code;
     }, 30_000);
-  }
+  });
 });

@@ -51,14 +51,20 @@ export class RkPciBusImpl implements RkPciBus {
   }
 
   /**
-   * Enumerates `hb` and offers its functions to the registered drivers. `now` (guest ns) times it.
+   * Enumerates `hb` and offers its functions to the registered drivers. `now` (guest ns) times it;
+   * `enumerated` runs between enumeration and binding (e.g. to log what was found first).
    * @returns the functions found behind it.
    */
-  addHostBridge(hb: RkPciHostBridge, now?: () => number): readonly RkPciDevice[] {
+  addHostBridge(
+    hb: RkPciHostBridge,
+    now?: () => number,
+    enumerated?: (functions: readonly RkPciDevice[], stats: RkPciEnumStats) => void,
+  ): readonly RkPciDevice[] {
     const { functions, stats } = enumerateHostBridge(hb, now);
     this.bridges.push(hb);
     this.st.push(stats);
     this.fns.push(...functions);
+    enumerated?.(functions, stats);
     for (const f of functions) for (const d of this.drivers) if (this.offer(d, f)) break;
     return functions;
   }

@@ -23,7 +23,8 @@ const hex = (v: number, n: number) => v.toString(16).padStart(n, '0');
 /**
  * At `plat` level: enumerates every `pci-host-ecam-generic` bridge of the device tree, assigns BARs,
  * and binds the drivers registered so far (later ones bind as they register). Prints one line per
- * function, as Linux's "pci 0000:00:01.0: [1af4:1000] type 00 class 0x020000".
+ * function, as Linux's "pci 0000:00:01.0: [1af4:1000] type 00 class 0x020000", after a summary line
+ * per host bridge with the enumeration's cost — before drivers bind (and print their own lines).
  */
 export const library = defineLibrary({
   name: 'rkpci',
@@ -35,11 +36,19 @@ export const library = defineLibrary({
     const bus = pciBus(registry);
     const { bridges, errors } = hostBridgesFromDt(Fdt.open(plat.bootinfo.dtb), plat.devices);
     for (const e of errors) plat.console.out(`pci: ${e.path} not used: ${e.error}\n`);
-    for (const hb of bridges) {
-      for (const f of bus.addHostBridge(hb, () => plat.time.monotonicNs()))
-        plat.console.out(
-          `pci ${f.name}: [${hex(f.vendorId, 4)}:${hex(f.deviceId, 4)}] type ${hex(f.headerType, 2)} class 0x${hex(f.classCode, 6)}${f.irq >= 0 ? ` irq ${f.irq}` : ''}${f.error ? ` (${f.error})` : ''}\n`,
-        );
-    }
+    for (const hb of bridges)
+      bus.addHostBridge(
+        hb,
+        () => plat.time.monotonicNs(),
+        (fns, st) => {
+          plat.console.out(
+            `pci: ${hb.name}: ${st.functions} functions enumerated in ${Math.round(st.enumNs / 1000)} us (${st.configReads} config reads, ${st.configWrites} writes)\n`,
+          );
+          for (const f of fns)
+            plat.console.out(
+              `pci ${f.name}: [${hex(f.vendorId, 4)}:${hex(f.deviceId, 4)}] type ${hex(f.headerType, 2)} class 0x${hex(f.classCode, 6)}${f.irq >= 0 ? ` irq ${f.irq}` : ''}${f.error ? ` (${f.error})` : ''}\n`,
+            );
+        },
+      );
   },
 });

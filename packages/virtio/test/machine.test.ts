@@ -15,27 +15,12 @@ import { VirtioRng } from '../../../platforms/qemu-riscv/src/machine/virtio/devi
 import type { VirtioDevice } from '../../../platforms/qemu-riscv/src/machine/virtio-mmio/device';
 import { MODES, onPlat } from '../../../platforms/qemu-riscv/test/plat/booted';
 import { probeVirtioMmio, type VirtioBusDevice } from '../src/bus';
+import { dmaFrom } from './dma-from';
 
 /** The first device plugged lands in slot 7 (0x10008000), PLIC source 8, as on QEMU. */
 const SLOT7_IRQ = 8;
 /** Slot 7's InterruptStatus: 0 once the driver's handler has acknowledged every completion. */
 const SLOT7_ISR = 0x10008060;
-
-/** A bump allocator over the largest free RAM region the platform reports. */
-function dmaFrom(plat: RkPlat) {
-  const free = plat.memory.regions().filter((r) => r.type === 'free');
-  const r = free.reduce((a, b) => (b.len > a.len ? b : a));
-  let next = Math.ceil(r.pbase / 4096) * 4096;
-  return {
-    memalign(align: number, size: number): number {
-      const p = Math.ceil(next / align) * align;
-      if (p + size > r.pbase + r.len) return 0;
-      next = p + size;
-      return p;
-    },
-    free(): void {},
-  };
-}
 
 /** Boots with `devices` plugged, probes the bus on the booted platform and runs `check`. */
 function onVirtio(

@@ -56,7 +56,7 @@ export async function machinePps(
 }
 
 /** The workspace root (the benchmark runs bundled from tools/bench/.rk, so walk up from cwd). */
-function repoRoot(): string {
+export function repoRoot(): string {
   for (let d = process.cwd(); ; d = dirname(d)) {
     if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d;
     if (dirname(d) === d) throw new Error('bench: run from inside the Runikraft workspace');
