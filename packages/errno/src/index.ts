@@ -68,6 +68,8 @@ export const Errno = {
   EHOSTUNREACH: 113,
   EALREADY: 114,
   EINPROGRESS: 115,
+  /** Structure needs cleaning: Linux's EFSCORRUPTED (file-system metadata failed a check). */
+  EUCLEAN: 117,
   ECANCELED: 125,
   EOWNERDEAD: 130,
   ENOTRECOVERABLE: 131,

@@ -1,0 +1,223 @@
+// The block cache (Linux's buffer cache for one mount): file-system blocks in guest RAM (the device
+// DMAs straight into them), found by block number, evicted least-recently-used past a bound, written
+// back when dirty. Callers must not keep an entry's `data` across an await: it may be evicted.
+import { Errno } from '@runikraft/errno';
+import type { RkAlloc } from '@runikraft/rkalloc';
+import type { RkBlkdev } from '@runikraft/rkblkdev';
+
+/** One cached block: `data` is a view of guest RAM at `pa`. */
+export interface CachedBlock {
+  readonly blk: number;
+  readonly pa: number;
+  readonly data: Uint8Array;
+  dirty: boolean;
+  /** Checked once after it was read (checksum, structure): later hits skip the check. */
+  verified: boolean;
+}
+
+export interface BlockCacheStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+  writebacks: number;
+}
+
+export class BlockCache {
+  /** Insertion order is recency: the first key is the least recently used. */
+  private readonly map = new Map<number, CachedBlock>();
+  private readonly pending = new Map<number, Promise<CachedBlock | number>>();
+  private readonly spb: number;
+  private bounce = 0;
+  private bounceBlocks = 0;
+  private bounceBusy = false;
+  readonly stats: BlockCacheStats = { hits: 0, misses: 0, evictions: 0, writebacks: 0 };
+
+  /**
+   * @param maxBlocks the LRU bound (at least 16 are kept so one operation's metadata fits)
+   * @param limit blocks at or past it are refused as corrupt pointers (the file system's size)
+   */
+  constructor(
+    readonly dev: RkBlkdev,
+    private readonly alloc: RkAlloc,
+    readonly blockSize: number,
+    readonly maxBlocks: number,
+    readonly limit: number,
+  ) {
+    this.spb = blockSize / dev.info().sectorSize;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** A cached block if present (no I/O), refreshed as most recently used. */
+  peek(blk: number): CachedBlock | undefined {
+    const e = this.map.get(blk);
+    if (e) {
+      this.map.delete(blk);
+      this.map.set(blk, e);
+    }
+    return e;
+  }
+
+  /**
+   * The block `blk`, read from the device if needed. Parks the caller on I/O.
+   * @returns the entry, or -EUCLEAN (block outside the file system), -EIO, -ENOMEM.
+   */
+  get(blk: number): Promise<CachedBlock | number> | CachedBlock | number {
+    const e = this.peek(blk);
+    if (e) {
+      this.stats.hits++;
+      return e;
+    }
+    if (!Number.isSafeInteger(blk) || blk < 0 || blk >= this.limit) return -Errno.EUCLEAN;
+    const p = this.pending.get(blk);
+    if (p) return p;
+    this.stats.misses++;
+    const q = this.fill(blk, true).finally(() => this.pending.delete(blk));
+    this.pending.set(blk, q);
+    return q;
+  }
+
+  /** An entry for `blk` whose content the caller overwrites entirely (no read); marked dirty. */
+  async zeroed(blk: number): Promise<CachedBlock | number> {
+    if (blk < 0 || blk >= this.limit) return -Errno.EUCLEAN;
+    const have = this.peek(blk) ?? (await this.pending.get(blk));
+    const e = typeof have === 'object' ? have : await this.fill(blk, false);
+    if (typeof e === 'number') return e;
+    e.data.fill(0);
+    e.dirty = true;
+    return e;
+  }
+
+  private async fill(blk: number, read: boolean): Promise<CachedBlock | number> {
+    const pa = await this.slot();
+    if (pa < 0) return pa;
+    const at = pa - this.dev.phys.base;
+    const e: CachedBlock = {
+      blk,
+      pa,
+      data: this.dev.phys.u8.subarray(at, at + this.blockSize),
+      dirty: false,
+      verified: false,
+    };
+    if (read) {
+      const r = await this.dev.read(blk * this.spb, this.spb, pa);
+      if (r < 0) {
+        this.alloc.free(pa);
+        return r;
+      }
+    }
+    const raced = this.map.get(blk);
+    if (raced) {
+      this.alloc.free(pa);
+      return raced;
+    }
+    this.map.set(blk, e);
+    return e;
+  }
+
+  /** A free block-sized buffer in guest RAM: a new one under the bound, else the LRU victim's. */
+  private async slot(): Promise<number> {
+    if (this.map.size < Math.max(16, this.maxBlocks)) {
+      const pa = this.alloc.memalign(512, this.blockSize);
+      if (pa) return pa;
+      if (this.map.size === 0) return -Errno.ENOMEM;
+    }
+    for (const [blk, victim] of this.map) {
+      if (victim.dirty) {
+        const r = await this.writeBack(victim);
+        if (r < 0) return r;
+      }
+      if (this.map.get(blk) !== victim || victim.dirty) continue; // changed while written
+      this.map.delete(blk);
+      this.stats.evictions++;
+      return victim.pa;
+    }
+    return -Errno.ENOMEM;
+  }
+
+  markDirty(e: CachedBlock): void {
+    e.dirty = true;
+  }
+
+  private async writeBack(e: CachedBlock): Promise<number> {
+    e.dirty = false;
+    this.stats.writebacks++;
+    const r = await this.dev.write(e.blk * this.spb, this.spb, e.pa);
+    if (r < 0) e.dirty = true;
+    return r;
+  }
+
+  /**
+   * Reads `n` blocks from `blk` into `dst` (n * blockSize bytes), taking cached (possibly dirty)
+   * blocks from the cache and runs of uncached ones from the device in large requests through a
+   * bounce buffer, without caching them (file data would push out the metadata).
+   * @returns 0, or -EUCLEAN (outside the file system), -EIO, -ENOMEM.
+   */
+  async readRun(blk: number, n: number, dst: Uint8Array): Promise<number> {
+    if (blk < 0 || blk + n > this.limit) return -Errno.EUCLEAN;
+    const bs = this.blockSize;
+    for (let i = 0; i < n; ) {
+      const c = this.map.get(blk + i);
+      if (c) {
+        dst.set(c.data, i * bs);
+        i++;
+        continue;
+      }
+      let run = 1;
+      while (i + run < n && !this.map.has(blk + i + run)) run++;
+      const r = await this.readDirect(blk + i, run, dst.subarray(i * bs, (i + run) * bs));
+      if (r < 0) return r;
+      i += run;
+    }
+    return 0;
+  }
+
+  private async readDirect(blk: number, n: number, dst: Uint8Array): Promise<number> {
+    const per = Math.max(1, Math.min(64, Math.floor(this.dev.info().maxSectorsPerReq / this.spb)));
+    if (!this.bounce) {
+      this.bounce = this.alloc.memalign(4096, per * this.blockSize);
+      if (!this.bounce) return -Errno.ENOMEM;
+      this.bounceBlocks = per;
+    }
+    // a second reader while the first is parked on the device gets a buffer of its own
+    const own = this.bounceBusy;
+    const buf = own ? this.alloc.memalign(4096, this.bounceBlocks * this.blockSize) : this.bounce;
+    if (!buf) return -Errno.ENOMEM;
+    this.bounceBusy = true;
+    try {
+      const at = buf - this.dev.phys.base;
+      for (let done = 0; done < n; ) {
+        const k = Math.min(n - done, this.bounceBlocks);
+        const r = await this.dev.read((blk + done) * this.spb, k * this.spb, buf);
+        if (r < 0) return r;
+        dst.set(this.dev.phys.u8.subarray(at, at + k * this.blockSize), done * this.blockSize);
+        done += k;
+      }
+      return 0;
+    } finally {
+      if (own) this.alloc.free(buf);
+      else this.bounceBusy = false;
+    }
+  }
+
+  /** Writes every dirty block (in block order) and flushes the device. @returns 0 or -EIO. */
+  async sync(): Promise<number> {
+    const dirty = [...this.map.values()].filter((e) => e.dirty).sort((a, b) => a.blk - b.blk);
+    for (const e of dirty) {
+      if (!e.dirty) continue;
+      const r = await this.writeBack(e);
+      if (r < 0) return r;
+    }
+    return this.dev.info().flush ? this.dev.flush() : 0;
+  }
+
+  /** Drops every block (after sync) and gives the memory back. */
+  release(): void {
+    for (const e of this.map.values()) this.alloc.free(e.pa);
+    this.map.clear();
+    if (this.bounce) this.alloc.free(this.bounce);
+    this.bounce = 0;
+  }
+}

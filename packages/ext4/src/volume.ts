@@ -1,0 +1,247 @@
+// One mounted ext2/3/4 volume: the super block, group descriptors and block cache, and the reads
+// everything else is built from — inodes, logical→physical mapping, verified directory blocks,
+// file data. Corruption is reported once on the log and surfaces as -EUCLEAN (EFSCORRUPTED).
+import { Errno } from '@runikraft/errno';
+import type { RkAlloc } from '@runikraft/rkalloc';
+import type { RkBlkdev } from '@runikraft/rkblkdev';
+import { blockMap } from './blockmap';
+import { BlockCache } from './cache';
+import { hasTail, leafCsum } from './dir';
+import { type Ext4Run, ExtentCorrupt, extentMap } from './extents';
+import { COMPAT, INCOMPAT } from './features';
+import { BG_INODE_UNINIT, type GroupDesc, groupCsumOn, loadGroups } from './groups';
+import { dxCsum, dxStoredCsum, isDxNodeBlock, parseDxNode, parseDxRoot } from './htree';
+import {
+  EXT4_EXTENTS_FL,
+  EXT4_INDEX_FL,
+  EXT4_INLINE_DATA_FL,
+  Ext4Inode,
+  inodeCsum,
+  storedInodeCsum,
+} from './inode';
+import { u32 } from './le';
+import {
+  type Ext4MountError,
+  type Ext4Super,
+  has,
+  parseSuper,
+  SUPERBLOCK_OFFSET,
+  SUPERBLOCK_SIZE,
+} from './superblock';
+
+export interface Ext4VolumeOptions {
+  /** The block cache's LRU bound in bytes. */
+  readonly cacheBytes: number;
+  /** Receives corruption reports and warnings (one line each). */
+  readonly log: (line: string) => void;
+  /** Name used in messages (the mount source). */
+  readonly name: string;
+}
+
+export class Ext4Volume {
+  private constructor(
+    readonly sb: Ext4Super,
+    readonly cache: BlockCache,
+    readonly groups: GroupDesc[],
+    private readonly opts: Ext4VolumeOptions,
+  ) {}
+
+  /**
+   * Reads the super block and descriptors of `dev`.
+   * @returns the volume, or why it cannot be mounted (a message and errno), or -EIO/-ENOMEM.
+   */
+  static async open(
+    dev: RkBlkdev,
+    alloc: RkAlloc,
+    opts: Ext4VolumeOptions,
+  ): Promise<Ext4Volume | Ext4MountError | number> {
+    const info = dev.info();
+    const ss = info.sectorSize;
+    const bytes = Math.max(SUPERBLOCK_OFFSET + SUPERBLOCK_SIZE, ss);
+    const n = Math.ceil(bytes / ss);
+    const pa = alloc.memalign(4096, n * ss);
+    if (!pa) return -Errno.ENOMEM;
+    let raw: Uint8Array;
+    try {
+      const r = await dev.read(0, n, pa);
+      if (r < 0) return r;
+      const at = pa - dev.phys.base + SUPERBLOCK_OFFSET;
+      raw = dev.phys.u8.slice(at, at + SUPERBLOCK_SIZE);
+    } finally {
+      alloc.free(pa);
+    }
+    const sb = parseSuper(raw, info.sectors * ss);
+    if ('errno' in sb) return sb;
+    if (sb.blockSize % ss !== 0)
+      return { errno: Errno.EINVAL, message: `block size ${sb.blockSize} < sector size ${ss}` };
+    const cache = new BlockCache(
+      dev,
+      alloc,
+      sb.blockSize,
+      Math.floor(opts.cacheBytes / sb.blockSize),
+      sb.blocksCount,
+    );
+    const groups = await loadGroups(sb, cache);
+    if (!Array.isArray(groups)) {
+      cache.release();
+      return groups;
+    }
+    return new Ext4Volume(sb, cache, groups, opts);
+  }
+
+  get blockSize(): number {
+    return this.sb.blockSize;
+  }
+
+  /** Reports corruption. @returns -EUCLEAN. */
+  corrupt(what: string): number {
+    this.opts.log(`ext4 ${this.opts.name}: corrupt: ${what}\n`);
+    return -Errno.EUCLEAN;
+  }
+
+  warn(what: string): void {
+    this.opts.log(`ext4 ${this.opts.name}: ${what}\n`);
+  }
+
+  /** Where inode `ino` lives: its group's descriptor, block and byte offset. */
+  inodeLocation(ino: number): { gd: GroupDesc; blk: number; off: number; index: number } | null {
+    const sb = this.sb;
+    if (!Number.isInteger(ino) || ino < 1 || ino > sb.inodesCount) return null;
+    const g = Math.floor((ino - 1) / sb.inodesPerGroup);
+    const index = (ino - 1) % sb.inodesPerGroup;
+    const gd = this.groups[g]!;
+    const byte = index * sb.inodeSize;
+    return {
+      gd,
+      blk: gd.inodeTable + Math.floor(byte / sb.blockSize),
+      off: byte % sb.blockSize,
+      index,
+    };
+  }
+
+  /**
+   * Reads inode `ino` and checks it (checksum, extra size, in-use).
+   * @returns the inode, -EUCLEAN (corrupt, free or uninitialised), -EIO.
+   */
+  async readInode(ino: number): Promise<Ext4Inode | number> {
+    const loc = this.inodeLocation(ino);
+    if (!loc) return this.corrupt(`inode number ${ino} out of range`);
+    const { gd } = loc;
+    const unused =
+      (groupCsumOn(this.sb) && gd.flags & BG_INODE_UNINIT) ||
+      (groupCsumOn(this.sb) && loc.index >= this.sb.inodesPerGroup - gd.itableUnused);
+    if (unused) return this.corrupt(`inode ${ino} is in the unused part of group ${gd.group}`);
+    const b = await this.cache.get(loc.blk);
+    if (typeof b === 'number') return b;
+    const raw = b.data.slice(loc.off, loc.off + this.sb.inodeSize);
+    const inode = new Ext4Inode(ino, raw, this.sb);
+    if (this.sb.inodeSize > 128) {
+      const x = inode.extraIsize;
+      if (x % 4 !== 0 || 128 + x > this.sb.inodeSize)
+        return this.corrupt(`inode ${ino}: i_extra_isize ${x}`);
+    }
+    if (this.sb.metadataCsum) {
+      const want = storedInodeCsum(raw);
+      const got = inodeCsum(this.sb, raw, inode.csumSeed);
+      if (want !== got)
+        return this.corrupt(
+          `inode ${ino}: checksum 0x${want.toString(16)} != computed 0x${got.toString(16)}`,
+        );
+    }
+    if (inode.links === 0) return this.corrupt(`inode ${ino} is deleted (links 0) but referenced`);
+    if (inode.flags & EXT4_INLINE_DATA_FL)
+      return this.corrupt(`inode ${ino} has inline data but inline_data is off`);
+    return inode;
+  }
+
+  /** Maps `lblk` of `inode`. @returns the run, -EUCLEAN (reported), -EIO. */
+  async map(inode: Ext4Inode, lblk: number): Promise<Ext4Run | number> {
+    const r =
+      inode.flags & EXT4_EXTENTS_FL
+        ? await extentMap(this.sb, this.cache, inode, lblk)
+        : await blockMap(this.sb, this.cache, inode, lblk);
+    return r instanceof ExtentCorrupt ? this.corrupt(r.message) : r;
+  }
+
+  /**
+   * Logical block `lblk` of a directory, checked once while cached: a leaf's checksum tail, or an
+   * index node's. The result is the cache's view: use it before the next await (or copy it).
+   * @returns the block, null for a hole, -EUCLEAN, -EIO.
+   */
+  async dirBlock(dir: Ext4Inode, lblk: number): Promise<Uint8Array | null | number> {
+    const m = await this.map(dir, lblk);
+    if (typeof m === 'number') return m;
+    if (m.pblk === 0) return null;
+    const e = await this.cache.get(m.pblk);
+    if (typeof e === 'number')
+      return e === -Errno.EUCLEAN ? this.corrupt(`dir ${dir.ino} block`) : e;
+    if (e.verified || !this.sb.metadataCsum) return e.data;
+    const b = e.data;
+    const bs = this.sb.blockSize;
+    const where = `directory ${dir.ino} block ${lblk} (${m.pblk})`;
+    if (hasTail(b, bs)) {
+      if (u32(b, bs - 4) !== leafCsum(dir.csumSeed, b, bs))
+        return this.corrupt(`${where}: checksum mismatch`);
+    } else if (this.indexed(dir) && (lblk === 0 || isDxNodeBlock(b, bs))) {
+      const node =
+        lblk === 0 ? parseDxRoot(b, bs, true, this.largeDir) : parseDxNode(b, 8, bs, true);
+      if (typeof node === 'string') return this.corrupt(`${where}: ${node}`);
+      const n = 'node' in node ? node.node : node;
+      if (dxStoredCsum(b, n) !== dxCsum(dir.csumSeed, b, n))
+        return this.corrupt(`${where}: index checksum mismatch`);
+    } else return this.corrupt(`${where}: no checksum tail`);
+    e.verified = true;
+    return b;
+  }
+
+  /** Is `dir` hash-indexed (and does the file system say indexes are used)? */
+  indexed(dir: Ext4Inode): boolean {
+    return (dir.flags & EXT4_INDEX_FL) !== 0 && has(this.sb.compat, COMPAT.dir_index);
+  }
+
+  get largeDir(): boolean {
+    return has(this.sb.incompat, INCOMPAT.large_dir);
+  }
+
+  get filetype(): boolean {
+    return has(this.sb.incompat, INCOMPAT.filetype);
+  }
+
+  /**
+   * Reads file data at `pos` into `buf` (holes and unwritten extents as zeros), up to the file size.
+   * @returns bytes read, -EUCLEAN, -EIO.
+   */
+  async readData(inode: Ext4Inode, buf: Uint8Array, pos: number): Promise<number> {
+    const size = inode.size;
+    if (pos >= size) return 0;
+    const want = Math.min(buf.length, size - pos);
+    const bs = this.sb.blockSize;
+    let done = 0;
+    while (done < want) {
+      const at = pos + done;
+      const lblk = Math.floor(at / bs);
+      const inBlock = at % bs;
+      const m = await this.map(inode, lblk);
+      if (typeof m === 'number') return done > 0 ? done : m;
+      const n = Math.min(want - done, m.len * bs - inBlock);
+      const dst = buf.subarray(done, done + n);
+      if (m.pblk === 0) dst.fill(0);
+      else if (inBlock === 0 && n >= bs) {
+        const whole = Math.floor(n / bs);
+        const r = await this.cache.readRun(m.pblk, whole, dst.subarray(0, whole * bs));
+        if (r < 0) return done > 0 ? done : r === -Errno.EUCLEAN ? this.corrupt('data') : r;
+        done += whole * bs;
+        continue;
+      } else {
+        const e = await this.cache.get(m.pblk);
+        if (typeof e === 'number') return done > 0 ? done : e;
+        const k = Math.min(n, bs - inBlock);
+        dst.set(e.data.subarray(inBlock, inBlock + k));
+        done += k;
+        continue;
+      }
+      done += n;
+    }
+    return done;
+  }
+}

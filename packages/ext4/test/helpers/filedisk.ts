@@ -1,0 +1,60 @@
+// A block driver over a host image file for tests (the test-side counterpart of the machine's
+// `-drive file=`): sectors move between the file and the stand-in guest RAM at submit time, so a
+// 256 MiB image costs nothing to "insert" and writes land in the file for e2fsck and debugfs.
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { Errno } from '@runikraft/errno';
+import type { RkBlkdevInfo, RkBlkreq } from '@runikraft/rkblkdev';
+import type { RkBlkdevDriverHandle, RkBlkdevOps } from '@runikraft/rkblkdev/driver';
+import type { RkPhysMem } from '@runikraft/rkplat';
+
+export class FileBlkdev implements RkBlkdevOps {
+  private handle: RkBlkdevDriverHandle | null = null;
+  private readonly fd: number;
+  private readonly sectors: number;
+
+  constructor(
+    private readonly phys: RkPhysMem,
+    path: string,
+    private readonly readOnly = false,
+  ) {
+    this.fd = openSync(path, readOnly ? 'r' : 'r+');
+    this.sectors = Math.floor(fstatSync(this.fd).size / 512);
+  }
+
+  attach(handle: RkBlkdevDriverHandle): void {
+    this.handle = handle;
+  }
+
+  info(): RkBlkdevInfo {
+    return {
+      sectorSize: 512,
+      sectors: this.sectors,
+      readOnly: this.readOnly,
+      maxQueueDepth: 64,
+      maxSectorsPerReq: 2048,
+      flush: true,
+    };
+  }
+
+  start(req: RkBlkreq): number {
+    if (!this.handle) return -Errno.ENODEV;
+    const at = req.pa - this.phys.base;
+    const len = req.nbSectors * 512;
+    const ram = this.phys.u8.subarray(at, at + len);
+    if (req.op === 'read') readSync(this.fd, ram, 0, len, req.sector * 512);
+    else if (req.op === 'write') writeSync(this.fd, ram, 0, len, req.sector * 512);
+    else fsyncSync(this.fd);
+    this.handle.complete(req, 0);
+    return 0;
+  }
+
+  poll(): number {
+    return 0;
+  }
+
+  async wait(): Promise<void> {}
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
