@@ -1,6 +1,7 @@
 // Block group descriptors (disk layout "Block Group Descriptors"): where each group's bitmaps and
 // inode table are, its free counts, and the descriptor checksum (crc32c with metadata_csum, crc16
 // with uninit_bg). Loaded and checked at mount; written back through the block cache.
+import { Errno } from '@runikraft/errno';
 import type { BlockCache } from './cache';
 import { crc16 } from './crc16';
 import { crc32c, crc32cU32, crc32cZeros } from './crc32c';
@@ -121,7 +122,7 @@ export async function loadGroups(
     const off = (g % perBlock) * sb.descSize;
     const gd = parseGroup(sb, g, e.data.slice(off, off + sb.descSize), blk, off);
     const fail = (what: string): Ext4MountError => ({
-      errno: 117,
+      errno: Errno.EUCLEAN,
       message: `group descriptor ${g} (block ${blk}): ${what}`,
     });
     if (groupCsumOn(sb)) {

@@ -1,5 +1,6 @@
 // The ext4 super block (disk layout "The Super Block", at byte 1024): parsing, sanity checks that keep
 // later arithmetic in range, feature judgement and the metadata_csum checksum.
+import { Errno } from '@runikraft/errno';
 import { crc32c } from './crc32c';
 import {
   COMPAT,
@@ -58,9 +59,8 @@ export interface Ext4MountError {
   readonly message: string;
 }
 
-const EINVAL = 22;
-const EUCLEAN = 117;
-const bad = (message: string, errno = EUCLEAN): Ext4MountError => ({ errno, message });
+const { EINVAL, EUCLEAN } = Errno;
+const bad = (message: string, errno: number = EUCLEAN): Ext4MountError => ({ errno, message });
 
 export const has = (mask: number, bit: number) => (mask & bit) !== 0;
 
