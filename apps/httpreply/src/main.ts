@@ -1,12 +1,16 @@
-// httpreply: an HTTP/1.1 server on rknet. Arguments (after `--` in -append): `port=<n>` (default
-// 80) and `url=<address clients use>` (printed instead of the guest's own address, for a
-// forwarded port). rknet takes the address from `netdev.ip=` on the command line, else DHCP.
+// httpreply: an HTTP/1.1 server on rknet. Boot parameters (src/params.ts): `httpreply.port=<n>`
+// (default 80) and `httpreply.url=<address clients use>` (printed instead of the guest's own address,
+// for a forwarded port); `port=`/`url=` after `--` still override them. rknet takes the address from
+// `netdev.ip=` on the command line, else DHCP.
 // Serves the built-in 612-byte page until the machine stops; a listener failure is exit status 1.
-import type { RkMainArgs } from '@runikraft/rkboot';
+import type { RkMainArgs, RkParamValues } from '@runikraft/rkboot';
 import { AF_INET, formatIpv4, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from '@runikraft/rknet';
 import { createHttpServer } from './http/server';
 import { builtinSite } from './http/site';
+import { params } from './params';
 import { type HttpServeStats, serveHttp } from './serve';
+
+export { params };
 
 /** The app's arguments. */
 export interface HttpreplyArgs {
@@ -14,9 +18,15 @@ export interface HttpreplyArgs {
   url: string | null;
 }
 
-/** Parses `port=<n>` and `url=<text>`. @returns them, or a message naming the bad argument. */
-export function parseArgs(argv: readonly string[]): HttpreplyArgs | string {
-  const out: HttpreplyArgs = { port: 80, url: null };
+/**
+ * Parses the app arguments `port=<n>` and `url=<text>` over `base` (the boot parameters).
+ * @returns them, or a message naming the bad argument.
+ */
+export function parseArgs(
+  argv: readonly string[],
+  base: HttpreplyArgs = { port: 80, url: null },
+): HttpreplyArgs | string {
+  const out: HttpreplyArgs = { ...base };
   for (const a of argv.slice(1)) {
     const m = /^port=(\d{1,5})$/.exec(a);
     if (m && Number(m[1]) >= 1 && Number(m[1]) <= 65535) out.port = Number(m[1]);
@@ -28,7 +38,8 @@ export function parseArgs(argv: readonly string[]): HttpreplyArgs | string {
 
 export default async function main(args: RkMainArgs): Promise<number> {
   const say = (s: string) => args.plat.console.out(`${s}\n`);
-  const opts = parseArgs(args.argv);
+  const p = args.params as Partial<RkParamValues<typeof params>>;
+  const opts = parseArgs(args.argv, { port: p.port ?? 80, url: p.url || null });
   if (typeof opts === 'string') {
     say(opts);
     return 2;

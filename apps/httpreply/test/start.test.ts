@@ -30,7 +30,7 @@ describe.skipIf(skip !== null)('rk run apps/httpreply -nic user,hostfwd (pnpm st
         '-nic',
         `user,hostfwd=tcp:127.0.0.1:${port}-:80`,
         '-append',
-        `-- url=${url}`,
+        `httpreply.url=${url}`,
       ],
       { cwd: repoRoot },
     );

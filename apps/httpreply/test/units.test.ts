@@ -121,6 +121,14 @@ describe('httpreply pieces', () => {
 });
 
 describe('httpreply arguments', () => {
+  it('app arguments port= and url= override the boot parameters given as the base', async () => {
+    const { parseArgs, params } = await import('../src/main');
+    expect(params.port.default).toBe(80);
+    const base = { port: 8080, url: 'http://x/' };
+    expect(parseArgs(['httpreply'], base)).toEqual(base);
+    expect(parseArgs(['httpreply', 'port=81'], base)).toEqual({ port: 81, url: 'http://x/' });
+  });
+
   it('takes port= and url=, and names a bad argument', async () => {
     const { parseArgs } = await import('../src/main');
     expect(parseArgs(['httpreply'])).toEqual({ port: 80, url: null });

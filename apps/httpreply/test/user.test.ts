@@ -1,4 +1,5 @@
-// httpreply booted on the machine behind `-netdev user,hostfwd=tcp:127.0.0.1:PORT-:80,restrict=on`
+// httpreply booted on the machine behind `-netdev user,hostfwd=tcp:127.0.0.1:PORT-:8080,restrict=on`
+// (listening on 8080 by its boot parameter httpreply.port)
 // (the guest takes its address by DHCP from the slirp counterpart): curl and a bounded wrk run from
 // the host's loopback. Skipped, with the reason, where the machine has no `-netdev user`.
 import { connect } from 'node:net';
@@ -22,7 +23,14 @@ describe.skipIf(skip !== null)('httpreply through -netdev user (host loopback â†
     );
     const port = await freePort();
     url = `http://127.0.0.1:${port}/`;
-    g = await bootOnUser(image, port, 80, `-- url=${url}`, /httpreply: serving on /);
+    // Boot parameters, not app arguments: the guest listens on 8080 because httpreply.port says so.
+    g = await bootOnUser(
+      image,
+      port,
+      8080,
+      `httpreply.port=8080 httpreply.url=${url}`,
+      /httpreply: serving on /,
+    );
   }, 120_000);
   afterAll(async () => {
     const exit = await g?.stop();

@@ -1,15 +1,18 @@
-// kvstore: a Redis-protocol server on rknet. Arguments (after `--` in -append): `port=<n>`
-// (default 6379). Keys and values live in the default allocator's heap, so `-m` bounds the data;
+// kvstore: a Redis-protocol server on rknet. Boot parameter `kvstore.port=<n>` (default 6379,
+// src/params.ts); `port=<n>` after `--` still overrides it. Keys and values live in the default allocator's heap, so `-m` bounds the data;
 // a full heap answers OOM. Expired keys are also reaped by a background pass every 100 ms.
-import type { RkMainArgs } from '@runikraft/rkboot';
+import type { RkMainArgs, RkParamValues } from '@runikraft/rkboot';
 import { AF_INET, formatIpv4, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from '@runikraft/rknet';
 import type { KvServerState } from './commands/context';
+import { params } from './params';
 import { serveKv } from './serve';
 import { KvKeyspace } from './store/keyspace';
 
-/** Parses `port=<n>`. @returns the port, or a message naming the bad argument. */
-export function parsePort(argv: readonly string[]): number | string {
-  let port = 6379;
+export { params };
+
+/** Parses the app argument `port=<n>` over `base`. @returns the port, or a message naming the bad argument. */
+export function parsePort(argv: readonly string[], base = 6379): number | string {
+  let port = base;
   for (const a of argv.slice(1)) {
     const m = /^port=(\d{1,5})$/.exec(a);
     if (m && Number(m[1]) >= 1 && Number(m[1]) <= 65535) port = Number(m[1]);
@@ -21,7 +24,7 @@ export function parsePort(argv: readonly string[]): number | string {
 export default async function main(args: RkMainArgs): Promise<number> {
   const { registry, plat } = args;
   const say = (s: string) => plat.console.out(`${s}\n`);
-  const port = parsePort(args.argv);
+  const port = parsePort(args.argv, (args.params as Partial<RkParamValues<typeof params>>).port);
   if (typeof port === 'string') {
     say(port);
     return 2;

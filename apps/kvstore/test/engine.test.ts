@@ -158,6 +158,8 @@ describe('kvstore arguments', () => {
     const { parsePort } = await import('../src/main');
     expect(parsePort(['kvstore'])).toBe(6379);
     expect(parsePort(['kvstore', 'port=7000'])).toBe(7000);
+    expect(parsePort(['kvstore'], 7001)).toBe(7001); // the boot parameter kvstore.port
+    expect(parsePort(['kvstore', 'port=7000'], 7001)).toBe(7000);
     expect(parsePort(['kvstore', 'port=70000'])).toMatch(/bad argument 'port=70000'/);
   });
 });

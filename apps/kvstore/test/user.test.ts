@@ -1,4 +1,5 @@
-// kvstore booted on the machine behind `-netdev user,hostfwd=tcp:127.0.0.1:PORT-:6379,restrict=on`,
+// kvstore booted on the machine behind `-netdev user,hostfwd=tcp:127.0.0.1:PORT-:7000,restrict=on`
+// (kvstore listening on 7000 by its boot parameter kvstore.port),
 // used by redis-cli and redis-benchmark from the host's loopback. Skipped, with the reason, where
 // the machine has no `-netdev user`.
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,7 @@ describe.skipIf(skip !== null)('kvstore through -netdev user (host loopback → 
       (await buildImage(fileURLToPath(new URL('..', import.meta.url)))).imagePath,
     );
     port = await freePort();
-    g = await bootOnUser(image, port, 6379, '--', /kvstore: ready on /);
+    g = await bootOnUser(image, port, 7000, 'kvstore.port=7000', /kvstore: ready on /); // boot parameter
   }, 120_000);
   afterAll(async () => {
     const exit = await g?.stop();

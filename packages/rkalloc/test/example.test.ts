@@ -25,5 +25,5 @@ it('README example', () => {
     'rkalloc',
     createAllocApi(createRkAlloc(new FirstFitBackend(phys.base, 1 << 19), phys)),
   );
-  expect(main({ argv: ['x'], registry, plat: {} as RkMainArgs['plat'] })).toBe(0);
+  expect(main({ argv: ['x'], registry, plat: {} as RkMainArgs['plat'], params: {} })).toBe(0);
 });

@@ -77,4 +77,30 @@ export interface RkMainArgs {
   readonly argv: readonly string[];
   readonly registry: RkRegistry;
   readonly plat: RkPlat;
+  /**
+   * The app's own boot parameters (`<prefix>.<name>=` before `--`), typed by the specs its entry
+   * module exports as `params`, defaults filled in; empty when it declares none. Cast to
+   * `RkParamValues<typeof params>` for the static types.
+   */
+  readonly params: Readonly<Record<string, boolean | number | string>>;
+}
+
+/**
+ * The boot parameters an app declares (as Unikraft apps do with UK_LIB_PARAM in their own library):
+ * its entry module exports `params` (RkParamSpecs); they are set as `<prefix>.<name>=` on the
+ * command line, e.g. `httpreply.port=8080`.
+ */
+export interface RkAppParams {
+  readonly prefix: string;
+  readonly specs: RkParamSpecs;
+}
+
+/**
+ * The app's parameters from its entry module `mod` (what `rk build`'s generated entry calls).
+ * @returns them, or undefined when the module exports no `params` object.
+ */
+export function appParams(prefix: string, mod: object): RkAppParams | undefined {
+  const specs = (mod as { params?: unknown }).params;
+  if (typeof specs !== 'object' || specs === null) return undefined;
+  return { prefix, specs: specs as RkParamSpecs };
 }

@@ -2,7 +2,7 @@
 import { createRkDebug, createTraceRing, type RkLogLevel } from '@runikraft/rkdebug';
 import { parseParams } from '@runikraft/rkparam';
 import type { RkPlat } from '@runikraft/rkplat';
-import type { RkLibrary, RkMain } from './api';
+import type { RkAppParams, RkLibrary, RkMain } from './api';
 import { renderBanner } from './banner';
 import { installBootGlobals } from './libc/install';
 import { initOrder } from './order';
@@ -20,6 +20,8 @@ export interface RkImage {
   readonly main: RkMain;
   /** Build-time parameter values ("lib.param" → value); the command line overrides them. */
   readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** The app's own boot parameters (`<prefix>.<name>=`), passed to main as `params`. */
+  readonly appParams?: RkAppParams;
 }
 
 /** Thread runner a scheduler registers so that main runs in its own thread. */
@@ -46,7 +48,7 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
   let table: ReturnType<typeof paramTable>;
   try {
     libs = initOrder(image.libraries, ['rkplat', 'rkdebug']);
-    table = paramTable(libs);
+    table = paramTable(libs, image.appParams);
   } catch (e) {
     return early.panic(`rkboot: ${(e as Error).message}`, e);
   }
@@ -102,7 +104,8 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
   const argv = [image.name, ...parsed.appArgs];
   const runMain = async (): Promise<number> => {
     try {
-      const r = await image.main({ argv, registry, plat });
+      const params = image.appParams ? parsed.values.get(image.appParams.prefix)! : {};
+      const r = await image.main({ argv, registry, plat, params });
       return typeof r === 'number' ? r : 0;
     } catch (e) {
       if (isStop(e)) throw e;

@@ -1,7 +1,7 @@
 // The parameters rkboot itself owns (its own, rkdebug's and rkparam's) and the table of all libraries'.
 import { Errno, RkError } from '@runikraft/errno';
 import type { RkParamSpecs, RkParamTable } from '@runikraft/rkparam';
-import type { RkLibrary } from './api';
+import type { RkAppParams, RkLibrary } from './api';
 
 export const RKBOOT_PARAMS = {
   banner: { type: 'boolean', default: true, doc: 'print the boot banner' },
@@ -28,8 +28,11 @@ export const RKPARAM_PARAMS = {
   strict: { type: 'boolean', default: false, doc: 'reject foreign tokens (console=...) before --' },
 } as const satisfies RkParamSpecs;
 
-/** Builds the parameter table for a composition. Throws if two libraries share a name. */
-export function paramTable(libs: readonly RkLibrary<any>[]): RkParamTable {
+/**
+ * Builds the parameter table for a composition and the app's own parameters. Throws RkError EEXIST
+ * if two libraries (or a library and the app) share a prefix.
+ */
+export function paramTable(libs: readonly RkLibrary<any>[], app?: RkAppParams): RkParamTable {
   const table = new Map<string, RkParamSpecs>([
     ['rkboot', RKBOOT_PARAMS],
     ['rkdebug', RKDEBUG_PARAMS],
@@ -45,6 +48,14 @@ export function paramTable(libs: readonly RkLibrary<any>[]): RkParamTable {
           : `library '${lib.name}' takes parameter prefix '${prefix}', which another library has`,
       );
     table.set(prefix, lib.params ?? {});
+  }
+  if (app) {
+    if (table.has(app.prefix))
+      throw new RkError(
+        Errno.EEXIST,
+        `the app's parameter prefix '${app.prefix}' is a composed library's (set runikraft.paramPrefix)`,
+      );
+    table.set(app.prefix, app.specs);
   }
   return table;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineLibrary, type RkLibrary } from '../src/api';
+import { appParams, defineLibrary, type RkLibrary } from '../src/api';
 import { bootImage } from '../src/boot';
 import { fakePlat, PoweredOff } from './fake-plat';
 
@@ -160,5 +160,53 @@ describe('bootImage', () => {
     expect(
       await bootImage(plat, { name: 'a', version: '1', libraries: [sched], main: () => 5 }),
     ).toBe(105);
+  });
+
+  it("passes the app's own parameters to main, typed, with defaults, and rejects bad ones", async () => {
+    const specs = {
+      port: { type: 'number', default: 80, min: 1, max: 65535, integer: true, doc: 'port' },
+      url: { type: 'string', default: '', doc: 'url' },
+    } as const;
+    const mod = { params: specs, default: () => 0 };
+    const seen: Record<string, unknown>[] = [];
+    const boot = (cmdline: string) =>
+      bootImage(fakePlat(cmdline).plat, {
+        name: 'web',
+        version: '1',
+        libraries: [greeter],
+        main: ({ params, argv }) => void seen.push({ ...params, argv }),
+        appParams: appParams('web', mod),
+      });
+    await boot('web.port=8080 greeter.word=x -- port=1');
+    await boot('');
+    expect(seen).toEqual([
+      { port: 8080, url: '', argv: ['web', 'port=1'] },
+      { port: 80, url: '', argv: ['web'] },
+    ]);
+    const bad = fakePlat('web.port=0');
+    await expect(
+      bootImage(bad.plat, {
+        name: 'web',
+        version: '1',
+        libraries: [],
+        main: () => 0,
+        appParams: appParams('web', mod),
+      }),
+    ).rejects.toEqual(new PoweredOff(1));
+    expect(bad.output()).toMatch(/web\.port/);
+    expect(appParams('web', { default: () => 0 })).toBeUndefined();
+    const clash = fakePlat('');
+    await expect(
+      bootImage(clash.plat, {
+        name: 'greeter',
+        version: '1',
+        libraries: [greeter],
+        main: () => 0,
+        appParams: appParams('greeter', mod),
+      }),
+    ).rejects.toEqual(new PoweredOff(1));
+    expect(clash.output()).toContain(
+      "the app's parameter prefix 'greeter' is a composed library's",
+    );
   });
 });

@@ -33,10 +33,21 @@ export interface AppConfig {
   requires: string[];
   select: Record<string, string>;
   params: Record<string, string | number | boolean>;
+  /** Prefix of the app's own boot parameters (`runikraft.paramPrefix`; default {@link defaultParamPrefix}). */
+  paramPrefix?: string;
   machine: AppMachineDefaults;
 }
 
-const APP_KEYS = ['entry', 'select', 'params', 'machine', 'requires', 'provides'];
+const APP_KEYS = ['entry', 'select', 'params', 'paramPrefix', 'machine', 'requires', 'provides'];
+
+/** `@scope/app-httpreply` → `httpreply`: the package name without scope and an `app-` prefix. */
+export function defaultParamPrefix(name: string): string {
+  return name.replace(/^@[^/]+\//, '').replace(/^app-/, '');
+}
+
+/** The prefix of `app`'s own boot parameters (`httpreply` for `httpreply.port=`). */
+export const appParamPrefix = (app: AppConfig): string =>
+  app.paramPrefix ?? defaultParamPrefix(app.name);
 const MACHINE_KEYS = [
   'memory',
   'bios',
@@ -102,6 +113,12 @@ export function readApp(dir: string): AppConfig {
     Object.values(params).some((v) => !['string', 'number', 'boolean'].includes(typeof v))
   )
     throw bad('runikraft.params', 'an object {"<lib>.<param>": string | number | boolean}');
+  const paramPrefix = rk.paramPrefix;
+  if (
+    paramPrefix !== undefined &&
+    (typeof paramPrefix !== 'string' || !/^[a-z_][a-z0-9_-]*$/i.test(paramPrefix))
+  )
+    throw bad('runikraft.paramPrefix', 'a name such as "httpreply" (letters, digits, _ and -)');
   const requires = rk.requires ?? [];
   if (!Array.isArray(requires) || requires.some((v) => typeof v !== 'string'))
     throw bad('runikraft.requires', 'an array of API names');
@@ -131,6 +148,7 @@ export function readApp(dir: string): AppConfig {
     requires: requires as string[],
     select: select as Record<string, string>,
     params: params as Record<string, string | number | boolean>,
+    ...(paramPrefix !== undefined && { paramPrefix }),
     machine: machine as AppMachineDefaults,
   };
 }

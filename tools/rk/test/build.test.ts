@@ -211,7 +211,10 @@ describe('rk build', () => {
       /"runikraft\.params" must be an object/,
     );
     expect(await failure(buildImage(mk({ machin: {} })))).toMatch(
-      /unknown key "runikraft\.machin" \(known: entry, select, params, machine, requires, provides\)/,
+      /unknown key "runikraft\.machin" \(known: entry, select, params, paramPrefix, machine, requires, provides\)/,
+    );
+    expect(await failure(buildImage(mk({ paramPrefix: 'a.b' })))).toMatch(
+      /"runikraft\.paramPrefix" must be a name such as "httpreply"/,
     );
     expect(await failure(buildImage(mk({ machine: { ram: 1 } })))).toMatch(
       /unknown key "runikraft\.machine\.ram" \(known: memory, bios, clock, append, smp, aclint, device, netdev, drive, fsdev, virtfs\)/,

@@ -53,11 +53,13 @@ describe('generateEntry', () => {
     );
     expect(src.split('\n').filter((l) => l.startsWith('import'))).toEqual([
       'import { platEntry } from "@x/plat/kernel";',
-      'import { bootImage } from "@runikraft/rkboot";',
+      'import { appParams, bootImage } from "@runikraft/rkboot";',
       'import { library as l0 } from "@x/alloc";',
       'import { library as l1 } from "@x/sched";',
-      'import main from "../src/main";',
+      'import * as app from "../src/main";',
     ]);
+    expect(src).toContain('  main: app.default,');
+    expect(src).toContain('  appParams: appParams("demo", app),'); // httpreply.port= style: the name sans scope
     expect(src).toContain('  libraries: [l0, l1],');
     expect(src).toContain('  params: {"rkboot.banner":false,"demo.n":3},');
     expect(src).toContain('  name: "@x/demo",\n  version: "2.0.0",');
@@ -70,8 +72,17 @@ describe('generateEntry', () => {
     const plat = cand('@x/plat', { provides: ['rkplat'], platform: { export: 'boot' } });
     const src = generateEntry({ ...app, entry: 'main.mts' }, composition(plat, []), '/tmp/out');
     expect(src).toContain('import { boot as platEntry } from "@x/plat/plat";');
-    expect(src).toContain('import main from "../../repo/apps/demo/main.mts";');
+    expect(src).toContain('import * as app from "../../repo/apps/demo/main.mts";');
     expect(src).toContain('  libraries: [],');
+  });
+
+  it("takes the app's parameter prefix from runikraft.paramPrefix, else the name without scope and app-", () => {
+    const plat = cand('@x/plat', { provides: ['rkplat'] });
+    const of = (a: AppConfig) =>
+      /appParams\("([^"]*)", app\)/.exec(generateEntry(a, composition(plat, []), '/b'))?.[1];
+    expect(of({ ...app, name: '@runikraft/app-httpreply' })).toBe('httpreply');
+    expect(of({ ...app, name: 'kvstore' })).toBe('kvstore');
+    expect(of({ ...app, name: '@runikraft/app-httpreply', paramPrefix: 'web' })).toBe('web');
   });
 
   it('escapes names and values as string literals', () => {
