@@ -1,8 +1,12 @@
 // The virtio drivers over the machine's own virtio-pci devices, booted: the platform discovered from
 // the device tree, rkpci enumerating the machine's ECAM from the kernel, the real PLIC and trap path
 // (S-mode and M-mode), modern (disable-legacy=on) and legacy (disable-modern=on); and virtio-mmio and
-// virtio-pci devices in one machine.
+// virtio-pci devices in one machine; virtio-9p over PCI against the machine's 9P server.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Fdt } from '@runikraft/fdt';
+import { P9_DOTL, RkP9Client, type RkP9TransportRegistry } from '@runikraft/rk9p';
 import { createRegistry } from '@runikraft/rkboot';
 import { netbufData, netbufWrite, type RkNetbuf, RkNetbufPool } from '@runikraft/rknetdev';
 import { hostBridgesFromDt, RkPciBusImpl } from '@runikraft/rkpci';
@@ -12,6 +16,7 @@ import { MemoryBlockBackend } from '../../../platforms/qemu-riscv/src/machine/ba
 import { NetHub } from '../../../platforms/qemu-riscv/src/machine/backends/net/hub';
 import { counterRng } from '../../../platforms/qemu-riscv/src/machine/backends/rng/backend';
 import type { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
+import { createVirtioDevicesFromArgs } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
 import { VirtioBlk } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/blk';
 import { VirtioNet } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/net';
 import { VirtioRng } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/rng';
@@ -152,4 +157,65 @@ describe('virtio-mmio and virtio-pci in one machine', () => {
     expect(exit.status).toBe(0);
     expect([a.data[512], b.data[512]]).toEqual([0x40, 0x41]);
   });
+});
+
+describe("virtio-9p over virtio-pci (the machine's 9P server, -virtfs)", () => {
+  for (const legacy of [false, true])
+    it(`${legacy ? 'legacy' : 'modern'}: the mount tag from device config, a read and a write of the share`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rk-p9pci-'));
+      writeFileSync(join(dir, 'hello.txt'), 'hello over virtio-9p-pci\n');
+      const plan = await createVirtioDevicesFromArgs({
+        virtfs: [`local,path=${dir},mount_tag=pcishare,security_model=none`],
+      });
+      try {
+        const { exit } = await onPlat(
+          {
+            bios: 'default',
+            before: (_h, m) => {
+              for (const d of plan.devices)
+                m.plugVirtioPci(
+                  d.model,
+                  legacy ? { disableModern: true } : { disableLegacy: true },
+                );
+            },
+          },
+          async ({ plat }) => {
+            const dma = dmaFrom(plat);
+            const registry = createRegistry();
+            const devs: VirtioBusDevice[] = [];
+            const bus = new RkPciBusImpl();
+            bus.registerDriver(
+              virtioPciDriver({ plat, dma, registry: registry as never }, (d) => devs.push(d)),
+            );
+            for (const hb of hostBridgesFromDt(Fdt.open(plat.bootinfo.dtb), plat.devices).bridges)
+              bus.addHostBridge(hb);
+            expect(devs.map((d) => [d.location, d.deviceId, d.version, d.p9?.tag])).toEqual([
+              ['0000:00:01.0', 9, legacy ? 1 : 2, 'pcishare'],
+            ]);
+            const vt = (registry.get('rk9p' as never) as RkP9TransportRegistry).byName('virtio')!;
+            const c = await RkP9Client.connect(vt, 'pcishare', {
+              msize: 64 * 1024,
+              maxRequests: 4,
+            });
+            const root = await c.attach('');
+            const f = await c.walk(root, ['hello.txt']);
+            await c.lopen(f, P9_DOTL.O_RDONLY);
+            const b = new Uint8Array(64);
+            const n = await c.read(f, 0, b);
+            expect(new TextDecoder().decode(b.subarray(0, n))).toBe('hello over virtio-9p-pci\n');
+            const w = await c.walk(root, []);
+            await c.lcreate(w, 'made.txt', P9_DOTL.O_WRONLY | P9_DOTL.O_CREAT, 0o600);
+            expect(await c.write(w, 0, new TextEncoder().encode('from the guest'))).toBe(14);
+            await c.clunk(w);
+            expect(plat.irq.count(33)).toBeGreaterThan(3);
+            c.close();
+          },
+        );
+        expect(exit.status).toBe(0);
+        expect(readFileSync(join(dir, 'made.txt'), 'utf8')).toBe('from the guest');
+      } finally {
+        await plan.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });
