@@ -38,7 +38,7 @@ export interface AppConfig {
   machine: AppMachineDefaults;
 }
 
-const APP_KEYS = ['entry', 'select', 'params', 'paramPrefix', 'machine', 'requires', 'provides'];
+const APP_KEYS = ['entry', 'select', 'params', 'paramPrefix', 'machine', 'requires', 'provides', 'program'];
 
 /** `@scope/app-httpreply` → `httpreply`: the package name without scope and an `app-` prefix. */
 export function defaultParamPrefix(name: string): string {

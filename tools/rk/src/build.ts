@@ -11,6 +11,7 @@ import {
   type KnownPackage,
   makeManifest,
 } from './manifest';
+import { isProgramEntry, prepareProgramMain } from './program';
 import { sizeReport } from './report';
 import { INITRD_FILE, packRootfs, ROOTFS_DIR } from './rootfs';
 
@@ -44,6 +45,7 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
   const rootfs = packAppRootfs(app, closure, outDir);
   if (rootfs && !('vfs.rootfs' in app.params))
     app = { ...app, params: { ...app.params, 'vfs.rootfs': 'initrd' } };
+  if (isProgramEntry(app.entry)) app = prepareProgramMain(app, outDir);
   const entryFile = join(outDir, 'entry.generated.ts');
   writeFileSync(entryFile, generateEntry(app, composition, outDir));
   const rkboot = locateRkboot(closure);

@@ -57,6 +57,8 @@ export async function bundleImage(
       conditions: ['@runikraft/source', 'import'],
       mainFields: ['module', 'main'],
       resolveExtensions: ['.ts', '.mts', '.js', '.mjs', '.json'],
+      // A wasm program (libc-shim runs it) is embedded as bytes: import program from './x.wasm'.
+      loader: { '.wasm': 'binary' },
       nodePaths,
       metafile: true,
       sourcemap: 'linked',

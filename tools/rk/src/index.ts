@@ -28,3 +28,4 @@ export { parseQemuBool, parseRunArgs, type QtestChannel, type RunArgs } from './
 export { createMachineFor, loadImageFile, locateImage, machineOptions } from './run-image';
 export { formatQemuSize, parseQemuSize } from './size';
 export { RK_VERSION } from './version';
+export { buildWasm, WASI_BLOCKING_IMPORTS, type WasmBuildOptions } from './wasm-toolchain';

@@ -1,0 +1,21 @@
+// @runikraft/libc-shim: WASI preview1 for wasm32-wasi programs on the unikernel.
+/// <reference path="./wasm/webassembly.d.ts" />
+/// <reference path="./wasm/module.d.ts" />
+
+export { allocatorAccount, createLibc, LIBC_PARAMS, library, type RkLibc } from './library';
+export {
+  loadWasi,
+  PREVIEW1,
+  RkWasiError,
+  type RunWasiOptions,
+  runWasi,
+  type WasiMemoryAccount,
+  type WasiRunResult,
+} from './process';
+export { AsyncifyRunner } from './suspend/asyncify';
+export * from './wasi/abi';
+export { wasiErrno } from './wasi/errno';
+export type { WasiKernel } from './wasi/kernel';
+export { LinearMemory, WasiFault } from './wasi/memory';
+export { PREVIEW1_NAMES, WasiExit, WasiPreview1, type WasiProcessConfig } from './wasi/preview1';
+export { limitMemory, WasmFormatError } from './wasm/limits';

@@ -1,0 +1,143 @@
+// The libc-shim library: registers the `libc` API, which runs wasm32-wasi programs on the composed
+// kernel — vfscore for files (fds 0–2 are the console devfs opened), rktime's clocks, rkswrand,
+// rksched for yield and sleep, and the default allocator accounting the program's linear memory.
+
+import type { RkAlloc } from '@runikraft/rkalloc';
+import { defineLibrary, type RkParamSpecs, type RkRegistry } from '@runikraft/rkboot';
+// The registry's typing of the APIs this library uses grows from these packages' declarations.
+import type {} from '@runikraft/rksched';
+import type {} from '@runikraft/rkswrand';
+import type {} from '@runikraft/rktime';
+import {
+  RkWasiError,
+  type RunWasiOptions,
+  runWasi,
+  type WasiMemoryAccount,
+  type WasiRunResult,
+} from './process';
+import type { WasiKernel } from './wasi/kernel';
+
+export const LIBC_PARAMS = {
+  env: {
+    type: 'string',
+    default: '',
+    doc: "the program's environment: NAME=value pairs separated by spaces",
+  },
+  memory_max: {
+    type: 'number',
+    default: 0,
+    min: 0,
+    integer: true,
+    doc: 'most bytes of linear memory a program may have (0: what the allocator can grant)',
+  },
+  preopens: {
+    type: 'string',
+    default: '/',
+    doc: 'directories handed to programs as preopens, separated by commas',
+  },
+} as const satisfies RkParamSpecs;
+
+/** The `libc` API. */
+export interface RkLibc {
+  /** Runs a wasm32-wasi command to its exit. Throws RkWasiError for a bad program or a trap. */
+  run(program: Uint8Array, opts?: RunWasiOptions): Promise<WasiRunResult>;
+  /**
+   * What `rk build` generates for an app whose entry is a C/C++ program: runs it with the app's
+   * argv, prints a bad program's error on the console and returns the exit status (a trap: 134,
+   * as a shell reports SIGABRT; a program that could not start: 127).
+   */
+  main(program: Uint8Array, argv: readonly string[]): Promise<number>;
+}
+
+declare module '@runikraft/rkboot' {
+  interface RkApiRegistry {
+    libc: RkLibc;
+  }
+}
+
+const PAGE = 4096;
+const CHUNK = 256; // pages per reservation: contiguous runs a fragmented heap can still give
+
+/** Reserves guest RAM pages from `alloc` for a program's linear memory. */
+export function allocatorAccount(alloc: RkAlloc, max: number): WasiMemoryAccount {
+  const held: [number, number][] = [];
+  return {
+    available: () => Math.min(max > 0 ? max : Number.POSITIVE_INFINITY, alloc.pavailmem() * PAGE),
+    charge(n) {
+      let pages = Math.ceil(n / PAGE);
+      while (pages > 0) {
+        const take = Math.min(pages, CHUNK);
+        const pa = alloc.palloc(take);
+        if (!pa) return false;
+        held.push([pa, take]);
+        pages -= take;
+      }
+      return true;
+    },
+    release() {
+      for (const [pa, n] of held.splice(0)) alloc.pfree(pa, n);
+    },
+  };
+}
+
+export function createLibc(
+  registry: RkRegistry,
+  params: { env: string; memory_max: number; preopens: string },
+): RkLibc {
+  const vfs = registry.get('vfscore');
+  const sched = registry.get('rksched');
+  const clocks = registry.get('rktime').clocks;
+  const rand = registry.get('rkswrand');
+  const alloc = registry.get('rkalloc').default;
+  const kernel: WasiKernel = {
+    vfs,
+    clockNs: (id) => {
+      const v = clocks.nowNs(id as 0 | 1 | 2 | 3);
+      return v < 0 ? null : BigInt(Math.round(v));
+    },
+    clockResNs: BigInt(Math.max(1, Math.round((clocks.getres(1) as { nsec: number }).nsec))),
+    random: (b) => {
+      rand.getrandom(b);
+    },
+    yield: () => sched.yield(),
+    sleepNs: (ns) => sched.sleep(ns),
+  };
+  const env = params.env.split(' ').filter(Boolean);
+  const preopens = params.preopens
+    .split(',')
+    .filter(Boolean)
+    .map((p) => [p, p] as const);
+  const run = (program: Uint8Array, opts: RunWasiOptions = {}) =>
+    runWasi(
+      kernel,
+      program,
+      { env, preopens, ...opts },
+      allocatorAccount(alloc, params.memory_max),
+    );
+  return {
+    run,
+    async main(program, argv) {
+      try {
+        return (await run(program, { args: argv })).status;
+      } catch (e) {
+        if (!(e instanceof RkWasiError)) throw e;
+        const plat = registry.get('rkplat');
+        plat.console.out(`libc-shim: ${argv[0]}: ${e.message}\n`);
+        return e.kind === 'trap' ? 134 : 127;
+      }
+    },
+  };
+}
+
+export const library = defineLibrary({
+  name: 'libc-shim',
+  version: '0.1.0',
+  provides: ['libc'],
+  requires: ['vfscore', 'rksched', 'rktime', 'rkswrand', 'rkalloc'],
+  initLevel: 'sys',
+  paramPrefix: 'libc',
+  params: LIBC_PARAMS,
+  init({ registry, params }) {
+    registry.provide('libc', createLibc(registry, params));
+  },
+});

@@ -1,0 +1,160 @@
+// Runs one wasm32-wasi program (a "command": it exports _start) on the kernel: validates it, bounds
+// its memory by what the kernel grants, binds the preview1 imports, drives its blocking calls
+// through the suspension layer and returns its exit status. A bad program is a precise
+// RkWasiError, never a host crash.
+import { AsyncifyRunner, isAsyncified } from './suspend/asyncify';
+import type { WasiKernel } from './wasi/kernel';
+import { LinearMemory } from './wasi/memory';
+import { PREVIEW1_NAMES, WasiExit, WasiPreview1, type WasiProcessConfig } from './wasi/preview1';
+import { limitMemory, WasmFormatError } from './wasm/limits';
+
+export const PREVIEW1 = 'wasi_snapshot_preview1';
+const PAGE = 65536;
+
+/** Why a program could not run, or how it ended other than by exiting. */
+export class RkWasiError extends Error {
+  constructor(
+    readonly kind: 'format' | 'link' | 'trap' | 'memory',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RkWasiError';
+  }
+}
+
+export interface RunWasiOptions extends Partial<WasiProcessConfig> {
+  /** The most linear memory the program may have, in bytes (default: all the kernel grants). */
+  memoryMax?: number;
+}
+
+/** How the kernel accounts the program's pages: charge as it grows, release at exit. */
+export interface WasiMemoryAccount {
+  /** Bytes the program may still take. */
+  available(): number;
+  /** Charges `bytes` more; false when the kernel cannot grant them. */
+  charge(bytes: number): boolean;
+  /** Returns everything charged. */
+  release(): void;
+}
+
+export interface WasiRunResult {
+  /** The exit status (proc_exit's code, or 0 when _start returned). */
+  status: number;
+  /** Times the program blocked (the runner unwound and rewound it). */
+  suspensions: number;
+  /** Linear memory at exit, bytes. */
+  memoryBytes: number;
+}
+
+/** Compiles and checks a program: preview1 imports only, a `_start`, a memory, asyncify. */
+export async function loadWasi(bytes: Uint8Array, maxPages: number): Promise<WebAssembly.Module> {
+  let limited: Uint8Array;
+  try {
+    limited = limitMemory(bytes, maxPages).bytes;
+  } catch (e) {
+    if (e instanceof WasmFormatError) throw new RkWasiError('format', e.message);
+    throw e;
+  }
+  let mod: WebAssembly.Module;
+  try {
+    mod = await WebAssembly.compile(limited);
+  } catch (e) {
+    throw new RkWasiError('format', `the program failed validation: ${(e as Error).message}`);
+  }
+  const known = new Set<string>(PREVIEW1_NAMES);
+  for (const imp of WebAssembly.Module.imports(mod)) {
+    if (imp.module !== PREVIEW1 || !known.has(imp.name) || imp.kind !== 'function')
+      throw new RkWasiError(
+        'link',
+        `the program imports ${imp.kind} ${imp.module}.${imp.name}, which libc-shim does not provide (it provides the ${PREVIEW1} functions)`,
+      );
+  }
+  const exps = new Map(WebAssembly.Module.exports(mod).map((e) => [e.name, e.kind]));
+  if (exps.get('_start') !== 'function')
+    throw new RkWasiError('link', 'the program exports no _start function (is it a WASI command?)');
+  if (exps.get('memory') !== 'memory')
+    throw new RkWasiError('link', 'the program exports no memory');
+  if (exps.get('asyncify_start_unwind') !== 'function')
+    throw new RkWasiError(
+      'link',
+      'the program is not transformed for blocking calls: rk build applies `wasm-opt --asyncify`; for a prebuilt .wasm run `wasm-opt --asyncify --pass-arg=asyncify-imports@wasi_snapshot_preview1.* in.wasm -o out.wasm`',
+    );
+  return mod;
+}
+
+/** Runs `program` to its exit. */
+export async function runWasi(
+  kernel: WasiKernel,
+  program: Uint8Array | WebAssembly.Module,
+  opts: RunWasiOptions = {},
+  account?: WasiMemoryAccount,
+): Promise<WasiRunResult> {
+  const grant = Math.min(
+    opts.memoryMax ?? Number.POSITIVE_INFINITY,
+    account?.available() ?? 4 * 2 ** 30,
+  );
+  const runner = new AsyncifyRunner();
+  // The runner's save area comes out of the same grant.
+  const maxPages = Math.max(0, Math.floor(grant / PAGE) - Math.ceil(((1 << 20) + 8) / PAGE));
+  const mod =
+    program instanceof WebAssembly.Module
+      ? program
+      : await loadWasi(program, Math.min(maxPages, 65536));
+  const wasi = new WasiPreview1(kernel, {
+    args: opts.args ?? ['program'],
+    env: opts.env ?? [],
+    preopens: opts.preopens ?? [['/', '/']],
+  });
+  let memory: WebAssembly.Memory | null = null;
+  let charged = 0;
+  const chargeTo = (bytes: number): void => {
+    if (!account || bytes <= charged) return;
+    if (!account.charge(bytes - charged))
+      throw new RkWasiError(
+        'memory',
+        `the kernel could not grant ${bytes - charged} more bytes of guest RAM for the program's memory`,
+      );
+    charged = bytes;
+  };
+  const ns: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(wasi.imports())) {
+    // Pages the program grew since the last call are charged before the call can use them.
+    ns[name] = runner.wrap((...a: never[]) => {
+      if (memory && memory.buffer.byteLength > charged) chargeTo(memory.buffer.byteLength);
+      return fn(...a);
+    });
+  }
+  let inst: WebAssembly.Instance;
+  try {
+    inst = await WebAssembly.instantiate(mod, { [PREVIEW1]: ns } as WebAssembly.Imports);
+  } catch (e) {
+    throw new RkWasiError('link', `the program could not be instantiated: ${(e as Error).message}`);
+  }
+  memory = inst.exports.memory as WebAssembly.Memory;
+  if (!isAsyncified(inst.exports)) throw new RkWasiError('link', 'asyncify exports missing');
+  try {
+    runner.attach(inst.exports, memory);
+  } catch (e) {
+    throw new RkWasiError(
+      'memory',
+      `no memory for the blocking-call save area: ${(e as Error).message}`,
+    );
+  }
+  chargeTo(memory.buffer.byteLength);
+  await wasi.start(new LinearMemory(memory));
+  let status = 0;
+  try {
+    await runner.call(inst.exports._start as () => unknown);
+  } catch (e) {
+    if (e instanceof WasiExit) status = e.code;
+    else if (e instanceof WebAssembly.RuntimeError)
+      throw new RkWasiError('trap', `the program trapped: ${e.message}`);
+    else if (e instanceof RangeError && /stack/i.test(e.message))
+      throw new RkWasiError('trap', `the program overflowed its stack: ${e.message}`);
+    else throw e;
+  } finally {
+    await wasi.stop();
+    account?.release();
+  }
+  return { status, suspensions: runner.suspensions, memoryBytes: memory.buffer.byteLength };
+}

@@ -1,0 +1,89 @@
+// The WASI view of descriptors: a WASI fd is the vfscore fd with the same number (so dup2-style
+// renumbering and the kernel's fd table agree), plus what preview1 adds on top — rights and, for
+// the directories handed to the program at start, their preopened names.
+import type { RkVfs } from '@runikraft/vfscore';
+import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK } from '@runikraft/vfscore';
+import { Filetype, RIGHTS_DIR, RIGHTS_FILE, RIGHTS_TTY } from './abi';
+
+export interface WasiFdInfo {
+  rightsBase: bigint;
+  rightsInheriting: bigint;
+  /** The name the program sees for a preopened directory (e.g. "/"), else undefined. */
+  preopen?: string;
+}
+
+/** The WASI file type of an st_mode. FIFOs are UNKNOWN in preview1 (it has no FIFO type). */
+export function filetypeOf(mode: number): number {
+  switch (mode & S_IFMT) {
+    case S_IFREG:
+      return Filetype.REGULAR_FILE;
+    case S_IFDIR:
+      return Filetype.DIRECTORY;
+    case S_IFLNK:
+      return Filetype.SYMBOLIC_LINK;
+    case S_IFCHR:
+      return Filetype.CHARACTER_DEVICE;
+    case S_IFBLK:
+      return Filetype.BLOCK_DEVICE;
+    case S_IFSOCK:
+      return Filetype.SOCKET_STREAM;
+    default:
+      return Filetype.UNKNOWN;
+  }
+}
+
+/** The rights a descriptor of this type can have at most. */
+export function maxRights(filetype: number): { base: bigint; inheriting: bigint } {
+  switch (filetype) {
+    case Filetype.DIRECTORY:
+      return { base: RIGHTS_DIR, inheriting: RIGHTS_DIR | RIGHTS_FILE };
+    case Filetype.REGULAR_FILE:
+    case Filetype.BLOCK_DEVICE:
+      return { base: RIGHTS_FILE, inheriting: 0n };
+    default:
+      return { base: RIGHTS_TTY, inheriting: 0n };
+  }
+}
+
+export class WasiFdTable {
+  private readonly info = new Map<number, WasiFdInfo>();
+  /** Preopened fds in order (wasi-libc scans 3, 4, … until EBADF, so they must be contiguous). */
+  readonly preopens: number[] = [];
+
+  constructor(private readonly vfs: RkVfs) {}
+
+  /**
+   * Rights of `fd`: recorded when the program opened it, else derived from its type (descriptors
+   * the program inherited, such as 0–2 on /dev/console). @returns null for a closed fd.
+   */
+  async get(fd: number): Promise<WasiFdInfo | null> {
+    const known = this.info.get(fd);
+    if (known) return known;
+    const st = await this.vfs.fstat(fd);
+    if (typeof st === 'number') return null;
+    const m = maxRights(filetypeOf(st.mode));
+    const inf = { rightsBase: m.base, rightsInheriting: m.inheriting };
+    this.info.set(fd, inf);
+    return inf;
+  }
+  set(fd: number, info: WasiFdInfo): void {
+    this.info.set(fd, info);
+  }
+  forget(fd: number): void {
+    this.info.delete(fd);
+    const i = this.preopens.indexOf(fd);
+    if (i >= 0) this.preopens.splice(i, 1);
+  }
+  move(from: number, to: number): void {
+    const inf = this.info.get(from);
+    this.forget(to);
+    this.info.delete(from);
+    if (inf) this.info.set(to, inf);
+    const i = this.preopens.indexOf(from);
+    if (i >= 0) this.preopens[i] = to;
+  }
+  /** The preopen name of `fd`, if it is one. */
+  preopenName(fd: number): string | undefined {
+    return this.preopens.includes(fd) ? this.info.get(fd)?.preopen : undefined;
+  }
+}

@@ -1,0 +1,104 @@
+// The program's linear memory as the imports see it. Views are rebuilt when memory.grow replaced
+// the buffer. Every guest pointer is bounds-checked: a bad one is EFAULT for that call, never an
+// access outside the program's memory (JS typed arrays would throw RangeError or read nothing).
+
+export class WasiFault extends Error {
+  constructor(what: string, ptr: number, len: number, size: number) {
+    super(`${what}: [${ptr}, ${ptr + len}) is outside linear memory (${size} bytes)`);
+  }
+}
+
+// Made on first use: in a guest realm rkboot installs TextEncoder/TextDecoder when the image
+// boots, after this module was evaluated.
+let utf8: InstanceType<typeof TextDecoder> | undefined;
+let utf8enc: InstanceType<typeof TextEncoder> | undefined;
+// Not fatal mode: the guest's TextDecoder (rkboot) has none; invalid input is caught by re-encoding.
+const decoder = (): InstanceType<typeof TextDecoder> => (utf8 ??= new TextDecoder('utf-8'));
+const encoder = (): InstanceType<typeof TextEncoder> => (utf8enc ??= new TextEncoder());
+
+export class LinearMemory {
+  private buf: ArrayBuffer | null = null;
+  private u8v = new Uint8Array(0);
+  private dv = new DataView(new ArrayBuffer(0));
+
+  constructor(private readonly memory: WebAssembly.Memory) {}
+
+  /** Current views (refreshed after growth). */
+  get u8(): Uint8Array {
+    this.refresh();
+    return this.u8v;
+  }
+  get view(): DataView {
+    this.refresh();
+    return this.dv;
+  }
+  private refresh(): void {
+    const b = this.memory.buffer as ArrayBuffer;
+    if (b !== this.buf) {
+      this.buf = b;
+      this.u8v = new Uint8Array(b);
+      this.dv = new DataView(b);
+    }
+  }
+
+  /** Throws {@link WasiFault} unless [ptr, ptr+len) lies inside the memory. */
+  check(ptr: number, len: number, what: string): void {
+    const size = this.u8.length;
+    if (ptr < 0 || len < 0 || ptr + len > size) throw new WasiFault(what, ptr, len, size);
+  }
+  /** A view of [ptr, ptr+len) (no copy). */
+  bytes(ptr: number, len: number, what = 'buffer'): Uint8Array {
+    this.check(ptr >>> 0, len >>> 0, what);
+    return this.u8v.subarray(ptr >>> 0, (ptr >>> 0) + (len >>> 0));
+  }
+  /** A UTF-8 string at [ptr, ptr+len); invalid UTF-8 is EILSEQ-worthy, reported as a fault. */
+  string(ptr: number, len: number, what = 'path'): string | null {
+    const b = this.bytes(ptr, len, what);
+    const s = decoder().decode(b);
+    if (!s.includes('\uFFFD')) return s;
+    // U+FFFD is either in the input or stands for bytes that are not UTF-8.
+    const back = encoder().encode(s);
+    return back.length === b.length && back.every((x: number, i: number) => x === b[i]) ? s : null;
+  }
+  u32(ptr: number): number {
+    this.check(ptr, 4, 'u32');
+    return this.dv.getUint32(ptr, true);
+  }
+  setU8(ptr: number, v: number): void {
+    this.check(ptr, 1, 'u8');
+    this.dv.setUint8(ptr, v);
+  }
+  setU16(ptr: number, v: number): void {
+    this.check(ptr, 2, 'u16');
+    this.dv.setUint16(ptr, v, true);
+  }
+  setU32(ptr: number, v: number): void {
+    this.check(ptr, 4, 'u32');
+    this.dv.setUint32(ptr, v >>> 0, true);
+  }
+  setU64(ptr: number, v: number | bigint): void {
+    this.check(ptr, 8, 'u64');
+    this.dv.setBigUint64(ptr, typeof v === 'bigint' ? v : BigInt(Math.max(0, Math.trunc(v))), true);
+  }
+  /** The iovec array at [iovs, iovs + 8n) as views into memory. */
+  iovecs(iovs: number, n: number): Uint8Array[] {
+    this.check(iovs, n * 8, 'iovec array');
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = this.dv.getUint32(iovs + i * 8, true);
+      const l = this.dv.getUint32(iovs + i * 8 + 4, true);
+      out.push(this.bytes(p, l, `iovec ${i}`));
+    }
+    return out;
+  }
+  /** Writes `s` NUL-terminated at `ptr`; returns the bytes written. */
+  writeCString(ptr: number, s: string): number {
+    const b = encoder().encode(s);
+    this.check(ptr, b.length + 1, 'string buffer');
+    this.u8v.set(b, ptr);
+    this.u8v[ptr + b.length] = 0;
+    return b.length + 1;
+  }
+}
+
+export const encodeUtf8 = (s: string): Uint8Array => encoder().encode(s);

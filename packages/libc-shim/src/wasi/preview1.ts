@@ -1,0 +1,735 @@
+// The wasi_snapshot_preview1 imports over vfscore: each returns a WASI errno (or a Promise of one,
+// which the suspension layer turns into a blocking call for the program). Results go through the
+// out-pointers the spec names; every pointer is bounds-checked (a bad one is EFAULT, never a host
+// error). Linux errno from the kernel is translated once, in errno.ts.
+
+import type { RkStat } from '@runikraft/vfscore';
+import * as V from '@runikraft/vfscore';
+import * as A from './abi';
+import { wasiErrno } from './errno';
+import { filetypeOf, maxRights, WasiFdTable } from './fds';
+import type { WasiKernel } from './kernel';
+import { encodeUtf8, type LinearMemory, WasiFault } from './memory';
+
+const E = A.WasiErrno;
+type R = number | Promise<number>;
+
+/** Thrown by proc_exit: unwinds the program to its runner, which reports the status. */
+export class WasiExit {
+  constructor(readonly code: number) {}
+}
+
+export interface WasiProcessConfig {
+  args: readonly string[];
+  env: readonly string[];
+  /** Directories handed to the program as preopens: program-visible name → kernel path. */
+  preopens: readonly (readonly [string, string])[];
+}
+
+const NS = 1_000_000_000n;
+const toNs = (t: { sec: number; nsec: number }): bigint => BigInt(t.sec) * NS + BigInt(t.nsec);
+const fromNs = (ns: bigint) => ({ sec: Number(ns / NS), nsec: Number(ns % NS) });
+
+/** Lexically refuses what would leave the directory fd: absolute paths and `..` above it. */
+function confined(path: string): boolean {
+  if (path.startsWith('/')) return false;
+  let depth = 0;
+  for (const c of path.split('/')) {
+    if (c === '..') {
+      if (--depth < 0) return false;
+    } else if (c !== '' && c !== '.') depth++;
+  }
+  return true;
+}
+
+export class WasiPreview1 {
+  readonly fds: WasiFdTable;
+  private readonly vfs: V.RkVfs;
+  private mem!: LinearMemory;
+
+  constructor(
+    private readonly k: WasiKernel,
+    private readonly cfg: WasiProcessConfig,
+  ) {
+    this.vfs = k.vfs;
+    this.fds = new WasiFdTable(k.vfs);
+  }
+
+  /** Opens the preopened directories (lowest free fds, contiguous from the first). */
+  async start(mem: LinearMemory): Promise<void> {
+    this.mem = mem;
+    for (const [name, path] of this.cfg.preopens) {
+      const fd = await this.vfs.open(path, V.O_RDONLY | V.O_DIRECTORY);
+      if (fd < 0) throw new Error(`libc-shim: preopen ${name} → ${path}: errno ${-fd}`);
+      this.fds.set(fd, {
+        rightsBase: A.RIGHTS_DIR,
+        rightsInheriting: A.RIGHTS_DIR | A.RIGHTS_FILE,
+        preopen: name,
+      });
+      this.fds.preopens.push(fd);
+    }
+  }
+
+  /** Closes the preopens (the program's own fds it left open are closed by the runner's caller). */
+  async stop(): Promise<void> {
+    for (const fd of [...this.fds.preopens]) {
+      await this.vfs.close(fd);
+      this.fds.forget(fd);
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private async need(fd: number, right: bigint): Promise<number> {
+    const inf = await this.fds.get(fd);
+    if (!inf) return E.BADF;
+    return (inf.rightsBase & right) === right ? E.SUCCESS : E.NOTCAPABLE;
+  }
+  private path(ptr: number, len: number): string | number {
+    const s = this.mem.string(ptr, len);
+    if (s === null) return E.ILSEQ;
+    if (s.includes('\0')) return E.INVAL;
+    if (!confined(s)) return E.NOTCAPABLE;
+    return s;
+  }
+  private writeFilestat(ptr: number, st: RkStat): void {
+    const m = this.mem;
+    m.check(ptr, A.FILESTAT_SIZE, 'filestat');
+    m.setU64(ptr, st.dev);
+    m.setU64(ptr + 8, st.ino);
+    m.setU8(ptr + 16, filetypeOf(st.mode));
+    m.u8.fill(0, ptr + 17, ptr + 24);
+    m.setU64(ptr + 24, st.nlink);
+    m.setU64(ptr + 32, st.size);
+    m.setU64(ptr + 40, toNs(st.atime));
+    m.setU64(ptr + 48, toNs(st.mtime));
+    m.setU64(ptr + 56, toNs(st.ctime));
+  }
+  private utimes(atim: bigint, mtim: bigint, fst: number): V.RkUtimes | number {
+    if ((fst & A.FST_ATIM && fst & A.FST_ATIM_NOW) || (fst & A.FST_MTIM && fst & A.FST_MTIM_NOW))
+      return E.INVAL;
+    if (fst & ~(A.FST_ATIM | A.FST_ATIM_NOW | A.FST_MTIM | A.FST_MTIM_NOW)) return E.INVAL;
+    const one = (t: bigint, set: number, now: number) =>
+      fst & set
+        ? fromNs(t)
+        : fst & now
+          ? { sec: 0, nsec: V.UTIME_NOW }
+          : { sec: 0, nsec: V.UTIME_OMIT };
+    return [one(atim, A.FST_ATIM, A.FST_ATIM_NOW), one(mtim, A.FST_MTIM, A.FST_MTIM_NOW)];
+  }
+
+  // ---- args, environment, clocks, random, process ------------------------------------------
+
+  private vecGet(list: readonly string[], vec: number, buf: number): number {
+    let at = buf;
+    list.forEach((s, i) => {
+      this.mem.setU32(vec + i * 4, at);
+      at += this.mem.writeCString(at, s);
+    });
+    return E.SUCCESS;
+  }
+  private vecSizes(list: readonly string[], count: number, size: number): number {
+    this.mem.setU32(count, list.length);
+    this.mem.setU32(
+      size,
+      list.reduce((n, s) => n + encodeUtf8(s).length + 1, 0),
+    );
+    return E.SUCCESS;
+  }
+  args_get = (argv: number, buf: number): R => this.vecGet(this.cfg.args, argv, buf);
+  args_sizes_get = (c: number, s: number): R => this.vecSizes(this.cfg.args, c, s);
+  environ_get = (env: number, buf: number): R => this.vecGet(this.cfg.env, env, buf);
+  environ_sizes_get = (c: number, s: number): R => this.vecSizes(this.cfg.env, c, s);
+
+  private clockNs(id: number): bigint | null {
+    return id >= 0 && id <= 3 ? this.k.clockNs(id) : null;
+  }
+  clock_res_get = (id: number, out: number): R => {
+    if (this.clockNs(id) === null) return E.INVAL;
+    this.mem.setU64(out, this.k.clockResNs);
+    return E.SUCCESS;
+  };
+  clock_time_get = (id: number, _precision: bigint, out: number): R => {
+    const t = this.clockNs(id);
+    if (t === null) return E.INVAL;
+    this.mem.setU64(out, t);
+    return E.SUCCESS;
+  };
+  random_get = (buf: number, len: number): R => {
+    const b = this.mem.bytes(buf, len);
+    for (let at = 0; at < b.length; at += 65536) this.k.random(b.subarray(at, at + 65536));
+    return E.SUCCESS;
+  };
+  proc_exit = (code: number): R => {
+    throw new WasiExit(code >>> 0);
+  };
+  proc_raise = (_sig: number): R => E.NOSYS;
+  sched_yield = async (): Promise<number> => {
+    await this.k.yield();
+    return E.SUCCESS;
+  };
+
+  // ---- descriptors -----------------------------------------------------------------------------
+
+  fd_advise = async (fd: number, _off: bigint, _len: bigint, advice: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_ADVISE'));
+    if (e) return e;
+    return advice > 5 ? E.INVAL : E.SUCCESS;
+  };
+  fd_allocate = async (fd: number, off: bigint, len: bigint): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_ALLOCATE'));
+    if (e) return e;
+    const st = await this.vfs.fstat(fd);
+    if (typeof st === 'number') return wasiErrno(st);
+    const end = Number(off + len);
+    return end > st.size ? wasiErrno(await this.vfs.ftruncate(fd, end)) : E.SUCCESS;
+  };
+  fd_close = async (fd: number): Promise<number> => {
+    const r = await this.vfs.close(fd);
+    if (r >= 0) this.fds.forget(fd);
+    return wasiErrno(r);
+  };
+  fd_datasync = async (fd: number): Promise<number> =>
+    (await this.need(fd, A.rights('FD_DATASYNC'))) || wasiErrno(await this.vfs.fdatasync(fd));
+  fd_sync = async (fd: number): Promise<number> =>
+    (await this.need(fd, A.rights('FD_SYNC'))) || wasiErrno(await this.vfs.fsync(fd));
+
+  fd_fdstat_get = async (fd: number, out: number): Promise<number> => {
+    const inf = await this.fds.get(fd);
+    if (!inf) return E.BADF;
+    const st = await this.vfs.fstat(fd);
+    if (typeof st === 'number') return wasiErrno(st);
+    const fl = this.vfs.fcntl(fd, V.F_GETFL);
+    if (fl < 0) return wasiErrno(fl);
+    let flags = 0;
+    if (fl & V.O_APPEND) flags |= A.FDFLAG_APPEND;
+    if (fl & V.O_NONBLOCK) flags |= A.FDFLAG_NONBLOCK;
+    if ((fl & V.O_SYNC) === V.O_SYNC) flags |= A.FDFLAG_SYNC | A.FDFLAG_RSYNC;
+    if (fl & V.O_DSYNC) flags |= A.FDFLAG_DSYNC;
+    this.mem.check(out, A.FDSTAT_SIZE, 'fdstat');
+    this.mem.u8.fill(0, out, out + A.FDSTAT_SIZE);
+    this.mem.setU8(out, filetypeOf(st.mode));
+    this.mem.setU16(out + 2, flags);
+    this.mem.setU64(out + 8, inf.rightsBase);
+    this.mem.setU64(out + 16, inf.rightsInheriting);
+    return E.SUCCESS;
+  };
+  fd_fdstat_set_flags = async (fd: number, flags: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_FDSTAT_SET_FLAGS'));
+    if (e) return e;
+    // Linux's F_SETFL changes only O_APPEND and O_NONBLOCK; the sync flags are fixed at open.
+    if (flags & (A.FDFLAG_DSYNC | A.FDFLAG_RSYNC | A.FDFLAG_SYNC)) return E.NOTSUP;
+    const fl = this.vfs.fcntl(fd, V.F_GETFL);
+    if (fl < 0) return wasiErrno(fl);
+    let nfl = fl & ~(V.O_APPEND | V.O_NONBLOCK);
+    if (flags & A.FDFLAG_APPEND) nfl |= V.O_APPEND;
+    if (flags & A.FDFLAG_NONBLOCK) nfl |= V.O_NONBLOCK;
+    return wasiErrno(this.vfs.fcntl(fd, V.F_SETFL, nfl));
+  };
+  fd_fdstat_set_rights = async (fd: number, base: bigint, inh: bigint): Promise<number> => {
+    const inf = await this.fds.get(fd);
+    if (!inf) return E.BADF;
+    // Rights only shrink (preview1: "can only remove rights").
+    if ((base & ~inf.rightsBase) !== 0n || (inh & ~inf.rightsInheriting) !== 0n)
+      return E.NOTCAPABLE;
+    this.fds.set(fd, { ...inf, rightsBase: base, rightsInheriting: inh });
+    return E.SUCCESS;
+  };
+  fd_filestat_get = async (fd: number, out: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_FILESTAT_GET'));
+    if (e) return e;
+    const st = await this.vfs.fstat(fd);
+    if (typeof st === 'number') return wasiErrno(st);
+    this.writeFilestat(out, st);
+    return E.SUCCESS;
+  };
+  fd_filestat_set_size = async (fd: number, size: bigint): Promise<number> =>
+    (await this.need(fd, A.rights('FD_FILESTAT_SET_SIZE'))) ||
+    wasiErrno(await this.vfs.ftruncate(fd, Number(size)));
+  fd_filestat_set_times = async (
+    fd: number,
+    atim: bigint,
+    mtim: bigint,
+    fst: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_FILESTAT_SET_TIMES'));
+    if (e) return e;
+    const t = this.utimes(atim, mtim, fst);
+    return typeof t === 'number' ? t : wasiErrno(await this.vfs.futimens(fd, t));
+  };
+
+  fd_read = async (fd: number, iovs: number, n: number, out: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_READ'));
+    if (e) return e;
+    const r = await this.vfs.readv(fd, this.mem.iovecs(iovs, n));
+    if (r < 0) return wasiErrno(r);
+    this.mem.setU32(out, r);
+    return E.SUCCESS;
+  };
+  fd_write = async (fd: number, iovs: number, n: number, out: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_WRITE'));
+    if (e) return e;
+    const r = await this.vfs.writev(fd, this.mem.iovecs(iovs, n));
+    if (r < 0) return wasiErrno(r);
+    this.mem.setU32(out, r);
+    return E.SUCCESS;
+  };
+  fd_pread = async (
+    fd: number,
+    iovs: number,
+    n: number,
+    off: bigint,
+    out: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_READ', 'FD_SEEK'));
+    if (e) return e;
+    let done = 0;
+    for (const b of this.mem.iovecs(iovs, n)) {
+      const r = await this.vfs.pread(fd, b, Number(off) + done);
+      if (r < 0) return wasiErrno(r);
+      done += r;
+      if (r < b.length) break;
+    }
+    this.mem.setU32(out, done);
+    return E.SUCCESS;
+  };
+  fd_pwrite = async (
+    fd: number,
+    iovs: number,
+    n: number,
+    off: bigint,
+    out: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_WRITE', 'FD_SEEK'));
+    if (e) return e;
+    let done = 0;
+    for (const b of this.mem.iovecs(iovs, n)) {
+      const r = await this.vfs.pwrite(fd, b, Number(off) + done);
+      if (r < 0) return wasiErrno(r);
+      done += r;
+      if (r < b.length) break;
+    }
+    this.mem.setU32(out, done);
+    return E.SUCCESS;
+  };
+  fd_seek = async (fd: number, off: bigint, whence: number, out: number): Promise<number> => {
+    if (whence > 2) return E.INVAL;
+    // A seek that only asks where it is needs FD_TELL, as preview1 defines.
+    const right = whence === 1 && off === 0n ? A.rights('FD_TELL') : A.rights('FD_SEEK');
+    const e = await this.need(fd, right);
+    if (e) return e;
+    const r = await this.vfs.lseek(fd, Number(off), whence);
+    if (r < 0) return wasiErrno(r);
+    this.mem.setU64(out, r);
+    return E.SUCCESS;
+  };
+  fd_tell = async (fd: number, out: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_TELL'));
+    if (e) return e;
+    const r = await this.vfs.lseek(fd, 0, 1);
+    if (r < 0) return wasiErrno(r);
+    this.mem.setU64(out, r);
+    return E.SUCCESS;
+  };
+  fd_renumber = async (from: number, to: number): Promise<number> => {
+    if (!(await this.fds.get(from)) || !(await this.fds.get(to))) return E.BADF;
+    if (from === to) return E.SUCCESS;
+    const r = this.vfs.dup2(from, to);
+    if (r < 0) return wasiErrno(r);
+    this.fds.move(from, to);
+    return wasiErrno(await this.vfs.close(from));
+  };
+  fd_prestat_get = (fd: number, out: number): R => {
+    const name = this.fds.preopenName(fd);
+    if (name === undefined) return E.BADF;
+    this.mem.setU32(out, 0);
+    this.mem.setU32(out + 4, encodeUtf8(name).length);
+    return E.SUCCESS;
+  };
+  fd_prestat_dir_name = (fd: number, buf: number, len: number): R => {
+    const name = this.fds.preopenName(fd);
+    if (name === undefined) return E.BADF;
+    const b = encodeUtf8(name);
+    if (len < b.length) return E.NAMETOOLONG;
+    this.mem.bytes(buf, b.length).set(b);
+    return E.SUCCESS;
+  };
+  fd_readdir = async (
+    fd: number,
+    buf: number,
+    len: number,
+    cookie: bigint,
+    out: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('FD_READDIR'));
+    if (e) return e;
+    const dst = this.mem.bytes(buf, len);
+    // The cookie is the directory position after an entry (Linux's d_off), so lseek resumes there.
+    const at = await this.vfs.lseek(fd, Number(cookie), 0);
+    if (at < 0) return wasiErrno(at);
+    let used = 0;
+    const head = new DataView(new ArrayBuffer(A.DIRENT_SIZE));
+    const headU8 = new Uint8Array(head.buffer);
+    while (used < len) {
+      const batch = await this.vfs.readdir(fd);
+      if (typeof batch === 'number') return wasiErrno(batch);
+      if (batch.length === 0) break;
+      for (const d of batch) {
+        const name = encodeUtf8(d.name);
+        head.setBigUint64(0, BigInt(d.off), true);
+        head.setBigUint64(8, BigInt(d.ino), true);
+        head.setUint32(16, name.length, true);
+        head.setUint8(20, direntType(d.type));
+        const rec = new Uint8Array(A.DIRENT_SIZE + name.length);
+        rec.set(headU8);
+        rec.set(name, A.DIRENT_SIZE);
+        // A record that does not fit is cut at the buffer's end: preview1 says a full buffer means
+        // "call again" and the caller then resumes from the last whole entry's d_next.
+        const take = Math.min(rec.length, len - used);
+        dst.set(rec.subarray(0, take), used);
+        used += take;
+        if (used >= len) break;
+      }
+    }
+    this.mem.setU32(out, used);
+    return E.SUCCESS;
+  };
+
+  // ---- paths -----------------------------------------------------------------------------------
+
+  path_create_directory = async (fd: number, p: number, l: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('PATH_CREATE_DIRECTORY'));
+    if (e) return e;
+    const path = this.path(p, l);
+    return typeof path === 'number' ? path : wasiErrno(await this.vfs.mkdirat(fd, path, 0o777));
+  };
+  path_filestat_get = async (
+    fd: number,
+    flags: number,
+    p: number,
+    l: number,
+    out: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('PATH_FILESTAT_GET'));
+    if (e) return e;
+    const path = this.path(p, l);
+    if (typeof path === 'number') return path;
+    const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
+    const st = await this.vfs.fstatat(fd, path, nf);
+    if (typeof st === 'number') return wasiErrno(st);
+    this.writeFilestat(out, st);
+    return E.SUCCESS;
+  };
+  path_filestat_set_times = async (
+    fd: number,
+    flags: number,
+    p: number,
+    l: number,
+    atim: bigint,
+    mtim: bigint,
+    fst: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('PATH_FILESTAT_SET_TIMES'));
+    if (e) return e;
+    const path = this.path(p, l);
+    if (typeof path === 'number') return path;
+    const t = this.utimes(atim, mtim, fst);
+    if (typeof t === 'number') return t;
+    const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
+    return wasiErrno(await this.vfs.utimensat(fd, path, t, nf));
+  };
+  path_link = async (
+    ofd: number,
+    oflags: number,
+    op: number,
+    ol: number,
+    nfd: number,
+    np: number,
+    nl: number,
+  ): Promise<number> => {
+    const e =
+      (await this.need(ofd, A.rights('PATH_LINK_SOURCE'))) ||
+      (await this.need(nfd, A.rights('PATH_LINK_TARGET')));
+    if (e) return e;
+    const o = this.path(op, ol);
+    if (typeof o === 'number') return o;
+    const n = this.path(np, nl);
+    if (typeof n === 'number') return n;
+    const f = oflags & A.LOOKUP_SYMLINK_FOLLOW ? V.AT_SYMLINK_FOLLOW : 0;
+    return wasiErrno(await this.vfs.linkat(ofd, o, nfd, n, f));
+  };
+  path_open = async (
+    fd: number,
+    dirflags: number,
+    p: number,
+    l: number,
+    oflags: number,
+    base: bigint,
+    inheriting: bigint,
+    fdflags: number,
+    out: number,
+  ): Promise<number> => {
+    const dir = await this.fds.get(fd);
+    if (!dir) return E.BADF;
+    if (!(dir.rightsBase & A.rights('PATH_OPEN'))) return E.NOTCAPABLE;
+    const path = this.path(p, l);
+    if (typeof path === 'number') return path;
+    let flags = V.O_CLOEXEC;
+    const writes = A.rights('FD_WRITE', 'FD_ALLOCATE', 'FD_FILESTAT_SET_SIZE');
+    const reads = A.rights('FD_READ', 'FD_READDIR');
+    const w = (base & writes) !== 0n;
+    const r = (base & reads) !== 0n;
+    flags |= w && r ? V.O_RDWR : w ? V.O_WRONLY : V.O_RDONLY;
+    if (oflags & A.OFLAG_CREAT) {
+      if (!(dir.rightsBase & A.rights('PATH_CREATE_FILE'))) return E.NOTCAPABLE;
+      flags |= V.O_CREAT;
+    }
+    if (oflags & A.OFLAG_DIRECTORY) flags |= V.O_DIRECTORY;
+    if (oflags & A.OFLAG_EXCL) flags |= V.O_EXCL;
+    if (oflags & A.OFLAG_TRUNC) {
+      if (!(dir.rightsBase & A.rights('PATH_FILESTAT_SET_SIZE'))) return E.NOTCAPABLE;
+      flags |= V.O_TRUNC;
+    }
+    if (fdflags & A.FDFLAG_APPEND) flags |= V.O_APPEND;
+    if (fdflags & A.FDFLAG_NONBLOCK) flags |= V.O_NONBLOCK;
+    if (fdflags & A.FDFLAG_DSYNC) flags |= V.O_DSYNC;
+    if (fdflags & (A.FDFLAG_SYNC | A.FDFLAG_RSYNC)) flags |= V.O_SYNC;
+    if (!(dirflags & A.LOOKUP_SYMLINK_FOLLOW)) flags |= V.O_NOFOLLOW;
+    // The new fd's rights: what was asked, within what the directory lets its files inherit and
+    // what the opened file's type supports.
+    if ((base & ~dir.rightsInheriting) !== 0n) return E.NOTCAPABLE;
+    const nfd = await this.vfs.openat(fd, path, flags, 0o666);
+    if (nfd < 0) return wasiErrno(nfd);
+    const st = await this.vfs.fstat(nfd);
+    if (typeof st === 'number') {
+      await this.vfs.close(nfd);
+      return wasiErrno(st);
+    }
+    const max = maxRights(filetypeOf(st.mode));
+    this.fds.set(nfd, {
+      rightsBase: base & max.base,
+      rightsInheriting: inheriting & max.inheriting,
+    });
+    this.mem.setU32(out, nfd);
+    return E.SUCCESS;
+  };
+  path_readlink = async (
+    fd: number,
+    p: number,
+    l: number,
+    buf: number,
+    len: number,
+    out: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('PATH_READLINK'));
+    if (e) return e;
+    const path = this.path(p, l);
+    if (typeof path === 'number') return path;
+    const t = await this.vfs.readlinkat(fd, path);
+    if (typeof t === 'number') return wasiErrno(t);
+    const b = encodeUtf8(t);
+    const n = Math.min(b.length, len);
+    this.mem.bytes(buf, n).set(b.subarray(0, n));
+    this.mem.setU32(out, n);
+    return E.SUCCESS;
+  };
+  path_remove_directory = async (fd: number, p: number, l: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('PATH_REMOVE_DIRECTORY'));
+    if (e) return e;
+    const path = this.path(p, l);
+    return typeof path === 'number'
+      ? path
+      : wasiErrno(await this.vfs.unlinkat(fd, path, V.AT_REMOVEDIR));
+  };
+  path_rename = async (
+    fd: number,
+    op: number,
+    ol: number,
+    nfd: number,
+    np: number,
+    nl: number,
+  ): Promise<number> => {
+    const e =
+      (await this.need(fd, A.rights('PATH_RENAME_SOURCE'))) ||
+      (await this.need(nfd, A.rights('PATH_RENAME_TARGET')));
+    if (e) return e;
+    const o = this.path(op, ol);
+    if (typeof o === 'number') return o;
+    const n = this.path(np, nl);
+    if (typeof n === 'number') return n;
+    return wasiErrno(await this.vfs.renameat2(fd, o, nfd, n, 0));
+  };
+  path_symlink = async (
+    op: number,
+    ol: number,
+    fd: number,
+    np: number,
+    nl: number,
+  ): Promise<number> => {
+    const e = await this.need(fd, A.rights('PATH_SYMLINK'));
+    if (e) return e;
+    const target = this.mem.string(op, ol, 'symlink target');
+    if (target === null) return E.ILSEQ;
+    const n = this.path(np, nl);
+    if (typeof n === 'number') return n;
+    return wasiErrno(await this.vfs.symlinkat(target, fd, n));
+  };
+  path_unlink_file = async (fd: number, p: number, l: number): Promise<number> => {
+    const e = await this.need(fd, A.rights('PATH_UNLINK_FILE'));
+    if (e) return e;
+    const path = this.path(p, l);
+    return typeof path === 'number' ? path : wasiErrno(await this.vfs.unlinkat(fd, path, 0));
+  };
+
+  // ---- poll ------------------------------------------------------------------------------------
+
+  poll_oneoff = async (inp: number, out: number, nsubs: number, nout: number): Promise<number> => {
+    if (nsubs === 0) return E.INVAL;
+    const m = this.mem;
+    m.check(inp, nsubs * A.SUBSCRIPTION_SIZE, 'subscriptions');
+    m.check(out, nsubs * A.EVENT_SIZE, 'events');
+    const now = this.k.clockNs(A.CLOCK_MONOTONIC)!;
+    let wakeAt: bigint | null = null;
+    let wakeUd = 0n;
+    const events: { ud: bigint; err: number; type: number; nbytes: bigint }[] = [];
+    for (let i = 0; i < nsubs; i++) {
+      const s = inp + i * A.SUBSCRIPTION_SIZE;
+      const ud = m.view.getBigUint64(s, true);
+      const tag = m.view.getUint8(s + 8);
+      if (tag === A.EVENTTYPE_CLOCK) {
+        const id = m.view.getUint32(s + 16, true);
+        const timeout = m.view.getBigUint64(s + 24, true);
+        const abs = m.view.getUint16(s + 40, true) & A.SUBCLOCK_ABSTIME;
+        const base = this.clockNs(id);
+        if (base === null) {
+          events.push({ ud, err: E.INVAL, type: tag, nbytes: 0n });
+          continue;
+        }
+        // An absolute REALTIME deadline becomes a monotonic one: the remaining time is the same.
+        const at = abs ? now + (timeout - base) : now + timeout;
+        if (wakeAt === null || at < wakeAt) {
+          wakeAt = at;
+          wakeUd = ud;
+        }
+      } else if (tag === A.EVENTTYPE_FD_READ || tag === A.EVENTTYPE_FD_WRITE) {
+        const fd = m.view.getUint32(s + 16, true);
+        const e = await this.need(fd, A.rights('POLL_FD_READWRITE'));
+        if (e) {
+          events.push({ ud, err: e, type: tag, nbytes: 0n });
+          continue;
+        }
+        // vfscore files are always ready (as Linux's poll on regular files); a read reports the
+        // bytes left before EOF where the file has a size and position.
+        let nbytes = 0n;
+        if (tag === A.EVENTTYPE_FD_READ) {
+          const st = await this.vfs.fstat(fd);
+          const pos = await this.vfs.lseek(fd, 0, 1);
+          if (typeof st !== 'number' && pos >= 0 && st.size > pos) nbytes = BigInt(st.size - pos);
+        }
+        events.push({ ud, err: 0, type: tag, nbytes });
+      } else return E.INVAL;
+    }
+    if (events.length === 0 && wakeAt !== null) {
+      const wait = wakeAt - now;
+      if (wait > 0n) await this.k.sleepNs(Number(wait));
+      events.push({ ud: wakeUd, err: 0, type: A.EVENTTYPE_CLOCK, nbytes: 0n });
+    }
+    m.u8.fill(0, out, out + events.length * A.EVENT_SIZE);
+    events.forEach((ev, i) => {
+      const o = out + i * A.EVENT_SIZE;
+      m.setU64(o, ev.ud);
+      m.setU16(o + 8, ev.err);
+      m.setU8(o + 10, ev.type);
+      m.setU64(o + 16, ev.nbytes);
+    });
+    m.setU32(nout, events.length);
+    return E.SUCCESS;
+  };
+
+  // ---- sockets (preview1's four; the rest is the socket extension) ------------------------------
+
+  sock_accept = async (fd: number, _flags: number, _out: number): Promise<number> =>
+    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
+  sock_recv = async (fd: number): Promise<number> =>
+    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
+  sock_send = async (fd: number): Promise<number> =>
+    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
+  sock_shutdown = async (fd: number): Promise<number> =>
+    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
+
+  /** The import object's `wasi_snapshot_preview1` namespace, each call fault-guarded. */
+  imports(): Record<string, (...a: never[]) => R> {
+    const out: Record<string, (...a: never[]) => R> = {};
+    for (const name of PREVIEW1_NAMES) {
+      const fn = (this as unknown as Record<string, (...a: unknown[]) => R>)[name]!;
+      out[name] = (...a: unknown[]) => {
+        try {
+          const r = fn(...a);
+          return typeof r === 'number' ? r : r.catch(faultToErrno);
+        } catch (e) {
+          return faultToErrno(e);
+        }
+      };
+    }
+    return out;
+  }
+}
+
+function faultToErrno(e: unknown): number {
+  if (e instanceof WasiFault) return E.FAULT;
+  throw e;
+}
+
+/** d_type (DT_*) → WASI filetype. */
+function direntType(dt: number): number {
+  return filetypeOf(dt << 12);
+}
+
+export const PREVIEW1_NAMES = [
+  'args_get',
+  'args_sizes_get',
+  'environ_get',
+  'environ_sizes_get',
+  'clock_res_get',
+  'clock_time_get',
+  'fd_advise',
+  'fd_allocate',
+  'fd_close',
+  'fd_datasync',
+  'fd_fdstat_get',
+  'fd_fdstat_set_flags',
+  'fd_fdstat_set_rights',
+  'fd_filestat_get',
+  'fd_filestat_set_size',
+  'fd_filestat_set_times',
+  'fd_pread',
+  'fd_prestat_get',
+  'fd_prestat_dir_name',
+  'fd_pwrite',
+  'fd_read',
+  'fd_readdir',
+  'fd_renumber',
+  'fd_seek',
+  'fd_sync',
+  'fd_tell',
+  'fd_write',
+  'path_create_directory',
+  'path_filestat_get',
+  'path_filestat_set_times',
+  'path_link',
+  'path_open',
+  'path_readlink',
+  'path_remove_directory',
+  'path_rename',
+  'path_symlink',
+  'path_unlink_file',
+  'poll_oneoff',
+  'proc_exit',
+  'proc_raise',
+  'sched_yield',
+  'random_get',
+  'sock_accept',
+  'sock_recv',
+  'sock_send',
+  'sock_shutdown',
+] as const;

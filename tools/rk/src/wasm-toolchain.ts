@@ -1,0 +1,140 @@
+// Builds C (and C++) sources into a wasm32-wasi command the unikernel can run: Debian's clang/lld
+// with wasi-libc, then binaryen's asyncify so blocking libc calls can suspend the program. Facts
+// and pitfalls in TOOLCHAIN.md: a clean sysroot keeps host glibc headers out; objects are compiled
+// with -O2 but linked without -O, because clang would run wasm-opt itself and strip what asyncify
+// needs. Outputs are cached by the hash of inputs and flags.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { RkUsageError } from './errors';
+
+/** The preview1 imports that can block (everything the kernel answers asynchronously). */
+export const WASI_BLOCKING_IMPORTS = [
+  'fd_advise',
+  'fd_allocate',
+  'fd_close',
+  'fd_datasync',
+  'fd_fdstat_get',
+  'fd_fdstat_set_flags',
+  'fd_fdstat_set_rights',
+  'fd_filestat_get',
+  'fd_filestat_set_size',
+  'fd_filestat_set_times',
+  'fd_pread',
+  'fd_pwrite',
+  'fd_read',
+  'fd_readdir',
+  'fd_renumber',
+  'fd_seek',
+  'fd_sync',
+  'fd_tell',
+  'fd_write',
+  'path_create_directory',
+  'path_filestat_get',
+  'path_filestat_set_times',
+  'path_link',
+  'path_open',
+  'path_readlink',
+  'path_remove_directory',
+  'path_rename',
+  'path_symlink',
+  'path_unlink_file',
+  'poll_oneoff',
+  'sched_yield',
+  'sock_accept',
+  'sock_recv',
+  'sock_send',
+  'sock_shutdown',
+];
+
+export interface WasmBuildOptions {
+  /** C or C++ source files (by extension: .c → clang, .cc/.cpp/.cxx → clang++). */
+  sources: string[];
+  /** Extra compiler flags (defines, includes, -O level; default -O2). */
+  cflags?: string[];
+  /** Extra linker flags (e.g. -lwasi-emulated-signal). */
+  ldflags?: string[];
+  /** Apply asyncify (default true: the unikernel needs it for blocking calls). */
+  asyncify?: boolean;
+  /** Cache directory (default $TMPDIR/runikraft-wasm-cache). */
+  cacheDir?: string;
+}
+
+const tool = (name: string, pkg: string): string => {
+  for (const dir of ['/usr/bin', '/usr/local/bin'])
+    if (existsSync(join(dir, name))) return join(dir, name);
+  throw new RkUsageError(
+    `rk: ${name} not found: install the Debian package ${pkg} (apt-get install -y ${pkg})`,
+  );
+};
+
+function sysroot(cache: string): string {
+  const root = join(cache, 'sysroot');
+  if (!existsSync(join(root, 'lib', 'wasm32-wasi'))) {
+    if (!existsSync('/usr/lib/wasm32-wasi/libc.a'))
+      throw new RkUsageError(
+        'rk: wasi-libc not found: apt-get install -y wasi-libc libclang-rt-14-dev-wasm32',
+      );
+    mkdirSync(join(root, 'lib'), { recursive: true });
+    if (!existsSync(join(root, 'include')))
+      symlinkSync('/usr/include/wasm32-wasi', join(root, 'include'));
+    symlinkSync('/usr/lib/wasm32-wasi', join(root, 'lib', 'wasm32-wasi'));
+  }
+  return root;
+}
+
+function run(cmd: string, args: string[], what: string): void {
+  try {
+    execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; stdout?: Buffer };
+    const out = `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`.trim();
+    throw new RkUsageError(`rk: ${what} failed:\n${out}`);
+  }
+}
+
+/** Builds the program; returns the path of the cached .wasm. */
+export function buildWasm(opts: WasmBuildOptions): string {
+  const cache = opts.cacheDir ?? join(tmpdir(), 'runikraft-wasm-cache');
+  mkdirSync(cache, { recursive: true });
+  const cflags = opts.cflags ?? [];
+  const ldflags = opts.ldflags ?? [];
+  const asyncify = opts.asyncify ?? true;
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ cflags, ldflags, asyncify, v: 1 }));
+  for (const s of opts.sources) h.update(readFileSync(s));
+  const key = h.digest('hex').slice(0, 24);
+  const out = join(cache, `${key}.wasm`);
+  if (existsSync(out)) return out;
+  const root = sysroot(cache);
+  const work = join(cache, `${key}.work-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    const cxx = opts.sources.some((s) => /\.(cc|cpp|cxx)$/.test(s));
+    const cc = tool(cxx ? 'clang++' : 'clang', 'clang');
+    const base = ['--target=wasm32-wasi', `--sysroot=${root}`];
+    const objs = opts.sources.map((src, i) => {
+      const o = join(work, `${i}-${basename(src)}.o`);
+      const opt = cflags.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
+      run(cc, [...base, ...opt, ...cflags, '-c', resolve(src), '-o', o], `compiling ${src}`);
+      return o;
+    });
+    const raw = join(work, 'raw.wasm');
+    run(cc, [...base, ...objs, ...ldflags, '-o', raw], 'linking');
+    const tmp = join(work, 'out.wasm');
+    if (asyncify) {
+      const imports = WASI_BLOCKING_IMPORTS.map((n) => `wasi_snapshot_preview1.${n}`).join(',');
+      run(
+        tool('wasm-opt', 'binaryen'),
+        [raw, '--asyncify', `--pass-arg=asyncify-imports@${imports}`, '-O2', '-o', tmp],
+        'wasm-opt --asyncify',
+      );
+    } else renameSync(raw, tmp);
+    renameSync(tmp, out);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
