@@ -211,7 +211,7 @@ describe('rk build', () => {
       /"runikraft\.params" must be an object/,
     );
     expect(await failure(buildImage(mk({ machin: {} })))).toMatch(
-      /unknown key "runikraft\.machin" \(known: entry, select, params, paramPrefix, machine, requires, provides\)/,
+      /unknown key "runikraft\.machin" \(known: entry, select, params, paramPrefix, machine, requires, provides, program\)/,
     );
     expect(await failure(buildImage(mk({ paramPrefix: 'a.b' })))).toMatch(
       /"runikraft\.paramPrefix" must be a name such as "httpreply"/,
