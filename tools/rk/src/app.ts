@@ -38,7 +38,16 @@ export interface AppConfig {
   machine: AppMachineDefaults;
 }
 
-const APP_KEYS = ['entry', 'select', 'params', 'paramPrefix', 'machine', 'requires', 'provides', 'program'];
+const APP_KEYS = [
+  'entry',
+  'select',
+  'params',
+  'paramPrefix',
+  'machine',
+  'requires',
+  'provides',
+  'program',
+];
 
 /** `@scope/app-httpreply` → `httpreply`: the package name without scope and an `app-` prefix. */
 export function defaultParamPrefix(name: string): string {
