@@ -52,12 +52,15 @@ options (QEMU syntax; --opt and -opt are the same):
   -rtc [base=utc|localtime|DATE][,clock=host|rt|vm]   the goldfish RTC's start and clock
   -accel qtest|tcg, -qtest-log none   accepted (libqtest passes them)
   -object rng-random,id=ID[,filename=F]|rng-builtin,id=ID   entropy for virtio-rng-device,rng=ID
-  -nic none|TYPE[,model=virtio-net-device][,mac=M][,id=ID][,netdev options]
+  -nic none|TYPE[,model=virtio-net-device|virtio-net-pci][,mac=M][,id=ID][,netdev options]
                      none: no NIC (virt has none by default); TYPE: a -netdev TYPE plus a virtio-net-device
   -global virtio-mmio.force-legacy=on|off   virtio-mmio version 1 (QEMU default) or 2
   -device virtio-net-device[,netdev=ID][,mac=..]|virtio-blk-device,drive=ID|virtio-rng-device[,rng=ID]
           |virtio-9p-device,fsdev=ID,mount_tag=TAG
                      a virtio device (the first takes virtio-mmio slot 7, as on QEMU)
+  -device virtio-net-pci|virtio-blk-pci|virtio-rng-pci|virtio-9p-pci,...[,addr=SLOT[.FN]]
+          [,disable-legacy=on|off][,disable-modern=on|off][,multifunction=on]
+                     the same devices on the PCIe bus (transitional by default; first free slot from 1)
   -netdev user|socket|stream|dgram|tap|hubport,id=ID,...   a network backend; user is QEMU's
                      user-mode network: [net=10.0.2.0/24][,host=][,dns=][,dhcpstart=][,restrict=on|off]
                      [,hostfwd=tcp|udp:[hostaddr]:hostport-[guestaddr]:guestport]...

@@ -61,7 +61,8 @@ export interface MachineFactory {
    */
   dumpDtb(opts: RkMachineOptions): Uint8Array;
   /**
-   * Plugs the `-device` list into `handle`'s virtio-mmio slots (the first takes slot 7, as on QEMU),
+   * Plugs the `-device` list into `handle`'s virtio-mmio slots (the first takes slot 7, as on QEMU)
+   * and its `virtio-*-pci` devices onto the PCIe bus (from 00:01.0, or at `addr=`),
    * opening the `-netdev`/`-drive`/`-object` backends; with a null handle only creates and checks them
    * (dumpdtb). @returns a function closing the backends.
    * @throws RkUsageError naming the bad argument (nothing stays open).
@@ -115,7 +116,15 @@ export async function loadMachine(): Promise<MachineFactory> {
       } catch (e) {
         throw new RkUsageError(`rk run: ${(e as Error).message}`);
       }
-      if (handle) for (const d of plan.devices) handle.machine.plugVirtio(d.model, d.slot);
+      if (handle)
+        try {
+          for (const d of plan.devices)
+            if (d.pci) handle.machine.plugVirtioPci(d.model, d.pci);
+            else handle.machine.plugVirtio(d.model, d.slot);
+        } catch (e) {
+          await plan.close();
+          throw new RkUsageError(`rk run: ${(e as Error).message}`);
+        }
       return () => plan.close();
     },
     dumpDtb(opts) {

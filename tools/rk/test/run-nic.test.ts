@@ -42,7 +42,7 @@ describe('-nic', () => {
     expect(a.netdev).toEqual(['user,id=__org.qemu.nic0']);
     expect(a.device).toBeUndefined();
     expect(a.warnings).toEqual([
-      '-nic user,model=e1000: requested NIC (model e1000) was not created (only virtio-net-device is modelled)',
+      '-nic user,model=e1000: requested NIC (model e1000) was not created (only virtio-net-device and virtio-net-pci are modelled)',
     ]);
   });
 

@@ -476,7 +476,7 @@ export class Machine {
       hostWork: () => this.sched.beginHostWork(),
       runState: this.board.runState,
     });
-    this.board.pci.plug(f, { slot: opts.slot, fn: opts.fn });
+    this.board.pci.plug(f, { slot: opts.slot, fn: opts.fn, multifunction: opts.multifunction });
     return f;
   }
 

@@ -72,15 +72,20 @@ export const KINDS: Kind[] = [
 ];
 
 /** Our machine (64 MiB, held as qtest holds it) with `devices` plugged on the PCIe bus in order. */
-export function oursPciSide(devices: { dev: VirtioDevice; opts?: VirtioPciOptions }[]): Side {
+export function oursPciSide(
+  devices: { dev: VirtioDevice; opts?: VirtioPciOptions }[],
+  hub?: NetHub,
+): Side {
   const m = new Machine({ console: 'none', memory: 64 << 20 });
   for (const d of devices) m.plugVirtioPci(d.dev, d.opts);
   const session = createQtestSession(m.qtest);
+  const wire = hub?.port('wire');
   return new Side(
     'ours',
     async (l) => session(l),
-    async () => {
-      throw new Error('no wire');
+    async (frame) => {
+      if (!wire) throw new Error('no wire');
+      wire.send(frame);
     },
     async () => m.powerOff(0),
   );

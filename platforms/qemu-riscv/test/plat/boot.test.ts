@@ -42,12 +42,14 @@ describe('platEntry', () => {
     it(`${bios}: an access to an unmapped hole panics with the trap`, async () => {
       const { exit, out } = await boot(bios, (h, a0, a1) =>
         platEntry(h, a0, a1, async () => {
-          h.load32(0x401f_0000); // the PCIe MMIO window: no device answers there
+          // between the RTC and the CLINT: QEMU faults there (mcause 5, measured with a bare-metal
+          // load). The PCIe windows do not fault: unassigned PCI space reads all ones, as on QEMU.
+          h.load32(0x0010_2000);
           return 0;
         }),
       );
       expect(exit.status).toBe(1);
-      expect(out).toContain('PANIC: unhandled trap: load access fault (tval 0x401f0000)');
+      expect(out).toContain('PANIC: unhandled trap: load access fault (tval 0x102000)');
     });
   }
 });

@@ -37,6 +37,23 @@ describe('parseDevice / parseGlobal', () => {
     expect(parseGlobal('virtio-mmio.force-legacy=false')).toEqual({ forceLegacy: false });
   });
 
+  it('parses virtio-*-pci as the same model with a PCI placement', () => {
+    expect(parseDevice('virtio-net-pci,netdev=n0,addr=1f.7,disable-legacy=on')).toMatchObject({
+      kind: 'virtio-net-device',
+      netdev: 'n0',
+      pci: { slot: 0x1f, fn: 7, disableLegacy: true, disableModern: undefined },
+    });
+    expect(
+      parseDevice('virtio-blk-pci,drive=d0,bus=pcie.0,disable-modern=on,addr=0x0a'),
+    ).toMatchObject({ kind: 'virtio-blk-device', pci: { slot: 10, fn: 0, disableModern: true } });
+    expect(parseDevice('virtio-rng-pci,disable-legacy=auto').pci).toEqual({
+      disableLegacy: undefined,
+      disableModern: undefined,
+      multifunction: false,
+    });
+    expect(parseDevice('virtio-rng-device').pci).toBeUndefined();
+  });
+
   it('rejects what QEMU would, with the offending part named', () => {
     expect(() => parseDevice('virtio-net-device,netdev=n,mac=01:00:00:00:00:01')).toThrow(
       /is a multicast address/,
@@ -47,8 +64,21 @@ describe('parseDevice / parseGlobal', () => {
     expect(() => parseDevice('virtio-blk-device,drive=d,bus=virtio-mmio-bus.8')).toThrow(
       /virtio-mmio-bus.0 … virtio-mmio-bus.7/,
     );
-    expect(() => parseDevice('virtio-net-pci,netdev=n')).toThrow(
-      /PCI devices are not modelled; use virtio-net-device/,
+    expect(() => parseDevice('virtio-net-pci,netdev=n,addr=20')).toThrow(
+      /addr=20 is not SLOT\[\.FN\] \(slot 0\.\.1f hexadecimal/,
+    );
+    expect(() => parseDevice('virtio-rng-pci,addr=3.8')).toThrow(/addr=3\.8 is not SLOT/);
+    expect(() => parseDevice('virtio-rng-pci,bus=virtio-mmio-bus.0')).toThrow(
+      /bus=virtio-mmio-bus.0 is not pcie.0/,
+    );
+    expect(() => parseDevice('virtio-rng-pci,disable-legacy=on,disable-modern=on')).toThrow(
+      /neither modern nor legacy mode is enabled/,
+    );
+    expect(() => parseDevice('virtio-rng-pci,disable-legacy=maybe')).toThrow(
+      "-device virtio-rng-pci: 'disable-legacy=maybe' is not on, off or auto",
+    );
+    expect(() => parseDevice('virtio-rng-pci,slot=1')).toThrow(
+      "-device virtio-rng-pci: unknown parameter 'slot'",
     );
     expect(() => parseDevice('e1000,netdev=n')).toThrow("-device: unknown device 'e1000'");
     expect(() => parseDevice('virtio-rng-device,foo=1')).toThrow(
@@ -102,6 +132,27 @@ describe('createVirtioDevicesFromArgs', () => {
     await expect(
       createVirtioDevicesFromArgs({ netdev: ['hubport,id=a,hubid=1', 'hubport,id=a,hubid=2'] }),
     ).rejects.toThrow('-netdev id=a is defined twice');
+  });
+
+  it('places -pci devices on the PCIe bus: no virtio-mmio slot limit, addresses checked', async () => {
+    const plan = await createVirtioDevicesFromArgs({
+      device: [...Array(9).fill('virtio-rng-pci'), 'virtio-rng-device,bus=virtio-mmio-bus.0'],
+    });
+    expect(plan.devices.map((d) => d.pci !== undefined)).toEqual([...Array(9).fill(true), false]);
+    await plan.close();
+    await expect(
+      createVirtioDevicesFromArgs({
+        device: ['virtio-rng-pci,addr=3', 'virtio-rng-pci,addr=03.0'],
+      }),
+    ).rejects.toThrow(
+      '-device virtio-rng-pci: PCI: slot 3.0 not available, in use by virtio-rng-pci',
+    );
+    await expect(
+      createVirtioDevicesFromArgs({ device: ['virtio-rng-pci,addr=0'] }),
+    ).rejects.toThrow(/slot 0\.0 not available, in use by the host bridge/);
+    await expect(
+      createVirtioDevicesFromArgs({ device: ['virtio-blk-pci,drive=dx'] }),
+    ).rejects.toThrow('-device virtio-blk-pci: drive=dx does not name a -drive');
   });
 
   it('a virtio-net-device without a netdev is a NIC with no peer, as on QEMU (TX dropped)', async () => {

@@ -182,8 +182,8 @@ export class PciFunction {
       if (!(cmd & PCI_COMMAND_IO)) return PCI_BAR_UNMAPPED;
       const base = this.cfg.get(off, 4) - (this.cfg.get(off, 4) % b.size);
       const last = base + b.size - 1;
-      // virt does not allow BARs at address 0 (no pci_allow_0_address); nothing may wrap past 4 GiB
-      if (last <= base || last >= 0xffffffff || base === 0) return PCI_BAR_UNMAPPED;
+      // virt allows address 0 (pci_allow_0_address: port 0 decodes, measured); nothing may wrap past 4 GiB
+      if (last <= base || last >= 0xffffffff) return PCI_BAR_UNMAPPED;
       return base;
     }
     if (!(cmd & PCI_COMMAND_MEMORY)) return PCI_BAR_UNMAPPED;
@@ -192,7 +192,7 @@ export class PciFunction {
     const lo = this.cfg.get(off, 4);
     const base = hi * 2 ** 32 + (lo - (lo % b.size));
     const last = base + b.size - 1;
-    if (base === 0 || (!wide && last >= 0xffffffff)) return PCI_BAR_UNMAPPED;
+    if (!wide && last >= 0xffffffff) return PCI_BAR_UNMAPPED;
     // 2^64 - 1 is QEMU's "unmapped"; beyond 2^53 no physical address here can reach it either
     if (!Number.isSafeInteger(last)) return PCI_BAR_UNMAPPED;
     return base;

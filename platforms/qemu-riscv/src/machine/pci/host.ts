@@ -5,7 +5,14 @@
 import type { IrqLine } from '../devices/irq';
 import type { MmioDevice } from '../mmio';
 import type { PciBar, PciBusHost, PciFunction } from './function';
-import { PCI_BAR_UNMAPPED, PCI_CONFIG_SPACE_SIZE, PCI_FUNC_MAX, PCI_SLOT_MAX } from './regs';
+import {
+  PCI_BAR_UNMAPPED,
+  PCI_CONFIG_SPACE_SIZE,
+  PCI_FUNC_MAX,
+  PCI_HEADER_TYPE,
+  PCI_HEADER_TYPE_MULTI_FUNCTION,
+  PCI_SLOT_MAX,
+} from './regs';
 import { PciAddressSpace } from './window';
 
 const DEVFN_MAX = PCI_SLOT_MAX * PCI_FUNC_MAX;
@@ -14,6 +21,8 @@ const DEVFN_MAX = PCI_SLOT_MAX * PCI_FUNC_MAX;
 export interface PciAddr {
   slot?: number;
   fn?: number;
+  /** QEMU's `multifunction=on`: header type bit 7; needed on function 0 of a slot with others. */
+  multifunction?: boolean;
 }
 
 export class GpexHost implements PciBusHost {
@@ -68,9 +77,35 @@ export class GpexHost implements PciBusHost {
           `PCI: slot ${addr.slot} function ${f} not available for ${fn.name}, in use by ${other.name}`,
         );
     }
+    this.checkMultifunction(fn, devfn, addr.multifunction ?? false);
+    if (addr.multifunction)
+      fn.cfg.set(
+        PCI_HEADER_TYPE,
+        1,
+        fn.cfg.get(PCI_HEADER_TYPE, 1) | PCI_HEADER_TYPE_MULTI_FUNCTION,
+      );
     this.devices[devfn] = fn;
     fn.attachBus(this, devfn);
     return devfn;
+  }
+
+  /** pci_init_multifunction: function 0 must say multifunction for the slot to hold others. */
+  private checkMultifunction(fn: PciFunction, devfn: number, multi: boolean): void {
+    const slot = devfn >>> 3;
+    const f0 = this.devices[slot * PCI_FUNC_MAX];
+    if (devfn & 7) {
+      if (f0 && !(f0.cfg.get(PCI_HEADER_TYPE, 1) & PCI_HEADER_TYPE_MULTI_FUNCTION))
+        throw new Error(
+          `PCI: single function device can't be populated in function ${slot.toString(16)}.${devfn & 7}`,
+        );
+      return;
+    }
+    if (multi) return;
+    for (let f = 1; f < PCI_FUNC_MAX; f++)
+      if (this.devices[devfn + f])
+        throw new Error(
+          `PCI: ${slot.toString(16)}.0 indicates single function, but ${slot.toString(16)}.${f} is already populated (${fn.name} needs multifunction=on)`,
+        );
   }
 
   barMoved(bar: PciBar, io: boolean): void {

@@ -1,7 +1,8 @@
 // A CPU window onto a PCI address space (QEMU's gpex "gpex_mmio"/"gpex_ioport" containers and the virt
 // aliases of them): BARs are mapped into it as the guest programs them. Where BARs overlap, the one
 // mapped last decodes (QEMU adds each with the same priority, the newest first); where none decodes,
-// the access is a hole (CPU: access fault; qtest: reads 0), as an unassigned region.
+// reads return all ones and writes are dropped, for the CPU too (gpex's allow-unmapped-accesses,
+// on by default: an unassigned_io_ops region under the BARs; measured).
 import {
   accessValid,
   dispatchRead,
@@ -56,7 +57,7 @@ export class PciWindow implements MmioDevice {
 
   accepts(offset: number, size: number, isWrite: boolean): boolean {
     const m = this.space.find(this.pciBase + offset, size);
-    return m !== undefined && accessValid(m.region, this.pciBase + offset - m.addr, size, isWrite);
+    return m === undefined || accessValid(m.region, this.pciBase + offset - m.addr, size, isWrite);
   }
 
   private at(offset: number, size: number): [MmioDevice, number] | null {
@@ -66,7 +67,7 @@ export class PciWindow implements MmioDevice {
 
   read(offset: number, size: number): number {
     const t = this.at(offset, size);
-    if (!t) return 0;
+    if (!t) return 2 ** (8 * Math.min(size, 4)) - 1;
     if (size === 8) return Number(dispatchRead64(t[0], t[1]) & 0xffffffffn);
     return dispatchRead(t[0], t[1], size);
   }
@@ -78,7 +79,7 @@ export class PciWindow implements MmioDevice {
 
   read64(offset: number): bigint {
     const t = this.at(offset, 8);
-    return t ? dispatchRead64(t[0], t[1]) : 0n;
+    return t ? dispatchRead64(t[0], t[1]) : 0xffffffffffffffffn;
   }
 
   write64(offset: number, value: bigint): void {

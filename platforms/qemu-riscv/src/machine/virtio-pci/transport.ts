@@ -361,10 +361,12 @@ export class VirtioPciFunction extends PciFunction implements VirtioHost {
 
   needsReset(message: string): void {
     this.trace(message);
+    // virtio_error: NEEDS_RESET and its config interrupt first, then the device is broken (silent)
+    if (this.guestFeatures & VERSION_1) {
+      this.status |= R.STATUS_NEEDS_RESET;
+      this.configChanged();
+    }
     this.broken = true;
-    if (!(this.guestFeatures & VERSION_1)) return;
-    this.status |= R.STATUS_NEEDS_RESET;
-    this.configChanged();
   }
 
   trace(message: string): void {

@@ -17,8 +17,20 @@ import { parseMac, VirtioNet } from './net';
 import { Virtio9p } from './p9';
 import { VirtioRng } from './rng';
 
-/** A parsed `-device`. `slot` comes from `bus=virtio-mmio-bus.N`. */
-export type DeviceSpec =
+/** Where a `virtio-*-pci` goes and how (QEMU's addr=, disable-legacy=, disable-modern=, multifunction=). */
+export interface PciPlacement {
+  slot?: number;
+  fn?: number;
+  disableLegacy?: boolean;
+  disableModern?: boolean;
+  multifunction?: boolean;
+}
+
+/**
+ * A parsed `-device`. `slot` comes from `bus=virtio-mmio-bus.N`. A `virtio-*-pci` device parses as its
+ * `virtio-*-device` kind with `pci` set (the same model behind the PCI transport).
+ */
+export type DeviceSpec = { pci?: PciPlacement } & (
   | {
       kind: 'virtio-net-device';
       id?: string;
@@ -37,22 +49,64 @@ export type DeviceSpec =
       queueSize?: number;
     }
   | { kind: 'virtio-rng-device'; id?: string; slot?: number; rng?: string }
-  | { kind: 'virtio-9p-device'; id?: string; slot?: number; fsdev: string; mountTag: string };
+  | { kind: 'virtio-9p-device'; id?: string; slot?: number; fsdev: string; mountTag: string }
+);
 
-const KINDS = 'virtio-net-device, virtio-blk-device, virtio-rng-device, virtio-9p-device';
+const KINDS =
+  'virtio-net-device, virtio-blk-device, virtio-rng-device, virtio-9p-device and their -pci forms';
+
+/** The name the user wrote for a parsed device (its -pci form when it goes on the PCIe bus). */
+export function deviceName(d: DeviceSpec): string {
+  return d.pci ? d.kind.replace(/-device$/, '-pci') : d.kind;
+}
+
+/** QEMU's `addr=SLOT[.FN]` (hexadecimal, as its PCI devfn property). */
+function parsePciAddr(what: string, v: string): { slot: number; fn: number } {
+  const m = /^(?:0x)?([0-9a-f]{1,2})(?:\.([0-7]))?$/i.exec(v);
+  const slot = m ? Number.parseInt(m[1], 16) : -1;
+  if (!m || slot > 0x1f)
+    throw new Error(`${what}: addr=${v} is not SLOT[.FN] (slot 0..1f hexadecimal, function 0..7)`);
+  return { slot, fn: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+/** disable-legacy / disable-modern: on, off or auto (auto = off on the root bus, as QEMU decides). */
+function onOffAuto(r: OptReader, what: string, key: string): boolean | undefined {
+  const v = r.str(key);
+  if (v === undefined || v === 'auto') return undefined;
+  if (['on', 'yes', 'true', 'y'].includes(v)) return true;
+  if (['off', 'no', 'false', 'n'].includes(v)) return false;
+  throw new Error(`${what}: '${key}=${v}' is not on, off or auto`);
+}
 
 /** Parses `-device virtio-net-device,netdev=n0,mac=...`. @throws Error with a precise message. */
 export function parseDevice(text: string): DeviceSpec {
   const o = splitOpts('-device', text);
-  const kind = o.head ?? o.values.get('driver');
-  if (!kind) throw new Error(`-device '${text}': missing the device type (${KINDS})`);
-  const what = `-device ${kind}`;
+  const named = o.head ?? o.values.get('driver');
+  if (!named) throw new Error(`-device '${text}': missing the device type (${KINDS})`);
+  const what = `-device ${named}`;
   const r = new OptReader(what, o);
   r.str('driver');
   const id = r.str('id');
   const bus = r.str('bus');
+  const isPci = /^virtio-(net|blk|rng|9p)-pci$/.test(named);
+  const kind = isPci ? named.replace(/-pci$/, '-device') : named;
   let slot: number | undefined;
-  if (bus !== undefined) {
+  let pci: PciPlacement | undefined;
+  if (isPci) {
+    if (bus !== undefined && bus !== 'pcie.0')
+      throw new Error(
+        `${what}: bus=${bus} is not pcie.0 (the only PCI bus: no bridges are modelled)`,
+      );
+    const addr = r.str('addr');
+    pci = addr === undefined ? {} : parsePciAddr(what, addr);
+    pci.disableLegacy = onOffAuto(r, what, 'disable-legacy');
+    pci.disableModern = onOffAuto(r, what, 'disable-modern');
+    pci.multifunction = r.bool('multifunction', false);
+    if (pci.disableLegacy && pci.disableModern)
+      throw new Error(
+        `${what}: device cannot work as neither modern nor legacy mode is enabled (set disable-modern or disable-legacy to off)`,
+      );
+  } else if (bus !== undefined) {
     const m = /^virtio-mmio-bus\.(\d+)$/.exec(bus);
     if (!m || Number(m[1]) > 7)
       throw new Error(`${what}: bus=${bus} is not virtio-mmio-bus.0 … virtio-mmio-bus.7`);
@@ -106,13 +160,10 @@ export function parseDevice(text: string): DeviceSpec {
       break;
     }
     default:
-      if (/-pci$/.test(kind))
-        throw new Error(
-          `-device ${kind}: PCI devices are not modelled; use ${kind.replace(/-pci$/, '-device')} (virtio-mmio)`,
-        );
-      throw new Error(`-device: unknown device '${kind}' (supported: ${KINDS})`);
+      throw new Error(`-device: unknown device '${named}' (supported: ${KINDS})`);
   }
   r.done();
+  if (pci) spec.pci = pci;
   return spec;
 }
 
@@ -127,8 +178,16 @@ export function parseGlobal(text: string): { forceLegacy: boolean } {
 }
 
 export interface VirtioPlan {
-  /** Devices in command-line order; `slot` is the pinned slot, if any (else the highest free one). */
-  readonly devices: { model: VirtioDeviceModel; slot?: number; spec: DeviceSpec }[];
+  /**
+   * Devices in command-line order; `slot` is the pinned virtio-mmio slot, if any (else the highest free
+   * one); `pci` set = plug on the PCIe bus instead (`Machine.plugVirtioPci(model, pci)`).
+   */
+  readonly devices: {
+    model: VirtioDeviceModel;
+    slot?: number;
+    pci?: PciPlacement;
+    spec: DeviceSpec;
+  }[];
   /** Closes every backend (sockets, files, socat). */
   close(): Promise<void>;
 }
@@ -183,25 +242,40 @@ export async function createVirtioDevicesFromArgs(args: {
     fsSpecs.map((f) => f.id),
     '-fsdev',
   );
-  if (devSpecs.length > 8)
+  const mmioCount = devSpecs.filter((d) => !d.pci).length;
+  if (mmioCount > 8)
     throw new Error(
-      `-device: ${devSpecs.length} virtio devices, but the virt machine has 8 virtio-mmio slots`,
+      `-device: ${mmioCount} virtio-mmio devices, but the virt machine has 8 virtio-mmio slots`,
     );
   const slots = new Set<number>();
+  const pciAddrs = new Map<number, string>();
+  for (const d of devSpecs) {
+    if (d.pci?.slot === undefined) continue;
+    const devfn = d.pci.slot * 8 + (d.pci.fn ?? 0);
+    const other = pciAddrs.get(devfn);
+    const at = `${d.pci.slot.toString(16)}.${d.pci.fn ?? 0}`;
+    if (devfn === 0 || other)
+      throw new Error(
+        `-device ${deviceName(d)}: PCI: slot ${at} not available, in use by ${other ?? 'the host bridge (gpex-root)'}`,
+      );
+    pciAddrs.set(devfn, deviceName(d));
+  }
   const usedNet = new Map<string, string>();
   const usedDrive = new Map<string, string>();
   const usedFs = new Set<string>();
   for (const d of devSpecs) {
     if (d.kind === 'virtio-9p-device') {
       if (!fsSpecs.some((f) => f.id === d.fsdev))
-        throw new Error(`-device ${d.kind}: fsdev=${d.fsdev} does not name a -fsdev`);
+        throw new Error(`-device ${deviceName(d)}: fsdev=${d.fsdev} does not name a -fsdev`);
       if (usedFs.has(d.fsdev))
-        throw new Error(`-device ${d.kind}: fsdev=${d.fsdev} is already used by another device`);
+        throw new Error(
+          `-device ${deviceName(d)}: fsdev=${d.fsdev} is already used by another device`,
+        );
       usedFs.add(d.fsdev);
     }
     if (d.slot !== undefined) {
       if (slots.has(d.slot))
-        throw new Error(`-device ${d.kind}: bus=virtio-mmio-bus.${d.slot} is already taken`);
+        throw new Error(`-device ${deviceName(d)}: bus=virtio-mmio-bus.${d.slot} is already taken`);
       slots.add(d.slot);
     }
     if (
@@ -209,19 +283,25 @@ export async function createVirtioDevicesFromArgs(args: {
       d.rng !== undefined &&
       !rngSpecs.some((o) => o.id === d.rng)
     )
-      throw new Error(`-device ${d.kind}: Device '${d.rng}' not found (rng= names no -object)`);
+      throw new Error(
+        `-device ${deviceName(d)}: Device '${d.rng}' not found (rng= names no -object)`,
+      );
     if (d.kind === 'virtio-net-device' && d.netdev !== undefined) {
       if (!netSpecs.some((n) => n.id === d.netdev))
-        throw new Error(`-device ${d.kind}: netdev=${d.netdev} does not name a -netdev`);
+        throw new Error(`-device ${deviceName(d)}: netdev=${d.netdev} does not name a -netdev`);
       if (usedNet.has(d.netdev))
-        throw new Error(`-device ${d.kind}: netdev=${d.netdev} is already used by another device`);
+        throw new Error(
+          `-device ${deviceName(d)}: netdev=${d.netdev} is already used by another device`,
+        );
       usedNet.set(d.netdev, d.kind);
     }
     if (d.kind === 'virtio-blk-device') {
       if (!driveSpecs.some((x) => x.id === d.drive))
-        throw new Error(`-device ${d.kind}: drive=${d.drive} does not name a -drive`);
+        throw new Error(`-device ${deviceName(d)}: drive=${d.drive} does not name a -drive`);
       if (usedDrive.has(d.drive))
-        throw new Error(`-device ${d.kind}: drive=${d.drive} is already used by another device`);
+        throw new Error(
+          `-device ${deviceName(d)}: drive=${d.drive} is already used by another device`,
+        );
       usedDrive.set(d.drive, d.kind);
     }
   }
@@ -269,7 +349,7 @@ export async function createVirtioDevicesFromArgs(args: {
       else if (spec.kind === 'virtio-9p-device')
         model = new Virtio9p(shares.get(spec.fsdev)!, spec.mountTag);
       else model = new VirtioRng(spec.rng === undefined ? hostRng : rngs.get(spec.rng)!);
-      return { model, slot: spec.slot, spec };
+      return { model, slot: spec.slot, pci: spec.pci, spec };
     });
     return { devices, close: closeAll };
   } catch (e) {

@@ -45,6 +45,10 @@ export interface VirtioBlkOptions {
 export class VirtioBlk extends VirtioDeviceModel {
   readonly deviceId = VIRTIO_ID_BLOCK;
   readonly numQueues = 1;
+  /** QEMU's queue-size property (default 256). */
+  queueSizeDefault(): number {
+    return this.opts.queueSize ?? 256;
+  }
   readonly configLen = 0x39;
   protected override readonly withheldLegacy = ANY_LAYOUT;
   private readonly bounce = new Uint8Array(BOUNCE);
@@ -101,6 +105,15 @@ export class VirtioBlk extends VirtioDeviceModel {
   /** The writeback byte (CONFIG_WCE) is the only writable config field. */
   protected override configWrite(offset: number, size: number, value: number): void {
     if (offset === 0x20 && size === 1) this.config[0x20] = value & 1;
+  }
+
+  /**
+   * QEMU's virtio_blk_set_status at DRIVER_OK: without CONFIG_WCE the write cache (and the writeback
+   * byte) follows whether the driver took FLUSH, so a driver that cannot flush gets writethrough.
+   */
+  override driverOk(): void {
+    if (!this.has(VIRTIO_BLK_F_CONFIG_WCE))
+      this.config[0x20] = this.has(VIRTIO_BLK_F_FLUSH) ? 1 : 0;
   }
 
   protected onNotify(_index: number, q: DeviceVirtqueue): void {

@@ -50,6 +50,10 @@ export class VirtioNet extends VirtioDeviceModel {
   /** TX waits and RX is refused (virtio_net_can_receive) while !vm_running. */
   readonly pausesWhileStopped = true;
   readonly numQueues = 3;
+  /** RX and TX 256 entries, control 64, as QEMU's virtio-net. */
+  queueSizeDefault(index: number): number {
+    return index === 2 ? 64 : 256;
+  }
   readonly configLen: number;
   /** Frames sent; frames delivered; RX frames dropped as too big for a buffer; RX waits for buffers. */
   readonly stats = { txFrames: 0, rxFrames: 0, rxDropped: 0, rxNoBuffer: 0 };

@@ -14,6 +14,10 @@ export const VIRTIO_9P_MAX_TAG = 31;
 export class Virtio9p extends VirtioDeviceModel {
   readonly deviceId = VIRTIO_ID_9P;
   readonly numQueues = 1;
+  /** QEMU's virtio-9p queue: MAX_REQ = 128 entries. */
+  queueSizeDefault(): number {
+    return 128;
+  }
   readonly configLen: number;
   private msg: Uint8Array;
 

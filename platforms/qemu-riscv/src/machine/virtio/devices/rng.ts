@@ -14,6 +14,10 @@ const MAX_REQUEST = 64 * 1024;
 export class VirtioRng extends VirtioDeviceModel {
   readonly deviceId = VIRTIO_ID_RNG;
   readonly numQueues = 1;
+  /** QEMU's virtio-rng queue holds 8 entries. */
+  queueSizeDefault(): number {
+    return 8;
+  }
   readonly configLen = 0;
   /** virtio_rng_process returns while !vm_running. */
   readonly pausesWhileStopped = true;
