@@ -90,13 +90,16 @@ export interface RkNetdev {
   rxIntrEnable(queue: number): number;
   rxIntrDisable(queue: number): number;
   /**
-   * Transmits one packet; the device owns `pkt` on success and frees it when sent.
+   * Transmits one packet; the device owns `pkt` on success and frees it when sent. `more` says the
+   * caller hands another packet right after this one, so the driver may put off telling the device
+   * (Linux's xmit_more: one doorbell per burst); the last packet of a burst goes without it. A
+   * driver that refuses a packet rings for those it took before.
    * @returns status bits (SUCCESS [| MORE]), 0 when the ring is full (caller keeps pkt), or -errno.
    */
-  txOne(queue: number, pkt: RkNetbuf): number;
+  txOne(queue: number, pkt: RkNetbuf, more?: boolean): number;
   /** Receives one packet; the caller owns `pkt` (free it when done). MORE says others wait. */
   rxOne(queue: number): RkRxResult;
-  /** Transmits up to `pkts.length`; @returns how many the device took, or -errno. */
+  /** Transmits up to `pkts.length` with one doorbell; @returns how many the device took, or -errno. */
   txBurst(queue: number, pkts: RkNetbuf[]): number;
   /** Receives up to `max` packets into `out`; @returns the count or -errno. */
   rxBurst(queue: number, out: RkNetbuf[], max: number): number;

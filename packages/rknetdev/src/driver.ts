@@ -14,7 +14,8 @@ export interface RkNetdevOps {
   linkUp(): boolean;
   rxIntrEnable(queue: number): number;
   rxIntrDisable(queue: number): number;
-  xmit(queue: number, pkt: RkNetbuf): number;
+  /** Queues `pkt`; with `more`, the device may be told later (see RkNetdev.txOne). */
+  xmit(queue: number, pkt: RkNetbuf, more?: boolean): number;
   recv(queue: number): RkRxResult;
 }
 

@@ -129,11 +129,11 @@ export class RkNetdevFront implements RkNetdev, RkNetdevDriverHandle {
     return this.ops.rxIntrDisable(queue);
   }
 
-  txOne(queue: number, pkt: RkNetbuf): number {
+  txOne(queue: number, pkt: RkNetbuf, more = false): number {
     if (this.state !== 'running') return -Errno.ENETDOWN;
     if (!this.txq[queue]) return -Errno.EINVAL;
     const bytes = netbufChainLen(pkt);
-    const r = this.ops.xmit(queue, pkt);
+    const r = this.ops.xmit(queue, pkt, more);
     if (r < 0) this.stats.txErrors++;
     else if (r & RK_NETDEV_STATUS_SUCCESS) {
       this.stats.txPackets++;
@@ -156,7 +156,7 @@ export class RkNetdevFront implements RkNetdev, RkNetdevDriverHandle {
   txBurst(queue: number, pkts: RkNetbuf[]): number {
     let n = 0;
     for (const p of pkts) {
-      const r = this.txOne(queue, p);
+      const r = this.txOne(queue, p, n < pkts.length - 1);
       if (r < 0) return n > 0 ? n : r;
       if (!(r & RK_NETDEV_STATUS_SUCCESS)) break;
       n++;

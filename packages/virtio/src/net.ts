@@ -35,6 +35,8 @@ export class VirtioNetDriver implements RkNetdevOps {
   private readonly mac: Uint8Array;
   private readonly mtuValue: number;
   private intr = false;
+  /** Packets added to the TX ring since the device was last told (xmit with `more`). */
+  private txUnkicked = false;
 
   constructor(
     private readonly t: VirtioTransport,
@@ -113,18 +115,18 @@ export class VirtioNetDriver implements RkNetdevOps {
     return 0;
   }
 
-  xmit(_q: number, pkt: RkNetbuf): number {
+  xmit(_q: number, pkt: RkNetbuf, more = false): number {
     const tx = this.tx;
     if (!tx) return -Errno.ENETDOWN;
     for (let u = tx.getUsed(); u; u = tx.getUsed()) u.token.free();
-    if (pkt.data < this.hdrLen) return -Errno.EINVAL;
+    if (pkt.data < this.hdrLen) return this.kickTx(-Errno.EINVAL);
     let n = 0;
     for (let b: RkNetbuf | null = pkt; b; b = b.next) n++;
     // One descriptor per netbuf: a chain longer than the ring never fits (an error, not "full": a caller
     // retrying a full ring would spin forever); a chain longer than the free descriptors waits for
     // completions and is reported as a status without SUCCESS (uk_netdev_tx_one: the caller keeps pkt).
-    if (n > tx.size) return -Errno.EMSGSIZE;
-    if (n > tx.numFree) return 0;
+    if (n > tx.size) return this.kickTx(-Errno.EMSGSIZE);
+    if (n > tx.numFree) return this.kickTx(0);
     const segs: VringSeg[] = [];
     pkt.data -= this.hdrLen;
     pkt.len += this.hdrLen;
@@ -139,10 +141,20 @@ export class VirtioNetDriver implements RkNetdevOps {
     if (r < 0) {
       pkt.data += this.hdrLen;
       pkt.len -= this.hdrLen;
-      return r;
+      return this.kickTx(r);
     }
-    if (tx.kickPrepare()) this.t.notify(1);
-    return RK_NETDEV_STATUS_SUCCESS | (tx.numFree > 0 ? RK_NETDEV_STATUS_MORE : 0);
+    this.txUnkicked = true;
+    const status = RK_NETDEV_STATUS_SUCCESS | (tx.numFree > 0 ? RK_NETDEV_STATUS_MORE : 0);
+    // with `more` the doorbell waits for the burst's last packet (or a full ring): one device exit
+    // per burst, and the device drains the burst in one pass
+    return more && tx.numFree > 0 ? status : this.kickTx(status);
+  }
+
+  /** Tells the device about packets added since it was last told (if it wants to hear). @returns r. */
+  private kickTx(r: number): number {
+    if (this.txUnkicked && this.tx?.kickPrepare()) this.t.notify(1);
+    this.txUnkicked = false;
+    return r;
   }
 
   recv(): RkRxResult {

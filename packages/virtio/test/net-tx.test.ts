@@ -63,4 +63,21 @@ describe('virtio-net TX status', () => {
     expect(dev.stats.txErrors).toBe(1);
     expect(dev.txOne(0, chain(2)) & RK_NETDEV_STATUS_SUCCESS).toBe(RK_NETDEV_STATUS_SUCCESS);
   });
+  it("with `more` the device is told once, at the burst's last packet; a refused packet rings for those before it", async () => {
+    const { dev, chain, frames, pump } = txDevice(8);
+    for (let i = 1; i <= 3; i++)
+      expect(dev.txOne(0, chain(i), true) & RK_NETDEV_STATUS_SUCCESS).toBeTruthy();
+    await pump();
+    expect(frames.length).toBe(0); // queued in the ring, the device not told
+    expect(dev.txOne(0, chain(1)) & RK_NETDEV_STATUS_SUCCESS).toBeTruthy();
+    await pump();
+    expect(frames.map((f) => f[20])).toEqual([1, 2, 3, 1]);
+    expect(dev.txOne(0, chain(2), true) & RK_NETDEV_STATUS_SUCCESS).toBeTruthy();
+    expect(dev.txOne(0, chain(9), true)).toBe(-Errno.EMSGSIZE);
+    await pump();
+    expect(frames.length).toBe(5);
+    expect(dev.txBurst(0, [chain(3), chain(2), chain(2)])).toBe(3);
+    await pump();
+    expect(frames.slice(5).map((f) => f[20])).toEqual([3, 2, 2]);
+  });
 });

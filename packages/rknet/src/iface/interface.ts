@@ -219,6 +219,16 @@ export class RkInterface implements RkIpLayer {
   /** Does everything due at `now`: input, ARP retries, reassembly timeouts, transports, TX backlog. */
   poll(now: number): void {
     this.now = now;
+    // everything this poll sends (ACKs for what arrived, transports' output) is one TX burst
+    this.out.begin();
+    try {
+      this.pollOnce(now);
+    } finally {
+      this.out.end();
+    }
+  }
+
+  private pollOnce(now: number): void {
     this.receive();
     this.deliverLooped();
     const { retry } = this.arp.poll(now);

@@ -17,6 +17,9 @@ const NO_OPTIONS = new Uint8Array(0);
 export class IpOutput {
   private ident: number;
   private readonly pending: RkNetbuf[] = [];
+  /** Frames of the current burst (between {@link begin} and {@link end}), sent with one doorbell. */
+  private readonly burst: RkNetbuf[] = [];
+  private bursting = false;
   private scratch = new Uint8Array(0);
 
   constructor(
@@ -116,7 +119,24 @@ export class IpOutput {
       this.queue(nb);
       return;
     }
-    this.xmit(nb);
+    if (this.bursting) this.burst.push(nb);
+    else this.xmit(nb);
+  }
+
+  /** Starts a burst: frames are held until {@link end} hands them to the device together. */
+  begin(): void {
+    this.bursting = true;
+  }
+
+  /** Ends the burst: its frames go out in order, the device told once; what does not fit waits. */
+  end(): void {
+    this.bursting = false;
+    const b = this.burst;
+    for (let i = 0; i < b.length; i++) {
+      if (this.pending.length > 0) this.queue(b[i]);
+      else this.xmit(b[i], i < b.length - 1);
+    }
+    b.length = 0;
   }
 
   /** Retries frames that waited for ring space, in order. */
@@ -138,11 +158,13 @@ export class IpOutput {
 
   clear(): void {
     for (const nb of this.pending) nb.free();
+    for (const nb of this.burst) nb.free();
     this.pending.length = 0;
+    this.burst.length = 0;
   }
 
-  private xmit(nb: RkNetbuf): void {
-    const r = this.dev.txOne(0, nb);
+  private xmit(nb: RkNetbuf, more = false): void {
+    const r = this.dev.txOne(0, nb, more);
     if (r > 0) this.stats.txFrames++;
     else if (r === 0) this.queue(nb);
     else {

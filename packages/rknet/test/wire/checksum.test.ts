@@ -81,4 +81,28 @@ describe('internet checksum', () => {
       }),
     );
   });
+
+  it('property: the unrolled sum equals the word-by-word sum of RFC 1071 at any offset and length', () => {
+    const words = (b: Uint8Array, start: number, end: number, sum: number) => {
+      for (let i = start; i < end; i += 2) sum += (b[i] << 8) | (i + 1 < end ? b[i + 1] : 0);
+      return sum;
+    };
+    // guest RAM is a SharedArrayBuffer and netbufs start anywhere in it
+    const ram = new Uint8Array(new SharedArrayBuffer(70_000));
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 2000 }),
+        fc.nat(5000),
+        fc.nat(0xffffff),
+        (data, at, initial) => {
+          ram.set(data, at);
+          const v = ram.subarray(at, at + data.length);
+          for (const start of [0, 2, 4, 6].filter((s) => s <= data.length))
+            expect(checksumAdd(initial, v, start)).toBe(words(v, start, v.length, initial));
+        },
+      ),
+    );
+    ram.fill(0xff);
+    expect(checksumAdd(0, ram, 1, 65536)).toBe(words(ram, 1, 65536, 0));
+  });
 });

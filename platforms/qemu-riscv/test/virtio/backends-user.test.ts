@@ -302,6 +302,47 @@ describe('-netdev user TCP (scripted guest, host server on loopback)', () => {
     srv.close();
   });
 
+  it('guest data handed over in one NIC batch waits (corked) until the batch ends, then reaches the host whole and in order', async () => {
+    const srv = createServer({ allowHalfOpen: true });
+    srv.listen(0, '127.0.0.1');
+    await once(srv, 'listening');
+    const port = (srv.address() as { port: number }).port;
+    const { b } = await backend('user,id=u', {
+      dnsUpstream: null,
+      allowOutbound: (h) => h === '127.0.0.1',
+    });
+    const g = new ScriptedGuest(b, []);
+    const accepted = once(srv, 'connection');
+    g.send(port, { seq: 1000, ack: 0, flags: SYN, mss: 1000, window: 3000 });
+    const [host] = (await accepted) as [Socket];
+    const iss = (await g.next()).seq;
+    g.send(port, { seq: 1001, ack: iss + 1, flags: ACK, window: 3000 });
+    const got: Buffer[] = [];
+    host.on('data', (d: Buffer) => got.push(d));
+    const words = ['one ', 'two ', 'three'];
+    b.beginSends();
+    let seq = 1001;
+    for (const w of words) {
+      const payload = new TextEncoder().encode(w);
+      g.send(port, { seq, ack: iss + 1, flags: ACK | PSH, window: 3000, payload });
+      seq += payload.length;
+    }
+    const flow = b.tcp.list()[0];
+    expect(flow.sock?.writableCorked).toBe(1);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(got).toHaveLength(0); // held for the batch
+    b.endSends();
+    expect(flow.sock?.writableCorked).toBe(0);
+    for (let i = 0; i < 100 && Buffer.concat(got).length < 12; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(String(Buffer.concat(got))).toBe('one two three');
+    // outside a batch a segment is written at once
+    g.send(port, { seq, ack: iss + 1, flags: ACK | PSH, window: 3000, payload: Uint8Array.of(33) });
+    expect(flow.sock?.writableCorked).toBe(0);
+    host.destroy();
+    srv.close();
+  });
+
   it('retransmits unacknowledged data after the RTO; a guest RST resets the host socket', async () => {
     const srv = createServer({ allowHalfOpen: true });
     srv.listen(0, '127.0.0.1');

@@ -2,7 +2,7 @@
 // real client's load on it, and profiles this process meanwhile (node:inspector, i.e. what
 // `node --cpu-prof` records). Prints self time per layer and the hottest functions, mapped to the
 // TypeScript sources; writes the raw .cpuprofile next to the bench bundle (open it in Chrome DevTools).
-// usage: RK_PROF_LOAD=wrk|redis|sink|source RK_BENCH_SECONDS=10 pnpm --filter @runikraft/bench bench:netprof
+// usage: RK_PROF_LOAD=wrk|redis|sink|source RK_BENCH_SECONDS=10 [RK_PROF=0] pnpm --filter @runikraft/bench bench:netprof
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ const LOAD = process.env.RK_PROF_LOAD ?? 'wrk';
 const SECONDS = Number(process.env.RK_BENCH_SECONDS ?? 10);
 const MB = Number(process.env.RK_BENCH_BULK_MB ?? 64);
 const REDIS_N = Number(process.env.RK_BENCH_REDIS_N ?? 200_000);
+/** RK_PROF=0: the load's figure alone, no profiler (for before/after comparisons). */
+const PROFILE = process.env.RK_PROF !== '0';
 
 interface Setup {
   app: string;
@@ -105,6 +107,12 @@ async function main(): Promise<void> {
   const port = await freePort();
   const g = await bootOnUser(image, port, s.guestPort, s.args, s.ready);
   const load0 = loadavg()[0];
+  if (!PROFILE) {
+    const result = await s.load(port);
+    await g.stop();
+    process.stdout.write(`${LOAD}: ${result} (load average ${load0.toFixed(1)})\n`);
+    return;
+  }
   const { result, profile } = await profiled(() => s.load(port));
   await g.stop();
   const out = join(repoRoot(), 'tools/bench/.rk', `netprof-${LOAD}-${process.pid}.cpuprofile`);

@@ -31,6 +31,15 @@ export abstract class NetBackend {
   /** Device → wire. Never throws; errors are recorded in `lastError`. */
   abstract send(frame: Uint8Array): void;
 
+  /**
+   * The device starts handing over a batch of frames (one drain of its TX queue; QEMU's TX bottom
+   * half). A backend may hold host writes until {@link endSends} to coalesce them.
+   */
+  beginSends(): void {}
+
+  /** The batch begun by {@link beginSends} ended. */
+  endSends(): void {}
+
   /** Releases host resources. */
   abstract close(): void | Promise<void>;
 

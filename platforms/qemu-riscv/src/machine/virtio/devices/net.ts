@@ -137,8 +137,18 @@ export class VirtioNet extends VirtioDeviceModel {
    * queue is drained; after a driver bug they stay off, as QEMU's virtio_net_flush_tx returns early.
    */
   private transmit(q: DeviceVirtqueue): void {
-    const hl = this.headerLen();
     q.setNotification(false);
+    this.backend.beginSends();
+    try {
+      this.drainTx(q);
+    } finally {
+      this.backend.endSends();
+    }
+    if (!this.broken) q.setNotification(true);
+  }
+
+  private drainTx(q: DeviceVirtqueue): void {
+    const hl = this.headerLen();
     for (let c = this.pop(q); c; c = this.pop(q)) {
       if (c.writable.length > 0) {
         this.fail(`virtio-net: TX chain ${c.head} has a device-writable descriptor`);
@@ -155,6 +165,7 @@ export class VirtioNet extends VirtioDeviceModel {
         this.fail(`virtio-net: TX chain ${c.head} holds only the header (nothing to send)`);
         return;
       }
+      // the one copy out of guest RAM: the backend owns the frame (it may keep views of it)
       const len = Math.min(c.readLen - hl, MAX_FRAME);
       const frame = new Uint8Array(len);
       readSegs(this.hostRam(), c.readable, hl, frame);
@@ -162,7 +173,6 @@ export class VirtioNet extends VirtioDeviceModel {
       this.stats.txFrames++;
       this.complete(q, c.head, 0);
     }
-    if (!this.broken) q.setNotification(true);
   }
 
   /**

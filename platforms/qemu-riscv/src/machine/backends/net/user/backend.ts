@@ -20,6 +20,7 @@ import {
   IPPROTO_UDP,
   type Ip4Out,
   ip4Frame,
+  L4_OFF,
   parseIp4,
   parseUdp,
   setL4Checksum,
@@ -47,6 +48,10 @@ export class UserNetBackend extends NetBackend implements SlirpContext {
   private readonly dnsUpstream: HostAddr | null;
   private ipId = 0;
   private closed = false;
+  /** Our source MAC for frames to the guest. */
+  private readonly mac: Uint8Array;
+  private inBatch = false;
+  private readonly batchDone: (() => void)[] = [];
   /** Bound host ports of the hostfwd rules, in rule order (0-port rules get an ephemeral one). */
   readonly hostfwdPorts: number[] = [];
   /** The last exception a guest frame caused (a bug if ever set; the link stays up). */
@@ -59,6 +64,7 @@ export class UserNetBackend extends NetBackend implements SlirpContext {
     private readonly opts: UserNetOptions,
   ) {
     super(id);
+    this.mac = slirpMac(cfg.host);
     this.arp = new ArpTable(cfg, (f) => this.deliver(f));
     this.dhcp = new DhcpServer(cfg);
     this.tcp = new TcpNat(this);
@@ -157,12 +163,40 @@ export class UserNetBackend extends NetBackend implements SlirpContext {
   }
 
   output(h: Ip4Out, l4: Uint8Array): void {
-    if (this.closed) return;
-    const f = ip4Frame(h, this.ipId, l4.length);
+    const f = this.frame(h, l4.length);
+    f.set(l4, L4_OFF);
+    this.toGuest(f, h.dst);
+  }
+
+  frame(h: Ip4Out, l4len: number): Uint8Array {
+    const f = ip4Frame(h, this.ipId, l4len);
     this.ipId = (this.ipId + 1) & 0xffff;
-    f.set(slirpMac(this.cfg.host), 6);
-    f.set(l4, ETH_HLEN + 20);
-    this.arp.send(f, h.dst);
+    f.set(this.mac, 6);
+    return f;
+  }
+
+  toGuest(f: Uint8Array, dst: number): void {
+    if (!this.closed) this.arp.send(f, dst);
+  }
+
+  get batching(): boolean {
+    return this.inBatch;
+  }
+
+  afterBatch(flush: () => void): void {
+    this.batchDone.push(flush);
+  }
+
+  /** The NIC starts handing over a batch of guest frames (one TX queue drain). */
+  override beginSends(): void {
+    this.inBatch = true;
+  }
+
+  /** The batch ended: writes held for it (corked host sockets) go out, one syscall per socket. */
+  override endSends(): void {
+    this.inBatch = false;
+    const done = this.batchDone.splice(0);
+    for (const f of done) f();
   }
 
   outputUdp(src: number, sport: number, dst: number, dport: number, payload: Uint8Array): void {

@@ -13,6 +13,17 @@ export interface SlirpContext {
   readonly cfg: UserNetConfig;
   /** Sends an IPv4 packet carrying `l4` (a complete transport segment) to the guest. */
   output(h: Ip4Out, l4: Uint8Array): void;
+  /**
+   * A frame for an IPv4 packet to the guest whose `l4len` transport bytes the caller writes at
+   * L4_OFF (the IP header and source MAC are in place), then hands to {@link toGuest}.
+   */
+  frame(h: Ip4Out, l4len: number): Uint8Array;
+  /** Sends a frame from {@link frame} to guest address `dst`. */
+  toGuest(f: Uint8Array, dst: number): void;
+  /** True while the NIC hands over a batch of guest frames (writes to host sockets may wait for its end). */
+  readonly batching: boolean;
+  /** Asks for `flush` to be called when the current batch ends. */
+  afterBatch(flush: () => void): void;
   /** Sends a UDP datagram to the guest. */
   outputUdp(src: number, sport: number, dst: number, dport: number, payload: Uint8Array): void;
   /** False while frames wait in the NIC queue: senders hold back until `kick`. */

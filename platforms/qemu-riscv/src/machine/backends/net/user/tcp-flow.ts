@@ -4,6 +4,7 @@
 // until the guest's window admits them; guest bytes go to the socket only within the window we
 // advertise, which shrinks by what the socket has not yet passed to the kernel.
 import type { Socket } from 'node:net';
+import { ByteQueue } from './byte-queue';
 import { tcpIsn } from './tcp-isn';
 import { ACK, FIN, PSH, RST, SYN, seqAdd, seqDiff, type TcpSegment } from './tcp-wire';
 
@@ -27,6 +28,10 @@ export interface FlowSegment {
   readonly window: number;
   readonly mss?: number;
   readonly payload?: Uint8Array;
+  /** Or the payload as bytes [dataOff, dataOff + dataLen) of a queue (copied into the frame). */
+  readonly data?: ByteQueue;
+  readonly dataOff?: number;
+  readonly dataLen?: number;
 }
 
 /** What a flow needs from the NAT. */
@@ -37,6 +42,11 @@ export interface TcpFlowLink {
   /** An outbound connect failed for a reason other than a refusal: ICMP host unreachable. */
   unreachable(flow: TcpFlow): void;
   closed(flow: TcpFlow): void;
+  /**
+   * Corks `sock` until the NIC's batch of guest frames ends, then calls `uncorked`. @returns false
+   * outside a batch (nothing done).
+   */
+  corkForBatch(sock: Socket, uncorked: () => void): boolean;
 }
 
 type State = 'connecting' | 'syn-sent' | 'syn-rcvd' | 'open' | 'closed';
@@ -51,7 +61,9 @@ export class TcpFlow {
   private sndWnd = 0;
   private sndMss = 536;
   /** Host bytes from sndUna on: sent-but-unacknowledged, then unsent. */
-  private data: Buffer = Buffer.alloc(0);
+  private readonly data = new ByteQueue();
+  /** Writes to the socket are held (corked) until the NIC's batch ends. */
+  private corked = false;
   private hostEof = false;
   private finSent = false;
   private finAcked = false;
@@ -147,7 +159,7 @@ export class TcpFlow {
   }
 
   private hostData(d: Buffer): void {
-    this.data = this.data.length ? Buffer.concat([this.data, d]) : d;
+    this.data.push(d);
     if (this.data.length > this.maxBuffered) this.maxBuffered = this.data.length;
     if (this.data.length >= SND_BUF_LIMIT && !this.paused) {
       this.paused = true;
@@ -170,6 +182,24 @@ export class TcpFlow {
     }
     const ack = flags & ACK ? this.rcvNxt : 0;
     this.link.emit(this, { seq, ack, flags, window: this.window(), mss, payload });
+  }
+
+  /** Sends queued host bytes [off, off + n) (off from sndUna) at `seq`. */
+  private emitData(seq: number, flags: number, off: number, n: number): void {
+    if (this.ackPending) {
+      clearImmediate(this.ackPending);
+      this.ackPending = null;
+    }
+    const window = this.window();
+    this.link.emit(this, {
+      seq,
+      ack: this.rcvNxt,
+      flags,
+      window,
+      data: this.data,
+      dataOff: off,
+      dataLen: n,
+    });
   }
 
   private sendSyn(): void {
@@ -261,7 +291,7 @@ export class TcpFlow {
         this.finAcked = true;
         dataAcked--;
       }
-      this.data = this.data.subarray(Math.min(dataAcked, this.data.length));
+      this.data.drop(Math.min(dataAcked, this.data.length));
       this.sndUna = seg.ack;
       if (seqDiff(this.sndNxt, this.sndUna) < 0) this.sndNxt = this.sndUna;
       this.dupAcks = 0;
@@ -333,10 +363,14 @@ export class TcpFlow {
   /** In-order guest bytes to the host socket, within our window. @returns false if some did not fit. */
   private accept(payload: Uint8Array, fin: boolean): boolean {
     const take = Math.min(payload.length, this.window());
-    if (take > 0) {
-      this.sock?.write(Buffer.from(payload.subarray(0, take)));
-      this.rcvNxt = seqAdd(this.rcvNxt, take);
+    const sock = this.sock;
+    if (take > 0 && sock) {
+      if (!this.corked && this.link.corkForBatch(sock, () => (this.corked = false)))
+        this.corked = true;
+      // a view, no copy: the frame was allocated for this packet alone and nobody reuses it
+      sock.write(Buffer.from(payload.buffer, payload.byteOffset, take));
     }
+    if (take > 0) this.rcvNxt = seqAdd(this.rcvNxt, take);
     if (take < payload.length) return false;
     if (fin) {
       this.guestFin = true;
@@ -370,7 +404,7 @@ export class TcpFlow {
         this.rttSeq = seqAdd(this.sndNxt, n);
         this.rttStart = performance.now();
       }
-      this.emit(this.sndNxt, last ? ACK | PSH : ACK, this.data.subarray(off, off + n));
+      this.emitData(this.sndNxt, last ? ACK | PSH : ACK, off, n);
       this.advance(n);
     }
     const off = seqDiff(this.sndNxt, this.sndUna);
@@ -406,7 +440,7 @@ export class TcpFlow {
   private retransmitFirst(): void {
     this.rttSeq = null;
     const n = Math.min(this.data.length, this.sndMss);
-    if (n > 0) this.emit(this.sndUna, ACK | PSH, this.data.subarray(0, n));
+    if (n > 0) this.emitData(this.sndUna, ACK | PSH, 0, n);
     else if (this.finSent && !this.finAcked) this.emit(this.sndUna, FIN | ACK);
   }
 
@@ -443,7 +477,7 @@ export class TcpFlow {
     if (this.state !== 'open') return;
     if (seqDiff(this.sndNxt, this.sndUna) === 0 && this.sndWnd === 0 && this.data.length > 0) {
       // zero-window probe: one byte past the window; the guest answers with its window
-      this.emit(this.sndNxt, ACK, this.data.subarray(0, 1));
+      this.emitData(this.sndNxt, ACK, 0, 1);
       this.advance(1);
       this.arm(this.rto);
       return;

@@ -5,8 +5,19 @@ import type { HostFwd } from './config';
 import type { SlirpContext } from './context';
 import { icmpUnreachable } from './icmp';
 import { type FlowSegment, TcpFlow, type TcpFlowLink } from './tcp-flow';
-import { ACK, buildTcp, FIN, parseTcp, RST, SYN, seqAdd, type TcpSegment } from './tcp-wire';
-import { IPPROTO_TCP, type Ip4Packet } from './wire';
+import {
+  ACK,
+  buildTcp,
+  FIN,
+  parseTcp,
+  RST,
+  SYN,
+  seqAdd,
+  type TcpSegment,
+  tcpHeaderLen,
+  writeTcp,
+} from './tcp-wire';
+import { IPPROTO_TCP, type Ip4Packet, L4_OFF } from './wire';
 
 /** Concurrent flows a guest may open; more SYNs are reset (a flooding guest cannot exhaust fds). */
 export const TCP_MAX_FLOWS = 4096;
@@ -63,12 +74,36 @@ export class TcpNat implements TcpFlowLink {
   }
 
   emit(flow: TcpFlow, s: FlowSegment): void {
-    const l4 = buildTcp(
-      { ...s, sport: flow.peerPort, dport: flow.guestPort },
-      flow.peerIp,
-      flow.guestIp,
+    const t = {
+      sport: flow.peerPort,
+      dport: flow.guestPort,
+      seq: s.seq,
+      ack: s.ack,
+      flags: s.flags,
+      window: s.window,
+      mss: s.mss,
+    };
+    const hlen = tcpHeaderLen(t);
+    const plen = s.payload?.length ?? s.dataLen ?? 0;
+    const f = this.ctx.frame(
+      { src: flow.peerIp, dst: flow.guestIp, proto: IPPROTO_TCP },
+      hlen + plen,
     );
-    this.ctx.output({ src: flow.peerIp, dst: flow.guestIp, proto: IPPROTO_TCP }, l4);
+    if (s.payload) f.set(s.payload, L4_OFF + hlen);
+    else if (s.data && plen > 0) s.data.copyTo(s.dataOff ?? 0, plen, f, L4_OFF + hlen);
+    writeTcp(f, L4_OFF, t, flow.peerIp, flow.guestIp, plen);
+    this.ctx.toGuest(f, flow.guestIp);
+  }
+
+  /** Holds writes to `sock` until the NIC's current batch of guest frames ends (one syscall for all). */
+  corkForBatch(sock: Socket, uncorked: () => void): boolean {
+    if (!this.ctx.batching) return false;
+    sock.cork();
+    this.ctx.afterBatch(() => {
+      uncorked();
+      sock.uncork();
+    });
+    return true;
   }
 
   guestReady(): boolean {

@@ -1,6 +1,6 @@
 // TCP segments (RFC 9293 §3.1) for the slirp side: parse the guest's (MSS option only; others are
 // skipped safely) and build ours (MSS on SYN, no window scaling, as QEMU 7.2's slirp).
-import { IPPROTO_TCP, type Ip4Packet, l4ChecksumOk, setL4Checksum } from './wire';
+import { IPPROTO_TCP, type Ip4Packet, l4ChecksumOk, pseudoSum, sum16 } from './wire';
 
 export const FIN = 0x01;
 export const SYN = 0x02;
@@ -66,30 +66,63 @@ export interface TcpOut {
   readonly payload?: Uint8Array;
 }
 
-/** Builds a segment with its checksum for `src` → `dst`. */
+/** Header length of `t` (20, or 24 with the MSS option). */
+export function tcpHeaderLen(t: { readonly mss?: number }): number {
+  return t.mss === undefined ? 20 : 24;
+}
+
+/**
+ * Writes the header of `t` at `f[at]` and the checksum over it and the `plen` payload bytes the
+ * caller already placed after the header (in `f`, so a segment is built in its frame, no copy).
+ */
+export function writeTcp(
+  f: Uint8Array,
+  at: number,
+  t: TcpOut,
+  src: number,
+  dst: number,
+  plen: number,
+): void {
+  const hlen = tcpHeaderLen(t);
+  const put32 = (o: number, v: number) => {
+    f[o] = v >>> 24;
+    f[o + 1] = (v >>> 16) & 255;
+    f[o + 2] = (v >>> 8) & 255;
+    f[o + 3] = v & 255;
+  };
+  f[at] = t.sport >> 8;
+  f[at + 1] = t.sport & 255;
+  f[at + 2] = t.dport >> 8;
+  f[at + 3] = t.dport & 255;
+  put32(at + 4, t.seq);
+  put32(at + 8, t.ack);
+  f[at + 12] = (hlen / 4) << 4;
+  f[at + 13] = t.flags;
+  f[at + 14] = t.window >> 8;
+  f[at + 15] = t.window & 255;
+  f[at + 16] = 0;
+  f[at + 17] = 0;
+  f[at + 18] = 0;
+  f[at + 19] = 0;
+  if (t.mss !== undefined) {
+    f[at + 20] = 2;
+    f[at + 21] = 4;
+    f[at + 22] = t.mss >> 8;
+    f[at + 23] = t.mss & 255;
+  }
+  const len = hlen + plen;
+  const c = ~sum16(f, at, at + len, pseudoSum(src, dst, IPPROTO_TCP, len)) & 0xffff;
+  f[at + 16] = c >> 8;
+  f[at + 17] = c & 255;
+}
+
+/** Builds a segment with its checksum for `src` → `dst` in a buffer of its own. */
 export function buildTcp(t: TcpOut, src: number, dst: number): Uint8Array {
-  const hlen = t.mss === undefined ? 20 : 24;
+  const hlen = tcpHeaderLen(t);
   const plen = t.payload?.length ?? 0;
   const b = new Uint8Array(hlen + plen);
-  b[0] = t.sport >> 8;
-  b[1] = t.sport & 255;
-  b[2] = t.dport >> 8;
-  b[3] = t.dport & 255;
-  const put32 = (o: number, v: number) => {
-    b[o] = v >>> 24;
-    b[o + 1] = (v >>> 16) & 255;
-    b[o + 2] = (v >>> 8) & 255;
-    b[o + 3] = v & 255;
-  };
-  put32(4, t.seq);
-  put32(8, t.ack);
-  b[12] = (hlen / 4) << 4;
-  b[13] = t.flags;
-  b[14] = t.window >> 8;
-  b[15] = t.window & 255;
-  if (t.mss !== undefined) b.set([2, 4, t.mss >> 8, t.mss & 255], 20);
   if (t.payload) b.set(t.payload, hlen);
-  setL4Checksum(b, src, dst, IPPROTO_TCP);
+  writeTcp(b, 0, t, src, dst, plen);
   return b;
 }
 

@@ -3,6 +3,8 @@
 import { readIp4, writeIp4 } from './addr';
 
 export const ETH_HLEN = 14;
+/** Where the transport header starts in the frames slirp builds (no IP options). */
+export const L4_OFF = ETH_HLEN + 20;
 export const ETHERTYPE_IP4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
 export const IPPROTO_ICMP = 1;
@@ -11,36 +13,34 @@ export const IPPROTO_UDP = 17;
 /** slirp pads short frames to the Ethernet minimum without FCS (ETH_ZLEN). */
 export const ETH_ZLEN = 60;
 
-/** Ones'-complement sum of `b[off, end)` folded to 16 bits, starting from `sum`. */
+/**
+ * Ones'-complement sum of `b[off, end)` folded to 16 bits, starting from `sum`. The high and low
+ * bytes of the 16-bit words are summed apart, 16 bytes a turn (no shift per word; ~3× the plain
+ * word loop), and joined once: exact, since both sums stay far below 2^53.
+ */
 export function sum16(b: Uint8Array, off: number, end: number, sum = 0): number {
-  let s = sum;
+  let hi = 0;
+  let lo = 0;
   let i = off;
-  for (; i + 1 < end; i += 2) s += (b[i] << 8) | b[i + 1];
-  if (i < end) s += b[i] << 8;
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  for (const e = off + ((end - off) & ~15); i < e; i += 16) {
+    hi += b[i] + b[i + 2] + b[i + 4] + b[i + 6] + b[i + 8] + b[i + 10] + b[i + 12] + b[i + 14];
+    lo += b[i + 1] + b[i + 3] + b[i + 5] + b[i + 7] + b[i + 9] + b[i + 11] + b[i + 13] + b[i + 15];
+  }
+  for (; i + 1 < end; i += 2) {
+    hi += b[i];
+    lo += b[i + 1];
+  }
+  if (i < end) hi += b[i];
+  let s = sum + hi * 256 + lo;
+  while (s > 0xffff) s = (s % 0x10000) + Math.floor(s / 0x10000);
   return s;
 }
 
 /** The pseudo-header sum for a TCP/UDP checksum (RFC 793 §3.1, RFC 768). */
 export function pseudoSum(src: number, dst: number, proto: number, len: number): number {
-  return sum16(
-    Uint8Array.of(
-      src >>> 24,
-      (src >>> 16) & 255,
-      (src >>> 8) & 255,
-      src & 255,
-      dst >>> 24,
-      (dst >>> 16) & 255,
-      (dst >>> 8) & 255,
-      dst & 255,
-      0,
-      proto,
-      len >>> 8,
-      len & 255,
-    ),
-    0,
-    12,
-  );
+  let s = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + proto + len;
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return s;
 }
 
 /** A validated IPv4 packet inside a frame; `payload` is a view of the frame (no copy). */
