@@ -7,6 +7,11 @@ export interface NetPeer {
   receive(frame: Uint8Array): boolean;
   /** The host side went up or down (socket connected/closed, socat exited). */
   linkChanged?(up: boolean): void;
+  /**
+   * The backend waits on a host service for something the guest waits for (VirtioHost.hostWork):
+   * on the virtual clock, time holds still until the returned release runs.
+   */
+  hostWork?(): () => void;
 }
 
 /** Frames kept while the device has no RX buffers (QEMU queues per net client too). */
@@ -53,6 +58,23 @@ export abstract class NetBackend {
   /** True while the host side can carry frames. */
   get linkUp(): boolean {
     return this.lastError === null;
+  }
+
+  /**
+   * Holds the machine's virtual clock while host work the guest waits for is in flight (a connect,
+   * a DNS query): the guest then sees that latency as zero instead of its timers racing ahead. The
+   * hold ends at the returned release, or after `boundMs` of host time at the latest, so a host
+   * service that never answers cannot stop guest time. Idempotent release; a no-op without a device.
+   */
+  protected holdClock(boundMs: number): () => void {
+    const release = this.peer?.hostWork?.();
+    if (!release) return () => {};
+    const t = setTimeout(release, boundMs);
+    t.unref();
+    return () => {
+      clearTimeout(t);
+      release();
+    };
   }
 
   /** Wire → device, called by subclasses. */

@@ -72,6 +72,7 @@ export class VirtioNet extends VirtioDeviceModel {
     backend.attach({
       receive: (f) => this.receive(f),
       linkChanged: (up) => this.setLinkStatus(up),
+      hostWork: () => this.host?.hostWork() ?? (() => {}),
     });
     if (!backend.linkUp) this.cfg.setUint16(6, 0, true);
   }

@@ -187,6 +187,10 @@ export class UserNetBackend extends NetBackend implements SlirpContext {
     this.batchDone.push(flush);
   }
 
+  hostWork(boundMs: number): () => void {
+    return this.holdClock(boundMs);
+  }
+
   /** The NIC starts handing over a batch of guest frames (one TX queue drain). */
   override beginSends(): void {
     this.inBatch = true;

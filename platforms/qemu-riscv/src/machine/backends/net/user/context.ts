@@ -24,6 +24,11 @@ export interface SlirpContext {
   readonly batching: boolean;
   /** Asks for `flush` to be called when the current batch ends. */
   afterBatch(flush: () => void): void;
+  /**
+   * The guest waits on host work just started (a connect, a DNS query): holds the virtual clock
+   * until the release, at most `boundMs` of host time (NetBackend.holdClock).
+   */
+  hostWork(boundMs: number): () => void;
   /** Sends a UDP datagram to the guest. */
   outputUdp(src: number, sport: number, dst: number, dport: number, payload: Uint8Array): void;
   /** False while frames wait in the NIC queue: senders hold back until `kick`. */

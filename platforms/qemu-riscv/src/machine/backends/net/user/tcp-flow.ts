@@ -18,7 +18,8 @@ const RTO_INITIAL = 1000;
 const RTO_MIN = 200;
 const RTO_MAX = 60_000;
 const MAX_RETRIES = 12;
-const CONNECT_TIMEOUT = 30_000;
+/** A host connect the guest's SYN started gives up after this long (ICMP host unreachable). */
+export const CONNECT_TIMEOUT = 30_000;
 
 /** The segment fields a flow chooses; ports and addresses come from the flow. */
 export interface FlowSegment {
@@ -64,6 +65,8 @@ export class TcpFlow {
   private readonly data = new ByteQueue();
   /** Writes to the socket are held (corked) until the NIC's batch ends. */
   private corked = false;
+  /** Releases the virtual-clock hold of a host connect in progress. */
+  private connectHold: () => void = () => {};
   private hostEof = false;
   private finSent = false;
   private finAcked = false;
@@ -104,13 +107,18 @@ export class TcpFlow {
     this.sndUna = this.sndNxt = this.sndMax = this.iss;
   }
 
-  /** Guest SYN for an outbound connection: remember it while the host socket connects. */
-  guestSyn(seg: TcpSegment, sock: Socket): void {
+  /**
+   * Guest SYN for an outbound connection: remember it while the host socket connects. `held`
+   * releases the virtual clock the connect holds (the guest sees no time pass until its SYN-ACK).
+   */
+  guestSyn(seg: TcpSegment, sock: Socket, held: () => void = () => {}): void {
     this.rcvNxt = seqAdd(seg.seq, 1);
     this.sndWnd = seg.window;
     this.sndMss = Math.min(seg.mss ?? 536, SLIRP_MSS);
+    this.connectHold = held;
     this.adopt(sock);
     sock.once('connect', () => {
+      this.releaseConnectHold();
       if (this.state !== 'connecting') return;
       this.state = 'syn-rcvd';
       this.sendSyn();
@@ -124,6 +132,12 @@ export class TcpFlow {
     sock.pause();
     this.paused = true;
     this.sendSyn();
+  }
+
+  /** Ends the virtual-clock hold of a connect in progress (also when the NAT closes). */
+  releaseConnectHold(): void {
+    this.connectHold();
+    this.connectHold = () => {};
   }
 
   /** Host bytes and guest bytes held right now. */
@@ -498,6 +512,7 @@ export class TcpFlow {
   }
 
   private finish(): void {
+    this.releaseConnectHold();
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.disarm();

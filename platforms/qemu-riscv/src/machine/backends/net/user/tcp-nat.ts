@@ -4,7 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { HostFwd } from './config';
 import type { SlirpContext } from './context';
 import { icmpUnreachable } from './icmp';
-import { type FlowSegment, TcpFlow, type TcpFlowLink } from './tcp-flow';
+import { CONNECT_TIMEOUT, type FlowSegment, TcpFlow, type TcpFlowLink } from './tcp-flow';
 import {
   ACK,
   buildTcp,
@@ -59,7 +59,7 @@ export class TcpNat implements TcpFlowLink {
     this.stats.opened++;
     const sock = connect({ host: to.host, port: to.port, allowHalfOpen: true });
     sock.setNoDelay(true);
-    flow.guestSyn(seg, sock);
+    flow.guestSyn(seg, sock, this.ctx.hostWork(CONNECT_TIMEOUT));
   }
 
   /** RST for a segment of no connection; TTL 255 and window 0 as QEMU's slirp sends it. */
@@ -163,7 +163,10 @@ export class TcpNat implements TcpFlowLink {
   }
 
   async close(): Promise<void> {
-    for (const f of this.flows.values()) f.sock?.destroy();
+    for (const f of this.flows.values()) {
+      f.releaseConnectHold();
+      f.sock?.destroy();
+    }
     this.flows.clear();
     await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
     this.servers.length = 0;

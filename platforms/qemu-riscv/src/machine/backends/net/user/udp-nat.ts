@@ -11,11 +11,15 @@ export const UDP_EXPIRE_MS = 240_000;
 export const UDP_EXPIRE_DNS_MS = 10_000;
 /** Host sockets a guest may hold open; further sources are dropped until some expire. */
 export const UDP_MAX_FLOWS = 1024;
+/** Longest host time a DNS query forwarded upstream holds the virtual clock for its answer. */
+export const DNS_HOLD_MS = 2000;
 
 interface Flow {
   readonly sock: Socket;
   last: number;
   dnsOnly: boolean;
+  /** Virtual-clock holds of DNS queries awaiting their answer, oldest first. */
+  readonly dnsHolds: (() => void)[];
 }
 interface FwdPeer {
   readonly sock: Socket;
@@ -63,21 +67,24 @@ export class UdpNat {
     }
     f.last = Date.now();
     if (!(ip.dst === this.ctx.cfg.dns && u.dport === 53)) f.dnsOnly = false;
+    else f.dnsHolds.push(this.ctx.hostWork(DNS_HOLD_MS));
     f.sock.send(Buffer.from(u.payload), to.port, to.host);
     this.stats.sent++;
   }
 
   private openFlow(guestIp: number, guestPort: number): Flow {
     const sock = createSocket('udp4');
+    const dnsHolds: (() => void)[] = [];
     sock.on('message', (msg, rinfo) => {
       const src = this.ctx.translateIn(rinfo.address, rinfo.port);
       if (!src) return;
+      if (src.ip === this.ctx.cfg.dns && src.port === 53) dnsHolds.shift()?.(); // an answer came
       this.stats.received++;
       this.ctx.outputUdp(src.ip, src.port, guestIp, guestPort, msg);
     });
     sock.on('error', () => {}); // ICMP errors from the host network: the guest's datagram is lost, as on a wire
     sock.bind(0);
-    return { sock, last: Date.now(), dnsOnly: true };
+    return { sock, last: Date.now(), dnsOnly: true, dnsHolds };
   }
 
   /** Starts a hostfwd=udp listener. @returns the bound port. @throws Error naming the rule. */
@@ -114,6 +121,7 @@ export class UdpNat {
   sweep(now: number): void {
     for (const [k, f] of this.flows)
       if (now - f.last > (f.dnsOnly ? UDP_EXPIRE_DNS_MS : UDP_EXPIRE_MS)) {
+        for (const h of f.dnsHolds.splice(0)) h();
         f.sock.close();
         this.flows.delete(k);
       }
@@ -127,7 +135,10 @@ export class UdpNat {
 
   close(): void {
     clearInterval(this.sweeper);
-    for (const f of this.flows.values()) f.sock.close();
+    for (const f of this.flows.values()) {
+      for (const h of f.dnsHolds.splice(0)) h();
+      f.sock.close();
+    }
     for (const s of this.listeners) s.close();
     this.flows.clear();
     this.peers.clear();
