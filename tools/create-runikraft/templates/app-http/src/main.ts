@@ -1,0 +1,65 @@
+// __NAME__: an HTTP/1.1 server on rknet. Each connection gets its own thread, reads one request and
+// answers it with a small page (or 404), then closes. The address comes from DHCP (user networking).
+import type { RkMainArgs } from '@runikraft/rkboot';
+import { AF_INET, type RkSocket, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from '@runikraft/rknet';
+
+const PORT = 80;
+
+/** Reads until the end of the request head (an empty line). @returns the head, or null. */
+async function readHead(s: RkSocket): Promise<string | null> {
+  const buf = new Uint8Array(8192);
+  let used = 0;
+  while (used < buf.length) {
+    const n = await s.recv(buf.subarray(used));
+    if (n <= 0) return null;
+    used += n;
+    const text = new TextDecoder().decode(buf.subarray(0, used));
+    if (text.includes('\r\n\r\n')) return text;
+  }
+  return null;
+}
+
+function response(status: string, body: string): Uint8Array {
+  // TextEncoder exists once rkboot has booted, not while the image's modules load.
+  const enc = new TextEncoder();
+  return enc.encode(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${enc.encode(body).length}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+async function serve(s: RkSocket): Promise<number> {
+  const head = await readHead(s);
+  if (head !== null) {
+    const [method, path] = head.split(' ');
+    const reply =
+      method === 'GET' && path === '/'
+        ? response('200 OK', 'Hello from __NAME__, a Runikraft unikernel!\n')
+        : response('404 Not Found', `no page at ${path}\n`);
+    await s.send(reply);
+  }
+  s.close();
+  return 0;
+}
+
+export default async function main({ plat, registry }: RkMainArgs): Promise<number> {
+  const say = (text: string) => plat.console.out(`${text}\n`);
+  const net = registry.get('rknet');
+  if ((await net.waitConfigured(15_000)) !== 0) {
+    say('__NAME__: no address (DHCP got no lease in 15 s)');
+    return 1;
+  }
+  const listener = net.socket(AF_INET, SOCK_STREAM);
+  if (typeof listener === 'number') return 1;
+  listener.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+  if (listener.bind({ family: AF_INET, addr: 0, port: PORT }) < 0 || listener.listen(64) < 0) {
+    say(`__NAME__: cannot listen on port ${PORT}`);
+    return 1;
+  }
+  say('__NAME__: serving on http://localhost:8080/ (Ctrl-C stops)');
+  const sched = registry.get('rksched');
+  for (;;) {
+    const c = await listener.accept();
+    if (typeof c === 'number') return 1;
+    sched.spawn('http-conn', () => serve(c), { detached: true });
+  }
+}

@@ -1,0 +1,5 @@
+// Every component template's own test file (its interface's conformance kit against the template's
+// example implementation), run in place: a scaffold starts from code that passes its kit.
+await import('../templates/component-rkalloc/test/conformance.test');
+
+export {};

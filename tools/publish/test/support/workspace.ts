@@ -1,0 +1,29 @@
+// The repository's packages as the tests see them: which are public, and whether they are built.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = dirname(dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url))))));
+
+export interface WorkspacePackage {
+  readonly dir: string;
+  readonly name: string;
+  readonly version: string;
+  readonly json: Record<string, any>;
+}
+
+/** Every workspace package (packages/, platforms/, tools/, apps/). */
+export function workspacePackages(): WorkspacePackage[] {
+  const out: WorkspacePackage[] = [];
+  for (const group of ['packages', 'platforms', 'tools', 'apps'])
+    for (const entry of readdirSync(join(repoRoot, group)).sort()) {
+      const file = join(repoRoot, group, entry, 'package.json');
+      if (!existsSync(file)) continue;
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      out.push({ dir: join(repoRoot, group, entry), name: json.name, version: json.version, json });
+    }
+  return out;
+}
+
+/** The packages `pnpm -r publish` publishes. */
+export const publicPackages = () => workspacePackages().filter((p) => !p.json.private);
