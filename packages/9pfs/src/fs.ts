@@ -69,6 +69,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   /** One node per (directory ino, name), so a rename can move the node vfscore holds. */
   private readonly byName = new Map<string, P9Node>();
   /**
+   * cache=loose: the attributes last seen, by inode (qid path) — shared by every name of a file, as
+   * Linux's v9fs finds one inode per qid — and dropped by any change through any name.
+   */
+  private readonly attrs = new Map<number, RkFsAttr>();
+  /**
    * Fids to clunk before the next request: never sent beside another request of the same call, as
    * a thread parks once at a time (a second rpc started without awaiting it parks the thread twice,
    * which rksched refuses with EINVAL).
@@ -111,8 +116,9 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     }
     const node = this.adopt(dir, name, fid, inoOf(a.qid), typeOfMode(a.mode));
     if (this.cache === 'loose') {
-      node.attr = emptyAttr();
-      fillAttr(a, node.attr);
+      const attr = emptyAttr();
+      fillAttr(a, attr);
+      this.attrs.set(node.ino, attr);
     }
     return node;
   }
@@ -131,7 +137,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       this.byName.set(key, node);
     }
     node.epoch = this.epoch;
-    node.attr = null;
+    this.attrs.delete(ino);
     return node;
   }
 
@@ -162,7 +168,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   private touched(...nodes: P9Node[]): void {
-    for (const n of nodes) n.attr = null;
+    for (const n of nodes) this.attrs.delete(n.ino);
   }
 
   create(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
@@ -311,15 +317,17 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   getattr(node: P9Node, out: RkFsAttr): RkFsResult<number> {
-    if (node.attr) {
-      copyAttr(node.attr, out);
+    const cached = this.attrs.get(node.ino);
+    if (cached) {
+      copyAttr(cached, out);
       return 0;
     }
     return this.guard(async () => {
       fillAttr(await this.client.getattr(await this.attrFid(node, false), P9_GETATTR_BASIC), out);
       if (this.cache === 'loose') {
-        node.attr = emptyAttr();
-        copyAttr(out, node.attr);
+        const attr = emptyAttr();
+        copyAttr(out, attr);
+        this.attrs.set(node.ino, attr);
       }
       return 0;
     });

@@ -1,13 +1,11 @@
-// A 9pfs node: the file's fid (walked, never opened — opens clone it), its qid, and under cache=loose
-// the attributes last seen. The vfscore ino is the qid path (the server's inode number).
+// A 9pfs node: the file's fid (walked, never opened — opens clone it) and its qid; one per name
+// (P9fs keeps cache=loose attributes per inode). The vfscore ino is the qid path (the server's inode number).
 import type { RkP9Attr, RkP9Fid, RkP9Qid } from '@runikraft/rk9p';
 import { P9_QTDIR, P9_QTSYMLINK } from '@runikraft/rk9p';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '@runikraft/vfscore';
 import type { RkFsAttr, RkFsNode } from '@runikraft/vfscore/driver';
 
 export class P9Node implements RkFsNode {
-  /** Attributes cached under cache=loose (dropped by every change through this node). */
-  attr: RkFsAttr | null = null;
   /** The rename epoch its fid was walked in (see P9fs.fidOf). */
   epoch = 0;
   /** vfscore released it and its fid was clunked (walked again if it is used once more). */

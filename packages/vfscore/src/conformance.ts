@@ -4,6 +4,7 @@
 import { describe, it } from 'vitest';
 import type { RkFsCheck, RkFsKitCaps, RkFsKitFactory } from './conformance/env';
 import { ioChecks } from './conformance/io-checks';
+import { linkChecks } from './conformance/link-checks';
 import { nodeChecks } from './conformance/node-checks';
 import { posixChecks } from './conformance/posix-checks';
 
@@ -21,7 +22,12 @@ export {
 
 /** Every check of the kit as plain async functions (run them anywhere, e.g. in a booted image). */
 export function rkFsChecks(make: RkFsKitFactory, caps: RkFsKitCaps = {}): RkFsCheck[] {
-  return [...nodeChecks(make, caps), ...ioChecks(make, caps), ...posixChecks(make, caps)];
+  return [
+    ...nodeChecks(make, caps),
+    ...ioChecks(make, caps),
+    ...posixChecks(make, caps),
+    ...linkChecks(make, caps),
+  ];
 }
 
 /** Registers the kit's tests for the file system `name` in the current vitest file. */

@@ -6,6 +6,8 @@ export class RkMount {
   readonly root: RkDentry;
   /** Open files and working directories on this mount (umount refuses while > 0). */
   busy = 0;
+  /** Dentries holding each node, where the driver wants to hear when none does (fs.release). */
+  private readonly holders = new Map<RkFsNode, number>();
   constructor(
     readonly id: number,
     readonly fs: RkFs<any, any>,
@@ -21,6 +23,22 @@ export class RkMount {
   get nameMax(): number {
     return this.fs.caps.nameMax ?? 255;
   }
+
+  /** A dentry now holds `node`. */
+  hold(node: RkFsNode): void {
+    if (this.fs.release) this.holders.set(node, (this.holders.get(node) ?? 0) + 1);
+  }
+
+  /** A dentry let `node` go; the driver releases it with the last (hard links share nodes). */
+  drop(node: RkFsNode): void {
+    if (!this.fs.release) return;
+    const n = (this.holders.get(node) ?? 1) - 1;
+    if (n > 0) this.holders.set(node, n);
+    else {
+      this.holders.delete(node);
+      this.fs.release(node);
+    }
+  }
 }
 
 export class RkDentry {
@@ -34,6 +52,7 @@ export class RkDentry {
   refs = 0;
   /** False once the name was removed or replaced: the dentry lives on for its open files only. */
   linked = true;
+  private released = false;
   constructor(
     public name: string,
     parent: RkDentry | null,
@@ -41,6 +60,7 @@ export class RkDentry {
     readonly node: RkFsNode,
   ) {
     this.parent = parent;
+    if (parent) mount.hold(node);
   }
 
   get type(): number {
@@ -82,8 +102,11 @@ export class RkDentry {
     dir.children.set(name, this);
   }
 
+  /** The dentry is gone for good: its node is released unless another dentry holds it. */
   release(): void {
-    this.mount.fs.release?.(this.node);
+    if (this.released || !this.parent) return;
+    this.released = true;
+    this.mount.drop(this.node);
   }
 
   /** Whether this dentry is `anc` or lies below it (following parents, not crossing mounts). */

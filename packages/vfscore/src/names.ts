@@ -20,7 +20,7 @@ import {
 import type { RkVfsState } from './core';
 import type { RkDentry } from './dentry';
 import type { RkFsNode, RkFsResult } from './driver';
-import { isNormal, lookupLast, type RkParent, utf8Len } from './namei';
+import { isNormal, lookupChild, lookupLast, type RkParent, utf8Len } from './namei';
 
 /** filename_create: the parent of a name that must not exist yet. */
 async function createParent(
@@ -112,7 +112,9 @@ export async function linkat(
   const r = old.mount.fs.link(old.node, p.dir.node, p.name);
   const n = r instanceof Promise ? await r : r;
   if (n < 0) return n;
-  p.dir.adopt(p.name, old.node);
+  // cache the driver's own node for the new name: ramfs answers with the same node, 9pfs with one
+  // of its own (a fid per name, as v9fs keeps fids per dentry), which outlives the old name's
+  if (p.dir.mount.fs.caps.nameCache) await lookupChild(p.dir, p.name, false);
   return 0;
 }
 
