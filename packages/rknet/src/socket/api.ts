@@ -77,8 +77,9 @@ export interface RkSocket extends RkPollable {
   connect(addr: RkSockAddrIn): Promise<number>;
   /**
    * Sends bytes (stream: some or all of them; datagram: one datagram to the connected peer).
-   * @returns bytes queued, -EAGAIN, -ENOTCONN, -EDESTADDRREQ, -EPIPE (shut down or closed),
-   * -ECONNRESET, -EMSGSIZE (datagram too big), -ENOBUFS, -EINTR. Parks while no space.
+   * @returns bytes queued, -EAGAIN, -EDESTADDRREQ, -EPIPE (stream never connected, shut down,
+   * or its error already reported, as Linux), -ECONNRESET, -EMSGSIZE (datagram too big), -ENOBUFS,
+   * -ENOMEM, -EINTR, -EBADF (closed). Parks while no space.
    */
   send(buf: Uint8Array, flags?: number): Promise<number>;
   /** As send, to `addr` (datagram sockets; a stream socket ignores `addr` as Linux does when connected). */

@@ -114,6 +114,7 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
   }
 
   async accept(peer?: RkSockAddrOut): Promise<RkSocket | number> {
+    if (this.closed) return -Errno.EBADF;
     const l = this.listener;
     if (!l) return -Errno.EINVAL;
     const r = await this.park(() => l.acceptReady, 0, this.opts.rcvTimeoMs);
@@ -152,7 +153,9 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
 
   async send(buf: Uint8Array, flags = 0): Promise<number> {
     const c = this.conn;
-    if (!c) return this.closed ? -Errno.EBADF : -Errno.ENOTCONN;
+    if (this.closed) return -Errno.EBADF;
+    if (!c) return -Errno.EPIPE; // Linux: EPIPE, not ENOTCONN
+    if (c.error !== 0) return this.reportError(-Errno.EPIPE);
     if (buf.length === 0) return Math.min(0, c.send(buf));
     let total = 0;
     while (total < buf.length) {
@@ -162,11 +165,21 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
         this.env.kick();
         continue;
       }
-      if (n !== -Errno.EAGAIN) return total > 0 ? total : n;
+      if (n !== -Errno.EAGAIN)
+        return total > 0 ? total : c.error !== 0 ? this.reportError(-Errno.EPIPE) : n;
       const r = await this.park(() => c.writeReady, flags, this.opts.sndTimeoMs);
       if (r < 0) return total > 0 ? total : r;
     }
     return total;
+  }
+
+  /**
+   * A failed connection's error is reported once, by whichever call comes first (or SO_ERROR);
+   * afterwards reads see end of stream and writes EPIPE, as Linux. @returns -errno or `after`.
+   */
+  private reportError(after: number): number {
+    const e = this.takeError();
+    return e < 0 ? e : after;
   }
 
   sendto(buf: Uint8Array, flags: number, _addr: RkSockAddrIn | null): Promise<number> {
@@ -175,7 +188,8 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
 
   async recv(buf: Uint8Array, flags = 0): Promise<number> {
     const c = this.conn;
-    if (!c) return this.closed ? -Errno.EBADF : -Errno.ENOTCONN;
+    if (this.closed) return -Errno.EBADF;
+    if (!c) return -Errno.ENOTCONN;
     let got = 0;
     for (;;) {
       if (flags & MSG_PEEK && c.recvBuf.length > 0) return c.recvBuf.peek(0, buf);
@@ -186,6 +200,7 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
         if (!(flags & MSG_WAITALL) || got === buf.length) return got;
         continue;
       }
+      if (n < 0 && c.error !== 0 && got === 0) return this.reportError(0);
       if (n === 0 || n !== -Errno.EAGAIN) return got > 0 ? got : n;
       if (buf.length === 0) return 0;
       const r = await this.park(() => c.readReady, flags, this.opts.rcvTimeoMs);
@@ -202,6 +217,7 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
   }
 
   shutdown(how: number): number {
+    if (this.closed) return -Errno.EBADF;
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) return -Errno.EINVAL;
     const c = this.conn;
     if (!c || !(c.synchronized || c.state === 'SYN_RECEIVED')) return -Errno.ENOTCONN;
