@@ -53,7 +53,10 @@ export function prepareProgramMain(app: AppConfig, outDir: string): AppConfig {
   if (app.entry.endsWith('.wasm')) copyFileSync(resolve(app.dir, app.entry), wasmOut);
   else {
     const sources = [app.entry, ...spec.sources].map((s) => resolve(app.dir, s));
-    copyFileSync(buildWasm({ sources, cflags: spec.cflags, ldflags: spec.ldflags }), wasmOut);
+    copyFileSync(
+      buildWasm({ sources, cflags: spec.cflags, ldflags: spec.ldflags, cwd: app.dir }),
+      wasmOut,
+    );
   }
   const mainFile = join(outDir, 'main.generated.ts');
   writeFileSync(

@@ -60,6 +60,8 @@ export interface WasmBuildOptions {
   asyncify?: boolean;
   /** Cache directory (default $TMPDIR/runikraft-wasm-cache). */
   cacheDir?: string;
+  /** Directory the compiler runs in (relative -I paths in cflags resolve against it). */
+  cwd?: string;
 }
 
 const tool = (name: string, pkg: string): string => {
@@ -85,9 +87,9 @@ function sysroot(cache: string): string {
   return root;
 }
 
-function run(cmd: string, args: string[], what: string): void {
+function run(cmd: string, args: string[], what: string, cwd?: string): void {
   try {
-    execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   } catch (e) {
     const err = e as { stderr?: Buffer; stdout?: Buffer };
     const out = `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`.trim();
@@ -103,7 +105,7 @@ export function buildWasm(opts: WasmBuildOptions): string {
   const ldflags = opts.ldflags ?? [];
   const asyncify = opts.asyncify ?? true;
   const h = createHash('sha256');
-  h.update(JSON.stringify({ cflags, ldflags, asyncify, v: 1 }));
+  h.update(JSON.stringify({ cflags, ldflags, asyncify, cwd: opts.cwd ?? '', v: 1 }));
   for (const s of opts.sources) h.update(readFileSync(s));
   const key = h.digest('hex').slice(0, 24);
   const out = join(cache, `${key}.wasm`);
@@ -118,11 +120,16 @@ export function buildWasm(opts: WasmBuildOptions): string {
     const objs = opts.sources.map((src, i) => {
       const o = join(work, `${i}-${basename(src)}.o`);
       const opt = cflags.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
-      run(cc, [...base, ...opt, ...cflags, '-c', resolve(src), '-o', o], `compiling ${src}`);
+      run(
+        cc,
+        [...base, ...opt, ...cflags, '-c', resolve(src), '-o', o],
+        `compiling ${src}`,
+        opts.cwd,
+      );
       return o;
     });
     const raw = join(work, 'raw.wasm');
-    run(cc, [...base, ...objs, ...ldflags, '-o', raw], 'linking');
+    run(cc, [...base, ...objs, ...ldflags, '-o', raw], 'linking', opts.cwd);
     const tmp = join(work, 'out.wasm');
     if (asyncify) {
       const imports = WASI_BLOCKING_IMPORTS.map((n) => `wasi_snapshot_preview1.${n}`).join(',');
