@@ -1,25 +1,46 @@
 // The ext4 driver (vfscore fs-driver contract) over an Ext4Volume: lookups through the hash index or
 // linear scans, reads through extents or block maps, readdir with byte-offset cookies.
 import { Errno } from '@runikraft/errno';
-import { DT_UNKNOWN, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFLNK } from '@runikraft/vfscore';
+import {
+  DT_UNKNOWN,
+  O_ACCMODE,
+  O_RDONLY,
+  RENAME_EXCHANGE,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFREG,
+} from '@runikraft/vfscore';
 import type {
   RkFs,
   RkFsAttr,
   RkFsDirSink,
+  RkFsEnv,
   RkFsSetattr,
   RkFsStatfs,
 } from '@runikraft/vfscore/driver';
+import { Ext4Alloc, storeSuper } from './alloc';
 import { DIRENT_TAIL_SIZE, hasTail, walkLeaf } from './dir';
+import { EXT4_MAX_LBLK } from './extents';
 import { RO_COMPAT } from './features';
-import { EXT4_EXTENTS_FL, EXT4_HUGE_FILE_FL, EXT4_ROOT_INO, type Ext4Inode } from './inode';
+import {
+  EXT4_EXTENTS_FL,
+  EXT4_HUGE_FILE_FL,
+  EXT4_ROOT_INO,
+  type Ext4Inode,
+  I_BLOCK_SIZE,
+} from './inode';
 import { u32 } from './le';
+import { Ext4Lock } from './lock';
 import { findEntry } from './lookup';
 import { type Ext4Handle, Ext4Node } from './node';
 import { has } from './superblock';
 import { decodeName, encodeName } from './text';
 import type { Ext4Volume } from './volume';
+import { Ext4Writer } from './write';
 
 export const EXT4_SUPER_MAGIC_STATFS = 0xef53;
+/** EXT4_LINK_MAX: more links than this are refused (directories: dir_nlink's 1 is not written). */
+const EXT4_LINK_MAX = 65000;
 
 /** S_IFIFO, S_IFCHR, S_IFDIR, S_IFBLK, S_IFREG, S_IFLNK, S_IFSOCK. */
 const FILE_TYPES = new Set([0o010000, 0o020000, 0o040000, 0o060000, 0o100000, 0o120000, 0o140000]);
@@ -31,24 +52,30 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   readonly caps = { nameCache: true, nameMax: 255 } as const;
   private readonly nodes = new Map<number, Ext4Node>();
 
+  private readonly lock = new Ext4Lock();
+  /** Null on a read-only mount: every change is -EROFS. */
+  private readonly writer: Ext4Writer | null;
+
   constructor(
     readonly vol: Ext4Volume,
     readonly root: Ext4Node,
     readonly ro: boolean,
+    private readonly env: RkFsEnv,
   ) {
     this.nodes.set(root.ino, root);
+    this.writer = ro ? null : new Ext4Writer(vol, new Ext4Alloc(vol));
   }
 
   /** Opens the root of `vol`. @returns the fs, or -EUCLEAN/-EIO. */
-  static async create(vol: Ext4Volume, ro: boolean): Promise<Ext4Fs | number> {
+  static async create(vol: Ext4Volume, ro: boolean, env: RkFsEnv): Promise<Ext4Fs | number> {
     const inode = await vol.readInode(EXT4_ROOT_INO);
     if (typeof inode === 'number') return inode;
     if (inode.type !== S_IFDIR) return vol.corrupt('the root inode is not a directory');
-    return new Ext4Fs(vol, new Ext4Node(EXT4_ROOT_INO, inode), ro);
+    return new Ext4Fs(vol, new Ext4Node(EXT4_ROOT_INO, inode), ro, env);
   }
 
   /** The node for `ino` (one per inode while held). */
-  private async node(ino: number): Promise<Ext4Node | number> {
+  async node(ino: number): Promise<Ext4Node | number> {
     const have = this.nodes.get(ino);
     if (have) return have;
     const inode = await this.vol.readInode(ino);
@@ -89,29 +116,219 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return names;
   }
 
-  create(): number {
-    return -Errno.EROFS;
+  /** Runs a change under the fs lock; refuses it on a read-only mount. */
+  private change(fn: (w: Ext4Writer) => Promise<number>): Promise<number> | number {
+    const w = this.writer;
+    if (!w) return -Errno.EROFS;
+    return this.lock.run(() => fn(w));
   }
-  mkdir(): number {
-    return -Errno.EROFS;
+
+  private changeNode(fn: (w: Ext4Writer) => Promise<Ext4Node | number>) {
+    const w = this.writer;
+    if (!w) return -Errno.EROFS;
+    return this.lock.run(() => fn(w));
   }
-  symlink(): number {
-    return -Errno.EROFS;
+
+  /** Creates `name` in `dir` as a new inode of `type`. */
+  private make(dir: Ext4Node, name: string, type: number, perm: number, target?: Uint8Array) {
+    return this.changeNode(async (w) => {
+      const bytes = encodeName(name);
+      if (bytes.length > 255) return -Errno.ENAMETOOLONG;
+      if (type === S_IFDIR && dir.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
+      const now = this.env.now();
+      const fast = target !== undefined && target.length < I_BLOCK_SIZE;
+      const inode = await w.newInode(dir, type, perm, now, !fast);
+      if (typeof inode === 'number') return inode;
+      let r = 0;
+      if (type === S_IFDIR) {
+        inode.links = 2;
+        r = await w.initDir(inode, dir.ino);
+      } else if (target && fast) {
+        inode.iblock.set(target);
+        inode.size = target.length;
+      } else if (target) {
+        r = await w.writeData(inode, target, 0, true);
+      }
+      if (r >= 0) r = await w.storeInode(inode);
+      if (r >= 0) r = await w.addEntry(dir, bytes, inode.ino, type);
+      if (r < 0) {
+        await w.dropInode(inode, now);
+        return r;
+      }
+      if (type === S_IFDIR) dir.inode.links++;
+      this.touch(dir.inode, now, true);
+      r = await w.storeInode(dir.inode);
+      if (r < 0) return r;
+      const n = new Ext4Node(inode.ino, inode);
+      this.nodes.set(n.ino, n);
+      return n;
+    });
   }
-  link(): number {
-    return -Errno.EROFS;
+
+  private touch(i: Ext4Inode, now: { sec: number; nsec: number }, data: boolean): void {
+    i.setTime('ctime', now);
+    if (data) i.setTime('mtime', now);
   }
-  unlink(): number {
-    return -Errno.EROFS;
+
+  create(dir: Ext4Node, name: string, mode: number) {
+    return this.make(dir, name, S_IFREG, mode);
   }
-  rmdir(): number {
-    return -Errno.EROFS;
+
+  mkdir(dir: Ext4Node, name: string, mode: number) {
+    return this.make(dir, name, S_IFDIR, mode);
   }
-  rename(): number {
-    return -Errno.EROFS;
+
+  symlink(dir: Ext4Node, name: string, target: string) {
+    const t = encodeName(target);
+    if (t.length >= this.vol.blockSize) return -Errno.ENAMETOOLONG;
+    return this.make(dir, name, S_IFLNK, 0o777, t);
   }
-  setattr(_n: Ext4Node, _set: RkFsSetattr): number {
-    return -Errno.EROFS;
+
+  link(node: Ext4Node, dir: Ext4Node, name: string) {
+    return this.change(async (w) => {
+      if (node.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
+      const r = await w.addEntry(dir, encodeName(name), node.ino, node.type);
+      if (r < 0) return r;
+      const now = this.env.now();
+      node.inode.links++;
+      this.touch(node.inode, now, false);
+      this.touch(dir.inode, now, true);
+      const a = await w.storeInode(node.inode);
+      return a < 0 ? a : w.storeInode(dir.inode);
+    });
+  }
+
+  /** Drops a link of `node` (and the inode when none is left and nothing holds it open). */
+  private async unref(w: Ext4Writer, node: Ext4Node, now: { sec: number; nsec: number }) {
+    if (node.type === S_IFDIR) node.inode.links = 0;
+    else if (node.inode.links > 0) node.inode.links--;
+    this.touch(node.inode, now, false);
+    if (node.inode.links === 0 && node.opens === 0) {
+      this.nodes.delete(node.ino);
+      return w.dropInode(node.inode, now);
+    }
+    return w.storeInode(node.inode);
+  }
+
+  private async isEmptyDir(node: Ext4Node): Promise<boolean | number> {
+    let empty = true;
+    const r = await this.readdir({ node, writable: false }, 0, (name) => {
+      if (name === '.' || name === '..') return true;
+      empty = false;
+      return false;
+    });
+    return r < 0 ? r : empty;
+  }
+
+  unlink(dir: Ext4Node, name: string, node: Ext4Node) {
+    return this.remove(dir, name, node);
+  }
+
+  rmdir(dir: Ext4Node, name: string, node: Ext4Node) {
+    return this.remove(dir, name, node);
+  }
+
+  private remove(dir: Ext4Node, name: string, node: Ext4Node) {
+    return this.change(async (w) => {
+      if (node.type === S_IFDIR) {
+        const empty = await this.isEmptyDir(node);
+        if (typeof empty === 'number') return empty;
+        if (!empty) return -Errno.ENOTEMPTY;
+      }
+      const f = await findEntry(this.vol, dir.inode, encodeName(name));
+      if (f === null) return -Errno.ENOENT;
+      if (typeof f === 'number') return f;
+      let r = await w.removeEntry(dir, f);
+      if (r < 0) return r;
+      const now = this.env.now();
+      if (node.type === S_IFDIR && dir.inode.links > 2) dir.inode.links--;
+      this.touch(dir.inode, now, true);
+      r = await w.storeInode(dir.inode);
+      return r < 0 ? r : this.unref(w, node, now);
+    });
+  }
+
+  rename(odir: Ext4Node, oname: string, ndir: Ext4Node, nname: string, flags: number) {
+    if (flags & RENAME_EXCHANGE) return -Errno.EINVAL;
+    return this.change(async (w) => {
+      const vol = this.vol;
+      const on = encodeName(oname);
+      const nn = encodeName(nname);
+      const src = await findEntry(vol, odir.inode, on);
+      if (src === null) return -Errno.ENOENT;
+      if (typeof src === 'number') return src;
+      const srcNode = await this.node(src.ino);
+      if (typeof srcNode === 'number') return srcNode;
+      const dst = await findEntry(vol, ndir.inode, nn);
+      if (typeof dst === 'number') return dst;
+      if (dst && dst.ino === src.ino) return 0;
+      const now = this.env.now();
+      const isDir = srcNode.type === S_IFDIR;
+      if (isDir && odir !== ndir && !dst && ndir.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
+      let r: number;
+      if (dst) {
+        const dstNode = await this.node(dst.ino);
+        if (typeof dstNode === 'number') return dstNode;
+        if (dstNode.type === S_IFDIR) {
+          const empty = await this.isEmptyDir(dstNode);
+          if (typeof empty === 'number') return empty;
+          if (!empty) return -Errno.ENOTEMPTY;
+        }
+        r = await w.retargetEntry(ndir, dst, src.ino, srcNode.type);
+        if (r < 0) return r;
+        if (dstNode.type === S_IFDIR) ndir.inode.links--;
+        r = await this.unref(w, dstNode, now);
+      } else r = await w.addEntry(ndir, nn, src.ino, srcNode.type);
+      if (r < 0) return r;
+      // entries may have moved (a split of the same directory): find the old name again
+      const again = await findEntry(vol, odir.inode, on);
+      if (again === null || typeof again === 'number')
+        return again ?? vol.corrupt('rename lost its source');
+      r = await w.removeEntry(odir, again);
+      if (r < 0) return r;
+      if (isDir && odir !== ndir) {
+        const dots = await findEntry(vol, srcNode.inode, Uint8Array.of(0x2e, 0x2e));
+        if (dots === null || typeof dots === 'number')
+          return dots ?? vol.corrupt(`directory ${src.ino} has no ..`);
+        r = await w.retargetEntry(srcNode, dots, ndir.ino, S_IFDIR);
+        if (r < 0) return r;
+        odir.inode.links--;
+        ndir.inode.links++;
+      }
+      this.touch(srcNode.inode, now, false);
+      this.touch(odir.inode, now, true);
+      this.touch(ndir.inode, now, true);
+      for (const i of new Set([srcNode.inode, odir.inode, ndir.inode])) {
+        r = await w.storeInode(i);
+        if (r < 0) return r;
+      }
+      return 0;
+    });
+  }
+
+  setattr(n: Ext4Node, set: RkFsSetattr) {
+    return this.change(async (w) => {
+      const i = n.inode;
+      const now = this.env.now();
+      if (set.mode !== undefined) i.mode = (i.mode & 0o170000) | (set.mode & 0o7777);
+      if (set.uid !== undefined) i.uid = set.uid;
+      if (set.gid !== undefined) i.gid = set.gid;
+      if (set.size !== undefined) {
+        if (set.size > this.maxFile) return -Errno.EFBIG;
+        const r = await w.truncate(i, set.size);
+        if (r < 0) return r;
+        i.setTime('mtime', now);
+      }
+      if (set.atime) i.setTime('atime', set.atime);
+      if (set.mtime) i.setTime('mtime', set.mtime);
+      i.setTime('ctime', now);
+      return w.storeInode(i);
+    });
+  }
+
+  /** The largest file: 2^32 logical blocks. */
+  private get maxFile(): number {
+    return EXT4_MAX_LBLK * this.vol.blockSize;
   }
 
   async readlink(n: Ext4Node): Promise<string | number> {
@@ -159,9 +376,15 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return { node, writable };
   }
 
-  close(h: Ext4Handle): number {
+  close(h: Ext4Handle) {
     h.node.opens--;
-    return 0;
+    const n = h.node;
+    if (n.opens > 0 || n.inode.links > 0 || !this.writer) return 0;
+    // the last close of an unlinked file frees it
+    return this.change(async (w) => {
+      this.nodes.delete(n.ino);
+      return w.dropInode(n.inode, this.env.now());
+    });
   }
 
   read(h: Ext4Handle, buf: Uint8Array, offset: number): Promise<number> | number {
@@ -169,8 +392,18 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return this.vol.readData(h.node.inode, buf, offset);
   }
 
-  write(): number {
-    return -Errno.EROFS;
+  write(h: Ext4Handle, buf: Uint8Array, offset: number) {
+    if (buf.length === 0) return 0;
+    if (offset >= this.maxFile) return -Errno.EFBIG;
+    const data = offset + buf.length > this.maxFile ? buf.subarray(0, this.maxFile - offset) : buf;
+    return this.change(async (w) => {
+      const i = h.node.inode;
+      const n = await w.writeData(i, data, offset);
+      if (n < 0) return n;
+      this.touch(i, this.env.now(), true);
+      const r = await w.storeInode(i);
+      return r < 0 ? r : n;
+    });
   }
 
   async readdir(h: Ext4Handle, cookie: number, sink: RkFsDirSink): Promise<number> {
@@ -200,8 +433,8 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return 0;
   }
 
-  fsync(): number {
-    return 0;
+  fsync(_h: Ext4Handle, _datasync: boolean) {
+    return this.sync();
   }
 
   statfs(out: RkFsStatfs): number {
@@ -227,7 +460,14 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   sync(): Promise<number> | number {
-    return this.ro ? 0 : this.vol.cache.sync();
+    if (!this.writer) return 0;
+    return this.lock.run(async () => {
+      if (this.vol.superDirty) {
+        const r = await storeSuper(this.vol, this.env.now().sec);
+        if (r < 0) return r;
+      }
+      return this.vol.cache.sync();
+    });
   }
 
   async unmount(): Promise<number> {

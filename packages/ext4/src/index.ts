@@ -5,8 +5,10 @@ import type { RkBlkdevRegistry } from '@runikraft/rkblkdev';
 import { defineLibrary } from '@runikraft/rkboot';
 import { vfscoreOf } from '@runikraft/vfscore';
 import type { RkFsMountArgs, RkFsType } from '@runikraft/vfscore/driver';
+import { INCOMPAT } from './features';
 import { Ext4Fs } from './fs';
 import { findDevice, parseExt4Options } from './options';
+import { has } from './superblock';
 import { Ext4Volume } from './volume';
 
 export { crc32c } from './crc32c';
@@ -56,9 +58,12 @@ export function createExt4Type(cfg: Ext4TypeConfig): RkFsType {
         log(`ext4: cannot mount ${args.source} on ${args.target}: ${vol.message}\n`);
         return -vol.errno;
       }
-      for (const why of vol.sb.roReasons) log(`ext4: ${args.source}: ${why}: mounted read-only\n`);
-      // this driver does not write yet: every mount is read-only
-      const fs = await Ext4Fs.create(vol, true);
+      const why = [...vol.sb.roReasons];
+      if (!has(vol.sb.incompat, INCOMPAT.extent))
+        why.push('no extent feature (ext2/ext3 block maps are read, not written)');
+      for (const w of why) log(`ext4: ${args.source}: ${w}: mounted read-only\n`);
+      const ro = args.readonly || o.ro || why.length > 0 || dev.info().readOnly;
+      const fs = await Ext4Fs.create(vol, ro, args.env);
       if (typeof fs === 'number') vol.cache.release();
       return fs;
     },

@@ -5,7 +5,7 @@ import { Errno } from '@runikraft/errno';
 import type { RkAlloc } from '@runikraft/rkalloc';
 import type { RkBlkdev } from '@runikraft/rkblkdev';
 import { blockMap } from './blockmap';
-import { BlockCache } from './cache';
+import { BlockCache, type CachedBlock } from './cache';
 import { hasTail, leafCsum } from './dir';
 import { type Ext4Run, ExtentCorrupt, extentMap } from './extents';
 import { COMPAT, INCOMPAT } from './features';
@@ -39,12 +39,21 @@ export interface Ext4VolumeOptions {
 }
 
 export class Ext4Volume {
+  /** Free blocks and inodes (sums of the group counts, kept exact by the allocator). */
+  freeBlocks: number;
+  freeInodes: number;
+  /** The super block's counts changed since they were last stored. */
+  superDirty = false;
+
   private constructor(
     readonly sb: Ext4Super,
     readonly cache: BlockCache,
     readonly groups: GroupDesc[],
     private readonly opts: Ext4VolumeOptions,
-  ) {}
+  ) {
+    this.freeBlocks = groups.reduce((a, g) => a + g.freeBlocks, 0);
+    this.freeInodes = groups.reduce((a, g) => a + g.freeInodes, 0);
+  }
 
   /**
    * Reads the super block and descriptors of `dev`.
@@ -169,13 +178,23 @@ export class Ext4Volume {
    * @returns the block, null for a hole, -EUCLEAN, -EIO.
    */
   async dirBlock(dir: Ext4Inode, lblk: number): Promise<Uint8Array | null | number> {
+    const e = await this.dirEntry(dir, lblk);
+    return e === null || typeof e === 'number' ? e : e.block.data;
+  }
+
+  /** As dirBlock, with the cache entry and the physical block (for changing it). */
+  async dirEntry(
+    dir: Ext4Inode,
+    lblk: number,
+  ): Promise<{ block: CachedBlock; pblk: number } | null | number> {
     const m = await this.map(dir, lblk);
     if (typeof m === 'number') return m;
     if (m.pblk === 0) return null;
     const e = await this.cache.get(m.pblk);
     if (typeof e === 'number')
       return e === -Errno.EUCLEAN ? this.corrupt(`dir ${dir.ino} block`) : e;
-    if (e.verified || !this.sb.metadataCsum) return e.data;
+    const ok = { block: e, pblk: m.pblk };
+    if (e.verified || !this.sb.metadataCsum) return ok;
     const b = e.data;
     const bs = this.sb.blockSize;
     const where = `directory ${dir.ino} block ${lblk} (${m.pblk})`;
@@ -191,7 +210,7 @@ export class Ext4Volume {
         return this.corrupt(`${where}: index checksum mismatch`);
     } else return this.corrupt(`${where}: no checksum tail`);
     e.verified = true;
-    return b;
+    return ok;
   }
 
   /** Is `dir` hash-indexed (and does the file system say indexes are used)? */

@@ -1,0 +1,224 @@
+// Block and inode allocation (Linux ext4 mballoc/ialloc, simplified): bitmaps read through the
+// block cache, uninitialised groups' bitmaps built on first use, group descriptor and super block
+// counts kept exact, bitmap checksums (metadata_csum) recomputed on every change.
+import { Errno } from '@runikraft/errno';
+import { crc32c } from './crc32c';
+import { INCOMPAT } from './features';
+import {
+  BG_BLOCK_UNINIT,
+  BG_INODE_UNINIT,
+  type GroupDesc,
+  groupFirstBlock,
+  groupHasSuper,
+  storeGroup,
+} from './groups';
+import { set16, set32, setHilo } from './le';
+import { has, sealSuper } from './superblock';
+import type { Ext4Volume } from './volume';
+
+const bitSet = (b: Uint8Array, i: number) => (b[i >> 3]! & (1 << (i & 7))) !== 0;
+const setBit = (b: Uint8Array, i: number) => void (b[i >> 3]! |= 1 << (i & 7));
+const clearBit = (b: Uint8Array, i: number) => void (b[i >> 3]! &= ~(1 << (i & 7)));
+
+export class Ext4Alloc {
+  constructor(private readonly vol: Ext4Volume) {}
+
+  private get sb() {
+    return this.vol.sb;
+  }
+
+  /** Blocks in group `g` (the last group may be short). */
+  private groupBlocks(g: number): number {
+    const sb = this.sb;
+    return Math.min(sb.blocksPerGroup, sb.blocksCount - groupFirstBlock(sb, g));
+  }
+
+  /** The block bitmap of `gd`, initialised first when the group is BLOCK_UNINIT. */
+  private async blockBitmap(gd: GroupDesc): Promise<Uint8Array | number> {
+    const e = await this.vol.cache.get(gd.blockBitmap);
+    if (typeof e === 'number') return e;
+    this.vol.cache.markDirty(e); // the caller changes it before its next await
+    if (gd.flags & BG_BLOCK_UNINIT) {
+      const r = this.initBlockBitmap(gd, e.data);
+      if (r < 0) return r;
+      gd.flags &= ~BG_BLOCK_UNINIT;
+    }
+    return e.data;
+  }
+
+  /** What Linux's ext4_init_block_bitmap computes: metadata in this group, padding past its end. */
+  private initBlockBitmap(gd: GroupDesc, b: Uint8Array): number {
+    const sb = this.sb;
+    if (has(sb.incompat, INCOMPAT.meta_bg))
+      return this.vol.corrupt(
+        `group ${gd.group}: BLOCK_UNINIT with meta_bg is not initialised here`,
+      );
+    b.fill(0);
+    const first = groupFirstBlock(sb, gd.group);
+    const n = this.groupBlocks(gd.group);
+    const mark = (blk: number) => {
+      if (blk >= first && blk < first + n) setBit(b, blk - first);
+    };
+    if (groupHasSuper(sb, gd.group)) {
+      const gdt = Math.ceil(sb.groupCount / (sb.blockSize / sb.descSize)) + sb.reservedGdtBlocks;
+      for (let i = 0; i <= gdt; i++) mark(first + i);
+    }
+    const itBlocks = Math.ceil((sb.inodesPerGroup * sb.inodeSize) / sb.blockSize);
+    for (const h of this.vol.groups) {
+      mark(h.blockBitmap);
+      mark(h.inodeBitmap);
+      for (let i = 0; i < itBlocks; i++) mark(h.inodeTable + i);
+    }
+    for (let i = n; i < sb.blockSize * 8; i++) setBit(b, i);
+    return 0;
+  }
+
+  private async inodeBitmap(gd: GroupDesc): Promise<Uint8Array | number> {
+    const e = await this.vol.cache.get(gd.inodeBitmap);
+    if (typeof e === 'number') return e;
+    this.vol.cache.markDirty(e); // the caller changes it before its next await
+    if (gd.flags & BG_INODE_UNINIT) {
+      e.data.fill(0);
+      for (let i = this.sb.inodesPerGroup; i < this.sb.blockSize * 8; i++) setBit(e.data, i);
+      gd.flags &= ~BG_INODE_UNINIT;
+    }
+    return e.data;
+  }
+
+  /** Re-checksums the bitmaps of `gd`, stores the descriptor and the super block counts. */
+  private async commit(gd: GroupDesc, block: Uint8Array | null, inode: Uint8Array | null) {
+    const sb = this.sb;
+    if (sb.metadataCsum) {
+      const wide = sb.descSize >= 64;
+      if (block) {
+        const c = crc32c(sb.csumSeed, block, 0, sb.blocksPerGroup / 8);
+        set16(gd.raw, 0x18, c & 0xffff);
+        if (wide) set16(gd.raw, 0x38, c >>> 16);
+      }
+      if (inode) {
+        const c = crc32c(sb.csumSeed, inode, 0, sb.inodesPerGroup / 8);
+        set16(gd.raw, 0x1a, c & 0xffff);
+        if (wide) set16(gd.raw, 0x3a, c >>> 16);
+      }
+    }
+    this.vol.superDirty = true;
+    return storeGroup(sb, this.vol.cache, gd);
+  }
+
+  /**
+   * Allocates up to `want` contiguous blocks, the first at or after `goal` when possible.
+   * @returns [first block, count], or -ENOSPC, -EIO, -EUCLEAN.
+   */
+  async allocBlocks(goal: number, want: number): Promise<[number, number] | number> {
+    const sb = this.sb;
+    const g0 = Math.max(
+      0,
+      Math.min(sb.groupCount - 1, Math.floor((goal - sb.firstDataBlock) / sb.blocksPerGroup)),
+    );
+    for (let k = 0; k < sb.groupCount; k++) {
+      const gd = this.vol.groups[(g0 + k) % sb.groupCount]!;
+      if (gd.freeBlocks === 0) continue;
+      const b = await this.blockBitmap(gd);
+      if (typeof b === 'number') return b;
+      const first = groupFirstBlock(sb, gd.group);
+      const n = this.groupBlocks(gd.group);
+      const start = k === 0 ? Math.max(0, Math.min(n - 1, goal - first)) : 0;
+      for (const [from, to] of [
+        [start, n],
+        [0, start],
+      ] as const) {
+        for (let i = from; i < to; i++) {
+          if (bitSet(b, i)) continue;
+          let len = 1;
+          while (len < want && i + len < n && !bitSet(b, i + len)) len++;
+          for (let j = 0; j < len; j++) setBit(b, i + j);
+          gd.freeBlocks -= len;
+          this.vol.freeBlocks -= len;
+          const r = await this.commit(gd, b, null);
+          return r < 0 ? r : [first + i, len];
+        }
+      }
+    }
+    return -Errno.ENOSPC;
+  }
+
+  /** Returns `n` blocks from `blk` to the free pool. @returns 0, -EUCLEAN (already free), -EIO. */
+  async freeBlocks(blk: number, n: number): Promise<number> {
+    const sb = this.sb;
+    while (n > 0) {
+      const g = Math.floor((blk - sb.firstDataBlock) / sb.blocksPerGroup);
+      const gd = this.vol.groups[g];
+      if (!gd) return this.vol.corrupt(`freeing block ${blk} outside the file system`);
+      const first = groupFirstBlock(sb, g);
+      const k = Math.min(n, first + this.groupBlocks(g) - blk);
+      const b = await this.blockBitmap(gd);
+      if (typeof b === 'number') return b;
+      for (let i = 0; i < k; i++) {
+        if (!bitSet(b, blk - first + i)) return this.vol.corrupt(`freeing free block ${blk + i}`);
+        clearBit(b, blk - first + i);
+      }
+      gd.freeBlocks += k;
+      this.vol.freeBlocks += k;
+      const r = await this.commit(gd, b, null);
+      if (r < 0) return r;
+      blk += k;
+      n -= k;
+    }
+    return 0;
+  }
+
+  /**
+   * Allocates an inode, in `goalGroup` when it has one free. @returns the inode number, -ENOSPC.
+   */
+  async allocInode(goalGroup: number, dir: boolean): Promise<number> {
+    const sb = this.sb;
+    for (let k = 0; k < sb.groupCount; k++) {
+      const gd = this.vol.groups[(goalGroup + k) % sb.groupCount]!;
+      if (gd.freeInodes === 0) continue;
+      const b = await this.inodeBitmap(gd);
+      if (typeof b === 'number') return b;
+      const base = gd.group * sb.inodesPerGroup;
+      for (let i = 0; i < sb.inodesPerGroup; i++) {
+        if (bitSet(b, i) || base + i + 1 < sb.firstIno) continue;
+        setBit(b, i);
+        gd.freeInodes--;
+        this.vol.freeInodes--;
+        if (dir) gd.usedDirs++;
+        if (i >= sb.inodesPerGroup - gd.itableUnused) gd.itableUnused = sb.inodesPerGroup - i - 1;
+        const r = await this.commit(gd, null, b);
+        return r < 0 ? r : base + i + 1;
+      }
+    }
+    return -Errno.ENOSPC;
+  }
+
+  /** Frees inode `ino` in its bitmap. @returns 0, -EUCLEAN, -EIO. */
+  async freeInode(ino: number, dir: boolean): Promise<number> {
+    const loc = this.vol.inodeLocation(ino);
+    if (!loc) return this.vol.corrupt(`freeing inode ${ino}`);
+    const b = await this.inodeBitmap(loc.gd);
+    if (typeof b === 'number') return b;
+    if (!bitSet(b, loc.index)) return this.vol.corrupt(`freeing free inode ${ino}`);
+    clearBit(b, loc.index);
+    loc.gd.freeInodes++;
+    this.vol.freeInodes++;
+    if (dir) loc.gd.usedDirs--;
+    return this.commit(loc.gd, null, b);
+  }
+}
+
+/** Writes the free counts, the write time and the checksum into the super block's cached block. */
+export async function storeSuper(vol: Ext4Volume, wtime: number): Promise<number> {
+  const sb = vol.sb;
+  setHilo(sb.raw, 0xc, 0x158, 4, vol.freeBlocks);
+  set32(sb.raw, 0x10, vol.freeInodes);
+  set32(sb.raw, 0x30, wtime);
+  sealSuper(sb);
+  const blk = Math.floor(1024 / sb.blockSize);
+  const e = await vol.cache.get(blk);
+  if (typeof e === 'number') return e;
+  e.data.set(sb.raw, 1024 - blk * sb.blockSize);
+  vol.cache.markDirty(e);
+  vol.superDirty = false;
+  return 0;
+}

@@ -1,0 +1,429 @@
+// The write side of the driver: new inodes, directory entries (linear and hash-indexed), file data
+// (blocks allocated near the inode, extents merged), truncation and freeing. Every changed block goes
+// to the cache dirty; checksums are recomputed where the data changes.
+import { Errno } from '@runikraft/errno';
+import type { RkFsTime } from '@runikraft/vfscore/driver';
+import type { Ext4Alloc } from './alloc';
+import { FT_DIR } from './dir';
+import {
+  type DirGeom,
+  dxInsert,
+  formatLeaf,
+  insertInLeaf,
+  liveEntries,
+  packLeaf,
+  removeFromLeaf,
+  retarget,
+} from './dirwrite';
+import { EXT4_MAX_LBLK } from './extents';
+import { type ExtentList, normalise, punch, readExtents, writeExtents } from './extwrite';
+import { dxHash } from './hash';
+import { dxBlockAt, dxFind, parseDxNode, parseDxRoot } from './htree';
+import { EXT4_EXTENTS_FL, EXT4_HUGE_FILE_FL, Ext4Inode, I_BLOCK_SIZE, sealInode } from './inode';
+import { set16, set32 } from './le';
+import type { Ext4Found } from './lookup';
+import type { Ext4Node } from './node';
+import type { Ext4Volume } from './volume';
+
+/** S_IF* → EXT4_FT_*. */
+export function ftOf(type: number): number {
+  return [0, 5, 3, 0, 2, 0, 4, 0, 1, 0, 7, 0, 6][type >>> 12] ?? 0;
+}
+
+export class Ext4Writer {
+  private generation = 1;
+
+  constructor(
+    readonly vol: Ext4Volume,
+    readonly alloc: Ext4Alloc,
+  ) {}
+
+  get geom(): DirGeom {
+    const v = this.vol;
+    return {
+      blockSize: v.blockSize,
+      filetype: v.filetype,
+      csum: v.sb.metadataCsum,
+      maxIno: v.sb.inodesCount,
+    };
+  }
+
+  /** Seals `inode` and puts it into its inode table block. */
+  async storeInode(inode: Ext4Inode): Promise<number> {
+    const loc = this.vol.inodeLocation(inode.ino)!;
+    sealInode(this.vol.sb, inode);
+    const e = await this.vol.cache.get(loc.blk);
+    if (typeof e === 'number') return e;
+    e.data.set(inode.raw, loc.off);
+    this.vol.cache.markDirty(e);
+    return 0;
+  }
+
+  /** Allocates and initialises an inode of `type` near `dir`. @returns it, -ENOSPC, -EIO. */
+  async newInode(
+    dir: Ext4Node,
+    type: number,
+    perm: number,
+    now: RkFsTime,
+    extents = true,
+  ): Promise<Ext4Inode | number> {
+    const sb = this.vol.sb;
+    const ino = await this.alloc.allocInode(
+      Math.floor((dir.ino - 1) / sb.inodesPerGroup),
+      type === 0o040000,
+    );
+    if (ino < 0) return ino;
+    const raw = new Uint8Array(sb.inodeSize);
+    set32(raw, 0x64, (this.generation++ * 2654435761) >>> 0);
+    if (sb.inodeSize > 128) set16(raw, 0x80, Math.min(32, sb.inodeSize - 128));
+    const inode = new Ext4Inode(ino, raw, sb);
+    inode.mode = type | (perm & 0o7777);
+    inode.links = 1;
+    for (const f of ['atime', 'ctime', 'mtime', 'crtime'] as const) inode.setTime(f, now);
+    if (extents) {
+      inode.flags = EXT4_EXTENTS_FL;
+      const r = await writeExtents(this.vol, this.alloc, inode, { extents: [], tree: [] }, 0);
+      if (r < 0) return r;
+    }
+    return inode;
+  }
+
+  /** i_blocks from the extent list (data + tree blocks, the xattr block). */
+  private setBlocks(inode: Ext4Inode, list: ExtentList): void {
+    let n = list.tree.length + (inode.fileAcl ? 1 : 0);
+    for (const x of list.extents) n += x.len;
+    inode.blocksRaw = inode.flags & EXT4_HUGE_FILE_FL ? n : n * (this.vol.blockSize / 512);
+  }
+
+  private goal(inode: Ext4Inode, list: ExtentList): number {
+    const last = list.extents[list.extents.length - 1];
+    if (last) return last.pblk + last.len;
+    return this.vol.inodeLocation(inode.ino)!.gd.inodeTable;
+  }
+
+  /** Maps `[lblk, lblk + n)` of an extent file to blocks (allocating holes). @returns the list or -errno. */
+  private async allocRange(
+    inode: Ext4Inode,
+    list: ExtentList,
+    lblk: number,
+    n: number,
+  ): Promise<number> {
+    if (lblk + n > EXT4_MAX_LBLK) return -Errno.EFBIG;
+    const xs = list.extents;
+    let changed = false;
+    for (let at = lblk; at < lblk + n; ) {
+      const x = xs.find((e) => e.lblk <= at && at < e.lblk + e.len);
+      if (x && !x.unwritten) {
+        at = x.lblk + x.len;
+        continue;
+      }
+      if (x) {
+        // an unwritten extent: the part written becomes written (its data is zeroed by the caller)
+        const end = Math.min(x.lblk + x.len, lblk + n);
+        const gone = punch(xs, at, end - at);
+        for (const g of gone) xs.push({ ...g, unwritten: false });
+        changed = true;
+        at = end;
+        continue;
+      }
+      const next = xs.filter((e) => e.lblk > at).reduce((m, e) => Math.min(m, e.lblk), lblk + n);
+      const got = await this.alloc.allocBlocks(
+        this.goal(inode, list),
+        Math.min(next, lblk + n) - at,
+      );
+      if (typeof got === 'number') return got;
+      xs.push({ lblk: at, len: got[1], pblk: got[0], unwritten: false });
+      normalise(xs);
+      changed = true;
+      at += got[1];
+    }
+    if (!changed) return 0;
+    normalise(xs);
+    const r = await writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
+    if (r < 0) return r;
+    this.setBlocks(inode, list);
+    return 1;
+  }
+
+  /**
+   * Writes `buf` at `pos` of a regular file or directory with extents.
+   * @returns bytes written, -ENOSPC, -EFBIG, -EROFS (block-mapped file), -EIO.
+   */
+  async writeData(inode: Ext4Inode, buf: Uint8Array, pos: number, fresh = false): Promise<number> {
+    if (!(inode.flags & EXT4_EXTENTS_FL)) {
+      this.vol.warn(`inode ${inode.ino} is block-mapped: writing it is not supported`);
+      return -Errno.EROFS;
+    }
+    const bs = this.vol.blockSize;
+    const list = await readExtents(this.vol, inode);
+    if (typeof list === 'number') return list;
+    const first = Math.floor(pos / bs);
+    const last = Math.floor((pos + buf.length - 1) / bs);
+    const before = new Map(list.extents.map((x) => [x.lblk, x]));
+    const r = await this.allocRange(inode, list, first, last - first + 1);
+    if (r < 0) return r;
+    for (let lb = first; lb <= last; lb++) {
+      const x = list.extents.find((e) => e.lblk <= lb && lb < e.lblk + e.len)!;
+      const pblk = x.pblk + (lb - x.lblk);
+      const from = Math.max(pos, lb * bs);
+      const to = Math.min(pos + buf.length, (lb + 1) * bs);
+      const old = [...before.values()].find(
+        (e) =>
+          e.lblk <= lb && lb < e.lblk + e.len && !e.unwritten && e.pblk + (lb - e.lblk) === pblk,
+      );
+      const whole = from === lb * bs && to === (lb + 1) * bs;
+      const e =
+        whole || !old || fresh ? await this.vol.cache.zeroed(pblk) : await this.vol.cache.get(pblk);
+      if (typeof e === 'number') return e;
+      e.data.set(buf.subarray(from - pos, to - pos), from - lb * bs);
+      this.vol.cache.markDirty(e);
+    }
+    if (pos + buf.length > inode.size) inode.size = pos + buf.length;
+    return buf.length;
+  }
+
+  /** Cuts or extends `inode` to `size` bytes, freeing blocks past it and zeroing the tail block. */
+  async truncate(inode: Ext4Inode, size: number): Promise<number> {
+    const bs = this.vol.blockSize;
+    if (!(inode.flags & EXT4_EXTENTS_FL)) {
+      if (size === inode.size) return 0;
+      this.vol.warn(`inode ${inode.ino} is block-mapped: truncating it is not supported`);
+      return -Errno.EROFS;
+    }
+    if (size < inode.size) {
+      const list = await readExtents(this.vol, inode);
+      if (typeof list === 'number') return list;
+      const keep = Math.ceil(size / bs);
+      const gone = punch(list.extents, keep, EXT4_MAX_LBLK - keep);
+      for (const g of gone) {
+        const r = await this.alloc.freeBlocks(g.pblk, g.len);
+        if (r < 0) return r;
+      }
+      if (gone.length > 0) {
+        const r = await writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
+        if (r < 0) return r;
+        this.setBlocks(inode, list);
+      }
+      if (size % bs !== 0) {
+        const m = await this.vol.map(inode, Math.floor(size / bs));
+        if (typeof m === 'number') return m;
+        if (m.pblk !== 0) {
+          const e = await this.vol.cache.get(m.pblk);
+          if (typeof e === 'number') return e;
+          e.data.fill(0, size % bs);
+          this.vol.cache.markDirty(e);
+        }
+      }
+    }
+    inode.size = size;
+    return 0;
+  }
+
+  /** Frees every block and the inode itself (links reached 0 and nothing holds it open). */
+  async dropInode(inode: Ext4Inode, now: RkFsTime): Promise<number> {
+    const dir = inode.type === 0o040000;
+    if (inode.flags & EXT4_EXTENTS_FL) {
+      const list = await readExtents(this.vol, inode);
+      if (typeof list === 'number') return list;
+      for (const x of list.extents) {
+        const r = await this.alloc.freeBlocks(x.pblk, x.len);
+        if (r < 0) return r;
+      }
+      // an empty root, as Linux leaves it: e2fsck judges an extent flag over garbage as a bad inode
+      list.extents = [];
+      const r = await writeExtents(this.vol, this.alloc, inode, list, 0);
+      if (r < 0) return r;
+    } else if (inode.type !== 0o120000 || inode.size >= I_BLOCK_SIZE) {
+      this.vol.warn(`inode ${inode.ino} is block-mapped: its blocks are not freed`);
+    }
+    inode.links = 0;
+    inode.size = 0;
+    inode.blocksRaw = 0;
+    inode.dtime = now.sec;
+    const r = await this.storeInode(inode);
+    return r < 0 ? r : this.alloc.freeInode(inode.ino, dir);
+  }
+
+  /** The hash function of an indexed directory. */
+  private async dirHash(dir: Ext4Inode): Promise<((n: Uint8Array) => number) | number> {
+    const root = await this.vol.dirBlock(dir, 0);
+    if (root === null || typeof root === 'number')
+      return root ?? this.vol.corrupt(`dir ${dir.ino}: no root`);
+    const info = parseDxRoot(root, this.vol.blockSize, this.vol.sb.metadataCsum, this.vol.largeDir);
+    if (typeof info === 'string') return this.vol.corrupt(`directory ${dir.ino}: ${info}`);
+    const v =
+      info.hashVersion <= 2 && this.vol.sb.unsignedHash ? info.hashVersion + 3 : info.hashVersion;
+    return (n) => dxHash(n, v, this.vol.sb.hashSeed);
+  }
+
+  /** Adds `name` → `ino` to `dir`. @returns 0, -ENOSPC, -EUCLEAN, -EIO. */
+  async addEntry(dir: Ext4Node, name: Uint8Array, ino: number, type: number): Promise<number> {
+    dir.names = undefined;
+    const ft = this.vol.filetype ? ftOf(type) : 0;
+    if (this.vol.indexed(dir.inode)) return this.addIndexed(dir.inode, name, ino, ft);
+    const blocks = Math.ceil(dir.inode.size / this.vol.blockSize);
+    for (let lblk = 0; lblk < blocks; lblk++) {
+      const d = await this.vol.dirEntry(dir.inode, lblk);
+      if (typeof d === 'number') return d;
+      if (d === null) continue;
+      const r = insertInLeaf(d.block.data, this.geom, dir.inode.csumSeed, name, ino, ft);
+      if (typeof r === 'string')
+        return this.vol.corrupt(`directory ${dir.ino} block ${lblk}: ${r}`);
+      if (r) {
+        this.vol.cache.markDirty(d.block);
+        return 0;
+      }
+    }
+    const b = await this.appendBlock(dir.inode);
+    if (typeof b === 'number') return b;
+    const r = insertInLeaf(b, this.geom, dir.inode.csumSeed, name, ino, ft);
+    return r === true
+      ? 0
+      : this.vol.corrupt(`directory ${dir.ino}: a fresh block refused an entry`);
+  }
+
+  /** A new formatted leaf at the end of `dir`. @returns its cached data (use before awaiting). */
+  private async appendBlock(dir: Ext4Inode): Promise<Uint8Array | number> {
+    const bs = this.vol.blockSize;
+    const lblk = Math.ceil(dir.size / bs);
+    const list = await readExtents(this.vol, dir);
+    if (typeof list === 'number') return list;
+    const r = await this.allocRange(dir, list, lblk, 1);
+    if (r < 0) return r;
+    dir.size = (lblk + 1) * bs;
+    const x = list.extents.find((e) => e.lblk <= lblk && lblk < e.lblk + e.len)!;
+    const e = await this.vol.cache.zeroed(x.pblk + (lblk - x.lblk));
+    if (typeof e === 'number') return e;
+    formatLeaf(e.data, this.geom, dir.csumSeed);
+    e.verified = true;
+    const s = await this.storeInode(dir);
+    if (s < 0) return s;
+    return this.vol.cache.peek(e.blk)!.data;
+  }
+
+  /** Insertion into a hash-indexed directory: the leaf for the name's hash, split when full. */
+  private async addIndexed(
+    dir: Ext4Inode,
+    name: Uint8Array,
+    ino: number,
+    ft: number,
+  ): Promise<number> {
+    const vol = this.vol;
+    const g = this.geom;
+    const hash = await this.dirHash(dir);
+    if (typeof hash === 'number') return hash;
+    const h = hash(name);
+    // the path from the root to the leaf: block and position per level (blocks re-fetched later)
+    const levels: { lblk: number; at: number }[] = [];
+    let lblk = 0;
+    let depth = 0;
+    do {
+      const d = await vol.dirEntry(dir, lblk);
+      if (d === null || typeof d === 'number')
+        return d ?? vol.corrupt(`dir ${dir.ino}: index hole`);
+      const b = d.block.data;
+      const info =
+        lblk === 0
+          ? parseDxRoot(b, g.blockSize, g.csum, vol.largeDir)
+          : parseDxNode(b, 8, g.blockSize, g.csum);
+      if (typeof info === 'string') return vol.corrupt(`directory ${dir.ino} index: ${info}`);
+      const node = 'node' in info ? info.node : info;
+      if ('levels' in info) depth = info.levels;
+      const at = dxFind(b, node, h);
+      levels.push({ lblk, at });
+      lblk = dxBlockAt(b, node, at);
+    } while (levels.length <= depth);
+    const leaf = await vol.dirEntry(dir, lblk);
+    if (leaf === null || typeof leaf === 'number')
+      return leaf ?? vol.corrupt(`dir ${dir.ino}: leaf hole`);
+    const r = insertInLeaf(leaf.block.data, g, dir.csumSeed, name, ino, ft);
+    if (typeof r === 'string') return vol.corrupt(`directory ${dir.ino} block ${lblk}: ${r}`);
+    if (r) {
+      vol.cache.markDirty(leaf.block);
+      return 0;
+    }
+    // split the full leaf: entries sorted by hash, the upper half to a new block
+    const live = liveEntries(leaf.block.data, g, hash);
+    if (typeof live === 'string') return vol.corrupt(`directory ${dir.ino} block ${lblk}: ${live}`);
+    live.push({ ino, ft, name, hash: h });
+    live.sort((a, b) => a.hash - b.hash);
+    const mid = live.length >> 1;
+    const split = live[mid]!.hash;
+    const cont = live[mid - 1]!.hash === split ? 1 : 0;
+    const parent = levels[levels.length - 1]!;
+    const pd = await vol.dirEntry(dir, parent.lblk);
+    if (pd === null || typeof pd === 'number') return pd ?? -Errno.EIO;
+    const pinfo =
+      parent.lblk === 0
+        ? parseDxRoot(pd.block.data, g.blockSize, g.csum, vol.largeDir)
+        : parseDxNode(pd.block.data, 8, g.blockSize, g.csum);
+    if (typeof pinfo === 'string') return vol.corrupt(`directory ${dir.ino} index: ${pinfo}`);
+    const pnode = 'node' in pinfo ? pinfo.node : pinfo;
+    if (pnode.count >= pnode.limit) {
+      vol.warn(
+        `directory ${dir.ino}: hash index node full (splitting index nodes is not implemented)`,
+      );
+      return -Errno.ENOSPC;
+    }
+    const nb = await this.appendBlock(dir);
+    if (typeof nb === 'number') return nb;
+    const newLblk = Math.ceil(dir.size / g.blockSize) - 1;
+    packLeaf(nb, g, dir.csumSeed, live.slice(mid));
+    const again = await vol.dirEntry(dir, lblk);
+    if (again === null || typeof again === 'number') return again ?? -Errno.EIO;
+    packLeaf(again.block.data, g, dir.csumSeed, live.slice(0, mid));
+    vol.cache.markDirty(again.block);
+    const p2 = await vol.dirEntry(dir, parent.lblk);
+    if (p2 === null || typeof p2 === 'number') return p2 ?? -Errno.EIO;
+    dxInsert(p2.block.data, pnode, parent.at, (split | cont) >>> 0, newLblk, dir.csumSeed, g.csum);
+    vol.cache.markDirty(p2.block);
+    return 0;
+  }
+
+  /** Removes the entry `f` of `dir`. */
+  async removeEntry(dir: Ext4Node, f: Ext4Found): Promise<number> {
+    dir.names = undefined;
+    const d = await this.vol.dirEntry(dir.inode, f.lblk);
+    if (d === null || typeof d === 'number') return d ?? -Errno.EIO;
+    const bad = removeFromLeaf(d.block.data, this.geom, dir.inode.csumSeed, f.off);
+    if (bad) return this.vol.corrupt(`directory ${dir.ino} block ${f.lblk}: ${bad}`);
+    this.vol.cache.markDirty(d.block);
+    return 0;
+  }
+
+  /** Points entry `f` of `dir` at `ino`. */
+  async retargetEntry(dir: Ext4Node, f: Ext4Found, ino: number, type: number): Promise<number> {
+    dir.names = undefined;
+    const d = await this.vol.dirEntry(dir.inode, f.lblk);
+    if (d === null || typeof d === 'number') return d ?? -Errno.EIO;
+    retarget(
+      d.block.data,
+      this.geom,
+      dir.inode.csumSeed,
+      f.off,
+      ino,
+      this.vol.filetype ? ftOf(type) : 0,
+    );
+    this.vol.cache.markDirty(d.block);
+    return 0;
+  }
+
+  /** Formats the first block of a new directory: ".", "..". */
+  async initDir(dir: Ext4Inode, parent: number): Promise<number> {
+    const b = await this.appendBlock(dir);
+    if (typeof b === 'number') return b;
+    const g = this.geom;
+    const seed = dir.csumSeed;
+    const dot = Uint8Array.of(0x2e);
+    const ok1 = insertInLeaf(b, g, seed, dot, dir.ino, this.vol.filetype ? FT_DIR : 0);
+    const ok2 = insertInLeaf(
+      b,
+      g,
+      seed,
+      Uint8Array.of(0x2e, 0x2e),
+      parent,
+      this.vol.filetype ? FT_DIR : 0,
+    );
+    return ok1 === true && ok2 === true ? 0 : -Errno.EIO;
+  }
+}
