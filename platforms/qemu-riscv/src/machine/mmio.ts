@@ -14,6 +14,11 @@ export interface MmioDevice {
   readonly implMax?: number;
   /** `.valid.unaligned` / `.impl.unaligned`. */
   readonly unaligned?: boolean;
+  /**
+   * A container with holes (QEMU subregions in an I/O-less region): false where no subregion decodes, so
+   * what lies below shows through. Only PCI windows ask; absent = the whole region decodes.
+   */
+  covers?(offset: number): boolean;
   /** `.valid.accepts`: a device-specific veto, checked before alignment and sizes (fw_cfg's registers). */
   accepts?(offset: number, size: number, isWrite: boolean): boolean;
   /**

@@ -129,31 +129,47 @@ export class Msix {
   }
 }
 
-/** The BAR: table (4- or 8-byte accesses) at 0, PBA at pbaOffset (read-only), holes between. */
+/**
+ * The BAR: table at 0 and PBA at pbaOffset (read-only), each taking aligned 4- or 8-byte accesses; the
+ * rest is a container hole, where whatever lies underneath in the PCI space answers (measured).
+ */
 class MsixBar implements MmioDevice {
   readonly name = 'msix';
   readonly size: number;
-  readonly validMin = 4;
+  readonly validMin = 1;
   readonly validMax = 8;
   readonly implMax = 4;
+  readonly unaligned = true;
 
   constructor(private readonly m: Msix) {
     this.size = m.barSize;
   }
 
-  accepts(offset: number, size: number): boolean {
+  private part(offset: number): 'table' | 'pba' | null {
     const m = this.m;
-    if (offset + size <= m.table.length) return true;
-    return offset >= m.pbaOffset && offset + size <= m.pbaOffset + m.pba.length;
+    if (offset < m.table.length) return 'table';
+    if (offset >= m.pbaOffset && offset < m.pbaOffset + m.pba.length) return 'pba';
+    return null;
+  }
+
+  /** Whether `offset` is table or PBA (elsewhere the window looks through to what is below). */
+  covers(offset: number): boolean {
+    return this.part(offset) !== null;
+  }
+
+  accepts(offset: number, size: number): boolean {
+    return (size === 4 || size === 8) && offset % size === 0;
   }
 
   read(offset: number, size: number): number {
     const m = this.m;
-    if (offset < m.table.length) return getLe(m.table, offset, size);
-    return getLe(m.pba, offset - m.pbaOffset, size);
+    const p = this.part(offset);
+    if (p === 'table') return getLe(m.table, offset, size);
+    if (p === 'pba') return getLe(m.pba, offset - m.pbaOffset, size);
+    return 2 ** (8 * size) - 1;
   }
 
   write(offset: number, _size: number, value: number): void {
-    if (offset < this.m.table.length) this.m.tableWrite(offset, value);
+    if (this.part(offset) === 'table') this.m.tableWrite(offset, value);
   }
 }

@@ -32,11 +32,16 @@ export class PciAddressSpace {
     this.maps = this.maps.filter((m) => m.region !== region);
   }
 
-  /** The mapping that decodes `[addr, addr+size)`, or undefined. */
+  /**
+   * The mapping that decodes `[addr, addr+size)`, or undefined. A region with holes (a container such
+   * as the MSI-X BAR) lets the mappings below it answer there, as QEMU's flat view does.
+   */
   find(addr: number, size: number): Mapping | undefined {
-    for (const m of this.maps)
-      if (addr >= m.addr && addr < m.addr + m.region.size)
-        return addr + size <= m.addr + m.region.size ? m : undefined;
+    for (const m of this.maps) {
+      if (addr < m.addr || addr >= m.addr + m.region.size) continue;
+      if (m.region.covers && !m.region.covers(addr - m.addr)) continue;
+      return addr + size <= m.addr + m.region.size ? m : undefined;
+    }
     return undefined;
   }
 }
