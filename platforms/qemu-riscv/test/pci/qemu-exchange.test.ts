@@ -266,6 +266,28 @@ describe.skipIf(qemuMissing !== null)('virtio-pci requests: our machine vs real 
     expect(mine).toEqual(theirs);
   }, 60_000);
 
+  it('bus mastering cleared before the driver resets the device: the reset re-enables it, as on QEMU', async () => {
+    const { theirs, mine } = await both(
+      () => qemuSide(['virtio-rng-pci,disable-legacy=on']),
+      () => oursPciSide([{ dev: new VirtioRng(counterRng()), opts: { disableLegacy: true } }]),
+      async (s) => {
+        const out: Out = {};
+        await setBar(s, 1, 4, MMIO);
+        await s.wl(cfgAddr(1, 0, 4), 0x2); // memory only: QEMU marks the device disabled ...
+        await modernInit(s, MMIO, out, [0, 1], [RING]); // ... and its status-0 reset clears that
+        await s.desc(RING, 0, BUF, 16, 2);
+        await s.wr(RING + 0x1004, le(0, 2));
+        await s.wr(RING + 0x1002, le(1, 2));
+        await ww(s, MMIO + 0x3000, 0);
+        out.used = await s.until(RING + 0x2002, 1);
+        out.len = await s.rl(RING + 0x2008);
+        return out;
+      },
+    );
+    expect(theirs).toMatchObject({ status: 0xf, used: 1, len: 16 });
+    expect(mine).toEqual(theirs);
+  }, 60_000);
+
   it('misbehaviour: overlapping BARs, BARs outside the windows, I/O port 0, DMA without bus mastering, MSI-X', async () => {
     const { theirs, mine } = await both(
       () => qemuSide(['virtio-rng-pci,disable-legacy=on', 'virtio-rng-pci'], false),
