@@ -155,7 +155,8 @@ export function bindVirtio(o: VirtioBusOptions, t: VirtioTransport): VirtioBindi
     const pa = dmaAlloc(o.dma, vringBytes(size));
     if (pa < 0) return pa;
     const ring = new Vring<T>(phys, pa, size, eventIdx);
-    t.setupQueue(q, size, ring.desc, ring.avail, ring.used);
+    // the ring's memory stays allocated: the device may have seen its addresses (as Linux, no reuse)
+    if (!t.setupQueue(q, size, ring.desc, ring.avail, ring.used)) return -Errno.EIO;
     return ring;
   };
   let result: VirtioBinding;

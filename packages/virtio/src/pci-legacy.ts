@@ -58,9 +58,10 @@ export class VirtioPciLegacy implements VirtioTransport {
   }
 
   /** `size` must be the device's QueueNum (the bus asks for exactly that when fixedQueueSize). */
-  setupQueue(i: number, _size: number, desc: number): void {
+  setupQueue(i: number, _size: number, desc: number): boolean {
     this.w(P.VIRTIO_PCI_QUEUE_SEL, 2, i);
     this.w(P.VIRTIO_PCI_QUEUE_PFN, 4, Math.floor(desc / 2 ** P.VIRTIO_PCI_QUEUE_ADDR_SHIFT));
+    return true;
   }
 
   notify(i: number): void {

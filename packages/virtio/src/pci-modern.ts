@@ -132,7 +132,7 @@ export class VirtioPciModern implements VirtioTransport {
 
   private readonly notifyAt = new Map<number, number>();
 
-  setupQueue(i: number, size: number, desc: number, avail: number, used: number): void {
+  setupQueue(i: number, size: number, desc: number, avail: number, used: number): boolean {
     const hi = (a: number) => Math.floor(a / 0x100000000);
     this.w(P.VIRTIO_PCI_COMMON_Q_SELECT, 2, i);
     this.w(P.VIRTIO_PCI_COMMON_Q_SIZE, 2, size);
@@ -144,11 +144,13 @@ export class VirtioPciModern implements VirtioTransport {
     this.w(P.VIRTIO_PCI_COMMON_Q_USEDHI, 4, hi(used));
     // §4.1.4.4: the queue's notify address is cap.offset + queue_notify_off * notify_off_multiplier
     const off = this.r(P.VIRTIO_PCI_COMMON_Q_NOFF, 2) * this.caps.notifyOffMultiplier;
-    if (off + 2 <= this.caps.notify.len) this.notifyAt.set(i, this.caps.notify.addr + off);
+    if (off + 2 > this.caps.notify.len) return false;
+    this.notifyAt.set(i, this.caps.notify.addr + off);
     this.w(P.VIRTIO_PCI_COMMON_Q_ENABLE, 2, 1);
+    return true;
   }
 
-  /** Notifies queue `i`; a queue whose notify address fell outside the notify structure is never notified. */
+  /** Notifies queue `i` (one set up: setupQueue refused the others). */
   notify(i: number): void {
     const at = this.notifyAt.get(i);
     if (at !== undefined) this.io.write(at, 2, i);
@@ -164,10 +166,5 @@ export class VirtioPciModern implements VirtioTransport {
     const d = this.caps.device;
     if (!d || off < 0 || off + width > d.len) return 0;
     return this.io.read(d.addr + off, width) >>> 0;
-  }
-
-  /** Whether queue `i` has a notify address inside the notify structure. */
-  notifiable(i: number): boolean {
-    return this.notifyAt.has(i);
   }
 }

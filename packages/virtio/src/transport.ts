@@ -91,13 +91,13 @@ export class VirtioMmio implements VirtioTransport {
   }
 
   /** Hands queue `i` to the device: legacy via QueuePFN of the contiguous area, modern via the three addresses. */
-  setupQueue(i: number, size: number, desc: number, avail: number, used: number): void {
+  setupQueue(i: number, size: number, desc: number, avail: number, used: number): boolean {
     this.w(R.VIRTIO_MMIO_QUEUE_SEL, i);
     this.w(R.VIRTIO_MMIO_QUEUE_NUM, size);
     if (this.legacy) {
       this.w(R.VIRTIO_MMIO_QUEUE_ALIGN, R.VIRTIO_LEGACY_PAGE);
       this.w(R.VIRTIO_MMIO_QUEUE_PFN, Math.floor(desc / R.VIRTIO_LEGACY_PAGE));
-      return;
+      return true;
     }
     const hi = (a: number) => Math.floor(a / 0x100000000);
     this.w(R.VIRTIO_MMIO_QUEUE_DESC_LOW, desc >>> 0);
@@ -107,6 +107,7 @@ export class VirtioMmio implements VirtioTransport {
     this.w(R.VIRTIO_MMIO_QUEUE_USED_LOW, used >>> 0);
     this.w(R.VIRTIO_MMIO_QUEUE_USED_HIGH, hi(used));
     this.w(R.VIRTIO_MMIO_QUEUE_READY, 1);
+    return true;
   }
 
   notify(i: number): void {

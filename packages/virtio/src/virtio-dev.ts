@@ -20,8 +20,12 @@ export interface VirtioTransport {
   negotiate(wanted: bigint): bigint | null;
   /** The largest size queue `i` takes (0 = no such queue). */
   queueMax(i: number): number;
-  /** Hands queue `i` (of `size` entries, rings at the given guest-physical addresses) to the device. */
-  setupQueue(i: number, size: number, desc: number, avail: number, used: number): void;
+  /**
+   * Hands queue `i` (of `size` entries, rings at the given guest-physical addresses) to the device.
+   * @returns false when the queue could never be notified (modern virtio-pci: its notify address lies
+   * outside the notify structure); the queue is then left disabled.
+   */
+  setupQueue(i: number, size: number, desc: number, avail: number, used: number): boolean;
   notify(i: number): void;
   /** Reads and acknowledges the interrupt cause: bit 0 used buffers, bit 1 configuration change. */
   ackInterrupt(): number;

@@ -1,6 +1,7 @@
 // virtio-pci, kernel side, against a test-only PCI function that forwards to the machine's device
 // models (pci-harness.ts): rkpci enumerates and binds, the modern and legacy transports carry the
 // unchanged net/blk/rng drivers (rkblkdev and rknetdev kits), INTx shared between functions.
+import { Errno } from '@runikraft/errno';
 import { describeRkBlkdev } from '@runikraft/rkblkdev/conformance';
 import { RkNetbufPool } from '@runikraft/rknetdev';
 import { describeRkNetdev } from '@runikraft/rknetdev/conformance';
@@ -121,6 +122,24 @@ describe('virtio-pci refusals', () => {
     );
     expect(h.bus.devices()[1]!.driver).toBeUndefined();
     expect(fn.read(0x04, 2) & 7).toBe(0);
+  });
+
+  it('a queue whose notify address falls outside the notify structure fails the bind, not the host', () => {
+    const h = pciHarness([
+      { model: new VirtioBlk(new MemoryBlockBackend('d', 65536)), legacy: false, slot: 1 },
+    ]);
+    const fn = h.cfg.root.get(1)!.get(0)!;
+    new DataView(fn.bytes.buffer).setUint32(0x70 + 12, 1, true); // notify structure 1 byte long
+    const bound: VirtioBusDevice[] = [];
+    h.bus.registerDriver(
+      virtioPciDriver({ plat: h.plat, dma: h.dma, registry: h.registry as never }, (d) =>
+        bound.push(d),
+      ),
+    );
+    h.attach();
+    expect(bound[0]!.error).toBe(`cannot set up queue 0: ${-Errno.EIO}`);
+    expect(h.registry.size).toBe(0);
+    expect(h.bus.devices()[1]!.driver).toBeUndefined();
   });
 
   it('a function whose pin routes nowhere is not bound (its I/O would park forever)', () => {

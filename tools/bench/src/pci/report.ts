@@ -72,7 +72,8 @@ export function pciSection(f: PciFigures): string {
           rows.map((b) => b.cfgReads),
         ).toFixed(0)} (${rows.map((b) => b.cfgReads).join(' / ')})`
       : '–';
-    return `| ${t} | ${rows.map((b) => median(b.cpuMs).toFixed(1)).join(' / ')} ms | ${perDev(t).toFixed(2)} ms | ${(perDev(t) / perDev('mmio-modern')).toFixed(2)}× | ${cfg} |`;
+    const d = perDev(t) - perDev('mmio-modern');
+    return `| ${t} | ${rows.map((b) => median(b.cpuMs).toFixed(1)).join(' / ')} ms | ${perDev(t).toFixed(2)} ms | ${d >= 0 ? '+' : ''}${d.toFixed(2)} ms | ${cfg} |`;
   });
   return [
     BEGIN,
@@ -106,10 +107,11 @@ export function pciSection(f: PciFigures): string {
     `### Boot cost per device (a whole boot of virtio-blkperf with 1 virtio-blk + k−1 virtio-rng, k = ${[...new Set(f.boot.map((b) => b.k))].join(', ')})`,
     '',
     'Host CPU per boot (firmware, platform, discovery, driver binding, one 4 KiB read, power-off), its',
-    "least-squares slope over k (the cost of one more device), and rkpci's config reads (exact; per",
-    'added function, then per k).',
+    'least-squares slope over k (the cost of one more device; a difference of slopes, not a ratio, as',
+    "the slopes are small next to the noise), and rkpci's config reads (exact; per added function, then",
+    'the totals per k).',
     '',
-    '| transport | CPU per boot, k = 1 / 2 / 4 / 8 | per added device | vs mmio-modern | rkpci config reads per function (totals) |',
+    '| transport | CPU per boot, k = 1 / 2 / 4 / 8 (medians) | per added device | minus mmio-modern | rkpci config reads per function (totals) |',
     '|---|---|---|---|---|',
     ...bootRows,
     '',
