@@ -2,13 +2,15 @@
 // (default 80) and `httpreply.url=<address clients use>` (printed instead of the guest's own address,
 // for a forwarded port); `port=`/`url=` after `--` still override them. rknet takes the address from
 // `netdev.ip=` on the command line, else DHCP.
-// Serves the built-in 612-byte page until the machine stops; a listener failure is exit status 1.
+// Serves the built-in 612-byte page, or the vfscore directory `httpreply.root=` names (src/static.ts),
+// until the machine stops; a listener failure or a root that is no directory is exit status 1.
 import type { RkMainArgs, RkParamValues } from '@runikraft/rkboot';
 import { AF_INET, formatIpv4, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from '@runikraft/rknet';
 import { createHttpServer } from './http/server';
 import { builtinSite } from './http/site';
 import { params } from './params';
 import { type HttpServeStats, serveHttp } from './serve';
+import { openStaticRoot } from './static';
 
 export { params };
 
@@ -45,6 +47,11 @@ export default async function main(args: RkMainArgs): Promise<number> {
     return 2;
   }
   const { port } = opts;
+  const site = p.root ? await openStaticRoot(args.registry.get('vfscore'), p.root) : builtinSite();
+  if (typeof site === 'string') {
+    say(site);
+    return 1;
+  }
   const stack = args.registry.get('rknet');
   if ((await stack.waitConfigured(15_000)) < 0) {
     say('httpreply: no address: DHCP got no lease within 15 s');
@@ -64,7 +71,7 @@ export default async function main(args: RkMainArgs): Promise<number> {
     return 1;
   }
   const wall = () => Number(args.plat.time.wallClockNs() / 1_000_000n) / 1000;
-  const server = createHttpServer({ site: builtinSite(), port, wallClock: wall });
+  const server = createHttpServer({ site, port, wallClock: wall });
   const addr = stack.iface.config?.addr ?? 0;
   say(
     `httpreply: serving on ${opts.url ?? `http://${formatIpv4(addr)}${port === 80 ? '' : `:${port}`}/`}`,

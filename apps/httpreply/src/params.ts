@@ -16,4 +16,9 @@ export const params = {
     default: '',
     doc: "address clients use, printed instead of the guest's own (for a forwarded port)",
   },
+  root: {
+    type: 'string',
+    default: '',
+    doc: 'serve this vfscore directory (e.g. a 9pfs mount from vfs.fstab) instead of the built-in page',
+  },
 } as const satisfies RkParamSpecs;

@@ -52,19 +52,26 @@ export async function serveHttpConnection(
   stats: HttpServeStats,
 ): Promise<void> {
   const buf = new Uint8Array(16384);
+  let before = conn.requests;
   try {
     for (;;) {
       const n = await sock.recv(buf);
       if (n < 0) stats.aborted++;
       if (n <= 0) return;
-      const before = conn.requests;
-      const out = conn.receive(buf.subarray(0, n));
-      stats.requests += conn.requests - before;
-      if (!(await sendAll(sock, gather(out.chunks)))) {
-        stats.aborted++;
-        return;
+      let out = conn.receive(buf.subarray(0, n));
+      for (;;) {
+        stats.requests += conn.requests - before;
+        before = conn.requests;
+        if (out.chunks.length > 0 && !(await sendAll(sock, gather(out.chunks)))) {
+          stats.aborted++;
+          return;
+        }
+        if (out.close) return;
+        if (!out.wait) break;
+        // the site is loading the next request's documents (vfscore): answer it once they are in
+        await out.wait;
+        out = conn.receive();
       }
-      if (out.close) return;
     }
   } finally {
     sock.close();

@@ -13,12 +13,19 @@ import {
   parseRequestLine,
 } from './request';
 import { type HttpServer, renderFile, renderStatus } from './server';
+import type { HttpConnSource, HttpDirSource } from './site';
 
-/** What one `receive` produced: bytes to send in order, then whether to close the connection. */
+/**
+ * What one `receive` produced: bytes to send in order, then whether to close the connection; `wait`
+ * when the next request's documents are loading: send the chunks, await it, then `receive` nothing.
+ */
 export interface HttpOutput {
   readonly chunks: Uint8Array[];
   readonly close: boolean;
+  readonly wait?: Promise<void>;
 }
+
+const NOTHING = new Uint8Array(0);
 
 const enum Mode {
   Head,
@@ -36,6 +43,10 @@ export class HttpConnection {
   private bodyLeft = 0;
   private chunked: ChunkedDiscarder | null = null;
   private readonly scanner: HeadScanner;
+  /** The site as this connection sees it (a per-connection view where lookups need I/O). */
+  private readonly site: HttpDirSource;
+  private readonly io: HttpConnSource | null;
+  private waiting: Promise<void> | undefined;
   /** Requests answered on this connection. */
   requests = 0;
 
@@ -45,6 +56,8 @@ export class HttpConnection {
     private readonly localAddr: string,
   ) {
     this.scanner = new HeadScanner(server.limits ?? DEFAULT_HEAD_LIMITS);
+    this.io = server.site.connect?.() ?? null;
+    this.site = this.io ?? server.site;
   }
 
   /** True once the server decided to close; further input is ignored. */
@@ -53,13 +66,14 @@ export class HttpConnection {
   }
 
   /** Feeds bytes the client sent. @returns the responses they complete and whether to close after them. */
-  receive(data: Uint8Array): HttpOutput {
+  receive(data: Uint8Array = NOTHING): HttpOutput {
     const chunks: Uint8Array[] = [];
     if (this.closed) return { chunks, close: true };
     this.append(data);
+    this.waiting = undefined;
     while (!this.closed && this.step(chunks)) {}
     this.compact();
-    return { chunks, close: this.closed };
+    return { chunks, close: this.closed, wait: this.closed ? undefined : this.waiting };
   }
 
   /** Runs one step; false when it needs more bytes. */
@@ -79,6 +93,7 @@ export class HttpConnection {
       else if (r.done) this.nextHead();
       return r.done;
     }
+    const at = this.off;
     const scan = this.scanner.scan(this.buf, this.len);
     if (scan.kind === 'more') return false;
     if (scan.kind === 'error') return this.fail(scan.status, 1001, 'GET', out);
@@ -100,12 +115,22 @@ export class HttpConnection {
         out,
       );
     }
-    return this.answer(req, out);
+    return this.answer(req, out, at);
   }
 
-  private answer(req: HttpRequest, out: Uint8Array[]): boolean {
+  /** Answers `req` (its head began at `at`); false when it must wait for the site or closes. */
+  private answer(req: HttpRequest, out: Uint8Array[], at: number): boolean {
     const s = this.server;
-    const r = route(req, s.site, { addr: this.localAddr, port: s.port }, s.maxBodyBytes);
+    const r = route(req, this.site, { addr: this.localAddr, port: s.port }, s.maxBodyBytes);
+    if (r.kind === 'pending') {
+      // parse the head again once the documents are loaded
+      this.off = at;
+      this.requests--;
+      this.scanner.reset(at);
+      this.waiting = this.io!.wait();
+      return false;
+    }
+    this.io?.clear();
     const keep =
       r.kind === 'file'
         ? renderFile(s, req, r.path, r.file, out)

@@ -1,5 +1,7 @@
 // Where httpreply's documents come from: a small interface so that the built-in page, an in-memory
-// tree and (later) a vfscore directory are interchangeable. Paths are normalised absolute paths.
+// tree and a vfscore directory (src/static.ts) are interchangeable. Paths are normalised absolute
+// paths. A source whose lookups need I/O answers 'pending' and loads; the connection waits and asks
+// again (the engine stays synchronous).
 import { INDEX_PAGE, INDEX_PAGE_MTIME } from './index-page';
 
 /** A regular file as the server needs it. */
@@ -11,10 +13,26 @@ export interface HttpFile {
   bytes(): Uint8Array;
 }
 
-/** What one path names. */
+/**
+ * What one path names: a file, a directory, something not served (403: a symbolic link or a special
+ * file under a vfscore root), or 'pending' (an I/O source has not loaded it yet).
+ */
 export type HttpEntry =
   | { readonly kind: 'file'; readonly file: HttpFile }
-  | { readonly kind: 'dir' };
+  | { readonly kind: 'dir' }
+  | { readonly kind: 'forbidden' }
+  | { readonly kind: 'pending' };
+
+/**
+ * One connection's view of a source whose lookups need I/O: `lookup` answers from what it loaded
+ * for the current request, else starts loading and answers 'pending'.
+ */
+export interface HttpConnSource extends HttpDirSource {
+  /** Resolves once the loads `lookup` started are done (parks the caller's thread). */
+  wait(): Promise<void>;
+  /** Forgets what was loaded: called after each answered request, so the next one sees changes. */
+  clear(): void;
+}
 
 /** A read-only document tree. */
 export interface HttpDirSource {
@@ -23,6 +41,8 @@ export interface HttpDirSource {
    * trailing slash except for "/"). @returns the entry, or null when nothing is there.
    */
   lookup(path: string): HttpEntry | null;
+  /** A per-connection view, for sources whose lookups need I/O (absent: lookups never pend). */
+  connect?(): HttpConnSource;
 }
 
 /** A tree held in memory: file paths to contents; directories are implied by the paths. */
