@@ -25,7 +25,7 @@ describe('bad programs', () => {
     const e = await failure(runWasi(k, new TextEncoder().encode('#!/bin/sh\necho hi\n')));
     expect(e.kind).toBe('format');
     expect(e.message).toMatch(/bad magic or version at byte 0/);
-  });
+  }, 300_000);
 
   it('refuses a module that fails validation with the engine message', async () => {
     const { k } = await testKernel();
@@ -34,7 +34,7 @@ describe('bad programs', () => {
     const e = await failure(runWasi(k, w.subarray(0, Math.floor(w.length * 0.9))));
     expect(e.kind).toBe('format');
     expect(e.message).toMatch(/runs past the end|failed validation/);
-  });
+  }, 300_000);
 
   it('refuses a program importing a function libc-shim does not provide, naming it', async () => {
     const { k } = await testKernel();
@@ -47,7 +47,7 @@ describe('bad programs', () => {
     const e = await failure(runWasi(k, wasm));
     expect(e.kind).toBe('link');
     expect(e.message).toContain('imports function env.host_magic');
-  });
+  }, 300_000);
 
   it('refuses a program not transformed for blocking calls, saying how to fix it', async () => {
     const { k } = await testKernel();
@@ -57,14 +57,14 @@ describe('bad programs', () => {
     const e = await failure(runWasi(k, wasm));
     expect(e.kind).toBe('link');
     expect(e.message).toContain('wasm-opt --asyncify');
-  });
+  }, 300_000);
 
   it('answers EFAULT to a pointer outside linear memory and keeps running', async () => {
     const { k, out } = await testKernel();
     const r = await runWasi(k, bad(), { args: ['bad', 'badptr'] });
     expect(await out()).toBe('write badptr: -1 EFAULT\n');
     expect(r.status).toBe(0);
-  });
+  }, 300_000);
 
   it('reports a trap (out-of-bounds load, abort, stack exhaustion) as a trap', async () => {
     for (const what of ['trap', 'abort', 'recurse']) {
@@ -73,7 +73,7 @@ describe('bad programs', () => {
       expect(e.kind, what).toBe('trap');
       expect(e.message, what).toMatch(/the program (trapped|overflowed)/);
     }
-  });
+  }, 300_000);
 
   it('bounds memory: malloc fails with ENOMEM at the grant, the pages are charged and released', async () => {
     const { k, out } = await testKernel();
@@ -100,7 +100,7 @@ describe('bad programs', () => {
     expect(peak).toBeLessThanOrEqual(24 << 20);
     expect(peak).toBeGreaterThan(mib << 20);
     expect(held).toBe(0);
-  });
+  }, 300_000);
 
   it('limitMemory rewrites only the memory limits', () => {
     const w = new Uint8Array(bad());

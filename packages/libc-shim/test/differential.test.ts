@@ -147,5 +147,5 @@ describe('libc-shim against node:wasi (differential)', () => {
     expect(ours.status).toBe(node.status);
     expect(ours.status).toBe(3);
     expect(await guestTree(vfs)).toEqual(node.tree);
-  });
+  }, 300_000);
 });

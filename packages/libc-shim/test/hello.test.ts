@@ -15,5 +15,5 @@ describe('a C program on libc-shim', () => {
     );
     expect(r.status).toBe(7);
     expect(r.suspensions).toBeGreaterThan(3);
-  });
+  }, 300_000);
 });

@@ -1,4 +1,4 @@
-// An app whose `runikraft.entry` is a C/C++ source or a prebuilt .wasm: rk compiles it with the
+// An app whose `runikraft.entry` is a C/C++ source, a Rust crate root or a prebuilt .wasm: rk compiles it with the
 // wasm toolchain (wasm-toolchain.ts) and generates the TypeScript main that hands the program to
 // libc-shim's `libc` API. More sources and flags come from `runikraft.program`:
 //   "runikraft": { "entry": "src/shell.c",
@@ -9,7 +9,7 @@ import type { AppConfig } from './app';
 import { RkUsageError } from './errors';
 import { buildWasm } from './wasm-toolchain';
 
-const PROGRAM_ENTRY = /\.(c|cc|cpp|cxx|wasm)$/;
+const PROGRAM_ENTRY = /\.(c|cc|cpp|cxx|rs|wasm)$/;
 const LIBC = '@runikraft/libc-shim';
 
 /** Is the app's entry a program (C, C++, .wasm) rather than a TypeScript main? */

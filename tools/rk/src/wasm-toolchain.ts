@@ -50,7 +50,10 @@ export const WASI_BLOCKING_IMPORTS = [
 ];
 
 export interface WasmBuildOptions {
-  /** C or C++ source files (by extension: .c → clang, .cc/.cpp/.cxx → clang++). */
+  /**
+   * C or C++ source files (by extension: .c → clang, .cc/.cpp/.cxx → clang++), or one Rust crate
+   * root (.rs → Debian's rustc with its wasm32-wasi std).
+   */
   sources: string[];
   /** Extra compiler flags (defines, includes, -O level; default -O2). */
   cflags?: string[];
@@ -97,6 +100,29 @@ function run(cmd: string, args: string[], what: string, cwd?: string): void {
   }
 }
 
+/** Compiles C/C++ sources and links them with wasi-libc into `raw`. */
+function linkC(opts: WasmBuildOptions, root: string, work: string, raw: string): void {
+  const cflags = opts.cflags ?? [];
+  const ldflags = opts.ldflags ?? [];
+  const cxx = opts.sources.some((s) => /\.(cc|cpp|cxx)$/.test(s));
+  const cc = tool(cxx ? 'clang++' : 'clang', 'clang');
+  const base = ['--target=wasm32-wasi', `--sysroot=${root}`];
+  const objs = opts.sources.map((src, i) => {
+    const o = join(work, `${i}-${basename(src)}.o`);
+    const opt = cflags.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
+    // libc++ for wasm32-wasi is built without exception support (TOOLCHAIN.md).
+    if (cxx && !cflags.includes('-fno-exceptions')) opt.push('-fno-exceptions');
+    run(
+      cc,
+      [...base, ...opt, ...cflags, '-c', resolve(src), '-o', o],
+      `compiling ${src}`,
+      opts.cwd,
+    );
+    return o;
+  });
+  run(cc, [...base, ...objs, ...ldflags, '-o', raw], 'linking', opts.cwd);
+}
+
 /** Builds the program; returns the path of the cached .wasm. */
 export function buildWasm(opts: WasmBuildOptions): string {
   const cache = opts.cacheDir ?? join(tmpdir(), 'runikraft-wasm-cache');
@@ -114,22 +140,20 @@ export function buildWasm(opts: WasmBuildOptions): string {
   const work = join(cache, `${key}.work-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
-    const cxx = opts.sources.some((s) => /\.(cc|cpp|cxx)$/.test(s));
-    const cc = tool(cxx ? 'clang++' : 'clang', 'clang');
-    const base = ['--target=wasm32-wasi', `--sysroot=${root}`];
-    const objs = opts.sources.map((src, i) => {
-      const o = join(work, `${i}-${basename(src)}.o`);
-      const opt = cflags.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
+    const raw = join(work, 'raw.wasm');
+    if (opts.sources.length === 1 && opts.sources[0]!.endsWith('.rs')) {
+      // Debian's rustc: a rustup one earlier in PATH may lack the wasm32-wasi std (TOOLCHAIN.md).
+      const rustc = existsSync('/usr/bin/rustc') ? '/usr/bin/rustc' : tool('rustc', 'rustc');
+      const opt = cflags.length > 0 ? cflags : ['-O'];
       run(
-        cc,
-        [...base, ...opt, ...cflags, '-c', resolve(src), '-o', o],
-        `compiling ${src}`,
+        rustc,
+        ['--target', 'wasm32-wasi', ...opt, resolve(opts.sources[0]!), '-o', raw],
+        'rustc',
         opts.cwd,
       );
-      return o;
-    });
-    const raw = join(work, 'raw.wasm');
-    run(cc, [...base, ...objs, ...ldflags, '-o', raw], 'linking', opts.cwd);
+    } else {
+      linkC(opts, root, work, raw);
+    }
     const tmp = join(work, 'out.wasm');
     if (asyncify) {
       const imports = WASI_BLOCKING_IMPORTS.map((n) => `wasi_snapshot_preview1.${n}`).join(',');
