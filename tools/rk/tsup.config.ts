@@ -13,7 +13,7 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   tsconfig: 'tsconfig.json',
   noExternal: [/^@runikraft\//],
-  external: ['esbuild'],
+  external: ['esbuild', 'typescript'],
   esbuildOptions(options) {
     options.conditions = ['@runikraft/source'];
   },

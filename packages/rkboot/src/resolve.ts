@@ -38,6 +38,11 @@ export interface RkCompositionInput {
   readonly manifestPath?: string;
   /** APIs the core provides itself (default {@link RK_BUILTIN_APIS}); never resolved to a package. */
   readonly builtin?: readonly string[];
+  /**
+   * The command that adds packages to the app where the user is (`pnpm add --workspace …`,
+   * `npm install …`); default `pnpm add …`.
+   */
+  readonly addCommand?: (pkgs: readonly string[]) => string;
 }
 
 export type RkChoiceReason = 'selected' | 'only' | 'direct';
@@ -187,6 +192,9 @@ function chosenApis(lib: RkCandidate, chosen: Map<string, RkChoice>): string[] {
   return lib.provides.filter((api) => chosen.get(api)?.provider.name === lib.name);
 }
 
+const add = (input: RkCompositionInput, pkg: string) =>
+  input.addCommand ? input.addCommand([pkg]) : `pnpm add ${pkg}`;
+
 const pkgList = (cs: readonly RkCandidate[]) => cs.map((c) => `${c.name}@${c.version}`).join(', ');
 
 function choose(
@@ -238,7 +246,7 @@ function choose(
           ? `set "select": {"${api}": "${providers[0].name}"} (or another installed provider)`
           : installed
             ? `remove "${api}" from "select" and install a package that provides '${api}'`
-            : `add ${selected} to the app's dependencies (pnpm add ${selected}) and run pnpm install`,
+            : `add ${selected} to the app's dependencies (${add(input, selected)})`,
     }));
     return undefined;
   }
@@ -254,7 +262,7 @@ function choose(
       message: `rk: no installed package provides the API '${api}', required by ${requiredBy.join(', ')}.`,
       fix:
         known.length > 0
-          ? `add a provider to the app's dependencies, e.g. pnpm add ${known[0]} (providers available: ${known.join(', ')})`
+          ? `add a provider to the app's dependencies, e.g. ${add(input, known[0])} (providers available: ${known.join(', ')})`
           : `add a package whose package.json has "runikraft": {"provides": ["${api}"]} to the app's dependencies`,
     }));
     return undefined;

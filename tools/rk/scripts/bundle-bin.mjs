@@ -17,7 +17,7 @@ const options = (outfile) => ({
   format: 'esm',
   target: 'node20',
   conditions: ['@runikraft/source'],
-  external: ['esbuild'],
+  external: ['esbuild', 'typescript'],
   sourcemap: 'inline',
   logLevel: 'warning',
 });

@@ -1,7 +1,9 @@
 // Reads and validates an app's package.json `runikraft` field (DESIGN.md §3, AGENTS.md contract).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { type FieldProblem, machineProblems } from './app-machine';
 import { RkUsageError } from './errors';
+import { didYouMean } from './suggest';
 
 /** Machine defaults an app may declare; the `rk run` command line overrides them. */
 export interface AppMachineDefaults {
@@ -9,7 +11,8 @@ export interface AppMachineDefaults {
   bios?: 'default' | 'none';
   clock?: 'host' | 'virtual';
   append?: string;
-  smp?: number;
+  /** Harts, or a QEMU -smp topology string ("2,sockets=1,cores=2"). */
+  smp?: number | string;
   aclint?: boolean;
   /** Default `-device`/`-netdev`/`-drive` lists; a list given on the command line replaces the app's. */
   device?: string[];
@@ -57,28 +60,44 @@ export function defaultParamPrefix(name: string): string {
 /** The prefix of `app`'s own boot parameters (`httpreply` for `httpreply.port=`). */
 export const appParamPrefix = (app: AppConfig): string =>
   app.paramPrefix ?? defaultParamPrefix(app.name);
-const MACHINE_KEYS = [
-  'memory',
-  'bios',
-  'clock',
-  'append',
-  'smp',
-  'aclint',
-  'device',
-  'netdev',
-  'drive',
-  'fsdev',
-  'virtfs',
-];
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** package.json problems, each naming its field; rk reports them all at once. */
+export class RkAppError extends RkUsageError {
+  constructor(
+    readonly manifestPath: string,
+    readonly problems: readonly FieldProblem[],
+  ) {
+    super(formatFieldProblems(manifestPath, problems));
+    this.name = 'RkAppError';
+  }
+}
+
+/** `rk: app/package.json: 2 problems:` and one line per problem, `field: message`. */
+export function formatFieldProblems(shown: string, problems: readonly FieldProblem[]): string {
+  const head = `rk: ${shown}: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}:`;
+  return [head, ...problems.map((p) => `  ${p.field}: ${p.message}`)].join('\n');
+}
+
 /**
  * Reads `<dir>/package.json` and checks its `runikraft` field.
- * @throws RkUsageError naming the file, the field and what is accepted.
+ * @throws RkUsageError for a missing or unreadable package.json or one without a `runikraft` field;
+ *   RkAppError listing every bad field otherwise.
  */
 export function readApp(dir: string): AppConfig {
+  const { app, problems } = readAppChecked(dir);
+  if (problems.length > 0) throw new RkAppError(app.manifestPath, problems);
+  return app;
+}
+
+/**
+ * Reads `<dir>/package.json`, collecting every field problem instead of stopping at the first
+ * (bad fields fall back to their defaults in the returned config).
+ * @throws RkUsageError only when there is no app to read (no file, bad JSON, no `runikraft` field).
+ */
+export function readAppChecked(dir: string): { app: AppConfig; problems: FieldProblem[] } {
   const abs = resolve(dir);
   const file = join(abs, 'package.json');
   const shown = relative(process.cwd(), file) || 'package.json';
@@ -92,72 +111,86 @@ export function readApp(dir: string): AppConfig {
   } catch (e) {
     throw new RkUsageError(`rk: ${shown} is not valid JSON: ${(e as Error).message}`);
   }
-  const bad = (field: string, want: string) =>
-    new RkUsageError(`rk: ${shown}: "${field}" must be ${want}`);
   if (pkg.runikraft === undefined)
     throw new RkUsageError(
       `rk: ${shown} has no "runikraft" field, so it is not a Runikraft app (add "runikraft": {"entry": "src/main.ts"} and depend on a platform such as @runikraft/plat-qemu-riscv)`,
     );
-  const rk = pkg.runikraft;
-  if (!isObj(rk)) throw bad('runikraft', 'an object');
-  for (const k of Object.keys(rk)) {
+  const problems: FieldProblem[] = [];
+  const bad = (field: string, message: string) => problems.push({ field, message });
+  const rk = isObj(pkg.runikraft) ? pkg.runikraft : {};
+  if (!isObj(pkg.runikraft)) bad('runikraft', 'must be an object');
+  for (const k of Object.keys(rk))
     if (!APP_KEYS.includes(k))
-      throw new RkUsageError(
-        `rk: ${shown}: unknown key "runikraft.${k}" (known: ${APP_KEYS.join(', ')})`,
+      bad(
+        `runikraft.${k}`,
+        `unknown key${didYouMean(k, APP_KEYS)} (known: ${APP_KEYS.join(', ')})`,
       );
-  }
-  const entry = rk.entry ?? 'src/main.ts';
-  if (typeof entry !== 'string')
-    throw bad('runikraft.entry', 'a path string such as "src/main.ts"');
-  if (!existsSync(join(abs, entry)))
-    throw new RkUsageError(
-      `rk: ${shown}: "runikraft.entry" names ${entry}, which does not exist in ${relative(process.cwd(), abs) || '.'}`,
+  let entry = rk.entry ?? 'src/main.ts';
+  if (typeof entry !== 'string') {
+    bad('runikraft.entry', 'must be a path string such as "src/main.ts"');
+    entry = 'src/main.ts';
+  } else if (!existsSync(join(abs, entry)))
+    bad(
+      'runikraft.entry',
+      `names ${entry}, which does not exist in ${relative(process.cwd(), abs) || '.'}`,
     );
-  const select = rk.select ?? {};
-  if (!isObj(select) || Object.values(select).some((v) => typeof v !== 'string'))
-    throw bad('runikraft.select', 'an object {"<api>": "<package>"}');
-  const params = rk.params ?? {};
-  if (
-    !isObj(params) ||
-    Object.values(params).some((v) => !['string', 'number', 'boolean'].includes(typeof v))
-  )
-    throw bad('runikraft.params', 'an object {"<lib>.<param>": string | number | boolean}');
-  const paramPrefix = rk.paramPrefix;
+  let select = rk.select ?? {};
+  if (!isObj(select) || Object.values(select).some((v) => typeof v !== 'string')) {
+    bad('runikraft.select', 'must be an object {"<api>": "<package>"}');
+    select = {};
+  }
+  const params = isObj(rk.params) ? { ...rk.params } : {};
+  if (rk.params !== undefined && !isObj(rk.params))
+    bad('runikraft.params', 'must be an object {"<lib>.<param>": string | number | boolean}');
+  for (const [k, v] of Object.entries(params))
+    if (!['string', 'number', 'boolean'].includes(typeof v)) {
+      bad(`runikraft.params["${k}"]`, `${JSON.stringify(v)} is not a string, number or boolean`);
+      delete params[k];
+    }
+  let paramPrefix = rk.paramPrefix;
   if (
     paramPrefix !== undefined &&
     (typeof paramPrefix !== 'string' || !/^[a-z_][a-z0-9_-]*$/i.test(paramPrefix))
-  )
-    throw bad('runikraft.paramPrefix', 'a name such as "httpreply" (letters, digits, _ and -)');
-  const requires = rk.requires ?? [];
-  if (!Array.isArray(requires) || requires.some((v) => typeof v !== 'string'))
-    throw bad('runikraft.requires', 'an array of API names');
-  const machine = rk.machine ?? {};
-  if (!isObj(machine)) throw bad('runikraft.machine', 'an object');
-  for (const k of Object.keys(machine)) {
-    if (!MACHINE_KEYS.includes(k))
-      throw new RkUsageError(
-        `rk: ${shown}: unknown key "runikraft.machine.${k}" (known: ${MACHINE_KEYS.join(', ')})`,
-      );
+  ) {
+    bad('runikraft.paramPrefix', 'must be a name such as "httpreply" (letters, digits, _ and -)');
+    paramPrefix = undefined;
   }
-  for (const k of ['device', 'netdev', 'drive', 'fsdev', 'virtfs']) {
-    const v = machine[k];
-    if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string')))
-      throw bad(`runikraft.machine.${k}`, `an array of QEMU -${k} strings`);
+  let requires = rk.requires ?? [];
+  if (!Array.isArray(requires) || requires.some((v) => typeof v !== 'string')) {
+    bad('runikraft.requires', 'must be an array of API names');
+    requires = [];
   }
-  if (typeof pkg.name !== 'string') throw bad('name', 'a string');
-  const deps = pkg.dependencies ?? {};
-  if (!isObj(deps)) throw bad('dependencies', 'an object');
+  let machine = rk.machine ?? {};
+  if (!isObj(machine)) {
+    bad('runikraft.machine', 'must be an object');
+    machine = {};
+  } else {
+    const mp = machineProblems(machine);
+    problems.push(...mp);
+    machine = Object.fromEntries(
+      Object.entries(machine).filter(([k]) => !mp.some((p) => p.field.split(/[.[]/)[2] === k)),
+    );
+  }
+  if (typeof pkg.name !== 'string') bad('name', 'must be a string');
+  let deps = pkg.dependencies ?? {};
+  if (!isObj(deps)) {
+    bad('dependencies', 'must be an object');
+    deps = {};
+  }
   return {
-    dir: abs,
-    manifestPath: shown,
-    name: pkg.name,
-    version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
-    dependencies: Object.keys(deps).sort(),
-    entry,
-    requires: requires as string[],
-    select: select as Record<string, string>,
-    params: params as Record<string, string | number | boolean>,
-    ...(paramPrefix !== undefined && { paramPrefix }),
-    machine: machine as AppMachineDefaults,
+    app: {
+      dir: abs,
+      manifestPath: shown,
+      name: typeof pkg.name === 'string' ? pkg.name : 'app',
+      version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+      dependencies: Object.keys(deps as object).sort(),
+      entry: entry as string,
+      requires: requires as string[],
+      select: select as Record<string, string>,
+      params: params as Record<string, string | number | boolean>,
+      ...(typeof paramPrefix === 'string' && { paramPrefix }),
+      machine: machine as AppMachineDefaults,
+    },
+    problems,
   };
 }

@@ -1,8 +1,11 @@
 // `rk build`: resolve the composition, generate the entry, bundle build/image.mjs and write
 // build/image.manifest.json (issue 2 §5).
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { formatFieldProblems } from './app';
+import type { FieldProblem } from './app-machine';
 import { generateEntry } from './entry';
+import { ENV_FILE, generateEnv } from './env';
 import { RkUsageError } from './errors';
 import {
   bytesPerPackage,
@@ -14,12 +17,15 @@ import {
 import { isProgramEntry, prepareProgramMain } from './program';
 import { sizeReport } from './report';
 import { INITRD_FILE, packRootfs, ROOTFS_DIR } from './rootfs';
+import { formatProblems, TSBUILDINFO, type TypeProblem, typecheckApp } from './typecheck';
 
 export interface BuildOptions {
   /** Output directory (default `<app>/build`). */
   outDir?: string;
   /** Receives the size report; default: none (the CLI passes console.log). */
   log?: (text: string) => void;
+  /** Type-check the app's sources against the composed packages (default true; `--no-typecheck`). */
+  typecheck?: boolean;
 }
 
 export interface BuildResult {
@@ -38,22 +44,54 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
   const { composeApp, locateRkboot } = await import('./compose');
   const { bundleImage } = await import('./bundle');
   const composed = composeApp(appDir);
-  const { closure, composition } = composed;
+  const { closure, composition, problems } = composed;
   let { app } = composed;
   const outDir = resolve(opts.outDir ?? join(app.dir, 'build'));
   mkdirSync(outDir, { recursive: true });
+  const imagePath = join(outDir, 'image.mjs');
+  const manifestPath = join(outDir, 'image.manifest.json');
+  // A failed build leaves no manifest, so `rk run` rebuilds instead of booting a rejected image.
+  rmSync(manifestPath, { force: true });
   const rootfs = packAppRootfs(app, closure, outDir);
   if (rootfs && !('vfs.rootfs' in app.params))
     app = { ...app, params: { ...app.params, 'vfs.rootfs': 'initrd' } };
   if (isProgramEntry(app.entry)) app = prepareProgramMain(app, outDir);
   const entryFile = join(outDir, 'entry.generated.ts');
   writeFileSync(entryFile, generateEntry(app, composition, outDir));
-  const rkboot = locateRkboot(closure);
+  const envFile = join(outDir, ENV_FILE);
+  // Rewritten only when it changes: the type check is skipped while none of its inputs changed.
+  const env = generateEnv(app.name, composition, outDir, closure);
+  if (!existsSync(envFile) || readFileSync(envFile, 'utf8') !== env) {
+    writeFileSync(envFile, env);
+    // TypeScript's builder keeps the app's old diagnostics when only a `declare global` changes.
+    rmSync(join(outDir, TSBUILDINFO), { force: true });
+  }
+  const rkboot = locateRkboot(closure, composed.pm);
   const nodePaths = [
     ...new Set([...[...closure.values()].map((p) => p.nodeModules), rkboot.nodeModules]),
   ];
-  const imagePath = join(outDir, 'image.mjs');
-  const { metafile, outputKey } = await bundleImage(entryFile, imagePath, nodePaths, app.dir);
+  // esbuild bundles in its own process while TypeScript checks here.
+  const bundled = bundleImage(entryFile, imagePath, nodePaths, app.dir).then(
+    (r) => ({ ok: true as const, ...r }),
+    (e: unknown) => ({ ok: false as const, error: e }),
+  );
+  const typeErrors =
+    opts.typecheck === false
+      ? []
+      : await typecheckApp({
+          appDir: app.dir,
+          entry: app.entry,
+          envFile,
+          outDir,
+        });
+  const b = await bundled;
+  if (!b.ok && !(b.error instanceof RkUsageError)) throw b.error;
+  if (b.ok) problems.push(...(await checkParams(app.params, imagePath)));
+  if (problems.length > 0 || typeErrors.length > 0 || !b.ok) {
+    rmSync(imagePath, { force: true });
+    throw buildFailure(app.manifestPath, problems, typeErrors, b.ok ? undefined : b.error);
+  }
+  const { metafile, outputKey } = b;
   const known: KnownPackage[] = [...closure.values()].map((p) => ({
     name: p.name,
     version: p.version,
@@ -73,10 +111,50 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
     inputs,
   );
   if (rootfs) manifest.initrd = INITRD_FILE;
-  const manifestPath = join(outDir, 'image.manifest.json');
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   opts.log?.(sizeReport(manifest, relative(process.cwd(), imagePath) || imagePath));
   return { imagePath, manifestPath, manifest };
+}
+
+/** package.json `runikraft.params` problems against the built image's library descriptors. */
+async function checkParams(
+  params: Readonly<Record<string, string | number | boolean>>,
+  imagePath: string,
+): Promise<FieldProblem[]> {
+  const { imageLibraries, paramProblems } = await import('./params-check');
+  let libs: ReturnType<typeof imageLibraries>;
+  try {
+    libs = imageLibraries(imagePath);
+  } catch (e) {
+    if (Object.keys(params).length === 0) return [];
+    return [
+      {
+        field: 'runikraft.params',
+        message: `cannot be checked: evaluating the image's library descriptors failed (${(e as Error).message})`,
+      },
+    ];
+  }
+  return paramProblems(params, libs);
+}
+
+/** One error with every problem of the build: package.json fields, type errors, bundling. */
+function buildFailure(
+  manifestPath: string,
+  problems: readonly FieldProblem[],
+  typeErrors: readonly TypeProblem[],
+  bundleError: unknown,
+): RkUsageError {
+  // A bundling failure (a syntax error, a missing module) first: the type errors often follow from it.
+  const parts: string[] = bundleError ? [(bundleError as Error).message] : [];
+  if (problems.length > 0) parts.push(formatFieldProblems(manifestPath, problems));
+  if (typeErrors.length > 0) {
+    const n = typeErrors.length;
+    parts.push(
+      `rk build: ${n === 1 ? '1 type error' : `${n} type errors`} (rk build --no-typecheck skips the check):`,
+      formatProblems(typeErrors),
+    );
+  }
+  return new RkUsageError(parts.join('\n'));
 }
 
 /** Packs `runikraft.rootfs/` into `<outDir>/initrd.cpio` when the app has one. */

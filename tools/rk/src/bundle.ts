@@ -24,6 +24,13 @@ function noNodeBuiltins(found: { spec: string; importer: string }[]): Plugin {
   };
 }
 
+/** The package a generated `import { library as lN } from "pkg"` names, when that export is missing. */
+function missingLibrary(m: BuildFailure['errors'][number]): string | undefined {
+  if (!/for import "library"/.test(m.text) || !m.location?.file.endsWith('entry.generated.ts'))
+    return undefined;
+  return /from "([^"]+)"/.exec(m.location.lineText)?.[1];
+}
+
 export interface BundleResult {
   metafile: Metafile;
   /** Output path key in the metafile. */
@@ -70,11 +77,14 @@ export async function bundleImage(
   } catch (e) {
     const f = e as BuildFailure;
     if (!Array.isArray(f.errors)) throw e;
-    const lines = f.errors.map((m) =>
-      m.location
+    const lines = f.errors.map((m) => {
+      const component = missingLibrary(m);
+      if (component)
+        return `  ${component} has no export named 'library': a component must export \`library\`, its descriptor (export const library = defineLibrary({ name, version, provides, init }) from @runikraft/rkboot)`;
+      return m.location
         ? `  ${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}`
-        : `  ${m.text}`,
-    );
+        : `  ${m.text}`;
+    });
     throw new RkUsageError(`rk build: bundling failed:\n${lines.join('\n')}`);
   }
   if (builtins.length > 0) {

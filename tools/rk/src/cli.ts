@@ -18,13 +18,20 @@ export const processIo: CliIo = {
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
-function buildArgs(args: string[]): { dir: string; outDir?: string; quiet: boolean } {
+function buildArgs(args: string[]): {
+  dir: string;
+  outDir?: string;
+  quiet: boolean;
+  typecheck: boolean;
+} {
   let dir: string | undefined;
   let outDir: string | undefined;
   let quiet = false;
+  let typecheck = true;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--quiet' || a === '-q') quiet = true;
+    else if (a === '--no-typecheck') typecheck = false;
     else if (a === '--out-dir') {
       outDir = args[++i];
       if (outDir === undefined)
@@ -32,7 +39,7 @@ function buildArgs(args: string[]): { dir: string; outDir?: string; quiet: boole
     } else if (a.startsWith('--out-dir=')) outDir = a.slice(10);
     else if (a.startsWith('-'))
       throw new RkUsageError(
-        `rk build: unsupported option '${a}' (supported: --out-dir DIR, --quiet, --help)`,
+        `rk build: unsupported option '${a}' (supported: --out-dir DIR, --no-typecheck, --quiet, --help)`,
       );
     else if (dir !== undefined)
       throw new RkUsageError(
@@ -40,7 +47,7 @@ function buildArgs(args: string[]): { dir: string; outDir?: string; quiet: boole
       );
     else dir = a;
   }
-  return { dir: dir ?? '.', quiet, ...(outDir ? { outDir } : {}) };
+  return { dir: dir ?? '.', quiet, typecheck, ...(outDir ? { outDir } : {}) };
 }
 
 /**
@@ -83,6 +90,7 @@ export async function rkMain(argv: readonly string[], io: CliIo = processIo): Pr
         await (await import('./build')).buildImage(a.dir, {
           ...(a.outDir ? { outDir: a.outDir } : {}),
           ...(a.quiet ? {} : { log: io.out }),
+          typecheck: a.typecheck,
         });
         return 0;
       }

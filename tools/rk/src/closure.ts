@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { RkCandidate } from '@runikraft/rkboot';
 import type { AppConfig } from './app';
 import { RkUsageError } from './errors';
+import { installCommand, type PmContext } from './pm';
 
 /** One installed package of the closure. */
 export interface InstalledPackage {
@@ -65,7 +66,7 @@ export function toCandidate(
  * `optionalDependencies` and `peerDependencies`), keyed by name.
  * @throws RkUsageError when a dependency is not installed (with the `pnpm install` fix).
  */
-export function collectClosure(app: AppConfig): Map<string, InstalledPackage> {
+export function collectClosure(app: AppConfig, pm?: PmContext): Map<string, InstalledPackage> {
   const out = new Map<string, InstalledPackage>();
   const queue: { name: string; from: string; by: string; optional?: boolean }[] =
     app.dependencies.map((name) => ({
@@ -85,7 +86,7 @@ export function collectClosure(app: AppConfig): Map<string, InstalledPackage> {
     if (!found && optional) continue;
     if (!found)
       throw new RkUsageError(
-        `rk: ${name} (a dependency of ${by}) is not installed; run pnpm install in the repository root (or npm install in ${app.manifestPath.replace(/package\.json$/, '') || '.'})`,
+        `rk: ${name} (a dependency of ${by}) is not installed\n  fix: run ${pm ? installCommand(pm, app.manifestPath.replace(/\/?package\.json$/, '') || '.') : 'npm install'}`,
       );
     const pkg = JSON.parse(readFileSync(join(found.dir, 'package.json'), 'utf8')) as Record<
       string,

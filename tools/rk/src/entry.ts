@@ -63,6 +63,9 @@ export function generateEntry(
     `  return platEntry(hart, a0, a1, (plat) => bootImage(plat, image));`,
     `}`,
     '',
+    `/** The composed libraries' descriptors: rk build reads their boot parameters to check package.json. */`,
+    `export const libraries = image.libraries;`,
+    '',
     ...secondaryLines(composition.platform),
   ];
   return lines.join('\n');

@@ -18,12 +18,16 @@ options:
   build: `usage: rk build [app-dir]
 
 Resolves the app's composition from its package.json (default app-dir: the current directory),
-generates build/entry.generated.ts, bundles build/image.mjs with esbuild and writes
-build/image.manifest.json (libraries, versions, bytes per package, resolution), then prints a size
-report. The image must not import Node builtins.
+generates build/entry.generated.ts and build/rk-env.d.ts (the composed APIs' types, for
+registry.get), type-checks the app's sources (incrementally, with build/typecheck.tsbuildinfo),
+checks runikraft.params and runikraft.machine against what the composed libraries declare, bundles
+build/image.mjs with esbuild and writes build/image.manifest.json (libraries, versions, bytes per
+package, resolution), then prints a size report. Every problem is reported in one run. The image
+must not import Node builtins.
 
 options:
   --out-dir DIR   write the image there instead of <app-dir>/build
+  --no-typecheck  skip the type check of the app's sources against the composed packages
   --quiet, -q     no size report
 
 example:

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { GuestImage } from '@runikraft/plat-qemu-riscv/machine';
 import type { AppMachineDefaults } from './app';
+import { machineProblems } from './app-machine';
 import { buildImage, readManifest, staleReason } from './build';
 import type { CliIo } from './cli';
 import { RkUsageError } from './errors';
@@ -16,6 +17,7 @@ import {
 } from './machine';
 import type { ImageManifest } from './manifest';
 import type { RunArgs } from './run-args';
+import { parseSmp } from './run-smp';
 import { parseQemuSize } from './size';
 
 export interface LocatedImage {
@@ -61,6 +63,19 @@ function appMemory(v: AppMachineDefaults['memory']): number | undefined {
   return Math.ceil(bytes / 8192) * 8192;
 }
 
+/**
+ * The app's `runikraft.machine.smp` as a hart count. rk build checked it; an image built by an older
+ * rk may still carry a bad value, which is named as the package.json field it came from.
+ */
+function appSmp(app: AppMachineDefaults): number | undefined {
+  const p = machineProblems(app as Record<string, unknown>);
+  if (p.length > 0)
+    throw new RkUsageError(
+      `rk run: the image's package.json defaults are bad (fix them and rebuild): ${p.map((x) => `${x.field}: ${x.message}`).join('; ')}`,
+    );
+  return typeof app.smp === 'string' ? parseSmp(app.smp) : app.smp;
+}
+
 /** Command line over the app's `runikraft.machine` defaults over QEMU's defaults. */
 export function machineOptions(
   cli: RunArgs,
@@ -74,7 +89,7 @@ export function machineOptions(
   const initrd = initrdFile === undefined ? undefined : readInitrd(initrdFile);
   return {
     memory: pick(cli.memory, appMemory(app.memory), 128 * 2 ** 20),
-    smp: pick(cli.smp, app.smp, 1),
+    smp: pick(cli.smp, appSmp(app), 1),
     aclint: pick(cli.aclint, app.aclint, false),
     bios: pick(cli.bios, app.bios, 'default'),
     clock: pick(cli.clock, app.clock, 'host'),
