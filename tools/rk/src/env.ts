@@ -65,9 +65,23 @@ function apiSpecifier(
 }
 
 /**
- * `declare global` lines for the guest globals a composed package installs, from its package.json
- * `runikraft.globals` ({"URL": "RkURL"}: global name → the exported class or value it installs; a
- * capitalised name is taken for a class and also gets its instance type).
+ * The type of one `runikraft.globals` entry over the package namespace `ns`: `"RkURL"` is the export
+ * itself (`typeof RkURL`), `"clockGlobals().performance"` a member of what an exported factory returns,
+ * `"RkThing.member"` a member of an export. @returns undefined for any other form.
+ */
+export function globalType(ns: string, spec: string): string | undefined {
+  const m = /^([A-Za-z_$][\w$]*)(\(\))?(?:\.([A-Za-z_$][\w$]*))?$/.exec(spec);
+  if (!m) return undefined;
+  const base = m[2] ? `ReturnType<typeof ${ns}.${m[1]}>` : `(typeof ${ns}.${m[1]})`;
+  if (m[3]) return `${base}['${m[3]}']`;
+  return m[2] ? base : `typeof ${ns}.${m[1]}`;
+}
+
+/**
+ * `declare global` lines for the guest globals composed packages install, from their package.json
+ * `runikraft.globals` (global name → export, see {@link globalType}; a capitalised global whose export
+ * is a class also gets its instance type). A package counts when it is a composed library or the
+ * interface package of a composed API (`@runikraft/rksched` installs timers for every scheduler).
  */
 function libraryGlobals(
   composition: RkComposition,
@@ -76,23 +90,25 @@ function libraryGlobals(
 ): { imports: string[]; decls: string[] } {
   const imports: string[] = [];
   const decls: string[] = [];
-  for (const lib of composition.libraries) {
-    const pkg = closure.get(lib.name);
+  const names = new Set([
+    ...composition.libraries.map((l) => l.name),
+    ...composition.choices.map((c) => `@runikraft/${c.api}`),
+  ]);
+  for (const name of [...names].sort()) {
+    const pkg = closure.get(name);
     const globals = pkg?.runikraft?.globals;
     if (!pkg || typeof globals !== 'object' || globals === null) continue;
-    const spec = packageSpecifier(lib.name, pkg.dir, outDir);
+    const spec = packageSpecifier(name, pkg.dir, outDir);
     if (!spec) continue;
-    const names: string[] = [];
+    const ns = `__g${imports.length}`;
+    imports.push(`import type * as ${ns} from ${JSON.stringify(spec)};`);
     for (const [global, exported] of Object.entries(globals as Record<string, unknown>)) {
-      if (typeof exported !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(global)) continue;
-      const local = `__${imports.length}_${names.length}`;
-      names.push(`${exported} as ${local}`);
-      decls.push(`  /** Installed by ${lib.name}. */`, `  var ${global}: typeof ${local};`);
-      // A capitalised global is a class (URL, TextDecoder): its instance type is a global type too.
-      if (/^[A-Z]/.test(global)) decls.push(`  type ${global} = ${local};`);
+      const type = typeof exported === 'string' ? globalType(ns, exported) : undefined;
+      if (!type || !/^[A-Za-z_$][\w$]*$/.test(global)) continue;
+      decls.push(`  /** Installed by ${name}. */`, `  var ${global}: ${type};`);
+      if (/^[A-Z]/.test(global) && /^[A-Za-z_$][\w$]*$/.test(exported as string))
+        decls.push(`  type ${global} = ${ns}.${exported};`);
     }
-    if (names.length > 0)
-      imports.push(`import type { ${names.join(', ')} } from ${JSON.stringify(spec)};`);
   }
   return { imports, decls };
 }
