@@ -134,7 +134,7 @@ async function checkParams(
       },
     ];
   }
-  return paramProblems(params, libs);
+  return paramProblems(params, libs.libraries, libs.app);
 }
 
 /** One error with every problem of the build: package.json fields, type errors, bundling. */

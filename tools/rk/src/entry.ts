@@ -63,8 +63,9 @@ export function generateEntry(
     `  return platEntry(hart, a0, a1, (plat) => bootImage(plat, image));`,
     `}`,
     '',
-    `/** The composed libraries' descriptors: rk build reads their boot parameters to check package.json. */`,
+    `/** The composed libraries' and the app's descriptors: rk build reads their boot parameters to check package.json. */`,
     `export const libraries = image.libraries;`,
+    `export const app = image.appParams;`,
     '',
     ...secondaryLines(composition.platform),
   ];

@@ -2,7 +2,7 @@
 // at build time (the same rules rkparam applies at boot), so a typo is a build error naming the field.
 import { readFileSync } from 'node:fs';
 import { createContext, Script } from 'node:vm';
-import { paramTable, type RkLibrary } from '@runikraft/rkboot';
+import { paramTable, type RkAppParams, type RkLibrary } from '@runikraft/rkboot';
 import { convertValue, type RkParamSpecs } from '@runikraft/rkparam';
 import type { FieldProblem } from './app-machine';
 import { closest } from './suggest';
@@ -12,13 +12,21 @@ import { closest } from './suggest';
  * machine would, without booting) and its `libraries` export read.
  * @throws Error when the image does not evaluate or exports no descriptors.
  */
-export function imageLibraries(imagePath: string): RkLibrary<any>[] {
+export function imageLibraries(imagePath: string): {
+  libraries: RkLibrary<any>[];
+  app?: RkAppParams;
+} {
   const script = new Script(readFileSync(imagePath, 'utf8'), { filename: imagePath });
   const ctx = createContext({});
   script.runInContext(ctx);
-  const libs = (ctx as { RunikraftImage?: { libraries?: unknown } }).RunikraftImage?.libraries;
-  if (!Array.isArray(libs)) throw new Error(`${imagePath} exports no library descriptors`);
-  return libs as RkLibrary<any>[];
+  const image = (ctx as { RunikraftImage?: { libraries?: unknown; app?: RkAppParams } })
+    .RunikraftImage;
+  if (!Array.isArray(image?.libraries))
+    throw new Error(`${imagePath} exports no library descriptors`);
+  return {
+    libraries: image.libraries as RkLibrary<any>[],
+    ...(image.app ? { app: image.app } : {}),
+  };
 }
 
 const field = (key: string) => `runikraft.params["${key}"]`;
@@ -27,8 +35,9 @@ const field = (key: string) => `runikraft.params["${key}"]`;
 export function paramProblems(
   params: Readonly<Record<string, string | number | boolean>>,
   libs: readonly RkLibrary<any>[],
+  app?: RkAppParams,
 ): FieldProblem[] {
-  const table = paramTable(libs);
+  const table = paramTable(libs, app);
   const all = [...table].flatMap(([lib, specs]) => Object.keys(specs).map((n) => `${lib}.${n}`));
   const out: FieldProblem[] = [];
   for (const [key, value] of Object.entries(params)) {
