@@ -65,7 +65,7 @@ export function generateEntry(
     '',
     `/** The composed libraries' and the app's descriptors: rk build reads their boot parameters to check package.json. */`,
     `export const libraries = image.libraries;`,
-    `export const app = image.appParams;`,
+    `export const rkAppParams = image.appParams;`,
     '',
     ...secondaryLines(composition.platform),
   ];

@@ -19,13 +19,13 @@ export function imageLibraries(imagePath: string): {
   const script = new Script(readFileSync(imagePath, 'utf8'), { filename: imagePath });
   const ctx = createContext({});
   script.runInContext(ctx);
-  const image = (ctx as { RunikraftImage?: { libraries?: unknown; app?: RkAppParams } })
+  const image = (ctx as { RunikraftImage?: { libraries?: unknown; rkAppParams?: RkAppParams } })
     .RunikraftImage;
   if (!Array.isArray(image?.libraries))
     throw new Error(`${imagePath} exports no library descriptors`);
   return {
     libraries: image.libraries as RkLibrary<any>[],
-    ...(image.app ? { app: image.app } : {}),
+    ...(image.rkAppParams ? { app: image.rkAppParams } : {}),
   };
 }
 
