@@ -58,7 +58,8 @@ const SESSION = [
   '.tables',
   '.quit',
   '',
-].join('\n');
+  // Enter sends CR, as a raw host terminal does; the console's line discipline makes it NL.
+].join('\r');
 
 async function session(append: string, virtfs?: string) {
   const con = new TypedConsole(SESSION);
@@ -79,6 +80,9 @@ describe('sqlite3 shell on Runikraft', () => {
     expect(out).toContain('3|0.75\n');
     expect(out).toContain('ok\n');
     expect(out).toContain('t\n');
+    // The line discipline echoed what was typed ahead, each Enter as CR NL.
+    expect(out).toContain('sqlite> .mode list\r\ncreate table t(');
+    expect(out).toContain('select count(*), sum(n) from t;\r\npragma integrity_check;\r\n');
     expect(exit.status, out).toBe(0);
   });
 

@@ -2,6 +2,7 @@
 // read and write. Drivers add their own with RkDevfs.add().
 import { Errno } from '@runikraft/errno';
 import { O_NONBLOCK } from '@runikraft/vfscore';
+import { RkTtyLine } from './tty';
 
 /** One device node. `read`/`write` get the open flags (O_NONBLOCK) and return counts or -errno. */
 export interface RkDevfsDevice {
@@ -63,8 +64,24 @@ export interface RkConsolePort {
   waitInput?(): Promise<number>;
 }
 
-/** /dev/console: writes go to the UART; reads take what was typed, blocking unless O_NONBLOCK. */
-export function consoleDevice(port: RkConsolePort): RkDevfsDevice {
+/**
+ * /dev/console: writes go to the UART; reads take what was typed, blocking unless O_NONBLOCK. With
+ * `canonical`, input goes through the line discipline (tty.ts): echoed, edited, a line per read.
+ */
+export function consoleDevice(
+  port: RkConsolePort,
+  opts: { canonical?: boolean } = {},
+): RkDevfsDevice {
+  const tty = opts.canonical ? new RkTtyLine((b) => port.out(b)) : null;
+  const raw = new Uint8Array(256);
+  const take = (buf: Uint8Array): number | null => {
+    if (!tty) {
+      const n = port.in(buf);
+      return n > 0 ? n : null;
+    }
+    for (let n = port.in(raw); n > 0; n = port.in(raw)) tty.input(raw.subarray(0, n));
+    return tty.read(buf);
+  };
   return {
     rdev: makedev(5, 1),
     perm: 0o600,
@@ -72,8 +89,8 @@ export function consoleDevice(port: RkConsolePort): RkDevfsDevice {
     async read(buf, _off, flags) {
       if (buf.length === 0) return 0;
       for (;;) {
-        const n = port.in(buf);
-        if (n > 0) return n;
+        const n = take(buf);
+        if (n !== null) return n;
         if (flags & O_NONBLOCK || !port.waitInput) return -Errno.EAGAIN;
         const r = await port.waitInput();
         if (r < 0) return r;

@@ -23,6 +23,8 @@ export { DEVFS_MAGIC, Devfs, type DevHandle, type DevNode } from './fs';
 export interface RkDevfsSources {
   rng?: { getrandom(buf: Uint8Array, flags?: number): number; addEntropy(b: Uint8Array): void };
   console?: RkConsolePort;
+  /** Console input through the canonical line discipline (tty.ts); raw bytes when false or absent. */
+  consoleCanonical?: boolean;
   /** More devices for every mount (name → device). */
   extra?: ReadonlyMap<string, RkDevfsDevice>;
 }
@@ -41,7 +43,8 @@ export function createDevfsType(src: RkDevfsSources = {}): RkFsType {
         fs.add('random', randomDevice(8, src.rng));
         fs.add('urandom', randomDevice(9, src.rng));
       }
-      if (src.console) fs.add('console', consoleDevice(src.console));
+      if (src.console)
+        fs.add('console', consoleDevice(src.console, { canonical: src.consoleCanonical }));
       for (const [name, dev] of src.extra ?? []) fs.add(name, dev);
       return fs;
     },
@@ -54,6 +57,11 @@ export const DEVFS_PARAMS = {
     type: 'boolean',
     default: true,
     doc: 'open /dev/console as descriptors 0, 1 and 2 when none is open',
+  },
+  icanon: {
+    type: 'boolean',
+    default: true,
+    doc: 'console input in canonical mode (echo, line editing, CR as NL, Ctrl-D as EOF); false: raw bytes',
   },
 } as const;
 
@@ -84,7 +92,13 @@ export const library = defineLibrary({
         },
       }),
     };
-    v.registerFsType(createDevfsType({ rng: registry.tryGet('rkswrand'), console }));
+    v.registerFsType(
+      createDevfsType({
+        rng: registry.tryGet('rkswrand'),
+        console,
+        consoleCanonical: params.icanon,
+      }),
+    );
     if (!params.automount) return;
     const r = await v.mkdir('/dev', 0o755);
     if (r < 0 && r !== -Errno.EEXIST) throw new RkError(r, 'devfs: creating /dev');
