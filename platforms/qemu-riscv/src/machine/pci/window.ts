@@ -21,6 +21,8 @@ interface Mapping {
 export class PciAddressSpace {
   /** Newest first. */
   private maps: Mapping[] = [];
+  /** The last mapping found, kept only when nothing else overlaps it (so it alone decodes its range). */
+  private hit: Mapping | null = null;
 
   /** Maps `region` at PCI address `addr` (replacing any earlier mapping of it). */
   map(region: MmioDevice, addr: number): void {
@@ -30,6 +32,14 @@ export class PciAddressSpace {
 
   unmap(region: MmioDevice): void {
     this.maps = this.maps.filter((m) => m.region !== region);
+    this.hit = null;
+  }
+
+  private alone(m: Mapping): boolean {
+    for (const o of this.maps)
+      if (o !== m && o.addr < m.addr + m.region.size && m.addr < o.addr + o.region.size)
+        return false;
+    return true;
   }
 
   /**
@@ -37,10 +47,14 @@ export class PciAddressSpace {
    * as the MSI-X BAR) lets the mappings below it answer there, as QEMU's flat view does.
    */
   find(addr: number, size: number): Mapping | undefined {
+    const h = this.hit;
+    if (h && addr >= h.addr && addr + size <= h.addr + h.region.size && !h.region.covers) return h;
     for (const m of this.maps) {
       if (addr < m.addr || addr >= m.addr + m.region.size) continue;
       if (m.region.covers && !m.region.covers(addr - m.addr)) continue;
-      return addr + size <= m.addr + m.region.size ? m : undefined;
+      if (addr + size > m.addr + m.region.size) return undefined;
+      if (!m.region.covers && this.alone(m)) this.hit = m;
+      return m;
     }
     return undefined;
   }
