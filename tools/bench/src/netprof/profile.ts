@@ -86,6 +86,7 @@ function origin(f: CallFrame): string {
 /** Layers, first match wins; a file path or a V8 pseudo-frame name. */
 const LAYERS: [string, RegExp][] = [
   ['idle', /^\(idle\)$/],
+  ['host socket writes (write syscalls)', /^(writeBuffer|writev|writeUtf8String|writeLatin1String)$/],
   ['garbage collection', /^\(garbage collector\)$/],
   ['V8/native (program)', /^\(program\)$/],
   ['guest: rknet checksum', /packages\/rknet\/src\/wire\/checksum/],
@@ -95,7 +96,7 @@ const LAYERS: [string, RegExp][] = [
   ['guest: virtio-net driver + rknetdev', /packages\/(virtio|rknetdev)\//],
   ['guest: scheduler, time, boot', /packages\/(rksched|rktime|rkboot|rkplat|rklock)/],
   ['guest: allocator', /packages\/rkalloc/],
-  ['guest: app', /^apps\//],
+  ['guest: app', /^(apps\/|\.\.\/src\/)/],
   ['guest: other', /^packages\//],
   ['machine: -netdev user', /backends\/net\/user\//],
   ['machine: net backends (TAP/dgram)', /backends\/net\//],
