@@ -25,7 +25,8 @@ interface Setup {
   guestPort: number;
   args: string;
   ready: RegExp;
-  load(port: number): Promise<string>;
+  /** Runs the load; `units` is how many requests or MB it moved (for CPU time per unit). */
+  load(port: number): Promise<{ text: string; units: number; unit: string }>;
 }
 
 const peer = join(repoRoot(), 'tools/bench/src/netbulk/peer.mjs');
@@ -41,7 +42,8 @@ const SETUPS: Record<string, Setup> = {
         ['-t2', '-c30', `-d${SECONDS}s`, '--latency', `http://127.0.0.1:${port}/`],
         (SECONDS + 30) * 1000,
       );
-      return `${Math.round(parseWrk(r.stdout).rps)} req/s`;
+      const n = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? Number.NaN);
+      return { text: `${Math.round(parseWrk(r.stdout).rps)} req/s`, units: n, unit: 'request' };
     },
   },
   redis: {
@@ -64,7 +66,8 @@ const SETUPS: Record<string, Setup> = {
         '-q',
       ];
       const r = parseRedisBenchmark((await run('redis-benchmark', args, 600_000)).stdout);
-      return `SET ${Math.round(r.SET ?? 0)} GET ${Math.round(r.GET ?? 0)} req/s`;
+      const text = `SET ${Math.round(r.SET ?? 0)} GET ${Math.round(r.GET ?? 0)} req/s`;
+      return { text, units: 2 * REDIS_N, unit: 'request' };
     },
   },
   sink: {
@@ -79,7 +82,8 @@ const SETUPS: Record<string, Setup> = {
         600_000,
       );
       const { bytes, seconds } = JSON.parse(r.stdout);
-      return `${(bytes / seconds / 1e6).toFixed(1)} MB/s host → guest`;
+      const text = `${(bytes / seconds / 1e6).toFixed(1)} MB/s host → guest`;
+      return { text, units: bytes / 1e6, unit: 'MB' };
     },
   },
   source: {
@@ -94,7 +98,8 @@ const SETUPS: Record<string, Setup> = {
         600_000,
       );
       const { bytes, seconds } = JSON.parse(r.stdout);
-      return `${(bytes / seconds / 1e6).toFixed(1)} MB/s guest → host`;
+      const text = `${(bytes / seconds / 1e6).toFixed(1)} MB/s guest → host`;
+      return { text, units: bytes / 1e6, unit: 'MB' };
     },
   },
 };
@@ -107,13 +112,22 @@ async function main(): Promise<void> {
   const port = await freePort();
   const g = await bootOnUser(image, port, s.guestPort, s.args, s.ready);
   const load0 = loadavg()[0];
+  // CPU time of this process (machine, guest, host side) per unit: unlike rates, it holds up on a
+  // host shared with other work
+  const cpu0 = process.cpuUsage();
+  const measured = async () => {
+    const r = await s.load(port);
+    const c = process.cpuUsage(cpu0);
+    const us = (c.user + c.system) / r.units;
+    return `${r.text}, ${us.toFixed(1)} µs CPU per ${r.unit}`;
+  };
   if (!PROFILE) {
-    const result = await s.load(port);
+    const result = await measured();
     await g.stop();
     process.stdout.write(`${LOAD}: ${result} (load average ${load0.toFixed(1)})\n`);
     return;
   }
-  const { result, profile } = await profiled(() => s.load(port));
+  const { result, profile } = await profiled(measured);
   await g.stop();
   const out = join(repoRoot(), 'tools/bench/.rk', `netprof-${LOAD}-${process.pid}.cpuprofile`);
   writeFileSync(out, JSON.stringify(profile));

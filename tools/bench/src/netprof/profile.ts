@@ -86,7 +86,10 @@ function origin(f: CallFrame): string {
 /** Layers, first match wins; a file path or a V8 pseudo-frame name. */
 const LAYERS: [string, RegExp][] = [
   ['idle', /^\(idle\)$/],
-  ['host socket writes (write syscalls)', /^(writeBuffer|writev|writeUtf8String|writeLatin1String)$/],
+  [
+    'host socket writes (write syscalls)',
+    /^(writeBuffer|writev|writeUtf8String|writeLatin1String)$/,
+  ],
   ['garbage collection', /^\(garbage collector\)$/],
   ['V8/native (program)', /^\(program\)$/],
   ['guest: rknet checksum', /packages\/rknet\/src\/wire\/checksum/],
