@@ -18,43 +18,48 @@ describe.skipIf(skip !== null)('rk run apps/httpreply -nic user,hostfwd (pnpm st
     cleanupRk();
   });
 
-  it('serves on the forwarded port until Ctrl-C, then powers off with status 0', async () => {
-    const port = await freePort();
-    const url = `http://localhost:${port}/`;
-    const c = spawn(
-      process.execPath,
-      [
-        await rkBin(),
-        'run',
-        'apps/httpreply',
-        '-nic',
-        `user,hostfwd=tcp:127.0.0.1:${port}-:80`,
-        '-append',
-        `httpreply.url=${url}`,
+  for (const [what, nic] of [
+    ['-nic user', (port: number) => ['-nic', `user,hostfwd=tcp:127.0.0.1:${port}-:80`]],
+    [
+      '-netdev user + -device virtio-net-pci',
+      (port: number) => [
+        '-netdev',
+        `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:80`,
+        '-device',
+        'virtio-net-pci,netdev=n0',
       ],
-      { cwd: repoRoot },
-    );
-    child = c;
-    let out = '';
-    c.stdout?.on('data', (d) => (out += d));
-    c.stderr?.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
-    for (let i = 0; i < 600 && !out.includes(`httpreply: serving on ${url}`); i++) {
-      if (c.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(out).toContain(`httpreply: serving on ${url}`);
-    const r = await run('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code} %{size_download}',
-      url,
-    ]);
-    expect(r.stdout).toBe('200 612');
-    c.kill('SIGINT');
-    expect(await exited, out).toBe(0);
-    expect(out).toContain('rk run: interrupted (Ctrl-C): powering off');
-  }, 120_000);
+    ],
+  ] as const)
+    it(`${what}: serves on the forwarded port until Ctrl-C, then powers off with status 0`, async () => {
+      const port = await freePort();
+      const url = `http://localhost:${port}/`;
+      const c = spawn(
+        process.execPath,
+        [await rkBin(), 'run', 'apps/httpreply', ...nic(port), '-append', `httpreply.url=${url}`],
+        { cwd: repoRoot },
+      );
+      child = c;
+      let out = '';
+      c.stdout?.on('data', (d) => (out += d));
+      c.stderr?.on('data', (d) => (out += d));
+      const exited = new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
+      for (let i = 0; i < 600 && !out.includes(`httpreply: serving on ${url}`); i++) {
+        if (c.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(out).toContain(`httpreply: serving on ${url}`);
+      const r = await run('curl', [
+        '-s',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code} %{size_download}',
+        url,
+      ]);
+      expect(r.stdout).toBe('200 612');
+      c.kill('SIGINT');
+      expect(await exited, out).toBe(0);
+      expect(out).toContain('rk run: interrupted (Ctrl-C): powering off');
+      if (what.includes('pci')) expect(out).toContain('virtio-pci@0000:00:01.0: net v2');
+    }, 120_000);
 });
