@@ -20,7 +20,8 @@ await build({
   format: 'esm',
   target: 'node20',
   conditions: ['@runikraft/source'],
-  external: ['esbuild'],
+  // rk loads TypeScript (its checked build) and esbuild at run time; bundled, their requires of Node builtins fail.
+  external: ['esbuild', 'typescript'],
   sourcemap: 'inline',
   logLevel: 'warning',
 });
