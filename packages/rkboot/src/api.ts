@@ -63,6 +63,11 @@ export interface RkLibrary<P extends RkParamSpecs = RkParamSpecs> {
    */
   readonly paramPrefix?: string;
   init?(ctx: RkInitContext<P>): void | Promise<void>;
+  /**
+   * Runs at shutdown once main returned (Unikraft's termination functions), in reverse init order
+   * and in main's thread, so it may park: flush, drain, release. A throw is logged, not fatal.
+   */
+  term?(ctx: RkInitContext<P>): void | Promise<void>;
 }
 
 /** Defines a library descriptor with its parameter types inferred. */

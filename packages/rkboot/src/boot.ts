@@ -102,10 +102,26 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
   }
   registry.setProvider('app');
   const argv = [image.name, ...parsed.appArgs];
+  const terminate = async (): Promise<void> => {
+    for (const lib of [...libs].reverse()) {
+      try {
+        await lib.term?.({
+          registry,
+          plat,
+          params: parsed.values.get(paramPrefix(lib))!,
+          library: lib,
+        });
+      } catch (e) {
+        if (isStop(e)) throw e;
+        dbg.err(`rkboot: term of '${lib.name}' failed: ${(e as Error)?.message ?? String(e)}`);
+      }
+    }
+  };
   const runMain = async (): Promise<number> => {
     try {
       const params = image.appParams ? parsed.values.get(image.appParams.prefix)! : {};
       const r = await image.main({ argv, registry, plat, params });
+      await terminate();
       return typeof r === 'number' ? r : 0;
     } catch (e) {
       if (isStop(e)) throw e;

@@ -209,4 +209,55 @@ describe('bootImage', () => {
       "the app's parameter prefix 'greeter' is a composed library's",
     );
   });
+
+  it('term functions run after main returns, in reverse init order, may be async; a throw is logged', async () => {
+    const order: string[] = [];
+    const lib = (
+      name: string,
+      level: 'early' | 'lib',
+      term: () => void | Promise<void>,
+    ): RkLibrary => ({
+      name,
+      version: '1',
+      initLevel: level,
+      init: () => void order.push(`init ${name}`),
+      term,
+    });
+    const libs = [
+      lib('first', 'early', async () => {
+        await Promise.resolve();
+        order.push('term first');
+      }),
+      lib('second', 'lib', () => {
+        order.push('term second');
+        throw new Error('flush failed');
+      }),
+    ];
+    const { plat, output } = fakePlat('rkboot.banner=off');
+    const status = await bootImage(plat, {
+      name: 'a',
+      version: '1',
+      libraries: libs,
+      main: () => {
+        order.push('main');
+        return 4;
+      },
+    });
+    expect(status).toBe(4);
+    expect(order).toEqual(['init first', 'init second', 'main', 'term second', 'term first']);
+    expect(output()).toContain("rkboot: term of 'second' failed: flush failed");
+    order.length = 0;
+    const { plat: p2 } = fakePlat('rkboot.banner=off');
+    await expect(
+      bootImage(p2, {
+        name: 'a',
+        version: '1',
+        libraries: libs,
+        main: () => {
+          throw new Error('boom');
+        },
+      }),
+    ).rejects.toEqual(new PoweredOff(1));
+    expect(order).not.toContain('term first'); // a panic powers off at once
+  });
 });

@@ -4,7 +4,7 @@ import { defineLibrary } from '@runikraft/rkboot';
 import type {} from '@runikraft/rknetdev';
 import type {} from '@runikraft/rksched';
 import type {} from '@runikraft/rkswrand';
-import { initRknet, RKNET_PARAMS } from './library';
+import { initRknet, RKNET_PARAMS, termRknet } from './library';
 import type { RkNetStack } from './stack';
 
 declare module '@runikraft/rkboot' {
@@ -26,6 +26,7 @@ export const library = defineLibrary({
   paramPrefix: 'netdev',
   params: RKNET_PARAMS,
   init: initRknet,
+  term: termRknet,
 });
 
 export { RkSocketMemory, type RkSocketMemoryStats } from './buffers';

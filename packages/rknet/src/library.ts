@@ -15,6 +15,13 @@ export const RKNET_PARAMS = {
   },
   rxbufs: { type: 'number', default: 256, min: 16, max: 65536, integer: true, doc: 'RX netbufs' },
   txbufs: { type: 'number', default: 512, min: 16, max: 65536, integer: true, doc: 'TX netbufs' },
+  drain_ms: {
+    type: 'number',
+    default: 3000,
+    min: 0,
+    integer: true,
+    doc: 'at shutdown (main returned), most ms to wait for closed connections to deliver their data and FIN',
+  },
   sockmem: {
     type: 'number',
     default: 0,
@@ -23,6 +30,26 @@ export const RKNET_PARAMS = {
     doc: 'most bytes of guest RAM all socket buffers may hold together (0: as much as the allocator gives)',
   },
 } as const satisfies RkParamSpecs;
+
+/**
+ * At shutdown (main returned): closes what the app left open and lets every connection deliver its
+ * data and FIN for up to `netdev.drain_ms`, then stops the stack — so an app may return right after
+ * close() without losing the end of its output. Parks main's thread.
+ */
+export async function termRknet({
+  registry,
+  params,
+}: RkInitContext<typeof RKNET_PARAMS>): Promise<void> {
+  const stack = registry.tryGet('rknet');
+  if (!stack) return;
+  if (params.drain_ms > 0 && (await stack.drain(params.drain_ms)) === -Errno.ETIMEDOUT)
+    registry
+      .get('rkdebug')
+      .warn(
+        `rknet: connections still sending after netdev.drain_ms=${params.drain_ms}; powering off`,
+      );
+  stack.stop();
+}
 
 /** Brings the stack up. Throws RkError ENODEV (no device), EINVAL (bad netdev.ip), ENOMEM. */
 export function initRknet({ registry, plat, params }: RkInitContext<typeof RKNET_PARAMS>): void {

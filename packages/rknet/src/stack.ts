@@ -55,6 +55,8 @@ export class RkNetStack {
   private readonly transports: RkTransport[] = [];
   private readonly wq: RkWaitQueue;
   private readonly configured: RkWaitQueue;
+  /** Callers of drain(), woken after every poll. */
+  private readonly draining: RkWaitQueue;
   private kicked = false;
   private stopped = false;
 
@@ -70,6 +72,7 @@ export class RkNetStack {
     this.txPool = new RkNetbufPool(phys, txPa, txN, BUF_SIZE, HEADROOM);
     this.wq = sched.waitQueue();
     this.configured = sched.waitQueue();
+    this.draining = sched.waitQueue();
     const free = o.free;
     const mem = free
       ? new RkSocketMemory(phys, o.memalign, free, o.socketMemoryLimit || Number.POSITIVE_INFINITY)
@@ -166,6 +169,21 @@ export class RkNetStack {
     this.wq.wakeOne();
   }
 
+  /**
+   * The application ended (rknet's term at shutdown): closes every socket still open, as a process
+   * exit does, and waits until every connection delivered its data and FIN or `timeoutMs` passed,
+   * so the machine does not power off over unsent bytes. Parks the caller.
+   * @returns 0 when drained, -ETIMEDOUT, -EINTR.
+   */
+  drain(timeoutMs: number): Promise<number> {
+    for (const t of this.transports) t.closeAll?.();
+    this.kick();
+    return this.draining.waitEvent(
+      () => this.stopped || this.transports.every((t) => t.drained?.() ?? true),
+      timeoutMs * 1e6,
+    );
+  }
+
   /** Stops the driver thread and the device; held frames go back to the pools. */
   stop(): void {
     this.stopped = true;
@@ -186,6 +204,7 @@ export class RkNetStack {
       const now = this.env.now();
       this.iface.poll(now);
       this.dhcp?.poll(now);
+      if (this.draining.length > 0) this.draining.wakeAll();
       const t = this.env.now();
       const at = Math.min(this.iface.pollAt(t), this.dhcp?.pollAt() ?? Number.POSITIVE_INFINITY);
       if (at <= t) {

@@ -1,6 +1,7 @@
 // The kit's TCP data checks: non-blocking mode and MSG_DONTWAIT (-EAGAIN), readiness and watchers,
 // flow control seen through POLLOUT, MSG_PEEK/MSG_WAITALL, SO_RCVTIMEO, half-close, resets
-// (unread data, SO_LINGER 0) reported once as Linux, and a bulk exchange both ways at once.
+// (unread data, SO_LINGER 0) reported once as Linux, lingering close (SO_LINGER > 0), and a bulk
+// exchange both ways at once.
 import { Errno } from '@runikraft/errno';
 import type { RkSocket } from '../socket/api';
 import {
@@ -200,6 +201,48 @@ export function tcpIoChecks(make: RkSocketKitFactory, caps: RkSocketKitCaps): Rk
         await ok('abortive close', q.a.close());
         await refuses('recv after an abortive close', q.c.recv(b), Errno.ECONNRESET);
         await refuses('send once the reset was reported', q.c.send(b), Errno.EPIPE);
+        closeAll(p.c, p.l, q.c, q.l);
+      },
+    ),
+
+    check(
+      'SO_LINGER > 0: close() parks until the peer acknowledged everything, or until the linger time',
+      async (s) => {
+        const small = (x: RkSocket) => x.setsockopt(SOL_SOCKET, SO_RCVBUF, 4096);
+        const p = await pair(s, { client: small });
+        const data = pattern(64 * 1024, 6);
+        await ok('setsockopt(SO_LINGER, 5)', p.a.setsockopt(SOL_SOCKET, SO_LINGER, 5));
+        p.a.setNonBlocking(true);
+        let sent = 0;
+        for (let i = 0; i < 1000 && sent < data.length; i++) {
+          const r = await p.a.send(data.subarray(sent));
+          if (r > 0) sent += r;
+          else await s.sched.sleep(1e6);
+          if (sent >= 16 * 1024) break; // more than the peer's window: cannot all be acked yet
+        }
+        const reader = s.sched.spawn('kit-slow-reader', async () => {
+          await s.sched.sleep(100e6);
+          const got = await readExactly(p.c, sent);
+          return sameBytes(got, data.subarray(0, sent)) ? 0 : 1;
+        });
+        const t0 = s.sched.now();
+        await gives('lingering close', p.a.close(), 0);
+        const waited = (s.sched.now() - t0) / 1e6;
+        expectThat(
+          waited >= 99,
+          `a lingering close returned after ${waited} ms, before the peer read`,
+        );
+        await gives('reader', s.sched.join(reader), 0);
+        await gives('end of stream after a lingering close', p.c.recv(new Uint8Array(1)), 0);
+        // A peer that never reads: close() returns 0 once the linger time (1 s) ran out.
+        const q = await pair(s, { client: small });
+        await ok('setsockopt(SO_LINGER, 1)', q.a.setsockopt(SOL_SOCKET, SO_LINGER, 1));
+        q.a.setNonBlocking(true);
+        for (let i = 0; i < 64; i++) if ((await q.a.send(data.subarray(0, 1024))) < 0) break;
+        const t1 = s.sched.now();
+        await gives('close lingering past its time', q.a.close(), 0);
+        const held = (s.sched.now() - t1) / 1e6;
+        expectThat(held >= 999 && held < 1500, `SO_LINGER 1 s held close() for ${held} ms`);
         closeAll(p.c, p.l, q.c, q.l);
       },
     ),

@@ -97,10 +97,13 @@ export interface RkSocket extends RkPollable {
   shutdown(how: number): number;
   /**
    * Releases the socket: stream sockets close gracefully in the background (or abort with RST
-   * when SO_LINGER is 0 or unread data remains, RFC 9293 §3.10.4). Never parks.
-   * @returns 0, or -EBADF when already closed.
+   * when SO_LINGER is 0 or unread data remains, RFC 9293 §3.10.4). With SO_LINGER > 0 on a stream
+   * socket with data or a FIN not yet acknowledged, returns a promise instead and parks the caller
+   * until the peer acknowledged everything or the linger time passed (then the close goes on in
+   * the background), as Linux; otherwise never parks.
+   * @returns 0 (also when the linger time ran out, as Linux), or -EBADF when already closed.
    */
-  close(): number;
+  close(): number | Promise<number>;
   /** @returns the option's value (>= 0; SO_LINGER may be -1), -ENOPROTOOPT, -EINVAL. */
   getsockopt(level: number, name: number): number;
   /** @returns 0, -ENOPROTOOPT (unknown option), -EINVAL (bad value), -EISCONN (too late). */
@@ -144,6 +147,10 @@ export interface RkTransport {
   readonly protocol: number;
   /** A new unbound socket; `flags` may hold SOCK_NONBLOCK. @returns it, or -ENOBUFS/-ENOMEM. */
   socket(flags: number): RkSocket | number;
+  /** The application ended: close every socket still open (as a process exit does). */
+  closeAll?(): void;
+  /** True when nothing closed still has data or a FIN to deliver (the stack may power off). */
+  drained?(): boolean;
 }
 
 /** How the stack builds a transport; TCP's is exported as `tcpTransport` from socket/tcp. */

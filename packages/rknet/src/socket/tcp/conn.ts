@@ -351,6 +351,14 @@ export class RkTcpConn {
     this.recvBuf.release();
   }
 
+  /**
+   * Everything queued for the peer, FIN included, is acknowledged (or the connection is gone):
+   * what a lingering close() and the stack's drain at shutdown wait for.
+   */
+  get sendDone(): boolean {
+    return this.released || (this.finQueued && this.sndUna === seqAdd(this.finSeq, 1));
+  }
+
   /** True once release() ran. */
   get isReleased(): boolean {
     return this.released;

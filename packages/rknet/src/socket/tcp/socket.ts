@@ -228,18 +228,28 @@ export class RkTcpSocket extends RkSocketBase implements RkSocket {
     return 0;
   }
 
-  close(): number {
+  close(): number | Promise<number> {
     if (this.closed) return -Errno.EBADF;
     this.closed = true;
+    const c = this.conn;
     if (this.listener) this.tcp.closeListener(this.listener);
-    else if (this.conn) {
-      if (this.opts.linger === 0) this.conn.abort();
-      else this.conn.close();
+    else if (c) {
+      if (this.opts.linger === 0) c.abort();
+      else c.close();
     } else if (this.binding) this.tcp.unbind(this.binding);
     this.listener = null;
     this.binding = null;
     this.env.kick();
     this.notify();
+    if (!c || this.opts.linger <= 0 || c.sendDone) return 0;
+    return this.linger(c, this.opts.linger * 1000);
+  }
+
+  /** SO_LINGER > 0: parks until `c` delivered everything and its FIN, or `ms` passed. @returns 0. */
+  private async linger(c: RkTcpConn, ms: number): Promise<number> {
+    c.onEvent = () => this.wq.wakeAll(); // close() detached the socket; the wait still needs ACKs
+    await this.wq.waitEvent(() => c.sendDone, ms * 1e6);
+    c.onEvent = null;
     return 0;
   }
 

@@ -270,6 +270,23 @@ export class RkTcp implements RkIpProtocolHandler, RkTcpHost {
     return c;
   }
 
+  /**
+   * What the end of the application does (a process exit on Linux): every listener closes and every
+   * connection the application still holds closes as close() would (FIN after the queued data, RST
+   * with unread data). Connections then finish in the background; see {@link drained}.
+   */
+  closeAll(): void {
+    for (const list of [...this.listeners.values()])
+      for (const l of [...list]) this.closeListener(l);
+    for (const c of [...this.all]) if (!c.appClosed) c.close();
+  }
+
+  /** True when every connection has delivered what was queued and its FIN (or is gone). */
+  get drained(): boolean {
+    for (const c of this.all) if (!c.sendDone) return false;
+    return true;
+  }
+
   // ---------------------------------------------------------------- RkTcpHost
 
   markDirty(c: RkTcpConn): void {

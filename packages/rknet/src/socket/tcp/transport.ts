@@ -35,6 +35,8 @@ export function createTcpTransport(
     type: SOCK_STREAM,
     protocol: IPPROTO_TCP,
     socket: (flags: number) => new RkTcpSocket(env, tcp, flags),
+    closeAll: () => tcp.closeAll(),
+    drained: () => tcp.drained,
   };
 }
 
