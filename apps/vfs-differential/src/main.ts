@@ -1,6 +1,6 @@
 // vfs-differential: the guest half of the differential test in a booted image. Reads scripts of file
 // operations from /ops.json (its initrd), runs each on a fresh ramfs mount and in a fresh directory of
-// every 9pfs mount, and prints every result and the resulting tree; the host runs the same scripts
+// every 9pfs and ext4 mount, and prints every result and the resulting tree; the host runs the same scripts
 // through node:fs and compares (test/boot.test.ts).
 import type { RkMainArgs } from '@runikraft/rkboot';
 import type {} from '@runikraft/rksched';
@@ -33,9 +33,10 @@ async function runScript(v: RkVfs, say: Say, label: string, base: string, ops: R
   say(`${label} tree ${JSON.stringify(await r.tree())}`);
 }
 
-/** Where the scripts run: "ramfs" (a fresh mount each) and every 9pfs mount point. */
+/** Where the scripts run: "ramfs" (a fresh mount each) and every 9pfs and ext4 mount point. */
 function targets(v: RkVfs): string[] {
-  return ['ramfs', ...v.mounts().flatMap((m) => (m.type === '9pfs' ? [m.target] : []))];
+  const shared = (type: string) => type === '9pfs' || type === 'ext4';
+  return ['ramfs', ...v.mounts().flatMap((m) => (shared(m.type) ? [m.target] : []))];
 }
 
 export default async function main({ registry, plat }: RkMainArgs): Promise<number> {
@@ -61,6 +62,10 @@ export default async function main({ registry, plat }: RkMainArgs): Promise<numb
       if (t === 'ramfs') await v.umount(base);
     }
   }
-  say(`done: ${seqs.length} scripts on ${targets(v).join(' ')}`);
-  return 0;
+  // write-back caches (ext4's) reach their disks before the host looks at them
+  const synced = await v.sync();
+  say(
+    `done: ${seqs.length} scripts on ${targets(v).join(' ')}${synced < 0 ? `; sync: errno ${-synced}` : ''}`,
+  );
+  return synced < 0 ? 1 : 0;
 }

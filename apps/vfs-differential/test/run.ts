@@ -8,6 +8,7 @@ import { loadImage, Machine } from '@runikraft/plat-qemu-riscv/machine';
 import { buildImage } from '@runikraft/rk';
 import { writeCpio } from '@runikraft/rkcpio';
 import { opDigest, type RkOp } from '@runikraft/vfscore/script';
+import { debugfs, fsck, haveE2fs, mkfs } from '../../../packages/ext4/test/helpers/image';
 import { Host, hostTree } from '../../../packages/vfscore/test/helpers/host-fs';
 import { createVirtioDevicesFromArgs } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
 
@@ -23,6 +24,20 @@ export async function buildDifferential(
 
 /** The 9pfs mounts: tag = cache mode, mounted on /<tag> by vfs.fstab. */
 export const CACHE_MODES = ['none', 'loose'] as const;
+
+/** The ext4 target: a fresh mkfs.ext4 image on virtio-blk, mounted on /ext4 (when e2fsprogs is here). */
+export const WITH_EXT4 = haveE2fs;
+
+/**
+ * A tree as rdump can reproduce it: debugfs rdump writes every name of a hard-linked file as a file of
+ * its own and does not restore directory modes, so link counts and directory modes are left out.
+ */
+function plain(tree: unknown): unknown {
+  return JSON.parse(JSON.stringify(tree), (k, v) => {
+    if (k === 'nlink') return undefined;
+    return v && typeof v === 'object' && v.type === 0o040000 ? { ...v, perm: undefined } : v;
+  });
+}
 
 export interface DiffOutcome {
   /** One line per disagreement: target, script, op (or "tree"), guest and host values. */
@@ -63,7 +78,18 @@ export async function runDifferential(
   const plan = await createVirtioDevicesFromArgs({
     virtfs: CACHE_MODES.map((c, i) => `local,path=${shares[i]},mount_tag=${c},security_model=none`),
   });
-  const fstab = CACHE_MODES.map((c) => `${c}:/${c}:9pfs:0:cache=${c}:mkmp`).join(' ');
+  const disk = WITH_EXT4 ? mkfs(top, '32M') : null;
+  if (disk) debugfs(disk, 'rmdir lost+found', true);
+  const blk = disk
+    ? await createVirtioDevicesFromArgs({
+        drive: [`file=${disk},if=none,format=raw,id=d0`],
+        device: ['virtio-blk-device,drive=d0'],
+      })
+    : null;
+  const fstab = [
+    ...CACHE_MODES.map((c) => `${c}:/${c}:9pfs:0:cache=${c}:mkmp`),
+    ...(disk ? ['/dev/vda:/ext4:ext4:0::mkmp'] : []),
+  ].join(' ');
   let out = '';
   let exit: DiffOutcome['exit'];
   try {
@@ -79,9 +105,11 @@ export async function runDifferential(
       append: `rkboot.banner=off "vfs.fstab=${fstab}"`,
     });
     for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
+    for (const d of blk?.devices ?? []) m.plugVirtio(d.model);
     exit = await m.boot(image);
   } finally {
     await plan.close();
+    await blk?.close();
   }
   const guest = guestResults(out);
   const mismatches: string[] = [];
@@ -93,7 +121,15 @@ export async function runDifferential(
     if (!isDeepStrictEqual(got, want))
       mismatches.push(`${key}: guest ${JSON.stringify(got)}, host ${JSON.stringify(want)}`);
   };
-  for (const t of ['ramfs', ...CACHE_MODES.map((c) => `/${c}`)])
+  const ext4Dump = disk ? join(top, 'ext4-rdump') : '';
+  if (disk) {
+    // the disk the guest wrote: e2fsck finds nothing to fix, and rdump is compared per script below
+    const [status, report] = fsck(disk);
+    if (status !== 0) mismatches.push(`e2fsck -fn on the ext4 disk: status ${status}\n${report}`);
+    nfs.mkdirSync(ext4Dump);
+    debugfs(disk, `rdump / ${ext4Dump}`);
+  }
+  for (const t of ['ramfs', ...CACHE_MODES.map((c) => `/${c}`), ...(disk ? ['/ext4'] : [])])
     for (const [i, ops] of seqs.entries()) {
       const host = new Host(join(top, `host${t.replace('/', '-')}-${i}`), opDigest);
       for (const [j, op] of ops.entries()) check(`${t} ${i} ${j}`, await host.run(op));
@@ -101,9 +137,14 @@ export async function runDifferential(
       const tree = hostTree(host.root, opDigest);
       check(`${t} ${i} tree`, tree);
       // what the guest left in the share, seen by the host
-      const share = shares[CACHE_MODES.indexOf(t.slice(1) as never)];
-      if (share && !isDeepStrictEqual(hostTree(join(share, `run-${i}`), opDigest), tree))
-        mismatches.push(`${t} ${i}: the share's run-${i} differs from node:fs's tree`);
+      const share = t === '/ext4' ? ext4Dump : shares[CACHE_MODES.indexOf(t.slice(1) as never)];
+      if (
+        share &&
+        !isDeepStrictEqual(plain(hostTree(join(share, `run-${i}`), opDigest)), plain(tree))
+      )
+        mismatches.push(
+          `${t} ${i}: the ${t === '/ext4' ? 'disk' : 'share'}'s run-${i} differs from node:fs's tree`,
+        );
     }
   return { mismatches, compared, exit, out };
 }
