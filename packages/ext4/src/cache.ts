@@ -15,6 +15,12 @@ export interface CachedBlock {
   verified: boolean;
 }
 
+/** A cache entry on the recency list (least recently used at the head). */
+interface Slot extends CachedBlock {
+  prev: Slot | null;
+  next: Slot | null;
+}
+
 export interface BlockCacheStats {
   hits: number;
   misses: number;
@@ -23,8 +29,10 @@ export interface BlockCacheStats {
 }
 
 export class BlockCache {
-  /** Insertion order is recency: the first key is the least recently used. */
-  private readonly map = new Map<number, CachedBlock>();
+  private readonly map = new Map<number, Slot>();
+  /** Recency list: head = least recently used, tail = most (a Map's delete+set per hit was slow). */
+  private head: Slot | null = null;
+  private tail: Slot | null = null;
   private readonly pending = new Map<number, Promise<CachedBlock | number>>();
   private readonly spb: number;
   private bounce = 0;
@@ -53,11 +61,27 @@ export class BlockCache {
   /** A cached block if present (no I/O), refreshed as most recently used. */
   peek(blk: number): CachedBlock | undefined {
     const e = this.map.get(blk);
-    if (e) {
-      this.map.delete(blk);
-      this.map.set(blk, e);
+    if (e && e !== this.tail) {
+      this.unlink(e);
+      this.append(e);
     }
     return e;
+  }
+
+  private unlink(e: Slot): void {
+    if (e.prev) e.prev.next = e.next;
+    else this.head = e.next;
+    if (e.next) e.next.prev = e.prev;
+    else this.tail = e.prev;
+    e.prev = e.next = null;
+  }
+
+  private append(e: Slot): void {
+    e.prev = this.tail;
+    e.next = null;
+    if (this.tail) this.tail.next = e;
+    else this.head = e;
+    this.tail = e;
   }
 
   /**
@@ -94,12 +118,14 @@ export class BlockCache {
     const pa = await this.slot();
     if (pa < 0) return pa;
     const at = pa - this.dev.phys.base;
-    const e: CachedBlock = {
+    const e: Slot = {
       blk,
       pa,
       data: this.dev.phys.u8.subarray(at, at + this.blockSize),
       dirty: false,
       verified: false,
+      prev: null,
+      next: null,
     };
     if (read) {
       const r = await this.dev.read(blk * this.spb, this.spb, pa);
@@ -114,6 +140,7 @@ export class BlockCache {
       return raced;
     }
     this.map.set(blk, e);
+    this.append(e);
     return e;
   }
 
@@ -124,13 +151,17 @@ export class BlockCache {
       if (pa) return pa;
       if (this.map.size === 0) return -Errno.ENOMEM;
     }
-    for (const [blk, victim] of this.map) {
+    for (let tries = 0, victim = this.head; victim && tries < 64; tries++) {
       if (victim.dirty) {
         const r = await this.writeBack(victim);
         if (r < 0) return r;
       }
-      if (this.map.get(blk) !== victim || victim.dirty) continue; // changed while written
-      this.map.delete(blk);
+      if (this.map.get(victim.blk) !== victim || victim.dirty) {
+        victim = this.head; // changed while it was written: start again from the least recent
+        continue;
+      }
+      this.map.delete(victim.blk);
+      this.unlink(victim);
       this.stats.evictions++;
       return victim.pa;
     }
@@ -175,16 +206,19 @@ export class BlockCache {
   }
 
   private async readDirect(blk: number, n: number, dst: Uint8Array): Promise<number> {
-    const per = Math.max(1, Math.min(64, Math.floor(this.dev.info().maxSectorsPerReq / this.spb)));
     if (!this.bounce) {
-      this.bounce = this.alloc.memalign(4096, per * this.blockSize);
-      if (!this.bounce) return -Errno.ENOMEM;
-      this.bounceBlocks = per;
+      // as large as a request may be (<= 64 blocks), smaller when guest RAM is fragmented
+      let per = Math.max(1, Math.min(64, Math.floor(this.dev.info().maxSectorsPerReq / this.spb)));
+      for (; per >= 1 && !this.bounce; per >>= 1) {
+        this.bounce = this.alloc.memalign(4096, per * this.blockSize);
+        this.bounceBlocks = per;
+      }
+      if (!this.bounce) return this.readCached(blk, n, dst);
     }
     // a second reader while the first is parked on the device gets a buffer of its own
     const own = this.bounceBusy;
     const buf = own ? this.alloc.memalign(4096, this.bounceBlocks * this.blockSize) : this.bounce;
-    if (!buf) return -Errno.ENOMEM;
+    if (!buf) return this.readCached(blk, n, dst);
     this.bounceBusy = true;
     try {
       const at = buf - this.dev.phys.base;
@@ -202,6 +236,71 @@ export class BlockCache {
     }
   }
 
+  /**
+   * Writes `n` whole blocks from `src` at `blk`: cached blocks are updated in the cache (dirty), runs
+   * of uncached ones go to the device at once in large requests through a bounce buffer (file data
+   * written whole is not kept: it would push the metadata out).
+   * @returns 0, or -EUCLEAN (outside the file system), -EIO, -ENOMEM.
+   */
+  async writeRun(blk: number, n: number, src: Uint8Array): Promise<number> {
+    if (blk < 0 || blk + n > this.limit) return -Errno.EUCLEAN;
+    const bs = this.blockSize;
+    for (let i = 0; i < n; ) {
+      const c = this.map.get(blk + i);
+      if (c) {
+        c.data.set(src.subarray(i * bs, (i + 1) * bs));
+        c.dirty = true;
+        i++;
+        continue;
+      }
+      let run = 1;
+      while (i + run < n && !this.map.has(blk + i + run)) run++;
+      const r = await this.writeDirect(blk + i, src.subarray(i * bs, (i + run) * bs));
+      if (r < 0) return r;
+      i += run;
+    }
+    return 0;
+  }
+
+  private async writeDirect(blk: number, src: Uint8Array): Promise<number> {
+    const per = 64;
+    const buf = this.alloc.memalign(4096, Math.min(src.length, per * this.blockSize));
+    if (!buf) {
+      // no room for a bounce buffer: through the cache
+      for (let i = 0; i < src.length / this.blockSize; i++) {
+        const e = await this.zeroed(blk + i);
+        if (typeof e === 'number') return e;
+        e.data.set(src.subarray(i * this.blockSize, (i + 1) * this.blockSize));
+      }
+      return 0;
+    }
+    try {
+      const at = buf - this.dev.phys.base;
+      const perReq = Math.min(per, Math.floor(this.dev.info().maxSectorsPerReq / this.spb));
+      for (let done = 0; done < src.length; ) {
+        const bytes = Math.min(src.length - done, perReq * this.blockSize);
+        this.dev.phys.u8.set(src.subarray(done, done + bytes), at);
+        const b = blk + done / this.blockSize;
+        const r = await this.dev.write(b * this.spb, (bytes / this.blockSize) * this.spb, buf);
+        if (r < 0) return r;
+        done += bytes;
+      }
+      return 0;
+    } finally {
+      this.alloc.free(buf);
+    }
+  }
+
+  /** The slow path without a bounce buffer: block by block through the cache. */
+  private async readCached(blk: number, n: number, dst: Uint8Array): Promise<number> {
+    for (let i = 0; i < n; i++) {
+      const e = await this.get(blk + i);
+      if (typeof e === 'number') return e;
+      dst.set(e.data, i * this.blockSize);
+    }
+    return 0;
+  }
+
   /** Writes every dirty block (in block order) and flushes the device. @returns 0 or -EIO. */
   async sync(): Promise<number> {
     const dirty = [...this.map.values()].filter((e) => e.dirty).sort((a, b) => a.blk - b.blk);
@@ -217,6 +316,7 @@ export class BlockCache {
   release(): void {
     for (const e of this.map.values()) this.alloc.free(e.pa);
     this.map.clear();
+    this.head = this.tail = null;
     if (this.bounce) this.alloc.free(this.bounce);
     this.bounce = 0;
   }

@@ -155,6 +155,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
         await w.dropInode(inode, now);
         return r;
       }
+      dir.names?.set(name, inode.ino);
       if (type === S_IFDIR) dir.inode.links++;
       this.touch(dir.inode, now, true);
       r = await w.storeInode(dir.inode);
@@ -189,6 +190,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       if (node.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
       const r = await w.addEntry(dir, encodeName(name), node.ino, node.type);
       if (r < 0) return r;
+      dir.names?.set(name, node.ino);
       const now = this.env.now();
       node.inode.links++;
       this.touch(node.inode, now, false);
@@ -240,6 +242,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       if (typeof f === 'number') return f;
       let r = await w.removeEntry(dir, f);
       if (r < 0) return r;
+      dir.names?.delete(name);
       const now = this.env.now();
       if (node.type === S_IFDIR && dir.inode.links > 2) dir.inode.links--;
       this.touch(dir.inode, now, true);
@@ -276,16 +279,19 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
         }
         r = await w.retargetEntry(ndir, dst, src.ino, srcNode.type);
         if (r < 0) return r;
+        ndir.names?.set(nname, src.ino);
         if (dstNode.type === S_IFDIR) ndir.inode.links--;
         r = await this.unref(w, dstNode, now);
       } else r = await w.addEntry(ndir, nn, src.ino, srcNode.type);
       if (r < 0) return r;
+      ndir.names?.set(nname, src.ino);
       // entries may have moved (a split of the same directory): find the old name again
       const again = await findEntry(vol, odir.inode, on);
       if (again === null || typeof again === 'number')
         return again ?? vol.corrupt('rename lost its source');
       r = await w.removeEntry(odir, again);
       if (r < 0) return r;
+      odir.names?.delete(oname);
       if (isDir && odir !== ndir) {
         const dots = await findEntry(vol, srcNode.inode, Uint8Array.of(0x2e, 0x2e));
         if (dots === null || typeof dots === 'number')

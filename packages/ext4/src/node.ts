@@ -8,7 +8,8 @@ export class Ext4Node implements RkFsNode {
   opens = 0;
   /**
    * Unindexed directories of several blocks: every name → its inode, built by the first lookup's
-   * full scan (a linear lookup is otherwise a scan per name). Dropped whenever the directory changes.
+   * full scan (a linear lookup is otherwise a scan per name), kept in step by every change the driver
+   * makes to the directory.
    */
   names: Map<string, number> | undefined;
 

@@ -162,21 +162,32 @@ export class Ext4Writer {
     const before = new Map(list.extents.map((x) => [x.lblk, x]));
     const r = await this.allocRange(inode, list, first, last - first + 1);
     if (r < 0) return r;
-    for (let lb = first; lb <= last; lb++) {
+    for (let lb = first; lb <= last; ) {
       const x = list.extents.find((e) => e.lblk <= lb && lb < e.lblk + e.len)!;
       const pblk = x.pblk + (lb - x.lblk);
       const from = Math.max(pos, lb * bs);
+      // whole blocks of this extent go to the device in one run
+      const wholeEnd = Math.min(x.lblk + x.len, Math.floor((pos + buf.length) / bs));
+      if (from === lb * bs && wholeEnd > lb) {
+        const r = await this.vol.cache.writeRun(
+          pblk,
+          wholeEnd - lb,
+          buf.subarray(from - pos, wholeEnd * bs - pos),
+        );
+        if (r < 0) return r;
+        lb = wholeEnd;
+        continue;
+      }
       const to = Math.min(pos + buf.length, (lb + 1) * bs);
       const old = [...before.values()].find(
         (e) =>
           e.lblk <= lb && lb < e.lblk + e.len && !e.unwritten && e.pblk + (lb - e.lblk) === pblk,
       );
-      const whole = from === lb * bs && to === (lb + 1) * bs;
-      const e =
-        whole || !old || fresh ? await this.vol.cache.zeroed(pblk) : await this.vol.cache.get(pblk);
+      const e = !old || fresh ? await this.vol.cache.zeroed(pblk) : await this.vol.cache.get(pblk);
       if (typeof e === 'number') return e;
       e.data.set(buf.subarray(from - pos, to - pos), from - lb * bs);
       this.vol.cache.markDirty(e);
+      lb++;
     }
     if (pos + buf.length > inode.size) inode.size = pos + buf.length;
     return buf.length;
@@ -258,7 +269,6 @@ export class Ext4Writer {
 
   /** Adds `name` → `ino` to `dir`. @returns 0, -ENOSPC, -EUCLEAN, -EIO. */
   async addEntry(dir: Ext4Node, name: Uint8Array, ino: number, type: number): Promise<number> {
-    dir.names = undefined;
     const ft = this.vol.filetype ? ftOf(type) : 0;
     if (this.vol.indexed(dir.inode)) return this.addIndexed(dir.inode, name, ino, ft);
     const blocks = Math.ceil(dir.inode.size / this.vol.blockSize);
@@ -382,7 +392,6 @@ export class Ext4Writer {
 
   /** Removes the entry `f` of `dir`. */
   async removeEntry(dir: Ext4Node, f: Ext4Found): Promise<number> {
-    dir.names = undefined;
     const d = await this.vol.dirEntry(dir.inode, f.lblk);
     if (d === null || typeof d === 'number') return d ?? -Errno.EIO;
     const bad = removeFromLeaf(d.block.data, this.geom, dir.inode.csumSeed, f.off);
@@ -393,7 +402,6 @@ export class Ext4Writer {
 
   /** Points entry `f` of `dir` at `ino`. */
   async retargetEntry(dir: Ext4Node, f: Ext4Found, ino: number, type: number): Promise<number> {
-    dir.names = undefined;
     const d = await this.vol.dirEntry(dir.inode, f.lblk);
     if (d === null || typeof d === 'number') return d ?? -Errno.EIO;
     retarget(
