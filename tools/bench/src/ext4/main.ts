@@ -27,7 +27,13 @@ const chunk = new Uint8Array(CHUNK).map((_, i) => (i * 7) & 0xff);
 async function ramVfs(): Promise<RkVfsCore> {
   const ram = 256 << 20;
   const buffer = new SharedArrayBuffer(ram);
-  const phys = { buffer, base: 0x80000000, size: ram, u8: new Uint8Array(buffer), view: new DataView(buffer) };
+  const phys = {
+    buffer,
+    base: 0x80000000,
+    size: ram,
+    u8: new Uint8Array(buffer),
+    view: new DataView(buffer),
+  };
   const v = new RkVfsCore(env);
   v.registerFsType(createRamfsType(createTlsfAlloc(phys, phys.base, ram)));
   if ((await v.mount('none', '/', 'ramfs')) < 0) throw new Error('ramfs mount');
@@ -142,7 +148,8 @@ try {
   // a 1 GiB image holding a tree (mount reads the super block, 8 or 128 descriptors, the root inode)
   const content = join(top, 'content');
   nfs.mkdirSync(join(content, 'd'), { recursive: true });
-  for (let i = 0; i < 500; i++) nfs.writeFileSync(join(content, 'd', `f${i}`), chunk.subarray(0, 4096));
+  for (let i = 0; i < 500; i++)
+    nfs.writeFileSync(join(content, 'd', `f${i}`), chunk.subarray(0, 4096));
   const gib = mkfs(top, '1G', { dir: content });
   for (let rep = 0; rep < REPS; rep++) {
     mounts.push((await ext4Vfs(gib)).mountMs);
