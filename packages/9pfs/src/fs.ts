@@ -74,6 +74,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    */
   private readonly attrs = new Map<number, RkFsAttr>();
   /**
+   * Bumped by every invalidation: a Tgetattr answered after a change began (another thread's
+   * request, while this one was parked) may carry the old attributes, so it is not cached.
+   */
+  private changes = 0;
+  /**
    * Fids to clunk before the next request: never sent beside another request of the same call, as
    * a thread parks once at a time (a second rpc started without awaiting it parks the thread twice,
    * which rksched refuses with EINVAL).
@@ -108,6 +113,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   private async nodeAt(dir: P9Node, name: string): Promise<P9Node> {
     const fid = await this.client.walk(await this.fidOf(dir), [name]);
     let a: Awaited<ReturnType<RkP9Client['getattr']>>;
+    const seen = this.changes;
     try {
       a = await this.client.getattr(fid, P9_GETATTR_BASIC);
     } catch (e) {
@@ -115,7 +121,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       throw e;
     }
     const node = this.adopt(dir, name, fid, inoOf(a.qid), typeOfMode(a.mode));
-    if (this.cache === 'loose') {
+    if (this.cache === 'loose' && seen === this.changes) {
       const attr = emptyAttr();
       fillAttr(a, attr);
       this.attrs.set(node.ino, attr);
@@ -167,7 +173,18 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     return this.readonly ? -Errno.EROFS : null;
   }
 
+  /** Runs the change `f` with the nodes' cached attributes dropped before and after it. */
+  private async changing<T>(nodes: P9Node[], f: () => Promise<T>): Promise<T> {
+    this.touched(...nodes);
+    try {
+      return await f();
+    } finally {
+      this.touched(...nodes);
+    }
+  }
+
   private touched(...nodes: P9Node[]): void {
+    this.changes++;
     for (const n of nodes) this.attrs.delete(n.ino);
   }
 
@@ -244,25 +261,30 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   link(node: P9Node, dir: P9Node, name: string): RkFsResult<number> {
     return (
       this.ro() ??
-      this.guard(async () => {
-        await this.client.link(await this.fidOf(dir), await this.fidOf(node), name);
-        this.touched(dir, node);
-        return 0;
-      })
+      this.guard(() =>
+        this.changing([dir, node], async () => {
+          await this.client.link(await this.fidOf(dir), await this.fidOf(node), name);
+          return 0;
+        }),
+      )
     );
   }
 
   unlink(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return this.ro() ?? this.guard(() => this.unlinkAt(dir, name, node, 0));
+    return (
+      this.ro() ?? this.guard(() => this.changing([dir, node], () => this.unlinkAt(dir, name, 0)))
+    );
   }
 
   rmdir(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return this.ro() ?? this.guard(() => this.unlinkAt(dir, name, node, P9_AT_REMOVEDIR));
+    return (
+      this.ro() ??
+      this.guard(() => this.changing([dir, node], () => this.unlinkAt(dir, name, P9_AT_REMOVEDIR)))
+    );
   }
 
   /** Tunlinkat, or Twalk + Tremove where the server lacks it (Linux v9fs_remove does the same). */
-  private async unlinkAt(dir: P9Node, name: string, node: P9Node, flags: number): Promise<number> {
-    this.touched(dir, node);
+  private async unlinkAt(dir: P9Node, name: string, flags: number): Promise<number> {
     const dfid = await this.fidOf(dir);
     let done = false;
     if (!this.noUnlinkat) {
@@ -306,6 +328,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
           }
         }
         this.moved(odir, oname, ndir, nname);
+        this.touched(odir, ndir);
         return 0;
       })
     );
@@ -323,8 +346,9 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       return 0;
     }
     return this.guard(async () => {
+      const seen = this.changes;
       fillAttr(await this.client.getattr(await this.attrFid(node, false), P9_GETATTR_BASIC), out);
-      if (this.cache === 'loose') {
+      if (this.cache === 'loose' && seen === this.changes) {
         const attr = emptyAttr();
         copyAttr(out, attr);
         this.attrs.set(node.ino, attr);
@@ -353,11 +377,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       a.valid |= P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET;
       [a.mtimeSec, a.mtimeNsec] = [set.mtime.sec, set.mtime.nsec];
     }
-    this.touched(node);
-    return this.guard(async () => {
-      await this.client.setattr(await this.attrFid(node, set.size !== undefined), a);
-      return 0;
-    });
+    return this.guard(() =>
+      this.changing([node], async () => {
+        await this.client.setattr(await this.attrFid(node, set.size !== undefined), a);
+        return 0;
+      }),
+    );
   }
 
   /** An open fid of `node` (a writable one when `write`), else its walked fid. */
@@ -405,8 +430,9 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   write(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
     if (this.readonly) return -Errno.EROFS;
-    this.touched(h.node);
-    return this.guard(() => p9WriteFull(this.client, h.fid, buf, offset));
+    return this.guard(() =>
+      this.changing([h.node], () => p9WriteFull(this.client, h.fid, buf, offset)),
+    );
   }
 
   readdir(h: P9Handle, cookie: number, sink: RkFsDirSink): RkFsResult<number> {
