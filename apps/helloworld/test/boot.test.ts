@@ -65,6 +65,8 @@ describe('a panicking image', () => {
       expect(out).toContain('Info: about to check the invariant');
       expect(out).toContain('CRIT: PANIC: assertion failed: the free list is sorted');
       expect(out).toMatch(/backtrace:\n {4}at /);
+      // Frames are mapped to the TypeScript sources through the image's source map.
+      expect(out).toMatch(/ {4}at Object\.main \(\S*fixtures\/panic\/src\/main\.ts:7:7\)\n/);
       expect(exit.status).toBe(1);
     });
   }

@@ -4,6 +4,7 @@ import { parseParams } from '@runikraft/rkparam';
 import type { RkPlat } from '@runikraft/rkplat';
 import type { RkAppParams, RkLibrary, RkMain } from './api';
 import { renderBanner } from './banner';
+import { exitStatusOf } from './exit-status';
 import { installBootGlobals } from './libc/install';
 import { initOrder } from './order';
 import { paramPrefix, paramTable } from './params';
@@ -120,9 +121,11 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
   const runMain = async (): Promise<number> => {
     try {
       const params = image.appParams ? parsed.values.get(image.appParams.prefix)! : {};
-      const r = await image.main({ argv, registry, plat, params });
+      const r: unknown = await image.main({ argv, registry, plat, params });
       await terminate();
-      return typeof r === 'number' ? r : 0;
+      const { status, warning } = exitStatusOf(r);
+      if (warning) dbg.warn(`rkboot: ${warning}`);
+      return status;
     } catch (e) {
       if (isStop(e)) throw e;
       return dbg.panic(`main of '${image.name}' threw: ${(e as Error)?.message ?? String(e)}`, e);

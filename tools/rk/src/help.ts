@@ -80,6 +80,10 @@ options (QEMU syntax; --opt and -opt are the same):
   --clock host|virtual   host monotonic time (default) or deterministic virtual time
   --qtest stdio|unix:PATH[,server=on]   speak QEMU's qtest protocol on that channel
   -S                 hold the hart (with --qtest: no guest code runs)
+  --inspect[=[HOST:]PORT]   open Node's V8 inspector (default 127.0.0.1:9229) for Chrome DevTools
+                     (chrome://inspect) or VS Code: breakpoints in the image's TypeScript sources
+  --inspect-brk[=[HOST:]PORT]   the same, waiting for a debugger and stopping before the image's entry
+  (-s and -gdb have no meaning here: the guest is JavaScript; they point to --inspect)
 
 supported: ${SUPPORTED.join(', ')}
 

@@ -60,6 +60,8 @@ export interface RunArgs {
   rtc?: { base?: 'utc' | 'localtime' | bigint; clock?: 'host' | 'rt' | 'vm' };
   /** `-object rng-random|rng-builtin,...` arguments (entropy sources for `-device virtio-rng-device,rng=`). */
   object?: string[];
+  /** `--inspect[=[host:]port]` / `--inspect-brk[=…]`: the V8 inspector for the guest's TypeScript. */
+  inspect?: { host: string; port: number; brk: boolean };
   /** Warnings QEMU prints and goes on (deprecated spellings). */
   warnings?: string[];
   help?: boolean;
@@ -95,6 +97,8 @@ export const SUPPORTED = [
   '-S',
   '--clock',
   '--qtest',
+  '--inspect[=PORT]',
+  '--inspect-brk[=PORT]',
   '--help',
 ];
 const supported = `(supported: ${SUPPORTED.join(', ')})`;
@@ -176,6 +180,20 @@ function qtest(v: string): QtestChannel {
     else if (k !== 'wait' || b === undefined) throw bad('--qtest', v, accepted);
   }
   return { kind: 'unix', path, server };
+}
+
+/** Node's own syntax: `inspect[-brk][=[host:]port]`, default 127.0.0.1:9229 (port 0 picks one). */
+function inspect(body: string): NonNullable<RunArgs['inspect']> {
+  const brk = body.startsWith('inspect-brk');
+  const flag = brk ? '--inspect-brk' : '--inspect';
+  const eq = body.indexOf('=');
+  const v = eq < 0 ? '' : body.slice(eq + 1);
+  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(v);
+  if (v !== '' && !m)
+    throw bad(flag, v, `${flag}=PORT or ${flag}=HOST:PORT (default 127.0.0.1:9229)`);
+  const port = m ? Number(m[2]) : 9229;
+  if (port > 65535) throw bad(flag, v, 'a port 0..65535 (0 picks a free one)');
+  return { host: m?.[1]?.replace(/^\[|\]$/g, '') ?? '127.0.0.1', port, brk };
 }
 
 type Handler = (v: string, out: RunArgs) => void;
@@ -262,6 +280,14 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     const body = arg.replace(/^--?/, '');
     const eq = body.indexOf('=');
     const name = eq >= 0 && arg.startsWith('--') ? body.slice(0, eq) : body;
+    if (/^inspect(-brk)?(=|$)/.test(body)) {
+      out.inspect = inspect(body);
+      continue;
+    }
+    if (name === 's' || name === 'gdb')
+      throw new RkUsageError(
+        `rk run: ${arg}: there is no GDB stub: the guest is JavaScript in a V8 realm, not RISC-V machine code; debug it at the TypeScript level with --inspect[=[host:]port] (or --inspect-brk to stop before the image's entry) and attach Chrome DevTools (chrome://inspect) or VS Code`,
+      );
     if (name in FLAGS) {
       FLAGS[name](out);
       continue;

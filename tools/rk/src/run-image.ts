@@ -2,7 +2,7 @@
 // defaults with the command line, create the machine and boot the image on it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { GuestImage } from '@runikraft/plat-qemu-riscv/machine';
+import type { GuestImage, LoadImageOptions } from '@runikraft/plat-qemu-riscv/machine';
 import type { AppMachineDefaults } from './app';
 import { machineProblems } from './app-machine';
 import { buildImage, readManifest, staleReason } from './build';
@@ -154,10 +154,13 @@ export async function createMachineFor(
  * Loads the image file as a guest image (compiled here, evaluated in the machine's guest realm at boot).
  * @throws RkUsageError when the machine cannot be loaded or the file is not a Runikraft image.
  */
-export async function loadImageFile(imagePath: string): Promise<GuestImage> {
+export async function loadImageFile(
+  imagePath: string,
+  opts: LoadImageOptions = {},
+): Promise<GuestImage> {
   const factory = await loadMachine();
   try {
-    return factory.module.loadImage(imagePath);
+    return factory.module.loadImage(imagePath, opts);
   } catch (e) {
     throw new RkUsageError(`rk run: ${(e as Error).message}`);
   }
@@ -169,8 +172,9 @@ export async function bootImageFile(
   opts: RkMachineOptions,
   devices: RkDeviceArgs = {},
   console: 'stdio' | 'none' = 'stdio',
+  load: LoadImageOptions = {},
 ): Promise<number> {
-  const entry = await loadImageFile(imagePath);
+  const entry = await loadImageFile(imagePath, load);
   const factory = await loadMachine();
   const machine = factory.create(opts, console);
   const close = await factory.plugDevices(machine, devices);

@@ -69,11 +69,13 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       needsImage ? located?.imagePath : undefined,
       console,
     );
+  if (cli.inspect) await (await import('./inspect')).openInspector(cli.inspect, io);
   return bootImageFile(
     located!.imagePath,
     opts,
     deviceArgs(cli, located?.manifest?.machine),
     console,
+    cli.inspect ? { inspect: true, breakOnStart: cli.inspect.brk } : {},
   );
 }
 

@@ -4,6 +4,24 @@ import { readFileSync } from 'node:fs';
 import { Script } from 'node:vm';
 import type { Hart, ImageEntry } from '../../isa/hart';
 import type { GuestRealm } from './realm';
+import { type ImageSourceMap, readImageSourceMap, SOURCE_MAP_SOURCE } from './source-map';
+
+/** How an image is loaded. */
+export interface LoadImageOptions {
+  /**
+   * For a debugger (`rk run --inspect`): the source map is inlined as a data: URL with absolute file:
+   * sources, so Chrome DevTools and VS Code find the TypeScript sources without reading files.
+   */
+  inspect?: boolean;
+  /** `--inspect-brk`: pause (a `debugger` statement) after the image is evaluated, before its entry runs. */
+  breakOnStart?: boolean;
+}
+
+const mapperScript = new Script(SOURCE_MAP_SOURCE, { filename: 'runikraft:source-map.js' });
+const breakScript = new Script(
+  '// rk run --inspect-brk: the image is loaded; set breakpoints in its sources, then resume.\ndebugger;',
+  { filename: 'runikraft:inspect-brk.js' },
+);
 
 /** The global the image script defines; its `default` is the entry `(hart, a0, a1)`. */
 export const IMAGE_GLOBAL = 'RunikraftImage';
@@ -21,24 +39,37 @@ export class GuestImage {
     /** Where the image came from (file path or the name given with the source). */
     readonly filename: string,
     private readonly script: Script,
+    private readonly sourceMap: ImageSourceMap | undefined,
+    private readonly breakOnStart: boolean,
   ) {}
 
   /**
    * Compiles an image script. @throws Error naming `filename` when the source is not a Runikraft
    * image (no `var RunikraftImage =`, e.g. an ES module from an older rk build) or does not parse.
    */
-  static fromSource(source: string, filename: string): GuestImage {
+  static fromSource(
+    source: string,
+    filename: string,
+    sourceMap?: ImageSourceMap,
+    opts: LoadImageOptions = {},
+  ): GuestImage {
     if (!source.includes(MARKER))
       throw new Error(
         `${filename} is not a Runikraft image (it does not define ${IMAGE_GLOBAL}, the entry (hart, a0, a1)); rebuild it with rk build`,
       );
     let script: Script;
+    let text = source;
+    if (opts.inspect && sourceMap)
+      text = source.replace(
+        /\/\/# sourceMappingURL=\S+\s*$/,
+        `//# sourceMappingURL=${sourceMap.dataUrl()}\n`,
+      );
     try {
-      script = new Script(source, { filename });
+      script = new Script(text, { filename });
     } catch (e) {
       throw new Error(`${filename}: the image does not parse: ${(e as Error).message}`);
     }
-    return new GuestImage(filename, script);
+    return new GuestImage(filename, script, sourceMap, opts.breakOnStart === true);
   }
 
   /**
@@ -46,6 +77,11 @@ export class GuestImage {
    * @throws Error when evaluation throws or the image defines no entry function.
    */
   instantiate(realm: GuestRealm, facade: (hart: Hart) => Hart): ImageEntry {
+    if (this.sourceMap)
+      realm.run<(map: string, file: string) => void>(mapperScript)(
+        this.sourceMap.mapperText,
+        this.filename,
+      );
     realm.run(this.script);
     const mod = realm.run<{ default?: unknown } | undefined>(takeImage);
     const entry = mod?.default as ImageEntry | undefined;
@@ -53,6 +89,7 @@ export class GuestImage {
       throw new Error(
         `${this.filename} is not a Runikraft image (${IMAGE_GLOBAL}.default is not the entry (hart, a0, a1)); rebuild it with rk build`,
       );
+    if (this.breakOnStart) realm.run(breakScript);
     const secondary = entry.secondary;
     const boot = (hart: Hart, a0: number, a1: number) => entry(facade(hart), a0, a1);
     if (typeof secondary !== 'function') return boot;
@@ -66,7 +103,7 @@ export class GuestImage {
  * Loads a guest image from a file (`build/image.mjs` of `rk build`).
  * @throws Error naming the file when it cannot be read or is not a Runikraft image.
  */
-export function loadImage(path: string): GuestImage {
+export function loadImage(path: string, opts: LoadImageOptions = {}): GuestImage {
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
@@ -75,7 +112,7 @@ export function loadImage(path: string): GuestImage {
       `cannot read image ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
-  return GuestImage.fromSource(source, path);
+  return GuestImage.fromSource(source, path, readImageSourceMap(path, source), opts);
 }
 
 /** Compiles a guest image from source (`filename` names it in errors and stack traces). */
