@@ -15,7 +15,7 @@ const err = (argv: string[]): string => {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 };
 const SUP =
-  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fsdev, -virtfs, -fw_cfg, -p/--port, -S, --clock, --qtest, --help)';
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fsdev, -virtfs, -fw_cfg, -p/--port, -S, --clock, --qtest, --inspect[=PORT], --inspect-brk[=PORT], --help)';
 
 describe('parseQemuSize', () => {
   it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
