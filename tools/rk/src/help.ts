@@ -52,6 +52,9 @@ options (QEMU syntax; --opt and -opt are the same):
   -serial stdio|mon:stdio|null|none|chardev:ID   UART0's backend (stdio by default)
   -chardev null|stdio,id=ID    a backend for -serial chardev:ID
   -nodefaults        no default serial port: UART0 output goes nowhere unless -serial names one
+  -no-reboot         a guest reset (SBI SRST reboot, finisher RESET) exits with status 0 instead of restarting
+  -cpu rv64          the one CPU model (QEMU's generic rv64); other models and CPU properties are errors
+  -name NAME         the guest's name (accepted for QEMU command lines; ,process= and ,debug-threads= too)
   -monitor none|stdio  accepted (no HMP monitor; Ctrl-A x/h on the console)
   -rtc [base=utc|localtime|DATE][,clock=host|rt|vm]   the goldfish RTC's start and clock
   -accel qtest|tcg, -qtest-log none   accepted (libqtest passes them)

@@ -22,6 +22,8 @@ export interface RkMachineOptions {
   rtcClock?: 'host' | 'rt' | 'vm';
   /** `-S`: the VM starts stopped (virtio-rng/net queues wait until the image boots). */
   paused?: boolean;
+  /** `-no-reboot`: a guest reset ends the machine (reason `reset`, status 0). */
+  noReboot?: boolean;
   /** The `-drive` list; its `if=pflash` entries back the flash banks (the others are virtio-blk's). */
   drive?: readonly string[];
 }

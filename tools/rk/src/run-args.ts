@@ -56,6 +56,10 @@ export interface RunArgs {
   chardev?: Record<string, 'null' | 'stdio'>;
   /** `-nodefaults`: no default serial port (UART0 then has no backend unless -serial names one). */
   nodefaults?: boolean;
+  /** `-no-reboot`: a guest reset exits (status 0) instead of restarting the image. */
+  noReboot?: boolean;
+  /** `-name NAME[,process=P]`: the guest's name (QEMU's window title and process name). */
+  name?: string;
   /** `-rtc`: base (utc, localtime or ns since the epoch) and the clock the RTC follows. */
   rtc?: { base?: 'utc' | 'localtime' | bigint; clock?: 'host' | 'rt' | 'vm' };
   /** `-object rng-random|rng-builtin,...` arguments (entropy sources for `-device virtio-rng-device,rng=`). */
@@ -81,6 +85,9 @@ export const SUPPORTED = [
   '-chardev',
   '-monitor',
   '-nodefaults',
+  '-no-reboot',
+  '-cpu rv64',
+  '-name',
   '-rtc',
   '-accel',
   '-qtest-log',
@@ -251,10 +258,34 @@ const WITH_VALUE: Record<string, Handler> = {
   fw_cfg: (v, o) => void (o.fwCfg ??= []).push(v),
   p: port,
   port,
+  cpu: (v) => {
+    // QEMU's generic 64-bit model (also the virt default); properties would change the ISA the
+    // model does not have, so only the bare name and `max`'s alias `rv64` are accepted.
+    const [model, ...props] = splitQemuOpts(v);
+    if (model !== 'rv64')
+      throw bad('-cpu', model, "rv64 (the hart model implements one CPU: QEMU's generic rv64)");
+    if (props.length > 0)
+      throw new RkUsageError(
+        `rk run: -cpu rv64: CPU properties are not modelled ('${props.join(',')}'); give -cpu rv64 alone`,
+      );
+  },
+  name: (v, o) => {
+    const [first, ...rest] = splitQemuOpts(v);
+    let name = first.startsWith('guest=') ? first.slice(6) : first;
+    for (const p of rest) {
+      const [k, val = ''] = p.split('=', 2);
+      if (k === 'guest') name = val;
+      else if (k !== 'process' && k !== 'debug-threads')
+        throw bad('-name', v, 'NAME[,process=NAME][,debug-threads=on|off]');
+    }
+    if (name === '') throw bad('-name', v, 'a non-empty NAME');
+    o.name = name;
+  },
 };
 const FLAGS: Record<string, (o: RunArgs) => void> = {
   nographic: () => {},
   nodefaults: (o) => void (o.nodefaults = true),
+  'no-reboot': (o) => void (o.noReboot = true),
   S: (o) => void (o.hold = true),
   h: (o) => void (o.help = true),
   help: (o) => void (o.help = true),

@@ -99,6 +99,7 @@ export function machineOptions(
     ...(cli.fwCfg ? { fwCfg: cli.fwCfg } : {}),
     ...rtcOptions(cli.rtc),
     ...(cli.hold ? { paused: true } : {}),
+    ...(cli.noReboot ? { noReboot: true } : {}),
     ...((cli.drive ?? app.drive) ? { drive: cli.drive ?? app.drive } : {}),
   };
 }

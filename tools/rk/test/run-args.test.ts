@@ -15,7 +15,7 @@ const err = (argv: string[]): string => {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 };
 const SUP =
-  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fsdev, -virtfs, -fw_cfg, -p/--port, -S, --clock, --qtest, --inspect[=PORT], --inspect-brk[=PORT], --help)';
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -no-reboot, -cpu rv64, -name, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fsdev, -virtfs, -fw_cfg, -p/--port, -S, --clock, --qtest, --inspect[=PORT], --inspect-brk[=PORT], --help)';
 
 describe('parseQemuSize', () => {
   it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
@@ -309,6 +309,22 @@ describe('parseRunArgs', () => {
     );
     expect(err(['-kernel', 'a.mjs', 'b.mjs'])).toBe(
       "rk run: both -kernel 'a.mjs' and 'b.mjs' given: give the image once",
+    );
+  });
+
+  it('accepts -no-reboot, -cpu rv64 and -name as QEMU spells them; other CPUs are a precise error', () => {
+    expect(parseRunArgs(['-no-reboot']).noReboot).toBe(true);
+    expect(parseRunArgs(['-cpu', 'rv64'])).toEqual({});
+    expect(parseRunArgs(['-name', 'web1,process=rk-web1,debug-threads=on']).name).toBe('web1');
+    expect(parseRunArgs(['-name', 'guest=db']).name).toBe('db');
+    expect(err(['-cpu', 'sifive-u54'])).toBe(
+      "rk run: -cpu: bad value 'sifive-u54' (accepted: rv64 (the hart model implements one CPU: QEMU's generic rv64))",
+    );
+    expect(err(['-cpu', 'rv64,v=true'])).toBe(
+      "rk run: -cpu rv64: CPU properties are not modelled ('v=true'); give -cpu rv64 alone",
+    );
+    expect(err(['-name', 'x,colour=red'])).toBe(
+      "rk run: -name: bad value 'x,colour=red' (accepted: NAME[,process=NAME][,debug-threads=on|off])",
     );
   });
 });

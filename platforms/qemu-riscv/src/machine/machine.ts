@@ -113,10 +113,13 @@ export class Machine {
   /** Which hart runs: the harts share this host thread (DESIGN.md §4). */
   readonly interleaver = new Interleaver();
 
+  private readonly noReboot: boolean;
+
   constructor(opts: MachineOptions = {}) {
     this.options = resolveOptions(opts);
     const o = this.options;
     this.traceSink = opts.trace;
+    this.noReboot = opts.noReboot === true;
     this.seeds = seedStream(opts.rngSeed);
     this.firstSeed = this.seeds.next().value as Uint8Array;
     this.realm = new GuestRealm();
@@ -402,6 +405,10 @@ export class Machine {
   /** Finisher RESET, SRST reboot: devices reset, the image starts again on fresh harts. */
   reset(): void {
     if (this.exited) return;
+    if (this.noReboot) {
+      this.finish({ status: 0, reason: 'reset' });
+      return;
+    }
     this.generation++;
     this.interleaver.clear();
     for (const s of this.slots) s.hart?.stop('reset');

@@ -54,6 +54,8 @@ export interface MachineOptions {
    * vm_running checks) until `boot()` starts it. Default false (qtest without -S: the VM runs).
    */
   paused?: boolean;
+  /** `-no-reboot`: a guest reset (finisher RESET, SBI SRST reboot) ends the machine instead of restarting it. */
+  noReboot?: boolean;
   /** Receives machine trace lines (virtio driver bugs, ...). Default: kept in `machine.traceLog` only. */
   trace?: (line: string) => void;
 }
@@ -64,9 +66,10 @@ export interface MachineExit {
   status: number;
   /**
    * 'poweroff': finisher, SBI SRST/shutdown or Ctrl-A x; 'panic-trap': a trap the guest could not take
-   * (no handler, runaway recursion, interrupt storm); 'guest-error': an exception escaped the image entry.
+   * (no handler, runaway recursion, interrupt storm); 'guest-error': an exception escaped the image entry;
+   * 'reset': the guest reset the machine under `-no-reboot` (status 0, as QEMU exits).
    */
-  reason: 'poweroff' | 'panic-trap' | 'guest-error';
+  reason: 'poweroff' | 'panic-trap' | 'guest-error' | 'reset';
 }
 
 export const MiB = 1024 * 1024;

@@ -190,6 +190,18 @@ describe('SBI SRST and legacy shutdown', () => {
       expect(boots).toBe(3);
     }
   });
+  it('-no-reboot: a cold or warm reboot ends the machine (status 0, reason reset)', async () => {
+    for (const type of [1, 2]) {
+      const { m } = testMachine({ clock: 'virtual', noReboot: true });
+      let boots = 0;
+      const exit = await m.boot((h) => {
+        boots++;
+        h.ecall(S.SBI_EXT_SRST, 0, type, 0);
+      });
+      expect(exit).toEqual({ status: 0, reason: 'reset' });
+      expect(boots).toBe(1);
+    }
+  });
 });
 
 describe('SBI console: legacy putchar/getchar and DBCN', () => {
