@@ -27,6 +27,11 @@ export interface WasiProcessConfig {
 }
 
 const NS = 1_000_000_000n;
+// The data calls' rights, computed once (they are checked on every read and write).
+const R_READ = A.rights('FD_READ');
+const R_WRITE = A.rights('FD_WRITE');
+const R_READ_SEEK = A.rights('FD_READ', 'FD_SEEK');
+const R_WRITE_SEEK = A.rights('FD_WRITE', 'FD_SEEK');
 const toNs = (t: { sec: number; nsec: number }): bigint => BigInt(t.sec) * NS + BigInt(t.nsec);
 const fromNs = (ns: bigint) => ({ sec: Number(ns / NS), nsec: Number(ns % NS) });
 
@@ -258,60 +263,49 @@ export class WasiPreview1 {
     return typeof t === 'number' ? t : wasiErrno(await this.vfs.futimens(fd, t));
   };
 
-  fd_read = async (fd: number, iovs: number, n: number, out: number): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_READ'));
+  /** The four data calls: a rights check, one vfscore transfer over the iovecs, the count out. */
+  private async transfer(
+    fd: number,
+    right: bigint,
+    iovs: number,
+    n: number,
+    out: number,
+    op: (bufs: Uint8Array[]) => Promise<number>,
+  ): Promise<number> {
+    const e = await this.need(fd, right);
     if (e) return e;
-    const r = await this.vfs.readv(fd, this.mem.iovecs(iovs, n));
+    const r = await op(this.mem.iovecs(iovs, n));
     if (r < 0) return wasiErrno(r);
     this.mem.setU32(out, r);
     return E.SUCCESS;
-  };
-  fd_write = async (fd: number, iovs: number, n: number, out: number): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_WRITE'));
-    if (e) return e;
-    const r = await this.vfs.writev(fd, this.mem.iovecs(iovs, n));
-    if (r < 0) return wasiErrno(r);
-    this.mem.setU32(out, r);
-    return E.SUCCESS;
-  };
-  fd_pread = async (
-    fd: number,
-    iovs: number,
-    n: number,
+  }
+  /** vfscore has no preadv/pwritev: one positioned call per iovec, stopping at a short one. */
+  private async positioned(
+    bufs: Uint8Array[],
     off: bigint,
-    out: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_READ', 'FD_SEEK'));
-    if (e) return e;
+    call: (b: Uint8Array, at: number) => Promise<number>,
+  ): Promise<number> {
     let done = 0;
-    for (const b of this.mem.iovecs(iovs, n)) {
-      const r = await this.vfs.pread(fd, b, Number(off) + done);
-      if (r < 0) return wasiErrno(r);
+    for (const b of bufs) {
+      const r = await call(b, Number(off) + done);
+      if (r < 0) return r;
       done += r;
       if (r < b.length) break;
     }
-    this.mem.setU32(out, done);
-    return E.SUCCESS;
-  };
-  fd_pwrite = async (
-    fd: number,
-    iovs: number,
-    n: number,
-    off: bigint,
-    out: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_WRITE', 'FD_SEEK'));
-    if (e) return e;
-    let done = 0;
-    for (const b of this.mem.iovecs(iovs, n)) {
-      const r = await this.vfs.pwrite(fd, b, Number(off) + done);
-      if (r < 0) return wasiErrno(r);
-      done += r;
-      if (r < b.length) break;
-    }
-    this.mem.setU32(out, done);
-    return E.SUCCESS;
-  };
+    return done;
+  }
+  fd_read = (fd: number, iovs: number, n: number, out: number): Promise<number> =>
+    this.transfer(fd, R_READ, iovs, n, out, (b) => this.vfs.readv(fd, b));
+  fd_write = (fd: number, iovs: number, n: number, out: number): Promise<number> =>
+    this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.vfs.writev(fd, b));
+  fd_pread = (fd: number, iovs: number, n: number, off: bigint, out: number): Promise<number> =>
+    this.transfer(fd, R_READ_SEEK, iovs, n, out, (bufs) =>
+      this.positioned(bufs, off, (b, at) => this.vfs.pread(fd, b, at)),
+    );
+  fd_pwrite = (fd: number, iovs: number, n: number, off: bigint, out: number): Promise<number> =>
+    this.transfer(fd, R_WRITE_SEEK, iovs, n, out, (bufs) =>
+      this.positioned(bufs, off, (b, at) => this.vfs.pwrite(fd, b, at)),
+    );
   fd_seek = async (fd: number, off: bigint, whence: number, out: number): Promise<number> => {
     if (whence > 2) return E.INVAL;
     // A seek that only asks where it is needs FD_TELL, as preview1 defines.

@@ -1,0 +1,42 @@
+// rk build applies asyncify only to the imports in rk's WASI_BLOCKING_IMPORTS; an import that can
+// return a Promise but is missing there would unwind a program that was not instrumented for it.
+// rk cannot import libc-shim (libc-shim's tests depend on rk), so the two lists are checked here.
+import { WASI_BLOCKING_IMPORTS } from '@runikraft/rk';
+import { describe, expect, it } from 'vitest';
+import { LinearMemory, PREVIEW1_NAMES, WasiPreview1 } from '../src/index';
+import { testKernel } from './helpers';
+
+describe("rk's asyncify import list", () => {
+  it('names exactly the preview1 imports that are not answered synchronously', async () => {
+    const { k } = await testKernel();
+    const w = new WasiPreview1(k, { args: ['a'], env: [], preopens: [] });
+    const mem = new WebAssembly.Memory({ initial: 1 });
+    await w.start(new LinearMemory(mem));
+    const imports = w.imports();
+    const sync = PREVIEW1_NAMES.filter((n) => !WASI_BLOCKING_IMPORTS.includes(n));
+    expect(
+      WASI_BLOCKING_IMPORTS.filter((n) => !(PREVIEW1_NAMES as readonly string[]).includes(n)),
+    ).toEqual([]);
+    // Each import left out of the list answers with a number, never a Promise (pointers in range).
+    for (const name of sync) {
+      if (name === 'proc_exit') continue; // throws WasiExit by design
+      const r = (imports[name] as (...a: number[]) => unknown)(0, 8, 16, 24, 32);
+      expect(typeof r, name).toBe('number');
+    }
+    expect(sync.sort()).toEqual(
+      [
+        'args_get',
+        'args_sizes_get',
+        'clock_res_get',
+        'clock_time_get',
+        'environ_get',
+        'environ_sizes_get',
+        'fd_prestat_dir_name',
+        'fd_prestat_get',
+        'proc_exit',
+        'proc_raise',
+        'random_get',
+      ].sort(),
+    );
+  });
+});
