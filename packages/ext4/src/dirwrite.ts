@@ -1,6 +1,6 @@
 // Changing directory blocks: inserting an entry where a record has slack, removing one (merged into
-// its predecessor), retargeting one (rename over, ".."), formatting fresh blocks, and splitting a
-// full hash-index leaf in two (sorted by hash, the upper half to a new block, a new index entry).
+// its predecessor), retargeting one (rename over, ".."), formatting fresh leaves, packing the two
+// halves of a split leaf, and writing hash-index nodes (root and interior) from lists of entries.
 import {
   DIRENT_TAIL_SIZE,
   direntSize,
@@ -10,8 +10,8 @@ import {
   setRecLen,
   walkLeaf,
 } from './dir';
-import { type DxNode, dxCsum } from './htree';
-import { set16, set32, u8, u16, u32 } from './le';
+import { DX_ROOT_INFO, type DxNode, dxCsum } from './htree';
+import { set16, set32, u8, u32 } from './le';
 
 /** What a directory block change needs to know about the volume. */
 export interface DirGeom {
@@ -163,29 +163,88 @@ export function packLeaf(
   if (g.csum) sealLeaf(seed, b, g.blockSize);
 }
 
-/** Inserts index entry {hash, block} after position `at` of node `n` in `b`, re-checksumming it. */
-export function dxInsert(
+/** One index entry: entry 0's hash is unused (its slot holds the node's count and limit). */
+export interface DxEntry {
+  hash: number;
+  block: number;
+}
+
+/** Index entries a node of `blockSize` holds behind `countOff` (less the checksum tail). */
+export const dxLimit = (g: DirGeom, countOff: number) =>
+  (g.blockSize - countOff - (g.csum ? 8 : 0)) / 8;
+
+/** The entries of the index node `n` in `b`. */
+export function dxEntries(b: Uint8Array, n: DxNode): DxEntry[] {
+  const out: DxEntry[] = [];
+  for (let i = 0; i < n.count; i++)
+    out.push({
+      hash: i === 0 ? 0 : u32(b, n.countOff + i * 8),
+      block: u32(b, n.countOff + i * 8 + 4),
+    });
+  return out;
+}
+
+/** Writes count, limit and `entries` at `countOff` of `b`, then the checksum tail (metadata_csum). */
+export function dxStore(
   b: Uint8Array,
-  n: DxNode,
-  at: number,
-  hash: number,
-  block: number,
+  g: DirGeom,
   seed: number,
-  csum: boolean,
+  countOff: number,
+  entries: readonly DxEntry[],
 ): void {
-  const base = n.countOff;
-  for (let i = n.count - 1; i > at; i--)
-    b.copyWithin(base + (i + 1) * 8, base + i * 8, base + i * 8 + 8);
-  set32(b, base + (at + 1) * 8, hash);
-  set32(b, base + (at + 1) * 8 + 4, block);
-  n.count++;
-  set16(b, base + 2, n.count);
-  if (csum) {
-    const t = base + n.limit * 8;
+  const limit = dxLimit(g, countOff);
+  b.fill(0, countOff, countOff + limit * 8);
+  entries.forEach((e, i) => {
+    if (i > 0) set32(b, countOff + i * 8, e.hash);
+    set32(b, countOff + i * 8 + 4, e.block);
+  });
+  set16(b, countOff, limit);
+  set16(b, countOff + 2, entries.length);
+  if (g.csum) {
+    const t = countOff + limit * 8;
     set32(b, t, 0);
-    set32(b, t + 4, dxCsum(seed, b, n));
+    set32(b, t + 4, dxCsum(seed, b, { countOff, count: entries.length, limit }));
   }
 }
 
-export const dxCount = (b: Uint8Array, n: DxNode) => u16(b, n.countOff + 2);
-export const u32At = u32;
+/** Formats an interior index node: one empty record spanning the block, then the entries. */
+export function formatDxNode(
+  b: Uint8Array,
+  g: DirGeom,
+  seed: number,
+  entries: readonly DxEntry[],
+): void {
+  b.fill(0);
+  setRecLen(b, 0, g.blockSize, g.blockSize);
+  dxStore(b, g, seed, 8, entries);
+}
+
+/**
+ * Formats the index root of a directory (make_indexed_dir): "." and ".." (the latter spanning the
+ * block, as Linux writes it), the root info and the entries.
+ */
+export function formatDxRoot(
+  b: Uint8Array,
+  g: DirGeom,
+  seed: number,
+  dot: { ino: number; ft: number },
+  dotdot: { ino: number; ft: number },
+  hashVersion: number,
+  levels: number,
+  entries: readonly DxEntry[],
+): void {
+  b.fill(0);
+  putEntry(b, 0, 12, dot.ino, Uint8Array.of(0x2e), dot.ft, g);
+  putEntry(b, 12, g.blockSize - 12, dotdot.ino, Uint8Array.of(0x2e, 0x2e), dotdot.ft, g);
+  setDxRootInfo(b, hashVersion, levels);
+  dxStore(b, g, seed, DX_ROOT_INFO + 8, entries);
+}
+
+/** The root info: reserved word, hash version, info length 8, indirect levels, flags. */
+export function setDxRootInfo(b: Uint8Array, hashVersion: number, levels: number): void {
+  set32(b, DX_ROOT_INFO, 0);
+  b[DX_ROOT_INFO + 4] = hashVersion;
+  b[DX_ROOT_INFO + 5] = 8;
+  b[DX_ROOT_INFO + 6] = levels;
+  b[DX_ROOT_INFO + 7] = 0;
+}

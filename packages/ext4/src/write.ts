@@ -5,24 +5,16 @@ import { Errno } from '@runikraft/errno';
 import type { RkFsTime } from '@runikraft/vfscore/driver';
 import type { Ext4Alloc } from './alloc';
 import { FT_DIR } from './dir';
-import {
-  type DirGeom,
-  dxInsert,
-  formatLeaf,
-  insertInLeaf,
-  liveEntries,
-  packLeaf,
-  removeFromLeaf,
-  retarget,
-} from './dirwrite';
+import { type DirGeom, formatLeaf, insertInLeaf, removeFromLeaf, retarget } from './dirwrite';
+import { addIndexed, makeIndexed } from './dxadd';
 import { EXT4_MAX_LBLK } from './extents';
 import { type ExtentList, normalise, punch, readExtents, writeExtents } from './extwrite';
-import { dxHash } from './hash';
-import { dxBlockAt, dxFind, parseDxNode, parseDxRoot } from './htree';
+import { COMPAT } from './features';
 import { EXT4_EXTENTS_FL, EXT4_HUGE_FILE_FL, Ext4Inode, I_BLOCK_SIZE, sealInode } from './inode';
 import { set16, set32 } from './le';
 import type { Ext4Found } from './lookup';
 import type { Ext4Node } from './node';
+import { has } from './superblock';
 import type { Ext4Volume } from './volume';
 
 /** S_IF* → EXT4_FT_*. */
@@ -255,22 +247,10 @@ export class Ext4Writer {
     return r < 0 ? r : this.alloc.freeInode(inode.ino, dir);
   }
 
-  /** The hash function of an indexed directory. */
-  private async dirHash(dir: Ext4Inode): Promise<((n: Uint8Array) => number) | number> {
-    const root = await this.vol.dirBlock(dir, 0);
-    if (root === null || typeof root === 'number')
-      return root ?? this.vol.corrupt(`dir ${dir.ino}: no root`);
-    const info = parseDxRoot(root, this.vol.blockSize, this.vol.sb.metadataCsum, this.vol.largeDir);
-    if (typeof info === 'string') return this.vol.corrupt(`directory ${dir.ino}: ${info}`);
-    const v =
-      info.hashVersion <= 2 && this.vol.sb.unsignedHash ? info.hashVersion + 3 : info.hashVersion;
-    return (n) => dxHash(n, v, this.vol.sb.hashSeed);
-  }
-
   /** Adds `name` → `ino` to `dir`. @returns 0, -ENOSPC, -EUCLEAN, -EIO. */
   async addEntry(dir: Ext4Node, name: Uint8Array, ino: number, type: number): Promise<number> {
     const ft = this.vol.filetype ? ftOf(type) : 0;
-    if (this.vol.indexed(dir.inode)) return this.addIndexed(dir.inode, name, ino, ft);
+    if (this.vol.indexed(dir.inode)) return addIndexed(this, dir.inode, name, ino, ft);
     const blocks = Math.ceil(dir.inode.size / this.vol.blockSize);
     for (let lblk = 0; lblk < blocks; lblk++) {
       const d = await this.vol.dirEntry(dir.inode, lblk);
@@ -284,6 +264,10 @@ export class Ext4Writer {
         return 0;
       }
     }
+    if (blocks === 1 && has(this.vol.sb.compat, COMPAT.dir_index)) {
+      const r = await makeIndexed(this, dir.inode, name, ino, ft);
+      if (r !== null) return r;
+    }
     const b = await this.appendBlock(dir.inode);
     if (typeof b === 'number') return b;
     const r = insertInLeaf(b, this.geom, dir.inode.csumSeed, name, ino, ft);
@@ -293,7 +277,7 @@ export class Ext4Writer {
   }
 
   /** A new formatted leaf at the end of `dir`. @returns its cached data (use before awaiting). */
-  private async appendBlock(dir: Ext4Inode): Promise<Uint8Array | number> {
+  async appendBlock(dir: Ext4Inode): Promise<Uint8Array | number> {
     const bs = this.vol.blockSize;
     const lblk = Math.ceil(dir.size / bs);
     const list = await readExtents(this.vol, dir);
@@ -309,85 +293,6 @@ export class Ext4Writer {
     const s = await this.storeInode(dir);
     if (s < 0) return s;
     return this.vol.cache.peek(e.blk)!.data;
-  }
-
-  /** Insertion into a hash-indexed directory: the leaf for the name's hash, split when full. */
-  private async addIndexed(
-    dir: Ext4Inode,
-    name: Uint8Array,
-    ino: number,
-    ft: number,
-  ): Promise<number> {
-    const vol = this.vol;
-    const g = this.geom;
-    const hash = await this.dirHash(dir);
-    if (typeof hash === 'number') return hash;
-    const h = hash(name);
-    // the path from the root to the leaf: block and position per level (blocks re-fetched later)
-    const levels: { lblk: number; at: number }[] = [];
-    let lblk = 0;
-    let depth = 0;
-    do {
-      const d = await vol.dirEntry(dir, lblk);
-      if (d === null || typeof d === 'number')
-        return d ?? vol.corrupt(`dir ${dir.ino}: index hole`);
-      const b = d.block.data;
-      const info =
-        lblk === 0
-          ? parseDxRoot(b, g.blockSize, g.csum, vol.largeDir)
-          : parseDxNode(b, 8, g.blockSize, g.csum);
-      if (typeof info === 'string') return vol.corrupt(`directory ${dir.ino} index: ${info}`);
-      const node = 'node' in info ? info.node : info;
-      if ('levels' in info) depth = info.levels;
-      const at = dxFind(b, node, h);
-      levels.push({ lblk, at });
-      lblk = dxBlockAt(b, node, at);
-    } while (levels.length <= depth);
-    const leaf = await vol.dirEntry(dir, lblk);
-    if (leaf === null || typeof leaf === 'number')
-      return leaf ?? vol.corrupt(`dir ${dir.ino}: leaf hole`);
-    const r = insertInLeaf(leaf.block.data, g, dir.csumSeed, name, ino, ft);
-    if (typeof r === 'string') return vol.corrupt(`directory ${dir.ino} block ${lblk}: ${r}`);
-    if (r) {
-      vol.cache.markDirty(leaf.block);
-      return 0;
-    }
-    // split the full leaf: entries sorted by hash, the upper half to a new block
-    const live = liveEntries(leaf.block.data, g, hash);
-    if (typeof live === 'string') return vol.corrupt(`directory ${dir.ino} block ${lblk}: ${live}`);
-    live.push({ ino, ft, name, hash: h });
-    live.sort((a, b) => a.hash - b.hash);
-    const mid = live.length >> 1;
-    const split = live[mid]!.hash;
-    const cont = live[mid - 1]!.hash === split ? 1 : 0;
-    const parent = levels[levels.length - 1]!;
-    const pd = await vol.dirEntry(dir, parent.lblk);
-    if (pd === null || typeof pd === 'number') return pd ?? -Errno.EIO;
-    const pinfo =
-      parent.lblk === 0
-        ? parseDxRoot(pd.block.data, g.blockSize, g.csum, vol.largeDir)
-        : parseDxNode(pd.block.data, 8, g.blockSize, g.csum);
-    if (typeof pinfo === 'string') return vol.corrupt(`directory ${dir.ino} index: ${pinfo}`);
-    const pnode = 'node' in pinfo ? pinfo.node : pinfo;
-    if (pnode.count >= pnode.limit) {
-      vol.warn(
-        `directory ${dir.ino}: hash index node full (splitting index nodes is not implemented)`,
-      );
-      return -Errno.ENOSPC;
-    }
-    const nb = await this.appendBlock(dir);
-    if (typeof nb === 'number') return nb;
-    const newLblk = Math.ceil(dir.size / g.blockSize) - 1;
-    packLeaf(nb, g, dir.csumSeed, live.slice(mid));
-    const again = await vol.dirEntry(dir, lblk);
-    if (again === null || typeof again === 'number') return again ?? -Errno.EIO;
-    packLeaf(again.block.data, g, dir.csumSeed, live.slice(0, mid));
-    vol.cache.markDirty(again.block);
-    const p2 = await vol.dirEntry(dir, parent.lblk);
-    if (p2 === null || typeof p2 === 'number') return p2 ?? -Errno.EIO;
-    dxInsert(p2.block.data, pnode, parent.at, (split | cont) >>> 0, newLblk, dir.csumSeed, g.csum);
-    vol.cache.markDirty(p2.block);
-    return 0;
   }
 
   /** Removes the entry `f` of `dir`. */
