@@ -1,8 +1,11 @@
 // The vfscore API: what apps and libc layers call (Unikraft's vfscore syscalls: sys_open, sys_read...).
 // Convention: every call returns a Promise (a call into a driver that waits parks the thread) of a
 // number — >= 0 success, -errno failure — or of an object for calls that return one (stat, readlink)
-// with -errno numbers for failure. Nothing throws for a file-system condition.
-import type { RkFsStatfs, RkFsTime, RkFsType } from './driver';
+// with -errno numbers for failure. Nothing throws for a file-system condition. The data and stat
+// calls (read/write and their positional and vectored forms, lseek, fsync, the stat family) return their
+// result directly when no driver had to wait (RkFsResult; `await` takes both), so a libc layer can
+// answer them without suspending the program.
+import type { RkFsResult, RkFsStatfs, RkFsTime, RkFsType } from './driver';
 
 /** struct stat (statx-like: times with nanoseconds). `dev` numbers the mount. */
 export interface RkStat {
@@ -69,21 +72,21 @@ export interface RkVfs {
   openat(dirfd: number, path: string, flags: number, mode?: number): Promise<number>;
   creat(path: string, mode: number): Promise<number>;
   close(fd: number): Promise<number>;
-  read(fd: number, buf: Uint8Array): Promise<number>;
-  write(fd: number, buf: Uint8Array): Promise<number>;
-  pread(fd: number, buf: Uint8Array, offset: number): Promise<number>;
-  pwrite(fd: number, buf: Uint8Array, offset: number): Promise<number>;
-  readv(fd: number, bufs: readonly Uint8Array[]): Promise<number>;
-  writev(fd: number, bufs: readonly Uint8Array[]): Promise<number>;
-  lseek(fd: number, offset: number, whence: number): Promise<number>;
-  fstat(fd: number): Promise<RkStat | number>;
-  stat(path: string): Promise<RkStat | number>;
-  lstat(path: string): Promise<RkStat | number>;
-  fstatat(dirfd: number, path: string, flags: number): Promise<RkStat | number>;
+  read(fd: number, buf: Uint8Array): RkFsResult<number>;
+  write(fd: number, buf: Uint8Array): RkFsResult<number>;
+  pread(fd: number, buf: Uint8Array, offset: number): RkFsResult<number>;
+  pwrite(fd: number, buf: Uint8Array, offset: number): RkFsResult<number>;
+  readv(fd: number, bufs: readonly Uint8Array[]): RkFsResult<number>;
+  writev(fd: number, bufs: readonly Uint8Array[]): RkFsResult<number>;
+  lseek(fd: number, offset: number, whence: number): RkFsResult<number>;
+  fstat(fd: number): RkFsResult<RkStat | number>;
+  stat(path: string): RkFsResult<RkStat | number>;
+  lstat(path: string): RkFsResult<RkStat | number>;
+  fstatat(dirfd: number, path: string, flags: number): RkFsResult<RkStat | number>;
   ftruncate(fd: number, length: number): Promise<number>;
   truncate(path: string, length: number): Promise<number>;
-  fsync(fd: number): Promise<number>;
-  fdatasync(fd: number): Promise<number>;
+  fsync(fd: number): RkFsResult<number>;
+  fdatasync(fd: number): RkFsResult<number>;
   mkdir(path: string, mode: number): Promise<number>;
   mkdirat(dirfd: number, path: string, mode: number): Promise<number>;
   rmdir(path: string): Promise<number>;

@@ -17,19 +17,19 @@ import {
 } from './constants';
 import type { RkVfsState } from './core';
 import type { RkDentry } from './dentry';
-import type { RkFsSetattr, RkFsTime } from './driver';
+import type { RkFsResult, RkFsSetattr, RkFsTime } from './driver';
 
 const S_ISUID = 0o4000;
 const S_ISGID = 0o2000;
 
 /** The dentry `path` names relative to `dirfd`; "" with AT_EMPTY_PATH is `dirfd` itself. */
-async function target(
+function target(
   st: RkVfsState,
   dirfd: number,
   path: string,
   flags: number,
   allowed: number,
-): Promise<RkDentry | number> {
+): RkFsResult<RkDentry | number> {
   if (flags & ~allowed) return -Errno.EINVAL;
   if (path === '' && flags & AT_EMPTY_PATH) {
     const f = st.fds.get(dirfd);
@@ -39,18 +39,18 @@ async function target(
   return st.resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
 }
 
-export async function fstatat(
+export function fstatat(
   st: RkVfsState,
   dirfd: number,
   path: string,
   flags: number,
-): Promise<RkStat | number> {
-  const d = await target(st, dirfd, path, flags, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
-  if (typeof d === 'number') return d;
-  return st.statOf(d);
+): RkFsResult<RkStat | number> {
+  const d = target(st, dirfd, path, flags, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+  const stat = (x: RkDentry | number) => (typeof x === 'number' ? x : st.statOf(x));
+  return d instanceof Promise ? d.then(stat) : stat(d);
 }
 
-export async function fstat(st: RkVfsState, fd: number): Promise<RkStat | number> {
+export function fstat(st: RkVfsState, fd: number): RkFsResult<RkStat | number> {
   const f = st.fds.get(fd);
   if (!f) return -Errno.EBADF;
   return st.statOf(f.dentry);

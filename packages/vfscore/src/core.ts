@@ -4,7 +4,7 @@ import { Errno } from '@runikraft/errno';
 import type { RkStat } from './api';
 import { AT_FDCWD, S_IFDIR } from './constants';
 import type { RkDentry, RkMount } from './dentry';
-import type { RkFsAttr, RkFsEnv, RkFsType } from './driver';
+import type { RkFsAttr, RkFsEnv, RkFsResult, RkFsType } from './driver';
 import { RkFdTable, type RkFile } from './file';
 import { namei, nameiParent, type RkLinkCount, type RkNameiRoot, type RkParent } from './namei';
 
@@ -76,28 +76,31 @@ export class RkVfsState implements RkNameiRoot {
     return this.fds.get(fd) ?? -Errno.EBADF;
   }
 
-  /** stat of a dentry's node. */
-  async statOf(d: RkDentry): Promise<RkStat | number> {
+  /** stat of a dentry's node (synchronous when the driver's getattr is). */
+  statOf(d: RkDentry): RkFsResult<RkStat | number> {
     const a = newAttr();
-    let r = d.mount.fs.getattr(d.node, a);
-    if (r instanceof Promise) r = await r;
-    if (r < 0) return r;
-    return {
-      dev: d.mount.id,
-      ino: a.ino,
-      mode: a.mode,
-      nlink: a.nlink,
-      uid: a.uid,
-      gid: a.gid,
-      rdev: a.rdev,
-      size: a.size,
-      blksize: a.blksize,
-      blocks: a.blocks,
-      atime: a.atime,
-      mtime: a.mtime,
-      ctime: a.ctime,
-    };
+    const r = d.mount.fs.getattr(d.node, a);
+    return r instanceof Promise ? r.then((n) => statFrom(d, a, n)) : statFrom(d, a, r);
   }
+}
+
+function statFrom(d: RkDentry, a: RkFsAttr, r: number): RkStat | number {
+  if (r < 0) return r;
+  return {
+    dev: d.mount.id,
+    ino: a.ino,
+    mode: a.mode,
+    nlink: a.nlink,
+    uid: a.uid,
+    gid: a.gid,
+    rdev: a.rdev,
+    size: a.size,
+    blksize: a.blksize,
+    blocks: a.blocks,
+    atime: a.atime,
+    mtime: a.mtime,
+    ctime: a.ctime,
+  };
 }
 
 export function newAttr(): RkFsAttr {

@@ -3,6 +3,7 @@ export type * from './api';
 export * from './constants';
 export type * from './driver';
 export { RkInitrdError, unpackCpio } from './initrd';
+export { andThen } from './io';
 export { library, VFSCORE_PARAMS, vfscoreOf } from './library';
 export { MS_RDONLY, parseFstab, type RkFstabEntry } from './mounts';
 export { RkVfsCore } from './vfs';

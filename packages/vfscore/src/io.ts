@@ -15,6 +15,7 @@ import {
   SEEK_SET,
 } from './constants';
 import { newAttr, type RkVfsState } from './core';
+import type { RkFsResult } from './driver';
 import type { RkFile } from './file';
 
 const MAX_OFF = Number.MAX_SAFE_INTEGER;
@@ -32,54 +33,60 @@ function writable(st: RkVfsState, fd: number): RkFile | number {
   return f;
 }
 
-export async function sizeOf(f: RkFile): Promise<number> {
+/**
+ * `f(r)` now when the driver answered synchronously, else when its Promise settles: a call a driver
+ * completes without waiting (ramfs, devfs) stays synchronous end to end, so a libc layer can return
+ * to the program without suspending it.
+ */
+export function andThen<T, U>(r: RkFsResult<T>, f: (v: T) => RkFsResult<U>): RkFsResult<U> {
+  return r instanceof Promise ? r.then(f) : f(r);
+}
+
+export function sizeOf(f: RkFile): RkFsResult<number> {
   const a = newAttr();
-  let r = f.dentry.mount.fs.getattr(f.dentry.node, a);
-  if (r instanceof Promise) r = await r;
-  return r < 0 ? r : a.size;
+  return andThen(f.dentry.mount.fs.getattr(f.dentry.node, a), (r) => (r < 0 ? r : a.size));
 }
 
-async function readAt(f: RkFile, buf: Uint8Array, off: number): Promise<number> {
-  let r = f.dentry.mount.fs.read(f.handle!, buf, off);
-  if (r instanceof Promise) r = await r;
-  return r;
+function readAt(f: RkFile, buf: Uint8Array, off: number): RkFsResult<number> {
+  // A zero-length read moves nothing on any file type (Linux returns 0 without asking the device).
+  if (buf.length === 0) return 0;
+  return f.dentry.mount.fs.read(f.handle!, buf, off);
 }
 
-async function writeAt(f: RkFile, buf: Uint8Array, off: number): Promise<number> {
+function writeAt(f: RkFile, buf: Uint8Array, off: number): RkFsResult<number> {
   if (buf.length === 0) return 0;
   if (off + buf.length > MAX_OFF) return -Errno.EFBIG;
-  let r = f.dentry.mount.fs.write(f.handle!, buf, off);
-  if (r instanceof Promise) r = await r;
-  return r;
+  return f.dentry.mount.fs.write(f.handle!, buf, off);
 }
 
-export async function read(st: RkVfsState, fd: number, buf: Uint8Array): Promise<number> {
+export function read(st: RkVfsState, fd: number, buf: Uint8Array): RkFsResult<number> {
   const f = readable(st, fd);
   if (typeof f === 'number') return f;
-  const r = await readAt(f, buf, f.pos);
-  if (r > 0) f.pos += r;
-  return r;
+  return andThen(readAt(f, buf, f.pos), (r) => {
+    if (r > 0) f.pos += r;
+    return r;
+  });
 }
 
-export async function write(st: RkVfsState, fd: number, buf: Uint8Array): Promise<number> {
+export function write(st: RkVfsState, fd: number, buf: Uint8Array): RkFsResult<number> {
   const f = writable(st, fd);
   if (typeof f === 'number') return f;
-  let off = f.pos;
-  if (f.flags & O_APPEND) {
-    off = await sizeOf(f);
-    if (off < 0) return off;
-  }
-  const r = await writeAt(f, buf, off);
-  if (r > 0) f.pos = off + r;
-  return r;
+  const at = (off: number): RkFsResult<number> =>
+    off < 0
+      ? off
+      : andThen(writeAt(f, buf, off), (r) => {
+          if (r > 0) f.pos = off + r;
+          return r;
+        });
+  return f.flags & O_APPEND ? andThen(sizeOf(f), at) : at(f.pos);
 }
 
-export async function pread(
+export function pread(
   st: RkVfsState,
   fd: number,
   buf: Uint8Array,
   off: number,
-): Promise<number> {
+): RkFsResult<number> {
   const f = readable(st, fd);
   if (typeof f === 'number') return f;
   if (off < 0) return -Errno.EINVAL;
@@ -87,71 +94,89 @@ export async function pread(
 }
 
 /** pwrite(2); with O_APPEND the data goes to the end whatever `off` says (Linux's documented bug). */
-export async function pwrite(
+export function pwrite(
   st: RkVfsState,
   fd: number,
   buf: Uint8Array,
   off: number,
-): Promise<number> {
+): RkFsResult<number> {
   const f = writable(st, fd);
   if (typeof f === 'number') return f;
   if (off < 0) return -Errno.EINVAL;
-  if (f.flags & O_APPEND) {
-    off = await sizeOf(f);
-    if (off < 0) return off;
-  }
-  return writeAt(f, buf, off);
+  if (!(f.flags & O_APPEND)) return writeAt(f, buf, off);
+  return andThen(sizeOf(f), (end) => (end < 0 ? end : writeAt(f, buf, end)));
 }
 
 /** readv(2): fills the buffers in order, stopping at a short read. */
-export function readv(st: RkVfsState, fd: number, bufs: readonly Uint8Array[]): Promise<number> {
+export function readv(st: RkVfsState, fd: number, bufs: readonly Uint8Array[]): RkFsResult<number> {
   return eachBuffer(bufs, (b) => read(st, fd, b));
 }
 
 /** writev(2): writes the buffers in order (O_APPEND once per buffer), stopping at a short write. */
-export function writev(st: RkVfsState, fd: number, bufs: readonly Uint8Array[]): Promise<number> {
+export function writev(
+  st: RkVfsState,
+  fd: number,
+  bufs: readonly Uint8Array[],
+): RkFsResult<number> {
   return eachBuffer(bufs, (b) => write(st, fd, b));
 }
 
-/** The vector loop of readv/writev: bytes moved, or -errno when the first buffer already failed. */
-async function eachBuffer(
+/**
+ * The vector loop of readv/writev: bytes moved, or -errno when the first buffer already failed.
+ * Synchronous while the driver is; from the first buffer it waits on, the rest continues async.
+ */
+function eachBuffer(
   bufs: readonly Uint8Array[],
-  io: (b: Uint8Array) => Promise<number>,
-): Promise<number> {
+  io: (b: Uint8Array) => RkFsResult<number>,
+): RkFsResult<number> {
   let total = 0;
-  for (const b of bufs) {
-    const r = await io(b);
+  for (let i = 0; i < bufs.length; i++) {
+    const r = io(bufs[i]!);
+    if (r instanceof Promise) return r.then((n) => eachBufferFrom(bufs, io, i, total, n));
     if (r < 0) return total > 0 ? total : r;
     total += r;
-    if (r < b.length) break;
+    if (r < bufs[i]!.length) break;
   }
   return total;
 }
 
-/** lseek(2). Directories take SEEK_SET/SEEK_CUR on the driver's cookie. @returns the new offset or -errno. */
-export async function lseek(
-  st: RkVfsState,
-  fd: number,
-  off: number,
-  whence: number,
+async function eachBufferFrom(
+  bufs: readonly Uint8Array[],
+  io: (b: Uint8Array) => RkFsResult<number>,
+  i: number,
+  total: number,
+  r: number,
 ): Promise<number> {
+  for (;;) {
+    if (r < 0) return total > 0 ? total : r;
+    total += r;
+    if (r < bufs[i]!.length || ++i >= bufs.length) return total;
+    r = await io(bufs[i]!);
+  }
+}
+
+/** lseek(2). Directories take SEEK_SET/SEEK_CUR on the driver's cookie. @returns the new offset or -errno. */
+export function lseek(st: RkVfsState, fd: number, off: number, whence: number): RkFsResult<number> {
   const f = st.fds.get(fd);
   if (!f?.handle) return -Errno.EBADF;
-  let pos: number;
   if (f.dentry.type === S_IFDIR) {
-    if (whence === SEEK_SET) pos = off;
-    else if (whence === SEEK_CUR) pos = f.pos + off;
-    else return -Errno.EINVAL;
-  } else if (whence === SEEK_SET) pos = off;
-  else if (whence === SEEK_CUR) pos = f.pos + off;
-  else if (whence === SEEK_END || whence === SEEK_DATA || whence === SEEK_HOLE) {
-    const size = await sizeOf(f);
+    if (whence === SEEK_SET) return seekTo(f, off);
+    if (whence === SEEK_CUR) return seekTo(f, f.pos + off);
+    return -Errno.EINVAL;
+  }
+  if (whence === SEEK_SET) return seekTo(f, off);
+  if (whence === SEEK_CUR) return seekTo(f, f.pos + off);
+  if (whence !== SEEK_END && whence !== SEEK_DATA && whence !== SEEK_HOLE) return -Errno.EINVAL;
+  return andThen(sizeOf(f), (size) => {
     if (size < 0) return size;
-    if (whence === SEEK_END) pos = size + off;
-    else if (off < 0 || off >= size) return -Errno.ENXIO;
+    if (whence === SEEK_END) return seekTo(f, size + off);
+    if (off < 0 || off >= size) return -Errno.ENXIO;
     // Without a driver hook every byte is data and the only hole is the one at EOF.
-    else pos = whence === SEEK_DATA ? off : size;
-  } else return -Errno.EINVAL;
+    return seekTo(f, whence === SEEK_DATA ? off : size);
+  });
+}
+
+function seekTo(f: RkFile, pos: number): number {
   if (pos < 0 || !Number.isFinite(pos)) return -Errno.EINVAL;
   if (pos > MAX_OFF) return -Errno.EOVERFLOW;
   f.pos = pos;
@@ -170,9 +195,8 @@ export async function ftruncate(st: RkVfsState, fd: number, len: number): Promis
 }
 
 /** fsync(2)/fdatasync(2). */
-export async function fsync(st: RkVfsState, fd: number, datasync: boolean): Promise<number> {
+export function fsync(st: RkVfsState, fd: number, datasync: boolean): RkFsResult<number> {
   const f = st.fds.get(fd);
   if (!f?.handle) return -Errno.EBADF;
-  const r = f.dentry.mount.fs.fsync(f.handle, datasync);
-  return r instanceof Promise ? await r : r;
+  return f.dentry.mount.fs.fsync(f.handle, datasync);
 }

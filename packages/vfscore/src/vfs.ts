@@ -26,7 +26,7 @@ import {
 import { RkVfsState } from './core';
 import type { RkDentry } from './dentry';
 import { getdents64, readdirAll } from './dirents';
-import type { RkFsEnv, RkFsType } from './driver';
+import type { RkFsEnv, RkFsResult, RkFsType } from './driver';
 import * as io from './io';
 import { mount, mountFstab, mountInfo, parseFstab, umount } from './mounts';
 import { pathOf } from './namei';
@@ -79,37 +79,37 @@ export class RkVfsCore implements RkVfs {
   async close(fd: number): Promise<number> {
     return close(this.st, fd);
   }
-  read(fd: number, buf: Uint8Array): Promise<number> {
+  read(fd: number, buf: Uint8Array): RkFsResult<number> {
     return io.read(this.st, fd, buf);
   }
-  write(fd: number, buf: Uint8Array): Promise<number> {
+  write(fd: number, buf: Uint8Array): RkFsResult<number> {
     return io.write(this.st, fd, buf);
   }
-  pread(fd: number, buf: Uint8Array, offset: number): Promise<number> {
+  pread(fd: number, buf: Uint8Array, offset: number): RkFsResult<number> {
     return io.pread(this.st, fd, buf, offset);
   }
-  pwrite(fd: number, buf: Uint8Array, offset: number): Promise<number> {
+  pwrite(fd: number, buf: Uint8Array, offset: number): RkFsResult<number> {
     return io.pwrite(this.st, fd, buf, offset);
   }
-  readv(fd: number, bufs: readonly Uint8Array[]): Promise<number> {
+  readv(fd: number, bufs: readonly Uint8Array[]): RkFsResult<number> {
     return io.readv(this.st, fd, bufs);
   }
-  writev(fd: number, bufs: readonly Uint8Array[]): Promise<number> {
+  writev(fd: number, bufs: readonly Uint8Array[]): RkFsResult<number> {
     return io.writev(this.st, fd, bufs);
   }
-  lseek(fd: number, offset: number, whence: number): Promise<number> {
+  lseek(fd: number, offset: number, whence: number): RkFsResult<number> {
     return io.lseek(this.st, fd, offset, whence);
   }
-  fstat(fd: number): Promise<RkStat | number> {
+  fstat(fd: number): RkFsResult<RkStat | number> {
     return fstat(this.st, fd);
   }
-  stat(path: string): Promise<RkStat | number> {
+  stat(path: string): RkFsResult<RkStat | number> {
     return fstatat(this.st, AT_FDCWD, path, 0);
   }
-  lstat(path: string): Promise<RkStat | number> {
+  lstat(path: string): RkFsResult<RkStat | number> {
     return fstatat(this.st, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW);
   }
-  fstatat(dirfd: number, path: string, flags: number): Promise<RkStat | number> {
+  fstatat(dirfd: number, path: string, flags: number): RkFsResult<RkStat | number> {
     return fstatat(this.st, dirfd, path, flags);
   }
   ftruncate(fd: number, length: number): Promise<number> {
@@ -118,10 +118,10 @@ export class RkVfsCore implements RkVfs {
   truncate(path: string, length: number): Promise<number> {
     return truncate(this.st, path, length);
   }
-  fsync(fd: number): Promise<number> {
+  fsync(fd: number): RkFsResult<number> {
     return io.fsync(this.st, fd, false);
   }
-  fdatasync(fd: number): Promise<number> {
+  fdatasync(fd: number): RkFsResult<number> {
     return io.fsync(this.st, fd, true);
   }
   mkdir(path: string, mode: number): Promise<number> {

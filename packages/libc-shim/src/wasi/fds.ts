@@ -1,8 +1,17 @@
 // The WASI view of descriptors: a WASI fd is the vfscore fd with the same number (so dup2-style
 // renumbering and the kernel's fd table agree), plus what preview1 adds on top — rights and, for
 // the directories handed to the program at start, their preopened names.
-import type { RkVfs } from '@runikraft/vfscore';
-import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK } from '@runikraft/vfscore';
+import type { RkFsResult, RkVfs } from '@runikraft/vfscore';
+import {
+  andThen,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  S_IFSOCK,
+} from '@runikraft/vfscore';
 import { Filetype, RIGHTS_DIR, RIGHTS_FILE, RIGHTS_TTY } from './abi';
 
 export interface WasiFdInfo {
@@ -56,15 +65,16 @@ export class WasiFdTable {
    * Rights of `fd`: recorded when the program opened it, else derived from its type (descriptors
    * the program inherited, such as 0–2 on /dev/console). @returns null for a closed fd.
    */
-  async get(fd: number): Promise<WasiFdInfo | null> {
+  get(fd: number): RkFsResult<WasiFdInfo | null> {
     const known = this.info.get(fd);
     if (known) return known;
-    const st = await this.vfs.fstat(fd);
-    if (typeof st === 'number') return null;
-    const m = maxRights(filetypeOf(st.mode));
-    const inf = { rightsBase: m.base, rightsInheriting: m.inheriting };
-    this.info.set(fd, inf);
-    return inf;
+    return andThen(this.vfs.fstat(fd), (st) => {
+      if (typeof st === 'number') return null;
+      const m = maxRights(filetypeOf(st.mode));
+      const inf = { rightsBase: m.base, rightsInheriting: m.inheriting };
+      this.info.set(fd, inf);
+      return inf;
+    });
   }
   set(fd: number, info: WasiFdInfo): void {
     this.info.set(fd, info);

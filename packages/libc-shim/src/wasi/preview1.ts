@@ -3,11 +3,12 @@
 // out-pointers the spec names; every pointer is bounds-checked (a bad one is EFAULT, never a host
 // error). Linux errno from the kernel is translated once, in errno.ts.
 
-import type { RkStat } from '@runikraft/vfscore';
+import type { RkFsResult, RkStat } from '@runikraft/vfscore';
 import * as V from '@runikraft/vfscore';
+import { andThen } from '@runikraft/vfscore';
 import * as A from './abi';
 import { wasiErrno } from './errno';
-import { filetypeOf, maxRights, WasiFdTable } from './fds';
+import { filetypeOf, maxRights, type WasiFdInfo, WasiFdTable } from './fds';
 import type { WasiKernel } from './kernel';
 import { encodeUtf8, type LinearMemory, WasiFault } from './memory';
 
@@ -27,11 +28,17 @@ export interface WasiProcessConfig {
 }
 
 const NS = 1_000_000_000n;
-// The data calls' rights, computed once (they are checked on every read and write).
+// The rights of the calls that can stay synchronous, computed once (checked on every call).
 const R_READ = A.rights('FD_READ');
 const R_WRITE = A.rights('FD_WRITE');
 const R_READ_SEEK = A.rights('FD_READ', 'FD_SEEK');
 const R_WRITE_SEEK = A.rights('FD_WRITE', 'FD_SEEK');
+const R_SEEK = A.rights('FD_SEEK');
+const R_TELL = A.rights('FD_TELL');
+const R_SYNC = A.rights('FD_SYNC');
+const R_DATASYNC = A.rights('FD_DATASYNC');
+const R_FILESTAT_GET = A.rights('FD_FILESTAT_GET');
+const R_PATH_FILESTAT_GET = A.rights('PATH_FILESTAT_GET');
 const toNs = (t: { sec: number; nsec: number }): bigint => BigInt(t.sec) * NS + BigInt(t.nsec);
 const fromNs = (ns: bigint) => ({ sec: Number(ns / NS), nsec: Number(ns % NS) });
 
@@ -85,10 +92,15 @@ export class WasiPreview1 {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private async need(fd: number, right: bigint): Promise<number> {
-    const inf = await this.fds.get(fd);
-    if (!inf) return E.BADF;
-    return (inf.rightsBase & right) === right ? E.SUCCESS : E.NOTCAPABLE;
+  /** E.SUCCESS when `fd` has `right`, else its errno; synchronous once the fd's rights are known. */
+  private need(fd: number, right: bigint): R {
+    return andThen(this.fds.get(fd), (inf) =>
+      !inf ? E.BADF : (inf.rightsBase & right) === right ? E.SUCCESS : E.NOTCAPABLE,
+    );
+  }
+  /** `then()` when `fd` has `right`, else the errno: the rights check of the calls that may stay synchronous. */
+  private withRight(fd: number, right: bigint, then: () => R): R {
+    return andThen(this.need(fd, right), (e) => (e ? e : then()));
   }
   private path(ptr: number, len: number): string | number {
     const s = this.mem.string(ptr, len);
@@ -96,6 +108,11 @@ export class WasiPreview1 {
     if (s.includes('\0')) return E.INVAL;
     if (!confined(s)) return E.NOTCAPABLE;
     return s;
+  }
+  private filestatOut(ptr: number, st: RkStat | number): number {
+    if (typeof st === 'number') return wasiErrno(st);
+    this.writeFilestat(ptr, st);
+    return E.SUCCESS;
   }
   private writeFilestat(ptr: number, st: RkStat): void {
     const m = this.mem;
@@ -194,15 +211,16 @@ export class WasiPreview1 {
     if (r >= 0) this.fds.forget(fd);
     return wasiErrno(r);
   };
-  fd_datasync = async (fd: number): Promise<number> =>
-    (await this.need(fd, A.rights('FD_DATASYNC'))) || wasiErrno(await this.vfs.fdatasync(fd));
-  fd_sync = async (fd: number): Promise<number> =>
-    (await this.need(fd, A.rights('FD_SYNC'))) || wasiErrno(await this.vfs.fsync(fd));
+  fd_datasync = (fd: number): R =>
+    this.withRight(fd, R_DATASYNC, () => andThen(this.vfs.fdatasync(fd), wasiErrno));
+  fd_sync = (fd: number): R =>
+    this.withRight(fd, R_SYNC, () => andThen(this.vfs.fsync(fd), wasiErrno));
 
-  fd_fdstat_get = async (fd: number, out: number): Promise<number> => {
-    const inf = await this.fds.get(fd);
-    if (!inf) return E.BADF;
-    const st = await this.vfs.fstat(fd);
+  fd_fdstat_get = (fd: number, out: number): R =>
+    andThen(this.fds.get(fd), (inf) =>
+      !inf ? E.BADF : andThen(this.vfs.fstat(fd), (st) => this.fdstatOut(fd, inf, st, out)),
+    );
+  private fdstatOut(fd: number, inf: WasiFdInfo, st: RkStat | number, out: number): number {
     if (typeof st === 'number') return wasiErrno(st);
     const fl = this.vfs.fcntl(fd, V.F_GETFL);
     if (fl < 0) return wasiErrno(fl);
@@ -218,7 +236,7 @@ export class WasiPreview1 {
     this.mem.setU64(out + 8, inf.rightsBase);
     this.mem.setU64(out + 16, inf.rightsInheriting);
     return E.SUCCESS;
-  };
+  }
   fd_fdstat_set_flags = async (fd: number, flags: number): Promise<number> => {
     const e = await this.need(fd, A.rights('FD_FDSTAT_SET_FLAGS'));
     if (e) return e;
@@ -240,14 +258,10 @@ export class WasiPreview1 {
     this.fds.set(fd, { ...inf, rightsBase: base, rightsInheriting: inh });
     return E.SUCCESS;
   };
-  fd_filestat_get = async (fd: number, out: number): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_FILESTAT_GET'));
-    if (e) return e;
-    const st = await this.vfs.fstat(fd);
-    if (typeof st === 'number') return wasiErrno(st);
-    this.writeFilestat(out, st);
-    return E.SUCCESS;
-  };
+  fd_filestat_get = (fd: number, out: number): R =>
+    this.withRight(fd, R_FILESTAT_GET, () =>
+      andThen(this.vfs.fstat(fd), (st) => this.filestatOut(out, st)),
+    );
   fd_filestat_set_size = async (fd: number, size: bigint): Promise<number> =>
     (await this.need(fd, A.rights('FD_FILESTAT_SET_SIZE'))) ||
     wasiErrno(await this.vfs.ftruncate(fd, Number(size)));
@@ -263,68 +277,75 @@ export class WasiPreview1 {
     return typeof t === 'number' ? t : wasiErrno(await this.vfs.futimens(fd, t));
   };
 
-  /** The four data calls: a rights check, one vfscore transfer over the iovecs, the count out. */
-  private async transfer(
+  /**
+   * The four data calls: a rights check, one vfscore transfer over the iovecs, the count out —
+   * synchronous when the kernel answers without waiting, so the program is not suspended.
+   */
+  private transfer(
     fd: number,
     right: bigint,
     iovs: number,
     n: number,
     out: number,
-    op: (bufs: Uint8Array[]) => Promise<number>,
-  ): Promise<number> {
-    const e = await this.need(fd, right);
-    if (e) return e;
-    const r = await op(this.mem.iovecs(iovs, n));
-    if (r < 0) return wasiErrno(r);
-    this.mem.setU32(out, r);
-    return E.SUCCESS;
+    op: (bufs: Uint8Array[]) => RkFsResult<number>,
+  ): R {
+    return this.withRight(fd, right, () =>
+      andThen(op(this.mem.iovecs(iovs, n)), (r) => {
+        if (r < 0) return wasiErrno(r);
+        this.mem.setU32(out, r);
+        return E.SUCCESS;
+      }),
+    );
   }
   /** vfscore has no preadv/pwritev: one positioned call per iovec, stopping at a short one. */
-  private async positioned(
+  private positioned(
     bufs: Uint8Array[],
     off: bigint,
-    call: (b: Uint8Array, at: number) => Promise<number>,
-  ): Promise<number> {
-    let done = 0;
-    for (const b of bufs) {
-      const r = await call(b, Number(off) + done);
-      if (r < 0) return r;
-      done += r;
-      if (r < b.length) break;
-    }
-    return done;
+    call: (b: Uint8Array, at: number) => RkFsResult<number>,
+  ): RkFsResult<number> {
+    const step = (i: number, done: number): RkFsResult<number> => {
+      for (; i < bufs.length; i++) {
+        const b = bufs[i]!;
+        const r = call(b, Number(off) + done);
+        if (r instanceof Promise) return r.then((v) => next(i, done, v));
+        if (r < 0) return r;
+        done += r;
+        if (r < b.length) break;
+      }
+      return done;
+    };
+    const next = (i: number, done: number, r: number): RkFsResult<number> =>
+      r < 0 ? r : r < bufs[i]!.length ? done + r : step(i + 1, done + r);
+    return step(0, 0);
   }
-  fd_read = (fd: number, iovs: number, n: number, out: number): Promise<number> =>
+  fd_read = (fd: number, iovs: number, n: number, out: number): R =>
     this.transfer(fd, R_READ, iovs, n, out, (b) => this.vfs.readv(fd, b));
-  fd_write = (fd: number, iovs: number, n: number, out: number): Promise<number> =>
+  fd_write = (fd: number, iovs: number, n: number, out: number): R =>
     this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.vfs.writev(fd, b));
-  fd_pread = (fd: number, iovs: number, n: number, off: bigint, out: number): Promise<number> =>
+  fd_pread = (fd: number, iovs: number, n: number, off: bigint, out: number): R =>
     this.transfer(fd, R_READ_SEEK, iovs, n, out, (bufs) =>
       this.positioned(bufs, off, (b, at) => this.vfs.pread(fd, b, at)),
     );
-  fd_pwrite = (fd: number, iovs: number, n: number, off: bigint, out: number): Promise<number> =>
+  fd_pwrite = (fd: number, iovs: number, n: number, off: bigint, out: number): R =>
     this.transfer(fd, R_WRITE_SEEK, iovs, n, out, (bufs) =>
       this.positioned(bufs, off, (b, at) => this.vfs.pwrite(fd, b, at)),
     );
-  fd_seek = async (fd: number, off: bigint, whence: number, out: number): Promise<number> => {
+  fd_seek = (fd: number, off: bigint, whence: number, out: number): R => {
     if (whence > 2) return E.INVAL;
     // A seek that only asks where it is needs FD_TELL, as preview1 defines.
-    const right = whence === 1 && off === 0n ? A.rights('FD_TELL') : A.rights('FD_SEEK');
-    const e = await this.need(fd, right);
-    if (e) return e;
-    const r = await this.vfs.lseek(fd, Number(off), whence);
+    const right = whence === 1 && off === 0n ? R_TELL : R_SEEK;
+    return this.withRight(fd, right, () =>
+      andThen(this.vfs.lseek(fd, Number(off), whence), (r) => this.u64Out(out, r)),
+    );
+  };
+  fd_tell = (fd: number, out: number): R =>
+    this.withRight(fd, R_TELL, () => andThen(this.vfs.lseek(fd, 0, 1), (r) => this.u64Out(out, r)));
+  /** A kernel result that is -errno or a count for the program's u64 at `out`. */
+  private u64Out(out: number, r: number): number {
     if (r < 0) return wasiErrno(r);
     this.mem.setU64(out, r);
     return E.SUCCESS;
-  };
-  fd_tell = async (fd: number, out: number): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_TELL'));
-    if (e) return e;
-    const r = await this.vfs.lseek(fd, 0, 1);
-    if (r < 0) return wasiErrno(r);
-    this.mem.setU64(out, r);
-    return E.SUCCESS;
-  };
+  }
   fd_renumber = async (from: number, to: number): Promise<number> => {
     if (!(await this.fds.get(from)) || !(await this.fds.get(to))) return E.BADF;
     if (from === to) return E.SUCCESS;
@@ -397,23 +418,13 @@ export class WasiPreview1 {
     const path = this.path(p, l);
     return typeof path === 'number' ? path : wasiErrno(await this.vfs.mkdirat(fd, path, 0o777));
   };
-  path_filestat_get = async (
-    fd: number,
-    flags: number,
-    p: number,
-    l: number,
-    out: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('PATH_FILESTAT_GET'));
-    if (e) return e;
-    const path = this.path(p, l);
-    if (typeof path === 'number') return path;
-    const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
-    const st = await this.vfs.fstatat(fd, path, nf);
-    if (typeof st === 'number') return wasiErrno(st);
-    this.writeFilestat(out, st);
-    return E.SUCCESS;
-  };
+  path_filestat_get = (fd: number, flags: number, p: number, l: number, out: number): R =>
+    this.withRight(fd, R_PATH_FILESTAT_GET, () => {
+      const path = this.path(p, l);
+      if (typeof path === 'number') return path;
+      const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
+      return andThen(this.vfs.fstatat(fd, path, nf), (st) => this.filestatOut(out, st));
+    });
   path_filestat_set_times = async (
     fd: number,
     flags: number,

@@ -22,6 +22,10 @@ import { median } from '../boot/stats';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
+// RK_BENCH_SQLITE_ONLY=ramfs|9p|node|native runs one configuration (to profile it with --cpu-prof).
+const ONLY = process.env.RK_BENCH_SQLITE_ONLY ?? '';
+const wanted = (name: string): boolean => ONLY === '' || ONLY.split(',').includes(name);
+const skipped = { totalCpuMs: Number.NaN, startupCpuMs: Number.NaN, insertsCpuMs: Number.NaN };
 const ROWS = Number(process.env.RK_BENCH_SQLITE_ROWS ?? 60_000);
 const appDir = join(repoRoot(), 'apps', 'sqlite');
 
@@ -159,10 +163,10 @@ async function main(): Promise<void> {
   const wasm = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.wasm')));
   const bin = nativeBinary();
   const load0 = loadavg()[0];
-  const rkRamfs = await series((s) => runikraft(image, '/data.db', s));
-  const rk9p = await series((s) => runikraft(image, '/share/rk.db', s));
-  const nodew = await series((s) => nodeWasi(wasm, s));
-  const nat = await series((s) => native(bin, s));
+  const rkRamfs = wanted('ramfs') ? await series((s) => runikraft(image, '/data.db', s)) : skipped;
+  const rk9p = wanted('9p') ? await series((s) => runikraft(image, '/share/rk.db', s)) : skipped;
+  const nodew = wanted('node') ? await series((s) => nodeWasi(wasm, s)) : skipped;
+  const nat = wanted('native') ? await series((s) => native(bin, s)) : skipped;
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   console.log(
     JSON.stringify(

@@ -1,0 +1,71 @@
+// A call the kernel completes without waiting (ramfs) is answered synchronously: the program is not
+// unwound and rewound for it, so its suspensions do not grow with the number of calls. A driver that
+// waits (here ramfs behind Promises, as 9pfs over virtio) still suspends the program on every call,
+// with the same results.
+import { readFileSync } from 'node:fs';
+import { createRamfsType } from '@runikraft/ramfs';
+import { createBuddyAlloc } from '@runikraft/rkalloc-buddy';
+import type { RkPhysMem } from '@runikraft/rkplat';
+import type { RkFs, RkFsType } from '@runikraft/vfscore';
+import { describe, expect, it } from 'vitest';
+import { runWasi } from '../src/index';
+import { program, testKernel } from './helpers';
+
+/** ramfs whose data calls answer through a Promise, like a driver waiting on a device. */
+function waitingRamfs(): RkFsType {
+  const size = 4 << 20;
+  const buffer = new SharedArrayBuffer(size);
+  const phys: RkPhysMem = {
+    buffer,
+    base: 0x90000000,
+    size,
+    u8: new Uint8Array(buffer),
+    view: new DataView(buffer),
+  };
+  const ram = createRamfsType(createBuddyAlloc(phys, phys.base, size));
+  return {
+    name: 'waitfs',
+    mount(args) {
+      const fs = ram.mount(args) as RkFs;
+      return new Proxy(fs, {
+        get(t, key) {
+          const v = Reflect.get(t, key) as unknown;
+          if (typeof v !== 'function') return v;
+          const f = v.bind(t) as (...a: unknown[]) => unknown;
+          return key === 'read' || key === 'write' || key === 'getattr'
+            ? (...a: unknown[]) => Promise.resolve().then(() => f(...a))
+            : f;
+        },
+      });
+    },
+  };
+}
+
+describe('the synchronous call path', () => {
+  const wasm = readFileSync(program('calls.c'));
+
+  it('does not suspend the program for calls ramfs completes at once', async () => {
+    const { k, out } = await testKernel();
+    const few = await runWasi(k, wasm, { args: ['calls', 'write', '/tmp/few', '10'] });
+    const many = await runWasi(k, wasm, { args: ['calls', 'write', '/tmp/many', '2000'] });
+    const back = await runWasi(k, wasm, { args: ['calls', 'read', '/tmp/many'] });
+    expect([few.status, many.status, back.status]).toEqual([0, 0, 0]);
+    expect(await out()).toBe('wrote 10\nwrote 2000\nread 2000\n');
+    // open and close (path walks) may still suspend; the 2000 writes, 2000 reads and 2000 preads do not
+    expect(many.suspensions).toBe(few.suspensions);
+    expect(back.suspensions).toBeLessThanOrEqual(few.suspensions);
+  }, 300_000);
+
+  it('suspends on every call of a driver that waits, with the same results', async () => {
+    const { k, vfs, out } = await testKernel();
+    vfs.registerFsType(waitingRamfs());
+    expect(await vfs.mkdir('/wait', 0o777)).toBe(0);
+    expect(await vfs.mount('none', '/wait', 'waitfs')).toBe(0);
+    const w = await runWasi(k, wasm, { args: ['calls', 'write', '/wait/f', '300'] });
+    const r = await runWasi(k, wasm, { args: ['calls', 'read', '/wait/f'] });
+    expect([w.status, r.status]).toEqual([0, 0]);
+    expect(await out()).toBe('wrote 300\nread 300\n');
+    expect(w.suspensions).toBeGreaterThanOrEqual(300);
+    expect(r.suspensions).toBeGreaterThanOrEqual(600);
+  }, 300_000);
+});
