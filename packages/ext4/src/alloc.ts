@@ -20,8 +20,18 @@ const bitSet = (b: Uint8Array, i: number) => (b[i >> 3]! & (1 << (i & 7))) !== 0
 const setBit = (b: Uint8Array, i: number) => void (b[i >> 3]! |= 1 << (i & 7));
 const clearBit = (b: Uint8Array, i: number) => void (b[i >> 3]! &= ~(1 << (i & 7)));
 
+/** What the journal needs from the allocator: freed blocks, and which are not reusable yet. */
+export interface Ext4AllocJournal {
+  forget(blk: number, n: number): void;
+  busy(blk: number): boolean;
+  readonly hasFreed: boolean;
+}
+
 export class Ext4Alloc {
-  constructor(private readonly vol: Ext4Volume) {}
+  constructor(
+    private readonly vol: Ext4Volume,
+    private readonly journal: Ext4AllocJournal | null = null,
+  ) {}
 
   private get sb() {
     return this.vol.sb;
@@ -123,14 +133,17 @@ export class Ext4Alloc {
       const first = groupFirstBlock(sb, gd.group);
       const n = this.groupBlocks(gd.group);
       const start = k === 0 ? Math.max(0, Math.min(n - 1, goal - first)) : 0;
+      // blocks freed by the uncommitted transaction keep their old owner's data until it commits
+      const j = this.journal?.hasFreed ? this.journal : null;
+      const used = (i: number) => bitSet(b, i) || j?.busy(first + i);
       for (const [from, to] of [
         [start, n],
         [0, start],
       ] as const) {
         for (let i = from; i < to; i++) {
-          if (bitSet(b, i)) continue;
+          if (used(i)) continue;
           let len = 1;
-          while (len < want && i + len < n && !bitSet(b, i + len)) len++;
+          while (len < want && i + len < n && !used(i + len)) len++;
           for (let j = 0; j < len; j++) setBit(b, i + j);
           gd.freeBlocks -= len;
           this.vol.freeBlocks -= len;
@@ -159,6 +172,7 @@ export class Ext4Alloc {
       }
       gd.freeBlocks += k;
       this.vol.freeBlocks += k;
+      this.journal?.forget(blk, k);
       const r = await this.commit(gd, b, null);
       if (r < 0) return r;
       blk += k;

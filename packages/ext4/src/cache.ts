@@ -13,6 +13,8 @@ export interface CachedBlock {
   dirty: boolean;
   /** Checked once after it was read (checksum, structure): later hits skip the check. */
   verified: boolean;
+  /** Metadata of the running journal transaction: not written home before it commits. */
+  pinned: boolean;
 }
 
 /** A cache entry on the recency list (least recently used at the head). */
@@ -39,6 +41,11 @@ export class BlockCache {
   private bounceBlocks = 0;
   private bounceBusy = false;
   readonly stats: BlockCacheStats = { hits: 0, misses: 0, evictions: 0, writebacks: 0 };
+  /**
+   * Receives every metadata change (markDirty) when the volume is journaled: the journal pins the
+   * block into its running transaction. Null: metadata is written back like data.
+   */
+  onMeta: ((e: CachedBlock) => void) | null = null;
 
   /**
    * @param maxBlocks the LRU bound (at least 16 are kept so one operation's metadata fits)
@@ -103,14 +110,18 @@ export class BlockCache {
     return q;
   }
 
-  /** An entry for `blk` whose content the caller overwrites entirely (no read); marked dirty. */
-  async zeroed(blk: number): Promise<CachedBlock | number> {
+  /**
+   * An entry for `blk` whose content the caller overwrites entirely (no read); marked dirty as
+   * metadata, or as file data when `data`.
+   */
+  async zeroed(blk: number, data = false): Promise<CachedBlock | number> {
     if (blk < 0 || blk >= this.limit) return -Errno.EUCLEAN;
     const have = this.peek(blk) ?? (await this.pending.get(blk));
     const e = typeof have === 'object' ? have : await this.fill(blk, false);
     if (typeof e === 'number') return e;
     e.data.fill(0);
-    e.dirty = true;
+    if (data) this.markData(e);
+    else this.markDirty(e);
     return e;
   }
 
@@ -124,6 +135,7 @@ export class BlockCache {
       data: this.dev.phys.u8.subarray(at, at + this.blockSize),
       dirty: false,
       verified: false,
+      pinned: false,
       prev: null,
       next: null,
     };
@@ -152,6 +164,10 @@ export class BlockCache {
       if (this.map.size === 0) return -Errno.ENOMEM;
     }
     for (let tries = 0, victim = this.head; victim && tries < 64; tries++) {
+      if (victim.pinned) {
+        victim = victim.next;
+        continue;
+      }
       if (victim.dirty) {
         const r = await this.writeBack(victim);
         if (r < 0) return r;
@@ -165,11 +181,25 @@ export class BlockCache {
       this.stats.evictions++;
       return victim.pa;
     }
-    return -Errno.ENOMEM;
+    // every candidate is pinned by the running transaction: grow past the bound until it commits
+    const pa = this.alloc.memalign(512, this.blockSize);
+    return pa || -Errno.ENOMEM;
   }
 
+  /** Marks a metadata block changed (journaled when the volume has a journal). */
   markDirty(e: CachedBlock): void {
     e.dirty = true;
+    this.onMeta?.(e);
+  }
+
+  /** Marks a file data block changed (never journaled; written before the next commit). */
+  markData(e: CachedBlock): void {
+    e.dirty = true;
+  }
+
+  /** Writes `e` home now if dirty. @returns 0 or -EIO. */
+  writeNow(e: CachedBlock): Promise<number> | number {
+    return e.dirty ? this.writeBack(e) : 0;
   }
 
   private async writeBack(e: CachedBlock): Promise<number> {
@@ -249,7 +279,7 @@ export class BlockCache {
       const c = this.map.get(blk + i);
       if (c) {
         c.data.set(src.subarray(i * bs, (i + 1) * bs));
-        c.dirty = true;
+        this.markData(c);
         i++;
         continue;
       }
@@ -268,7 +298,7 @@ export class BlockCache {
     if (!buf) {
       // no room for a bounce buffer: through the cache
       for (let i = 0; i < src.length / this.blockSize; i++) {
-        const e = await this.zeroed(blk + i);
+        const e = await this.zeroed(blk + i, true);
         if (typeof e === 'number') return e;
         e.data.set(src.subarray(i * this.blockSize, (i + 1) * this.blockSize));
       }
@@ -301,14 +331,30 @@ export class BlockCache {
     return 0;
   }
 
-  /** Writes every dirty block (in block order) and flushes the device. @returns 0 or -EIO. */
+  /**
+   * Writes every dirty block not pinned by the running transaction (in block order) and flushes
+   * the device. @returns 0 or -EIO.
+   */
   async sync(): Promise<number> {
-    const dirty = [...this.map.values()].filter((e) => e.dirty).sort((a, b) => a.blk - b.blk);
+    const r = await this.writeUnpinned();
+    return r < 0 ? r : this.flush();
+  }
+
+  /** As sync, without the flush. */
+  async writeUnpinned(): Promise<number> {
+    const dirty = [...this.map.values()]
+      .filter((e) => e.dirty && !e.pinned)
+      .sort((a, b) => a.blk - b.blk);
     for (const e of dirty) {
-      if (!e.dirty) continue;
+      if (!e.dirty || e.pinned) continue;
       const r = await this.writeBack(e);
       if (r < 0) return r;
     }
+    return 0;
+  }
+
+  /** The device's write barrier: everything completed before is durable after. @returns 0, -EIO. */
+  flush(): Promise<number> | number {
     return this.dev.info().flush ? this.dev.flush() : 0;
   }
 

@@ -29,6 +29,8 @@ import {
   type Ext4Inode,
   I_BLOCK_SIZE,
 } from './inode';
+import type { Jbd2Journal } from './jbd2/journal';
+import { markNeedsRecovery } from './jbd2/mount';
 import { u32 } from './le';
 import { Ext4Lock } from './lock';
 import { findEntry } from './lookup';
@@ -61,17 +63,25 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     readonly root: Ext4Node,
     readonly ro: boolean,
     private readonly env: RkFsEnv,
+    /** The running journal of a read-write mount of a journaled file system. */
+    readonly journal: Jbd2Journal | null = null,
   ) {
     this.nodes.set(root.ino, root);
-    this.writer = ro ? null : new Ext4Writer(vol, new Ext4Alloc(vol));
+    this.writer = ro ? null : new Ext4Writer(vol, new Ext4Alloc(vol, journal));
+    if (journal && !ro) vol.cache.onMeta = (e) => journal.join(e);
   }
 
   /** Opens the root of `vol`. @returns the fs, or -EUCLEAN/-EIO. */
-  static async create(vol: Ext4Volume, ro: boolean, env: RkFsEnv): Promise<Ext4Fs | number> {
+  static async create(
+    vol: Ext4Volume,
+    ro: boolean,
+    env: RkFsEnv,
+    journal: Jbd2Journal | null = null,
+  ): Promise<Ext4Fs | number> {
     const inode = await vol.readInode(EXT4_ROOT_INO);
     if (typeof inode === 'number') return inode;
     if (inode.type !== S_IFDIR) return vol.corrupt('the root inode is not a directory');
-    return new Ext4Fs(vol, new Ext4Node(EXT4_ROOT_INO, inode), ro, env);
+    return new Ext4Fs(vol, new Ext4Node(EXT4_ROOT_INO, inode), ro, env, journal);
   }
 
   /** The node for `ino` (one per inode while held). */
@@ -116,17 +126,38 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return names;
   }
 
-  /** Runs a change under the fs lock; refuses it on a read-only mount. */
+  /**
+   * Runs a change under the fs lock (one journal handle: the transaction commits only between
+   * changes), then commits when the transaction is due; refuses it on a read-only mount.
+   */
   private change(fn: (w: Ext4Writer) => Promise<number>): Promise<number> | number {
-    const w = this.writer;
-    if (!w) return -Errno.EROFS;
-    return this.lock.run(() => fn(w));
+    return this.changeNode(fn);
   }
 
-  private changeNode(fn: (w: Ext4Writer) => Promise<Ext4Node | number>) {
+  private changeNode<T extends Ext4Node | number>(fn: (w: Ext4Writer) => Promise<T>) {
     const w = this.writer;
     if (!w) return -Errno.EROFS;
-    return this.lock.run(() => fn(w));
+    return this.lock.run(async () => {
+      const r = await fn(w);
+      const j = this.journal;
+      if (j?.due(this.env.now().sec, this.vol.cache.maxBlocks)) {
+        const c = await this.commit();
+        if (c < 0) return c as T;
+      }
+      return r;
+    });
+  }
+
+  /** Commits the running transaction (the super block's counts join it first). Under the lock. */
+  private async commit(): Promise<number> {
+    const j = this.journal;
+    if (!j) return 0;
+    const now = this.env.now();
+    if (this.vol.superDirty) {
+      const r = await storeSuper(this.vol, now.sec);
+      if (r < 0) return r;
+    }
+    return j.commit(now);
   }
 
   /** Creates `name` in `dir` as a new inode of `type`. */
@@ -439,8 +470,10 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return 0;
   }
 
+  /** With a journal: waits for the commit of everything changed so far (data first). */
   fsync(_h: Ext4Handle, _datasync: boolean) {
-    return this.sync();
+    if (!this.journal || !this.writer) return this.sync();
+    return this.lock.run(() => this.commit());
   }
 
   statfs(out: RkFsStatfs): number {
@@ -468,7 +501,12 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   sync(): Promise<number> | number {
     if (!this.writer) return 0;
     return this.lock.run(async () => {
-      if (this.vol.superDirty) {
+      if (this.journal) {
+        const c = await this.commit();
+        if (c < 0) return c;
+        const k = await this.journal.checkpoint();
+        if (k < 0) return k;
+      } else if (this.vol.superDirty) {
         const r = await storeSuper(this.vol, this.env.now().sec);
         if (r < 0) return r;
       }
@@ -477,7 +515,9 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   async unmount(): Promise<number> {
-    const r = await this.sync();
+    let r = await this.sync();
+    if (r < 0) return r;
+    if (this.journal && this.writer) r = await markNeedsRecovery(this.vol, false);
     if (r < 0) return r;
     this.vol.cache.release();
     this.nodes.clear();

@@ -7,8 +7,9 @@ import { vfscoreOf } from '@runikraft/vfscore';
 import type { RkFsMountArgs, RkFsType } from '@runikraft/vfscore/driver';
 import { INCOMPAT } from './features';
 import { Ext4Fs } from './fs';
+import { prepareJournal } from './jbd2/mount';
 import { findDevice, parseExt4Options } from './options';
-import { has } from './superblock';
+import { type Ext4MountError, has } from './superblock';
 import { Ext4Volume } from './volume';
 
 export { crc32c } from './crc32c';
@@ -48,23 +49,29 @@ export function createExt4Type(cfg: Ext4TypeConfig): RkFsType {
         log(`ext4: ${dev}\n`);
         return -Errno.ENODEV;
       }
-      const vol = await Ext4Volume.open(dev, cfg.alloc, {
-        cacheBytes: o.cacheKiB * 1024,
-        log,
-        name: args.source,
-      });
-      if (typeof vol === 'number') return vol;
-      if (!(vol instanceof Ext4Volume)) {
-        log(`ext4: cannot mount ${args.source} on ${args.target}: ${vol.message}\n`);
-        return -vol.errno;
-      }
-      const why = [...vol.sb.roReasons];
-      if (!has(vol.sb.incompat, INCOMPAT.extent))
+      const open = () =>
+        Ext4Volume.open(dev, cfg.alloc, { cacheBytes: o.cacheKiB * 1024, log, name: args.source });
+      const refused = (e: Ext4MountError) => {
+        log(`ext4: cannot mount ${args.source} on ${args.target}: ${e.message}\n`);
+        return -e.errno;
+      };
+      const first = await open();
+      if (typeof first === 'number') return first;
+      if (!(first instanceof Ext4Volume)) return refused(first);
+      const why = [...first.sb.roReasons];
+      if (!has(first.sb.incompat, INCOMPAT.extent))
         why.push('no extent feature (ext2/ext3 block maps are read, not written)');
       for (const w of why) log(`ext4: ${args.source}: ${w}: mounted read-only\n`);
       const ro = args.readonly || o.ro || why.length > 0 || dev.info().readOnly;
-      const fs = await Ext4Fs.create(vol, ro, args.env);
-      if (typeof fs === 'number') vol.cache.release();
+      const jm = await prepareJournal(first, open, {
+        writable: !ro,
+        deviceReadOnly: dev.info().readOnly,
+        now: args.env.now().sec,
+        log: (l) => log(`ext4: ${args.source}: ${l}\n`),
+      });
+      if (typeof jm === 'number' || 'errno' in jm) return typeof jm === 'number' ? jm : refused(jm);
+      const fs = await Ext4Fs.create(jm.vol, ro, args.env, jm.journal);
+      if (typeof fs === 'number') jm.vol.cache.release();
       return fs;
     },
   };

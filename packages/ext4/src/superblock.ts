@@ -2,14 +2,7 @@
 // later arithmetic in range, feature judgement and the metadata_csum checksum.
 import { Errno } from '@runikraft/errno';
 import { crc32c } from './crc32c';
-import {
-  COMPAT,
-  featureNames,
-  INCOMPAT,
-  INCOMPAT_KNOWN,
-  RO_COMPAT,
-  RO_COMPAT_KNOWN,
-} from './features';
+import { featureNames, INCOMPAT, INCOMPAT_KNOWN, RO_COMPAT, RO_COMPAT_KNOWN } from './features';
 import { hilo, set32, u8, u16, u32 } from './le';
 
 export const EXT4_SUPER_MAGIC = 0xef53;
@@ -82,8 +75,6 @@ export function parseSuper(raw: Uint8Array, deviceBytes: number): Ext4Super | Ex
       `unsupported incompat feature ${featureNames(INCOMPAT, 'I', unknown).join(', ')}`,
       EINVAL,
     );
-  if (has(incompat, INCOMPAT.needs_recovery) && has(compat, COMPAT.has_journal))
-    return bad('the journal needs recovery (needs_recovery is set); replay it with e2fsck', EINVAL);
   const metadataCsum = has(roCompat, RO_COMPAT.metadata_csum);
   if (metadataCsum) {
     if (u8(raw, 0x175) !== 1)

@@ -175,10 +175,11 @@ export class Ext4Writer {
         (e) =>
           e.lblk <= lb && lb < e.lblk + e.len && !e.unwritten && e.pblk + (lb - e.lblk) === pblk,
       );
-      const e = !old || fresh ? await this.vol.cache.zeroed(pblk) : await this.vol.cache.get(pblk);
+      const cache = this.vol.cache;
+      const e = !old || fresh ? await cache.zeroed(pblk, true) : await cache.get(pblk);
       if (typeof e === 'number') return e;
       e.data.set(buf.subarray(from - pos, to - pos), from - lb * bs);
-      this.vol.cache.markDirty(e);
+      cache.markData(e);
       lb++;
     }
     if (pos + buf.length > inode.size) inode.size = pos + buf.length;
@@ -214,7 +215,7 @@ export class Ext4Writer {
           const e = await this.vol.cache.get(m.pblk);
           if (typeof e === 'number') return e;
           e.data.fill(0, size % bs);
-          this.vol.cache.markDirty(e);
+          this.vol.cache.markData(e);
         }
       }
     }

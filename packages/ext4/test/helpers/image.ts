@@ -95,8 +95,9 @@ export async function mountImage(
   image: string | Uint8Array,
   options = '',
   readonly = false,
-): Promise<Mounted | { errno: number; log: string[] }> {
-  const { alloc, drv, disks } = disk(image);
+  deviceReadOnly = false,
+): Promise<Mounted | { errno: number; log: string[]; drv: RamdiskBlkdev | FileBlkdev }> {
+  const { alloc, drv, disks } = disk(image, deviceReadOnly);
   const log: string[] = [];
   const type = createExt4Type({ alloc, disks, log: (l) => log.push(l) });
   const fs = await type.mount({
@@ -106,7 +107,7 @@ export async function mountImage(
     readonly,
     env: testEnv(),
   });
-  if (typeof fs === 'number') return { errno: fs, log };
+  if (typeof fs === 'number') return { errno: fs, log, drv };
   const e = fs as Ext4Fs;
   return { fs: e, drv, log, close: async () => void (await e.unmount()) };
 }

@@ -1,0 +1,209 @@
+// The running journal of a read-write mount (jbd2 in ordered mode, one transaction at a time):
+// metadata changes join the running transaction (their cache blocks stay pinned), a commit writes
+// file data home, then the log, a barrier, the commit block and another barrier; a checkpoint
+// writes committed metadata home and empties the log. Called under the file system's lock.
+import { Errno } from '@runikraft/errno';
+import type { CachedBlock } from '../cache';
+import type { Ext4Volume } from '../volume';
+import { buildLog, type LogBlock, logBlocks } from './commit';
+import {
+  emitCommit,
+  emitJournalSuper,
+  JBD2_FEATURE_INCOMPAT_64BIT,
+  JBD2_FEATURE_INCOMPAT_CSUM_V2,
+  JBD2_FEATURE_INCOMPAT_CSUM_V3,
+  JBD2_FEATURE_INCOMPAT_REVOKE,
+  type Jbd2Layout,
+  type Jbd2Super,
+  layoutOf,
+} from './format';
+import type { JournalSpace } from './space';
+
+export interface Jbd2Stats {
+  commits: number;
+  checkpoints: number;
+  loggedBlocks: number;
+}
+
+export class Jbd2Journal {
+  /** Metadata blocks changed by the running transaction. */
+  private readonly running = new Map<number, CachedBlock>();
+  /** Blocks freed by the running transaction that older live transactions logged. */
+  private readonly revokes = new Set<number>();
+  /** Block ranges freed by the running transaction: not reused until it commits. */
+  private freed: [number, number][] = [];
+  /** Home block → sequence of the newest committed, not yet checkpointed transaction logging it. */
+  private readonly logged = new Map<number, number>();
+  private layout: Jbd2Layout;
+  /** Next free journal block. */
+  private head: number;
+  /** The running transaction's id. */
+  private sequence: number;
+  private lastCommit: number;
+  readonly stats: Jbd2Stats = { commits: 0, checkpoints: 0, loggedBlocks: 0 };
+
+  constructor(
+    private readonly vol: Ext4Volume,
+    private readonly space: JournalSpace,
+    private readonly jsb: Jbd2Super,
+    now: number,
+  ) {
+    this.layout = layoutOf(jsb);
+    this.head = jsb.first;
+    this.sequence = jsb.sequence;
+    this.lastCommit = now;
+  }
+
+  /**
+   * Takes over an empty journal for writing: the features this driver writes (revoke, 64bit with
+   * the file system's 64bit, csum v3 with metadata_csum), stored in the journal super block.
+   * @returns 0, -EIO.
+   */
+  async start(): Promise<number> {
+    const s = this.jsb;
+    s.incompat &= ~(JBD2_FEATURE_INCOMPAT_CSUM_V2 | JBD2_FEATURE_INCOMPAT_CSUM_V3);
+    s.incompat |= JBD2_FEATURE_INCOMPAT_REVOKE;
+    if (this.vol.sb.descSize >= 64) s.incompat |= JBD2_FEATURE_INCOMPAT_64BIT;
+    if (this.vol.sb.metadataCsum) s.incompat |= JBD2_FEATURE_INCOMPAT_CSUM_V3;
+    s.start = 0;
+    this.layout = layoutOf(s);
+    return this.writeSuper();
+  }
+
+  private writeSuper(): Promise<number> {
+    emitJournalSuper(this.jsb);
+    return this.space.write(0, this.jsb.raw);
+  }
+
+  /** A metadata block changed: it joins the running transaction (the cache's onMeta hook). */
+  join(e: CachedBlock): void {
+    e.pinned = true;
+    this.running.set(e.blk, e);
+  }
+
+  /**
+   * Blocks `[blk, blk + n)` were freed: they leave the running transaction, are revoked where an
+   * older live transaction logged them (else replay would write stale metadata over their next
+   * owner's data), and are not reused until the free is committed.
+   */
+  forget(blk: number, n: number): void {
+    for (let b = blk; b < blk + n; b++) {
+      const e = this.running.get(b);
+      if (e) {
+        e.pinned = false;
+        this.running.delete(b);
+      }
+      if (this.logged.has(b)) this.revokes.add(b);
+    }
+    this.freed.push([blk, n]);
+  }
+
+  /** Was `blk` freed by the running transaction? (The allocator skips such blocks.) */
+  busy(blk: number): boolean {
+    for (const [b, n] of this.freed) if (blk >= b && blk < b + n) return true;
+    return false;
+  }
+
+  get hasFreed(): boolean {
+    return this.freed.length > 0;
+  }
+
+  /** The running transaction's size in blocks (metadata and revokes). */
+  get size(): number {
+    return this.running.size + this.revokes.size;
+  }
+
+  /** Usable log blocks. */
+  private get capacity(): number {
+    return this.jsb.maxlen - this.jsb.first;
+  }
+
+  /**
+   * Should the running transaction commit now: it is a quarter of the log, or a quarter of the
+   * cache bound is pinned, or five seconds passed since the last commit (Linux's commit interval).
+   */
+  due(now: number, cacheBlocks: number): boolean {
+    if (this.size === 0) return false;
+    const big = Math.max(16, Math.min(this.capacity >> 2, cacheBlocks >> 2));
+    return this.size >= big || now - this.lastCommit >= 5;
+  }
+
+  /**
+   * Commits the running transaction (ordered mode): dirty file data home, the log, a barrier, the
+   * commit block, a barrier. @returns 0, -ENOSPC (a transaction larger than half the log), -EIO.
+   */
+  async commit(now: { sec: number; nsec: number }): Promise<number> {
+    this.lastCommit = now.sec;
+    if (this.size === 0) {
+      this.freed = [];
+      return 0;
+    }
+    const l = this.layout;
+    const blocks: LogBlock[] = [...this.running.values()]
+      .sort((a, b) => a.blk - b.blk)
+      .map((e) => ({ blk: e.blk, data: e.data }));
+    const revokes = [...this.revokes].sort((a, b) => a - b);
+    const n = logBlocks(l, blocks.length, revokes.length);
+    if (n + 1 > this.capacity >> 1) {
+      this.vol.warn(`journal: a transaction of ${n + 1} blocks does not fit half the log`);
+      return -Errno.ENOSPC;
+    }
+    // (no room check: commit keeps at least half the log free after every transaction)
+    // ordered mode: the data the new metadata points at reaches the disk first
+    let r = await this.vol.cache.writeUnpinned();
+    if (r < 0) return r;
+    const seq = this.sequence;
+    const at = this.head;
+    if (this.jsb.start === 0) {
+      this.jsb.start = at;
+      this.jsb.sequence = seq;
+      r = await this.writeSuper();
+      if (r < 0) return r;
+    }
+    r = await this.space.write(at, buildLog(l, seq, this.jsb.uuid, blocks, revokes));
+    if (r < 0) return r;
+    r = await this.vol.cache.flush();
+    if (r < 0) return r;
+    const c = new Uint8Array(l.blockSize);
+    emitCommit(l, c, seq, now.sec, now.nsec);
+    r = await this.space.write(at + n, c);
+    if (r < 0) return r;
+    r = await this.vol.cache.flush();
+    if (r < 0) return r;
+    for (const e of this.running.values()) {
+      e.pinned = false;
+      this.logged.set(e.blk, seq);
+    }
+    this.stats.commits++;
+    this.stats.loggedBlocks += blocks.length;
+    this.running.clear();
+    this.revokes.clear();
+    this.freed = [];
+    this.head = at + n + 1;
+    this.sequence = (seq + 1) >>> 0;
+    // keep half the log free, so the next transaction never waits on blocks it pins itself
+    if (this.head - this.jsb.first > this.capacity >> 1) return this.checkpoint();
+    return 0;
+  }
+
+  /**
+   * Writes every committed block home, a barrier, then marks the log empty. Only between
+   * transactions' blocks: pinned blocks are not written (they are not in the log yet).
+   * @returns 0, -EIO.
+   */
+  async checkpoint(): Promise<number> {
+    if (this.jsb.start === 0) return 0;
+    let r = await this.vol.cache.sync();
+    if (r < 0) return r;
+    this.jsb.start = 0;
+    this.jsb.sequence = this.sequence;
+    r = await this.writeSuper();
+    if (r < 0) return r;
+    r = await this.vol.cache.flush();
+    if (r < 0) return r;
+    this.logged.clear();
+    this.head = this.jsb.first;
+    this.stats.checkpoints++;
+    return 0;
+  }
+}
