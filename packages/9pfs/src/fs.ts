@@ -39,6 +39,7 @@ import type {
 import { p9ReadFull, p9WriteFull } from './io';
 import { fillAttr, inoOf, P9Node, typeOfMode } from './node';
 import type { P9fsCache } from './options';
+import { P9ReadAhead } from './readahead';
 
 /** statfs f_type of a 9p mount (Linux V9FS_MAGIC). */
 export const V9FS_MAGIC = 0x01021997;
@@ -84,6 +85,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    * which rksched refuses with EINVAL).
    */
   private readonly clunks: RkP9Fid[] = [];
+  /** cache=loose: data read ahead of sequential reads, by inode. */
+  private readonly ahead = new P9ReadAhead();
 
   constructor(
     readonly client: RkP9Client,
@@ -425,7 +428,24 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   read(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
     if (h.node.type === S_IFDIR) return -Errno.EISDIR;
-    return this.guard(() => p9ReadFull(this.client, h.fid, buf, offset));
+    if (this.cache !== 'loose')
+      return this.guard(() => p9ReadFull(this.client, h.fid, buf, offset));
+    const ino = h.node.ino;
+    const hit = this.ahead.hit(ino, buf, offset, this.changes);
+    if (hit >= 0) return hit;
+    const want = this.ahead.size(ino, buf.length, offset, this.client.ioSize(h.fid));
+    return this.guard(async () => {
+      const seen = this.changes;
+      const into = want === buf.length ? buf : new Uint8Array(want);
+      const got = await p9ReadFull(this.client, h.fid, into, offset);
+      const n = Math.min(got, buf.length);
+      if (into !== buf) {
+        this.ahead.keep(ino, into.subarray(0, got), offset, want, seen, this.changes);
+        buf.set(into.subarray(0, n));
+      }
+      this.ahead.passed(ino, offset + n);
+      return n;
+    });
   }
 
   write(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
@@ -489,6 +509,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   unmount(): RkFsResult<number> {
+    this.ahead.clear();
     return this.guard(async () => {
       await this.client.clunk(this.root.fid).catch(() => {});
       this.client.close();

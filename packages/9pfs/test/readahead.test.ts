@@ -1,0 +1,83 @@
+// cache=loose reads ahead of sequential reads (as Linux's page cache does for v9fs cache=loose): small
+// sequential reads cost one request per message and most are answered synchronously from the window;
+// a change through the mount drops it; random reads and cache=none fetch exactly what was asked.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { O_RDONLY, O_RDWR } from '@runikraft/vfscore';
+import { describe, expect, it } from 'vitest';
+import type { P9Handle, P9Node } from '../src/index';
+import { haveDiod, mountDiod } from './helpers';
+
+const SIZE = 100_000;
+const pattern = () => new Uint8Array(SIZE).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
+
+/** Reads the whole file in 1 KiB reads; @returns the bytes, requests sent, reads answered at once. */
+async function readAll(m: Awaited<ReturnType<typeof mountDiod>>, h: P9Handle) {
+  const out = new Uint8Array(SIZE + 1024);
+  const before = m.fs.client.dev.stats.requests;
+  let at = 0;
+  let sync = 0;
+  for (;;) {
+    const r = m.fs.read(h, out.subarray(at, at + 1024), at);
+    if (typeof r === 'number') sync++;
+    const n = await r;
+    expect(n).toBeGreaterThanOrEqual(0);
+    if (n === 0) break;
+    at += n;
+  }
+  return { data: out.subarray(0, at), requests: m.fs.client.dev.stats.requests - before, sync };
+}
+
+describe.skipIf(!haveDiod)('9pfs read-ahead', () => {
+  it('cache=loose: sequential small reads cost one request per message, a change drops the window', async () => {
+    const m = await mountDiod('cache=loose,msize=16384');
+    try {
+      const data = pattern();
+      writeFileSync(join(m.diod.dir, 'f'), data);
+      const f = (await m.fs.lookup(m.fs.root, 'f')) as P9Node;
+      const h = (await m.fs.open(f, O_RDONLY)) as P9Handle;
+      const all = await readAll(m, h);
+      expect(all.data).toEqual(data);
+      const perMessage = m.fs.client.ioSize(h.fid);
+      // 98 reads of 1 KiB: one request per message-sized window (plus the final EOF read)
+      expect(all.requests).toBeLessThanOrEqual(Math.ceil(SIZE / perMessage) + 1);
+      expect(all.sync).toBeGreaterThanOrEqual(98 - Math.ceil(SIZE / perMessage) - 1);
+      // a write through the mount (another handle) is seen by the next read
+      const w = (await m.fs.open(f, O_RDWR)) as P9Handle;
+      const b = new Uint8Array(4);
+      expect(await m.fs.read(h, b, 5000)).toBe(4);
+      expect(await m.fs.write(w, new Uint8Array([1, 2, 3, 4]), 5000)).toBe(4);
+      expect(await m.fs.read(h, b, 5000)).toBe(4);
+      expect([...b]).toEqual([1, 2, 3, 4]);
+      // random reads fetch what was asked: one request each, no window
+      const before = m.fs.client.dev.stats.requests;
+      for (const off of [90_000, 20_000, 60_000]) {
+        const r = m.fs.read(h, b, off);
+        expect(typeof r).not.toBe('number');
+        expect(await r).toBe(4);
+        expect([...b]).toEqual([...data.subarray(off, off + 4)]);
+      }
+      expect(m.fs.client.dev.stats.requests - before).toBe(3);
+      await m.fs.close(w);
+      await m.fs.close(h);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('cache=none asks the server on every read', async () => {
+    const m = await mountDiod('cache=none,msize=16384');
+    try {
+      writeFileSync(join(m.diod.dir, 'f'), pattern());
+      const f = (await m.fs.lookup(m.fs.root, 'f')) as P9Node;
+      const h = (await m.fs.open(f, O_RDONLY)) as P9Handle;
+      const all = await readAll(m, h);
+      expect(all.data).toEqual(pattern());
+      expect(all.sync).toBe(0);
+      expect(all.requests).toBe(Math.ceil(SIZE / 1024) + 1);
+      await m.fs.close(h);
+    } finally {
+      await m.close();
+    }
+  });
+});
