@@ -1,0 +1,126 @@
+// The path and file-attribute calls on POSIX descriptors: directory descriptors and the files
+// behind descriptors are translated to the vfscore descriptors their RkPosixVfsFile owns, and a
+// vfscore descriptor that open returns is wrapped and installed in the process's table. A
+// descriptor that is not a vfscore file is ENOTDIR as a directory and the Linux errno of its kind
+// (EINVAL, ESPIPE...) for file calls.
+import { Errno } from '@runikraft/errno';
+import type { RkDirent, RkStat, RkStatfs, RkUtimes, RkVfs } from '@runikraft/vfscore';
+import { AT_FDCWD, F_GETFL, O_CLOEXEC, S_IFMT } from './constants';
+import type { RkFdtab } from './fdtab';
+import { RkPosixVfsFile } from './vfile';
+
+type P<T> = Promise<T>;
+
+export class RkPosixFiles {
+  constructor(
+    readonly vfs: RkVfs | null,
+    private readonly fdtab: RkFdtab,
+  ) {}
+
+  /** The vfscore descriptor for `dirfd` in an *at() call: AT_FDCWD, or -EBADF/-ENOTDIR. */
+  dir(dirfd: number): number {
+    if (dirfd === AT_FDCWD) return AT_FDCWD;
+    const of = this.fdtab.get(dirfd);
+    if (!of) return -Errno.EBADF;
+    return of.file instanceof RkPosixVfsFile ? of.file.vfd : -Errno.ENOTDIR;
+  }
+
+  /** The vfscore file at `fd`: -EBADF when closed, `other` when it is another kind. */
+  vfile(fd: number, other: number): RkPosixVfsFile | number {
+    const of = this.fdtab.get(fd);
+    if (!of) return -Errno.EBADF;
+    return of.file instanceof RkPosixVfsFile ? of.file : -other;
+  }
+
+  private v(): RkVfs | number {
+    return this.vfs ?? -Errno.ENOSYS;
+  }
+
+  /**
+   * openat(2): opens through vfscore and installs the file at the lowest free descriptor.
+   * @returns the descriptor, -EMFILE (checked before the open's side effects), or vfscore's -errno.
+   */
+  async openat(dirfd: number, path: string, flags: number, mode = 0o666): P<number> {
+    const vfs = this.v();
+    if (typeof vfs === 'number') return vfs;
+    const d = this.dir(dirfd);
+    if (d < 0 && d !== AT_FDCWD) return d;
+    if (!this.fdtab.hasFree()) return -Errno.EMFILE;
+    const vfd = await vfs.openat(d, path, flags, mode);
+    if (vfd < 0) return vfd;
+    return this.adopt(vfs, vfd, (flags & O_CLOEXEC) !== 0);
+  }
+
+  /** Installs an open vfscore descriptor (owned from now on) as a POSIX descriptor. @returns it, or -errno. */
+  async adopt(vfs: RkVfs, vfd: number, cloexec: boolean, min = 0): P<number> {
+    const st = await vfs.fstat(vfd);
+    if (typeof st === 'number') {
+      await vfs.close(vfd);
+      return st;
+    }
+    const flags = vfs.fcntl(vfd, F_GETFL);
+    const file = new RkPosixVfsFile(vfs, vfd, st.mode & S_IFMT);
+    return this.fdtab.install(file, Math.max(flags, 0), cloexec, min);
+  }
+
+  private async at<T>(dirfd: number, f: (vfs: RkVfs, d: number) => P<T | number>): P<T | number> {
+    const vfs = this.v();
+    if (typeof vfs === 'number') return vfs;
+    const d = this.dir(dirfd);
+    return d < 0 && d !== AT_FDCWD ? d : f(vfs, d);
+  }
+  private async on<T>(
+    fd: number,
+    other: number,
+    f: (vfs: RkVfs, v: number) => P<T | number>,
+  ): P<T | number> {
+    const vf = this.vfile(fd, other);
+    return typeof vf === 'number' ? vf : f(vf.vfs, vf.vfd);
+  }
+
+  fstatat = (dirfd: number, path: string, flags: number): P<RkStat | number> =>
+    this.at(dirfd, (v, d) => v.fstatat(d, path, flags));
+  mkdirat = (dirfd: number, path: string, mode: number): P<number> =>
+    this.at(dirfd, (v, d) => v.mkdirat(d, path, mode));
+  unlinkat = (dirfd: number, path: string, flags: number): P<number> =>
+    this.at(dirfd, (v, d) => v.unlinkat(d, path, flags));
+  symlinkat = (target: string, dirfd: number, linkpath: string): P<number> =>
+    this.at(dirfd, (v, d) => v.symlinkat(target, d, linkpath));
+  readlinkat = (dirfd: number, path: string): P<string | number> =>
+    this.at(dirfd, (v, d) => v.readlinkat(d, path));
+  fchmodat = (dirfd: number, path: string, mode: number, flags: number): P<number> =>
+    this.at(dirfd, (v, d) => v.fchmodat(d, path, mode, flags));
+  fchownat = (dirfd: number, path: string, uid: number, gid: number, flags: number): P<number> =>
+    this.at(dirfd, (v, d) => v.fchownat(d, path, uid, gid, flags));
+  faccessat = (dirfd: number, path: string, mode: number, flags: number): P<number> =>
+    this.at(dirfd, (v, d) => v.faccessat(d, path, mode, flags));
+  utimensat = (dirfd: number, path: string | null, times: RkUtimes, flags: number): P<number> =>
+    this.at(dirfd, (v, d) => v.utimensat(d, path, times, flags));
+  async renameat2(od: number, op: string, nd: number, np: string, flags: number): P<number> {
+    const o = this.dir(od);
+    if (o < 0 && o !== AT_FDCWD) return o;
+    return this.at(nd, (v, n) => v.renameat2(o, op, n, np, flags));
+  }
+  async linkat(od: number, op: string, nd: number, np: string, flags: number): P<number> {
+    const o = this.dir(od);
+    if (o < 0 && o !== AT_FDCWD) return o;
+    return this.at(nd, (v, n) => v.linkat(o, op, n, np, flags));
+  }
+
+  ftruncate = (fd: number, length: number): P<number> =>
+    this.on(fd, Errno.EINVAL, (v, f) => v.ftruncate(f, length));
+  fsync = (fd: number): P<number> => this.on(fd, Errno.EINVAL, (v, f) => v.fsync(f));
+  fdatasync = (fd: number): P<number> => this.on(fd, Errno.EINVAL, (v, f) => v.fdatasync(f));
+  getdents64 = (fd: number, buf: Uint8Array): P<number> =>
+    this.on(fd, Errno.ENOTDIR, (v, f) => v.getdents64(f, buf));
+  readdir = (fd: number): P<RkDirent[] | number> =>
+    this.on(fd, Errno.ENOTDIR, (v, f) => v.readdir(f));
+  fchmod = (fd: number, mode: number): P<number> =>
+    this.on(fd, Errno.EINVAL, (v, f) => v.fchmod(f, mode));
+  fchown = (fd: number, uid: number, gid: number): P<number> =>
+    this.on(fd, Errno.EINVAL, (v, f) => v.fchown(f, uid, gid));
+  futimens = (fd: number, times: RkUtimes): P<number> =>
+    this.on(fd, Errno.EINVAL, (v, f) => v.futimens(f, times));
+  fstatfs = (fd: number): P<RkStatfs | number> => this.on(fd, Errno.EINVAL, (v, f) => v.fstatfs(f));
+  fchdir = (fd: number): P<number> => this.on(fd, Errno.ENOTDIR, (v, f) => v.fchdir(f));
+}
