@@ -5,11 +5,10 @@ import type { RkBlkdevRegistry } from '@runikraft/rkblkdev';
 import { defineLibrary } from '@runikraft/rkboot';
 import { vfscoreOf } from '@runikraft/vfscore';
 import type { RkFsMountArgs, RkFsType } from '@runikraft/vfscore/driver';
-import { INCOMPAT } from './features';
 import { Ext4Fs } from './fs';
 import { prepareJournal } from './jbd2/mount';
 import { findDevice, parseExt4Options } from './options';
-import { type Ext4MountError, has } from './superblock';
+import type { Ext4MountError } from './superblock';
 import { Ext4Volume } from './volume';
 
 export { crc32c } from './crc32c';
@@ -59,8 +58,6 @@ export function createExt4Type(cfg: Ext4TypeConfig): RkFsType {
       if (typeof first === 'number') return first;
       if (!(first instanceof Ext4Volume)) return refused(first);
       const why = [...first.sb.roReasons];
-      if (!has(first.sb.incompat, INCOMPAT.extent))
-        why.push('no extent feature (ext2/ext3 block maps are read, not written)');
       for (const w of why) log(`ext4: ${args.source}: ${w}: mounted read-only\n`);
       const ro = args.readonly || o.ro || why.length > 0 || dev.info().readOnly;
       const jm = await prepareJournal(first, open, {

@@ -4,12 +4,13 @@
 import { Errno } from '@runikraft/errno';
 import type { RkFsTime } from '@runikraft/vfscore/driver';
 import type { Ext4Alloc } from './alloc';
+import { type BmapEnv, bmapAlloc, bmapTruncate, type MappedRun } from './blockmap';
 import { FT_DIR } from './dir';
 import { type DirGeom, formatLeaf, insertInLeaf, removeFromLeaf, retarget } from './dirwrite';
 import { addIndexed, makeIndexed } from './dxadd';
 import { EXT4_MAX_LBLK } from './extents';
 import { type ExtentList, normalise, punch, readExtents, writeExtents } from './extwrite';
-import { COMPAT } from './features';
+import { COMPAT, INCOMPAT } from './features';
 import { EXT4_EXTENTS_FL, EXT4_HUGE_FILE_FL, Ext4Inode, I_BLOCK_SIZE, sealInode } from './inode';
 import { set16, set32 } from './le';
 import type { Ext4Found } from './lookup';
@@ -72,7 +73,7 @@ export class Ext4Writer {
     inode.mode = type | (perm & 0o7777);
     inode.links = 1;
     for (const f of ['atime', 'ctime', 'mtime', 'crtime'] as const) inode.setTime(f, now);
-    if (extents) {
+    if (extents && has(sb.incompat, INCOMPAT.extent)) {
       inode.flags = EXT4_EXTENTS_FL;
       const r = await writeExtents(this.vol, this.alloc, inode, { extents: [], tree: [] }, 0);
       if (r < 0) return r;
@@ -137,50 +138,101 @@ export class Ext4Writer {
     return 1;
   }
 
+  /** The block map's view of the volume (block-mapped files). */
+  private get bmap(): BmapEnv {
+    const { vol, alloc } = this;
+    return {
+      sb: vol.sb,
+      cache: vol.cache,
+      allocBlocks: (goal, want) => alloc.allocBlocks(goal, want),
+      freeBlocks: (blk, n) => alloc.freeBlocks(blk, n),
+      corrupt: (what) => vol.corrupt(what),
+    };
+  }
+
+  /** Adds `delta` fs blocks to i_blocks. */
+  private addBlocks(inode: Ext4Inode, delta: number): void {
+    const per = inode.flags & EXT4_HUGE_FILE_FL ? 1 : this.vol.blockSize / 512;
+    inode.blocksRaw = Math.max(0, inode.blocksRaw + delta * per);
+  }
+
   /**
-   * Writes `buf` at `pos` of a regular file or directory with extents.
-   * @returns bytes written, -ENOSPC, -EFBIG, -EROFS (block-mapped file), -EIO.
+   * Maps `[lblk, lblk + n)` of `inode` to blocks, allocating holes (and turning unwritten extents
+   * written). @returns the runs in order and which blocks are new (their old content is garbage).
    */
-  async writeData(inode: Ext4Inode, buf: Uint8Array, pos: number, fresh = false): Promise<number> {
+  private async mapForWrite(
+    inode: Ext4Inode,
+    lblk: number,
+    n: number,
+  ): Promise<{ runs: MappedRun[]; fresh: (lb: number) => boolean } | number> {
     if (!(inode.flags & EXT4_EXTENTS_FL)) {
-      this.vol.warn(`inode ${inode.ino} is block-mapped: writing it is not supported`);
-      return -Errno.EROFS;
+      let goal = this.vol.inodeLocation(inode.ino)!.gd.inodeTable;
+      if (lblk > 0) {
+        const m = await this.vol.map(inode, lblk - 1);
+        if (typeof m === 'number') return m;
+        if (m.pblk !== 0) goal = m.pblk + 1;
+      }
+      const r = await bmapAlloc(this.bmap, inode, lblk, n, goal);
+      if (typeof r === 'number') return r;
+      this.addBlocks(inode, r.added);
+      const fresh = (lb: number) => r.fresh.some((x) => x.lblk <= lb && lb < x.lblk + x.len);
+      return { runs: r.runs, fresh };
     }
-    const bs = this.vol.blockSize;
     const list = await readExtents(this.vol, inode);
     if (typeof list === 'number') return list;
+    const before = list.extents.filter((x) => !x.unwritten);
+    const r = await this.allocRange(inode, list, lblk, n);
+    if (r < 0) return r;
+    const runs: MappedRun[] = [];
+    for (const x of list.extents) {
+      const from = Math.max(x.lblk, lblk);
+      const to = Math.min(x.lblk + x.len, lblk + n);
+      if (from < to) runs.push({ lblk: from, len: to - from, pblk: x.pblk + (from - x.lblk) });
+    }
+    const fresh = (lb: number) => {
+      const now = runs.find((x) => x.lblk <= lb && lb < x.lblk + x.len)!;
+      const pblk = now.pblk + (lb - now.lblk);
+      return !before.some(
+        (e) => e.lblk <= lb && lb < e.lblk + e.len && e.pblk + (lb - e.lblk) === pblk,
+      );
+    };
+    return { runs, fresh };
+  }
+
+  /**
+   * Writes `buf` at `pos` of a regular file or directory (extents or a block map).
+   * @returns bytes written, -ENOSPC, -EFBIG, -EIO.
+   */
+  async writeData(inode: Ext4Inode, buf: Uint8Array, pos: number, fresh = false): Promise<number> {
+    const bs = this.vol.blockSize;
     const first = Math.floor(pos / bs);
     const last = Math.floor((pos + buf.length - 1) / bs);
-    const before = new Map(list.extents.map((x) => [x.lblk, x]));
-    const r = await this.allocRange(inode, list, first, last - first + 1);
-    if (r < 0) return r;
-    for (let lb = first; lb <= last; ) {
-      const x = list.extents.find((e) => e.lblk <= lb && lb < e.lblk + e.len)!;
-      const pblk = x.pblk + (lb - x.lblk);
-      const from = Math.max(pos, lb * bs);
-      // whole blocks of this extent go to the device in one run
-      const wholeEnd = Math.min(x.lblk + x.len, Math.floor((pos + buf.length) / bs));
-      if (from === lb * bs && wholeEnd > lb) {
-        const r = await this.vol.cache.writeRun(
-          pblk,
-          wholeEnd - lb,
-          buf.subarray(from - pos, wholeEnd * bs - pos),
-        );
-        if (r < 0) return r;
-        lb = wholeEnd;
-        continue;
+    const m = await this.mapForWrite(inode, first, last - first + 1);
+    if (typeof m === 'number') return m;
+    for (const x of m.runs) {
+      for (let lb = x.lblk; lb < x.lblk + x.len; ) {
+        const pblk = x.pblk + (lb - x.lblk);
+        const from = Math.max(pos, lb * bs);
+        // whole blocks of this run go to the device in one request
+        const wholeEnd = Math.min(x.lblk + x.len, Math.floor((pos + buf.length) / bs));
+        if (from === lb * bs && wholeEnd > lb) {
+          const r = await this.vol.cache.writeRun(
+            pblk,
+            wholeEnd - lb,
+            buf.subarray(from - pos, wholeEnd * bs - pos),
+          );
+          if (r < 0) return r;
+          lb = wholeEnd;
+          continue;
+        }
+        const to = Math.min(pos + buf.length, (lb + 1) * bs);
+        const cache = this.vol.cache;
+        const e = fresh || m.fresh(lb) ? await cache.zeroed(pblk, true) : await cache.get(pblk);
+        if (typeof e === 'number') return e;
+        e.data.set(buf.subarray(from - pos, to - pos), from - lb * bs);
+        cache.markData(e);
+        lb++;
       }
-      const to = Math.min(pos + buf.length, (lb + 1) * bs);
-      const old = [...before.values()].find(
-        (e) =>
-          e.lblk <= lb && lb < e.lblk + e.len && !e.unwritten && e.pblk + (lb - e.lblk) === pblk,
-      );
-      const cache = this.vol.cache;
-      const e = !old || fresh ? await cache.zeroed(pblk, true) : await cache.get(pblk);
-      if (typeof e === 'number') return e;
-      e.data.set(buf.subarray(from - pos, to - pos), from - lb * bs);
-      cache.markData(e);
-      lb++;
     }
     if (pos + buf.length > inode.size) inode.size = pos + buf.length;
     return buf.length;
@@ -189,24 +241,25 @@ export class Ext4Writer {
   /** Cuts or extends `inode` to `size` bytes, freeing blocks past it and zeroing the tail block. */
   async truncate(inode: Ext4Inode, size: number): Promise<number> {
     const bs = this.vol.blockSize;
-    if (!(inode.flags & EXT4_EXTENTS_FL)) {
-      if (size === inode.size) return 0;
-      this.vol.warn(`inode ${inode.ino} is block-mapped: truncating it is not supported`);
-      return -Errno.EROFS;
-    }
     if (size < inode.size) {
-      const list = await readExtents(this.vol, inode);
-      if (typeof list === 'number') return list;
       const keep = Math.ceil(size / bs);
-      const gone = punch(list.extents, keep, EXT4_MAX_LBLK - keep);
-      for (const g of gone) {
-        const r = await this.alloc.freeBlocks(g.pblk, g.len);
+      if (inode.flags & EXT4_EXTENTS_FL) {
+        const list = await readExtents(this.vol, inode);
+        if (typeof list === 'number') return list;
+        const gone = punch(list.extents, keep, EXT4_MAX_LBLK - keep);
+        for (const g of gone) {
+          const r = await this.alloc.freeBlocks(g.pblk, g.len);
+          if (r < 0) return r;
+        }
+        if (gone.length > 0) {
+          const r = await writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
+          if (r < 0) return r;
+          this.setBlocks(inode, list);
+        }
+      } else {
+        const r = await bmapTruncate(this.bmap, inode, keep);
         if (r < 0) return r;
-      }
-      if (gone.length > 0) {
-        const r = await writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
-        if (r < 0) return r;
-        this.setBlocks(inode, list);
+        this.addBlocks(inode, -r);
       }
       if (size % bs !== 0) {
         const m = await this.vol.map(inode, Math.floor(size / bs));
@@ -238,7 +291,8 @@ export class Ext4Writer {
       const r = await writeExtents(this.vol, this.alloc, inode, list, 0);
       if (r < 0) return r;
     } else if (inode.type !== 0o120000 || inode.size >= I_BLOCK_SIZE) {
-      this.vol.warn(`inode ${inode.ino} is block-mapped: its blocks are not freed`);
+      const r = await bmapTruncate(this.bmap, inode, 0);
+      if (r < 0) return r;
     }
     inode.links = 0;
     inode.size = 0;
@@ -281,13 +335,10 @@ export class Ext4Writer {
   async appendBlock(dir: Ext4Inode): Promise<Uint8Array | number> {
     const bs = this.vol.blockSize;
     const lblk = Math.ceil(dir.size / bs);
-    const list = await readExtents(this.vol, dir);
-    if (typeof list === 'number') return list;
-    const r = await this.allocRange(dir, list, lblk, 1);
-    if (r < 0) return r;
+    const m = await this.mapForWrite(dir, lblk, 1);
+    if (typeof m === 'number') return m;
     dir.size = (lblk + 1) * bs;
-    const x = list.extents.find((e) => e.lblk <= lblk && lblk < e.lblk + e.len)!;
-    const e = await this.vol.cache.zeroed(x.pblk + (lblk - x.lblk));
+    const e = await this.vol.cache.zeroed(m.runs[0]!.pblk);
     if (typeof e === 'number') return e;
     formatLeaf(e.data, this.geom, dir.csumSeed);
     e.verified = true;
