@@ -63,7 +63,10 @@ export class RkPosixFiles {
     return this.fdtab.install(file, Math.max(flags, 0), cloexec, min);
   }
 
-  private async at<T>(dirfd: number, f: (vfs: RkVfs, d: number) => P<T | number>): P<T | number> {
+  private async at<T>(
+    dirfd: number,
+    f: (vfs: RkVfs, d: number) => T | number | P<T | number>,
+  ): P<T | number> {
     const vfs = this.v();
     if (typeof vfs === 'number') return vfs;
     const d = this.dir(dirfd);
@@ -72,7 +75,7 @@ export class RkPosixFiles {
   private async on<T>(
     fd: number,
     other: number,
-    f: (vfs: RkVfs, v: number) => P<T | number>,
+    f: (vfs: RkVfs, v: number) => T | number | P<T | number>,
   ): P<T | number> {
     const vf = this.vfile(fd, other);
     return typeof vf === 'number' ? vf : f(vf.vfs, vf.vfd);
@@ -109,8 +112,9 @@ export class RkPosixFiles {
 
   ftruncate = (fd: number, length: number): P<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.ftruncate(f, length));
-  fsync = (fd: number): P<number> => this.on(fd, Errno.EINVAL, (v, f) => v.fsync(f));
-  fdatasync = (fd: number): P<number> => this.on(fd, Errno.EINVAL, (v, f) => v.fdatasync(f));
+  fsync = (fd: number): P<number> => this.on<number>(fd, Errno.EINVAL, (v, f) => v.fsync(f));
+  fdatasync = (fd: number): P<number> =>
+    this.on<number>(fd, Errno.EINVAL, (v, f) => v.fdatasync(f));
   getdents64 = (fd: number, buf: Uint8Array): P<number> =>
     this.on(fd, Errno.ENOTDIR, (v, f) => v.getdents64(f, buf));
   readdir = (fd: number): P<RkDirent[] | number> =>

@@ -26,10 +26,10 @@ export class RkPosixVfsFile implements RkPosixFile {
     readonly type: number,
   ) {}
 
-  read(buf: Uint8Array): Promise<number> {
+  read(buf: Uint8Array): number | Promise<number> {
     return this.vfs.read(this.vfd, buf);
   }
-  write(buf: Uint8Array): Promise<number> {
+  write(buf: Uint8Array): number | Promise<number> {
     return this.vfs.write(this.vfd, buf);
   }
   poll(): number {
@@ -43,7 +43,7 @@ export class RkPosixVfsFile implements RkPosixFile {
   setFlags(flags: number): void {
     this.vfs.fcntl(this.vfd, F_SETFL, flags & (O_APPEND | O_NONBLOCK));
   }
-  release(): Promise<number> {
+  release(): number | Promise<number> {
     return this.vfs.close(this.vfd);
   }
 }
