@@ -87,7 +87,7 @@ async function scan(
       }
       for (const t of parseTags(l, b)) {
         j = nextBlock(s, j);
-        if (t.blk >= fsBlocks || t.blk === 0)
+        if (t.blk >= fsBlocks)
           return bad(`${where}: a tag logs block ${t.blk}, outside the file system`);
         if (csumOn(l)) {
           const data = await space.read(j);
@@ -174,8 +174,9 @@ export async function recoverJournal(
       replayed++;
     }
   }
+  // the first id not found committed may sit half-written in the log: skip it, as jbd2 does
   const last = found.txs[found.txs.length - 1];
-  s.sequence = last ? (last.sequence + 1) >>> 0 : s.sequence;
+  s.sequence = ((last ? last.sequence + 1 : s.sequence) + 1) >>> 0;
   s.start = 0;
   emitJournalSuper(s);
   const flushed = await cache.sync();
