@@ -35,6 +35,7 @@ import { u32 } from './le';
 import { Ext4Lock } from './lock';
 import { findEntry } from './lookup';
 import { type Ext4Handle, Ext4Node } from './node';
+import { Ext4Orphans, lastOrphan, releaseOrphans } from './orphan';
 import { has } from './superblock';
 import { decodeName, encodeName } from './text';
 import type { Ext4Volume } from './volume';
@@ -57,6 +58,8 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   private readonly lock = new Ext4Lock();
   /** Null on a read-only mount: every change is -EROFS. */
   private readonly writer: Ext4Writer | null;
+  /** Inodes unlinked while open (freed at their last close, or at the next mount after a crash). */
+  private readonly orphans: Ext4Orphans;
 
   constructor(
     readonly vol: Ext4Volume,
@@ -68,6 +71,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   ) {
     this.nodes.set(root.ino, root);
     this.writer = ro ? null : new Ext4Writer(vol, new Ext4Alloc(vol, journal));
+    this.orphans = new Ext4Orphans(vol);
     if (journal && !ro) vol.cache.onMeta = (e) => journal.join(e);
   }
 
@@ -81,7 +85,28 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     const inode = await vol.readInode(EXT4_ROOT_INO);
     if (typeof inode === 'number') return inode;
     if (inode.type !== S_IFDIR) return vol.corrupt('the root inode is not a directory');
-    return new Ext4Fs(vol, new Ext4Node(EXT4_ROOT_INO, inode), ro, env, journal);
+    const fs = new Ext4Fs(vol, new Ext4Node(EXT4_ROOT_INO, inode), ro, env, journal);
+    if (lastOrphan(vol) === 0) return fs;
+    if (ro) {
+      vol.warn('orphan inodes from an unclean shutdown are left on a read-only mount');
+      return fs;
+    }
+    const r = await fs.releaseOrphans();
+    return r < 0 ? r : fs;
+  }
+
+  /** Frees the inodes a crash left on the orphan list (ext4_orphan_cleanup), then commits. */
+  private releaseOrphans(): Promise<number> | number {
+    return this.change(async (w) => {
+      const now = this.env.now();
+      const n = await releaseOrphans(this.vol, {
+        dropInode: (i) => w.dropInode(i, now),
+        storeInode: (i) => w.storeInode(i),
+      });
+      if (n < 0) return n;
+      if (n > 0) this.vol.warn(`released ${n} orphan inodes`);
+      return this.commit();
+    });
   }
 
   /** The node for `ino` (one per inode while held). */
@@ -240,6 +265,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       this.nodes.delete(node.ino);
       return w.dropInode(node.inode, now);
     }
+    if (node.inode.links === 0) this.orphans.add(node.inode);
     return w.storeInode(node.inode);
   }
 
@@ -417,9 +443,14 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     h.node.opens--;
     const n = h.node;
     if (n.opens > 0 || n.inode.links > 0 || !this.writer) return 0;
-    // the last close of an unlinked file frees it
+    // the last close of an unlinked file takes it off the orphan list and frees it
     return this.change(async (w) => {
       this.nodes.delete(n.ino);
+      const prev = this.orphans.remove(n.inode, (ino) => this.nodes.get(ino)?.inode);
+      if (prev) {
+        const r = await w.storeInode(prev);
+        if (r < 0) return r;
+      }
       return w.dropInode(n.inode, this.env.now());
     });
   }

@@ -132,8 +132,8 @@ export function parseSuper(raw: Uint8Array, deviceBytes: number): Ext4Super | Ex
   const roReasons = roUnknown
     ? [`unsupported ro_compat feature ${featureNames(RO_COMPAT, 'R', roUnknown).join(', ')}`]
     : [];
-  if (u32(raw, 0xe8) !== 0 || has(roCompat, RO_COMPAT.orphan_present))
-    roReasons.push('orphan inodes from an unclean shutdown are not processed');
+  if (has(roCompat, RO_COMPAT.orphan_present))
+    roReasons.push('the orphan file has entries (orphan_file is not processed)');
   return {
     raw,
     blockSize,

@@ -129,10 +129,11 @@ export class Ext4Volume {
   }
 
   /**
-   * Reads inode `ino` and checks it (checksum, extra size, in-use).
+   * Reads inode `ino` and checks it (checksum, extra size, in-use unless `deleted` is allowed: the
+   * orphan list holds inodes without links).
    * @returns the inode, -EUCLEAN (corrupt, free or uninitialised), -EIO.
    */
-  async readInode(ino: number): Promise<Ext4Inode | number> {
+  async readInode(ino: number, deleted = false): Promise<Ext4Inode | number> {
     const loc = this.inodeLocation(ino);
     if (!loc) return this.corrupt(`inode number ${ino} out of range`);
     const { gd } = loc;
@@ -157,7 +158,8 @@ export class Ext4Volume {
           `inode ${ino}: checksum 0x${want.toString(16)} != computed 0x${got.toString(16)}`,
         );
     }
-    if (inode.links === 0) return this.corrupt(`inode ${ino} is deleted (links 0) but referenced`);
+    if (inode.links === 0 && !deleted)
+      return this.corrupt(`inode ${ino} is deleted (links 0) but referenced`);
     if (inode.flags & EXT4_INLINE_DATA_FL)
       return this.corrupt(`inode ${ino} has inline data but inline_data is off`);
     return inode;

@@ -28,6 +28,7 @@ describe.skipIf(!haveE2fs)('crash consistency', () => {
       const r = rng(seed);
       const problems: string[] = [];
       let checkedSynced = 0;
+      const seen = { orphans: 0, replays: 0 };
       for (let k = 0; k < 14; k++) {
         // reordered cuts fall just before a flush: everything since the previous one is in flight
         const reorder = k % 2 === 1 ? seed * 1000 + k : null;
@@ -38,11 +39,13 @@ describe.skipIf(!haveE2fs)('crash consistency', () => {
               ? r.int(rec.events.length + 1)
               : flushAt[r.int(flushAt.length)]!;
         const img = imageAt(rec, cut, reorder);
-        const p = await checkCut(top, rec, cut, img, k % 3 === 0);
+        const p = await checkCut(top, rec, cut, img, k % 3 === 0, seen);
         problems.push(...p.map((x) => `cut ${cut}${reorder === null ? '' : ' reordered'}: ${x}`));
         checkedSynced += rec.synced.filter((f) => f.at <= cut).length;
       }
       expect(problems).toEqual([]);
       expect(checkedSynced).toBeGreaterThan(20);
+      expect(seen.replays).toBeGreaterThan(10);
+      expect(seen.orphans).toBeGreaterThan(0);
     }, 120_000);
 });

@@ -75,7 +75,8 @@ export interface Recorded {
 }
 
 /**
- * Runs `ops` seeded operations on a journaled copy of `image` (mounted, never unmounted).
+ * Runs `ops` seeded operations on a journaled copy of `image` (mounted, never unmounted; some
+ * files stay open after their unlink).
  * @returns the starting image, the write/flush stream, and the files fsync'd along the way.
  */
 export async function record(image: Uint8Array, seed: number, ops: number): Promise<Recorded> {
@@ -106,6 +107,7 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
   const r = rng(seed);
   const synced: Synced[] = [];
   const churn: string[] = [];
+  const held: number[] = [];
   const must = (what: string, x: number) => {
     if (x < 0) throw new Error(`${what}: ${x} ${log.join('')}`);
     return x;
@@ -136,11 +138,18 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
     } else if (k < 9) {
       const j = r.int(churn.length);
       must('truncate', await v.truncate(churn[j]!, r.int(10_000)));
-    } else {
+    } else if (r.int(2) === 0) {
       const j = r.int(churn.length);
       const to = `/t/r${i}`;
       must('rename', await v.rename(churn[j]!, to));
       churn[j] = to;
+    } else {
+      // unlinked while open: on the orphan list until closed (or the next mount after a crash)
+      const j = r.int(churn.length);
+      held.push(must('open', await v.open(churn[j]!, C.O_RDWR)));
+      must('unlink', await v.unlink(churn[j]!));
+      churn.splice(j, 1);
+      if (held.length > 2) must('close', await v.close(held.splice(r.int(held.length), 1)[0]!));
     }
   }
   return { base: image, events: drv.events, synced };
@@ -187,7 +196,8 @@ export function imageAt(rec: Recorded, cut: number, reorder: number | null): Uin
 /**
  * Checks one cut image (written to `dir`): our mount replays it, every file synced before the cut
  * reads back exactly, e2fsck -fn is clean after, and (when `compare`) e2fsck -fy's own replay of
- * the same image gives the same tree. @returns the problems found (empty when all hold).
+ * the same image gives the same tree; `seen` counts orphans released and transactions replayed.
+ * @returns the problems found (empty when all hold).
  */
 export async function checkCut(
   dir: string,
@@ -195,6 +205,7 @@ export async function checkCut(
   cut: number,
   img: Uint8Array,
   compare: boolean,
+  seen = { orphans: 0, replays: 0 },
 ): Promise<string[]> {
   const ours = join(dir, `cut-${cut}.img`);
   nfs.writeFileSync(ours, img);
@@ -204,6 +215,9 @@ export async function checkCut(
   try {
     const { v, r, log } = await vfsOn(ours);
     if (r < 0) return [`mount refused: ${r} ${log.join('')}`];
+    const said = log.join('');
+    seen.orphans += Number(/released (\d+) orphan inodes/.exec(said)?.[1] ?? 0);
+    seen.replays += Number(/journal replayed: (\d+) transactions/.exec(said)?.[1] ?? 0);
     for (const f of rec.synced) {
       if (f.at > cut) continue;
       const fd = await v.open(f.path, C.O_RDONLY);

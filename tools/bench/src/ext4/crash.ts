@@ -17,6 +17,7 @@ async function main(): Promise<number> {
   let cuts = 0;
   let synced = 0;
   let bad = 0;
+  const seen = { orphans: 0, replays: 0 };
   const t0 = process.cpuUsage();
   try {
     for (let seed = 1; seed <= SEEDS; seed++) {
@@ -28,7 +29,14 @@ async function main(): Promise<number> {
         const reorder = k % 2 === 1 ? seed * 100_000 + k : null;
         const cut =
           reorder === null ? r.int(rec.events.length + 1) : flushAt[r.int(flushAt.length)]!;
-        const problems = await checkCut(dir, rec, cut, imageAt(rec, cut, reorder), k % 4 === 0);
+        const problems = await checkCut(
+          dir,
+          rec,
+          cut,
+          imageAt(rec, cut, reorder),
+          k % 4 === 0,
+          seen,
+        );
         cuts++;
         synced += rec.synced.filter((f) => f.at <= cut).length;
         for (const p of problems) {
@@ -45,7 +53,7 @@ async function main(): Promise<number> {
   }
   const cpu = process.cpuUsage(t0);
   console.log(
-    `${cuts} cut images, ${synced} synced files checked, ${bad} problems; host CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
+    `${cuts} cut images (${seen.replays} transactions replayed, ${seen.orphans} orphans released), ${synced} synced files checked, ${bad} problems; host CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
   );
   return bad === 0 ? 0 : 1;
 }
