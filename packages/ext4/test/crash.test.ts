@@ -12,16 +12,14 @@ const top = scratch('rk-ext4-crash-');
 afterAll(() => rmrf(top));
 
 describe.skipIf(!haveE2fs)('crash consistency', () => {
-  for (const [args, seed] of [
-    [['-b', '1024'], 11],
-    [['-b', '4096'], 12],
+  for (const [type, args, seed] of [
+    ['ext4', ['-b', '1024'], 11],
+    ['ext4', ['-b', '4096'], 12],
+    ['ext3', ['-b', '4096'], 13],
   ] as const)
-    it(`power loss at seeded points: replay, e2fsck, synced files (${args.join(' ')})`, async () => {
-      const rec = await record(
-        new Uint8Array(readFileSync(mkfs(top, '16M', { args: [...args] }))),
-        seed,
-        70,
-      );
+    it(`power loss at seeded points: replay, e2fsck, synced files (${type} ${args.join(' ')})`, async () => {
+      const img = mkfs(top, '16M', { type, args: [...args] });
+      const rec = await record(new Uint8Array(readFileSync(img)), seed, 70);
       const flushAt = [...rec.events.keys()].filter((i) => rec.events[i] === 'flush');
       expect(flushAt.length).toBeGreaterThan(10);
       expect(rec.synced.length).toBeGreaterThan(10);
