@@ -37,14 +37,15 @@ export class RkEventFd implements RkPosixFile {
     this.watchers.notify(key);
   }
 
-  /** @returns 8, -EINVAL (buffer under 8 bytes), -EAGAIN (0 and O_NONBLOCK), -EINTR. */
-  async read(buf: Uint8Array, flags: number): Promise<number> {
+  /** @returns 8, -EINVAL (buffer under 8 bytes), -EAGAIN (0 and O_NONBLOCK), -EINTR. Parks while 0. */
+  read(buf: Uint8Array, flags: number): number | Promise<number> {
     if (buf.length < 8) return -Errno.EINVAL;
-    if (this.count === 0n) {
-      if (flags & O_NONBLOCK) return -Errno.EAGAIN;
-      const r = await this.wq.waitEvent(() => this.count > 0n);
-      if (r < 0) return r;
-    }
+    if (this.count > 0n) return this.take(buf);
+    if (flags & O_NONBLOCK) return -Errno.EAGAIN;
+    return this.wq.waitEvent(() => this.count > 0n).then((r) => (r < 0 ? r : this.take(buf)));
+  }
+
+  private take(buf: Uint8Array): number {
     const v = this.semaphore ? 1n : this.count;
     this.count -= v;
     new DataView(buf.buffer, buf.byteOffset, 8).setBigUint64(0, v, true);
@@ -52,16 +53,22 @@ export class RkEventFd implements RkPosixFile {
     return 8;
   }
 
-  /** @returns 8, -EINVAL (under 8 bytes, or the value 2^64-1), -EAGAIN (would overflow, O_NONBLOCK), -EINTR. */
-  async write(buf: Uint8Array, flags: number): Promise<number> {
+  /**
+   * @returns 8, -EINVAL (under 8 bytes, or the value 2^64-1), -EAGAIN (would overflow, O_NONBLOCK),
+   * -EINTR. Parks while the sum would overflow.
+   */
+  write(buf: Uint8Array, flags: number): number | Promise<number> {
     if (buf.length < 8) return -Errno.EINVAL;
     const v = new DataView(buf.buffer, buf.byteOffset, 8).getBigUint64(0, true);
     if (v > EVENTFD_MAX) return -Errno.EINVAL;
-    if (this.count + v > EVENTFD_MAX) {
-      if (flags & O_NONBLOCK) return -Errno.EAGAIN;
-      const r = await this.wq.waitEvent(() => this.count + v <= EVENTFD_MAX);
-      if (r < 0) return r;
-    }
+    if (this.count + v <= EVENTFD_MAX) return this.add(v);
+    if (flags & O_NONBLOCK) return -Errno.EAGAIN;
+    return this.wq
+      .waitEvent(() => this.count + v <= EVENTFD_MAX)
+      .then((r) => (r < 0 ? r : this.add(v)));
+  }
+
+  private add(v: bigint): number {
     this.count += v;
     if (v > 0n) this.changed(POLLIN);
     return 8;

@@ -4,12 +4,13 @@
 // descriptor that is not a vfscore file is ENOTDIR as a directory and the Linux errno of its kind
 // (EINVAL, ESPIPE...) for file calls.
 import { Errno } from '@runikraft/errno';
-import type { RkDirent, RkStat, RkStatfs, RkUtimes, RkVfs } from '@runikraft/vfscore';
+import type { RkDirent, RkFsResult, RkStat, RkStatfs, RkUtimes, RkVfs } from '@runikraft/vfscore';
 import { AT_FDCWD, F_GETFL, O_CLOEXEC, S_IFMT } from './constants';
 import type { RkFdtab } from './fdtab';
 import { RkPosixVfsFile } from './vfile';
 
-type P<T> = Promise<T>;
+/** A result, or a promise of one when a driver had to wait (vfscore's RkFsResult). */
+type P<T> = RkFsResult<T>;
 
 export class RkPosixFiles {
   constructor(
@@ -40,7 +41,7 @@ export class RkPosixFiles {
    * openat(2): opens through vfscore and installs the file at the lowest free descriptor.
    * @returns the descriptor, -EMFILE (checked before the open's side effects), or vfscore's -errno.
    */
-  async openat(dirfd: number, path: string, flags: number, mode = 0o666): P<number> {
+  async openat(dirfd: number, path: string, flags: number, mode = 0o666): Promise<number> {
     const vfs = this.v();
     if (typeof vfs === 'number') return vfs;
     const d = this.dir(dirfd);
@@ -52,7 +53,7 @@ export class RkPosixFiles {
   }
 
   /** Installs an open vfscore descriptor (owned from now on) as a POSIX descriptor. @returns it, or -errno. */
-  async adopt(vfs: RkVfs, vfd: number, cloexec: boolean, min = 0): P<number> {
+  async adopt(vfs: RkVfs, vfd: number, cloexec: boolean, min = 0): Promise<number> {
     const st = await vfs.fstat(vfd);
     if (typeof st === 'number') {
       await vfs.close(vfd);
@@ -63,19 +64,16 @@ export class RkPosixFiles {
     return this.fdtab.install(file, Math.max(flags, 0), cloexec, min);
   }
 
-  private async at<T>(
-    dirfd: number,
-    f: (vfs: RkVfs, d: number) => T | number | P<T | number>,
-  ): P<T | number> {
+  private at<T>(dirfd: number, f: (vfs: RkVfs, d: number) => P<T | number>): P<T | number> {
     const vfs = this.v();
     if (typeof vfs === 'number') return vfs;
     const d = this.dir(dirfd);
     return d < 0 && d !== AT_FDCWD ? d : f(vfs, d);
   }
-  private async on<T>(
+  private on<T>(
     fd: number,
     other: number,
-    f: (vfs: RkVfs, v: number) => T | number | P<T | number>,
+    f: (vfs: RkVfs, v: number) => P<T | number>,
   ): P<T | number> {
     const vf = this.vfile(fd, other);
     return typeof vf === 'number' ? vf : f(vf.vfs, vf.vfd);
@@ -99,12 +97,12 @@ export class RkPosixFiles {
     this.at(dirfd, (v, d) => v.faccessat(d, path, mode, flags));
   utimensat = (dirfd: number, path: string | null, times: RkUtimes, flags: number): P<number> =>
     this.at(dirfd, (v, d) => v.utimensat(d, path, times, flags));
-  async renameat2(od: number, op: string, nd: number, np: string, flags: number): P<number> {
+  renameat2(od: number, op: string, nd: number, np: string, flags: number): P<number> {
     const o = this.dir(od);
     if (o < 0 && o !== AT_FDCWD) return o;
     return this.at(nd, (v, n) => v.renameat2(o, op, n, np, flags));
   }
-  async linkat(od: number, op: string, nd: number, np: string, flags: number): P<number> {
+  linkat(od: number, op: string, nd: number, np: string, flags: number): P<number> {
     const o = this.dir(od);
     if (o < 0 && o !== AT_FDCWD) return o;
     return this.at(nd, (v, n) => v.linkat(o, op, n, np, flags));

@@ -3,13 +3,13 @@
 // kinds are streams: positioned calls and lseek are ESPIPE, and a vector call is one transfer
 // through a gathered buffer so a pipe write of at most PIPE_BUF bytes stays atomic.
 import { Errno } from '@runikraft/errno';
-import type { RkStat } from '@runikraft/vfscore';
+import { andThen, type RkFsResult, type RkStat } from '@runikraft/vfscore';
 import type { RkPosixFile } from './api';
 import { O_ACCMODE, O_RDONLY, O_WRONLY } from './constants';
 import type { RkFdtab, RkOpenFile } from './fdtab';
 import { RkPosixVfsFile } from './vfile';
 
-type Num = number | Promise<number>;
+type Num = RkFsResult<number>;
 
 function readable(fdtab: RkFdtab, fd: number): RkOpenFile | number {
   const of = fdtab.get(fd);
@@ -40,11 +40,7 @@ export function write(fdtab: RkFdtab, fd: number, buf: Uint8Array): Num {
 
 const total = (bufs: readonly Uint8Array[]) => bufs.reduce((n, b) => n + b.length, 0);
 
-export async function readv(
-  fdtab: RkFdtab,
-  fd: number,
-  bufs: readonly Uint8Array[],
-): Promise<number> {
+export function readv(fdtab: RkFdtab, fd: number, bufs: readonly Uint8Array[]): Num {
   const of = fdtab.get(fd);
   const v = of && vfileOf(of);
   if (v) return v.vfs.readv(v.vfd, bufs);
@@ -52,16 +48,16 @@ export async function readv(
   if (typeof o === 'number') return o;
   if (bufs.length === 1) return o.file.read(bufs[0]!, o.flags);
   const tmp = new Uint8Array(total(bufs));
-  const n = await o.file.read(tmp, o.flags);
-  if (n <= 0) return n;
-  let at = 0;
-  for (const b of bufs) {
-    if (at >= n) break;
-    const k = Math.min(b.length, n - at);
-    b.set(tmp.subarray(at, at + k));
-    at += k;
-  }
-  return n;
+  return andThen(o.file.read(tmp, o.flags), (n) => {
+    let at = 0;
+    for (const b of bufs) {
+      if (at >= n) break;
+      const k = Math.min(b.length, n - at);
+      b.set(tmp.subarray(at, at + k));
+      at += k;
+    }
+    return n;
+  });
 }
 
 export function writev(fdtab: RkFdtab, fd: number, bufs: readonly Uint8Array[]): Num {
@@ -105,7 +101,7 @@ let nextIno = 1;
 const EPOCH = { sec: 0, nsec: 0 };
 
 /** fstat(2): vfscore's for its files; pipes, sockets, eventfds and epolls get an anon-inode stat. */
-export async function fstat(fdtab: RkFdtab, fd: number): Promise<RkStat | number> {
+export function fstat(fdtab: RkFdtab, fd: number): RkFsResult<RkStat | number> {
   const of = fdtab.get(fd);
   if (!of) return -Errno.EBADF;
   const v = vfileOf(of);

@@ -62,15 +62,22 @@ export class RkPipeBuffer {
     this.watchers.notify(key);
   }
 
-  async read(buf: Uint8Array, flags: number): Promise<number> {
+  /** Reads what is queued; parks only while the pipe is empty and has writers. */
+  read(buf: Uint8Array, flags: number): number | Promise<number> {
     if (buf.length === 0) return 0;
-    if (this.len === 0) {
-      if (this.writers === 0) return 0;
-      if (flags & O_NONBLOCK) return -Errno.EAGAIN;
-      const r = await this.wq.waitEvent(() => this.len > 0 || this.writers === 0);
-      if (r < 0) return r;
-      if (this.len === 0) return 0;
-    }
+    if (this.len > 0) return this.take(buf);
+    if (this.writers === 0) return 0;
+    if (flags & O_NONBLOCK) return -Errno.EAGAIN;
+    return this.readSlow(buf);
+  }
+
+  private async readSlow(buf: Uint8Array): Promise<number> {
+    const r = await this.wq.waitEvent(() => this.len > 0 || this.writers === 0);
+    if (r < 0) return r;
+    return this.len === 0 ? 0 : this.take(buf);
+  }
+
+  private take(buf: Uint8Array): number {
     const n = Math.min(buf.length, this.len);
     const first = Math.min(n, this.capacity - this.head);
     buf.set(this.ring.subarray(this.head, this.head + first));
@@ -81,9 +88,19 @@ export class RkPipeBuffer {
     return n;
   }
 
-  async write(buf: Uint8Array, flags: number): Promise<number> {
+  /** Writes `buf`; a write that fits now completes without parking (the common case). */
+  write(buf: Uint8Array, flags: number): number | Promise<number> {
     if (this.readers === 0) return -Errno.EPIPE;
     if (buf.length === 0) return 0;
+    if (this.space >= buf.length) {
+      this.put(buf);
+      this.changed(POLLIN);
+      return buf.length;
+    }
+    return this.writeSlow(buf, flags);
+  }
+
+  private async writeSlow(buf: Uint8Array, flags: number): Promise<number> {
     const atomic = buf.length <= PIPE_BUF;
     let done = 0;
     while (done < buf.length) {

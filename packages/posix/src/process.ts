@@ -5,7 +5,7 @@
 import { Errno } from '@runikraft/errno';
 import type { RkNetStack } from '@runikraft/rknet';
 import type { RkSched } from '@runikraft/rksched';
-import type { RkStat, RkVfs } from '@runikraft/vfscore';
+import type { RkDirent, RkFsResult, RkStat, RkUtimes, RkVfs } from '@runikraft/vfscore';
 import type { RkEpollEvent, RkPollFd, RkPthread, RkUtsname } from './api';
 import {
   AT_FDCWD,
@@ -42,6 +42,8 @@ import {
   type RkTimespec,
   untilNs,
 } from './sync';
+
+type R<T> = RkFsResult<T>;
 
 /** SOCK_CLOEXEC (= O_CLOEXEC) and SOCK_NONBLOCK (= O_NONBLOCK) in socket()'s type. */
 const SOCK_CLOEXEC = O_CLOEXEC;
@@ -106,32 +108,74 @@ export class RkPosix {
     return this.files.openat(dirfd, path, flags, mode);
   }
   /** close(2). @returns 0, -EBADF, or the file's release error (closed either way). */
-  async close(fd: number): Promise<number> {
+  close(fd: number): R<number> {
     return this.fdtab.close(fd);
   }
-  read(fd: number, buf: Uint8Array): Promise<number> {
-    return Promise.resolve(io.read(this.fdtab, fd, buf));
+  // The data calls return the result itself when nothing had to wait (vfscore's sync fast path,
+  // which spares a wasm caller a suspension), else a promise of it.
+  read(fd: number, buf: Uint8Array): R<number> {
+    return io.read(this.fdtab, fd, buf);
   }
-  write(fd: number, buf: Uint8Array): Promise<number> {
-    return Promise.resolve(io.write(this.fdtab, fd, buf));
+  write(fd: number, buf: Uint8Array): R<number> {
+    return io.write(this.fdtab, fd, buf);
   }
-  readv(fd: number, bufs: readonly Uint8Array[]): Promise<number> {
+  readv(fd: number, bufs: readonly Uint8Array[]): R<number> {
     return io.readv(this.fdtab, fd, bufs);
   }
-  writev(fd: number, bufs: readonly Uint8Array[]): Promise<number> {
-    return Promise.resolve(io.writev(this.fdtab, fd, bufs));
+  writev(fd: number, bufs: readonly Uint8Array[]): R<number> {
+    return io.writev(this.fdtab, fd, bufs);
   }
-  pread(fd: number, buf: Uint8Array, off: number): Promise<number> {
-    return Promise.resolve(io.pread(this.fdtab, fd, buf, off));
+  pread(fd: number, buf: Uint8Array, off: number): R<number> {
+    return io.pread(this.fdtab, fd, buf, off);
   }
-  pwrite(fd: number, buf: Uint8Array, off: number): Promise<number> {
-    return Promise.resolve(io.pwrite(this.fdtab, fd, buf, off));
+  pwrite(fd: number, buf: Uint8Array, off: number): R<number> {
+    return io.pwrite(this.fdtab, fd, buf, off);
   }
-  lseek(fd: number, off: number, whence: number): Promise<number> {
-    return Promise.resolve(io.lseek(this.fdtab, fd, off, whence));
+  lseek(fd: number, off: number, whence: number): R<number> {
+    return io.lseek(this.fdtab, fd, off, whence);
   }
-  fstat(fd: number): Promise<RkStat | number> {
+  fstat(fd: number): R<RkStat | number> {
     return io.fstat(this.fdtab, fd);
+  }
+  // The *at() and attribute calls, on this process's descriptors (files.ts).
+  fstatat(dirfd: number, path: string, flags: number): R<RkStat | number> {
+    return this.files.fstatat(dirfd, path, flags);
+  }
+  mkdirat(dirfd: number, path: string, mode: number): R<number> {
+    return this.files.mkdirat(dirfd, path, mode);
+  }
+  unlinkat(dirfd: number, path: string, flags: number): R<number> {
+    return this.files.unlinkat(dirfd, path, flags);
+  }
+  renameat2(od: number, op: string, nd: number, np: string, flags: number): R<number> {
+    return this.files.renameat2(od, op, nd, np, flags);
+  }
+  linkat(od: number, op: string, nd: number, np: string, flags: number): R<number> {
+    return this.files.linkat(od, op, nd, np, flags);
+  }
+  symlinkat(target: string, dirfd: number, linkpath: string): R<number> {
+    return this.files.symlinkat(target, dirfd, linkpath);
+  }
+  readlinkat(dirfd: number, path: string): R<string | number> {
+    return this.files.readlinkat(dirfd, path);
+  }
+  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): R<number> {
+    return this.files.utimensat(dirfd, path, times, flags);
+  }
+  futimens(fd: number, times: RkUtimes): R<number> {
+    return this.files.futimens(fd, times);
+  }
+  ftruncate(fd: number, length: number): R<number> {
+    return this.files.ftruncate(fd, length);
+  }
+  fsync(fd: number): R<number> {
+    return this.files.fsync(fd);
+  }
+  fdatasync(fd: number): R<number> {
+    return this.files.fdatasync(fd);
+  }
+  readdir(fd: number): R<RkDirent[] | number> {
+    return this.files.readdir(fd);
   }
   dup(fd: number): number {
     return this.fdtab.dup(fd);

@@ -49,10 +49,14 @@ export class RkPthreads {
   private readonly keys = new Map<number, ((v: unknown) => unknown) | null>();
   private nextKey = 0;
   /** Joiners and once-waiters park here (one queue: exits and once completions are rare). */
-  private readonly wq: RkWaitQueue;
+  private wqOf: RkWaitQueue | null = null;
 
-  constructor(private readonly sched: RkSched) {
-    this.wq = sched.waitQueue();
+  constructor(private readonly sched: RkSched) {}
+
+  /** Made on first use: a process that never uses threads never touches the scheduler. */
+  private get wq(): RkWaitQueue {
+    this.wqOf ??= this.sched.waitQueue();
+    return this.wqOf;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Errno } from '@runikraft/errno';
 import { describe, expect, it } from 'vitest';
-import { O_NONBLOCK, PIPE_BUF, PIPE_SIZE } from '../src/index';
-import { bytes, setup, text } from './helpers';
+import { AT_FDCWD, O_CREAT, O_NONBLOCK, O_RDWR, PIPE_BUF, PIPE_SIZE } from '../src/index';
+import { bytes, setup, text, withFs } from './helpers';
 
 describe('pipe', () => {
   it('carries a stream between threads, blocking on full and empty, in order', async () => {
@@ -69,6 +69,23 @@ describe('pipe', () => {
       for (const [tag, len] of runs) if (tag !== 3) expect(len % size(tag)).toBe(0);
       expect(runs.filter(([t]) => t === 3).some(([, len]) => len % size(3) !== 0)).toBe(true);
       expect(runs.length).toBeGreaterThan(10);
+    });
+  });
+
+  it('calls that need not wait return their result directly (no Promise: no suspension for a wasm caller)', async () => {
+    const { px, vfs, run } = await withFs();
+    await run(async () => {
+      const [r, w] = px.pipe() as [number, number];
+      expect(px.write(w, bytes('abc'))).toBe(3);
+      expect(px.read(r, new Uint8Array(8))).toBe(3);
+      expect(px.read(r, new Uint8Array(8))).toBeInstanceOf(Promise); // empty: it parks
+      await px.write(w, bytes('x'));
+      const fd = await px.open('/f', O_CREAT | O_RDWR);
+      expect(px.write(fd, bytes('hello'))).toBe(5);
+      expect(px.pread(fd, new Uint8Array(8), 0)).toBe(5);
+      expect(typeof (px.fstat(fd) as { size: number }).size).toBe('number');
+      expect(typeof (px.fstatat(AT_FDCWD, '/f', 0) as { size: number }).size).toBe('number');
+      void vfs;
     });
   });
 
