@@ -43,6 +43,10 @@ export interface RkSchedOptions {
   readonly policyFor?: (cpu: number) => RkSchedPolicy;
 }
 
+/** By name: the machine's HartStopped comes from another realm. */
+const isHartStopped = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'HartStopped';
+
 /** Creates a scheduler front end driving `policy` on `plat` (one core per CPU with `opts.policyFor`). */
 export function createSched(
   plat: RkPlat,
@@ -291,7 +295,7 @@ export class SchedCore implements RkSched {
     }
     if (this.stopped) return;
     this.stopAll();
-    if (e instanceof Error && e.name === 'HartStopped') {
+    if (isHartStopped(e)) {
       this.mainDone?.reject(e);
       return;
     }
@@ -314,7 +318,13 @@ export class SchedCore implements RkSched {
   stop(): void {
     this.stopped = true;
     this.cur = null;
-    this.time.cancelTimer();
+    try {
+      this.time.cancelTimer();
+    } catch (e) {
+      // After a power-off the timer write itself meets the stopped hart; the timer went with it.
+      // Letting that escape would skip runMain's rejection and leave the thread's promise unhandled.
+      if (!isHartStopped(e)) throw e;
+    }
     this.platArmed = Number.POSITIVE_INFINITY;
     const r = this.idleResolve;
     this.idleResolve = null;
