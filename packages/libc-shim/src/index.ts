@@ -8,11 +8,14 @@ export {
   PREVIEW1,
   RkWasiError,
   type RunWasiOptions,
+  resolveSuspend,
   runWasi,
   type WasiMemoryAccount,
   type WasiRunResult,
+  type WasiSuspend,
 } from './process';
 export { AsyncifyRunner } from './suspend/asyncify';
+export { hasJspi, JspiRunner } from './suspend/jspi';
 export * from './wasi/abi';
 export { wasiErrno } from './wasi/errno';
 export type { WasiKernel } from './wasi/kernel';

@@ -14,6 +14,7 @@ import {
   runWasi,
   type WasiMemoryAccount,
   type WasiRunResult,
+  type WasiSuspend,
 } from './process';
 import type { WasiKernel } from './wasi/kernel';
 
@@ -34,6 +35,12 @@ export const LIBC_PARAMS = {
     type: 'string',
     default: '/',
     doc: 'directories handed to programs as preopens, separated by commas',
+  },
+  suspend: {
+    type: 'enum',
+    default: 'auto',
+    values: ['auto', 'asyncify', 'jspi'],
+    doc: "how blocking calls suspend a program: the engine's stack switching (jspi), binaryen's asyncify, or auto (jspi where the engine has it)",
   },
 } as const satisfies RkParamSpecs;
 
@@ -82,7 +89,7 @@ export function allocatorAccount(alloc: RkAlloc, max: number): WasiMemoryAccount
 
 export function createLibc(
   registry: RkRegistry,
-  params: { env: string; memory_max: number; preopens: string },
+  params: { env: string; memory_max: number; preopens: string; suspend: string },
 ): RkLibc {
   const vfs = registry.get('vfscore');
   const sched = registry.get('rksched');
@@ -111,7 +118,7 @@ export function createLibc(
     runWasi(
       kernel,
       program,
-      { env, preopens, ...opts },
+      { env, preopens, suspend: params.suspend as WasiSuspend, ...opts },
       allocatorAccount(alloc, params.memory_max),
     );
   return {

@@ -3,6 +3,7 @@
 // through the suspension layer and returns its exit status. A bad program is a precise
 // RkWasiError, never a host crash.
 import { AsyncifyRunner, isAsyncified } from './suspend/asyncify';
+import { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 import type { WasiKernel } from './wasi/kernel';
 import { LinearMemory } from './wasi/memory';
 import { PREVIEW1_NAMES, WasiExit, WasiPreview1, type WasiProcessConfig } from './wasi/preview1';
@@ -22,9 +23,30 @@ export class RkWasiError extends Error {
   }
 }
 
+/**
+ * How blocking calls suspend the program: `jspi` (the engine's stack switching), `asyncify` (the
+ * program was transformed by binaryen's asyncify pass), or `auto` — JSPI where the engine has it,
+ * else asyncify.
+ */
+export type WasiSuspend = 'auto' | 'asyncify' | 'jspi';
+
 export interface RunWasiOptions extends Partial<WasiProcessConfig> {
   /** The most linear memory the program may have, in bytes (default: all the kernel grants). */
   memoryMax?: number;
+  /** The suspension mechanism (default auto). */
+  suspend?: WasiSuspend;
+}
+
+/** The mechanism `want` resolves to on this engine. @throws RkWasiError when jspi is forced but absent. */
+export function resolveSuspend(want: WasiSuspend = 'auto'): 'asyncify' | 'jspi' {
+  if (want === 'asyncify') return 'asyncify';
+  if (hasJspi()) return 'jspi';
+  if (want === 'jspi')
+    throw new RkWasiError(
+      'link',
+      'JSPI (stack switching) is not available in this engine: Node 20 needs --experimental-wasm-stack-switching (rk run passes it unless libc.suspend=asyncify)',
+    );
+  return 'asyncify';
 }
 
 /** How the kernel accounts the program's pages: charge as it grows, release at exit. */
@@ -40,14 +62,23 @@ export interface WasiMemoryAccount {
 export interface WasiRunResult {
   /** The exit status (proc_exit's code, or 0 when _start returned). */
   status: number;
-  /** Times the program blocked (the runner unwound and rewound it). */
+  /** Times the program blocked (the runner suspended and resumed it). */
   suspensions: number;
+  /** The mechanism that suspended it. */
+  suspend: 'asyncify' | 'jspi';
   /** Linear memory at exit, bytes. */
   memoryBytes: number;
 }
 
-/** Compiles and checks a program: preview1 imports only, a `_start`, a memory, asyncify. */
-export async function loadWasi(bytes: Uint8Array, maxPages: number): Promise<WebAssembly.Module> {
+/**
+ * Compiles and checks a program: preview1 imports only, a `_start`, a memory, and the asyncify
+ * exports unless it will run with JSPI.
+ */
+export async function loadWasi(
+  bytes: Uint8Array,
+  maxPages: number,
+  suspend: 'asyncify' | 'jspi' = 'asyncify',
+): Promise<WebAssembly.Module> {
   let limited: Uint8Array;
   try {
     limited = limitMemory(bytes, maxPages).bytes;
@@ -74,10 +105,10 @@ export async function loadWasi(bytes: Uint8Array, maxPages: number): Promise<Web
     throw new RkWasiError('link', 'the program exports no _start function (is it a WASI command?)');
   if (exps.get('memory') !== 'memory')
     throw new RkWasiError('link', 'the program exports no memory');
-  if (exps.get('asyncify_start_unwind') !== 'function')
+  if (suspend === 'asyncify' && exps.get('asyncify_start_unwind') !== 'function')
     throw new RkWasiError(
       'link',
-      'the program is not transformed for blocking calls: rk build applies `wasm-opt --asyncify`; for a prebuilt .wasm run `wasm-opt --asyncify --pass-arg=asyncify-imports@wasi_snapshot_preview1.* in.wasm -o out.wasm`',
+      'the program is not transformed for blocking calls: rk build applies `wasm-opt --asyncify`; for a prebuilt .wasm run `wasm-opt --asyncify --pass-arg=asyncify-imports@wasi_snapshot_preview1.* in.wasm -o out.wasm` (or run it with JSPI: libc.suspend=jspi)',
     );
   return mod;
 }
@@ -93,13 +124,15 @@ export async function runWasi(
     opts.memoryMax ?? Number.POSITIVE_INFINITY,
     account?.available() ?? 4 * 2 ** 30,
   );
-  const runner = new AsyncifyRunner();
-  // The runner's save area comes out of the same grant.
-  const maxPages = Math.max(0, Math.floor(grant / PAGE) - Math.ceil(((1 << 20) + 8) / PAGE));
+  const suspend = resolveSuspend(opts.suspend);
+  const runner = suspend === 'asyncify' ? new AsyncifyRunner() : new JspiRunner();
+  // asyncify's save area comes out of the same grant.
+  const saveArea = suspend === 'asyncify' ? Math.ceil(((1 << 20) + 8) / PAGE) : 0;
+  const maxPages = Math.max(0, Math.floor(grant / PAGE) - saveArea);
   const mod =
     program instanceof WebAssembly.Module
       ? program
-      : await loadWasi(program, Math.min(maxPages, 65536));
+      : await loadWasi(program, Math.min(maxPages, 65536), suspend);
   const wasi = new WasiPreview1(kernel, {
     args: opts.args ?? ['program'],
     env: opts.env ?? [],
@@ -116,14 +149,12 @@ export async function runWasi(
       );
     charged = bytes;
   };
-  const ns: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(wasi.imports())) {
-    // Pages the program grew since the last call are charged before the call can use them.
-    ns[name] = runner.wrap((...a: never[]) => {
-      if (memory && memory.buffer.byteLength > charged) chargeTo(memory.buffer.byteLength);
-      return fn(...a);
-    });
-  }
+  const js = wasi.imports();
+  let ns: Record<string, unknown>;
+  if (runner instanceof AsyncifyRunner) {
+    ns = {};
+    for (const [name, fn] of Object.entries(js)) ns[name] = runner.wrap(fn);
+  } else ns = runner.link(importTypes(mod), js);
   let inst: WebAssembly.Instance;
   try {
     inst = await WebAssembly.instantiate(mod, { [PREVIEW1]: ns } as WebAssembly.Imports);
@@ -131,17 +162,20 @@ export async function runWasi(
     throw new RkWasiError('link', `the program could not be instantiated: ${(e as Error).message}`);
   }
   memory = inst.exports.memory as WebAssembly.Memory;
-  if (!isAsyncified(inst.exports)) throw new RkWasiError('link', 'asyncify exports missing');
-  try {
-    runner.attach(inst.exports, memory);
-  } catch (e) {
-    throw new RkWasiError(
-      'memory',
-      `no memory for the blocking-call save area: ${(e as Error).message}`,
-    );
+  if (runner instanceof AsyncifyRunner) {
+    if (!isAsyncified(inst.exports)) throw new RkWasiError('link', 'asyncify exports missing');
+    try {
+      runner.attach(inst.exports, memory);
+    } catch (e) {
+      throw new RkWasiError(
+        'memory',
+        `no memory for the blocking-call save area: ${(e as Error).message}`,
+      );
+    }
   }
   chargeTo(memory.buffer.byteLength);
-  await wasi.start(new LinearMemory(memory));
+  // Pages the program grew since the last call are charged before the call can use them.
+  await wasi.start(new LinearMemory(memory, chargeTo));
   let status = 0;
   try {
     await runner.call(inst.exports._start as () => unknown);
@@ -156,5 +190,18 @@ export async function runWasi(
     await wasi.stop();
     account?.release();
   }
-  return { status, suspensions: runner.suspensions, memoryBytes: memory.buffer.byteLength };
+  return {
+    status,
+    suspensions: runner.suspensions,
+    memoryBytes: memory.buffer.byteLength,
+    suspend,
+  };
+}
+
+/** The program's preview1 function imports with their types (type reflection, present with JSPI). */
+function importTypes(mod: WebAssembly.Module): JspiImport[] {
+  return WebAssembly.Module.imports(mod).map((i) => {
+    if (!i.type) throw new RkWasiError('link', `the engine does not report the type of ${i.name}`);
+    return { name: i.name, type: i.type };
+  });
 }

@@ -49,12 +49,12 @@ describe('bad programs', () => {
     expect(e.message).toContain('imports function env.host_magic');
   }, 300_000);
 
-  it('refuses a program not transformed for blocking calls, saying how to fix it', async () => {
+  it('refuses a program not transformed for blocking calls when asyncify suspends, saying how to fix it', async () => {
     const { k } = await testKernel();
     const wasm = readFileSync(
       buildWasm({ sources: [join(__dirname, 'programs', 'hello.c')], asyncify: false }),
     );
-    const e = await failure(runWasi(k, wasm));
+    const e = await failure(runWasi(k, wasm, { suspend: 'asyncify' }));
     expect(e.kind).toBe('link');
     expect(e.message).toContain('wasm-opt --asyncify');
   }, 300_000);

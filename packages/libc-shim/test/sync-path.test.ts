@@ -3,43 +3,10 @@
 // waits (here ramfs behind Promises, as 9pfs over virtio) still suspends the program on every call,
 // with the same results.
 import { readFileSync } from 'node:fs';
-import { createRamfsType } from '@runikraft/ramfs';
-import { createBuddyAlloc } from '@runikraft/rkalloc-buddy';
-import type { RkPhysMem } from '@runikraft/rkplat';
-import type { RkFs, RkFsType } from '@runikraft/vfscore';
 import { describe, expect, it } from 'vitest';
 import { runWasi } from '../src/index';
 import { program, testKernel } from './helpers';
-
-/** ramfs whose data calls answer through a Promise, like a driver waiting on a device. */
-function waitingRamfs(): RkFsType {
-  const size = 4 << 20;
-  const buffer = new SharedArrayBuffer(size);
-  const phys: RkPhysMem = {
-    buffer,
-    base: 0x90000000,
-    size,
-    u8: new Uint8Array(buffer),
-    view: new DataView(buffer),
-  };
-  const ram = createRamfsType(createBuddyAlloc(phys, phys.base, size));
-  return {
-    name: 'waitfs',
-    mount(args) {
-      const fs = ram.mount(args) as RkFs;
-      return new Proxy(fs, {
-        get(t, key) {
-          const v = Reflect.get(t, key) as unknown;
-          if (typeof v !== 'function') return v;
-          const f = v.bind(t) as (...a: unknown[]) => unknown;
-          return key === 'read' || key === 'write' || key === 'getattr'
-            ? (...a: unknown[]) => Promise.resolve().then(() => f(...a))
-            : f;
-        },
-      });
-    },
-  };
-}
+import { waitingRamfs } from './waitfs';
 
 describe('the synchronous call path', () => {
   const wasm = readFileSync(program('calls.c'));

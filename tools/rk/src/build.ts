@@ -26,6 +26,11 @@ export interface BuildOptions {
   log?: (text: string) => void;
   /** Type-check the app's sources against the composed packages (default true; `--no-typecheck`). */
   typecheck?: boolean;
+  /**
+   * Apply binaryen's asyncify pass to a program entry (default: the app's runikraft.program.asyncify,
+   * else true; false is `--no-asyncify`).
+   */
+  asyncify?: boolean;
 }
 
 export interface BuildResult {
@@ -55,7 +60,7 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
   const rootfs = packAppRootfs(app, closure, outDir);
   if (rootfs && !('vfs.rootfs' in app.params))
     app = { ...app, params: { ...app.params, 'vfs.rootfs': 'initrd' } };
-  if (isProgramEntry(app.entry)) app = prepareProgramMain(app, outDir);
+  if (isProgramEntry(app.entry)) app = prepareProgramMain(app, outDir, opts.asyncify);
   const entryFile = join(outDir, 'entry.generated.ts');
   writeFileSync(entryFile, generateEntry(app, composition, outDir));
   const envFile = join(outDir, ENV_FILE);

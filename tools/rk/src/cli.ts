@@ -23,15 +23,18 @@ function buildArgs(args: string[]): {
   outDir?: string;
   quiet: boolean;
   typecheck: boolean;
+  asyncify?: false;
 } {
   let dir: string | undefined;
   let outDir: string | undefined;
   let quiet = false;
   let typecheck = true;
+  let asyncify = true;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--quiet' || a === '-q') quiet = true;
     else if (a === '--no-typecheck') typecheck = false;
+    else if (a === '--no-asyncify') asyncify = false;
     else if (a === '--out-dir') {
       outDir = args[++i];
       if (outDir === undefined)
@@ -39,7 +42,7 @@ function buildArgs(args: string[]): {
     } else if (a.startsWith('--out-dir=')) outDir = a.slice(10);
     else if (a.startsWith('-'))
       throw new RkUsageError(
-        `rk build: unsupported option '${a}' (supported: --out-dir DIR, --no-typecheck, --quiet, --help)`,
+        `rk build: unsupported option '${a}' (supported: --out-dir DIR, --no-typecheck, --no-asyncify, --quiet, --help)`,
       );
     else if (dir !== undefined)
       throw new RkUsageError(
@@ -47,7 +50,13 @@ function buildArgs(args: string[]): {
       );
     else dir = a;
   }
-  return { dir: dir ?? '.', quiet, typecheck, ...(outDir ? { outDir } : {}) };
+  return {
+    dir: dir ?? '.',
+    quiet,
+    typecheck,
+    ...(outDir ? { outDir } : {}),
+    ...(asyncify ? {} : { asyncify }),
+  };
 }
 
 /**
@@ -91,6 +100,7 @@ export async function rkMain(argv: readonly string[], io: CliIo = processIo): Pr
           ...(a.outDir ? { outDir: a.outDir } : {}),
           ...(a.quiet ? {} : { log: io.out }),
           typecheck: a.typecheck,
+          ...(a.asyncify === false ? { asyncify: false } : {}),
         });
         return 0;
       }

@@ -3,6 +3,8 @@
 // libc-shim's `libc` API. More sources and flags come from `runikraft.program`:
 //   "runikraft": { "entry": "src/shell.c",
 //                  "program": { "sources": ["src/sqlite3.c"], "cflags": ["-DX=1"], "ldflags": [] } }
+// "asyncify": false in "program" skips binaryen's asyncify pass: the program is smaller and faster but
+// can then block only through JSPI (libc.suspend=auto or jspi, on an engine that has it).
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { AppConfig } from './app';
@@ -19,6 +21,7 @@ interface ProgramSpec {
   sources: string[];
   cflags: string[];
   ldflags: string[];
+  asyncify: boolean;
 }
 
 function readSpec(app: AppConfig): ProgramSpec {
@@ -26,7 +29,9 @@ function readSpec(app: AppConfig): ProgramSpec {
   const p = pkg.runikraft?.program ?? {};
   const where = `${app.manifestPath}: "runikraft.program`;
   if (typeof p !== 'object' || p === null || Array.isArray(p))
-    throw new RkUsageError(`rk: ${where}" must be an object {sources?, cflags?, ldflags?}`);
+    throw new RkUsageError(
+      `rk: ${where}" must be an object {sources?, cflags?, ldflags?, asyncify?}`,
+    );
   const list = (k: string): string[] => {
     const v = p[k] ?? [];
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
@@ -34,16 +39,21 @@ function readSpec(app: AppConfig): ProgramSpec {
     return v;
   };
   for (const k of Object.keys(p))
-    if (!['sources', 'cflags', 'ldflags'].includes(k))
-      throw new RkUsageError(`rk: ${where}.${k}" is unknown (known: sources, cflags, ldflags)`);
-  return { sources: list('sources'), cflags: list('cflags'), ldflags: list('ldflags') };
+    if (!['sources', 'cflags', 'ldflags', 'asyncify'].includes(k))
+      throw new RkUsageError(
+        `rk: ${where}.${k}" is unknown (known: sources, cflags, ldflags, asyncify)`,
+      );
+  const asyncify = p.asyncify ?? true;
+  if (typeof asyncify !== 'boolean')
+    throw new RkUsageError(`rk: ${where}.asyncify" must be true or false`);
+  return { sources: list('sources'), cflags: list('cflags'), ldflags: list('ldflags'), asyncify };
 }
 
 /**
  * Builds the program into `<outDir>/program.wasm` and writes `<outDir>/main.generated.ts`.
  * @returns the app with its entry replaced by the generated main (relative to the app dir).
  */
-export function prepareProgramMain(app: AppConfig, outDir: string): AppConfig {
+export function prepareProgramMain(app: AppConfig, outDir: string, asyncify?: boolean): AppConfig {
   if (!app.dependencies.includes(LIBC))
     throw new RkUsageError(
       `rk: ${app.manifestPath}: "runikraft.entry" is a program (${app.entry}), which runs on ${LIBC}: add it to "dependencies"`,
@@ -54,7 +64,13 @@ export function prepareProgramMain(app: AppConfig, outDir: string): AppConfig {
   else {
     const sources = [app.entry, ...spec.sources].map((s) => resolve(app.dir, s));
     copyFileSync(
-      buildWasm({ sources, cflags: spec.cflags, ldflags: spec.ldflags, cwd: app.dir }),
+      buildWasm({
+        sources,
+        cflags: spec.cflags,
+        ldflags: spec.ldflags,
+        cwd: app.dir,
+        asyncify: asyncify ?? spec.asyncify,
+      }),
       wasmOut,
     );
   }

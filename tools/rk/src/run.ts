@@ -8,6 +8,7 @@ import { HELP } from './help';
 import { loadMachine, type RkDeviceArgs } from './machine';
 import { parseRunArgs, type RunArgs } from './run-args';
 import { bootImageFile, locateImage, machineOptions, serialConsole } from './run-image';
+import { restartWithJspi, wantsJspiRestart } from './run-jspi';
 import { applyPorts } from './run-nic';
 
 /** The device lists: each one given on the command line replaces the app's default list. */
@@ -36,6 +37,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const needsImage = !cli.dumpdtb && !(cli.qtest && (cli.hold || cli.image === undefined));
   const located =
     needsImage || cli.image !== undefined ? await locateImage(cli.image, io) : undefined;
+  if (located && !cli.qtest && !cli.dumpdtb && wantsJspiRestart(located.manifest, args))
+    return restartWithJspi();
   for (const w of cli.warnings ?? []) io.err(`rk run: warning: ${w}`);
   const packed = located?.manifest?.initrd;
   const opts = machineOptions(

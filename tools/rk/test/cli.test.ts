@@ -47,7 +47,7 @@ describe('rk bin', () => {
     const b = await rk(['build', '--fast']);
     expect([b.status, b.stderr]).toEqual([
       1,
-      "rk build: unsupported option '--fast' (supported: --out-dir DIR, --no-typecheck, --quiet, --help)\n",
+      "rk build: unsupported option '--fast' (supported: --out-dir DIR, --no-typecheck, --no-asyncify, --quiet, --help)\n",
     ]);
     const r = await rk(['run', '-enable-kvm']);
     expect(r.status).toBe(1);

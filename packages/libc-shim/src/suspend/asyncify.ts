@@ -13,7 +13,6 @@ interface AsyncifyExports {
 }
 
 const UNWINDING = 1;
-const REWINDING = 2;
 
 export const isAsyncified = (exports: WebAssembly.Exports): boolean =>
   typeof exports.asyncify_start_unwind === 'function' &&
@@ -28,6 +27,9 @@ export class AsyncifyRunner {
   private pending: PromiseLike<unknown> | null = null;
   private settled: unknown;
   private failed = false;
+  /** A rewind is under way: the next import call is the one that suspended (kept here rather than
+   * asked of the program with asyncify_get_state, a call into wasm on every import). */
+  private rewinding = false;
   /** Suspensions so far (a measure of how often the program blocked). */
   suspensions = 0;
 
@@ -36,7 +38,8 @@ export class AsyncifyRunner {
   /** Wraps an import so a Promise result suspends the program instead of reaching wasm. */
   wrap(fn: Import): Import {
     return (...args: never[]) => {
-      if (this.ax && this.ax.asyncify_get_state() === REWINDING) {
+      if (this.rewinding) {
+        this.rewinding = false;
         this.ax.asyncify_stop_rewind();
         const v = this.settled;
         this.settled = undefined;
@@ -89,6 +92,7 @@ export class AsyncifyRunner {
         this.failed = true;
       }
       this.ax.asyncify_start_rewind(this.data);
+      this.rewinding = true;
       r = fn(...args);
     }
     return r;

@@ -1,5 +1,6 @@
 // The program's linear memory as the imports see it. Views are rebuilt when memory.grow replaced
-// the buffer. Every guest pointer is bounds-checked: a bad one is EFAULT for that call, never an
+// the buffer: refresh() is called on entry to every import (the program cannot grow its memory while
+// an import runs or while it is suspended), so the accessors use the views without asking the engine. Every guest pointer is bounds-checked: a bad one is EFAULT for that call, never an
 // access outside the program's memory (JS typed arrays would throw RangeError or read nothing).
 
 export class WasiFault extends Error {
@@ -21,29 +22,35 @@ export class LinearMemory {
   private u8v = new Uint8Array(0);
   private dv = new DataView(new ArrayBuffer(0));
 
-  constructor(private readonly memory: WebAssembly.Memory) {}
-
-  /** Current views (refreshed after growth). */
-  get u8(): Uint8Array {
+  /** `grew(bytes)` is told the new size whenever refresh() finds the memory grown. */
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly grew?: (bytes: number) => void,
+  ) {
     this.refresh();
+  }
+
+  /** The views as of the last refresh(). */
+  get u8(): Uint8Array {
     return this.u8v;
   }
   get view(): DataView {
-    this.refresh();
     return this.dv;
   }
-  private refresh(): void {
+  /** Rebuilds the views if memory.grow replaced the buffer (call on entry to each import). */
+  refresh(): void {
     const b = this.memory.buffer as ArrayBuffer;
     if (b !== this.buf) {
       this.buf = b;
       this.u8v = new Uint8Array(b);
       this.dv = new DataView(b);
+      this.grew?.(b.byteLength);
     }
   }
 
   /** Throws {@link WasiFault} unless [ptr, ptr+len) lies inside the memory. */
   check(ptr: number, len: number, what: string): void {
-    const size = this.u8.length;
+    const size = this.u8v.length;
     if (ptr < 0 || len < 0 || ptr + len > size) throw new WasiFault(what, ptr, len, size);
   }
   /** A view of [ptr, ptr+len) (no copy). */

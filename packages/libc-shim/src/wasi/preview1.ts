@@ -669,6 +669,7 @@ export class WasiPreview1 {
       const fn = (this as unknown as Record<string, (...a: unknown[]) => R>)[name]!;
       out[name] = (...a: unknown[]) => {
         try {
+          this.mem.refresh();
           const r = fn(...a);
           return typeof r === 'number' ? r : r.catch(faultToErrno);
         } catch (e) {

@@ -3,10 +3,17 @@
 declare global {
   namespace WebAssembly {
     type ImportExportKind = 'function' | 'global' | 'memory' | 'table' | 'tag';
+    /** A function's type, as type reflection reports it (present where JSPI is: V8 11.3+ flags). */
+    interface FunctionType {
+      parameters: ValueType[];
+      results: ValueType[];
+    }
+    type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'externref' | 'funcref';
     interface ModuleImportDescriptor {
       module: string;
       name: string;
       kind: ImportExportKind;
+      type?: FunctionType;
     }
     interface ModuleExportDescriptor {
       name: string;
@@ -28,6 +35,10 @@ declare global {
       constructor(d: { initial: number; maximum?: number; shared?: boolean });
       readonly buffer: ArrayBuffer | SharedArrayBuffer;
       grow(delta: number): number;
+    }
+    class Global {
+      constructor(d: { value: ValueType; mutable?: boolean }, v?: unknown);
+      value: unknown;
     }
     class RuntimeError extends Error {}
     class CompileError extends Error {}

@@ -2,7 +2,9 @@
 //   calls write PATH N   N one-byte write()s to PATH (created/truncated; /dev/null works)
 //   calls read PATH      read() PATH one byte at a time, then pread() each byte back
 //   calls clock N        N clock_gettime(CLOCK_MONOTONIC), checked never to go back
+//   calls yield N        N sched_yield() (each one a blocking call: the kernel runs other threads)
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,13 @@ int main(int argc, char **argv) {
     printf("clock %ld\n", n);
     return 0;
   }
-  fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N\n");
+  if (argc == 3 && !strcmp(argv[1], "yield")) {
+    long n = atol(argv[2]);
+    for (long i = 0; i < n; i++)
+      if (sched_yield()) return fail("sched_yield");
+    printf("yield %ld\n", n);
+    return 0;
+  }
+  fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N\n");
   return 2;
 }

@@ -1,8 +1,11 @@
 /// <reference path="../../../../packages/libc-shim/src/wasm/webassembly.d.ts" />
-// Issue 12 SQLite benchmark (Unikraft's SQLite workload: 60,000 INSERTs): the same sqlite3 shell
-// .wasm rk build made for apps/sqlite, run on Runikraft (database on ramfs and on a 9p share) and
-// on Node's node:wasi (database on a host tmpfs directory), and the same SQLite C built natively
-// with gcc -O2, in one run. The SQL is one transaction (BEGIN; 60,000 INSERT; COMMIT) read by the
+// Issue 12 SQLite benchmark (Unikraft's SQLite workload: 60,000 INSERTs): the sqlite3 shell .wasm
+// rk build makes for apps/sqlite, run on Runikraft (database on ramfs and on a 9p share) and on
+// Node's node:wasi (database on a host tmpfs directory), and the same SQLite C built natively with
+// gcc -O2, in one run. Runikraft runs it three ways: the asyncified program suspending through
+// asyncify (libc.suspend=asyncify), the same program through JSPI (libc.suspend=jspi), and the
+// program built without asyncify (rk build --no-asyncify) through JSPI; node:wasi runs both .wasm
+// files. JSPI needs Node started with --experimental-wasm-stack-switching (bench:sqlite passes it). The SQL is one transaction (BEGIN; 60,000 INSERT; COMMIT) read by the
 // shell's .read from the shared directory. Each figure is the median host CPU time (user + system;
 // this machine's 2 cores are shared with other jobs, which makes wall time meaningless) of
 // RK_BENCH_REPS runs minus the median of the same run with a one-statement script (boot, compile and
@@ -22,7 +25,8 @@ import { median } from '../boot/stats';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
-// RK_BENCH_SQLITE_ONLY=ramfs|9p|node|native runs one configuration (to profile it with --cpu-prof).
+// RK_BENCH_SQLITE_ONLY=ramfs,9p,node,native,jspi,plain selects configurations (e.g. to profile one
+// with --cpu-prof): ramfs/9p the file systems, jspi/plain the JSPI runs of the two programs.
 const ONLY = process.env.RK_BENCH_SQLITE_ONLY ?? '';
 const wanted = (name: string): boolean => ONLY === '' || ONLY.split(',').includes(name);
 const skipped = { totalCpuMs: Number.NaN, startupCpuMs: Number.NaN, insertsCpuMs: Number.NaN };
@@ -46,6 +50,7 @@ async function runikraft(
   image: ReturnType<typeof loadImage>,
   db: string,
   script: string,
+  suspend: 'asyncify' | 'jspi',
 ): Promise<number> {
   if (db.startsWith('/share/')) fresh(db.slice(7));
   let out = '';
@@ -55,7 +60,7 @@ async function runikraft(
   const m = new Machine({
     console: (t) => (out += t),
     memory: 512 << 20,
-    append: `rkboot.banner=off libc.env=HOME=/ vfs.fstab=share:/share:9pfs:0:cache=loose:mkmp -- -list ${db} ".read /share/${script}"`,
+    append: `rkboot.banner=off libc.suspend=${suspend} libc.env=HOME=/ vfs.fstab=share:/share:9pfs:0:cache=loose:mkmp -- -list ${db} ".read /share/${script}"`,
   });
   for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
   const t0 = cpuMs();
@@ -161,11 +166,28 @@ async function main(): Promise<void> {
   const built = await buildImage(appDir);
   const image = loadImage(built.imagePath);
   const wasm = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.wasm')));
+  const plainDir = join(appDir, 'build', 'no-asyncify');
+  const plainImage = loadImage(
+    (await buildImage(appDir, { outDir: plainDir, asyncify: false })).imagePath,
+  );
+  const plainWasm = new Uint8Array(nfs.readFileSync(join(plainDir, 'program.wasm')));
+  const jspi = typeof (WebAssembly as unknown as { Function?: unknown }).Function === 'function';
+  const withJspi = (name: string) => jspi && wanted(name);
   const bin = nativeBinary();
   const load0 = loadavg()[0];
-  const rkRamfs = wanted('ramfs') ? await series((s) => runikraft(image, '/data.db', s)) : skipped;
-  const rk9p = wanted('9p') ? await series((s) => runikraft(image, '/share/rk.db', s)) : skipped;
+  const rk = (img: typeof image, db: string, suspend: 'asyncify' | 'jspi') =>
+    series((s) => runikraft(img, db, s, suspend));
+  const RAM = '/data.db';
+  const P9 = '/share/rk.db';
+  const rkRamfs = wanted('ramfs') ? await rk(image, RAM, 'asyncify') : skipped;
+  const rkRamfsJspi = wanted('ramfs') && withJspi('jspi') ? await rk(image, RAM, 'jspi') : skipped;
+  const rkRamfsPlain =
+    wanted('ramfs') && withJspi('plain') ? await rk(plainImage, RAM, 'jspi') : skipped;
+  const rk9p = wanted('9p') ? await rk(image, P9, 'asyncify') : skipped;
+  const rk9pJspi = wanted('9p') && withJspi('jspi') ? await rk(image, P9, 'jspi') : skipped;
+  const rk9pPlain = wanted('9p') && withJspi('plain') ? await rk(plainImage, P9, 'jspi') : skipped;
   const nodew = wanted('node') ? await series((s) => nodeWasi(wasm, s)) : skipped;
+  const nodePlain = wanted('node') ? await series((s) => nodeWasi(plainWasm, s)) : skipped;
   const nat = wanted('native') ? await series((s) => native(bin, s)) : skipped;
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   console.log(
@@ -175,15 +197,29 @@ async function main(): Promise<void> {
         loadavg: [Math.round(load0 * 10) / 10, Math.round(loadavg()[0] * 10) / 10],
         rows: ROWS,
         reps: REPS,
+        jspi,
         wasmBytes: wasm.length,
+        plainWasmBytes: plainWasm.length,
         runikraftRamfs: rkRamfs,
+        runikraftRamfsJspi: rkRamfsJspi,
+        runikraftRamfsPlainJspi: rkRamfsPlain,
         runikraft9p: rk9p,
+        runikraft9pJspi: rk9pJspi,
+        runikraft9pPlainJspi: rk9pPlain,
         nodeWasi: nodew,
+        nodeWasiPlain: nodePlain,
         nativeGcc: nat,
-        // Speed relative to node:wasi (>1 is faster), insert work only.
+        // Speed relative to node:wasi on the same .wasm (>1 is faster), insert work only.
         ratioRamfsVsNodeWasi: ratio(nodew.insertsCpuMs, rkRamfs.insertsCpuMs),
+        ratioRamfsJspiVsNodeWasi: ratio(nodew.insertsCpuMs, rkRamfsJspi.insertsCpuMs),
+        ratioRamfsPlainJspiVsNodeWasiPlain: ratio(
+          nodePlain.insertsCpuMs,
+          rkRamfsPlain.insertsCpuMs,
+        ),
         ratio9pVsNodeWasi: ratio(nodew.insertsCpuMs, rk9p.insertsCpuMs),
-        ratioNodeWasiVsNative: ratio(nat.insertsCpuMs, nodew.insertsCpuMs),
+        ratio9pJspiVsNodeWasi: ratio(nodew.insertsCpuMs, rk9pJspi.insertsCpuMs),
+        ratio9pPlainJspiVsNodeWasiPlain: ratio(nodePlain.insertsCpuMs, rk9pPlain.insertsCpuMs),
+        ratioNodeWasiPlainVsNative: ratio(nat.insertsCpuMs, nodePlain.insertsCpuMs),
       },
       null,
       2,
