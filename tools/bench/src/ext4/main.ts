@@ -3,7 +3,8 @@
 // to vfscore+ramfs and node:fs on tmpfs in the same run. Sequential write (incl. sync) and read MB/s
 // of a 64 MiB file in 1 MiB calls, 4 KiB random read/write IOPS in it, small-file create/stat/unlink
 // ops/s (2,000 files in one directory), and mount time of a 1 GiB mkfs.ext4 image. Medians of
-// RK_BENCH_REPS. Run: node tools/bench/scripts/run-ts.mjs tools/bench/src/ext4/main.ts
+// RK_BENCH_REPS. ext4 runs twice: on the default (journaled) image and on one made without a journal.
+// Run: node tools/bench/scripts/run-ts.mjs tools/bench/src/ext4/main.ts
 import { execFileSync } from 'node:child_process';
 import * as nfs from 'node:fs';
 import { cpus } from 'node:os';
@@ -142,7 +143,8 @@ function row(...t: number[]) {
 
 const shm = nfs.existsSync('/dev/shm') ? '/dev/shm' : '/tmp';
 const top = nfs.mkdtempSync(join(shm, 'rk-bench-ext4-'));
-const all: Record<string, { ext4: number[]; ramfs: number[]; node: number[] }> = {};
+const all: Record<string, { ext4: number[]; plain: number[]; ramfs: number[]; node: number[] }> =
+  {};
 const mounts: number[] = [];
 try {
   // a 1 GiB image holding a tree (mount reads the super block, 8 or 128 descriptors, the root inode)
@@ -155,12 +157,17 @@ try {
     mounts.push((await ext4Vfs(gib)).mountMs);
     const img = mkfs(top, '256M');
     const e = await rkRun((await ext4Vfs(img)).v);
+    // the journal's cost: the same on an image made without one
+    const bare = mkfs(top, '256M', { args: ['-O', '^has_journal'] });
+    const p = await rkRun((await ext4Vfs(bare)).v);
+    nfs.rmSync(bare);
     const r = await rkRun(await ramVfs());
     const dir = nfs.mkdtempSync(join(top, 'node-'));
     const n = nodeRun(dir);
     for (const k of Object.keys(e) as (keyof typeof e)[]) {
-      all[k] ??= { ext4: [], ramfs: [], node: [] };
+      all[k] ??= { ext4: [], plain: [], ramfs: [], node: [] };
       all[k].ext4.push(e[k]);
+      all[k].plain.push(p[k]);
       all[k].ramfs.push(r[k]);
       all[k].node.push(n[k]);
     }
@@ -185,9 +192,11 @@ try {
     rows: Object.fromEntries(
       Object.entries(all).map(([k, v]) => {
         const e = median(v.ext4);
+        const p = median(v.plain);
         const r = median(v.ramfs);
         const n = median(v.node);
-        return [k, { ext4: e, ramfs: r, node: n, 'ext4/node': e / n, 'ext4/ramfs': e / r }];
+        const ratios = { 'ext4/node': e / n, 'ext4/ramfs': e / r, 'journaled/not': e / p };
+        return [k, { ext4: e, 'ext4 no journal': p, ramfs: r, node: n, ...ratios }];
       }),
     ),
   };
