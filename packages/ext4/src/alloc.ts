@@ -20,6 +20,17 @@ const bitSet = (b: Uint8Array, i: number) => (b[i >> 3]! & (1 << (i & 7))) !== 0
 const setBit = (b: Uint8Array, i: number) => void (b[i >> 3]! |= 1 << (i & 7));
 const clearBit = (b: Uint8Array, i: number) => void (b[i >> 3]! &= ~(1 << (i & 7)));
 
+/** The first clear bit of `b` in `[from, to)` (whole bytes of set bits skipped), or `to`. */
+function nextClear(b: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to) {
+    if ((i & 7) === 0 && b[i >> 3] === 0xff) i += 8;
+    else if (bitSet(b, i)) i++;
+    else return i;
+  }
+  return to;
+}
+
 /** What the journal needs from the allocator: freed blocks, and which are not reusable yet. */
 export interface Ext4AllocJournal {
   forget(blk: number, n: number): void;
@@ -140,7 +151,7 @@ export class Ext4Alloc {
         [start, n],
         [0, start],
       ] as const) {
-        for (let i = from; i < to; i++) {
+        for (let i = nextClear(b, from, to); i < to; i = nextClear(b, i + 1, to)) {
           if (used(i)) continue;
           let len = 1;
           while (len < want && i + len < n && !used(i + len)) len++;
@@ -192,8 +203,9 @@ export class Ext4Alloc {
       const b = await this.inodeBitmap(gd);
       if (typeof b === 'number') return b;
       const base = gd.group * sb.inodesPerGroup;
-      for (let i = 0; i < sb.inodesPerGroup; i++) {
-        if (bitSet(b, i) || base + i + 1 < sb.firstIno) continue;
+      const ipg = sb.inodesPerGroup;
+      for (let i = nextClear(b, 0, ipg); i < ipg; i = nextClear(b, i + 1, ipg)) {
+        if (base + i + 1 < sb.firstIno) continue;
         setBit(b, i);
         gd.freeInodes--;
         this.vol.freeInodes--;
