@@ -18,6 +18,8 @@ export const EXT_INIT_MAX_LEN = 32768;
 export interface Ext4Run {
   pblk: number;
   len: number;
+  /** The run is an unwritten extent (pblk 0 all the same: it reads as zeros). */
+  unwritten?: boolean;
 }
 
 export interface Ext4Extent {
@@ -102,7 +104,8 @@ export async function extentMap(
         return new ExtentCorrupt(
           `inode ${inode.ino} extent [${start}+${len}] at block ${pblk} is outside the file system`,
         );
-      return { pblk: unwritten ? 0 : pblk + (lblk - start), len: start + len - lblk };
+      if (unwritten) return { pblk: 0, len: start + len - lblk, unwritten };
+      return { pblk: pblk + (lblk - start), len: start + len - lblk };
     }
     if (at < 0) return { pblk: 0, len: next - lblk };
     const child = hilo(u32(node, 12 + at * 12 + 4), u16(node, 12 + at * 12 + 8));

@@ -3,6 +3,7 @@
 // a fresh tree — in i_block when four extents fit, else one or two levels of blocks with crc32c tails.
 import { Errno } from '@runikraft/errno';
 import type { Ext4Alloc } from './alloc';
+import type { CachedBlock } from './cache';
 import {
   checkHeader,
   EXT_INIT_MAX_LEN,
@@ -181,4 +182,162 @@ export async function writeExtents(
     }
     items = nodes;
   }
+}
+
+/** Reads extent `i` of the node in `b`. */
+function extentAt(b: Uint8Array, i: number): Ext4Extent {
+  const e = 12 + i * 12;
+  let len = u16(b, e + 4);
+  const unwritten = len > EXT_INIT_MAX_LEN;
+  if (unwritten) len -= EXT_INIT_MAX_LEN;
+  return { lblk: u32(b, e), len, pblk: hilo(u32(b, e + 8), u16(b, e + 6)), unwritten };
+}
+
+/**
+ * Adds the written extent `x` (mapping what was a hole) to the tree in place, as Linux's
+ * ext4_ext_insert_extent does when it can: the leaf that covers `x.lblk` is changed alone — `x`
+ * merged into its left or right neighbour when contiguous, else inserted when the leaf has room; a
+ * full leaf below an index with room is split (at the end for an append, else in half) into a new
+ * block. @returns how many tree blocks were added, or null when the tree has to be rebuilt (the
+ * root or an index full, a key before the first, an overlap), or -ENOSPC, -EUCLEAN, -EIO.
+ */
+export async function insertExtent(
+  vol: Ext4Volume,
+  alloc: Ext4Alloc,
+  inode: Ext4Inode,
+  x: Ext4Extent,
+): Promise<number | null> {
+  const per = Math.floor((vol.blockSize - 12) / 12);
+  let node: Uint8Array = inode.iblock;
+  let blk: CachedBlock | null = null;
+  let cap = 4;
+  let depth: number | null = null;
+  // the index entry above the leaf: its node's block (null: i_block), position and key
+  let parent: { blk: number | null; at: number; key: number } | null = null;
+  for (let level = 0; ; level++) {
+    const h = checkHeader(node, 0, cap, depth);
+    if (typeof h === 'string') return vol.corrupt(`inode ${inode.ino} extent tree: ${h}`);
+    if (level > 5) return vol.corrupt(`inode ${inode.ino} extent tree too deep`);
+    if (h.depth === 0) break;
+    let at = -1;
+    for (let i = 0; i < h.entries && u32(node, 12 + i * 12) <= x.lblk; i++) at = i;
+    if (at < 0) return null;
+    parent = { blk: blk?.blk ?? null, at, key: u32(node, 12 + at * 12) };
+    const child = hilo(u32(node, 12 + at * 12 + 4), u16(node, 12 + at * 12 + 8));
+    const e = await vol.cache.get(child);
+    if (typeof e === 'number')
+      return e === -Errno.EUCLEAN ? vol.corrupt(`inode ${inode.ino} extent index ${child}`) : e;
+    const ch = checkHeader(e.data, 0, per, h.depth - 1);
+    if (typeof ch === 'string')
+      return vol.corrupt(`inode ${inode.ino} extent block ${child}: ${ch}`);
+    if (vol.sb.metadataCsum && !e.verified) {
+      if (extentBlockCsum(inode.csumSeed, e.data, ch.max) !== u32(e.data, 12 + 12 * ch.max))
+        return vol.corrupt(`inode ${inode.ino} extent block ${child}: checksum mismatch`);
+      e.verified = true;
+    }
+    node = e.data;
+    blk = e;
+    cap = per;
+    depth = h.depth - 1;
+  }
+  // `node` is the leaf (the cache's view when in a block: no await until it is sealed)
+  const entries = u16(node, 2);
+  const max = u16(node, 4);
+  let pos = 0;
+  while (pos < entries && u32(node, 12 + pos * 12) < x.lblk) pos++;
+  const left = pos > 0 ? extentAt(node, pos - 1) : null;
+  const right = pos < entries ? extentAt(node, pos) : null;
+  if ((left && left.lblk + left.len > x.lblk) || (right && x.lblk + x.len > right.lblk))
+    return null;
+  // a new first extent of a leaf must keep the index key above it
+  const firstOk = pos > 0 || !parent || parent.key === x.lblk;
+  const joins = (a: Ext4Extent, b: Ext4Extent) =>
+    !a.unwritten &&
+    !b.unwritten &&
+    a.lblk + a.len === b.lblk &&
+    a.pblk + a.len === b.pblk &&
+    a.len + b.len <= EXT_INIT_MAX_LEN;
+  if (left && joins(left, x)) putExtent(node, pos - 1, { ...left, len: left.len + x.len });
+  else if (right && joins(x, right) && firstOk)
+    putExtent(node, pos, { ...x, len: x.len + right.len });
+  else if (entries < max && firstOk) {
+    node.copyWithin(12 + (pos + 1) * 12, 12 + pos * 12, 12 + entries * 12);
+    putExtent(node, pos, x);
+    set16(node, 2, entries + 1);
+  } else if (blk && parent && entries >= max) {
+    const r = await splitLeaf(
+      vol,
+      alloc,
+      inode,
+      blk.blk,
+      parent,
+      pos === entries ? entries : entries >> 1,
+      x.lblk,
+    );
+    if (r === null || r < 0) return r;
+    const again = await insertExtent(vol, alloc, inode, x);
+    return again === null || again < 0 ? again : again + 1;
+  } else return null;
+  if (blk) sealExtentBlock(vol, inode, blk);
+  return 0;
+}
+
+function sealExtentBlock(vol: Ext4Volume, inode: Ext4Inode, e: CachedBlock): void {
+  const max = u16(e.data, 4);
+  if (vol.sb.metadataCsum)
+    set32(e.data, 12 + 12 * max, extentBlockCsum(inode.csumSeed, e.data, max));
+  vol.cache.markDirty(e);
+}
+
+/**
+ * Moves the extents from `from` on of the full leaf in block `leaf` to a new leaf block, indexed
+ * after the leaf's entry in its parent (keyed by its first extent, or by `key` when it starts
+ * empty). @returns 0, null when the parent is full, or -errno.
+ */
+async function splitLeaf(
+  vol: Ext4Volume,
+  alloc: Ext4Alloc,
+  inode: Ext4Inode,
+  leaf: number,
+  parent: { blk: number | null; at: number },
+  from: number,
+  key: number,
+): Promise<number | null> {
+  const pe = parent.blk === null ? null : await vol.cache.get(parent.blk);
+  if (typeof pe === 'number') return pe;
+  const pn = pe ? pe.data : inode.iblock;
+  if (u16(pn, 2) >= u16(pn, 4)) return null;
+  const got = await alloc.allocBlocks(leaf + 1, 1);
+  if (typeof got === 'number') return got;
+  const nb = got[0];
+  const ne = await vol.cache.zeroed(nb);
+  if (typeof ne === 'number') return ne;
+  const le = await vol.cache.get(leaf);
+  if (typeof le === 'number') return le;
+  const pe2 = parent.blk === null ? null : await vol.cache.get(parent.blk);
+  if (typeof pe2 === 'number') return pe2;
+  // no await from here on: the three blocks are the cache's current views
+  const ne2 = vol.cache.peek(nb);
+  const le2 = vol.cache.peek(leaf);
+  if (!ne2 || !le2) return -Errno.EIO;
+  const l = le2.data;
+  const entries = u16(l, 2);
+  const max = u16(l, 4);
+  const n = ne2.data;
+  putHeader(n, entries - from, max, 0);
+  n.set(l.subarray(12 + from * 12, 12 + entries * 12), 12);
+  if (from < entries) key = u32(l, 12 + from * 12);
+  l.fill(0, 12 + from * 12, 12 + entries * 12);
+  set16(l, 2, from);
+  ne2.verified = true;
+  sealExtentBlock(vol, inode, le2);
+  sealExtentBlock(vol, inode, ne2);
+  const p = pe2 ? pe2.data : inode.iblock;
+  const pcount = u16(p, 2);
+  const at = parent.at + 1;
+  p.copyWithin(12 + (at + 1) * 12, 12 + at * 12, 12 + pcount * 12);
+  putIndex(p, at, key, nb);
+  set16(p, 2, pcount + 1);
+  if (pe2) sealExtentBlock(vol, inode, pe2);
+  return 0;
 }

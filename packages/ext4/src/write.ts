@@ -8,8 +8,15 @@ import { type BmapEnv, bmapAlloc, bmapTruncate, type MappedRun } from './blockma
 import { FT_DIR } from './dir';
 import { type DirGeom, formatLeaf, insertInLeaf, removeFromLeaf, retarget } from './dirwrite';
 import { addIndexed, makeIndexed } from './dxadd';
-import { EXT4_MAX_LBLK } from './extents';
-import { type ExtentList, normalise, punch, readExtents, writeExtents } from './extwrite';
+import { EXT_INIT_MAX_LEN, EXT4_MAX_LBLK, type Ext4Extent } from './extents';
+import {
+  type ExtentList,
+  insertExtent,
+  normalise,
+  punch,
+  readExtents,
+  writeExtents,
+} from './extwrite';
 import { COMPAT, INCOMPAT } from './features';
 import { EXT4_EXTENTS_FL, EXT4_HUGE_FILE_FL, Ext4Inode, I_BLOCK_SIZE, sealInode } from './inode';
 import { set16, set32 } from './le';
@@ -178,6 +185,71 @@ export class Ext4Writer {
       const fresh = (lb: number) => r.fresh.some((x) => x.lblk <= lb && lb < x.lblk + x.len);
       return { runs: r.runs, fresh };
     }
+    if (lblk + n > EXT4_MAX_LBLK) return -Errno.EFBIG;
+    // the mapped runs and the holes, found through the tree's path alone
+    const runs: MappedRun[] = [];
+    const holes: MappedRun[] = [];
+    for (let at = lblk; at < lblk + n; ) {
+      const m = await this.vol.map(inode, at);
+      if (typeof m === 'number') return m;
+      if (m.unwritten) return this.mapUnwritten(inode, lblk, n);
+      const len = Math.min(m.len, lblk + n - at);
+      if (m.pblk !== 0) runs.push({ lblk: at, len, pblk: m.pblk });
+      else holes.push({ lblk: at, len, pblk: 0 });
+      at += len;
+    }
+    const fresh: MappedRun[] = [];
+    for (const h of holes)
+      for (let k = 0; k < h.len; ) {
+        let goal = this.vol.inodeLocation(inode.ino)!.gd.inodeTable;
+        if (h.lblk + k > 0) {
+          const m = await this.vol.map(inode, h.lblk + k - 1);
+          if (typeof m === 'number') return m;
+          if (m.pblk !== 0) goal = m.pblk + 1;
+        }
+        const got = await this.alloc.allocBlocks(goal, Math.min(h.len - k, EXT_INIT_MAX_LEN));
+        if (typeof got === 'number') return got;
+        const x = { lblk: h.lblk + k, len: got[1], pblk: got[0], unwritten: false };
+        const r = await this.addExtent(inode, x);
+        if (r < 0) {
+          await this.alloc.freeBlocks(x.pblk, x.len);
+          return r;
+        }
+        runs.push(x);
+        fresh.push(x);
+        k += x.len;
+      }
+    runs.sort((a, b) => a.lblk - b.lblk);
+    return { runs, fresh: (lb) => fresh.some((x) => x.lblk <= lb && lb < x.lblk + x.len) };
+  }
+
+  /**
+   * Adds the written extent `x` (a former hole) to the tree: in place in its leaf when that works,
+   * else by rebuilding the tree from the full list. @returns 0 or -errno.
+   */
+  private async addExtent(inode: Ext4Inode, x: Ext4Extent): Promise<number> {
+    const r = await insertExtent(this.vol, this.alloc, inode, x);
+    if (r !== null && r >= 0) {
+      this.addBlocks(inode, x.len + r);
+      return 0;
+    }
+    if (r !== null) return r;
+    const list = await readExtents(this.vol, inode);
+    if (typeof list === 'number') return list;
+    list.extents.push(x);
+    normalise(list.extents);
+    const w = await writeExtents(this.vol, this.alloc, inode, list, x.pblk + x.len);
+    if (w < 0) return w;
+    this.setBlocks(inode, list);
+    return 0;
+  }
+
+  /** mapForWrite over unwritten extents: the list changed whole and the tree rebuilt. */
+  private async mapUnwritten(
+    inode: Ext4Inode,
+    lblk: number,
+    n: number,
+  ): Promise<{ runs: MappedRun[]; fresh: (lb: number) => boolean } | number> {
     const list = await readExtents(this.vol, inode);
     if (typeof list === 'number') return list;
     const before = list.extents.filter((x) => !x.unwritten);
