@@ -5,6 +5,7 @@
 import type { RkAlloc } from '@runikraft/rkalloc';
 import { defineLibrary, type RkParamSpecs, type RkRegistry } from '@runikraft/rkboot';
 // The registry's typing of the APIs this library uses grows from these packages' declarations.
+import type {} from '@runikraft/rknet';
 import type {} from '@runikraft/rksched';
 import type {} from '@runikraft/rkswrand';
 import type {} from '@runikraft/rktime';
@@ -16,7 +17,8 @@ import {
   type WasiRunResult,
   type WasiSuspend,
 } from './process';
-import type { WasiKernel } from './wasi/kernel';
+import type { WasiKernel, WasiNet } from './wasi/kernel';
+import { parseListen } from './wasi/sockets';
 
 export const LIBC_PARAMS = {
   env: {
@@ -41,6 +43,11 @@ export const LIBC_PARAMS = {
     default: 'auto',
     values: ['auto', 'asyncify', 'jspi'],
     doc: "how blocking calls suspend a program: the engine's stack switching (jspi), binaryen's asyncify, or auto (jspi where the engine has it)",
+  },
+  listen: {
+    type: 'string',
+    default: '',
+    doc: 'sockets handed to programs at start (after the preopens), e.g. tcp:0.0.0.0:8080,udp:0.0.0.0:53',
   },
 } as const satisfies RkParamSpecs;
 
@@ -89,7 +96,7 @@ export function allocatorAccount(alloc: RkAlloc, max: number): WasiMemoryAccount
 
 export function createLibc(
   registry: RkRegistry,
-  params: { env: string; memory_max: number; preopens: string; suspend: string },
+  params: { env: string; memory_max: number; preopens: string; suspend: string; listen: string },
 ): RkLibc {
   const vfs = registry.get('vfscore');
   const sched = registry.get('rksched');
@@ -108,7 +115,19 @@ export function createLibc(
     },
     yield: () => sched.yield(),
     sleepNs: (ns) => sched.sleep(ns),
+    // rknet is optional: asked for at the first socket call, so its init order does not matter.
+    net: (): WasiNet | null => {
+      const stack = registry.tryGet('rknet');
+      return stack
+        ? {
+            socket: (d, t, p) => stack.socket(d, t, p),
+            resolve: (name) => stack.resolve(name),
+            waitQueue: () => sched.waitQueue(),
+          }
+        : null;
+    },
   };
+  const listen = parseListen(params.listen);
   const env = params.env.split(' ').filter(Boolean);
   const preopens = params.preopens
     .split(',')
@@ -118,7 +137,7 @@ export function createLibc(
     runWasi(
       kernel,
       program,
-      { env, preopens, suspend: params.suspend as WasiSuspend, ...opts },
+      { env, preopens, listen, suspend: params.suspend as WasiSuspend, ...opts },
       allocatorAccount(alloc, params.memory_max),
     );
   return {

@@ -7,6 +7,7 @@ import { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 import type { WasiKernel } from './wasi/kernel';
 import { LinearMemory } from './wasi/memory';
 import { PREVIEW1_NAMES, WasiExit, WasiPreview1, type WasiProcessConfig } from './wasi/preview1';
+import { SOCKET_EXT_NAMES } from './wasi/sockets-ext';
 import { limitMemory, WasmFormatError } from './wasm/limits';
 
 export const PREVIEW1 = 'wasi_snapshot_preview1';
@@ -92,12 +93,12 @@ export async function loadWasi(
   } catch (e) {
     throw new RkWasiError('format', `the program failed validation: ${(e as Error).message}`);
   }
-  const known = new Set<string>(PREVIEW1_NAMES);
+  const known = new Set<string>([...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES]);
   for (const imp of WebAssembly.Module.imports(mod)) {
     if (imp.module !== PREVIEW1 || !known.has(imp.name) || imp.kind !== 'function')
       throw new RkWasiError(
         'link',
-        `the program imports ${imp.kind} ${imp.module}.${imp.name}, which libc-shim does not provide (it provides the ${PREVIEW1} functions)`,
+        `the program imports ${imp.kind} ${imp.module}.${imp.name}, which libc-shim does not provide (it provides the ${PREVIEW1} functions and WasmEdge's socket extension)`,
       );
   }
   const exps = new Map(WebAssembly.Module.exports(mod).map((e) => [e.name, e.kind]));
@@ -133,10 +134,19 @@ export async function runWasi(
     program instanceof WebAssembly.Module
       ? program
       : await loadWasi(program, Math.min(maxPages, 65536), suspend);
+  const preopens = opts.preopens ?? [['/', '/']];
+  const listen = opts.listen ?? [];
+  // Preopened sockets follow the preopened directories (from fd 3); systemd's LISTEN_FDS names
+  // how many there are and LISTEN_FDS_START (ours) the first one.
+  const sockEnv =
+    listen.length > 0
+      ? [`LISTEN_FDS=${listen.length}`, `LISTEN_FDS_START=${3 + preopens.length}`]
+      : [];
   const wasi = new WasiPreview1(kernel, {
     args: opts.args ?? ['program'],
-    env: opts.env ?? [],
-    preopens: opts.preopens ?? [['/', '/']],
+    env: [...(opts.env ?? []), ...sockEnv],
+    preopens,
+    listen,
   });
   let memory: WebAssembly.Memory | null = null;
   let charged = 0;
@@ -175,7 +185,13 @@ export async function runWasi(
   }
   chargeTo(memory.buffer.byteLength);
   // Pages the program grew since the last call are charged before the call can use them.
-  await wasi.start(new LinearMemory(memory, chargeTo));
+  try {
+    await wasi.start(new LinearMemory(memory, chargeTo));
+  } catch (e) {
+    await wasi.stop();
+    account?.release();
+    throw new RkWasiError('link', (e as Error).message);
+  }
   let status = 0;
   try {
     await runner.call(inst.exports._start as () => unknown);

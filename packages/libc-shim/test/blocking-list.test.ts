@@ -3,20 +3,19 @@
 // rk cannot import libc-shim (libc-shim's tests depend on rk), so the two lists are checked here.
 import { WASI_BLOCKING_IMPORTS } from '@runikraft/rk';
 import { describe, expect, it } from 'vitest';
-import { LinearMemory, PREVIEW1_NAMES, WasiPreview1 } from '../src/index';
+import { LinearMemory, PREVIEW1_NAMES, SOCKET_EXT_NAMES, WasiPreview1 } from '../src/index';
 import { testKernel } from './helpers';
 
 describe("rk's asyncify import list", () => {
-  it('names exactly the preview1 imports that are not answered synchronously', async () => {
+  it('names exactly the preview1 and socket-extension imports that are not answered synchronously', async () => {
     const { k } = await testKernel();
     const w = new WasiPreview1(k, { args: ['a'], env: [], preopens: [] });
     const mem = new WebAssembly.Memory({ initial: 1 });
     await w.start(new LinearMemory(mem));
     const imports = w.imports();
-    const sync = PREVIEW1_NAMES.filter((n) => !WASI_BLOCKING_IMPORTS.includes(n));
-    expect(
-      WASI_BLOCKING_IMPORTS.filter((n) => !(PREVIEW1_NAMES as readonly string[]).includes(n)),
-    ).toEqual([]);
+    const all: readonly string[] = [...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES];
+    const sync = all.filter((n) => !WASI_BLOCKING_IMPORTS.includes(n));
+    expect(WASI_BLOCKING_IMPORTS.filter((n) => !all.includes(n))).toEqual([]);
     // Each import left out of the list answers with a number, never a Promise (pointers in range).
     for (const name of sync) {
       if (name === 'proc_exit') continue; // throws WasiExit by design
@@ -36,6 +35,13 @@ describe("rk's asyncify import list", () => {
         'proc_exit',
         'proc_raise',
         'random_get',
+        'sock_shutdown',
+        'sock_bind',
+        'sock_listen',
+        'sock_getlocaladdr',
+        'sock_getpeeraddr',
+        'sock_getsockopt',
+        'sock_setsockopt',
       ].sort(),
     );
   });

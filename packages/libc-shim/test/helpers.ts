@@ -9,8 +9,14 @@ import { O_CREAT, O_RDONLY, O_RDWR, RkVfsCore } from '@runikraft/vfscore';
 import { expect } from 'vitest';
 import type { WasiKernel } from '../src/index';
 
+/** libc-shim's C side, as rk build adds it to an app's C/C++ program. */
+export const SHIM = {
+  include: join(__dirname, '..', 'c', 'include'),
+  sources: [join(__dirname, '..', 'c', 'rk_socket.c')],
+};
+
 export const program = (name: string, cflags: string[] = []): string =>
-  buildWasm({ sources: [join(__dirname, 'programs', name)], cflags });
+  buildWasm({ sources: [join(__dirname, 'programs', name)], cflags, shim: SHIM });
 
 export async function testKernel(
   stdin = '',

@@ -5,7 +5,7 @@
 //                  "program": { "sources": ["src/sqlite3.c"], "cflags": ["-DX=1"], "ldflags": [] } }
 // "asyncify": false in "program" skips binaryen's asyncify pass: the program is smaller and faster but
 // can then block only through JSPI (libc.suspend=auto or jspi, on an engine that has it).
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { AppConfig } from './app';
 import { RkUsageError } from './errors';
@@ -13,6 +13,17 @@ import { buildWasm } from './wasm-toolchain';
 
 const PROGRAM_ENTRY = /\.(c|cc|cpp|cxx|rs|wasm)$/;
 const LIBC = '@runikraft/libc-shim';
+
+/**
+ * libc-shim's C side (its `c/` directory: the socket header and rk_socket.c), found through the
+ * app's dependency on it. Null when that package has none (an older libc-shim).
+ */
+export function libcShimC(appDir: string): { include: string; sources: string[] } | null {
+  const dir = join(appDir, 'node_modules', LIBC, 'c');
+  if (!existsSync(join(dir, 'rk_socket.c'))) return null;
+  const real = realpathSync(dir);
+  return { include: join(real, 'include'), sources: [join(real, 'rk_socket.c')] };
+}
 
 /** Is the app's entry a program (C, C++, .wasm) rather than a TypeScript main? */
 export const isProgramEntry = (entry: string): boolean => PROGRAM_ENTRY.test(entry);
@@ -70,6 +81,7 @@ export function prepareProgramMain(app: AppConfig, outDir: string, asyncify?: bo
         ldflags: spec.ldflags,
         cwd: app.dir,
         asyncify: asyncify ?? spec.asyncify,
+        shim: libcShimC(app.dir) ?? undefined,
       }),
       wasmOut,
     );

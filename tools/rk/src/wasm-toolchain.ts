@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { RkUsageError } from './errors';
 
-/** The preview1 imports that can block (everything the kernel answers asynchronously). */
+/**
+ * The imports that can block (everything the kernel answers asynchronously): preview1's, and
+ * WasmEdge's socket extension that libc-shim provides in the same namespace.
+ */
 export const WASI_BLOCKING_IMPORTS = [
   'fd_advise',
   'fd_allocate',
@@ -46,7 +49,11 @@ export const WASI_BLOCKING_IMPORTS = [
   'sock_accept',
   'sock_recv',
   'sock_send',
-  'sock_shutdown',
+  'sock_open',
+  'sock_connect',
+  'sock_recv_from',
+  'sock_send_to',
+  'sock_getaddrinfo',
 ];
 
 export interface WasmBuildOptions {
@@ -65,6 +72,12 @@ export interface WasmBuildOptions {
   cacheDir?: string;
   /** Directory the compiler runs in (relative -I paths in cflags resolve against it). */
   cwd?: string;
+  /**
+   * libc-shim's C side for C/C++ programs: a directory put first on the include path (its
+   * <sys/socket.h> and <netdb.h> declare the BSD socket calls wasi-libc lacks) and sources linked
+   * into every program (their implementation). Ignored for Rust.
+   */
+  shim?: { include: string; sources: string[] };
 }
 
 const tool = (name: string, pkg: string): string => {
@@ -102,11 +115,18 @@ function run(cmd: string, args: string[], what: string, cwd?: string): void {
 
 /** Compiles C/C++ sources and links them with wasi-libc into `raw`. */
 function linkC(opts: WasmBuildOptions, root: string, work: string, raw: string): void {
-  const cflags = opts.cflags ?? [];
+  const cflags = [...(opts.shim ? ['-I', opts.shim.include] : []), ...(opts.cflags ?? [])];
   const ldflags = opts.ldflags ?? [];
   const cxx = opts.sources.some((s) => /\.(cc|cpp|cxx)$/.test(s));
   const cc = tool(cxx ? 'clang++' : 'clang', 'clang');
   const base = ['--target=wasm32-wasi', `--sysroot=${root}`];
+  // The shim's C sources are C whatever the program's language, with only the base flags.
+  const shimObjs = (opts.shim?.sources ?? []).map((src, i) => {
+    const o = join(work, `shim${i}-${basename(src)}.o`);
+    const inc = ['-I', opts.shim!.include];
+    run(tool('clang', 'clang'), [...base, '-O2', ...inc, '-c', src, '-o', o], `compiling ${src}`);
+    return o;
+  });
   const objs = opts.sources.map((src, i) => {
     const o = join(work, `${i}-${basename(src)}.o`);
     const opt = cflags.some((f) => /^-O/.test(f)) ? [] : ['-O2'];
@@ -120,7 +140,7 @@ function linkC(opts: WasmBuildOptions, root: string, work: string, raw: string):
     );
     return o;
   });
-  run(cc, [...base, ...objs, ...ldflags, '-o', raw], 'linking', opts.cwd);
+  run(cc, [...base, ...objs, ...shimObjs, ...ldflags, '-o', raw], 'linking', opts.cwd);
 }
 
 /** Builds the program; returns the path of the cached .wasm. */
@@ -131,8 +151,17 @@ export function buildWasm(opts: WasmBuildOptions): string {
   const ldflags = opts.ldflags ?? [];
   const asyncify = opts.asyncify ?? true;
   const h = createHash('sha256');
-  h.update(JSON.stringify({ cflags, ldflags, asyncify, cwd: opts.cwd ?? '', v: 1 }));
+  h.update(JSON.stringify({ cflags, ldflags, asyncify, cwd: opts.cwd ?? '', v: 2 }));
+  h.update(WASI_BLOCKING_IMPORTS.join());
   for (const s of opts.sources) h.update(readFileSync(s));
+  if (opts.shim && !opts.sources[0]?.endsWith('.rs')) {
+    h.update(opts.shim.include);
+    for (const f of ['sys/socket.h', 'netdb.h']) {
+      const p = join(opts.shim.include, f);
+      if (existsSync(p)) h.update(readFileSync(p));
+    }
+    for (const s of opts.shim.sources) h.update(readFileSync(s));
+  }
   const key = h.digest('hex').slice(0, 24);
   const out = join(cache, `${key}.wasm`);
   if (existsSync(out)) return out;

@@ -76,6 +76,10 @@ export class WasiFdTable {
       return inf;
     });
   }
+  /** What is recorded for `fd` (no lookup of inherited descriptors). */
+  known(fd: number): WasiFdInfo | undefined {
+    return this.info.get(fd);
+  }
   set(fd: number, info: WasiFdInfo): void {
     this.info.set(fd, info);
   }

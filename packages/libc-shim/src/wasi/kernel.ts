@@ -1,6 +1,18 @@
 // What the preview1 imports need from the kernel. A booted image builds it from the registry
 // (library.ts); host tests build it from a vfscore over ramfs and a fake clock.
+import type { RkSocket } from '@runikraft/rknet';
+import type { RkWaitQueue } from '@runikraft/rksched';
 import type { RkVfs } from '@runikraft/vfscore';
+
+/** The network as the socket imports see it: rknet's stack, or a test's. */
+export interface WasiNet {
+  /** A new socket (Linux's domain/type/protocol numbers). @returns it or -errno. */
+  socket(domain: number, type: number, protocol: number): RkSocket | number;
+  /** IPv4 addresses of `name` (the stack's DNS stub resolver). @returns them or -errno. */
+  resolve(name: string): Promise<number[] | number>;
+  /** A wait queue poll_oneoff parks on while no socket is ready. */
+  waitQueue(): RkWaitQueue;
+}
 
 export interface WasiKernel {
   readonly vfs: RkVfs;
@@ -17,4 +29,6 @@ export interface WasiKernel {
   yield(): Promise<void>;
   /** Parks the calling thread for `ns` nanoseconds. */
   sleepNs(ns: number): Promise<unknown>;
+  /** The network, when the image has one (asked at the first socket call). */
+  net?(): WasiNet | null;
 }

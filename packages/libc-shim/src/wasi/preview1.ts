@@ -11,6 +11,8 @@ import { wasiErrno } from './errno';
 import { filetypeOf, maxRights, type WasiFdInfo, WasiFdTable } from './fds';
 import type { WasiKernel } from './kernel';
 import { encodeUtf8, type LinearMemory, WasiFault } from './memory';
+import { type PollEvent, type WasiListenSpec, WasiSockets } from './sockets';
+import { SOCKET_EXT_NAMES, WasiSocketExt } from './sockets-ext';
 
 const E = A.WasiErrno;
 type R = number | Promise<number>;
@@ -25,6 +27,8 @@ export interface WasiProcessConfig {
   env: readonly string[];
   /** Directories handed to the program as preopens: program-visible name → kernel path. */
   preopens: readonly (readonly [string, string])[];
+  /** Sockets handed to the program at start, after the preopened directories (`libc.listen`). */
+  listen?: readonly WasiListenSpec[];
 }
 
 const NS = 1_000_000_000n;
@@ -56,6 +60,9 @@ function confined(path: string): boolean {
 
 export class WasiPreview1 {
   readonly fds: WasiFdTable;
+  /** Socket descriptors (sockets.ts) and the WasmEdge socket extension (sockets-ext.ts). */
+  readonly socks: WasiSockets;
+  private readonly ext: WasiSocketExt;
   private readonly vfs: V.RkVfs;
   private mem!: LinearMemory;
 
@@ -65,6 +72,8 @@ export class WasiPreview1 {
   ) {
     this.vfs = k.vfs;
     this.fds = new WasiFdTable(k.vfs);
+    this.socks = new WasiSockets(k, this.fds, () => this.mem);
+    this.ext = new WasiSocketExt(this.socks, () => this.mem);
   }
 
   /** Opens the preopened directories (lowest free fds, contiguous from the first). */
@@ -80,10 +89,12 @@ export class WasiPreview1 {
       });
       this.fds.preopens.push(fd);
     }
+    await this.socks.preopen(this.cfg.listen ?? []);
   }
 
   /** Closes the preopens (the program's own fds it left open are closed by the runner's caller). */
   async stop(): Promise<void> {
+    await this.socks.closeAll();
     for (const fd of [...this.fds.preopens]) {
       await this.vfs.close(fd);
       this.fds.forget(fd);
@@ -207,6 +218,7 @@ export class WasiPreview1 {
     return end > st.size ? wasiErrno(await this.vfs.ftruncate(fd, end)) : E.SUCCESS;
   };
   fd_close = async (fd: number): Promise<number> => {
+    if (this.socks.has(fd)) return this.socks.close(fd);
     const r = await this.vfs.close(fd);
     if (r >= 0) this.fds.forget(fd);
     return wasiErrno(r);
@@ -217,9 +229,11 @@ export class WasiPreview1 {
     this.withRight(fd, R_SYNC, () => andThen(this.vfs.fsync(fd), wasiErrno));
 
   fd_fdstat_get = (fd: number, out: number): R =>
-    andThen(this.fds.get(fd), (inf) =>
-      !inf ? E.BADF : andThen(this.vfs.fstat(fd), (st) => this.fdstatOut(fd, inf, st, out)),
-    );
+    this.socks.has(fd)
+      ? this.socks.fdstat(fd, out)
+      : andThen(this.fds.get(fd), (inf) =>
+          !inf ? E.BADF : andThen(this.vfs.fstat(fd), (st) => this.fdstatOut(fd, inf, st, out)),
+        );
   private fdstatOut(fd: number, inf: WasiFdInfo, st: RkStat | number, out: number): number {
     if (typeof st === 'number') return wasiErrno(st);
     const fl = this.vfs.fcntl(fd, V.F_GETFL);
@@ -240,6 +254,7 @@ export class WasiPreview1 {
   fd_fdstat_set_flags = async (fd: number, flags: number): Promise<number> => {
     const e = await this.need(fd, A.rights('FD_FDSTAT_SET_FLAGS'));
     if (e) return e;
+    if (this.socks.has(fd)) return this.socks.setFlags(fd, flags);
     // Linux's F_SETFL changes only O_APPEND and O_NONBLOCK; the sync flags are fixed at open.
     if (flags & (A.FDFLAG_DSYNC | A.FDFLAG_RSYNC | A.FDFLAG_SYNC)) return E.NOTSUP;
     const fl = this.vfs.fcntl(fd, V.F_GETFL);
@@ -260,7 +275,9 @@ export class WasiPreview1 {
   };
   fd_filestat_get = (fd: number, out: number): R =>
     this.withRight(fd, R_FILESTAT_GET, () =>
-      andThen(this.vfs.fstat(fd), (st) => this.filestatOut(out, st)),
+      this.socks.has(fd)
+        ? this.socks.filestat(fd, out)
+        : andThen(this.vfs.fstat(fd), (st) => this.filestatOut(out, st)),
     );
   fd_filestat_set_size = async (fd: number, size: bigint): Promise<number> =>
     (await this.need(fd, A.rights('FD_FILESTAT_SET_SIZE'))) ||
@@ -319,9 +336,13 @@ export class WasiPreview1 {
     return step(0, 0);
   }
   fd_read = (fd: number, iovs: number, n: number, out: number): R =>
-    this.transfer(fd, R_READ, iovs, n, out, (b) => this.vfs.readv(fd, b));
+    this.socks.has(fd)
+      ? this.socks.fdRead(fd, iovs, n, out)
+      : this.transfer(fd, R_READ, iovs, n, out, (b) => this.vfs.readv(fd, b));
   fd_write = (fd: number, iovs: number, n: number, out: number): R =>
-    this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.vfs.writev(fd, b));
+    this.socks.has(fd)
+      ? this.socks.fdWrite(fd, iovs, n, out)
+      : this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.vfs.writev(fd, b));
   fd_pread = (fd: number, iovs: number, n: number, off: bigint, out: number): R =>
     this.transfer(fd, R_READ_SEEK, iovs, n, out, (bufs) =>
       this.positioned(bufs, off, (b, at) => this.vfs.pread(fd, b, at)),
@@ -348,6 +369,7 @@ export class WasiPreview1 {
   }
   fd_renumber = async (from: number, to: number): Promise<number> => {
     if (!(await this.fds.get(from)) || !(await this.fds.get(to))) return E.BADF;
+    if (this.socks.has(from) || this.socks.has(to)) return E.NOTSUP; // not yet for sockets
     if (from === to) return E.SUCCESS;
     const r = this.vfs.dup2(from, to);
     if (r < 0) return wasiErrno(r);
@@ -596,7 +618,7 @@ export class WasiPreview1 {
     const now = this.k.clockNs(A.CLOCK_MONOTONIC)!;
     let wakeAt: bigint | null = null;
     let wakeUd = 0n;
-    const events: { ud: bigint; err: number; type: number; nbytes: bigint }[] = [];
+    const events: PollEvent[] = [];
     for (let i = 0; i < nsubs; i++) {
       const s = inp + i * A.SUBSCRIPTION_SIZE;
       const ud = m.view.getBigUint64(s, true);
@@ -623,6 +645,11 @@ export class WasiPreview1 {
           events.push({ ud, err: e, type: tag, nbytes: 0n });
           continue;
         }
+        if (this.socks.has(fd)) {
+          const ev = this.socks.pollFd(fd, tag, ud);
+          if (ev) events.push(ev);
+          continue;
+        }
         // vfscore files are always ready (as Linux's poll on regular files); a read reports the
         // bytes left before EOF where the file has a size and position.
         let nbytes = 0n;
@@ -634,8 +661,12 @@ export class WasiPreview1 {
         events.push({ ud, err: 0, type: tag, nbytes });
       } else return E.INVAL;
     }
+    // Sockets not ready: park until one is, or the earliest clock subscription is due.
+    if (events.length === 0)
+      events.push(...(await this.socks.waitPending(wakeAt === null ? null : Number(wakeAt - now))));
+    else this.socks.dropPending();
     if (events.length === 0 && wakeAt !== null) {
-      const wait = wakeAt - now;
+      const wait = wakeAt - this.k.clockNs(A.CLOCK_MONOTONIC)!;
       if (wait > 0n) await this.k.sleepNs(Number(wait));
       events.push({ ud: wakeUd, err: 0, type: A.EVENTTYPE_CLOCK, nbytes: 0n });
     }
@@ -646,27 +677,27 @@ export class WasiPreview1 {
       m.setU16(o + 8, ev.err);
       m.setU8(o + 10, ev.type);
       m.setU64(o + 16, ev.nbytes);
+      m.setU16(o + 24, ev.flags ?? 0);
     });
     m.setU32(nout, events.length);
     return E.SUCCESS;
   };
 
-  // ---- sockets (preview1's four; the rest is the socket extension) ------------------------------
+  // ---- sockets (preview1's four; the rest is the WasmEdge extension) -----------------------------
 
-  sock_accept = async (fd: number, _flags: number, _out: number): Promise<number> =>
-    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
-  sock_recv = async (fd: number): Promise<number> =>
-    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
-  sock_send = async (fd: number): Promise<number> =>
-    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
-  sock_shutdown = async (fd: number): Promise<number> =>
-    (await this.fds.get(fd)) ? E.NOTSOCK : E.BADF;
+  sock_accept = (fd: number, a: number, b?: number): R => this.socks.sock_accept(fd, a, b);
+  sock_recv = (fd: number, i: number, n: number, f: number, ol: number, of: number): R =>
+    this.socks.sock_recv(fd, i, n, f, ol, of);
+  sock_send = (fd: number, i: number, n: number, f: number, o: number): R =>
+    this.socks.sock_send(fd, i, n, f, o);
+  sock_shutdown = (fd: number, how: number): R => this.socks.sock_shutdown(fd, how);
 
   /** The import object's `wasi_snapshot_preview1` namespace, each call fault-guarded. */
   imports(): Record<string, (...a: never[]) => R> {
     const out: Record<string, (...a: never[]) => R> = {};
-    for (const name of PREVIEW1_NAMES) {
-      const fn = (this as unknown as Record<string, (...a: unknown[]) => R>)[name]!;
+    for (const name of [...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES]) {
+      const self = (SOCKET_EXT_NAMES as readonly string[]).includes(name) ? this.ext : this;
+      const fn = (self as unknown as Record<string, (...a: unknown[]) => R>)[name]!;
       out[name] = (...a: unknown[]) => {
         try {
           this.mem.refresh();

@@ -1,0 +1,57 @@
+/*
+ * Runikraft libc-shim: getaddrinfo for wasm32-wasi programs (wasi-libc has no <netdb.h>), over
+ * WasmEdge's sock_getaddrinfo: numeric IPv4 addresses, "localhost", and names through the
+ * kernel's DNS stub resolver (rknet). IPv4 only; no service names, only numeric ports.
+ */
+#ifndef RK_NETDB_H
+#define RK_NETDB_H
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct addrinfo {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  socklen_t ai_addrlen;
+  struct sockaddr *ai_addr;
+  char *ai_canonname;
+  struct addrinfo *ai_next;
+};
+
+#define AI_PASSIVE 0x01
+#define AI_CANONNAME 0x02
+#define AI_NUMERICHOST 0x04
+#define AI_V4MAPPED 0x08
+#define AI_ALL 0x10
+#define AI_ADDRCONFIG 0x20
+#define AI_NUMERICSERV 0x400
+
+#define NI_MAXHOST 255
+#define NI_MAXSERV 32
+
+#define EAI_BADFLAGS -1
+#define EAI_NONAME -2
+#define EAI_AGAIN -3
+#define EAI_FAIL -4
+#define EAI_FAMILY -6
+#define EAI_SOCKTYPE -7
+#define EAI_SERVICE -8
+#define EAI_MEMORY -10
+#define EAI_SYSTEM -11
+
+int getaddrinfo(const char *__restrict node, const char *__restrict service,
+                const struct addrinfo *__restrict hints, struct addrinfo **__restrict res);
+void freeaddrinfo(struct addrinfo *res);
+const char *gai_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
