@@ -1,9 +1,11 @@
 // The vfscore fs-driver kit against ext4: every check on a fresh empty image from mkfs.ext4
 // (lost+found removed, as the kit wants an empty root).
 import { describeRkFs } from '@runikraft/vfscore/conformance';
+import { afterAll } from 'vitest';
 import { debugfs, haveE2fs, mkfs, mountImage, rmrf, scratch } from './helpers/image';
 
 const top = scratch('rk-ext4-kit-');
+afterAll(() => rmrf(top));
 
 if (haveE2fs)
   describeRkFs(
