@@ -51,13 +51,21 @@ options (QEMU syntax; --opt and -opt are the same):
   -initrd FILE       load FILE as the initrd (/chosen/linux,initrd-*)
   -nographic         accepted (the console is the UART on stdio)
   -display none      accepted
-  -serial stdio|mon:stdio|null|none|chardev:ID   UART0's backend (stdio by default)
-  -chardev null|stdio,id=ID    a backend for -serial chardev:ID
-  -nodefaults        no default serial port: UART0 output goes nowhere unless -serial names one
+  -serial stdio|mon:stdio|null|none|file:PATH|chardev:ID   UART0's backend (default: mon:stdio,
+                     as -nographic: the console with the monitor on Ctrl-A c)
+  -chardev null|stdio|file,id=ID[,path=PATH][,append=on]   a backend for -serial chardev:ID
+  -nodefaults        no default serial port or monitor: UART0 output goes nowhere unless -serial names one
   -no-reboot         a guest reset (SBI SRST reboot, finisher RESET) exits with status 0 instead of restarting
+  -no-shutdown       a guest power-off stops the guest but not rk run: the monitor stays (info status:
+                     paused (shutdown)); quit exits with the guest's status
   -cpu rv64          the one CPU model (QEMU's generic rv64); other models and CPU properties are errors
   -name NAME         the guest's name (accepted for QEMU command lines; ,process= and ,debug-threads= too)
-  -monitor none|stdio  accepted (no HMP monitor; Ctrl-A x/h on the console)
+  -monitor none|stdio  the HMP monitor alone on stdio (the serial port then elsewhere), or none;
+                     commands: info qtree|mtree|status|name, stop, cont, system_reset, quit, help
+                     (on the default console: Ctrl-A c switches to it and back, Ctrl-A x quits)
+  -d guest_errors[,unimp]|help   log what the device models reject (bad MMIO accesses, PLIC and RTC
+                     registers, finisher values, virtio driver errors) in QEMU's words, to stderr
+  -D FILE            the -d log goes to FILE
   -rtc [base=utc|localtime|DATE][,clock=host|rt|vm]   the goldfish RTC's start and clock
   -accel qtest|tcg, -qtest-log none   accepted (libqtest passes them)
   -object rng-random,id=ID[,filename=F]|rng-builtin,id=ID   entropy for virtio-rng-device,rng=ID
@@ -98,7 +106,9 @@ examples:
   rk run apps/httpreply -p 127.0.0.1:8080:80
   rk run apps/httpreply -netdev user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80 -device virtio-net-device,netdev=n0
   rk run -machine virt,dumpdtb=virt.dtb -m 512M -smp 4
-  echo 'readl 0x10001000' | rk run --qtest stdio -S`,
+  echo 'readl 0x10001000' | rk run --qtest stdio -S
+  rk run apps/helloworld -serial file:uart.log -monitor stdio -no-shutdown
+  rk run apps/helloworld -d guest_errors -D guest.log`,
   ls: `usage: rk ls [app-dir]    (alias: rk config)
 
 Shows, for the app in app-dir (default: the current directory), which package provides each API and

@@ -24,12 +24,23 @@ export interface RkMachineOptions {
   paused?: boolean;
   /** `-no-reboot`: a guest reset ends the machine (reason `reset`, status 0). */
   noReboot?: boolean;
+  /** `-no-shutdown`: a guest power-off stops the guest; the monitor's `quit` ends the run. */
+  noShutdown?: boolean;
+  /** `-name`. */
+  name?: string;
+  /** The HMP monitor: muxed into the stdio console, alone on stdio, or none. */
+  monitor?: 'none' | 'mux' | 'stdio';
+  /** `-d` items and `-D` file. */
+  log?: { items: readonly ('guest_errors' | 'unimp')[]; file?: string };
   /** The `-drive` list; its `if=pflash` entries back the flash banks (the others are virtio-blk's). */
   drive?: readonly string[];
 }
 
-/** Where the UART's output goes: the terminal, nowhere, or a callback (tests, benchmarks). */
-export type RkConsole = 'stdio' | 'none' | ((text: string) => void);
+/** UART0's backend from the command line: stdio, nowhere, or a file (with the option that named it). */
+export type RkSerial = 'stdio' | 'none' | { file: string; append: boolean; flag: string };
+
+/** Where the UART's output goes: a command-line backend or a callback (tests, benchmarks). */
+export type RkConsole = RkSerial | ((text: string) => void);
 
 /** What rk needs of a machine. */
 export interface MachineHandle {
@@ -81,6 +92,7 @@ const FLAG: Record<string, string> = {
   clock: '--clock',
   initrd: '-initrd',
   rtcClock: '-rtc clock',
+  monitor: '-monitor',
 };
 
 /** A machine option error as a usage error naming the command-line flag. */
@@ -121,8 +133,8 @@ export async function loadMachine(): Promise<MachineFactory> {
       if (handle)
         try {
           for (const d of plan.devices)
-            if (d.pci) handle.machine.plugVirtioPci(d.model, d.pci);
-            else handle.machine.plugVirtio(d.model, d.slot);
+            if (d.pci) handle.machine.plugVirtioPci(d.model, d.pci, mod.qdevProps(d.spec));
+            else handle.machine.plugVirtio(d.model, d.slot, mod.qdevProps(d.spec));
         } catch (e) {
           await plan.close();
           throw new RkUsageError(`rk run: ${(e as Error).message}`);
@@ -148,12 +160,30 @@ export async function loadMachine(): Promise<MachineFactory> {
       } catch (e) {
         throw new RkUsageError(`rk run: ${(e as Error).message}`);
       }
-      const o: MachineOptions = { ...rest, console, fwCfg: items, pflash };
+      let uart: MachineOptions['console'];
+      if (typeof console === 'object') {
+        try {
+          uart = new mod.FileConsole(console.file, console.append);
+        } catch (e) {
+          for (const b of pflash) b?.close();
+          throw new RkUsageError(
+            `rk run: ${console.flag}: ${(e as Error).message}; could not connect serial device to character backend '${console.flag.replace(/^-serial /, '')}'`,
+          );
+        }
+      } else uart = console;
+      // A muxed monitor lives in the stdio console: with the UART elsewhere (a callback, a file,
+      // nowhere) there is none to share.
+      const monitor = rest.monitor === 'mux' && console !== 'stdio' ? 'none' : rest.monitor;
+      const o: MachineOptions = { ...rest, monitor, console: uart, fwCfg: items, pflash };
       let m: Machine;
       try {
         m = new mod.Machine(o);
       } catch (e) {
         for (const b of pflash) b?.close();
+        if (typeof uart === 'object') uart.close();
+        const msg = (e as Error).message;
+        if (opts.log?.file && msg.startsWith('Error opening logfile'))
+          throw new RkUsageError(`rk run: -D ${opts.log.file}: ${msg}`);
         throw usage(e);
       }
       return {

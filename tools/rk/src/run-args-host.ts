@@ -1,8 +1,8 @@
 // The host-side QEMU options of `rk run` (qemu-options.hx): -chardev, -serial, -monitor, -nodefaults,
-// -rtc, -accel, -qtest-log, -object rng-*. Libqtest and test harnesses pass these on every
+// -d/-D, -rtc, -accel, -qtest-log, -object rng-*. Libqtest and test harnesses pass these on every
 // command line; the model takes the ones whose effect it has and names what it cannot do.
 import { RkUsageError } from './errors';
-import { type RunArgs, splitQemuOpts } from './run-args';
+import { type ChardevBackend, parseQemuBool, type RunArgs, splitQemuOpts } from './run-args';
 
 const bad = (flag: string, got: string, accepted: string) =>
   new RkUsageError(`rk run: ${flag}: bad value '${got}' (accepted: ${accepted})`);
@@ -19,9 +19,12 @@ function props(flag: string, v: string, implied: string): Map<string, string> {
   return out;
 }
 
-const CHARDEV_BACKENDS = ['null', 'stdio'];
+const CHARDEV_BACKENDS = ['null', 'stdio', 'file'];
 
-/** `-chardev null|stdio,id=ID[,signal=on|off][,mux=on|off][,logfile=…]`: a backend for `-serial chardev:ID`. */
+/**
+ * `-chardev null|stdio|file,id=ID[,path=FILE][,append=on|off][,signal=on|off][,mux=on|off]`: a backend
+ * for `-serial chardev:ID`.
+ */
 export function chardev(v: string, out: RunArgs): void {
   const p = props('-chardev', v, 'backend');
   const backend = p.get('backend');
@@ -32,30 +35,77 @@ export function chardev(v: string, out: RunArgs): void {
     throw new RkUsageError(
       `rk run: -chardev ${backend}: backend '${backend}' is not modelled (modelled: ${CHARDEV_BACKENDS.join(', ')})`,
     );
+  const allowed = ['backend', 'id', 'signal', 'mux', 'logappend'];
+  if (backend === 'file') allowed.push('path', 'append');
   for (const k of p.keys())
-    if (!['backend', 'id', 'signal', 'mux', 'logappend'].includes(k))
+    if (!allowed.includes(k))
       throw new RkUsageError(
-        `rk run: -chardev ${v}: property '${k}' is not modelled (accepted: id, signal, mux)`,
+        `rk run: -chardev ${v}: property '${k}' is not modelled (accepted: ${allowed.slice(1).join(', ')})`,
       );
+  let b: ChardevBackend = backend as 'null' | 'stdio';
+  if (backend === 'file') {
+    const path = p.get('path');
+    if (!path) throw new RkUsageError(`rk run: -chardev ${v}: chardev: file: no filename given`);
+    const append = parseQemuBool(p.get('append') ?? 'off');
+    if (append === undefined) throw bad(`-chardev ${v}: append`, p.get('append') ?? '', 'on, off');
+    b = { file: path, append };
+  }
   out.chardev ??= {};
   if (out.chardev[id] !== undefined)
     throw new RkUsageError(`rk run: -chardev ${v}: Duplicate ID '${id}' for chardev`);
-  out.chardev[id] = backend as 'null' | 'stdio';
+  out.chardev[id] = b;
 }
 
-/** `-serial stdio|mon:stdio|null|none|chardev:ID`: where UART0 is connected. */
+/** `-serial stdio|mon:stdio|null|none|file:PATH|chardev:ID`: where UART0 is connected. */
 export function serial(v: string, out: RunArgs): void {
-  const accepted = 'stdio, mon:stdio, null, none, chardev:ID';
-  if (v === 'stdio' || v === 'mon:stdio') out.serial = 'stdio';
+  const accepted = 'stdio, mon:stdio, null, none, file:PATH, chardev:ID';
+  if (v === 'stdio' || v === 'mon:stdio') out.serial = v;
   else if (v === 'null' || v === 'none') out.serial = 'none';
   else if (v.startsWith('chardev:') && v.length > 8) out.serial = { chardev: v.slice(8) };
+  else if (v.startsWith('file:') && v.length > 5) out.serial = { file: v.slice(5) };
+  else if (
+    /^(pipe|pty|vc|tcp|udp|telnet|unix|websocket|msmouse|braille|tty|parport|chardev):?/.test(v)
+  )
+    throw new RkUsageError(
+      `rk run: -serial ${v}: the '${v.split(':')[0]}' backend is not modelled (accepted: ${accepted})`,
+    );
   else throw bad('-serial', v, accepted);
 }
 
-/** `-monitor none|stdio|mon:stdio`: the model has no HMP; stdio's only effect is Ctrl-A on the console. */
-export function monitor(v: string): void {
-  if (!['none', 'stdio', 'mon:stdio'].includes(v))
-    throw bad('-monitor', v, 'none, stdio (the HMP monitor is not modelled; Ctrl-A x and h are)');
+/** `-monitor none|stdio`: the HMP monitor on stdio (the serial port must then be elsewhere). */
+export function monitor(v: string, out: RunArgs): void {
+  if (v === 'none' || v === 'stdio') out.monitor = v;
+  else if (v === 'mon:stdio') out.monitor = 'stdio';
+  else
+    throw bad(
+      '-monitor',
+      v,
+      'none, stdio (a monitor on stdio; to share stdio with the serial port use -serial mon:stdio)',
+    );
+}
+
+/** `-d` items the machine logs, with QEMU's descriptions (`-d help`). */
+export const LOG_ITEMS = {
+  unimp: 'log unimplemented functionality',
+  guest_errors:
+    'log when the guest OS does something invalid (eg accessing a\nnon-existent register)',
+} as const;
+
+/** `-d ITEM[,ITEM]...` or `-d help`. */
+export function logItems(v: string, out: RunArgs): void {
+  const items = v.split(',');
+  if (items.includes('help')) {
+    out.logHelp = true;
+    return;
+  }
+  for (const item of items) {
+    if (!(item in LOG_ITEMS))
+      throw new RkUsageError(
+        `rk run: -d ${v}: unknown log item '${item}' (the model logs: ${Object.keys(LOG_ITEMS).join(', ')}; -d help lists them)`,
+      );
+    const log = (out.log ??= []);
+    if (!log.includes(item as keyof typeof LOG_ITEMS)) log.push(item as keyof typeof LOG_ITEMS);
+  }
 }
 
 /** `-rtc [base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew]`: the goldfish RTC. */

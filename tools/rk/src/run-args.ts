@@ -4,6 +4,7 @@ import { RkUsageError } from './errors';
 import {
   accel,
   chardev,
+  logItems,
   machineAccel,
   monitor,
   object,
@@ -14,6 +15,9 @@ import {
 import { nic, type PortForward, port } from './run-nic';
 import { parseSmp } from './run-smp';
 import { parseQemuSize } from './size';
+
+/** A `-chardev` backend: null, stdio, or a file (`-chardev file,id=…,path=…[,append=on]`). */
+export type ChardevBackend = 'null' | 'stdio' | { file: string; append: boolean };
 
 export type QtestChannel = { kind: 'stdio' } | { kind: 'unix'; path: string; server: boolean };
 
@@ -51,9 +55,18 @@ export interface RunArgs {
   /** `-S`: hold the hart (with --qtest: no guest code runs). */
   hold?: boolean;
   /** `-serial`: UART0's backend ('none' also after `-nodefaults` without `-serial`). */
-  serial?: 'stdio' | 'none' | { chardev: string };
+  serial?: 'stdio' | 'mon:stdio' | 'none' | { chardev: string } | { file: string };
   /** `-chardev` backends by id. */
-  chardev?: Record<string, 'null' | 'stdio'>;
+  chardev?: Record<string, ChardevBackend>;
+  /** `-monitor none|stdio`. */
+  monitor?: 'none' | 'stdio';
+  /** `-no-shutdown`: a guest power-off stops the guest; the process (and monitor) stay until quit. */
+  noShutdown?: boolean;
+  /** `-d ITEM[,ITEM]`: what to log (guest_errors, unimp); `-d help` sets logHelp. */
+  log?: ('guest_errors' | 'unimp')[];
+  logHelp?: boolean;
+  /** `-D FILE`: the log goes there instead of stderr. */
+  logfile?: string;
   /** `-nodefaults`: no default serial port (UART0 then has no backend unless -serial names one). */
   nodefaults?: boolean;
   /** `-no-reboot`: a guest reset exits (status 0) instead of restarting the image. */
@@ -86,9 +99,12 @@ export const SUPPORTED = [
   '-monitor',
   '-nodefaults',
   '-no-reboot',
+  '-no-shutdown',
   '-cpu rv64',
   '-name',
   '-rtc',
+  '-d',
+  '-D',
   '-accel',
   '-qtest-log',
   '-object',
@@ -228,6 +244,11 @@ const WITH_VALUE: Record<string, Handler> = {
   serial,
   chardev,
   monitor,
+  d: logItems,
+  D: (v, o) => {
+    if (v === '') throw bad('-D', v, 'a log file path');
+    o.logfile = v;
+  },
   rtc,
   accel,
   'qtest-log': qtestLog,
@@ -286,6 +307,7 @@ const FLAGS: Record<string, (o: RunArgs) => void> = {
   nographic: () => {},
   nodefaults: (o) => void (o.nodefaults = true),
   'no-reboot': (o) => void (o.noReboot = true),
+  'no-shutdown': (o) => void (o.noShutdown = true),
   S: (o) => void (o.hold = true),
   h: (o) => void (o.help = true),
   help: (o) => void (o.help = true),

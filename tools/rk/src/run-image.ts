@@ -8,6 +8,7 @@ import { machineProblems } from './app-machine';
 import { buildImage, readManifest, staleReason } from './build';
 import type { CliIo } from './cli';
 import { RkUsageError } from './errors';
+import type { RkSerial } from './machine';
 import {
   loadMachine,
   type MachineHandle,
@@ -100,6 +101,12 @@ export function machineOptions(
     ...rtcOptions(cli.rtc),
     ...(cli.hold ? { paused: true } : {}),
     ...(cli.noReboot ? { noReboot: true } : {}),
+    ...(cli.noShutdown ? { noShutdown: true } : {}),
+    ...(cli.name !== undefined ? { name: cli.name } : {}),
+    ...(cli.log || cli.logfile
+      ? { log: { items: cli.log ?? [], ...(cli.logfile ? { file: cli.logfile } : {}) } }
+      : {}),
+    monitor: monitorMode(cli),
     ...((cli.drive ?? app.drive) ? { drive: cli.drive ?? app.drive } : {}),
   };
 }
@@ -121,16 +128,39 @@ function rtcOptions(r: RunArgs['rtc']): Pick<RkMachineOptions, 'rtcEpochNs' | 'r
  * UART0's backend from -serial, -chardev and -nodefaults (QEMU: -nographic puts it on stdio unless
  * -nodefaults; `chardev:ID` takes that chardev's backend). @throws RkUsageError for an unknown chardev.
  */
-export function serialConsole(cli: RunArgs): 'stdio' | 'none' {
+export function serialConsole(cli: RunArgs): RkSerial {
   const s = cli.serial;
   if (s === undefined) return cli.nodefaults ? 'none' : 'stdio';
+  if (s === 'mon:stdio') return 'stdio';
   if (typeof s === 'string') return s;
+  if ('file' in s) return { file: s.file, append: false, flag: `-serial file:${s.file}` };
   const backend = cli.chardev?.[s.chardev];
   if (backend === undefined)
     throw new RkUsageError(
       `rk run: -serial chardev:${s.chardev}: could not connect serial device to character backend 'chardev:${s.chardev}' (no -chardev with id=${s.chardev})`,
     );
+  if (typeof backend === 'object')
+    return { ...backend, flag: `-chardev file,id=${s.chardev},path=${backend.file}` };
   return backend === 'stdio' ? 'stdio' : 'none';
+}
+
+/**
+ * Where the HMP monitor goes (QEMU -nographic: with neither -serial nor -monitor, the serial port is
+ * mon:stdio; -serial mon:stdio muxes one in; -monitor stdio takes stdio alone). qtest runs have none.
+ * @throws RkUsageError when the monitor and the serial port both want stdio.
+ */
+export function monitorMode(cli: RunArgs): 'none' | 'mux' | 'stdio' {
+  if (cli.qtest) return 'none';
+  if (cli.monitor === 'stdio') {
+    if (serialConsole(cli) === 'stdio')
+      throw new RkUsageError(
+        `rk run: -monitor stdio: cannot use stdio by multiple character devices (the serial port is on stdio: use -serial mon:stdio to share it, switching with Ctrl-A c, or put the serial port elsewhere: -serial none|null|file:PATH)`,
+      );
+    return 'stdio';
+  }
+  if (cli.serial === 'mon:stdio') return 'mux';
+  if (cli.serial === undefined && !cli.nodefaults && cli.monitor === undefined) return 'mux';
+  return 'none';
 }
 
 function readInitrd(file: string): Uint8Array {
@@ -172,7 +202,7 @@ export async function bootImageFile(
   imagePath: string,
   opts: RkMachineOptions,
   devices: RkDeviceArgs = {},
-  console: 'stdio' | 'none' = 'stdio',
+  console: RkSerial = 'stdio',
   load: LoadImageOptions = {},
 ): Promise<number> {
   const entry = await loadImageFile(imagePath, load);
@@ -184,7 +214,7 @@ export async function bootImageFile(
   // A second Ctrl-C kills the process as usual.
   const onInterrupt = () => {
     process.stderr.write('\nrk run: interrupted (Ctrl-C): powering off\n');
-    machine.machine.powerOff(0);
+    machine.machine.quit();
   };
   process.once('SIGINT', onInterrupt);
   try {

@@ -6,7 +6,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { RkUsageError } from './errors';
-import { loadMachine, type RkDeviceArgs, type RkMachineOptions } from './machine';
+import { loadMachine, type RkDeviceArgs, type RkMachineOptions, type RkSerial } from './machine';
 import type { QtestChannel } from './run-args';
 import { loadImageFile } from './run-image';
 
@@ -53,7 +53,7 @@ export async function serveQtest(
   ch: QtestChannel,
   opts: RkMachineOptions,
   imagePath: string | undefined,
-  console: 'stdio' | 'none' = 'stdio',
+  console: RkSerial = 'stdio',
 ): Promise<number> {
   const entry = imagePath ? await loadImageFile(imagePath) : undefined;
   const factory = await loadMachine();

@@ -7,6 +7,7 @@ import { RkUsageError } from './errors';
 import { HELP } from './help';
 import { loadMachine, type RkDeviceArgs } from './machine';
 import { parseRunArgs, type RunArgs } from './run-args';
+import { LOG_ITEMS } from './run-args-host';
 import { bootImageFile, locateImage, machineOptions, serialConsole } from './run-image';
 import { restartWithJspi, wantsJspiRestart } from './run-jspi';
 import { applyPorts } from './run-nic';
@@ -31,6 +32,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const cli = parseRunArgs(args);
   if (cli.help) {
     io.out(HELP.run);
+    return 0;
+  }
+  if (cli.logHelp) {
+    // QEMU's `-d help` layout: the item, padded to 16 columns, then what it logs.
+    const rows = Object.entries(LOG_ITEMS).map(([k, v]) => `${k.padEnd(15)} ${v}`);
+    io.out(`Log items (comma separated):\n${rows.join('\n')}`);
     return 0;
   }
   // dumpdtb needs no image; qtest boots one only when it is named and the hart is not held (-S).

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { RkUsageError } from '../src/errors';
 import { parseQemuBool, parseRunArgs, splitQemuOpts } from '../src/run-args';
-import { machineOptions, serialConsole } from '../src/run-image';
+import { machineOptions, monitorMode, serialConsole } from '../src/run-image';
 import { formatQemuSize, parseQemuSize } from '../src/size';
 
 const err = (argv: string[]): string => {
@@ -15,7 +15,7 @@ const err = (argv: string[]): string => {
   throw new Error(`expected ${argv.join(' ')} to fail`);
 };
 const SUP =
-  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -no-reboot, -cpu rv64, -name, -rtc, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fsdev, -virtfs, -fw_cfg, -p/--port, -S, --clock, --qtest, --inspect[=PORT], --inspect-brk[=PORT], --help)';
+  '(supported: -machine/-M, -m, -smp, -append, -bios, -kernel, -initrd, -nographic, -display, -serial, -chardev, -monitor, -nodefaults, -no-reboot, -no-shutdown, -cpu rv64, -name, -rtc, -d, -D, -accel, -qtest-log, -object, -nic, -global, -device, -netdev, -drive, -fsdev, -virtfs, -fw_cfg, -p/--port, -S, --clock, --qtest, --inspect[=PORT], --inspect-brk[=PORT], --help)';
 
 describe('parseQemuSize', () => {
   it('reads QEMU sizes with suffixes, fractions and a default unit', () => {
@@ -106,7 +106,7 @@ describe('parseRunArgs', () => {
       clock: 'virtual',
       qtest: { kind: 'stdio' },
       hold: true,
-      serial: 'stdio',
+      serial: 'mon:stdio',
     });
   });
 
@@ -132,6 +132,7 @@ describe('parseRunArgs', () => {
     ).toEqual({
       qtest: { kind: 'unix', path: '/tmp/q.sock', server: false },
       serial: 'none',
+      monitor: 'none',
       nodefaults: true,
     });
     expect(() => parseRunArgs(['-accel', 'kvm'])).toThrow(/-accel: bad value 'kvm'/);
@@ -258,7 +259,10 @@ describe('parseRunArgs', () => {
       "rk run: -display: bad value 'gtk' (accepted: none (the console is always the serial port on stdio))",
     );
     expect(err(['-serial', 'pty'])).toBe(
-      "rk run: -serial: bad value 'pty' (accepted: stdio, mon:stdio, null, none, chardev:ID)",
+      "rk run: -serial pty: the 'pty' backend is not modelled (accepted: stdio, mon:stdio, null, none, file:PATH, chardev:ID)",
+    );
+    expect(err(['-serial', 'bogus'])).toBe(
+      "rk run: -serial: bad value 'bogus' (accepted: stdio, mon:stdio, null, none, file:PATH, chardev:ID)",
     );
     expect(err(['-global', 'virtio-mmio.foo=1'])).toBe(
       "rk run: -global: unsupported property 'virtio-mmio.foo' (supported: virtio-mmio.force-legacy=on|off)",
@@ -326,5 +330,47 @@ describe('parseRunArgs', () => {
     expect(err(['-name', 'x,colour=red'])).toBe(
       "rk run: -name: bad value 'x,colour=red' (accepted: NAME[,process=NAME][,debug-threads=on|off])",
     );
+  });
+
+  it('reads -no-shutdown, -monitor, -serial file:, -chardev file, -d and -D', () => {
+    expect(parseRunArgs(['-no-shutdown']).noShutdown).toBe(true);
+    expect(parseRunArgs(['-monitor', 'stdio']).monitor).toBe('stdio');
+    expect(parseRunArgs(['-serial', 'file:/tmp/u.txt']).serial).toEqual({ file: '/tmp/u.txt' });
+    expect(parseRunArgs(['-chardev', 'file,id=f,path=/tmp/u,append=on']).chardev).toEqual({
+      f: { file: '/tmp/u', append: true },
+    });
+    expect(parseRunArgs(['-d', 'guest_errors,unimp,guest_errors', '-D', '/tmp/l'])).toEqual({
+      log: ['guest_errors', 'unimp'],
+      logfile: '/tmp/l',
+    });
+    expect(parseRunArgs(['-d', 'help']).logHelp).toBe(true);
+    expect(err(['-d', 'guest_errors,in_asm'])).toBe(
+      "rk run: -d guest_errors,in_asm: unknown log item 'in_asm' (the model logs: unimp, guest_errors; -d help lists them)",
+    );
+    expect(err(['-monitor', 'tcp::4444'])).toContain("rk run: -monitor: bad value 'tcp::4444'");
+    expect(err(['-chardev', 'file,id=f,path=/x,mode=1'])).toContain(
+      "property 'mode' is not modelled",
+    );
+  });
+
+  it('puts the monitor where QEMU -nographic does', () => {
+    const mode = (...a: string[]) => monitorMode(parseRunArgs(a));
+    expect(mode()).toBe('mux'); // -nographic's default serial is mon:stdio
+    expect(mode('-serial', 'mon:stdio')).toBe('mux');
+    expect(mode('-serial', 'stdio')).toBe('none');
+    expect(mode('-monitor', 'none')).toBe('none');
+    expect(mode('-nodefaults')).toBe('none');
+    expect(mode('-serial', 'none', '-monitor', 'stdio')).toBe('stdio');
+    expect(mode('-nodefaults', '-monitor', 'stdio')).toBe('stdio');
+    expect(mode('--qtest', 'stdio')).toBe('none');
+    expect(() => mode('-monitor', 'stdio')).toThrow(
+      /^rk run: -monitor stdio: cannot use stdio by multiple character devices/,
+    );
+    expect(() => mode('-serial', 'mon:stdio', '-monitor', 'stdio')).toThrow(/multiple character/);
+    expect(serialConsole(parseRunArgs(['-serial', 'file:/tmp/x']))).toEqual({
+      file: '/tmp/x',
+      append: false,
+      flag: '-serial file:/tmp/x',
+    });
   });
 });

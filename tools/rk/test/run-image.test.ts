@@ -11,6 +11,7 @@ describe('machineOptions', () => {
     expect(machineOptions({})).toEqual({
       memory: 128 * MiB,
       smp: 1,
+      monitor: 'mux', // -nographic's mon:stdio
       aclint: false,
       bios: 'default',
       clock: 'host',

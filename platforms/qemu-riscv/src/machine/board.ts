@@ -30,6 +30,7 @@ import { PflashCfi01 } from './devices/pflash-cfi01';
 import { Plic } from './devices/plic';
 import { GoldfishRtc } from './devices/rtc';
 import { Uart16550, type UartTx } from './devices/uart';
+import type { LogItem } from './options';
 import { GpexHost } from './pci/host';
 import {
   GPEX_NUM_IRQS,
@@ -89,7 +90,8 @@ export interface BoardConfig {
   hostNs?: () => number;
   tx: UartTx;
   power: PowerControl;
-  log: (line: string) => void;
+  /** Trace lines; those of a `-d` item name it (guest errors the devices reject, unimplemented features). */
+  log: (line: string, item?: LogItem) => void;
   /** `-fw_cfg` items, already checked (checkUserItem). */
   fwCfg?: readonly FwCfgUserItem[];
   /** Holds the virtual clock while a device's host work is in flight (HostScheduler.beginHostWork). */
@@ -124,12 +126,17 @@ export class Board {
     this.uart = new Uart16550(c.clock, line(UART0_IRQ), c.tx);
     this.rtc = new GoldfishRtc(c.clock, line(RTC_IRQ), c.rtcEpochNs, c.rtcFollow, c.hostNs);
     this.finisher = new SifiveTest(c.power);
+    const guestError = (l: string) => c.log(l, 'guest_errors');
+    this.plic.guestError = guestError;
+    this.rtc.guestError = guestError;
+    this.finisher.guestError = guestError;
     this.fwCfg = new FwCfg(c.ram, c.harts.length, c.fwCfg);
     this.flash = [
       new PflashCfi01('virt.flash0', c.pflash?.[0] ?? null, c.log),
       new PflashCfi01('virt.flash1', c.pflash?.[1] ?? null, c.log),
     ];
     const b = this.bus;
+    b.guestError = guestError;
     b.map(VIRT_MROM, this.mrom);
     b.map(VIRT_TEST, this.finisher);
     b.map(VIRT_RTC, this.rtc);
@@ -149,7 +156,7 @@ export class Board {
         c.legacyVirtio,
         c.ram,
         line(virtioSlotIrq(s)),
-        c.log,
+        guestError,
         c.hostWork,
       );
       t.runState = this.runState;

@@ -11,7 +11,7 @@ import {
   type MmioDevice,
 } from './mmio';
 
-interface Region {
+export interface BusRegion {
   readonly base: number;
   readonly end: number;
   readonly dev: MmioDevice;
@@ -27,11 +27,52 @@ export interface PmpDeny {
 export const FAULT = -1;
 
 export class PhysBus {
-  private regions: Region[] = [];
+  private regions: BusRegion[] = [];
   /** Address of the (sub-)access that faulted last: QEMU reports it in xtval (measured). */
   faultAddr = 0;
 
+  /** `-d guest_errors`: CPU accesses the bus rejects (QEMU's memory_region_access_valid messages). */
+  guestError: ((line: string) => void) | null = null;
+
   constructor(readonly ram: GuestRam) {}
+
+  /** A debug access over a hole: QEMU refuses it in accesses of at most 4 bytes, each logged. */
+  private rejectedHole(pa: number, len: number, write: boolean): void {
+    if (!this.guestError) return;
+    if (len > 64) {
+      this.rejected(pa, len, write, undefined);
+      return;
+    }
+    for (let a = pa; a < pa + len; ) {
+      const n = Math.min(4, pa + len - a);
+      this.rejected(a, n, write, undefined);
+      a += n;
+    }
+  }
+
+  /** Logs why a CPU access at `pa` faults: no device there, or one that refuses it. */
+  private rejected(pa: number, size: number, write: boolean, r: BusRegion | undefined): void {
+    if (!this.guestError) return;
+    const rw = write ? 'write' : 'read';
+    if (!r || pa + size > r.end) {
+      // QEMU's unassigned region refuses every access (unassigned_mem_accepts), at the absolute address.
+      this.guestError(
+        `Invalid ${rw} at addr 0x${pa.toString(16).toUpperCase()}, size ${size}, region '(null)', reason: rejected`,
+      );
+      return;
+    }
+    const off = pa - r.base;
+    const d = r.dev;
+    const reason =
+      d.accepts && !d.accepts(off, size, write)
+        ? 'rejected'
+        : !d.unaligned && off % size !== 0
+          ? 'unaligned'
+          : `invalid size (min:${d.validMin} max:${d.validMax})`;
+    this.guestError(
+      `Invalid ${rw} at addr 0x${off.toString(16).toUpperCase()}, size ${size}, region '${d.name}', reason: ${reason}`,
+    );
+  }
 
   map(base: number, dev: MmioDevice): void {
     const r = { base, end: base + dev.size, dev };
@@ -41,7 +82,12 @@ export class PhysBus {
     this.regions.push(r);
   }
 
-  private find(pa: number): Region | undefined {
+  /** The mapped regions in mapping order (`info mtree`). */
+  get mappings(): readonly BusRegion[] {
+    return this.regions;
+  }
+
+  private find(pa: number): BusRegion | undefined {
     for (const r of this.regions) if (pa >= r.base && pa < r.end) return r;
     return undefined;
   }
@@ -68,8 +114,10 @@ export class PhysBus {
     if (d) return readLeBytes(d.bytes, d.off, size);
     if (pa % size !== 0) return this.misalignedLoad(pa, size, deny);
     const r = this.find(pa);
-    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size, false))
+    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size, false)) {
+      this.rejected(pa, size, false, r);
       return this.fail(pa, FAULT);
+    }
     return dispatchRead(r.dev, pa - r.base, size);
   }
 
@@ -109,8 +157,10 @@ export class PhysBus {
       return true;
     }
     const r = this.find(pa);
-    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size, true))
+    if (!r || pa + size > r.end || !accessValid(r.dev, pa - r.base, size, true)) {
+      this.rejected(pa, size, true, r);
       return this.fail(pa, false);
+    }
     dispatchWrite(r.dev, pa - r.base, size, value);
     return true;
   }
@@ -134,8 +184,10 @@ export class PhysBus {
       return ((lo >> s) | (hi << (64n - s))) & 0xffffffffffffffffn;
     }
     const r = this.find(pa);
-    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8, false))
+    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8, false)) {
+      this.rejected(pa, 8, false, r);
       return this.fail(pa, null);
+    }
     return dispatchRead64(r.dev, pa - r.base);
   }
 
@@ -152,8 +204,10 @@ export class PhysBus {
       return true;
     }
     const r = this.find(pa);
-    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8, true))
+    if (!r || pa + 8 > r.end || !accessValid(r.dev, pa - r.base, 8, true)) {
+      this.rejected(pa, 8, true, r);
       return this.fail(pa, false);
+    }
     dispatchWrite64(r.dev, pa - r.base, BigInt.asUintN(64, value));
     return true;
   }
@@ -168,9 +222,13 @@ export class PhysBus {
       if (r === 'ram')
         out.set(this.ram.u8.subarray(chunkPa - this.ram.base, chunkPa - this.ram.base + l), off);
       else if (r && direct) out.set(direct.subarray(chunkPa - r.base, chunkPa - r.base + l), off);
-      else if (r) {
+      else if (!r) this.rejectedHole(chunkPa, l, false);
+      else {
         const o = chunkPa - r.base;
-        if (!accessValid(r.dev, o, l, false)) return;
+        if (!accessValid(r.dev, o, l, false)) {
+          this.rejected(chunkPa, l, false, r);
+          return;
+        }
         if (l === 8) {
           const v = dispatchRead64(r.dev, o);
           for (let i = 0; i < 8; i++) out[off + i] = Number((v >> BigInt(8 * i)) & 0xffn);
@@ -187,9 +245,13 @@ export class PhysBus {
   debugWrite(pa: number, data: Uint8Array): void {
     this.debugWalk(pa, data.length, true, (chunkPa, off, l, r) => {
       if (r === 'ram') this.ram.u8.set(data.subarray(off, off + l), chunkPa - this.ram.base);
-      else if (r) {
+      else if (!r) this.rejectedHole(chunkPa, l, true);
+      else {
         const o = chunkPa - r.base;
-        if (!accessValid(r.dev, o, l, true)) return;
+        if (!accessValid(r.dev, o, l, true)) {
+          this.rejected(chunkPa, l, true, r);
+          return;
+        }
         if (l === 8) {
           let v = 0n;
           for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(data[off + i]);
@@ -208,7 +270,7 @@ export class PhysBus {
     pa: number,
     len: number,
     isWrite: boolean,
-    visit: (pa: number, off: number, len: number, r: Region | 'ram' | null) => void,
+    visit: (pa: number, off: number, len: number, r: BusRegion | 'ram' | null) => void,
   ): void {
     let off = 0;
     while (off < len) {

@@ -3,7 +3,8 @@
 export * from './backends';
 export { CallbackConsole, type ConsoleBackend, type ConsoleSink } from './console/backend';
 export { BufferConsole } from './console/buffer';
-export { StdioConsole } from './console/stdio';
+export { FileConsole } from './console/file';
+export { type MonitorFrontend, StdioConsole, type StdioMode } from './console/stdio';
 export { FwCfg } from './devices/fw-cfg';
 export type { FwCfgUserItem } from './devices/fw-cfg-items';
 export { PflashCfi01 } from './devices/pflash-cfi01';
@@ -12,7 +13,13 @@ export { FIRMWARE_SIZE, fdtAddress, initrdStart, kernelEntry } from './firmware/
 export { type FwCfgArg, parseFwCfgArg } from './fw-cfg-args';
 export { TrapPanic } from './hart/traps';
 export { Machine, type MachineStats, virtDumpDtb } from './machine';
-export type { MachineExit, MachineOptions } from './options';
+export { Hmp, type HmpTarget } from './monitor/hmp';
+export type {
+  LogItem,
+  MachineExit,
+  MachineOptions,
+  MonitorChannel,
+} from './options';
 export * from './pci';
 export { createQtestSession, parseQtestU64, serveQtest } from './qtest';
 export { QtestPort } from './qtest-port';

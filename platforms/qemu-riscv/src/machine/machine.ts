@@ -9,7 +9,8 @@ import { Board, createRam } from './board';
 import { isPhysAddr, type PmpDeny } from './bus';
 import { MachineClock } from './clock';
 import { CallbackConsole, type ConsoleBackend } from './console/backend';
-import { StdioConsole } from './console/stdio';
+import { FileLog } from './console/file';
+import { type MonitorFrontend, StdioConsole } from './console/stdio';
 import type { ClintHart } from './devices/clint';
 import { buildVirtDtb } from './devicetree';
 import { cachedDtb } from './devicetree/cache';
@@ -24,9 +25,14 @@ import { HSM_START_PENDING } from './firmware/hsm';
 import { type SbiPlatform, sbiCall } from './firmware/sbi';
 import { type HartHost, HartImpl } from './hart/hart';
 import { Interleaver } from './interleave';
+import { Hmp, type HmpTarget } from './monitor/hmp';
+import { virtMtree } from './monitor/mtree';
+import { virtQtree } from './monitor/qtree';
 import {
+  type LogItem,
   type MachineExit,
   type MachineOptions,
+  type MonitorChannel,
   type ResolvedOptions,
   resolveOptions,
   VIRTUAL_EPOCH_NS,
@@ -78,6 +84,9 @@ export interface MachineStats {
 
 const TRACE_KEEP = 1000;
 
+/** QEMU's run states as the monitor shows them (`info status`). */
+type VmState = 'running' | 'paused' | 'shutdown' | 'prelaunch';
+
 export class Machine {
   readonly options: ResolvedOptions;
   readonly ram;
@@ -91,6 +100,9 @@ export class Machine {
   private readonly slots: HartSlot[] = [];
   private readonly seeds: Generator<Uint8Array>;
   private readonly traceSink: ((line: string) => void) | undefined;
+  private readonly logItems: ReadonlySet<LogItem>;
+  private readonly logWrite: (line: string) => void;
+  private readonly logFile: FileLog | null;
   private readonly counters = {
     interrupts: 0,
     exceptions: 0,
@@ -114,18 +126,38 @@ export class Machine {
   readonly interleaver = new Interleaver();
 
   private readonly noReboot: boolean;
+  private readonly noShutdown: boolean;
+  private vmState: VmState = 'running';
+  /** The guest's power-off status while stopped under -no-shutdown (`quit` exits with it). */
+  private shutdownStatus = 0;
+  private readonly monitorOpt: MachineOptions['monitor'];
+  private monitorChannel: StdioConsole | null = null;
+  private hmp: Hmp | null = null;
+  /** `-device` properties of plugged virtio devices, for `info qtree`. */
+  private readonly qdev = new WeakMap<VirtioDevice, ReadonlyMap<string, string>>();
+  /** `-name`. */
+  readonly name: string | undefined;
 
   constructor(opts: MachineOptions = {}) {
     this.options = resolveOptions(opts);
     const o = this.options;
     this.traceSink = opts.trace;
+    this.logItems = new Set(opts.log?.items ?? []);
     this.noReboot = opts.noReboot === true;
+    this.noShutdown = opts.noShutdown === true;
+    this.name = opts.name;
+    this.monitorOpt = opts.monitor;
     this.seeds = seedStream(opts.rngSeed);
     this.firstSeed = this.seeds.next().value as Uint8Array;
     this.realm = new GuestRealm();
     this.ram = createRam(o.memory, (n) => this.realm.sharedBuffer(n));
     this.clock = new MachineClock(o.clock);
-    this.console = makeConsole(opts.console);
+    this.console = makeConsole(opts.console, opts.monitor);
+    this.logFile = opts.log?.file ? new FileLog(opts.log.file) : null;
+    const file = this.logFile;
+    this.logWrite = file
+      ? (l) => file.write(l)
+      : (opts.log?.write ?? ((l) => void process.stderr.write(`${l}\n`)));
     for (let i = 0; i < o.smp; i++) this.slots.push(new HartSlot());
     const epoch =
       opts.rtcEpochNs ??
@@ -141,7 +173,7 @@ export class Machine {
       hostNs: () => performance.now() * 1e6,
       tx: (b) => this.console.write(b),
       power: { powerOff: (s) => this.powerOff(s), reset: () => this.reset() },
-      log: (l) => this.trace(l),
+      log: (l, item) => this.trace(l, item),
       fwCfg: o.fwCfg,
       pflash: o.pflash,
       // the scheduler is made just below; devices only ask once the machine runs
@@ -152,7 +184,10 @@ export class Machine {
     this.dumpBlob = this.buildDtb(this.firstSeed);
     this.board.mrom.program(this.resetStart, this.fdtAddr, this.nextStage(0));
     this.powerOnRoms();
-    if (opts.paused) this.board.setVmRunning(false);
+    if (opts.paused) {
+      this.board.setVmRunning(false);
+      this.vmState = 'prelaunch';
+    }
     this.host = {
       bus: this.board.bus,
       clock: this.clock,
@@ -164,7 +199,10 @@ export class Machine {
         this.interleaver.release(h);
         this.sched.hartWaiting();
       },
-      hartWoken: (h, resume) => this.interleaver.acquire(h, resume),
+      hartWoken: (h, resume) =>
+        this.sched.whenRunning(() => {
+          if (!h.isStopped) this.interleaver.acquire(h, resume);
+        }),
       switchDue: (h) => this.interleaver.contended && this.interleaver.current === h,
       switchPoint: (h) => this.interleaver.yield(h),
       hartStopped: (h) => this.interleaver.release(h),
@@ -265,6 +303,8 @@ export class Machine {
       return Promise.reject(new Error('machine.boot: this machine has already booted'));
     this.entry = entry instanceof GuestImage ? this.instantiate(entry) : entry;
     this.board.setVmRunning(true);
+    this.vmState = 'running';
+    this.openMonitor();
     const done = new Promise<MachineExit>((resolve) => {
       this.exitResolve = resolve;
     });
@@ -355,7 +395,7 @@ export class Machine {
     this.consoleAttached = true;
     this.console.attach({
       input: (b) => this.board.uart.receive(b),
-      quit: () => this.finish({ status: 0, reason: 'poweroff' }),
+      quit: () => this.quit(),
     });
   }
 
@@ -397,16 +437,51 @@ export class Machine {
     this.finish({ status: 1, reason: panic ? 'panic-trap' : 'guest-error' });
   }
 
-  /** Finisher PASS/FAIL, SRST shutdown: the machine stops with `status`. */
+  /**
+   * Finisher PASS/FAIL, SRST shutdown: the machine stops with `status`; under `-no-shutdown` the guest
+   * stops instead (`paused (shutdown)`) and the process and its monitor stay until `quit`.
+   */
   powerOff(status: number): void {
-    this.finish({ status, reason: 'poweroff' });
+    if (this.noShutdown && !this.exited) this.shutdownPaused(status);
+    else this.finish({ status, reason: 'poweroff' });
+  }
+
+  /** Ends the machine whatever the guest does (monitor `quit`, Ctrl-A x, the host's Ctrl-C). */
+  quit(): void {
+    this.finish({ status: this.shutdownStatus, reason: 'quit' });
+  }
+
+  /** Harts stop where they are; devices keep their state (QEMU pauses the vCPUs). */
+  private haltHarts(): void {
+    this.generation++;
+    this.interleaver.clear();
+    for (const s of this.slots) s.hart?.stop('poweroff');
+  }
+
+  private shutdownPaused(status: number): void {
+    this.haltHarts();
+    this.board.setVmRunning(false);
+    this.vmState = 'shutdown';
+    this.shutdownStatus = status;
+    this.console.flush();
   }
 
   /** Finisher RESET, SRST reboot: devices reset, the image starts again on fresh harts. */
   reset(): void {
     if (this.exited) return;
     if (this.noReboot) {
-      this.finish({ status: 0, reason: 'reset' });
+      // QEMU turns the reset into a shutdown (status 0), which -no-shutdown pauses in turn.
+      if (this.noShutdown) this.shutdownPaused(0);
+      else this.finish({ status: 0, reason: 'reset' });
+      return;
+    }
+    if (this.vmState !== 'running') {
+      // A reset of a stopped VM waits for `cont` (QEMU: runstate prelaunch).
+      this.haltHarts();
+      this.board.reset();
+      this.sched.resume();
+      this.board.setVmRunning(false);
+      this.vmState = 'prelaunch';
       return;
     }
     this.generation++;
@@ -422,6 +497,10 @@ export class Machine {
   private finish(exit: MachineExit): void {
     if (this.exited) return;
     this.exited = exit;
+    this.hmp?.close();
+    this.monitorChannel?.close();
+    this.logFile?.close();
+    this.sched.resume();
     this.interleaver.clear();
     for (const s of this.slots) s.hart?.stop('poweroff');
     this.clock.clear();
@@ -455,7 +534,8 @@ export class Machine {
    * Plugs a virtio device into a virtio-mmio slot: `slot` pins it (QEMU `bus=virtio-mmio-bus.N`),
    * otherwise it takes the highest free slot (the first -device gets slot 7). @returns the slot.
    */
-  plugVirtio(dev: VirtioDevice, slot?: number): number {
+  plugVirtio(dev: VirtioDevice, slot?: number, qdev?: ReadonlyMap<string, string>): number {
+    if (qdev) this.qdev.set(dev, qdev);
     const s = chooseVirtioSlot(
       this.board.virtio.map((t) => t.device !== null),
       slot,
@@ -469,7 +549,12 @@ export class Machine {
    * `disableLegacy`/`disableModern`): at `slot`.`fn` (QEMU `addr=`), else in the first free slot from 1.
    * @returns the function (its `devfn` says where it went). @throws when the address is taken or bad.
    */
-  plugVirtioPci(dev: VirtioDevice, opts: VirtioPciOptions & PciAddr = {}): VirtioPciFunction {
+  plugVirtioPci(
+    dev: VirtioDevice,
+    opts: VirtioPciOptions & PciAddr = {},
+    qdev?: ReadonlyMap<string, string>,
+  ): VirtioPciFunction {
+    if (qdev) this.qdev.set(dev, qdev);
     const f = new VirtioPciFunction(dev, opts, {
       ram: this.ram,
       msiWrite: (address, data) => {
@@ -479,7 +564,7 @@ export class Machine {
           Uint8Array.of(data, data >>> 8, data >>> 16, data >>> 24),
         );
       },
-      log: (l) => this.trace(l),
+      log: (l) => this.trace(l, 'guest_errors'),
       hostWork: () => this.sched.beginHostWork(),
       runState: this.board.runState,
     });
@@ -498,10 +583,95 @@ export class Machine {
     };
   }
 
-  private trace(line: string): void {
+  /** A trace line; one of a `-d` item (a rejected guest access, ...) also goes to the log when enabled. */
+  private trace(line: string, item?: LogItem): void {
     this.traceLog.push(line);
     if (this.traceLog.length > TRACE_KEEP) this.traceLog.shift();
     this.traceSink?.(line);
+    if (item && this.logItems.has(item)) this.logWrite(line);
+  }
+
+  // ---- monitor ----
+
+  /** What the monitor does to this machine. */
+  readonly monitorTarget: HmpTarget = {
+    qtree: () =>
+      virtQtree({
+        board: this.board,
+        harts: this.slots.length,
+        aclint: this.options.aclint,
+        legacyVirtio: this.options.legacy,
+        qdevProps: (d) => this.qdev.get(d) ?? new Map(),
+      }),
+    mtree: () =>
+      virtMtree({
+        regions: this.board.bus.mappings,
+        ram: this.ram,
+        harts: this.slots.length,
+        pciDevices: this.board.virtioPci.map(
+          (f) =>
+            `virtio-${['', 'net', 'blk', '', 'rng', '', '', '', '', '9p'][f.device.deviceId]}-pci`,
+        ),
+      }),
+    status: () =>
+      ({
+        running: 'running',
+        paused: 'paused',
+        shutdown: 'paused (shutdown)',
+        prelaunch: 'paused (prelaunch)',
+      })[this.vmState],
+    name: () => this.name,
+    stop: () => {
+      if (this.vmState !== 'running') return;
+      this.vmState = 'paused';
+      this.sched.pause();
+      this.board.setVmRunning(false);
+    },
+    cont: () => {
+      if (this.exited) return undefined;
+      if (this.vmState === 'shutdown') return 'Resetting the Virtual Machine is required';
+      if (this.vmState === 'paused') {
+        this.vmState = 'running';
+        this.board.setVmRunning(true);
+        this.sched.resume();
+      } else if (this.vmState === 'prelaunch' && this.entry) {
+        this.vmState = 'running';
+        this.board.setVmRunning(true);
+        this.startImage(this.seeds.next().value as Uint8Array);
+      }
+      return undefined;
+    },
+    systemReset: () => this.reset(),
+    quit: () => this.quit(),
+  };
+
+  /** QEMU's run state as `info status` prints it. */
+  get runState(): string {
+    return this.monitorTarget.status();
+  }
+
+  /** Starts the monitor on its channel (at boot: the image is known, host input may start). */
+  private openMonitor(): void {
+    const o = this.monitorOpt;
+    if (!o || o === 'none' || this.hmp) return;
+    let channel: MonitorChannel;
+    if (o === 'mux') channel = this.console as StdioConsole;
+    else if (o === 'stdio') channel = this.monitorChannel = new StdioConsole('monitor');
+    else channel = o;
+    // The channel may open the monitor (banner) before it hands back its writer.
+    let early = '';
+    let write: (t: string) => void = (t) => {
+      early += t;
+    };
+    const hmp = new Hmp(this.monitorTarget, (t) => write(t));
+    this.hmp = hmp;
+    const front: MonitorFrontend = {
+      input: (b) => hmp.input(b),
+      open: () => hmp.open(),
+      refocus: () => hmp.refocus(),
+    };
+    write = channel.attachMonitor(front);
+    if (early) write(early);
   }
 
   // ---- firmware ----
@@ -608,8 +778,16 @@ export function virtDumpDtb(opts: MachineOptions = {}): Uint8Array {
   );
 }
 
-function makeConsole(c: MachineOptions['console']): ConsoleBackend {
-  if (c === undefined || c === 'stdio') return new StdioConsole();
+function makeConsole(
+  c: MachineOptions['console'],
+  monitor: MachineOptions['monitor'],
+): ConsoleBackend {
+  const stdio = c === undefined || c === 'stdio';
+  if (monitor === 'mux' && !stdio)
+    throw new TypeError("monitor: 'mux' shares the stdio console; the console is not on stdio");
+  if (monitor === 'stdio' && stdio)
+    throw new TypeError('monitor: cannot use stdio by multiple character devices');
+  if (stdio) return new StdioConsole(monitor === 'mux' ? 'mux' : 'serial');
   if (c === 'none') return new CallbackConsole(null);
   if (typeof c === 'function') return new CallbackConsole(c);
   return c;

@@ -1,6 +1,7 @@
 // Machine options (the QEMU command line this model understands) and how a run ends.
 import type { BlockBackend } from './backends/blk/backend';
 import type { ConsoleBackend } from './console/backend';
+import type { MonitorFrontend } from './console/stdio';
 import { checkUserItem, type FwCfgUserItem } from './devices/fw-cfg-items';
 
 export interface MachineOptions {
@@ -56,8 +57,36 @@ export interface MachineOptions {
   paused?: boolean;
   /** `-no-reboot`: a guest reset (finisher RESET, SBI SRST reboot) ends the machine instead of restarting it. */
   noReboot?: boolean;
+  /**
+   * `-no-shutdown`: a guest power-off (finisher, SBI SRST shutdown, a reset under noReboot) stops the
+   * guest instead of ending the machine; the monitor stays (`info status`: paused (shutdown)) and
+   * `quit` ends it with the guest's status.
+   */
+  noShutdown?: boolean;
+  /**
+   * The HMP monitor (opened at boot): 'mux' shares the stdio console (-serial mon:stdio; Ctrl-A c
+   * switches), 'stdio' has stdio alone (-monitor stdio; the console must be elsewhere), or a channel
+   * (tests). Default none.
+   */
+  monitor?: 'none' | 'mux' | 'stdio' | MonitorChannel;
+  /** `-name`: what `info name` prints. */
+  name?: string;
+  /**
+   * `-d ITEMS` (`-D FILE`): lines of the enabled items (QEMU's qemu_log_mask) go to `file` (created or
+   * truncated when the machine is made), else to `write`, else to stderr.
+   */
+  log?: { items: readonly LogItem[]; file?: string; write?(line: string): void };
   /** Receives machine trace lines (virtio driver bugs, ...). Default: kept in `machine.traceLog` only. */
   trace?: (line: string) => void;
+}
+
+/** QEMU's `-d` items the model logs: guest mistakes the devices reject, and what it does not implement. */
+export type LogItem = 'guest_errors' | 'unimp';
+
+/** Where a monitor's keyboard and screen are (StdioConsole in 'mux' or 'monitor' mode, or a test's). */
+export interface MonitorChannel {
+  /** Connects the monitor's input and focus events. @returns where the monitor writes. */
+  attachMonitor(m: MonitorFrontend): (text: string) => void;
 }
 
 /** How `boot()` ends. */
@@ -67,9 +96,11 @@ export interface MachineExit {
   /**
    * 'poweroff': finisher, SBI SRST/shutdown or Ctrl-A x; 'panic-trap': a trap the guest could not take
    * (no handler, runaway recursion, interrupt storm); 'guest-error': an exception escaped the image entry;
-   * 'reset': the guest reset the machine under `-no-reboot` (status 0, as QEMU exits).
+   * 'reset': the guest reset the machine under `-no-reboot` (status 0, as QEMU exits); 'quit': the
+   * monitor's `quit`, Ctrl-A x or the host's Ctrl-C (status: the guest's power-off status under
+   * `-no-shutdown`, else 0).
    */
-  reason: 'poweroff' | 'panic-trap' | 'guest-error' | 'reset';
+  reason: 'poweroff' | 'panic-trap' | 'guest-error' | 'reset' | 'quit';
 }
 
 export const MiB = 1024 * 1024;

@@ -20,6 +20,9 @@ export class HostScheduler {
   private hostWorkInFlight = 0;
   /** A host turn already scheduled for a hart: polls before it runs share it. */
   private readonly pendingTurns = new Map<HartImpl, Promise<void>>();
+  /** The monitor's `stop`: host turns and clock wake-ups wait here until `resume`. */
+  private paused = false;
+  private readonly held: (() => void)[] = [];
 
   constructor(
     private readonly clock: MachineClock,
@@ -38,6 +41,29 @@ export class HostScheduler {
     this.hostTimer = null;
   }
 
+  /** The VM stops (monitor `stop`): harts stay at their next host turn, clock wake-ups wait. */
+  pause(): void {
+    this.paused = true;
+    if (this.hostTimer) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+  }
+
+  /** The VM runs again (`cont`): held turns proceed, the clock's wake-ups are re-armed. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const go of this.held.splice(0)) go();
+    if (!this.anyWaiting()) return;
+    if (this.clock.kind === 'virtual') this.scheduleIdle();
+    else this.armHostWake();
+  }
+
+  /** Runs `go` now, or at `resume` while paused. */
+  whenRunning(go: () => void): void {
+    if (this.paused) this.held.push(go);
+    else go();
+  }
+
   /** poll(): a promise for a host turn once ≥1 ms passed since the last one, else null. */
   hostTurn(hart: HartImpl): Promise<void> | null {
     if (performance.now() - this.lastHostTurn < 1) return null;
@@ -48,14 +74,16 @@ export class HostScheduler {
         this.pendingTurns.delete(hart);
         this.lastHostTurn = performance.now();
         this.counters.hostTurns++;
-        if (hart.isStopped) return; // never settles after power-off/reset
-        try {
-          this.clock.runDue();
-          hart.takeInterrupts();
-          resolve();
-        } catch (e) {
-          reject(e);
-        }
+        this.whenRunning(() => {
+          if (hart.isStopped) return; // never settles after power-off/reset
+          try {
+            this.clock.runDue();
+            hart.takeInterrupts();
+            resolve();
+          } catch (e) {
+            reject(e);
+          }
+        });
       }),
     );
     this.pendingTurns.set(hart, turn);
@@ -96,7 +124,7 @@ export class HostScheduler {
     if (this.hostTimer) clearTimeout(this.hostTimer);
     this.hostTimer = null;
     const next = this.clock.nextDeadline();
-    if (!Number.isFinite(next) || this.stopped) return;
+    if (!Number.isFinite(next) || this.stopped || this.paused) return;
     const ms = Math.max(0, (next - this.clock.nowNs()) / 1e6);
     this.hostTimer = setTimeout(() => {
       this.hostTimer = null;
@@ -117,7 +145,7 @@ export class HostScheduler {
   private idleStep(): void {
     this.idleScheduled = false;
     this.lastHostTurn = performance.now();
-    if (this.stopped || this.clock.kind !== 'virtual') return;
+    if (this.stopped || this.paused || this.clock.kind !== 'virtual') return;
     const running = this.slots.filter(
       (s) => s.hart && !s.hart.isStopped && s.state === SBI_HSM_STATE_STARTED,
     );

@@ -5,28 +5,18 @@ import { BufferConsole, Machine } from '../../src/machine';
 import { MuxEscape } from '../../src/machine/console/mux';
 
 describe('mux escapes (chardev/char-mux.c)', () => {
-  it('passes bytes, doubles Ctrl-A, eats unknown escapes, quits on x, helps on h', () => {
+  it('passes bytes, doubles Ctrl-A, eats unknown escapes, switches on c, quits on x, helps on h', () => {
     const m = new MuxEscape();
-    expect(m.feed(Uint8Array.from([0x61, 1, 1, 0x62]))).toEqual({
-      pass: Uint8Array.from([0x61, 1, 0x62]),
-      quit: false,
-      help: false,
-    });
-    expect(m.feed(Uint8Array.from([1]))).toEqual({
-      pass: new Uint8Array(0),
-      quit: false,
-      help: false,
-    });
-    expect(m.feed(Uint8Array.from([0x68, 0x63]))).toEqual({
-      pass: Uint8Array.from([0x63]),
-      quit: false,
-      help: true,
-    });
-    expect(m.feed(Uint8Array.from([1, 0x7a, 0x64, 1, 0x78, 0x65]))).toEqual({
-      pass: Uint8Array.from([0x64]),
-      quit: true,
-      help: false,
-    });
+    const u = (...b: number[]) => Uint8Array.from(b);
+    expect(m.feed(u(0x61, 1, 1, 0x62))).toEqual([{ bytes: u(0x61, 1, 0x62) }]);
+    expect(m.feed(u(1))).toEqual([]);
+    expect(m.feed(u(0x68, 0x63))).toEqual([{ cmd: 'help' }, { bytes: u(0x63) }]);
+    expect(m.feed(u(0x61, 1, 0x63, 0x62))).toEqual([
+      { bytes: u(0x61) },
+      { cmd: 'switch' },
+      { bytes: u(0x62) },
+    ]);
+    expect(m.feed(u(1, 0x7a, 0x64, 1, 0x78, 0x65))).toEqual([{ bytes: u(0x64) }, { cmd: 'quit' }]);
   });
 });
 
@@ -62,6 +52,6 @@ describe('consoles', () => {
       (sink as unknown as { quit(): void }).quit();
       await h.wfi();
     });
-    expect(await run).toEqual({ status: 0, reason: 'poweroff' });
+    expect(await run).toEqual({ status: 0, reason: 'quit' });
   });
 });

@@ -14,6 +14,9 @@ export class SifiveTest implements MmioDevice {
   readonly validMin = 2;
   readonly validMax = 4;
 
+  /** `-d guest_errors`: a write that is no command (QEMU's message). */
+  guestError: (line: string) => void = () => {};
+
   constructor(private readonly power: PowerControl) {}
 
   read(): number {
@@ -21,11 +24,14 @@ export class SifiveTest implements MmioDevice {
   }
 
   write(offset: number, _size: number, value: number): void {
-    if (offset !== 0) return;
     const status = value & 0xffff;
     const code = (value >>> 16) & 0xffff;
-    if (status === FINISHER_FAIL) this.power.powerOff(code);
-    else if (status === FINISHER_PASS) this.power.powerOff(0);
-    else if (status === FINISHER_RESET) this.power.reset();
+    if (offset === 0 && status === FINISHER_FAIL) this.power.powerOff(code);
+    else if (offset === 0 && status === FINISHER_PASS) this.power.powerOff(0);
+    else if (offset === 0 && status === FINISHER_RESET) this.power.reset();
+    else
+      this.guestError(
+        `sifive_test_write: write: addr=0x${offset.toString(16)} val=0x${(value >>> 0).toString(16).padStart(16, '0')}`,
+      );
   }
 }

@@ -3,6 +3,7 @@
 // Read-array mode reads the array directly (a ROM device); any write switches to register mode.
 import type { BlockBackend } from '../backends/blk/backend';
 import type { MmioDevice } from '../mmio';
+import type { LogItem } from '../options';
 import {
   cfiTable,
   PFLASH_BANK_BYTES,
@@ -40,7 +41,7 @@ export class PflashCfi01 implements MmioDevice {
   constructor(
     readonly name: string,
     private readonly backing: BlockBackend | null,
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: (line: string, item?: LogItem) => void = () => {},
   ) {
     this.ro = backing?.readOnly ?? false;
     if (backing) {
@@ -51,6 +52,11 @@ export class PflashCfi01 implements MmioDevice {
       const err = backing.read(0, this.storage);
       if (err) throw new Error(`${name}: cannot read drive ${backing.id}: ${err}`);
     }
+  }
+
+  /** The `-drive` id backing the bank ('' when unbacked), as `info qtree` shows it. */
+  get driveId(): string {
+    return this.backing?.id ?? '';
   }
 
   /** Zero-filled until written: an unbacked bank reads 0, as QEMU's fresh RAM block does. */
@@ -166,7 +172,7 @@ export class PflashCfi01 implements MmioDevice {
       default:
         // 0x00, 0xf0 (AMD probe), 0xff (read array), and unknown commands.
         if (cmd !== 0x00 && cmd !== 0xf0 && cmd !== 0xff)
-          this.log(`${this.name}: unknown command 0x${cmd.toString(16)}`);
+          this.log(`${this.name}: unknown command 0x${cmd.toString(16)}`, 'unimp');
         this.readArray();
         return;
     }

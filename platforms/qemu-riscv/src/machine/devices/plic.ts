@@ -79,6 +79,9 @@ export class Plic implements MmioDevice {
     }
   }
 
+  /** `-d guest_errors`: accesses outside the registers (QEMU's sifive_plic messages). */
+  guestError: (line: string) => void = () => {};
+
   read(offset: number): number {
     if (offset < PLIC_NUM_SOURCES * 4) return this.priority[offset >>> 2];
     if (offset >= PENDING_BASE && offset < PENDING_BASE + WORDS * 4)
@@ -94,6 +97,7 @@ export class Plic implements MmioDevice {
       if (reg === 0) return this.threshold[ctx];
       if (reg === 4) return this.claim(ctx);
     }
+    this.guestError(`sifive_plic_read: Invalid register read 0x${offset.toString(16)}`);
     return 0;
   }
 
@@ -108,7 +112,11 @@ export class Plic implements MmioDevice {
   }
 
   write(offset: number, _size: number, value: number): void {
-    if (offset < PLIC_NUM_SOURCES * 4) {
+    const invalid = () =>
+      this.guestError(`sifive_plic_write: Invalid register write 0x${offset.toString(16)}`);
+    if (offset >= PENDING_BASE && offset < PENDING_BASE + WORDS * 4)
+      this.guestError(`sifive_plic_write: invalid pending write: 0x${offset.toString(16)}`);
+    else if (offset < PLIC_NUM_SOURCES * 4) {
       // Source 0 does not exist: its priority reads 0 whatever is written (measured on 7.2).
       if (offset >= 4) this.priority[offset >>> 2] = value % (NUM_PRIORITIES + 1);
       this.update();
@@ -116,6 +124,7 @@ export class Plic implements MmioDevice {
       const ctx = Math.floor((offset - ENABLE_BASE) / ENABLE_STRIDE);
       const word = (offset & (ENABLE_STRIDE - 1)) >>> 2;
       if (word < WORDS) this.enable[ctx * WORDS + word] = value;
+      else invalid();
       // QEMU 7.2 does not re-evaluate the outputs on an enable write; the next event does.
     } else if (
       offset >= CONTEXT_BASE &&
@@ -126,11 +135,18 @@ export class Plic implements MmioDevice {
       if (reg === 0) {
         this.threshold[ctx] = value % (NUM_PRIORITIES + 1);
         this.update();
-      } else if (reg === 4 && value < PLIC_NUM_SOURCES) {
-        // Complete: not checked against what was claimed or enabled (QEMU).
+      } else if (reg === 4) {
+        // Complete: not checked against what was claimed or enabled (QEMU); a source number past
+        // the last is ignored.
+        if (value >= PLIC_NUM_SOURCES) {
+          this.guestError(
+            `sifive_plic_write: complete of source ${value >>> 0} (sources 1..${PLIC_NUM_SOURCES - 1})`,
+          );
+          return;
+        }
         this.claimed[value >>> 5] &= ~(1 << (value & 31));
         this.update();
-      }
-    }
+      } else this.guestError(`sifive_plic_write: Invalid context write 0x${offset.toString(16)}`);
+    } else invalid();
   }
 }

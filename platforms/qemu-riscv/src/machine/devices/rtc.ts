@@ -93,6 +93,9 @@ export class GoldfishRtc implements MmioDevice {
     this.alarmRunning = 1;
   }
 
+  /** `-d guest_errors`: accesses to offsets that are no register (QEMU's message). */
+  guestError: (line: string) => void = () => {};
+
   read(offset: number): number {
     switch (offset) {
       case TIME_LOW: {
@@ -111,6 +114,7 @@ export class GoldfishRtc implements MmioDevice {
       case ALARM_STATUS:
         return this.alarmRunning;
       default:
+        this.guestError(`goldfish_rtc_read: offset 0x${offset.toString(16)} is UNIMP.`);
         return 0;
     }
   }
@@ -147,6 +151,8 @@ export class GoldfishRtc implements MmioDevice {
         this.irqPending = 0;
         this.update();
         break;
+      default:
+        this.guestError(`goldfish_rtc_write: offset 0x${offset.toString(16)} is UNIMP.`);
     }
   }
 }

@@ -60,6 +60,15 @@ export function deviceName(d: DeviceSpec): string {
   return d.pci ? d.kind.replace(/-device$/, '-pci') : d.kind;
 }
 
+/** The properties `info qtree` shows for a parsed device beyond what the model itself knows. */
+export function qdevProps(d: DeviceSpec): ReadonlyMap<string, string> {
+  const m = new Map<string, string>();
+  if (d.kind === 'virtio-net-device') m.set('netdev', d.netdev ?? '');
+  if (d.kind === 'virtio-blk-device') m.set('drive', d.drive).set('serial', d.serial ?? '');
+  if (d.kind === 'virtio-9p-device') m.set('mount_tag', d.mountTag).set('fsdev', d.fsdev);
+  return m;
+}
+
 /** QEMU's `addr=SLOT[.FN]` (hexadecimal, as its PCI devfn property). */
 function parsePciAddr(what: string, v: string): { slot: number; fn: number } {
   const m = /^(?:0x)?([0-9a-f]{1,2})(?:\.([0-7]))?$/i.exec(v);

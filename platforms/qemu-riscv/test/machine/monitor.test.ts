@@ -1,0 +1,201 @@
+// The HMP monitor on a machine (a test channel): info status/qtree/mtree/name, stop/cont holding the
+// guest at its next host turn, system_reset, quit, unknown commands; -no-shutdown keeping the machine
+// after a guest power-off until quit.
+import { describe, expect, it } from 'vitest';
+import type { Hart } from '../../src/isa/hart';
+import { BufferConsole, Machine, type MachineOptions } from '../../src/machine';
+import { VirtioRng } from '../../src/machine/virtio/devices/rng';
+
+function channel() {
+  let front: { input(b: Uint8Array): void; open(): void } | null = null;
+  const c = {
+    text: '',
+    attachMonitor(f: { input(b: Uint8Array): void; open(): void; refocus(): void }) {
+      front = f;
+      f.open();
+      return (t: string) => {
+        c.text += t;
+      };
+    },
+    /** Types a line and returns what the monitor printed for it (without the echo and prompt). */
+    run(line: string): string {
+      const before = c.text.length;
+      front?.input(new TextEncoder().encode(`${line}\n`));
+      const out = c.text.slice(before);
+      return out.slice(line.length + 2).replace(/\(qemu\) $/, '');
+    },
+  };
+  return c;
+}
+
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+function busy(counter: { n: number; boots: number }) {
+  return async (h: Hart) => {
+    counter.boots++;
+    for (;;) {
+      counter.n++;
+      const p = h.poll();
+      if (p) await p;
+    }
+  };
+}
+
+function machine(extra: MachineOptions = {}) {
+  const mon = channel();
+  const m = new Machine({ console: new BufferConsole(), clock: 'host', monitor: mon, ...extra });
+  return { m, mon };
+}
+
+describe('HMP monitor', () => {
+  it('answers info status, stop/cont, system_reset, unknown commands, help and quit', async () => {
+    const { m, mon } = machine({ name: 'guest1' });
+    const c = { n: 0, boots: 0 };
+    const run = m.boot(busy(c));
+    expect(mon.text).toMatch(
+      /^QEMU 7\.2 monitor .* - type 'help' for more information\r\n\(qemu\) $/,
+    );
+    await tick();
+    expect(mon.run('info status')).toBe('VM status: running\r\n');
+    expect(mon.run('info name')).toBe('guest1\r\n');
+    expect(mon.run('stop')).toBe('');
+    expect(mon.run('info status')).toBe('VM status: paused\r\n');
+    await tick();
+    const held = c.n;
+    await tick(50);
+    expect(c.n).toBe(held); // the guest waits at its next host turn
+    expect(mon.run('c')).toBe('');
+    await tick(50);
+    expect(c.n).toBeGreaterThan(held);
+    expect(mon.run('system_reset')).toBe('');
+    await tick(50);
+    expect(c.boots).toBe(2);
+    expect(mon.run('frobnicate now')).toBe("unknown command: 'frobnicate'\r\n");
+    expect(mon.run('info frob')).toBe("unknown command: 'info frob'\r\n");
+    expect(mon.run('stop now')).toBe(
+      'stop|s: extraneous characters at the end of line\r\nTry "help stop" for more information\r\n',
+    );
+    expect(mon.run('help quit')).toBe('quit|q  -- quit the emulator\r\n');
+    expect(mon.run('help')).toContain('system_reset  -- reset the system\r\n');
+    expect(mon.run('info')).toContain('info qtree  -- show device tree\r\n');
+    mon.run('quit');
+    expect(await run).toEqual({ status: 0, reason: 'quit' });
+  });
+
+  it('info qtree lists the board with its properties, plugged devices on their buses', async () => {
+    const { m, mon } = machine({ smp: 2, aclint: true });
+    m.plugVirtio(new VirtioRng(), undefined, new Map());
+    m.plugVirtioPci(new VirtioRng());
+    const run = m.boot(busy({ n: 0, boots: 0 }));
+    const q = mon.run('info qtree');
+    expect(
+      q.startsWith('bus: main-system-bus\r\n  type System\r\n  dev: fw_cfg_mem, id ""\r\n'),
+    ).toBe(true);
+    expect(q).toContain('    hart-config = "MS,MS"\r\n');
+    expect(q).toContain('    num-harts = 2 (0x2)\r\n');
+    expect(q).toContain('    sswi = 1 (0x1)\r\n');
+    expect(q).toContain(
+      '    bus: virtio-mmio-bus.7\r\n      type virtio-mmio-bus\r\n      dev: virtio-rng-device, id ""\r\n',
+    );
+    expect(q).toContain(
+      '      dev: virtio-rng-pci, id ""\r\n        disable-legacy = "off"\r\n        disable-modern = false\r\n        vectors = 2 (0x2)\r\n        addr = 01.0\r\n',
+    );
+    expect(q).toContain('class Class 00ff, addr 00:01.0, pci id 1af4:1005 (sub 1af4:0004)');
+    expect(q).toContain('      dev: gpex-root, id ""\r\n');
+    mon.run('q');
+    await run;
+  });
+
+  it('info mtree shows the memory map: RAM at its -m size, the devices, the PCIe windows', async () => {
+    const { m, mon } = machine({ memory: 64 << 20 });
+    const run = m.boot(busy({ n: 0, boots: 0 }));
+    const t = mon.run('info mtree');
+    for (const line of [
+      '0000000080000000-0000000083ffffff (prio 0, ram): riscv_virt_board.ram',
+      '0000000000001000-000000000000ffff (prio 0, rom): riscv_virt_board.mrom',
+      '0000000000100000-0000000000100fff (prio 0, i/o): riscv.sifive.test',
+      '000000000c000000-000000000c5fffff (prio 0, i/o): riscv.sifive.plic',
+      '0000000010000000-0000000010000007 (prio 0, i/o): serial',
+      '0000000010008000-00000000100081ff (prio 0, i/o): virtio-mmio',
+      '0000000020000000-0000000021ffffff (prio 0, romd): virt.flash0',
+      '0000000030000000-000000003fffffff (prio 0, i/o): alias pcie-ecam @pcie-mmcfg-mmio 0000000000000000-000000000fffffff',
+      '0000000400000000-00000007ffffffff (prio 0, i/o): alias pcie-mmio-high @gpex_mmio_window 0000000400000000-00000007ffffffff',
+    ])
+      expect(t).toContain(`    ${line}\r\n`);
+    mon.run('q');
+    await run;
+  });
+
+  it('-no-shutdown: a guest power-off stops the guest, the monitor stays, quit exits with its status', async () => {
+    const { m, mon } = machine({ noShutdown: true });
+    let boots = 0;
+    const run = m.boot(async (h) => {
+      boots++;
+      h.store32(0x100000, boots === 1 ? 0x33333 : 0x5555); // FAIL code 3, then PASS
+      await h.wfi();
+    });
+    await tick();
+    expect(m.exit).toBeNull();
+    expect(mon.run('info status')).toBe('VM status: paused (shutdown)\r\n');
+    expect(mon.run('cont')).toBe('Error: Resetting the Virtual Machine is required\r\n');
+    expect(mon.run('system_reset')).toBe('');
+    expect(mon.run('info status')).toBe('VM status: paused (prelaunch)\r\n');
+    expect(mon.run('cont')).toBe('');
+    await tick();
+    expect(boots).toBe(2);
+    expect(mon.run('info status')).toBe('VM status: paused (shutdown)\r\n');
+    mon.run('quit');
+    expect(await run).toEqual({ status: 0, reason: 'quit' });
+  });
+
+  it('-no-shutdown with -no-reboot: a guest reset stops the guest too; quit keeps a FAIL status', async () => {
+    const { m, mon } = machine({ noShutdown: true, noReboot: true });
+    const run = m.boot(async (h) => {
+      h.store32(0x100000, 0x7777);
+      await h.wfi();
+    });
+    await tick();
+    expect(mon.run('info status')).toBe('VM status: paused (shutdown)\r\n');
+    mon.run('quit');
+    expect(await run).toEqual({ status: 0, reason: 'quit' });
+    const b = machine({ noShutdown: true });
+    const run2 = b.m.boot(async (h) => {
+      h.store32(0x100000, 0x33333);
+      await h.wfi();
+    });
+    await tick();
+    b.mon.run('quit');
+    expect(await run2).toEqual({ status: 3, reason: 'quit' });
+  });
+});
+
+describe('-d guest_errors', () => {
+  it('logs CPU accesses the bus and the devices reject, in QEMU 7.2 words, only when enabled', async () => {
+    const run = async (items: ('guest_errors' | 'unimp')[]) => {
+      const lines: string[] = [];
+      const m = new Machine({
+        bios: 'none',
+        console: 'none',
+        clock: 'virtual',
+        log: { items, write: (l) => lines.push(l) },
+      });
+      const exit = await m.boot((h) => {
+        h.store32(0xc000200, 1); // no PLIC register there
+        h.store32(0xc200008, 5); // context register 8
+        h.store32(0x100000, 0x1234); // not a finisher command
+        h.load32(0x9000000); // unassigned: an access fault the image does not handle
+      });
+      return { lines, exit };
+    };
+    const on = await run(['guest_errors']);
+    expect(on.lines).toEqual([
+      'sifive_plic_write: Invalid register write 0x200',
+      'sifive_plic_write: Invalid context write 0x200008',
+      'sifive_test_write: write: addr=0x0 val=0x0000000000001234',
+      "Invalid read at addr 0x9000000, size 4, region '(null)', reason: rejected",
+    ]);
+    expect(on.exit.reason).toBe('panic-trap');
+    expect((await run([])).lines).toEqual([]);
+    expect((await run(['unimp'])).lines).toEqual([]);
+  });
+});

@@ -1,0 +1,170 @@
+// `rk run`'s monitor and `-d guest_errors` against real qemu-system-riscv64 (7.2): the same command
+// lines, `info mtree` and `info qtree` typed into both monitors, and qtest accesses the devices reject
+// logged by both. Known differences are named where they are filtered: QEMU's platform bus (not
+// modelled), and the properties the model does not print. Skips, saying why, without QEMU.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupRk, fixtureApp, machineExists, rk } from './helpers/rk-bin';
+
+const ready =
+  machineExists && spawnSync('sh', ['-c', 'command -v qemu-system-riscv64']).status === 0;
+if (!ready) console.log('run-monitor-qemu: skipped: needs qemu-system-riscv64');
+const dir = mkdtempSync(join(tmpdir(), 'rk-monitor-qemu-'));
+let app = '';
+beforeAll(async () => {
+  if (!ready) return;
+  app = fixtureApp('monitor');
+  expect((await rk(['build', '-q', app])).status).toBe(0);
+}, 120_000);
+afterAll(() => {
+  cleanupRk();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * What a monitor printed for each command, keyed by command. QEMU's readline redraws the line as it
+ * echoes (ESC [K / ESC [D); the model echoes plainly. Both are cut at the prompts.
+ */
+function answers(out: string): Map<string, string> {
+  const m = new Map<string, string>();
+  const parts = out.replace(/\r/g, '').split('(qemu) ').slice(1);
+  for (const p of parts) {
+    const nl = p.indexOf('\n');
+    if (nl < 0) continue;
+    const echo = p.slice(0, nl).split('\x1b[K').filter(Boolean).at(-1) ?? '';
+    m.set(echo.split('\x1b[D').join(''), p.slice(nl + 1));
+  }
+  return m;
+}
+
+const ARGS = [
+  '-m',
+  '64M',
+  '-smp',
+  '2',
+  '-machine',
+  'virt,aclint=on',
+  '-drive',
+  `file=${join(dir, 'disk.img')},if=none,format=raw,id=d0`,
+  '-device',
+  'virtio-blk-device,drive=d0',
+  '-device',
+  'virtio-rng-device',
+  '-device',
+  'virtio-rng-pci',
+];
+
+async function both(
+  commands: string[],
+): Promise<{ qemu: Map<string, string>; ours: Map<string, string> }> {
+  spawnSync('truncate', ['-s', '1M', join(dir, 'disk.img')]);
+  const input = `${commands.join('\n')}\nquit\n`;
+  const q = spawnSync(
+    'qemu-system-riscv64',
+    ['-M', 'virt', '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-S', ...ARGS],
+    { input, encoding: 'utf8', timeout: 20_000 },
+  );
+  expect(q.status, q.stderr).toBe(0);
+  const r = await rk(['run', app, '-serial', 'none', '-monitor', 'stdio', ...ARGS], { input });
+  expect(r.status, r.stderr).toBe(0);
+  return { qemu: answers(q.stdout), ours: answers(r.stdout) };
+}
+
+/** A qtree as device blocks: the `dev:` line with its indented property lines. */
+function blocks(tree: string): { head: string; lines: string[] }[] {
+  const out: { head: string; lines: string[] }[] = [];
+  for (const line of tree.split('\n')) {
+    if (/^\s*(dev:|bus:|type )/.test(line)) out.push({ head: line, lines: [] });
+    else if (line.trim() && out.length) out.at(-1)?.lines.push(line);
+  }
+  return out;
+}
+
+describe.skipIf(!ready)('the monitor answers as QEMU 7.2 does', () => {
+  it("info mtree: the same system address space (QEMU's platform bus aside)", async () => {
+    const { qemu, ours } = await both(['info mtree']);
+    const memory = (t: string) => /address-space: memory\n([\s\S]*?)\n\n/.exec(t)?.[1] ?? '(none)';
+    const q = memory(qemu.get('info mtree') ?? '')
+      .split('\n')
+      .filter((l) => !l.endsWith('): platform bus'));
+    expect(memory(ours.get('info mtree') ?? '').split('\n')).toEqual(q);
+  });
+
+  it('info qtree: the same devices and buses in the same order, each printed property as QEMU prints it', async () => {
+    const { qemu, ours } = await both(['info qtree']);
+    // QEMU's platform bus is not modelled; the rest must line up.
+    const q = blocks(qemu.get('info qtree') ?? '').filter(
+      (b) => !b.head.includes('platform-bus-device'),
+    );
+    const o = blocks(ours.get('info qtree') ?? '');
+    expect(o.map((b) => b.head)).toEqual(q.map((b) => b.head));
+    for (const [i, b] of o.entries())
+      for (const line of b.lines) expect(q[i].lines, `${b.head}: ${line}`).toContain(line);
+  });
+
+  it('status, name and unknown commands', async () => {
+    const { qemu, ours } = await both(['info status', 'stop', 'info status', 'frob', 'info frob']);
+    for (const c of ['stop', 'frob', 'info frob']) expect(ours.get(c), c).toBe(qemu.get(c));
+    // QEMU held by -S stays "paused (prelaunch)"; the model boots the image at once, then stops.
+    expect(ours.get('info status')).toBe('VM status: paused\n'); // the answer after stop
+    expect(qemu.get('info status')).toBe('VM status: paused (prelaunch)\n');
+  });
+});
+
+describe.skipIf(!ready)('-d guest_errors logs what QEMU 7.2 logs', () => {
+  it('for rejected accesses to the PLIC, RTC, finisher and unassigned addresses (qtest)', async () => {
+    const script = [
+      'writel 0xc000200 0x1',
+      'readl 0xc000200',
+      'writel 0xc200008 0x5',
+      'readl 0xc200008',
+      'writel 0xc002100 0x1',
+      'readl 0x101014',
+      'writel 0x101020 0x1',
+      'readl 0x101030',
+      'writel 0x100000 0x1234',
+      'writel 0x100004 0x5555',
+      'writeb 0x100000 0x1',
+      'readb 0x100000',
+      'writel 0x10001ffc 0x1',
+      'readq 0x9000000',
+      'writel 0x100000 0x5555', // PASS: both exit
+    ];
+    const input = `${script.join('\n')}\n`;
+    const base = ['-display', 'none', '-serial', 'none', '-monitor', 'none', '-d', 'guest_errors'];
+    const qlog = join(dir, 'qemu.log');
+    const q = spawnSync(
+      'qemu-system-riscv64',
+      ['-M', 'virt', ...base, '-D', qlog, '-qtest', 'stdio', '-S'],
+      { input, encoding: 'utf8', timeout: 20_000 },
+    );
+    const olog = join(dir, 'rk.log');
+    const r = await rk(['run', '-M', 'virt', ...base, '-D', olog, '--qtest', 'stdio', '-S'], {
+      input,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(q.stdout.split('\n').length).toBe(script.length); // no answer to the PASS
+    const lines = (f: string) => readFileSync(f, 'utf8').trimEnd().split('\n');
+    expect(lines(olog)).toEqual(lines(qlog));
+    expect(lines(olog).length).toBe(15);
+  });
+
+  it('nothing without -d; -d help lists the items', async () => {
+    const r = await rk(
+      ['run', '-M', 'virt', '--qtest', 'stdio', '-S', '-D', join(dir, 'none.log')],
+      {
+        input: 'writel 0xc000200 0x1\n',
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'none.log'), 'utf8')).toBe('');
+    const h = await rk(['run', '-d', 'help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toBe(
+      'Log items (comma separated):\nunimp           log unimplemented functionality\nguest_errors    log when the guest OS does something invalid (eg accessing a\nnon-existent register)\n',
+    );
+  });
+});
