@@ -1,6 +1,7 @@
 // The sqlite3 shell (unmodified SQLite C, built by rk build for wasm32-wasi) boots on libc-shim:
 // a session typed on the console (the shell sees a terminal: banner and prompts), its database on
-// ramfs or on a 9p share of a host directory, where the host's own sqlite3 then checks it.
+// ramfs, on a 9p share of a host directory or on an ext4 disk made by mkfs.ext4, where the host's own
+// sqlite3 then checks it (on ext4: after e2fsck -fn and debugfs's dump of the file).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import type { ConsoleBackend, ConsoleSink } from '../../../platforms/qemu-riscv/
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
+import { debugfs, fsck, haveE2fs, mkfs } from '../../../packages/ext4/test/helpers/image';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 let image: GuestImage;
@@ -52,6 +54,9 @@ const SESSION = [
   'create table t(id integer primary key, name text, n real);',
   "insert into t(name, n) values ('alpha', 1.5), ('beta', 2.25), ('gamma', -3);",
   'create index t_name on t(name);',
+  // ~1.5 MB of table and index pages, so the file spans hundreds of blocks of the disk
+  'create table big as with recursive c(x) as (select 1 union all select x + 1 from c where x < 20000) select x, hex(randomblob(30)) as h from c;',
+  'create index big_h on big(h);',
   "select group_concat(name, ',') from t where n > 0;",
   'select count(*), sum(n) from t;',
   'pragma integrity_check;',
@@ -61,16 +66,21 @@ const SESSION = [
   // Enter sends CR, as a raw host terminal does; the console's line discipline makes it NL.
 ].join('\r');
 
-async function session(append: string, virtfs?: string) {
+async function session(append: string, dev: { virtfs?: string; drive?: string } = {}) {
   const con = new TypedConsole(SESSION);
   const m = new Machine({ console: con, clock: 'virtual', memory: 256 << 20, append });
-  if (virtfs) {
-    const plan = await createVirtioDevicesFromArgs({ virtfs: [virtfs] });
-    for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
-  }
+  const plan = await createVirtioDevicesFromArgs({
+    virtfs: dev.virtfs ? [dev.virtfs] : [],
+    drive: dev.drive ? [`file=${dev.drive},if=none,format=raw,id=d0`] : [],
+    device: dev.drive ? ['virtio-blk-device,drive=d0'] : [],
+  });
+  for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
   const exit = await m.boot(image);
+  await plan.close();
   return { exit, out: con.out };
 }
+
+const ROWS = 'alpha|1.5\nbeta|2.25\ngamma|-3.0\n';
 
 describe('sqlite3 shell on Runikraft', () => {
   it('runs a typed session with its database on ramfs', async () => {
@@ -91,7 +101,7 @@ describe('sqlite3 shell on Runikraft', () => {
     dirs.push(dir);
     const { exit, out } = await session(
       'rkboot.banner=off vfs.fstab=share:/share:9pfs:0:cache=none:mkmp -- /share/test.db',
-      `local,path=${dir},mount_tag=share,security_model=none`,
+      { virtfs: `local,path=${dir},mount_tag=share,security_model=none` },
     );
     expect(exit.status, out).toBe(0);
     const db = join(dir, 'test.db');
@@ -100,6 +110,36 @@ describe('sqlite3 shell on Runikraft', () => {
     );
     expect(
       execFileSync('sqlite3', [db, 'select name, n from t order by id;'], { encoding: 'utf8' }),
-    ).toBe('alpha|1.5\nbeta|2.25\ngamma|-3.0\n');
+    ).toBe(ROWS);
   });
+
+  it.skipIf(!haveE2fs)(
+    'keeps its database on an ext4 disk; e2fsck is clean and the host sqlite3 finds it intact',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rk-sqlite-ext4-'));
+      dirs.push(dir);
+      const img = mkfs(dir, '64M');
+      const { exit, out } = await session(
+        'rkboot.banner=off vfs.fstab=/dev/vda:/data:ext4:0::mkmp -- /data/test.db',
+        { drive: img },
+      );
+      expect(exit.status, out).toBe(0);
+      expect(out).toContain('ok\n');
+      const [status, report] = fsck(img);
+      expect(status, report).toBe(0);
+      const db = join(dir, 'out.db');
+      debugfs(img, `dump /test.db ${db}`);
+      expect(execFileSync('sqlite3', [db, 'pragma integrity_check;'], { encoding: 'utf8' })).toBe(
+        'ok\n',
+      );
+      expect(
+        execFileSync('sqlite3', [db, 'select name, n from t order by id;'], { encoding: 'utf8' }),
+      ).toBe(ROWS);
+      expect(
+        execFileSync('sqlite3', [db, 'select count(*), sum(x), count(distinct h) from big;'], {
+          encoding: 'utf8',
+        }),
+      ).toBe('20000|200010000|20000\n');
+    },
+  );
 });

@@ -5,7 +5,15 @@
 // needs. Outputs are cached by the hash of inputs and flags.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { RkUsageError } from './errors';
@@ -113,8 +121,36 @@ function run(cmd: string, args: string[], what: string, cwd?: string): void {
   }
 }
 
+/**
+ * libc-shim's asyncify save area, reserved in the program's bss and exported with its size: memory
+ * grown outside the program would be claimed by wasi-libc's malloc, which takes all memory present
+ * when it starts (see libc-shim's AsyncifyRunner.attach).
+ */
+const AREA_BYTES = 1 << 20;
+function areaObject(root: string, work: string): { obj: string; exports: string[] } {
+  const c = join(work, 'rk-asyncify-area.c');
+  writeFileSync(
+    c,
+    `__attribute__((used, aligned(16))) char __rk_asyncify_area[${AREA_BYTES}];\n` +
+      `__attribute__((used)) const unsigned __rk_asyncify_area_size = ${AREA_BYTES};\n`,
+  );
+  const obj = join(work, 'rk-asyncify-area.o');
+  run(
+    tool('clang', 'clang'),
+    ['--target=wasm32-wasi', `--sysroot=${root}`, '-O2', '-c', c, '-o', obj],
+    'compiling the asyncify save area',
+  );
+  return { obj, exports: ['--export=__rk_asyncify_area', '--export=__rk_asyncify_area_size'] };
+}
+
 /** Compiles C/C++ sources and links them with wasi-libc into `raw`. */
-function linkC(opts: WasmBuildOptions, root: string, work: string, raw: string): void {
+function linkC(
+  opts: WasmBuildOptions,
+  root: string,
+  work: string,
+  raw: string,
+  area: string[],
+): void {
   const cflags = [...(opts.shim ? ['-I', opts.shim.include] : []), ...(opts.cflags ?? [])];
   const ldflags = opts.ldflags ?? [];
   const cxx = opts.sources.some((s) => /\.(cc|cpp|cxx)$/.test(s));
@@ -140,7 +176,7 @@ function linkC(opts: WasmBuildOptions, root: string, work: string, raw: string):
     );
     return o;
   });
-  run(cc, [...base, ...objs, ...shimObjs, ...ldflags, '-o', raw], 'linking', opts.cwd);
+  run(cc, [...base, ...objs, ...shimObjs, ...area, ...ldflags, '-o', raw], 'linking', opts.cwd);
 }
 
 /** Builds the program; returns the path of the cached .wasm. */
@@ -151,7 +187,7 @@ export function buildWasm(opts: WasmBuildOptions): string {
   const ldflags = opts.ldflags ?? [];
   const asyncify = opts.asyncify ?? true;
   const h = createHash('sha256');
-  h.update(JSON.stringify({ cflags, ldflags, asyncify, cwd: opts.cwd ?? '', v: 2 }));
+  h.update(JSON.stringify({ cflags, ldflags, asyncify, cwd: opts.cwd ?? '', v: 3 }));
   h.update(WASI_BLOCKING_IMPORTS.join());
   for (const s of opts.sources) h.update(readFileSync(s));
   if (opts.shim && !opts.sources[0]?.endsWith('.rs')) {
@@ -170,18 +206,27 @@ export function buildWasm(opts: WasmBuildOptions): string {
   mkdirSync(work, { recursive: true });
   try {
     const raw = join(work, 'raw.wasm');
+    const area = asyncify ? areaObject(root, work) : null;
     if (opts.sources.length === 1 && opts.sources[0]!.endsWith('.rs')) {
       // Debian's rustc: a rustup one earlier in PATH may lack the wasm32-wasi std (TOOLCHAIN.md).
       const rustc = existsSync('/usr/bin/rustc') ? '/usr/bin/rustc' : tool('rustc', 'rustc');
       const opt = cflags.length > 0 ? cflags : ['-O'];
       run(
         rustc,
-        ['--target', 'wasm32-wasi', ...opt, resolve(opts.sources[0]!), '-o', raw],
+        [
+          '--target',
+          'wasm32-wasi',
+          ...opt,
+          ...(area ? [area.obj, ...area.exports].flatMap((a) => ['-C', `link-arg=${a}`]) : []),
+          resolve(opts.sources[0]!),
+          '-o',
+          raw,
+        ],
         'rustc',
         opts.cwd,
       );
     } else {
-      linkC(opts, root, work, raw);
+      linkC(opts, root, work, raw, area ? [area.obj, ...area.exports.map((e) => `-Wl,${e}`)] : []);
     }
     const tmp = join(work, 'out.wasm');
     if (asyncify) {

@@ -20,10 +20,18 @@ export const isAsyncified = (exports: WebAssembly.Exports): boolean =>
 
 type Import = (...a: never[]) => unknown;
 
+/** The address an exported data symbol stands for (an i32 global), or null. */
+function address(g: unknown): number | null {
+  // Duck-typed: the instance may come from another realm's WebAssembly.
+  const v = (g as { value?: unknown } | undefined)?.value;
+  return typeof v === 'number' ? v >>> 0 : null;
+}
+
 export class AsyncifyRunner {
   private ax!: AsyncifyExports;
   private memory!: WebAssembly.Memory;
   private data = 0;
+  private end = 0;
   private pending: PromiseLike<unknown> | null = null;
   private settled: unknown;
   private failed = false;
@@ -57,24 +65,47 @@ export class AsyncifyRunner {
       )
         return r;
       this.pending = r as PromiseLike<unknown>;
+      this.area();
       const dv = new DataView(this.memory.buffer);
       dv.setUint32(this.data, this.data + 8, true);
-      dv.setUint32(this.data + 4, this.data + this.stackBytes, true);
+      dv.setUint32(this.data + 4, this.end, true);
       this.ax.asyncify_start_unwind(this.data);
       return 0;
     };
   }
 
   /**
-   * Binds to the instance: reserves the save area as fresh pages at the end of its memory (the
-   * program's malloc asks memory.grow for its heap, so it never hands these pages out).
+   * Binds to the instance. The save area must be memory the program never uses: wasi-libc's malloc
+   * claims everything from `__heap_base` to the end of memory as it is when malloc first runs, so
+   * pages grown here before `_start` would be handed out as heap and every suspension would
+   * overwrite it. rk build reserves the area in the program's own data and exports it
+   * (`__rk_asyncify_area`, its size in `__rk_asyncify_area_size`); for a program without those
+   * exports pages are grown at its first suspension, after its malloc has normally set up.
    */
   attach(exports: WebAssembly.Exports, memory: WebAssembly.Memory): void {
     this.ax = exports as unknown as AsyncifyExports;
     this.memory = memory;
-    const pages = Math.ceil((this.stackBytes + 8) / 65536);
-    const at = memory.grow(pages);
-    this.data = at * 65536;
+    const at = address(exports.__rk_asyncify_area);
+    const size = address(exports.__rk_asyncify_area_size);
+    if (at === null || size === null) return;
+    const bytes = new DataView(memory.buffer).getUint32(size, true);
+    if (bytes < 4096 || at + bytes > memory.buffer.byteLength)
+      throw new Error(`the program's save area [${at}, +${bytes}) is not inside its memory`);
+    this.data = at;
+    this.end = at + bytes;
+  }
+
+  /** The save area's address; grown on first use when the program brought none. */
+  private area(): number {
+    if (!this.data) {
+      try {
+        this.data = this.memory.grow(Math.ceil((this.stackBytes + 8) / 65536)) * 65536;
+      } catch (e) {
+        throw new Error(`no memory for the blocking-call save area: ${(e as Error).message}`);
+      }
+      this.end = this.data + this.stackBytes;
+    }
+    return this.data;
   }
 
   /** Calls export `fn`, driving every suspension to completion. */
