@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildImage } from '@runikraft/rk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { debugfs, fsck, haveE2fs, mkfs } from '../../../packages/ext4/test/helpers/image';
 import type { ConsoleBackend, ConsoleSink } from '../../../platforms/qemu-riscv/src/machine';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
 import { type GuestImage, loadImage } from '../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
-import { debugfs, fsck, haveE2fs, mkfs } from '../../../packages/ext4/test/helpers/image';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 let image: GuestImage;
