@@ -1,6 +1,6 @@
-// Fills 4 MiB of heap with a pattern, then blocks (file writes and reads: each one suspends the
-// program through asyncify) from a recursion deep enough to fill a good part of the save area, then
-// checks every heap byte. Prints "heap intact" or where the heap was overwritten.
+// Fills 4 MiB of heap with a pattern, then blocks (sleeps, which always suspend the program through
+// asyncify, between file writes and reads) from a recursion deep enough to fill a good part of the
+// save area, then checks every heap byte. Prints "heap intact" or where the heap was overwritten.
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@ static int io(int fd, int depth) {
     return r < 0 ? r : r + buf[depth % sizeof buf];
   }
   for (int i = 0; i < 32; i++) {
+    usleep(10);
     memset(buf, i, sizeof buf);
     if (pwrite(fd, buf, sizeof buf, i * sizeof buf) != sizeof buf) return -1;
     if (pread(fd, buf, sizeof buf, i * sizeof buf) != sizeof buf || buf[7] != i) return -1;
