@@ -14,9 +14,10 @@ describe('the blocking-call save area', () => {
     const wasm = readFileSync(program('heap.c'));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name);
     expect(exports).toContain('__rk_asyncify_area');
-    const r = await runWasi(k, wasm, { args: ['heap'] });
+    const r = await runWasi(k, wasm, { args: ['heap'], suspend: 'asyncify' });
     expect(await out()).toBe('heap intact\n');
     expect(r.status).toBe(0);
+    expect(r.suspend).toBe('asyncify');
     expect(r.suspensions).toBeGreaterThanOrEqual(32);
   }, 300_000);
 });
