@@ -13,8 +13,10 @@ export class Ext4Node implements RkFsNode {
    */
   names: Map<string, number> | undefined;
 
+  /** @internal made by Ext4Fs */
   constructor(
     readonly ino: number,
+    /** The on-disk inode as last read or written. @internal the driver's own format. */
     public inode: Ext4Inode,
   ) {
     this.type = inode.type;

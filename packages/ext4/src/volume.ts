@@ -38,6 +38,11 @@ export interface Ext4VolumeOptions {
   readonly name: string;
 }
 
+/**
+ * One opened ext2/3/4 volume: super block, group descriptors and block cache, with the block-level
+ * reads and writes the file system is built on.
+ * @internal exported for tests and benchmarks; its shape follows the on-disk code, not an API.
+ */
 export class Ext4Volume {
   /** Free blocks and inodes (sums of the group counts, kept exact by the allocator). */
   freeBlocks: number;

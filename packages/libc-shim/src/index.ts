@@ -14,13 +14,20 @@ export {
   type WasiRunResult,
   type WasiSuspend,
 } from './process';
-export { AsyncifyRunner } from './suspend/asyncify';
+export { AsyncifyRunner, type WasmImport } from './suspend/asyncify';
 export { hasJspi, JspiRunner } from './suspend/jspi';
 export * from './wasi/abi';
 export { wasiErrno } from './wasi/errno';
+export type { WasiFdInfo, WasiFdTable } from './wasi/fds';
 export type { WasiKernel, WasiNet } from './wasi/kernel';
 export { LinearMemory, WasiFault } from './wasi/memory';
-export { PREVIEW1_NAMES, WasiExit, WasiPreview1, type WasiProcessConfig } from './wasi/preview1';
+export {
+  PREVIEW1_NAMES,
+  type R as WasiResult,
+  WasiExit,
+  WasiPreview1,
+  type WasiProcessConfig,
+} from './wasi/preview1';
 export { parseListen, type WasiListenSpec, WasiSockets } from './wasi/sockets';
 export { SOCKET_EXT_NAMES, WasiSocketExt } from './wasi/sockets-ext';
-export { limitMemory, WasmFormatError } from './wasm/limits';
+export { type LimitedModule, limitMemory, WasmFormatError } from './wasm/limits';

@@ -41,6 +41,7 @@ export class Ramfs implements RkFs<RamNode, RamHandle> {
   private nextIno = 2;
   private nextSeq = 0;
 
+  /** @internal made by the `ramfs` type's mount */
   constructor(
     private readonly pages: RamPages,
     private readonly env: RkFsEnv,

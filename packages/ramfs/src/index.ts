@@ -8,7 +8,7 @@ import { Ramfs } from './fs';
 import { RamPages } from './pages';
 
 export { RAMFS_MAGIC, RAMFS_MAX_FILE, Ramfs, type RamHandle } from './fs';
-export { RamNode } from './node';
+export { type RamDirent, RamNode } from './node';
 
 /**
  * The `ramfs` file-system type over `alloc`: each mount is an empty tree whose file data lives in

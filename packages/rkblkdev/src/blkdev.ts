@@ -5,6 +5,10 @@ import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkBlkdev, RkBlkdevInfo, RkBlkdevStats, RkBlkreq, RkBlkreqOp } from './api';
 import type { RkBlkdevDriverHandle, RkBlkdevOps } from './driver';
 
+/**
+ * The shared front end of one registered block device: argument checks, state and statistics, written
+ * once here around the driver's ops; what the registry hands out.
+ */
 export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
   readonly stats: RkBlkdevStats = {
     reads: 0,

@@ -17,4 +17,5 @@ export interface RkBlkdevDriverHandle {
   complete(req: RkBlkreq, result: number): void;
 }
 
+export type { RkBlkdevFront } from './blkdev';
 export { blkdevRegistry, RkBlkdevRegistryImpl } from './registry';

@@ -3,6 +3,7 @@ import { defineLibrary } from '@runikraft/rkboot';
 import { blkdevRegistry } from './registry';
 
 export * from './api';
+export type { RkBlkdevFront } from './blkdev';
 export { blkdevRegistry, RkBlkdevRegistryImpl } from './registry';
 
 /** Provides the (initially empty) `rkblkdev` registry at `early` level; drivers register later. */

@@ -31,14 +31,24 @@ export const library = defineLibrary({
 
 export { RkSocketMemory, type RkSocketMemoryStats } from './buffers';
 export { parseNetdevIp, type RkNetdevIpParam } from './config';
-export { RK_ARP_DEFAULTS, RkArpCache, type RkArpCacheLimits } from './iface/arp-cache';
+export {
+  RK_ARP_DEFAULTS,
+  RkArpCache,
+  type RkArpCacheLimits,
+  type RkArpDropReason,
+} from './iface/arp-cache';
 export {
   RkInterface,
   type RkInterfaceOptions,
   type RkInterfaceStats,
   type RkIpConfig,
 } from './iface/interface';
-export { RK_REASSEMBLY_DEFAULTS, RkReassembler, type RkReassemblyLimits } from './iface/reassembly';
+export {
+  RK_REASSEMBLY_DEFAULTS,
+  RkReassembler,
+  type RkReassemblyLimits,
+  type RkReassemblyTimeout,
+} from './iface/reassembly';
 export { inSubnet, prefixMask, type RkRoute, RkRouteTable } from './iface/routes';
 export type { Ipv4Addr, RkIpLayer, RkIpProtocolHandler, RkIpSendOptions } from './ip';
 export { RKNET_PARAMS } from './library';

@@ -27,4 +27,5 @@ export interface RkNetdevDriverHandle {
 }
 
 export { RK_NETDEV_STATUS_MORE, RK_NETDEV_STATUS_SUCCESS, RK_NETDEV_STATUS_UNDERRUN } from './api';
+export type { RkNetdevFront } from './netdev';
 export { netdevRegistry, RkNetdevRegistryImpl } from './registry';

@@ -11,6 +11,7 @@ export {
   netbufWrite,
   RkNetbufPool,
 } from './netbuf';
+export type { RkNetdevFront } from './netdev';
 export { netdevRegistry, RkNetdevRegistryImpl } from './registry';
 
 /** Provides the (initially empty) `rknetdev` registry at `early` level; drivers register later. */

@@ -19,6 +19,10 @@ import { netbufChainLen } from './netbuf';
 
 const NOT_RUNNING: RkRxResult = { status: -Errno.ENETDOWN, pkt: null };
 
+/**
+ * The shared front end of one registered netdev: argument checks, state and statistics, written
+ * once here around the driver's ops; what the registry hands out.
+ */
 export class RkNetdevFront implements RkNetdev, RkNetdevDriverHandle {
   state: RkNetdevState = 'unconfigured';
   readonly stats: RkNetdevStats = {

@@ -27,6 +27,7 @@ export function pciName(domain: number, bus: number, dev: number, fn: number): s
   return `${hex(domain, 4)}:${hex(bus, 2)}:${hex(dev, 2)}.${fn}`;
 }
 
+/** One PCI function found by enumeration: its configuration header as read, BARs, IRQ and driver. */
 export class PciFunction implements RkPciDevice {
   readonly name: string;
   readonly domain: number;

@@ -7,7 +7,7 @@ import { hostBridgesFromDt } from './host-bridge';
 
 export * from './api';
 export { pciBus, pciMatch, RkPciBusImpl } from './bus';
-export { pciName } from './device';
+export { type PciFunction, pciName } from './device';
 export { cfgAccessValid, EcamConfigAccess } from './ecam';
 export { enumerateHostBridge } from './enumerate';
 export {

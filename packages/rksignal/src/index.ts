@@ -4,7 +4,7 @@ import { getSched } from '@runikraft/rksched';
 import { RkSignals } from './api';
 
 export { type RkSigAction, type RkSigHandler, type RkSigMaskHow, RkSignals } from './api';
-export { defaultAction, NSIG, SIG, sigbit } from './signals';
+export { defaultAction, NSIG, type RkSigDefault, SIG, sigbit } from './signals';
 
 /** The `rksignal` API of a booted image. */
 export function getSignals(registry: RkRegistry): RkSignals {

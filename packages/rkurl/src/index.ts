@@ -2,11 +2,15 @@
 import { defineLibrary } from '@runikraft/rkboot';
 import { installUrlGlobals } from './globals';
 
-export { parseForm, serializeForm } from './form';
+export { type FormList, parseForm, serializeForm } from './form';
 export { installUrlGlobals } from './globals';
 export { RkUrlIdnaError } from './idna';
 export { punycodeDecode, punycodeEncode } from './punycode';
-export { RkURLSearchParams } from './search-params';
+export {
+  type RkSearchParamsOwner,
+  RkURLSearchParams,
+  type RkURLSearchParamsInit,
+} from './search-params';
 export { RkURL } from './url';
 
 /** The library: at `early` level, installs `URL` and `URLSearchParams` in the guest realm. */

@@ -7,7 +7,8 @@ export interface RkSearchParamsOwner {
   setQueryFromList(serialized: string): void;
 }
 
-type Init = string | Iterable<Iterable<unknown>> | Record<string, unknown>;
+/** What `new URLSearchParams(init)` accepts: a query string, name-value pairs or a record. */
+export type RkURLSearchParamsInit = string | Iterable<Iterable<unknown>> | Record<string, unknown>;
 
 const owners = new WeakMap<RkURLSearchParams, RkSearchParamsOwner>();
 const lists = new WeakMap<RkURLSearchParams, FormList>();
@@ -24,7 +25,7 @@ export class RkURLSearchParams {
    * @param init a query string (a leading '?' is dropped), a sequence of [name, value] pairs, or a
    * record. @throws TypeError for a pair that does not have exactly two items.
    */
-  constructor(init: Init | RkURLSearchParams = '') {
+  constructor(init: RkURLSearchParamsInit | RkURLSearchParams = '') {
     let list: FormList;
     if (init instanceof RkURLSearchParams) list = listOf(init).map(([n, v]) => [n, v]);
     else if (init !== null && typeof init === 'object') list = fromObject(init);

@@ -34,7 +34,7 @@ import { linkat, mkdirat, mknodat, readlinkat, renameat2, symlinkat, unlinkat } 
 import { close, dup, dup2, dup3, fcntl, openat, unref } from './open';
 
 export class RkVfsCore implements RkVfs {
-  /** The state the calls share (exposed for drivers' tests and the conformance kit). */
+  /** The state the calls share. @internal exposed for drivers' tests and the conformance kit. */
   readonly st: RkVfsState;
 
   constructor(env: RkFsEnv, opts: { nofile?: number } = {}) {

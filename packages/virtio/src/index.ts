@@ -16,17 +16,24 @@ export {
   type VirtioBusDevice,
   type VirtioBusOptions,
 } from './bus';
-export { VirtioNetDriver } from './net';
+export type { DmaAllocator } from './dma';
+export { type RingFactory, VirtioNetDriver } from './net';
 export { readMountTag, VIRTIO_9P_MAX_MSIZE, VirtioP9Driver, VirtioP9Transport } from './p9';
 export { probeVirtioPci, virtioPciDriver, virtioPciTransport, virtioPciType } from './pci-bus';
 export { VirtioPciLegacy } from './pci-legacy';
-export { findModernCaps, VirtioPciModern } from './pci-modern';
+export {
+  findModernCaps,
+  VirtioPciModern,
+  type VirtioPciModernCaps,
+  type VirtioPciRegion,
+} from './pci-modern';
 export * as pciRegs from './pci-regs';
 export * as regs from './regs';
 export { VirtioRngDriver } from './rng';
 export { VirtioMmio } from './transport';
 export type { VirtioTransport } from './virtio-dev';
 export { Vring, type VringSeg, vringBytes } from './vring';
+export { DriverWaiter, type RkSchedLike } from './waiter';
 
 /** One console line per device: "virtio-mmio@10008000: blk v2", "virtio-pci@0000:00:01.0: net v1". */
 function report(plat: RkPlat, d: VirtioBusDevice): void {

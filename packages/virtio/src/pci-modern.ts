@@ -7,17 +7,17 @@ import * as R from './regs';
 import type { VirtioTransport } from './virtio-dev';
 
 /** One located structure: where the CPU reaches it and how many bytes it spans. */
-interface Region {
+export interface VirtioPciRegion {
   readonly addr: number;
   readonly len: number;
 }
 
 export interface VirtioPciModernCaps {
-  readonly common: Region;
-  readonly notify: Region;
+  readonly common: VirtioPciRegion;
+  readonly notify: VirtioPciRegion;
   readonly notifyOffMultiplier: number;
-  readonly isr: Region;
-  readonly device: Region | null;
+  readonly isr: VirtioPciRegion;
+  readonly device: VirtioPciRegion | null;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface VirtioPciModernCaps {
  * @returns them, or a sentence naming what is missing or malformed (null caps: not a modern device).
  */
 export function findModernCaps(dev: RkPciDevice): VirtioPciModernCaps | string | null {
-  const found = new Map<number, { region: Region; capOff: number }>();
+  const found = new Map<number, { region: VirtioPciRegion; capOff: number }>();
   const bad: string[] = [];
   for (const cap of dev.capabilities()) {
     if (cap.id !== 0x09) continue; // PCI_CAP_ID_VNDR

@@ -2,11 +2,13 @@
 // when rksched runs and we are in a thread, else halting the CPU until the next interrupt.
 import type { RkPlat } from '@runikraft/rkplat';
 
+/** The part of rksched a driver waits with (virtio does not require rksched). */
 export interface RkSchedLike {
   currentOrNull(): unknown;
   waitQueue(): { waitEvent(cond: () => boolean): Promise<number>; wakeAll(): number };
 }
 
+/** Parks a driver's caller until its interrupt handler reports progress. */
 export class DriverWaiter {
   private wq: ReturnType<RkSchedLike['waitQueue']> | null = null;
   private boundTo: RkSchedLike | undefined;

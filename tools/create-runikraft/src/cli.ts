@@ -21,14 +21,14 @@ const usage = (): string =>
     '',
   ].join('\n');
 
-interface Io {
+export interface CreateIo {
   out(s: string): void;
   err(s: string): void;
   cwd: string;
 }
 
 /** Runs one command line. @returns the exit status: 0, 1 (refused), 2 (usage error). */
-export function createMain(args: readonly string[], io: Io): number {
+export function createMain(args: readonly string[], io: CreateIo): number {
   let dir: string | undefined;
   let template: string | undefined;
   let component: string | undefined;

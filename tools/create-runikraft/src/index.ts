@@ -1,5 +1,5 @@
 // create-runikraft as a library: the command line, the scaffolder and the template tables.
-export { createMain } from './cli';
+export { type CreateIo, createMain } from './cli';
 export { CreateError, type Scaffolded, scaffold } from './scaffold';
 export {
   APP_TEMPLATES,

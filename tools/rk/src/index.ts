@@ -1,7 +1,8 @@
 // @runikraft/rk: the programmatic API behind the `rk` CLI — build images, parse `rk run` command
 // lines, boot images — for app tests, benchmarks and other tools.
 export type { AppConfig, AppMachineDefaults } from './app';
-export { readApp } from './app';
+export { defaultParamPrefix, readApp } from './app';
+export type { FieldProblem } from './app-machine';
 export {
   type BuildOptions,
   type BuildResult,
@@ -10,6 +11,7 @@ export {
   staleReason,
 } from './build';
 export { type CliIo, rkMain } from './cli';
+export type { InstalledPackage } from './closure';
 export { composeApp, type ResolvedApp } from './compose';
 export { generateEntry } from './entry';
 export { RkUsageError } from './errors';
@@ -23,9 +25,17 @@ export {
   type RkMachineOptions,
 } from './machine';
 export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';
+export type { PackageManager, PmContext } from './pm';
 export { runCommand, runImage } from './run';
 export { parseQemuBool, parseRunArgs, type QtestChannel, type RunArgs } from './run-args';
-export { createMachineFor, loadImageFile, locateImage, machineOptions } from './run-image';
+export {
+  createMachineFor,
+  type LocatedImage,
+  loadImageFile,
+  locateImage,
+  machineOptions,
+} from './run-image';
+export type { PortForward } from './run-nic';
 export { formatQemuSize, parseQemuSize } from './size';
 export { RK_VERSION } from './version';
 export { buildWasm, WASI_BLOCKING_IMPORTS, type WasmBuildOptions } from './wasm-toolchain';

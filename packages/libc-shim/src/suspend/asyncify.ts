@@ -18,7 +18,8 @@ export const isAsyncified = (exports: WebAssembly.Exports): boolean =>
   typeof exports.asyncify_start_unwind === 'function' &&
   typeof exports.asyncify_get_state === 'function';
 
-type Import = (...a: never[]) => unknown;
+/** A host function given to a module as an import. */
+export type WasmImport = (...a: never[]) => unknown;
 
 /** The address an exported data symbol stands for (an i32 global), or null. */
 function address(g: unknown): number | null {
@@ -44,7 +45,7 @@ export class AsyncifyRunner {
   constructor(private readonly stackBytes = 1 << 20) {}
 
   /** Wraps an import so a Promise result suspends the program instead of reaching wasm. */
-  wrap(fn: Import): Import {
+  wrap(fn: WasmImport): WasmImport {
     return (...args: never[]) => {
       if (this.rewinding) {
         this.rewinding = false;

@@ -15,7 +15,8 @@ import { type PollEvent, type WasiListenSpec, WasiSockets } from './sockets';
 import { SOCKET_EXT_NAMES, WasiSocketExt } from './sockets-ext';
 
 const E = A.WasiErrno;
-type R = number | Promise<number>;
+/** What an import returns: a WASI errno, or a Promise of one when the call blocks (see AsyncifyRunner). */
+export type R = number | Promise<number>;
 
 /** Thrown by proc_exit: unwinds the program to its runner, which reports the status. */
 export class WasiExit {

@@ -93,6 +93,7 @@ export class Machine {
   /** The guest realm images run in (guest RAM is allocated in it). */
   readonly realm: GuestRealm;
   readonly clock: MachineClock;
+  /** @internal the machine's own wiring, for its tests. */
   readonly board: Board;
   readonly console: ConsoleBackend;
   /** Trace lines (virtio driver bugs, firmware notes), most recent last. */
@@ -120,9 +121,10 @@ export class Machine {
   private generation = 0;
   private qtestPort: QtestPort | null = null;
   private consoleAttached = false;
+  /** @internal the machine's own wiring, for its tests. */
   readonly host: HartHost;
   private readonly sched: HostScheduler;
-  /** Which hart runs: the harts share this host thread (DESIGN.md §4). */
+  /** Which hart runs: the harts share this host thread (DESIGN.md §4). @internal */
   readonly interleaver = new Interleaver();
 
   private readonly noReboot: boolean;

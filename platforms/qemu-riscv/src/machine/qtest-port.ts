@@ -7,10 +7,11 @@ import type { QtestIrq } from './qtest-irq';
 const U64 = (1n << 64n) - 1n;
 
 export class QtestPort {
+  /** @internal made by the machine */
   constructor(
     private readonly bus: PhysBus,
     private readonly clock: MachineClock,
-    /** irq_intercept_in/out and set_irq_in over the machine's QOM tree. */
+    /** irq_intercept_in/out and set_irq_in over the machine's QOM tree. @internal */
     readonly irq: QtestIrq,
   ) {}
 

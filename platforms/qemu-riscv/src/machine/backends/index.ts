@@ -6,7 +6,7 @@ export { FileBlockBackend } from './blk/file';
 export { MemoryBlockBackend } from './blk/memory';
 export { isPflashDrive, openPflashDrives } from './blk/pflash-args';
 export * from './fs';
-export { createNetBackend, type NetdevSpec, parseNetdev } from './net/args';
+export { createNetBackend, type HostPort, type NetdevSpec, parseNetdev } from './net/args';
 export { NetBackend, type NetPeer } from './net/backend';
 export { DgramNetBackend } from './net/dgram';
 export { type HubFaults, HubPort, NetHub, sharedHub } from './net/hub';

@@ -45,6 +45,7 @@ export class PciAddressSpace {
   /**
    * The mapping that decodes `[addr, addr+size)`, or undefined. A region with holes (a container such
    * as the MSI-X BAR) lets the mappings below it answer there, as QEMU's flat view does.
+   * @internal
    */
   find(addr: number, size: number): Mapping | undefined {
     const h = this.hit;

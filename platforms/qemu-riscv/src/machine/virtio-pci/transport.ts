@@ -202,6 +202,7 @@ export class VirtioPciFunction extends PciFunction implements VirtioHost {
 
   // ---- queues ----
 
+  /** @internal queue `i`'s ring addresses, for tests */
   vring(i: number): Vring | undefined {
     return this.vrings[i];
   }
@@ -219,6 +220,7 @@ export class VirtioPciFunction extends PciFunction implements VirtioHost {
     if (i < VIRTIO_QUEUE_MAX) this.vectors.set(i, this.useVector(v));
   }
 
+  /** @internal queue `i`'s register file (virtio 1.2 §4.1.4.3) */
   pq(i: number): ProxyQueue {
     let q = this.proxy.get(i);
     if (!q) {

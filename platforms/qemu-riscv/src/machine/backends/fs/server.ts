@@ -78,9 +78,11 @@ const HANDLERS: Record<number, Handler> = {
 };
 
 export class P9Server {
+  /** @internal the confined share (host side) */
   readonly root: ShareRoot;
   readonly readOnly: boolean;
   readonly model: SecurityModel;
+  /** @internal security_model=mapped-file's attribute store */
   readonly mapped: MappedFile | null;
   readonly maxMsize: number;
   readonly fids = new Map<number, Fid>();

@@ -9,12 +9,13 @@ import { TapNetBackend } from './tap';
 import { UserNetBackend } from './user/backend';
 import { parseUserOpts, type UserNetConfig } from './user/config';
 
-type HP = { host: string; port: number };
+/** A host address and port (`-netdev dgram` endpoints). */
+export type HostPort = { host: string; port: number };
 
 /** A parsed `-netdev`. */
 export type NetdevSpec =
   | { type: 'stream'; id: string; server: boolean; addr: StreamAddr }
-  | { type: 'dgram'; id: string; local: HP; remote?: HP }
+  | { type: 'dgram'; id: string; local: HostPort; remote?: HostPort }
   | { type: 'tap'; id: string; ifname: string }
   | { type: 'hubport'; id: string; hubid: number }
   | { type: 'user'; id: string; config: UserNetConfig };
@@ -92,7 +93,7 @@ export function parseNetdev(text: string): NetdevSpec {
       break;
     }
     case 'dgram': {
-      const endpoint = (side: 'local' | 'remote'): HP | undefined => {
+      const endpoint = (side: 'local' | 'remote'): HostPort | undefined => {
         const t = r.str(`${side}.type`);
         if (t === undefined) return undefined;
         if (t !== 'inet')

@@ -43,7 +43,9 @@ const GUEST_BACKLOG = 64;
 export class UserNetBackend extends NetBackend implements SlirpContext {
   private readonly arp: ArpTable;
   private readonly dhcp: DhcpServer;
+  /** @internal the NAT tables, for tests */
   readonly tcp: TcpNat;
+  /** @internal */
   readonly udp: UdpNat;
   private readonly dnsUpstream: HostAddr | null;
   private ipId = 0;
