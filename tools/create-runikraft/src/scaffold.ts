@@ -34,7 +34,10 @@ export function scaffold(
     );
   if (existsSync(target) && (!statSync(target).isDirectory() || readdirSync(target).length > 0))
     throw new CreateError(`create-runikraft: ${dir} already exists and is not an empty folder`);
-  const lib = packageName.replace(/^@[^/]+\//, '');
+  // The library name (and, for an app, its boot parameter prefix, as rk derives it).
+  const lib = packageName
+    .replace(/^@[^/]+\//, '')
+    .replace(template.kind === 'app' ? /^app-/ : /^$/, '');
   const folder = template.kind === 'app' ? `app-${template.name}` : `component-${template.iface}`;
   const files: string[] = [];
   copyTree(
@@ -46,13 +49,17 @@ export function scaffold(
   );
   writeFileSync(
     join(target, 'package.json'),
-    `${JSON.stringify(packageJson(template, packageName), null, 2)}\n`,
+    `${JSON.stringify(packageJson(template, packageName, lib), null, 2)}\n`,
   );
   files.push('package.json');
   return { dir: target, packageName, files: files.sort() };
 }
 
-function packageJson(t: AppTemplate | ComponentTemplate, name: string): Record<string, unknown> {
+function packageJson(
+  t: AppTemplate | ComponentTemplate,
+  name: string,
+  lib: string,
+): Record<string, unknown> {
   if (t.kind === 'app')
     return {
       name,
@@ -63,7 +70,7 @@ function packageJson(t: AppTemplate | ComponentTemplate, name: string): Record<s
       scripts: { build: 'rk build', start: 'rk run' },
       dependencies: versionRanges(t.dependencies),
       devDependencies: versionRanges(['@runikraft/rk']),
-      runikraft: t.runikraft,
+      runikraft: JSON.parse(JSON.stringify(t.runikraft).replaceAll('__LIB__', lib)),
     };
   return {
     name,
@@ -75,7 +82,10 @@ function packageJson(t: AppTemplate | ComponentTemplate, name: string): Record<s
     files: ['src', 'README.md'],
     keywords: ['runikraft', t.iface],
     scripts: { test: 'vitest run' },
-    runikraft: { provides: [t.iface], requires: t.requires },
+    runikraft: {
+      provides: [t.provides === 'self' ? lib : t.iface],
+      requires: t.requires,
+    },
     dependencies: versionRanges(t.dependencies),
     devDependencies: versionRanges(t.devDependencies),
   };

@@ -7,7 +7,10 @@ export interface AppTemplate {
   readonly name: string;
   readonly summary: string;
   readonly dependencies: readonly string[];
-  /** The package.json `runikraft` field (the entry is always src/main.ts). */
+  /**
+   * The package.json `runikraft` field (the entry is always src/main.ts); `__LIB__` stands for the
+   * app's parameter prefix (its name without scope).
+   */
   readonly runikraft: Record<string, unknown>;
 }
 
@@ -17,6 +20,12 @@ export interface ComponentTemplate {
   /** The interface (API name) the component provides, and the folder under templates/. */
   readonly iface: string;
   readonly summary: string;
+  /**
+   * What `runikraft.provides` lists: the interface (one provider per image: an allocator, a
+   * policy), or 'self' for drivers, of which an image may hold several — each provides its own
+   * name, which the app's dependency on it asks for (as ext4, ramfs and 9pfs do).
+   */
+  readonly provides?: 'iface' | 'self';
   readonly requires: readonly string[];
   readonly dependencies: readonly string[];
   readonly devDependencies: readonly string[];
@@ -54,6 +63,8 @@ export const APP_TEMPLATES: readonly AppTemplate[] = [
         netdev: ['user,id=net0,hostfwd=tcp:127.0.0.1:8080-:80'],
         device: ['virtio-net-device,netdev=net0'],
       },
+      // What the guest prints as its address: the host end of the hostfwd rule above.
+      params: { '__LIB__.url': 'http://localhost:8080/' },
     },
   },
 ];
@@ -68,6 +79,48 @@ export const COMPONENT_TEMPLATES: readonly ComponentTemplate[] = [
       '@runikraft/errno',
       '@runikraft/rkalloc',
       '@runikraft/rkboot',
+      '@runikraft/rkplat',
+    ],
+    devDependencies: ['fast-check', 'vitest'],
+  },
+  {
+    kind: 'component',
+    iface: 'rksched',
+    summary: 'a scheduling policy (round-robin with a time slice to start from)',
+    requires: ['rkplat'],
+    dependencies: [
+      '@runikraft/errno',
+      '@runikraft/rkboot',
+      '@runikraft/rkplat',
+      '@runikraft/rksched',
+    ],
+    devDependencies: ['fast-check', 'vitest'],
+  },
+  {
+    kind: 'component',
+    iface: 'rkblkdev',
+    summary: 'a block device driver (a RAM disk in guest memory to start from)',
+    provides: 'self',
+    requires: ['rkalloc', 'rkblkdev', 'rkplat'],
+    dependencies: [
+      '@runikraft/errno',
+      '@runikraft/rkalloc',
+      '@runikraft/rkblkdev',
+      '@runikraft/rkboot',
+      '@runikraft/rkplat',
+    ],
+    devDependencies: ['fast-check', 'vitest'],
+  },
+  {
+    kind: 'component',
+    iface: 'rknetdev',
+    summary: 'a network device driver (a NIC whose wire loops back, to start from)',
+    provides: 'self',
+    requires: ['rknetdev', 'rkplat'],
+    dependencies: [
+      '@runikraft/errno',
+      '@runikraft/rkboot',
+      '@runikraft/rknetdev',
       '@runikraft/rkplat',
     ],
     devDependencies: ['fast-check', 'vitest'],

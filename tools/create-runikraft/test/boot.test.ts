@@ -19,7 +19,11 @@ afterAll(() => {
 });
 
 const rk = async (args: string[], cwd: string) =>
-  spawnSync(process.execPath, [await rkBin(), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, [await rkBin(), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,7 +35,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('scaffolds boot', () => {
+describe('scaffolds boot', { timeout: 180_000 }, () => {
   it('helloworld', async () => {
     const { dir } = scaffold(appTemplate('helloworld')!, join(work, 'hello'));
     const r = await rk(['run', '--clock', 'virtual', '-append', '-- a b'], dir);
@@ -56,8 +60,139 @@ describe('scaffolds boot', () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
+  // A helloworld app with its main replaced, depending on a scaffolded component (and `deps`).
+  async function bootWith(
+    iface: string,
+    main: string,
+    opts: { deps?: string[]; select?: boolean; append?: string } = {},
+  ) {
+    const name = `my-${iface}`;
+    const comp = scaffold(componentTemplate(iface)!, join(work, name));
+    const app = scaffold(appTemplate('helloworld')!, join(work, `app-${iface}`));
+    mkdirSync(join(app.dir, 'node_modules'));
+    symlinkSync(comp.dir, join(app.dir, 'node_modules', name));
+    const pkg = JSON.parse(readFileSync(join(app.dir, 'package.json'), 'utf8'));
+    pkg.dependencies[name] = `file:../${name}`;
+    for (const d of opts.deps ?? []) pkg.dependencies[d] = '*';
+    if (opts.select) pkg.runikraft.select = { [iface]: name };
+    writeFileSync(join(app.dir, 'package.json'), JSON.stringify(pkg));
+    writeFileSync(join(app.dir, 'src', 'main.ts'), main);
+    const args = ['run', '--clock', 'virtual', ...(opts.append ? ['-append', opts.append] : [])];
+    const r = await rk(args, app.dir);
+    expect(r.stdout, r.stderr).toMatch(new RegExp(`^libraries: .*\\b${name}@0\\.1\\.0\\b`, 'm'));
+    return r;
+  }
+
+  it('an app on a scaffolded rksched policy: two threads yielding alternate', async () => {
+    const r = await bootWith(
+      'rksched',
+      `import type { RkMainArgs } from '@runikraft/rkboot';
+import { getSched } from '@runikraft/rksched';
+
+export default async function main({ registry, plat }: RkMainArgs): Promise<number> {
+  const sched = getSched(registry);
+  const order: string[] = [];
+  const worker = (name: string) => async () => {
+    for (let i = 0; i < 3; i++) {
+      order.push(name + i);
+      await sched.yield();
+    }
+  };
+  const a = sched.spawn('a', worker('a'));
+  const b = sched.spawn('b', worker('b'));
+  await sched.join(a);
+  await sched.join(b);
+  plat.console.out(sched.policy + ': ' + order.join(' ') + '\\n');
+  return 0;
+}
+`,
+      { deps: ['@runikraft/rksched'], select: true },
+    );
+    expect(r.stdout).not.toContain('rksched-rr@');
+    expect(r.stdout).toContain('my-rksched: a0 b0 a1 b1 a2 b2\n');
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('an app with a scaffolded rkblkdev driver: a RAM disk sized by its boot parameter', async () => {
+    const r = await bootWith(
+      'rkblkdev',
+      `import type { RkMainArgs } from '@runikraft/rkboot';
+
+export default async function main({ registry, plat }: RkMainArgs): Promise<number> {
+  const disk = registry.get('rkblkdev').all().find((d) => d.name === 'my-rkblkdev0');
+  if (!disk) return 1;
+  const { sectors, sectorSize } = disk.info();
+  const phys = plat.memory.phys;
+  const buf = registry.get('rkalloc').default.palloc(1);
+  const at = buf - phys.base;
+  phys.u8.fill(0x5a, at, at + 4096);
+  const w = await disk.write(sectors - 8, 8, buf);
+  phys.u8.fill(0, at, at + 4096);
+  const rd = await disk.read(sectors - 8, 8, buf);
+  const same = phys.u8.subarray(at, at + 4096).every((b) => b === 0x5a);
+  const beyond = await disk.read(sectors - 7, 8, buf);
+  plat.console.out(
+    disk.name + ': ' + sectors + ' x ' + sectorSize + ', write ' + w + ', read ' + rd +
+      (same ? ', same data' : ', data differs') + ', past the end ' + beyond + '\\n',
+  );
+  return same ? 0 : 1;
+}
+`,
+      { deps: ['@runikraft/rkblkdev'], append: 'my-rkblkdev.size_kib=64 --' },
+    );
+    expect(r.stdout).toContain(
+      'my-rkblkdev0: 128 x 512, write 0, read 0, same data, past the end -22\n',
+    );
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('an app with a scaffolded rknetdev driver: a frame sent comes back on the looped wire', async () => {
+    const r = await bootWith(
+      'rknetdev',
+      `import type { RkMainArgs } from '@runikraft/rkboot';
+import { netbufRead, netbufWrite, RkNetbufPool } from '@runikraft/rknetdev';
+
+export default function main({ registry, plat }: RkMainArgs): number {
+  const dev = registry.get('rknetdev').all().find((d) => d.name === 'my-rknetdev0');
+  if (!dev) return 1;
+  const phys = plat.memory.phys;
+  const pool = new RkNetbufPool(phys, registry.get('rkalloc').default.palloc(16), 32, 2048, 0);
+  dev.configure({ nbRxQueues: 1, nbTxQueues: 1 });
+  dev.rxqConfigure(0, 8, { allocRx: (n) => pool.allocBurst(n) });
+  dev.txqConfigure(0, 0);
+  dev.start();
+  const frame = new Uint8Array(100).fill(7);
+  frame.fill(0xff, 0, 6);
+  frame.set(dev.hwaddr(), 6);
+  const nb = pool.alloc();
+  if (!nb || !netbufWrite(phys, nb, frame)) return 1;
+  const tx = dev.txOne(0, nb);
+  const rx = dev.rxOne(0);
+  const got = rx.pkt ? netbufRead(phys, rx.pkt) : new Uint8Array(0);
+  const same = got.length === frame.length && got.every((b, i) => b === frame[i]);
+  const mac = [...dev.hwaddr()].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  plat.console.out(
+    dev.name + ' ' + mac + ': sent ' + (tx >= 0 ? 'ok' : tx) + ', received ' + got.length +
+      ' bytes' + (same ? ', same frame' : '') + ', tx ' + dev.stats.txPackets + ' rx ' +
+      dev.stats.rxPackets + '\\n',
+  );
+  return same ? 0 : 1;
+}
+`,
+      { deps: ['@runikraft/rknetdev'] },
+    );
+    expect(r.stdout).toContain(
+      'my-rknetdev0 02:52:4b:00:00:01: sent ok, received 100 bytes, same frame, tx 1 rx 1\n',
+    );
+    expect(r.status, r.stderr).toBe(0);
+  });
+
   it('http: serves a page through the forwarded port, then Ctrl-C powers off', async () => {
     const { dir } = scaffold(appTemplate('http')!, join(work, 'web'));
+    // The template's default: the address in runikraft.params is the hostfwd rule's host end.
+    const rk = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).runikraft;
+    expect(rk.machine.netdev).toEqual(['user,id=net0,hostfwd=tcp:127.0.0.1:8080-:80']);
+    expect(rk.params).toEqual({ 'web.url': 'http://localhost:8080/' });
     const port = await freePort();
     const c = spawn(
       process.execPath,
@@ -66,6 +201,8 @@ describe('scaffolds boot', () => {
         'run',
         '-netdev',
         `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:80`,
+        '-append',
+        `web.url=http://localhost:${port}/ --`,
       ],
       { cwd: dir },
     );
@@ -78,7 +215,7 @@ describe('scaffolds boot', () => {
         if (c.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(out).toContain('web: serving on http://localhost:8080/');
+      expect(out).toContain(`web: serving on http://localhost:${port}/ (Ctrl-C stops)`);
       const get = (path: string) =>
         spawnSync('curl', ['-s', '-w', ' %{http_code}', `http://127.0.0.1:${port}${path}`], {
           encoding: 'utf8',

@@ -65,6 +65,15 @@ describe('create-runikraft', () => {
     expect(readFileSync(join(root, 'x-rkalloc/src/index.ts'), 'utf8')).toContain(
       "name: 'x-rkalloc'",
     );
+    // A driver provides its own name (an image may hold several), in package.json and descriptor.
+    const drv = JSON.parse(readFileSync(join(root, 'x-rkblkdev/package.json'), 'utf8'));
+    expect(drv.runikraft).toEqual({
+      provides: ['x-rkblkdev'],
+      requires: ['rkalloc', 'rkblkdev', 'rkplat'],
+    });
+    expect(readFileSync(join(root, 'x-rkblkdev/src/index.ts'), 'utf8')).toContain(
+      "provides: ['x-rkblkdev']",
+    );
   });
 
   it('takes --name for a scoped package, whose library name drops the scope', () => {

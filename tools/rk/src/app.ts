@@ -1,4 +1,4 @@
-// Reads and validates an app's package.json `runikraft` field (DESIGN.md §3, AGENTS.md contract).
+// Reads and validates an app's package.json `runikraft` field (docs/DESIGN.md §3).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type FieldProblem, machineProblems } from './app-machine';

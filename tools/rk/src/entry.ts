@@ -1,5 +1,5 @@
 // Generates build/entry.generated.ts: the image entry that statically imports only the chosen
-// libraries, the platform's platEntry and the app's main (DESIGN.md §3, AGENTS.md boot contract).
+// libraries, the platform's platEntry and the app's main (docs/DESIGN.md §3, the boot contract).
 import { relative } from 'node:path';
 import type { RkComposition } from '@runikraft/rkboot';
 import { type AppConfig, appParamPrefix } from './app';

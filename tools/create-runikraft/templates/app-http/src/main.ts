@@ -1,9 +1,29 @@
 // __NAME__: an HTTP/1.1 server on rknet. Each connection gets its own thread, reads one request and
 // answers it with a small page (or 404), then closes. The address comes from DHCP (user networking).
-import type { RkMainArgs } from '@runikraft/rkboot';
-import { AF_INET, type RkSocket, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from '@runikraft/rknet';
+import type { RkMainArgs, RkParamSpecs, RkParamValues } from '@runikraft/rkboot';
+import {
+  AF_INET,
+  formatIpv4,
+  type RkSocket,
+  SO_REUSEADDR,
+  SOCK_STREAM,
+  SOL_SOCKET,
+} from '@runikraft/rknet';
 
 const PORT = 80;
+
+/**
+ * The app's boot parameters (`__LIB__.url=...` before `--` in -append, or package.json's
+ * runikraft.params). The guest cannot see which host port forwards to it: package.json sets `url`
+ * next to the hostfwd rule, and whoever changes one changes the other.
+ */
+export const params = {
+  url: {
+    type: 'string',
+    default: '',
+    doc: "the address clients use (a forwarded host port), printed instead of the guest's own",
+  },
+} as const satisfies RkParamSpecs;
 
 /** Reads until the end of the request head (an empty line). @returns the head, or null. */
 async function readHead(s: RkSocket): Promise<string | null> {
@@ -41,7 +61,7 @@ async function serve(s: RkSocket): Promise<number> {
   return 0;
 }
 
-export default async function main({ plat, registry }: RkMainArgs): Promise<number> {
+export default async function main({ plat, registry, params: p }: RkMainArgs): Promise<number> {
   const say = (text: string) => plat.console.out(`${text}\n`);
   const net = registry.get('rknet');
   if ((await net.waitConfigured(15_000)) !== 0) {
@@ -55,7 +75,10 @@ export default async function main({ plat, registry }: RkMainArgs): Promise<numb
     say(`__NAME__: cannot listen on port ${PORT}`);
     return 1;
   }
-  say('__NAME__: serving on http://localhost:8080/ (Ctrl-C stops)');
+  const url = (p as Partial<RkParamValues<typeof params>>).url;
+  say(
+    `__NAME__: serving on ${url || `http://${formatIpv4(net.iface.config?.addr ?? 0)}/`} (Ctrl-C stops)`,
+  );
   const sched = registry.get('rksched');
   for (;;) {
     const c = await listener.accept();
