@@ -75,7 +75,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     if (journal && !ro) vol.cache.onMeta = (e) => journal.join(e);
   }
 
-  /** Opens the root of `vol`. @returns the fs, or -EUCLEAN/-EIO. */
+  /** Opens the root of `vol`. @returns the fs, or -EUCLEAN/-EIO. @internal made by the ext4 type's mount */
   static async create(
     vol: Ext4Volume,
     ro: boolean,

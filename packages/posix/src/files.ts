@@ -10,7 +10,7 @@ import type { RkFdtab } from './fdtab';
 import { RkPosixVfsFile } from './vfile';
 
 /** A result, or a promise of one when a driver had to wait (vfscore's RkFsResult). */
-type P<T> = RkFsResult<T>;
+type Promise<T> = RkFsResult<T>;
 
 export class RkPosixFiles {
   constructor(
@@ -64,7 +64,10 @@ export class RkPosixFiles {
     return this.fdtab.install(file, Math.max(flags, 0), cloexec, min);
   }
 
-  private at<T>(dirfd: number, f: (vfs: RkVfs, d: number) => P<T | number>): P<T | number> {
+  private at<T>(
+    dirfd: number,
+    f: (vfs: RkVfs, d: number) => Promise<T | number>,
+  ): Promise<T | number> {
     const vfs = this.v();
     if (typeof vfs === 'number') return vfs;
     const d = this.dir(dirfd);
@@ -73,56 +76,66 @@ export class RkPosixFiles {
   private on<T>(
     fd: number,
     other: number,
-    f: (vfs: RkVfs, v: number) => P<T | number>,
-  ): P<T | number> {
+    f: (vfs: RkVfs, v: number) => Promise<T | number>,
+  ): Promise<T | number> {
     const vf = this.vfile(fd, other);
     return typeof vf === 'number' ? vf : f(vf.vfs, vf.vfd);
   }
 
-  fstatat = (dirfd: number, path: string, flags: number): P<RkStat | number> =>
+  fstatat = (dirfd: number, path: string, flags: number): Promise<RkStat | number> =>
     this.at(dirfd, (v, d) => v.fstatat(d, path, flags));
-  mkdirat = (dirfd: number, path: string, mode: number): P<number> =>
+  mkdirat = (dirfd: number, path: string, mode: number): Promise<number> =>
     this.at(dirfd, (v, d) => v.mkdirat(d, path, mode));
-  unlinkat = (dirfd: number, path: string, flags: number): P<number> =>
+  unlinkat = (dirfd: number, path: string, flags: number): Promise<number> =>
     this.at(dirfd, (v, d) => v.unlinkat(d, path, flags));
-  symlinkat = (target: string, dirfd: number, linkpath: string): P<number> =>
+  symlinkat = (target: string, dirfd: number, linkpath: string): Promise<number> =>
     this.at(dirfd, (v, d) => v.symlinkat(target, d, linkpath));
-  readlinkat = (dirfd: number, path: string): P<string | number> =>
+  readlinkat = (dirfd: number, path: string): Promise<string | number> =>
     this.at(dirfd, (v, d) => v.readlinkat(d, path));
-  fchmodat = (dirfd: number, path: string, mode: number, flags: number): P<number> =>
+  fchmodat = (dirfd: number, path: string, mode: number, flags: number): Promise<number> =>
     this.at(dirfd, (v, d) => v.fchmodat(d, path, mode, flags));
-  fchownat = (dirfd: number, path: string, uid: number, gid: number, flags: number): P<number> =>
-    this.at(dirfd, (v, d) => v.fchownat(d, path, uid, gid, flags));
-  faccessat = (dirfd: number, path: string, mode: number, flags: number): P<number> =>
+  fchownat = (
+    dirfd: number,
+    path: string,
+    uid: number,
+    gid: number,
+    flags: number,
+  ): Promise<number> => this.at(dirfd, (v, d) => v.fchownat(d, path, uid, gid, flags));
+  faccessat = (dirfd: number, path: string, mode: number, flags: number): Promise<number> =>
     this.at(dirfd, (v, d) => v.faccessat(d, path, mode, flags));
-  utimensat = (dirfd: number, path: string | null, times: RkUtimes, flags: number): P<number> =>
-    this.at(dirfd, (v, d) => v.utimensat(d, path, times, flags));
-  renameat2(od: number, op: string, nd: number, np: string, flags: number): P<number> {
+  utimensat = (
+    dirfd: number,
+    path: string | null,
+    times: RkUtimes,
+    flags: number,
+  ): Promise<number> => this.at(dirfd, (v, d) => v.utimensat(d, path, times, flags));
+  renameat2(od: number, op: string, nd: number, np: string, flags: number): Promise<number> {
     const o = this.dir(od);
     if (o < 0 && o !== AT_FDCWD) return o;
     return this.at(nd, (v, n) => v.renameat2(o, op, n, np, flags));
   }
-  linkat(od: number, op: string, nd: number, np: string, flags: number): P<number> {
+  linkat(od: number, op: string, nd: number, np: string, flags: number): Promise<number> {
     const o = this.dir(od);
     if (o < 0 && o !== AT_FDCWD) return o;
     return this.at(nd, (v, n) => v.linkat(o, op, n, np, flags));
   }
 
-  ftruncate = (fd: number, length: number): P<number> =>
+  ftruncate = (fd: number, length: number): Promise<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.ftruncate(f, length));
-  fsync = (fd: number): P<number> => this.on<number>(fd, Errno.EINVAL, (v, f) => v.fsync(f));
-  fdatasync = (fd: number): P<number> =>
+  fsync = (fd: number): Promise<number> => this.on<number>(fd, Errno.EINVAL, (v, f) => v.fsync(f));
+  fdatasync = (fd: number): Promise<number> =>
     this.on<number>(fd, Errno.EINVAL, (v, f) => v.fdatasync(f));
-  getdents64 = (fd: number, buf: Uint8Array): P<number> =>
+  getdents64 = (fd: number, buf: Uint8Array): Promise<number> =>
     this.on(fd, Errno.ENOTDIR, (v, f) => v.getdents64(f, buf));
-  readdir = (fd: number): P<RkDirent[] | number> =>
+  readdir = (fd: number): Promise<RkDirent[] | number> =>
     this.on(fd, Errno.ENOTDIR, (v, f) => v.readdir(f));
-  fchmod = (fd: number, mode: number): P<number> =>
+  fchmod = (fd: number, mode: number): Promise<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.fchmod(f, mode));
-  fchown = (fd: number, uid: number, gid: number): P<number> =>
+  fchown = (fd: number, uid: number, gid: number): Promise<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.fchown(f, uid, gid));
-  futimens = (fd: number, times: RkUtimes): P<number> =>
+  futimens = (fd: number, times: RkUtimes): Promise<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.futimens(f, times));
-  fstatfs = (fd: number): P<RkStatfs | number> => this.on(fd, Errno.EINVAL, (v, f) => v.fstatfs(f));
-  fchdir = (fd: number): P<number> => this.on(fd, Errno.ENOTDIR, (v, f) => v.fchdir(f));
+  fstatfs = (fd: number): Promise<RkStatfs | number> =>
+    this.on(fd, Errno.EINVAL, (v, f) => v.fstatfs(f));
+  fchdir = (fd: number): Promise<number> => this.on(fd, Errno.ENOTDIR, (v, f) => v.fchdir(f));
 }
