@@ -61,12 +61,13 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   /** Inodes unlinked while open (freed at their last close, or at the next mount after a crash). */
   private readonly orphans: Ext4Orphans;
 
+  /** @internal made by create */
   constructor(
     readonly vol: Ext4Volume,
     readonly root: Ext4Node,
     readonly ro: boolean,
     private readonly env: RkFsEnv,
-    /** The running journal of a read-write mount of a journaled file system. */
+    /** The running journal of a read-write mount of a journaled file system. @internal */
     readonly journal: Jbd2Journal | null = null,
   ) {
     this.nodes.set(root.ino, root);
