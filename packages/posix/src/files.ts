@@ -9,9 +9,6 @@ import { AT_FDCWD, F_GETFL, O_CLOEXEC, S_IFMT } from './constants';
 import type { RkFdtab } from './fdtab';
 import { RkPosixVfsFile } from './vfile';
 
-/** A result, or a promise of one when a driver had to wait (vfscore's RkFsResult). */
-type Promise<T> = RkFsResult<T>;
-
 export class RkPosixFiles {
   constructor(
     readonly vfs: RkVfs | null,
@@ -66,8 +63,8 @@ export class RkPosixFiles {
 
   private at<T>(
     dirfd: number,
-    f: (vfs: RkVfs, d: number) => Promise<T | number>,
-  ): Promise<T | number> {
+    f: (vfs: RkVfs, d: number) => RkFsResult<T | number>,
+  ): RkFsResult<T | number> {
     const vfs = this.v();
     if (typeof vfs === 'number') return vfs;
     const d = this.dir(dirfd);
@@ -76,23 +73,23 @@ export class RkPosixFiles {
   private on<T>(
     fd: number,
     other: number,
-    f: (vfs: RkVfs, v: number) => Promise<T | number>,
-  ): Promise<T | number> {
+    f: (vfs: RkVfs, v: number) => RkFsResult<T | number>,
+  ): RkFsResult<T | number> {
     const vf = this.vfile(fd, other);
     return typeof vf === 'number' ? vf : f(vf.vfs, vf.vfd);
   }
 
-  fstatat = (dirfd: number, path: string, flags: number): Promise<RkStat | number> =>
+  fstatat = (dirfd: number, path: string, flags: number): RkFsResult<RkStat | number> =>
     this.at(dirfd, (v, d) => v.fstatat(d, path, flags));
-  mkdirat = (dirfd: number, path: string, mode: number): Promise<number> =>
+  mkdirat = (dirfd: number, path: string, mode: number): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.mkdirat(d, path, mode));
-  unlinkat = (dirfd: number, path: string, flags: number): Promise<number> =>
+  unlinkat = (dirfd: number, path: string, flags: number): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.unlinkat(d, path, flags));
-  symlinkat = (target: string, dirfd: number, linkpath: string): Promise<number> =>
+  symlinkat = (target: string, dirfd: number, linkpath: string): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.symlinkat(target, d, linkpath));
-  readlinkat = (dirfd: number, path: string): Promise<string | number> =>
+  readlinkat = (dirfd: number, path: string): RkFsResult<string | number> =>
     this.at(dirfd, (v, d) => v.readlinkat(d, path));
-  fchmodat = (dirfd: number, path: string, mode: number, flags: number): Promise<number> =>
+  fchmodat = (dirfd: number, path: string, mode: number, flags: number): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.fchmodat(d, path, mode, flags));
   fchownat = (
     dirfd: number,
@@ -100,42 +97,43 @@ export class RkPosixFiles {
     uid: number,
     gid: number,
     flags: number,
-  ): Promise<number> => this.at(dirfd, (v, d) => v.fchownat(d, path, uid, gid, flags));
-  faccessat = (dirfd: number, path: string, mode: number, flags: number): Promise<number> =>
+  ): RkFsResult<number> => this.at(dirfd, (v, d) => v.fchownat(d, path, uid, gid, flags));
+  faccessat = (dirfd: number, path: string, mode: number, flags: number): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.faccessat(d, path, mode, flags));
   utimensat = (
     dirfd: number,
     path: string | null,
     times: RkUtimes,
     flags: number,
-  ): Promise<number> => this.at(dirfd, (v, d) => v.utimensat(d, path, times, flags));
-  renameat2(od: number, op: string, nd: number, np: string, flags: number): Promise<number> {
+  ): RkFsResult<number> => this.at(dirfd, (v, d) => v.utimensat(d, path, times, flags));
+  renameat2(od: number, op: string, nd: number, np: string, flags: number): RkFsResult<number> {
     const o = this.dir(od);
     if (o < 0 && o !== AT_FDCWD) return o;
     return this.at(nd, (v, n) => v.renameat2(o, op, n, np, flags));
   }
-  linkat(od: number, op: string, nd: number, np: string, flags: number): Promise<number> {
+  linkat(od: number, op: string, nd: number, np: string, flags: number): RkFsResult<number> {
     const o = this.dir(od);
     if (o < 0 && o !== AT_FDCWD) return o;
     return this.at(nd, (v, n) => v.linkat(o, op, n, np, flags));
   }
 
-  ftruncate = (fd: number, length: number): Promise<number> =>
+  ftruncate = (fd: number, length: number): RkFsResult<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.ftruncate(f, length));
-  fsync = (fd: number): Promise<number> => this.on<number>(fd, Errno.EINVAL, (v, f) => v.fsync(f));
-  fdatasync = (fd: number): Promise<number> =>
+  fsync = (fd: number): RkFsResult<number> =>
+    this.on<number>(fd, Errno.EINVAL, (v, f) => v.fsync(f));
+  fdatasync = (fd: number): RkFsResult<number> =>
     this.on<number>(fd, Errno.EINVAL, (v, f) => v.fdatasync(f));
-  getdents64 = (fd: number, buf: Uint8Array): Promise<number> =>
+  getdents64 = (fd: number, buf: Uint8Array): RkFsResult<number> =>
     this.on(fd, Errno.ENOTDIR, (v, f) => v.getdents64(f, buf));
-  readdir = (fd: number): Promise<RkDirent[] | number> =>
+  readdir = (fd: number): RkFsResult<RkDirent[] | number> =>
     this.on(fd, Errno.ENOTDIR, (v, f) => v.readdir(f));
-  fchmod = (fd: number, mode: number): Promise<number> =>
+  fchmod = (fd: number, mode: number): RkFsResult<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.fchmod(f, mode));
-  fchown = (fd: number, uid: number, gid: number): Promise<number> =>
+  fchown = (fd: number, uid: number, gid: number): RkFsResult<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.fchown(f, uid, gid));
-  futimens = (fd: number, times: RkUtimes): Promise<number> =>
+  futimens = (fd: number, times: RkUtimes): RkFsResult<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.futimens(f, times));
-  fstatfs = (fd: number): Promise<RkStatfs | number> =>
+  fstatfs = (fd: number): RkFsResult<RkStatfs | number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.fstatfs(f));
-  fchdir = (fd: number): Promise<number> => this.on(fd, Errno.ENOTDIR, (v, f) => v.fchdir(f));
+  fchdir = (fd: number): RkFsResult<number> => this.on(fd, Errno.ENOTDIR, (v, f) => v.fchdir(f));
 }
