@@ -15,7 +15,7 @@ export {
   type WasiSuspend,
 } from './process';
 export { AsyncifyRunner, type WasmImport } from './suspend/asyncify';
-export { hasJspi, JspiRunner } from './suspend/jspi';
+export { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 export * from './wasi/abi';
 export { wasiErrno } from './wasi/errno';
 export type { WasiFdInfo, WasiFdTable } from './wasi/fds';

@@ -43,8 +43,6 @@ import {
   untilNs,
 } from './sync';
 
-type R<T> = RkFsResult<T>;
-
 /** SOCK_CLOEXEC (= O_CLOEXEC) and SOCK_NONBLOCK (= O_NONBLOCK) in socket()'s type. */
 const SOCK_CLOEXEC = O_CLOEXEC;
 const SOCK_NONBLOCK = O_NONBLOCK;
@@ -108,73 +106,78 @@ export class RkPosix {
     return this.files.openat(dirfd, path, flags, mode);
   }
   /** close(2). @returns 0, -EBADF, or the file's release error (closed either way). */
-  close(fd: number): R<number> {
+  close(fd: number): RkFsResult<number> {
     return this.fdtab.close(fd);
   }
   // The data calls return the result itself when nothing had to wait (vfscore's sync fast path,
   // which spares a wasm caller a suspension), else a promise of it.
-  read(fd: number, buf: Uint8Array): R<number> {
+  read(fd: number, buf: Uint8Array): RkFsResult<number> {
     return io.read(this.fdtab, fd, buf);
   }
-  write(fd: number, buf: Uint8Array): R<number> {
+  write(fd: number, buf: Uint8Array): RkFsResult<number> {
     return io.write(this.fdtab, fd, buf);
   }
-  readv(fd: number, bufs: readonly Uint8Array[]): R<number> {
+  readv(fd: number, bufs: readonly Uint8Array[]): RkFsResult<number> {
     return io.readv(this.fdtab, fd, bufs);
   }
-  writev(fd: number, bufs: readonly Uint8Array[]): R<number> {
+  writev(fd: number, bufs: readonly Uint8Array[]): RkFsResult<number> {
     return io.writev(this.fdtab, fd, bufs);
   }
-  pread(fd: number, buf: Uint8Array, off: number): R<number> {
+  pread(fd: number, buf: Uint8Array, off: number): RkFsResult<number> {
     return io.pread(this.fdtab, fd, buf, off);
   }
-  pwrite(fd: number, buf: Uint8Array, off: number): R<number> {
+  pwrite(fd: number, buf: Uint8Array, off: number): RkFsResult<number> {
     return io.pwrite(this.fdtab, fd, buf, off);
   }
-  lseek(fd: number, off: number, whence: number): R<number> {
+  lseek(fd: number, off: number, whence: number): RkFsResult<number> {
     return io.lseek(this.fdtab, fd, off, whence);
   }
-  fstat(fd: number): R<RkStat | number> {
+  fstat(fd: number): RkFsResult<RkStat | number> {
     return io.fstat(this.fdtab, fd);
   }
   // The *at() and attribute calls, on this process's descriptors (files.ts).
-  fstatat(dirfd: number, path: string, flags: number): R<RkStat | number> {
+  fstatat(dirfd: number, path: string, flags: number): RkFsResult<RkStat | number> {
     return this.files.fstatat(dirfd, path, flags);
   }
-  mkdirat(dirfd: number, path: string, mode: number): R<number> {
+  mkdirat(dirfd: number, path: string, mode: number): RkFsResult<number> {
     return this.files.mkdirat(dirfd, path, mode);
   }
-  unlinkat(dirfd: number, path: string, flags: number): R<number> {
+  unlinkat(dirfd: number, path: string, flags: number): RkFsResult<number> {
     return this.files.unlinkat(dirfd, path, flags);
   }
-  renameat2(od: number, op: string, nd: number, np: string, flags: number): R<number> {
+  renameat2(od: number, op: string, nd: number, np: string, flags: number): RkFsResult<number> {
     return this.files.renameat2(od, op, nd, np, flags);
   }
-  linkat(od: number, op: string, nd: number, np: string, flags: number): R<number> {
+  linkat(od: number, op: string, nd: number, np: string, flags: number): RkFsResult<number> {
     return this.files.linkat(od, op, nd, np, flags);
   }
-  symlinkat(target: string, dirfd: number, linkpath: string): R<number> {
+  symlinkat(target: string, dirfd: number, linkpath: string): RkFsResult<number> {
     return this.files.symlinkat(target, dirfd, linkpath);
   }
-  readlinkat(dirfd: number, path: string): R<string | number> {
+  readlinkat(dirfd: number, path: string): RkFsResult<string | number> {
     return this.files.readlinkat(dirfd, path);
   }
-  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): R<number> {
+  utimensat(
+    dirfd: number,
+    path: string | null,
+    times: RkUtimes,
+    flags: number,
+  ): RkFsResult<number> {
     return this.files.utimensat(dirfd, path, times, flags);
   }
-  futimens(fd: number, times: RkUtimes): R<number> {
+  futimens(fd: number, times: RkUtimes): RkFsResult<number> {
     return this.files.futimens(fd, times);
   }
-  ftruncate(fd: number, length: number): R<number> {
+  ftruncate(fd: number, length: number): RkFsResult<number> {
     return this.files.ftruncate(fd, length);
   }
-  fsync(fd: number): R<number> {
+  fsync(fd: number): RkFsResult<number> {
     return this.files.fsync(fd);
   }
-  fdatasync(fd: number): R<number> {
+  fdatasync(fd: number): RkFsResult<number> {
     return this.files.fdatasync(fd);
   }
-  readdir(fd: number): R<RkDirent[] | number> {
+  readdir(fd: number): RkFsResult<RkDirent[] | number> {
     return this.files.readdir(fd);
   }
   dup(fd: number): number {

@@ -11,8 +11,7 @@
 // suspension resumes when the kernel settles the Promise, as with asyncify.
 
 import { encodeUtf8 } from '../wasi/memory';
-
-type Import = (...a: never[]) => unknown;
+import type { WasmImport } from './asyncify';
 
 /** V8 11.3's type-reflection constructor with JSPI's options. */
 type JspiFunction = new (
@@ -156,7 +155,7 @@ export class JspiRunner {
    * The import namespace for the program: `js[name]` behind a suspending function and a trampoline
    * with the program's own signature for each import the program declares (`types`).
    */
-  link(types: readonly JspiImport[], js: Record<string, Import>): Record<string, unknown> {
+  link(types: readonly JspiImport[], js: Record<string, WasmImport>): Record<string, unknown> {
     const f: Record<string, unknown> = {};
     for (const { name, type } of types) {
       const fn = js[name]!;
