@@ -18,11 +18,16 @@ export default {
   projectDocuments: ['docs/*.md'],
   // libc-shim declares the part of the WebAssembly JS API it uses (kernel packages load no lib.dom).
   externalSymbolLinkMappings: {
-    '@runikraft/libc-shim': Object.fromEntries(
-      ['Module', 'Memory', 'Instance', 'Exports'].map((n) => [
-        `__global.WebAssembly.${n}`,
-        `https://developer.mozilla.org/docs/WebAssembly/Reference/JavaScript_interface/${n}`,
-      ]),
-    ),
+    '@runikraft/libc-shim': {
+      ...Object.fromEntries(
+        ['Module', 'Memory', 'Instance', 'Exports', 'Table', 'Global'].map((n) => [
+          `__global.WebAssembly.${n}`,
+          `https://developer.mozilla.org/docs/WebAssembly/Reference/JavaScript_interface/${n}`,
+        ]),
+      ),
+      // JSPI's function types come from the type-reflection proposal (no MDN page yet).
+      '__global.WebAssembly.FunctionType':
+        'https://github.com/WebAssembly/js-types/blob/main/proposals/js-types/Overview.md',
+    },
   },
 };
