@@ -28,6 +28,6 @@ export {
   WasiPreview1,
   type WasiProcessConfig,
 } from './wasi/preview1';
-export { parseListen, type WasiListenSpec, WasiSockets } from './wasi/sockets';
+export { type PollEvent, parseListen, type WasiListenSpec, WasiSockets } from './wasi/sockets';
 export { SOCKET_EXT_NAMES, WasiSocketExt } from './wasi/sockets-ext';
 export { type LimitedModule, limitMemory, WasmFormatError } from './wasm/limits';

@@ -22,10 +22,10 @@ import type { RkSocket } from '@runikraft/rknet';
 import * as A from './abi';
 import { wasiErrno } from './errno';
 import type { LinearMemory } from './memory';
+import type { R } from './preview1';
 import { gather, L, parseIpv4, riflagsToMsg, scatter, type WasiSockets } from './sockets';
 
 const E = A.WasiErrno;
-type R = number | Promise<number>;
 
 /** The extension's import names (besides preview1's four sock_* calls). */
 export const SOCKET_EXT_NAMES = [
