@@ -23,11 +23,18 @@ export {
   type RkConsole,
   type RkDeviceArgs,
   type RkMachineOptions,
+  type RkSerial,
 } from './machine';
 export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';
 export type { PackageManager, PmContext } from './pm';
 export { runCommand, runImage } from './run';
-export { parseQemuBool, parseRunArgs, type QtestChannel, type RunArgs } from './run-args';
+export {
+  type ChardevBackend,
+  parseQemuBool,
+  parseRunArgs,
+  type QtestChannel,
+  type RunArgs,
+} from './run-args';
 export {
   createMachineFor,
   type LocatedImage,
