@@ -15,6 +15,7 @@ import { createTlsfAlloc } from '@runikraft/rkalloc-tlsf';
 import { O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, RkVfsCore } from '@runikraft/vfscore';
 import { disk, mkfs } from '../../../../packages/ext4/test/helpers/image';
 import { median } from '../boot/stats';
+import { nodeSmallFiles, rkSmallFiles, type SmallFileRates } from '../fs/small-files';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
 const SIZE = 64 << 20;
@@ -76,17 +77,7 @@ async function rkRun(v: RkVfsCore) {
   const t4 = now();
   await v.close(f);
   await v.unlink('/big');
-  const names = Array.from({ length: FILES }, (_, i) => `/s/f${i}`);
-  await v.mkdir('/s', 0o755);
-  const t5 = now();
-  for (const n of names) await v.close(await v.open(n, O_CREAT | O_WRONLY, 0o644));
-  const t6 = now();
-  for (const n of names) await v.stat(n);
-  const t7 = now();
-  for (const n of names) await v.unlink(n);
-  const t8 = now();
-  await v.rmdir('/s');
-  return row(t0, t1, t2, t3, t4, t5, t6, t7, t8);
+  return row([t0, t1, t2, t3, t4], await rkSmallFiles(v, FILES));
 }
 
 function nodeRun(dir: string) {
@@ -113,21 +104,10 @@ function nodeRun(dir: string) {
   const t4 = now();
   nfs.closeSync(f);
   nfs.unlinkSync(big);
-  const d = join(dir, 's');
-  nfs.mkdirSync(d);
-  const names = Array.from({ length: FILES }, (_, i) => join(d, `f${i}`));
-  const t5 = now();
-  for (const n of names) nfs.closeSync(nfs.openSync(n, 'w', 0o644));
-  const t6 = now();
-  for (const n of names) nfs.statSync(n);
-  const t7 = now();
-  for (const n of names) nfs.unlinkSync(n);
-  const t8 = now();
-  nfs.rmdirSync(d);
-  return row(t0, t1, t2, t3, t4, t5, t6, t7, t8);
+  return row([t0, t1, t2, t3, t4], nodeSmallFiles(dir, FILES));
 }
 
-function row(...t: number[]) {
+function row(t: readonly number[], small: SmallFileRates) {
   const mbs = (ms: number) => SIZE / 1e6 / (ms / 1e3);
   const rate = (n: number, ms: number) => n / (ms / 1e3);
   return {
@@ -135,9 +115,9 @@ function row(...t: number[]) {
     'seq read MB/s': mbs(t[2]! - t[1]!),
     '4 KiB random read IOPS': rate(RANDOM, t[3]! - t[2]!),
     '4 KiB random write IOPS': rate(RANDOM, t[4]! - t[3]!),
-    'create ops/s': rate(FILES, t[6]! - t[5]!),
-    'stat ops/s': rate(FILES, t[7]! - t[6]!),
-    'unlink ops/s': rate(FILES, t[8]! - t[7]!),
+    'create ops/s': small.create,
+    'stat ops/s': small.stat,
+    'unlink ops/s': small.unlink,
   };
 }
 

@@ -10,6 +10,7 @@ import { createRamfsType } from '@runikraft/ramfs';
 import { createTlsfAlloc } from '@runikraft/rkalloc-tlsf';
 import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, RkVfsCore } from '@runikraft/vfscore';
 import { median } from '../boot/stats';
+import { nodeSmallFiles, rkSmallFiles } from '../fs/small-files';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 5);
 const SIZE = Number(process.env.RK_BENCH_VFS_MB ?? 64) << 20;
@@ -67,37 +68,6 @@ function nodeSeq(dir: string): { write: number; read: number } {
   return { write: SIZE / 1e6 / ((t1 - t0) / 1e3), read: SIZE / 1e6 / ((t2 - t1) / 1e3) };
 }
 
-async function rkSmall(v: RkVfsCore) {
-  const names = Array.from({ length: FILES }, (_, i) => `/s/f${i}`);
-  await v.mkdir('/s', 0o755);
-  const t0 = now();
-  for (const n of names) await v.close(await v.open(n, O_CREAT | O_WRONLY, 0o644));
-  const t1 = now();
-  for (const n of names) await v.stat(n);
-  const t2 = now();
-  for (const n of names) await v.unlink(n);
-  const t3 = now();
-  await v.rmdir('/s');
-  const rate = (ms: number) => FILES / (ms / 1e3);
-  return { create: rate(t1 - t0), stat: rate(t2 - t1), unlink: rate(t3 - t2) };
-}
-
-function nodeSmall(dir: string) {
-  const d = join(dir, 's');
-  nfs.mkdirSync(d);
-  const names = Array.from({ length: FILES }, (_, i) => join(d, `f${i}`));
-  const t0 = now();
-  for (const n of names) nfs.closeSync(nfs.openSync(n, 'w', 0o644));
-  const t1 = now();
-  for (const n of names) nfs.statSync(n);
-  const t2 = now();
-  for (const n of names) nfs.unlinkSync(n);
-  const t3 = now();
-  nfs.rmdirSync(d);
-  const rate = (ms: number) => FILES / (ms / 1e3);
-  return { create: rate(t1 - t0), stat: rate(t2 - t1), unlink: rate(t3 - t2) };
-}
-
 /** ns per open()+close() of an existing file three directories down (name cache warm). */
 async function rkOpen(v: RkVfsCore): Promise<{ open: number; openClose: number }> {
   await v.mkdir('/a', 0o755);
@@ -143,8 +113,8 @@ for (let rep = 0; rep < REPS; rep++) {
     const b = nodeSeq(dir);
     add('seq write MB/s', a.write, b.write);
     add('seq read MB/s', a.read, b.read);
-    const s = await rkSmall(v);
-    const t = nodeSmall(dir);
+    const s = await rkSmallFiles(v, FILES);
+    const t = nodeSmallFiles(dir, FILES);
     add('create ops/s', s.create, t.create);
     add('stat ops/s', s.stat, t.stat);
     add('unlink ops/s', s.unlink, t.unlink);
