@@ -56,8 +56,8 @@ options (QEMU syntax; --opt and -opt are the same):
   -chardev null|stdio|file,id=ID[,path=PATH][,append=on]   a backend for -serial chardev:ID
   -nodefaults        no default serial port or monitor: UART0 output goes nowhere unless -serial names one
   -no-reboot         a guest reset (SBI SRST reboot, finisher RESET) exits with status 0 instead of restarting
-  -no-shutdown       a guest power-off stops the guest but not rk run: the monitor stays (info status:
-                     paused (shutdown)); quit exits with the guest's status
+  -no-shutdown       a guest reset under -no-reboot stops the guest but not rk run: the monitor stays
+                     (info status: paused (shutdown)) until quit; a power-off still exits, as in QEMU
   -cpu rv64          the one CPU model (QEMU's generic rv64); other models and CPU properties are errors
   -name NAME         the guest's name (accepted for QEMU command lines; ,process= and ,debug-threads= too)
   -monitor none|stdio  the HMP monitor alone on stdio (the serial port then elsewhere), or none;
@@ -107,7 +107,7 @@ examples:
   rk run apps/httpreply -netdev user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80 -device virtio-net-device,netdev=n0
   rk run -machine virt,dumpdtb=virt.dtb -m 512M -smp 4
   echo 'readl 0x10001000' | rk run --qtest stdio -S
-  rk run apps/helloworld -serial file:uart.log -monitor stdio -no-shutdown
+  rk run apps/httpreply -serial file:uart.log -monitor stdio
   rk run apps/helloworld -d guest_errors -D guest.log`,
   ls: `usage: rk ls [app-dir]    (alias: rk config)
 

@@ -24,7 +24,7 @@ export interface RkMachineOptions {
   paused?: boolean;
   /** `-no-reboot`: a guest reset ends the machine (reason `reset`, status 0). */
   noReboot?: boolean;
-  /** `-no-shutdown`: a guest power-off stops the guest; the monitor's `quit` ends the run. */
+  /** `-no-shutdown`: a guest reset under -no-reboot stops the guest; the monitor's `quit` ends the run. */
   noShutdown?: boolean;
   /** `-name`. */
   name?: string;

@@ -60,7 +60,7 @@ export interface RunArgs {
   chardev?: Record<string, ChardevBackend>;
   /** `-monitor none|stdio`. */
   monitor?: 'none' | 'stdio';
-  /** `-no-shutdown`: a guest power-off stops the guest; the process (and monitor) stay until quit. */
+  /** `-no-shutdown`: a guest reset under -no-reboot stops the guest; the process (and monitor) stay until quit. */
   noShutdown?: boolean;
   /** `-d ITEM[,ITEM]`: what to log (guest_errors, unimp); `-d help` sets logHelp. */
   log?: ('guest_errors' | 'unimp')[];

@@ -2,12 +2,12 @@
 // lines, `info mtree` and `info qtree` typed into both monitors, and qtest accesses the devices reject
 // logged by both. Known differences are named where they are filtered: QEMU's platform bus (not
 // modelled), and the properties the model does not print. Skips, saying why, without QEMU.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupRk, fixtureApp, machineExists, rk } from './helpers/rk-bin';
+import { cleanupRk, fixtureApp, machineExists, repoRoot, rk, rkBin } from './helpers/rk-bin';
 
 const ready =
   machineExists && spawnSync('sh', ['-c', 'command -v qemu-system-riscv64']).status === 0;
@@ -167,4 +167,83 @@ describe.skipIf(!ready)('-d guest_errors logs what QEMU 7.2 logs', () => {
       'Log items (comma separated):\nunimp           log unimplemented functionality\nguest_errors    log when the guest OS does something invalid (eg accessing a\nnon-existent register)\n',
     );
   });
+});
+
+/**
+ * Bare S-mode payloads OpenSBI starts at 0x80200000 (`-kernel` takes a raw binary), assembled with
+ * clang --target=riscv64 from: `li a7, SRST; li a6, 0; li a0, TYPE; li a1, 0; ecall; 1: j 1b` (TYPE 0
+ * shutdown, 1 cold reboot), and `li t0, 0x100000; li t1, (5 << 16) | FINISHER_FAIL; sw t1, 0(t0); 1: j 1b`.
+ */
+const PAYLOADS = {
+  'srst-shutdown': 'b75852539b8848350148014581457300000001a0',
+  'srst-reboot': 'b75852539b8848350148054581457300000001a0',
+  'finisher-fail-5': 'b7021000373305001b03333323a0620001a0',
+};
+
+/**
+ * Runs `cmd` with the monitor on stdio; types `info status` every 200 ms until the VM reports
+ * `paused (shutdown)` (then `quit`) or the process ends by itself. @returns its status, and whether
+ * the monitor showed the paused state.
+ */
+function runUntilPaused(
+  cmd: string,
+  args: string[],
+): Promise<{ status: number | null; paused: boolean }> {
+  const c = spawn(cmd, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let paused = false;
+  c.stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    if (!paused && out.includes('VM status: paused (shutdown)')) {
+      paused = true;
+      c.stdin.write('quit\n');
+    }
+  });
+  const ask = setInterval(() => c.stdin.writable && c.stdin.write('info status\n'), 200);
+  const limit = setTimeout(() => c.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) =>
+    c.on('close', (status) => {
+      clearInterval(ask);
+      clearTimeout(limit);
+      resolve({ status, paused });
+    }),
+  );
+}
+
+describe.skipIf(!ready)('-no-shutdown does what it does in QEMU 7.2', () => {
+  const qemu = async (payload: keyof typeof PAYLOADS, extra: string[]) => {
+    const f = join(dir, `${payload}.bin`);
+    writeFileSync(f, Buffer.from(PAYLOADS[payload], 'hex'));
+    const base = ['-M', 'virt', '-display', 'none', '-serial', 'none', '-monitor', 'stdio'];
+    return runUntilPaused('qemu-system-riscv64', [...base, ...extra, '-kernel', f]);
+  };
+  const ours = async (appArgs: string, extra: string[]) =>
+    runUntilPaused(process.execPath, [
+      await rkBin(),
+      'run',
+      app,
+      '-serial',
+      'none',
+      '-monitor',
+      'stdio',
+      ...extra,
+      '-append',
+      `-- ${appArgs}`,
+    ]);
+
+  it('a guest power-off exits with its status: SRST shutdown (OpenSBI writes PASS) and finisher FAIL', async () => {
+    expect(await qemu('srst-shutdown', ['-no-shutdown'])).toEqual({ status: 0, paused: false });
+    expect(await qemu('finisher-fail-5', ['-no-shutdown'])).toEqual({ status: 5, paused: false });
+    expect(await ours('exit=0', ['-no-shutdown'])).toEqual({ status: 0, paused: false });
+    expect(await ours('exit=5', ['-no-shutdown'])).toEqual({ status: 5, paused: false });
+  }, 60_000);
+
+  it('a guest reset under -no-reboot pauses (paused (shutdown)) until quit, which exits 0', async () => {
+    const flags = ['-no-reboot', '-no-shutdown'];
+    expect(await qemu('srst-reboot', flags)).toEqual({ status: 0, paused: true });
+    expect(await ours('reset', flags)).toEqual({ status: 0, paused: true });
+    // without -no-shutdown the same reset exits
+    expect(await qemu('srst-reboot', ['-no-reboot'])).toEqual({ status: 0, paused: false });
+    expect(await ours('reset', ['-no-reboot'])).toEqual({ status: 0, paused: false });
+  }, 60_000);
 });

@@ -130,8 +130,6 @@ export class Machine {
   private readonly noReboot: boolean;
   private readonly noShutdown: boolean;
   private vmState: VmState = 'running';
-  /** The guest's power-off status while stopped under -no-shutdown (`quit` exits with it). */
-  private shutdownStatus = 0;
   private readonly monitorOpt: MachineOptions['monitor'];
   private monitorChannel: StdioConsole | null = null;
   private hmp: Hmp | null = null;
@@ -440,17 +438,18 @@ export class Machine {
   }
 
   /**
-   * Finisher PASS/FAIL, SRST shutdown: the machine stops with `status`; under `-no-shutdown` the guest
-   * stops instead (`paused (shutdown)`) and the process and its monitor stay until `quit`.
+   * Finisher PASS/FAIL, SRST shutdown: the machine ends with `status`, `-no-shutdown` or not. QEMU 7.2's
+   * sifive_test calls exit() for PASS/FAIL, and OpenSBI's SRST shutdown (and the legacy shutdown call)
+   * writes FINISHER_PASS, so QEMU exits there too; only a shutdown request (a reset under `-no-reboot`)
+   * obeys `-no-shutdown`.
    */
   powerOff(status: number): void {
-    if (this.noShutdown && !this.exited) this.shutdownPaused(status);
-    else this.finish({ status, reason: 'poweroff' });
+    this.finish({ status, reason: 'poweroff' });
   }
 
-  /** Ends the machine whatever the guest does (monitor `quit`, Ctrl-A x, the host's Ctrl-C). */
+  /** Ends the machine whatever the guest does (monitor `quit`, Ctrl-A x, the host's Ctrl-C): status 0, as QEMU. */
   quit(): void {
-    this.finish({ status: this.shutdownStatus, reason: 'quit' });
+    this.finish({ status: 0, reason: 'quit' });
   }
 
   /** Harts stop where they are; devices keep their state (QEMU pauses the vCPUs). */
@@ -460,11 +459,11 @@ export class Machine {
     for (const s of this.slots) s.hart?.stop('poweroff');
   }
 
-  private shutdownPaused(status: number): void {
+  /** `-no-shutdown`: QEMU's shutdown request pauses the VM (runstate shutdown) instead of exiting. */
+  private shutdownPaused(): void {
     this.haltHarts();
     this.board.setVmRunning(false);
     this.vmState = 'shutdown';
-    this.shutdownStatus = status;
     this.console.flush();
   }
 
@@ -473,7 +472,7 @@ export class Machine {
     if (this.exited) return;
     if (this.noReboot) {
       // QEMU turns the reset into a shutdown (status 0), which -no-shutdown pauses in turn.
-      if (this.noShutdown) this.shutdownPaused(0);
+      if (this.noShutdown) this.shutdownPaused();
       else this.finish({ status: 0, reason: 'reset' });
       return;
     }

@@ -58,9 +58,10 @@ export interface MachineOptions {
   /** `-no-reboot`: a guest reset (finisher RESET, SBI SRST reboot) ends the machine instead of restarting it. */
   noReboot?: boolean;
   /**
-   * `-no-shutdown`: a guest power-off (finisher, SBI SRST shutdown, a reset under noReboot) stops the
-   * guest instead of ending the machine; the monitor stays (`info status`: paused (shutdown)) and
-   * `quit` ends it with the guest's status.
+   * `-no-shutdown`: a shutdown request — in QEMU 7.2 on virt only a guest reset under noReboot — stops
+   * the guest instead of ending the machine; the monitor stays (`info status`: paused (shutdown)) and
+   * `quit` ends it with status 0. A guest power-off (finisher PASS/FAIL, SBI SRST shutdown) still ends
+   * the machine with its status, as QEMU's sifive_test exit()s.
    */
   noShutdown?: boolean;
   /**
@@ -97,8 +98,7 @@ export interface MachineExit {
    * 'poweroff': finisher, SBI SRST/shutdown or Ctrl-A x; 'panic-trap': a trap the guest could not take
    * (no handler, runaway recursion, interrupt storm); 'guest-error': an exception escaped the image entry;
    * 'reset': the guest reset the machine under `-no-reboot` (status 0, as QEMU exits); 'quit': the
-   * monitor's `quit`, Ctrl-A x or the host's Ctrl-C (status: the guest's power-off status under
-   * `-no-shutdown`, else 0).
+   * monitor's `quit`, Ctrl-A x or the host's Ctrl-C (status 0).
    */
   reason: 'poweroff' | 'panic-trap' | 'guest-error' | 'reset' | 'quit';
 }
