@@ -93,8 +93,10 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
       this.ops.poll();
       await this.ops.wait();
     }
-    // Interrupt-driven: park until the driver's IRQ handler completes the request; reap by polling
-    // only after a wake-up that did not complete it (e.g. interrupts masked by the caller).
+    // Reap at once what the device already finished (a synchronous device model completes in the
+    // notify: parking and being woken by its interrupt cost more than the I/O); otherwise park until
+    // the driver's IRQ handler completes it, polling after a wake-up that did not (interrupts masked).
+    if (!req.done) this.ops.poll();
     while (!req.done) {
       await this.ops.wait();
       if (!req.done) this.ops.poll();
