@@ -51,9 +51,10 @@ options (QEMU syntax; --opt and -opt are the same):
   -initrd FILE       load FILE as the initrd (/chosen/linux,initrd-*)
   -nographic         accepted (the console is the UART on stdio)
   -display none      accepted
-  -serial stdio|mon:stdio|null|none|file:PATH|chardev:ID   UART0's backend (default: mon:stdio,
-                     as -nographic: the console with the monitor on Ctrl-A c)
-  -chardev null|stdio|file,id=ID[,path=PATH][,append=on]   a backend for -serial chardev:ID
+  -serial stdio|mon:stdio|null|none|file:PATH|pipe:PATH|chardev:ID   UART0's backend (default:
+                     mon:stdio, as -nographic: the console with the monitor on Ctrl-A c); pipe: output to
+                     PATH.out, input from PATH.in (FIFOs from mkfifo), or both through PATH
+  -chardev null|stdio|file|pipe,id=ID[,path=PATH][,append=on]   a backend for -serial chardev:ID
   -nodefaults        no default serial port or monitor: UART0 output goes nowhere unless -serial names one
   -no-reboot         a guest reset (SBI SRST reboot, finisher RESET) exits with status 0 instead of restarting
   -no-shutdown       a guest reset under -no-reboot stops the guest but not rk run: the monitor stays

@@ -37,7 +37,11 @@ export interface RkMachineOptions {
 }
 
 /** UART0's backend from the command line: stdio, nowhere, or a file (with the option that named it). */
-export type RkSerial = 'stdio' | 'none' | { file: string; append: boolean; flag: string };
+export type RkSerial =
+  | 'stdio'
+  | 'none'
+  | { file: string; append: boolean; flag: string }
+  | { pipe: string; flag: string };
 
 /** Where the UART's output goes: a command-line backend or a callback (tests, benchmarks). */
 export type RkConsole = RkSerial | ((text: string) => void);
@@ -163,7 +167,10 @@ export async function loadMachine(): Promise<MachineFactory> {
       let uart: MachineOptions['console'];
       if (typeof console === 'object') {
         try {
-          uart = new mod.FileConsole(console.file, console.append);
+          uart =
+            'pipe' in console
+              ? new mod.PipeConsole(console.pipe)
+              : new mod.FileConsole(console.file, console.append);
         } catch (e) {
           for (const b of pflash) b?.close();
           throw new RkUsageError(

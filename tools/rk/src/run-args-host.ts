@@ -19,11 +19,11 @@ function props(flag: string, v: string, implied: string): Map<string, string> {
   return out;
 }
 
-const CHARDEV_BACKENDS = ['null', 'stdio', 'file'];
+const CHARDEV_BACKENDS = ['null', 'stdio', 'file', 'pipe'];
 
 /**
- * `-chardev null|stdio|file,id=ID[,path=FILE][,append=on|off][,signal=on|off][,mux=on|off]`: a backend
- * for `-serial chardev:ID`.
+ * `-chardev null|stdio|file|pipe,id=ID[,path=PATH][,append=on|off][,signal=on|off][,mux=on|off]`: a
+ * backend for `-serial chardev:ID`.
  */
 export function chardev(v: string, out: RunArgs): void {
   const p = props('-chardev', v, 'backend');
@@ -37,6 +37,7 @@ export function chardev(v: string, out: RunArgs): void {
     );
   const allowed = ['backend', 'id', 'signal', 'mux', 'logappend'];
   if (backend === 'file') allowed.push('path', 'append');
+  if (backend === 'pipe') allowed.push('path');
   for (const k of p.keys())
     if (!allowed.includes(k))
       throw new RkUsageError(
@@ -49,6 +50,10 @@ export function chardev(v: string, out: RunArgs): void {
     const append = parseQemuBool(p.get('append') ?? 'off');
     if (append === undefined) throw bad(`-chardev ${v}: append`, p.get('append') ?? '', 'on, off');
     b = { file: path, append };
+  } else if (backend === 'pipe') {
+    const path = p.get('path');
+    if (!path) throw new RkUsageError(`rk run: -chardev ${v}: chardev: pipe: no device path given`);
+    b = { pipe: path };
   }
   out.chardev ??= {};
   if (out.chardev[id] !== undefined)
@@ -56,16 +61,15 @@ export function chardev(v: string, out: RunArgs): void {
   out.chardev[id] = b;
 }
 
-/** `-serial stdio|mon:stdio|null|none|file:PATH|chardev:ID`: where UART0 is connected. */
+/** `-serial stdio|mon:stdio|null|none|file:PATH|pipe:PATH|chardev:ID`: where UART0 is connected. */
 export function serial(v: string, out: RunArgs): void {
-  const accepted = 'stdio, mon:stdio, null, none, file:PATH, chardev:ID';
+  const accepted = 'stdio, mon:stdio, null, none, file:PATH, pipe:PATH, chardev:ID';
   if (v === 'stdio' || v === 'mon:stdio') out.serial = v;
   else if (v === 'null' || v === 'none') out.serial = 'none';
   else if (v.startsWith('chardev:') && v.length > 8) out.serial = { chardev: v.slice(8) };
   else if (v.startsWith('file:') && v.length > 5) out.serial = { file: v.slice(5) };
-  else if (
-    /^(pipe|pty|vc|tcp|udp|telnet|unix|websocket|msmouse|braille|tty|parport|chardev):?/.test(v)
-  )
+  else if (v.startsWith('pipe:') && v.length > 5) out.serial = { pipe: v.slice(5) };
+  else if (/^(pty|vc|tcp|udp|telnet|unix|websocket|msmouse|braille|tty|parport|chardev):?/.test(v))
     throw new RkUsageError(
       `rk run: -serial ${v}: the '${v.split(':')[0]}' backend is not modelled (accepted: ${accepted})`,
     );

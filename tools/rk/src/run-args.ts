@@ -17,7 +17,11 @@ import { parseSmp } from './run-smp';
 import { parseQemuSize } from './size';
 
 /** A `-chardev` backend: null, stdio, or a file (`-chardev file,id=…,path=…[,append=on]`). */
-export type ChardevBackend = 'null' | 'stdio' | { file: string; append: boolean };
+export type ChardevBackend =
+  | 'null'
+  | 'stdio'
+  | { file: string; append: boolean }
+  | { pipe: string };
 
 export type QtestChannel = { kind: 'stdio' } | { kind: 'unix'; path: string; server: boolean };
 
@@ -55,7 +59,13 @@ export interface RunArgs {
   /** `-S`: hold the hart (with --qtest: no guest code runs). */
   hold?: boolean;
   /** `-serial`: UART0's backend ('none' also after `-nodefaults` without `-serial`). */
-  serial?: 'stdio' | 'mon:stdio' | 'none' | { chardev: string } | { file: string };
+  serial?:
+    | 'stdio'
+    | 'mon:stdio'
+    | 'none'
+    | { chardev: string }
+    | { file: string }
+    | { pipe: string };
   /** `-chardev` backends by id. */
   chardev?: Record<string, ChardevBackend>;
   /** `-monitor none|stdio`. */

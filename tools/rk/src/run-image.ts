@@ -134,11 +134,14 @@ export function serialConsole(cli: RunArgs): RkSerial {
   if (s === 'mon:stdio') return 'stdio';
   if (typeof s === 'string') return s;
   if ('file' in s) return { file: s.file, append: false, flag: `-serial file:${s.file}` };
+  if ('pipe' in s) return { pipe: s.pipe, flag: `-serial pipe:${s.pipe}` };
   const backend = cli.chardev?.[s.chardev];
   if (backend === undefined)
     throw new RkUsageError(
       `rk run: -serial chardev:${s.chardev}: could not connect serial device to character backend 'chardev:${s.chardev}' (no -chardev with id=${s.chardev})`,
     );
+  if (typeof backend === 'object' && 'pipe' in backend)
+    return { ...backend, flag: `-chardev pipe,id=${s.chardev},path=${backend.pipe}` };
   if (typeof backend === 'object')
     return { ...backend, flag: `-chardev file,id=${s.chardev},path=${backend.file}` };
   return backend === 'stdio' ? 'stdio' : 'none';

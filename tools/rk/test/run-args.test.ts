@@ -259,10 +259,10 @@ describe('parseRunArgs', () => {
       "rk run: -display: bad value 'gtk' (accepted: none (the console is always the serial port on stdio))",
     );
     expect(err(['-serial', 'pty'])).toBe(
-      "rk run: -serial pty: the 'pty' backend is not modelled (accepted: stdio, mon:stdio, null, none, file:PATH, chardev:ID)",
+      "rk run: -serial pty: the 'pty' backend is not modelled (accepted: stdio, mon:stdio, null, none, file:PATH, pipe:PATH, chardev:ID)",
     );
     expect(err(['-serial', 'bogus'])).toBe(
-      "rk run: -serial: bad value 'bogus' (accepted: stdio, mon:stdio, null, none, file:PATH, chardev:ID)",
+      "rk run: -serial: bad value 'bogus' (accepted: stdio, mon:stdio, null, none, file:PATH, pipe:PATH, chardev:ID)",
     );
     expect(err(['-global', 'virtio-mmio.foo=1'])).toBe(
       "rk run: -global: unsupported property 'virtio-mmio.foo' (supported: virtio-mmio.force-legacy=on|off)",
@@ -350,6 +350,31 @@ describe('parseRunArgs', () => {
     expect(err(['-monitor', 'tcp::4444'])).toContain("rk run: -monitor: bad value 'tcp::4444'");
     expect(err(['-chardev', 'file,id=f,path=/x,mode=1'])).toContain(
       "property 'mode' is not modelled",
+    );
+  });
+
+  it('reads -serial pipe:PATH and -chardev pipe (a path is required, as QEMU says)', () => {
+    expect(parseRunArgs(['-serial', 'pipe:/tmp/p']).serial).toEqual({ pipe: '/tmp/p' });
+    expect(serialConsole(parseRunArgs(['-serial', 'pipe:/tmp/p']))).toEqual({
+      pipe: '/tmp/p',
+      flag: '-serial pipe:/tmp/p',
+    });
+    const viaChardev = parseRunArgs([
+      '-chardev',
+      'pipe,id=p0,path=/tmp/q',
+      '-serial',
+      'chardev:p0',
+    ]);
+    expect(viaChardev.chardev).toEqual({ p0: { pipe: '/tmp/q' } });
+    expect(serialConsole(viaChardev)).toEqual({
+      pipe: '/tmp/q',
+      flag: '-chardev pipe,id=p0,path=/tmp/q',
+    });
+    expect(err(['-chardev', 'pipe,id=p0'])).toBe(
+      'rk run: -chardev pipe,id=p0: chardev: pipe: no device path given',
+    );
+    expect(err(['-chardev', 'pipe,id=p0,path=/x,append=on'])).toContain(
+      "property 'append' is not modelled",
     );
   });
 

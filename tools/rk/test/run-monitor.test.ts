@@ -1,9 +1,9 @@
 // `rk run`'s monitor and console backends end to end, the real bin in a child process driven over
 // pipes: the -nographic mux (Ctrl-A c between the UART and the HMP monitor), -monitor stdio with
 // -no-shutdown (a guest power-off still exits with its status, as in QEMU 7.2), -serial file:/-chardev
-// file, and the precise errors.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// file, -serial pipe: over real FIFOs, and the precise errors.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,64 @@ describe.skipIf(!machineExists)('rk run: monitor and serial backends', () => {
       expect(r.stdout).toBe('');
       expect(readFileSync(f, 'utf8')).toBe('exiting with 3\n');
     }
+  });
+
+  it('-serial pipe:PATH talks through real FIFOs: output to PATH.out, input from PATH.in', async () => {
+    const p = join(dir, 'uart');
+    expect(spawnSync('mkfifo', [`${p}.in`, `${p}.out`]).status).toBe(0);
+    const r = await start(['-monitor', 'none', '-serial', `pipe:${p}`]);
+    // rk holds both FIFOs open read-write (as QEMU), so these opens do not wait for a peer
+    const out = createReadStream(`${p}.out`);
+    let text = '';
+    const ended = new Promise<void>((resolve) => out.on('close', resolve));
+    const waiters: (() => void)[] = [];
+    out.on('data', (d: string | Buffer) => {
+      text += d.toString('utf8');
+      for (const w of waiters.splice(0)) w();
+    });
+    const got = async (s: string) => {
+      const until = Date.now() + 20_000;
+      while (!text.includes(s)) {
+        if (Date.now() > until)
+          throw new Error(`no ${JSON.stringify(s)} in ${JSON.stringify(text)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 500);
+        });
+      }
+    };
+    await got('ready\n');
+    writeFileSync(`${p}.in`, 'hi\n');
+    await got('got hi\n');
+    writeFileSync(`${p}.in`, 'bye\n');
+    expect(await r.exit).toBe(0);
+    await ended; // the last writer (rk) is gone: end of file
+    expect(text).toBe('ready\ngot hi\n');
+    expect(r.out).not.toContain('ready'); // nothing of the UART on stdout
+  });
+
+  it("-chardev pipe with PATH alone (no PATH.in/.out) uses PATH both ways; an unopenable path is QEMU's error", async () => {
+    const f = join(dir, 'single');
+    writeFileSync(f, '');
+    const r = await rk([
+      'run',
+      app,
+      '-monitor',
+      'none',
+      '-chardev',
+      `pipe,id=p0,path=${f}`,
+      '-serial',
+      'chardev:p0',
+      '-append',
+      '-- exit=3',
+    ]);
+    expect(r.status, r.stderr).toBe(3);
+    expect(readFileSync(f, 'utf8')).toBe('exiting with 3\n');
+    const bad = await rk(['run', app, '-serial', 'pipe:/nonexistent-dir/p']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(
+      "rk run: -serial pipe:/nonexistent-dir/p: Could not open '/nonexistent-dir/p': No such file or directory",
+    );
   });
 
   it('names the option for an unwritable serial file, a log file, and stdio taken twice', async () => {

@@ -13,7 +13,13 @@ export class Timer {
 
 export class MachineClock {
   private virtNs = 0;
-  private readonly hostStartMs = performance.now();
+  /** Host time (ms) of ns 0: moved forward by the time the VM spent stopped. */
+  private hostStartMs = performance.now();
+  /** While the VM is stopped: the value the clock holds (host mode), else null. */
+  private heldNs: number | null = null;
+  private heldSinceMs = 0;
+  /** No reading after a start is below the value held before it (float rounding of the shift). */
+  private floorNs = 0;
   private readonly timers = new Set<Timer>();
   /** Called after a timer is armed, so that a host-side wait can be shortened. */
   onArm: (() => void) | null = null;
@@ -27,12 +33,33 @@ export class MachineClock {
   /** ns since power-on (an integer). */
   nowNs(): number {
     if (this.mode === 'virtual') return this.virtNs;
-    return Math.floor((performance.now() - this.hostStartMs) * 1e6);
+    if (this.heldNs !== null) return this.heldNs;
+    return Math.max(this.floorNs, Math.floor((performance.now() - this.hostStartMs) * 1e6));
+  }
+
+  /**
+   * The VM stopped (`stop`, `-S`, a shutdown pause): like QEMU_CLOCK_VIRTUAL, the clock holds its value
+   * until start(), so the guest sees no time pass while it could not run. A virtual clock already only
+   * moves when the scheduler advances it.
+   */
+  stop(): void {
+    if (this.mode === 'virtual' || this.heldNs !== null) return;
+    this.heldNs = this.nowNs();
+    this.heldSinceMs = performance.now();
+  }
+
+  /** The VM runs again: the clock continues from the value it held. */
+  start(): void {
+    if (this.heldNs === null) return;
+    this.hostStartMs += performance.now() - this.heldSinceMs;
+    this.floorNs = this.heldNs;
+    this.heldNs = null;
   }
 
   /** Makes the clock manual (qtest), frozen where it is or at `atNs` (`-S`: the VM never ran, 0). */
   makeVirtual(atNs?: number): void {
     this.virtNs = atNs ?? this.nowNs();
+    this.heldNs = null;
     this.mode = 'virtual';
   }
 

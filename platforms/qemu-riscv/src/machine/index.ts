@@ -13,6 +13,7 @@ export type { ClockKind, MachineClock, Timer } from './clock';
 export { CallbackConsole, type ConsoleBackend, type ConsoleSink } from './console/backend';
 export { BufferConsole } from './console/buffer';
 export { FileConsole } from './console/file';
+export { PipeConsole } from './console/pipe';
 export { type MonitorFrontend, StdioConsole, type StdioMode } from './console/stdio';
 export { FwCfg } from './devices/fw-cfg';
 export type { FwCfgUserItem } from './devices/fw-cfg-items';

@@ -185,7 +185,7 @@ export class Machine {
     this.board.mrom.program(this.resetStart, this.fdtAddr, this.nextStage(0));
     this.powerOnRoms();
     if (opts.paused) {
-      this.board.setVmRunning(false);
+      this.setVmRunning(false);
       this.vmState = 'prelaunch';
     }
     this.host = {
@@ -302,7 +302,7 @@ export class Machine {
     if (this.entry)
       return Promise.reject(new Error('machine.boot: this machine has already booted'));
     this.entry = entry instanceof GuestImage ? this.instantiate(entry) : entry;
-    this.board.setVmRunning(true);
+    this.setVmRunning(true);
     this.vmState = 'running';
     this.openMonitor();
     const done = new Promise<MachineExit>((resolve) => {
@@ -462,7 +462,7 @@ export class Machine {
   /** `-no-shutdown`: QEMU's shutdown request pauses the VM (runstate shutdown) instead of exiting. */
   private shutdownPaused(): void {
     this.haltHarts();
-    this.board.setVmRunning(false);
+    this.setVmRunning(false);
     this.vmState = 'shutdown';
     this.console.flush();
   }
@@ -481,7 +481,7 @@ export class Machine {
       this.haltHarts();
       this.board.reset();
       this.sched.resume();
-      this.board.setVmRunning(false);
+      this.setVmRunning(false);
       this.vmState = 'prelaunch';
       return;
     }
@@ -493,6 +493,13 @@ export class Machine {
     setImmediate(() => {
       if (!this.exited && this.entry) this.startImage(seed);
     });
+  }
+
+  /** QEMU's vm_start/vm_stop: the devices' run state, and the guest clock held while stopped. */
+  private setVmRunning(running: boolean): void {
+    this.board.setVmRunning(running);
+    if (running) this.clock.start();
+    else this.clock.stop();
   }
 
   private finish(exit: MachineExit): void {
@@ -626,18 +633,18 @@ export class Machine {
       if (this.vmState !== 'running') return;
       this.vmState = 'paused';
       this.sched.pause();
-      this.board.setVmRunning(false);
+      this.setVmRunning(false);
     },
     cont: () => {
       if (this.exited) return undefined;
       if (this.vmState === 'shutdown') return 'Resetting the Virtual Machine is required';
       if (this.vmState === 'paused') {
         this.vmState = 'running';
-        this.board.setVmRunning(true);
+        this.setVmRunning(true);
         this.sched.resume();
       } else if (this.vmState === 'prelaunch' && this.entry) {
         this.vmState = 'running';
-        this.board.setVmRunning(true);
+        this.setVmRunning(true);
         this.startImage(this.seeds.next().value as Uint8Array);
       }
       return undefined;

@@ -83,6 +83,43 @@ describe('HMP monitor', () => {
     expect(await run).toEqual({ status: 0, reason: 'quit' });
   });
 
+  it('stop/cont hold the guest clock: mtime (and the RTC under -rtc clock=vm) skip the stopped time; clock=host RTC keeps host time, as QEMU', async () => {
+    const STOP_MS = 400;
+    for (const rtcClock of ['vm', 'host'] as const) {
+      const { m, mon } = machine({ rtcClock, bios: 'none' });
+      const seen = { mtime0: -1, mtime: 0, rtc0: 0, rtc: 0 };
+      const run = m.boot(async (h) => {
+        for (;;) {
+          const mtime = h.csrr(0xc01) * 100; // rdtime, as the guest reads mtime: 10 MHz ticks → ns
+          const rtc = h.load32(0x101000) >>> 0; // TIME_LOW: ns, modulo 2^32 (4.29 s) is enough here
+          if (seen.mtime0 < 0) [seen.mtime0, seen.rtc0] = [mtime, rtc];
+          [seen.mtime, seen.rtc] = [mtime, rtc];
+          const p = h.poll();
+          if (p) await p;
+        }
+      });
+      await tick();
+      const t0 = performance.now();
+      const before = seen.mtime;
+      mon.run('stop');
+      await tick(STOP_MS);
+      expect(seen.mtime - before).toBeLessThan(STOP_MS * 1e6); // no reading while stopped
+      mon.run('cont');
+      await tick(50);
+      const hostNs = (performance.now() - t0) * 1e6;
+      const guestNs = seen.mtime - before;
+      mon.run('quit');
+      await run;
+      expect(guestNs, `rtc clock=${rtcClock}`).toBeGreaterThan(0);
+      // the guest's own clock went on from where it stopped: the stop is not in what it measured
+      expect(guestNs, `rtc clock=${rtcClock}`).toBeLessThan(hostNs - STOP_MS * 0.9e6);
+      const rtcNs = (seen.rtc - seen.rtc0) >>> 0;
+      const mtimeNs = seen.mtime - seen.mtime0;
+      if (rtcClock === 'vm') expect(Math.abs(rtcNs - mtimeNs)).toBeLessThan(5e6);
+      else expect(rtcNs - mtimeNs).toBeGreaterThan(STOP_MS * 0.9e6); // host time: the stop shows
+    }
+  });
+
   it('info qtree lists the board with its properties, plugged devices on their buses', async () => {
     const { m, mon } = machine({ smp: 2, aclint: true });
     m.plugVirtio(new VirtioRng(), undefined, new Map());

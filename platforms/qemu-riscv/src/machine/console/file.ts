@@ -66,7 +66,7 @@ export class FileLog {
 }
 
 /** strerror-style text for the usual open failures. */
-function describeErrno(e: NodeJS.ErrnoException): string {
+export function describeErrno(e: NodeJS.ErrnoException): string {
   const text: Record<string, string> = {
     ENOENT: 'No such file or directory',
     EACCES: 'Permission denied',
