@@ -1,9 +1,10 @@
 // ext4-journal: the booted half of the journal's crash test. Prints `have NAME SIZE CRC` for every
 // file in /data (an ext4 disk mounted by vfs.fstab: a journal an earlier boot left is replayed at
 // that mount). With `write` it then writes files, fsyncs each (`synced NAME SIZE CRC` once fsync
-// returned) and changes more without fsync; with `crash` it exits right there — no sync, no
-// unmount: the machine stops with the block cache lost, as at a power cut. Otherwise it unmounts
-// /data and exits 0.
+// returned), changes more without fsync and leaves an unlinked file open. Then: `crash` cuts the
+// power (plat.power.shutdown: no term, nothing synced — the block cache is lost); `halt` powers off
+// through rkboot (the terms run); `throw` panics (no term either); otherwise main returns and
+// vfscore's term unmounts /data.
 import { crc32c } from '@runikraft/ext4';
 import type {} from '@runikraft/rkalloc';
 import type { RkMainArgs } from '@runikraft/rkboot';
@@ -76,14 +77,26 @@ export default async function main({ argv, registry, plat }: RkMainArgs): Promis
   const say = (s: string) => plat.console.out(`ext4-journal: ${s}\n`);
   try {
     const names = await list(v, say);
-    if (argv.includes('write')) await write(v, names.length, say);
-    if (argv.includes('crash')) {
-      // no library term hook syncs or unmounts: returning now stops the machine with the cache lost
-      say('power cut');
-      return 0;
+    if (argv.includes('write')) {
+      await write(v, names.length, say);
+      // left open and unlinked: the shutdown's close of every descriptor frees it (an orphan)
+      const fd = must('open', await v.open('/data/open-unlinked', O_WRONLY | O_CREAT, 0o644));
+      must('write', await v.pwrite(fd, content(7, 7), 0));
+      must('unlink', await v.unlink('/data/open-unlinked'));
     }
-    must('umount /data', await v.umount('/data'));
-    say('unmounted');
+    if (argv.includes('crash')) {
+      // the platform's switch: no term runs, nothing is synced or unmounted — a power cut
+      say('power cut');
+      plat.power.shutdown(0);
+    }
+    if (argv.includes('halt')) {
+      // an orderly power-off from inside main: the terms run (vfscore unmounts /data) first
+      say('halting');
+      return await registry.get('rkboot').shutdown(0);
+    }
+    if (argv.includes('throw')) throw new Error('deliberate panic');
+    // returning is enough: vfscore's term closes what is open and unmounts /data
+    say('returning');
     return 0;
   } catch (e) {
     if (!(e instanceof AppError)) throw e;

@@ -5,6 +5,7 @@
 import * as nfs from 'node:fs';
 import { buildImage } from '@runikraft/rk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crc32c } from '../../../packages/ext4/src/crc32c';
 import { fsck, haveE2fs, mkfs, rmrf, scratch } from '../../../packages/ext4/test/helpers/image';
 import { dumpTree, features, fsckFix } from '../../../packages/ext4/test/helpers/journal';
 import { Machine } from '../../../platforms/qemu-riscv/src/machine/machine';
@@ -70,7 +71,8 @@ describe.skipIf(!haveE2fs)('ext4-journal app over virtio-blk', () => {
     const second = await boot(img, 'check');
     expect(second.status, second.out.slice(-3000)).toBe(0);
     expect(second.out).toMatch(/ext4: \/dev\/vda: journal replayed: [1-9]\d* transactions/);
-    expect(second.lines).toContain('unmounted');
+    // no explicit umount: main returns and vfscore's term unmounts (checkpoint, needs_recovery off)
+    expect(second.lines).toContain('returning');
     const have = pick(second.lines, 'have');
     for (const [name, v] of synced) {
       // f-0-3 was unlinked after its fsync (not synced): gone or intact
@@ -84,5 +86,48 @@ describe.skipIf(!haveE2fs)('ext4-journal app over virtio-blk', () => {
     expect(fout).toContain('recovering journal');
     expect(fst, fout).toBeLessThanOrEqual(1);
     expect(dumpTree(top, img)).toEqual(dumpTree(top, cut));
+  }, 300_000);
+
+  // The shutdown paths that must leave a clean image behind — main returning, and rkboot's shutdown
+  // called from main — and the one that must not write (a panic): e2fsck -fn on the image as the
+  // machine left it, debugfs showing what the app wrote, no replay by anyone.
+  const cleanAfter = async (how: string) => {
+    const img = mkfs(top, '32M');
+    const run = await boot(img, `write ${how}`.trim());
+    expect(run.status, run.out.slice(-3000)).toBe(0);
+    expect(run.out).not.toMatch(/vfscore: .*(unmounting|syncing|closing)/);
+    expect(features(img)).not.toContain('needs_recovery');
+    const [st, out] = fsck(img);
+    expect(st, out).toBe(0);
+    const tree = dumpTree(top, img);
+    const want = [...pick(run.lines, 'synced').keys()].filter((n) => n !== 'f-0-3');
+    for (let i = 0; i < 6; i++) want.push(`u-0-${i}`);
+    expect([...tree.keys()].sort()).toEqual(want.map((n) => `/${n}`).sort());
+    for (const [name, v] of pick(run.lines, 'synced')) {
+      if (name === 'f-0-3') continue;
+      const data = Buffer.from(tree.get(`/${name}`)!.data!, 'base64');
+      expect(`${data.length} ${(crc32c(0xffffffff, data) >>> 0).toString(16)}`, name).toBe(v);
+    }
+  };
+  it('main returning unmounts /data: e2fsck -fn clean, no recovery, debugfs shows the files', async () => {
+    await cleanAfter('');
+  }, 300_000);
+  it("rkboot's shutdown from main runs the terms first: clean as well", async () => {
+    await cleanAfter('halt');
+  }, 300_000);
+  it('a panic powers off without writing: the journal keeps the commits for the next mount', async () => {
+    const img = mkfs(top, '32M');
+    const run = await boot(img, 'write throw');
+    expect(run.status).not.toBe(0);
+    expect(run.out).toContain('PANIC');
+    expect(features(img)).toContain('needs_recovery');
+    const next = await boot(img, 'check');
+    expect(next.status, next.out.slice(-3000)).toBe(0);
+    expect(next.out).toMatch(/journal replayed/);
+    const have = pick(next.lines, 'have');
+    for (const [name, v] of pick(run.lines, 'synced'))
+      if (name !== 'f-0-3') expect(have.get(name), name).toBe(v);
+    const [st, out] = fsck(img);
+    expect(st, out).toBe(0);
   }, 300_000);
 });

@@ -24,6 +24,17 @@ export const RK_INIT_LEVELS: readonly RkInitLevel[] = [
 export interface RkApiRegistry {
   rkplat: RkPlat;
   rkdebug: RkDebug;
+  rkboot: RkBootControl;
+}
+
+/**
+ * rkboot's own API (Unikraft's uk_boot_shutdown): an orderly power-off from anywhere — libraries'
+ * term hooks run (file systems unmount, sockets drain), then the machine powers off. Contrast
+ * `plat.power.shutdown()`, the platform's switch (ukplat_terminate), which cuts power at once.
+ */
+export interface RkBootControl {
+  /** Runs every library's term (once), then powers off with `status`. Never resolves. */
+  shutdown(status: number): Promise<never>;
 }
 export type RkApiName = keyof RkApiRegistry;
 

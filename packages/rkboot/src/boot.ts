@@ -103,7 +103,10 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
   }
   registry.setProvider('app');
   const argv = [image.name, ...parsed.appArgs];
+  let terminated = false;
   const terminate = async (): Promise<void> => {
+    if (terminated) return;
+    terminated = true;
     for (const lib of [...libs].reverse()) {
       try {
         await lib.term?.({
@@ -118,6 +121,14 @@ export async function bootImage(plat: RkPlat, image: RkImage): Promise<number> {
       }
     }
   };
+  registry.setProvider('rkboot');
+  registry.provide('rkboot', {
+    async shutdown(status) {
+      await terminate();
+      return plat.power.shutdown(status);
+    },
+  });
+  registry.setProvider('app');
   const runMain = async (): Promise<number> => {
     try {
       const params = image.appParams ? parsed.values.get(image.appParams.prefix)! : {};

@@ -260,4 +260,36 @@ describe('bootImage', () => {
     ).rejects.toEqual(new PoweredOff(1));
     expect(order).not.toContain('term first'); // a panic powers off at once
   });
+
+  it("registry.get('rkboot').shutdown runs every term once, then powers off with the status", async () => {
+    const order: string[] = [];
+    const libs: RkLibrary[] = ['first', 'second'].map((name) => ({
+      name,
+      version: '1',
+      term: async () => {
+        await Promise.resolve();
+        order.push(`term ${name}`);
+      },
+    }));
+    const { plat } = fakePlat('rkboot.banner=off');
+    const off = plat.power.shutdown;
+    plat.power.shutdown = (status) => {
+      order.push(`power off ${status}`);
+      return off(status);
+    };
+    // (the fake's power-off is an ordinary throw, so main's caller then panics; a machine stops)
+    await expect(
+      bootImage(plat, {
+        name: 'a',
+        version: '1',
+        libraries: libs,
+        main: async ({ registry }) => {
+          order.push('main');
+          await registry.get('rkboot').shutdown(3);
+          order.push('after shutdown');
+        },
+      }),
+    ).rejects.toBeInstanceOf(PoweredOff);
+    expect(order).toEqual(['main', 'term second', 'term first', 'power off 3']);
+  });
 });

@@ -88,4 +88,12 @@ export const library = defineLibrary({
       if (r !== 0) throw new RkError(Errno.EINVAL, r);
     }
   },
+  // After main returned (rkboot runs term only then: a panic powers off without it, so a kernel in
+  // an unknown state never writes to a disk — the journal keeps what was committed). A failing mount
+  // is logged with its mount point and the others still go down; power-off proceeds either way.
+  async term({ registry }) {
+    const v = registry.tryGet('vfscore');
+    if (!v) return;
+    for (const p of await v.shutdown()) registry.get('rkdebug').err(`vfscore: ${p}`);
+  },
 });

@@ -32,6 +32,7 @@ import { mount, mountFstab, mountInfo, parseFstab, umount } from './mounts';
 import { pathOf } from './namei';
 import { linkat, mkdirat, mknodat, readlinkat, renameat2, symlinkat, unlinkat } from './names';
 import { close, dup, dup2, dup3, fcntl, openat, unref } from './open';
+import { shutdownMounts } from './shutdown';
 
 export class RkVfsCore implements RkVfs {
   /** The state the calls share. @internal exposed for drivers' tests and the conformance kit. */
@@ -254,6 +255,13 @@ export class RkVfsCore implements RkVfs {
       this.st.fds.remove(fd);
       await unref(f);
     }
+  }
+  /**
+   * The power-off step (vfscore's term): closes every descriptor, then syncs and unmounts every
+   * mount, newest first and the root last. @returns a message per failure, naming the mount point.
+   */
+  shutdown(): Promise<string[]> {
+    return shutdownMounts(this.st);
   }
   async sync(): Promise<number> {
     for (const m of this.st.mountList) {
