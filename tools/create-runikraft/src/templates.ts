@@ -125,6 +125,15 @@ export const COMPONENT_TEMPLATES: readonly ComponentTemplate[] = [
     ],
     devDependencies: ['fast-check', 'vitest'],
   },
+  {
+    kind: 'component',
+    iface: 'vfscore',
+    summary: 'a file system (files in memory, bounded by a size= mount option, to start from)',
+    provides: 'self',
+    requires: ['vfscore'],
+    dependencies: ['@runikraft/errno', '@runikraft/rkboot', '@runikraft/vfscore'],
+    devDependencies: ['fast-check', 'vitest'],
+  },
 ];
 
 /** The app template called `name`, or undefined. */

@@ -64,7 +64,12 @@ describe('scaffolds boot', { timeout: 180_000 }, () => {
   async function bootWith(
     iface: string,
     main: string,
-    opts: { deps?: string[]; select?: boolean; append?: string } = {},
+    opts: {
+      deps?: string[];
+      select?: boolean;
+      append?: string;
+      params?: Record<string, string | number>;
+    } = {},
   ) {
     const name = `my-${iface}`;
     const comp = scaffold(componentTemplate(iface)!, join(work, name));
@@ -75,6 +80,7 @@ describe('scaffolds boot', { timeout: 180_000 }, () => {
     pkg.dependencies[name] = `file:../${name}`;
     for (const d of opts.deps ?? []) pkg.dependencies[d] = '*';
     if (opts.select) pkg.runikraft.select = { [iface]: name };
+    if (opts.params) pkg.runikraft.params = opts.params;
     writeFileSync(join(app.dir, 'package.json'), JSON.stringify(pkg));
     writeFileSync(join(app.dir, 'src', 'main.ts'), main);
     const args = ['run', '--clock', 'virtual', ...(opts.append ? ['-append', opts.append] : [])];
@@ -184,6 +190,49 @@ export default function main({ registry, plat }: RkMainArgs): number {
     expect(r.stdout).toContain(
       'my-rknetdev0 02:52:4b:00:00:01: sent ok, received 100 bytes, same frame, tx 1 rx 1\n',
     );
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('an app on a scaffolded vfscore file system: root and an fstab mount, files written and read', async () => {
+    const r = await bootWith(
+      'vfscore',
+      `import type { RkMainArgs } from '@runikraft/rkboot';
+import { O_CREAT, O_RDONLY, O_WRONLY } from '@runikraft/vfscore';
+
+export default async function main({ registry, plat }: RkMainArgs): Promise<number> {
+  const vfs = registry.get('vfscore');
+  const say = (s: string) => plat.console.out(s + '\\n');
+  for (const m of vfs.mounts()) say('mount ' + m.target + ' ' + m.type + ' ' + (m.options || '-'));
+  const text = new TextEncoder().encode('written on my-vfscore\\n');
+  const fd = await vfs.open('/data/note.txt', O_CREAT | O_WRONLY, 0o644);
+  const w = await vfs.write(fd, text);
+  await vfs.close(fd);
+  const back = new Uint8Array(64);
+  const rd = await vfs.open('/data/note.txt', O_RDONLY);
+  const n = await vfs.read(rd, back);
+  await vfs.close(rd);
+  say('wrote ' + w + ', read ' + n + ': ' + new TextDecoder().decode(back.subarray(0, n)).trim());
+  // /data holds 8 KiB (size=8k): the third 4 KiB write is short or refused
+  const big = await vfs.open('/data/big', O_CREAT | O_WRONLY, 0o644);
+  const counts: number[] = [];
+  for (let i = 0; i < 3; i++) counts.push(await vfs.write(big, new Uint8Array(4096)));
+  await vfs.close(big);
+  say('filling /data: ' + counts.join(' '));
+  const st = await vfs.stat('/data/note.txt');
+  const root = await vfs.mkdir('/etc', 0o755);
+  say('stat size ' + (typeof st === 'number' ? st : st.size) + ', mkdir /etc on the root ' + root);
+  return 0;
+}
+`,
+      {
+        deps: ['@runikraft/vfscore'],
+        params: { 'vfs.rootfs': 'my-vfscore', 'vfs.fstab': 'none:/data:my-vfscore:0:size=8k:mkmp' },
+      },
+    );
+    expect(r.stdout).toContain('mount / my-vfscore -\nmount /data my-vfscore size=8k\n');
+    expect(r.stdout).toContain('wrote 22, read 22: written on my-vfscore\n');
+    expect(r.stdout).toContain('filling /data: 4096 4074 -28\n');
+    expect(r.stdout).toContain('stat size 22, mkdir /etc on the root 0\n');
     expect(r.status, r.stderr).toBe(0);
   });
 
