@@ -22,9 +22,11 @@ const hex = (v: number, n: number) => v.toString(16).padStart(n, '0');
 
 /**
  * At `plat` level: enumerates every `pci-host-ecam-generic` bridge of the device tree, assigns BARs,
- * and binds the drivers registered so far (later ones bind as they register). Prints one line per
- * function, as Linux's "pci 0000:00:01.0: [1af4:1000] type 00 class 0x020000", after a summary line
- * per host bridge with the enumeration's cost — before drivers bind (and print their own lines).
+ * and binds the drivers registered so far (later ones bind as they register). A node for which a
+ * host bridge of the same name (its device-tree path) is already attached is left to that bridge.
+ * Prints one line per function, as Linux's "pci 0000:00:01.0: [1af4:1000] type 00 class 0x020000",
+ * after a summary line per host bridge with the enumeration's cost — before drivers bind (and print
+ * their own lines).
  */
 export const library = defineLibrary({
   name: 'rkpci',
@@ -36,19 +38,23 @@ export const library = defineLibrary({
     const bus = pciBus(registry);
     const { bridges, errors } = hostBridgesFromDt(Fdt.open(plat.bootinfo.dtb), plat.devices);
     for (const e of errors) plat.console.out(`pci: ${e.path} not used: ${e.error}\n`);
+    // A node another library already attached a host bridge for (named by its path, at an earlier
+    // init level) is that bridge's: a third party's driver for the controller replaces ours.
+    const attached = new Set(bus.hostBridges().map((hb) => hb.name));
     for (const hb of bridges)
-      bus.addHostBridge(
-        hb,
-        () => plat.time.monotonicNs(),
-        (fns, st) => {
-          plat.console.out(
-            `pci: ${hb.name}: ${st.functions} functions enumerated in ${Math.round(st.enumNs / 1000)} us (${st.configReads} config reads, ${st.configWrites} writes)\n`,
-          );
-          for (const f of fns)
+      if (!attached.has(hb.name))
+        bus.addHostBridge(
+          hb,
+          () => plat.time.monotonicNs(),
+          (fns, st) => {
             plat.console.out(
-              `pci ${f.name}: [${hex(f.vendorId, 4)}:${hex(f.deviceId, 4)}] type ${hex(f.headerType, 2)} class 0x${hex(f.classCode, 6)}${f.irq >= 0 ? ` irq ${f.irq}` : ''}${f.error ? ` (${f.error})` : ''}\n`,
+              `pci: ${hb.name}: ${st.functions} functions enumerated in ${Math.round(st.enumNs / 1000)} us (${st.configReads} config reads, ${st.configWrites} writes)\n`,
             );
-        },
-      );
+            for (const f of fns)
+              plat.console.out(
+                `pci ${f.name}: [${hex(f.vendorId, 4)}:${hex(f.deviceId, 4)}] type ${hex(f.headerType, 2)} class 0x${hex(f.classCode, 6)}${f.irq >= 0 ? ` irq ${f.irq}` : ''}${f.error ? ` (${f.error})` : ''}\n`,
+              );
+          },
+        );
   },
 });

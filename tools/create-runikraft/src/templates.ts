@@ -134,6 +134,16 @@ export const COMPONENT_TEMPLATES: readonly ComponentTemplate[] = [
     dependencies: ['@runikraft/errno', '@runikraft/rkboot', '@runikraft/vfscore'],
     devDependencies: ['fast-check', 'vitest'],
   },
+  {
+    kind: 'component',
+    iface: 'rkpci',
+    summary: 'a PCI host bridge (config cycles through an ECAM window, to start from)',
+    provides: 'self',
+    requires: ['rkplat'],
+    dependencies: ['@runikraft/fdt', '@runikraft/rkboot', '@runikraft/rkpci', '@runikraft/rkplat'],
+    // the kit runs on the machine model (the hardware side of plat-qemu-riscv)
+    devDependencies: ['@runikraft/plat-qemu-riscv', 'vitest'],
+  },
 ];
 
 /** The app template called `name`, or undefined. */

@@ -69,6 +69,7 @@ describe('scaffolds boot', { timeout: 180_000 }, () => {
       select?: boolean;
       append?: string;
       params?: Record<string, string | number>;
+      machine?: Record<string, unknown>;
     } = {},
   ) {
     const name = `my-${iface}`;
@@ -81,6 +82,7 @@ describe('scaffolds boot', { timeout: 180_000 }, () => {
     for (const d of opts.deps ?? []) pkg.dependencies[d] = '*';
     if (opts.select) pkg.runikraft.select = { [iface]: name };
     if (opts.params) pkg.runikraft.params = opts.params;
+    Object.assign(pkg.runikraft.machine, opts.machine);
     writeFileSync(join(app.dir, 'package.json'), JSON.stringify(pkg));
     writeFileSync(join(app.dir, 'src', 'main.ts'), main);
     const args = ['run', '--clock', 'virtual', ...(opts.append ? ['-append', opts.append] : [])];
@@ -233,6 +235,37 @@ export default async function main({ registry, plat }: RkMainArgs): Promise<numb
     expect(r.stdout).toContain('wrote 22, read 22: written on my-vfscore\n');
     expect(r.stdout).toContain('filling /data: 4096 4074 -28\n');
     expect(r.stdout).toContain('stat size 22, mkdir /etc on the root 0\n');
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('an app on a scaffolded rkpci host bridge: it enumerates the controller, rkpci leaves it, virtio binds', async () => {
+    const r = await bootWith(
+      'rkpci',
+      `import type { RkMainArgs } from '@runikraft/rkboot';
+import { ConfigAccess } from 'my-rkpci';
+
+export default function main({ registry, plat }: RkMainArgs): number {
+  const pci = registry.get('rkpci');
+  for (const hb of pci.hostBridges()) {
+    const mine = hb.cfg instanceof ConfigAccess;
+    plat.console.out('bridge ' + hb.name + ': ' + (mine ? 'my-rkpci, ' + hb.cfg.reads + ' config reads' : 'rkpci') + '\\n');
+  }
+  for (const d of pci.devices())
+    plat.console.out(d.name + ' ' + d.vendorId.toString(16) + ':' + d.deviceId.toString(16) + ' driver ' + (d.driver ?? '-') + '\\n');
+  return 0;
+}
+`,
+      { deps: ['@runikraft/rkpci', '@runikraft/virtio'], machine: { device: ['virtio-rng-pci'] } },
+    );
+    expect(r.stdout).toContain('my-rkpci: /soc/pci@30000000: domain 0, buses 0-255, 2 functions\n');
+    // one bridge for the controller: rkpci's own ECAM scan left the node to the scaffold's bridge
+    expect(r.stdout.match(/^bridge .*$/gm)).toEqual([
+      expect.stringMatching(/^bridge \/soc\/pci@30000000: my-rkpci, \d+ config reads$/),
+    ]);
+    expect(r.stdout).not.toMatch(/^pci: .*functions enumerated/m);
+    expect(r.stdout).toContain(
+      '0000:00:00.0 1b36:8 driver -\n0000:00:01.0 1af4:1005 driver virtio-pci\n',
+    );
     expect(r.status, r.stderr).toBe(0);
   });
 

@@ -5,5 +5,6 @@ await import('../templates/component-rksched/test/conformance.test');
 await import('../templates/component-rkblkdev/test/conformance.test');
 await import('../templates/component-rknetdev/test/conformance.test');
 await import('../templates/component-vfscore/test/conformance.test');
+await import('../templates/component-rkpci/test/conformance.test');
 
 export {};
