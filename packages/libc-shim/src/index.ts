@@ -22,12 +22,13 @@ export type { WasiFdInfo, WasiFdTable } from './wasi/fds';
 export type { WasiKernel, WasiNet } from './wasi/kernel';
 export { LinearMemory, WasiFault } from './wasi/memory';
 export {
+  type PollEvent,
   PREVIEW1_NAMES,
   type R as WasiResult,
   WasiExit,
   WasiPreview1,
   type WasiProcessConfig,
 } from './wasi/preview1';
-export { type PollEvent, parseListen, type WasiListenSpec, WasiSockets } from './wasi/sockets';
+export { parseListen, type WasiListenSpec, WasiSockets } from './wasi/sockets';
 export { SOCKET_EXT_NAMES, WasiSocketExt } from './wasi/sockets-ext';
 export { type LimitedModule, limitMemory, WasmFormatError } from './wasm/limits';

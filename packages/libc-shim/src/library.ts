@@ -105,6 +105,7 @@ export function createLibc(
   const alloc = registry.get('rkalloc').default;
   const kernel: WasiKernel = {
     vfs,
+    sched,
     clockNs: (id) => {
       const v = clocks.nowNs(id as 0 | 1 | 2 | 3);
       return v < 0 ? null : BigInt(Math.round(v));
@@ -122,7 +123,6 @@ export function createLibc(
         ? {
             socket: (d, t, p) => stack.socket(d, t, p),
             resolve: (name) => stack.resolve(name),
-            waitQueue: () => sched.waitQueue(),
           }
         : null;
     },

@@ -2,6 +2,7 @@
 // its memory by what the kernel grants, binds the preview1 imports, drives its blocking calls
 // through the suspension layer and returns its exit status. A bad program is a precise
 // RkWasiError, never a host crash.
+import type { RkPosix } from '@runikraft/posix';
 import { AsyncifyRunner, isAsyncified } from './suspend/asyncify';
 import { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 import type { WasiKernel } from './wasi/kernel';
@@ -36,6 +37,11 @@ export interface RunWasiOptions extends Partial<WasiProcessConfig> {
   memoryMax?: number;
   /** The suspension mechanism (default auto). */
   suspend?: WasiSuspend;
+  /**
+   * The program's POSIX process (default: a new one over the kernel). Descriptors 0–2 it already
+   * has stay (a pipe as stdin); the others are duplicated from the kernel's. Closed at exit.
+   */
+  process?: RkPosix;
 }
 
 /** The mechanism `want` resolves to on this engine. @throws RkWasiError when jspi is forced but absent. */
@@ -142,12 +148,13 @@ export async function runWasi(
     listen.length > 0
       ? [`LISTEN_FDS=${listen.length}`, `LISTEN_FDS_START=${3 + preopens.length}`]
       : [];
-  const wasi = new WasiPreview1(kernel, {
+  const cfg = {
     args: opts.args ?? ['program'],
     env: [...(opts.env ?? []), ...sockEnv],
     preopens,
     listen,
-  });
+  };
+  const wasi = new WasiPreview1(kernel, cfg, opts.process);
   let memory: WebAssembly.Memory | null = null;
   let charged = 0;
   const chargeTo = (bytes: number): void => {

@@ -5,6 +5,9 @@ import { createRamfsType } from '@runikraft/ramfs';
 import { buildWasm } from '@runikraft/rk';
 import { createBuddyAlloc } from '@runikraft/rkalloc-buddy';
 import type { RkPhysMem } from '@runikraft/rkplat';
+import { createSched } from '@runikraft/rksched';
+import { createSimPlat } from '@runikraft/rksched/sim';
+import { createRrPolicy } from '@runikraft/rksched-rr';
 import { O_CREAT, O_RDONLY, O_RDWR, RkVfsCore } from '@runikraft/vfscore';
 import { expect } from 'vitest';
 import type { WasiKernel } from '../src/index';
@@ -47,8 +50,12 @@ export async function testKernel(
   expect(await vfs.open('/.stdout', O_CREAT | O_RDWR, 0o644)).toBe(1);
   expect(await vfs.open('/.stderr', O_CREAT | O_RDWR, 0o644)).toBe(2);
   let mono = 0n;
+  // The scheduler only parks a program's waits on descriptors that are not ready; these tests'
+  // descriptors are files, always ready, so it is never run.
+  const sched = createSched(createSimPlat(), createRrPolicy());
   const k: WasiKernel = {
     vfs,
+    sched,
     clockNs: (id) => (id === 0 ? BigInt(ms) * 1_000_000n : id <= 3 ? (mono += 1000n) : null),
     clockResNs: 1n,
     random: (b) => crypto.getRandomValues(b),

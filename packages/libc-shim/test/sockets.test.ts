@@ -41,11 +41,11 @@ async function netKernel() {
   stack.start();
   const k: WasiKernel = {
     ...base.k,
+    sched,
     sleepNs: (ns) => sched.sleep(ns),
     net: () => ({
       socket: (d, t, p) => stack.socket(d, t, p),
       resolve: (name) => stack.resolve(name),
-      waitQueue: () => sched.waitQueue(),
     }),
   };
   return { ...base, k, sched, stack };
@@ -83,6 +83,9 @@ describe('BSD sockets in C programs', () => {
         'shutdown 0',
         'eof 0',
         'accept without address 1',
+        'renumber 0',
+        'write on the new number 5',
+        "peer got 5 'moved', old number closed 1",
         'refused -1 ECONNREFUSED',
         'inet6 -1 EAFNOSUPPORT',
         'not a socket -1 ENOTSOCK',

@@ -56,13 +56,18 @@ export function createPosixApi(registry: RkRegistry): RkPosixApi {
   };
 }
 
-/** Gives `p` duplicates of the kernel's vfscore descriptors `fds` as its 0, 1, 2 ... */
+/**
+ * Gives `p` duplicates of the kernel's vfscore descriptors `fds` as its 0, 1, 2 ... — except where
+ * `p` already has that descriptor (a pipe made its stdin), which it keeps.
+ */
 export async function inheritStdio(p: RkPosix, fds: readonly number[]): Promise<void> {
   const vfs = p.files.vfs;
   if (!vfs) return;
   for (const [i, kfd] of fds.entries()) {
+    if (p.fdtab.get(i)) continue;
     const dup = vfs.dup(kfd);
-    if (dup >= 0) await p.files.adopt(vfs, dup, false, i);
+    if (dup < 0) continue;
+    await p.files.adopt(vfs, dup, false, i); // i is free: it lands there
   }
 }
 

@@ -1,6 +1,6 @@
-// The WASI view of descriptors: a WASI fd is the vfscore fd with the same number (so dup2-style
-// renumbering and the kernel's fd table agree), plus what preview1 adds on top — rights and, for
-// the directories handed to the program at start, their preopened names.
+// The WASI view of descriptors: a WASI fd is the program's POSIX descriptor with the same number
+// (packages/posix: one table for files, the console, pipes and sockets), plus what preview1 adds on
+// top — rights and, for the directories handed to the program at start, their preopened names.
 import type { RkFsResult, RkVfs } from '@runikraft/vfscore';
 import {
   andThen,
@@ -59,7 +59,7 @@ export class WasiFdTable {
   /** Preopened fds in order (wasi-libc scans 3, 4, … until EBADF, so they must be contiguous). */
   readonly preopens: number[] = [];
 
-  constructor(private readonly vfs: RkVfs) {}
+  constructor(private readonly vfs: Pick<RkVfs, 'fstat'>) {}
 
   /**
    * Rights of `fd`: recorded when the program opened it, else derived from its type (descriptors

@@ -1,7 +1,9 @@
 // What the preview1 imports need from the kernel. A booted image builds it from the registry
 // (library.ts); host tests build it from a vfscore over ramfs and a fake clock.
+import { Errno } from '@runikraft/errno';
+import { RkPosix } from '@runikraft/posix';
 import type { RkSocket } from '@runikraft/rknet';
-import type { RkWaitQueue } from '@runikraft/rksched';
+import type { RkSched } from '@runikraft/rksched';
 import type { RkVfs } from '@runikraft/vfscore';
 
 /** The network as the socket imports see it: rknet's stack, or a test's. */
@@ -10,12 +12,13 @@ export interface WasiNet {
   socket(domain: number, type: number, protocol: number): RkSocket | number;
   /** IPv4 addresses of `name` (the stack's DNS stub resolver). @returns them or -errno. */
   resolve(name: string): Promise<number[] | number>;
-  /** A wait queue poll_oneoff parks on while no socket is ready. */
-  waitQueue(): RkWaitQueue;
 }
 
 export interface WasiKernel {
+  /** Files: each program gets a POSIX process (packages/posix) over it, with the kernel's 0–2 as its stdio. */
   readonly vfs: RkVfs;
+  /** The scheduler the program's process parks on (poll_oneoff on pipes, sockets, the console). */
+  readonly sched: RkSched;
   /**
    * The clock `id` in nanoseconds (preview1 clock ids = Linux's: 0 realtime since the epoch,
    * 1 monotonic, 2 process CPU time, 3 thread CPU time). @returns null for an unknown clock.
@@ -31,4 +34,25 @@ export interface WasiKernel {
   sleepNs(ns: number): Promise<unknown>;
   /** The network, when the image has one (asked at the first socket call). */
   net?(): WasiNet | null;
+}
+
+/**
+ * A program's POSIX process over the kernel: its descriptor table is the WASI fd space (stdio is
+ * duplicated from the kernel's 0–2 when the program starts; every descriptor closes at its exit).
+ */
+export function wasiProcess(
+  k: WasiKernel,
+  args: readonly string[],
+  env: readonly string[],
+): RkPosix {
+  return new RkPosix({
+    sched: k.sched,
+    clockNs: (id) => {
+      const t = k.clockNs(id);
+      return t === null ? -Errno.EINVAL : Number(t);
+    },
+    vfs: k.vfs,
+    argv: args,
+    env,
+  });
 }

@@ -1,17 +1,29 @@
-// The wasi_snapshot_preview1 imports over vfscore: each returns a WASI errno (or a Promise of one,
+// The wasi_snapshot_preview1 imports over the program's POSIX process (packages/posix: vfscore
+// files, the console, pipes, sockets in one descriptor table): each returns a WASI errno (or a Promise of one,
 // which the suspension layer turns into a blocking call for the program). Results go through the
 // out-pointers the spec names; every pointer is bounds-checked (a bad one is EFAULT, never a host
 // error). Linux errno from the kernel is translated once, in errno.ts.
 
+import {
+  inheritStdio,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  POLLRDHUP,
+  type RkPosix,
+  type RkPosixFile,
+  waitReady,
+} from '@runikraft/posix';
 import type { RkFsResult, RkStat } from '@runikraft/vfscore';
 import * as V from '@runikraft/vfscore';
 import { andThen } from '@runikraft/vfscore';
 import * as A from './abi';
 import { wasiErrno } from './errno';
 import { filetypeOf, maxRights, type WasiFdInfo, WasiFdTable } from './fds';
-import type { WasiKernel } from './kernel';
+import { type WasiKernel, wasiProcess } from './kernel';
 import { encodeUtf8, type LinearMemory, WasiFault } from './memory';
-import { type PollEvent, type WasiListenSpec, WasiSockets } from './sockets';
+import { L, type WasiListenSpec, WasiSockets } from './sockets';
 import { SOCKET_EXT_NAMES, WasiSocketExt } from './sockets-ext';
 
 const E = A.WasiErrno;
@@ -64,24 +76,30 @@ export class WasiPreview1 {
   /** Socket descriptors (sockets.ts) and the WasmEdge socket extension (sockets-ext.ts). */
   readonly socks: WasiSockets;
   private readonly ext: WasiSocketExt;
-  private readonly vfs: V.RkVfs;
+  /** The program's POSIX process: its descriptors are the WASI fds (the same numbers). */
+  private readonly px: RkPosix;
   private mem!: LinearMemory;
 
   constructor(
     private readonly k: WasiKernel,
     private readonly cfg: WasiProcessConfig,
+    px?: RkPosix,
   ) {
-    this.vfs = k.vfs;
-    this.fds = new WasiFdTable(k.vfs);
-    this.socks = new WasiSockets(k, this.fds, () => this.mem);
+    this.px = px ?? wasiProcess(k, cfg.args, cfg.env);
+    this.fds = new WasiFdTable(this.px);
+    this.socks = new WasiSockets(k, this.px, this.fds, () => this.mem);
     this.ext = new WasiSocketExt(this.socks, () => this.mem);
   }
 
-  /** Opens the preopened directories (lowest free fds, contiguous from the first). */
+  /**
+   * Gives the program the kernel's 0–2 as its stdio (where the process has none of its own), then
+   * the preopened directories (contiguous from 3) and the preopened sockets after them.
+   */
   async start(mem: LinearMemory): Promise<void> {
     this.mem = mem;
+    await inheritStdio(this.px, [0, 1, 2]);
     for (const [name, path] of this.cfg.preopens) {
-      const fd = await this.vfs.open(path, V.O_RDONLY | V.O_DIRECTORY);
+      const fd = await this.px.open(path, V.O_RDONLY | V.O_DIRECTORY);
       if (fd < 0) throw new Error(`libc-shim: preopen ${name} → ${path}: errno ${-fd}`);
       this.fds.set(fd, {
         rightsBase: A.RIGHTS_DIR,
@@ -93,13 +111,10 @@ export class WasiPreview1 {
     await this.socks.preopen(this.cfg.listen ?? []);
   }
 
-  /** Closes the preopens (the program's own fds it left open are closed by the runner's caller). */
+  /** Process exit: closes every descriptor the program has (preopens, files, sockets, its stdio). */
   async stop(): Promise<void> {
-    await this.socks.closeAll();
-    for (const fd of [...this.fds.preopens]) {
-      await this.vfs.close(fd);
-      this.fds.forget(fd);
-    }
+    for (const fd of [...this.fds.preopens]) this.fds.forget(fd);
+    await this.px.exit();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -121,17 +136,25 @@ export class WasiPreview1 {
     if (!confined(s)) return E.NOTCAPABLE;
     return s;
   }
-  private filestatOut(ptr: number, st: RkStat | number): number {
+  /** The WASI file type of `fd` (stat'ed as `mode`): a socket's says stream or datagram. */
+  private filetype(fd: number, mode: number): number {
+    const t = filetypeOf(mode);
+    if (t !== A.Filetype.SOCKET_STREAM || fd < 0) return t;
+    const s = this.px.socketOf(fd);
+    return typeof s !== 'number' && s.type === L.SOCK_DGRAM ? A.Filetype.SOCKET_DGRAM : t;
+  }
+  /** `st` (of `fd`, or -1 for a path) as a filestat at `ptr`, or its errno. */
+  private filestatOut(ptr: number, st: RkStat | number, fd = -1): number {
     if (typeof st === 'number') return wasiErrno(st);
-    this.writeFilestat(ptr, st);
+    this.writeFilestat(ptr, st, fd);
     return E.SUCCESS;
   }
-  private writeFilestat(ptr: number, st: RkStat): void {
+  private writeFilestat(ptr: number, st: RkStat, fd: number): void {
     const m = this.mem;
     m.check(ptr, A.FILESTAT_SIZE, 'filestat');
     m.setU64(ptr, st.dev);
     m.setU64(ptr + 8, st.ino);
-    m.setU8(ptr + 16, filetypeOf(st.mode));
+    m.setU8(ptr + 16, this.filetype(fd, st.mode));
     m.u8.fill(0, ptr + 17, ptr + 24);
     m.setU64(ptr + 24, st.nlink);
     m.setU64(ptr + 32, st.size);
@@ -213,31 +236,28 @@ export class WasiPreview1 {
   fd_allocate = async (fd: number, off: bigint, len: bigint): Promise<number> => {
     const e = await this.need(fd, A.rights('FD_ALLOCATE'));
     if (e) return e;
-    const st = await this.vfs.fstat(fd);
+    const st = await this.px.fstat(fd);
     if (typeof st === 'number') return wasiErrno(st);
     const end = Number(off + len);
-    return end > st.size ? wasiErrno(await this.vfs.ftruncate(fd, end)) : E.SUCCESS;
+    return end > st.size ? wasiErrno(await this.px.ftruncate(fd, end)) : E.SUCCESS;
   };
   fd_close = async (fd: number): Promise<number> => {
-    if (this.socks.has(fd)) return this.socks.close(fd);
-    const r = await this.vfs.close(fd);
+    const r = await this.px.close(fd);
     if (r >= 0) this.fds.forget(fd);
     return wasiErrno(r);
   };
   fd_datasync = (fd: number): R =>
-    this.withRight(fd, R_DATASYNC, () => andThen(this.vfs.fdatasync(fd), wasiErrno));
+    this.withRight(fd, R_DATASYNC, () => andThen(this.px.fdatasync(fd), wasiErrno));
   fd_sync = (fd: number): R =>
-    this.withRight(fd, R_SYNC, () => andThen(this.vfs.fsync(fd), wasiErrno));
+    this.withRight(fd, R_SYNC, () => andThen(this.px.fsync(fd), wasiErrno));
 
   fd_fdstat_get = (fd: number, out: number): R =>
-    this.socks.has(fd)
-      ? this.socks.fdstat(fd, out)
-      : andThen(this.fds.get(fd), (inf) =>
-          !inf ? E.BADF : andThen(this.vfs.fstat(fd), (st) => this.fdstatOut(fd, inf, st, out)),
-        );
+    andThen(this.fds.get(fd), (inf) =>
+      !inf ? E.BADF : andThen(this.px.fstat(fd), (st) => this.fdstatOut(fd, inf, st, out)),
+    );
   private fdstatOut(fd: number, inf: WasiFdInfo, st: RkStat | number, out: number): number {
     if (typeof st === 'number') return wasiErrno(st);
-    const fl = this.vfs.fcntl(fd, V.F_GETFL);
+    const fl = this.px.fcntl(fd, V.F_GETFL);
     if (fl < 0) return wasiErrno(fl);
     let flags = 0;
     if (fl & V.O_APPEND) flags |= A.FDFLAG_APPEND;
@@ -246,7 +266,7 @@ export class WasiPreview1 {
     if (fl & V.O_DSYNC) flags |= A.FDFLAG_DSYNC;
     this.mem.check(out, A.FDSTAT_SIZE, 'fdstat');
     this.mem.u8.fill(0, out, out + A.FDSTAT_SIZE);
-    this.mem.setU8(out, filetypeOf(st.mode));
+    this.mem.setU8(out, this.filetype(fd, st.mode));
     this.mem.setU16(out + 2, flags);
     this.mem.setU64(out + 8, inf.rightsBase);
     this.mem.setU64(out + 16, inf.rightsInheriting);
@@ -255,15 +275,14 @@ export class WasiPreview1 {
   fd_fdstat_set_flags = async (fd: number, flags: number): Promise<number> => {
     const e = await this.need(fd, A.rights('FD_FDSTAT_SET_FLAGS'));
     if (e) return e;
-    if (this.socks.has(fd)) return this.socks.setFlags(fd, flags);
     // Linux's F_SETFL changes only O_APPEND and O_NONBLOCK; the sync flags are fixed at open.
     if (flags & (A.FDFLAG_DSYNC | A.FDFLAG_RSYNC | A.FDFLAG_SYNC)) return E.NOTSUP;
-    const fl = this.vfs.fcntl(fd, V.F_GETFL);
+    const fl = this.px.fcntl(fd, V.F_GETFL);
     if (fl < 0) return wasiErrno(fl);
     let nfl = fl & ~(V.O_APPEND | V.O_NONBLOCK);
     if (flags & A.FDFLAG_APPEND) nfl |= V.O_APPEND;
     if (flags & A.FDFLAG_NONBLOCK) nfl |= V.O_NONBLOCK;
-    return wasiErrno(this.vfs.fcntl(fd, V.F_SETFL, nfl));
+    return wasiErrno(this.px.fcntl(fd, V.F_SETFL, nfl));
   };
   fd_fdstat_set_rights = async (fd: number, base: bigint, inh: bigint): Promise<number> => {
     const inf = await this.fds.get(fd);
@@ -276,13 +295,11 @@ export class WasiPreview1 {
   };
   fd_filestat_get = (fd: number, out: number): R =>
     this.withRight(fd, R_FILESTAT_GET, () =>
-      this.socks.has(fd)
-        ? this.socks.filestat(fd, out)
-        : andThen(this.vfs.fstat(fd), (st) => this.filestatOut(out, st)),
+      andThen(this.px.fstat(fd), (st) => this.filestatOut(out, st, fd)),
     );
   fd_filestat_set_size = async (fd: number, size: bigint): Promise<number> =>
     (await this.need(fd, A.rights('FD_FILESTAT_SET_SIZE'))) ||
-    wasiErrno(await this.vfs.ftruncate(fd, Number(size)));
+    wasiErrno(await this.px.ftruncate(fd, Number(size)));
   fd_filestat_set_times = async (
     fd: number,
     atim: bigint,
@@ -292,11 +309,11 @@ export class WasiPreview1 {
     const e = await this.need(fd, A.rights('FD_FILESTAT_SET_TIMES'));
     if (e) return e;
     const t = this.utimes(atim, mtim, fst);
-    return typeof t === 'number' ? t : wasiErrno(await this.vfs.futimens(fd, t));
+    return typeof t === 'number' ? t : wasiErrno(await this.px.futimens(fd, t));
   };
 
   /**
-   * The four data calls: a rights check, one vfscore transfer over the iovecs, the count out —
+   * The four data calls: a rights check, one transfer over the iovecs, the count out —
    * synchronous when the kernel answers without waiting, so the program is not suspended.
    */
   private transfer(
@@ -337,31 +354,27 @@ export class WasiPreview1 {
     return step(0, 0);
   }
   fd_read = (fd: number, iovs: number, n: number, out: number): R =>
-    this.socks.has(fd)
-      ? this.socks.fdRead(fd, iovs, n, out)
-      : this.transfer(fd, R_READ, iovs, n, out, (b) => this.vfs.readv(fd, b));
+    this.transfer(fd, R_READ, iovs, n, out, (b) => this.px.readv(fd, b));
   fd_write = (fd: number, iovs: number, n: number, out: number): R =>
-    this.socks.has(fd)
-      ? this.socks.fdWrite(fd, iovs, n, out)
-      : this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.vfs.writev(fd, b));
+    this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.px.writev(fd, b));
   fd_pread = (fd: number, iovs: number, n: number, off: bigint, out: number): R =>
     this.transfer(fd, R_READ_SEEK, iovs, n, out, (bufs) =>
-      this.positioned(bufs, off, (b, at) => this.vfs.pread(fd, b, at)),
+      this.positioned(bufs, off, (b, at) => this.px.pread(fd, b, at)),
     );
   fd_pwrite = (fd: number, iovs: number, n: number, off: bigint, out: number): R =>
     this.transfer(fd, R_WRITE_SEEK, iovs, n, out, (bufs) =>
-      this.positioned(bufs, off, (b, at) => this.vfs.pwrite(fd, b, at)),
+      this.positioned(bufs, off, (b, at) => this.px.pwrite(fd, b, at)),
     );
   fd_seek = (fd: number, off: bigint, whence: number, out: number): R => {
     if (whence > 2) return E.INVAL;
     // A seek that only asks where it is needs FD_TELL, as preview1 defines.
     const right = whence === 1 && off === 0n ? R_TELL : R_SEEK;
     return this.withRight(fd, right, () =>
-      andThen(this.vfs.lseek(fd, Number(off), whence), (r) => this.u64Out(out, r)),
+      andThen(this.px.lseek(fd, Number(off), whence), (r) => this.u64Out(out, r)),
     );
   };
   fd_tell = (fd: number, out: number): R =>
-    this.withRight(fd, R_TELL, () => andThen(this.vfs.lseek(fd, 0, 1), (r) => this.u64Out(out, r)));
+    this.withRight(fd, R_TELL, () => andThen(this.px.lseek(fd, 0, 1), (r) => this.u64Out(out, r)));
   /** A kernel result that is -errno or a count for the program's u64 at `out`. */
   private u64Out(out: number, r: number): number {
     if (r < 0) return wasiErrno(r);
@@ -370,12 +383,11 @@ export class WasiPreview1 {
   }
   fd_renumber = async (from: number, to: number): Promise<number> => {
     if (!(await this.fds.get(from)) || !(await this.fds.get(to))) return E.BADF;
-    if (this.socks.has(from) || this.socks.has(to)) return E.NOTSUP; // not yet for sockets
     if (from === to) return E.SUCCESS;
-    const r = this.vfs.dup2(from, to);
+    const r = this.px.dup2(from, to);
     if (r < 0) return wasiErrno(r);
     this.fds.move(from, to);
-    return wasiErrno(await this.vfs.close(from));
+    return wasiErrno(await this.px.close(from));
   };
   fd_prestat_get = (fd: number, out: number): R => {
     const name = this.fds.preopenName(fd);
@@ -403,13 +415,13 @@ export class WasiPreview1 {
     if (e) return e;
     const dst = this.mem.bytes(buf, len);
     // The cookie is the directory position after an entry (Linux's d_off), so lseek resumes there.
-    const at = await this.vfs.lseek(fd, Number(cookie), 0);
+    const at = await this.px.lseek(fd, Number(cookie), 0);
     if (at < 0) return wasiErrno(at);
     let used = 0;
     const head = new DataView(new ArrayBuffer(A.DIRENT_SIZE));
     const headU8 = new Uint8Array(head.buffer);
     while (used < len) {
-      const batch = await this.vfs.readdir(fd);
+      const batch = await this.px.readdir(fd);
       if (typeof batch === 'number') return wasiErrno(batch);
       if (batch.length === 0) break;
       for (const d of batch) {
@@ -439,14 +451,14 @@ export class WasiPreview1 {
     const e = await this.need(fd, A.rights('PATH_CREATE_DIRECTORY'));
     if (e) return e;
     const path = this.path(p, l);
-    return typeof path === 'number' ? path : wasiErrno(await this.vfs.mkdirat(fd, path, 0o777));
+    return typeof path === 'number' ? path : wasiErrno(await this.px.mkdirat(fd, path, 0o777));
   };
   path_filestat_get = (fd: number, flags: number, p: number, l: number, out: number): R =>
     this.withRight(fd, R_PATH_FILESTAT_GET, () => {
       const path = this.path(p, l);
       if (typeof path === 'number') return path;
       const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
-      return andThen(this.vfs.fstatat(fd, path, nf), (st) => this.filestatOut(out, st));
+      return andThen(this.px.fstatat(fd, path, nf), (st) => this.filestatOut(out, st));
     });
   path_filestat_set_times = async (
     fd: number,
@@ -464,7 +476,7 @@ export class WasiPreview1 {
     const t = this.utimes(atim, mtim, fst);
     if (typeof t === 'number') return t;
     const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
-    return wasiErrno(await this.vfs.utimensat(fd, path, t, nf));
+    return wasiErrno(await this.px.utimensat(fd, path, t, nf));
   };
   path_link = async (
     ofd: number,
@@ -484,7 +496,7 @@ export class WasiPreview1 {
     const n = this.path(np, nl);
     if (typeof n === 'number') return n;
     const f = oflags & A.LOOKUP_SYMLINK_FOLLOW ? V.AT_SYMLINK_FOLLOW : 0;
-    return wasiErrno(await this.vfs.linkat(ofd, o, nfd, n, f));
+    return wasiErrno(await this.px.linkat(ofd, o, nfd, n, f));
   };
   path_open = async (
     fd: number,
@@ -526,11 +538,11 @@ export class WasiPreview1 {
     // The new fd's rights: what was asked, within what the directory lets its files inherit and
     // what the opened file's type supports.
     if ((base & ~dir.rightsInheriting) !== 0n) return E.NOTCAPABLE;
-    const nfd = await this.vfs.openat(fd, path, flags, 0o666);
+    const nfd = await this.px.openat(fd, path, flags, 0o666);
     if (nfd < 0) return wasiErrno(nfd);
-    const st = await this.vfs.fstat(nfd);
+    const st = await this.px.fstat(nfd);
     if (typeof st === 'number') {
-      await this.vfs.close(nfd);
+      await this.px.close(nfd);
       return wasiErrno(st);
     }
     const max = maxRights(filetypeOf(st.mode));
@@ -553,7 +565,7 @@ export class WasiPreview1 {
     if (e) return e;
     const path = this.path(p, l);
     if (typeof path === 'number') return path;
-    const t = await this.vfs.readlinkat(fd, path);
+    const t = await this.px.readlinkat(fd, path);
     if (typeof t === 'number') return wasiErrno(t);
     const b = encodeUtf8(t);
     const n = Math.min(b.length, len);
@@ -567,7 +579,7 @@ export class WasiPreview1 {
     const path = this.path(p, l);
     return typeof path === 'number'
       ? path
-      : wasiErrno(await this.vfs.unlinkat(fd, path, V.AT_REMOVEDIR));
+      : wasiErrno(await this.px.unlinkat(fd, path, V.AT_REMOVEDIR));
   };
   path_rename = async (
     fd: number,
@@ -585,7 +597,7 @@ export class WasiPreview1 {
     if (typeof o === 'number') return o;
     const n = this.path(np, nl);
     if (typeof n === 'number') return n;
-    return wasiErrno(await this.vfs.renameat2(fd, o, nfd, n, 0));
+    return wasiErrno(await this.px.renameat2(fd, o, nfd, n, 0));
   };
   path_symlink = async (
     op: number,
@@ -600,13 +612,13 @@ export class WasiPreview1 {
     if (target === null) return E.ILSEQ;
     const n = this.path(np, nl);
     if (typeof n === 'number') return n;
-    return wasiErrno(await this.vfs.symlinkat(target, fd, n));
+    return wasiErrno(await this.px.symlinkat(target, fd, n));
   };
   path_unlink_file = async (fd: number, p: number, l: number): Promise<number> => {
     const e = await this.need(fd, A.rights('PATH_UNLINK_FILE'));
     if (e) return e;
     const path = this.path(p, l);
-    return typeof path === 'number' ? path : wasiErrno(await this.vfs.unlinkat(fd, path, 0));
+    return typeof path === 'number' ? path : wasiErrno(await this.px.unlinkat(fd, path, 0));
   };
 
   // ---- poll ------------------------------------------------------------------------------------
@@ -620,6 +632,7 @@ export class WasiPreview1 {
     let wakeAt: bigint | null = null;
     let wakeUd = 0n;
     const events: PollEvent[] = [];
+    const fdSubs: FdSub[] = [];
     for (let i = 0; i < nsubs; i++) {
       const s = inp + i * A.SUBSCRIPTION_SIZE;
       const ud = m.view.getBigUint64(s, true);
@@ -630,7 +643,7 @@ export class WasiPreview1 {
         const abs = m.view.getUint16(s + 40, true) & A.SUBCLOCK_ABSTIME;
         const base = this.clockNs(id);
         if (base === null) {
-          events.push({ ud, err: E.INVAL, type: tag, nbytes: 0n });
+          events.push({ ud, err: E.INVAL, type: tag, nbytes: 0n, flags: 0 });
           continue;
         }
         // An absolute REALTIME deadline becomes a monotonic one: the remaining time is the same.
@@ -642,34 +655,41 @@ export class WasiPreview1 {
       } else if (tag === A.EVENTTYPE_FD_READ || tag === A.EVENTTYPE_FD_WRITE) {
         const fd = m.view.getUint32(s + 16, true);
         const e = await this.need(fd, A.rights('POLL_FD_READWRITE'));
-        if (e) {
-          events.push({ ud, err: e, type: tag, nbytes: 0n });
+        const of = this.px.fdtab.get(fd);
+        if (e || !of) {
+          events.push({ ud, err: e || E.BADF, type: tag, nbytes: 0n, flags: 0 });
           continue;
         }
-        if (this.socks.has(fd)) {
-          const ev = this.socks.pollFd(fd, tag, ud);
-          if (ev) events.push(ev);
-          continue;
-        }
-        // vfscore files are always ready (as Linux's poll on regular files); a read reports the
-        // bytes left before EOF where the file has a size and position.
-        let nbytes = 0n;
-        if (tag === A.EVENTTYPE_FD_READ) {
-          const st = await this.vfs.fstat(fd);
-          const pos = await this.vfs.lseek(fd, 0, 1);
-          if (typeof st !== 'number' && pos >= 0 && st.size > pos) nbytes = BigInt(st.size - pos);
-        }
-        events.push({ ud, err: 0, type: tag, nbytes });
+        fdSubs.push({ ud, type: tag, fd, file: of.file });
       } else return E.INVAL;
     }
-    // Sockets not ready: park until one is, or the earliest clock subscription is due.
-    if (events.length === 0)
-      events.push(...(await this.socks.waitPending(wakeAt === null ? null : Number(wakeAt - now))));
-    else this.socks.dropPending();
+    // Descriptors are ready per their kind's readiness (posix): a regular file always is (as
+    // Linux's poll); a pipe, socket or the console when data or room is there. With none ready,
+    // the program parks until one is or the earliest clock subscription is due.
+    const scan = async (): Promise<void> => {
+      for (const f of fdSubs) {
+        const mask = f.file.poll();
+        if (!(mask & wanted(f.type))) continue;
+        events.push({
+          ud: f.ud,
+          err: 0,
+          type: f.type,
+          nbytes: f.type === A.EVENTTYPE_FD_READ ? await this.readable(f.fd) : 0n,
+          flags: mask & (POLLHUP | POLLRDHUP) ? A.EVENT_FD_READWRITE_HANGUP : 0,
+        });
+      }
+    };
+    if (events.length === 0) await scan();
+    if (events.length === 0 && fdSubs.length > 0) {
+      const timeout = wakeAt === null ? -1 : Math.max(0, Number(wakeAt - now));
+      const files = fdSubs.map((f) => f.file);
+      const r = await waitReady(this.px.sched, files, () => readyCount(fdSubs), timeout);
+      if (r > 0) await scan();
+    }
     if (events.length === 0 && wakeAt !== null) {
       const wait = wakeAt - this.k.clockNs(A.CLOCK_MONOTONIC)!;
       if (wait > 0n) await this.k.sleepNs(Number(wait));
-      events.push({ ud: wakeUd, err: 0, type: A.EVENTTYPE_CLOCK, nbytes: 0n });
+      events.push({ ud: wakeUd, err: 0, type: A.EVENTTYPE_CLOCK, nbytes: 0n, flags: 0 });
     }
     m.u8.fill(0, out, out + events.length * A.EVENT_SIZE);
     events.forEach((ev, i) => {
@@ -678,11 +698,19 @@ export class WasiPreview1 {
       m.setU16(o + 8, ev.err);
       m.setU8(o + 10, ev.type);
       m.setU64(o + 16, ev.nbytes);
-      m.setU16(o + 24, ev.flags ?? 0);
+      m.setU16(o + 24, ev.flags);
     });
     m.setU32(nout, events.length);
     return E.SUCCESS;
   };
+
+  /** Bytes a read would get: for a regular file, what is left before EOF; 0 where unknown (streams). */
+  private async readable(fd: number): Promise<bigint> {
+    const st = await this.px.fstat(fd);
+    if (typeof st === 'number' || (st.mode & V.S_IFMT) !== V.S_IFREG) return 0n;
+    const pos = await this.px.lseek(fd, 0, 1);
+    return pos >= 0 && st.size > pos ? BigInt(st.size - pos) : 0n;
+  }
 
   // ---- sockets (preview1's four; the rest is the WasmEdge extension) -----------------------------
 
@@ -712,6 +740,31 @@ export class WasiPreview1 {
     return out;
   }
 }
+
+/** One event poll_oneoff reports (preview1's event: userdata, error, type, fd_readwrite). */
+export interface PollEvent {
+  ud: bigint;
+  err: number;
+  type: number;
+  nbytes: bigint;
+  /** eventrwflags: EVENT_FD_READWRITE_HANGUP. */
+  flags: number;
+}
+
+/** An fd subscription of poll_oneoff, with the file it names. */
+interface FdSub {
+  ud: bigint;
+  type: number;
+  fd: number;
+  file: RkPosixFile;
+}
+
+/** The readiness bits that answer a subscription (Linux's poll reports ERR and HUP unasked). */
+const wanted = (type: number): number =>
+  (type === A.EVENTTYPE_FD_READ ? POLLIN : POLLOUT) | POLLERR | POLLHUP;
+
+const readyCount = (subs: readonly FdSub[]): number =>
+  subs.filter((f) => f.file.poll() & wanted(f.type)).length;
 
 function faultToErrno(e: unknown): number {
   if (e instanceof WasiFault) return E.FAULT;

@@ -18,12 +18,21 @@
 //             addrlen u32 @8, addr ptr @12, canonname ptr @16, canonnamelen u32 @20, next @24;
 //             sockaddr {family u8 @0, sa_data_len u32 @4, sa_data ptr @8}, sa_data = port (big
 //             endian) then the address, as BSD's sa_data. The caller preallocates the chain.
-import type { RkSocket } from '@runikraft/rknet';
 import * as A from './abi';
 import { wasiErrno } from './errno';
 import type { LinearMemory } from './memory';
 import type { R } from './preview1';
-import { gather, L, parseIpv4, riflagsToMsg, scatter, type WasiSockets } from './sockets';
+import {
+  checkRecvOut,
+  countOut,
+  L,
+  parseIpv4,
+  recvIovecs,
+  recvOut,
+  riflagsToMsg,
+  sendIovecs,
+  type WasiSockets,
+} from './sockets';
 
 const E = A.WasiErrno;
 
@@ -66,9 +75,6 @@ export class WasiSocketExt {
     private readonly mem: () => LinearMemory,
   ) {}
 
-  private sock(fd: number): RkSocket | number {
-    return this.t.get(fd) ?? this.t.notSock(fd);
-  }
   /** The IPv4 address an `address` struct names. @returns it, or a WASI errno as -errno. */
   private addrIn(ptr: number): number {
     const m = this.mem();
@@ -104,24 +110,24 @@ export class WasiSocketExt {
     if (!net) return E.NETDOWN;
     const s = net.socket(L.AF_INET, type === 2 ? L.SOCK_STREAM : L.SOCK_DGRAM, 0);
     if (typeof s === 'number') return wasiErrno(s);
-    const fd = await this.t.install(s);
+    const fd = this.t.install(s);
     if (fd < 0) return -fd;
     this.mem().setU32(out, fd);
     return E.SUCCESS;
   };
   sock_bind = (fd: number, addr: number, port: number): R => {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     if (typeof s === 'number') return s;
     const a = this.addrIn(addr);
     if (a < 0) return -a;
     return wasiErrno(s.bind({ family: 2, addr: a, port: port & 0xffff }));
   };
   sock_listen = (fd: number, backlog: number): R => {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     return typeof s === 'number' ? s : wasiErrno(s.listen(backlog));
   };
   sock_connect = async (fd: number, addr: number, port: number): Promise<number> => {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     if (typeof s === 'number') return s;
     const a = this.addrIn(addr);
     if (a < 0) return -a;
@@ -137,19 +143,14 @@ export class WasiSocketExt {
     outLen: number,
     outFlags: number,
   ): Promise<number> => {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     if (typeof s === 'number') return s;
     const m = this.mem();
     m.check(outPort, 4, 'port');
-    m.check(outLen, 4, 'ro_datalen');
-    m.check(outFlags, 2, 'ro_flags');
-    const bufs = m.iovecs(iovs, n).filter((b) => b.length > 0);
+    checkRecvOut(m, outLen, outFlags);
     const from = { addr: 0, port: 0 };
-    const total = bufs.reduce((k, b) => k + b.length, 0);
-    const tmp = bufs.length === 1 ? bufs[0]! : new Uint8Array(total);
-    const r = await s.recvfrom(tmp, riflagsToMsg(riflags), from);
+    const r = await recvIovecs(s, m.iovecs(iovs, n), riflagsToMsg(riflags), from);
     if (r < 0) return wasiErrno(r);
-    if (tmp !== bufs[0]) scatter(tmp.subarray(0, r), bufs);
     if (addr !== 0) {
       try {
         this.writeAddr(addr, from.addr, true);
@@ -159,9 +160,7 @@ export class WasiSocketExt {
       }
     }
     m.setU32(outPort, from.port);
-    m.setU32(outLen, r);
-    m.setU16(outFlags, 0);
-    return E.SUCCESS;
+    return recvOut(m, r, outLen, outFlags);
   };
   sock_send_to = async (
     fd: number,
@@ -172,21 +171,17 @@ export class WasiSocketExt {
     _flags: number,
     out: number,
   ): Promise<number> => {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     if (typeof s === 'number') return s;
     const a = this.addrIn(addr);
     if (a < 0) return -a;
     const m = this.mem();
     m.check(out, 4, 'so_datalen');
-    const bufs = m.iovecs(iovs, n).filter((b) => b.length > 0);
-    const data = bufs.length === 1 ? bufs[0]! : gather(bufs);
-    const r = await s.sendto(data, L.MSG_NOSIGNAL, { family: 2, addr: a, port: port & 0xffff });
-    if (r < 0) return wasiErrno(r);
-    m.setU32(out, r);
-    return E.SUCCESS;
+    const to = { family: 2 as const, addr: a, port: port & 0xffff };
+    return countOut(m, await sendIovecs(s, m.iovecs(iovs, n), to), out);
   };
   private name(fd: number, addr: number, outType: number, outPort: number, peer: boolean): R {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     if (typeof s === 'number') return s;
     const m = this.mem();
     m.check(outType, 4, 'addr_type');
@@ -219,7 +214,7 @@ export class WasiSocketExt {
     return null;
   }
   sock_getsockopt = (fd: number, level: number, name: number, val: number, lenp: number): R => {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     if (typeof s === 'number') return s;
     const m = this.mem();
     const len = m.u32(lenp);
@@ -259,7 +254,7 @@ export class WasiSocketExt {
     return E.SUCCESS;
   };
   sock_setsockopt = (fd: number, level: number, name: number, val: number, len: number): R => {
-    const s = this.sock(fd);
+    const s = this.t.sock(fd);
     if (typeof s === 'number') return s;
     const o = this.option(level, name);
     if (!o) return E.NOPROTOOPT;

@@ -1,14 +1,12 @@
 // Socket descriptors for wasm programs: preview1's four socket calls (sock_accept, sock_recv,
-// sock_send, sock_shutdown), what the fd_* calls do on a socket (read, write, close, fdstat, poll),
-// and preopened listeners (wasmtime's --tcplisten convention). The socket calls preview1 lacks are
-// the WasmEdge extension in sockets-ext.ts, over the same table.
+// sock_send, sock_shutdown) and preopened listeners (wasmtime's --tcplisten convention). The socket
+// calls preview1 lacks are the WasmEdge extension in sockets-ext.ts, over the same descriptors.
 //
-// A socket fd is a number vfscore handed out: each socket holds one vfscore descriptor (of "/",
-// never used for I/O) so file and socket numbers can never collide while vfscore owns the table.
-// packages/posix's unified table will replace that reservation; the socket object behind it is
-// rknet's RkSocket (RkPollable for readiness), which that table can hold as it is.
-import type { RkSocket } from '@runikraft/rknet';
-import * as V from '@runikraft/vfscore';
+// A socket is a descriptor of the program's POSIX process (packages/posix wraps rknet's RkSocket
+// as RkPosixSocketFile): fd_read/fd_write/fd_close/fdstat/fd_renumber and poll_oneoff reach it
+// through the process like any descriptor; only the socket-specific calls are here.
+import type { RkPosix } from '@runikraft/posix';
+import type { RkSockAddrIn, RkSocket } from '@runikraft/rknet';
 import * as A from './abi';
 import { wasiErrno } from './errno';
 import type { WasiFdTable } from './fds';
@@ -65,72 +63,36 @@ export function parseIpv4(s: string): number | null {
   return p.reduce((a, x) => a * 256 + Number(x), 0);
 }
 
-/** A socket's readiness as a preview1 poll event for `tag`, or null when not ready. */
-function readiness(s: RkSocket, tag: number): { nbytes: bigint; flags: number } | null {
-  const ev = s.pollEvents();
-  const hup = ev & (L.POLLHUP | L.POLLRDHUP) ? A.EVENT_FD_READWRITE_HANGUP : 0;
-  const want = tag === A.EVENTTYPE_FD_READ ? L.POLLIN : L.POLLOUT;
-  if (ev & (want | L.POLLERR | L.POLLHUP)) return { nbytes: 0n, flags: hup };
-  return null;
-}
-
-export interface PollEvent {
-  ud: bigint;
-  err: number;
-  type: number;
-  nbytes: bigint;
-  flags?: number;
-}
-
 export class WasiSockets {
-  private readonly socks = new Map<number, RkSocket>();
   private netCache: WasiNet | null | undefined;
-  /** Socket subscriptions of the poll_oneoff call in progress that were not ready. */
-  private pending: { s: RkSocket; tag: number; ud: bigint }[] = [];
 
   constructor(
     private readonly k: WasiKernel,
+    private readonly px: RkPosix,
     private readonly fds: WasiFdTable,
     private readonly mem: () => LinearMemory,
   ) {}
 
-  /** The socket behind `fd`, if it is one. */
-  get(fd: number): RkSocket | undefined {
-    return this.socks.get(fd);
+  /** The socket at `fd`, or the WASI errno: ENOTSOCK for another descriptor, EBADF for a closed one. */
+  sock(fd: number): RkSocket | number {
+    const s = this.px.socketOf(fd);
+    return typeof s === 'number' ? wasiErrno(s) : s;
   }
-  has(fd: number): boolean {
-    return this.socks.has(fd);
-  }
-  /** The network, or null when the image has none (socket calls are then ENOSYS... as ENETDOWN). */
+  /** The network, or null when the image has none (socket calls are then ENETDOWN). */
   net(): WasiNet | null {
     if (this.netCache === undefined) this.netCache = this.k.net?.() ?? null;
     return this.netCache;
   }
 
-  /** Gives `s` a descriptor. @returns the fd, or a WASI errno as -errno. */
-  async install(s: RkSocket): Promise<number> {
-    const fd = await this.k.vfs.open('/', V.O_RDONLY | V.O_DIRECTORY | V.O_CLOEXEC);
-    if (fd < 0) {
-      await s.close();
-      return -wasiErrno(fd);
-    }
-    this.socks.set(fd, s);
+  /**
+   * Gives `s` a descriptor of the process (O_NONBLOCK when `nonblock`), with a socket's rights.
+   * @returns the fd, or a WASI errno as -errno (the socket is closed then).
+   */
+  install(s: RkSocket, nonblock = false): number {
+    const fd = this.px.installSocket(s, nonblock);
+    if (fd < 0) return -wasiErrno(fd);
     this.fds.set(fd, { rightsBase: A.RIGHTS_SOCKET, rightsInheriting: 0n });
     return fd;
-  }
-
-  async close(fd: number): Promise<number> {
-    const s = this.socks.get(fd)!;
-    this.socks.delete(fd);
-    this.fds.forget(fd);
-    const r = await s.close();
-    await this.k.vfs.close(fd);
-    return wasiErrno(r);
-  }
-
-  /** At exit: every socket the program left open is closed, as a process exit does. */
-  async closeAll(): Promise<void> {
-    for (const fd of [...this.socks.keys()]) await this.close(fd);
   }
 
   /** The preopened sockets, in order after the preopened directories. @returns their fds. */
@@ -148,118 +110,18 @@ export class WasiSockets {
         await s.close();
         throw new Error(`libc.listen: ${sp.proto}:${sp.port}: errno ${-r}`);
       }
-      const fd = await this.install(s);
+      const fd = this.install(s);
       if (fd < 0) throw new Error(`libc.listen: no descriptor: WASI errno ${-fd}`);
       out.push(fd);
     }
     return out;
   }
 
-  // ---- the fd_* calls on a socket ------------------------------------------------------------
-
-  fdstat(fd: number, out: number): number {
-    const s = this.socks.get(fd)!;
-    const inf = this.fds.known(fd);
-    const m = this.mem();
-    m.check(out, A.FDSTAT_SIZE, 'fdstat');
-    m.u8.fill(0, out, out + A.FDSTAT_SIZE);
-    m.setU8(out, s.type === L.SOCK_STREAM ? A.Filetype.SOCKET_STREAM : A.Filetype.SOCKET_DGRAM);
-    m.setU16(out + 2, s.nonBlocking ? A.FDFLAG_NONBLOCK : 0);
-    m.setU64(out + 8, inf?.rightsBase ?? A.RIGHTS_SOCKET);
-    m.setU64(out + 16, inf?.rightsInheriting ?? 0n);
-    return E.SUCCESS;
-  }
-  setFlags(fd: number, flags: number): number {
-    if (flags & ~A.FDFLAG_NONBLOCK) return E.NOTSUP;
-    this.socks.get(fd)!.setNonBlocking((flags & A.FDFLAG_NONBLOCK) !== 0);
-    return E.SUCCESS;
-  }
-  filestat(fd: number, out: number): number {
-    const s = this.socks.get(fd)!;
-    const m = this.mem();
-    m.check(out, A.FILESTAT_SIZE, 'filestat');
-    m.u8.fill(0, out, out + A.FILESTAT_SIZE);
-    m.setU8(
-      out + 16,
-      s.type === L.SOCK_STREAM ? A.Filetype.SOCKET_STREAM : A.Filetype.SOCKET_DGRAM,
-    );
-    m.setU64(out + 24, 1);
-    return E.SUCCESS;
-  }
-
-  /** Receives into the iovecs (one datagram, or what a stream has). @returns bytes or -errno. */
-  async recvInto(s: RkSocket, bufs: Uint8Array[], flags: number): Promise<number> {
-    const live = bufs.filter((b) => b.length > 0);
-    if (live.length <= 1) return s.recv(live[0] ?? new Uint8Array(0), flags);
-    // A datagram must arrive whole: receive into one buffer, then scatter.
-    const tmp = new Uint8Array(live.reduce((n, b) => n + b.length, 0));
-    const r = await s.recv(tmp, flags);
-    if (r > 0) scatter(tmp.subarray(0, r), live);
-    return r;
-  }
-  /** Sends the iovecs as one send. @returns bytes or -errno. */
-  sendFrom(s: RkSocket, bufs: Uint8Array[], flags: number): Promise<number> {
-    const live = bufs.filter((b) => b.length > 0);
-    return s.send(live.length === 1 ? live[0]! : gather(live), flags | L.MSG_NOSIGNAL);
-  }
-
-  async fdRead(fd: number, iovs: number, n: number, out: number): Promise<number> {
-    const r = await this.recvInto(this.socks.get(fd)!, this.mem().iovecs(iovs, n), 0);
-    if (r < 0) return wasiErrno(r);
-    this.mem().setU32(out, r);
-    return E.SUCCESS;
-  }
-  async fdWrite(fd: number, iovs: number, n: number, out: number): Promise<number> {
-    const r = await this.sendFrom(this.socks.get(fd)!, this.mem().iovecs(iovs, n), 0);
-    if (r < 0) return wasiErrno(r);
-    this.mem().setU32(out, r);
-    return E.SUCCESS;
-  }
-
-  // ---- poll_oneoff on sockets ----------------------------------------------------------------
-
-  /** A socket subscription: its event now, or null (remembered for {@link waitPending}). */
-  pollFd(fd: number, tag: number, ud: bigint): PollEvent | null {
-    const s = this.socks.get(fd)!;
-    const r = readiness(s, tag);
-    if (r) return { ud, err: 0, type: tag, nbytes: r.nbytes, flags: r.flags };
-    this.pending.push({ s, tag, ud });
-    return null;
-  }
-  /** Parks until a pending socket subscription is ready or `timeoutNs` passed (null: no limit). */
-  async waitPending(timeoutNs: number | null): Promise<PollEvent[]> {
-    const subs = this.pending;
-    this.pending = [];
-    if (subs.length === 0) return [];
-    const events = (): PollEvent[] =>
-      subs.flatMap(({ s, tag, ud }) => {
-        const r = readiness(s, tag);
-        return r ? [{ ud, err: 0, type: tag, nbytes: r.nbytes, flags: r.flags }] : [];
-      });
-    if (timeoutNs !== null && timeoutNs <= 0) return events();
-    const wq = this.net()!.waitQueue();
-    const unwatch = subs.map(({ s }) => s.watch(() => wq.wakeAll()));
-    try {
-      await wq.waitEvent(() => events().length > 0, timeoutNs ?? undefined);
-    } finally {
-      for (const u of unwatch) u();
-    }
-    return events();
-  }
-  /** Forgets pending subscriptions (poll_oneoff answered without waiting). */
-  dropPending(): void {
-    this.pending = [];
-  }
-
   // ---- preview1's socket calls -----------------------------------------------------------------
 
-  /** ENOTSOCK for an open descriptor that is not a socket, EBADF for a closed one. */
-  notSock(fd: number): number {
-    return this.k.vfs.fcntl(fd, V.F_GETFL) < 0 ? E.BADF : E.NOTSOCK;
-  }
   private need(fd: number, right: bigint): RkSocket | number {
-    const s = this.socks.get(fd);
-    if (!s) return this.notSock(fd);
+    const s = this.sock(fd);
+    if (typeof s === 'number') return s;
     const inf = this.fds.known(fd);
     return inf && (inf.rightsBase & right) !== right ? E.NOTCAPABLE : s;
   }
@@ -276,8 +138,7 @@ export class WasiSockets {
     this.mem().check(out, 4, 'fd');
     const c = await s.accept();
     if (typeof c === 'number') return wasiErrno(c);
-    if (flags & A.FDFLAG_NONBLOCK) c.setNonBlocking(true);
-    const nfd = await this.install(c);
+    const nfd = this.install(c, (flags & A.FDFLAG_NONBLOCK) !== 0);
     if (nfd < 0) return -nfd;
     this.mem().setU32(out, nfd);
     return E.SUCCESS;
@@ -294,13 +155,9 @@ export class WasiSockets {
     if (typeof s === 'number') return s;
     if (riflags & ~(A.RIFLAG_RECV_PEEK | A.RIFLAG_RECV_WAITALL)) return E.INVAL;
     const m = this.mem();
-    m.check(outLen, 4, 'ro_datalen');
-    m.check(outFlags, 2, 'ro_flags');
-    const r = await this.recvInto(s, m.iovecs(iovs, n), riflagsToMsg(riflags));
-    if (r < 0) return wasiErrno(r);
-    m.setU32(outLen, r);
-    m.setU16(outFlags, 0);
-    return E.SUCCESS;
+    checkRecvOut(m, outLen, outFlags);
+    const r = await recvIovecs(s, m.iovecs(iovs, n), riflagsToMsg(riflags));
+    return recvOut(m, r, outLen, outFlags);
   };
   sock_send = async (
     fd: number,
@@ -313,10 +170,7 @@ export class WasiSockets {
     if (typeof s === 'number') return s;
     const m = this.mem();
     m.check(out, 4, 'so_datalen');
-    const r = await this.sendFrom(s, m.iovecs(iovs, n), 0);
-    if (r < 0) return wasiErrno(r);
-    m.setU32(out, r);
-    return E.SUCCESS;
+    return countOut(m, await sendIovecs(s, m.iovecs(iovs, n)), out);
   };
   sock_shutdown = (fd: number, how: number): number => {
     const s = this.need(fd, A.rights('SOCK_SHUTDOWN'));
@@ -325,6 +179,54 @@ export class WasiSockets {
     if (how < 1 || how > 3) return E.INVAL;
     return wasiErrno(s.shutdown(how - 1));
   };
+}
+
+// ---- what sock_recv/sock_send and the extension's recv_from/send_to share ------------------------
+
+/**
+ * Receives into the program's iovecs: a datagram arrives whole (received into one buffer, then
+ * scattered), a stream gives what it has. `from` gets the source address (recvfrom).
+ * @returns bytes or -errno (Linux's).
+ */
+export async function recvIovecs(
+  s: RkSocket,
+  bufs: Uint8Array[],
+  flags: number,
+  from?: { addr: number; port: number },
+): Promise<number> {
+  const live = bufs.filter((b) => b.length > 0);
+  const one =
+    live.length <= 1
+      ? (live[0] ?? new Uint8Array(0))
+      : new Uint8Array(live.reduce((k, b) => k + b.length, 0));
+  const r = from ? await s.recvfrom(one, flags, from) : await s.recv(one, flags);
+  if (r > 0 && live.length > 1) scatter(one.subarray(0, r), live);
+  return r;
+}
+
+/** Sends the program's iovecs as one send (a datagram whole), to `to` when given. @returns bytes or -errno. */
+export function sendIovecs(s: RkSocket, bufs: Uint8Array[], to?: RkSockAddrIn): Promise<number> {
+  const live = bufs.filter((b) => b.length > 0);
+  const data = live.length === 1 ? live[0]! : gather(live);
+  return to ? s.sendto(data, L.MSG_NOSIGNAL, to) : s.send(data, L.MSG_NOSIGNAL);
+}
+
+/** The out-pointers of a receive, checked before it can consume data (a bad one is EFAULT). */
+export function checkRecvOut(m: LinearMemory, outLen: number, outFlags: number): void {
+  m.check(outLen, 4, 'ro_datalen');
+  m.check(outFlags, 2, 'ro_flags');
+}
+/** A send's or receive's result for the program: the count at `out`, or its WASI errno. */
+export function countOut(m: LinearMemory, r: number, out: number): number {
+  if (r < 0) return wasiErrno(r);
+  m.setU32(out, r);
+  return E.SUCCESS;
+}
+/** A receive's result: the count at `outLen` and no ro_flags, or its WASI errno. */
+export function recvOut(m: LinearMemory, r: number, outLen: number, outFlags: number): number {
+  const e = countOut(m, r, outLen);
+  if (e === E.SUCCESS) m.setU16(outFlags, 0);
+  return e;
 }
 
 export function riflagsToMsg(riflags: number): number {

@@ -1,6 +1,6 @@
 /* BSD sockets over libc-shim's socket extension, in one thread over 127.0.0.1: TCP (connect,
  * accept, data both ways, peek, poll, non-blocking, half-close), UDP with source addresses,
- * getaddrinfo, options and the errors a program sees. Prints one line per check. */
+ * getaddrinfo, options, fd_renumber of a socket and the errors a program sees. Prints one line per check. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 static void addr(struct sockaddr_in *a, const char *ip, int port) {
   memset(a, 0, sizeof *a);
@@ -93,7 +94,14 @@ int main(void) {
   connect(c2, (struct sockaddr *)&a, sizeof a);
   s2 = accept(l, NULL, NULL);
   printf("accept without address %d\n", s2 > 2);
-  close(s2);
+  /* fd_renumber (wasi-libc's dup2): the socket moves onto a file's descriptor number. */
+  int f = open("renumbered", O_CREAT | O_RDWR, 0644);
+  printf("renumber %d\n", __wasi_fd_renumber(s2, f));
+  printf("write on the new number %zd\n", write(f, "moved", 5));
+  n = recv(c2, buf, sizeof buf, 0);
+  int gone = fcntl(s2, F_GETFL) < 0 && errno == EBADF;
+  printf("peer got %zd '%.*s', old number closed %d\n", n, (int)n, buf, gone);
+  close(f);
   close(c2);
   close(l);
 

@@ -22,6 +22,9 @@ import {
 } from '../../../../packages/libc-shim/src/index';
 import { createRamfsType } from '../../../../packages/ramfs/src/index';
 import { createBuddyAlloc } from '../../../../packages/rkalloc-buddy/src/index';
+import { createSched } from '../../../../packages/rksched/src/index';
+import { createSimPlat } from '../../../../packages/rksched/src/sim';
+import { createRrPolicy } from '../../../../packages/rksched-rr/src/index';
 import { O_CREAT, O_RDWR, O_WRONLY, RkVfsCore } from '../../../../packages/vfscore/src/index';
 import { buildWasm } from '../../../rk/src/wasm-toolchain';
 import { median } from '../boot/stats';
@@ -74,6 +77,8 @@ async function kernel(files: Record<string, string> = {}): Promise<WasiKernel> {
   const t0 = process.hrtime.bigint();
   return {
     vfs,
+    // The program's POSIX process parks only on descriptors that are not ready; here all are files.
+    sched: createSched(createSimPlat(), createRrPolicy()),
     clockNs: (id) =>
       id === 0 ? BigInt(Date.now()) * 1_000_000n : id <= 3 ? process.hrtime.bigint() - t0 : null,
     clockResNs: 1n,

@@ -1,0 +1,46 @@
+// poll_oneoff's fd subscriptions over posix readiness: a C program polls its stdin, which is a pipe
+// another thread writes to, on a scheduler with a virtual clock (the program parks in poll).
+import { readFileSync } from 'node:fs';
+import { F_DUPFD } from '@runikraft/posix';
+import { createSched } from '@runikraft/rksched';
+import { createSimPlat } from '@runikraft/rksched/sim';
+import { createRrPolicy } from '@runikraft/rksched-rr';
+import { describe, expect, it } from 'vitest';
+import { runWasi } from '../src/index';
+import { wasiProcess } from '../src/wasi/kernel';
+import { program, testKernel } from './helpers';
+
+describe('poll_oneoff on a pipe', () => {
+  it('parks until the pipe has data, times out on the clock, reports hang-up', async () => {
+    const { k, out } = await testKernel();
+    const plat = createSimPlat();
+    const sched = createSched(plat, createRrPolicy());
+    const kernel = { ...k, sched, sleepNs: (ns: number) => sched.sleep(ns) };
+    const wasm = readFileSync(program('pollin.c'));
+    let status = -1;
+    await sched.runMain(async () => {
+      const px = wasiProcess(kernel, ['pollin'], []);
+      // The read end becomes the program's stdin (fd 0: the table is empty); the write end moves
+      // out of the way (fd 10), kept by the writer thread; 1 and 2 come from the kernel at start.
+      const [r, w] = px.pipe() as [number, number];
+      expect(r).toBe(0);
+      const wr = px.fcntl(w, F_DUPFD, 10);
+      await px.close(w);
+      const writer = sched.spawn('writer', async () => {
+        await sched.sleep(20_000_000); // inside the first 50 ms poll
+        await px.write(wr, new TextEncoder().encode('hello'));
+        await sched.sleep(100_000_000); // the second poll times out
+        await px.close(wr); // the third sees the hang-up (EOF)
+      });
+      status = (await runWasi(kernel, wasm, { args: ['pollin'], process: px })).status;
+      await sched.join(writer);
+      return 0;
+    });
+    expect(status).toBe(0);
+    // At EOF preview1 can only say "readable, hung up" (an fd_read event with the HANGUP flag), which
+    // wasi-libc turns into POLLIN|POLLHUP (Linux reports POLLHUP alone for a pipe with no writer).
+    expect(await out()).toBe(
+      'round 0: ready 1 revents IN, read 5: hello\nround 1: timeout\nround 2: ready 1 revents IN+HUP, read 0: \n',
+    );
+  }, 300_000);
+});
