@@ -164,8 +164,15 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     const w = this.writer;
     if (!w) return -Errno.EROFS;
     return this.lock.run(async () => {
-      const r = await fn(w);
+      let r = await fn(w);
       const j = this.journal;
+      // blocks the running transaction freed are not reused before it commits: out of space with
+      // some pending, commit and try once more (Linux's ext4_should_retry_alloc)
+      if (r === -Errno.ENOSPC && j?.hasFreed) {
+        const c = await this.commit();
+        if (c < 0) return c as T;
+        r = await fn(w);
+      }
       if (j?.due(this.env.now().sec, this.vol.cache.maxBlocks)) {
         const c = await this.commit();
         if (c < 0) return c as T;
@@ -262,6 +269,17 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     if (node.type === S_IFDIR) node.inode.links = 0;
     else if (node.inode.links > 0) node.inode.links--;
     this.touch(node.inode, now, false);
+    if (node.inode.links === 0 && node.opens === 0 && node.inode.size > this.writeStep) {
+      // freeing it takes several transactions: on the orphan chain meanwhile, so a crash in
+      // between leaves it for the next mount to free (Linux's ext4_evict_inode does the same)
+      this.orphans.add(node.inode);
+      let r = await w.storeInode(node.inode);
+      if (r >= 0) r = await this.shrink(w, node.inode, 0);
+      if (r < 0) return r;
+      const prev = this.orphans.remove(node.inode, (ino) => this.nodes.get(ino)?.inode);
+      if (prev) r = await w.storeInode(prev);
+      if (r < 0) return r;
+    }
     if (node.inode.links === 0 && node.opens === 0) {
       this.nodes.delete(node.ino);
       return w.dropInode(node.inode, now);
@@ -379,7 +397,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       if (set.gid !== undefined) i.gid = set.gid;
       if (set.size !== undefined) {
         if (set.size > this.maxFile) return -Errno.EFBIG;
-        const r = await w.truncate(i, set.size);
+        const r = await this.shrink(w, i, set.size);
         if (r < 0) return r;
         i.setTime('mtime', now);
       }
@@ -388,6 +406,25 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       i.setTime('ctime', now);
       return w.storeInode(i);
     });
+  }
+
+  /**
+   * Truncates `i` to `size` (w.truncate) from the end in steps of one write handle's worth, with a
+   * commit in between when the transaction is due, so freeing a big file never makes a
+   * transaction larger than half the log. Each step leaves a consistent, shorter file. Under the
+   * lock, inside a change.
+   */
+  private async shrink(w: Ext4Writer, i: Ext4Inode, size: number): Promise<number> {
+    const step = this.writeStep;
+    const bs = this.vol.blockSize;
+    const j = this.journal;
+    while (j && i.size - size > step) {
+      let r = await w.truncate(i, Math.ceil((i.size - step) / bs) * bs);
+      if (r >= 0) r = await w.storeInode(i);
+      if (r >= 0 && j.due(this.env.now().sec, this.vol.cache.maxBlocks)) r = await this.commit();
+      if (r < 0) return r;
+    }
+    return w.truncate(i, size);
   }
 
   /** The largest file: 2^32 logical blocks. */
@@ -465,14 +502,54 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     if (buf.length === 0) return 0;
     if (offset >= this.maxFile) return -Errno.EFBIG;
     const data = offset + buf.length > this.maxFile ? buf.subarray(0, this.maxFile - offset) : buf;
+    const step = this.writeStep;
+    if (data.length <= step) return this.writeHandle(h, data, offset);
+    return this.writeSteps(h, data, offset, step);
+  }
+
+  /**
+   * Bytes one write handle may cover. Its metadata is about two blocks (bitmap, descriptor share)
+   * per block group its data reaches, so a handle over `capacity / 16` groups stays within an eighth
+   * of the log; with a commit once a transaction reaches a quarter, none reaches the half a
+   * commit may take (Linux sizes handles by credits the same way). No journal: no limit.
+   */
+  private get writeStep(): number {
+    const j = this.journal;
+    if (!j) return Number.POSITIVE_INFINITY;
+    const groups = Math.max(1, Math.floor(j.capacity / 16));
+    return groups * this.vol.sb.blocksPerGroup * this.vol.blockSize;
+  }
+
+  private writeHandle(h: Ext4Handle, data: Uint8Array, offset: number) {
     return this.change(async (w) => {
       const i = h.node.inode;
       const n = await w.writeData(i, data, offset);
-      if (n < 0) return n;
+      if (n < 0) {
+        // the tree may have grown before the error: the inode on disk must say so
+        const r = await w.storeInode(i);
+        return r < 0 ? r : n;
+      }
       this.touch(i, this.env.now(), true);
       const r = await w.storeInode(i);
       return r < 0 ? r : n;
     });
+  }
+
+  /**
+   * A write larger than one handle: block-aligned pieces, one handle (and maybe a commit) each.
+   * A failing piece ends the write short, as write(2) does: what went before stays written.
+   */
+  private async writeSteps(h: Ext4Handle, data: Uint8Array, offset: number, step: number) {
+    const bs = this.vol.blockSize;
+    let done = 0;
+    while (done < data.length) {
+      const at = offset + done;
+      const end = Math.min(data.length, Math.floor((at + step) / bs) * bs - offset);
+      const n = await this.writeHandle(h, data.subarray(done, end), at);
+      if (n < 0) return done > 0 ? done : n;
+      done += n;
+    }
+    return done;
   }
 
   async readdir(h: Ext4Handle, cookie: number, sink: RkFsDirSink): Promise<number> {

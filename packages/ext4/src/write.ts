@@ -165,13 +165,14 @@ export class Ext4Writer {
 
   /**
    * Maps `[lblk, lblk + n)` of `inode` to blocks, allocating holes (and turning unwritten extents
-   * written). @returns the runs in order and which blocks are new (their old content is garbage).
+   * written). @returns the runs in order, which blocks are new (their old content is garbage) and,
+   * when the disk filled part way through, `end`: the first block left unmapped (a short write).
    */
   private async mapForWrite(
     inode: Ext4Inode,
     lblk: number,
     n: number,
-  ): Promise<{ runs: MappedRun[]; fresh: (lb: number) => boolean } | number> {
+  ): Promise<{ runs: MappedRun[]; fresh: (lb: number) => boolean; end?: number } | number> {
     if (!(inode.flags & EXT4_EXTENTS_FL)) {
       let goal = this.vol.inodeLocation(inode.ino)!.gd.inodeTable;
       if (lblk > 0) {
@@ -199,6 +200,7 @@ export class Ext4Writer {
       at += len;
     }
     const fresh: MappedRun[] = [];
+    const isFresh = (lb: number) => fresh.some((x) => x.lblk <= lb && lb < x.lblk + x.len);
     for (const h of holes)
       for (let k = 0; k < h.len; ) {
         let goal = this.vol.inodeLocation(inode.ino)!.gd.inodeTable;
@@ -208,6 +210,11 @@ export class Ext4Writer {
           if (m.pblk !== 0) goal = m.pblk + 1;
         }
         const got = await this.alloc.allocBlocks(goal, Math.min(h.len - k, EXT_INIT_MAX_LEN));
+        if (got === -Errno.ENOSPC && h.lblk + k > lblk) {
+          // full part way: what is mapped up to here is written, as write(2) writes what fits
+          runs.sort((a, b) => a.lblk - b.lblk);
+          return { runs, fresh: isFresh, end: h.lblk + k };
+        }
         if (typeof got === 'number') return got;
         const x = { lblk: h.lblk + k, len: got[1], pblk: got[0], unwritten: false };
         const r = await this.addExtent(inode, x);
@@ -220,7 +227,7 @@ export class Ext4Writer {
         k += x.len;
       }
     runs.sort((a, b) => a.lblk - b.lblk);
-    return { runs, fresh: (lb) => fresh.some((x) => x.lblk <= lb && lb < x.lblk + x.len) };
+    return { runs, fresh: isFresh };
   }
 
   /**
@@ -281,8 +288,10 @@ export class Ext4Writer {
     const last = Math.floor((pos + buf.length - 1) / bs);
     const m = await this.mapForWrite(inode, first, last - first + 1);
     if (typeof m === 'number') return m;
+    if (m.end !== undefined) buf = buf.subarray(0, m.end * bs - pos);
     for (const x of m.runs) {
-      for (let lb = x.lblk; lb < x.lblk + x.len; ) {
+      const stop = Math.min(x.lblk + x.len, m.end ?? Number.POSITIVE_INFINITY);
+      for (let lb = x.lblk; lb < stop; ) {
         const pblk = x.pblk + (lb - x.lblk);
         const from = Math.max(pos, lb * bs);
         // whole blocks of this run go to the device in one request

@@ -23,6 +23,8 @@ export interface Jbd2Stats {
   commits: number;
   checkpoints: number;
   loggedBlocks: number;
+  /** Transactions whose blocks ran past the log's end and went on at s_first. */
+  wraps: number;
 }
 
 export class Jbd2Journal {
@@ -40,7 +42,7 @@ export class Jbd2Journal {
   /** The running transaction's id. */
   private sequence: number;
   private lastCommit: number;
-  readonly stats: Jbd2Stats = { commits: 0, checkpoints: 0, loggedBlocks: 0 };
+  readonly stats: Jbd2Stats = { commits: 0, checkpoints: 0, loggedBlocks: 0, wraps: 0 };
 
   constructor(
     private readonly vol: Ext4Volume,
@@ -114,8 +116,34 @@ export class Jbd2Journal {
   }
 
   /** Usable log blocks. */
-  private get capacity(): number {
+  get capacity(): number {
     return this.jsb.maxlen - this.jsb.first;
+  }
+
+  /** Log blocks the committed, not yet checkpointed transactions take (s_start up to the head). */
+  get used(): number {
+    if (this.jsb.start === 0) return 0;
+    return (this.head - this.jsb.start + this.capacity) % this.capacity;
+  }
+
+  /** The live log runs past its end and goes on at s_first (the tail is after the head). */
+  get wrapped(): boolean {
+    return this.jsb.start !== 0 && this.head < this.jsb.start;
+  }
+
+  /** Journal block `j` brought back into [s_first, s_maxlen). */
+  private wrap(j: number): number {
+    return j >= this.jsb.maxlen ? j - this.capacity : j;
+  }
+
+  /** Writes `data` (whole blocks) from journal block `at` on, going on at s_first at the log's end. */
+  private async writeLog(at: number, data: Uint8Array): Promise<number> {
+    const bs = this.layout.blockSize;
+    const fit = Math.min(data.length / bs, this.jsb.maxlen - at);
+    const r = await this.space.write(at, data.subarray(0, fit * bs));
+    if (r < 0 || fit * bs === data.length) return r;
+    this.stats.wraps++;
+    return this.space.write(this.jsb.first, data.subarray(fit * bs));
   }
 
   /**
@@ -148,7 +176,8 @@ export class Jbd2Journal {
       this.vol.warn(`journal: a transaction of ${n + 1} blocks does not fit half the log`);
       return -Errno.ENOSPC;
     }
-    // (no room check: commit keeps at least half the log free after every transaction)
+    // (no room check: commit keeps at least half the log free after every transaction, and the
+    // log goes on where the last transaction ended, wrapping at its end as jbd2's does)
     // ordered mode: the data the new metadata points at reaches the disk first
     let r = await this.vol.cache.writeUnpinned();
     if (r < 0) return r;
@@ -160,13 +189,13 @@ export class Jbd2Journal {
       r = await this.writeSuper();
       if (r < 0) return r;
     }
-    r = await this.space.write(at, buildLog(l, seq, this.jsb.uuid, blocks, revokes));
+    r = await this.writeLog(at, buildLog(l, seq, this.jsb.uuid, blocks, revokes));
     if (r < 0) return r;
     r = await this.vol.cache.flush();
     if (r < 0) return r;
     const c = new Uint8Array(l.blockSize);
     emitCommit(l, c, seq, now.sec, now.nsec);
-    r = await this.space.write(at + n, c);
+    r = await this.writeLog(this.wrap(at + n), c);
     if (r < 0) return r;
     r = await this.vol.cache.flush();
     if (r < 0) return r;
@@ -179,16 +208,17 @@ export class Jbd2Journal {
     this.running.clear();
     this.revokes.clear();
     this.freed = [];
-    this.head = at + n + 1;
+    this.head = this.wrap(at + n + 1);
     this.sequence = (seq + 1) >>> 0;
     // keep half the log free, so the next transaction never waits on blocks it pins itself
-    if (this.head - this.jsb.first > this.capacity >> 1) return this.checkpoint();
+    if (this.used > this.capacity >> 1) return this.checkpoint();
     return 0;
   }
 
   /**
    * Writes every committed block home, a barrier, then marks the log empty. Only between
-   * transactions' blocks: pinned blocks are not written (they are not in the log yet).
+   * transactions' blocks: pinned blocks are not written (they are not in the log yet). The head
+   * stays where it is: the next transaction starts there and the log wraps round in time.
    * @returns 0, -EIO.
    */
   async checkpoint(): Promise<number> {
@@ -202,7 +232,6 @@ export class Jbd2Journal {
     r = await this.vol.cache.flush();
     if (r < 0) return r;
     this.logged.clear();
-    this.head = this.jsb.first;
     this.stats.checkpoints++;
     return 0;
   }
