@@ -30,8 +30,15 @@ export interface BlockCacheStats {
   writebacks: number;
 }
 
+/** Bytes of one request for file data read or written whole (it bypasses the cache). */
+const RUN_BYTES = 1 << 20;
+/** Blocks per range counted in BlockCache's `groups`. */
+const GROUP = 256;
+
 export class BlockCache {
   private readonly map = new Map<number, Slot>();
+  /** Cached blocks per GROUP-block range: a long run skips its uncached groups in one look-up. */
+  private readonly groups = new Map<number, number>();
   /** Recency list: head = least recently used, tail = most (a Map's delete+set per hit was slow). */
   private head: Slot | null = null;
   private tail: Slot | null = null;
@@ -152,6 +159,8 @@ export class BlockCache {
       return raced;
     }
     this.map.set(blk, e);
+    const g = Math.floor(blk / GROUP);
+    this.groups.set(g, (this.groups.get(g) ?? 0) + 1);
     this.append(e);
     return e;
   }
@@ -177,6 +186,10 @@ export class BlockCache {
         continue;
       }
       this.map.delete(victim.blk);
+      const g = Math.floor(victim.blk / GROUP);
+      const left = this.groups.get(g)! - 1;
+      if (left) this.groups.set(g, left);
+      else this.groups.delete(g);
       this.unlink(victim);
       this.stats.evictions++;
       return victim.pa;
@@ -212,8 +225,9 @@ export class BlockCache {
 
   /**
    * Reads `n` blocks from `blk` into `dst` (n * blockSize bytes), taking cached (possibly dirty)
-   * blocks from the cache and runs of uncached ones from the device in large requests through a
-   * bounce buffer, without caching them (file data would push out the metadata).
+   * blocks from the cache and runs of uncached ones from the device in requests of up to 1 MiB,
+   * without caching them (file data would push out the metadata): straight into `dst` when it is a
+   * view of guest RAM, else through a bounce buffer.
    * @returns 0, or -EUCLEAN (outside the file system), -EIO, -ENOMEM.
    */
   async readRun(blk: number, n: number, dst: Uint8Array): Promise<number> {
@@ -226,8 +240,7 @@ export class BlockCache {
         i++;
         continue;
       }
-      let run = 1;
-      while (i + run < n && !this.map.has(blk + i + run)) run++;
+      const run = this.uncached(blk + i + 1, blk + n) - (blk + i);
       const r = await this.readDirect(blk + i, run, dst.subarray(i * bs, (i + run) * bs));
       if (r < 0) return r;
       i += run;
@@ -235,10 +248,24 @@ export class BlockCache {
     return 0;
   }
 
+  /** The first cached block in [from, end), or `end`: skips whole uncached groups at a time. */
+  private uncached(from: number, end: number): number {
+    let b = from;
+    while (b < end) {
+      if (!this.groups.has(Math.floor(b / GROUP))) b += GROUP - (b % GROUP);
+      else if (this.map.has(b)) return b;
+      else b++;
+    }
+    return end;
+  }
+
   private async readDirect(blk: number, n: number, dst: Uint8Array): Promise<number> {
+    const phys = this.dev.phys;
+    if (dst.buffer === phys.buffer)
+      return this.readInto(blk, n, phys.base + dst.byteOffset - phys.u8.byteOffset);
     if (!this.bounce) {
-      // as large as a request may be (<= 64 blocks), smaller when guest RAM is fragmented
-      let per = Math.max(1, Math.min(64, Math.floor(this.dev.info().maxSectorsPerReq / this.spb)));
+      // one request per RUN_BYTES (as large as the device allows), smaller when guest RAM is fragmented
+      let per = Math.max(1, Math.min(RUN_BYTES / this.blockSize, this.perReq()));
       for (; per >= 1 && !this.bounce; per >>= 1) {
         this.bounce = this.alloc.memalign(4096, per * this.blockSize);
         this.bounceBlocks = per;
@@ -251,12 +278,12 @@ export class BlockCache {
     if (!buf) return this.readCached(blk, n, dst);
     this.bounceBusy = true;
     try {
-      const at = buf - this.dev.phys.base;
+      const at = buf - phys.base;
       for (let done = 0; done < n; ) {
         const k = Math.min(n - done, this.bounceBlocks);
         const r = await this.dev.read((blk + done) * this.spb, k * this.spb, buf);
         if (r < 0) return r;
-        dst.set(this.dev.phys.u8.subarray(at, at + k * this.blockSize), done * this.blockSize);
+        dst.set(phys.u8.subarray(at, at + k * this.blockSize), done * this.blockSize);
         done += k;
       }
       return 0;
@@ -266,10 +293,32 @@ export class BlockCache {
     }
   }
 
+  /** Blocks per device request (the driver's limit). */
+  private perReq(): number {
+    return Math.max(1, Math.floor(this.dev.info().maxSectorsPerReq / this.spb));
+  }
+
+  /** `n` blocks from `blk` straight into guest RAM at `pa` (a caller's buffer there: no bounce). */
+  private async readInto(blk: number, n: number, pa: number): Promise<number> {
+    const per = this.perReq();
+    for (let done = 0; done < n; ) {
+      const k = Math.min(n - done, per);
+      const r = await this.dev.read(
+        (blk + done) * this.spb,
+        k * this.spb,
+        pa + done * this.blockSize,
+      );
+      if (r < 0) return r;
+      done += k;
+    }
+    return 0;
+  }
+
   /**
    * Writes `n` whole blocks from `src` at `blk`: cached blocks are updated in the cache (dirty), runs
-   * of uncached ones go to the device at once in large requests through a bounce buffer (file data
-   * written whole is not kept: it would push the metadata out).
+   * of uncached ones go to the device at once in requests of up to 1 MiB, from `src` itself when it
+   * is guest RAM, else through a bounce buffer (file data written whole is not kept: it would push
+   * the metadata out).
    * @returns 0, or -EUCLEAN (outside the file system), -EIO, -ENOMEM.
    */
   async writeRun(blk: number, n: number, src: Uint8Array): Promise<number> {
@@ -283,8 +332,7 @@ export class BlockCache {
         i++;
         continue;
       }
-      let run = 1;
-      while (i + run < n && !this.map.has(blk + i + run)) run++;
+      const run = this.uncached(blk + i + 1, blk + n) - (blk + i);
       const r = await this.writeDirect(blk + i, src.subarray(i * bs, (i + run) * bs));
       if (r < 0) return r;
       i += run;
@@ -293,25 +341,40 @@ export class BlockCache {
   }
 
   private async writeDirect(blk: number, src: Uint8Array): Promise<number> {
-    const per = 64;
-    const buf = this.alloc.memalign(4096, Math.min(src.length, per * this.blockSize));
+    const phys = this.dev.phys;
+    const bs = this.blockSize;
+    const perReq = Math.min(RUN_BYTES / bs, this.perReq());
+    if (src.buffer === phys.buffer) {
+      // the caller's buffer is guest RAM already: the device reads it where it is
+      const pa = phys.base + src.byteOffset - phys.u8.byteOffset;
+      for (let done = 0; done < src.length; ) {
+        const bytes = Math.min(src.length - done, perReq * bs);
+        const r = await this.dev.write(
+          (blk + done / bs) * this.spb,
+          (bytes / bs) * this.spb,
+          pa + done,
+        );
+        if (r < 0) return r;
+        done += bytes;
+      }
+      return 0;
+    }
+    const buf = this.alloc.memalign(4096, Math.min(src.length, perReq * bs));
     if (!buf) {
       // no room for a bounce buffer: through the cache
-      for (let i = 0; i < src.length / this.blockSize; i++) {
+      for (let i = 0; i < src.length / bs; i++) {
         const e = await this.zeroed(blk + i, true);
         if (typeof e === 'number') return e;
-        e.data.set(src.subarray(i * this.blockSize, (i + 1) * this.blockSize));
+        e.data.set(src.subarray(i * bs, (i + 1) * bs));
       }
       return 0;
     }
     try {
-      const at = buf - this.dev.phys.base;
-      const perReq = Math.min(per, Math.floor(this.dev.info().maxSectorsPerReq / this.spb));
+      const at = buf - phys.base;
       for (let done = 0; done < src.length; ) {
-        const bytes = Math.min(src.length - done, perReq * this.blockSize);
-        this.dev.phys.u8.set(src.subarray(done, done + bytes), at);
-        const b = blk + done / this.blockSize;
-        const r = await this.dev.write(b * this.spb, (bytes / this.blockSize) * this.spb, buf);
+        const bytes = Math.min(src.length - done, perReq * bs);
+        phys.u8.set(src.subarray(done, done + bytes), at);
+        const r = await this.dev.write((blk + done / bs) * this.spb, (bytes / bs) * this.spb, buf);
         if (r < 0) return r;
         done += bytes;
       }
@@ -362,6 +425,7 @@ export class BlockCache {
   release(): void {
     for (const e of this.map.values()) this.alloc.free(e.pa);
     this.map.clear();
+    this.groups.clear();
     this.head = this.tail = null;
     if (this.bounce) this.alloc.free(this.bounce);
     this.bounce = 0;

@@ -125,7 +125,8 @@ export async function extentMap(
         return new ExtentCorrupt(`inode ${inode.ino} extent ${where}: checksum mismatch`);
       b.verified = true;
     }
-    node = b.data.slice();
+    // the cache's own view: it is read only before the next await (a child's cache.get), so no copy
+    node = b.data;
     capacity = Math.floor((sb.blockSize - 12) / 12);
     depth = h.depth - 1;
   }
