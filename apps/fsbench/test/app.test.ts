@@ -70,6 +70,8 @@ const PHASES = [
   'mount',
   'seqwrite',
   'seqread',
+  'seqreadwarm',
+  'seqreadram',
   'randread',
   'randwrite',
   'create',
@@ -95,11 +97,13 @@ describe('fsbench', () => {
       const len = nfs.statSync(tarFile).size;
       const { out, status } = await boot(
         [img, tarDisk],
-        `/data mount=/dev/vda:ext4 mb=4 random=64 files=50 tar=1:${len}`,
+        `/data mount=/dev/vda:ext4 mb=4 passes=2 random=64 files=50 tar=1:${len}`,
       );
       expect(status, out.slice(-2000)).toBe(0);
       for (const p of PHASES) expect(out).toMatch(new RegExp(`fsbench: end ${p} \\d+ \\d+\\n`));
       expect(out).toMatch(new RegExp(`fsbench: end seqread \\d+ ${4 << 20}\\n`));
+      expect(out).toMatch(new RegExp(`fsbench: end seqreadwarm \\d+ ${8 << 20}\\n`));
+      expect(out).toMatch(new RegExp(`fsbench: end seqreadram \\d+ ${8 << 20}\\n`));
       expect(out).toMatch(/fsbench: end create \d+ 50\n/);
       const [st, report] = fsck(img);
       expect(st, report).toBe(0);
@@ -125,7 +129,10 @@ describe('fsbench', () => {
 
   it('runs the same phases on ramfs', async () => {
     const len = nfs.statSync(tarFile).size;
-    const { out, status } = await boot([tarDisk], `/bench mb=4 random=64 files=50 tar=0:${len}`);
+    const { out, status } = await boot(
+      [tarDisk],
+      `/bench mb=4 passes=1 random=64 files=50 tar=0:${len}`,
+    );
     expect(status, out.slice(-2000)).toBe(0);
     for (const p of PHASES.slice(1))
       expect(out).toMatch(new RegExp(`fsbench: end ${p} \\d+ \\d+\\n`));
