@@ -1,13 +1,17 @@
-// The README's "Use Runikraft in your own project", run as written: every public package is published
-// (pnpm publish: workspace: ranges become the released versions) to a local Verdaccio, then, in empty
+// The README's "Use Runikraft in your own project", run as written: a release is made as changesets
+// makes one — in a copy of the workspace, a generated changeset and `changeset version` (support/
+// release.ts; the repository is never changed) — and every public package of that copy is published
+// (pnpm publish: workspace: ranges become the released versions) to a local Verdaccio; then, in empty
 // folders outside the repository, the README's npm, component and pnpm blocks run line by line under
-// `bash -e` with only the registry changed. Takes 1-3 minutes (packages that are not ours come through
-// the registry's uplink). Skipped, with the reason, before `pnpm build` (dist/ is what is published).
+// `bash -e` with only the registry changed, and must get the versions changesets computed. Takes 1-3
+// minutes (packages that are not ours come through the registry's uplink). Skipped, with the reason,
+// before `pnpm build` (dist/ is what is published).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bump, bump, prepareRelease, type Release } from './support/release';
 import { type Registry, startRegistry } from './support/verdaccio';
 import { publicPackages, repoRoot } from './support/workspace';
 
@@ -22,9 +26,14 @@ const skip = missingTool
     : '';
 if (skip) console.log(`[skip] registry test: ${skip}`);
 
-/** How rkboot's banner names library `name` (`rkalloc-tlsf@0.1.0`). */
-const lib = (name: string) =>
-  `${name}@${publicPackages().find((p) => p.name === `@runikraft/${name}`)?.version}`;
+/**
+ * The generated changeset: a patch of the package every other one depends on, and a minor of one the
+ * README's flow installs by name (so the user must get the new version from `npm install`).
+ */
+const BUMPS: Record<string, Bump> = {
+  '@runikraft/errno': 'patch',
+  '@runikraft/rkalloc-buddy': 'minor',
+};
 
 /** The ```sh blocks of the README's user section, in order. */
 function readmeBlocks(): string[] {
@@ -39,15 +48,33 @@ function readmeBlocks(): string[] {
 describe.skipIf(skip !== '')('published packages, used as the README says', () => {
   const work = mkdtempSync(join(tmpdir(), 'rk-registry-'));
   let registry: Registry;
+  let release: Release;
   const blocks = readmeBlocks();
+  /** What a `changeset version` run in the repository would change: manifests, changelogs, .changeset/. */
+  const repoState = () =>
+    ['--untracked-files=no', '--untracked-files=all -- *CHANGELOG.md .changeset']
+      .map(
+        (a) =>
+          spawnSync('sh', ['-c', `git status --porcelain ${a}`], {
+            cwd: repoRoot,
+            encoding: 'utf8',
+          }).stdout,
+      )
+      .join('');
+  let repoBefore = '';
+  /** How rkboot's banner names library `name` in the release (`rkalloc-tlsf@0.1.0`). */
+  const lib = (name: string) => `${name}@${release.versions.get(`@runikraft/${name}`)}`;
 
   beforeAll(async () => {
-    registry = await startRegistry(join(work, 'registry'));
-  }, 60_000);
+    repoBefore = repoState();
+    const started = startRegistry(join(work, 'registry'));
+    release = prepareRelease(join(work, 'release'), BUMPS);
+    registry = await started;
+  }, 180_000);
   afterAll(async () => {
     await registry?.stop();
     rmSync(work, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   /** Runs README lines with bash -e in a new folder; @returns what a terminal would show. */
   function sh(lines: string, prefix: string): Promise<{ status: number | null; out: string }> {
@@ -85,21 +112,43 @@ describe.skipIf(skip !== '')('published packages, used as the README says', () =
   let npmFlow: ReturnType<typeof sh>;
   let pnpmFlow: ReturnType<typeof sh>;
 
-  it('publishes every public package at its version', async () => {
+  it('changeset version computes the release in a copy, never in the repository', () => {
+    for (const p of publicPackages()) {
+      const want = BUMPS[p.name] ? bump(p.version, BUMPS[p.name]!) : undefined;
+      if (want) expect(release.versions.get(p.name), p.name).toBe(want);
+      else expect(release.versions.get(p.name), p.name).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+    // each bumped package got its changelog entry from the generated changeset
+    for (const name of Object.keys(BUMPS)) {
+      const dir = publicPackages().find((p) => p.name === name)!.dir;
+      const log = readFileSync(join(release.dir, relative(repoRoot, dir), 'CHANGELOG.md'), 'utf8');
+      expect(log).toContain(`## ${release.versions.get(name)}`);
+      expect(log).toContain("The registry test's release.");
+    }
+    expect(repoState()).toBe(repoBefore);
+  });
+
+  it('publishes every public package at the version changesets computed', async () => {
     const r = spawnSync('pnpm', ['-r', 'publish', '--no-git-checks'], {
-      cwd: repoRoot,
+      cwd: release.dir,
       env: registry.env,
       encoding: 'utf8',
       timeout: 300_000,
     });
     expect(r.status, r.stderr + r.stdout).toBe(0);
     for (const p of publicPackages())
-      expect((await meta(p.name))['dist-tags']?.latest, p.name).toBe(p.version);
+      expect((await meta(p.name))['dist-tags']?.latest, p.name).toBe(release.versions.get(p.name));
     // A published package.json names released versions, never the workspace protocol.
     const rk = await meta('@runikraft/rk');
     expect(JSON.stringify(rk.versions[rk['dist-tags'].latest].dependencies)).not.toContain(
       'workspace:',
     );
+    // a dependency range names the released version: every package asks for the patched errno
+    const rkalloc = await meta('@runikraft/rkalloc');
+    expect(rkalloc.versions[rkalloc['dist-tags'].latest].dependencies['@runikraft/errno']).toBe(
+      `^${release.versions.get('@runikraft/errno')}`,
+    );
+    expect(repoState()).toBe(repoBefore);
   }, 300_000);
 
   it('the README has the npm, component and pnpm blocks', () => {

@@ -52,7 +52,9 @@ export function generateEntry(
     `const image = {`,
     `  name: ${lit(app.name)},`,
     `  version: ${lit(app.version)},`,
-    `  libraries: [${libs.map((_, i) => `l${i}`).join(', ')}],`,
+    // Each library as its installed package's version: the banner then names what npm installed
+    // (a descriptor's literal `version` is not what changesets bumps at a release).
+    `  libraries: [${libs.map((l, i) => `{ ...l${i}, version: ${lit(l.version)} }`).join(', ')}],`,
     `  main: app.default,`,
     `  params: ${lit(app.params)},`,
     `  appParams: appParams(${lit(appParamPrefix(app))}, app),`,

@@ -48,7 +48,7 @@ describe('generateEntry', () => {
     const plat = cand('@x/plat', { provides: ['rkplat'], platform: { entry: '@x/plat/kernel' } });
     const src = generateEntry(
       app,
-      composition(plat, [cand('@x/alloc'), cand('@x/sched')]),
+      composition(plat, [cand('@x/alloc', { version: '1.2.3' }), cand('@x/sched')]),
       '/repo/apps/demo/build',
     );
     expect(src.split('\n').filter((l) => l.startsWith('import'))).toEqual([
@@ -60,7 +60,10 @@ describe('generateEntry', () => {
     ]);
     expect(src).toContain('  main: app.default,');
     expect(src).toContain('  appParams: appParams("demo", app),'); // httpreply.port= style: the name sans scope
-    expect(src).toContain('  libraries: [l0, l1],');
+    // each library with its package's version (what the banner prints), not the descriptor's literal
+    expect(src).toContain(
+      '  libraries: [{ ...l0, version: "1.2.3" }, { ...l1, version: "1.0.0" }],',
+    );
     expect(src).toContain('  params: {"rkboot.banner":false,"demo.n":3},');
     expect(src).toContain('  name: "@x/demo",\n  version: "2.0.0",');
     expect(src).toContain('//   rkplat ← @x/plat (only provider)');
