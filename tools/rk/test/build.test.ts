@@ -77,7 +77,9 @@ describe('rk build', () => {
     const entry = readFileSync(join(root, 'app/build/entry.generated.ts'), 'utf8');
     expect(entry).toContain('import { library as l0 } from "@t/alloc-a";');
     expect(entry).toContain('import { library as l1 } from "@t/sched";');
-    expect(entry).toContain('libraries: [l0, l1],');
+    expect(entry).toContain(
+      'libraries: [{ ...l0, version: "1.2.3" }, { ...l1, version: "1.2.3" }],',
+    );
     expect(logs[0]).toMatch(/^rk build: fake-app@0.0.1 on @t\/plat → .*image\.mjs/);
     expect(logs[0]).toMatch(/\n@t\/sched +1\.2\.3 +library +\d+/);
     expect(logs[0]).toMatch(/\ntotal +[\d,]+ +[\d.]+ KiB$/);
