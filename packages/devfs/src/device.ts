@@ -4,6 +4,10 @@ import { Errno } from '@runikraft/errno';
 import { O_NONBLOCK } from '@runikraft/vfscore';
 import { RkTtyLine } from './tty';
 
+/** poll(2)'s bits (Linux values) a device reports. */
+export const POLLIN = 0x001;
+export const POLLOUT = 0x004;
+
 /** One device node. `read`/`write` get the open flags (O_NONBLOCK) and return counts or -errno. */
 export interface RkDevfsDevice {
   /** Device number as makedev(major, minor) = major << 8 | minor (Linux's old 16-bit encoding). */
@@ -12,6 +16,10 @@ export interface RkDevfsDevice {
   readonly perm: number;
   read(buf: Uint8Array, offset: number, flags: number): number | Promise<number>;
   write(buf: Uint8Array, offset: number, flags: number): number | Promise<number>;
+  /** Readiness now (POLLIN, POLLOUT). Optional: absent means always ready, as /dev/null. */
+  poll?(): number;
+  /** Adds a watcher told when readiness may have changed (POLLIN: input arrived). @returns its remover. */
+  watch?(w: (events: number) => void): () => void;
 }
 
 export const makedev = (major: number, minor: number): number => (major << 8) | minor;
@@ -62,11 +70,18 @@ export interface RkConsolePort {
   in(buf: Uint8Array): number;
   /** Parks until input may be there; absent means reads never block (-EAGAIN when empty). */
   waitInput?(): Promise<number>;
+  /**
+   * Adds a listener called when input arrives (from the console's interrupt: bounded work only).
+   * @returns its remover. Absent: the console reports no readiness (poll sees it always ready).
+   */
+  onInput?(listener: () => void): () => void;
 }
 
 /**
  * /dev/console: writes go to the UART; reads take what was typed, blocking unless O_NONBLOCK. With
  * `canonical`, input goes through the line discipline (tty.ts): echoed, edited, a line per read.
+ * Where the port tells of input (onInput), poll reports POLLIN when a read would get something (a
+ * finished line in canonical mode, any byte in raw mode), so poll(2) on stdin parks until then.
  */
 export function consoleDevice(
   port: RkConsolePort,
@@ -74,18 +89,42 @@ export function consoleDevice(
 ): RkDevfsDevice {
   const tty = opts.canonical ? new RkTtyLine((b) => port.out(b)) : null;
   const raw = new Uint8Array(256);
-  const take = (buf: Uint8Array): number | null => {
-    if (!tty) {
-      const n = port.in(buf);
-      return n > 0 ? n : null;
-    }
-    for (let n = port.in(raw); n > 0; n = port.in(raw)) tty.input(raw.subarray(0, n));
-    return tty.read(buf);
+  /** Raw mode: bytes poll took from the port before a read asked for them. */
+  let held = new Uint8Array(0);
+  const pump = (t: RkTtyLine): void => {
+    for (let n = port.in(raw); n > 0; n = port.in(raw)) t.input(raw.subarray(0, n));
   };
+  const take = (buf: Uint8Array): number | null => {
+    if (tty) {
+      pump(tty);
+      return tty.read(buf);
+    }
+    if (held.length > 0) {
+      const n = Math.min(buf.length, held.length);
+      buf.set(held.subarray(0, n));
+      held = held.subarray(n);
+      return n;
+    }
+    const n = port.in(buf);
+    return n > 0 ? n : null;
+  };
+  const hasInput = (): boolean => {
+    if (tty) {
+      pump(tty);
+      return tty.hasInput();
+    }
+    if (held.length === 0) held = raw.slice(0, Math.max(0, port.in(raw)));
+    return held.length > 0;
+  };
+  const onInput = port.onInput?.bind(port);
   return {
     rdev: makedev(5, 1),
     perm: 0o600,
     write: (buf) => port.out(buf),
+    ...(onInput && {
+      poll: () => POLLOUT | (hasInput() ? POLLIN : 0),
+      watch: (w: (events: number) => void) => onInput(() => w(POLLIN)),
+    }),
     async read(buf, _off, flags) {
       if (buf.length === 0) return 0;
       for (;;) {

@@ -12,7 +12,7 @@ import type {
   RkFsStatfs,
   RkFsTime,
 } from '@runikraft/vfscore/driver';
-import type { RkDevfsDevice } from './device';
+import { POLLIN, POLLOUT, type RkDevfsDevice } from './device';
 
 export const DEVFS_MAGIC = 0x1373;
 
@@ -30,6 +30,8 @@ export interface DevHandle {
   readonly node: DevNode;
   readonly flags: number;
 }
+
+const NO_UNWATCH = (): void => {};
 
 export class Devfs implements RkFs<DevNode, DevHandle> {
   readonly root: DevNode;
@@ -136,6 +138,13 @@ export class Devfs implements RkFs<DevNode, DevHandle> {
   }
   fsync(): number {
     return 0;
+  }
+  /** A device's readiness where it reports one (the console), else always ready, as mem devices. */
+  poll(h: DevHandle): number {
+    return h.node.dev?.poll?.() ?? POLLIN | POLLOUT;
+  }
+  watch(h: DevHandle, w: (events: number) => void): () => void {
+    return h.node.dev?.watch?.(w) ?? NO_UNWATCH;
   }
   statfs(out: RkFsStatfs): number {
     out.type = DEVFS_MAGIC;

@@ -76,15 +76,30 @@ export const library = defineLibrary({
   async init({ registry, plat, params }) {
     const v = vfscoreOf(registry, plat);
     const sched = registry.tryGet('rksched');
+    // One listener on the platform console's input interrupt, set at the first blocked read or
+    // poll watcher: it wakes the reads and tells the watchers.
+    const listeners = new Set<() => void>();
+    let hooked = false;
+    const listen = (l: () => void): (() => void) => {
+      if (!hooked) {
+        plat.console.onInput(() => {
+          for (const f of [...listeners]) f();
+        });
+        hooked = true;
+      }
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    };
     let wq: ReturnType<NonNullable<typeof sched>['waitQueue']> | null = null;
     const console: RkConsolePort = {
       out: (b) => plat.console.out(b),
       in: (b) => plat.console.in(b),
+      onInput: listen,
       ...(sched && {
         waitInput: () => {
           if (!wq) {
             const q = sched.waitQueue();
-            plat.console.onInput(() => q.wakeAll());
+            listen(() => q.wakeAll());
             wq = q;
           }
           // no lost wake-up: nothing runs between the empty read and this park (DESIGN §4)

@@ -52,6 +52,11 @@ export class RkTtyLine {
     }
   }
 
+  /** Whether a read would get something now (a finished line or an end-of-file mark). */
+  hasInput(): boolean {
+    return this.ready.length > 0;
+  }
+
   /** Copies out up to one line. @returns the count, 0 at end of file, or null when none is ready. */
   read(buf: Uint8Array): number | null {
     const head = this.ready[0];

@@ -9,7 +9,7 @@ import {
   S_IFMT,
 } from '@runikraft/vfscore';
 import { describe, expect, it } from 'vitest';
-import { createDevfsType } from '../src/index';
+import { createDevfsType, POLLIN, POLLOUT } from '../src/index';
 
 function clock() {
   let s = 1_700_000_000;
@@ -100,6 +100,74 @@ describe('devfs', () => {
     expect(await v.read(fd, buf)).toBe(2);
     const nb = await v.open('/console', O_RDONLY | O_NONBLOCK);
     expect(await v.read(nb, buf)).toBe(-Errno.EAGAIN);
+  });
+  it('/dev/console readiness: POLLIN once a read would get something, watchers told of input', async () => {
+    const input: number[] = [];
+    const listeners = new Set<() => void>();
+    const type = (text: string) => {
+      input.push(...new TextEncoder().encode(text));
+      for (const l of [...listeners]) l();
+    };
+    const mount = async (canonical: boolean) => {
+      const v = new RkVfsCore({ now: clock() });
+      v.registerFsType(
+        createDevfsType({
+          consoleCanonical: canonical,
+          console: {
+            out: (b) => b.length,
+            in: (b) => {
+              const n = Math.min(b.length, input.length);
+              b.set(input.splice(0, n));
+              return n;
+            },
+            onInput: (l) => {
+              listeners.add(l);
+              return () => void listeners.delete(l);
+            },
+          },
+        }),
+      );
+      expect(await v.mount('devfs', '/', 'devfs')).toBe(0);
+      return v;
+    };
+    let v = await mount(true);
+    const buf = new Uint8Array(16);
+    const read = async (fd: number) =>
+      new TextDecoder().decode(buf.subarray(0, await v.read(fd, buf)));
+
+    // Canonical: ready only when a whole line (or Ctrl-D) is there.
+    const fd = await v.open('/console', O_RDWR | O_NONBLOCK);
+    expect(v.pollFd(fd)).toBe(POLLOUT);
+    const seen: number[] = [];
+    const unwatch = v.watchFd(fd, (e) => seen.push(e))!;
+    type('ab');
+    expect(seen).toEqual([POLLIN]);
+    expect(v.pollFd(fd)).toBe(POLLOUT);
+    type('\r');
+    expect(v.pollFd(fd)).toBe(POLLOUT | POLLIN);
+    expect(await read(fd)).toBe('ab\n');
+    expect(v.pollFd(fd)).toBe(POLLOUT);
+    unwatch();
+    type('\x04');
+    expect(seen).toEqual([POLLIN, POLLIN]);
+    expect(v.pollFd(fd)).toBe(POLLOUT | POLLIN);
+    expect(await read(fd)).toBe('');
+
+    // Raw: any byte; what poll took from the port is what the next read gets, in order.
+    v = await mount(false);
+    const rfd = await v.open('/console', O_RDWR | O_NONBLOCK);
+    expect(v.pollFd(rfd)).toBe(POLLOUT);
+    type('xy');
+    expect(v.pollFd(rfd)).toBe(POLLOUT | POLLIN);
+    type('z');
+    expect(await read(rfd)).toBe('xy');
+    expect(await read(rfd)).toBe('z');
+    expect(v.pollFd(rfd)).toBe(POLLOUT);
+    expect(await v.read(rfd, buf)).toBe(-Errno.EAGAIN);
+
+    // Devices without readiness are always ready; files of other drivers have none (null).
+    expect(v.pollFd(await v.open('/null', O_RDWR))).toBe(POLLIN | POLLOUT);
+    expect(v.pollFd(-1)).toBeNull();
   });
   it('refuses to create or remove names (EPERM) and write-opens nothing but devices', async () => {
     const { v } = await setup();

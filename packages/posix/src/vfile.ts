@@ -1,17 +1,11 @@
 // vfscore files (regular files, directories, devices incl. the console) as descriptor objects: each
 // holds one vfscore descriptor of its own (the description vfscore keeps the offset in), so dup'ed
 // POSIX descriptors share the offset as Linux's do. A regular file or directory is always ready
-// (Linux: poll on them reports IN|OUT); a device whose vfscore exposes readiness (pollFd/watchFd)
-// reports it, others are always ready too.
+// (Linux: poll on them reports IN|OUT); a device whose driver reports readiness (vfscore's
+// pollFd/watchFd: the console) reports it, others are always ready too.
 import type { RkVfs } from '@runikraft/vfscore';
 import type { RkPosixFile, RkPosixWatcher } from './api';
 import { F_SETFL, O_APPEND, O_NONBLOCK, POLLIN, POLLOUT } from './constants';
-
-/** Optional readiness hooks a vfscore may offer for devices (the console). */
-interface RkVfsReadiness {
-  pollFd?(fd: number): number | null;
-  watchFd?(fd: number, w: RkPosixWatcher): (() => void) | null;
-}
 
 const NO_UNWATCH = (): void => {};
 
@@ -33,11 +27,11 @@ export class RkPosixVfsFile implements RkPosixFile {
     return this.vfs.write(this.vfd, buf);
   }
   poll(): number {
-    const r = (this.vfs as RkVfsReadiness).pollFd?.(this.vfd);
+    const r = this.vfs.pollFd?.(this.vfd);
     return r ?? POLLIN | POLLOUT;
   }
   watch(w: RkPosixWatcher): () => void {
-    return (this.vfs as RkVfsReadiness).watchFd?.(this.vfd, w) ?? NO_UNWATCH;
+    return this.vfs.watchFd?.(this.vfd, w) ?? NO_UNWATCH;
   }
   /** vfscore applies O_APPEND and O_NONBLOCK itself: keep its description's flags in step. */
   setFlags(flags: number): void {

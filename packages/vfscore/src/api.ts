@@ -135,6 +135,13 @@ export interface RkVfs {
   dup3(oldfd: number, newfd: number, flags: number): number;
   /** fcntl F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL. @returns per command, or -EBADF, -EINVAL. */
   fcntl(fd: number, cmd: number, arg?: number): number;
+  /**
+   * Readiness of `fd` (POLLIN/POLLOUT... Linux values) when its driver reports one (a device such
+   * as the console), else null: always ready, as a regular file. For a POSIX layer's poll.
+   */
+  pollFd?(fd: number): number | null;
+  /** Watches `fd`'s readiness where its driver reports one (see pollFd). @returns the remover, or null. */
+  watchFd?(fd: number, w: (events: number) => void): (() => void) | null;
   chdir(path: string): Promise<number>;
   fchdir(fd: number): Promise<number>;
   /** The absolute path of the working directory. */

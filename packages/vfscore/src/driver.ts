@@ -171,6 +171,17 @@ export interface RkFs<N extends RkFsNode = RkFsNode, H extends object = object> 
   readdir(handle: H, cookie: number, sink: RkFsDirSink): RkFsResult<number>;
   /** Flushes a file's data (and metadata unless `datasync`). @returns 0, or -EIO. */
   fsync(handle: H, datasync: boolean): RkFsResult<number>;
+  /**
+   * Readiness of an open handle (Linux's file_operations.poll, for devices such as the console):
+   * POLLIN/POLLOUT/POLLERR/POLLHUP bits, Linux values. Optional: absent means always ready for
+   * reading and writing, as Linux's poll on a regular file.
+   */
+  poll?(handle: H): number;
+  /**
+   * Adds a watcher called each time the handle's readiness may have changed, with the events the
+   * change concerns (POLLIN: input arrived). Goes with poll. @returns the function that removes it.
+   */
+  watch?(handle: H, w: (events: number) => void): () => void;
 
   /** Fills `out` (statfs(2)). @returns 0 or -EIO. */
   statfs(out: RkFsStatfs): RkFsResult<number>;

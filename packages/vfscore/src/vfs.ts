@@ -226,6 +226,16 @@ export class RkVfsCore implements RkVfs {
   fcntl(fd: number, cmd: number, arg = 0): number {
     return fcntl(this.st, fd, cmd, arg);
   }
+  pollFd(fd: number): number | null {
+    const f = this.st.fds.get(fd);
+    const fs = f?.handle ? f.dentry.mount.fs : null;
+    return fs?.poll ? fs.poll(f!.handle!) : null;
+  }
+  watchFd(fd: number, w: (events: number) => void): (() => void) | null {
+    const f = this.st.fds.get(fd);
+    const fs = f?.handle ? f.dentry.mount.fs : null;
+    return fs?.watch ? fs.watch(f!.handle!, w) : null;
+  }
   async chdir(path: string): Promise<number> {
     const d = await this.st.resolve(AT_FDCWD, path, true);
     if (typeof d === 'number') return d;
