@@ -1,6 +1,7 @@
 // Changing a file's extent tree: the extents are read into a sorted list, changed there (punch a
 // range, map a range), normalised (merged, split at the 32768-block extent limit) and written back as
-// a fresh tree — in i_block when four extents fit, else one or two levels of blocks with crc32c tails.
+// a fresh tree — in i_block when four extents fit, else one or two levels of blocks with crc32c tails;
+// or changed in place (insertExtent: a leaf insert or split, an index split, the root growing).
 import { Errno } from '@runikraft/errno';
 import type { Ext4Alloc } from './alloc';
 import type { CachedBlock } from './cache';
@@ -197,9 +198,10 @@ function extentAt(b: Uint8Array, i: number): Ext4Extent {
  * Adds the written extent `x` (mapping what was a hole) to the tree in place, as Linux's
  * ext4_ext_insert_extent does when it can: the leaf that covers `x.lblk` is changed alone — `x`
  * merged into its left or right neighbour when contiguous, else inserted when the leaf has room; a
- * full leaf below an index with room is split (at the end for an append, else in half) into a new
- * block. @returns how many tree blocks were added, or null when the tree has to be rebuilt (the
- * root or an index full, a key before the first, an overlap), or -ENOSPC, -EUCLEAN, -EIO.
+ * full leaf is split (at the end for an append, else in half) into a new block, room being made in
+ * its parent first when that is full (index nodes split, the root moves down a level).
+ * @returns how many tree blocks were added, or null when the tree has to be rebuilt (a key before
+ * the first, an overlap, the depth limit), or -ENOSPC, -EUCLEAN, -EIO.
  */
 export async function insertExtent(
   vol: Ext4Volume,
@@ -214,6 +216,8 @@ export async function insertExtent(
   let depth: number | null = null;
   // the index entry above the leaf: its node's block (null: i_block), position and key
   let parent: { blk: number | null; at: number; key: number } | null = null;
+  // every index node from the root down, with the entry taken in it
+  const path: IndexStep[] = [];
   for (let level = 0; ; level++) {
     const h = checkHeader(node, 0, cap, depth);
     if (typeof h === 'string') return vol.corrupt(`inode ${inode.ino} extent tree: ${h}`);
@@ -223,6 +227,7 @@ export async function insertExtent(
     for (let i = 0; i < h.entries && u32(node, 12 + i * 12) <= x.lblk; i++) at = i;
     if (at < 0) return null;
     parent = { blk: blk?.blk ?? null, at, key: u32(node, 12 + at * 12) };
+    path.push(parent);
     const child = hilo(u32(node, 12 + at * 12 + 4), u16(node, 12 + at * 12 + 8));
     const e = await vol.cache.get(child);
     if (typeof e === 'number')
@@ -264,19 +269,26 @@ export async function insertExtent(
     node.copyWithin(12 + (pos + 1) * 12, 12 + pos * 12, 12 + entries * 12);
     putExtent(node, pos, x);
     set16(node, 2, entries + 1);
-  } else if (blk && parent && entries >= max) {
-    const r = await splitLeaf(
-      vol,
-      alloc,
-      inode,
-      blk.blk,
-      parent,
-      pos === entries ? entries : entries >> 1,
-      x.lblk,
-    );
-    if (r === null || r < 0) return r;
+  } else if (entries >= max) {
+    // a full leaf: split it under its parent; with the parent full (or the leaf being the root),
+    // make room a level up first — split index nodes, the root moving down a level — and retry
+    let r: number | null;
+    if (blk && parent) {
+      r = await splitLeaf(
+        vol,
+        alloc,
+        inode,
+        blk.blk,
+        parent,
+        pos === entries ? entries : entries >> 1,
+        x.lblk,
+      );
+      if (r === 0) r = 1;
+      else if (r === null) r = await makeIndexRoom(vol, alloc, inode, path, path.length - 1);
+    } else r = await growRoot(vol, alloc, inode);
+    if (r === null || r <= 0) return r || null; // (0: nothing changed, so no retry)
     const again = await insertExtent(vol, alloc, inode, x);
-    return again === null || again < 0 ? again : again + 1;
+    return again === null || again < 0 ? again : again + r;
   } else return null;
   if (blk) sealExtentBlock(vol, inode, blk);
   return 0;
@@ -290,9 +302,9 @@ function sealExtentBlock(vol: Ext4Volume, inode: Ext4Inode, e: CachedBlock): voi
 }
 
 /**
- * Moves the extents from `from` on of the full leaf in block `leaf` to a new leaf block, indexed
- * after the leaf's entry in its parent (keyed by its first extent, or by `key` when it starts
- * empty). @returns 0, null when the parent is full, or -errno.
+ * Moves the entries from `from` on of the full node in block `leaf` (a leaf, or an index node) to
+ * a new block of the same depth, indexed after the node's entry in its parent (keyed by its first
+ * entry, or by `key` when it starts empty). @returns 0, null when the parent is full, or -errno.
  */
 async function splitLeaf(
   vol: Ext4Volume,
@@ -324,7 +336,7 @@ async function splitLeaf(
   const entries = u16(l, 2);
   const max = u16(l, 4);
   const n = ne2.data;
-  putHeader(n, entries - from, max, 0);
+  putHeader(n, entries - from, max, u16(l, 6));
   n.set(l.subarray(12 + from * 12, 12 + entries * 12), 12);
   if (from < entries) key = u32(l, 12 + from * 12);
   l.fill(0, 12 + from * 12, 12 + entries * 12);
@@ -340,4 +352,73 @@ async function splitLeaf(
   set16(p, 2, pcount + 1);
   if (pe2) sealExtentBlock(vol, inode, pe2);
   return 0;
+}
+
+/** An index node on the way down (null: the root in i_block) and the entry taken in it. */
+interface IndexStep {
+  readonly blk: number | null;
+  readonly at: number;
+}
+
+/** Deepest tree this driver grows (Linux's ext4 allows 5 levels below the root). */
+const MAX_DEPTH = 5;
+
+/**
+ * Gives the index node at `path[level]` room for one more entry (ext4_ext_create_new_leaf): a
+ * full root moves down into a new block (the tree grows a level); a full node below splits in
+ * half into a new block, indexed in its parent — made room in first, the same way.
+ * @returns the tree blocks added (the caller walks the tree again), null when the tree is as deep
+ *   as it may grow, or -errno.
+ */
+async function makeIndexRoom(
+  vol: Ext4Volume,
+  alloc: Ext4Alloc,
+  inode: Ext4Inode,
+  path: readonly IndexStep[],
+  level: number,
+): Promise<number | null> {
+  const step = path[level]!;
+  if (step.blk === null) return growRoot(vol, alloc, inode);
+  const e = await vol.cache.get(step.blk);
+  if (typeof e === 'number') return e;
+  if (u16(e.data, 2) < u16(e.data, 4)) return 0;
+  const up = path[level - 1]!;
+  const pe = up.blk === null ? null : await vol.cache.get(up.blk);
+  if (typeof pe === 'number') return pe;
+  const pn = pe ? pe.data : inode.iblock;
+  if (u16(pn, 2) >= u16(pn, 4)) return makeIndexRoom(vol, alloc, inode, path, level - 1);
+  const r = await splitLeaf(vol, alloc, inode, step.blk, up, u16(e.data, 2) >> 1, 0);
+  return r === null || r < 0 ? r : 1;
+}
+
+/**
+ * Moves the root's entries (i_block) into a new block and leaves the root one index entry pointing
+ * at it, a level deeper (ext4_ext_grow_indepth). @returns 1 (the block added), null at the depth
+ * limit, or -errno.
+ */
+async function growRoot(
+  vol: Ext4Volume,
+  alloc: Ext4Alloc,
+  inode: Ext4Inode,
+): Promise<number | null> {
+  const root = inode.iblock;
+  const depth = u16(root, 6);
+  if (depth >= MAX_DEPTH) return null;
+  const first = u16(root, 2) > 0 ? u32(root, 12) : 0;
+  const goal = depth === 0 && u16(root, 2) > 0 ? extentAt(root, 0).pblk : 0;
+  const got = await alloc.allocBlocks(goal || vol.inodeLocation(inode.ino)!.gd.inodeTable, 1);
+  if (typeof got === 'number') return got;
+  const nb = got[0];
+  const ne = await vol.cache.zeroed(nb);
+  if (typeof ne === 'number') return ne;
+  const n = ne.data;
+  const entries = u16(root, 2);
+  putHeader(n, entries, Math.floor((vol.blockSize - 12) / 12), depth);
+  n.set(root.subarray(12, 12 + entries * 12), 12);
+  ne.verified = true;
+  sealExtentBlock(vol, inode, ne);
+  root.fill(0, 12, 60);
+  putHeader(root, 1, 4, depth + 1);
+  putIndex(root, 0, first, nb);
+  return 1;
 }

@@ -32,6 +32,8 @@ export function ftOf(type: number): number {
 
 export class Ext4Writer {
   private generation = 1;
+  /** Extent inserts that could not change the tree in place and rebuilt it from the full list. */
+  treeRebuilds = 0;
 
   constructor(
     readonly vol: Ext4Volume,
@@ -241,6 +243,7 @@ export class Ext4Writer {
       return 0;
     }
     if (r !== null) return r;
+    this.treeRebuilds++;
     const list = await readExtents(this.vol, inode);
     if (typeof list === 'number') return list;
     list.extents.push(x);
