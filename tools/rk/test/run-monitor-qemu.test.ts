@@ -3,7 +3,7 @@
 // logged by both. Known differences are named where they are filtered: QEMU's platform bus (not
 // modelled), and the properties the model does not print. Skips, saying why, without QEMU.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -246,4 +246,87 @@ describe.skipIf(!ready)('-no-shutdown does what it does in QEMU 7.2', () => {
     expect(await qemu('srst-reboot', ['-no-reboot'])).toEqual({ status: 0, paused: false });
     expect(await ours('reset', ['-no-reboot'])).toEqual({ status: 0, paused: false });
   }, 60_000);
+});
+
+describe.skipIf(!ready)('-serial pipe: opens the files QEMU 7.2 opens', () => {
+  /** Runs `cmd` to its end while reading PATH.out (a FIFO); @returns its status and what came out. */
+  async function throughFifo(cmd: string, args: string[], fifo: string) {
+    const c = spawn(cmd, args, { cwd: repoRoot, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => c.on('close', resolve));
+    const limit = setTimeout(() => c.kill('SIGKILL'), 30_000);
+    const out = createReadStream(`${fifo}.out`);
+    let text = '';
+    out.on('data', (d: string | Buffer) => {
+      text += d.toString();
+    });
+    const ended = new Promise((resolve) => out.on('close', resolve));
+    const status = await exited;
+    clearTimeout(limit);
+    await ended; // the last writer is gone: end of file
+    return { status, text };
+  }
+
+  it('PATH.in and PATH.out when both exist (FIFOs), else PATH itself', async () => {
+    const kernel = join(dir, 'pipe-shutdown.bin');
+    writeFileSync(kernel, Buffer.from(PAYLOADS['srst-shutdown'], 'hex'));
+    const base = ['-M', 'virt', '-display', 'none', '-monitor', 'none'];
+    for (const [who, fifo] of [
+      ['qemu', join(dir, 'qfifo')],
+      ['rk', join(dir, 'rfifo')],
+    ] as const) {
+      expect(spawnSync('mkfifo', [`${fifo}.in`, `${fifo}.out`]).status).toBe(0);
+      const r =
+        who === 'qemu'
+          ? await throughFifo(
+              'qemu-system-riscv64',
+              [...base, '-serial', `pipe:${fifo}`, '-kernel', kernel],
+              fifo,
+            )
+          : await throughFifo(
+              process.execPath,
+              [
+                await rkBin(),
+                'run',
+                app,
+                ...base,
+                '-serial',
+                `pipe:${fifo}`,
+                '-append',
+                '-- exit=0',
+              ],
+              fifo,
+            );
+      expect(r.status, who).toBe(0);
+      // OpenSBI's banner from QEMU; the fixture's line from the model
+      expect(r.text, who).toContain(who === 'qemu' ? 'OpenSBI v' : 'exiting with 0\n');
+      // PATH alone (no .in/.out): output goes into PATH
+      const single = join(dir, `${who}-single`);
+      writeFileSync(single, '');
+      const s =
+        who === 'qemu'
+          ? spawnSync(
+              'qemu-system-riscv64',
+              [...base, '-serial', `pipe:${single}`, '-kernel', kernel],
+              { timeout: 30_000 },
+            )
+          : spawnSync(
+              process.execPath,
+              [
+                await rkBin(),
+                'run',
+                app,
+                ...base,
+                '-serial',
+                `pipe:${single}`,
+                '-append',
+                '-- exit=0',
+              ],
+              { cwd: repoRoot, timeout: 30_000 },
+            );
+      expect(s.status, who).toBe(0);
+      expect(readFileSync(single, 'utf8'), who).toContain(
+        who === 'qemu' ? 'OpenSBI v' : 'exiting with 0\n',
+      );
+    }
+  }, 90_000);
 });
