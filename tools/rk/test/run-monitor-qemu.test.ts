@@ -259,7 +259,7 @@ describe.skipIf(!ready)('-serial pipe: opens the files QEMU 7.2 opens', () => {
     out.on('data', (d: string | Buffer) => {
       text += d.toString();
     });
-    const ended = new Promise((resolve) => out.on('close', resolve));
+    const ended = new Promise<void>((resolve) => out.on('close', () => resolve()));
     const status = await exited;
     clearTimeout(limit);
     await ended; // the last writer is gone: end of file
