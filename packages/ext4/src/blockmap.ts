@@ -128,7 +128,7 @@ export async function bmapAlloc(
   lblk: number,
   n: number,
   goal: number,
-): Promise<{ runs: MappedRun[]; fresh: MappedRun[]; added: number } | number> {
+): Promise<{ runs: MappedRun[]; fresh: MappedRun[]; added: number; end?: number } | number> {
   const per = env.sb.blockSize / 4;
   const runs: MappedRun[] = [];
   const fresh: MappedRun[] = [];
@@ -149,6 +149,8 @@ export async function bmapAlloc(
         return env.corrupt(`inode ${inode.ino} indirect block ${p} is outside the file system`);
       if (p === 0) {
         const got = await env.allocBlocks(goal, 1);
+        // full part way: what is mapped so far stays (a short write), `added` counted
+        if (got === -Errno.ENOSPC) return { runs, fresh, added, end: at };
         if (typeof got === 'number') return got;
         p = got[0];
         added++;
@@ -182,6 +184,7 @@ export async function bmapAlloc(
       let holes = 1;
       while (k + holes < count && ptrs[k + holes] === 0) holes++;
       const got = await env.allocBlocks(goal, holes);
+      if (got === -Errno.ENOSPC) return { runs, fresh, added, end: at + k };
       if (typeof got === 'number') return got;
       const [pb, len] = got;
       added += len;

@@ -185,8 +185,9 @@ export class Ext4Writer {
       const r = await bmapAlloc(this.bmap, inode, lblk, n, goal);
       if (typeof r === 'number') return r;
       this.addBlocks(inode, r.added);
+      if (r.end === lblk) return -Errno.ENOSPC;
       const fresh = (lb: number) => r.fresh.some((x) => x.lblk <= lb && lb < x.lblk + x.len);
-      return { runs: r.runs, fresh };
+      return r.end === undefined ? { runs: r.runs, fresh } : { runs: r.runs, fresh, end: r.end };
     }
     if (lblk + n > EXT4_MAX_LBLK) return -Errno.EFBIG;
     // the mapped runs and the holes, found through the tree's path alone

@@ -23,7 +23,7 @@ export interface Jbd2Stats {
   commits: number;
   checkpoints: number;
   loggedBlocks: number;
-  /** Transactions whose blocks ran past the log's end and went on at s_first. */
+  /** Transactions that reached the log's end: the head went back to s_first (a lap). */
   wraps: number;
 }
 
@@ -142,7 +142,6 @@ export class Jbd2Journal {
     const fit = Math.min(data.length / bs, this.jsb.maxlen - at);
     const r = await this.space.write(at, data.subarray(0, fit * bs));
     if (r < 0 || fit * bs === data.length) return r;
-    this.stats.wraps++;
     return this.space.write(this.jsb.first, data.subarray(fit * bs));
   }
 
@@ -208,6 +207,7 @@ export class Jbd2Journal {
     this.running.clear();
     this.revokes.clear();
     this.freed = [];
+    if (at + n + 1 >= this.jsb.maxlen) this.stats.wraps++;
     this.head = this.wrap(at + n + 1);
     this.sequence = (seq + 1) >>> 0;
     // keep half the log free, so the next transaction never waits on blocks it pins itself

@@ -72,6 +72,9 @@ export interface Recorded {
   readonly base: Uint8Array;
   readonly events: DiskEvent[];
   readonly synced: Synced[];
+  /** Commits of the recorded run, and how many reached the log's end (laps: the log wrapped). */
+  readonly commits: number;
+  readonly wraps: number;
 }
 
 /**
@@ -152,7 +155,14 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
       if (held.length > 2) must('close', await v.close(held.splice(r.int(held.length), 1)[0]!));
     }
   }
-  return { base: image, events: drv.events, synced };
+  const j = (v.st.mountList[0]!.fs as Ext4Fs).journal;
+  return {
+    base: image,
+    events: drv.events,
+    synced,
+    commits: j?.stats.commits ?? 0,
+    wraps: j?.stats.wraps ?? 0,
+  };
 }
 
 /** The unit a disk writes atomically (a 4 KiB physical sector: the 1 KiB super block is never torn). */

@@ -45,7 +45,7 @@ async function main(): Promise<number> {
         }
       }
       console.log(
-        `seed ${seed} (${args.join(' ')}): ${rec.events.length} events, ${flushAt.length} flushes, ${rec.synced.length} fsyncs`,
+        `seed ${seed} (${args.join(' ')}): ${rec.events.length} events, ${flushAt.length} flushes, ${rec.synced.length} fsyncs, ${rec.commits} commits, ${rec.wraps} laps of the log`,
       );
     }
   } finally {
