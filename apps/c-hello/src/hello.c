@@ -1,5 +1,6 @@
 // An ordinary C program: nothing in it knows it runs on a unikernel.
 #include <dirent.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,22 @@
 #include <time.h>
 #include <unistd.h>
 
+/* `--poll-stdin`: waits for a line on the console with poll(2), as an event loop does. */
+static int poll_stdin(void) {
+  struct pollfd p = {0, POLLIN, 0};
+  printf("c-hello: poll with nothing typed: %d\n", poll(&p, 1, 30));
+  printf("c-hello: waiting for a line\n");
+  fflush(stdout);
+  int n = poll(&p, 1, 10000);
+  char line[64];
+  ssize_t got = n == 1 ? read(0, line, sizeof line) : -1;
+  printf("c-hello: poll %d revents %d, read '%.*s'\n", n, p.revents, got > 0 ? (int)got - 1 : 0,
+         line);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--poll-stdin") == 0) return poll_stdin();
   printf("c-hello: %d args:", argc);
   for (int i = 0; i < argc; i++) printf(" %s", argv[i]);
   printf("\nc-hello: GREETING=%s\n", getenv("GREETING") ? getenv("GREETING") : "(unset)");

@@ -1,7 +1,12 @@
 // c-hello boots in-process: rk build compiled src/hello.c to wasm32-wasi (clang + wasi-libc +
 // asyncify) and embedded it; libc-shim runs it on vfscore/ramfs/devfs with rktime and rksched.
 import { fileURLToPath } from 'node:url';
-import { loadImage, Machine } from '@runikraft/plat-qemu-riscv/machine';
+import {
+  type ConsoleBackend,
+  type ConsoleSink,
+  loadImage,
+  Machine,
+} from '@runikraft/plat-qemu-riscv/machine';
 import { buildImage } from '@runikraft/rk';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -33,6 +38,31 @@ describe('c-hello', () => {
   it('the environment comes from libc.env', async () => {
     const { out, exit } = await boot('rkboot.banner=off libc.env=GREETING=bonjour');
     expect(out).toContain('c-hello: GREETING=bonjour\n');
+    expect(exit.status).toBe(0);
+  });
+  it('poll(2) on the console parks until a line is typed (--poll-stdin)', async () => {
+    // A terminal that types a line (Enter sends CR) once the program says it waits for one.
+    const dec = new TextDecoder();
+    let sink: ConsoleSink | null = null;
+    let out = '';
+    const con: ConsoleBackend = {
+      write(byte) {
+        out += dec.decode(new Uint8Array([byte]), { stream: true });
+        if (out.endsWith('waiting for a line\n')) sink?.input(new TextEncoder().encode('hi\r'));
+      },
+      attach: (s) => {
+        sink = s;
+      },
+      flush: () => {},
+      close: () => {},
+    };
+    const exit = await new Machine({
+      memory: 64 << 20,
+      append: 'rkboot.banner=off -- --poll-stdin',
+      console: con,
+    }).boot(image);
+    expect(out).toContain('c-hello: poll with nothing typed: 0\n');
+    expect(out).toContain("c-hello: poll 1 revents 1, read 'hi'\n");
     expect(exit.status).toBe(0);
   });
 });
