@@ -284,6 +284,8 @@ typedef struct {
 
 #define RK_AI_MAX 8
 
+int __rk_service_port(const char *name, int *socktype, int protocol);
+
 struct rk_ai {
   struct addrinfo ai;
   struct sockaddr_in sin;
@@ -298,10 +300,23 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service,
   if (node == NULL && service == NULL) return EAI_NONAME;
   if (family != AF_UNSPEC && family != AF_INET) return EAI_FAMILY;
   if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM) return EAI_SOCKTYPE;
+  /* The import takes numeric ports: a service name becomes its number here (rk_services.c). */
+  char portbuf[8];
   if (service != NULL && *service) {
     char *end;
     long p = strtol(service, &end, 10);
-    if (*end || p < 0 || p > 65535) return EAI_SERVICE;
+    if (*end == 0) {
+      if (p < 0 || p > 65535) return EAI_SERVICE;
+    } else if (flags & AI_NUMERICSERV) {
+      return EAI_NONAME;
+    } else {
+      int q = __rk_service_port(service, &socktype, protocol);
+      if (q < 0) return EAI_SERVICE;
+      char *w = portbuf + sizeof portbuf;
+      *--w = 0;
+      do *--w = (char)('0' + q % 10); while ((q /= 10) > 0);
+      service = w;
+    }
   }
   if (node != NULL && flags & AI_NUMERICHOST) {
     struct in_addr tmp;

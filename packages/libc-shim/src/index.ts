@@ -14,6 +14,13 @@ export {
   type WasiRunResult,
   type WasiSuspend,
 } from './process';
+export {
+  LibcPrograms,
+  type LibcProgramsDeps,
+  type RkLibcJob,
+  runReported,
+  type SpawnOptions,
+} from './programs';
 export { AsyncifyRunner, type WasmImport } from './suspend/asyncify';
 export { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 export * from './wasi/abi';

@@ -10,13 +10,13 @@ import type {} from '@runikraft/rksched';
 import type {} from '@runikraft/rkswrand';
 import type {} from '@runikraft/rktime';
 import {
-  RkWasiError,
   type RunWasiOptions,
   runWasi,
   type WasiMemoryAccount,
   type WasiRunResult,
   type WasiSuspend,
 } from './process';
+import { LibcPrograms, type RkLibcJob, runReported, type SpawnOptions } from './programs';
 import type { WasiKernel, WasiNet } from './wasi/kernel';
 import { parseListen } from './wasi/sockets';
 
@@ -49,6 +49,11 @@ export const LIBC_PARAMS = {
     default: '',
     doc: 'sockets handed to programs at start (after the preopens), e.g. tcp:0.0.0.0:8080,udp:0.0.0.0:53',
   },
+  start: {
+    type: 'string',
+    default: '',
+    doc: "an image with several programs: the commands it starts, e.g. 'httpd 8080 & fetch http://127.0.0.1:8080/' (& does not wait, ; waits)",
+  },
 } as const satisfies RkParamSpecs;
 
 /** The `libc` API. */
@@ -61,6 +66,20 @@ export interface RkLibc {
    * as a shell reports SIGABRT; a program that could not start: 127).
    */
   main(program: Uint8Array, argv: readonly string[]): Promise<number>;
+  /** Adds a named program (rk build's generated main does, for each of `runikraft.programs`). */
+  define(name: string, program: Uint8Array): void;
+  /** The names of the defined programs. */
+  programs(): string[];
+  /**
+   * Starts a program (a defined name or its bytes) in a thread of its own, concurrent with the
+   * caller. Throws RkError ENOENT for an unknown name.
+   */
+  spawn(program: string | Uint8Array, opts?: SpawnOptions): RkLibcJob;
+  /**
+   * What rk build generates for an image with several programs: runs the command after `--`
+   * (argv[1…]: a program's name and arguments), else the command list of `libc.start`.
+   */
+  start(argv: readonly string[]): Promise<number>;
 }
 
 declare module '@runikraft/rkboot' {
@@ -96,7 +115,14 @@ export function allocatorAccount(alloc: RkAlloc, max: number): WasiMemoryAccount
 
 export function createLibc(
   registry: RkRegistry,
-  params: { env: string; memory_max: number; preopens: string; suspend: string; listen: string },
+  params: {
+    env: string;
+    memory_max: number;
+    preopens: string;
+    suspend: string;
+    listen: string;
+    start?: string;
+  },
 ): RkLibc {
   const vfs = registry.get('vfscore');
   const sched = registry.get('rksched');
@@ -140,18 +166,17 @@ export function createLibc(
       { env, preopens, listen, suspend: params.suspend as WasiSuspend, ...opts },
       allocatorAccount(alloc, params.memory_max),
     );
+  const print = (text: string) => {
+    registry.get('rkplat').console.out(text);
+  };
+  const programs = new LibcPrograms({ run, sched, print, env, start: params.start ?? '' });
   return {
     run,
-    async main(program, argv) {
-      try {
-        return (await run(program, { args: argv })).status;
-      } catch (e) {
-        if (!(e instanceof RkWasiError)) throw e;
-        const plat = registry.get('rkplat');
-        plat.console.out(`libc-shim: ${argv[0]}: ${e.message}\n`);
-        return e.kind === 'trap' ? 134 : 127;
-      }
-    },
+    main: (program, argv) => runReported({ run, print }, program, { args: [...argv] }),
+    define: (name, program) => programs.define(name, program),
+    programs: () => programs.names(),
+    spawn: (program, opts) => programs.spawn(program, opts),
+    start: (argv) => programs.main(argv),
   };
 }
 

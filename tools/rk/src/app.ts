@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type FieldProblem, machineProblems } from './app-machine';
 import { RkUsageError } from './errors';
+import { type ProgramDecl, readPrograms } from './programs';
 import { didYouMean } from './suggest';
 
 /** Machine defaults an app may declare; the `rk run` command line overrides them. */
@@ -32,7 +33,10 @@ export interface AppConfig {
   name: string;
   version: string;
   dependencies: string[];
+  /** The main: a TypeScript module or a program; empty with `programs` and no `runikraft.entry` (rk build generates it). */
   entry: string;
+  /** `runikraft.programs`: several wasm programs in the image (programs.ts). */
+  programs?: ProgramDecl[];
   requires: string[];
   select: Record<string, string>;
   params: Record<string, string | number | boolean>;
@@ -50,6 +54,7 @@ const APP_KEYS = [
   'requires',
   'provides',
   'program',
+  'programs',
 ];
 
 /** `@scope/app-httpreply` → `httpreply`: the package name without scope and an `app-` prefix. */
@@ -125,11 +130,12 @@ export function readAppChecked(dir: string): { app: AppConfig; problems: FieldPr
         `runikraft.${k}`,
         `unknown key${didYouMean(k, APP_KEYS)} (known: ${APP_KEYS.join(', ')})`,
       );
-  let entry = rk.entry ?? 'src/main.ts';
+  // With runikraft.programs and no entry, rk build generates a main that starts the programs.
+  let entry = rk.entry ?? (rk.programs !== undefined ? '' : 'src/main.ts');
   if (typeof entry !== 'string') {
     bad('runikraft.entry', 'must be a path string such as "src/main.ts"');
     entry = 'src/main.ts';
-  } else if (!existsSync(join(abs, entry)))
+  } else if (entry !== '' && !existsSync(join(abs, entry)))
     bad(
       'runikraft.entry',
       `names ${entry}, which does not exist in ${relative(process.cwd(), abs) || '.'}`,
@@ -177,6 +183,9 @@ export function readAppChecked(dir: string): { app: AppConfig; problems: FieldPr
     bad('dependencies', 'must be an object');
     deps = {};
   }
+  const declared = readPrograms(rk, abs, params, Object.keys(deps as object));
+  problems.push(...declared.problems);
+  const programs = declared.programs;
   return {
     app: {
       dir: abs,
@@ -185,6 +194,7 @@ export function readAppChecked(dir: string): { app: AppConfig; problems: FieldPr
       version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
       dependencies: Object.keys(deps as object).sort(),
       entry: entry as string,
+      ...(programs && { programs }),
       requires: requires as string[],
       select: select as Record<string, string>,
       params: params as Record<string, string | number | boolean>,

@@ -15,6 +15,7 @@ import {
   makeManifest,
 } from './manifest';
 import { isProgramEntry, prepareProgramMain } from './program';
+import { prepareProgramsMain } from './programs';
 import { sizeReport } from './report';
 import { INITRD_FILE, packRootfs, ROOTFS_DIR } from './rootfs';
 import { formatProblems, TSBUILDINFO, type TypeProblem, typecheckApp } from './typecheck';
@@ -60,7 +61,8 @@ export async function buildImage(appDir: string, opts: BuildOptions = {}): Promi
   const rootfs = packAppRootfs(app, closure, outDir);
   if (rootfs && !('vfs.rootfs' in app.params))
     app = { ...app, params: { ...app.params, 'vfs.rootfs': 'initrd' } };
-  if (isProgramEntry(app.entry)) app = prepareProgramMain(app, outDir, opts.asyncify);
+  if (app.programs) app = prepareProgramsMain(app, outDir, opts.asyncify);
+  else if (isProgramEntry(app.entry)) app = prepareProgramMain(app, outDir, opts.asyncify);
   const entryFile = join(outDir, 'entry.generated.ts');
   writeFileSync(entryFile, generateEntry(app, composition, outDir));
   const envFile = join(outDir, ENV_FILE);

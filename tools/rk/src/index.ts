@@ -27,6 +27,7 @@ export {
 } from './machine';
 export type { ImageManifest, ManifestPackage, PackageRole } from './manifest';
 export type { PackageManager, PmContext } from './pm';
+export type { ProgramDecl, ProgramSpec } from './programs';
 export { runCommand, runImage } from './run';
 export {
   type ChardevBackend,

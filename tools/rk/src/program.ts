@@ -5,59 +5,34 @@
 //                  "program": { "sources": ["src/sqlite3.c"], "cflags": ["-DX=1"], "ldflags": [] } }
 // "asyncify": false in "program" skips binaryen's asyncify pass: the program is smaller and faster but
 // can then block only through JSPI (libc.suspend=auto or jspi, on an engine that has it).
-import { copyFileSync, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// Several programs in one image are `runikraft.programs` (programs.ts).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { AppConfig } from './app';
+import { formatFieldProblems } from './app';
 import { RkUsageError } from './errors';
-import { buildWasm } from './wasm-toolchain';
+import { buildProgram, checkProgramSpec, LIBC, PROGRAM_ENTRY, type ProgramSpec } from './programs';
 
-const PROGRAM_ENTRY = /\.(c|cc|cpp|cxx|rs|wasm)$/;
-const LIBC = '@runikraft/libc-shim';
-
-/**
- * libc-shim's C side (its `c/` directory: the socket header and rk_socket.c), found through the
- * app's dependency on it. Null when that package has none (an older libc-shim).
- */
-export function libcShimC(appDir: string): { include: string; sources: string[] } | null {
-  const dir = join(appDir, 'node_modules', LIBC, 'c');
-  if (!existsSync(join(dir, 'rk_socket.c'))) return null;
-  const real = realpathSync(dir);
-  return { include: join(real, 'include'), sources: [join(real, 'rk_socket.c')] };
-}
+export { libcShimC } from './programs';
 
 /** Is the app's entry a program (C, C++, .wasm) rather than a TypeScript main? */
 export const isProgramEntry = (entry: string): boolean => PROGRAM_ENTRY.test(entry);
 
-interface ProgramSpec {
-  sources: string[];
-  cflags: string[];
-  ldflags: string[];
-  asyncify: boolean;
-}
-
 function readSpec(app: AppConfig): ProgramSpec {
   const pkg = JSON.parse(readFileSync(join(app.dir, 'package.json'), 'utf8'));
   const p = pkg.runikraft?.program ?? {};
-  const where = `${app.manifestPath}: "runikraft.program`;
   if (typeof p !== 'object' || p === null || Array.isArray(p))
     throw new RkUsageError(
-      `rk: ${where}" must be an object {sources?, cflags?, ldflags?, asyncify?}`,
+      formatFieldProblems(app.manifestPath, [
+        {
+          field: 'runikraft.program',
+          message: 'must be an object {sources?, cflags?, ldflags?, asyncify?}',
+        },
+      ]),
     );
-  const list = (k: string): string[] => {
-    const v = p[k] ?? [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-      throw new RkUsageError(`rk: ${where}.${k}" must be an array of strings`);
-    return v;
-  };
-  for (const k of Object.keys(p))
-    if (!['sources', 'cflags', 'ldflags', 'asyncify'].includes(k))
-      throw new RkUsageError(
-        `rk: ${where}.${k}" is unknown (known: sources, cflags, ldflags, asyncify)`,
-      );
-  const asyncify = p.asyncify ?? true;
-  if (typeof asyncify !== 'boolean')
-    throw new RkUsageError(`rk: ${where}.asyncify" must be true or false`);
-  return { sources: list('sources'), cflags: list('cflags'), ldflags: list('ldflags'), asyncify };
+  const { spec, problems } = checkProgramSpec(p, 'runikraft.program', app.dir, false);
+  if (problems.length > 0) throw new RkUsageError(formatFieldProblems(app.manifestPath, problems));
+  return spec;
 }
 
 /**
@@ -69,23 +44,7 @@ export function prepareProgramMain(app: AppConfig, outDir: string, asyncify?: bo
     throw new RkUsageError(
       `rk: ${app.manifestPath}: "runikraft.entry" is a program (${app.entry}), which runs on ${LIBC}: add it to "dependencies"`,
     );
-  const spec = readSpec(app);
-  const wasmOut = join(outDir, 'program.wasm');
-  if (app.entry.endsWith('.wasm')) copyFileSync(resolve(app.dir, app.entry), wasmOut);
-  else {
-    const sources = [app.entry, ...spec.sources].map((s) => resolve(app.dir, s));
-    copyFileSync(
-      buildWasm({
-        sources,
-        cflags: spec.cflags,
-        ldflags: spec.ldflags,
-        cwd: app.dir,
-        asyncify: asyncify ?? spec.asyncify,
-        shim: libcShimC(app.dir) ?? undefined,
-      }),
-      wasmOut,
-    );
-  }
+  buildProgram(app, app.entry, readSpec(app), join(outDir, 'program.wasm'), asyncify);
   const mainFile = join(outDir, 'main.generated.ts');
   writeFileSync(
     mainFile,

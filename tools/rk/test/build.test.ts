@@ -213,7 +213,7 @@ describe('rk build', () => {
       /\n {2}runikraft\.params\["a"\]: \{\} is not a string, number or boolean/,
     );
     expect(await failure(buildImage(mk({ machin: {} })))).toMatch(
-      /\n {2}runikraft\.machin: unknown key; did you mean machine\? \(known: entry, select, params, paramPrefix, machine, requires, provides, program\)/,
+      /\n {2}runikraft\.machin: unknown key; did you mean machine\? \(known: entry, select, params, paramPrefix, machine, requires, provides, program, programs\)/,
     );
     expect(await failure(buildImage(mk({ paramPrefix: 'a.b' })))).toMatch(
       /\n {2}runikraft\.paramPrefix: must be a name such as "httpreply"/,

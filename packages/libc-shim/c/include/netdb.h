@@ -1,7 +1,9 @@
 /*
  * Runikraft libc-shim: getaddrinfo for wasm32-wasi programs (wasi-libc has no <netdb.h>), over
  * WasmEdge's sock_getaddrinfo: numeric IPv4 addresses, "localhost", and names through the
- * kernel's DNS stub resolver (rknet). IPv4 only; no service names, only numeric ports.
+ * kernel's DNS stub resolver (rknet); ports given as numbers or as service names from a built-in
+ * table (rk_services.c: the image has no /etc/services), also behind getservbyname/getservbyport.
+ * IPv4 only.
  */
 #ifndef RK_NETDB_H
 #define RK_NETDB_H
@@ -45,10 +47,19 @@ struct addrinfo {
 #define EAI_MEMORY -10
 #define EAI_SYSTEM -11
 
+struct servent {
+  char *s_name;
+  char **s_aliases;
+  int s_port; /* network byte order */
+  char *s_proto;
+};
+
 int getaddrinfo(const char *__restrict node, const char *__restrict service,
                 const struct addrinfo *__restrict hints, struct addrinfo **__restrict res);
 void freeaddrinfo(struct addrinfo *res);
 const char *gai_strerror(int err);
+struct servent *getservbyname(const char *name, const char *proto);
+struct servent *getservbyport(int port, const char *proto);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,64 @@
+// A command list, the small subset of a shell's grammar that boot parameters such as libc-shim's
+// `libc.start` use to name the programs an image starts: commands separated by `;` (run it, wait for
+// it) or `&` (start it, go on), each a tokenized command line (quotes and backslashes as in
+// `tokenize`), optionally preceded by NAME=value assignments for that command's environment:
+//   `httpd 8080 & GREETING=hi fetch 'http://127.0.0.1:8080/' ; fetch http://127.0.0.1:8080/x`
+import { CmdlineError, tokenize } from './cmdline';
+
+/** One command of a list. */
+export interface RkCommand {
+  /** NAME=value assignments written before the program's name. */
+  env: string[];
+  /** The program's name, then its arguments. */
+  argv: string[];
+  /** Ended by `&`: started without waiting for it. */
+  background: boolean;
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * Parses a command list. An empty (or blank) list is no commands.
+ * @throws CmdlineError naming the offset: an empty command before a separator (`&&`, `;;`, a leading
+ *   `&`), a command of assignments only, an unterminated quote or a trailing backslash.
+ */
+export function parseCommandList(text: string): RkCommand[] {
+  const out: RkCommand[] = [];
+  let start = 0;
+  let quote: string | null = null;
+  const end = (at: number, sep: '&' | ';' | null) => {
+    const part = text.slice(start, at);
+    if (sep === null && part.trim() === '') return;
+    let words: string[];
+    try {
+      words = tokenize(part);
+    } catch (e) {
+      throw new CmdlineError(
+        `${(e as Error).message.replace(/offset (\d+)/, (_, n) => `offset ${start + Number(n)}`)}`,
+      );
+    }
+    if (words.length === 0)
+      throw new CmdlineError(
+        `command list: no command before '${sep}' at offset ${at}${sep === '&' && text[at - 1] === '&' ? " ('&&' is not supported: use ';')" : ''}`,
+      );
+    const first = words.findIndex((w) => !ASSIGNMENT.test(w));
+    if (first < 0)
+      throw new CmdlineError(
+        `command list: '${part.trim()}' (offset ${start}) sets variables but names no program`,
+      );
+    out.push({ env: words.slice(0, first), argv: words.slice(first), background: sep === '&' });
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\') i++;
+    else if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '&' || c === ';') {
+      end(i, c);
+      start = i + 1;
+    }
+  }
+  end(text.length, null);
+  return out;
+}
