@@ -115,12 +115,15 @@ describe.skipIf(skip !== null)('c-multi: a server and a client in one image', ()
       );
   }, 120_000);
 
-  it('; waits: the status is the last command’s (a 404 is fetch’s 22)', async () => {
+  it('; waits: the status is the last command’s (a 404 is fetch’s 22); a program started next to another has its own descriptors', async () => {
     const start =
-      'libc.start="httpd 8080 & fetch http://127.0.0.1:8080/ ; fetch http://localhost:webcache/nope"';
+      'libc.start="httpd 8080 & fetch -o /page.html http://127.0.0.1:8080/ ; fetch http://localhost:webcache/nope"';
     const { exit, out } = await boot(`${NET} ${start}`);
     expect(fetchLines(out)).toEqual([
       expect.stringMatching(/^fetch: http:\/\/127\.0\.0\.1:8080\/ 200, 612 body bytes, /),
+      // written and read back through its own preopened "/" (fd 3 in its own table, while the
+      // server's process holds fd 3 of its own)
+      'fetch: saved /page.html (612 bytes)',
       expect.stringMatching(/^fetch: http:\/\/localhost:webcache\/nope 404, /),
     ]);
     expect(exit.status).toBe(22);
@@ -162,8 +165,13 @@ describe.skipIf(skip !== null)('c-multi: a server and a client in one image', ()
         expect.stringMatching(/^fetch: http:\/\/127\.0\.0\.1:8081\/ 200, 612 body bytes/),
         expect.stringMatching(/^fetch: http:\/\/127\.0\.0\.1:8081\/ 200, 612 body bytes/),
         expect.stringMatching(/^fetch: http:\/\/127\.0\.0\.1:8081\/missing 404, /),
+        'fetch: saved /c0.html (612 bytes)',
+        'fetch: saved /c1.html (49 bytes)',
+        'fetch: saved /c2.html (612 bytes)',
       ]);
       expect(out).toContain('main: clients exited 0 22 0\n');
+      // each instance wrote its own file through its own descriptors, all at once
+      expect(out).toContain('main: files /c0.html 612, /c1.html 49, /c2.html 612\n');
       expect(out).toContain(
         "main: spawn nope: ENOENT: no program named 'nope' (the image has: httpd, fetch)\n",
       );
