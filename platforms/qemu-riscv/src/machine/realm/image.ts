@@ -62,7 +62,9 @@ export class GuestImage {
     if (opts.inspect && sourceMap)
       text = source.replace(
         /\/\/# sourceMappingURL=\S+\s*$/,
-        `//# sourceMappingURL=${sourceMap.dataUrl()}\n`,
+        // spelled in two parts: written whole, the bundled dist ends with what looks like its own
+        // source-map comment, and vite (vitest in a user's package) fails to read that "map"
+        `//# ${'sourceMappingURL'}=${sourceMap.dataUrl()}\n`,
       );
     try {
       script = new Script(text, { filename });
