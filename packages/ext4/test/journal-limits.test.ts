@@ -9,7 +9,7 @@ import { Errno } from '@runikraft/errno';
 import * as C from '@runikraft/vfscore';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Ext4Fs } from '../src/index';
-import { debugfs, fsck, haveE2fs, mkfs, rmrf, scratch, vfsOn } from './helpers/image';
+import { debugfs, fsck, haveE2fs, mkfs, mountImage, rmrf, scratch, vfsOn } from './helpers/image';
 
 const top = scratch('rk-ext4-limits-');
 afterAll(() => rmrf(top));
@@ -121,4 +121,51 @@ describe.skipIf(!haveE2fs)('jbd2 limits', () => {
         expect(dumpSha(img, path), path).toBe(sha(path === '/more' ? new Uint8Array() : want));
       }
     }, 120_000);
+
+  it('a power cut part way through freeing a big file: it is on the orphan chain, the next mount frees the rest', async () => {
+    // 16 MiB handles here (64 groups of 256 KiB): a 100 MiB file is freed in seven steps, and the
+    // transaction (~70 blocks a step) is due for a commit at a quarter of the log, part way
+    const img = mkfs(top, '200M', {
+      args: ['-b', '1024', '-g', '256', '-O', '^resize_inode', '-J', 'size=1'],
+    });
+    const { v, r, log } = await vfsOn(img);
+    expect(r, log.join('')).toBe(0);
+    const fs = v.st.mountList[0]!.fs as Ext4Fs;
+    const j = fs.journal!;
+    const keep = pattern(300_000, 3);
+    for (const [path, data] of [
+      ['/big', pattern(100 << 20, 5)],
+      ['/keep', keep],
+    ] as const) {
+      const fd = await v.open(path, C.O_WRONLY | C.O_CREAT, 0o644);
+      expect(await v.pwrite(fd, data, 0)).toBe(data.length);
+      expect(await v.fsync(fd)).toBe(0);
+      expect(await v.close(fd)).toBe(0);
+    }
+    const free0 = (await v.statfs('/')) as { bfree: number };
+    // the disk as it is right after the unlink's first commit: the power is cut there
+    const cut = `${img}.cut`;
+    const commit = j.commit.bind(j);
+    let commits = 0;
+    j.commit = async (now) => {
+      const c = await commit(now);
+      if (++commits === 1) nfs.copyFileSync(img, cut);
+      return c;
+    };
+    expect(await v.unlink('/big')).toBe(0);
+    expect(commits).toBeGreaterThanOrEqual(1);
+    const m = await mountImage(cut);
+    if ('errno' in m) throw new Error(m.log.join(''));
+    expect(m.log.join('')).toMatch(/journal replayed/);
+    expect(m.log.join('')).toMatch(/orphan/);
+    const st = { bfree: 0 } as Parameters<Ext4Fs['statfs']>[0];
+    m.fs.statfs(st);
+    await m.close();
+    const [status, out] = fsck(cut);
+    expect(status, out).toBe(0);
+    expect(debugfs(cut, 'ls -l /')).not.toMatch(/ big\n/);
+    expect(dumpSha(cut, '/keep')).toBe(sha(keep));
+    // every block of /big came back (100 MiB plus its tree)
+    expect(st.bfree - free0.bfree).toBeGreaterThanOrEqual(100 << 10);
+  }, 120_000);
 });
