@@ -318,9 +318,13 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service,
       service = w;
     }
   }
-  if (node != NULL && flags & AI_NUMERICHOST) {
+  if (node != NULL) {
+    /* An IPv6 address is never sent to the resolver: the stack has no IPv6 (glibc's answer when
+     * the family does not match). */
+    struct in6_addr tmp6;
+    if (inet_pton(AF_INET6, node, &tmp6) == 1) return EAI_ADDRFAMILY;
     struct in_addr tmp;
-    if (inet_pton(AF_INET, node, &tmp) != 1) return EAI_NONAME;
+    if (flags & AI_NUMERICHOST && inet_pton(AF_INET, node, &tmp) != 1) return EAI_NONAME;
   }
   rk_addrinfo wa[RK_AI_MAX];
   rk_sockaddr ws[RK_AI_MAX];
@@ -386,6 +390,7 @@ const char *gai_strerror(int err) {
   case EAI_AGAIN: return "Temporary failure in name resolution";
   case EAI_FAIL: return "Non-recoverable failure in name resolution";
   case EAI_FAMILY: return "Unrecognized address family or invalid length";
+  case EAI_ADDRFAMILY: return "Address family for hostname not supported";
   case EAI_SOCKTYPE: return "Unrecognized socket type";
   case EAI_SERVICE: return "Unrecognized service";
   case EAI_MEMORY: return "Out of memory";

@@ -1,67 +1,12 @@
 // C programs using BSD sockets (libc-shim's header and rk_socket.c over the WasmEdge socket
 // extension) against a whole rknet stack on the simulated platform, over 127.0.0.1.
-import { readFileSync } from 'node:fs';
-import { createTlsfAlloc } from '@runikraft/rkalloc-tlsf';
-import { createTcpTransport, RkNetStack } from '@runikraft/rknet';
-import { RkNetdevRegistryImpl } from '@runikraft/rknetdev';
-import { LoopbackNetdev } from '@runikraft/rknetdev/loopback';
-import { createSched } from '@runikraft/rksched';
-import { createSimPlat } from '@runikraft/rksched/sim';
-import { createRrPolicy } from '@runikraft/rksched-rr';
 import { describe, expect, it } from 'vitest';
-import { runWasi, type WasiKernel } from '../src/index';
-import { program, testKernel } from './helpers';
-
-/** testKernel's files plus an rknet stack (10.9.0.2/24, loopback device) on a simulated scheduler. */
-async function netKernel() {
-  const base = await testKernel();
-  const plat = createSimPlat({ cpuNsPerPoll: 1000, memBytes: 16 << 20 });
-  const sched = createSched(plat, createRrPolicy({ sliceNs: 100_000 }));
-  const phys = plat.memory.phys;
-  const alloc = createTlsfAlloc(phys, phys.base + (8 << 20), 8 << 20, { harden: false });
-  const drv = new LoopbackNetdev(phys, {
-    mode: 'wire',
-    mac: new Uint8Array([2, 0, 0, 0, 0, 2]),
-    mtu: 1500,
-    ringSize: 128,
-  });
-  const { dev, handle } = new RkNetdevRegistryImpl().register('lo0', phys, drv);
-  drv.attach(handle);
-  const stack = new RkNetStack({
-    sched,
-    dev,
-    phys,
-    memalign: (a, n) => alloc.memalign(a, n),
-    free: (pa) => alloc.free(pa),
-    config: { addr: 0x0a090002, prefixLen: 24, gateway: 0, dns: [] },
-    rxBufs: 32,
-    txBufs: 128,
-    transports: [createTcpTransport],
-  });
-  stack.start();
-  const k: WasiKernel = {
-    ...base.k,
-    sched,
-    sleepNs: (ns) => sched.sleep(ns),
-    net: () => ({
-      socket: (d, t, p) => stack.socket(d, t, p),
-      resolve: (name) => stack.resolve(name),
-    }),
-  };
-  return { ...base, k, sched, stack };
-}
+import { runOnNet } from './net-kernel';
 
 describe('BSD sockets in C programs', () => {
   it('TCP and UDP over 127.0.0.1: connect/accept, data, peek, poll, non-blocking, options, errors', async () => {
-    const { k, out, sched, stack } = await netKernel();
-    const wasm = readFileSync(program('sockets.c'));
-    let status = -1;
-    await sched.runMain(async () => {
-      status = (await runWasi(k, wasm, { args: ['sockets'] })).status;
-      return 0;
-    });
-    stack.stop();
-    expect(await out()).toBe(
+    const { status, out } = await runOnNet('sockets.c', ['sockets']);
+    expect(out).toBe(
       [
         'getaddrinfo 0 127.0.0.1:7070',
         'reuseaddr 0',

@@ -3,7 +3,8 @@
  * WasmEdge's sock_getaddrinfo: numeric IPv4 addresses, "localhost", and names through the
  * kernel's DNS stub resolver (rknet); ports given as numbers or as service names from a built-in
  * table (rk_services.c: the image has no /etc/services), also behind getservbyname/getservbyport.
- * IPv4 only.
+ * IPv4 only (rknet has no IPv6): ai_family AF_INET6 is EAI_FAMILY, an IPv6 address as the host
+ * EAI_ADDRFAMILY.
  */
 #ifndef RK_NETDB_H
 #define RK_NETDB_H
@@ -42,6 +43,7 @@ struct addrinfo {
 #define EAI_AGAIN -3
 #define EAI_FAIL -4
 #define EAI_FAMILY -6
+#define EAI_ADDRFAMILY -9 /* glibc's: the host's address is of a family the stack lacks (IPv6) */
 #define EAI_SOCKTYPE -7
 #define EAI_SERVICE -8
 #define EAI_MEMORY -10
