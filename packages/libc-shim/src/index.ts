@@ -2,6 +2,7 @@
 /// <reference path="./wasm/webassembly.d.ts" />
 /// <reference path="./wasm/module.d.ts" />
 
+export { chooseBuild, type WasiProgramBuilds, type WasiProgramSource } from './builds';
 export { allocatorAccount, createLibc, LIBC_PARAMS, library, type RkLibc } from './library';
 export {
   loadWasi,

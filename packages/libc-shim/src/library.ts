@@ -9,6 +9,7 @@ import type {} from '@runikraft/rknet';
 import type {} from '@runikraft/rksched';
 import type {} from '@runikraft/rkswrand';
 import type {} from '@runikraft/rktime';
+import { chooseBuild, type WasiProgramSource } from './builds';
 import {
   type RunWasiOptions,
   runWasi,
@@ -58,23 +59,27 @@ export const LIBC_PARAMS = {
 
 /** The `libc` API. */
 export interface RkLibc {
-  /** Runs a wasm32-wasi command to its exit. Throws RkWasiError for a bad program or a trap. */
-  run(program: Uint8Array, opts?: RunWasiOptions): Promise<WasiRunResult>;
+  /**
+   * Runs a wasm32-wasi command to its exit. Throws RkWasiError for a bad program or a trap. Given
+   * both builds of a program (what rk build embeds), it runs the one without asyncify when the
+   * program suspends through JSPI, else the asyncified one.
+   */
+  run(program: WasiProgramSource, opts?: RunWasiOptions): Promise<WasiRunResult>;
   /**
    * What `rk build` generates for an app whose entry is a C/C++ program: runs it with the app's
    * argv, prints a bad program's error on the console and returns the exit status (a trap: 134,
    * as a shell reports SIGABRT; a program that could not start: 127).
    */
-  main(program: Uint8Array, argv: readonly string[]): Promise<number>;
+  main(program: WasiProgramSource, argv: readonly string[]): Promise<number>;
   /** Adds a named program (rk build's generated main does, for each of `runikraft.programs`). */
-  define(name: string, program: Uint8Array): void;
+  define(name: string, program: WasiProgramSource): void;
   /** The names of the defined programs. */
   programs(): string[];
   /**
    * Starts a program (a defined name or its bytes) in a thread of its own, concurrent with the
    * caller. Throws RkError ENOENT for an unknown name.
    */
-  spawn(program: string | Uint8Array, opts?: SpawnOptions): RkLibcJob;
+  spawn(program: string | WasiProgramSource, opts?: SpawnOptions): RkLibcJob;
   /**
    * What rk build generates for an image with several programs: runs the command after `--`
    * (argv[1…]: a program's name and arguments), else the command list of `libc.start`.
@@ -159,13 +164,18 @@ export function createLibc(
     .split(',')
     .filter(Boolean)
     .map((p) => [p, p] as const);
-  const run = (program: Uint8Array, opts: RunWasiOptions = {}) =>
-    runWasi(
-      kernel,
+  const run = async (program: WasiProgramSource, opts: RunWasiOptions = {}) => {
+    const { bytes, suspend } = await chooseBuild(
       program,
-      { env, preopens, listen, suspend: params.suspend as WasiSuspend, ...opts },
+      opts.suspend ?? (params.suspend as WasiSuspend),
+    );
+    return runWasi(
+      kernel,
+      bytes,
+      { env, preopens, listen, ...opts, suspend },
       allocatorAccount(alloc, params.memory_max),
     );
+  };
   const print = (text: string) => {
     registry.get('rkplat').console.out(text);
   };

@@ -5,6 +5,7 @@
 import { Errno, RkError } from '@runikraft/errno';
 import { parseCommandList, type RkCommand } from '@runikraft/rkparam';
 import type { RkSched, RkThread } from '@runikraft/rksched';
+import type { WasiProgramSource } from './builds';
 import { RkWasiError, type RunWasiOptions, type WasiRunResult } from './process';
 
 /** A program started in a thread of its own. */
@@ -23,7 +24,7 @@ export interface SpawnOptions extends RunWasiOptions {
 }
 
 export interface LibcProgramsDeps {
-  run(program: Uint8Array, opts: RunWasiOptions): Promise<WasiRunResult>;
+  run(program: WasiProgramSource, opts: RunWasiOptions): Promise<WasiRunResult>;
   sched: RkSched;
   /** Prints a line on the console. */
   print(text: string): void;
@@ -40,7 +41,7 @@ export interface LibcProgramsDeps {
  */
 export async function runReported(
   deps: Pick<LibcProgramsDeps, 'run' | 'print'>,
-  program: Uint8Array,
+  program: WasiProgramSource,
   opts: RunWasiOptions,
 ): Promise<number> {
   try {
@@ -54,12 +55,12 @@ export async function runReported(
 
 /** The image's named programs. */
 export class LibcPrograms {
-  private readonly table = new Map<string, Uint8Array>();
+  private readonly table = new Map<string, WasiProgramSource>();
 
   constructor(private readonly deps: LibcProgramsDeps) {}
 
   /** Adds a program under `name` (rk build's generated main does, for each of runikraft.programs). */
-  define(name: string, program: Uint8Array): void {
+  define(name: string, program: WasiProgramSource): void {
     if (this.table.has(name))
       throw new RkError(Errno.EEXIST, `a program named '${name}' is already defined`);
     this.table.set(name, program);
@@ -70,7 +71,7 @@ export class LibcPrograms {
     return [...this.table.keys()];
   }
 
-  private bytes(program: string | Uint8Array): Uint8Array {
+  private bytes(program: string | WasiProgramSource): WasiProgramSource {
     if (typeof program !== 'string') return program;
     const b = this.table.get(program);
     if (!b)
@@ -86,7 +87,7 @@ export class LibcPrograms {
    * the caller and every other program, with descriptors of its own and stdio on the console.
    * Throws RkError ENOENT for a name no program has.
    */
-  spawn(program: string | Uint8Array, opts: SpawnOptions = {}): RkLibcJob {
+  spawn(program: string | WasiProgramSource, opts: SpawnOptions = {}): RkLibcJob {
     const bytes = this.bytes(program);
     const { name: threadName, ...run } = opts;
     const argv0 = run.args?.[0] ?? (typeof program === 'string' ? program : 'program');

@@ -4,9 +4,9 @@
 // (This project's workers start with --experimental-wasm-stack-switching: see vitest.config.ts.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWasm } from '@runikraft/rk';
+import { buildWasm, buildWasmBoth } from '@runikraft/rk';
 import { describe, expect, it } from 'vitest';
-import { RkWasiError, resolveSuspend, runWasi } from '../src/index';
+import { chooseBuild, RkWasiError, resolveSuspend, runWasi } from '../src/index';
 import { entryModule, hasJspi, trampolineModule } from '../src/suspend/jspi';
 import { program, testKernel } from './helpers';
 import { waitingRamfs } from './waitfs';
@@ -80,5 +80,44 @@ describe('suspension paths', () => {
     const r = await runWasi(k, plain, { args: ['calls', 'write', '/tmp/p', '50'] });
     expect([r.status, r.suspend]).toEqual([0, 'jspi']);
     expect(await out()).toBe('wrote 50\n');
+  }, 300_000);
+
+  it('given both builds, JSPI runs the one without asyncify and asyncify the asyncified one', async () => {
+    const both = buildWasmBoth({ sources: [join(__dirname, 'programs', 'calls.c')] });
+    const bytes = { asyncified: readFileSync(both.asyncified), plain: readFileSync(both.plain) };
+    const exported = (b: Uint8Array) =>
+      WebAssembly.Module.exports(new WebAssembly.Module(b)).some(
+        (e) => e.name === 'asyncify_start_unwind',
+      );
+    expect([exported(bytes.asyncified), exported(bytes.plain)]).toEqual([true, false]);
+    const loaded: string[] = [];
+    const builds = {
+      asyncified: () => {
+        loaded.push('asyncified');
+        return bytes.asyncified;
+      },
+      plain: async () => {
+        loaded.push('plain');
+        return bytes.plain;
+      },
+    };
+    const { k, out } = await testKernel();
+    const a = await chooseBuild(builds, 'asyncify');
+    expect([a.bytes, a.suspend, loaded]).toEqual([bytes.asyncified, 'asyncify', ['asyncified']]);
+    const ra = await runWasi(k, a.bytes, { args: ['calls', 'write', '/tmp/a', '5'], ...a });
+    expect([ra.status, ra.suspend]).toEqual([0, 'asyncify']);
+    // One build only: it is run with the mechanism asked for.
+    expect(await chooseBuild(bytes.plain, 'auto')).toEqual({ bytes: bytes.plain, suspend: 'auto' });
+    if (!jspi) {
+      await expect(chooseBuild(builds, 'jspi')).rejects.toThrow(/stack-switching/);
+      expect((await chooseBuild(builds, 'auto')).bytes).toBe(bytes.asyncified);
+      return;
+    }
+    loaded.length = 0;
+    const j = await chooseBuild(builds, 'auto');
+    expect([j.bytes, j.suspend, loaded]).toEqual([bytes.plain, 'jspi', ['plain']]);
+    const rj = await runWasi(k, j.bytes, { args: ['calls', 'write', '/tmp/j', '7'], ...j });
+    expect([rj.status, rj.suspend]).toEqual([0, 'jspi']);
+    expect(await out()).toBe('wrote 5\nwrote 7\n');
   }, 300_000);
 });

@@ -28,8 +28,9 @@ must not import Node builtins.
 options:
   --out-dir DIR   write the image there instead of <app-dir>/build
   --no-typecheck  skip the type check of the app's sources against the composed packages
-  --no-asyncify   build a C/C++/Rust program without binaryen's asyncify pass (smaller, faster;
-                  it can then block only through JSPI: libc.suspend=auto|jspi, which rk run enables)
+  --no-asyncify   embed a C/C++/Rust program's build without binaryen's asyncify pass only (by
+                  default the image has both and runs that one through JSPI): a smaller image that
+                  can block only through JSPI (libc.suspend=auto|jspi, which rk run enables)
   --quiet, -q     no size report
 
 example:

@@ -46,4 +46,10 @@ export {
 export type { PortForward } from './run-nic';
 export { formatQemuSize, parseQemuSize } from './size';
 export { RK_VERSION } from './version';
-export { buildWasm, WASI_BLOCKING_IMPORTS, type WasmBuildOptions } from './wasm-toolchain';
+export {
+  buildWasm,
+  buildWasmBoth,
+  WASI_BLOCKING_IMPORTS,
+  type WasmBuildOptions,
+  type WasmBuilds,
+} from './wasm-toolchain';

@@ -1,23 +1,38 @@
 /// <reference path="../../../../packages/libc-shim/src/wasm/webassembly.d.ts" />
-// Issue 12 SQLite benchmark (Unikraft's SQLite workload: 60,000 INSERTs): the sqlite3 shell .wasm
-// rk build makes for apps/sqlite, run on Runikraft (database on ramfs and on a 9p share) and on
-// Node's node:wasi (database on a host tmpfs directory), and the same SQLite C built natively with
-// gcc -O2, in one run. Runikraft runs it three ways: the asyncified program suspending through
-// asyncify (libc.suspend=asyncify), the same program through JSPI (libc.suspend=jspi), and the
-// program built without asyncify (rk build --no-asyncify) through JSPI; node:wasi runs both .wasm
-// files. JSPI needs Node started with --experimental-wasm-stack-switching (bench:sqlite passes it). The SQL is one transaction (BEGIN; 60,000 INSERT; COMMIT) read by the
-// shell's .read from the shared directory. Each figure is the median host CPU time (user + system;
-// this machine's 2 cores are shared with other jobs, which makes wall time meaningless) of
-// RK_BENCH_REPS runs minus the median of the same run with a one-statement script (boot, compile and
-// start-up), so the ratios compare the insert work; each series starts with a discarded warm-up run.
-// Prints JSON.
-// Run: node tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/main.ts
+// Issue 12 SQLite benchmark (Unikraft's SQLite workload: 60,000 INSERTs): the sqlite3 shell rk build
+// makes for apps/sqlite, booted on Runikraft with its database on ramfs, on a 9p share and on an
+// ext4 disk (virtio-blk, a fresh mkfs.ext4 image per run), against Node's node:wasi on the same
+// .wasm (database on a host tmpfs directory), and the same SQLite C built natively with gcc -O2, in
+// one run. The image carries both builds of the program (rk build's default): Runikraft runs it
+// suspending through asyncify (libc.suspend=asyncify: the asyncified build) and through JSPI
+// (libc.suspend=jspi: the build without asyncify); each is compared with node:wasi on that same
+// .wasm. JSPI needs Node started with --experimental-wasm-stack-switching (bench:sqlite passes
+// it). The SQL is one transaction (BEGIN; 60,000 INSERT; COMMIT) read by the shell's .read from
+// the shared directory. Each figure is the median host CPU time (user + system; this machine's 2
+// cores are shared with other jobs, which makes wall time meaningless) of RK_BENCH_REPS runs minus
+// the median of the same run with a one-statement script (boot, compile and start-up), so the
+// ratios compare the insert work; each series starts with a discarded warm-up run. Prints JSON.
+//
+// Compiled code, warm and cold: V8 shares a compiled wasm module between compiles of the same
+// bytes while the first module lives, with the code its tier-up produced. A booted program's
+// module dies with the boot, so whether the next boot found it depended on whether a GC ran
+// in between: earlier figures mixed boots running Liftoff code (slow, and paying for the
+// tier-up compile in background threads) with boots reusing optimised code, against a
+// node:wasi that always reused it. Each configuration is therefore measured twice:
+// - warm: the bench holds every compiled module (the guest's, through a wrapper on the guest
+//   realm's WebAssembly.compile, and node:wasi's), so each run reuses the optimised code: the
+//   cost of the layers, not of V8's compiler;
+// - cold: each compile gets a unique custom section appended (semantics unchanged), so every run
+//   compiles and tiers up again, as one `rk run` (or one `node` process) does.
+// RK_BENCH_SQLITE_CODE=warm|cold|warm,cold selects them (default both).
+// Run: node --experimental-wasm-stack-switching tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/main.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as nfs from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { buildImage } from '@runikraft/rk';
+import { mkfs } from '../../../../packages/ext4/test/helpers/image';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
 import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
@@ -25,12 +40,37 @@ import { median } from '../boot/stats';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
-// RK_BENCH_SQLITE_ONLY=ramfs,9p,node,native,jspi,plain selects configurations (e.g. to profile one
-// with --cpu-prof): ramfs/9p the file systems, jspi/plain the JSPI runs of the two programs.
+// RK_BENCH_SQLITE_ONLY=ramfs,9p,ext4,asyncify,jspi,node,native selects configurations (e.g. to
+// profile one with --cpu-prof): a booted run needs its file system and its mechanism selected.
 const ONLY = process.env.RK_BENCH_SQLITE_ONLY ?? '';
 const wanted = (name: string): boolean => ONLY === '' || ONLY.split(',').includes(name);
 const skipped = { totalCpuMs: Number.NaN, startupCpuMs: Number.NaN, insertsCpuMs: Number.NaN };
 const ROWS = Number(process.env.RK_BENCH_SQLITE_ROWS ?? 60_000);
+const CODE = (process.env.RK_BENCH_SQLITE_CODE ?? 'warm,cold').split(',') as Code[];
+type Code = 'warm' | 'cold';
+/** Modules the warm series keep alive (V8 then reuses their optimised code for the same bytes). */
+const kept: WebAssembly.Module[] = [];
+let unique = 0;
+/** `bytes` with a custom section "rk-bench" holding a fresh number: a compile V8 has not cached. */
+function uncached(bytes: Uint8Array): Uint8Array {
+  const name = new TextEncoder().encode('rk-bench');
+  const body = [name.length, ...name, ...new TextEncoder().encode(String(unique++))];
+  const out = new Uint8Array(bytes.length + 2 + body.length);
+  out.set(bytes);
+  out.set([0, body.length, ...body], bytes.length);
+  return out;
+}
+/** WebAssembly.compile for the `code` series: keeps the module (warm) or defeats the cache (cold). */
+function compileFor(
+  code: Code,
+  compile: (b: Uint8Array) => Promise<WebAssembly.Module>,
+): (b: Uint8Array) => Promise<WebAssembly.Module> {
+  return async (b) => {
+    const mod = await compile(code === 'cold' ? uncached(b) : b);
+    if (code === 'warm') kept.push(mod);
+    return mod;
+  };
+}
 const appDir = join(repoRoot(), 'apps', 'sqlite');
 
 const share = nfs.mkdtempSync(
@@ -46,33 +86,48 @@ function fresh(name: string): void {
   nfs.rmSync(join(share, name), { force: true });
 }
 
+/** Where a booted run keeps its database. */
+type Fs = 'ramfs' | '9p' | 'ext4';
+const DB: Record<Fs, string> = { ramfs: '/data.db', '9p': '/share/rk.db', ext4: '/data/rk.db' };
+
 async function runikraft(
   image: ReturnType<typeof loadImage>,
-  db: string,
+  fs: Fs,
   script: string,
   suspend: 'asyncify' | 'jspi',
+  code: Code,
 ): Promise<number> {
-  if (db.startsWith('/share/')) fresh(db.slice(7));
+  const db = DB[fs];
+  if (fs === '9p') fresh(db.slice(7));
+  const disk = fs === 'ext4' ? mkfs(share, '128M') : null;
   let out = '';
   const plan = await createVirtioDevicesFromArgs({
     virtfs: [`local,path=${share},mount_tag=share,security_model=none`],
+    drive: disk ? [`file=${disk},if=none,format=raw,id=d0`] : [],
+    device: disk ? ['virtio-blk-device,drive=d0'] : [],
   });
+  const fstab = `"share:/share:9pfs:0:cache=loose:mkmp${disk ? ' /dev/vda:/data:ext4:0::mkmp' : ''}"`;
   const m = new Machine({
     console: (t) => (out += t),
     memory: 512 << 20,
-    append: `rkboot.banner=off libc.suspend=${suspend} libc.env=HOME=/ vfs.fstab=share:/share:9pfs:0:cache=loose:mkmp -- -list ${db} ".read /share/${script}"`,
+    append: `rkboot.banner=off libc.suspend=${suspend} libc.env=HOME=/ vfs.fstab=${fstab} -- -list ${db} ".read /share/${script}"`,
   });
   for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
+  // The guest realm's global (vm's DONT_CONTEXTIFY): its WebAssembly is the one libc-shim uses.
+  const gwa = (m.realm.context as { WebAssembly: typeof WebAssembly }).WebAssembly;
+  gwa.compile = compileFor(code, gwa.compile.bind(gwa));
   const t0 = cpuMs();
   const exit = await m.boot(image);
   const dt = cpuMs() - t0;
+  await plan.close();
+  if (disk) nfs.rmSync(disk);
   const want = script === 'ins.sql' ? `${ROWS}\n` : '1\n';
   if (exit.status !== 0 || !out.endsWith(want))
-    throw new Error(`runikraft ${db}: ${JSON.stringify(exit)} ${out.slice(-300)}`);
+    throw new Error(`runikraft ${fs} ${suspend}: ${JSON.stringify(exit)} ${out.slice(-300)}`);
   return dt;
 }
 
-async function nodeWasi(wasm: Uint8Array, script: string): Promise<number> {
+async function nodeWasi(wasm: Uint8Array, script: string, code: Code): Promise<number> {
   fresh('node.db');
   const outPath = join(share, 'node.out');
   const fd = nfs.openSync(outPath, 'w');
@@ -85,7 +140,7 @@ async function nodeWasi(wasm: Uint8Array, script: string): Promise<number> {
     stdout: fd,
     returnOnExit: true,
   });
-  const mod = await WebAssembly.compile(wasm);
+  const mod = await compileFor(code, (b) => WebAssembly.compile(b))(wasm);
   const inst = await WebAssembly.instantiate(mod, wasi.getImportObject() as WebAssembly.Imports);
   const status = wasi.start(inst);
   const dt = cpuMs() - t0;
@@ -166,30 +221,34 @@ async function main(): Promise<void> {
   const built = await buildImage(appDir);
   const image = loadImage(built.imagePath);
   const wasm = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.wasm')));
-  const plainDir = join(appDir, 'build', 'no-asyncify');
-  const plainImage = loadImage(
-    (await buildImage(appDir, { outDir: plainDir, asyncify: false })).imagePath,
-  );
-  const plainWasm = new Uint8Array(nfs.readFileSync(join(plainDir, 'program.wasm')));
+  const plainWasm = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.plain.wasm')));
   const jspi = typeof (WebAssembly as unknown as { Function?: unknown }).Function === 'function';
-  const withJspi = (name: string) => jspi && wanted(name);
   const bin = nativeBinary();
   const load0 = loadavg()[0];
-  const rk = (img: typeof image, db: string, suspend: 'asyncify' | 'jspi') =>
-    series((s) => runikraft(img, db, s, suspend));
-  const RAM = '/data.db';
-  const P9 = '/share/rk.db';
-  const rkRamfs = wanted('ramfs') ? await rk(image, RAM, 'asyncify') : skipped;
-  const rkRamfsJspi = wanted('ramfs') && withJspi('jspi') ? await rk(image, RAM, 'jspi') : skipped;
-  const rkRamfsPlain =
-    wanted('ramfs') && withJspi('plain') ? await rk(plainImage, RAM, 'jspi') : skipped;
-  const rk9p = wanted('9p') ? await rk(image, P9, 'asyncify') : skipped;
-  const rk9pJspi = wanted('9p') && withJspi('jspi') ? await rk(image, P9, 'jspi') : skipped;
-  const rk9pPlain = wanted('9p') && withJspi('plain') ? await rk(plainImage, P9, 'jspi') : skipped;
-  const nodew = wanted('node') ? await series((s) => nodeWasi(wasm, s)) : skipped;
-  const nodePlain = wanted('node') ? await series((s) => nodeWasi(plainWasm, s)) : skipped;
-  const nat = wanted('native') ? await series((s) => native(bin, s)) : skipped;
+  type Figures = Awaited<ReturnType<typeof series>>;
+  const booted: Record<string, Figures> = {};
+  const nodew: Record<string, Figures> = {};
+  const ratios: Record<string, number> = {};
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  for (const code of CODE) {
+    const base = {
+      asyncify: wanted('node') ? await series((s) => nodeWasi(wasm, s, code)) : skipped,
+      jspi: wanted('node') ? await series((s) => nodeWasi(plainWasm, s, code)) : skipped,
+    };
+    nodew[`asyncified-${code}`] = base.asyncify;
+    nodew[`plain-${code}`] = base.jspi;
+    for (const fs of ['ramfs', '9p', 'ext4'] as const)
+      for (const suspend of ['asyncify', 'jspi'] as const) {
+        if (!wanted(fs) || !wanted(suspend) || (suspend === 'jspi' && !jspi)) continue;
+        const r = await series((s) => runikraft(image, fs, s, suspend, code));
+        const name = `${fs}-${suspend}-${code}`;
+        booted[name] = r;
+        // Speed relative to node:wasi on the same .wasm (>1 is faster), insert work only.
+        ratios[name] = ratio(base[suspend].insertsCpuMs, r.insertsCpuMs);
+      }
+    kept.length = 0;
+  }
+  const nat = wanted('native') ? await series((s) => native(bin, s)) : skipped;
   console.log(
     JSON.stringify(
       {
@@ -200,26 +259,16 @@ async function main(): Promise<void> {
         jspi,
         wasmBytes: wasm.length,
         plainWasmBytes: plainWasm.length,
-        runikraftRamfs: rkRamfs,
-        runikraftRamfsJspi: rkRamfsJspi,
-        runikraftRamfsPlainJspi: rkRamfsPlain,
-        runikraft9p: rk9p,
-        runikraft9pJspi: rk9pJspi,
-        runikraft9pPlainJspi: rk9pPlain,
+        runikraft: booted,
         nodeWasi: nodew,
-        nodeWasiPlain: nodePlain,
         nativeGcc: nat,
-        // Speed relative to node:wasi on the same .wasm (>1 is faster), insert work only.
-        ratioRamfsVsNodeWasi: ratio(nodew.insertsCpuMs, rkRamfs.insertsCpuMs),
-        ratioRamfsJspiVsNodeWasi: ratio(nodew.insertsCpuMs, rkRamfsJspi.insertsCpuMs),
-        ratioRamfsPlainJspiVsNodeWasiPlain: ratio(
-          nodePlain.insertsCpuMs,
-          rkRamfsPlain.insertsCpuMs,
+        // booted vs node:wasi on the same .wasm (asyncify: the asyncified build; jspi: the plain
+        // one) with the same compiled-code state
+        ratioVsNodeWasi: ratios,
+        ratioNodeWasiPlainWarmVsNative: ratio(
+          nat.insertsCpuMs,
+          (nodew['plain-warm'] ?? skipped).insertsCpuMs,
         ),
-        ratio9pVsNodeWasi: ratio(nodew.insertsCpuMs, rk9p.insertsCpuMs),
-        ratio9pJspiVsNodeWasi: ratio(nodew.insertsCpuMs, rk9pJspi.insertsCpuMs),
-        ratio9pPlainJspiVsNodeWasiPlain: ratio(nodePlain.insertsCpuMs, rk9pPlain.insertsCpuMs),
-        ratioNodeWasiPlainVsNative: ratio(nat.insertsCpuMs, nodePlain.insertsCpuMs),
       },
       null,
       2,
