@@ -23,7 +23,9 @@ registry.get), type-checks the app's sources (incrementally, with build/typechec
 checks runikraft.params and runikraft.machine against what the composed libraries declare, bundles
 build/image.mjs with esbuild and writes build/image.manifest.json (libraries, versions, bytes per
 package, resolution), then prints a size report. Every problem is reported in one run. The image
-must not import Node builtins.
+must not import Node builtins. A C/C++/Rust program as runikraft.entry, or several in
+runikraft.programs, are compiled to wasm32-wasi and run by libc-shim (README: Programs); with
+several, libc.start says which start (-append 'libc.start="httpd & fetch http://localhost/"').
 
 options:
   --out-dir DIR   write the image there instead of <app-dir>/build
