@@ -46,33 +46,51 @@ export class AsyncifyRunner {
 
   /** Wraps an import so a Promise result suspends the program instead of reaching wasm. */
   wrap(fn: WasmImport): WasmImport {
-    return (...args: never[]) => {
-      if (this.rewinding) {
-        this.rewinding = false;
-        this.ax.asyncify_stop_rewind();
-        const v = this.settled;
-        this.settled = undefined;
-        if (this.failed) {
-          this.failed = false;
-          throw v;
-        }
-        return v;
-      }
-      const r = fn(...args);
-      if (
-        r === null ||
-        typeof r !== 'object' ||
-        typeof (r as PromiseLike<unknown>).then !== 'function'
-      )
-        return r;
-      this.pending = r as PromiseLike<unknown>;
-      this.area();
-      const dv = new DataView(this.memory.buffer);
-      dv.setUint32(this.data, this.data + 8, true);
-      dv.setUint32(this.data + 4, this.end, true);
-      this.ax.asyncify_start_unwind(this.data);
-      return 0;
-    };
+    // Fixed parameters (no preview1 import has more than 9): a rest array and a spread would be an
+    // allocation and a copy on every call.
+    if (fn.length <= 9)
+      return (
+        a: never,
+        b: never,
+        c: never,
+        d: never,
+        e: never,
+        f: never,
+        g: never,
+        h: never,
+        i: never,
+      ) => (this.rewinding ? this.resumed() : this.suspendOn(fn(a, b, c, d, e, f, g, h, i)));
+    return (...args: never[]) => (this.rewinding ? this.resumed() : this.suspendOn(fn(...args)));
+  }
+
+  /** The call that suspended, re-entered by the rewind: its settled value (or error). */
+  private resumed(): unknown {
+    this.rewinding = false;
+    this.ax.asyncify_stop_rewind();
+    const v = this.settled;
+    this.settled = undefined;
+    if (this.failed) {
+      this.failed = false;
+      throw v;
+    }
+    return v;
+  }
+
+  /** `r` itself, or for a Promise: starts unwinding the program until it settles. */
+  private suspendOn(r: unknown): unknown {
+    if (
+      r === null ||
+      typeof r !== 'object' ||
+      typeof (r as PromiseLike<unknown>).then !== 'function'
+    )
+      return r;
+    this.pending = r as PromiseLike<unknown>;
+    this.area();
+    const dv = new DataView(this.memory.buffer);
+    dv.setUint32(this.data, this.data + 8, true);
+    dv.setUint32(this.data + 4, this.end, true);
+    this.ax.asyncify_start_unwind(this.data);
+    return 0;
   }
 
   /**

@@ -161,11 +161,20 @@ export class JspiRunner {
       const fn = js[name]!;
       f[name] = new this.F(
         { parameters: ['externref', ...type.parameters], results: type.results },
-        (...a: never[]) => {
-          const r = fn(...a);
-          if (isThenable(r)) this.suspensions++;
-          return r;
-        },
+        type.parameters.length <= 9
+          ? // Fixed parameters as in WasiPreview1.imports: no rest array per call.
+            (
+              a: never,
+              b: never,
+              c: never,
+              d: never,
+              e: never,
+              f: never,
+              g: never,
+              h: never,
+              i: never,
+            ) => this.counted(fn(a, b, c, d, e, f, g, h, i))
+          : (...a: never[]) => this.counted(fn(...a)),
         { suspending: 'first' },
       );
     }
@@ -174,6 +183,12 @@ export class JspiRunner {
       f,
     });
     return t.exports;
+  }
+
+  /** Counts `r` as a suspension when it is a Promise. */
+  private counted(r: unknown): unknown {
+    if (r !== null && typeof r === 'object' && isThenable(r)) this.suspensions++;
+    return r;
   }
 
   /** Runs export `start` (() → ()) to completion, suspending whenever an import waits. */

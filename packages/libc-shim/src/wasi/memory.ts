@@ -19,6 +19,8 @@ const encoder = (): InstanceType<typeof TextEncoder> => (utf8enc ??= new TextEnc
 
 export class LinearMemory {
   private buf: ArrayBuffer | null = null;
+  /** A shared memory's buffer is not detached by grow: asked of the engine every time. */
+  private shared = false;
   private u8v = new Uint8Array(0);
   private dv = new DataView(new ArrayBuffer(0));
 
@@ -39,9 +41,13 @@ export class LinearMemory {
   }
   /** Rebuilds the views if memory.grow replaced the buffer (call on entry to each import). */
   refresh(): void {
+    // memory.grow detaches the old buffer (its byteLength becomes 0), so a buffer that still has
+    // bytes is current: checked without the `buffer` getter, a call into the engine on every import.
+    if (this.buf !== null && this.buf.byteLength !== 0 && !this.shared) return;
     const b = this.memory.buffer as ArrayBuffer;
     if (b !== this.buf) {
       this.buf = b;
+      this.shared = Object.prototype.toString.call(b) === '[object SharedArrayBuffer]';
       this.u8v = new Uint8Array(b);
       this.dv = new DataView(b);
       this.grew?.(b.byteLength);

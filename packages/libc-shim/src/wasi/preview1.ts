@@ -727,15 +727,38 @@ export class WasiPreview1 {
     for (const name of [...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES]) {
       const self = (SOCKET_EXT_NAMES as readonly string[]).includes(name) ? this.ext : this;
       const fn = (self as unknown as Record<string, (...a: unknown[]) => R>)[name]!;
-      out[name] = (...a: unknown[]) => {
-        try {
-          this.mem.refresh();
-          const r = fn(...a);
-          return typeof r === 'number' ? r : r.catch(faultToErrno);
-        } catch (e) {
-          return faultToErrno(e);
-        }
-      };
+      out[name] =
+        fn.length <= 9
+          ? // Fixed parameters (no preview1 import has more than 9): a rest array and a spread
+            // would be an allocation and a copy on every call.
+            (
+              a: unknown,
+              b: unknown,
+              c: unknown,
+              d: unknown,
+              e: unknown,
+              f: unknown,
+              g: unknown,
+              h: unknown,
+              i: unknown,
+            ) => {
+              try {
+                this.mem.refresh();
+                const r = fn(a, b, c, d, e, f, g, h, i);
+                return typeof r === 'number' ? r : r.catch(faultToErrno);
+              } catch (x) {
+                return faultToErrno(x);
+              }
+            }
+          : (...a: unknown[]) => {
+              try {
+                this.mem.refresh();
+                const r = fn(...a);
+                return typeof r === 'number' ? r : r.catch(faultToErrno);
+              } catch (e) {
+                return faultToErrno(e);
+              }
+            };
     }
     return out;
   }
