@@ -15,7 +15,8 @@ export default {
   excludePrivate: true,
   excludeInternal: true,
   readme: 'README.md',
-  projectDocuments: ['docs/*.md'],
+  // The rk CLI's reference (verbs, every `rk run` option, the monitor, --inspect) is its README.
+  projectDocuments: ['docs/*.md', 'tools/rk/README.md'],
   // libc-shim declares the part of the WebAssembly JS API it uses (kernel packages load no lib.dom).
   externalSymbolLinkMappings: {
     '@runikraft/libc-shim': {

@@ -87,6 +87,14 @@ export function load(app) {
     const specifier = file && names.get(normalize(file.getSourceFile().fileName));
     if (specifier) reflection.name = specifier;
   });
+  // A project document is named by its first heading ("Write your own component", "rk — the
+  // Runikraft CLI"), not by its file name: two of them are README.md.
+  app.converter.on(Converter.EVENT_CREATE_DOCUMENT, (_context, doc) => {
+    const text = doc.content.map((part) => part.text).join('');
+    const heading = /^#[ \t]+(.+?)[ \t]*$/m.exec(text);
+    if (heading && text.slice(0, heading.index).trim() === '')
+      doc.name = heading[1].replaceAll('`', '');
+  });
   app.on(Application.EVENT_VALIDATE_PROJECT, (project) => {
     if (!app.options.getValue('validation').notExported) return;
     const packages = new Set(docEntryPoints(root).map((e) => e.pkg));
