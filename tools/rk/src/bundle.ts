@@ -90,7 +90,7 @@ export async function bundleImage(
   if (builtins.length > 0) {
     const lines = builtins.map((b) => `  '${b.spec}' imported by ${relative(cwd, b.importer)}`);
     throw new RkUsageError(
-      `rk build: the image imports Node builtins, which do not exist on the machine:\n${lines.join('\n')}\n  fix: kernel and app code reach the hardware only through the hart and the rk APIs (DESIGN.md §2); move host code out of the image`,
+      `rk build: the image imports Node builtins, which do not exist on the machine:\n${lines.join('\n')}\n  fix: the image is guest code: it sees the machine only through the platform (rkplat) and the composed libraries' APIs, never Node's; move host code out of the image (into a tool or test that runs the image)`,
     );
   }
   const metafile = result.metafile!;

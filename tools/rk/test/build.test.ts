@@ -189,6 +189,9 @@ describe('rk build', () => {
       'rk build: the image imports Node builtins, which do not exist on the machine:',
     );
     expect(msg).toMatch(/'node:fs' imported by .*node_modules\/@t\/bad\/index\.js/);
+    // The rule itself, not a citation of a design note npm users do not have.
+    expect(msg).toMatch(/\n {2}fix: the image is guest code: .* never Node's; move host code out/);
+    expect(msg).not.toMatch(/DESIGN/);
   });
 
   it('reports bundling errors with file and line', async () => {

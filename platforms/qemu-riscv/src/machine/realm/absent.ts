@@ -3,7 +3,8 @@
 
 const SCHED =
   'compose a scheduler (an @runikraft/rksched provider such as @runikraft/rksched-rr) to get timers';
-const HOST = 'it is a host (Node) global and no kernel library provides it (DESIGN.md §2)';
+const HOST =
+  'it is a host (Node) global and no kernel library provides it: guest code sees only the machine and the composed libraries';
 const BOOT =
   'it is installed by @runikraft/rkboot when the image boots, from the platform console (rkplat)';
 const TEXT = 'it is installed by @runikraft/rkboot when the image boots (pure UTF-8 code)';
