@@ -71,7 +71,9 @@ options (QEMU syntax; --opt and -opt are the same):
                      registers, finisher values, virtio driver errors) in QEMU's words, to stderr
   -D FILE            the -d log goes to FILE
   -rtc [base=utc|localtime|DATE][,clock=host|rt|vm]   the goldfish RTC's start and clock
-  -accel qtest|tcg, -qtest-log none   accepted (libqtest passes them)
+  -accel qtest|tcg[,thread=single|multi][,tb-size=N][,split-wx=on|off], -machine accel=A[:B...]
+                     accepted, checked as QEMU 7.2 does (the model is its own accelerator)
+  -qtest-log none    accepted (libqtest passes it)
   -object rng-random,id=ID[,filename=F]|rng-builtin,id=ID   entropy for virtio-rng-device,rng=ID
   -nic none|TYPE[,model=virtio-net-device|virtio-net-pci][,mac=M][,id=ID][,netdev options]
                      none: no NIC (virt has none by default); TYPE: a -netdev TYPE plus a virtio-net-device

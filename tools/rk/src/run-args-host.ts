@@ -144,16 +144,28 @@ export function rtc(v: string, out: RunArgs): void {
   out.rtc = { ...out.rtc, ...r };
 }
 
-/** `-accel qtest|tcg[,thread=…]` (also `-machine accel=`): the model is its own accelerator. */
+const ACCELS = 'qtest, tcg (the model interprets the image itself; kvm/hvf/xen do not apply)';
+
+/**
+ * `-accel qtest|tcg[,thread=single|multi][,tb-size=N][,split-wx=on|off]` (QEMU 7.2's tcg-accel
+ * properties, checked with its messages): the model is its own accelerator, so the values change
+ * nothing here.
+ */
 export function accel(v: string): void {
   const p = props('-accel', v, 'accel');
   const a = p.get('accel');
-  if (a !== 'qtest' && a !== 'tcg')
-    throw bad(
-      '-accel',
-      v,
-      'qtest, tcg (the model interprets the image itself; kvm/hvf/xen do not apply)',
-    );
+  if (a !== 'qtest' && a !== 'tcg') throw bad('-accel', v, ACCELS);
+  const err = (msg: string) => new RkUsageError(`rk run: -accel ${v}: ${msg}`);
+  for (const [key, val] of p) {
+    if (key === 'accel') continue;
+    if (a === 'tcg' && key === 'thread') {
+      if (val !== 'single' && val !== 'multi') throw err(`Invalid 'thread' setting ${val}`);
+    } else if (a === 'tcg' && key === 'tb-size') {
+      if (!/^(?:\d+|0x[\da-f]+)$/i.test(val)) throw err("Parameter 'tb-size' expects uint64");
+    } else if (a === 'tcg' && key === 'split-wx') {
+      if (parseQemuBool(val) === undefined) throw err("Parameter 'split-wx' expects 'on' or 'off'");
+    } else throw err(`Property '${a}-accel.${key}' not found`);
+  }
 }
 
 /** `-qtest-log none|/dev/null`: the model keeps no qtest log. */
@@ -174,7 +186,18 @@ export function object(v: string, out: RunArgs): void {
   (out.object ??= []).push(v);
 }
 
-/** `-machine accel=…` shares -accel's check. */
-export function machineAccel(v: string): void {
-  for (const a of v.split(':')) accel(a);
+/**
+ * `-machine accel=A[:B…]`: QEMU tries each in turn, warning about the ones it cannot use, and fails
+ * only when none is left (`accel=kvm:tcg` falls back to tcg).
+ */
+export function machineAccel(v: string, out: RunArgs): void {
+  const list = v.split(':');
+  const ok = list.findIndex((a) => a === 'tcg' || a === 'qtest');
+  const invalid = (ok < 0 ? list : list.slice(0, ok)).map((a) => `invalid accelerator ${a}`);
+  if (ok < 0) throw bad('-machine accel', v, `${ACCELS}; ${invalid.join(', ')}`);
+  if (invalid.length > 0)
+    (out.warnings ??= []).push(
+      ...invalid.map((w) => `-machine accel=${v}: ${w}`),
+      `falling back to ${list[ok]}`,
+    );
 }

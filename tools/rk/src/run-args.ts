@@ -174,7 +174,7 @@ function machine(v: string, out: RunArgs): void {
       if (b === undefined) throw bad('-machine aclint', val, 'on, off');
       out.aclint = b;
     } else if (key === 'accel') {
-      machineAccel(val);
+      machineAccel(val, out);
     } else if (key === 'dumpdtb') {
       if (!val) throw bad('-machine dumpdtb', val, 'dumpdtb=FILE');
       out.dumpdtb = val;

@@ -139,6 +139,39 @@ describe('parseRunArgs', () => {
     expect(() => parseRunArgs(['-qtest-log', '/tmp/log'])).toThrow(/no qtest log/);
   });
 
+  it('accepts the TCG lines users paste (-accel tcg[,thread=…], -machine virt,accel=tcg) as QEMU 7.2 does', () => {
+    for (const line of [
+      '-accel tcg',
+      '-accel tcg,thread=single',
+      '-accel tcg,thread=multi,tb-size=64,split-wx=off',
+      '-machine virt,accel=tcg',
+      '-machine accel=tcg',
+      '-M virt,accel=qtest',
+    ])
+      expect(parseRunArgs(line.split(' ')), line).toEqual({});
+    // tcg's properties, with QEMU's messages.
+    expect(err(['-accel', 'tcg,thread=bogus'])).toBe(
+      "rk run: -accel tcg,thread=bogus: Invalid 'thread' setting bogus",
+    );
+    expect(err(['-accel', 'tcg,bogus=1'])).toBe(
+      "rk run: -accel tcg,bogus=1: Property 'tcg-accel.bogus' not found",
+    );
+    expect(err(['-accel', 'tcg,tb-size=x'])).toBe(
+      "rk run: -accel tcg,tb-size=x: Parameter 'tb-size' expects uint64",
+    );
+    expect(err(['-accel', 'tcg,split-wx=maybe'])).toBe(
+      "rk run: -accel tcg,split-wx=maybe: Parameter 'split-wx' expects 'on' or 'off'",
+    );
+    // A list falls back to the first accelerator the model is, with QEMU's warnings; none is an error.
+    expect(parseRunArgs(['-machine', 'virt,accel=kvm:tcg']).warnings).toEqual([
+      '-machine accel=kvm:tcg: invalid accelerator kvm',
+      'falling back to tcg',
+    ]);
+    expect(err(['-machine', 'virt,accel=kvm:hvf'])).toBe(
+      "rk run: -machine accel: bad value 'kvm:hvf' (accepted: qtest, tcg (the model interprets the image itself; kvm/hvf/xen do not apply); invalid accelerator kvm, invalid accelerator hvf)",
+    );
+  });
+
   it('picks the UART backend as QEMU does (-serial, -chardev, -nodefaults)', () => {
     const c = (...a: string[]) => serialConsole(parseRunArgs(a));
     expect(c()).toBe('stdio');

@@ -63,6 +63,15 @@ const LINES = [
   '-netdev user,id=n0,hostfwd=tcp:8080:80',
   '-netdev user,id=n0,hostfwd=tcp::80-:0',
   '-nic bogus',
+  '-accel tcg',
+  '-accel tcg,thread=single',
+  '-accel tcg,thread=multi,tb-size=64,split-wx=off',
+  '-machine virt,accel=tcg',
+  '-machine accel=kvm:tcg',
+  '-machine accel=kvm',
+  '-accel tcg,thread=bogus',
+  '-accel tcg,bogus=1',
+  '-accel kvm',
 ];
 
 describe.skipIf(!ready)('rk run accepts and refuses the command lines QEMU 7.2 does', () => {
