@@ -1,5 +1,5 @@
 // End-to-end tests of the rk bin's verbs that need no machine: --version, --help, errors, build, ls.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RK_VERSION } from '../src/version';
@@ -81,6 +81,27 @@ describe('rk bin', () => {
     expect(readFileSync(join(fixture('exit3'), 'build/image.mjs'), 'utf8')).not.toMatch(
       /from\s*"node:/,
     );
+  });
+
+  it('rk build --no-typecheck builds an app whose sources do not type-check', async () => {
+    const dir = fixtureApp('helloworld');
+    const main = join(dir, 'src/main.ts');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('console.out(', 'console.outt('));
+    const checked = await rk(['build', dir]);
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toMatch(
+      /^rk build: 1 type error \(rk build --no-typecheck skips the check\):\n/,
+    );
+    expect(checked.stderr).toMatch(
+      /src\/main\.ts:\d+:\d+ - error TS2551: Property 'outt' does not exist/,
+    );
+    expect(existsSync(join(dir, 'build/image.mjs'))).toBe(false);
+    const r = await rk(['build', dir, '--no-typecheck', '-q']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(dir, 'build/image.mjs'), 'utf8')).toContain('outt(');
+    // Before the app directory too, as every rk build option.
+    rmSync(join(dir, 'build'), { recursive: true, force: true });
+    expect((await rk(['build', '--no-typecheck', '-q', dir])).status).toBe(0);
   });
 
   it('builds the current directory by default and fails clearly outside an app', async () => {

@@ -126,6 +126,18 @@ describe('rk run --inspect-brk', () => {
   }, 60_000);
 });
 
+describe('rk run --inspect', () => {
+  it('prints where the debugger can attach and boots at once, waiting for none', async () => {
+    const dir = fixtureApp('helloworld');
+    writeFileSync(join(dir, 'src/main.ts'), MAIN);
+    const r = await rk(['run', dir, '--inspect=127.0.0.1:0', '--clock', 'virtual']);
+    expect(r.stderr).toMatch(/^Debugger listening on ws:\/\/127\.0\.0\.1:\d+\/[\w-]+\n/m);
+    expect(r.stderr).not.toMatch(/waiting for a debugger/);
+    expect(r.stdout).toContain('answer 42');
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('source-level errors', () => {
   it("a guest error's frames point at the TypeScript sources", async () => {
     const dir = fixtureApp('helloworld');

@@ -139,6 +139,27 @@ describe('parseRunArgs', () => {
     expect(() => parseRunArgs(['-qtest-log', '/tmp/log'])).toThrow(/no qtest log/);
   });
 
+  it("reads --inspect and --inspect-brk in Node's syntax: [=[host:]port], default 127.0.0.1:9229", () => {
+    const at = (flag: string) => parseRunArgs([flag]).inspect;
+    expect(at('--inspect')).toEqual({ host: '127.0.0.1', port: 9229, brk: false });
+    expect(at('--inspect=9230')).toEqual({ host: '127.0.0.1', port: 9230, brk: false });
+    expect(at('--inspect=0.0.0.0:0')).toEqual({ host: '0.0.0.0', port: 0, brk: false });
+    expect(at('-inspect=localhost:9333')).toEqual({ host: 'localhost', port: 9333, brk: false });
+    expect(at('--inspect-brk')).toEqual({ host: '127.0.0.1', port: 9229, brk: true });
+    expect(at('--inspect-brk=[::1]:9231')).toEqual({ host: '::1', port: 9231, brk: true });
+    expect(parseRunArgs(['--inspect', '--inspect-brk=9240']).inspect).toEqual({
+      host: '127.0.0.1',
+      port: 9240,
+      brk: true,
+    });
+    expect(err(['--inspect=lots'])).toBe(
+      "rk run: --inspect: bad value 'lots' (accepted: --inspect=PORT or --inspect=HOST:PORT (default 127.0.0.1:9229))",
+    );
+    expect(err(['--inspect-brk=70000'])).toBe(
+      "rk run: --inspect-brk: bad value '70000' (accepted: a port 0..65535 (0 picks a free one))",
+    );
+  });
+
   it('accepts the TCG lines users paste (-accel tcg[,thread=…], -machine virt,accel=tcg) as QEMU 7.2 does', () => {
     for (const line of [
       '-accel tcg',
