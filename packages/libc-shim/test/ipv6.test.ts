@@ -23,6 +23,7 @@ describe('IPv6 (not in rknet)', () => {
         'getaddrinfo 127.0.0.1 AF_INET6: EAI_FAMILY',
         'getaddrinfo localhost AF_INET6: EAI_FAMILY',
         'getaddrinfo 127.0.0.1 AF_UNSPEC: ok',
+        'sock_getaddrinfo ::1 EAFNOSUPPORT',
         'bind sockaddr_in 0',
         '',
       ].join('\n'),

@@ -310,6 +310,8 @@ export class WasiSocketExt {
     let addrs: number[];
     if (host === '') addrs = [flags & AI_PASSIVE ? 0 : 0x7f000001];
     else if (host === 'localhost') addrs = [0x7f000001];
+    // An IPv6 address (no host name has a ':'): rknet has no IPv6, and it is no name to resolve.
+    else if (host.includes(':')) return E.AFNOSUPPORT;
     else {
       const lit = parseIpv4(host);
       if (lit !== null) addrs = [lit];

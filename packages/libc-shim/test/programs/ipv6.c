@@ -11,6 +11,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* The extension's call itself, as a Rust or other non-C caller uses it (layouts: sockets-ext.ts). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("sock_getaddrinfo"))) unsigned
+raw_getaddrinfo(const char *node, unsigned nlen, const char *serv, unsigned slen, const void *hints,
+                unsigned *res, unsigned max, unsigned *n);
+
 static const char *en(int e) {
   return e == EAFNOSUPPORT ? "EAFNOSUPPORT" : strerror(e);
 }
@@ -54,6 +59,10 @@ int main(void) {
   gai("127.0.0.1", AF_INET6);
   gai("localhost", AF_INET6);
   gai("127.0.0.1", AF_UNSPEC);
+  unsigned char hints[28] = {0};
+  unsigned res = 0, got = 0;
+  unsigned e = raw_getaddrinfo("::1", 3, "80", 2, hints, &res, 0, &got);
+  printf("sock_getaddrinfo ::1 %s\n", e == EAFNOSUPPORT ? "EAFNOSUPPORT" : strerror((int)e));
   /* IPv4 still works on the same sockets after the refusals */
   struct sockaddr_in a4;
   memset(&a4, 0, sizeof a4);
