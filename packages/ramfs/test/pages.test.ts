@@ -1,0 +1,176 @@
+// RamPages copies runs of physically adjacent pages at once: seeded reads, writes and truncations on
+// files whose pages are adjacent, scattered (two files written in turn, stray allocations, freed
+// gaps) or holes, against a plain byte model; a write that runs out of pages mid-run.
+import { Errno } from '@runikraft/errno';
+import { RK_PAGE_SIZE } from '@runikraft/rkalloc';
+import { describe, expect, it } from 'vitest';
+import { RamNode } from '../src/node';
+import { RamPages } from '../src/pages';
+import { testAlloc } from './helpers';
+
+const PAGE = RK_PAGE_SIZE;
+const now = { sec: 0, nsec: 0 };
+
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return (n: number) => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) % n;
+  };
+}
+
+class Model {
+  bytes = new Uint8Array(0);
+  size = 0;
+  write(buf: Uint8Array, off: number): void {
+    const end = off + buf.length;
+    if (end > this.bytes.length) {
+      const b = new Uint8Array(Math.max(end, this.bytes.length * 2));
+      b.set(this.bytes);
+      this.bytes = b;
+    }
+    this.bytes.set(buf, off);
+    this.size = Math.max(this.size, end);
+  }
+  truncate(size: number): void {
+    if (size < this.size) this.bytes.fill(0, size, this.size);
+    else if (size > this.bytes.length) {
+      const b = new Uint8Array(size);
+      b.set(this.bytes.subarray(0, this.size));
+      this.bytes = b;
+    }
+    this.size = size;
+  }
+}
+
+/** Whether a page below the last one is a hole (sparse array slots included). */
+function hasHole(n: RamNode): boolean {
+  for (let i = 0; i < n.pages.length; i++) if (!n.pages[i]) return true;
+  return false;
+}
+
+/** Index of the first byte where a and b differ, or -1 (toEqual on big arrays is slow). */
+function mismatch(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/** Counts runs of physically adjacent pages (holes excluded) in a file. */
+function adjacency(n: RamNode): { adjacent: number; broken: number } {
+  let adjacent = 0;
+  let broken = 0;
+  for (let i = 1; i < n.pages.length; i++) {
+    const a = n.pages[i - 1];
+    const b = n.pages[i];
+    if (!a || !b) continue;
+    if (b === a + PAGE) adjacent++;
+    else broken++;
+  }
+  return { adjacent, broken };
+}
+
+describe('RamPages runs', () => {
+  it('seeded multi-page I/O over adjacent, scattered and hole pages matches the model', () => {
+    const alloc = testAlloc(16 << 20);
+    const pages = new RamPages(alloc);
+    const files = [new RamNode(1, 0o100000, 0o644, now), new RamNode(2, 0o100000, 0o644, now)];
+    const models = [new Model(), new Model()];
+    const stray: number[] = [];
+    const r = rng(0x5eed);
+    const maxOff = 48 * PAGE;
+    let sawAdjacent = 0;
+    let sawBroken = 0;
+    let sawHole = 0;
+    for (let step = 0; step < 1500; step++) {
+      const f = r(2);
+      const n = files[f];
+      const m = models[f];
+      const op = r(10);
+      if (op < 4) {
+        // Unaligned lengths up to ~6 pages; offsets sometimes far past EOF (holes in between).
+        const len = r(6 * PAGE + 3) + 1;
+        const off = r(maxOff);
+        const buf = new Uint8Array(len);
+        for (let i = 0; i < len; i++) buf[i] = r(256);
+        expect(pages.write(n, buf, off)).toBe(len);
+        m.write(buf, off);
+      } else if (op < 8) {
+        const len = r(8 * PAGE) + 1;
+        const off = r(maxOff + PAGE);
+        const buf = new Uint8Array(len).fill(0xee);
+        const want = Math.max(0, Math.min(m.size, off + len) - off);
+        // What the read spans: adjacent pages (one copy), breaks between them, holes.
+        const adj = adjacency(n);
+        if (adj.adjacent > 0) sawAdjacent++;
+        if (adj.broken > 0) sawBroken++;
+        if (hasHole(n)) sawHole++;
+        expect(pages.read(n, buf, off)).toBe(want);
+        expect(mismatch(buf.subarray(0, want), m.bytes.subarray(off, off + want))).toBe(-1);
+        expect(buf.subarray(want).every((b) => b === 0xee)).toBe(true);
+      } else if (op === 8) {
+        const size = r(maxOff);
+        pages.truncate(n, size);
+        m.truncate(size);
+      } else if (r(2) === 0) {
+        stray.push(alloc.palloc(1)); // the next page a file gets is not adjacent to its last
+      } else if (stray.length > 0) {
+        alloc.pfree(stray.splice(r(stray.length), 1)[0], 1); // a gap the allocator fills later
+      }
+      expect(n.size).toBe(m.size);
+    }
+    for (let f = 0; f < 2; f++) {
+      const buf = new Uint8Array(models[f].size + PAGE);
+      expect(pages.read(files[f], buf, 0)).toBe(models[f].size);
+      expect(
+        mismatch(buf.subarray(0, models[f].size), models[f].bytes.subarray(0, models[f].size)),
+      ).toBe(-1);
+    }
+    // Reads met adjacent pages, breaks between pages and holes, so every path was taken.
+    expect(sawAdjacent).toBeGreaterThan(100);
+    expect(sawBroken).toBeGreaterThan(100);
+    expect(sawHole).toBeGreaterThan(100);
+    for (const p of stray) alloc.pfree(p, 1);
+    for (const n of files) pages.freeAll(n);
+    expect(pages.used).toBe(0);
+  });
+
+  it('a long write gets adjacent pages and reads back whole; holes read as zeros between runs', () => {
+    const pages = new RamPages(testAlloc());
+    const n = new RamNode(1, 0o100000, 0o644, now);
+    const a = new Uint8Array(5 * PAGE + 100).map((_, i) => (i * 7) & 0xff);
+    expect(pages.write(n, a, 10)).toBe(a.length);
+    expect(adjacency(n)).toEqual({ adjacent: 5, broken: 0 });
+    const b = new Uint8Array(PAGE).fill(9);
+    expect(pages.write(n, b, 20 * PAGE)).toBe(PAGE);
+    const out = new Uint8Array(21 * PAGE).fill(1);
+    expect(pages.read(n, out, 0)).toBe(21 * PAGE);
+    const want = new Uint8Array(21 * PAGE);
+    want.set(a, 10);
+    want.set(b, 20 * PAGE);
+    expect(mismatch(out, want)).toBe(-1);
+  });
+
+  it('running out of pages mid-run writes what it placed; nothing placed is -ENOSPC', () => {
+    const alloc = testAlloc(1 << 20);
+    const pages = new RamPages(alloc);
+    const hog: number[] = [];
+    for (;;) {
+      const p = alloc.palloc(1);
+      if (p === 0) break;
+      hog.push(p);
+    }
+    for (const p of hog.splice(0, 3)) alloc.pfree(p, 1);
+    const n = new RamNode(1, 0o100000, 0o644, now);
+    const buf = new Uint8Array(5 * PAGE).map((_, i) => i & 0xff);
+    expect(pages.write(n, buf, 0)).toBe(3 * PAGE);
+    expect(n.size).toBe(3 * PAGE);
+    const out = new Uint8Array(3 * PAGE);
+    expect(pages.read(n, out, 0)).toBe(3 * PAGE);
+    expect(mismatch(out, buf.subarray(0, 3 * PAGE))).toBe(-1);
+    expect(pages.write(n, buf, 3 * PAGE)).toBe(-Errno.ENOSPC);
+    expect(n.size).toBe(3 * PAGE);
+  });
+});
