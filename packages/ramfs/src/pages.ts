@@ -5,12 +5,18 @@ import { RK_PAGE_SIZE, type RkAlloc } from '@runikraft/rkalloc';
 import type { RamNode } from './node';
 
 const PAGE = RK_PAGE_SIZE;
+/** Most pages one write allocates at once (64 KiB): a truncated file holds at most this much extra. */
+const CHUNK = 16;
 
 export class RamPages {
   private readonly u8: Uint8Array;
   private readonly base: number;
   /** Pages held by every file of this mount. */
   used = 0;
+  /** Pages of multi-page blocks (see fill): page → the block's first page. */
+  private readonly owner = new Map<number, number>();
+  /** Multi-page blocks by first page: their size and how many of their pages files still hold. */
+  private readonly chunks = new Map<number, { pages: number; live: number }>();
 
   constructor(readonly alloc: RkAlloc) {
     this.u8 = alloc.phys.u8;
@@ -62,7 +68,7 @@ export class RamPages {
 
   /**
    * Writes buf at off, allocating pages. @returns bytes written (short when space ran out), or -ENOSPC.
-   * Pages are allocated first, then physically adjacent ones are filled in one copy (see read).
+   * Holes get contiguous pages (see fill); each run of physically adjacent pages is one copy (see read).
    */
   write(n: RamNode, buf: Uint8Array, off: number): number {
     const end = off + buf.length;
@@ -72,25 +78,13 @@ export class RamPages {
       const inPage = pos - idx * PAGE;
       let pa = n.pages[idx];
       if (!pa) {
-        pa = this.fresh(inPage > 0 || end - pos < PAGE);
+        pa = this.fill(n, idx, inPage > 0, end);
         if (pa === 0) break;
-        this.place(n, idx, pa);
       }
-      // Extend the run over following pages that are adjacent, allocating holes while the allocator
-      // hands out the next physical page; a page that is not adjacent starts the next run.
+      // The run goes on over following pages while they are physically adjacent.
       let runEnd = (idx + 1) * PAGE;
       let next = pa + PAGE;
-      while (runEnd < end) {
-        const j = runEnd / PAGE;
-        const q = n.pages[j];
-        if (q) {
-          if (q !== next) break;
-        } else {
-          const fresh = this.fresh(end - runEnd < PAGE);
-          if (fresh === 0) break;
-          this.place(n, j, fresh);
-          if (fresh !== next) break;
-        }
+      while (runEnd < end && n.pages[runEnd / PAGE] === next) {
         runEnd += PAGE;
         next += PAGE;
       }
@@ -104,9 +98,38 @@ export class RamPages {
     return done;
   }
 
-  private place(n: RamNode, idx: number, pa: number): void {
-    n.pages[idx] = pa;
-    n.npages++;
+  /**
+   * Fills the hole at page idx and the holes right after it that a write ending at `end` covers
+   * (up to CHUNK) with one contiguous allocation, so they form one run whatever the allocator
+   * (tlsf's palloc(1) is a memalign with a header: its single pages are never adjacent); falls back
+   * to one page when no such block is free. `partialHead`: the write starts inside the first page.
+   * @returns the first page's address, or 0 when the allocator is out of pages.
+   */
+  private fill(n: RamNode, idx: number, partialHead: boolean, end: number): number {
+    let k = 1;
+    while (k < CHUNK && (idx + k) * PAGE < end && !n.pages[idx + k]) k++;
+    let head = k > 1 ? this.alloc.palloc(k) : 0;
+    if (head === 0) {
+      k = 1;
+      head = this.alloc.palloc(1);
+      if (head === 0) return 0;
+    } else this.chunks.set(head, { pages: k, live: k });
+    for (let i = 0; i < k; i++) {
+      const pa = head + i * PAGE;
+      if (k > 1) this.owner.set(pa, head);
+      n.pages[idx + i] = pa;
+    }
+    n.npages += k;
+    this.used += k;
+    // Zero the pages this write leaves partly unwritten: the first and the last.
+    if (partialHead || end - idx * PAGE < PAGE) this.zero(head);
+    const lastStart = (idx + k - 1) * PAGE;
+    if (k > 1 && end - lastStart < PAGE) this.zero(head + (k - 1) * PAGE);
+    return head;
+  }
+
+  private zero(pa: number): void {
+    this.u8.fill(0, pa - this.base, pa - this.base + PAGE);
   }
 
   /** Sets the size; shrinking frees whole pages past it and zeroes the tail of the last one. */
@@ -131,18 +154,19 @@ export class RamPages {
   private drop(n: RamNode, i: number): void {
     const pa = n.pages[i];
     if (!pa) return;
-    this.alloc.pfree(pa, 1);
+    const head = this.owner.get(pa);
+    if (head === undefined) this.alloc.pfree(pa, 1);
+    else {
+      // A page of a multi-page block: the block goes back whole once none of its pages is in use.
+      this.owner.delete(pa);
+      const c = this.chunks.get(head)!;
+      if (--c.live === 0) {
+        this.chunks.delete(head);
+        this.alloc.pfree(head, c.pages);
+      }
+    }
     n.pages[i] = 0;
     n.npages--;
     this.used--;
-  }
-
-  /** A page from the allocator, zeroed when a partial write will leave bytes of it unwritten. */
-  private fresh(zero: boolean): number {
-    const pa = this.alloc.palloc(1);
-    if (pa === 0) return 0;
-    this.used++;
-    if (zero) this.u8.fill(0, pa - this.base, pa - this.base + PAGE);
-    return pa;
   }
 }

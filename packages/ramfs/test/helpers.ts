@@ -1,10 +1,11 @@
-// Test helpers: a buddy allocator over a stand-in guest RAM, and a clock that ticks.
+// Test helpers: a buddy (or tlsf) allocator over a stand-in guest RAM, and a clock that ticks.
 import type { RkAlloc } from '@runikraft/rkalloc';
 import { createBuddyAlloc } from '@runikraft/rkalloc-buddy';
+import { createTlsfAlloc } from '@runikraft/rkalloc-tlsf';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkFsEnv } from '@runikraft/vfscore/driver';
 
-export function testAlloc(size = 8 << 20): RkAlloc {
+export function testAlloc(size = 8 << 20, kind: 'buddy' | 'tlsf' = 'buddy'): RkAlloc {
   const buffer = new SharedArrayBuffer(size);
   const phys: RkPhysMem = {
     buffer,
@@ -13,7 +14,9 @@ export function testAlloc(size = 8 << 20): RkAlloc {
     u8: new Uint8Array(buffer),
     view: new DataView(buffer),
   };
-  return createBuddyAlloc(phys, phys.base, size);
+  return kind === 'tlsf'
+    ? createTlsfAlloc(phys, phys.base, size)
+    : createBuddyAlloc(phys, phys.base, size);
 }
 
 /** A wall clock starting at 2026-01-01 that advances 1 ms per reading. */

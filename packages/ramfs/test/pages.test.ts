@@ -1,6 +1,7 @@
 // RamPages copies runs of physically adjacent pages at once: seeded reads, writes and truncations on
 // files whose pages are adjacent, scattered (two files written in turn, stray allocations, freed
-// gaps) or holes, against a plain byte model; a write that runs out of pages mid-run.
+// gaps) or holes, against a plain byte model, on buddy and on tlsf (whose single pages are never
+// adjacent: holes get multi-page blocks); a write that runs out of pages mid-run.
 import { Errno } from '@runikraft/errno';
 import { RK_PAGE_SIZE } from '@runikraft/rkalloc';
 import { describe, expect, it } from 'vitest';
@@ -73,85 +74,93 @@ function adjacency(n: RamNode): { adjacent: number; broken: number } {
 }
 
 describe('RamPages runs', () => {
-  it('seeded multi-page I/O over adjacent, scattered and hole pages matches the model', () => {
-    const alloc = testAlloc(16 << 20);
-    const pages = new RamPages(alloc);
-    const files = [new RamNode(1, 0o100000, 0o644, now), new RamNode(2, 0o100000, 0o644, now)];
-    const models = [new Model(), new Model()];
-    const stray: number[] = [];
-    const r = rng(0x5eed);
-    const maxOff = 48 * PAGE;
-    let sawAdjacent = 0;
-    let sawBroken = 0;
-    let sawHole = 0;
-    for (let step = 0; step < 1500; step++) {
-      const f = r(2);
-      const n = files[f];
-      const m = models[f];
-      const op = r(10);
-      if (op < 4) {
-        // Unaligned lengths up to ~6 pages; offsets sometimes far past EOF (holes in between).
-        const len = r(6 * PAGE + 3) + 1;
-        const off = r(maxOff);
-        const buf = new Uint8Array(len);
-        for (let i = 0; i < len; i++) buf[i] = r(256);
-        expect(pages.write(n, buf, off)).toBe(len);
-        m.write(buf, off);
-      } else if (op < 8) {
-        const len = r(8 * PAGE) + 1;
-        const off = r(maxOff + PAGE);
-        const buf = new Uint8Array(len).fill(0xee);
-        const want = Math.max(0, Math.min(m.size, off + len) - off);
-        // What the read spans: adjacent pages (one copy), breaks between them, holes.
-        const adj = adjacency(n);
-        if (adj.adjacent > 0) sawAdjacent++;
-        if (adj.broken > 0) sawBroken++;
-        if (hasHole(n)) sawHole++;
-        expect(pages.read(n, buf, off)).toBe(want);
-        expect(mismatch(buf.subarray(0, want), m.bytes.subarray(off, off + want))).toBe(-1);
-        expect(buf.subarray(want).every((b) => b === 0xee)).toBe(true);
-      } else if (op === 8) {
-        const size = r(maxOff);
-        pages.truncate(n, size);
-        m.truncate(size);
-      } else if (r(2) === 0) {
-        stray.push(alloc.palloc(1)); // the next page a file gets is not adjacent to its last
-      } else if (stray.length > 0) {
-        alloc.pfree(stray.splice(r(stray.length), 1)[0], 1); // a gap the allocator fills later
+  it.each(['buddy', 'tlsf'] as const)(
+    '%s: seeded multi-page I/O over adjacent, scattered and hole pages matches the model',
+    (kind) => {
+      const alloc = testAlloc(16 << 20, kind);
+      const avail = alloc.pavailmem();
+      const pages = new RamPages(alloc);
+      const files = [new RamNode(1, 0o100000, 0o644, now), new RamNode(2, 0o100000, 0o644, now)];
+      const models = [new Model(), new Model()];
+      const stray: number[] = [];
+      const r = rng(0x5eed);
+      const maxOff = 48 * PAGE;
+      let sawAdjacent = 0;
+      let sawBroken = 0;
+      let sawHole = 0;
+      for (let step = 0; step < 1500; step++) {
+        const f = r(2);
+        const n = files[f];
+        const m = models[f];
+        const op = r(10);
+        if (op < 4) {
+          // Unaligned lengths up to ~6 pages; offsets sometimes far past EOF (holes in between).
+          const len = r(6 * PAGE + 3) + 1;
+          const off = r(maxOff);
+          const buf = new Uint8Array(len);
+          for (let i = 0; i < len; i++) buf[i] = r(256);
+          expect(pages.write(n, buf, off)).toBe(len);
+          m.write(buf, off);
+        } else if (op < 8) {
+          const len = r(8 * PAGE) + 1;
+          const off = r(maxOff + PAGE);
+          const buf = new Uint8Array(len).fill(0xee);
+          const want = Math.max(0, Math.min(m.size, off + len) - off);
+          // What the read spans: adjacent pages (one copy), breaks between them, holes.
+          const adj = adjacency(n);
+          if (adj.adjacent > 0) sawAdjacent++;
+          if (adj.broken > 0) sawBroken++;
+          if (hasHole(n)) sawHole++;
+          expect(pages.read(n, buf, off)).toBe(want);
+          expect(mismatch(buf.subarray(0, want), m.bytes.subarray(off, off + want))).toBe(-1);
+          expect(buf.subarray(want).every((b) => b === 0xee)).toBe(true);
+        } else if (op === 8) {
+          const size = r(maxOff);
+          pages.truncate(n, size);
+          m.truncate(size);
+        } else if (r(2) === 0) {
+          stray.push(alloc.palloc(1)); // the next page a file gets is not adjacent to its last
+        } else if (stray.length > 0) {
+          alloc.pfree(stray.splice(r(stray.length), 1)[0], 1); // a gap the allocator fills later
+        }
+        expect(n.size).toBe(m.size);
       }
-      expect(n.size).toBe(m.size);
-    }
-    for (let f = 0; f < 2; f++) {
-      const buf = new Uint8Array(models[f].size + PAGE);
-      expect(pages.read(files[f], buf, 0)).toBe(models[f].size);
-      expect(
-        mismatch(buf.subarray(0, models[f].size), models[f].bytes.subarray(0, models[f].size)),
-      ).toBe(-1);
-    }
-    // Reads met adjacent pages, breaks between pages and holes, so every path was taken.
-    expect(sawAdjacent).toBeGreaterThan(100);
-    expect(sawBroken).toBeGreaterThan(100);
-    expect(sawHole).toBeGreaterThan(100);
-    for (const p of stray) alloc.pfree(p, 1);
-    for (const n of files) pages.freeAll(n);
-    expect(pages.used).toBe(0);
-  });
+      for (let f = 0; f < 2; f++) {
+        const buf = new Uint8Array(models[f].size + PAGE);
+        expect(pages.read(files[f], buf, 0)).toBe(models[f].size);
+        expect(
+          mismatch(buf.subarray(0, models[f].size), models[f].bytes.subarray(0, models[f].size)),
+        ).toBe(-1);
+      }
+      // Reads met adjacent pages, breaks between pages and holes, so every path was taken.
+      expect(sawAdjacent).toBeGreaterThan(100);
+      expect(sawBroken).toBeGreaterThan(100);
+      expect(sawHole).toBeGreaterThan(100);
+      for (const p of stray) alloc.pfree(p, 1);
+      for (const n of files) pages.freeAll(n);
+      expect(pages.used).toBe(0);
+      expect(alloc.pavailmem()).toBe(avail); // every multi-page block went back whole
+    },
+  );
 
-  it('a long write gets adjacent pages and reads back whole; holes read as zeros between runs', () => {
-    const pages = new RamPages(testAlloc());
-    const n = new RamNode(1, 0o100000, 0o644, now);
-    const a = new Uint8Array(5 * PAGE + 100).map((_, i) => (i * 7) & 0xff);
-    expect(pages.write(n, a, 10)).toBe(a.length);
-    expect(adjacency(n)).toEqual({ adjacent: 5, broken: 0 });
-    const b = new Uint8Array(PAGE).fill(9);
-    expect(pages.write(n, b, 20 * PAGE)).toBe(PAGE);
-    const out = new Uint8Array(21 * PAGE).fill(1);
-    expect(pages.read(n, out, 0)).toBe(21 * PAGE);
-    const want = new Uint8Array(21 * PAGE);
-    want.set(a, 10);
-    want.set(b, 20 * PAGE);
-    expect(mismatch(out, want)).toBe(-1);
-  });
+  it.each(['buddy', 'tlsf'] as const)(
+    '%s: a long write gets adjacent pages and reads back whole; holes read as zeros between runs',
+    (kind) => {
+      const pages = new RamPages(testAlloc(8 << 20, kind));
+      const n = new RamNode(1, 0o100000, 0o644, now);
+      const a = new Uint8Array(5 * PAGE + 100).map((_, i) => (i * 7) & 0xff);
+      expect(pages.write(n, a, 10)).toBe(a.length);
+      expect(adjacency(n)).toEqual({ adjacent: 5, broken: 0 });
+      const b = new Uint8Array(PAGE).fill(9);
+      expect(pages.write(n, b, 20 * PAGE)).toBe(PAGE);
+      const out = new Uint8Array(21 * PAGE).fill(1);
+      expect(pages.read(n, out, 0)).toBe(21 * PAGE);
+      const want = new Uint8Array(21 * PAGE);
+      want.set(a, 10);
+      want.set(b, 20 * PAGE);
+      expect(mismatch(out, want)).toBe(-1);
+    },
+  );
 
   it('running out of pages mid-run writes what it placed; nothing placed is -ENOSPC', () => {
     const alloc = testAlloc(1 << 20);
