@@ -37,7 +37,8 @@ export const APP_TEMPLATES: readonly AppTemplate[] = [
   {
     kind: 'app',
     name: 'helloworld',
-    summary: 'prints Hello, world! and its arguments, then powers off with status 0',
+    summary:
+      "prints Hello, world!, its arguments and the allocator's free memory, then powers off with status 0",
     dependencies: core,
     runikraft: { entry: 'src/main.ts', machine: { memory: '64M' } },
   },

@@ -40,7 +40,7 @@ describe('scaffolds boot', { timeout: 180_000 }, () => {
     const { dir } = scaffold(appTemplate('helloworld')!, join(work, 'hello'));
     const r = await rk(['run', '--clock', 'virtual', '-append', '-- a b'], dir);
     expect(r.stdout).toContain('app: hello 0.1.0\n');
-    expect(r.stdout).toContain('Hello, world!\nArguments: a b\n');
+    expect(r.stdout).toMatch(/Hello, world!\nArguments: a b\nFree memory: [1-9]\d+ bytes\n/);
     expect(r.status).toBe(0);
   });
 

@@ -173,6 +173,10 @@ describe.skipIf(skip !== '')('published packages, used as the README says', () =
     const libs = [...r.out.matchAll(/^libraries: (.*)$/gm)].map((m) => m[1]);
     expect(libs).toEqual([lib('rkalloc-tlsf'), lib('rkalloc-buddy'), 'my-alloc@0.1.0']);
     expect(r.out.match(/^Hello, world!$/gm)?.length).toBe(3);
+    // main's registry.get('rkalloc') type-checked in an npm install outside any workspace (rk build
+    // checks types), and each allocator answered.
+    expect(r.out.match(/^Free memory: [1-9]\d+ bytes$/gm)?.length).toBe(3);
+    expect(r.out).not.toMatch(/error TS\d+/);
     expect(r.out).toMatch(/Tests +\d+ passed \(\d+\)/);
     expect(r.out).not.toMatch(/Tests +.*failed/);
   }, 600_000);
@@ -183,5 +187,8 @@ describe.skipIf(skip !== '')('published packages, used as the README says', () =
     const libs = [...r.out.matchAll(/^libraries: (.*)$/gm)].map((m) => m[1]);
     expect(libs).toEqual([lib('rkalloc-tlsf'), lib('rkalloc-buddy')]);
     expect(r.out.match(/^Hello, world!$/gm)?.length).toBe(2);
+    // the same with pnpm's strict node_modules (rk-env.d.ts reaches @runikraft/rkalloc through .pnpm/)
+    expect(r.out.match(/^Free memory: [1-9]\d+ bytes$/gm)?.length).toBe(2);
+    expect(r.out).not.toMatch(/error TS\d+/);
   }, 300_000);
 });
