@@ -36,10 +36,13 @@ export function upstreamRegistry(): string {
   return url;
 }
 
-/** Starts Verdaccio in `dir` (storage, config, htpasswd, npmrc) and creates a publishing user. */
-export async function startRegistry(dir: string): Promise<Registry> {
+/**
+ * Starts Verdaccio in `dir` (storage, config, htpasswd, npmrc) and creates a publishing user.
+ * `port`: where it listens on 127.0.0.1 (default, or 0: a free one).
+ */
+export async function startRegistry(dir: string, opts: { port?: number } = {}): Promise<Registry> {
   mkdirSync(join(dir, 'storage'), { recursive: true });
-  const port = await freePort();
+  const port = opts.port || (await freePort());
   const url = `http://127.0.0.1:${port}/`;
   const config = join(dir, 'config.yaml');
   writeFileSync(

@@ -3,7 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = dirname(dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url))))));
+/** The repository: the nearest folder above this file with a pnpm-workspace.yaml (also when bundled). */
+export const repoRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml')))
+    if (dir === (dir = dirname(dir))) throw new Error('no pnpm-workspace.yaml above tools/publish');
+  return dir;
+})();
 
 export interface WorkspacePackage {
   readonly dir: string;
