@@ -24,7 +24,10 @@
 //   cost of the layers, not of V8's compiler;
 // - cold: each compile gets a unique custom section appended (semantics unchanged), so every run
 //   compiles and tiers up again, as one `rk run` (or one `node` process) does.
-// RK_BENCH_SQLITE_CODE=warm|cold|warm,cold selects them (default both).
+// RK_BENCH_SQLITE_CODE=warm|cold|warm,cold selects them (default warm). Run the cold series in a
+// process of its own (RK_BENCH_SQLITE_CODE=cold): with both in one process Node 20.20.2 crashed
+// twice (SIGSEGV) as the cold series began compiling right after the warm one released its ~30
+// modules — V8 11.3's experimental stack switching is the likely culprit (not isolated).
 // Run: node --experimental-wasm-stack-switching tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/main.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as nfs from 'node:fs';
@@ -46,7 +49,7 @@ const ONLY = process.env.RK_BENCH_SQLITE_ONLY ?? '';
 const wanted = (name: string): boolean => ONLY === '' || ONLY.split(',').includes(name);
 const skipped = { totalCpuMs: Number.NaN, startupCpuMs: Number.NaN, insertsCpuMs: Number.NaN };
 const ROWS = Number(process.env.RK_BENCH_SQLITE_ROWS ?? 60_000);
-const CODE = (process.env.RK_BENCH_SQLITE_CODE ?? 'warm,cold').split(',') as Code[];
+const CODE = (process.env.RK_BENCH_SQLITE_CODE ?? 'warm').split(',') as Code[];
 type Code = 'warm' | 'cold';
 /** Modules the warm series keep alive (V8 then reuses their optimised code for the same bytes). */
 const kept: WebAssembly.Module[] = [];
