@@ -79,24 +79,12 @@ static const struct rk_service *by_name(const char *name, int bits) {
 }
 
 /*
- * getaddrinfo's lookup: the port (host order) of service `name` for *socktype (0: any, then set to
- * SOCK_STREAM when the service has tcp, else SOCK_DGRAM) and protocol (0, IPPROTO_TCP, IPPROTO_UDP).
- * Returns -1 for an unknown name or one the socket type or protocol does not have.
+ * getaddrinfo's lookup: the port (host order) of service `name` over `protocol` (IPPROTO_TCP or
+ * IPPROTO_UDP), or -1 when the name is unknown or the service has no such protocol.
  */
-int __rk_service_port(const char *name, int *socktype, int protocol) {
-  int want = T | U;
-  if (*socktype == SOCK_STREAM || protocol == IPPROTO_TCP) want &= T;
-  if (*socktype == SOCK_DGRAM || protocol == IPPROTO_UDP) want &= U;
-  /* tcp first, as glibc tries SOCK_STREAM before SOCK_DGRAM for socktype 0 */
-  const struct rk_service *s = want & T ? by_name(name, T) : NULL;
-  int bit = T;
-  if (s == NULL && want & U) {
-    s = by_name(name, U);
-    bit = U;
-  }
-  if (s == NULL) return -1;
-  if (*socktype == 0) *socktype = bit == T ? SOCK_STREAM : SOCK_DGRAM;
-  return s->port;
+int __rk_service_port(const char *name, int protocol) {
+  const struct rk_service *s = by_name(name, protocol == IPPROTO_TCP ? T : U);
+  return s == NULL ? -1 : s->port;
 }
 
 static struct servent ent;

@@ -284,7 +284,57 @@ typedef struct {
 
 #define RK_AI_MAX 8
 
-int __rk_service_port(const char *name, int *socktype, int protocol);
+int __rk_service_port(const char *name, int protocol);
+
+/*
+ * The socket types an answer is given for, in glibc's order (the first three rows of its gai
+ * table; the stack has no SCTP, DCCP or UDP-Lite): a service applies to stream (tcp) and datagram
+ * (udp) sockets, a raw socket takes no service and any protocol.
+ */
+static const struct {
+  int socktype, protocol;
+} rk_kinds[] = {{SOCK_STREAM, IPPROTO_TCP}, {SOCK_DGRAM, IPPROTO_UDP}, {SOCK_RAW, 0}};
+#define RK_KINDS 3
+
+struct rk_kind {
+  int socktype, protocol, port;
+};
+
+/*
+ * Which (socktype, protocol, port) entries each address gets, as glibc's gaih_inet picks them: with
+ * ai_socktype or ai_protocol set, the first kind that matches them (a service on a raw socket is
+ * EAI_SERVICE); with neither, every kind, limited for a service name to the protocols it has.
+ * `port` is -1 for no service, the number for a numeric one. @returns how many, or an EAI_* code.
+ */
+static int rk_gai_kinds(int socktype, int protocol, const char *name, int port,
+                        struct rk_kind out[RK_KINDS]) {
+  int n = 0;
+  for (int i = 0; i < RK_KINDS; i++) {
+    int st = rk_kinds[i].socktype, pr = rk_kinds[i].protocol;
+    if (socktype != 0 && socktype != st) continue;
+    if (protocol != 0 && pr != 0 && protocol != pr) continue;
+    int any = socktype == 0 && protocol == 0;
+    if (st == SOCK_RAW) {
+      if (name != NULL || port >= 0) {
+        if (!any) return EAI_SERVICE;
+        if (name != NULL) continue;
+      }
+      pr = protocol;
+    }
+    int p = name != NULL ? __rk_service_port(name, pr) : port < 0 ? 0 : port;
+    if (p < 0) {
+      if (!any) return EAI_SERVICE;
+      continue;
+    }
+    out[n].socktype = st;
+    out[n].protocol = pr;
+    out[n].port = p;
+    n++;
+    if (!any) break;
+  }
+  if (n == 0) return name != NULL && socktype == 0 ? EAI_SERVICE : EAI_SOCKTYPE;
+  return n;
+}
 
 struct rk_ai {
   struct addrinfo ai;
@@ -299,25 +349,27 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service,
   int protocol = hints ? hints->ai_protocol : 0;
   if (node == NULL && service == NULL) return EAI_NONAME;
   if (family != AF_UNSPEC && family != AF_INET) return EAI_FAMILY;
-  if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM) return EAI_SOCKTYPE;
-  /* The import takes numeric ports: a service name becomes its number here (rk_services.c). */
-  char portbuf[8];
+  if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM && socktype != SOCK_RAW)
+    return EAI_SOCKTYPE;
+  /* The import takes numeric ports: a service name becomes its number per protocol here
+   * (rk_services.c). */
+  const char *name = NULL;
+  int port = -1;
   if (service != NULL && *service) {
     char *end;
     long p = strtol(service, &end, 10);
     if (*end == 0) {
       if (p < 0 || p > 65535) return EAI_SERVICE;
+      port = (int)p;
     } else if (flags & AI_NUMERICSERV) {
       return EAI_NONAME;
     } else {
-      int q = __rk_service_port(service, &socktype, protocol);
-      if (q < 0) return EAI_SERVICE;
-      char *w = portbuf + sizeof portbuf;
-      *--w = 0;
-      do *--w = (char)('0' + q % 10); while ((q /= 10) > 0);
-      service = w;
+      name = service;
     }
   }
+  struct rk_kind kinds[RK_KINDS];
+  int nk = rk_gai_kinds(socktype, protocol, name, port, kinds);
+  if (nk < 0) return nk;
   if (node != NULL) {
     /* An IPv6 address is never sent to the resolver: the stack has no IPv6 (glibc's answer when
      * the family does not match). */
@@ -341,11 +393,10 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service,
   memset(&hint, 0, sizeof hint);
   hint.flags = flags & AI_PASSIVE ? 1 : 0;
   hint.family = 1;
-  hint.socktype = socktype == SOCK_DGRAM ? 1 : socktype == SOCK_STREAM ? 2 : 0;
-  hint.protocol = protocol == IPPROTO_TCP ? 1 : protocol == IPPROTO_UDP ? 2 : 0;
+  /* The addresses only: the entries' types and ports are the kinds above. */
   uint32_t first = (uint32_t)(uintptr_t)wa, n = 0;
   const char *h = node ? node : "";
-  const char *s = service ? service : "";
+  const char *s = "";
   uint32_t e = rk_sock_getaddrinfo(h, strlen(h), s, strlen(s), &hint, &first, RK_AI_MAX, &n);
   if (e == ENOENT || e == EHOSTUNREACH) return EAI_NONAME;
   if (e == EAGAIN || e == ETIMEDOUT) return EAI_AGAIN;
@@ -353,24 +404,24 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service,
   if (e) return EAI_FAIL;
   if (n == 0) return EAI_NONAME;
   struct addrinfo *head = NULL, **tail = &head;
-  for (uint32_t i = 0; i < n; i++) {
-    struct rk_ai *r = calloc(1, sizeof *r);
-    if (r == NULL) {
-      freeaddrinfo(head);
-      return EAI_MEMORY;
+  for (uint32_t i = 0; i < n; i++)
+    for (int k = 0; k < nk; k++) {
+      struct rk_ai *r = calloc(1, sizeof *r);
+      if (r == NULL) {
+        freeaddrinfo(head);
+        return EAI_MEMORY;
+      }
+      r->sin.sin_family = AF_INET;
+      r->sin.sin_port = htons((uint16_t)kinds[k].port);
+      memcpy(&r->sin.sin_addr, data[i] + 2, 4);
+      r->ai.ai_family = AF_INET;
+      r->ai.ai_socktype = kinds[k].socktype;
+      r->ai.ai_protocol = kinds[k].protocol;
+      r->ai.ai_addrlen = sizeof r->sin;
+      r->ai.ai_addr = (struct sockaddr *)&r->sin;
+      *tail = &r->ai;
+      tail = &r->ai.ai_next;
     }
-    r->sin.sin_family = AF_INET;
-    memcpy(&r->sin.sin_port, data[i], 2);
-    memcpy(&r->sin.sin_addr, data[i] + 2, 4);
-    r->ai.ai_family = AF_INET;
-    r->ai.ai_socktype = socktype ? socktype : SOCK_STREAM;
-    r->ai.ai_protocol = protocol ? protocol
-                        : r->ai.ai_socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
-    r->ai.ai_addrlen = sizeof r->sin;
-    r->ai.ai_addr = (struct sockaddr *)&r->sin;
-    *tail = &r->ai;
-    tail = &r->ai.ai_next;
-  }
   *res = head;
   return 0;
 }

@@ -38,24 +38,31 @@ describe('service names', () => {
   it('getaddrinfo resolves names and aliases by socket type; unknown names are EAI_SERVICE', async () => {
     const out = await onShim(['http', 'www', 'ssh', 'ntp', 'https', 'nosuchservice']);
     for (const line of [
-      'gai http any: stream port 80',
-      'gai http stream: stream port 80',
+      'gai http any: stream/6 port 80',
+      'gai http stream: stream/6 port 80',
       'gai http dgram: EAI_SERVICE',
-      'gai www stream: stream port 80',
+      'gai www stream: stream/6 port 80',
       'getservbyname www/tcp: http 80/tcp',
-      'gai ssh any: stream port 22',
+      'gai ssh any: stream/6 port 22',
       'gai ssh dgram: EAI_SERVICE',
-      'gai ntp any: dgram port 123',
+      'gai ntp any: dgram/17 port 123',
       'gai ntp stream: EAI_SERVICE',
       'getservbyname ntp/udp: ntp 123/udp',
-      'gai https dgram: dgram port 443',
+      'gai https dgram: dgram/17 port 443',
       'gai nosuchservice any: EAI_SERVICE',
       'getservbyname nosuchservice/tcp: none',
       'gai http stream numericserv: EAI_NONAME',
-      'gai 8080 stream numericserv: stream port 8080',
+      'gai 8080 stream numericserv: stream/6 port 8080',
       'gai 65536 stream: EAI_SERVICE',
       'gai -1 stream: EAI_SERVICE',
-      'gai (null) stream: stream port 0',
+      'gai (null) stream: stream/6 port 0',
+      // socket type 0: an entry per type, raw only where there is no service name (glibc)
+      'gai (null) any: stream/6 port 0, dgram/17 port 0, raw/0 port 0',
+      'gai 8080 any: stream/6 port 8080, dgram/17 port 8080, raw/0 port 8080',
+      'gai https any: stream/6 port 443, dgram/17 port 443',
+      'gai 8080 raw: EAI_SERVICE',
+      'gai (null) any proto 1: raw/1 port 0',
+      'gai (null) stream proto 17: EAI_SOCKTYPE',
       'getservbyport 443/udp: https',
       'getservbyport 22/udp: none',
       'getservbyport 8080/any: http-alt',
@@ -77,10 +84,10 @@ describe('service names', () => {
         // The one intended difference: glibc wraps a port above 65535 (65536 → port 0); musl and
         // libc-shim refuse it.
         const want = host.stdout.replace(
-          'gai 65536 stream: stream port 0\n',
+          'gai 65536 stream: stream/6 port 0\n',
           'gai 65536 stream: EAI_SERVICE\n',
         );
-        expect(host.stdout).toContain('gai 65536 stream: stream port 0\n');
+        expect(host.stdout).toContain('gai 65536 stream: stream/6 port 0\n');
         expect(await onShim(args)).toBe(want);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -21,25 +21,39 @@ static const char *eai(int e) {
 }
 
 static const char *st(int t) {
-  return t == 0 ? "any" : t == SOCK_STREAM ? "stream" : t == SOCK_DGRAM ? "dgram" : "other";
+  return t == 0           ? "any"
+         : t == SOCK_STREAM ? "stream"
+         : t == SOCK_DGRAM  ? "dgram"
+         : t == SOCK_RAW    ? "raw"
+                            : "other";
 }
 
-static void gai(const char *serv, int socktype, int flags) {
+/* Every entry of the answer: socket type, protocol and port (glibc gives one per socket type). */
+static void gaip(const char *serv, int socktype, int protocol, int flags) {
   struct addrinfo hints, *res;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_INET;
   hints.ai_socktype = socktype;
+  hints.ai_protocol = protocol;
   hints.ai_flags = flags;
   int e = getaddrinfo("127.0.0.1", serv, &hints, &res);
-  printf("gai %s %s%s: ", serv ? serv : "(null)", st(socktype), flags & AI_NUMERICSERV ? " numericserv" : "");
+  printf("gai %s %s%s", serv ? serv : "(null)", st(socktype), flags & AI_NUMERICSERV ? " numericserv" : "");
+  if (protocol) printf(" proto %d", protocol);
+  printf(": ");
   if (e) {
     printf("%s\n", eai(e));
     return;
   }
-  struct sockaddr_in *sin = (struct sockaddr_in *)res->ai_addr;
-  printf("%s port %d\n", st(res->ai_socktype), ntohs(sin->sin_port));
+  for (struct addrinfo *a = res; a; a = a->ai_next) {
+    struct sockaddr_in *sin = (struct sockaddr_in *)a->ai_addr;
+    printf("%s%s/%d port %d", a == res ? "" : ", ", st(a->ai_socktype), a->ai_protocol,
+           ntohs(sin->sin_port));
+  }
+  printf("\n");
   freeaddrinfo(res);
 }
+
+static void gai(const char *serv, int socktype, int flags) { gaip(serv, socktype, 0, flags); }
 
 static void sbn(const char *name, const char *proto) {
   struct servent *s = getservbyname(name, proto);
@@ -62,6 +76,20 @@ int main(int argc, char **argv) {
   gai("65536", SOCK_STREAM, 0);
   gai("-1", SOCK_STREAM, 0);
   gai(NULL, SOCK_STREAM, 0);
+  /* socket type 0: one entry per type (stream, dgram, raw) for a port or no service */
+  gai(NULL, 0, 0);
+  gai("8080", 0, 0);
+  gai(NULL, SOCK_RAW, 0);
+  gai("8080", SOCK_RAW, 0);
+  gai("http", SOCK_RAW, 0);
+  gaip(NULL, 0, IPPROTO_TCP, 0);
+  gaip(NULL, 0, IPPROTO_UDP, 0);
+  gaip("https", 0, IPPROTO_UDP, 0);
+  gaip("8080", 0, IPPROTO_TCP, 0);
+  gaip(NULL, 0, IPPROTO_ICMP, 0);
+  gaip(NULL, SOCK_RAW, IPPROTO_TCP, 0);
+  gaip(NULL, SOCK_STREAM, IPPROTO_UDP, 0);
+  gaip("ssh", 0, IPPROTO_UDP, 0);
   sbn("http", NULL);
   sbn("https", NULL);
   struct servent *s = getservbyport(htons(443), "udp");

@@ -30,6 +30,10 @@
 #define SO_SNDTIMEO 21
 #define SO_ACCEPTCONN 30
 #endif
+/* wasi-libc has no raw sockets; getaddrinfo names the type as glibc does (Linux's number). */
+#ifndef SOCK_RAW
+#define SOCK_RAW 3
+#endif
 #ifndef MSG_DONTWAIT
 #define MSG_DONTWAIT 0x40
 #endif
