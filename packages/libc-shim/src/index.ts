@@ -27,6 +27,13 @@ export { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 export * from './wasi/abi';
 export { wasiErrno } from './wasi/errno';
 export type { WasiFdInfo, WasiFdTable } from './wasi/fds';
+export {
+  EPOLL_EVENT_SIZE,
+  WASIX,
+  WASIX_BLOCKING,
+  WASIX_NAMES,
+  WasiFdsExt,
+} from './wasi/fds-ext';
 export type { WasiKernel, WasiNet } from './wasi/kernel';
 export { LinearMemory, WasiFault } from './wasi/memory';
 export {

@@ -5,6 +5,7 @@
 import type { RkPosix } from '@runikraft/posix';
 import { AsyncifyRunner, isAsyncified } from './suspend/asyncify';
 import { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
+import { WASIX, WASIX_NAMES } from './wasi/fds-ext';
 import type { WasiKernel } from './wasi/kernel';
 import { LinearMemory } from './wasi/memory';
 import { PREVIEW1_NAMES, WasiExit, WasiPreview1, type WasiProcessConfig } from './wasi/preview1';
@@ -99,12 +100,15 @@ export async function loadWasi(
   } catch (e) {
     throw new RkWasiError('format', `the program failed validation: ${(e as Error).message}`);
   }
-  const known = new Set<string>([...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES]);
+  const known: Record<string, ReadonlySet<string>> = {
+    [PREVIEW1]: new Set<string>([...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES]),
+    [WASIX]: new Set<string>(WASIX_NAMES),
+  };
   for (const imp of WebAssembly.Module.imports(mod)) {
-    if (imp.module !== PREVIEW1 || !known.has(imp.name) || imp.kind !== 'function')
+    if (!known[imp.module]?.has(imp.name) || imp.kind !== 'function')
       throw new RkWasiError(
         'link',
-        `the program imports ${imp.kind} ${imp.module}.${imp.name}, which libc-shim does not provide (it provides the ${PREVIEW1} functions and WasmEdge's socket extension)`,
+        `the program imports ${imp.kind} ${imp.module}.${imp.name}, which libc-shim does not provide (it provides the ${PREVIEW1} functions, WasmEdge's socket extension and WASIX's ${WASIX} ${WASIX_NAMES.join(', ')})`,
       );
   }
   const exps = new Map(WebAssembly.Module.exports(mod).map((e) => [e.name, e.kind]));
@@ -166,15 +170,19 @@ export async function runWasi(
       );
     charged = bytes;
   };
-  const js = wasi.imports();
-  let ns: Record<string, unknown>;
-  if (runner instanceof AsyncifyRunner) {
-    ns = {};
+  const namespace = (module: string): Record<string, unknown> => {
+    const js = wasi.imports(module);
+    if (!(runner instanceof AsyncifyRunner)) return runner.link(importTypes(mod, module), js);
+    const ns: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(js)) ns[name] = runner.wrap(fn);
-  } else ns = runner.link(importTypes(mod), js);
+    return ns;
+  };
+  const imports: Record<string, Record<string, unknown>> = { [PREVIEW1]: namespace(PREVIEW1) };
+  if (WebAssembly.Module.imports(mod).some((i) => i.module === WASIX))
+    imports[WASIX] = namespace(WASIX);
   let inst: WebAssembly.Instance;
   try {
-    inst = await WebAssembly.instantiate(mod, { [PREVIEW1]: ns } as WebAssembly.Imports);
+    inst = await WebAssembly.instantiate(mod, imports as WebAssembly.Imports);
   } catch (e) {
     throw new RkWasiError('link', `the program could not be instantiated: ${(e as Error).message}`);
   }
@@ -221,10 +229,13 @@ export async function runWasi(
   };
 }
 
-/** The program's preview1 function imports with their types (type reflection, present with JSPI). */
-function importTypes(mod: WebAssembly.Module): JspiImport[] {
-  return WebAssembly.Module.imports(mod).map((i) => {
-    if (!i.type) throw new RkWasiError('link', `the engine does not report the type of ${i.name}`);
-    return { name: i.name, type: i.type };
-  });
+/** The program's function imports from `module` with their types (type reflection, present with JSPI). */
+function importTypes(mod: WebAssembly.Module, module: string): JspiImport[] {
+  return WebAssembly.Module.imports(mod)
+    .filter((i) => i.module === module)
+    .map((i) => {
+      if (!i.type)
+        throw new RkWasiError('link', `the engine does not report the type of ${i.name}`);
+      return { name: i.name, type: i.type };
+    });
 }

@@ -1,9 +1,17 @@
 // rk build applies asyncify only to the imports in rk's WASI_BLOCKING_IMPORTS; an import that can
 // return a Promise but is missing there would unwind a program that was not instrumented for it.
 // rk cannot import libc-shim (libc-shim's tests depend on rk), so the two lists are checked here.
-import { WASI_BLOCKING_IMPORTS } from '@runikraft/rk';
+import { WASI_BLOCKING_IMPORTS, WASIX_BLOCKING_IMPORTS } from '@runikraft/rk';
 import { describe, expect, it } from 'vitest';
-import { LinearMemory, PREVIEW1_NAMES, SOCKET_EXT_NAMES, WasiPreview1 } from '../src/index';
+import {
+  LinearMemory,
+  PREVIEW1_NAMES,
+  SOCKET_EXT_NAMES,
+  WASIX,
+  WASIX_BLOCKING,
+  WASIX_NAMES,
+  WasiPreview1,
+} from '../src/index';
 import { testKernel } from './helpers';
 
 describe("rk's asyncify import list", () => {
@@ -44,5 +52,17 @@ describe("rk's asyncify import list", () => {
         'sock_setsockopt',
       ].sort(),
     );
+  });
+
+  it("names WASIX's epoll_wait and no other WASIX call (the others answer at once)", async () => {
+    const { k } = await testKernel();
+    const w = new WasiPreview1(k, { args: ['a'], env: [], preopens: [] });
+    await w.start(new LinearMemory(new WebAssembly.Memory({ initial: 1 })));
+    const imports = w.imports(WASIX) as Record<string, (...a: (number | bigint)[]) => unknown>;
+    expect([...WASIX_BLOCKING_IMPORTS]).toEqual([...WASIX_BLOCKING]);
+    for (const name of WASIX_NAMES.filter((n) => !WASIX_BLOCKING_IMPORTS.includes(n))) {
+      const r = imports[name]!(name === 'fd_event' ? 0n : 1, 8, 0, 24);
+      expect(typeof r, name).toBe('number');
+    }
   });
 });

@@ -50,6 +50,7 @@ export {
   buildWasm,
   buildWasmBoth,
   WASI_BLOCKING_IMPORTS,
+  WASIX_BLOCKING_IMPORTS,
   type WasmBuildOptions,
   type WasmBuilds,
 } from './wasm-toolchain';

@@ -64,6 +64,20 @@ export const WASI_BLOCKING_IMPORTS = [
   'sock_getaddrinfo',
 ];
 
+/** The WASIX calls libc-shim provides (namespace wasix_32v1) that can block. */
+export const WASIX_BLOCKING_IMPORTS = ['epoll_wait'];
+
+/** binaryen's asyncify-imports list: every import that can suspend the program. */
+function asyncifyImports(): string {
+  return [
+    ...WASI_BLOCKING_IMPORTS.map((n) => `wasi_snapshot_preview1.${n}`),
+    ...WASIX_BLOCKING_IMPORTS.map((n) => `wasix_32v1.${n}`),
+  ].join(',');
+}
+
+/** libc-shim's headers (in its c/include): a change to one rebuilds the programs. */
+const SHIM_HEADERS = ['sys/socket.h', 'netdb.h', 'unistd.h', 'sys/epoll.h'];
+
 export interface WasmBuildOptions {
   /**
    * C or C++ source files (by extension: .c → clang, .cc/.cpp/.cxx → clang++), or one Rust crate
@@ -223,11 +237,11 @@ function cacheKey(opts: WasmBuildOptions, asyncify: boolean): string {
       v: 3,
     }),
   );
-  h.update(WASI_BLOCKING_IMPORTS.join());
+  h.update(asyncifyImports());
   for (const s of opts.sources) h.update(readFileSync(s));
   if (opts.shim && !opts.sources[0]?.endsWith('.rs')) {
     h.update(opts.shim.include);
-    for (const f of ['sys/socket.h', 'netdb.h']) {
+    for (const f of SHIM_HEADERS) {
       const p = join(opts.shim.include, f);
       if (existsSync(p)) h.update(readFileSync(p));
     }
@@ -257,7 +271,7 @@ function build(opts: WasmBuildOptions, variants: boolean[]): string[] {
       else rustc(opts, raw, area);
       const tmp = join(work, `out-${i}.wasm`);
       if (asyncify) {
-        const imports = WASI_BLOCKING_IMPORTS.map((n) => `wasi_snapshot_preview1.${n}`).join(',');
+        const imports = asyncifyImports();
         run(
           tool('wasm-opt', 'binaryen'),
           [raw, '--asyncify', `--pass-arg=asyncify-imports@${imports}`, '-O2', '-o', tmp],

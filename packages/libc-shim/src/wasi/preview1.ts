@@ -21,6 +21,7 @@ import { andThen } from '@runikraft/vfscore';
 import * as A from './abi';
 import { wasiErrno } from './errno';
 import { filetypeOf, maxRights, type WasiFdInfo, WasiFdTable } from './fds';
+import { WASIX, WASIX_NAMES, WasiFdsExt } from './fds-ext';
 import { type WasiKernel, wasiProcess } from './kernel';
 import { encodeUtf8, type LinearMemory, WasiFault } from './memory';
 import { L, type WasiListenSpec, WasiSockets } from './sockets';
@@ -76,6 +77,8 @@ export class WasiPreview1 {
   /** Socket descriptors (sockets.ts) and the WasmEdge socket extension (sockets-ext.ts). */
   readonly socks: WasiSockets;
   private readonly ext: WasiSocketExt;
+  /** WASIX's descriptor calls (fds-ext.ts): pipes, dup, eventfd, epoll. */
+  private readonly wasix: WasiFdsExt;
   /** The program's POSIX process: its descriptors are the WASI fds (the same numbers). */
   private readonly px: RkPosix;
   private mem!: LinearMemory;
@@ -89,6 +92,7 @@ export class WasiPreview1 {
     this.fds = new WasiFdTable(this.px);
     this.socks = new WasiSockets(k, this.px, this.fds, () => this.mem);
     this.ext = new WasiSocketExt(this.socks, () => this.mem);
+    this.wasix = new WasiFdsExt(this.px, this.fds, () => this.mem);
   }
 
   /**
@@ -721,11 +725,20 @@ export class WasiPreview1 {
     this.socks.sock_send(fd, i, n, f, o);
   sock_shutdown = (fd: number, how: number): R => this.socks.sock_shutdown(fd, how);
 
-  /** The import object's `wasi_snapshot_preview1` namespace, each call fault-guarded. */
-  imports(): Record<string, (...a: never[]) => R> {
+  /**
+   * An import namespace, each call fault-guarded: `wasi_snapshot_preview1` (with the socket
+   * extension) by default, or WASIX's (`wasix_32v1`, fds-ext.ts).
+   */
+  imports(module?: string): Record<string, (...a: never[]) => R> {
     const out: Record<string, (...a: never[]) => R> = {};
-    for (const name of [...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES]) {
-      const self = (SOCKET_EXT_NAMES as readonly string[]).includes(name) ? this.ext : this;
+    const names = module === WASIX ? WASIX_NAMES : [...PREVIEW1_NAMES, ...SOCKET_EXT_NAMES];
+    for (const name of names) {
+      const self =
+        module === WASIX
+          ? this.wasix
+          : (SOCKET_EXT_NAMES as readonly string[]).includes(name)
+            ? this.ext
+            : this;
       const fn = (self as unknown as Record<string, (...a: unknown[]) => R>)[name]!;
       out[name] =
         fn.length <= 9
