@@ -141,6 +141,7 @@ export function createLibc(
       const v = clocks.nowNs(id as 0 | 1 | 2 | 3);
       return v < 0 ? null : BigInt(Math.round(v));
     },
+    clockNowNs: (id) => (id >= 1 && id <= 3 ? clocks.nowNs(id as 1 | 2 | 3) : -1),
     clockResNs: BigInt(Math.max(1, Math.round((clocks.getres(1) as { nsec: number }).nsec))),
     random: (b) => {
       rand.getrandom(b);

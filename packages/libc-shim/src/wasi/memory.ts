@@ -91,7 +91,14 @@ export class LinearMemory {
   }
   setU64(ptr: number, v: number | bigint): void {
     this.check(ptr, 8, 'u64');
-    this.dv.setBigUint64(ptr, typeof v === 'bigint' ? v : BigInt(Math.max(0, Math.trunc(v))), true);
+    if (typeof v === 'bigint') {
+      this.dv.setBigUint64(ptr, v, true);
+      return;
+    }
+    // Two 32-bit stores: no BigInt allocated for a number (a count, an offset, a time in ns).
+    const n = v > 0 ? v : 0;
+    this.dv.setUint32(ptr, n >>> 0, true);
+    this.dv.setUint32(ptr + 4, (n / 4294967296) >>> 0, true);
   }
   /** The iovec array at [iovs, iovs + 8n) as views into memory. */
   iovecs(iovs: number, n: number): Uint8Array[] {

@@ -3,7 +3,13 @@
 //   calls read PATH      read() PATH one byte at a time, then pread() each byte back
 //   calls clock N        N clock_gettime(CLOCK_MONOTONIC), checked never to go back
 //   calls yield N        N sched_yield() (each one a blocking call: the kernel runs other threads)
+//   calls realtime N     N clock_gettime(CLOCK_REALTIME); prints the last one in ns
+//   calls seek PATH N    N lseek() on a 64 KiB file at PATH (created), SEEK_SET to varying offsets
+//   calls fstat PATH N   N fstat() of that file
+//   calls pread PATH N   N 4 KiB pread()s of that file (SQLite's page reads), offsets cycling
+//   calls pwrite PATH N  N 4 KiB pwrite()s into it, offsets cycling
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +71,46 @@ int main(int argc, char **argv) {
     printf("yield %ld\n", n);
     return 0;
   }
-  fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N\n");
+  if (argc == 3 && !strcmp(argv[1], "realtime")) {
+    long n = atol(argv[2]);
+    struct timespec t = {0, 0};
+    for (long i = 0; i < n; i++)
+      if (clock_gettime(CLOCK_REALTIME, &t)) return fail("clock_gettime");
+    printf("realtime %lld\n", (long long)t.tv_sec * 1000000000LL + t.tv_nsec);
+    return 0;
+  }
+  if (argc == 4 && (!strcmp(argv[1], "seek") || !strcmp(argv[1], "fstat") ||
+                    !strcmp(argv[1], "pread") || !strcmp(argv[1], "pwrite"))) {
+    enum { PAGE = 4096, PAGES = 16 };
+    static char page[PAGE];
+    int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return fail("open");
+    for (int p = 0; p < PAGES; p++) {
+      memset(page, 'a' + p, PAGE);
+      if (write(fd, page, PAGE) != PAGE) return fail("write");
+    }
+    long n = atol(argv[3]);
+    long sum = 0;
+    char op = argv[1][1];
+    for (long i = 0; i < n; i++) {
+      off_t at = (off_t)(i % PAGES) * PAGE;
+      if (op == 'e') {
+        if (lseek(fd, at + i % 7, SEEK_SET) != at + i % 7) return fail("lseek");
+      } else if (op == 's') {
+        struct stat st;
+        if (fstat(fd, &st) || st.st_size != PAGE * PAGES) return fail("fstat");
+      } else if (op == 'r') {
+        if (pread(fd, page, PAGE, at) != PAGE) return fail("pread");
+        sum += page[i % PAGE];
+      } else if (pwrite(fd, page, PAGE, at) != PAGE) {
+        return fail("pwrite");
+      }
+    }
+    if (close(fd)) return fail("close");
+    printf("%s %ld %ld\n", argv[1], n, sum);
+    return 0;
+  }
+  fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N | "
+                  "calls realtime N | calls seek|fstat|pread|pwrite PATH N\n");
   return 2;
 }

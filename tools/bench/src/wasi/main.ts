@@ -1,7 +1,8 @@
 /// <reference path="../../../../packages/libc-shim/src/wasm/webassembly.d.ts" />
 // Issue 12 libc-shim benchmarks, in process (host realm; the kernel's libc-shim, vfscore, ramfs and
 // devfs code, without the machine), each against Node's node:wasi on the same .wasm in the same run:
-//  1. libc call cost: write(2) of one byte to /dev/null and clock_gettime, ns per call;
+//  1. libc call cost, ns per call: write(2) of one byte to /dev/null and clock_gettime (monotonic and
+//     realtime), and the calls SQLite makes on its file: 1-byte write, lseek, fstat, 4 KiB pread/pwrite;
 //  2. suspension cost: sched_yield (every call blocks) through asyncify and through JSPI, ns per call;
 //  3. SQLite, Unikraft's 60,000 INSERTs on ramfs: the asyncified program through asyncify and through
 //     JSPI, the program built without asyncify through JSPI, and node:wasi; the .wasm sizes.
@@ -74,13 +75,17 @@ async function kernel(files: Record<string, string> = {}): Promise<WasiKernel> {
     await vfs.write(fd, new TextEncoder().encode(text));
     await vfs.close(fd);
   }
-  const t0 = process.hrtime.bigint();
+  // The monotonic clocks from performance.now(), as the machine's clock reads the host's (ns since
+  // the kernel was made); realtime from Date.now().
+  const t0 = performance.now();
+  const mono = (): number => Math.floor((performance.now() - t0) * 1e6);
   return {
     vfs,
     // The program's POSIX process parks only on descriptors that are not ready; here all are files.
     sched: createSched(createSimPlat(), createRrPolicy()),
     clockNs: (id) =>
-      id === 0 ? BigInt(Date.now()) * 1_000_000n : id <= 3 ? process.hrtime.bigint() - t0 : null,
+      id === 0 ? BigInt(Date.now()) * 1_000_000n : id >= 1 && id <= 3 ? BigInt(mono()) : null,
+    clockNowNs: (id) => (id >= 1 && id <= 3 ? mono() : -1),
     clockResNs: 1n,
     random: (b) => {
       crypto.getRandomValues(b);
@@ -186,15 +191,28 @@ async function main(): Promise<void> {
   nfs.rmSync(share, { recursive: true, force: true });
 }
 
+/** The per-call rows: name → the calls.c arguments for N calls (N = 0 is the baseline run). */
+const CALL_ROWS: Record<string, (n: number) => string[]> = {
+  writeDevNull: (n) => ['calls', 'write', '/dev/null', `${n}`],
+  clockGettime: (n) => ['calls', 'clock', `${n}`],
+  clockRealtime: (n) => ['calls', 'realtime', `${n}`],
+  // The calls SQLite makes on its database file: a regular file (ramfs; node:wasi: host tmpfs).
+  writeFile1B: (n) => ['calls', 'write', '/bench.dat', `${n}`],
+  lseek: (n) => ['calls', 'seek', '/bench.dat', `${n}`],
+  fstat: (n) => ['calls', 'fstat', '/bench.dat', `${n}`],
+  pread4K: (n) => ['calls', 'pread', '/bench.dat', `${n}`],
+  pwrite4K: (n) => ['calls', 'pwrite', '/bench.dat', `${n}`],
+  // 2. suspension cost (node:wasi's sched_yield does not suspend anything)
+  schedYield: (n) => ['calls', 'yield', `${n}`],
+};
+/** RK_BENCH_WASI_CALLS=name,name: which rows (all by default). */
+const ROWS_WANTED = process.env.RK_BENCH_WASI_CALLS?.split(',');
+
 async function callCosts() {
-  const writeNull = await perCall(
-    ['calls', 'write', '/dev/null', `${CALLS}`],
-    ['calls', 'write', '/dev/null', '0'],
-  );
-  const clock = await perCall(['calls', 'clock', `${CALLS}`], ['calls', 'clock', '0']);
-  // 2. suspension cost (ns per call; node:wasi's sched_yield does not suspend anything)
-  const yieldCost = await perCall(['calls', 'yield', `${CALLS}`], ['calls', 'yield', '0']);
-  return { writeDevNull: writeNull, clockGettime: clock, schedYield: yieldCost };
+  const out: Record<string, Record<string, number | null>> = {};
+  for (const [name, args] of Object.entries(CALL_ROWS))
+    if (!ROWS_WANTED || ROWS_WANTED.includes(name)) out[name] = await perCall(args(CALLS), args(0));
+  return out;
 }
 
 async function sqliteCosts() {

@@ -24,6 +24,8 @@ export class MTimer implements MmioDevice {
   readonly implMax = 8;
   /** mtime - raw ticks, signed (QEMU's time_delta, which wraps modulo 2^64 on reads). */
   private delta = 0n;
+  /** delta as a number while number arithmetic on it is exact (else null: mtime() only). */
+  private deltaNum: number | null = 0;
   readonly timecmp: bigint[];
   private readonly timers: Timer[];
 
@@ -42,6 +44,18 @@ export class MTimer implements MmioDevice {
   /** Current mtime (the `time` CSR reads the same). */
   mtime(): bigint {
     return (this.rawTicks() + this.delta) & U64;
+  }
+
+  /**
+   * mtime as the `time` CSR reads it (a number; bit 63 makes it negative), computed without
+   * BigInts while it is below 2^53 — every clock_gettime of a booted program reads it.
+   */
+  mtimeNumber(): number {
+    if (this.deltaNum !== null) {
+      const t = Math.floor(this.clock.nowNs() / NS_PER_TICK) + this.deltaNum;
+      if (t >= 0 && t <= Number.MAX_SAFE_INTEGER) return t;
+    }
+    return Number(BigInt.asIntN(64, this.mtime()));
   }
 
   /** ns of the machine clock at which mtime reaches `ticks` (+Infinity when unreachable). */
@@ -104,6 +118,7 @@ export class MTimer implements MmioDevice {
     else if (size === 4) target = ((value & 0xffffffffn) << 32n) | (now & 0xffffffffn);
     else return;
     this.delta = target - raw;
+    this.deltaNum = this.delta > -(1n << 52n) && this.delta < 1n << 52n ? Number(this.delta) : null;
     // Every mtimecmp is re-evaluated; Sstc's stimecmp is not (QEMU 7.2 only does so on stimecmp writes).
     for (let h = 0; h < this.harts.length; h++) this.writeTimecmp(h, this.timecmp[h]);
   }

@@ -164,7 +164,7 @@ export class HartCsrs {
       case CSR_MINSTRET:
         return this.instret;
       case C.CSR_TIME:
-        return fromU64(this.mtimer.mtime());
+        return this.mtimer.mtimeNumber();
       default:
         return this.mode === 'M' ? this.readMCsr(csr) : ILLEGAL;
     }
