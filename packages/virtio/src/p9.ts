@@ -116,6 +116,9 @@ export class VirtioP9Driver {
     if (rc < 0) return rc;
     this.out.add(req);
     if (this.vq.kickPrepare()) this.t.notify(0);
+    // A device that answered inside the notify (the machine's 9P server does) is reaped now, so
+    // the caller finds its request settled instead of parking for the interrupt.
+    if (this.vq.hasUsed()) this.onInterrupt();
     return 0;
   }
 

@@ -18,19 +18,21 @@ const SLOT7_ISR = 0x10008060;
 for (const [bios, mode] of MODES)
   for (const legacy of [false, true])
     describe(`virtio-9p on the booted machine with -virtfs, ${mode}, ${legacy ? 'legacy' : 'modern'}`, () => {
-      it('a session reads and writes the shared host directory through interrupts', async () => {
+      it('a session reads and writes the shared host directory, replies reaped at the notify', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'rk-p9m-'));
         writeFileSync(join(dir, 'hello.txt'), 'hello over virtio-9p\n');
         const plan = await createVirtioDevicesFromArgs({
           virtfs: [`local,path=${dir},mount_tag=hostshare,security_model=none`],
         });
         try {
+          let halts = () => 0;
           const { exit } = await onPlat(
             {
               bios,
               virtioForceLegacy: legacy,
               before: (_h, machine) => {
                 for (const d of plan.devices) machine.plugVirtio(d.model, d.slot);
+                halts = () => machine.stats.wfi;
               },
             },
             async ({ plat }) => {
@@ -56,6 +58,7 @@ for (const [bios, mode] of MODES)
                 msize: 64 * 1024,
                 maxRequests: 4,
               });
+              const halted = halts();
               const root = await c.attach('');
               const f = await c.walk(root, ['hello.txt']);
               await c.lopen(f, P9_DOTL.O_RDONLY);
@@ -71,7 +74,12 @@ for (const [bios, mode] of MODES)
               await c.clunk(w);
               await c.mkdir(root, 'sub', 0o755);
               expect(await c.walk(root, ['nope']).catch((e) => e.errno)).toBe(Errno.ENOENT);
-              expect(plat.irq.count(SLOT7_IRQ)).toBeGreaterThan(5);
+              // The machine's 9P server answers inside the notify, and the driver reaps the used
+              // ring right after notifying: no request halted the CPU for its interrupt. The
+              // interrupt is still raised; the CPU takes and acknowledges it at its next poll point.
+              expect(halts()).toBe(halted);
+              await plat.lcpu.poll();
+              expect(plat.irq.count(SLOT7_IRQ)).toBeGreaterThan(0);
               expect(plat.devices.read(SLOT7_ISR, 4)).toBe(0);
               expect(c.dev.stats.badReplies + c.dev.stats.unknownTags).toBe(0);
               c.close();
