@@ -97,6 +97,29 @@ describe('hart facade', () => {
     );
     expect(check(probe)).toEqual([true, 'HartStopped', true]);
   });
+
+  it("a host error's stack is formatted only when the guest reads it", async () => {
+    // Formatting frames runs the realm's Error.prepareStackTrace, which for an image with a source
+    // map decodes the whole map: every power-off throws HartStopped through the guest, unread.
+    const m = new Machine({ bios: 'none', console: 'none', clock: 'virtual' });
+    const img = loadImageSource(
+      `var RunikraftImage = { default: (hart) => { globalThis.h = hart; hart.store32(${VIRT_TEST}, 0x5555); } };`,
+    );
+    await m.boot(img);
+    const probe = (m.realm.context as { h: { load8(pa: number): number } }).h;
+    const check = new (m.realm.run('Function') as FunctionConstructor)(
+      'h',
+      `let formatted = 0;
+       Error.prepareStackTrace = (e, frames) => { formatted += frames.length; return String(e) + ' (' + frames.length + ' frames)'; };
+       try { h.load8(0x80000000); } catch (e) {
+         const before = formatted;
+         const stack = e.stack;
+         e.stack = 'replaced';
+         return [before, /HartStopped/.test(stack), e.stack];
+       } finally { delete Error.prepareStackTrace; }`,
+    );
+    expect(check(probe)).toEqual([0, true, 'replaced']);
+  });
 });
 
 describe('guest globals', () => {

@@ -41,9 +41,20 @@ export const FACADE_SOURCE = `'use strict';
   const isGuest = (e) => e instanceof Error;
   const toGuest = (e) => {
     if (e === null || (typeof e !== 'object' && typeof e !== 'function') || isGuest(e)) return e;
+    // No stack of its own (redefining it would format it: the guest frames are source-mapped,
+    // which decodes the image's whole map, tens of ms at every power-off's HartStopped), and the
+    // host's is formatted when read. The getter reaches only the string, never the host error.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     const g = new Error(String(e.message));
+    Error.stackTraceLimit = limit;
     def(g, 'name', String(e.name));
-    def(g, 'stack', String(e.stack));
+    let stack;
+    Object.defineProperty(g, 'stack', {
+      get() { return (stack ??= String(e.stack)); },
+      set(v) { stack = v; },
+      configurable: true,
+    });
     if (typeof e.reason === 'string') def(g, 'reason', e.reason);
     return g;
   };
