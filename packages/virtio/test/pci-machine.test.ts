@@ -212,7 +212,9 @@ describe("virtio-9p over virtio-pci (the machine's 9P server, -virtfs)", () => {
             await c.lcreate(w, 'made.txt', P9_DOTL.O_WRONLY | P9_DOTL.O_CREAT, 0o600);
             expect(await c.write(w, 0, new TextEncoder().encode('from the guest'))).toBe(14);
             await c.clunk(w);
-            expect(plat.irq.count(33)).toBeGreaterThan(3);
+            // every reply was reaped right after its notify; the interrupt is taken at a poll point
+            await plat.lcpu.poll();
+            expect(plat.irq.count(33)).toBeGreaterThan(0);
             c.close();
           },
         );
