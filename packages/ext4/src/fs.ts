@@ -2,6 +2,7 @@
 // linear scans, reads through extents or block maps, readdir with byte-offset cookies.
 import { Errno } from '@runikraft/errno';
 import {
+  andThen,
   DT_UNKNOWN,
   O_ACCMODE,
   O_RDONLY,
@@ -19,6 +20,7 @@ import type {
   RkFsStatfs,
 } from '@runikraft/vfscore/driver';
 import { Ext4Alloc, storeSuper } from './alloc';
+import { type DelayedFile, type DelayedRun, Ext4Delayed } from './delay';
 import { DIRENT_TAIL_SIZE, hasTail, walkLeaf } from './dir';
 import { EXT4_MAX_LBLK } from './extents';
 import { RO_COMPAT } from './features';
@@ -48,6 +50,13 @@ const EXT4_LINK_MAX = 65000;
 /** S_IFIFO, S_IFCHR, S_IFDIR, S_IFBLK, S_IFREG, S_IFLNK, S_IFSOCK. */
 const FILE_TYPES = new Set([0o010000, 0o020000, 0o040000, 0o060000, 0o100000, 0o120000, 0o140000]);
 
+/** Delayed writes (delay.ts): bytes and runs held per mount, the largest write delayed. */
+const DELAY_BYTES = 1 << 20;
+const DELAY_RUNS = 64;
+const DELAY_WRITE = 64 << 10;
+/** Free blocks a delayed write leaves for the metadata its flush may need (extent, bitmap, inode). */
+const DELAY_SLACK = 64;
+
 /** EXT4_FT_* → DT_*. */
 const FT_TO_DT = [DT_UNKNOWN, 8, 4, 2, 6, 1, 12, 10];
 
@@ -60,6 +69,12 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   private readonly writer: Ext4Writer | null;
   /** Inodes unlinked while open (freed at their last close, or at the next mount after a crash). */
   private readonly orphans: Ext4Orphans;
+  /** Small writes held back (delay.ts), flushed before anything that could see or change them. */
+  private readonly delayed = new Ext4Delayed<Ext4Node>(DELAY_BYTES, DELAY_RUNS);
+  /** Flushes of delayed runs on their way. */
+  private flushes = 0;
+  /** Free blocks when the held data began: nothing else allocates while data is held. */
+  private delayFree = 0;
 
   /** @internal made by create */
   constructor(
@@ -160,7 +175,21 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return this.changeNode(fn);
   }
 
+  /** A change made after every delayed write reached the file (a change may see or move it). */
   private changeNode<T extends Ext4Node | number>(fn: (w: Ext4Writer) => Promise<T>) {
+    if (!this.writer) return -Errno.EROFS;
+    return this.afterDelayed<T | number>(() => this.locked(fn));
+  }
+
+  /** `f` now when nothing is held back, else after flushing everything held. */
+  private afterDelayed<T>(f: () => Promise<T> | T): Promise<T> | T {
+    if (this.delayed.empty && this.flushes === 0) return f();
+    return this.flushAll().then(() => f());
+  }
+
+  private locked<T extends Ext4Node | number>(
+    fn: (w: Ext4Writer) => Promise<T>,
+  ): Promise<T | number> | number {
     const w = this.writer;
     if (!w) return -Errno.EROFS;
     return this.lock.run(async () => {
@@ -450,7 +479,13 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return r === size ? out : this.vol.corrupt(`symlink ${i.ino}: short target`);
   }
 
-  getattr(n: Ext4Node, out: RkFsAttr): number {
+  getattr(n: Ext4Node, out: RkFsAttr): Promise<number> | number {
+    // size, blocks and mtime include what is held back
+    if (this.delayed.file(n)) return andThen(this.flushNode(n), () => this.attrs(n, out));
+    return this.attrs(n, out);
+  }
+
+  private attrs(n: Ext4Node, out: RkFsAttr): number {
     const i = n.inode;
     const sb = this.vol.sb;
     out.ino = n.ino;
@@ -478,6 +513,15 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   close(h: Ext4Handle) {
+    if (this.delayed.file(h.node))
+      return andThen(this.flushNode(h.node), () => {
+        const e = this.delayError(h.node);
+        return andThen(this.closed(h), (r) => (r < 0 ? r : e));
+      });
+    return this.closed(h);
+  }
+
+  private closed(h: Ext4Handle) {
     h.node.opens--;
     const n = h.node;
     if (n.opens > 0 || n.inode.links > 0 || !this.writer) return 0;
@@ -495,6 +539,8 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
 
   read(h: Ext4Handle, buf: Uint8Array, offset: number): Promise<number> | number {
     if (h.node.type === S_IFDIR) return -Errno.EISDIR;
+    if (this.delayed.file(h.node))
+      return andThen(this.flushNode(h.node), () => this.vol.readData(h.node.inode, buf, offset));
     return this.vol.readData(h.node.inode, buf, offset);
   }
 
@@ -502,9 +548,88 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     if (buf.length === 0) return 0;
     if (offset >= this.maxFile) return -Errno.EFBIG;
     const data = offset + buf.length > this.maxFile ? buf.subarray(0, this.maxFile - offset) : buf;
+    if (this.delay(h.node, data, offset)) return data.length;
+    if (!this.writer) return -Errno.EROFS;
+    return this.afterDelayed(() => this.writeNode(h.node, data, offset));
+  }
+
+  /** Holds `data` back for `offset` of `n` (delay.ts) when it is small and surely fits the disk. */
+  private delay(n: Ext4Node, data: Uint8Array, offset: number): boolean {
+    if (!this.writer || n.type !== S_IFREG || data.length > DELAY_WRITE) return false;
+    if (this.delayed.empty && this.flushes === 0) this.delayFree = this.freeBlocks();
+    const bs = this.vol.blockSize;
+    const need = this.delayed.blocks(bs) + Math.ceil(data.length / bs) + 2 + DELAY_SLACK;
+    return need <= this.delayFree && this.delayed.add(n, data, offset);
+  }
+
+  private freeBlocks(): number {
+    let free = 0;
+    for (const g of this.vol.groups) free += g.freeBlocks;
+    return free;
+  }
+
+  /**
+   * Writes what `n` holds back, after any flush of it already on its way (a reader waits for both).
+   * @returns 0, or the flush's -errno (also kept for the file's next fsync or close).
+   */
+  private flushNode(n: Ext4Node): Promise<number> | number {
+    const f = this.delayed.file(n);
+    if (!f) return 0;
+    const runs = this.delayed.take(n);
+    if (runs.length === 0) return f.flushing ?? 0;
+    this.flushes++;
+    const p: Promise<number> = this.flushRuns(n, f, runs, f.flushing).finally(() => {
+      this.flushes--;
+      if (f.flushing === p) f.flushing = null;
+      this.delayed.settle(n);
+    });
+    f.flushing = p;
+    return p;
+  }
+
+  private async flushRuns(
+    n: Ext4Node,
+    f: DelayedFile,
+    runs: DelayedRun[],
+    before: Promise<number> | null,
+  ): Promise<number> {
+    if (before) await before;
+    for (const r of runs) {
+      const got = await this.writeNode(n, r.data.subarray(0, r.len), r.offset);
+      if (got < r.len) {
+        // the rest is dropped, as Linux drops pages it failed to write back
+        f.error ||= got < 0 ? got : -Errno.ENOSPC;
+        return f.error;
+      }
+    }
+    return 0;
+  }
+
+  /** Flushes every file's held data. @returns 0 or the first -errno (each file keeps its own). */
+  private async flushAll(): Promise<number> {
+    let first = 0;
+    for (const n of this.delayed.keys()) {
+      const r = await this.flushNode(n);
+      if (r < 0 && first === 0) first = r;
+    }
+    return first;
+  }
+
+  /** The error a flush of `n` met since its last fsync or close (reported once). */
+  private delayError(n: Ext4Node): number {
+    const f = this.delayed.file(n);
+    const e = f?.error ?? 0;
+    if (f) {
+      f.error = 0;
+      this.delayed.settle(n);
+    }
+    return e;
+  }
+
+  private writeNode(n: Ext4Node, data: Uint8Array, offset: number) {
     const step = this.writeStep;
-    if (data.length <= step) return this.writeHandle(h, data, offset);
-    return this.writeSteps(h, data, offset, step);
+    if (data.length <= step) return this.writeHandle(n, data, offset);
+    return this.writeSteps(n, data, offset, step);
   }
 
   /**
@@ -520,9 +645,9 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return groups * this.vol.sb.blocksPerGroup * this.vol.blockSize;
   }
 
-  private writeHandle(h: Ext4Handle, data: Uint8Array, offset: number) {
-    return this.change(async (w) => {
-      const i = h.node.inode;
+  private writeHandle(node: Ext4Node, data: Uint8Array, offset: number) {
+    return this.locked(async (w) => {
+      const i = node.inode;
       const n = await w.writeData(i, data, offset);
       if (n < 0) {
         // the tree may have grown before the error: the inode on disk must say so
@@ -539,13 +664,13 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
    * A write larger than one handle: block-aligned pieces, one handle (and maybe a commit) each.
    * A failing piece ends the write short, as write(2) does: what went before stays written.
    */
-  private async writeSteps(h: Ext4Handle, data: Uint8Array, offset: number, step: number) {
+  private async writeSteps(node: Ext4Node, data: Uint8Array, offset: number, step: number) {
     const bs = this.vol.blockSize;
     let done = 0;
     while (done < data.length) {
       const at = offset + done;
       const end = Math.min(data.length, Math.floor((at + step) / bs) * bs - offset);
-      const n = await this.writeHandle(h, data.subarray(done, end), at);
+      const n = await this.writeHandle(node, data.subarray(done, end), at);
       if (n < 0) return done > 0 ? done : n;
       done += n;
     }
@@ -580,12 +705,20 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   /** With a journal: waits for the commit of everything changed so far (data first). */
-  fsync(_h: Ext4Handle, _datasync: boolean) {
-    if (!this.journal || !this.writer) return this.sync();
-    return this.lock.run(() => this.commit());
+  fsync(h: Ext4Handle, _datasync: boolean) {
+    return andThen(this.flushNode(h.node), () => {
+      const e = this.delayError(h.node);
+      if (e < 0) return e;
+      if (!this.journal || !this.writer) return this.sync();
+      return this.lock.run(() => this.commit());
+    });
   }
 
-  statfs(out: RkFsStatfs): number {
+  statfs(out: RkFsStatfs): Promise<number> | number {
+    return this.afterDelayed(() => this.statfsNow(out));
+  }
+
+  private statfsNow(out: RkFsStatfs): number {
     const sb = this.vol.sb;
     let free = 0;
     let ifree = 0;
@@ -609,6 +742,10 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
 
   sync(): Promise<number> | number {
     if (!this.writer) return 0;
+    return this.afterDelayed(() => this.syncNow());
+  }
+
+  private syncNow(): Promise<number> {
     return this.lock.run(async () => {
       if (this.journal) {
         const c = await this.commit();

@@ -1,0 +1,124 @@
+// Delayed file data (Linux ext4's delayed allocation, in small): a small write is copied into memory
+// and returns at once, merged with its neighbours into runs by offset; the runs reach the allocator,
+// the extent tree and the device together, in one write handle per run, when the file is read,
+// stat-ed, changed otherwise, fsync'ed or closed, when anything else changes the file system, or
+// when the buffer is full. A program writing a file in small pieces (SQLite's 4 KiB pages) then pays
+// for one allocation, one extent insert, one inode update and one device request per run instead of
+// per write, and never waits for the device in write(). What is delayed was not durable before
+// either: it joins the data written before the next commit, as the cache's dirty blocks do.
+
+/** One run of delayed bytes: `data[0, len)` belongs at `offset` of the file. */
+export interface DelayedRun {
+  offset: number;
+  data: Uint8Array;
+  len: number;
+}
+
+/** One file's delayed runs (sorted by offset, neither overlapping nor touching). */
+export interface DelayedFile {
+  runs: DelayedRun[];
+  /** The flush of runs taken from this file, while it is on its way (readers wait for it). */
+  flushing: Promise<number> | null;
+  /** A flush's failure (-errno), reported by the file's next fsync or close, as Linux's AS_EIO. */
+  error: number;
+}
+
+export class Ext4Delayed<K> {
+  private readonly files = new Map<K, DelayedFile>();
+  /** Bytes held in every file's runs. */
+  bytes = 0;
+  private runCount = 0;
+
+  /**
+   * @param maxBytes bytes held at most (the write that would pass it is not delayed)
+   * @param maxRuns runs held at most, over every file (scattered writes gain little)
+   */
+  constructor(
+    readonly maxBytes: number,
+    readonly maxRuns: number,
+  ) {}
+
+  /** No file has delayed data. */
+  get empty(): boolean {
+    return this.runCount === 0;
+  }
+
+  file(key: K): DelayedFile | undefined {
+    return this.files.get(key);
+  }
+
+  /** Blocks of `blockSize` the held runs may take once written (each run may straddle two more). */
+  blocks(blockSize: number): number {
+    return Math.ceil(this.bytes / blockSize) + 2 * this.runCount;
+  }
+
+  /**
+   * Takes a copy of `buf` for `offset` of `key`'s file, merged with the runs it overlaps or touches
+   * (later bytes win). @returns false, holding nothing new, when the buffer would pass its bounds.
+   */
+  add(key: K, buf: Uint8Array, offset: number): boolean {
+    let f = this.files.get(key);
+    const start = offset;
+    const end = offset + buf.length;
+    const runs = f?.runs ?? [];
+    // the runs [lo, hi) overlap or touch [start, end]
+    let lo = 0;
+    while (lo < runs.length && runs[lo]!.offset + runs[lo]!.len < start) lo++;
+    let hi = lo;
+    while (hi < runs.length && runs[hi]!.offset <= end) hi++;
+    const first = runs[lo];
+    const from = hi > lo ? Math.min(start, first!.offset) : start;
+    const to = hi > lo ? Math.max(end, runs[hi - 1]!.offset + runs[hi - 1]!.len) : end;
+    let held = 0;
+    for (let k = lo; k < hi; k++) held += runs[k]!.len;
+    const grow = to - from - held;
+    if (this.bytes + grow > this.maxBytes) return false;
+    if (hi === lo && this.runCount + 1 > this.maxRuns) return false;
+    if (!f) {
+      f = { runs, flushing: null, error: 0 };
+      this.files.set(key, f);
+    }
+    if (hi - lo === 1 && first!.offset === from && to - from <= first!.data.length) {
+      // the common case: appending to (or rewriting inside) one run with room left
+      first!.data.set(buf, start - from);
+      first!.len = to - from;
+    } else {
+      const cap =
+        hi - lo === 1 && first!.offset === from
+          ? Math.max(to - from, first!.data.length * 2)
+          : to - from;
+      const data = new Uint8Array(Math.min(cap, Math.max(to - from, this.maxBytes)));
+      for (let k = lo; k < hi; k++) {
+        const r = runs[k]!;
+        data.set(r.data.subarray(0, r.len), r.offset - from);
+      }
+      data.set(buf, start - from);
+      runs.splice(lo, hi - lo, { offset: from, data, len: to - from });
+      this.runCount += 1 - (hi - lo);
+    }
+    this.bytes += grow;
+    return true;
+  }
+
+  /** Removes and returns `key`'s runs (sorted by offset). */
+  take(key: K): DelayedRun[] {
+    const f = this.files.get(key);
+    if (!f || f.runs.length === 0) return [];
+    const runs = f.runs;
+    f.runs = [];
+    this.runCount -= runs.length;
+    for (const r of runs) this.bytes -= r.len;
+    return runs;
+  }
+
+  /** Every file with delayed runs, or a flush on its way. */
+  keys(): K[] {
+    return [...this.files.keys()];
+  }
+
+  /** Forgets `key` once it holds nothing (no runs, no flush, no error to report). */
+  settle(key: K): void {
+    const f = this.files.get(key);
+    if (f && f.runs.length === 0 && !f.flushing && !f.error) this.files.delete(key);
+  }
+}
