@@ -23,6 +23,7 @@ import {
   O_ACCMODE,
   O_RDONLY,
   RENAME_EXCHANGE,
+  RkWriteBehind,
   S_IFDIR,
   S_IFLNK,
   S_IFREG,
@@ -40,6 +41,10 @@ import { p9ReadFull, p9WriteFull } from './io';
 import { fillAttr, inoOf, P9Node, typeOfMode } from './node';
 import type { P9fsCache } from './options';
 import { P9ReadAhead } from './readahead';
+
+/** cache=loose write-behind: bytes and runs held per mount. */
+const BEHIND_BYTES = 1 << 20;
+const BEHIND_RUNS = 64;
 
 /** statfs f_type of a 9p mount (Linux V9FS_MAGIC). */
 export const V9FS_MAGIC = 0x01021997;
@@ -87,6 +92,14 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   private readonly clunks: RkP9Fid[] = [];
   /** cache=loose: data read ahead of sequential reads, by inode. */
   private readonly ahead = new P9ReadAhead();
+  /**
+   * cache=loose: small writes held back (vfscore's RkWriteBehind), by node, sent as Twrites of up
+   * to msize before any other request (guard) and by fsync and close, as Linux's v9fs writes back
+   * its dirty pages in a caching mode.
+   */
+  private readonly behind = new RkWriteBehind<P9Node>(BEHIND_BYTES, BEHIND_RUNS);
+  /** The held writes on their way (another request waits for them). */
+  private sending: Promise<void> | null = null;
 
   constructor(
     readonly client: RkP9Client,
@@ -97,11 +110,15 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     this.caps = { nameCache: cache === 'loose', nameMax: 255 };
   }
 
-  /** Runs `f` after the queued clunks, mapping a thrown rk9p error to -errno. */
+  /**
+   * Runs `f` after the queued clunks and the held writes (so no request sees the server without
+   * them), mapping a thrown rk9p error to -errno.
+   */
   private async guard<T>(f: () => Promise<T>): Promise<T | number> {
     try {
       for (let fid = this.clunks.pop(); fid; fid = this.clunks.pop())
         if (this.client.dev.connected) await this.client.clunk(fid).catch(() => {});
+      await this.sendHeld();
       return await f();
     } catch (e) {
       return neg(e);
@@ -343,7 +360,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   getattr(node: P9Node, out: RkFsAttr): RkFsResult<number> {
-    const cached = this.attrs.get(node.ino);
+    const cached = this.holds(node) ? undefined : this.attrs.get(node.ino);
     if (cached) {
       copyAttr(cached, out);
       return 0;
@@ -419,10 +436,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   close(h: P9Handle): RkFsResult<number> {
-    h.node.opened.delete(h.fid);
+    // the held writes go first, through this fid if it is the last one open for writing
     return this.guard(async () => {
+      h.node.opened.delete(h.fid);
       await this.client.clunk(h.fid);
-      return 0;
+      return this.behindError(h.node);
     });
   }
 
@@ -431,6 +449,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     if (this.cache !== 'loose')
       return this.guard(() => p9ReadFull(this.client, h.fid, buf, offset));
     const ino = h.node.ino;
+    if (this.holds(h.node)) return this.guard(async () => this.read(h, buf, offset));
     const hit = this.ahead.hit(ino, buf, offset, this.changes);
     if (hit >= 0) return hit;
     const want = this.ahead.size(ino, buf.length, offset, this.client.ioSize(h.fid));
@@ -450,6 +469,13 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   write(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
     if (this.readonly) return -Errno.EROFS;
+    if (
+      this.cache === 'loose' &&
+      h.node.type === S_IFREG &&
+      buf.length < this.client.ioSize(h.fid) &&
+      this.behind.add(h.node, buf, offset)
+    )
+      return buf.length; // getattr and read send it first: the cached attributes stay
     return this.guard(() =>
       this.changing([h.node], () => p9WriteFull(this.client, h.fid, buf, offset)),
     );
@@ -481,9 +507,70 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   fsync(h: P9Handle, datasync: boolean): RkFsResult<number> {
     return this.guard(async () => {
+      const e = this.behindError(h.node);
+      if (e < 0) return e;
       await this.client.fsync(h.fid, datasync);
       return 0;
     });
+  }
+
+  /** Held writes of `node` not sent yet. */
+  private holds(node: P9Node): boolean {
+    return (this.behind.file(node)?.runs.length ?? 0) > 0;
+  }
+
+  /** Sends the held writes, after any sending already on its way. */
+  private async sendHeld(): Promise<void> {
+    while (this.sending) await this.sending;
+    if (this.behind.empty) return;
+    const p = this.writeBehind();
+    this.sending = p;
+    try {
+      await p;
+    } finally {
+      if (this.sending === p) this.sending = null;
+    }
+  }
+
+  /**
+   * Sends every held write (Twrites of up to msize through an open writable fid of its file). A
+   * failure drops the rest of that file's runs, as Linux drops pages it failed to write back, and
+   * is reported by the file's next fsync or close.
+   */
+  private async writeBehind(): Promise<void> {
+    for (const node of this.behind.keys()) {
+      const runs = this.behind.take(node);
+      const f = this.behind.file(node)!;
+      let fid: RkP9Fid | undefined;
+      for (const [o, w] of node.opened) if (w) fid = o;
+      if (!fid) {
+        if (runs.length) f.error ||= -Errno.EBADF; // unreachable: close sends them first
+        continue;
+      }
+      for (const r of runs) {
+        try {
+          const n = await this.changing([node], () =>
+            p9WriteFull(this.client, fid, r.data.subarray(0, r.len), r.offset),
+          );
+          if (n < r.len) throw new RkError(Errno.ENOSPC, 'short write');
+        } catch (e) {
+          f.error ||= neg(e);
+          break;
+        }
+      }
+      this.behind.settle(node);
+    }
+  }
+
+  /** The error a held write of `node` met since its last fsync or close (reported once). */
+  private behindError(node: P9Node): number {
+    const f = this.behind.file(node);
+    const e = f?.error ?? 0;
+    if (f) {
+      f.error = 0;
+      this.behind.settle(node);
+    }
+    return e;
   }
 
   statfs(out: RkFsStatfs): RkFsResult<number> {
@@ -503,14 +590,15 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     });
   }
 
-  /** Nothing is held back: writes reach the server before write() returns. */
+  /** Sends the held writes (cache=loose); nothing else is held back. */
   sync(): RkFsResult<number> {
-    return 0;
+    if (this.behind.empty) return 0;
+    return this.guard(async () => 0);
   }
 
   unmount(): RkFsResult<number> {
-    this.ahead.clear();
     return this.guard(async () => {
+      this.ahead.clear();
       await this.client.clunk(this.root.fid).catch(() => {});
       this.client.close();
       return 0;

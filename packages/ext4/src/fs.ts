@@ -7,6 +7,9 @@ import {
   O_ACCMODE,
   O_RDONLY,
   RENAME_EXCHANGE,
+  RkWriteBehind,
+  type RkWriteBehindFile,
+  type RkWriteBehindRun,
   S_IFDIR,
   S_IFLNK,
   S_IFREG,
@@ -20,7 +23,6 @@ import type {
   RkFsStatfs,
 } from '@runikraft/vfscore/driver';
 import { Ext4Alloc, storeSuper } from './alloc';
-import { type DelayedFile, type DelayedRun, Ext4Delayed } from './delay';
 import { DIRENT_TAIL_SIZE, hasTail, walkLeaf } from './dir';
 import { EXT4_MAX_LBLK } from './extents';
 import { RO_COMPAT } from './features';
@@ -50,7 +52,7 @@ const EXT4_LINK_MAX = 65000;
 /** S_IFIFO, S_IFCHR, S_IFDIR, S_IFBLK, S_IFREG, S_IFLNK, S_IFSOCK. */
 const FILE_TYPES = new Set([0o010000, 0o020000, 0o040000, 0o060000, 0o100000, 0o120000, 0o140000]);
 
-/** Delayed writes (delay.ts): bytes and runs held per mount, the largest write delayed. */
+/** Delayed writes (vfscore's RkWriteBehind): bytes and runs held per mount, the largest write delayed. */
 const DELAY_BYTES = 1 << 20;
 const DELAY_RUNS = 64;
 const DELAY_WRITE = 64 << 10;
@@ -69,8 +71,8 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   private readonly writer: Ext4Writer | null;
   /** Inodes unlinked while open (freed at their last close, or at the next mount after a crash). */
   private readonly orphans: Ext4Orphans;
-  /** Small writes held back (delay.ts), flushed before anything that could see or change them. */
-  private readonly delayed = new Ext4Delayed<Ext4Node>(DELAY_BYTES, DELAY_RUNS);
+  /** Small writes held back (vfscore's RkWriteBehind), flushed before anything that could see or change them. */
+  private readonly delayed = new RkWriteBehind<Ext4Node>(DELAY_BYTES, DELAY_RUNS);
   /** Flushes of delayed runs on their way. */
   private flushes = 0;
   /** Free blocks when the held data began: nothing else allocates while data is held. */
@@ -553,7 +555,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return this.afterDelayed(() => this.writeNode(h.node, data, offset));
   }
 
-  /** Holds `data` back for `offset` of `n` (delay.ts) when it is small and surely fits the disk. */
+  /** Holds `data` back for `offset` of `n` (vfscore's RkWriteBehind) when it is small and surely fits the disk. */
   private delay(n: Ext4Node, data: Uint8Array, offset: number): boolean {
     if (!this.writer || n.type !== S_IFREG || data.length > DELAY_WRITE) return false;
     if (this.delayed.empty && this.flushes === 0) this.delayFree = this.freeBlocks();
@@ -589,8 +591,8 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
 
   private async flushRuns(
     n: Ext4Node,
-    f: DelayedFile,
-    runs: DelayedRun[],
+    f: RkWriteBehindFile,
+    runs: RkWriteBehindRun[],
     before: Promise<number> | null,
   ): Promise<number> {
     if (before) await before;

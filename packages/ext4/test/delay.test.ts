@@ -1,4 +1,4 @@
-// Delayed small writes (src/delay.ts): SQLite's pattern — a new file written in 4 KiB pages, one
+// Delayed small writes (vfscore's RkWriteBehind): SQLite's pattern — a new file written in 4 KiB pages, one
 // pwrite each, then fsync — returns from every pwrite without waiting and reaches the disk as one
 // data run (not a request per page); reads and fstat see what is held back; what fsync returned for
 // is on the disk (the image, replayed by e2fsck as after a power cut, holds it; e2fsck -fn clean).
@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { O_CREAT, O_RDONLY, O_RDWR, type RkStat, RkVfsCore } from '@runikraft/vfscore';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../../ramfs/test/helpers';
-import { Ext4Delayed } from '../src/delay';
 import { createExt4Type, type Ext4Fs } from '../src/index';
 import { debugfs, disk, E2FSCK, fsck, haveE2fs, mkfs, rmrf, scratch } from './helpers/image';
 
@@ -37,35 +36,6 @@ async function mount(img: string) {
   expect(await v.mount('/dev/vda', '/', 'ext4', 0, '')).toBe(0);
   return { v, reqs };
 }
-
-describe('Ext4Delayed runs', () => {
-  it('merges overlapping and touching writes, later bytes winning, within its bounds', () => {
-    const d = new Ext4Delayed<string>(100, 3);
-    const b = (n: number, v: number) => new Uint8Array(n).fill(v);
-    expect(d.add('f', b(10, 1), 20)).toBe(true); // [20, 30)
-    expect(d.add('f', b(10, 2), 30)).toBe(true); // touches: [20, 40)
-    expect(d.add('f', b(5, 3), 0)).toBe(true); // apart: [0, 5)
-    expect(d.add('f', b(10, 4), 35)).toBe(true); // overlaps the end: [20, 45)
-    expect(d.bytes).toBe(30);
-    const runs = d.file('f')!.runs.map((r) => [r.offset, [...r.data.subarray(0, r.len)]]);
-    expect(runs).toEqual([
-      [0, [3, 3, 3, 3, 3]],
-      [20, [...b(10, 1), ...b(5, 2), ...b(10, 4)]],
-    ]);
-    expect(d.add('f', b(20, 5), 3)).toBe(true); // joins both: [0, 45)
-    expect(d.file('f')!.runs.length).toBe(1);
-    expect(d.bytes).toBe(45);
-    expect(d.add('g', b(10, 6), 0)).toBe(true);
-    expect(d.add('h', b(10, 6), 0)).toBe(true);
-    expect(d.add('i', b(1, 6), 0)).toBe(false); // a fourth run
-    expect(d.add('f', b(50, 7), 45)).toBe(false); // past 100 bytes
-    expect(d.bytes).toBe(65);
-    expect(d.take('f').length).toBe(1);
-    expect(d.bytes).toBe(20);
-    d.settle('f');
-    expect(d.file('f')).toBeUndefined();
-  });
-});
 
 describe.skipIf(!haveE2fs)('ext4 delayed small writes', () => {
   it('4 KiB pages: pwrite never waits, one data run per fsync, reads and fstat see the data, fsync makes it durable', async () => {

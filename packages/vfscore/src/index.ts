@@ -7,3 +7,8 @@ export { andThen } from './io';
 export { library, VFSCORE_PARAMS, vfscoreOf } from './library';
 export { MS_RDONLY, parseFstab, type RkFstabEntry } from './mounts';
 export { RkVfsCore } from './vfs';
+export {
+  RkWriteBehind,
+  type RkWriteBehindFile,
+  type RkWriteBehindRun,
+} from './writebehind';

@@ -1,30 +1,29 @@
-// Delayed file data (Linux ext4's delayed allocation, in small): a small write is copied into memory
-// and returns at once, merged with its neighbours into runs by offset; the runs reach the allocator,
-// the extent tree and the device together, in one write handle per run, when the file is read,
-// stat-ed, changed otherwise, fsync'ed or closed, when anything else changes the file system, or
-// when the buffer is full. A program writing a file in small pieces (SQLite's 4 KiB pages) then pays
-// for one allocation, one extent insert, one inode update and one device request per run instead of
-// per write, and never waits for the device in write(). What is delayed was not durable before
-// either: it joins the data written before the next commit, as the cache's dirty blocks do.
+// Write-behind for file-system drivers (Linux's dirty page cache, in small): a driver copies a small
+// write here and returns at once; the writes are merged with their neighbours into runs by offset,
+// and the driver writes the runs out together (ext4: one allocation, extent insert and device
+// request per run; 9pfs: one Twrite per msize) when it must — before the file is read, stat-ed,
+// fsync'ed, closed or changed otherwise, and when the buffer is full. A program writing a file in
+// small pieces (SQLite's 4 KiB pages) then never waits for the device or server in write(). Each
+// driver documents when it flushes; fsync always writes the file's runs before it syncs.
 
-/** One run of delayed bytes: `data[0, len)` belongs at `offset` of the file. */
-export interface DelayedRun {
+/** One run of held bytes: `data[0, len)` belongs at `offset` of the file. */
+export interface RkWriteBehindRun {
   offset: number;
   data: Uint8Array;
   len: number;
 }
 
-/** One file's delayed runs (sorted by offset, neither overlapping nor touching). */
-export interface DelayedFile {
-  runs: DelayedRun[];
+/** One file's held runs (sorted by offset, neither overlapping nor touching). */
+export interface RkWriteBehindFile {
+  runs: RkWriteBehindRun[];
   /** The flush of runs taken from this file, while it is on its way (readers wait for it). */
   flushing: Promise<number> | null;
   /** A flush's failure (-errno), reported by the file's next fsync or close, as Linux's AS_EIO. */
   error: number;
 }
 
-export class Ext4Delayed<K> {
-  private readonly files = new Map<K, DelayedFile>();
+export class RkWriteBehind<K> {
+  private readonly files = new Map<K, RkWriteBehindFile>();
   /** Bytes held in every file's runs. */
   bytes = 0;
   private runCount = 0;
@@ -38,12 +37,12 @@ export class Ext4Delayed<K> {
     readonly maxRuns: number,
   ) {}
 
-  /** No file has delayed data. */
+  /** No file holds data. */
   get empty(): boolean {
     return this.runCount === 0;
   }
 
-  file(key: K): DelayedFile | undefined {
+  file(key: K): RkWriteBehindFile | undefined {
     return this.files.get(key);
   }
 
@@ -101,7 +100,7 @@ export class Ext4Delayed<K> {
   }
 
   /** Removes and returns `key`'s runs (sorted by offset). */
-  take(key: K): DelayedRun[] {
+  take(key: K): RkWriteBehindRun[] {
     const f = this.files.get(key);
     if (!f || f.runs.length === 0) return [];
     const runs = f.runs;
