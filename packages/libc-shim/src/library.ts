@@ -138,6 +138,7 @@ export function createLibc(
     vfs,
     sched,
     clockNs: (id) => {
+      if (id === 0) return clocks.realtimeNs();
       const v = clocks.nowNs(id as 0 | 1 | 2 | 3);
       return v < 0 ? null : BigInt(Math.round(v));
     },

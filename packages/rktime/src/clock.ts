@@ -26,7 +26,7 @@ export class RkClocks {
     private readonly sched: RkSched,
   ) {}
 
-  /** The clock's value in ns (number; realtime as bigint would overflow 2^53 ns in 2255). */
+  /** The clock's value in ns (a number: realtime is rounded to 256 ns, see {@link realtimeNs}). */
   nowNs(id: RkClockId): number {
     switch (id) {
       case CLOCK_REALTIME:
@@ -40,6 +40,14 @@ export class RkClocks {
       default:
         return -Errno.EINVAL;
     }
+  }
+
+  /**
+   * CLOCK_REALTIME exactly, in ns since the epoch: the RTC's 61 bits, which {@link nowNs}'s number
+   * rounds to 256 ns.
+   */
+  realtimeNs(): bigint {
+    return this.time.wallClockNs();
   }
 
   /** clock_gettime. @returns the time, or -EINVAL for an unknown clock. */

@@ -14,7 +14,7 @@ function setup() {
 
 describe('rktime', () => {
   it('a 10-second nanosleep is exact on the virtual clock and takes no host time', async () => {
-    const { sched, api } = setup();
+    const { sched, api, plat } = setup();
     const host0 = performance.now();
     await sched.runMain(async () => {
       const t0 = api.clocks.nowNs(CLOCK_MONOTONIC);
@@ -24,6 +24,12 @@ describe('rktime', () => {
       expect(api.clocks.gettime(9)).toBe(-Errno.EINVAL);
       expect((await api.clocks.nanosleep(-1)).ret).toBe(-Errno.EINVAL);
       expect(api.clocks.nowNs(CLOCK_REALTIME)).toBeGreaterThan(1.6e18);
+      // realtimeNs is the platform's wall clock to the ns (the number is rounded to 256 ns)
+      plat.burn(3);
+      const wall = plat.time.wallClockNs();
+      expect(wall % 256n).not.toBe(0n);
+      expect(api.clocks.realtimeNs()).toBe(wall);
+      expect(BigInt(api.clocks.nowNs(CLOCK_REALTIME))).not.toBe(wall);
       expect(api.clocks.nowNs(CLOCK_THREAD_CPUTIME_ID)).toBeGreaterThanOrEqual(0);
       return 0;
     });

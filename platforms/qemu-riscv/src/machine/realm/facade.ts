@@ -32,6 +32,20 @@ export const HART_FACADE_MEMBERS: Readonly<Record<keyof Hart, FacadeKind>> = {
 };
 
 /**
+ * One forwarding function per call1/call2 member, each its own creation site: closures made at one
+ * site share V8's feedback, so a shared `h[k](a)` was a megamorphic load and call that V8 would not
+ * inline on the hot paths (the time CSR on every clock_gettime, MMIO loads and stores).
+ */
+const DIRECT = Object.entries(HART_FACADE_MEMBERS)
+  .filter(([, kind]) => kind === 'call1' || kind === 'call2')
+  .map(([k, kind]) =>
+    kind === 'call1'
+      ? `    ${k}: (h) => function (a) { try { return h.${k}(a); } catch (e) { throw toGuest(e); } },`
+      : `    ${k}: (h) => function (a, b) { try { return h.${k}(a, b); } catch (e) { throw toGuest(e); } },`,
+  )
+  .join('\n');
+
+/**
  * Source of a guest-realm function `(members) => (hart, ram) => facade`. Host errors become guest
  * errors with the same name, message, stack and `reason` (HartStopped, TrapPanic keep their names);
  * host promises become guest promises; SBI results are copied.
@@ -80,13 +94,16 @@ export const FACADE_SOURCE = `'use strict';
       return new Promise((res, rej) => { p.then(() => res(), (e) => rej(toGuest(e))); });
     },
   };
+  const direct = {
+${DIRECT}
+  };
   return (h, ram) => {
     const f = Object.create(null);
     for (const k of Object.keys(members)) {
       const kind = members[k];
       if (kind === 'value') f[k] = h[k];
       else if (kind === 'ram') f[k] = ram;
-      else f[k] = named(make[kind](h, k), k);
+      else f[k] = named((direct[k] ?? make[kind])(h, k), k);
     }
     return Object.freeze(f);
   };
