@@ -21,9 +21,10 @@ function projectDirs(): { dir: string; name: string }[] {
 
 /**
  * Projects whose workers start with JS Promise Integration (V8 11.3 in Node 20 has it only behind this
- * flag, which must be given at start): libc-shim tests both its suspension paths.
+ * flag, which must be given at start): libc-shim tests both its suspension paths, apps/c-pipe boots
+ * both.
  */
-const JSPI = new Set(['@runikraft/libc-shim']);
+const JSPI = new Set(['@runikraft/libc-shim', '@runikraft/app-c-pipe']);
 
 export default defineConfig({
   ssr: {

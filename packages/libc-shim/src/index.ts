@@ -22,6 +22,7 @@ export {
   runReported,
   type SpawnOptions,
 } from './programs';
+export { LibcPipes, type RkLibcStdio, type RkLibcStream } from './stdio';
 export { AsyncifyRunner, type WasmImport } from './suspend/asyncify';
 export { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 export * from './wasi/abi';

@@ -18,7 +18,7 @@ import {
   type WasiSuspend,
 } from './process';
 import { LibcPrograms, type RkLibcJob, runReported, type SpawnOptions } from './programs';
-import type { WasiKernel, WasiNet } from './wasi/kernel';
+import { type WasiKernel, type WasiNet, wasiProcess } from './wasi/kernel';
 import { parseListen } from './wasi/sockets';
 
 export const LIBC_PARAMS = {
@@ -181,7 +181,14 @@ export function createLibc(
   const print = (text: string) => {
     registry.get('rkplat').console.out(text);
   };
-  const programs = new LibcPrograms({ run, sched, print, env, start: params.start ?? '' });
+  const programs = new LibcPrograms({
+    run,
+    sched,
+    print,
+    env,
+    start: params.start ?? '',
+    process: (args, penv) => wasiProcess(kernel, args, penv),
+  });
   return {
     run,
     main: (program, argv) => runReported({ run, print }, program, { args: [...argv] }),

@@ -1,8 +1,10 @@
 // A command list, the small subset of a shell's grammar that boot parameters such as libc-shim's
 // `libc.start` use to name the programs an image starts: commands separated by `;` (run it, wait for
-// it) or `&` (start it, go on), each a tokenized command line (quotes and backslashes as in
-// `tokenize`), optionally preceded by NAME=value assignments for that command's environment:
-//   `httpd 8080 & GREETING=hi fetch 'http://127.0.0.1:8080/' ; fetch http://127.0.0.1:8080/x`
+// it) or `&` (start it, go on), pipelines joined by `|` (each command's stdout into the next one's
+// stdin; the `;` or `&` after the last applies to the whole pipeline), each command a tokenized
+// command line (quotes and backslashes as in `tokenize`), optionally preceded by NAME=value
+// assignments for that command's environment:
+//   `httpd 8080 & GREETING=hi fetch 'http://127.0.0.1:8080/' ; seq 5 | sum`
 import { CmdlineError, tokenize } from './cmdline';
 
 /** One command of a list. */
@@ -11,23 +13,31 @@ export interface RkCommand {
   env: string[];
   /** The program's name, then its arguments. */
   argv: string[];
-  /** Ended by `&`: started without waiting for it. */
+  /** Ended by `&` (or in a pipeline ended by `&`): started without waiting for it. */
   background: boolean;
+  /** Ended by `|`: its stdout is the next command's stdin (absent otherwise). */
+  pipe?: true;
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
  * Parses a command list. An empty (or blank) list is no commands.
- * @throws CmdlineError naming the offset: an empty command before a separator (`&&`, `;;`, a leading
- *   `&`), a command of assignments only, an unterminated quote or a trailing backslash.
+ * @throws CmdlineError naming the offset: an empty command before a separator (`&&`, `;;`, `||`, a
+ *   leading `&`), a `|` with no command after it, a command of assignments only, an unterminated
+ *   quote or a trailing backslash.
  */
 export function parseCommandList(text: string): RkCommand[] {
   const out: RkCommand[] = [];
   let start = 0;
   let quote: string | null = null;
-  const end = (at: number, sep: '&' | ';' | null) => {
+  const end = (at: number, sep: '&' | ';' | '|' | null) => {
     const part = text.slice(start, at);
+    const piped = out.length > 0 && out[out.length - 1]!.pipe === true;
+    if (part.trim() === '' && piped)
+      throw new CmdlineError(
+        `command list: '|' at offset ${start - 1} has no command after it${sep === '|' ? " ('||' is not supported: use ';')" : ''}`,
+      );
     if (sep === null && part.trim() === '') return;
     let words: string[];
     try {
@@ -46,7 +56,16 @@ export function parseCommandList(text: string): RkCommand[] {
       throw new CmdlineError(
         `command list: '${part.trim()}' (offset ${start}) sets variables but names no program`,
       );
-    out.push({ env: words.slice(0, first), argv: words.slice(first), background: sep === '&' });
+    out.push({
+      env: words.slice(0, first),
+      argv: words.slice(first),
+      background: false,
+      ...(sep === '|' ? { pipe: true as const } : {}),
+    });
+    // The separator after a pipeline's last command decides for all of it.
+    if (sep !== '|')
+      for (let i = out.length - 1; i >= 0 && (i === out.length - 1 || out[i]!.pipe); i--)
+        out[i]!.background = sep === '&';
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -54,7 +73,7 @@ export function parseCommandList(text: string): RkCommand[] {
     else if (quote) {
       if (c === quote) quote = null;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '&' || c === ';') {
+    else if (c === '&' || c === ';' || c === '|') {
       end(i, c);
       start = i + 1;
     }

@@ -33,4 +33,27 @@ describe('parseCommandList', () => {
     );
     expect(() => parseCommandList("a ; b 'c")).toThrow(/unterminated ' quote opened at offset 6/);
   });
+  it('| joins a pipeline; the separator after its last command applies to all of it', () => {
+    expect(parseCommandList('seq 3 | X=1 sum | tee & httpd ; a|b')).toEqual([
+      { env: [], argv: ['seq', '3'], background: true, pipe: true },
+      { env: ['X=1'], argv: ['sum'], background: true, pipe: true },
+      { env: [], argv: ['tee'], background: true },
+      { env: [], argv: ['httpd'], background: false },
+      { env: [], argv: ['a'], background: false, pipe: true },
+      { env: [], argv: ['b'], background: false },
+    ]);
+    expect(parseCommandList("echo 'a|b' | c\\|d")[0]!.argv).toEqual(['echo', 'a|b']);
+  });
+  it('names the offset of a | without a command on either side', () => {
+    expect(() => parseCommandList('a |')).toThrow(
+      new CmdlineError("command list: '|' at offset 2 has no command after it"),
+    );
+    expect(() => parseCommandList('a | ; b')).toThrow(/'\|' at offset 2 has no command after it/);
+    expect(() => parseCommandList('a || b')).toThrow(
+      new CmdlineError(
+        "command list: '|' at offset 2 has no command after it ('||' is not supported: use ';')",
+      ),
+    );
+    expect(() => parseCommandList('| b')).toThrow(/no command before '\|' at offset 0/);
+  });
 });

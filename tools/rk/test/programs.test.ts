@@ -125,6 +125,27 @@ describe('runikraft.programs', () => {
         message: "command list: no command before '&' at offset 6 ('&&' is not supported: use ';')",
       },
     ]);
+    // A pipeline: every command of it is checked, and a dangling | names its offset.
+    const piped = app(
+      { programs: [{ entry: 'src/gen.c' }], params: { 'libc.start': 'gen | cnt' } },
+      { 'src/gen.c': MAIN },
+    );
+    expect(readAppChecked(piped).problems).toEqual([
+      {
+        field: 'runikraft.params["libc.start"]',
+        message: `starts 'cnt', which "runikraft.programs" does not declare (declared: gen)`,
+      },
+    ]);
+    const dangling = app(
+      { programs: [{ entry: 'src/gen.c' }], params: { 'libc.start': 'gen |' } },
+      { 'src/gen.c': MAIN },
+    );
+    expect(readAppChecked(dangling).problems).toEqual([
+      {
+        field: 'runikraft.params["libc.start"]',
+        message: "command list: '|' at offset 4 has no command after it",
+      },
+    ]);
     const none = app(
       { entry: 'src/main.ts', params: { 'libc.start': 'a' } },
       { 'src/main.ts': '' },
