@@ -53,6 +53,8 @@ static int nonblock(uint32_t fd) {
 int pipe2(int fds[2], int flags) {
   /* O_CLOEXEC is 0 in wasi-libc (there is no exec); anything but O_NONBLOCK is unknown. */
   if (flags & ~(O_NONBLOCK | O_CLOEXEC)) return fail(EINVAL);
+  /* Address 0 is ordinary memory in wasm: refuse NULL as Linux's EFAULT would. */
+  if (fds == 0) return fail(EFAULT);
   uint32_t r, w;
   uint32_t e = rk_fd_pipe(&r, &w);
   if (e) return fail(e);
@@ -122,6 +124,7 @@ int eventfd(unsigned int initval, int flags) {
 }
 
 int eventfd_read(int fd, eventfd_t *value) {
+  if (value == 0) return fail(EFAULT);
   return read(fd, value, sizeof *value) == sizeof *value ? 0 : -1;
 }
 

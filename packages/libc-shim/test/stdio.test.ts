@@ -64,13 +64,23 @@ for (const suspend of ['asyncify', 'jspi'] as const)
 
     it('EPIPE: the reader exits after two lines; the writer is told at its next write', async () => {
       const { p, out, stderr, inMain } = await setup(suspend);
-      const [a, b] = await inMain(async () => {
+      const { a, b, err } = await inMain(async () => {
         const seq = p.spawn('seq', { args: ['seq', '1000', '10'], stdout: 'pipe' });
         const head = p.spawn('sum', { args: ['sum', '2'], stdin: seq.stdout! });
-        return [await seq.wait(), await head.wait()];
+        const [a, b] = [await seq.wait(), await head.wait()];
+        // Again with seq's stderr piped to TypeScript instead of the console.
+        const seq2 = p.spawn('seq', { args: ['seq', '9', '10'], stdout: 'pipe', stderr: 'pipe' });
+        const head2 = p.spawn('sum', { args: ['sum', '1'], stdin: seq2.stdout! });
+        const buf = new Uint8Array(128);
+        const n = await seq2.stderr!.read(buf); // parks until seq writes its message
+        await head2.wait();
+        expect(await seq2.wait()).toBe(3);
+        expect(await seq2.stderr!.read(buf.subarray(n))).toBe(0); // EOF: seq exited
+        return { a, b, err: new TextDecoder().decode(buf.subarray(0, n)) };
       });
-      expect(await out()).toBe('sum: 2 lines, total 3\n');
-      expect(await stderr()).toBe('seq: write: EPIPE after 2 lines\n');
+      expect(await out()).toBe('sum: 2 lines, total 3\nsum: 1 lines, total 1\n');
+      expect(await stderr()).toBe('seq: write: EPIPE after 2 lines\n'); // the second went to TS
+      expect(err).toBe('seq: write: EPIPE after 1 lines\n');
       expect([a, b]).toEqual([3, 0]);
     }, 300_000);
 

@@ -36,5 +36,7 @@ int main(void) {
   close(p[0]);
   close(p[1]);
   SHOW("pipe2 O_APPEND", pipe2(p, O_APPEND));
+  SHOW("pipe2 NULL", pipe2(NULL, 0));
+  SHOW("pipe NULL", pipe(NULL));
   return 0;
 }
