@@ -1,6 +1,7 @@
-/* count [-m MAX]: counts the lines, words and bytes on stdin and their FNV-1a, waiting for input
- * with epoll (stdin non-blocking, level-triggered: read until EAGAIN, then wait again) until end of
- * file — or MAX lines, after which it stops reading and exits, as head does. */
+/* count [-m MAX] [-b]: counts the lines, words and bytes on stdin and their FNV-1a, waiting for
+ * input with epoll (stdin non-blocking, level-triggered: read until EAGAIN, then wait again) — or,
+ * with -b, in plain blocking reads — until end of file, or MAX lines, after which it stops reading
+ * and exits, as head does. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -11,20 +12,24 @@
 
 int main(int argc, char **argv) {
   long max = -1;
-  int c;
-  while ((c = getopt(argc, argv, "m:")) != -1) {
+  int c, blocking = 0;
+  while ((c = getopt(argc, argv, "m:b")) != -1) {
     if (c == 'm') max = atol(optarg);
+    else if (c == 'b') blocking = 1;
     else return 2;
   }
-  int ep = epoll_create1(0);
-  struct epoll_event ev = {.events = EPOLLIN, .data.fd = 0};
-  if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) != 0) {
-    perror("count: epoll");
-    return 1;
-  }
-  if (fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK) != 0) {
-    perror("count: fcntl");
-    return 1;
+  int ep = -1;
+  if (!blocking) {
+    ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = 0};
+    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) != 0) {
+      perror("count: epoll");
+      return 1;
+    }
+    if (fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK) != 0) {
+      perror("count: fcntl");
+      return 1;
+    }
   }
   long lines = 0, words = 0, bytes = 0, waits = 0;
   uint32_t fnv = 2166136261u;
@@ -32,8 +37,7 @@ int main(int argc, char **argv) {
   char buf[512];
   while (!eof && lines != max) {
     struct epoll_event got;
-    int n = epoll_wait(ep, &got, 1, -1);
-    if (n < 0) {
+    if (!blocking && epoll_wait(ep, &got, 1, -1) < 0) {
       perror("count: epoll_wait");
       return 1;
     }
@@ -60,11 +64,11 @@ int main(int argc, char **argv) {
           words++;
         }
       }
-      if (lines == max) break;
+      if (lines == max || blocking) break;
     }
   }
   printf("count: %ld lines, %ld words, %ld bytes, fnv %08x%s\n", lines, words, bytes, fnv,
          eof ? "" : " (stopped)");
-  fprintf(stderr, "count: %ld epoll waits\n", waits);
+  fprintf(stderr, "count: %ld %s\n", waits, blocking ? "reads" : "epoll waits");
   return 0;
 }

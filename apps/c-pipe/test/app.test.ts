@@ -74,6 +74,16 @@ describe('c-pipe: gen | count in one image', () => {
         expect(exit.status).toBe(0);
       });
 
+      it('count -b: a plain blocking read on the empty pipe parks count while gen sleeps', async () => {
+        const { exit, out } = await boot(
+          `rkboot.banner=off libc.suspend=${suspend} libc.start="gen -n 30 -s 5 -d 3 | count -b"`,
+        );
+        expect(out).toContain(expected(30, 5));
+        // gen flushes each line and sleeps: each read returns one line (30), then EOF (1).
+        expect(out).toContain('count: 31 reads\n');
+        expect(exit.status).toBe(0);
+      });
+
       it('EPIPE: count stops after 5 lines; gen is told at its next write and exits 3', async () => {
         const { exit, out } = await boot(
           `rkboot.banner=off libc.suspend=${suspend} libc.start="gen -n 100000 -d 1 | count -m 5 ; gen -n 1"`,
