@@ -125,6 +125,8 @@ export class WasiPreview1 {
 
   /** E.SUCCESS when `fd` has `right`, else its errno; synchronous once the fd's rights are known. */
   private need(fd: number, right: bigint): R {
+    const known = this.fds.known(fd);
+    if (known !== undefined) return (known.rightsBase & right) === right ? E.SUCCESS : E.NOTCAPABLE;
     return andThen(this.fds.get(fd), (inf) =>
       !inf ? E.BADF : (inf.rightsBase & right) === right ? E.SUCCESS : E.NOTCAPABLE,
     );
@@ -336,13 +338,25 @@ export class WasiPreview1 {
     out: number,
     op: (bufs: Uint8Array[]) => RkFsResult<number>,
   ): R {
-    return this.withRight(fd, right, () =>
-      andThen(op(this.mem.iovecs(iovs, n)), (r) => {
-        if (r < 0) return wasiErrno(r);
-        this.mem.setU32(out, r);
-        return E.SUCCESS;
-      }),
-    );
+    // No closures on the synchronous path (the common one): these are SQLite's hottest calls.
+    const e = this.need(fd, right);
+    if (typeof e !== 'number') return e.then((x) => (x ? x : this.transferNow(iovs, n, out, op)));
+    return e ? e : this.transferNow(iovs, n, out, op);
+  }
+  private transferNow(
+    iovs: number,
+    n: number,
+    out: number,
+    op: (bufs: Uint8Array[]) => RkFsResult<number>,
+  ): R {
+    const r = op(this.mem.iovecs(iovs, n));
+    return typeof r === 'number' ? this.countOut(out, r) : r.then((v) => this.countOut(out, v));
+  }
+  /** A kernel count (or -errno) for the program's u32 at `out`. */
+  private countOut(out: number, r: number): number {
+    if (r < 0) return wasiErrno(r);
+    this.mem.setU32(out, r);
+    return E.SUCCESS;
   }
   /** vfscore has no preadv/pwritev: one positioned call per iovec, stopping at a short one. */
   private positioned(
@@ -350,6 +364,7 @@ export class WasiPreview1 {
     off: bigint,
     call: (b: Uint8Array, at: number) => RkFsResult<number>,
   ): RkFsResult<number> {
+    if (bufs.length === 1) return call(bufs[0]!, Number(off));
     const step = (i: number, done: number): RkFsResult<number> => {
       for (; i < bufs.length; i++) {
         const b = bufs[i]!;
