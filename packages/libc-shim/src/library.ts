@@ -53,7 +53,7 @@ export const LIBC_PARAMS = {
   start: {
     type: 'string',
     default: '',
-    doc: "an image with several programs: the commands it starts, e.g. 'httpd 8080 & fetch http://127.0.0.1:8080/' (& does not wait, ; waits)",
+    doc: "an image with several programs: the commands it starts, e.g. 'httpd 8080 & fetch http://127.0.0.1:8080/' (& does not wait, ; waits, | pipes one's stdout into the next one's stdin)",
   },
 } as const satisfies RkParamSpecs;
 
