@@ -26,8 +26,10 @@
 //   compiles and tiers up again, as one `rk run` (or one `node` process) does.
 // RK_BENCH_SQLITE_CODE=warm|cold|warm,cold selects them (default warm). Run the cold series in a
 // process of its own (RK_BENCH_SQLITE_CODE=cold): with both in one process Node 20.20.2 crashed
-// twice (SIGSEGV) as the cold series began compiling right after the warm one released its ~30
-// modules — V8 11.3's experimental stack switching is the likely culprit (not isolated).
+// twice (SIGSEGV) as the cold series began. The same crash hit single warm series in node:wasi's
+// runs ("FATAL ERROR: v8::Object::GetAlignedPointerFromInternalField() Internal field out of
+// bounds" under node::wasi::WASI::FdRead's FastCallback): node:wasi's fast API calls meeting a GC,
+// nodejs/node#46777 and #48114, not JSPI. It strikes at random; run the command again.
 // Run: node --experimental-wasm-stack-switching tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/main.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as nfs from 'node:fs';
@@ -92,6 +94,8 @@ function fresh(name: string): void {
 /** Where a booted run keeps its database. */
 type Fs = 'ramfs' | '9p' | 'ext4';
 const DB: Record<Fs, string> = { ramfs: '/data.db', '9p': '/share/rk.db', ext4: '/data/rk.db' };
+/** The machine's counters of the last 60k-insert run per configuration (interrupts taken, wfi, host turns). */
+const machineCounts: Record<string, { interrupts: number; wfi: number; hostTurns: number }> = {};
 
 async function runikraft(
   image: ReturnType<typeof loadImage>,
@@ -122,6 +126,9 @@ async function runikraft(
   const t0 = cpuMs();
   const exit = await m.boot(image);
   const dt = cpuMs() - t0;
+  const { interrupts, wfi, hostTurns } = m.stats;
+  if (script === 'ins.sql')
+    machineCounts[`${fs}-${suspend}-${code}`] = { interrupts, wfi, hostTurns };
   await plan.close();
   if (disk) nfs.rmSync(disk);
   const want = script === 'ins.sql' ? `${ROWS}\n` : '1\n';
@@ -148,7 +155,10 @@ async function nodeWasi(wasm: Uint8Array, script: string, code: Code): Promise<n
   const status = wasi.start(inst);
   const dt = cpuMs() - t0;
   nfs.closeSync(fd);
-  if (status !== 0) throw new Error(`node:wasi exit ${status}`);
+  const out = nfs.readFileSync(outPath, 'utf8');
+  const want = script === 'ins.sql' ? `${ROWS}\n` : '1\n';
+  if (status !== 0 || !out.endsWith(want))
+    throw new Error(`node:wasi: exit ${status}, output ${JSON.stringify(out.slice(-100))}`);
   return dt;
 }
 
@@ -263,6 +273,7 @@ async function main(): Promise<void> {
         wasmBytes: wasm.length,
         plainWasmBytes: plainWasm.length,
         runikraft: booted,
+        machineCounts,
         nodeWasi: nodew,
         nativeGcc: nat,
         // booted vs node:wasi on the same .wasm (asyncify: the asyncified build; jspi: the plain
