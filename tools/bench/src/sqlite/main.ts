@@ -216,8 +216,14 @@ async function series(f: (script: string) => Promise<number> | number) {
   // background threads whose CPU time counts, and it caches compiled modules by their bytes, so
   // without a warm-up whichever configuration runs first pays for everyone's compilation.
   await f('ins.sql');
+  // A full collection before each measured run (outside its CPU window): otherwise a run pays at
+  // random for collecting earlier boots (each a realm and 512 MiB of guest RAM), which swung the
+  // one-statement runs between 40 and 330 ms and made the subtracted insert work meaningless.
+  const clean = (globalThis as { gc?: () => void }).gc ?? (() => {});
   for (let i = 0; i < REPS; i++) {
+    clean();
     empty.push(await f('empty.sql'));
+    clean();
     full.push(await f('ins.sql'));
   }
   const total = median(full);
