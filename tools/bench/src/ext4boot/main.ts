@@ -12,9 +12,10 @@
 // This machine's 2 cores are shared, so the CPU-time figures are the ones to compare. Medians of
 // RK_BENCH_REPS. After each ext4 run e2fsck -fn must be clean. Prints JSON.
 // Run: node tools/bench/scripts/run-ts.mjs tools/bench/src/ext4boot/main.ts
+
 import { execFileSync } from 'node:child_process';
 import * as nfs from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage } from '@runikraft/rk';
 import { tarEntries } from '../../../../apps/fsbench/src/tar';
@@ -26,6 +27,7 @@ import {
 } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
 import { median } from '../boot/stats';
+import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
@@ -271,9 +273,9 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           date: new Date().toISOString(),
-          machine: `${cpus().length} × ${cpus()[0]?.model}`,
+          machine: hostMachine(),
           node: process.version,
-          loadavg: [Math.round(load0 * 10) / 10, Math.round(loadavg()[0]! * 10) / 10],
+          loadavg: loadRange(load0),
           reps: REPS,
           fileMiB: MB,
           untar: `lodash npm package: ${[...tarEntries(tar)].length} entries, ${tar.length} bytes of tar`,

@@ -31,9 +31,10 @@
 // bounds" under node::wasi::WASI::FdRead's FastCallback): node:wasi's fast API calls meeting a GC,
 // nodejs/node#46777 and #48114, not JSPI. It strikes at random; run the command again.
 // Run: node --experimental-wasm-stack-switching tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/main.ts
+
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as nfs from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { buildImage } from '@runikraft/rk';
@@ -42,6 +43,7 @@ import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
 import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
 import { median } from '../boot/stats';
+import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
@@ -271,8 +273,8 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify(
       {
-        machine: `${cpus().length} × ${cpus()[0]?.model}`,
-        loadavg: [Math.round(load0 * 10) / 10, Math.round(loadavg()[0] * 10) / 10],
+        machine: hostMachine(),
+        loadavg: loadRange(load0),
         rows: ROWS,
         reps: REPS,
         jspi,

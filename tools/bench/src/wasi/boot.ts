@@ -10,14 +10,16 @@
 // warm series), so the figure is the call, not the compile.
 // Env: RK_BENCH_REPS (5), RK_BENCH_CALLS (200,000), RK_BENCH_WASI_CALLS=row,row (all).
 // Run: node --experimental-wasm-stack-switching tools/bench/scripts/run-ts.mjs tools/bench/src/wasi/boot.ts
+
 import * as nfs from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { buildImage } from '@runikraft/rk';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
 import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { median } from '../boot/stats';
+import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 5);
@@ -127,10 +129,10 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify(
       {
-        machine: `${cpus().length} × ${cpus()[0]?.model}`,
+        machine: hostMachine(),
         node: process.version,
         jspi,
-        loadavg: [Math.round(load0 * 10) / 10, Math.round(loadavg()[0] * 10) / 10],
+        loadavg: loadRange(load0),
         reps: REPS,
         calls: CALLS,
         nsPerCall,

@@ -10,8 +10,9 @@
 // runs after a discarded warm-up; per-call costs subtract a run with 0 calls. Needs Node started with
 // --experimental-wasm-stack-switching for the JSPI rows (bench:wasi passes it; else they are null).
 // Run: node --experimental-wasm-stack-switching tools/bench/scripts/run-ts.mjs tools/bench/src/wasi/main.ts
+
 import * as nfs from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { createDevfsType } from '../../../../packages/devfs/src/index';
@@ -29,6 +30,7 @@ import { createRrPolicy } from '../../../../packages/rksched-rr/src/index';
 import { O_CREAT, O_RDWR, O_WRONLY, RkVfsCore } from '../../../../packages/vfscore/src/index';
 import { buildWasm } from '../../../rk/src/wasm-toolchain';
 import { median } from '../boot/stats';
+import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 5);
@@ -175,10 +177,10 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify(
       {
-        machine: `${cpus().length} × ${cpus()[0]?.model}`,
+        machine: hostMachine(),
         node: process.version,
         jspi,
-        loadavg: [Math.round(load0 * 10) / 10, Math.round(loadavg()[0] * 10) / 10],
+        loadavg: loadRange(load0),
         reps: REPS,
         calls: CALLS,
         nsPerCall,
