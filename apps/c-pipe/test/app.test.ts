@@ -98,6 +98,21 @@ describe('c-pipe: gen | count in one image', () => {
         expect(lines.at(-1)).toMatch(/^[a-z]+( [a-z]+)*$/);
         expect(exit.status).toBe(0);
       });
+
+      it('redirections: gen > /words, then count < /words; a missing input file is status 1', async () => {
+        // count -b reads with plain read(): epoll on a regular file is EPERM, as on Linux.
+        const { exit, out } = await boot(
+          `rkboot.banner=off libc.suspend=${suspend} libc.start="gen -n 300 -s 9 > /words ; count -b < /words 2>&1 ; count < /words ; count < /nope"`,
+        );
+        // gen's words went to the file, not the console: only count's reports and the errors show.
+        const [report, reads, epoll, missing, ...rest] = out.split(/(?<=\n)/);
+        expect(report).toBe(expected(300, 9));
+        expect(reads).toMatch(/^count: \d+ reads\n$/);
+        expect(epoll).toBe('count: epoll: Operation not permitted\n');
+        expect(missing).toBe('libc-shim: count: /nope: ENOENT\n');
+        expect(rest).toEqual([]);
+        expect(exit.status).toBe(1);
+      });
     });
 
   it('a pipeline with no command after | is a precise error naming the offset', async () => {

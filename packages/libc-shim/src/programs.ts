@@ -2,9 +2,17 @@
 // `runikraft.programs`), each run in a thread of its own under the scheduler, and the boot
 // parameter `libc.start` — a command list (`httpd 8080 & fetch http://127.0.0.1:8080/`) saying which
 // of them the image starts, with which arguments and environment, in the background or waited for.
-import { Errno, RkError } from '@runikraft/errno';
-import type { RkPosix } from '@runikraft/posix';
-import { parseCommandList, type RkCommand } from '@runikraft/rkparam';
+import { Errno, errnoName, RkError } from '@runikraft/errno';
+import {
+  inheritStdio,
+  O_APPEND,
+  O_CREAT,
+  O_RDONLY,
+  O_TRUNC,
+  O_WRONLY,
+  type RkPosix,
+} from '@runikraft/posix';
+import { parseCommandList, type RkCommand, type RkRedirect } from '@runikraft/rkparam';
 import type { RkSched, RkThread } from '@runikraft/rksched';
 import type { WasiProgramSource } from './builds';
 import { RkWasiError, type RunWasiOptions, type WasiRunResult } from './process';
@@ -39,6 +47,13 @@ export interface SpawnOptions extends RunWasiOptions {
   stdout?: RkLibcStdio;
   /** Descriptor 2, as `stdout`. */
   stderr?: RkLibcStdio;
+  /**
+   * A shell's redirections (`> /out`, `2>&1`, `< /in`), applied in order after `stdin`/`stdout`/
+   * `stderr` and the console's 0–2 are in place, before the program starts. A file that cannot be
+   * opened (or a descriptor to copy that is not open) is printed as `libc-shim: NAME: PATH: ERRNO`
+   * and the job's status is 1 without running the program, as a shell reports it.
+   */
+  redirects?: readonly RkRedirect[];
 }
 
 export interface LibcProgramsDeps {
@@ -115,20 +130,20 @@ export class LibcPrograms {
    */
   spawn(program: string | WasiProgramSource, opts: SpawnOptions = {}): RkLibcJob {
     const bytes = this.bytes(program);
-    const { name: threadName, stdin, stdout, stderr, ...run } = opts;
+    const { name: threadName, stdin, stdout, stderr, redirects = [], ...run } = opts;
     const argv0 = run.args?.[0] ?? (typeof program === 'string' ? program : 'program');
     const args = run.args ?? [argv0];
     const name = threadName ?? argv0;
     const stdio = [stdin ?? 'inherit', stdout ?? 'inherit', stderr ?? 'inherit'] as const;
     let process = run.process;
     let mine: (RkLibcStream | null)[] = [null, null, null];
-    if (stdio.some((s) => s !== 'inherit')) {
+    if (stdio.some((s) => s !== 'inherit') || redirects.length > 0) {
       if (process || !this.deps.process)
         throw new RkError(
           Errno.EINVAL,
           process
-            ? 'spawn: stdin/stdout/stderr cannot be combined with a prepared process (give it the descriptors instead)'
-            : 'spawn: stdin/stdout/stderr need a process factory (LibcProgramsDeps.process)',
+            ? 'spawn: stdin/stdout/stderr/redirects cannot be combined with a prepared process (give it the descriptors instead)'
+            : 'spawn: stdin/stdout/stderr/redirects need a process factory (LibcProgramsDeps.process)',
         );
       this.pipes.check(stdio);
       process = this.deps.process(args, run.env ?? this.deps.env);
@@ -137,6 +152,13 @@ export class LibcPrograms {
     const made = process !== run.process ? process : undefined;
     const thread = this.deps.sched.spawn(name, async () => {
       try {
+        if (redirects.length > 0 && process) {
+          const failed = await redirect(process, redirects);
+          if (failed) {
+            this.deps.print(`libc-shim: ${argv0}: ${failed}\n`);
+            return 1;
+          }
+        }
         return await runReported(this.deps, bytes, {
           ...run,
           args,
@@ -173,6 +195,7 @@ export class LibcPrograms {
         env: [...this.deps.env, ...c.env],
         ...(input ? { stdin: input } : {}),
         ...(last ? {} : { stdout: 'pipe' as const }),
+        ...(c.redirects ? { redirects: c.redirects } : {}),
       });
       input = job.stdout;
       jobs.push(job);
@@ -238,4 +261,34 @@ export class LibcPrograms {
     }
     return first;
   }
+}
+
+const OPEN_FLAGS = {
+  '<': O_RDONLY,
+  '>': O_WRONLY | O_CREAT | O_TRUNC,
+  '>>': O_WRONLY | O_CREAT | O_APPEND,
+} as const;
+
+/**
+ * Applies a command's redirections to its (fresh) process, left to right as a shell does, over the
+ * console's 0–2 (so `2>&1` copies whatever descriptor 1 is by then). @returns null, or what failed
+ * (`PATH: ENOENT`, `3: EBADF`); descriptors already redirected stay (the process closes them all).
+ */
+async function redirect(px: RkPosix, redirects: readonly RkRedirect[]): Promise<string | null> {
+  await inheritStdio(px, [0, 1, 2]);
+  for (const r of redirects) {
+    if ('to' in r) {
+      const fd = px.dup2(r.to, r.fd);
+      if (fd < 0) return `${r.to}: ${errnoName(fd)}`;
+      continue;
+    }
+    const fd = await px.open(r.path, OPEN_FLAGS[r.op]);
+    if (fd < 0) return `${r.path}: ${errnoName(fd)}`;
+    if (fd !== r.fd) {
+      const to = px.dup2(fd, r.fd);
+      await px.close(fd);
+      if (to < 0) return `${r.fd}: ${errnoName(to)}`;
+    }
+  }
+  return null;
 }

@@ -43,7 +43,7 @@ async function setup(suspend: 'asyncify' | 'jspi', start = '') {
     });
     return r as T;
   };
-  return { p, out, stderr, printed, inMain, sched };
+  return { p, out, stderr, printed, inMain, sched, vfs };
 }
 
 for (const suspend of ['asyncify', 'jspi'] as const)
@@ -113,6 +113,55 @@ for (const suspend of ['asyncify', 'jspi'] as const)
       // total 0, one line).
       expect(await out()).toBe('sum: 100 lines, total 5050\nsum: 1 lines, total 0\n');
       expect(status).toBe(0);
+    }, 300_000);
+
+    it("libc.start's redirections: > truncates, >> appends, < reads, 2>&1 and >&2 copy; a bad file is status 1", async () => {
+      const { p, out, stderr, printed, inMain, vfs } = await setup(
+        suspend,
+        'seq 5 > /tmp/n ; sum < /tmp/n ; seq 3 >> /tmp/n ; sum < /tmp/n > /tmp/t 2>&1 ; ' +
+          'seq 2 > /tmp/n ; sum </tmp/n >&2 ; sum < /missing > /tmp/never ; seq 1 | sum > /tmp/t',
+      );
+      const status = await inMain(() => p.main(['img']));
+      const file = async (path: string) => {
+        const fd = await vfs.open(path, O_RDONLY);
+        if (fd < 0) return `(${fd})`;
+        const b = new Uint8Array(4096);
+        const n = await vfs.read(fd, b);
+        await vfs.close(fd);
+        return new TextDecoder().decode(b.subarray(0, n));
+      };
+      // Only the first sum wrote to the console; the others went where they were sent.
+      expect(await out()).toBe('sum: 5 lines, total 15\n');
+      expect(await file('/tmp/n')).toBe('1\n2\n');
+      // seq 1 | sum > /tmp/t truncated what the earlier sum (8 lines: 1..5 then 1..3) left.
+      expect(await file('/tmp/t')).toBe('sum: 1 lines, total 1\n');
+      expect(await stderr()).toBe('sum: 2 lines, total 3\n');
+      // The missing input stops the command before it runs; the file after it is never made.
+      expect(printed).toEqual(['libc-shim: sum: /missing: ENOENT\n']);
+      expect(await file('/tmp/never')).toBe('(-2)');
+      expect(status).toBe(0);
+    }, 300_000);
+
+    it('spawn redirects: >> keeps what the file had; an unopened descriptor to copy is EBADF, status 1', async () => {
+      const { p, printed, inMain, vfs } = await setup(suspend);
+      const [a, b, c] = await inMain(async () => {
+        const a = await p
+          .spawn('seq', { args: ['seq', '2'], redirects: [{ fd: 1, op: '>', path: '/tmp/x' }] })
+          .wait();
+        const b = await p
+          .spawn('seq', { args: ['seq', '1'], redirects: [{ fd: 1, op: '>>', path: '/tmp/x' }] })
+          .wait();
+        const c = await p
+          .spawn('seq', { args: ['seq', '1'], redirects: [{ fd: 1, op: '>&', to: 7 }] })
+          .wait();
+        return [a, b, c];
+      });
+      const fd = await vfs.open('/tmp/x', O_RDONLY);
+      const buf = new Uint8Array(64);
+      const n = await vfs.read(fd, buf);
+      expect(new TextDecoder().decode(buf.subarray(0, n))).toBe('1\n2\n1\n');
+      expect([a, b, c]).toEqual([0, 0, 1]);
+      expect(printed).toEqual(['libc-shim: seq: 7: EBADF\n']);
     }, 300_000);
   });
 

@@ -57,3 +57,70 @@ describe('parseCommandList', () => {
     expect(() => parseCommandList('| b')).toThrow(/no command before '\|' at offset 0/);
   });
 });
+
+describe('parseCommandList redirections', () => {
+  it('parses <, >, >>, N>, N>&M, >&N in order, outside quotes only', () => {
+    expect(parseCommandList('gen -n 3 > /out 2>&1 < /in; b 2>>/log >&2 & c 3</x')).toEqual([
+      {
+        env: [],
+        argv: ['gen', '-n', '3'],
+        background: false,
+        redirects: [
+          { fd: 1, op: '>', path: '/out' },
+          { fd: 2, op: '>&', to: 1 },
+          { fd: 0, op: '<', path: '/in' },
+        ],
+      },
+      {
+        env: [],
+        argv: ['b'],
+        background: true,
+        redirects: [
+          { fd: 2, op: '>>', path: '/log' },
+          { fd: 1, op: '>&', to: 2 },
+        ],
+      },
+      { env: [], argv: ['c'], background: false, redirects: [{ fd: 3, op: '<', path: '/x' }] },
+    ]);
+    // quoted or escaped operators are words; a digit not alone before the operator is a word
+    expect(parseCommandList('echo \'>\' \\> "2>&1" a2>f')).toEqual([
+      {
+        env: [],
+        argv: ['echo', '>', '>', '2>&1', 'a2'],
+        background: false,
+        redirects: [{ fd: 1, op: '>', path: 'f' }],
+      },
+    ]);
+    // a redirection may sit before the program's name and inside a pipeline
+    expect(parseCommandList('< /in a | b > /out')).toEqual([
+      {
+        env: [],
+        argv: ['a'],
+        background: false,
+        pipe: true,
+        redirects: [{ fd: 0, op: '<', path: '/in' }],
+      },
+      { env: [], argv: ['b'], background: false, redirects: [{ fd: 1, op: '>', path: '/out' }] },
+    ]);
+  });
+  it('names the offset of a redirection without a target or with a bad descriptor', () => {
+    expect(() => parseCommandList('a >')).toThrow(
+      new CmdlineError("command list: redirection '>' at offset 2 has no target"),
+    );
+    expect(() => parseCommandList('x; a 2> ; b')).toThrow(
+      new CmdlineError("command list: redirection '2>' at offset 5 has no target"),
+    );
+    expect(() => parseCommandList('a > > b')).toThrow(/redirection '>' at offset 2 has no target/);
+    expect(() => parseCommandList('a 2>&x')).toThrow(
+      new CmdlineError(
+        "command list: redirection '2>&' at offset 2 needs a descriptor 0-9, got 'x'",
+      ),
+    );
+    expect(() => parseCommandList("a > ''")).toThrow(
+      /redirection '>' at offset 2 has an empty file name/,
+    );
+    expect(() => parseCommandList('a; > /x')).toThrow(
+      new CmdlineError("command list: '> /x' (offset 2) redirects but names no program"),
+    );
+  });
+});
