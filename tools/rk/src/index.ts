@@ -44,6 +44,7 @@ export {
   machineOptions,
 } from './run-image';
 export type { PortForward } from './run-nic';
+export { type RustSysroot, rustSysroot, WASI_NET_RS } from './rust-std';
 export { formatQemuSize, parseQemuSize } from './size';
 export { RK_VERSION } from './version';
 export {

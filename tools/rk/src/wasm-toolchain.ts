@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { RkUsageError } from './errors';
+import { type RustSysroot, rustcBin, rustSysroot } from './rust-std';
 
 /**
  * The imports that can block (everything the kernel answers asynchronously): preview1's, and
@@ -81,7 +82,8 @@ const SHIM_HEADERS = ['sys/socket.h', 'netdb.h', 'unistd.h', 'sys/epoll.h'];
 export interface WasmBuildOptions {
   /**
    * C or C++ source files (by extension: .c → clang, .cc/.cpp/.cxx → clang++), or one Rust crate
-   * root (.rs → Debian's rustc with its wasm32-wasi std).
+   * root (.rs → Debian's rustc with Runikraft's wasm32-wasi std, whose std::net reaches libc-shim's
+   * socket extension: rust-std.ts).
    */
   sources: string[];
   /** Extra compiler flags (defines, includes, -O level; default -O2). */
@@ -226,8 +228,9 @@ export function buildWasmBoth(opts: WasmBuildOptions): WasmBuilds {
   return { asyncified: asyncified!, plain: plain! };
 }
 
-function cacheKey(opts: WasmBuildOptions, asyncify: boolean): string {
+function cacheKey(opts: WasmBuildOptions, asyncify: boolean, rust: RustSysroot | null): string {
   const h = createHash('sha256');
+  if (rust) h.update(`rust-sysroot ${rust.key}`);
   h.update(
     JSON.stringify({
       cflags: opts.cflags ?? [],
@@ -254,21 +257,22 @@ function cacheKey(opts: WasmBuildOptions, asyncify: boolean): string {
 function build(opts: WasmBuildOptions, variants: boolean[]): string[] {
   const cache = opts.cacheDir ?? join(tmpdir(), 'runikraft-wasm-cache');
   mkdirSync(cache, { recursive: true });
-  const outs = variants.map((a) => join(cache, `${cacheKey(opts, a)}.wasm`));
+  const rust = opts.sources[0]?.endsWith('.rs') ? rustSysroot(cache) : null;
+  const outs = variants.map((a) => join(cache, `${cacheKey(opts, a, rust)}.wasm`));
   const missing = variants.filter((_, i) => !existsSync(outs[i]!));
   if (missing.length === 0) return outs;
   const root = sysroot(cache);
   const work = join(cache, `${basename(outs[0]!, '.wasm')}.work-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
-    const objs = opts.sources[0]?.endsWith('.rs') ? null : compileC(opts, root, work);
+    const objs = rust ? null : compileC(opts, root, work);
     variants.forEach((asyncify, i) => {
       if (existsSync(outs[i]!)) return;
       const raw = join(work, `raw-${i}.wasm`);
       const area = asyncify ? areaObject(root, work) : null;
       const areaArgs = area ? [area.obj, ...area.exports.map((e) => `-Wl,${e}`)] : [];
       if (objs) linkC(opts, root, objs, raw, areaArgs);
-      else rustc(opts, raw, area);
+      else rustc(opts, rust!, raw, area);
       const tmp = join(work, `out-${i}.wasm`);
       if (asyncify) {
         const imports = asyncifyImports();
@@ -286,21 +290,25 @@ function build(opts: WasmBuildOptions, variants: boolean[]): string[] {
   return outs;
 }
 
-/** Debian's rustc builds and links a crate root into `raw` (with the save area's object, if any). */
+/**
+ * Debian's rustc builds and links a crate root into `raw` against Runikraft's std (`rust`), with the
+ * save area's object, if any.
+ */
 function rustc(
   opts: WasmBuildOptions,
+  rust: RustSysroot,
   raw: string,
   area: { obj: string; exports: string[] } | null,
 ): void {
-  // Debian's rustc: a rustup one earlier in PATH may lack the wasm32-wasi std (TOOLCHAIN.md).
-  const bin = existsSync('/usr/bin/rustc') ? '/usr/bin/rustc' : tool('rustc', 'rustc');
   const cflags = opts.cflags ?? [];
   const opt = cflags.length > 0 ? cflags : ['-O'];
   run(
-    bin,
+    rustcBin(),
     [
       '--target',
       'wasm32-wasi',
+      '--sysroot',
+      rust.dir,
       ...opt,
       ...(area ? [area.obj, ...area.exports].flatMap((a) => ['-C', `link-arg=${a}`]) : []),
       resolve(opts.sources[0]!),
