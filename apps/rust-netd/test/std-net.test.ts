@@ -2,7 +2,8 @@
 // (test/programs/std-net.rs), run by libc-shim over a whole rknet stack on a loopback device
 // (libc-shim's in-process net kernel), under both suspension mechanisms. The output is compared
 // whole: errors must be the io::ErrorKind Linux gives (AddrInUse, ConnectionRefused, WouldBlock on a
-// read timeout, InvalidInput), and the calls std's unix sockets support must work.
+// read timeout, TimedOut for connect_timeout to an address nobody answers, InvalidInput), and the
+// calls std's unix sockets support must work.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hasJspi, runWasi } from '@runikraft/libc-shim';
@@ -30,6 +31,7 @@ eof after shutdown Ok(0)
 take_error Ok(true)
 ipv6 Err("Address family not supported by protocol (os error 5)")
 connect_timeout to a closed port Err(ConnectionRefused)
+connect_timeout to a silent host Err(TimedOut)
 connect_timeout zero Err(InvalidInput)
 udp ephemeral port true
 send_to Ok(8)

@@ -36,6 +36,7 @@ fn main() {
     println!("take_error {:?}", s.take_error().map(|e| e.is_none()));
     println!("ipv6 {:?}", TcpListener::bind("[::1]:7070").map_err(|e| e.to_string()));
     println!("connect_timeout to a closed port {:?}", TcpStream::connect_timeout(&"127.0.0.1:7071".parse().unwrap(), Duration::from_secs(1)).map_err(|e| e.kind()));
+    println!("connect_timeout to a silent host {:?}", TcpStream::connect_timeout(&"10.9.0.99:80".parse().unwrap(), Duration::from_millis(100)).map_err(|e| e.kind()));
     println!("connect_timeout zero {:?}", TcpStream::connect_timeout(&"127.0.0.1:7070".parse().unwrap(), Duration::ZERO).map_err(|e| e.kind()));
 
     let u1 = UdpSocket::bind("127.0.0.1:7072").unwrap();
