@@ -9,7 +9,7 @@
 // rustc and patch into rk's wasm cache (about 10-30 s) and every Rust program is compiled with
 // `--sysroot` on it.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   cpSync,
@@ -158,7 +158,8 @@ export function rustSysroot(cache: string, bin = rustcBin()): RustSysroot {
     .slice(0, 16);
   const dir = join(cache, `rust-sysroot-${key}`);
   if (existsSync(join(dir, 'ok'))) return { dir, key };
-  const work = `${dir}.work-${process.pid}`;
+  // Unique per builder: test workers may be threads of one process.
+  const work = `${dir}.work-${process.pid}-${randomBytes(4).toString('hex')}`;
   rmSync(work, { recursive: true, force: true });
   try {
     buildStd(bin, p, patch, key, work);
