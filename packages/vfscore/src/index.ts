@@ -1,5 +1,6 @@
 // @runikraft/vfscore: the virtual file system switch (Unikraft lib/vfscore).
 export type * from './api';
+export { COARSE_CLOCK_NS, coarseWallClock } from './clock';
 export * from './constants';
 export type * from './driver';
 export { RkInitrdError, unpackCpio } from './initrd';

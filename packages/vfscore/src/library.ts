@@ -3,6 +3,7 @@
 import { Errno, RkError } from '@runikraft/errno';
 import { defineLibrary, type RkRegistry } from '@runikraft/rkboot';
 import type { RkPlat } from '@runikraft/rkplat';
+import { coarseWallClock } from './clock';
 import { unpackCpio } from './initrd';
 import { RkVfsCore } from './vfs';
 
@@ -12,16 +13,14 @@ declare module '@runikraft/rkboot' {
   }
 }
 
-/** The image's vfscore: the one in the registry, or a new one provided there (wall clock from the RTC). */
+/**
+ * The image's vfscore: the one in the registry, or a new one provided there (file times from the
+ * RTC's wall clock, read at most once a millisecond as Linux's coarse clock).
+ */
 export function vfscoreOf(registry: RkRegistry, plat: RkPlat): RkVfsCore {
   const have = registry.tryGet('vfscore');
   if (have) return have;
-  const v = new RkVfsCore({
-    now: () => {
-      const ns = plat.time.wallClockNs();
-      return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
-    },
-  });
+  const v = new RkVfsCore({ now: coarseWallClock(plat.time) });
   registry.provide('vfscore', v);
   return v;
 }
