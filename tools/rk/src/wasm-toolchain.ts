@@ -237,7 +237,7 @@ function cacheKey(opts: WasmBuildOptions, asyncify: boolean, rust: RustSysroot |
       ldflags: opts.ldflags ?? [],
       asyncify,
       cwd: opts.cwd ?? '',
-      v: 3,
+      v: 4,
     }),
   );
   h.update(asyncifyImports());
@@ -302,6 +302,8 @@ function rustc(
 ): void {
   const cflags = opts.cflags ?? [];
   const opt = cflags.length > 0 ? cflags : ['-O'];
+  // rustc alone defaults to edition 2015; a Rust program written today (cargo new) is 2021.
+  const edition = cflags.some((f) => f.startsWith('--edition')) ? [] : ['--edition', '2021'];
   run(
     rustcBin(),
     [
@@ -309,6 +311,7 @@ function rustc(
       'wasm32-wasi',
       '--sysroot',
       rust.dir,
+      ...edition,
       ...opt,
       ...(area ? [area.obj, ...area.exports].flatMap((a) => ['-C', `link-arg=${a}`]) : []),
       resolve(opts.sources[0]!),

@@ -85,6 +85,44 @@ describe.skipIf(skip !== undefined)("Runikraft's wasm32-wasi std", () => {
     expect(readFileSync(out, 'utf8')).toBe('hello 42\n');
   }, 300_000);
 
+  it('compiles as edition 2021 unless cflags name one (async fn, TryInto from the prelude)', () => {
+    const code = [
+      'use std::future::Future;',
+      'use std::pin::Pin;',
+      'use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};',
+      'async fn answer(x: u16) -> u8 { x.try_into().unwrap_or(u8::MAX) }',
+      'fn noop(_: *const ()) {}',
+      'fn clone(p: *const ()) -> RawWaker { RawWaker::new(p, &VTABLE) }',
+      'static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);',
+      'fn main() {',
+      '    let waker = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) };',
+      '    let mut f = Box::pin(answer(300));',
+      '    if let Poll::Ready(v) = Pin::new(&mut f).poll(&mut Context::from_waker(&waker)) {',
+      '        println!("{v}");',
+      '    }',
+      '}',
+    ].join('\n');
+    const src = join(tmp('rk-rust-ed-'), 'main.rs');
+    writeFileSync(src, code);
+    const wasm = buildWasm({ sources: [src], asyncify: false });
+    const out = join(tmp('rk-rust-out-'), 'out');
+    const fd = openSync(out, 'w');
+    try {
+      const wasi = new WASI({ version: 'preview1', args: ['ed'], stdout: fd, returnOnExit: true });
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), {
+        wasi_snapshot_preview1: wasi.wasiImport,
+      });
+      expect(wasi.start(inst)).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(out, 'utf8')).toBe('255\n');
+    // The same source as edition 2015, asked for: `async fn` is refused.
+    expect(() =>
+      buildWasm({ sources: [src], asyncify: false, cflags: ['-O', '--edition', '2015'] }),
+    ).toThrow(/async fn.*(2015|not permitted)/s);
+  }, 300_000);
+
   it('std::net calls import the socket extension (and try_clone WASIX fd_dup) only as used', () => {
     const { names } = imports(
       [
