@@ -21,10 +21,15 @@ function projectDirs(): { dir: string; name: string }[] {
 
 /**
  * Projects whose workers start with JS Promise Integration (V8 11.3 in Node 20 has it only behind this
- * flag, which must be given at start): libc-shim tests both its suspension paths, apps/c-pipe and
- * apps/rust-netd boot both.
+ * flag, which must be given at start): libc-shim tests both its suspension paths, apps/c-pipe,
+ * apps/rust-netd and apps/c-preempt boot both.
  */
-const JSPI = new Set(['@runikraft/libc-shim', '@runikraft/app-c-pipe', '@runikraft/app-rust-netd']);
+const JSPI = new Set([
+  '@runikraft/libc-shim',
+  '@runikraft/app-c-pipe',
+  '@runikraft/app-rust-netd',
+  '@runikraft/app-c-preempt',
+]);
 
 export default defineConfig({
   ssr: {

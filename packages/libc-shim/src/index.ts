@@ -25,6 +25,13 @@ export {
 export { LibcPipes, type RkLibcStdio, type RkLibcStream } from './stdio';
 export { AsyncifyRunner, type WasmImport } from './suspend/asyncify';
 export { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
+export {
+  asyncifySuspends,
+  ImportPreemption,
+  PREEMPT_MAX_CALLS,
+  type RkPreemptSched,
+  SYNC_IMPORTS,
+} from './suspend/preempt';
 export * from './wasi/abi';
 export { wasiErrno } from './wasi/errno';
 export type { WasiFdInfo, WasiFdTable } from './wasi/fds';

@@ -45,6 +45,12 @@ export const LIBC_PARAMS = {
     values: ['auto', 'asyncify', 'jspi'],
     doc: "how blocking calls suspend a program: the engine's stack switching (jspi), binaryen's asyncify, or auto (jspi where the engine has it)",
   },
+  preempt_ms: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    doc: 'the longest a program computes between two preemption points at its import calls, ms (0: never preempted; it then keeps the CPU until it blocks)',
+  },
   listen: {
     type: 'string',
     default: '',
@@ -125,6 +131,7 @@ export function createLibc(
     memory_max: number;
     preopens: string;
     suspend: string;
+    preempt_ms?: number;
     listen: string;
     start?: string;
   },
@@ -174,7 +181,7 @@ export function createLibc(
     return runWasi(
       kernel,
       bytes,
-      { env, preopens, listen, ...opts, suspend },
+      { env, preopens, listen, preemptMs: params.preempt_ms ?? 1, ...opts, suspend },
       allocatorAccount(alloc, params.memory_max),
     );
   };

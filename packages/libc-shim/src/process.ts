@@ -5,6 +5,7 @@
 import type { RkPosix } from '@runikraft/posix';
 import { AsyncifyRunner, isAsyncified } from './suspend/asyncify';
 import { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
+import { asyncifySuspends, ImportPreemption } from './suspend/preempt';
 import { WASIX, WASIX_NAMES } from './wasi/fds-ext';
 import type { WasiKernel } from './wasi/kernel';
 import { LinearMemory } from './wasi/memory';
@@ -43,6 +44,12 @@ export interface RunWasiOptions extends Partial<WasiProcessConfig> {
    * has stay (a pipe as stdin); the others are duplicated from the kernel's. Closed at exit.
    */
   process?: RkPosix;
+  /**
+   * How long the program may compute between two preemption points, ms (default 1; 0: never
+   * preempted). The points come at import calls (asyncify: the calls that can block), so the
+   * scheduler can run other threads and a booted machine gets host turns while it computes.
+   */
+  preemptMs?: number;
 }
 
 /** The mechanism `want` resolves to on this engine. @throws RkWasiError when jspi is forced but absent. */
@@ -72,6 +79,8 @@ export interface WasiRunResult {
   status: number;
   /** Times the program blocked (the runner suspended and resumed it). */
   suspensions: number;
+  /** Times it was preempted at an import call (suspended while other threads or the host ran). */
+  preemptions: number;
   /** The mechanism that suspended it. */
   suspend: 'asyncify' | 'jspi';
   /** Linear memory at exit, bytes. */
@@ -137,6 +146,10 @@ export async function runWasi(
   );
   const suspend = resolveSuspend(opts.suspend);
   const runner = suspend === 'asyncify' ? new AsyncifyRunner() : new JspiRunner();
+  const preemptMs = opts.preemptMs ?? 1;
+  if (!(preemptMs >= 0))
+    throw new RkWasiError('link', `preemptMs must be a number of ms >= 0, not ${preemptMs}`);
+  runner.preempt = new ImportPreemption(kernel.sched, preemptMs * 1e6);
   // asyncify's save area comes out of the same grant.
   const saveArea = suspend === 'asyncify' ? Math.ceil(((1 << 20) + 8) / PAGE) : 0;
   const maxPages = Math.max(0, Math.floor(grant / PAGE) - saveArea);
@@ -174,7 +187,8 @@ export async function runWasi(
     const js = wasi.imports(module);
     if (!(runner instanceof AsyncifyRunner)) return runner.link(importTypes(mod, module), js);
     const ns: Record<string, unknown> = {};
-    for (const [name, fn] of Object.entries(js)) ns[name] = runner.wrap(fn);
+    for (const [name, fn] of Object.entries(js))
+      ns[name] = runner.wrap(fn, asyncifySuspends(module, name));
     return ns;
   };
   const imports: Record<string, Record<string, unknown>> = { [PREVIEW1]: namespace(PREVIEW1) };
@@ -224,6 +238,7 @@ export async function runWasi(
   return {
     status,
     suspensions: runner.suspensions,
+    preemptions: runner.preempt.preemptions,
     memoryBytes: memory.buffer.byteLength,
     suspend,
   };

@@ -1,7 +1,9 @@
 // Blocking calls for a program transformed by binaryen's asyncify pass (`wasm-opt --asyncify`): an
 // import that must wait returns a Promise; the runner unwinds the wasm stack into a save area,
 // awaits, rewinds and re-enters, and the import then returns the settled value. To the C program
-// the call simply blocked, while the kernel ran other threads.
+// the call simply blocked, while the kernel ran other threads. Imports whose call sites asyncify
+// instrumented also count down to a preemption point (preempt.ts), suspending the same way.
+import { ImportPreemption } from './preempt';
 
 /** The asyncify exports binaryen adds. */
 interface AsyncifyExports {
@@ -39,13 +41,22 @@ export class AsyncifyRunner {
   /** A rewind is under way: the next import call is the one that suspended (kept here rather than
    * asked of the program with asyncify_get_state, a call into wasm on every import). */
   private rewinding = false;
-  /** Suspensions so far (a measure of how often the program blocked). */
+  /** Suspensions so far for blocking calls (a measure of how often the program blocked). */
   suspensions = 0;
+  /** Preemption at import calls (default: never); set before the imports are wrapped. */
+  preempt = new ImportPreemption(null, 0);
+  /** The pending suspension is a preemption, not a blocking call. */
+  private preempting = false;
 
   constructor(private readonly stackBytes = 1 << 20) {}
 
-  /** Wraps an import so a Promise result suspends the program instead of reaching wasm. */
-  wrap(fn: WasmImport): WasmImport {
+  /**
+   * Wraps an import so a Promise result suspends the program instead of reaching wasm. With
+   * `preemptible` (the import's call sites are instrumented) the call also counts towards a
+   * preemption point.
+   */
+  wrap(fn: WasmImport, preemptible = false): WasmImport {
+    if (preemptible) return this.wrapPreemptible(fn);
     // Fixed parameters (no preview1 import has more than 9): a rest array and a spread would be an
     // allocation and a copy on every call.
     if (fn.length <= 9)
@@ -61,6 +72,32 @@ export class AsyncifyRunner {
         i: never,
       ) => (this.rewinding ? this.resumed() : this.suspendOn(fn(a, b, c, d, e, f, g, h, i)));
     return (...args: never[]) => (this.rewinding ? this.resumed() : this.suspendOn(fn(...args)));
+  }
+
+  private wrapPreemptible(fn: WasmImport): WasmImport {
+    if (fn.length <= 9)
+      return (
+        a: never,
+        b: never,
+        c: never,
+        d: never,
+        e: never,
+        f: never,
+        g: never,
+        h: never,
+        i: never,
+      ) => (this.rewinding ? this.resumed() : this.counted(fn(a, b, c, d, e, f, g, h, i)));
+    return (...args: never[]) => (this.rewinding ? this.resumed() : this.counted(fn(...args)));
+  }
+
+  /** As suspendOn, and a synchronous result counts down to a preemption point. */
+  private counted(r: unknown): unknown {
+    if (r !== null && typeof r === 'object') return this.suspendOn(r);
+    if (--this.preempt.left > 0) return r;
+    const p = this.preempt.due(r);
+    if (p === r) return r;
+    this.preempting = true;
+    return this.suspendOn(p);
   }
 
   /** The call that suspended, re-entered by the rewind: its settled value (or error). */
@@ -132,7 +169,8 @@ export class AsyncifyRunner {
     let r = fn(...args);
     while (this.ax.asyncify_get_state() === UNWINDING) {
       this.ax.asyncify_stop_unwind();
-      this.suspensions++;
+      if (this.preempting) this.preempting = false;
+      else this.suspensions++;
       const p = this.pending!;
       this.pending = null;
       try {

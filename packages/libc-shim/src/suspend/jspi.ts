@@ -12,6 +12,7 @@
 
 import { encodeUtf8 } from '../wasi/memory';
 import type { WasmImport } from './asyncify';
+import { ImportPreemption } from './preempt';
 
 /** V8 11.3's type-reflection constructor with JSPI's options. */
 type JspiFunction = new (
@@ -142,8 +143,10 @@ const isThenable = (r: unknown): boolean =>
 export class JspiRunner {
   private readonly F: JspiFunction;
   private readonly suspender = new WebAssembly.Global({ value: 'externref', mutable: true }, null);
-  /** Suspensions so far (imports that returned a Promise). */
+  /** Suspensions so far for blocking calls (imports that returned a Promise). */
   suspensions = 0;
+  /** Preemption at import calls (default: never): every import is a suspending one, so every call counts. */
+  preempt = new ImportPreemption(null, 0);
 
   constructor() {
     const F = jspiFunction();
@@ -185,10 +188,14 @@ export class JspiRunner {
     return t.exports;
   }
 
-  /** Counts `r` as a suspension when it is a Promise. */
+  /** Counts `r` as a suspension when it is a Promise; a synchronous result counts down to a preemption point. */
   private counted(r: unknown): unknown {
-    if (r !== null && typeof r === 'object' && isThenable(r)) this.suspensions++;
-    return r;
+    if (r !== null && typeof r === 'object') {
+      if (isThenable(r)) this.suspensions++;
+      return r;
+    }
+    if (--this.preempt.left > 0) return r;
+    return this.preempt.due(r);
   }
 
   /** Runs export `start` (() → ()) to completion, suspending whenever an import waits. */
