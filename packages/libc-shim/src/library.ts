@@ -49,7 +49,7 @@ export const LIBC_PARAMS = {
     type: 'number',
     default: 1,
     min: 0,
-    doc: 'the longest a program computes between two preemption points at its import calls, ms (0: never preempted; it then keeps the CPU until it blocks)',
+    doc: 'how often a program busy with import calls reaches a preemption point, ms (aimed at from its call rate; 0: never preempted, it keeps the CPU until it blocks)',
   },
   listen: {
     type: 'string',
