@@ -21,7 +21,13 @@ function setup(start: string) {
     log.push(`+${name} ${(opts.env ?? []).join(',')}`);
     await sched.sleep(Number(ms) * MS);
     log.push(`-${name}`);
-    return { status: Number(status), suspensions: 0, preemptions: 0, memoryBytes: 0, suspend: 'asyncify' as const };
+    return {
+      status: Number(status),
+      suspensions: 0,
+      preemptions: 0,
+      memoryBytes: 0,
+      suspend: 'asyncify' as const,
+    };
   };
   const p = new LibcPrograms({ run, sched, print: (t) => printed.push(t), env: ['BASE=1'], start });
   for (const n of ['a', 'b', 'c', 'trap']) {
