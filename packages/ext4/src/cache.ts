@@ -3,7 +3,7 @@
 // back when dirty. Callers must not keep an entry's `data` across an await: it may be evicted.
 import { Errno } from '@runikraft/errno';
 import type { RkAlloc } from '@runikraft/rkalloc';
-import type { RkBlkdev } from '@runikraft/rkblkdev';
+import type { RkBlkdev, RkBlkseg } from '@runikraft/rkblkdev';
 
 /** One cached block: `data` is a view of guest RAM at `pa`. */
 export interface CachedBlock {
@@ -15,6 +15,11 @@ export interface CachedBlock {
   verified: boolean;
   /** Metadata of the running journal transaction: not written home before it commits. */
   pinned: boolean;
+  /**
+   * Journaled metadata: once committed its copy is in the log, so it goes home at the checkpoint
+   * (or when evicted), not with the file data a commit writes first.
+   */
+  meta: boolean;
 }
 
 /** A cache entry on the recency list (least recently used at the head). */
@@ -27,7 +32,12 @@ export interface BlockCacheStats {
   hits: number;
   misses: number;
   evictions: number;
+  /** Dirty blocks written home. */
   writebacks: number;
+  /** Device write requests (a run of adjacent blocks is one). */
+  writeRequests: number;
+  /** Device flushes sent. */
+  flushes: number;
 }
 
 /** Bytes of one request for file data read or written whole (it bypasses the cache). */
@@ -47,7 +57,16 @@ export class BlockCache {
   private bounce = 0;
   private bounceBlocks = 0;
   private bounceBusy = false;
-  readonly stats: BlockCacheStats = { hits: 0, misses: 0, evictions: 0, writebacks: 0 };
+  /** A write was sent since the last flush: a flush with none is skipped (nothing to make durable). */
+  private unflushed = false;
+  readonly stats: BlockCacheStats = {
+    hits: 0,
+    misses: 0,
+    evictions: 0,
+    writebacks: 0,
+    writeRequests: 0,
+    flushes: 0,
+  };
   /**
    * Receives every metadata change (markDirty) when the volume is journaled: the journal pins the
    * block into its running transaction. Null: metadata is written back like data.
@@ -143,6 +162,7 @@ export class BlockCache {
       dirty: false,
       verified: false,
       pinned: false,
+      meta: false,
       prev: null,
       next: null,
     };
@@ -202,12 +222,16 @@ export class BlockCache {
   /** Marks a metadata block changed (journaled when the volume has a journal). */
   markDirty(e: CachedBlock): void {
     e.dirty = true;
-    this.onMeta?.(e);
+    if (this.onMeta) {
+      e.meta = true;
+      this.onMeta(e);
+    }
   }
 
   /** Marks a file data block changed (never journaled; written before the next commit). */
   markData(e: CachedBlock): void {
     e.dirty = true;
+    e.meta = false;
   }
 
   /** Writes `e` home now if dirty. @returns 0 or -EIO. */
@@ -218,9 +242,22 @@ export class BlockCache {
   private async writeBack(e: CachedBlock): Promise<number> {
     e.dirty = false;
     this.stats.writebacks++;
-    const r = await this.dev.write(e.blk * this.spb, this.spb, e.pa);
+    const r = await this.write(e.blk * this.spb, this.spb, e.pa);
     if (r < 0) e.dirty = true;
     return r;
+  }
+
+  /** One device write request (every write goes through here or writeSegs: flush needs to know). */
+  private write(sector: number, n: number, pa: number): Promise<number> {
+    this.unflushed = true;
+    this.stats.writeRequests++;
+    return this.dev.write(sector, n, pa);
+  }
+
+  private writeSegs(sector: number, segs: readonly RkBlkseg[]): Promise<number> {
+    this.unflushed = true;
+    this.stats.writeRequests++;
+    return this.dev.writev(sector, segs);
   }
 
   /**
@@ -349,7 +386,7 @@ export class BlockCache {
       const pa = phys.base + src.byteOffset - phys.u8.byteOffset;
       for (let done = 0; done < src.length; ) {
         const bytes = Math.min(src.length - done, perReq * bs);
-        const r = await this.dev.write(
+        const r = await this.write(
           (blk + done / bs) * this.spb,
           (bytes / bs) * this.spb,
           pa + done,
@@ -374,7 +411,7 @@ export class BlockCache {
       for (let done = 0; done < src.length; ) {
         const bytes = Math.min(src.length - done, perReq * bs);
         phys.u8.set(src.subarray(done, done + bytes), at);
-        const r = await this.dev.write((blk + done / bs) * this.spb, (bytes / bs) * this.spb, buf);
+        const r = await this.write((blk + done / bs) * this.spb, (bytes / bs) * this.spb, buf);
         if (r < 0) return r;
         done += bytes;
       }
@@ -403,22 +440,65 @@ export class BlockCache {
     return r < 0 ? r : this.flush();
   }
 
-  /** As sync, without the flush. */
-  async writeUnpinned(): Promise<number> {
+  /**
+   * As sync, without the flush; with `dataOnly`, only what is not journaled metadata (the file data
+   * an ordered-mode commit writes before its log). Adjacent blocks go out as one scatter-gather
+   * request each run (as many blocks as the device takes in one request).
+   */
+  async writeUnpinned(dataOnly = false): Promise<number> {
     const dirty = [...this.map.values()]
-      .filter((e) => e.dirty && !e.pinned)
+      .filter((e) => e.dirty && !e.pinned && !(dataOnly && e.meta))
       .sort((a, b) => a.blk - b.blk);
-    for (const e of dirty) {
-      if (!e.dirty || e.pinned) continue;
-      const r = await this.writeBack(e);
+    const info = this.dev.info();
+    const per = Math.max(1, Math.min(info.maxSegments ?? 1, this.perReq()));
+    for (let i = 0; i < dirty.length; ) {
+      // a run: adjacent blocks still dirty and unpinned (earlier runs' awaits may have changed that)
+      const run: CachedBlock[] = [];
+      for (; i < dirty.length && run.length < per; i++) {
+        const e = dirty[i]!;
+        if (!e.dirty || e.pinned || this.map.get(e.blk) !== e) continue;
+        if (run.length && e.blk !== run[run.length - 1]!.blk + 1) break;
+        run.push(e);
+      }
+      if (run.length === 0) continue;
+      const r = await this.writeBlocks(run);
       if (r < 0) return r;
     }
     return 0;
   }
 
-  /** The device's write barrier: everything completed before is durable after. @returns 0, -EIO. */
-  flush(): Promise<number> | number {
-    return this.dev.info().flush ? this.dev.flush() : 0;
+  /** Writes adjacent cached blocks home in one request (their buffers are scattered in RAM). */
+  private async writeBlocks(run: readonly CachedBlock[]): Promise<number> {
+    if (run.length === 1) return this.writeBack(run[0]!);
+    const segs: RkBlkseg[] = [];
+    for (const e of run) {
+      // adjacent buffers (blocks cached in order) make one piece
+      const last = segs[segs.length - 1];
+      if (last && last.pa + last.bytes === e.pa)
+        segs[segs.length - 1] = { pa: last.pa, bytes: last.bytes + this.blockSize };
+      else segs.push({ pa: e.pa, bytes: this.blockSize });
+      e.dirty = false;
+    }
+    this.stats.writebacks += run.length;
+    const r =
+      segs.length === 1
+        ? await this.write(run[0]!.blk * this.spb, run.length * this.spb, segs[0]!.pa)
+        : await this.writeSegs(run[0]!.blk * this.spb, segs);
+    if (r < 0) for (const e of run) e.dirty = true;
+    return r;
+  }
+
+  /**
+   * The device's write barrier: everything completed before is durable after; skipped when nothing
+   * was written since the last one. @returns 0, -EIO.
+   */
+  async flush(): Promise<number> {
+    if (!this.unflushed || !this.dev.info().flush) return 0;
+    this.unflushed = false;
+    this.stats.flushes++;
+    const r = await this.dev.flush();
+    if (r < 0) this.unflushed = true;
+    return r;
   }
 
   /** Drops every block (after sync) and gives the memory back. */

@@ -5,14 +5,32 @@ import type { RkPhysMem } from '@runikraft/rkplat';
 
 export type RkBlkreqOp = 'read' | 'write' | 'flush';
 
-/** One asynchronous request (uk_blkreq). Data moves by DMA to/from guest RAM at `pa`. */
+/** One piece of a scatter-gather request's buffer: `bytes` (whole sectors) of guest RAM at `pa`. */
+export interface RkBlkseg {
+  readonly pa: number;
+  readonly bytes: number;
+}
+
+/**
+ * One asynchronous request (uk_blkreq). Data moves by DMA to/from guest RAM at `pa`, or, for a
+ * scatter-gather request, to/from the pieces `segs` in order (one device request for sectors that
+ * are contiguous on the disk but not in memory).
+ */
 export interface RkBlkreq {
   readonly op: RkBlkreqOp;
   /** First sector, in units of the device's sector size. */
   readonly sector: number;
   readonly nbSectors: number;
-  /** Guest-physical address of the data buffer (`nbSectors * sectorSize` bytes). Ignored for flush. */
+  /**
+   * Guest-physical address of the data buffer (`nbSectors * sectorSize` bytes). Ignored for flush
+   * and when `segs` is given.
+   */
   readonly pa: number;
+  /**
+   * Scatter-gather: the buffer as pieces, each a whole number of sectors, together `nbSectors`
+   * sectors; at most `info().maxSegments` of them.
+   */
+  readonly segs?: readonly RkBlkseg[];
   /** Called once on completion (IRQ context for interrupt-driven drivers). */
   readonly callback?: (req: RkBlkreq) => void;
   /** Set by the front end on completion: 0 or -errno (-EIO device error, -EROFS, -EINVAL). */
@@ -30,6 +48,8 @@ export interface RkBlkdevInfo {
   readonly maxQueueDepth: number;
   /** Largest request in sectors. */
   readonly maxSectorsPerReq: number;
+  /** Most pieces (`segs`) of one request; absent: 1 (the driver takes only `pa`). */
+  readonly maxSegments?: number;
   /** True if the device has a volatile cache and honours flush. */
   readonly flush: boolean;
 }
@@ -61,6 +81,14 @@ export interface RkBlkdev {
   read(sector: number, nbSectors: number, pa: number): Promise<number>;
   /** Writes sectors from guest RAM at `pa`; parks the caller. @returns 0 or -errno (-EROFS, -EIO). */
   write(sector: number, nbSectors: number, pa: number): Promise<number>;
+  /**
+   * Reads consecutive sectors from `sector` into the pieces `segs` in order; parks the caller. One
+   * request when the driver takes that many pieces, else as few requests as it allows.
+   * @returns 0 or -errno (-EINVAL: a piece that is not whole sectors or too large, -EFAULT, -EIO).
+   */
+  readv(sector: number, segs: readonly RkBlkseg[]): Promise<number>;
+  /** Writes the pieces `segs` in order to consecutive sectors from `sector` (as readv). */
+  writev(sector: number, segs: readonly RkBlkseg[]): Promise<number>;
   /** Flushes the device's write cache to stable storage. @returns 0 or -errno. */
   flush(): Promise<number>;
   /** Polling mode: reaps completions now. @returns the number completed. */

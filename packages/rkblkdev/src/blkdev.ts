@@ -2,7 +2,7 @@
 // awaitable (sync) helpers over the asynchronous request path (ukblkdev's blkdev.c + sync io).
 import { Errno } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
-import type { RkBlkdev, RkBlkdevInfo, RkBlkdevStats, RkBlkreq, RkBlkreqOp } from './api';
+import type { RkBlkdev, RkBlkdevInfo, RkBlkdevStats, RkBlkreq, RkBlkreqOp, RkBlkseg } from './api';
 import type { RkBlkdevDriverHandle, RkBlkdevOps } from './driver';
 
 /**
@@ -56,6 +56,55 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
   flush(): Promise<number> {
     return this.sync('flush', 0, 0, 0);
   }
+  readv(sector: number, segs: readonly RkBlkseg[]): Promise<number> {
+    return this.vector('read', sector, segs);
+  }
+  writev(sector: number, segs: readonly RkBlkseg[]): Promise<number> {
+    return this.vector('write', sector, segs);
+  }
+
+  /**
+   * readv/writev: the pieces in as few requests as the driver allows (its maxSegments and
+   * maxSectorsPerReq; a piece larger than one request is split), each request a run of consecutive
+   * sectors. One piece is a plain request.
+   */
+  private async vector(op: 'read' | 'write', sector: number, segs: readonly RkBlkseg[]) {
+    const info = this.ops.info();
+    const ss = info.sectorSize;
+    const maxSegs = Math.max(1, info.maxSegments ?? 1);
+    const maxBytes = info.maxSectorsPerReq * ss;
+    if (segs.length === 0) return -Errno.EINVAL;
+    for (const s of segs)
+      if (!Number.isSafeInteger(s.bytes) || s.bytes <= 0 || s.bytes % ss !== 0)
+        return -Errno.EINVAL;
+    let at = sector;
+    let batch: RkBlkseg[] = [];
+    let bytes = 0;
+    const send = async (): Promise<number> => {
+      const n = bytes / ss;
+      const r =
+        batch.length === 1
+          ? await this.sync(op, at, n, batch[0]!.pa)
+          : await this.sync(op, at, n, 0, batch);
+      at += n;
+      batch = [];
+      bytes = 0;
+      return r;
+    };
+    for (const s of segs) {
+      for (let off = 0; off < s.bytes; ) {
+        if (batch.length === maxSegs || bytes === maxBytes) {
+          const r = await send();
+          if (r < 0) return r;
+        }
+        const take = Math.min(s.bytes - off, maxBytes - bytes);
+        batch.push({ pa: s.pa + off, bytes: take });
+        bytes += take;
+        off += take;
+      }
+    }
+    return send();
+  }
 
   poll(): number {
     return this.ops.poll();
@@ -84,8 +133,11 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
     sector: number,
     nbSectors: number,
     pa: number,
+    segs?: readonly RkBlkseg[],
   ): Promise<number> {
-    const req: RkBlkreq = { op, sector, nbSectors, pa };
+    const req: RkBlkreq = segs
+      ? { op, sector, nbSectors, pa, segs }
+      : { op, sector, nbSectors, pa };
     for (;;) {
       const r = this.submit(req);
       if (r === 0) break;
@@ -120,12 +172,25 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
     if (nbSectors > info.maxSectorsPerReq || sector + nbSectors > info.sectors)
       return -Errno.EINVAL;
     const bytes = nbSectors * info.sectorSize;
-    if (
-      !Number.isSafeInteger(pa) ||
-      pa < this.phys.base ||
-      pa + bytes > this.phys.base + this.phys.size
-    )
-      return -Errno.EFAULT;
-    return 0;
+    const segs = req.segs;
+    if (!segs) return this.inRam(pa, bytes) ? 0 : -Errno.EFAULT;
+    // every piece whole sectors, in guest RAM, together the request's length
+    if (segs.length === 0 || segs.length > Math.max(1, info.maxSegments ?? 1)) return -Errno.EINVAL;
+    let sum = 0;
+    for (const s of segs) {
+      if (!Number.isSafeInteger(s.bytes) || s.bytes <= 0 || s.bytes % info.sectorSize !== 0)
+        return -Errno.EINVAL;
+      if (!this.inRam(s.pa, s.bytes)) return -Errno.EFAULT;
+      sum += s.bytes;
+    }
+    return sum === bytes ? 0 : -Errno.EINVAL;
+  }
+
+  private inRam(pa: number, bytes: number): boolean {
+    return (
+      Number.isSafeInteger(pa) &&
+      pa >= this.phys.base &&
+      pa + bytes <= this.phys.base + this.phys.size
+    );
   }
 }

@@ -83,6 +83,73 @@ export function describeRkBlkdev(
     );
 
     it(
+      'readv/writev move scattered pieces to and from consecutive sectors, in as few requests as maxSegments allows',
+      run(async (s) => {
+        const info = s.dev.info();
+        const ss = info.sectorSize;
+        // four pieces out of memory order ([sector offset in the scratch buffer, sectors]), 1 + 3 +
+        // 2 + 1 sectors, written from sector 5 on; the buffer's sectors 10-16 receive a plain read
+        const shape: [number, number][] = [
+          [9, 1],
+          [2, 3],
+          [6, 2],
+          [0, 1],
+        ];
+        const segs = shape.map(([off, n]) => ({ pa: s.bufPa + off * ss, bytes: n * ss }));
+        const whole = pattern(7 * ss, 3);
+        const buf = ram(s, 17 * ss);
+        let at = 0;
+        for (const seg of segs) {
+          buf.set(whole.subarray(at, at + seg.bytes), seg.pa - s.bufPa);
+          at += seg.bytes;
+        }
+        const writes = s.dev.stats.writes;
+        expect(await s.dev.writev(5, segs)).toBe(0);
+        if (info.maxSectorsPerReq >= 7)
+          expect(s.dev.stats.writes - writes).toBe(Math.ceil(4 / (info.maxSegments ?? 1)));
+        if (s.backing) expect(await s.backing(5 * ss, 7 * ss)).toEqual(whole);
+        // read back contiguously, then scattered again
+        const n = Math.min(7, info.maxSectorsPerReq);
+        buf.fill(0);
+        expect(await s.dev.read(5, n, s.bufPa + 10 * ss)).toBe(0);
+        expect(buf.subarray(10 * ss, (10 + n) * ss)).toEqual(whole.subarray(0, n * ss));
+        buf.fill(0);
+        expect(await s.dev.readv(5, segs)).toBe(0);
+        at = 0;
+        for (const seg of segs) {
+          const got = buf.subarray(seg.pa - s.bufPa, seg.pa - s.bufPa + seg.bytes);
+          expect(got).toEqual(whole.subarray(at, at + seg.bytes));
+          at += seg.bytes;
+        }
+      }),
+    );
+
+    it(
+      'refuses scatter-gather pieces that are not whole sectors, outside RAM, too many, or not the request length',
+      run(async (s) => {
+        const { sectorSize: ss, maxSegments } = s.dev.info();
+        const end = s.dev.phys.base + s.dev.phys.size;
+        expect(await s.dev.writev(0, [])).toBe(-Errno.EINVAL);
+        expect(await s.dev.writev(0, [{ pa: s.bufPa, bytes: ss + 1 }])).toBe(-Errno.EINVAL);
+        expect(await s.dev.readv(0, [{ pa: s.bufPa, bytes: 0 }])).toBe(-Errno.EINVAL);
+        expect(await s.dev.readv(0, [{ pa: end - ss / 2, bytes: ss }])).toBe(-Errno.EFAULT);
+        expect(
+          await s.dev.readv(s.dev.info().sectors - 1, [
+            { pa: s.bufPa, bytes: ss },
+            { pa: s.bufPa + 2 * ss, bytes: ss },
+          ]),
+        ).toBe(-Errno.EINVAL);
+        const base = { op: 'read' as const, sector: 0, pa: 0 };
+        const piece = (k: number) => ({ pa: s.bufPa + k * ss, bytes: ss });
+        const many = Array.from({ length: (maxSegments ?? 1) + 1 }, (_, k) => piece(k % 64));
+        expect(s.dev.submit({ ...base, nbSectors: many.length, segs: many })).toBe(-Errno.EINVAL);
+        expect(s.dev.submit({ ...base, nbSectors: 2, segs: [piece(0)] })).toBe(-Errno.EINVAL);
+        expect(s.dev.submit({ ...base, nbSectors: 1, segs: [] })).toBe(-Errno.EINVAL);
+        expect(s.dev.inflight).toBe(0);
+      }),
+    );
+
+    it(
       'completes asynchronous requests up to the queue depth, each callback exactly once',
       run(async (s) => {
         const { sectorSize: ss, maxQueueDepth } = s.dev.info();

@@ -1,5 +1,5 @@
 // What a block driver implements (uk/blkdev_driver.h) and how it reports completions.
-import type { RkBlkdevInfo, RkBlkreq } from './api';
+import type { RkBlkdevInfo, RkBlkreq, RkBlkseg } from './api';
 
 export interface RkBlkdevOps {
   info(): RkBlkdevInfo;
@@ -19,3 +19,8 @@ export interface RkBlkdevDriverHandle {
 
 export type { RkBlkdevFront } from './blkdev';
 export { blkdevRegistry, RkBlkdevRegistryImpl } from './registry';
+
+/** The pieces of a validated read/write request's buffer: `segs`, or the one buffer at `pa`. */
+export function blkreqSegs(req: RkBlkreq, sectorSize: number): readonly RkBlkseg[] {
+  return req.segs ?? [{ pa: req.pa, bytes: req.nbSectors * sectorSize }];
+}

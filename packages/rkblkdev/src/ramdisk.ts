@@ -3,7 +3,7 @@
 import { Errno } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkBlkdevInfo, RkBlkreq } from './api';
-import type { RkBlkdevDriverHandle, RkBlkdevOps } from './driver';
+import { blkreqSegs, type RkBlkdevDriverHandle, type RkBlkdevOps } from './driver';
 
 export interface RamdiskOptions {
   readonly sectors: number;
@@ -41,6 +41,7 @@ export class RamdiskBlkdev implements RkBlkdevOps {
       readOnly: this.opts.readOnly ?? false,
       maxQueueDepth: 64,
       maxSectorsPerReq: 1024,
+      maxSegments: 64,
       flush: true,
     };
   }
@@ -52,11 +53,14 @@ export class RamdiskBlkdev implements RkBlkdevOps {
       this.handle.complete(req, -Errno.EIO);
       return 0;
     }
-    const off = req.sector * this.sectorSize;
-    const len = req.nbSectors * this.sectorSize;
-    const at = req.pa - this.phys.base;
-    if (req.op === 'read') this.phys.u8.set(this.disk.subarray(off, off + len), at);
-    else if (req.op === 'write') this.disk.set(this.phys.u8.subarray(at, at + len), off);
+    let off = req.sector * this.sectorSize;
+    if (req.op !== 'flush')
+      for (const s of blkreqSegs(req, this.sectorSize)) {
+        const at = s.pa - this.phys.base;
+        if (req.op === 'read') this.phys.u8.set(this.disk.subarray(off, off + s.bytes), at);
+        else this.disk.set(this.phys.u8.subarray(at, at + s.bytes), off);
+        off += s.bytes;
+      }
     this.handle.complete(req, 0);
     return 0;
   }

@@ -2,7 +2,11 @@
 // status chains, interrupt-driven completion into the rkblkdev front end.
 import { Errno } from '@runikraft/errno';
 import type { RkBlkdevInfo, RkBlkreq } from '@runikraft/rkblkdev';
-import type { RkBlkdevDriverHandle, RkBlkdevOps } from '@runikraft/rkblkdev/driver';
+import {
+  blkreqSegs,
+  type RkBlkdevDriverHandle,
+  type RkBlkdevOps,
+} from '@runikraft/rkblkdev/driver';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { VirtioTransport } from './virtio-dev';
 import type { Vring } from './vring';
@@ -38,6 +42,10 @@ export class VirtioBlkDriver implements RkBlkdevOps {
     const sectorSize = [512, 1024, 2048, 4096].includes(blkSize) ? blkSize : 512;
     const cap512 = t.config(0, 4) + t.config(4, 4) * 0x100000000;
     const depth = Math.floor(vq.size / 3);
+    // Linux virtblk_probe: seg_max when offered (else 1), and no more than the ring holds with
+    // the header and status descriptors (no indirect descriptors here)
+    const segMax = has(VIRTIO_BLK_F_SEG_MAX) ? t.config(0x0c, 4) : 1;
+    const maxSegments = Math.max(1, Math.min(segMax || 1, vq.size - 2));
     for (let i = depth - 1; i >= 0; i--) this.freeSlots.push(i);
     this.info_ = {
       sectorSize,
@@ -45,6 +53,7 @@ export class VirtioBlkDriver implements RkBlkdevOps {
       readOnly: has(VIRTIO_BLK_F_RO),
       maxQueueDepth: depth,
       maxSectorsPerReq: Math.max(1, Math.floor((4 << 20) / sectorSize)),
+      maxSegments,
       flush: has(VIRTIO_BLK_F_FLUSH),
     };
   }
@@ -77,7 +86,8 @@ export class VirtioBlkDriver implements RkBlkdevOps {
     this.phys.u8[o + 16] = 0xff;
     const segs = [{ pa: hdr, len: 16, write: false }];
     if (type !== T_FLUSH)
-      segs.push({ pa: req.pa, len: req.nbSectors * this.info_.sectorSize, write: type === T_IN });
+      for (const s of blkreqSegs(req, this.info_.sectorSize))
+        segs.push({ pa: s.pa, len: s.bytes, write: type === T_IN });
     segs.push({ pa: hdr + 16, len: 1, write: true });
     const r = this.vq.add(segs, slot);
     if (r < 0) {

@@ -177,8 +177,9 @@ export class Jbd2Journal {
     }
     // (no room check: commit keeps at least half the log free after every transaction, and the
     // log goes on where the last transaction ended, wrapping at its end as jbd2's does)
-    // ordered mode: the data the new metadata points at reaches the disk first
-    let r = await this.vol.cache.writeUnpinned();
+    // ordered mode: the data the new metadata points at reaches the disk first; metadata committed
+    // earlier is in the log already and goes home at the checkpoint (jbd2's), not at every commit
+    let r = await this.vol.cache.writeUnpinned(true);
     if (r < 0) return r;
     const seq = this.sequence;
     const at = this.head;

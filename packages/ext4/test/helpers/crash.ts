@@ -8,7 +8,7 @@ import * as nfs from 'node:fs';
 import { join } from 'node:path';
 import { createBuddyAlloc } from '@runikraft/rkalloc-buddy';
 import type { RkBlkreq } from '@runikraft/rkblkdev';
-import { RkBlkdevRegistryImpl } from '@runikraft/rkblkdev/driver';
+import { blkreqSegs, RkBlkdevRegistryImpl } from '@runikraft/rkblkdev/driver';
 import { RamdiskBlkdev } from '@runikraft/rkblkdev/ramdisk';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import * as C from '@runikraft/vfscore';
@@ -32,11 +32,15 @@ export class RecordingBlkdev extends RamdiskBlkdev {
 
   override start(req: RkBlkreq): number {
     if (req.op === 'write') {
-      const at = req.pa - this.mem.base;
-      this.events.push({
-        sector: req.sector,
-        data: this.mem.u8.slice(at, at + req.nbSectors * 512),
-      });
+      // a scatter-gather write is one write of its pieces gathered in order
+      const data = new Uint8Array(req.nbSectors * 512);
+      let off = 0;
+      for (const s of blkreqSegs(req, 512)) {
+        const at = s.pa - this.mem.base;
+        data.set(this.mem.u8.subarray(at, at + s.bytes), off);
+        off += s.bytes;
+      }
+      this.events.push({ sector: req.sector, data });
     } else if (req.op !== 'read') this.events.push('flush');
     return super.start(req);
   }

@@ -4,7 +4,11 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { Errno } from '@runikraft/errno';
 import type { RkBlkdevInfo, RkBlkreq } from '@runikraft/rkblkdev';
-import type { RkBlkdevDriverHandle, RkBlkdevOps } from '@runikraft/rkblkdev/driver';
+import {
+  blkreqSegs,
+  type RkBlkdevDriverHandle,
+  type RkBlkdevOps,
+} from '@runikraft/rkblkdev/driver';
 import type { RkPhysMem } from '@runikraft/rkplat';
 
 export class FileBlkdev implements RkBlkdevOps {
@@ -32,18 +36,24 @@ export class FileBlkdev implements RkBlkdevOps {
       readOnly: this.readOnly,
       maxQueueDepth: 64,
       maxSectorsPerReq: 2048,
+      maxSegments: 126,
       flush: true,
     };
   }
 
   start(req: RkBlkreq): number {
     if (!this.handle) return -Errno.ENODEV;
-    const at = req.pa - this.phys.base;
-    const len = req.nbSectors * 512;
-    const ram = this.phys.u8.subarray(at, at + len);
-    if (req.op === 'read') readSync(this.fd, ram, 0, len, req.sector * 512);
-    else if (req.op === 'write') writeSync(this.fd, ram, 0, len, req.sector * 512);
-    else fsyncSync(this.fd);
+    if (req.op === 'flush') fsyncSync(this.fd);
+    else {
+      let pos = req.sector * 512;
+      for (const s of blkreqSegs(req, 512)) {
+        const at = s.pa - this.phys.base;
+        const ram = this.phys.u8.subarray(at, at + s.bytes);
+        if (req.op === 'read') readSync(this.fd, ram, 0, s.bytes, pos);
+        else writeSync(this.fd, ram, 0, s.bytes, pos);
+        pos += s.bytes;
+      }
+    }
     this.handle.complete(req, 0);
     return 0;
   }

@@ -71,7 +71,7 @@ function setup(diskBytes = 8 * MiB) {
 
 describe('virtio-blk data segments', () => {
   it('a 3 MiB read lands in five scattered segments, each byte from its disk offset', () => {
-    const { backend, ram, host, request } = setup();
+    const { backend, blk, ram, host, request } = setup();
     const base = ram.base + MiB;
     const segs: [number, number][] = [
       [base + 0x200000, 512],
@@ -94,10 +94,11 @@ describe('virtio-blk data segments', () => {
     }
     expect(host.ram.guardsIntact()).toBe(true);
     expect(host.resets).toEqual([]);
+    expect(blk.stats).toMatchObject({ reads: 1, writes: 0, segments: 5, bytesRead: total });
   });
 
   it('a write gathers scattered segments in order; the status byte may share the last descriptor', () => {
-    const { backend, ram, request } = setup();
+    const { backend, blk, ram, request } = setup();
     const base = ram.base + MiB;
     const segs: [number, number][] = [
       [base + 0x100000, 1024],
@@ -115,6 +116,12 @@ describe('virtio-blk data segments', () => {
       ).toBe(0);
       off += len;
     }
+    // the header shares no descriptor with data here: three data segments counted
+    expect(blk.stats).toMatchObject({
+      writes: 1,
+      segments: 3,
+      bytesWritten: 1024 + 1536 * 1024 + 512,
+    });
     // a read whose last data descriptor also holds the status byte (1 byte longer)
     ram.u8.fill(0, base - ram.base, base - ram.base + 4096);
     expect(request(T_IN, 100 + 2, [[base, 4096]], true)).toBe(0);
@@ -137,12 +144,29 @@ describe('virtio-blk data segments', () => {
   });
 
   it('a read past the end of the disk is IOERR and leaves guest memory as it was', () => {
-    const { ram, request } = setup(MiB);
+    const { backend, blk, ram, request } = setup(MiB);
     const base = ram.base + MiB;
     ram.u8.fill(0x5c, base - ram.base, base - ram.base + 8192);
     expect(request(T_IN, MiB / 512 - 8, [[base, 8192]])).toBe(1);
     expect(ram.u8.subarray(base - ram.base, base - ram.base + 8192).every((b) => b === 0x5c)).toBe(
       true,
     );
+    // a scattered write whose pieces together are not whole sectors moves nothing either
+    const before = backend.data.slice(0, 8192);
+    for (let i = 0; i < 4196; i++) ram.u8[base - ram.base + i] = ~backend.data[i]! & 0xff;
+    expect(
+      request(T_OUT, 0, [
+        [base, 512],
+        [base + 4096, 100],
+      ]),
+    ).toBe(1);
+    expect(Buffer.compare(backend.data.subarray(0, 8192), before)).toBe(0);
+    expect(blk.stats).toMatchObject({
+      reads: 1,
+      writes: 1,
+      errors: 2,
+      bytesRead: 0,
+      bytesWritten: 0,
+    });
   });
 });

@@ -59,6 +59,7 @@ import { mkfs } from '../../../../packages/ext4/test/helpers/image';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
 import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
+import { VirtioBlk } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/blk';
 import { median } from '../boot/stats';
 import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
@@ -128,8 +129,14 @@ const TWICE = process.env.RK_BENCH_SQLITE_TWICE !== '0';
 type Fs = 'ramfs' | '9p' | 'ext4';
 const DB: Record<Fs, string> = { ramfs: '/data.db', '9p': '/share/rk.db', ext4: '/data/rk.db' };
 const DB2: Record<Fs, string> = { ramfs: '/data2.db', '9p': '/share/rk2.db', ext4: '/data/rk2.db' };
-/** The machine's counters of the last 60k-insert run per configuration (interrupts taken, wfi, host turns). */
-const machineCounts: Record<string, { interrupts: number; wfi: number; hostTurns: number }> = {};
+/**
+ * The machine's counters of the last 60k-insert run per configuration (interrupts taken, wfi, host
+ * turns; on ext4 the virtio-blk requests served, VirtioBlk.stats).
+ */
+const machineCounts: Record<
+  string,
+  { interrupts: number; wfi: number; hostTurns: number; blk?: VirtioBlk['stats'] }
+> = {};
 
 async function runikraft(
   image: ReturnType<typeof loadImage>,
@@ -170,7 +177,16 @@ async function runikraft(
   const exit = await m.boot(image);
   const dt = cpuMs() - t0;
   const { interrupts, wfi, hostTurns } = m.stats;
-  if (work === 'once') machineCounts[`${fs}-${suspend}-${code}`] = { interrupts, wfi, hostTurns };
+  const blk = plan.devices.find((d) => d.model instanceof VirtioBlk)?.model as
+    | VirtioBlk
+    | undefined;
+  if (work === 'once')
+    machineCounts[`${fs}-${suspend}-${code}`] = {
+      interrupts,
+      wfi,
+      hostTurns,
+      ...(blk ? { blk: { ...blk.stats } } : {}),
+    };
   await plan.close();
   if (disk) nfs.rmSync(disk);
   if (exit.status !== 0 || !out.endsWith(expected(work)))

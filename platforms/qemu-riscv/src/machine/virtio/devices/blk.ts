@@ -50,6 +50,20 @@ export class VirtioBlk extends VirtioDeviceModel {
   readonly configLen = 0x39;
   protected override readonly withheldLegacy = ANY_LAYOUT;
   private readonly hdr = new Uint8Array(16);
+  /**
+   * Requests served, by type (`other`: GET_ID, DISCARD, ...), the data descriptors of reads and
+   * writes (a scatter-gather request counts each), bytes moved, and requests answered IOERR/UNSUPP.
+   */
+  readonly stats = {
+    reads: 0,
+    writes: 0,
+    flushes: 0,
+    other: 0,
+    segments: 0,
+    bytesRead: 0,
+    bytesWritten: 0,
+    errors: 0,
+  };
 
   constructor(
     readonly backend: BlockBackend,
@@ -142,14 +156,21 @@ export class VirtioBlk extends VirtioDeviceModel {
     switch (type) {
       case VIRTIO_BLK_T_IN:
         err = this.rangeOk(sector, inLen) ?? this.copyIn(sector * SECTOR, dataIn, inLen);
+        this.stats.reads++;
+        this.stats.segments += dataSegs(dataIn);
+        if (err === null) this.stats.bytesRead += inLen;
         break;
       case VIRTIO_BLK_T_OUT:
         err =
           this.rangeOk(sector, c.readLen - 16) ??
           this.copyOut(sector * SECTOR, dataOut, 16, c.readLen - 16);
+        this.stats.writes++;
+        this.stats.segments += dataSegs(trimFirst(dataOut, 16));
+        if (err === null) this.stats.bytesWritten += c.readLen - 16;
         break;
       case VIRTIO_BLK_T_FLUSH:
         err = this.backend.flush();
+        this.stats.flushes++;
         break;
       case VIRTIO_BLK_T_GET_ID: {
         const id = new TextEncoder().encode(this.opts.serial ?? '').subarray(0, 20);
@@ -168,6 +189,9 @@ export class VirtioBlk extends VirtioDeviceModel {
       default:
         status = VIRTIO_BLK_S_UNSUPP;
     }
+    if (type !== VIRTIO_BLK_T_IN && type !== VIRTIO_BLK_T_OUT && type !== VIRTIO_BLK_T_FLUSH)
+      this.stats.other++;
+    if (err !== null || status !== VIRTIO_BLK_S_OK) this.stats.errors++;
     if (err !== null) {
       status = VIRTIO_BLK_S_IOERR;
       this.host?.trace?.(`virtio-blk: request type ${type} sector ${sector}: ${err}`);
@@ -251,6 +275,24 @@ export class VirtioBlk extends VirtioDeviceModel {
     const bad = this.rangeOk(sector, count * SECTOR);
     return bad ?? this.backend.writeZeroes(sector * SECTOR, count * SECTOR, op);
   }
+}
+
+/** Descriptors of `segs` that carry data (a zero-length one does not). */
+function dataSegs(segs: readonly VirtqSeg[]): number {
+  let n = 0;
+  for (const s of segs) if (s.len > 0) n++;
+  return n;
+}
+
+/** `segs` without their first `n` bytes (the header of an OUT request). */
+function trimFirst(segs: readonly VirtqSeg[], n: number): VirtqSeg[] {
+  const out: VirtqSeg[] = [];
+  for (const s of segs) {
+    const cut = Math.min(s.len, n);
+    n -= cut;
+    if (s.len - cut > 0) out.push({ addr: s.addr + cut, len: s.len - cut });
+  }
+  return out;
 }
 
 /** `segs` without their last `n` bytes. */
