@@ -6,6 +6,7 @@ import type { Ext4Run } from './extents';
 import { ExtentCorrupt } from './extents';
 import type { Ext4Inode } from './inode';
 import { set32, u32 } from './le';
+import { mapChange } from './mapcache';
 import type { Ext4Super } from './superblock';
 
 const NDIR = 12;
@@ -122,7 +123,17 @@ async function setPtrs(
  * @returns the runs in order, the newly allocated data runs and how many blocks were allocated in
  * all (data and indirect), or -EFBIG (past the triple indirect block), -ENOSPC, -EIO.
  */
-export async function bmapAlloc(
+export function bmapAlloc(
+  env: BmapEnv,
+  inode: Ext4Inode,
+  lblk: number,
+  n: number,
+  goal: number,
+): Promise<{ runs: MappedRun[]; fresh: MappedRun[]; added: number; end?: number } | number> {
+  return mapChange(inode, () => allocMapped(env, inode, lblk, n, goal));
+}
+
+async function allocMapped(
   env: BmapEnv,
   inode: Ext4Inode,
   lblk: number,
@@ -210,7 +221,11 @@ export async function bmapAlloc(
  * Frees the blocks of a block-mapped file from logical block `keep` on, and the indirect blocks that
  * map nothing below `keep`. @returns how many blocks were freed (data and indirect), or -errno.
  */
-export async function bmapTruncate(env: BmapEnv, inode: Ext4Inode, keep: number): Promise<number> {
+export function bmapTruncate(env: BmapEnv, inode: Ext4Inode, keep: number): Promise<number> {
+  return mapChange(inode, () => truncateMapped(env, inode, keep));
+}
+
+async function truncateMapped(env: BmapEnv, inode: Ext4Inode, keep: number): Promise<number> {
   const per = env.sb.blockSize / 4;
   const gone: number[] = [];
   // clears the pointers of table `blk` whose subtrees (`cover` blocks each, from `base`) start at or

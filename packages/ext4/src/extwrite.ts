@@ -14,6 +14,7 @@ import {
 } from './extents';
 import type { Ext4Inode } from './inode';
 import { hilo, set16, set32, u16, u32 } from './le';
+import { mapChange } from './mapcache';
 import type { Ext4Volume } from './volume';
 
 export interface ExtentList {
@@ -132,7 +133,17 @@ function putIndex(b: Uint8Array, i: number, lblk: number, child: number): void {
  * near `goal`. Updates i_block and returns how many tree blocks the new tree uses.
  * @returns tree block count, or -ENOSPC, -EFBIG (more extents than two levels hold), -EIO.
  */
-export async function writeExtents(
+export function writeExtents(
+  vol: Ext4Volume,
+  alloc: Ext4Alloc,
+  inode: Ext4Inode,
+  list: ExtentList,
+  goal: number,
+): Promise<number> {
+  return mapChange(inode, () => rewriteTree(vol, alloc, inode, list, goal));
+}
+
+async function rewriteTree(
   vol: Ext4Volume,
   alloc: Ext4Alloc,
   inode: Ext4Inode,
@@ -203,7 +214,16 @@ function extentAt(b: Uint8Array, i: number): Ext4Extent {
  * @returns how many tree blocks were added, or null when the tree has to be rebuilt (a key before
  * the first, an overlap, the depth limit), or -ENOSPC, -EUCLEAN, -EIO.
  */
-export async function insertExtent(
+export function insertExtent(
+  vol: Ext4Volume,
+  alloc: Ext4Alloc,
+  inode: Ext4Inode,
+  x: Ext4Extent,
+): Promise<number | null> {
+  return mapChange(inode, () => insertInTree(vol, alloc, inode, x));
+}
+
+async function insertInTree(
   vol: Ext4Volume,
   alloc: Ext4Alloc,
   inode: Ext4Inode,

@@ -4,6 +4,7 @@
 import type { RkFsTime } from '@runikraft/vfscore/driver';
 import { crc32c, crc32cU32, crc32cZeros } from './crc32c';
 import { hilo, set16, set32, setHilo, u16, u32 } from './le';
+import type { MapCacheHolder } from './mapcache';
 import type { Ext4Super } from './superblock';
 
 export const EXT4_EXTENTS_FL = 0x80000;
@@ -27,9 +28,12 @@ const TIMES = {
 } as const;
 export type Ext4TimeField = keyof typeof TIMES;
 
-export class Ext4Inode {
+export class Ext4Inode implements MapCacheHolder {
   /** crc32c seed for this inode's metadata (inode, extent blocks, directory blocks). */
   readonly csumSeed: number;
+  mapRuns: MapCacheHolder['mapRuns'] = null;
+  mapGen = 0;
+  mapChanging = 0;
 
   constructor(
     readonly ino: number,

@@ -20,6 +20,7 @@ import {
   storedInodeCsum,
 } from './inode';
 import { u32 } from './le';
+import { cachedRun, keepRun } from './mapcache';
 import {
   type Ext4MountError,
   type Ext4Super,
@@ -170,13 +171,23 @@ export class Ext4Volume {
     return inode;
   }
 
-  /** Maps `lblk` of `inode`. @returns the run, -EUCLEAN (reported), -EIO. */
-  async map(inode: Ext4Inode, lblk: number): Promise<Ext4Run | number> {
+  /**
+   * Maps `lblk` of `inode` (from the inode's mapping cache when a lookup found it before).
+   * @returns the run, -EUCLEAN (reported), -EIO.
+   */
+  map(inode: Ext4Inode, lblk: number): Promise<Ext4Run | number> | Ext4Run {
+    return cachedRun(inode, lblk) ?? this.lookup(inode, lblk);
+  }
+
+  private async lookup(inode: Ext4Inode, lblk: number): Promise<Ext4Run | number> {
+    const gen = inode.mapGen;
     const r =
       inode.flags & EXT4_EXTENTS_FL
         ? await extentMap(this.sb, this.cache, inode, lblk)
         : await blockMap(this.sb, this.cache, inode, lblk);
-    return r instanceof ExtentCorrupt ? this.corrupt(r.message) : r;
+    if (r instanceof ExtentCorrupt) return this.corrupt(r.message);
+    if (typeof r !== 'number') keepRun(inode, gen, lblk, r);
+    return r;
   }
 
   /**

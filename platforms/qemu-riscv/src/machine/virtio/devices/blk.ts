@@ -50,6 +50,7 @@ export class VirtioBlk extends VirtioDeviceModel {
   readonly configLen = 0x39;
   protected override readonly withheldLegacy = ANY_LAYOUT;
   private readonly hdr = new Uint8Array(16);
+  private readonly hdrView = new DataView(this.hdr.buffer);
   /**
    * Requests served, by type (`other`: GET_ID, DISCARD, ...), the data descriptors of reads and
    * writes (a scatter-gather request counts each), bytes moved, and requests answered IOERR/UNSUPP.
@@ -145,7 +146,7 @@ export class VirtioBlk extends VirtioDeviceModel {
       return null;
     }
     readSegs(ram, c.readable, 0, this.hdr);
-    const dv = new DataView(this.hdr.buffer);
+    const dv = this.hdrView;
     const type = dv.getUint32(0, true);
     const sector = dv.getUint32(8, true) + dv.getUint32(12, true) * 0x100000000;
     const dataOut = c.readable; // skip the header for OUT payloads
@@ -196,7 +197,13 @@ export class VirtioBlk extends VirtioDeviceModel {
       status = VIRTIO_BLK_S_IOERR;
       this.host?.trace?.(`virtio-blk: request type ${type} sector ${sector}: ${err}`);
     }
-    writeSegs(ram, c.writable, c.writeLen - 1, Uint8Array.of(status));
+    // the status byte is the last writable byte: the end of the last non-empty writable descriptor
+    for (let i = c.writable.length - 1; i >= 0; i--) {
+      const w = c.writable[i]!;
+      if (w.len === 0) continue;
+      ram.u8[w.addr + w.len - 1 - ram.base] = status;
+      break;
+    }
     return status;
   }
 
