@@ -11,7 +11,7 @@
 // the shared directory. Each figure is the median host CPU time (user + system; this machine's 2
 // cores are shared with other jobs, which makes wall time meaningless) of RK_BENCH_REPS runs minus
 // the median of the same run with a one-statement script (boot, compile and start-up), so the
-// ratios compare the insert work; each series starts with a discarded warm-up run. Prints JSON.
+// ratios compare the insert work; each series starts with discarded warm-up rounds. Prints JSON.
 //
 // Per boot and second run: a booted kernel is JavaScript in a fresh realm, so each boot runs its
 // import path (libc-shim, posix, vfscore, the file system) in V8's interpreter first and compiles
@@ -26,9 +26,9 @@
 // their ratios; the cold series has no second run (its second run would reuse compiled code).
 //
 // Each measured run starts after a full GC and after V8's background threads have gone idle
-// (settle()): otherwise tier-up compiles and concurrent sweeping started by the warm-up or the
-// previous run land in the next run's CPU time — the first series after a warm-up paid for them
-// (one-statement boots of 66-84 ms instead of 27-30 in the first two repetitions).
+// (settle(), once the machine and its guest RAM exist): otherwise concurrent marking, sweeping and
+// tier-up compiles started by the previous run or by the 512 MiB guest-RAM allocation land in the
+// run's CPU time at random (+30-50 ms in some one-statement and 60k boots).
 //
 // Compiled code, warm and cold: V8 shares a compiled wasm module between compiles of the same
 // bytes while the first module lives, with the code its tier-up produced. A booted program's
@@ -65,6 +65,10 @@ import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
+const WARMUP = Number(process.env.RK_BENCH_SQLITE_WARMUP ?? 3);
+/** RK_BENCH_SQLITE_RAW=1: every measured run's CPU ms in the JSON too (runsCpuMs), to see the spread. */
+const RAW = process.env.RK_BENCH_SQLITE_RAW === '1';
+const rounded = (xs: number[]): number[] => xs.map((x) => Math.round(x));
 // RK_BENCH_SQLITE_ONLY=ramfs,9p,ext4,asyncify,jspi,node,native selects configurations (e.g. to
 // profile one with --cpu-prof): a booted run needs its file system and its mechanism selected.
 const ONLY = process.env.RK_BENCH_SQLITE_ONLY ?? '';
@@ -145,6 +149,9 @@ async function runikraft(
   suspend: 'asyncify' | 'jspi',
   code: Code,
 ): Promise<number> {
+  // The previous boot's machine (512 MiB of guest RAM) goes first: forking mkfs.ext4 next to it
+  // failed with ENOMEM on this shared host.
+  collect();
   const db = DB[fs];
   if (fs === '9p') {
     fresh(db.slice(7));
@@ -173,6 +180,9 @@ async function runikraft(
   // The guest realm's global (vm's DONT_CONTEXTIFY): its WebAssembly is the one libc-shim uses.
   const gwa = (m.realm.context as { WebAssembly: typeof WebAssembly }).WebAssembly;
   gwa.compile = compileFor(code, gwa.compile.bind(gwa));
+  // After the machine's 512 MiB of guest RAM exists: that external allocation starts V8's
+  // incremental marking, which otherwise ran concurrently into the boot at random.
+  await settle();
   const t0 = cpuMs();
   const exit = await m.boot(image);
   const dt = cpuMs() - t0;
@@ -199,6 +209,7 @@ async function nodeWasi(wasm: Uint8Array, work: Work, code: Code): Promise<numbe
   fresh('node2.db');
   const outPath = join(share, 'node.out');
   const fd = nfs.openSync(outPath, 'w');
+  await settle();
   const t0 = cpuMs();
   const wasi = new WASI({
     version: 'preview1',
@@ -281,14 +292,16 @@ function backgroundNs(): number | null {
 }
 
 /**
- * Before a measured run, outside its CPU window: a full collection (otherwise a run pays at random
+ * Right before a measured run's CPU window: a full collection (otherwise a run pays at random
  * for collecting earlier boots, each a realm and 512 MiB of guest RAM, which swung the
  * one-statement runs between 40 and 330 ms), then host time until V8's background threads are
  * idle (< 0.1 ms of CPU per 5 ms, at most 1 s): the collection's concurrent sweeping and tier-up
  * compiles the previous run started would otherwise count in this one.
  */
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+
 async function settle(): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
+  collect();
   let last = backgroundNs();
   for (let i = 0; i < 200; i++) {
     await new Promise((r) => setTimeout(r, 5));
@@ -303,18 +316,22 @@ async function series(f: (work: Work) => Promise<number> | number, twice: boolea
   const full: number[] = [];
   const empty: number[] = [];
   const two: number[] = [];
-  // One discarded run first: V8 compiles the 2.5 MB module lazily and tiers hot functions up in
-  // background threads whose CPU time counts, and it caches compiled modules by their bytes, so
-  // without a warm-up whichever configuration runs first pays for everyone's compilation.
-  await f(twice ? 'twice' : 'once');
+  // Discarded rounds first (RK_BENCH_SQLITE_WARMUP, default 3, each the measured round's runs):
+  // V8 compiles the 2.5 MB module lazily and tiers hot functions up in background threads whose
+  // CPU time counts, and it caches compiled modules by their bytes, so without a warm-up whichever
+  // configuration runs first pays for everyone's compilation. One run was not enough: the
+  // machine's own JavaScript (host realm: hart loop, virtio devices, the 9P server, the disk
+  // backend) keeps its JIT state across boots, and each configuration's first boots still ran
+  // its paths cold (one-statement boots of 60-108 ms for 2-4 repetitions, then 27-31), which
+  // inflated the subtracted start-up median and shrank the insert figure of that configuration.
+  for (let i = 0; i < WARMUP; i++) {
+    await f('empty');
+    await f(twice ? 'twice' : 'once');
+  }
   for (let i = 0; i < REPS; i++) {
-    await settle();
     empty.push(await f('empty'));
-    await settle();
     full.push(await f('once'));
-    if (!twice) continue;
-    await settle();
-    two.push(await f('twice'));
+    if (twice) two.push(await f('twice'));
   }
   const total = median(full);
   const base = median(empty);
@@ -323,6 +340,9 @@ async function series(f: (work: Work) => Promise<number> | number, twice: boolea
     startupCpuMs: Math.round(base),
     insertsCpuMs: Math.round(total - base),
     ...(twice ? { secondRunCpuMs: Math.round(median(two) - total) } : {}),
+    ...(RAW
+      ? { runsCpuMs: { empty: rounded(empty), once: rounded(full), twice: rounded(two) } }
+      : {}),
   };
 }
 
