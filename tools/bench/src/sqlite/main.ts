@@ -53,6 +53,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as nfs from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { WASI } from 'node:wasi';
 import { buildImage } from '@runikraft/rk';
 import { mkfs } from '../../../../packages/ext4/test/helpers/image';
@@ -135,11 +136,19 @@ const DB: Record<Fs, string> = { ramfs: '/data.db', '9p': '/share/rk.db', ext4: 
 const DB2: Record<Fs, string> = { ramfs: '/data2.db', '9p': '/share/rk2.db', ext4: '/data/rk2.db' };
 /**
  * The machine's counters of the last 60k-insert run per configuration (interrupts taken, wfi, host
- * turns; on ext4 the virtio-blk requests served, VirtioBlk.stats).
+ * turns; on ext4 the virtio-blk requests served, VirtioBlk.stats), and the longest the host's event
+ * loop was blocked during that whole boot, ms: the longest stretch without a host turn (the guest
+ * runs on the event loop's thread), boot included.
  */
 const machineCounts: Record<
   string,
-  { interrupts: number; wfi: number; hostTurns: number; blk?: VirtioBlk['stats'] }
+  {
+    interrupts: number;
+    wfi: number;
+    hostTurns: number;
+    longestBlockMs: number;
+    blk?: VirtioBlk['stats'];
+  }
 > = {};
 
 async function runikraft(
@@ -183,9 +192,20 @@ async function runikraft(
   // After the machine's 512 MiB of guest RAM exists: that external allocation starts V8's
   // incremental marking, which otherwise ran concurrently into the boot at random.
   await settle();
+  // A host timer every ms: the gaps between its runs are the stretches without a host turn.
+  let last = performance.now();
+  let longest = 0;
+  const gap = (): void => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  };
+  const probe = setInterval(gap, 1);
   const t0 = cpuMs();
   const exit = await m.boot(image);
   const dt = cpuMs() - t0;
+  clearInterval(probe);
+  gap();
   const { interrupts, wfi, hostTurns } = m.stats;
   const blk = plan.devices.find((d) => d.model instanceof VirtioBlk)?.model as
     | VirtioBlk
@@ -195,6 +215,7 @@ async function runikraft(
       interrupts,
       wfi,
       hostTurns,
+      longestBlockMs: Math.round(longest * 10) / 10,
       ...(blk ? { blk: { ...blk.stats } } : {}),
     };
   await plan.close();
