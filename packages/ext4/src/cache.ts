@@ -44,6 +44,8 @@ export interface BlockCacheStats {
 const RUN_BYTES = 1 << 20;
 /** Blocks per range counted in BlockCache's `groups`. */
 const GROUP = 256;
+/** Most blocks a small sequential read brings in with one request (read-ahead). */
+const READAHEAD = 16;
 
 export class BlockCache {
   private readonly map = new Map<number, Slot>();
@@ -59,6 +61,8 @@ export class BlockCache {
   private bounceBusy = false;
   /** A write was sent since the last flush: a flush with none is skipped (nothing to make durable). */
   private unflushed = false;
+  /** Writes that went to the device around the cache: read-ahead that overlapped one keeps nothing. */
+  private directWrites = 0;
   readonly stats: BlockCacheStats = {
     hits: 0,
     misses: 0,
@@ -154,6 +158,23 @@ export class BlockCache {
   private async fill(blk: number, read: boolean): Promise<CachedBlock | number> {
     const pa = await this.slot();
     if (pa < 0) return pa;
+    if (read) {
+      const r = await this.dev.read(blk * this.spb, this.spb, pa);
+      if (r < 0) {
+        this.alloc.free(pa);
+        return r;
+      }
+    }
+    return this.insert(blk, pa);
+  }
+
+  /** Caches the block read into `pa` (unless another fill raced it in first: that one stays). */
+  private insert(blk: number, pa: number): CachedBlock {
+    const raced = this.map.get(blk);
+    if (raced) {
+      this.alloc.free(pa);
+      return raced;
+    }
     const at = pa - this.dev.phys.base;
     const e: Slot = {
       blk,
@@ -166,23 +187,71 @@ export class BlockCache {
       prev: null,
       next: null,
     };
-    if (read) {
-      const r = await this.dev.read(blk * this.spb, this.spb, pa);
-      if (r < 0) {
-        this.alloc.free(pa);
-        return r;
-      }
-    }
-    const raced = this.map.get(blk);
-    if (raced) {
-      this.alloc.free(pa);
-      return raced;
-    }
     this.map.set(blk, e);
     const g = Math.floor(blk / GROUP);
     this.groups.set(g, (this.groups.get(g) ?? 0) + 1);
     this.append(e);
     return e;
+  }
+
+  /**
+   * As get, for a small read that continues a sequential stream: a miss also reads up to
+   * `ahead - 1` blocks after `blk` (the caller's contiguous run; at most READAHEAD, up to the first
+   * block already cached), with one scatter-gather request, into free cache room only — read-ahead
+   * never evicts. Blocks a direct write may have changed meanwhile are not kept.
+   */
+  getAhead(blk: number, ahead: number): Promise<CachedBlock | number> | CachedBlock | number {
+    const e = this.peek(blk);
+    if (e) {
+      this.stats.hits++;
+      return e;
+    }
+    const info = this.dev.info();
+    const room = Math.max(16, this.maxBlocks) - this.map.size;
+    const most = Math.min(ahead, READAHEAD, room, info.maxSegments ?? 1, this.perReq());
+    if (!Number.isSafeInteger(blk) || blk < 0 || blk + most > this.limit || this.pending.has(blk))
+      return this.get(blk);
+    let n = 1;
+    while (n < most && !this.map.has(blk + n) && !this.pending.has(blk + n)) n++;
+    if (n < 2) return this.get(blk);
+    this.stats.misses++;
+    const q = this.fillAhead(blk, n).finally(() => this.pending.delete(blk));
+    this.pending.set(blk, q);
+    return q;
+  }
+
+  private async fillAhead(blk: number, n: number): Promise<CachedBlock | number> {
+    const pas: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const pa = this.alloc.memalign(512, this.blockSize);
+      if (!pa) break;
+      pas.push(pa);
+    }
+    if (pas.length < 2) {
+      for (const pa of pas) this.alloc.free(pa);
+      return this.fill(blk, true);
+    }
+    const segs: RkBlkseg[] = [];
+    for (const pa of pas) {
+      const last = segs[segs.length - 1];
+      if (last && last.pa + last.bytes === pa)
+        segs[segs.length - 1] = { pa: last.pa, bytes: last.bytes + this.blockSize };
+      else segs.push({ pa, bytes: this.blockSize });
+    }
+    const writes = this.directWrites;
+    const r = await this.dev.readv(blk * this.spb, segs);
+    if (r < 0) {
+      for (const pa of pas) this.alloc.free(pa);
+      return r;
+    }
+    // the block asked for is kept as fill keeps it; the ones ahead only when no write went around
+    // the cache meanwhile (it may have changed them on the disk after they were read)
+    const first = this.insert(blk, pas[0]!);
+    for (let i = 1; i < pas.length; i++) {
+      if (this.directWrites !== writes) this.alloc.free(pas[i]!);
+      else this.insert(blk + i, pas[i]!);
+    }
+    return first;
   }
 
   /** A free block-sized buffer in guest RAM: a new one under the bound, else the LRU victim's. */
@@ -250,12 +319,14 @@ export class BlockCache {
   /** One device write request (every write goes through here or writeSegs: flush needs to know). */
   private write(sector: number, n: number, pa: number): Promise<number> {
     this.unflushed = true;
+    this.directWrites++;
     this.stats.writeRequests++;
     return this.dev.write(sector, n, pa);
   }
 
   private writeSegs(sector: number, segs: readonly RkBlkseg[]): Promise<number> {
     this.unflushed = true;
+    this.directWrites++;
     this.stats.writeRequests++;
     return this.dev.writev(sector, segs);
   }

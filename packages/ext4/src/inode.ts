@@ -34,6 +34,8 @@ export class Ext4Inode implements MapCacheHolder {
   mapRuns: MapCacheHolder['mapRuns'] = null;
   mapGen = 0;
   mapChanging = 0;
+  /** @internal the block after the last one read: a small read there continues a stream (read-ahead) */
+  readNext = 0;
 
   constructor(
     readonly ino: number,

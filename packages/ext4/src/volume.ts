@@ -268,9 +268,14 @@ export class Ext4Volume {
         const r = await this.cache.readRun(m.pblk, whole, dst.subarray(0, whole * bs));
         if (r < 0) return done > 0 ? done : r === -Errno.EUCLEAN ? this.corrupt('data') : r;
         done += whole * bs;
+        inode.readNext = lblk + whole;
         continue;
       } else {
-        const e = await this.cache.get(m.pblk);
+        // a part of a block: through the cache, reading ahead along the run when the stream is
+        // sequential (the next small reads find their blocks cached)
+        const seq = inode.readNext === lblk;
+        inode.readNext = lblk + 1;
+        const e = await (seq ? this.cache.getAhead(m.pblk, m.len) : this.cache.get(m.pblk));
         if (typeof e === 'number') return done > 0 ? done : e;
         const k = Math.min(n, bs - inBlock);
         dst.set(e.data.subarray(inBlock, inBlock + k));
