@@ -31,8 +31,13 @@ export class P9ReadAhead {
     const w = this.windows.get(ino);
     if (!w || w.changes !== changes || off < w.at) return -1;
     const end = w.at + w.data.length;
-    if (off + buf.length > end && !(w.eof && off <= end)) return -1;
-    const n = Math.max(0, Math.min(buf.length, end - off));
+    // Every comparison is evaluated on every hit: one seen only at end of file (the read that
+    // runs past it) would have no type feedback and deoptimise the optimised read path there.
+    const past = off > end;
+    const short = off + buf.length > end;
+    const eof = w.eof;
+    if (past || (short && !eof)) return -1;
+    const n = Math.min(buf.length, end - off);
     buf.set(w.data.subarray(off - w.at, off - w.at + n));
     w.next = off + n;
     return n;

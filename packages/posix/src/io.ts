@@ -26,14 +26,16 @@ const vfileOf = (of: RkOpenFile): RkPosixVfsFile | null =>
 
 export function read(fdtab: RkFdtab, fd: number, buf: Uint8Array): Num {
   const of = fdtab.get(fd);
-  if (of && vfileOf(of)) return vfileOf(of)!.read(buf);
+  const v = of && vfileOf(of);
+  if (v) return v.vfs.read(v.vfd, buf);
   const o = readable(fdtab, fd);
   return typeof o === 'number' ? o : o.file.read(buf, o.flags);
 }
 
 export function write(fdtab: RkFdtab, fd: number, buf: Uint8Array): Num {
   const of = fdtab.get(fd);
-  if (of && vfileOf(of)) return vfileOf(of)!.write(buf);
+  const v = of && vfileOf(of);
+  if (v) return v.vfs.write(v.vfd, buf);
   const o = writable(fdtab, fd);
   return typeof o === 'number' ? o : o.file.write(buf, o.flags);
 }

@@ -62,23 +62,35 @@ function writeAt(f: RkFile, buf: Uint8Array, off: number): RkFsResult<number> {
 export function read(st: RkVfsState, fd: number, buf: Uint8Array): RkFsResult<number> {
   const f = readable(st, fd);
   if (typeof f === 'number') return f;
-  return andThen(readAt(f, buf, f.pos), (r) => {
-    if (r > 0) f.pos += r;
-    return r;
-  });
+  // No closure when the driver answers at once (a cached read: stdio's 1 KiB reads of a script).
+  const r = readAt(f, buf, f.pos);
+  if (typeof r === 'number') return advance(f, r);
+  return r.then((n) => advance(f, n));
+}
+
+/** Moves the offset past what a read or write moved; -errno leaves it. */
+function advance(f: RkFile, r: number): number {
+  if (r > 0) f.pos += r;
+  return r;
 }
 
 export function write(st: RkVfsState, fd: number, buf: Uint8Array): RkFsResult<number> {
   const f = writable(st, fd);
   if (typeof f === 'number') return f;
-  const at = (off: number): RkFsResult<number> =>
-    off < 0
-      ? off
-      : andThen(writeAt(f, buf, off), (r) => {
-          if (r > 0) f.pos = off + r;
-          return r;
-        });
-  return f.flags & O_APPEND ? andThen(sizeOf(f), at) : at(f.pos);
+  if (f.flags & O_APPEND) return andThen(sizeOf(f), (end) => writeFrom(f, buf, end));
+  return writeFrom(f, buf, f.pos);
+}
+
+/** write(2) at `off` (or -errno from finding the end), the offset then just past the data. */
+function writeFrom(f: RkFile, buf: Uint8Array, off: number): RkFsResult<number> {
+  if (off < 0) return off;
+  const r = writeAt(f, buf, off);
+  if (typeof r === 'number') return placed(f, off, r);
+  return r.then((n) => placed(f, off, n));
+}
+function placed(f: RkFile, off: number, r: number): number {
+  if (r > 0) f.pos = off + r;
+  return r;
 }
 
 export function pread(

@@ -352,6 +352,23 @@ export class WasiPreview1 {
     const r = op(this.mem.iovecs(iovs, n));
     return typeof r === 'number' ? this.countOut(out, r) : r.then((v) => this.countOut(out, v));
   }
+  /**
+   * transfer() of fd_read/fd_write for one iovec (nearly every call: stdio's buffer, SQLite's pages):
+   * the same rights check, bounds checks and result, with no array and no closure per call.
+   */
+  private transfer1(fd: number, right: bigint, iovs: number, out: number, write: boolean): R {
+    const e = this.need(fd, right);
+    if (typeof e !== 'number')
+      return e.then((x) => (x ? x : this.transfer1Now(fd, iovs, out, write)));
+    return e ? e : this.transfer1Now(fd, iovs, out, write);
+  }
+  private transfer1Now(fd: number, iovs: number, out: number, write: boolean): R {
+    const m = this.mem;
+    m.check(iovs, 8, 'iovec array');
+    const buf = m.bytes(m.view.getUint32(iovs, true), m.view.getUint32(iovs + 4, true), 'iovec 0');
+    const r = write ? this.px.write(fd, buf) : this.px.read(fd, buf);
+    return typeof r === 'number' ? this.countOut(out, r) : r.then((v) => this.countOut(out, v));
+  }
   /** A kernel count (or -errno) for the program's u32 at `out`. */
   private countOut(out: number, r: number): number {
     if (r < 0) return wasiErrno(r);
@@ -381,9 +398,13 @@ export class WasiPreview1 {
     return step(0, 0);
   }
   fd_read = (fd: number, iovs: number, n: number, out: number): R =>
-    this.transfer(fd, R_READ, iovs, n, out, (b) => this.px.readv(fd, b));
+    n === 1
+      ? this.transfer1(fd, R_READ, iovs, out, false)
+      : this.transfer(fd, R_READ, iovs, n, out, (b) => this.px.readv(fd, b));
   fd_write = (fd: number, iovs: number, n: number, out: number): R =>
-    this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.px.writev(fd, b));
+    n === 1
+      ? this.transfer1(fd, R_WRITE, iovs, out, true)
+      : this.transfer(fd, R_WRITE, iovs, n, out, (b) => this.px.writev(fd, b));
   fd_pread = (fd: number, iovs: number, n: number, off: bigint, out: number): R =>
     this.transfer(fd, R_READ_SEEK, iovs, n, out, (bufs) =>
       this.positioned(bufs, off, (b, at) => this.px.pread(fd, b, at)),
@@ -396,10 +417,15 @@ export class WasiPreview1 {
     if (whence > 2) return E.INVAL;
     // A seek that only asks where it is needs FD_TELL, as preview1 defines.
     const right = whence === 1 && off === 0n ? R_TELL : R_SEEK;
-    return this.withRight(fd, right, () =>
-      andThen(this.px.lseek(fd, Number(off), whence), (r) => this.u64Out(out, r)),
-    );
+    // No closures when nothing waits (SQLite seeks before each page write).
+    const e = this.need(fd, right);
+    if (typeof e !== 'number') return e.then((x) => (x ? x : this.seekNow(fd, off, whence, out)));
+    return e ? e : this.seekNow(fd, off, whence, out);
   };
+  private seekNow(fd: number, off: bigint, whence: number, out: number): R {
+    const r = this.px.lseek(fd, Number(off), whence);
+    return typeof r === 'number' ? this.u64Out(out, r) : r.then((v) => this.u64Out(out, v));
+  }
   fd_tell = (fd: number, out: number): R =>
     this.withRight(fd, R_TELL, () => andThen(this.px.lseek(fd, 0, 1), (r) => this.u64Out(out, r)));
   /** A kernel result that is -errno or a count for the program's u64 at `out`. */
