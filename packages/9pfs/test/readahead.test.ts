@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { O_RDONLY, O_RDWR } from '@runikraft/vfscore';
 import { describe, expect, it } from 'vitest';
 import type { P9Handle, P9Node } from '../src/index';
+import { P9ReadAhead } from '../src/readahead';
 import { haveDiod, mountDiod } from './helpers';
 
 const SIZE = 100_000;
@@ -79,5 +80,35 @@ describe.skipIf(!haveDiod)('9pfs read-ahead', () => {
     } finally {
       await m.close();
     }
+  });
+});
+
+describe('P9ReadAhead.hit at the end of a window', () => {
+  const bytes = Uint8Array.from({ length: 10 }, (_, i) => i + 1);
+  const ahead = (eof: boolean) => {
+    const a = new P9ReadAhead();
+    a.keep(7, bytes, 100, eof ? 20 : 10, 3, 3);
+    return a;
+  };
+
+  it('answers a read running past a short fetch (the end of the file) with what is left, then 0', () => {
+    const a = ahead(true);
+    const buf = new Uint8Array(4);
+    expect(a.hit(7, buf, 108, 3)).toBe(2);
+    expect([...buf]).toEqual([9, 10, 0, 0]);
+    expect(a.hit(7, buf, 110, 3)).toBe(0);
+    // past the end it knows: the server is asked (a miss)
+    expect(a.hit(7, buf, 111, 3)).toBe(-1);
+  });
+
+  it('misses a read running past a full window, and any read after a change', () => {
+    const a = ahead(false);
+    const buf = new Uint8Array(4);
+    expect(a.hit(7, buf, 108, 3)).toBe(-1);
+    expect(a.hit(7, buf, 110, 3)).toBe(-1);
+    expect(a.hit(7, buf, 104, 3)).toBe(4);
+    expect([...buf]).toEqual([5, 6, 7, 8]);
+    expect(a.hit(7, buf, 104, 4)).toBe(-1);
+    expect(a.hit(7, buf, 99, 3)).toBe(-1);
   });
 });
