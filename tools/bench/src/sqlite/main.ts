@@ -305,7 +305,7 @@ function native(bin: string, work: Work): number {
     { encoding: 'utf8' },
   );
   const m = /(\d+\.\d+),(\d+\.\d+)\s*$/.exec(r.stderr);
-  if (r.status !== 0 || !m) throw new Error(`native sqlite3: ${r.stderr}`);
+  if (r.status !== 0 || !m) throw new Error(`native sqlite3: ${r.error?.message ?? r.stderr}`);
   return (Number(m[1]) + Number(m[2])) * 1000;
 }
 
@@ -408,6 +408,8 @@ async function main(): Promise<void> {
   const ratios: Record<string, number> = {};
   const secondRatios: Record<string, number> = {};
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  // Native first: forking next to many booted machines' memory reservations can fail (ENOMEM).
+  const nat = wanted('native') ? await series((w) => native(bin, w), false) : skipped;
   for (const code of CODE) {
     const twice = TWICE && code === 'warm';
     const base = {
@@ -430,7 +432,6 @@ async function main(): Promise<void> {
       }
     kept.length = 0;
   }
-  const nat = wanted('native') ? await series((w) => native(bin, w), false) : skipped;
   console.log(
     JSON.stringify(
       {
