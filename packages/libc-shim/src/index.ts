@@ -26,6 +26,8 @@ export { LibcPipes, type RkLibcStdio, type RkLibcStream } from './stdio';
 export { AsyncifyRunner, type WasmImport } from './suspend/asyncify';
 export { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
 export {
+  ASYNCIFY_IMPORTS_SECTION,
+  asyncifyMark,
   asyncifySuspends,
   ImportPreemption,
   PREEMPT_MAX_CALLS,

@@ -5,7 +5,7 @@
 import type { RkPosix } from '@runikraft/posix';
 import { AsyncifyRunner, isAsyncified } from './suspend/asyncify';
 import { hasJspi, type JspiImport, JspiRunner } from './suspend/jspi';
-import { asyncifySuspends, ImportPreemption } from './suspend/preempt';
+import { asyncifyMark, asyncifySuspends, ImportPreemption } from './suspend/preempt';
 import { WASIX, WASIX_NAMES } from './wasi/fds-ext';
 import type { WasiKernel } from './wasi/kernel';
 import { LinearMemory } from './wasi/memory';
@@ -183,12 +183,15 @@ export async function runWasi(
       );
     charged = bytes;
   };
+  // The imports rk build instrumented (its mark), so that under asyncify those answered at once
+  // (clock_time_get, random_get) are preemption points too; unmarked: the ones that can block.
+  const marked = runner instanceof AsyncifyRunner ? asyncifyMark(mod) : null;
   const namespace = (module: string): Record<string, unknown> => {
     const js = wasi.imports(module);
     if (!(runner instanceof AsyncifyRunner)) return runner.link(importTypes(mod, module), js);
     const ns: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(js))
-      ns[name] = runner.wrap(fn, asyncifySuspends(module, name));
+      ns[name] = runner.wrap(fn, asyncifySuspends(module, name, marked));
     return ns;
   };
   const imports: Record<string, Record<string, unknown>> = { [PREVIEW1]: namespace(PREVIEW1) };
@@ -214,8 +217,10 @@ export async function runWasi(
   }
   chargeTo(memory.buffer.byteLength);
   // Pages the program grew since the last call are charged before the call can use them.
+  const linear = new LinearMemory(memory, chargeTo);
+  if (runner instanceof AsyncifyRunner) runner.onGrow = () => linear.refresh();
   try {
-    await wasi.start(new LinearMemory(memory, chargeTo));
+    await wasi.start(linear);
   } catch (e) {
     await wasi.stop();
     account?.release();

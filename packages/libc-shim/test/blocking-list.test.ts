@@ -1,9 +1,15 @@
 // rk build applies asyncify only to the imports in rk's WASI_BLOCKING_IMPORTS; an import that can
 // return a Promise but is missing there would unwind a program that was not instrumented for it.
 // rk cannot import libc-shim (libc-shim's tests depend on rk), so the two lists are checked here.
-import { WASI_BLOCKING_IMPORTS, WASIX_BLOCKING_IMPORTS } from '@runikraft/rk';
+import {
+  ASYNCIFY_IMPORTS_SECTION as RK_SECTION,
+  WASI_BLOCKING_IMPORTS,
+  WASI_PREEMPT_IMPORTS,
+  WASIX_BLOCKING_IMPORTS,
+} from '@runikraft/rk';
 import { describe, expect, it } from 'vitest';
 import {
+  ASYNCIFY_IMPORTS_SECTION,
   LinearMemory,
   PREVIEW1_NAMES,
   SOCKET_EXT_NAMES,
@@ -33,6 +39,12 @@ describe("rk's asyncify import list", () => {
     }
     // libc-shim's own list (preemption at import calls: asyncify can suspend only at the others).
     expect(sync.sort()).toEqual([...SYNC_IMPORTS].sort());
+  });
+
+  it('also instruments clock_time_get and random_get (answered at once) and names them in its mark', () => {
+    expect([...WASI_PREEMPT_IMPORTS].sort()).toEqual(['clock_time_get', 'random_get']);
+    for (const n of WASI_PREEMPT_IMPORTS) expect(SYNC_IMPORTS).toContain(n);
+    expect(RK_SECTION).toBe(ASYNCIFY_IMPORTS_SECTION);
   });
 
   it("names WASIX's epoll_wait and no other WASIX call (the others answer at once)", async () => {

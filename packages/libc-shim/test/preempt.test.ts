@@ -4,14 +4,28 @@
 // slices of 1 ms), a TypeScript thread sleeping 1 ms at a time wakes while the program runs and
 // sees it progress by a bounded number of calls between two wake-ups — under asyncify and JSPI.
 // With libc's preemption off (0) the thread does not run at all until the program exits. A program
-// that blocks gets the same results and the same count of blocking suspensions either way.
-import { readFileSync } from 'node:fs';
+// that blocks gets the same results and the same count of blocking suspensions either way. Under
+// asyncify, clock_gettime and getentropy loops are preempted in programs rk build marked (it
+// instruments those imports too); an unmarked asyncified program is preempted only at the calls
+// that can block, and runs correctly.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildWasm, WASI_BLOCKING_IMPORTS } from '@runikraft/rk';
 import { createSched, type RkSched } from '@runikraft/rksched';
 import { createSimPlat } from '@runikraft/rksched/sim';
 import { createRrPolicy } from '@runikraft/rksched-rr';
 import { describe, expect, it } from 'vitest';
-import { hasJspi, PREEMPT_MAX_CALLS, runWasi, type WasiKernel } from '../src/index';
-import { program, testKernel } from './helpers';
+import {
+  ASYNCIFY_IMPORTS_SECTION,
+  asyncifyMark,
+  hasJspi,
+  PREEMPT_MAX_CALLS,
+  runWasi,
+  type WasiKernel,
+} from '../src/index';
+import { program, SHIM, testKernel } from './helpers';
 import { waitingRamfs } from './waitfs';
 
 const CALLS = 50_000;
@@ -37,9 +51,9 @@ async function withTicker(
   args: string[],
   preemptMs: number | undefined,
   progress: (vfs: Awaited<ReturnType<typeof setup>>['vfs']) => Promise<number>,
+  wasm: Uint8Array = readFileSync(program('calls.c')),
 ) {
   const { k, sched, vfs, out } = await setup();
-  const wasm = readFileSync(program('calls.c'));
   const samples: number[] = [];
   let running = true;
   let result: Awaited<ReturnType<typeof runWasi>> | undefined;
@@ -103,21 +117,21 @@ for (const suspend of ['asyncify', 'jspi'] as const)
         expect(samples.filter((n) => n < CALLS)).toEqual([]);
       }, 300_000);
 
-      it(suspend === 'jspi'
-        ? 'clock_gettime calls are preemption points too'
-        : 'clock_gettime calls are not preemption points (asyncify instruments only the calls that can block)', async () => {
-        const { r, samples } = await withTicker(
-          suspend,
-          ['calls', 'clock', String(CALLS)],
-          undefined,
-          async () => 1,
-        );
-        expect(r.status).toBe(0);
-        if (suspend === 'jspi') {
+      for (const [mode, out] of [
+        ['clock', `clock ${CALLS}\n`],
+        ['random', `random ${CALLS}\n`],
+      ] as const)
+        it(`${mode} calls are preemption points (asyncify: rk build instruments them and marks the build)`, async () => {
+          const {
+            r,
+            samples,
+            out: printed,
+          } = await withTicker(suspend, ['calls', mode, String(CALLS)], undefined, async () => 1);
+          expect(printed).toBe(out);
+          expect(r.status).toBe(0);
           expect(r.preemptions).toBeGreaterThan(0);
           expect(samples.length).toBeGreaterThan(1);
-        } else expect(r.preemptions).toBe(0);
-      }, 300_000);
+        }, 300_000);
 
       it('a program that blocks gets the same results and blocking suspensions with preemption on or off', async () => {
         const runs = [];
@@ -156,3 +170,106 @@ for (const suspend of ['asyncify', 'jspi'] as const)
       });
     },
   );
+
+/** `wasm` without its custom sections named `name` (the other bytes kept). */
+function stripCustom(wasm: Uint8Array, name: string): Uint8Array {
+  const leb = (at: number): [number, number] => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = wasm[at++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) return [v, at];
+    }
+  };
+  const keep: Uint8Array[] = [wasm.subarray(0, 8)];
+  for (let at = 8; at < wasm.length; ) {
+    const [size, body] = leb(at + 1);
+    const [len, str] = leb(body);
+    const custom =
+      wasm[at] === 0 && new TextDecoder().decode(wasm.subarray(str, str + len)) === name;
+    if (!custom) keep.push(wasm.subarray(at, body + size));
+    at = body + size;
+  }
+  return Buffer.concat(keep);
+}
+
+const hasMark = (wasm: Uint8Array): boolean =>
+  WebAssembly.Module.customSections(new WebAssembly.Module(wasm), ASYNCIFY_IMPORTS_SECTION).length >
+  0;
+
+/**
+ * calls.c asyncified as a prebuilt program would be: rk build's plain output through wasm-opt
+ * with only the imports that can block instrumented (clock_time_get and random_get not), unmarked,
+ * and without rk's save area (so its first suspension grows memory for one).
+ */
+function prebuiltAsyncified(): Uint8Array {
+  const plain = buildWasm({
+    sources: [join(__dirname, 'programs', 'calls.c')],
+    shim: SHIM,
+    asyncify: false,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'rk-prebuilt-'));
+  try {
+    const out = join(dir, 'calls.wasm');
+    const list = WASI_BLOCKING_IMPORTS.map((n) => `wasi_snapshot_preview1.${n}`).join(',');
+    execFileSync('wasm-opt', [
+      plain,
+      '--asyncify',
+      `--pass-arg=asyncify-imports@${list}`,
+      '-O2',
+      '-o',
+      out,
+    ]);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('preemption of an asyncified program rk build did not mark', () => {
+  const cases: [string, () => Uint8Array][] = [
+    [
+      'rk-built with its mark stripped',
+      () => stripCustom(readFileSync(program('calls.c')), ASYNCIFY_IMPORTS_SECTION),
+    ],
+    ['asyncified elsewhere without clock_time_get and random_get instrumented', prebuiltAsyncified],
+  ];
+  for (const [what, bytes] of cases)
+    it(`${what}: not preempted at clock or getentropy calls, and runs correctly`, async () => {
+      const wasm = bytes();
+      expect(hasMark(wasm)).toBe(false);
+      for (const mode of ['clock', 'random']) {
+        const { r, samples, out } = await withTicker(
+          'asyncify',
+          ['calls', mode, String(CALLS)],
+          undefined,
+          async () => 1,
+          wasm,
+        );
+        expect(out).toBe(`${mode} ${CALLS}\n`);
+        expect(r.status).toBe(0);
+        expect(r.preemptions).toBe(0);
+        expect(samples.length).toBeLessThanOrEqual(1);
+      }
+      // Its blocking calls are still preemption points.
+      const { r, out } = await withTicker(
+        'asyncify',
+        ['calls', 'write', '/tmp/busy', String(CALLS)],
+        undefined,
+        async () => 1,
+        wasm,
+      );
+      expect(out).toBe(`wrote ${CALLS}\n`);
+      expect(r.preemptions).toBeGreaterThan(0);
+    }, 300_000);
+
+  it("rk build's mark names the asyncify-imports list, clock_time_get and random_get included", () => {
+    const mark = asyncifyMark(new WebAssembly.Module(readFileSync(program('calls.c'))));
+    expect(mark).not.toBeNull();
+    const names = [...mark!];
+    expect(names).toContain('wasi_snapshot_preview1.clock_time_get');
+    expect(names).toContain('wasi_snapshot_preview1.random_get');
+    for (const n of WASI_BLOCKING_IMPORTS) expect(names).toContain(`wasi_snapshot_preview1.${n}`);
+    expect(names).not.toContain('wasi_snapshot_preview1.args_get');
+  });
+});

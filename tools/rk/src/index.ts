@@ -48,9 +48,11 @@ export { type RustSysroot, rustSysroot, WASI_NET_RS } from './rust-std';
 export { formatQemuSize, parseQemuSize } from './size';
 export { RK_VERSION } from './version';
 export {
+  ASYNCIFY_IMPORTS_SECTION,
   buildWasm,
   buildWasmBoth,
   WASI_BLOCKING_IMPORTS,
+  WASI_PREEMPT_IMPORTS,
   WASIX_BLOCKING_IMPORTS,
   type WasmBuildOptions,
   type WasmBuilds,

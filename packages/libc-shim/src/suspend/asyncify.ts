@@ -47,6 +47,11 @@ export class AsyncifyRunner {
   preempt = new ImportPreemption(null, 0);
   /** The pending suspension is a preemption, not a blocking call. */
   private preempting = false;
+  /**
+   * Told when the save area was grown (a program without rk's area, at its first suspension): the
+   * import that suspended finishes after that, so the imports' views of memory must be rebuilt.
+   */
+  onGrow: (() => void) | null = null;
 
   constructor(private readonly stackBytes = 1 << 20) {}
 
@@ -160,6 +165,7 @@ export class AsyncifyRunner {
         throw new Error(`no memory for the blocking-call save area: ${(e as Error).message}`);
       }
       this.end = this.data + this.stackBytes;
+      this.onGrow?.();
     }
     return this.data;
   }

@@ -51,9 +51,44 @@ export const SYNC_IMPORTS: readonly string[] = [
 ];
 const SYNC = new Set(SYNC_IMPORTS);
 
-/** Whether an asyncified program may be suspended at import `module.name` (its call sites are instrumented). */
-export const asyncifySuspends = (module: string, name: string): boolean =>
-  module === WASIX ? (WASIX_BLOCKING as readonly string[]).includes(name) : !SYNC.has(name);
+/**
+ * Whether an asyncified program may be suspended at import `module.name` (its call sites are
+ * instrumented): for a program rk build marked, the imports its mark names; otherwise the ones
+ * that can block, which every asyncified program has to instrument to run here.
+ */
+export const asyncifySuspends = (
+  module: string,
+  name: string,
+  marked: ReadonlySet<string> | null = null,
+): boolean =>
+  marked !== null
+    ? marked.has(`${module}.${name}`)
+    : module === WASIX
+      ? (WASIX_BLOCKING as readonly string[]).includes(name)
+      : !SYNC.has(name);
+
+/**
+ * The custom section rk build adds to the programs it asyncifies (rk's ASYNCIFY_IMPORTS_SECTION):
+ * the imports whose call sites asyncify instrumented, `module.name` joined by commas. With it,
+ * calls such as clock_time_get and random_get, answered at once but instrumented by rk build, are
+ * preemption points too.
+ */
+export const ASYNCIFY_IMPORTS_SECTION = 'rk-asyncify-imports';
+
+/** The imports `mod`'s mark names (`module.name`), or null for a program rk build did not mark. */
+export function asyncifyMark(mod: WebAssembly.Module): ReadonlySet<string> | null {
+  const sections = WebAssembly.Module.customSections(mod, ASYNCIFY_IMPORTS_SECTION);
+  if (sections.length === 0) return null;
+  const names = new Set<string>();
+  for (const s of sections) {
+    // ASCII names; decoded by hand because a guest realm may have no TextDecoder.
+    const b = new Uint8Array(s);
+    let text = '';
+    for (let i = 0; i < b.length; i++) text += String.fromCharCode(b[i]!);
+    for (const n of text.split(',')) if (n !== '') names.add(n);
+  }
+  return names;
+}
 
 export class ImportPreemption {
   /** Import calls left before the next check; the runners decrement it on every call. */

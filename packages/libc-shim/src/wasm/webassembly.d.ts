@@ -26,6 +26,7 @@ declare global {
       constructor(bytes: BufferSource);
       static imports(m: Module): ModuleImportDescriptor[];
       static exports(m: Module): ModuleExportDescriptor[];
+      static customSections(m: Module, name: string): ArrayBuffer[];
     }
     class Instance {
       constructor(m: Module, imports?: Imports);

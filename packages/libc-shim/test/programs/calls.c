@@ -4,6 +4,7 @@
 //   calls clock N        N clock_gettime(CLOCK_MONOTONIC), checked never to go back
 //   calls yield N        N sched_yield() (each one a blocking call: the kernel runs other threads)
 //   calls realtime N     N clock_gettime(CLOCK_REALTIME); prints the last one in ns
+//   calls random N       N getentropy() of 8 bytes, checked not all zero
 //   calls seek PATH N    N lseek() on a 64 KiB file at PATH (created), SEEK_SET to varying offsets
 //   calls fstat PATH N   N fstat() of that file
 //   calls pread PATH N   N 4 KiB pread()s of that file (SQLite's page reads), offsets cycling
@@ -71,6 +72,16 @@ int main(int argc, char **argv) {
     printf("yield %ld\n", n);
     return 0;
   }
+  if (argc == 3 && !strcmp(argv[1], "random")) {
+    long n = atol(argv[2]);
+    for (long i = 0; i < n; i++) {
+      unsigned long long r = 0;
+      if (getentropy(&r, sizeof r)) return fail("getentropy");
+      if (r == 0) return fail("getentropy: all zero");
+    }
+    printf("random %ld\n", n);
+    return 0;
+  }
   if (argc == 3 && !strcmp(argv[1], "realtime")) {
     long n = atol(argv[2]);
     struct timespec t = {0, 0};
@@ -111,6 +122,6 @@ int main(int argc, char **argv) {
     return 0;
   }
   fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N | "
-                  "calls realtime N | calls seek|fstat|pread|pwrite PATH N\n");
+                  "calls realtime N | calls random N | calls seek|fstat|pread|pwrite PATH N\n");
   return 2;
 }
