@@ -80,7 +80,10 @@ describe('c-pipe: gen | count in one image', () => {
         );
         expect(out).toContain(expected(30, 5));
         // gen flushes each line and sleeps: each read returns one line (30), then EOF (1).
-        expect(out).toContain('count: 31 reads\n');
+        // On a loaded host count may wake only after gen's next line too: then one read takes two.
+        const reads = Number(/count: (\d+) reads\n/.exec(out)?.[1]);
+        expect(reads).toBeGreaterThanOrEqual(20);
+        expect(reads).toBeLessThanOrEqual(31);
         expect(exit.status).toBe(0);
       });
 
