@@ -1,6 +1,7 @@
 // Read-ahead of small sequential reads: a file read in pieces smaller than a block reaches the
 // device in one request per READAHEAD (16) blocks, not one per block; random small reads bring in
 // only the block they touch; a block written after it was read ahead reads back as written.
+import { createTestPhys } from '@runikraft/rkalloc/conformance';
 import { createBuddyAlloc } from '@runikraft/rkalloc-buddy';
 import type { RkBlkdevInfo, RkBlkreq } from '@runikraft/rkblkdev';
 import {
@@ -104,14 +105,7 @@ class HeldReads implements RkBlkdevOps {
 
 function heldCache() {
   const size = 8 << 20;
-  const buffer = new SharedArrayBuffer(size);
-  const phys: RkPhysMem = {
-    buffer,
-    base: 0x80000000,
-    size,
-    u8: new Uint8Array(buffer),
-    view: new DataView(buffer),
-  };
+  const phys = createTestPhys(size);
   const drv = new HeldReads(phys);
   for (let i = 0; i < drv.disk.length; i++) drv.disk[i] = (i >> 10) & 0xff;
   const { dev, handle } = new RkBlkdevRegistryImpl().register('held', phys, drv);

@@ -328,6 +328,9 @@ function backgroundNs(): number | null {
   }
 }
 
+/** A full collection, where node runs with --expose-gc (bench:sqlite passes it). */
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+
 /**
  * Right before a measured run's CPU window: a full collection (otherwise a run pays at random
  * for collecting earlier boots, each a realm and 512 MiB of guest RAM, which swung the
@@ -335,8 +338,6 @@ function backgroundNs(): number | null {
  * idle (< 0.1 ms of CPU per 5 ms, at most 1 s): the collection's concurrent sweeping and tier-up
  * compiles the previous run started would otherwise count in this one.
  */
-const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
-
 async function settle(): Promise<void> {
   collect();
   await quiet();
