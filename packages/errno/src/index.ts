@@ -87,11 +87,27 @@ export function errnoName(code: number): string {
   return names.get(Math.abs(code)) ?? `E?${Math.abs(code)}`;
 }
 
-/** An error carrying an errno code, for layers whose convention is to throw. */
+/**
+ * An error carrying an errno code, for layers whose convention is to throw.
+ *
+ * Most are expected outcomes (ENOENT from a lookup, EAGAIN), not bugs, so by default they capture no
+ * stack frames: under JSPI (V8 11.3) walking the stack of a program suspended in an import cost
+ * ~0.4 ms per error, which made every failed 9P walk of SQLite's lock and journal files dominate a
+ * run. Subclasses that signal a violation (a corrupt wire message, a heap overflow) set
+ * `static stackFrames` higher; a debugging session may raise `RkError.stackFrames` for all.
+ */
 export class RkError extends Error {
+  /** Stack frames an instance of this class captures (V8's Error.stackTraceLimit while it is made). */
+  static stackFrames = 0;
   readonly errno: number;
   constructor(errno: number, message?: string) {
-    super(message ? `${errnoName(errno)}: ${message}` : errnoName(errno));
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = (new.target as typeof RkError).stackFrames;
+    try {
+      super(message ? `${errnoName(errno)}: ${message}` : errnoName(errno));
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'RkError';
     this.errno = Math.abs(errno);
   }

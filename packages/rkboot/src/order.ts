@@ -9,6 +9,8 @@ import { RK_INIT_LEVELS } from './api';
  * (two providers), ENOENT (no provider) or ELOOP (an init cycle).
  */
 export class RkCompositionError extends RkError {
+  /** A composition that cannot boot: keep the frames that found it. */
+  static override stackFrames = 10;
   constructor(errno: number, message: string) {
     super(errno, message);
     this.name = 'RkCompositionError';

@@ -7,6 +7,8 @@ import type { RkApiName, RkApiRegistry, RkRegistry } from './api';
  * provider) or ENOENT (an API not composed into the image), as every error rkboot throws.
  */
 export class RkRegistryError extends RkError {
+  /** Registry misuse is a composition bug: keep the frames that made it. */
+  static override stackFrames = 10;
   constructor(errno: typeof Errno.EEXIST | typeof Errno.ENOENT, message: string) {
     super(errno, message);
     this.name = 'RkRegistryError';

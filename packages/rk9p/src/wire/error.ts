@@ -4,6 +4,8 @@ import { Errno, RkError } from '@runikraft/errno';
 
 /** A 9P message that could not be encoded or decoded. `errno` is positive. */
 export class P9WireError extends RkError {
+  /** A malformed message is a bug on one side: keep where it was found. */
+  static override stackFrames = 10;
   constructor(
     errno: number,
     /** The message being handled ("Rwalk"). */

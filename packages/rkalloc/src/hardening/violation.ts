@@ -15,6 +15,8 @@ export type RkAllocViolationKind =
 
 /** A detected heap misuse. `block` is the user address involved; `allocator` the instance name. */
 export class RkAllocViolation extends RkError {
+  /** A heap misuse is a bug: keep the frames that made it. */
+  static override stackFrames = 10;
   readonly violation: RkAllocViolationKind;
   readonly block: number;
   readonly allocator: string;
