@@ -1,22 +1,30 @@
-/* count [-m MAX] [-b]: counts the lines, words and bytes on stdin and their FNV-1a, waiting for
- * input with epoll (stdin non-blocking, level-triggered: read until EAGAIN, then wait again) — or,
- * with -b, in plain blocking reads — until end of file, or MAX lines, after which it stops reading
- * and exits, as head does. */
+/* count [-m MAX] [-b] [-z MS]: counts the lines, words and bytes on stdin and their FNV-1a, waiting
+ * for input with epoll (stdin non-blocking, level-triggered: read until EAGAIN, then wait again) —
+ * or, with -b, in plain blocking reads — until end of file, or MAX lines, after which it stops
+ * reading and exits, as head does. -z: sleep MS milliseconds before the first read (a late reader:
+ * the writer finds the pipe full). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
   long max = -1;
+  long late = 0;
   int c, blocking = 0;
-  while ((c = getopt(argc, argv, "m:b")) != -1) {
+  while ((c = getopt(argc, argv, "m:bz:")) != -1) {
     if (c == 'm') max = atol(optarg);
     else if (c == 'b') blocking = 1;
+    else if (c == 'z') late = atol(optarg);
     else return 2;
+  }
+  if (late > 0) {
+    struct timespec t = {late / 1000, (late % 1000) * 1000000L};
+    nanosleep(&t, NULL);
   }
   int ep = -1;
   if (!blocking) {

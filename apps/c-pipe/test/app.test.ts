@@ -87,6 +87,20 @@ describe('c-pipe: gen | count in one image', () => {
         expect(exit.status).toBe(0);
       });
 
+      it('a full pipe: gen blocks in write until the late reader drains it; every byte arrives in order', async () => {
+        // 16 KiB writes: the fifth finds the 64 KiB pipe full while count sleeps and waits there;
+        // 100,000-byte writes are larger than the pipe, so each waits part-way and still returns whole.
+        const { exit, out } = await boot(
+          `rkboot.banner=off libc.suspend=${suspend} libc.start="gen -n 4000 -s 11 -B 16384 | count -b -z 200 ; gen -n 4000 -s 12 -B 100000 | count -z 100"`,
+        );
+        expect(out).toContain(expected(4000, 11));
+        expect(out).toContain(expected(4000, 12));
+        const waited = [...out.matchAll(/gen: (\d+) of (\d+) writes waited for room\n/g)];
+        expect(waited.map((m) => Number(m[2]))).toEqual([7, 2]);
+        expect(Number(waited[0]![1])).toBeGreaterThanOrEqual(1);
+        expect(exit.status).toBe(0);
+      });
+
       it('EPIPE: count stops after 5 lines; gen is told at its next write and exits 3', async () => {
         const { exit, out } = await boot(
           `rkboot.banner=off libc.suspend=${suspend} libc.start="gen -n 100000 -d 1 | count -m 5 ; gen -n 1"`,

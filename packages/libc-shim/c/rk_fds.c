@@ -1,6 +1,6 @@
 /*
- * Runikraft libc-shim: pipe/pipe2, dup/dup2/dup3, eventfd and epoll for wasm32-wasi C/C++
- * programs, over WASIX's descriptor calls in the wasix_32v1 namespace (layouts in
+ * Runikraft libc-shim: pipe/pipe2, dup/dup2/dup3, fcntl(F_DUPFD), eventfd and epoll for wasm32-wasi
+ * C/C++ programs, over WASIX's descriptor calls in the wasix_32v1 namespace (layouts in
  * packages/libc-shim/src/wasi/fds-ext.ts). rk build links this file into every C/C++ program; the
  * linker keeps only what the program calls. Errors are WASI errno values, which are wasi-libc's
  * errno values. wasi-libc's own read/write/close/poll/select/fcntl(F_SETFL) work on the
@@ -98,6 +98,15 @@ static int dup_to(int oldfd, int newfd) {
     return fail(e);
   }
   return newfd;
+}
+
+int __rk_fcntl_dupfd(int fd, int cmd, int min) {
+  if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) return fail(EINVAL);
+  /* Linux: a minimum below 0 or past RLIMIT_NOFILE is EINVAL (fd_dup2 checks the limit). */
+  if (min < 0) return fail(EINVAL);
+  uint32_t out;
+  uint32_t e = rk_fd_dup2((uint32_t)fd, (uint32_t)min, cmd == F_DUPFD_CLOEXEC, &out);
+  return e ? fail(e) : (int)out;
 }
 
 int dup2(int oldfd, int newfd) {

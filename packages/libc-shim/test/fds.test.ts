@@ -12,7 +12,7 @@ import { hasJspi, runWasi } from '../src/index';
 import { program } from './helpers';
 import { netKernel } from './net-kernel';
 
-const CORPUS = ['pipe.c', 'pipe2.c', 'eventfd.c', 'epoll.c', 'poll.c', 'dup.c'];
+const CORPUS = ['pipe.c', 'pipe2.c', 'eventfd.c', 'epoll.c', 'poll.c', 'dup.c', 'pipesem.c'];
 const CFLAGS = ['-D_GNU_SOURCE'];
 
 const noGcc = spawnSync('sh', ['-c', 'command -v gcc']).status !== 0;
@@ -65,4 +65,40 @@ describe.skipIf(noGcc)('the descriptor corpus: libc-shim = Linux', () => {
         },
         300_000,
       );
+});
+
+describe('fcntl(F_DUPFD) without a cost for programs that do not ask for it', () => {
+  const imports = (path: string) =>
+    WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(path))).map(
+      (i) => `${i.module}.${i.name}`,
+    );
+
+  for (const opt of ['-O0', '-O2'])
+    it(`flag commands only (${opt}): preview1 imports alone, and the program runs on node:wasi`, () => {
+      const wasm = program('fcntl-flags.c', [opt]);
+      const got = imports(wasm);
+      expect(got).toContain('wasi_snapshot_preview1.fd_fdstat_set_flags');
+      expect(got.filter((i) => !i.startsWith('wasi_snapshot_preview1.'))).toEqual([]);
+      // A plain preview1 runtime: node:wasi, in a process of its own.
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--no-warnings',
+          '--input-type=module',
+          '-e',
+          `import { WASI } from 'node:wasi'; import { readFileSync } from 'node:fs';
+           const w = new WASI({ version: 'preview1', args: [], env: {}, returnOnExit: true });
+           const i = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(${JSON.stringify(wasm)})), { wasi_snapshot_preview1: w.wasiImport });
+           process.exitCode = w.start(i);`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('getfl 1 setfl 0 0 getfd 1\n');
+      expect(r.status).toBe(0);
+    });
+
+  it('a program that asks for F_DUPFD imports WASIX fd_dup2', () => {
+    expect(imports(program(join('fds', 'pipesem.c'), CFLAGS))).toContain('wasix_32v1.fd_dup2');
+  });
 });

@@ -4,9 +4,9 @@
 // through a gathered buffer so a pipe write of at most PIPE_BUF bytes stays atomic.
 import { Errno } from '@runikraft/errno';
 import { andThen, type RkFsResult, type RkStat } from '@runikraft/vfscore';
-import type { RkPosixFile } from './api';
 import { O_ACCMODE, O_RDONLY, O_WRONLY } from './constants';
 import type { RkFdtab, RkOpenFile } from './fdtab';
+import { RkPipeEnd } from './pipe';
 import { RkPosixVfsFile } from './vfile';
 
 type Num = RkFsResult<number>;
@@ -98,18 +98,22 @@ export function lseek(fdtab: RkFdtab, fd: number, off: number, whence: number): 
   return typeof v === 'number' ? v : v.vfs.lseek(v.vfd, off, whence);
 }
 
-const inodes = new WeakMap<RkPosixFile, number>();
+const inodes = new WeakMap<object, number>();
 let nextIno = 1;
 const EPOCH = { sec: 0, nsec: 0 };
 
-/** fstat(2): vfscore's for its files; pipes, sockets, eventfds and epolls get an anon-inode stat. */
+/**
+ * fstat(2): vfscore's for its files; pipes, sockets, eventfds and epolls get an anon-inode stat
+ * (both ends of a pipe one inode, as Linux's pipefs).
+ */
 export function fstat(fdtab: RkFdtab, fd: number): RkFsResult<RkStat | number> {
   const of = fdtab.get(fd);
   if (!of) return -Errno.EBADF;
   const v = vfileOf(of);
   if (v) return v.vfs.fstat(v.vfd);
-  let ino = inodes.get(of.file);
-  if (ino === undefined) inodes.set(of.file, (ino = nextIno++));
+  const key = of.file instanceof RkPipeEnd ? of.file.pipe : of.file;
+  let ino = inodes.get(key);
+  if (ino === undefined) inodes.set(key, (ino = nextIno++));
   return {
     dev: 0,
     ino,

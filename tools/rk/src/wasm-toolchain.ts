@@ -112,7 +112,7 @@ function markAsyncified(path: string, imports: string): void {
 }
 
 /** libc-shim's headers (in its c/include): a change to one rebuilds the programs. */
-const SHIM_HEADERS = ['sys/socket.h', 'netdb.h', 'unistd.h', 'sys/epoll.h'];
+const SHIM_HEADERS = ['sys/socket.h', 'netdb.h', 'unistd.h', 'sys/epoll.h', 'fcntl.h', 'limits.h'];
 
 export interface WasmBuildOptions {
   /**

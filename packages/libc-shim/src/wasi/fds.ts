@@ -7,6 +7,7 @@ import {
   S_IFBLK,
   S_IFCHR,
   S_IFDIR,
+  S_IFIFO,
   S_IFLNK,
   S_IFMT,
   S_IFREG,
@@ -21,7 +22,11 @@ export interface WasiFdInfo {
   preopen?: string;
 }
 
-/** The WASI file type of an st_mode. FIFOs are UNKNOWN in preview1 (it has no FIFO type). */
+/**
+ * The WASI file type of an st_mode. Preview1 has no FIFO type: a FIFO (a pipe end) is a byte
+ * stream, SOCKET_STREAM, as node:wasi (uvwasi) reports a host FIFO; wasi-libc defines S_IFIFO as
+ * S_IFSOCK, so its fstat says S_ISFIFO (wasmtime's UNKNOWN would give no type bits at all).
+ */
 export function filetypeOf(mode: number): number {
   switch (mode & S_IFMT) {
     case S_IFREG:
@@ -35,6 +40,7 @@ export function filetypeOf(mode: number): number {
     case S_IFBLK:
       return Filetype.BLOCK_DEVICE;
     case S_IFSOCK:
+    case S_IFIFO:
       return Filetype.SOCKET_STREAM;
     default:
       return Filetype.UNKNOWN;

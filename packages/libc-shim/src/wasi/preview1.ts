@@ -282,7 +282,7 @@ export class WasiPreview1 {
     this.mem.u8.fill(0, out, out + A.FDSTAT_SIZE);
     this.mem.setU8(out, this.filetype(fd, st.mode));
     this.mem.setU16(out + 2, flags);
-    this.mem.setU64(out + 8, inf.rightsBase);
+    this.mem.setU64(out + 8, inf.rightsBase & accessRights(fl));
     this.mem.setU64(out + 16, inf.rightsInheriting);
     return E.SUCCESS;
   }
@@ -723,11 +723,12 @@ export class WasiPreview1 {
       for (const f of fdSubs) {
         const mask = f.file.poll();
         if (!(mask & wanted(f.type))) continue;
+        const read = f.type === A.EVENTTYPE_FD_READ;
         events.push({
           ud: f.ud,
-          err: 0,
+          err: read ? readError(mask) : 0,
           type: f.type,
-          nbytes: f.type === A.EVENTTYPE_FD_READ ? await this.readable(f.fd) : 0n,
+          nbytes: read && mask & POLLIN ? await this.readable(f.fd) : 0n,
           flags: mask & (POLLHUP | POLLRDHUP) ? A.EVENT_FD_READWRITE_HANGUP : 0,
         });
       }
@@ -844,9 +845,44 @@ interface FdSub {
   file: RkPosixFile;
 }
 
-/** The readiness bits that answer a subscription (Linux's poll reports ERR and HUP unasked). */
+/**
+ * The readiness bits that answer a subscription: Linux's select sets (fs/select.c POLLIN_SET and
+ * POLLOUT_SET), since a subscription is one direction as a select set is. A hang-up answers a read
+ * subscription only: a pipe's read end whose writers are gone is not writable.
+ */
 const wanted = (type: number): number =>
-  (type === A.EVENTTYPE_FD_READ ? POLLIN : POLLOUT) | POLLERR | POLLHUP;
+  type === A.EVENTTYPE_FD_READ ? POLLIN | POLLHUP | POLLERR : POLLOUT | POLLERR;
+
+/**
+ * The error of a read event, which is how preview1 tells poll() more than "readable": wasi-libc's
+ * poll turns EPIPE into POLLHUP alone and any other error into POLLERR, so a pipe hung up with
+ * nothing left to read is POLLHUP as on Linux (POLLIN|POLLHUP while data remains), and select
+ * still finds it readable. A write event carries no error: a write end whose readers are gone is
+ * POLLOUT (Linux: POLLOUT|POLLERR; wasi-libc's poll cannot report both), and its write is EPIPE.
+ */
+function readError(mask: number): number {
+  if (mask & POLLIN) return E.SUCCESS;
+  return mask & POLLHUP ? E.PIPE : mask & POLLERR ? E.IO : E.SUCCESS;
+}
+
+/**
+ * The rights fd_fdstat_get reports, within the access mode: wasi-libc's fcntl(F_GETFL) derives
+ * O_RDONLY/O_WRONLY/O_RDWR from FD_READ and FD_WRITE, and a pipe's read end is O_RDONLY on Linux.
+ * Only the report: the calls' own checks keep both rights, so writing to a read end is EBADF, as
+ * Linux's, rather than preview1's ENOTCAPABLE.
+ */
+function accessRights(flags: number): bigint {
+  switch (flags & V.O_ACCMODE) {
+    case V.O_RDONLY:
+      return ~RIGHTS_WRITING;
+    case V.O_WRONLY:
+      return ~RIGHTS_READING;
+    default:
+      return ~0n;
+  }
+}
+const RIGHTS_WRITING = A.rights('FD_WRITE', 'FD_ALLOCATE', 'FD_FILESTAT_SET_SIZE');
+const RIGHTS_READING = A.rights('FD_READ', 'FD_READDIR');
 
 const readyCount = (subs: readonly FdSub[]): number =>
   subs.filter((f) => f.file.poll() & wanted(f.type)).length;

@@ -35,8 +35,9 @@ int main(void) {
   printf("select drained, 20 ms: %d readable %d\n", n, FD_ISSET(p[0], &r) != 0);
   close(p[1]);
   n = poll(f, 1, -1);
-  /* Linux reports POLLHUP alone here; preview1 can only say "readable, hung up" (README). */
-  printf("writer gone: %d hup %d\n", n, (f[0].revents & POLLHUP) != 0);
+  /* POLLHUP alone: nothing is left to read. */
+  printf("writer gone: %d hup %d in %d\n", n, (f[0].revents & POLLHUP) != 0,
+         (f[0].revents & POLLIN) != 0);
   SHOW("read at EOF", read(p[0], buf, sizeof buf));
   close(p[0]);
 
