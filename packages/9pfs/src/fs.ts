@@ -455,12 +455,13 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     const want = this.ahead.size(ino, buf.length, offset, this.client.ioSize(h.fid));
     return this.guard(async () => {
       const seen = this.changes;
-      const into = want === buf.length ? buf : new Uint8Array(want);
+      const into = want === buf.length ? buf : this.ahead.buffer(want);
       const got = await p9ReadFull(this.client, h.fid, into, offset);
       const n = Math.min(got, buf.length);
       if (into !== buf) {
-        this.ahead.keep(ino, into.subarray(0, got), offset, want, seen, this.changes);
         buf.set(into.subarray(0, n));
+        // after the copy: keep may hand `into` on as the spare buffer of the next fetch
+        this.ahead.keep(ino, into.subarray(0, got), offset, want, seen, this.changes);
       }
       this.ahead.passed(ino, offset + n);
       return n;
