@@ -248,7 +248,8 @@ export class Ramfs implements RkFs<RamNode, RamHandle> {
   }
 
   statfs(out: RkFsStatfs): number {
-    const free = this.pages.alloc.pavailmem();
+    // the mount's spare pages are free for its files
+    const free = this.pages.alloc.pavailmem() + this.pages.spares;
     out.type = RAMFS_MAGIC;
     out.bsize = RK_PAGE_SIZE;
     out.frsize = RK_PAGE_SIZE;
@@ -274,6 +275,7 @@ export class Ramfs implements RkFs<RamNode, RamHandle> {
       }
     };
     drop(this.root);
+    this.pages.flush();
     return 0;
   }
 }

@@ -1,12 +1,20 @@
 // File data of ramfs in 4 KiB pages from an rkalloc allocator, so guest memory (-m) bounds ramfs and
 // a full allocator is ENOSPC. Pages are allocated on write only; never-written ranges are holes.
+//
+// Single pages a file gives back are kept (up to SPARE) for the next page a write needs: SQLite's
+// rollback journal is created, written and deleted by every transaction, and each of its pages
+// otherwise cost an allocator round trip (tlsf: a memalign with a header and a release with merges).
+// Guest RAM is a SharedArrayBuffer, where TypedArray.fill stores byte by byte (~5x slower than a
+// word fill), so pages are zeroed through rkalloc's memzero.
 import { Errno } from '@runikraft/errno';
-import { RK_PAGE_SIZE, type RkAlloc } from '@runikraft/rkalloc';
+import { memzero, RK_PAGE_SIZE, type RkAlloc } from '@runikraft/rkalloc';
 import type { RamNode } from './node';
 
 const PAGE = RK_PAGE_SIZE;
 /** Most pages one write allocates at once (64 KiB): a truncated file holds at most this much extra. */
 const CHUNK = 16;
+/** Most freed single pages a mount keeps for reuse (64 KiB), while any file holds pages. */
+export const SPARE = 16;
 
 export class RamPages {
   private readonly u8: Uint8Array;
@@ -17,6 +25,8 @@ export class RamPages {
   private readonly owner = new Map<number, number>();
   /** Multi-page blocks by first page: their size and how many of their pages files still hold. */
   private readonly chunks = new Map<number, { pages: number; live: number }>();
+  /** Single pages files gave back, kept for reuse (contents not zeroed). */
+  private readonly spare: number[] = [];
 
   constructor(readonly alloc: RkAlloc) {
     this.u8 = alloc.phys.u8;
@@ -111,7 +121,7 @@ export class RamPages {
     let head = k > 1 ? this.alloc.palloc(k) : 0;
     if (head === 0) {
       k = 1;
-      head = this.alloc.palloc(1);
+      head = this.spare.length > 0 ? this.spare.pop()! : this.alloc.palloc(1);
       if (head === 0) return 0;
     } else this.chunks.set(head, { pages: k, live: k });
     for (let i = 0; i < k; i++) {
@@ -129,7 +139,7 @@ export class RamPages {
   }
 
   private zero(pa: number): void {
-    this.u8.fill(0, pa - this.base, pa - this.base + PAGE);
+    memzero(this.alloc.phys, pa, PAGE);
   }
 
   /** Sets the size; shrinking frees whole pages past it and zeroes the tail of the last one. */
@@ -140,23 +150,38 @@ export class RamPages {
       n.pages.length = Math.min(n.pages.length, keep);
       const tail = size % PAGE;
       const last = n.pages[keep - 1];
-      if (tail && last) this.u8.fill(0, last - this.base + tail, last - this.base + PAGE);
+      if (tail && last) memzero(this.alloc.phys, last + tail, PAGE - tail);
+      if (this.used === 0) this.flush();
     }
     n.size = size;
   }
 
-  /** Returns every page of a file to the allocator. */
+  /** Returns every page of a file to the allocator (or to the spare pages). */
   freeAll(n: RamNode): void {
     for (let i = 0; i < n.pages.length; i++) this.drop(n, i);
     n.pages = [];
+    if (this.used === 0) this.flush();
+  }
+
+  /** Spare pages: free for this mount's files, held from the allocator. */
+  get spares(): number {
+    return this.spare.length;
+  }
+
+  /** Gives the spare pages back to the allocator (no file holds pages any more; unmount). */
+  flush(): void {
+    for (const pa of this.spare) this.alloc.pfree(pa, 1);
+    this.spare.length = 0;
   }
 
   private drop(n: RamNode, i: number): void {
     const pa = n.pages[i];
     if (!pa) return;
     const head = this.owner.get(pa);
-    if (head === undefined) this.alloc.pfree(pa, 1);
-    else {
+    if (head === undefined) {
+      if (this.spare.length < SPARE) this.spare.push(pa);
+      else this.alloc.pfree(pa, 1);
+    } else {
       // A page of a multi-page block: the block goes back whole once none of its pages is in use.
       this.owner.delete(pa);
       const c = this.chunks.get(head)!;

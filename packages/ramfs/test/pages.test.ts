@@ -6,7 +6,7 @@ import { Errno } from '@runikraft/errno';
 import { RK_PAGE_SIZE } from '@runikraft/rkalloc';
 import { describe, expect, it } from 'vitest';
 import { RamNode } from '../src/node';
-import { RamPages } from '../src/pages';
+import { RamPages, SPARE } from '../src/pages';
 import { testAlloc } from './helpers';
 
 const PAGE = RK_PAGE_SIZE;
@@ -181,5 +181,78 @@ describe('RamPages runs', () => {
     expect(mismatch(out, buf.subarray(0, 3 * PAGE))).toBe(-1);
     expect(pages.write(n, buf, 3 * PAGE)).toBe(-Errno.ENOSPC);
     expect(n.size).toBe(3 * PAGE);
+  });
+});
+
+describe('RamPages spare pages', () => {
+  /** A file written page by page (one single-page allocation each), every byte `fill`. */
+  const writePages = (pages: RamPages, n: RamNode, count: number, fill: number) => {
+    for (let i = 0; i < count; i++)
+      expect(pages.write(n, new Uint8Array(PAGE).fill(fill), i * PAGE)).toBe(PAGE);
+  };
+  const file = (ino: number) => new RamNode(ino, 0o100000, 0o644, now);
+
+  it.each(['buddy', 'tlsf'] as const)(
+    '%s: a deleted file gives its pages to the next writes without the allocator, zeroed where partly written',
+    (kind) => {
+      const alloc = testAlloc(8 << 20, kind);
+      const avail = alloc.pavailmem();
+      const pages = new RamPages(alloc);
+      const db = file(1);
+      writePages(pages, db, 1, 0x11); // another file keeps holding pages
+      const journal = file(2);
+      writePages(pages, journal, 3, 0xaa);
+      const held = [...journal.pages];
+      pages.freeAll(journal);
+      expect(pages.spares).toBe(3);
+      expect(pages.used).toBe(1);
+      const allocs = alloc.stats().totNbAllocs;
+      // the next journal: a header at offset 100 of its first page, then two whole pages
+      const next = file(3);
+      expect(pages.write(next, new Uint8Array(28).fill(0x55), 100)).toBe(28);
+      for (const at of [PAGE, 2 * PAGE])
+        expect(pages.write(next, new Uint8Array(PAGE).fill(0x66), at)).toBe(PAGE);
+      expect(alloc.stats().totNbAllocs).toBe(allocs);
+      expect(pages.spares).toBe(0);
+      expect([...next.pages].sort()).toEqual([...held].sort());
+      // the reused page held 0xaa: what the write did not cover reads as zeros
+      const head = new Uint8Array(PAGE);
+      expect(pages.read(next, head, 0)).toBe(PAGE);
+      expect(head.subarray(0, 100).every((b) => b === 0)).toBe(true);
+      expect(head.subarray(100, 128).every((b) => b === 0x55)).toBe(true);
+      expect(head.subarray(128).every((b) => b === 0)).toBe(true);
+      // a truncation inside a reused page zeroes its tail, which a later extension shows
+      pages.truncate(next, PAGE + 10);
+      pages.truncate(next, 2 * PAGE);
+      const tail = new Uint8Array(PAGE);
+      expect(pages.read(next, tail, PAGE)).toBe(PAGE);
+      expect(tail.subarray(0, 10).every((b) => b === 0x66)).toBe(true);
+      expect(tail.subarray(10).every((b) => b === 0)).toBe(true);
+      // once no file holds pages, the spares go back: the allocator has every page again
+      pages.freeAll(next);
+      expect(pages.spares).toBeGreaterThan(0);
+      pages.freeAll(db);
+      expect(pages.spares).toBe(0);
+      expect(pages.used).toBe(0);
+      expect(alloc.pavailmem()).toBe(avail);
+    },
+  );
+
+  it('keeps at most SPARE pages; the rest go back to the allocator at once', () => {
+    const alloc = testAlloc(8 << 20, 'tlsf');
+    const pages = new RamPages(alloc);
+    const keep = file(1);
+    writePages(pages, keep, 1, 1);
+    const big = file(2);
+    writePages(pages, big, SPARE + 5, 2);
+    const before = alloc.pavailmem();
+    pages.freeAll(big);
+    expect(pages.spares).toBe(SPARE);
+    expect(alloc.pavailmem()).toBeGreaterThan(before);
+    const frees = alloc.stats().totNbFrees;
+    pages.flush();
+    expect(pages.spares).toBe(0);
+    expect(alloc.stats().totNbFrees).toBe(frees + SPARE);
+    pages.freeAll(keep);
   });
 });
