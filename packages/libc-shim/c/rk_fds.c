@@ -1,15 +1,17 @@
 /*
  * Runikraft libc-shim: pipe/pipe2, dup/dup2/dup3, fcntl(F_DUPFD), eventfd and epoll for wasm32-wasi
  * C/C++ programs, over WASIX's descriptor calls in the wasix_32v1 namespace (layouts in
- * packages/libc-shim/src/wasi/fds-ext.ts). rk build links this file into every C/C++ program; the
- * linker keeps only what the program calls. Errors are WASI errno values, which are wasi-libc's
- * errno values. wasi-libc's own read/write/close/poll/select/fcntl(F_SETFL) work on the
- * descriptors these calls create.
+ * packages/libc-shim/src/wasi/fds-ext.ts), and ioctl(FIONREAD/FIONBIO) over preview1's. rk build
+ * links this file into every C/C++ program; the linker keeps only what the program calls. Errors
+ * are WASI errno values, which are wasi-libc's errno values. wasi-libc's own read/write/close/poll/
+ * select/fcntl(F_SETFL) work on the descriptors these calls create.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -121,6 +123,55 @@ int dup2(int oldfd, int newfd) {
 int dup3(int oldfd, int newfd, int flags) {
   if (oldfd == newfd || (flags & ~O_CLOEXEC)) return fail(EINVAL);
   return dup_to(oldfd, newfd);
+}
+
+/*
+ * ioctl(FIONREAD, FIONBIO) in place of wasi-libc's, with preview1's calls only (so a program calling
+ * it still imports nothing from wasix_32v1). FIONREAD asks poll_oneoff for the bytes a read would
+ * get; a read event carrying EPIPE is a pipe whose writers are gone with nothing left (libc-shim
+ * says so for poll's POLLHUP), which Linux's FIONREAD reports as 0, where wasi-libc's would fail.
+ */
+static int fionread(int fd, int *out) {
+  __wasi_subscription_t sub[2] = {{0}};
+  sub[0].u.tag = __WASI_EVENTTYPE_FD_READ;
+  sub[0].u.u.fd_read.file_descriptor = (__wasi_fd_t)fd;
+  sub[1].userdata = 1;
+  sub[1].u.tag = __WASI_EVENTTYPE_CLOCK; /* timeout 0: answer now */
+  sub[1].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+  __wasi_event_t ev[2];
+  __wasi_size_t n;
+  uint32_t e = __wasi_poll_oneoff(sub, ev, 2, &n);
+  if (e) return fail(e);
+  for (__wasi_size_t i = 0; i < n; i++) {
+    if (ev[i].type != __WASI_EVENTTYPE_FD_READ) continue;
+    if (ev[i].error && ev[i].error != __WASI_ERRNO_PIPE) return fail(ev[i].error);
+    *out = ev[i].error ? 0 : (int)ev[i].fd_readwrite.nbytes;
+    return 0;
+  }
+  *out = 0; /* not readable yet */
+  return 0;
+}
+
+static int fionbio(int fd, int on) {
+  __wasi_fdstat_t st;
+  uint32_t e = __wasi_fd_fdstat_get((uint32_t)fd, &st);
+  if (e) return fail(e);
+  __wasi_fdflags_t fl = on ? (st.fs_flags | __WASI_FDFLAGS_NONBLOCK)
+                           : (st.fs_flags & ~__WASI_FDFLAGS_NONBLOCK);
+  e = __wasi_fd_fdstat_set_flags((uint32_t)fd, fl);
+  return e ? fail(e) : 0;
+}
+
+int ioctl(int fd, int request, ...) {
+  va_list ap;
+  va_start(ap, request);
+  void *arg = va_arg(ap, void *);
+  va_end(ap);
+  switch (request) {
+  case FIONREAD: return fionread(fd, (int *)arg);
+  case FIONBIO: return fionbio(fd, *(const int *)arg);
+  default: return fail(ENOTTY); /* Linux: the request does not apply to this descriptor */
+  }
 }
 
 int eventfd(unsigned int initval, int flags) {

@@ -37,6 +37,8 @@ export interface RkPosixFile {
   release(): number | Promise<number>;
   /** F_SETFL changed the status flags (a socket mirrors O_NONBLOCK into its own mode). */
   setFlags?(flags: number): void;
+  /** FIONREAD: the bytes queued for reading now (absent: not known, reported as 0). */
+  nread?(): number;
 }
 
 /** One entry of poll(2)'s array; `revents` is filled in. */

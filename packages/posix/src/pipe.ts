@@ -149,6 +149,10 @@ export class RkPipeEnd implements RkPosixFile {
   poll(): number {
     return this.end === 'read' ? this.pipe.readMask() : this.pipe.writeMask();
   }
+  /** What is queued, from either end (Linux's pipe FIONREAD does not look at the end). */
+  nread(): number {
+    return this.pipe.len;
+  }
   watch(w: RkPosixWatcher): () => void {
     const mine = this.end === 'read' ? POLLIN | POLLHUP : POLLOUT | POLLERR;
     return this.pipe.watchers.add((key) => {

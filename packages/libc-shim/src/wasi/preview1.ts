@@ -758,8 +758,13 @@ export class WasiPreview1 {
     return E.SUCCESS;
   };
 
-  /** Bytes a read would get: for a regular file, what is left before EOF; 0 where unknown (streams). */
+  /**
+   * Bytes a read would get (wasi-libc's FIONREAD): for a regular file, what is left before EOF; for
+   * a pipe, what is queued; 0 where unknown (sockets, the console).
+   */
   private async readable(fd: number): Promise<bigint> {
+    const queued = this.px.fdtab.get(fd)?.file.nread?.();
+    if (queued !== undefined) return BigInt(queued);
     const st = await this.px.fstat(fd);
     if (typeof st === 'number' || (st.mode & V.S_IFMT) !== V.S_IFREG) return 0n;
     const pos = await this.px.lseek(fd, 0, 1);

@@ -20,6 +20,7 @@ static const char *ename(int e) {
   case EPERM: return "EPERM";
   case EPIPE: return "EPIPE";
   case ENOSYS: return "ENOSYS";
+  case ENOTTY: return "ENOTTY";
   default: return strerror(e);
   }
 }

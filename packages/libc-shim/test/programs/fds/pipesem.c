@@ -1,12 +1,13 @@
 /* What a demanding C program asks of a pipe's descriptors, compared with Linux: fstat's type and
- * inode, poll/select/epoll at hang-up on either side, EPIPE, the access mode F_GETFL reports,
- * F_SETFL O_NONBLOCK (EAGAIN on empty and on full), fcntl(F_DUPFD[_CLOEXEC]), and PIPE_BUF: a write
- * of at most PIPE_BUF bytes goes in whole or not at all, a larger one takes what fits. */
+ * inode, FIONREAD, poll/select/epoll at hang-up on either side, EPIPE, the access mode F_GETFL
+ * reports, F_SETFL O_NONBLOCK (EAGAIN on empty and on full), fcntl(F_DUPFD[_CLOEXEC]), and PIPE_BUF:
+ * a write of at most PIPE_BUF bytes goes in whole or not at all, a larger one takes what fits. */
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -142,9 +143,15 @@ int main(void) {
   SHOW("read it all", read(p[0], big, 65536 + PIPE_BUF));
   free(big);
 
-  /* 2. Readiness at hang-up. Read end, writer gone, data left: IN and HUP; drained: HUP. */
+  /* FIONREAD: what is queued. */
+  int queued = -1;
+  SHOW("FIONREAD empty", ioctl(p[0], FIONREAD, &queued) == 0 ? queued : -1);
   SHOW("write", write(p[1], "tail", 4));
+  SHOW("FIONREAD read end", ioctl(p[0], FIONREAD, &queued) == 0 ? queued : -1);
+
+  /* 2. Readiness at hang-up. Read end, writer gone, data left: IN and HUP; drained: HUP. */
   SHOW("close write end", close(p[1]));
+  SHOW("FIONREAD, writer gone, data left", ioctl(p[0], FIONREAD, &queued) == 0 ? queued : -1);
   poll1("read end, writer gone, data left", p[0], POLLIN);
   epoll1("read end, writer gone, data left", p[0], EPOLLIN);
   select1("read end, writer gone, data left", p[0]);
@@ -152,6 +159,7 @@ int main(void) {
   poll1("read end, writer gone, empty", p[0], POLLIN);
   epoll1("read end, writer gone, empty", p[0], EPOLLIN);
   select1("read end, writer gone, empty", p[0]);
+  SHOW("FIONREAD, writer gone, empty", ioctl(p[0], FIONREAD, &queued) == 0 ? queued : -1);
   SHOW("read at EOF", read(p[0], buf, sizeof buf));
   close(p[0]);
   /* Write end, reader gone: EPIPE. */
@@ -165,6 +173,14 @@ int main(void) {
 
   /* 4. fcntl(F_DUPFD): the lowest free descriptor >= the argument, sharing the open file. */
   SHOW("pipe", pipe(p));
+  int on = 1;
+  SHOW("FIONBIO on", ioctl(p[0], FIONBIO, &on));
+  getfl("read end after FIONBIO", p[0]);
+  SHOW("read empty after FIONBIO", read(p[0], buf, 1));
+  on = 0;
+  SHOW("FIONBIO off", ioctl(p[0], FIONBIO, &on));
+  getfl("read end after FIONBIO off", p[0]);
+  SHOW("ioctl with another request", ioctl(p[0], 0x5401 /* TCGETS */, buf));
   int d = fcntl(p[1], F_DUPFD, 20);
   SHOW("F_DUPFD 20", d);
   int d2 = fcntl(p[1], F_DUPFD, 20);
