@@ -19,6 +19,7 @@ static const char *ename(int e) {
   case ENOENT: return "ENOENT";
   case EPERM: return "EPERM";
   case EPIPE: return "EPIPE";
+  case ESPIPE: return "ESPIPE";
   case ENOSYS: return "ENOSYS";
   case ENOTTY: return "ENOTTY";
   default: return strerror(e);

@@ -113,6 +113,10 @@ int main(void) {
   getfl("write end", p[1]);
   SHOW("read empty, O_NONBLOCK", read(p[0], buf, 1));
   SHOW("F_SETFL O_NONBLOCK on the write end", fcntl(p[1], F_SETFL, O_NONBLOCK));
+  SHOW("lseek on a pipe", lseek(p[0], 0, SEEK_CUR));
+  SHOW("lseek SEEK_SET on a pipe", lseek(p[1], 10, SEEK_SET));
+  SHOW("pread on a pipe", pread(p[0], buf, 1, 0));
+  SHOW("pwrite on a pipe", pwrite(p[1], buf, 1, 0));
   SHOW("read on the write end", read(p[1], buf, 1));
   SHOW("write on the read end", write(p[0], "x", 1));
 
