@@ -5,9 +5,16 @@
 // rollback journal is created, written and deleted by every transaction, and each of its pages
 // otherwise cost an allocator round trip (tlsf: a memalign with a header and a release with merges).
 // Guest RAM is a SharedArrayBuffer, where TypedArray.fill stores byte by byte (~5x slower than a
-// word fill), so pages are zeroed through rkalloc's memzero.
+// word fill) and a copy whose ends differ mod 8 moves byte by byte too (SQLite's journal pages sit
+// 4 bytes off): pages are zeroed through rkalloc's memzero and copied through copyToGuest/FromGuest.
 import { Errno } from '@runikraft/errno';
-import { memzero, RK_PAGE_SIZE, type RkAlloc } from '@runikraft/rkalloc';
+import {
+  copyFromGuest,
+  copyToGuest,
+  memzero,
+  RK_PAGE_SIZE,
+  type RkAlloc,
+} from '@runikraft/rkalloc';
 import type { RamNode } from './node';
 
 const PAGE = RK_PAGE_SIZE;
@@ -47,10 +54,9 @@ export class RamPages {
       const pa = n.pages[idx];
       const runEnd = Math.min(end, this.runEnd(n, idx, pa));
       const len = runEnd - pos;
-      if (pa) {
-        const at = pa - this.base + inPage;
-        buf.set(this.u8.subarray(at, at + len), pos - off);
-      } else buf.fill(0, pos - off, pos - off + len);
+      if (pa)
+        copyFromGuest(buf.subarray(pos - off, pos - off + len), this.u8, pa - this.base + inPage);
+      else buf.fill(0, pos - off, pos - off + len);
       pos = runEnd;
     }
     return Math.max(0, end - off);
@@ -99,7 +105,7 @@ export class RamPages {
         next += PAGE;
       }
       runEnd = Math.min(runEnd, end);
-      this.u8.set(buf.subarray(pos - off, runEnd - off), pa - this.base + inPage);
+      copyToGuest(this.u8, pa - this.base + inPage, buf.subarray(pos - off, runEnd - off));
       pos = runEnd;
     }
     const done = pos - off;

@@ -2,6 +2,7 @@
 import { Errno, RkError } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkAlloc } from './api';
+import { copyFromGuest, copyToGuest } from './copy';
 import { fillBytes } from './fill';
 
 /** A typed-array constructor usable over guest RAM. */
@@ -76,10 +77,14 @@ export function memmove(phys: RkPhysMem, dst: number, src: number, len: number):
 
 /** Copies host bytes into guest RAM at `dst`. */
 export function copyIn(phys: RkPhysMem, dst: number, data: Uint8Array): void {
-  bytesAt(phys, dst, data.length).set(data);
+  bytesAt(phys, dst, data.length);
+  copyToGuest(phys.u8, dst - phys.base, data);
 }
 
 /** Copies `len` guest bytes at `src` out into a new host array. */
 export function copyOut(phys: RkPhysMem, src: number, len: number): Uint8Array {
-  return bytesAt(phys, src, len).slice();
+  bytesAt(phys, src, len);
+  const out = new Uint8Array(len);
+  copyFromGuest(out, phys.u8, src - phys.base);
+  return out;
 }
