@@ -14,6 +14,8 @@ describe('a C program on libc-shim', () => {
       'hello from C, argc=2 argv[1]=world\nread 8: line 42\ntime ok 1\nHOME=/root\n',
     );
     expect(r.status).toBe(7);
-    expect(r.suspensions).toBeGreaterThan(3);
+    // ramfs and the console answer every call at once (open, close and stat included): the
+    // program is never suspended
+    expect(r.suspensions).toBe(0);
   }, 300_000);
 });

@@ -23,6 +23,29 @@ describe('the synchronous call path', () => {
     expect(back.suspensions).toBeLessThanOrEqual(few.suspensions);
   }, 300_000);
 
+  it("does not suspend for SQLite's file calls on ramfs: open, stat, mkdir, utimes, unlink, rmdir, fsync, close", async () => {
+    const { k, out } = await testKernel();
+    const few = await runWasi(k, wasm, { args: ['calls', 'lock', '/tmp/db', '3'] });
+    const many = await runWasi(k, wasm, { args: ['calls', 'lock', '/tmp/db2', '300'] });
+    expect([few.status, many.status]).toEqual([0, 0]);
+    // every result and errno (EEXIST, ENOENT, EBADF) is checked by the program itself
+    expect(await out()).toBe('lock 3\nlock 300\n');
+    expect(few.suspensions).toBe(0);
+    expect(many.suspensions).toBe(0);
+  }, 300_000);
+
+  it('gives the same results for those calls on a driver where every call waits, suspending for each', async () => {
+    const { k, vfs, out } = await testKernel();
+    vfs.registerFsType(waitingRamfs(true, 'waitall'));
+    expect(await vfs.mkdir('/wait', 0o777)).toBe(0);
+    expect(await vfs.mount('none', '/wait', 'waitall')).toBe(0);
+    const r = await runWasi(k, wasm, { args: ['calls', 'lock', '/wait/db', '20'] });
+    expect(r.status).toBe(0);
+    expect(await out()).toBe('lock 20\n');
+    // each round's creates, unlinks, opens, closes and syncs wait on the driver
+    expect(r.suspensions).toBeGreaterThanOrEqual(20 * 10);
+  }, 300_000);
+
   it('suspends on every call of a driver that waits, with the same results', async () => {
     const { k, vfs, out } = await testKernel();
     vfs.registerFsType(waitingRamfs());

@@ -1,12 +1,18 @@
-// A driver that waits: ramfs whose data and attribute calls answer through a Promise, as 9pfs over
-// virtio does, so every such call suspends the program.
+// A driver that waits: ramfs whose data and attribute calls (or, with `every`, all its calls) answer
+// through a Promise, as 9pfs over virtio does, so every such call suspends the program.
 import { createRamfsType } from '@runikraft/ramfs';
 import { createBuddyAlloc } from '@runikraft/rkalloc-buddy';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import type { RkFs, RkFsType } from '@runikraft/vfscore';
 
-/** ramfs whose data calls answer through a Promise, like a driver waiting on a device. */
-export function waitingRamfs(): RkFsType {
+/** The calls that wait by default: the data and attribute calls. */
+const DATA = new Set<PropertyKey>(['read', 'write', 'getattr']);
+
+/**
+ * ramfs whose data calls (or `every` call but statfs/sync/unmount) answer through a Promise, like a
+ * driver waiting on a device. `name` is the type's name.
+ */
+export function waitingRamfs(every = false, name = 'waitfs'): RkFsType {
   const size = 4 << 20;
   const buffer = new SharedArrayBuffer(size);
   const phys: RkPhysMem = {
@@ -18,7 +24,7 @@ export function waitingRamfs(): RkFsType {
   };
   const ram = createRamfsType(createBuddyAlloc(phys, phys.base, size));
   return {
-    name: 'waitfs',
+    name,
     mount(args) {
       const fs = ram.mount(args) as RkFs;
       return new Proxy(fs, {
@@ -26,9 +32,10 @@ export function waitingRamfs(): RkFsType {
           const v = Reflect.get(t, key) as unknown;
           if (typeof v !== 'function') return v;
           const f = v.bind(t) as (...a: unknown[]) => unknown;
-          return key === 'read' || key === 'write' || key === 'getattr'
-            ? (...a: unknown[]) => Promise.resolve().then(() => f(...a))
-            : f;
+          const waits = every
+            ? key !== 'statfs' && key !== 'sync' && key !== 'unmount' && key !== 'release'
+            : DATA.has(key);
+          return waits ? (...a: unknown[]) => Promise.resolve().then(() => f(...a)) : f;
         },
       });
     },

@@ -144,7 +144,7 @@ export class RkEpoll implements RkPosixFile {
     it.unwatch = of.file.watch((mask) => {
       if (withNorm(mask) & (it.events | EPOLLERR | EPOLLHUP)) this.markReady(it);
     });
-    of.onLastClose.add(it.dropOnClose);
+    (of.onLastClose ??= new Set()).add(it.dropOnClose);
     let byFd = this.items.get(of);
     if (!byFd) this.items.set(of, (byFd = new Map()));
     byFd.set(fd, it);
@@ -153,7 +153,7 @@ export class RkEpoll implements RkPosixFile {
 
   private unlink(it: Item): void {
     it.unwatch();
-    it.of.onLastClose.delete(it.dropOnClose);
+    it.of.onLastClose?.delete(it.dropOnClose);
     if (it.ready) {
       it.ready = false;
       this.readyList = this.readyList.filter((x) => x !== it);

@@ -23,8 +23,11 @@ const SETFL_MASK = O_APPEND | O_NONBLOCK;
 export class RkOpenFile {
   /** Descriptors referring to it. */
   refs = 0;
-  /** Run when the last descriptor closes, before the file's release (epoll drops its items). */
-  readonly onLastClose = new Set<() => void>();
+  /**
+   * Run when the last descriptor closes, before the file's release (epoll drops its items). Made
+   * on first use: most files are never watched, and a Set per open is garbage on every open.
+   */
+  onLastClose: Set<() => void> | null = null;
   constructor(
     readonly file: RkPosixFile,
     /** open(2) status flags: access mode, O_APPEND, O_NONBLOCK (never O_CLOEXEC). */
@@ -169,7 +172,10 @@ export class RkFdtab {
 /** Drops one reference; the last runs the close hooks and releases the file. */
 function unref(of: RkOpenFile): number | Promise<number> {
   if (--of.refs > 0) return 0;
-  for (const f of [...of.onLastClose]) f();
-  of.onLastClose.clear();
+  const hooks = of.onLastClose;
+  if (hooks) {
+    of.onLastClose = null;
+    for (const f of hooks) f();
+  }
   return of.file.release();
 }

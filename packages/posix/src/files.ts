@@ -9,6 +9,11 @@ import { AT_FDCWD, F_GETFL, O_CLOEXEC, S_IFMT } from './constants';
 import type { RkFdtab } from './fdtab';
 import { RkPosixVfsFile } from './vfile';
 
+/** `v` once `r` has resolved (synchronously when `r` is a value). */
+function thenValue(r: RkFsResult<unknown>, v: number): RkFsResult<number> {
+  return r instanceof Promise ? r.then(() => v) : v;
+}
+
 export class RkPosixFiles {
   constructor(
     readonly vfs: RkVfs | null,
@@ -36,26 +41,50 @@ export class RkPosixFiles {
 
   /**
    * openat(2): opens through vfscore and installs the file at the lowest free descriptor.
-   * @returns the descriptor, -EMFILE (checked before the open's side effects), or vfscore's -errno.
+   * @returns the descriptor, -EMFILE (checked before the open's side effects), or vfscore's -errno;
+   * synchronous when vfscore answered without waiting.
    */
-  async openat(dirfd: number, path: string, flags: number, mode = 0o666): Promise<number> {
-    const vfs = this.v();
-    if (typeof vfs === 'number') return vfs;
+  openat(dirfd: number, path: string, flags: number, mode = 0o666): RkFsResult<number> {
+    const vfs = this.vfs;
+    if (!vfs) return -Errno.ENOSYS;
     const d = this.dir(dirfd);
     if (d < 0 && d !== AT_FDCWD) return d;
     if (!this.fdtab.hasFree()) return -Errno.EMFILE;
-    const vfd = await vfs.openat(d, path, flags, mode);
-    if (vfd < 0) return vfd;
-    return this.adopt(vfs, vfd, (flags & O_CLOEXEC) !== 0);
+    const vfd = vfs.openat(d, path, flags, mode);
+    const cloexec = (flags & O_CLOEXEC) !== 0;
+    if (vfd instanceof Promise) return this.adoptLater(vfs, vfd, cloexec);
+    return vfd < 0 ? vfd : this.adopt(vfs, vfd, cloexec);
+  }
+  private adoptLater(vfs: RkVfs, vfd: Promise<number>, cloexec: boolean): Promise<number> {
+    return vfd.then((v) => (v < 0 ? v : this.adopt(vfs, v, cloexec)));
   }
 
-  /** Installs an open vfscore descriptor (owned from now on) as a POSIX descriptor. @returns it, or -errno. */
-  async adopt(vfs: RkVfs, vfd: number, cloexec: boolean, min = 0): Promise<number> {
-    const st = await vfs.fstat(vfd);
-    if (typeof st === 'number') {
-      await vfs.close(vfd);
-      return st;
-    }
+  /**
+   * Installs an open vfscore descriptor (owned from now on) as a POSIX descriptor. @returns it, or
+   * -errno; synchronous when vfscore's fstat is.
+   */
+  adopt(vfs: RkVfs, vfd: number, cloexec: boolean, min = 0): RkFsResult<number> {
+    const st = vfs.fstat(vfd);
+    if (st instanceof Promise) return this.installLater(vfs, vfd, st, cloexec, min);
+    return this.install(vfs, vfd, st, cloexec, min);
+  }
+  private installLater(
+    vfs: RkVfs,
+    vfd: number,
+    st: Promise<RkStat | number>,
+    cloexec: boolean,
+    min: number,
+  ): Promise<number> {
+    return st.then((s) => this.install(vfs, vfd, s, cloexec, min));
+  }
+  private install(
+    vfs: RkVfs,
+    vfd: number,
+    st: RkStat | number,
+    cloexec: boolean,
+    min: number,
+  ): RkFsResult<number> {
+    if (typeof st === 'number') return thenValue(vfs.close(vfd), st);
     const flags = vfs.fcntl(vfd, F_GETFL);
     const file = new RkPosixVfsFile(vfs, vfd, st.mode & S_IFMT);
     return this.fdtab.install(file, Math.max(flags, 0), cloexec, min);
@@ -79,12 +108,25 @@ export class RkPosixFiles {
     return typeof vf === 'number' ? vf : f(vf.vfs, vf.vfd);
   }
 
-  fstatat = (dirfd: number, path: string, flags: number): RkFsResult<RkStat | number> =>
-    this.at(dirfd, (v, d) => v.fstatat(d, path, flags));
-  mkdirat = (dirfd: number, path: string, mode: number): RkFsResult<number> =>
-    this.at(dirfd, (v, d) => v.mkdirat(d, path, mode));
-  unlinkat = (dirfd: number, path: string, flags: number): RkFsResult<number> =>
-    this.at(dirfd, (v, d) => v.unlinkat(d, path, flags));
+  // The calls a program makes on every file (SQLite: several per statement) take no closure.
+  fstatat(dirfd: number, path: string, flags: number): RkFsResult<RkStat | number> {
+    const vfs = this.vfs;
+    if (!vfs) return -Errno.ENOSYS;
+    const d = this.dir(dirfd);
+    return d < 0 && d !== AT_FDCWD ? d : vfs.fstatat(d, path, flags);
+  }
+  mkdirat(dirfd: number, path: string, mode: number): RkFsResult<number> {
+    const vfs = this.vfs;
+    if (!vfs) return -Errno.ENOSYS;
+    const d = this.dir(dirfd);
+    return d < 0 && d !== AT_FDCWD ? d : vfs.mkdirat(d, path, mode);
+  }
+  unlinkat(dirfd: number, path: string, flags: number): RkFsResult<number> {
+    const vfs = this.vfs;
+    if (!vfs) return -Errno.ENOSYS;
+    const d = this.dir(dirfd);
+    return d < 0 && d !== AT_FDCWD ? d : vfs.unlinkat(d, path, flags);
+  }
   symlinkat = (target: string, dirfd: number, linkpath: string): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.symlinkat(target, d, linkpath));
   readlinkat = (dirfd: number, path: string): RkFsResult<string | number> =>
@@ -100,12 +142,12 @@ export class RkPosixFiles {
   ): RkFsResult<number> => this.at(dirfd, (v, d) => v.fchownat(d, path, uid, gid, flags));
   faccessat = (dirfd: number, path: string, mode: number, flags: number): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.faccessat(d, path, mode, flags));
-  utimensat = (
-    dirfd: number,
-    path: string | null,
-    times: RkUtimes,
-    flags: number,
-  ): RkFsResult<number> => this.at(dirfd, (v, d) => v.utimensat(d, path, times, flags));
+  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): RkFsResult<number> {
+    const vfs = this.vfs;
+    if (!vfs) return -Errno.ENOSYS;
+    const d = this.dir(dirfd);
+    return d < 0 && d !== AT_FDCWD ? d : vfs.utimensat(d, path, times, flags);
+  }
   renameat2(od: number, op: string, nd: number, np: string, flags: number): RkFsResult<number> {
     const o = this.dir(od);
     if (o < 0 && o !== AT_FDCWD) return o;
@@ -119,10 +161,14 @@ export class RkPosixFiles {
 
   ftruncate = (fd: number, length: number): RkFsResult<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.ftruncate(f, length));
-  fsync = (fd: number): RkFsResult<number> =>
-    this.on<number>(fd, Errno.EINVAL, (v, f) => v.fsync(f));
-  fdatasync = (fd: number): RkFsResult<number> =>
-    this.on<number>(fd, Errno.EINVAL, (v, f) => v.fdatasync(f));
+  fsync(fd: number): RkFsResult<number> {
+    const vf = this.vfile(fd, Errno.EINVAL);
+    return typeof vf === 'number' ? vf : vf.vfs.fsync(vf.vfd);
+  }
+  fdatasync(fd: number): RkFsResult<number> {
+    const vf = this.vfile(fd, Errno.EINVAL);
+    return typeof vf === 'number' ? vf : vf.vfs.fdatasync(vf.vfd);
+  }
   getdents64 = (fd: number, buf: Uint8Array): RkFsResult<number> =>
     this.on(fd, Errno.ENOTDIR, (v, f) => v.getdents64(f, buf));
   readdir = (fd: number): RkFsResult<RkDirent[] | number> =>
@@ -131,8 +177,10 @@ export class RkPosixFiles {
     this.on(fd, Errno.EINVAL, (v, f) => v.fchmod(f, mode));
   fchown = (fd: number, uid: number, gid: number): RkFsResult<number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.fchown(f, uid, gid));
-  futimens = (fd: number, times: RkUtimes): RkFsResult<number> =>
-    this.on(fd, Errno.EINVAL, (v, f) => v.futimens(f, times));
+  futimens(fd: number, times: RkUtimes): RkFsResult<number> {
+    const vf = this.vfile(fd, Errno.EINVAL);
+    return typeof vf === 'number' ? vf : vf.vfs.futimens(vf.vfd, times);
+  }
   fstatfs = (fd: number): RkFsResult<RkStatfs | number> =>
     this.on(fd, Errno.EINVAL, (v, f) => v.fstatfs(f));
   fchdir = (fd: number): RkFsResult<number> => this.on(fd, Errno.ENOTDIR, (v, f) => v.fchdir(f));

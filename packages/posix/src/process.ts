@@ -99,10 +99,10 @@ export class RkPosix {
   // ---- descriptors ----------------------------------------------------------------------------
 
   /** open(2) relative to the working directory. @returns the descriptor, or -errno (see openat). */
-  open(path: string, flags: number, mode = 0o666): Promise<number> {
+  open(path: string, flags: number, mode = 0o666): RkFsResult<number> {
     return this.files.openat(AT_FDCWD, path, flags, mode);
   }
-  openat(dirfd: number, path: string, flags: number, mode = 0o666): Promise<number> {
+  openat(dirfd: number, path: string, flags: number, mode = 0o666): RkFsResult<number> {
     return this.files.openat(dirfd, path, flags, mode);
   }
   /** close(2). @returns 0, -EBADF, or the file's release error (closed either way). */

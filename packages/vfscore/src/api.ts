@@ -2,7 +2,8 @@
 // Convention: every call returns a Promise (a call into a driver that waits parks the thread) of a
 // number — >= 0 success, -errno failure — or of an object for calls that return one (stat, readlink)
 // with -errno numbers for failure. Nothing throws for a file-system condition. The data and stat
-// calls (read/write and their positional and vectored forms, lseek, fsync, the stat family) return their
+// calls (read/write and their positional and vectored forms, lseek, fsync, the stat family) and the
+// calls a program makes around them (open, close, mkdir, unlink/rmdir, utimensat) return their
 // result directly when no driver had to wait (RkFsResult; `await` takes both), so a libc layer can
 // answer them without suspending the program.
 import type { RkFsResult, RkFsStatfs, RkFsTime, RkFsType } from './driver';
@@ -68,10 +69,10 @@ export interface RkVfs {
   /** The mount table in mount order. */
   mounts(): RkMountInfo[];
 
-  open(path: string, flags: number, mode?: number): Promise<number>;
-  openat(dirfd: number, path: string, flags: number, mode?: number): Promise<number>;
-  creat(path: string, mode: number): Promise<number>;
-  close(fd: number): Promise<number>;
+  open(path: string, flags: number, mode?: number): RkFsResult<number>;
+  openat(dirfd: number, path: string, flags: number, mode?: number): RkFsResult<number>;
+  creat(path: string, mode: number): RkFsResult<number>;
+  close(fd: number): RkFsResult<number>;
   read(fd: number, buf: Uint8Array): RkFsResult<number>;
   write(fd: number, buf: Uint8Array): RkFsResult<number>;
   pread(fd: number, buf: Uint8Array, offset: number): RkFsResult<number>;
@@ -87,11 +88,11 @@ export interface RkVfs {
   truncate(path: string, length: number): Promise<number>;
   fsync(fd: number): RkFsResult<number>;
   fdatasync(fd: number): RkFsResult<number>;
-  mkdir(path: string, mode: number): Promise<number>;
-  mkdirat(dirfd: number, path: string, mode: number): Promise<number>;
-  rmdir(path: string): Promise<number>;
-  unlink(path: string): Promise<number>;
-  unlinkat(dirfd: number, path: string, flags: number): Promise<number>;
+  mkdir(path: string, mode: number): RkFsResult<number>;
+  mkdirat(dirfd: number, path: string, mode: number): RkFsResult<number>;
+  rmdir(path: string): RkFsResult<number>;
+  unlink(path: string): RkFsResult<number>;
+  unlinkat(dirfd: number, path: string, flags: number): RkFsResult<number>;
   rename(oldpath: string, newpath: string): Promise<number>;
   renameat2(
     olddirfd: number,
@@ -123,8 +124,8 @@ export interface RkVfs {
   lchown(path: string, uid: number, gid: number): Promise<number>;
   fchown(fd: number, uid: number, gid: number): Promise<number>;
   fchownat(dirfd: number, path: string, uid: number, gid: number, flags: number): Promise<number>;
-  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): Promise<number>;
-  futimens(fd: number, times: RkUtimes): Promise<number>;
+  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): RkFsResult<number>;
+  futimens(fd: number, times: RkUtimes): RkFsResult<number>;
   statfs(path: string): Promise<RkStatfs | number>;
   fstatfs(fd: number): Promise<RkStatfs | number>;
   access(path: string, mode: number): Promise<number>;

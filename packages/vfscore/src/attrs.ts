@@ -56,10 +56,9 @@ export function fstat(st: RkVfsState, fd: number): RkFsResult<RkStat | number> {
   return st.statOf(f.dentry);
 }
 
-async function setattr(d: RkDentry, set: RkFsSetattr): Promise<number> {
+function setattr(d: RkDentry, set: RkFsSetattr): RkFsResult<number> {
   if (d.mount.readonly) return -Errno.EROFS;
-  const r = d.mount.fs.setattr(d.node, set);
-  return r instanceof Promise ? await r : r;
+  return d.mount.fs.setattr(d.node, set);
 }
 
 /** fchmodat: AT_SYMLINK_NOFOLLOW on a symlink is EOPNOTSUPP (Linux's answer for every fs). */
@@ -132,35 +131,48 @@ function validTime(t: RkFsTime): boolean {
   return t.nsec === UTIME_NOW || t.nsec === UTIME_OMIT || (t.nsec >= 0 && t.nsec < 1e9);
 }
 
-/** utimensat(2); `path` null means `dirfd` itself (futimens). */
-export async function utimensat(
+/** utimensat(2); `path` null means `dirfd` itself (futimens). Synchronous when the walk and the driver are. */
+export function utimensat(
   st: RkVfsState,
   dirfd: number,
   path: string | null,
   times: RkUtimes,
   flags: number,
-): Promise<number> {
+): RkFsResult<number> {
   if (times && !(validTime(times[0]) && validTime(times[1]))) return -Errno.EINVAL;
-  let d: RkDentry | number;
+  let d: RkFsResult<RkDentry | number>;
   if (path === null) {
     if (flags & ~AT_SYMLINK_NOFOLLOW) return -Errno.EINVAL;
     const f = st.fds.get(dirfd);
     d = f ? f.dentry : -Errno.EBADF;
-  } else d = await target(st, dirfd, path, flags, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+  } else d = target(st, dirfd, path, flags, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+  if (d instanceof Promise) return setTimesLater(st, d, times);
+  return setTimes(st, d, times);
+}
+
+function setTimesLater(
+  st: RkVfsState,
+  d: Promise<RkDentry | number>,
+  times: RkUtimes,
+): Promise<number> {
+  return d.then((x) => setTimes(st, x, times));
+}
+
+/** UTIME_NOW is the wall clock, UTIME_OMIT leaves the time; null times are both now. */
+function pickTime(t: RkFsTime | undefined, now: RkFsTime): RkFsTime | undefined {
+  if (!t || t.nsec === UTIME_NOW) return now;
+  return t.nsec === UTIME_OMIT ? undefined : { sec: t.sec, nsec: t.nsec };
+}
+
+function setTimes(st: RkVfsState, d: RkDentry | number, times: RkUtimes): RkFsResult<number> {
   if (typeof d === 'number') return d;
   const now = st.env.now();
-  const pick = (t: RkFsTime | undefined) =>
-    !t || t.nsec === UTIME_NOW
-      ? now
-      : t.nsec === UTIME_OMIT
-        ? undefined
-        : { sec: t.sec, nsec: t.nsec };
+  const a = pickTime(times?.[0], now);
+  const m = pickTime(times?.[1], now);
+  if (!a && !m) return 0;
   const set: RkFsSetattr = {};
-  const a = pick(times?.[0]);
-  const m = pick(times?.[1]);
   if (a) set.atime = a;
   if (m) set.mtime = m;
-  if (!a && !m) return 0;
   return setattr(d, set);
 }
 

@@ -4,7 +4,7 @@ import { Errno } from '@runikraft/errno';
 import type { RkStat } from './api';
 import { AT_FDCWD, S_IFDIR } from './constants';
 import type { RkDentry, RkMount } from './dentry';
-import type { RkFsAttr, RkFsEnv, RkFsResult, RkFsType } from './driver';
+import type { RkFsAttr, RkFsEnv, RkFsResult, RkFsTime, RkFsType } from './driver';
 import { RkFdTable, type RkFile } from './file';
 import { namei, nameiParent, type RkLinkCount, type RkNameiRoot, type RkParent } from './namei';
 
@@ -76,35 +76,44 @@ export class RkVfsState implements RkNameiRoot {
     return this.fds.get(fd) ?? -Errno.EBADF;
   }
 
-  /** stat of a dentry's node (synchronous when the driver's getattr is). */
+  /**
+   * stat of a dentry's node (synchronous when the driver's getattr is). The driver fills the
+   * RkStat itself (a superset of RkFsAttr): one object per call.
+   */
   statOf(d: RkDentry): RkFsResult<RkStat | number> {
-    const a = newAttr();
+    const a = newStat(d.mount.id);
     const r = d.mount.fs.getattr(d.node, a);
-    return r instanceof Promise ? r.then((n) => statFrom(d, a, n)) : statFrom(d, a, r);
+    if (r instanceof Promise) return statLater(r, a);
+    return r < 0 ? r : a;
   }
 }
 
-function statFrom(d: RkDentry, a: RkFsAttr, r: number): RkStat | number {
-  if (r < 0) return r;
+function statLater(r: Promise<number>, a: RkStat): Promise<RkStat | number> {
+  return r.then((n) => (n < 0 ? n : a));
+}
+
+/** Drivers replace the time objects they report (never write into them), so one zero time serves every fresh attr. */
+const ZERO_TIME: RkFsTime = Object.freeze({ sec: 0, nsec: 0 });
+
+function newStat(dev: number): RkStat {
   return {
-    dev: d.mount.id,
-    ino: a.ino,
-    mode: a.mode,
-    nlink: a.nlink,
-    uid: a.uid,
-    gid: a.gid,
-    rdev: a.rdev,
-    size: a.size,
-    blksize: a.blksize,
-    blocks: a.blocks,
-    atime: a.atime,
-    mtime: a.mtime,
-    ctime: a.ctime,
+    dev,
+    ino: 0,
+    mode: 0,
+    nlink: 0,
+    uid: 0,
+    gid: 0,
+    rdev: 0,
+    size: 0,
+    blksize: 0,
+    blocks: 0,
+    atime: ZERO_TIME,
+    mtime: ZERO_TIME,
+    ctime: ZERO_TIME,
   };
 }
 
 export function newAttr(): RkFsAttr {
-  const t = { sec: 0, nsec: 0 };
   return {
     ino: 0,
     mode: 0,
@@ -115,8 +124,8 @@ export function newAttr(): RkFsAttr {
     size: 0,
     blocks: 0,
     blksize: 0,
-    atime: t,
-    mtime: t,
-    ctime: t,
+    atime: ZERO_TIME,
+    mtime: ZERO_TIME,
+    ctime: ZERO_TIME,
   };
 }

@@ -52,7 +52,7 @@ export async function unpackCpio(vfs: RkVfsCore, archive: Uint8Array, root = '/'
       const e = entries[i]!;
       const path = targetOf(e, i, root);
       if (path === null) continue;
-      const must = async (what: string, r: Promise<unknown>) => {
+      const must = async (what: string, r: unknown) => {
         const v = await r;
         if (typeof v === 'number' && v < 0)
           throw new RkInitrdError(
@@ -87,7 +87,7 @@ export async function unpackCpio(vfs: RkVfsCore, archive: Uint8Array, root = '/'
     // directories last: creating their entries moved their mtimes
     for (let i = dirs.length - 1; i >= 0; i--) {
       const { path, e } = dirs[i]!;
-      await setTime(vfs, path, e, async (what, r) => {
+      await setTime(vfs, path, e, async (what, r: unknown) => {
         const v = await r;
         if (typeof v === 'number' && v < 0)
           throw new RkInitrdError(
@@ -101,7 +101,7 @@ export async function unpackCpio(vfs: RkVfsCore, archive: Uint8Array, root = '/'
   return entries.length;
 }
 
-type Must = (what: string, r: Promise<unknown>) => Promise<void>;
+type Must = (what: string, r: unknown) => Promise<void>;
 
 async function writeFile(
   vfs: RkVfsCore,

@@ -66,8 +66,19 @@ export function lookupChild(
   const c = dir.cached(name);
   if (c) return enter && c.mounted ? enterMounts(c) : c;
   const r = dir.mount.fs.lookup(dir.node, name);
-  if (r instanceof Promise) return r.then((n) => adoptChild(dir, name, n, enter));
+  if (r instanceof Promise) return adoptLater(dir, name, r, enter);
   return adoptChild(dir, name, r, enter);
+}
+
+// The continuations of a driver that waits live in functions of their own, so the synchronous
+// path's functions capture nothing (no context object per call).
+function adoptLater(
+  dir: RkDentry,
+  name: string,
+  r: Promise<RkFsNode | number>,
+  enter: boolean,
+): Promise<RkDentry | number> {
+  return r.then((n) => adoptChild(dir, name, n, enter));
 }
 
 function adoptChild(
@@ -100,8 +111,18 @@ function step(
   if (name.length * 3 > dir.mount.nameMax && utf8Len(name) > dir.mount.nameMax)
     return -Errno.ENAMETOOLONG;
   const c = lookupChild(dir, name);
-  if (c instanceof Promise) return c.then((d) => afterStep(ns, dir, d, follow, count));
+  if (c instanceof Promise) return stepLater(ns, dir, c, follow, count);
   return afterStep(ns, dir, c, follow, count);
+}
+
+function stepLater(
+  ns: RkNameiRoot,
+  dir: RkDentry,
+  c: Promise<RkDentry | number>,
+  follow: boolean,
+  count: RkLinkCount,
+): Promise<RkDentry | number> {
+  return c.then((d) => afterStep(ns, dir, d, follow, count));
 }
 
 function afterStep(
@@ -130,10 +151,14 @@ export async function followLink(
 }
 
 type Maybe<T> = T | Promise<T>;
+const SLASH = 47;
+const DOT = 46;
 
 /**
  * Resolves every component but the last. `base` is the directory a relative path starts from.
  * Synchronous while every component is cached (or the driver answers at once): open()'s fast path.
+ * The path is scanned in place (no split array): the components are the only strings made, and a
+ * path of one component is its own last name.
  */
 export function nameiParent(
   ns: RkNameiRoot,
@@ -144,38 +169,57 @@ export function nameiParent(
   if (path.length === 0) return -Errno.ENOENT;
   if (path.length * 3 >= PATH_MAX && utf8Len(path) >= PATH_MAX) return -Errno.ENAMETOOLONG;
   if (path.includes('\0')) return -Errno.EINVAL; // a C caller's path ends at NUL; one inside is a bug
-  const cur = path.charCodeAt(0) === 47 ? ns.root : base;
+  const cur = path.charCodeAt(0) === SLASH ? ns.root : base;
   if (cur.type !== S_IFDIR) return -Errno.ENOTDIR;
-  const parts = path.split('/');
-  let last = parts.length - 1;
-  while (last >= 0 && parts[last] === '') last--;
-  if (last < 0) return { dir: cur, name: '', slash: true };
-  return walk(ns, cur, parts, 0, last, count);
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === SLASH) end--;
+  if (end === 0) return { dir: cur, name: '', slash: true };
+  // The last component is [last, end); everything before it is walked.
+  const last = path.lastIndexOf('/', end - 1) + 1;
+  return walk(ns, cur, path, 0, last, end, count);
 }
 
+/** Walks the components of `path` in [from, last) from `cur`; `last` starts the last component, which ends at `end`. */
 function walk(
   ns: RkNameiRoot,
   cur: RkDentry,
-  parts: string[],
+  path: string,
   from: number,
   last: number,
+  end: number,
   count: RkLinkCount,
 ): Maybe<RkParent | number> {
-  for (let i = from; i < last; i++) {
-    const name = parts[i]!;
-    if (name === '' || name === '.') continue;
-    const next = step(ns, cur, name, true, count);
-    if (next instanceof Promise)
-      return next.then((n) => {
-        if (typeof n === 'number') return n;
-        if (n.type !== S_IFDIR) return -Errno.ENOTDIR;
-        return walk(ns, n, parts, i + 1, last, count);
-      });
+  let i = from;
+  while (i < last) {
+    // [i, j) is a component; the '/' at last - 1 bounds the search
+    const j = path.indexOf('/', i);
+    const n = j - i;
+    const at = i;
+    i = j + 1;
+    if (n === 0 || (n === 1 && path.charCodeAt(at) === DOT)) continue;
+    const next = step(ns, cur, path.slice(at, j), true, count);
+    if (next instanceof Promise) return walkLater(ns, next, path, i, last, end, count);
     if (typeof next === 'number') return next;
     if (next.type !== S_IFDIR) return -Errno.ENOTDIR;
     cur = next;
   }
-  return { dir: cur, name: parts[last]!, slash: last < parts.length - 1 };
+  return { dir: cur, name: path.slice(last, end), slash: end < path.length };
+}
+
+function walkLater(
+  ns: RkNameiRoot,
+  next: Promise<RkDentry | number>,
+  path: string,
+  from: number,
+  last: number,
+  end: number,
+  count: RkLinkCount,
+): Promise<RkParent | number> {
+  return next.then((n) => {
+    if (typeof n === 'number') return n;
+    if (n.type !== S_IFDIR) return -Errno.ENOTDIR;
+    return walk(ns, n, path, from, last, end, count);
+  });
 }
 
 /** Resolves the last component found by nameiParent; a trailing slash follows and requires a directory. */
@@ -187,8 +231,12 @@ export function nameiLast(
 ): Maybe<RkDentry | number> {
   if (p.name === '') return p.dir;
   const d = step(ns, p.dir, p.name, follow || p.slash, count);
-  if (d instanceof Promise) return d.then((x) => lastCheck(p, x));
+  if (d instanceof Promise) return lastCheckLater(p, d);
   return lastCheck(p, d);
+}
+
+function lastCheckLater(p: RkParent, d: Promise<RkDentry | number>): Promise<RkDentry | number> {
+  return d.then((x) => lastCheck(p, x));
 }
 
 function lastCheck(p: RkParent, d: RkDentry | number): RkDentry | number {
@@ -206,10 +254,18 @@ export function namei(
   count: RkLinkCount = { links: 0 },
 ): Maybe<RkDentry | number> {
   const p = nameiParent(ns, base, path, count);
-  if (p instanceof Promise)
-    return p.then((q) => (typeof q === 'number' ? q : nameiLast(ns, q, follow, count)));
+  if (p instanceof Promise) return nameiLater(ns, p, follow, count);
   if (typeof p === 'number') return p;
   return nameiLast(ns, p, follow, count);
+}
+
+function nameiLater(
+  ns: RkNameiRoot,
+  p: Promise<RkParent | number>,
+  follow: boolean,
+  count: RkLinkCount,
+): Promise<RkDentry | number> {
+  return p.then((q) => (typeof q === 'number' ? q : nameiLast(ns, q, follow, count)));
 }
 
 /** The absolute path of `d` (getcwd), crossing mounts upward. */

@@ -22,17 +22,45 @@ import type { RkDentry } from './dentry';
 import type { RkFsNode, RkFsResult } from './driver';
 import { isNormal, lookupChild, lookupLast, type RkParent, utf8Len } from './namei';
 
-/** filename_create: the parent of a name that must not exist yet. */
-async function createParent(
+/**
+ * filename_create: the parent of a name that must not exist yet. Synchronous while the walk and
+ * the lookup are (a cached path on any driver, everything on ramfs).
+ */
+function createParent(
   st: RkVfsState,
   dirfd: number,
   path: string,
   isDir: boolean,
+): RkFsResult<RkParent | number> {
+  const p = st.resolveParent(dirfd, path);
+  if (p instanceof Promise) return createParentLater(p, isDir);
+  return createChecks(p, isDir);
+}
+
+function createParentLater(
+  p: Promise<RkParent | number>,
+  isDir: boolean,
 ): Promise<RkParent | number> {
-  const p = await st.resolveParent(dirfd, path);
+  return p.then((q) => createChecks(q, isDir));
+}
+
+function createChecks(p: RkParent | number, isDir: boolean): RkFsResult<RkParent | number> {
   if (typeof p === 'number') return p;
   if (!isNormal(p.name)) return -Errno.EEXIST;
-  const c = await lookupLast(p);
+  const c = lookupLast(p);
+  if (c instanceof Promise) return createLookedUpLater(p, c, isDir);
+  return createLookedUp(p, c, isDir);
+}
+
+function createLookedUpLater(
+  p: RkParent,
+  c: Promise<RkDentry | number>,
+  isDir: boolean,
+): Promise<RkParent | number> {
+  return c.then((x) => createLookedUp(p, x, isDir));
+}
+
+function createLookedUp(p: RkParent, c: RkDentry | number, isDir: boolean): RkParent | number {
   if (typeof c !== 'number') return -Errno.EEXIST;
   if (c !== -Errno.ENOENT) return c;
   if (p.slash && !isDir) return -Errno.ENOENT;
@@ -40,20 +68,35 @@ async function createParent(
   return p;
 }
 
-async function adopt(p: RkParent, r: RkFsResult<RkFsNode | number>): Promise<number> {
-  const n = r instanceof Promise ? await r : r;
-  if (typeof n === 'number') return n;
-  p.dir.adopt(p.name, n);
+/** Caches the driver's new node `r` as `p.name`. @returns 0, or the driver's -errno. */
+function adopt(p: RkParent, r: RkFsResult<RkFsNode | number>): RkFsResult<number> {
+  if (r instanceof Promise) return adoptLater(p, r);
+  if (typeof r === 'number') return r;
+  p.dir.adopt(p.name, r);
   return 0;
 }
 
-export async function mkdirat(
+function adoptLater(p: RkParent, r: Promise<RkFsNode | number>): Promise<number> {
+  return r.then((n) => adopt(p, n));
+}
+
+/** mkdirat(2): synchronous when the walk and the driver are. */
+export function mkdirat(
   st: RkVfsState,
   dirfd: number,
   path: string,
   mode: number,
-): Promise<number> {
-  const p = await createParent(st, dirfd, path, true);
+): RkFsResult<number> {
+  const p = createParent(st, dirfd, path, true);
+  if (p instanceof Promise) return mkdirLater(st, p, mode);
+  return mkdirIn(st, p, mode);
+}
+
+function mkdirLater(st: RkVfsState, p: Promise<RkParent | number>, mode: number): Promise<number> {
+  return p.then((q) => mkdirIn(st, q, mode));
+}
+
+function mkdirIn(st: RkVfsState, p: RkParent | number, mode: number): RkFsResult<number> {
   if (typeof p === 'number') return p;
   return adopt(p, p.dir.mount.fs.mkdir(p.dir.node, p.name, mode & 0o1777 & ~st.umask));
 }
@@ -121,21 +164,44 @@ export async function linkat(
 /** Whether `d` is in use as a mount point or the root of a mount. */
 const busy = (d: RkDentry) => d.mounted !== null || d.parent === null;
 
-export async function unlinkat(
+/** unlinkat(2) (unlink, rmdir): synchronous when the walk and the driver are. */
+export function unlinkat(
   st: RkVfsState,
   dirfd: number,
   path: string,
   flags: number,
-): Promise<number> {
+): RkFsResult<number> {
   if (flags & ~AT_REMOVEDIR) return -Errno.EINVAL;
-  const p = await st.resolveParent(dirfd, path);
+  const p = st.resolveParent(dirfd, path);
+  if (p instanceof Promise) return unlinkLater(p, flags);
+  return unlinkIn(p, flags);
+}
+
+function unlinkLater(p: Promise<RkParent | number>, flags: number): Promise<number> {
+  return p.then((q) => unlinkIn(q, flags));
+}
+
+function unlinkIn(p: RkParent | number, flags: number): RkFsResult<number> {
   if (typeof p === 'number') return p;
   const rmdir = (flags & AT_REMOVEDIR) !== 0;
   if (rmdir && p.name === '.') return -Errno.EINVAL;
   if (rmdir && p.name === '..') return -Errno.ENOTEMPTY;
   if (!isNormal(p.name)) return rmdir ? -Errno.EBUSY : -Errno.EISDIR;
   if (p.dir.mount.readonly) return -Errno.EROFS;
-  const c = await lookupLast(p);
+  const c = lookupLast(p);
+  if (c instanceof Promise) return unlinkFoundLater(p, c, rmdir);
+  return unlinkFound(p, c, rmdir);
+}
+
+function unlinkFoundLater(
+  p: RkParent,
+  c: Promise<RkDentry | number>,
+  rmdir: boolean,
+): Promise<number> {
+  return c.then((x) => unlinkFound(p, x, rmdir));
+}
+
+function unlinkFound(p: RkParent, c: RkDentry | number, rmdir: boolean): RkFsResult<number> {
   if (typeof c === 'number') return c;
   if (rmdir) {
     if (c.type !== S_IFDIR) return -Errno.ENOTDIR;
@@ -146,7 +212,15 @@ export async function unlinkat(
   }
   const fs = p.dir.mount.fs;
   const r = rmdir ? fs.rmdir(p.dir.node, p.name, c.node) : fs.unlink(p.dir.node, p.name, c.node);
-  const n = r instanceof Promise ? await r : r;
+  if (r instanceof Promise) return unlinkedLater(c, r);
+  return unlinked(c, r);
+}
+
+function unlinkedLater(c: RkDentry, r: Promise<number>): Promise<number> {
+  return r.then((n) => unlinked(c, n));
+}
+
+function unlinked(c: RkDentry, n: number): number {
   if (n < 0) return n;
   c.unlink();
   return 0;

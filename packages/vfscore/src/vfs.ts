@@ -68,16 +68,16 @@ export class RkVfsCore implements RkVfs {
     return old;
   }
 
-  open(path: string, flags: number, mode = 0o666): Promise<number> {
+  open(path: string, flags: number, mode = 0o666): RkFsResult<number> {
     return openat(this.st, AT_FDCWD, path, flags, mode);
   }
-  openat(dirfd: number, path: string, flags: number, mode = 0o666): Promise<number> {
+  openat(dirfd: number, path: string, flags: number, mode = 0o666): RkFsResult<number> {
     return openat(this.st, dirfd, path, flags, mode);
   }
-  creat(path: string, mode: number): Promise<number> {
+  creat(path: string, mode: number): RkFsResult<number> {
     return openat(this.st, AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
   }
-  async close(fd: number): Promise<number> {
+  close(fd: number): RkFsResult<number> {
     return close(this.st, fd);
   }
   read(fd: number, buf: Uint8Array): RkFsResult<number> {
@@ -125,19 +125,19 @@ export class RkVfsCore implements RkVfs {
   fdatasync(fd: number): RkFsResult<number> {
     return io.fsync(this.st, fd, true);
   }
-  mkdir(path: string, mode: number): Promise<number> {
+  mkdir(path: string, mode: number): RkFsResult<number> {
     return mkdirat(this.st, AT_FDCWD, path, mode);
   }
-  mkdirat(dirfd: number, path: string, mode: number): Promise<number> {
+  mkdirat(dirfd: number, path: string, mode: number): RkFsResult<number> {
     return mkdirat(this.st, dirfd, path, mode);
   }
-  rmdir(path: string): Promise<number> {
+  rmdir(path: string): RkFsResult<number> {
     return unlinkat(this.st, AT_FDCWD, path, AT_REMOVEDIR);
   }
-  unlink(path: string): Promise<number> {
+  unlink(path: string): RkFsResult<number> {
     return unlinkat(this.st, AT_FDCWD, path, 0);
   }
-  unlinkat(dirfd: number, path: string, flags: number): Promise<number> {
+  unlinkat(dirfd: number, path: string, flags: number): RkFsResult<number> {
     return unlinkat(this.st, dirfd, path, flags);
   }
   rename(oldpath: string, newpath: string): Promise<number> {
@@ -191,10 +191,15 @@ export class RkVfsCore implements RkVfs {
   fchownat(dirfd: number, path: string, uid: number, gid: number, flags: number): Promise<number> {
     return fchownat(this.st, dirfd, path, uid, gid, flags);
   }
-  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): Promise<number> {
+  utimensat(
+    dirfd: number,
+    path: string | null,
+    times: RkUtimes,
+    flags: number,
+  ): RkFsResult<number> {
     return utimensat(this.st, dirfd, path, times, flags);
   }
-  futimens(fd: number, times: RkUtimes): Promise<number> {
+  futimens(fd: number, times: RkUtimes): RkFsResult<number> {
     return utimensat(this.st, fd, null, times, 0);
   }
   async statfs(path: string): Promise<RkStatfs | number> {

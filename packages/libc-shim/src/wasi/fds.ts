@@ -47,16 +47,24 @@ export function filetypeOf(mode: number): number {
   }
 }
 
-/** The rights a descriptor of this type can have at most. */
-export function maxRights(filetype: number): { base: bigint; inheriting: bigint } {
+export interface WasiMaxRights {
+  readonly base: bigint;
+  readonly inheriting: bigint;
+}
+const MAX_DIR: WasiMaxRights = { base: RIGHTS_DIR, inheriting: RIGHTS_DIR | RIGHTS_FILE };
+const MAX_FILE: WasiMaxRights = { base: RIGHTS_FILE, inheriting: 0n };
+const MAX_TTY: WasiMaxRights = { base: RIGHTS_TTY, inheriting: 0n };
+
+/** The rights a descriptor of this type can have at most (shared objects: nothing made per call). */
+export function maxRights(filetype: number): WasiMaxRights {
   switch (filetype) {
     case Filetype.DIRECTORY:
-      return { base: RIGHTS_DIR, inheriting: RIGHTS_DIR | RIGHTS_FILE };
+      return MAX_DIR;
     case Filetype.REGULAR_FILE:
     case Filetype.BLOCK_DEVICE:
-      return { base: RIGHTS_FILE, inheriting: 0n };
+      return MAX_FILE;
     default:
-      return { base: RIGHTS_TTY, inheriting: 0n };
+      return MAX_TTY;
   }
 }
 

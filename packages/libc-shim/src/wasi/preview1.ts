@@ -57,20 +57,46 @@ const R_SYNC = A.rights('FD_SYNC');
 const R_DATASYNC = A.rights('FD_DATASYNC');
 const R_FILESTAT_GET = A.rights('FD_FILESTAT_GET');
 const R_PATH_FILESTAT_GET = A.rights('PATH_FILESTAT_GET');
+const R_PATH_FILESTAT_SET_TIMES = A.rights('PATH_FILESTAT_SET_TIMES');
+const R_PATH_CREATE_DIRECTORY = A.rights('PATH_CREATE_DIRECTORY');
+const R_PATH_REMOVE_DIRECTORY = A.rights('PATH_REMOVE_DIRECTORY');
+const R_PATH_UNLINK_FILE = A.rights('PATH_UNLINK_FILE');
+const R_PATH_OPEN = A.rights('PATH_OPEN');
+const R_PATH_CREATE_FILE = A.rights('PATH_CREATE_FILE');
+const R_PATH_FILESTAT_SET_SIZE = A.rights('PATH_FILESTAT_SET_SIZE');
+/** The rights that make path_open open for writing, and for reading. */
+const R_OPEN_WRITES = A.rights('FD_WRITE', 'FD_ALLOCATE', 'FD_FILESTAT_SET_SIZE');
+const R_OPEN_READS = A.rights('FD_READ', 'FD_READDIR');
+/** The times both set to now: vfscore's null times, with no objects made per call. */
+const BOTH_NOW = A.FST_ATIM_NOW | A.FST_MTIM_NOW;
 const toNs = (t: { sec: number; nsec: number }): bigint => BigInt(t.sec) * NS + BigInt(t.nsec);
 const fromNs = (ns: bigint) => ({ sec: Number(ns / NS), nsec: Number(ns % NS) });
 
 /** Lexically refuses what would leave the directory fd: absolute paths and `..` above it. */
 function confined(path: string): boolean {
-  if (path.startsWith('/')) return false;
+  if (path.charCodeAt(0) === 47) return false;
   let depth = 0;
-  for (const c of path.split('/')) {
-    if (c === '..') {
+  // components [at, end), scanned in place
+  for (let at = 0; at <= path.length; ) {
+    let end = path.indexOf('/', at);
+    if (end < 0) end = path.length;
+    const n = end - at;
+    if (n === 2 && path.charCodeAt(at) === 46 && path.charCodeAt(at + 1) === 46) {
       if (--depth < 0) return false;
-    } else if (c !== '' && c !== '.') depth++;
+    } else if (n > 0 && !(n === 1 && path.charCodeAt(at) === 46)) depth++;
+    at = end + 1;
   }
   return true;
 }
+
+/** Whether the `s.length` bytes at `at` are the ASCII string `s`. */
+function sameAscii(u8: Uint8Array, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (u8[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** How many decoded paths path() remembers (SQLite's database, journal and lock names). */
+const RECENT_PATHS = 8;
 
 export class WasiPreview1 {
   readonly fds: WasiFdTable;
@@ -82,6 +108,9 @@ export class WasiPreview1 {
   /** The program's POSIX process: its descriptors are the WASI fds (the same numbers). */
   private readonly px: RkPosix;
   private mem!: LinearMemory;
+  /** Paths decoded lately (confined ASCII): a program names the same few files again and again. */
+  private readonly recent: string[] = [];
+  private recentNext = 0;
 
   constructor(
     private readonly k: WasiKernel,
@@ -135,12 +164,54 @@ export class WasiPreview1 {
   private withRight(fd: number, right: bigint, then: () => R): R {
     return andThen(this.need(fd, right), (e) => (e ? e : then()));
   }
+  /**
+   * The program's path at [ptr, ptr+len): EILSEQ (not UTF-8), EINVAL (a NUL inside), ENOTCAPABLE
+   * (leaves the directory). A path met lately is the same string again, made without decoding.
+   */
   private path(ptr: number, len: number): string | number {
-    const s = this.mem.string(ptr, len);
+    const m = this.mem;
+    ptr >>>= 0;
+    len >>>= 0;
+    m.check(ptr, len, 'path');
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i]!;
+      if (r.length === len && sameAscii(m.u8, ptr, r)) return r;
+    }
+    const s = m.string(ptr, len);
     if (s === null) return E.ILSEQ;
     if (s.includes('\0')) return E.INVAL;
     if (!confined(s)) return E.NOTCAPABLE;
+    // one UTF-16 unit per byte: ASCII, which sameAscii compares
+    if (s.length === len) {
+      recent[this.recentNext] = s;
+      this.recentNext = (this.recentNext + 1) % RECENT_PATHS;
+    }
     return s;
+  }
+  /**
+   * The rights of `fd` were not known yet (a descriptor the program inherited): once they are, the
+   * call is made again with the same arguments (nothing happened before the check), else its errno.
+   */
+  private retry(
+    e: Promise<number>,
+    f: (...a: never[]) => R,
+    a?: unknown,
+    b?: unknown,
+    c?: unknown,
+    d?: unknown,
+    g?: unknown,
+    h?: unknown,
+    i?: unknown,
+    j?: unknown,
+    k?: unknown,
+  ): Promise<number> {
+    const call = f as (...a: unknown[]) => R;
+    return e.then((x) => {
+      if (x) return x;
+      this.mem.refresh();
+      return call(a, b, c, d, g, h, i, j, k);
+    });
   }
   /** The WASI file type of `fd` (stat'ed as `mode`): a socket's says stream or datagram. */
   private filetype(fd: number, mode: number): number {
@@ -169,6 +240,7 @@ export class WasiPreview1 {
     m.setU64(ptr + 56, toNs(st.ctime));
   }
   private utimes(atim: bigint, mtim: bigint, fst: number): V.RkUtimes | number {
+    if (fst === BOTH_NOW) return null;
     if ((fst & A.FST_ATIM && fst & A.FST_ATIM_NOW) || (fst & A.FST_MTIM && fst & A.FST_MTIM_NOW))
       return E.INVAL;
     if (fst & ~(A.FST_ATIM | A.FST_ATIM_NOW | A.FST_MTIM | A.FST_MTIM_NOW)) return E.INVAL;
@@ -255,22 +327,46 @@ export class WasiPreview1 {
     const end = Number(off + len);
     return end > st.size ? wasiErrno(await this.px.ftruncate(fd, end)) : E.SUCCESS;
   };
-  fd_close = async (fd: number): Promise<number> => {
-    const r = await this.px.close(fd);
+  fd_close = (fd: number): R => {
+    const r = this.px.close(fd);
+    return typeof r === 'number' ? this.closed(fd, r) : this.closedLater(fd, r);
+  };
+  private closed(fd: number, r: number): number {
     if (r >= 0) this.fds.forget(fd);
     return wasiErrno(r);
+  }
+  private closedLater(fd: number, r: Promise<number>): Promise<number> {
+    return r.then((x) => this.closed(fd, x));
+  }
+  fd_datasync = (fd: number): R => {
+    const e = this.need(fd, R_DATASYNC);
+    if (typeof e !== 'number') return this.retry(e, this.fd_datasync, fd);
+    return e ? e : errnoOf(this.px.fdatasync(fd));
   };
-  fd_datasync = (fd: number): R =>
-    this.withRight(fd, R_DATASYNC, () => andThen(this.px.fdatasync(fd), wasiErrno));
-  fd_sync = (fd: number): R =>
-    this.withRight(fd, R_SYNC, () => andThen(this.px.fsync(fd), wasiErrno));
+  fd_sync = (fd: number): R => {
+    const e = this.need(fd, R_SYNC);
+    if (typeof e !== 'number') return this.retry(e, this.fd_sync, fd);
+    return e ? e : errnoOf(this.px.fsync(fd));
+  };
 
-  fd_fdstat_get = (fd: number, out: number): R =>
-    andThen(this.fds.get(fd), (inf) =>
-      !inf ? E.BADF : andThen(this.px.fstat(fd), (st) => this.fdstatOut(fd, inf, st, out)),
-    );
-  private fdstatOut(fd: number, inf: WasiFdInfo, st: RkStat | number, out: number): number {
-    if (typeof st === 'number') return wasiErrno(st);
+  fd_fdstat_get = (fd: number, out: number): R => {
+    const inf = this.fds.get(fd);
+    if (inf instanceof Promise) return this.fdstatLater(fd, inf, out);
+    return this.fdstatOut(fd, inf, out);
+  };
+  private fdstatLater(fd: number, inf: Promise<WasiFdInfo | null>, out: number): Promise<number> {
+    return inf.then((x) => {
+      this.mem.refresh();
+      return this.fdstatOut(fd, x, out);
+    });
+  }
+  /**
+   * The fdstat of `fd` (rights `inf`): its type is the one the descriptor was opened with (no stat,
+   * as Linux's F_GETFL), its flags the description's.
+   */
+  private fdstatOut(fd: number, inf: WasiFdInfo | null, out: number): number {
+    const of = inf ? this.px.fdtab.get(fd) : null;
+    if (!inf || !of) return E.BADF;
     const fl = this.px.fcntl(fd, V.F_GETFL);
     if (fl < 0) return wasiErrno(fl);
     let flags = 0;
@@ -280,7 +376,7 @@ export class WasiPreview1 {
     if (fl & V.O_DSYNC) flags |= A.FDFLAG_DSYNC;
     this.mem.check(out, A.FDSTAT_SIZE, 'fdstat');
     this.mem.u8.fill(0, out, out + A.FDSTAT_SIZE);
-    this.mem.setU8(out, this.filetype(fd, st.mode));
+    this.mem.setU8(out, this.filetype(fd, of.file.type));
     this.mem.setU16(out + 2, flags);
     this.mem.setU64(out + 8, inf.rightsBase & accessRights(fl));
     this.mem.setU64(out + 16, inf.rightsInheriting);
@@ -307,10 +403,16 @@ export class WasiPreview1 {
     this.fds.set(fd, { ...inf, rightsBase: base, rightsInheriting: inh });
     return E.SUCCESS;
   };
-  fd_filestat_get = (fd: number, out: number): R =>
-    this.withRight(fd, R_FILESTAT_GET, () =>
-      andThen(this.px.fstat(fd), (st) => this.filestatOut(out, st, fd)),
-    );
+  fd_filestat_get = (fd: number, out: number): R => {
+    const e = this.need(fd, R_FILESTAT_GET);
+    if (typeof e !== 'number') return this.retry(e, this.fd_filestat_get, fd, out);
+    if (e) return e;
+    const st = this.px.fstat(fd);
+    return st instanceof Promise ? this.filestatLater(out, st, fd) : this.filestatOut(out, st, fd);
+  };
+  private filestatLater(ptr: number, st: Promise<RkStat | number>, fd = -1): Promise<number> {
+    return st.then((x) => this.filestatOut(ptr, x, fd));
+  }
   fd_filestat_set_size = async (fd: number, size: bigint): Promise<number> =>
     (await this.need(fd, A.rights('FD_FILESTAT_SET_SIZE'))) ||
     wasiErrno(await this.px.ftruncate(fd, Number(size)));
@@ -500,20 +602,26 @@ export class WasiPreview1 {
 
   // ---- paths -----------------------------------------------------------------------------------
 
-  path_create_directory = async (fd: number, p: number, l: number): Promise<number> => {
-    const e = await this.need(fd, A.rights('PATH_CREATE_DIRECTORY'));
+  // The path calls below are synchronous when the kernel answers at once (ramfs, cached names):
+  // SQLite's dot-file locking makes a dozen of them per statement.
+  path_create_directory = (fd: number, p: number, l: number): R => {
+    const e = this.need(fd, R_PATH_CREATE_DIRECTORY);
+    if (typeof e !== 'number') return this.retry(e, this.path_create_directory, fd, p, l);
     if (e) return e;
     const path = this.path(p, l);
-    return typeof path === 'number' ? path : wasiErrno(await this.px.mkdirat(fd, path, 0o777));
+    return typeof path === 'number' ? path : errnoOf(this.px.mkdirat(fd, path, 0o777));
   };
-  path_filestat_get = (fd: number, flags: number, p: number, l: number, out: number): R =>
-    this.withRight(fd, R_PATH_FILESTAT_GET, () => {
-      const path = this.path(p, l);
-      if (typeof path === 'number') return path;
-      const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
-      return andThen(this.px.fstatat(fd, path, nf), (st) => this.filestatOut(out, st));
-    });
-  path_filestat_set_times = async (
+  path_filestat_get = (fd: number, flags: number, p: number, l: number, out: number): R => {
+    const e = this.need(fd, R_PATH_FILESTAT_GET);
+    if (typeof e !== 'number') return this.retry(e, this.path_filestat_get, fd, flags, p, l, out);
+    if (e) return e;
+    const path = this.path(p, l);
+    if (typeof path === 'number') return path;
+    const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
+    const st = this.px.fstatat(fd, path, nf);
+    return st instanceof Promise ? this.filestatLater(out, st) : this.filestatOut(out, st);
+  };
+  path_filestat_set_times = (
     fd: number,
     flags: number,
     p: number,
@@ -521,15 +629,17 @@ export class WasiPreview1 {
     atim: bigint,
     mtim: bigint,
     fst: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('PATH_FILESTAT_SET_TIMES'));
+  ): R => {
+    const e = this.need(fd, R_PATH_FILESTAT_SET_TIMES);
+    if (typeof e !== 'number')
+      return this.retry(e, this.path_filestat_set_times, fd, flags, p, l, atim, mtim, fst);
     if (e) return e;
     const path = this.path(p, l);
     if (typeof path === 'number') return path;
     const t = this.utimes(atim, mtim, fst);
     if (typeof t === 'number') return t;
     const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
-    return wasiErrno(await this.px.utimensat(fd, path, t, nf));
+    return errnoOf(this.px.utimensat(fd, path, t, nf));
   };
   path_link = async (
     ofd: number,
@@ -551,7 +661,7 @@ export class WasiPreview1 {
     const f = oflags & A.LOOKUP_SYMLINK_FOLLOW ? V.AT_SYMLINK_FOLLOW : 0;
     return wasiErrno(await this.px.linkat(ofd, o, nfd, n, f));
   };
-  path_open = async (
+  path_open = (
     fd: number,
     dirflags: number,
     p: number,
@@ -561,26 +671,39 @@ export class WasiPreview1 {
     inheriting: bigint,
     fdflags: number,
     out: number,
-  ): Promise<number> => {
-    const dir = await this.fds.get(fd);
+  ): R => {
+    const dir = this.fds.get(fd);
+    if (dir instanceof Promise)
+      return this.retry(
+        dir.then((x) => (x ? E.SUCCESS : E.BADF)),
+        this.path_open,
+        fd,
+        dirflags,
+        p,
+        l,
+        oflags,
+        base,
+        inheriting,
+        fdflags,
+        out,
+      );
     if (!dir) return E.BADF;
-    if (!(dir.rightsBase & A.rights('PATH_OPEN'))) return E.NOTCAPABLE;
+    const dr = dir.rightsBase;
+    if (!(dr & R_PATH_OPEN)) return E.NOTCAPABLE;
     const path = this.path(p, l);
     if (typeof path === 'number') return path;
     let flags = V.O_CLOEXEC;
-    const writes = A.rights('FD_WRITE', 'FD_ALLOCATE', 'FD_FILESTAT_SET_SIZE');
-    const reads = A.rights('FD_READ', 'FD_READDIR');
-    const w = (base & writes) !== 0n;
-    const r = (base & reads) !== 0n;
+    const w = (base & R_OPEN_WRITES) !== 0n;
+    const r = (base & R_OPEN_READS) !== 0n;
     flags |= w && r ? V.O_RDWR : w ? V.O_WRONLY : V.O_RDONLY;
     if (oflags & A.OFLAG_CREAT) {
-      if (!(dir.rightsBase & A.rights('PATH_CREATE_FILE'))) return E.NOTCAPABLE;
+      if (!(dr & R_PATH_CREATE_FILE)) return E.NOTCAPABLE;
       flags |= V.O_CREAT;
     }
     if (oflags & A.OFLAG_DIRECTORY) flags |= V.O_DIRECTORY;
     if (oflags & A.OFLAG_EXCL) flags |= V.O_EXCL;
     if (oflags & A.OFLAG_TRUNC) {
-      if (!(dir.rightsBase & A.rights('PATH_FILESTAT_SET_SIZE'))) return E.NOTCAPABLE;
+      if (!(dr & R_PATH_FILESTAT_SET_SIZE)) return E.NOTCAPABLE;
       flags |= V.O_TRUNC;
     }
     if (fdflags & A.FDFLAG_APPEND) flags |= V.O_APPEND;
@@ -591,21 +714,33 @@ export class WasiPreview1 {
     // The new fd's rights: what was asked, within what the directory lets its files inherit and
     // what the opened file's type supports.
     if ((base & ~dir.rightsInheriting) !== 0n) return E.NOTCAPABLE;
-    const nfd = await this.px.openat(fd, path, flags, 0o666);
+    const nfd = this.px.openat(fd, path, flags, 0o666);
+    if (nfd instanceof Promise) return this.openedLater(nfd, base, inheriting, out);
+    return this.opened(nfd, base, inheriting, out);
+  };
+  private openedLater(
+    nfd: Promise<number>,
+    base: bigint,
+    inheriting: bigint,
+    out: number,
+  ): Promise<number> {
+    return nfd.then((x) => {
+      this.mem.refresh();
+      return this.opened(x, base, inheriting, out);
+    });
+  }
+  /** path_open's descriptor `nfd` (or -errno): its rights within its type's, the fd out. */
+  private opened(nfd: number, base: bigint, inheriting: bigint, out: number): number {
     if (nfd < 0) return wasiErrno(nfd);
-    const st = await this.px.fstat(nfd);
-    if (typeof st === 'number') {
-      await this.px.close(nfd);
-      return wasiErrno(st);
-    }
-    const max = maxRights(filetypeOf(st.mode));
+    // The type the descriptor was opened with (posix knows it: no stat needed).
+    const max = maxRights(filetypeOf(this.px.fdtab.get(nfd)!.file.type));
     this.fds.set(nfd, {
       rightsBase: base & max.base,
       rightsInheriting: inheriting & max.inheriting,
     });
     this.mem.setU32(out, nfd);
     return E.SUCCESS;
-  };
+  }
   path_readlink = async (
     fd: number,
     p: number,
@@ -626,13 +761,12 @@ export class WasiPreview1 {
     this.mem.setU32(out, n);
     return E.SUCCESS;
   };
-  path_remove_directory = async (fd: number, p: number, l: number): Promise<number> => {
-    const e = await this.need(fd, A.rights('PATH_REMOVE_DIRECTORY'));
+  path_remove_directory = (fd: number, p: number, l: number): R => {
+    const e = this.need(fd, R_PATH_REMOVE_DIRECTORY);
+    if (typeof e !== 'number') return this.retry(e, this.path_remove_directory, fd, p, l);
     if (e) return e;
     const path = this.path(p, l);
-    return typeof path === 'number'
-      ? path
-      : wasiErrno(await this.px.unlinkat(fd, path, V.AT_REMOVEDIR));
+    return typeof path === 'number' ? path : errnoOf(this.px.unlinkat(fd, path, V.AT_REMOVEDIR));
   };
   path_rename = async (
     fd: number,
@@ -667,11 +801,12 @@ export class WasiPreview1 {
     if (typeof n === 'number') return n;
     return wasiErrno(await this.px.symlinkat(target, fd, n));
   };
-  path_unlink_file = async (fd: number, p: number, l: number): Promise<number> => {
-    const e = await this.need(fd, A.rights('PATH_UNLINK_FILE'));
+  path_unlink_file = (fd: number, p: number, l: number): R => {
+    const e = this.need(fd, R_PATH_UNLINK_FILE);
+    if (typeof e !== 'number') return this.retry(e, this.path_unlink_file, fd, p, l);
     if (e) return e;
     const path = this.path(p, l);
-    return typeof path === 'number' ? path : wasiErrno(await this.px.unlinkat(fd, path, 0));
+    return typeof path === 'number' ? path : errnoOf(this.px.unlinkat(fd, path, 0));
   };
 
   // ---- poll ------------------------------------------------------------------------------------
@@ -891,6 +1026,11 @@ const RIGHTS_READING = A.rights('FD_READ', 'FD_READDIR');
 
 const readyCount = (subs: readonly FdSub[]): number =>
   subs.filter((f) => f.file.poll() & wanted(f.type)).length;
+
+/** The WASI errno of a kernel result, now or when it settles (no closure either way). */
+function errnoOf(r: RkFsResult<number>): R {
+  return typeof r === 'number' ? wasiErrno(r) : r.then(wasiErrno);
+}
 
 function faultToErrno(e: unknown): number {
   if (e instanceof WasiFault) return E.FAULT;

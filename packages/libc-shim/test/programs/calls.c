@@ -9,8 +9,13 @@
 //   calls fstat PATH N   N fstat() of that file
 //   calls pread PATH N   N 4 KiB pread()s of that file (SQLite's page reads), offsets cycling
 //   calls pwrite PATH N  N 4 KiB pwrite()s into it, offsets cycling
+//   calls lock PATH N    N rounds of SQLite's autocommit file calls on PATH (dot-file locking:
+//                        mkdir/utimes/stat/rmdir of PATH.lock; PATH-journal created, written,
+//                        synced, closed, unlinked), each result and errno checked
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +126,41 @@ int main(int argc, char **argv) {
     printf("%s %ld %ld\n", argv[1], n, sum);
     return 0;
   }
+  if (argc == 4 && !strcmp(argv[1], "lock")) {
+    char lock[512], journal[512];
+    snprintf(lock, sizeof lock, "%s.lock", argv[2]);
+    snprintf(journal, sizeof journal, "%s-journal", argv[2]);
+    long n = atol(argv[3]);
+    struct stat st;
+    for (long i = 0; i < n; i++) {
+      int fd = open(argv[2], O_RDWR | O_CREAT, 0644);
+      if (fd < 0) return fail("open");
+      if (fstat(fd, &st) || !S_ISREG(st.st_mode)) return fail("fstat");
+      if (mkdir(lock, 0777)) return fail("mkdir lock");
+      if (mkdir(lock, 0777) == 0 || errno != EEXIST) return fail("mkdir lock again: not EEXIST");
+      if (utimes(lock, NULL)) return fail("utimes lock");
+      if (stat(lock, &st) || !S_ISDIR(st.st_mode)) return fail("stat lock");
+      int j = open(journal, O_RDWR | O_CREAT | O_TRUNC, 0644);
+      if (j < 0) return fail("open journal");
+      char c = 'j';
+      if (write(j, &c, 1) != 1) return fail("write journal");
+      if (fsync(j)) return fail("fsync journal");
+      if (close(j)) return fail("close journal");
+      if (unlink(journal)) return fail("unlink journal");
+      if (unlink(journal) == 0 || errno != ENOENT) return fail("unlink journal again: not ENOENT");
+      if (rmdir(lock)) return fail("rmdir lock");
+      if (stat(lock, &st) == 0 || errno != ENOENT) return fail("stat lock after rmdir: not ENOENT");
+      if (lseek(fd, 0, SEEK_END) != i || write(fd, &c, 1) != 1 || fsync(fd))
+        return fail("lseek/write/fsync");
+      if (close(fd)) return fail("close");
+      if (close(fd) == 0 || errno != EBADF) return fail("close again: not EBADF");
+    }
+    if (stat(argv[2], &st) || st.st_size != n) return fail("stat: wrong size");
+    printf("lock %ld\n", n);
+    return 0;
+  }
   fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N | "
-                  "calls realtime N | calls random N | calls seek|fstat|pread|pwrite PATH N\n");
+                  "calls realtime N | calls random N | calls seek|fstat|pread|pwrite PATH N | "
+                  "calls lock PATH N\n");
   return 2;
 }
