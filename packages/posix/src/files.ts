@@ -142,7 +142,12 @@ export class RkPosixFiles {
   ): RkFsResult<number> => this.at(dirfd, (v, d) => v.fchownat(d, path, uid, gid, flags));
   faccessat = (dirfd: number, path: string, mode: number, flags: number): RkFsResult<number> =>
     this.at(dirfd, (v, d) => v.faccessat(d, path, mode, flags));
-  utimensat(dirfd: number, path: string | null, times: RkUtimes, flags: number): RkFsResult<number> {
+  utimensat(
+    dirfd: number,
+    path: string | null,
+    times: RkUtimes,
+    flags: number,
+  ): RkFsResult<number> {
     const vfs = this.vfs;
     if (!vfs) return -Errno.ENOSYS;
     const d = this.dir(dirfd);
