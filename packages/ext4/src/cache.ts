@@ -76,6 +76,8 @@ export class BlockCache {
    * block into its running transaction. Null: metadata is written back like data.
    */
   onMeta: ((e: CachedBlock) => void) | null = null;
+  /** Metadata changes made (markDirty calls): a writer compares it to see whether an operation changed any. */
+  metaChanges = 0;
 
   /**
    * @param maxBlocks the LRU bound (at least 16 are kept so one operation's metadata fits)
@@ -291,6 +293,7 @@ export class BlockCache {
   /** Marks a metadata block changed (journaled when the volume has a journal). */
   markDirty(e: CachedBlock): void {
     e.dirty = true;
+    this.metaChanges++;
     if (this.onMeta) {
       e.meta = true;
       this.onMeta(e);
@@ -432,6 +435,18 @@ export class BlockCache {
   async writeRun(blk: number, n: number, src: Uint8Array): Promise<number> {
     if (blk < 0 || blk + n > this.limit) return -Errno.EUCLEAN;
     const bs = this.blockSize;
+    const cached = this.cachedData(blk, n);
+    if (cached) {
+      // file data blocks cached in the run (a partial write's, or a freed file's left behind) take
+      // the new bytes and are clean once the whole run is written: one request, not one per piece
+      for (const c of cached) {
+        c.data.set(src.subarray((c.blk - blk) * bs, (c.blk - blk + 1) * bs));
+        c.dirty = false;
+      }
+      const r = await this.writeDirect(blk, src.subarray(0, n * bs));
+      if (r < 0) for (const c of cached) c.dirty = true;
+      return r;
+    }
     for (let i = 0; i < n; ) {
       const c = this.map.get(blk + i);
       if (c) {
@@ -446,6 +461,22 @@ export class BlockCache {
       i += run;
     }
     return 0;
+  }
+
+  /**
+   * The cached blocks in `[blk, blk + n)` when there are some and all are file data (not
+   * metadata, not pinned); null otherwise.
+   */
+  private cachedData(blk: number, n: number): CachedBlock[] | null {
+    let out: CachedBlock[] | null = null;
+    if (this.map.size === 0) return null;
+    for (let b = blk; b < blk + n; b++) {
+      const c = this.map.get(b);
+      if (!c) continue;
+      if (c.meta || c.pinned) return null;
+      (out ??= []).push(c);
+    }
+    return out;
   }
 
   private async writeDirect(blk: number, src: Uint8Array): Promise<number> {

@@ -88,7 +88,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     readonly journal: Jbd2Journal | null = null,
   ) {
     this.nodes.set(root.ino, root);
-    this.writer = ro ? null : new Ext4Writer(vol, new Ext4Alloc(vol, journal));
+    this.writer = ro ? null : new Ext4Writer(vol, new Ext4Alloc(vol, journal), journal);
     this.orphans = new Ext4Orphans(vol);
     if (journal && !ro) vol.cache.onMeta = (e) => journal.join(e);
   }
@@ -420,7 +420,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   setattr(n: Ext4Node, set: RkFsSetattr) {
-    return this.change(async (w) => {
+    const fn = async (w: Ext4Writer) => {
       const i = n.inode;
       const now = this.env.now();
       if (set.mode !== undefined) i.mode = (i.mode & 0o170000) | (set.mode & 0o7777);
@@ -436,7 +436,12 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       if (set.mtime) i.setTime('mtime', set.mtime);
       i.setTime('ctime', now);
       return w.storeInode(i);
-    });
+    };
+    // times, mode and owners allocate nothing, so other files' held data need not go first (SQLite
+    // stamps its lock directory while its journal is being written); the file's own does, as its
+    // flush stamps mtime
+    if (set.size === undefined && !this.delayed.file(n)) return this.locked(fn);
+    return this.change(fn);
   }
 
   /**
@@ -541,9 +546,18 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
 
   read(h: Ext4Handle, buf: Uint8Array, offset: number): Promise<number> | number {
     if (h.node.type === S_IFDIR) return -Errno.EISDIR;
-    if (this.delayed.file(h.node))
+    const f = this.delayed.file(h.node);
+    // at or past the end of the file and of what it holds back: nothing to read, nothing to flush
+    if (f && !f.flushing && offset >= this.heldEnd(h.node, f)) return 0;
+    if (f)
       return andThen(this.flushNode(h.node), () => this.vol.readData(h.node.inode, buf, offset));
     return this.vol.readData(h.node.inode, buf, offset);
+  }
+
+  /** The file's size once its held runs are written. */
+  private heldEnd(n: Ext4Node, f: RkWriteBehindFile): number {
+    const last = f.runs[f.runs.length - 1];
+    return Math.max(n.inode.size, last ? last.offset + last.len : 0);
   }
 
   write(h: Ext4Handle, buf: Uint8Array, offset: number) {
@@ -657,7 +671,7 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
         return r < 0 ? r : n;
       }
       this.touch(i, this.env.now(), true);
-      const r = await w.storeInode(i);
+      const r = await w.storeChanged(i);
       return r < 0 ? r : n;
     });
   }
@@ -706,14 +720,31 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return 0;
   }
 
-  /** With a journal: waits for the commit of everything changed so far (data first). */
+  /**
+   * With a journal: waits for the commit of everything changed so far (data first) — unless the
+   * file's metadata last changed in a transaction already committed (ext4_sync_file's check of
+   * i_sync_tid): then its data reaches the disk and a barrier follows, no commit (nothing the data
+   * needs is in the running transaction).
+   */
   fsync(h: Ext4Handle, _datasync: boolean) {
     return andThen(this.flushNode(h.node), () => {
       const e = this.delayError(h.node);
       if (e < 0) return e;
-      if (!this.journal || !this.writer) return this.sync();
-      return this.lock.run(() => this.commit());
+      const j = this.journal;
+      if (!j || !this.writer) return this.sync();
+      const i = h.node.inode;
+      return this.lock.run(() => {
+        const changed = i.tid === undefined || i.tid === j.tid;
+        if (changed && (j.size > 0 || this.vol.superDirty)) return this.commit();
+        return this.dataBarrier();
+      });
     });
+  }
+
+  /** File data held in the cache goes home, then a barrier (sent only when something was written). */
+  private async dataBarrier(): Promise<number> {
+    const r = await this.vol.cache.writeUnpinned(true);
+    return r < 0 ? r : this.vol.cache.flush();
   }
 
   statfs(out: RkFsStatfs): Promise<number> | number {

@@ -36,6 +36,12 @@ export class Ext4Inode implements MapCacheHolder {
   mapChanging = 0;
   /** @internal the block after the last one read: a small read there continues a stream (read-ahead) */
   readNext = 0;
+  /**
+   * @internal the journal transaction (its sequence) that last changed this inode's metadata
+   * (the inode, its mapping, or as a directory its entries); undefined when not known. An fsync
+   * finding it committed needs no commit (ext4's i_sync_tid).
+   */
+  tid: number | undefined = undefined;
 
   constructor(
     readonly ino: number,

@@ -38,7 +38,14 @@ export class Ext4Writer {
   constructor(
     readonly vol: Ext4Volume,
     readonly alloc: Ext4Alloc,
+    /** The running journal (which transaction a change joins), or null. */
+    private readonly journal: { readonly tid: number } | null = null,
   ) {}
+
+  /** `inode`'s metadata changed in the running transaction (an fsync of it must commit). */
+  private changed(inode: Ext4Inode): void {
+    inode.tid = this.journal ? this.journal.tid : 0;
+  }
 
   get geom(): DirGeom {
     const v = this.vol;
@@ -58,6 +65,32 @@ export class Ext4Writer {
     if (typeof e === 'number') return e;
     e.data.set(inode.raw, loc.off);
     this.vol.cache.markDirty(e);
+    this.changed(inode);
+    return 0;
+  }
+
+  /**
+   * As storeInode, but only when its bytes differ from the stored ones (a write inside allocated
+   * blocks in the same clock tick as the last changes nothing: Linux's file_update_time skips
+   * such an inode too, so its fsync needs no commit). @returns 0, -EIO.
+   */
+  async storeChanged(inode: Ext4Inode): Promise<number> {
+    const loc = this.vol.inodeLocation(inode.ino)!;
+    sealInode(this.vol.sb, inode);
+    const e = await this.vol.cache.get(loc.blk);
+    if (typeof e === 'number') return e;
+    const raw = inode.raw;
+    const at = loc.off;
+    let same = true;
+    for (let i = 0; i < raw.length; i++)
+      if (e.data[at + i] !== raw[i]) {
+        same = false;
+        break;
+      }
+    if (same) return 0;
+    e.data.set(raw, at);
+    this.vol.cache.markDirty(e);
+    this.changed(inode);
     return 0;
   }
 
@@ -290,7 +323,10 @@ export class Ext4Writer {
     const bs = this.vol.blockSize;
     const first = Math.floor(pos / bs);
     const last = Math.floor((pos + buf.length - 1) / bs);
+    const meta = this.vol.cache.metaChanges;
     const m = await this.mapForWrite(inode, first, last - first + 1);
+    // blocks allocated, extents written or the tree grown: the file's mapping is in this transaction
+    if (this.vol.cache.metaChanges !== meta) this.changed(inode);
     if (typeof m === 'number') return m;
     if (m.end !== undefined) buf = buf.subarray(0, m.end * bs - pos);
     for (const x of m.runs) {

@@ -110,6 +110,11 @@ export class Jbd2Journal {
     return this.freed.length > 0;
   }
 
+  /** The running transaction's sequence (ids below it are committed). */
+  get tid(): number {
+    return this.sequence;
+  }
+
   /** The running transaction's size in blocks (metadata and revokes). */
   get size(): number {
     return this.running.size + this.revokes.size;
