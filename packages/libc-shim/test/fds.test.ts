@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasJspi, runWasi } from '../src/index';
-import { program } from './helpers';
+import { onNodeWasi, program } from './helpers';
 import { netKernel } from './net-kernel';
 
 const CORPUS = ['pipe.c', 'pipe2.c', 'eventfd.c', 'epoll.c', 'poll.c', 'dup.c', 'pipesem.c'];
@@ -79,20 +79,8 @@ describe('fcntl(F_DUPFD) without a cost for programs that do not ask for it', ()
       const got = imports(wasm);
       expect(got).toContain('wasi_snapshot_preview1.fd_fdstat_set_flags');
       expect(got.filter((i) => !i.startsWith('wasi_snapshot_preview1.'))).toEqual([]);
-      // A plain preview1 runtime: node:wasi, in a process of its own.
-      const r = spawnSync(
-        process.execPath,
-        [
-          '--no-warnings',
-          '--input-type=module',
-          '-e',
-          `import { WASI } from 'node:wasi'; import { readFileSync } from 'node:fs';
-           const w = new WASI({ version: 'preview1', args: [], env: {}, returnOnExit: true });
-           const i = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(${JSON.stringify(wasm)})), { wasi_snapshot_preview1: w.wasiImport });
-           process.exitCode = w.start(i);`,
-        ],
-        { encoding: 'utf8' },
-      );
+      // A plain preview1 runtime.
+      const r = onNodeWasi(wasm);
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe('getfl 1 setfl 0 0 getfd 1\n');
       expect(r.status).toBe(0);

@@ -1,7 +1,6 @@
 // A pipe on a program's stdin, on node:wasi and on libc-shim: node:wasi (uvwasi) reports a host
 // FIFO as SOCKET_STREAM, which wasi-libc's fstat turns into S_ISFIFO; libc-shim reports a posix
 // pipe the same way (preview1 has no FIFO type), so the same program sees the same stdin.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { F_DUPFD } from '@runikraft/posix';
 import { createSched } from '@runikraft/rksched';
@@ -10,27 +9,15 @@ import { createRrPolicy } from '@runikraft/rksched-rr';
 import { describe, expect, it } from 'vitest';
 import { runWasi } from '../src/index';
 import { wasiProcess } from '../src/wasi/kernel';
-import { program, testKernel } from './helpers';
+import { onNodeWasi, program, testKernel } from './helpers';
 
 const INPUT = 'x'.repeat(1000);
 
 describe('a pipe as stdin: libc-shim = node:wasi', () => {
   it('fstat says S_ISFIFO (preview1 SOCKET_STREAM), and the data reads to EOF', async () => {
     const wasm = program('fifo.c');
-    // node:wasi in a process of its own, whose stdin is a host pipe.
-    const node = spawnSync(
-      process.execPath,
-      [
-        '--no-warnings',
-        '--input-type=module',
-        '-e',
-        `import { WASI } from 'node:wasi'; import { readFileSync } from 'node:fs';
-         const w = new WASI({ version: 'preview1', args: [], env: {}, returnOnExit: true });
-         const i = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(${JSON.stringify(wasm)})), { wasi_snapshot_preview1: w.wasiImport });
-         process.exitCode = w.start(i);`,
-      ],
-      { encoding: 'utf8', input: INPUT },
-    );
+    // node:wasi, whose stdin is a host pipe.
+    const node = onNodeWasi(wasm, INPUT);
     expect(node.stderr).toBe('');
     expect(node.status).toBe(0);
     expect(node.stdout).toBe(

@@ -1,5 +1,6 @@
 // Host-realm harness: vfscore over ramfs with fds 0–2 on files (so a test reads what the program
 // printed), a fake clock, and programs built from test/programs with the real toolchain.
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createRamfsType } from '@runikraft/ramfs';
 import { buildWasm } from '@runikraft/rk';
@@ -20,6 +21,21 @@ export const SHIM = {
 
 export const program = (name: string, cflags: string[] = []): string =>
   buildWasm({ sources: [join(__dirname, 'programs', name)], cflags, shim: SHIM });
+
+/**
+ * Runs the .wasm at `path` on node:wasi, a plain preview1 runtime, in a process of its own whose
+ * stdin is a host pipe carrying `input`.
+ */
+export function onNodeWasi(path: string, input = ''): SpawnSyncReturns<string> {
+  const script = `import { WASI } from 'node:wasi'; import { readFileSync } from 'node:fs';
+    const w = new WASI({ version: 'preview1', args: [], env: {}, returnOnExit: true });
+    const m = new WebAssembly.Module(readFileSync(${JSON.stringify(path)}));
+    process.exitCode = w.start(new WebAssembly.Instance(m, { wasi_snapshot_preview1: w.wasiImport }));`;
+  return spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    input,
+  });
+}
 
 export async function testKernel(
   stdin = '',
