@@ -1,0 +1,259 @@
+/// <reference path="../../../../packages/libc-shim/src/wasm/webassembly.d.ts" />
+// Issue 12: the steady-state cost of a booted SQLite run (bench:sqlite-runs). bench:sqlite measures
+// whole boots, whose figures carry the kernel's per-boot JIT warm-up and its spread. This boots
+// apps/sqlite once with RUNS runs of the inserts (each `.read` into a fresh database, the shell's
+// `.open` in between) and reads this process's main-thread and background-thread CPU
+// (/proc/self/task/*/schedstat) each time the shell prints its count: CPU per run, in one boot,
+// for runs 2..RUNS (the kernel's JavaScript warm); node:wasi runs the same in one instance.
+//
+// A/B of kernel changes without a second worktree: SAVE=path copies the image this tree builds to
+// `path` and exits; IMAGES=a.mjs,b.mjs boots the saved images in turn (same process, same load)
+// and prints each one's median. PERF_CTL=fifo writes `enable`/`disable` to a perf control fifo
+// around runs 2..RUNS (`perf record -D -1 --control=fifo:fifo ...`), so a profile holds only them.
+//
+// Env: RUNS (4), BOOTS (3), ROWS (60,000), WORKLOAD (transaction | unikraft: bench:sqlite's),
+// FS (ramfs | 9p), SUSPEND (jspi | asyncify), WHO (rk,node), MAIN_ONLY=1 (medians of the main
+// thread alone: the background threads' tier-up compiles and GC come in bursts), IMAGES, SAVE,
+// PERF_CTL. Needs --expose-gc (the script passes it).
+// Run: node --experimental-wasm-stack-switching --expose-gc tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/runs.ts
+import { execFileSync } from 'node:child_process';
+import * as nfs from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WASI } from 'node:wasi';
+import { buildImage } from '@runikraft/rk';
+import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
+import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
+import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
+import { median } from '../boot/stats';
+import { hostMachine, loadRange } from '../host';
+import { repoRoot } from '../net/tools';
+
+const env = process.env;
+const ROWS = Number(env.ROWS ?? 60_000);
+const RUNS = Number(env.RUNS ?? 4);
+const BOOTS = Number(env.BOOTS ?? 3);
+const FS = env.FS ?? 'ramfs';
+const SUSPEND = env.SUSPEND ?? 'jspi';
+const WHO = (env.WHO ?? 'rk,node').split(',');
+const WORKLOAD = env.WORKLOAD ?? 'transaction';
+if (RUNS < 2) throw new Error(`RUNS=${RUNS}: the figures are of runs 2..RUNS, so at least 2`);
+if (FS !== 'ramfs' && FS !== '9p') throw new Error(`FS=${FS}: ramfs or 9p`);
+if (WORKLOAD !== 'transaction' && WORKLOAD !== 'unikraft')
+  throw new Error(`WORKLOAD=${WORKLOAD}: transaction or unikraft`);
+
+const appDir = join(repoRoot(), 'apps', 'sqlite');
+const share = nfs.mkdtempSync(
+  join(nfs.existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rk-sqlite-runs-'),
+);
+const sql: string[] = [];
+if (WORKLOAD === 'unikraft') {
+  sql.push('CREATE TABLE tab(id INTEGER PRIMARY KEY, v TEXT);');
+  for (let i = 0; i < ROWS; i++) sql.push("INSERT INTO tab VALUES (null, 'value');");
+  sql.push('SELECT count(*) FROM tab;', '');
+} else {
+  sql.push('CREATE TABLE t(a INTEGER, b TEXT, c REAL);', 'BEGIN;');
+  for (let i = 0; i < ROWS; i++) sql.push(`INSERT INTO t VALUES(${i}, 'name-${i}', ${i * 1.5});`);
+  sql.push('COMMIT;', 'SELECT count(*) FROM t;', '');
+}
+nfs.writeFileSync(join(share, 'ins.sql'), sql.join('\n'));
+
+/** Compiled modules kept alive: V8 reuses their optimised code for the same bytes (bench:sqlite's warm series). */
+const kept: WebAssembly.Module[] = [];
+const taskNs = (t: string): number =>
+  Number(nfs.readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+/** CPU ns of this process's main thread and of all its other threads. */
+function cpuNs(): [number, number] {
+  let bg = 0;
+  for (const t of nfs.readdirSync('/proc/self/task'))
+    if (t !== String(process.pid)) bg += taskNs(t);
+  return [taskNs(String(process.pid)), bg];
+}
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+/** Host time until the background threads are idle (< 0.1 ms of CPU per 5 ms, at most 1 s). */
+async function quiet(): Promise<void> {
+  let last = cpuNs()[1];
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    const now = cpuNs()[1];
+    if (now - last < 100_000) return;
+    last = now;
+  }
+}
+
+/** CPU readings at the boundaries of one boot's runs. */
+class Marks {
+  readonly at: Array<[number, number]> = [];
+  mark(): void {
+    this.at.push(cpuNs());
+    const ctl = env.PERF_CTL;
+    if (ctl && (this.at.length === 2 || this.at.length === RUNS + 1))
+      nfs.writeFileSync(ctl, this.at.length === 2 ? 'enable\n' : 'disable\n');
+  }
+  /** Main and background CPU ms of run i (1-based). */
+  run(i: number): [number, number] {
+    const a = this.at[i - 1]!;
+    const b = this.at[i]!;
+    return [(b[0] - a[0]) / 1e6, (b[1] - a[1]) / 1e6];
+  }
+  /** CPU ms per run over runs 2..RUNS (main thread alone with MAIN_ONLY=1). */
+  warm(): number {
+    let ms = 0;
+    for (let i = 2; i <= RUNS; i++) {
+      const [m, b] = this.run(i);
+      ms += env.MAIN_ONLY === '1' ? m : m + b;
+    }
+    return ms / (RUNS - 1);
+  }
+  line(who: string): string {
+    const runs: string[] = [];
+    for (let i = 1; i <= RUNS; i++) {
+      const [m, b] = this.run(i);
+      runs.push(`${m.toFixed(1)}+${b.toFixed(1)}`);
+    }
+    return `${who}: main+background ms per run (run 1 includes the boot) ${runs.join('  ')}`;
+  }
+}
+
+/** The shell's commands: RUNS `.read`s, each after `.open` of a fresh database. */
+function commands(dir: string, db: (i: number) => string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    if (i > 0) out.push(`.open ${db(i)}`);
+    out.push(`.read ${dir}ins.sql`);
+  }
+  return out;
+}
+const done = `${ROWS}\n`;
+
+async function booted(image: ReturnType<typeof loadImage>, name: string): Promise<number> {
+  collect();
+  const db = (i: number): string => (FS === 'ramfs' ? `/d${i}.db` : `/share/rk${i}.db`);
+  for (let i = 0; i < RUNS; i++) nfs.rmSync(join(share, `rk${i}.db`), { force: true });
+  const plan = await createVirtioDevicesFromArgs({
+    virtfs: [`local,path=${share},mount_tag=share,security_model=none`],
+  });
+  const marks = new Marks();
+  let out = '';
+  const m = new Machine({
+    console: (t) => {
+      out += t;
+      if (out.endsWith(done)) marks.mark();
+    },
+    memory: 512 << 20,
+    append: `rkboot.banner=off libc.suspend=${SUSPEND} libc.env=HOME=/ vfs.fstab="share:/share:9pfs:0:cache=loose:mkmp" -- -list ${db(0)} ${commands(
+      '/share/',
+      db,
+    )
+      .map((c) => `"${c}"`)
+      .join(' ')}`,
+  });
+  for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
+  const gwa = (m.realm.context as { WebAssembly: typeof WebAssembly }).WebAssembly;
+  const compile = gwa.compile.bind(gwa);
+  gwa.compile = async (b) => {
+    const mod = await compile(b);
+    kept.push(mod);
+    return mod;
+  };
+  collect();
+  await quiet();
+  marks.mark();
+  const exit = await m.boot(image);
+  await plan.close();
+  if (exit.status !== 0 || marks.at.length !== RUNS + 1)
+    throw new Error(`${name}: ${JSON.stringify(exit)} ${out.slice(-300)}`);
+  console.error(marks.line(`${name} ${FS} ${SUSPEND}`));
+  return marks.warm();
+}
+
+async function nodeWasi(wasm: Uint8Array): Promise<number> {
+  collect();
+  for (let i = 0; i < RUNS; i++) nfs.rmSync(join(share, `n${i}.db`), { force: true });
+  const marks = new Marks();
+  const out = nfs.openSync(join(share, 'node.out'), 'w');
+  const wasi = new WASI({
+    version: 'preview1',
+    args: ['sqlite3', '-list', '/n0.db', ...commands('/', (i) => `/n${i}.db`)],
+    env: {},
+    preopens: { '/': share },
+    stdout: out,
+    returnOnExit: true,
+  });
+  const imports = wasi.getImportObject() as {
+    wasi_snapshot_preview1: Record<string, (...a: unknown[]) => unknown>;
+  };
+  const p1 = imports.wasi_snapshot_preview1;
+  const write = p1.fd_write!;
+  // The shell prints only the counts on stdout: each write there ends a run.
+  const wrapped = {
+    ...p1,
+    fd_write: (fd: unknown, ...a: unknown[]) => {
+      const r = write(fd, ...a);
+      if (fd === 1) marks.mark();
+      return r;
+    },
+  };
+  const mod = await WebAssembly.compile(wasm);
+  kept.push(mod);
+  const inst = await WebAssembly.instantiate(mod, { wasi_snapshot_preview1: wrapped });
+  await quiet();
+  marks.mark();
+  const status = wasi.start(inst);
+  nfs.closeSync(out);
+  if (status !== 0 || marks.at.length !== RUNS + 1)
+    throw new Error(`node:wasi: exit ${status}, ${marks.at.length - 1} runs marked`);
+  console.error(marks.line('node:wasi'));
+  return marks.warm();
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [join(appDir, 'scripts', 'sources.mjs')]);
+  const paths = env.IMAGES ? env.IMAGES.split(',') : [(await buildImage(appDir)).imagePath];
+  if (env.SAVE) {
+    nfs.copyFileSync(paths[0]!, env.SAVE);
+    return;
+  }
+  const images = paths.map((p) => loadImage(p));
+  const plain = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.plain.wasm')));
+  const suspendWasm =
+    SUSPEND === 'jspi'
+      ? plain
+      : new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.wasm')));
+  const load0 = loadavg()[0];
+  const rk: number[][] = paths.map(() => []);
+  const node: number[] = [];
+  for (let b = 0; b < BOOTS; b++) {
+    if (WHO.includes('node')) node.push(await nodeWasi(suspendWasm));
+    if (WHO.includes('rk'))
+      for (let i = 0; i < images.length; i++) rk[i]!.push(await booted(images[i]!, paths[i]!));
+  }
+  const ms = (xs: number[]) => (xs.length ? Math.round(median(xs) * 10) / 10 : Number.NaN);
+  console.log(
+    JSON.stringify(
+      {
+        machine: hostMachine(),
+        loadavg: loadRange(load0),
+        workload: WORKLOAD,
+        rows: ROWS,
+        runs: RUNS,
+        boots: BOOTS,
+        fs: FS,
+        suspend: SUSPEND,
+        cpu: env.MAIN_ONLY === '1' ? 'main thread' : 'main + background threads',
+        // CPU ms per run of runs 2..RUNS, median over boots
+        warmRunMs: Object.fromEntries(paths.map((p, i) => [p, ms(rk[i]!)])),
+        nodeWasiWarmRunMs: ms(node),
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => nfs.rmSync(share, { recursive: true, force: true }));
