@@ -1,30 +1,35 @@
-/* count [-m MAX] [-b] [-z MS]: counts the lines, words and bytes on stdin and their FNV-1a, waiting
+/* count [-m MAX] [-b] [-F]: counts the lines, words and bytes on stdin and their FNV-1a, waiting
  * for input with epoll (stdin non-blocking, level-triggered: read until EAGAIN, then wait again) —
  * or, with -b, in plain blocking reads — until end of file, or MAX lines, after which it stops
- * reading and exits, as head does. -z: sleep MS milliseconds before the first read (a late reader:
- * the writer finds the pipe full). */
+ * reading and exits, as head does. -F: a late reader, which starts only once FIONREAD says the
+ * 64 KiB pipe is full (sleeping 1 ms at a time, for 10 s at most), so the writer waits for it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
   long max = -1;
-  long late = 0;
-  int c, blocking = 0;
-  while ((c = getopt(argc, argv, "m:bz:")) != -1) {
+  int c, blocking = 0, late = 0;
+  while ((c = getopt(argc, argv, "m:bF")) != -1) {
     if (c == 'm') max = atol(optarg);
     else if (c == 'b') blocking = 1;
-    else if (c == 'z') late = atol(optarg);
+    else if (c == 'F') late = 1;
     else return 2;
   }
-  if (late > 0) {
-    struct timespec t = {late / 1000, (late % 1000) * 1000000L};
-    nanosleep(&t, NULL);
+  int queued = 0;
+  for (int ms = 0; late && ms < 10000 && queued < 65536; ms++) {
+    if (ioctl(0, FIONREAD, &queued) != 0) {
+      perror("count: FIONREAD");
+      return 1;
+    }
+    struct timespec t = {0, 1000000L};
+    if (queued < 65536) nanosleep(&t, NULL);
   }
   int ep = -1;
   if (!blocking) {
