@@ -27,6 +27,8 @@ export class ShareRoot {
   readonly realRoot: string;
   readonly rootIno: bigint;
   readonly rootDev: bigint;
+  /** Directory fds opened to resolve paths (none for entries directly in the root). */
+  readonly stats = { dirOpens: 0 };
 
   /** @throws Error when `dir` is not an existing directory. */
   constructor(dir: string) {
@@ -48,52 +50,58 @@ export class ShareRoot {
    * @throws P9Errno ENOTDIR when a component is a symlink or not a directory, ENOENT when missing.
    */
   openDir(dir: readonly string[]): number {
-    let fd = openSync(fdPath(this.rootFd), O_PATH | constants.O_DIRECTORY);
+    // The walk starts from the held root fd itself: its /proc path is as good as a fresh copy's.
+    let fd = this.rootFd;
     for (const name of dir) {
+      this.stats.dirOpens++;
       let next: number;
       try {
         next = openSync(`${fdPath(fd)}/${name}`, STEP);
       } catch (e) {
-        closeSync(fd);
+        if (fd !== this.rootFd) closeSync(fd);
         // O_NOFOLLOW|O_DIRECTORY on a symlink fails with ENOTDIR: "not a directory you may enter".
         throw e;
       }
-      closeSync(fd);
+      if (fd !== this.rootFd) closeSync(fd);
       fd = next;
+    }
+    if (fd === this.rootFd) {
+      this.stats.dirOpens++;
+      fd = openSync(fdPath(this.rootFd), O_PATH | constants.O_DIRECTORY);
     }
     return fd;
   }
 
   /**
-   * Runs `fn` with a host path naming `path` that the kernel resolves without following any
-   * symlink before its last component: `/proc/self/fd/<parent>/<name>`, or the root itself.
-   * `fn` must not follow a symlink in the last component (lstat, O_NOFOLLOW, unlink, rename, …).
+   * Runs `fn` with an O_PATH fd of directory `dir`: for the root, the held root fd (no open/close
+   * per request: files directly in the share are the common case); else one openDir walk.
    */
-  at<T>(path: readonly string[], fn: (hostPath: string, parentFd: number) => T): T {
-    if (path.length === 0) {
-      const fd = this.openDir([]);
-      try {
-        return fn(`${fdPath(fd)}/.`, fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
-    const fd = this.openDir(path.slice(0, -1));
+  private withDir<T>(dir: readonly string[], fn: (fd: number) => T): T {
+    if (dir.length === 0) return fn(this.rootFd);
+    const fd = this.openDir(dir);
     try {
-      return fn(`${fdPath(fd)}/${path[path.length - 1]}`, fd);
+      return fn(fd);
     } finally {
       closeSync(fd);
     }
   }
 
+  /**
+   * Runs `fn` with a host path naming `path` that the kernel resolves without following any
+   * symlink before its last component: `/proc/self/fd/<parent>/<name>`, or the root itself.
+   * `fn` must not follow a symlink in the last component (lstat, O_NOFOLLOW, unlink, rename, …),
+   * nor close `parentFd`.
+   */
+  at<T>(path: readonly string[], fn: (hostPath: string, parentFd: number) => T): T {
+    if (path.length === 0) return fn(`${fdPath(this.rootFd)}/.`, this.rootFd);
+    const last = path[path.length - 1];
+    if (path.length === 1) return fn(`${fdPath(this.rootFd)}/${last}`, this.rootFd);
+    return this.withDir(path.slice(0, -1), (fd) => fn(`${fdPath(fd)}/${last}`, fd));
+  }
+
   /** Runs `fn` with the host path of directory `dir` itself (for entries inside it). */
   inDir<T>(dir: readonly string[], fn: (dirPath: string) => T): T {
-    const fd = this.openDir(dir);
-    try {
-      return fn(fdPath(fd));
-    } finally {
-      closeSync(fd);
-    }
+    return this.withDir(dir, (fd) => fn(fdPath(fd)));
   }
 
   /**

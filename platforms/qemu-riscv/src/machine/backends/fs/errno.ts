@@ -49,13 +49,18 @@ export const E = {
   ECANCELED: 125,
 } as const;
 
-/** A 9P request refused with a Linux errno (becomes Rlerror). */
+/** A 9P request refused with a Linux errno (becomes Rlerror). It captures no stack: it is an answer. */
 export class P9Errno extends Error {
-  constructor(
-    readonly errno: number,
-    why: string,
-  ) {
-    super(why);
+  readonly errno: number;
+  constructor(errno: number, why: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(why);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.errno = errno;
   }
 }
 

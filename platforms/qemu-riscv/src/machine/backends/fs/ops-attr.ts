@@ -106,17 +106,18 @@ function setTimes(
   atime: readonly [bigint, bigint],
   mtime: readonly [bigint, bigint],
 ): void {
-  const cur = s.fidAttr(f);
+  // the current times only when one of them is kept (utimes(2) of "now" sets both)
+  const cur = (valid & SET.ATIME) === 0 || (valid & SET.MTIME) === 0 ? s.fidAttr(f) : null;
   const now = Date.now() / 1000;
-  const pick = (bit: number, setBit: number, t: readonly [bigint, bigint], keep: bigint) => {
+  const pick = (bit: number, setBit: number, t: readonly [bigint, bigint], keep?: bigint) => {
     if (valid & setBit) {
       if (t[1] >= 1_000_000_000n) throw p9err(E.EINVAL, `nanoseconds ${t[1]} ≥ 10^9`);
       return Number(t[0]) + Number(t[1]) / 1e9;
     }
     return valid & bit ? now : Number(keep) / 1e9;
   };
-  const at = pick(SET.ATIME, SET.ATIME_SET, atime, cur.atimeNs);
-  const mt = pick(SET.MTIME, SET.MTIME_SET, mtime, cur.mtimeNs);
+  const at = pick(SET.ATIME, SET.ATIME_SET, atime, cur?.atimeNs);
+  const mt = pick(SET.MTIME, SET.MTIME_SET, mtime, cur?.mtimeNs);
   if (f.file) futimesSync(f.file.fd, at, mt);
   else s.root.at(f.path, (p) => lutimesSync(p, at, mt));
 }

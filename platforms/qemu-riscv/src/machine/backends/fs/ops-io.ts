@@ -15,7 +15,17 @@ import { E, p9err } from './errno';
 import { MAPPED_FILE_MODE } from './mapped';
 import { checkNewName, METADATA_DIR, METADATA_ROOT } from './names';
 import { type DirEntry, type Fid, type Handler, P9ReplyTooBig, type P9Server } from './server';
-import { attrOf, dtypeOfMode, isDir, isLink, qidOf, S_IFREG } from './stat';
+import {
+  attrOf,
+  dtypeOfMode,
+  isDir,
+  isLink,
+  qidOf,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFMT,
+  S_IFREG,
+} from './stat';
 import { P9, P9_IOHDRSZ, strLen } from './wire';
 
 /** Linux P9_DOTL_* open flags (include/net/9p/9p.h) and the host flags they stand for. */
@@ -43,15 +53,19 @@ export function hostOpenFlags(flags: number): number {
 
 const writes = (host: number) => (host & 3) !== C.O_RDONLY || (host & C.O_TRUNC) !== 0;
 
-/** Opens a regular file (or FIFO/socket) of `f`; host device nodes are never opened for the guest. */
-function openFile(s: P9Server, f: Fid, host: number, mode?: number): number {
-  const fd = s.root.at(f.path, (p) => openSync(p, host, mode));
-  const st = fstatSync(fd);
-  if (st.isCharacterDevice() || st.isBlockDevice()) {
+/**
+ * Opens a regular file (or FIFO/socket) at `path`; host device nodes are never opened for the
+ * guest. @returns the fd and its attributes as opened.
+ */
+function openFile(s: P9Server, path: string[], host: number, mode?: number) {
+  const fd = s.root.at(path, (p) => openSync(p, host, mode));
+  const a = attrOf(fstatSync(fd, { bigint: true }));
+  const type = a.mode & S_IFMT;
+  if (type === S_IFCHR || type === S_IFBLK) {
     closeSync(fd);
     throw p9err(E.EACCES, 'host device nodes are not opened through the share');
   }
-  return fd;
+  return { fd, a };
 }
 
 const lopen: Handler = (s, r, w) => {
@@ -71,7 +85,7 @@ const lopen: Handler = (s, r, w) => {
   if (isLink(a)) throw p9err(E.ELOOP, 'Tlopen on a symlink');
   const host = hostOpenFlags(flags);
   if (writes(host)) s.writable();
-  f.file = { fd: openFile(s, f, host), flags: host };
+  f.file = { fd: openFile(s, f.path, host).fd, flags: host };
   w.qid(qidOf(a)).u32(s.iounit(s.fsBlockSize));
 };
 
@@ -88,16 +102,19 @@ const lcreate: Handler = (s, r, w) => {
   if (f.file || f.dir) throw p9err(E.EINVAL, `fid ${fidNo} is open`);
   const path = [...f.path, name];
   const hostMode = s.mapped ? MAPPED_FILE_MODE : mode & 0o7777;
-  const fd = openFile(s, { ...f, path }, hostOpenFlags(flags) | C.O_CREAT, hostMode);
+  const host = hostOpenFlags(flags);
+  const { fd, a } = openFile(s, path, host | C.O_CREAT, hostMode);
   try {
-    s.setCred(path, { uid: f.uid, gid, mode: (mode & 0o7777) | S_IFREG });
+    s.setCred(path, { uid: f.uid, gid, mode: (mode & 0o7777) | S_IFREG }, a, fd);
   } catch (e) {
     closeSync(fd);
     throw e;
   }
   f.path = path;
-  f.file = { fd, flags: hostOpenFlags(flags) };
-  w.qid(qidOf(s.fidAttr(f))).u32(s.iounit(s.fsBlockSize));
+  f.file = { fd, flags: host };
+  // chown and chmod change neither ino, mtime nor size: the qid is the file's as opened (mapped-file
+  // overlays only uid, gid, mode and rdev)
+  w.qid(qidOf(a)).u32(s.iounit(s.fsBlockSize));
 };
 
 const read: Handler = (s, r, w) => {

@@ -56,8 +56,10 @@ const mkdir: Handler = (s, r, w) => {
   const path = newEntry(s, dfid, name);
   const uid = s.fid(dfid).uid;
   s.root.at(path, (p) => mkdirSync(p, s.mapped ? MAPPED_DIR_MODE : mode & 0o7777));
-  s.setCred(path, { uid, gid, mode: (mode & 0o7777) | S_IFDIR });
-  w.qid(qidOf(s.lstat(path)));
+  // chown and chmod change neither ino, mtime nor size: the qid is the new directory's as made
+  const a = s.lstat(path);
+  s.setCred(path, { uid, gid, mode: (mode & 0o7777) | S_IFDIR }, a);
+  w.qid(qidOf(a));
 };
 
 const symlink: Handler = (s, r, w) => {

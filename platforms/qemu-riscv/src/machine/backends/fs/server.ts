@@ -6,6 +6,8 @@ import {
   chmodSync,
   closeSync,
   constants,
+  fchmodSync,
+  fchownSync,
   fstatSync,
   lchownSync,
   lstatSync,
@@ -78,6 +80,13 @@ const HANDLERS: Record<number, Handler> = {
 };
 
 export class P9Server {
+  /**
+   * Stack frames an error thrown while serving a request captures (V8's Error.stackTraceLimit
+   * during the handler): a refused request is an answer, not a bug, and Node's failed-syscall
+   * errors walked the whole stack below the guest's virtio notify (tens of µs each under JSPI).
+   * A debugging session may raise it to see where an unexpected error came from.
+   */
+  static stackFrames = 0;
   /** @internal the confined share (host side) */
   readonly root: ShareRoot;
   readonly readOnly: boolean;
@@ -86,6 +95,8 @@ export class P9Server {
   readonly mapped: MappedFile | null;
   readonly maxMsize: number;
   readonly fids = new Map<number, Fid>();
+  /** New entries whose owner or mode had to be set after creation (chown/chmod). */
+  readonly stats = { credSets: 0 };
   /** Negotiated by Tversion (maxMsize until then); no request or reply is larger. */
   msize: number;
   private writer: P9Writer;
@@ -129,6 +140,7 @@ export class P9Server {
     const tag = dv.getUint16(5, true);
     const size = dv.getUint32(0, true);
     let errno: number;
+    const limit = Error.stackTraceLimit;
     try {
       if (size !== msg.length)
         throw new P9DecodeError('size', `header says ${size} bytes, message has ${msg.length}`);
@@ -138,6 +150,7 @@ export class P9Server {
       if (!h) throw p9err(E.EOPNOTSUPP, `message type ${type} is not a 9P2000.L request`);
       const r = new P9Reader(msg);
       w.start(type + 1, tag);
+      Error.stackTraceLimit = P9Server.stackFrames;
       h(this, r, w);
       return w.finish();
     } catch (e) {
@@ -156,6 +169,8 @@ export class P9Server {
           this.trace(`9p: type ${type}: refused: ${e.message}`);
         errno = n ?? E.EIO;
       }
+    } finally {
+      Error.stackTraceLimit = limit;
     }
     return w.start(P9.Rlerror, tag).u32(errno).finish();
   }
@@ -206,7 +221,11 @@ export class P9Server {
 
   /** lstat of `path` below the root, with mapped-file credentials applied. */
   lstat(path: readonly string[]): Attr {
-    const a = attrOf(this.root.at(path, (p) => lstatSync(p, { bigint: true })));
+    // A missing name (SQLite probes its journal and lock on every transaction) is answered
+    // without Node building an Error for it.
+    const st = this.root.at(path, (p) => lstatSync(p, { bigint: true, throwIfNoEntry: false }));
+    if (st === undefined) throw p9err(E.ENOENT, `/${path.join('/')} does not exist`);
+    const a = attrOf(st);
     return this.mapped ? this.mapped.overlay(path, a) : a;
   }
 
@@ -234,21 +253,45 @@ export class P9Server {
 
   /**
    * Gives a new entry the guest's credentials (QEMU local_set_cred_passthrough / mapped-file):
-   * none ignores a failed chown; the mode is set exactly (no umask); symlinks keep theirs.
+   * none ignores a failed chown; the mode is set exactly (no umask); symlinks keep theirs. `cur`,
+   * the entry's attributes as created, skips the chown and chmod it already satisfies (the server
+   * running as the guest's uid and gid, a mode the umask left alone); `fd`, the entry open, takes
+   * them instead of its path.
    */
-  setCred(path: readonly string[], cred: Required<Omit<Cred, 'rdev'>> & { rdev?: number }): void {
+  setCred(
+    path: readonly string[],
+    cred: Required<Omit<Cred, 'rdev'>> & { rdev?: number },
+    cur?: Attr,
+    fd?: number,
+  ): void {
     if (this.mapped) {
       this.mapped.write(path, cred);
       return;
     }
+    const mode = cred.mode & 0o7777;
+    const link = (cred.mode & 0o170000) === 0o120000;
+    const owned = cur !== undefined && cur.uid === cred.uid && cur.gid === cred.gid;
+    // chown may clear set-id bits: after one, the mode is set whatever it was
+    if (owned && (link || (cur.mode & 0o7777) === mode)) return;
+    this.stats.credSets++;
+    if (fd !== undefined) {
+      if (!owned) this.chown(() => fchownSync(fd, cred.uid, cred.gid));
+      if (!link) fchmodSync(fd, mode);
+      return;
+    }
     this.root.at(path, (p) => {
-      try {
-        lchownSync(p, cred.uid, cred.gid);
-      } catch (e) {
-        if (this.model !== 'none') throw e;
-      }
-      if ((cred.mode & 0o170000) !== 0o120000) this.chmodNoFollow(p, cred.mode & 0o7777);
+      if (!owned) this.chown(() => lchownSync(p, cred.uid, cred.gid));
+      if (!link) this.chmodNoFollow(p, mode);
     });
+  }
+
+  /** A chown for a new entry: security_model=none ignores its failure (QEMU). */
+  private chown(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (this.model !== 'none') throw e;
+    }
   }
 
   /** chmod without following a symlink in the last component (through an O_PATH fd). */

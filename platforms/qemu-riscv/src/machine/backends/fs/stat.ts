@@ -7,6 +7,8 @@ export const S_IFMT = 0o170000;
 export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
+export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
 
 /** What Rgetattr reports of a file; mapped-file metadata overrides uid, gid, mode and rdev. */
 export interface Attr {
