@@ -12,6 +12,7 @@ import { blkreqSegs, RkBlkdevRegistryImpl } from '@runikraft/rkblkdev/driver';
 import { RamdiskBlkdev } from '@runikraft/rkblkdev/ramdisk';
 import type { RkPhysMem } from '@runikraft/rkplat';
 import * as C from '@runikraft/vfscore';
+import type { RkFsEnv } from '@runikraft/vfscore/driver';
 import { createExt4Type, type Ext4Fs } from '../../src/index';
 import { fsck, testEnv, vfsOn } from './image';
 import { dumpTree, fsckFix } from './journal';
@@ -70,6 +71,11 @@ export interface Synced {
   readonly data: Uint8Array;
   /** Events recorded when its fsync returned: a cut at or after this keeps the file. */
   readonly at: number;
+  /**
+   * Events recorded when the next rewrite of the file began (Infinity: none): a cut from there on
+   * may hold either content in the rewritten range, so this version is checked only before it.
+   */
+  until: number;
 }
 
 export interface Recorded {
@@ -79,14 +85,35 @@ export interface Recorded {
   /** Commits of the recorded run, and how many reached the log's end (laps: the log wrapped). */
   readonly commits: number;
   readonly wraps: number;
+  /** In-place rewrites fsync'd (coarse mode). */
+  readonly rewrites: number;
+}
+
+/** A file-time clock that moves 1 ms every 16 reads: many changes share a stamp, as booted. */
+function coarseEnv(): RkFsEnv {
+  let calls = 0;
+  let ms = Date.UTC(2026, 0, 1);
+  return {
+    now: () => {
+      if (++calls % 16 === 0) ms++;
+      return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 };
+    },
+  };
 }
 
 /**
  * Runs `ops` seeded operations on a journaled copy of `image` (mounted, never unmounted; some
- * files stay open after their unlink).
+ * files stay open after their unlink). With `coarse`, file times come from a clock that moves
+ * once per 16 reads and fsync'd files are also rewritten in place and fsync'd again, so fsyncs
+ * that need no commit (the inode unchanged) happen between the others.
  * @returns the starting image, the write/flush stream, and the files fsync'd along the way.
  */
-export async function record(image: Uint8Array, seed: number, ops: number): Promise<Recorded> {
+export async function record(
+  image: Uint8Array,
+  seed: number,
+  ops: number,
+  coarse = false,
+): Promise<Recorded> {
   const size = 64 << 20;
   const buffer = new SharedArrayBuffer(size);
   const phys: RkPhysMem = {
@@ -100,7 +127,7 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
   const disks = new RkBlkdevRegistryImpl();
   drv.attach(disks.register('ram0', phys, drv).handle);
   const log: string[] = [];
-  const v = new C.RkVfsCore(testEnv());
+  const v = new C.RkVfsCore(coarse ? coarseEnv() : testEnv());
   v.registerFsType(
     createExt4Type({
       alloc: createBuddyAlloc(phys, phys.base, size),
@@ -115,6 +142,7 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
   const synced: Synced[] = [];
   const churn: string[] = [];
   const held: number[] = [];
+  let rewrites = 0;
   const must = (what: string, x: number) => {
     if (x < 0) throw new Error(`${what}: ${x} ${log.join('')}`);
     return x;
@@ -122,6 +150,26 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
   must('mkdir', await v.mkdir('/s', 0o755));
   must('mkdir', await v.mkdir('/t', 0o755));
   for (let i = 0; i < ops; i++) {
+    if (coarse && synced.length > 0 && r.int(3) === 0) {
+      // an fsync'd file rewritten in place (no allocation, the size kept) and fsync'd again
+      const last = synced[synced.length - 1 - r.int(Math.min(synced.length, 4))]!;
+      const cur = synced.filter((f) => f.path === last.path).pop()!;
+      if (cur.data.length > 0) {
+        const from = r.int(cur.data.length);
+        const patch = r.bytes(1 + r.int(Math.min(cur.data.length - from, 5000)));
+        const data = cur.data.slice();
+        data.set(patch, from);
+        cur.until = drv.events.length;
+        const fd = must(cur.path, await v.open(cur.path, C.O_WRONLY));
+        must('write', await v.pwrite(fd, patch, from));
+        must('fsync', await v.fsync(fd));
+        synced.push({ path: cur.path, data, at: drv.events.length, until: Infinity });
+        rewrites++;
+        if (r.int(2) === 0) must('close', await v.close(fd));
+        else held.push(fd);
+        continue;
+      }
+    }
     const k = r.int(10);
     if (k < 3) {
       // a file written, fsync'd and never touched again
@@ -130,7 +178,7 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
       const fd = must(path, await v.open(path, C.O_WRONLY | C.O_CREAT, 0o644));
       must('write', await v.pwrite(fd, data, 0));
       must('fsync', await v.fsync(fd));
-      synced.push({ path, data, at: drv.events.length });
+      synced.push({ path, data, at: drv.events.length, until: Infinity });
       must('close', await v.close(fd));
     } else if (k < 6 || churn.length === 0) {
       const path = `/t/c${i}`;
@@ -166,6 +214,7 @@ export async function record(image: Uint8Array, seed: number, ops: number): Prom
     synced,
     commits: j?.stats.commits ?? 0,
     wraps: j?.stats.wraps ?? 0,
+    rewrites,
   };
 }
 
@@ -233,7 +282,7 @@ export async function checkCut(
     seen.orphans += Number(/released (\d+) orphan inodes/.exec(said)?.[1] ?? 0);
     seen.replays += Number(/journal replayed: (\d+) transactions/.exec(said)?.[1] ?? 0);
     for (const f of rec.synced) {
-      if (f.at > cut) continue;
+      if (f.at > cut || cut >= f.until) continue;
       const fd = await v.open(f.path, C.O_RDONLY);
       if (fd < 0) {
         problems.push(`${f.path} (synced at ${f.at}): open ${fd}`);

@@ -4,6 +4,8 @@
 // partly dropped. Each cut: our replay mounts it, every file fsync'd before the cut reads back
 // exactly, e2fsck -fn is clean, and (every 4th cut) e2fsck -fy's own replay gives the same rdump.
 // Run: RK_CRASH_SEEDS=8 RK_CRASH_CUTS=200 pnpm --filter @runikraft/bench bench:ext4-crash
+// RK_CRASH_COARSE=1: file times from a coarse clock and fsync'd files rewritten in place and fsync'd
+// again (fsyncs that write data and a barrier without a commit).
 import { readFileSync, rmSync } from 'node:fs';
 import { checkCut, imageAt, record, rng } from '../../../../packages/ext4/test/helpers/crash';
 import { mkfs, scratch } from '../../../../packages/ext4/test/helpers/image';
@@ -11,6 +13,7 @@ import { mkfs, scratch } from '../../../../packages/ext4/test/helpers/image';
 const SEEDS = Number(process.env.RK_CRASH_SEEDS ?? 4);
 const CUTS = Number(process.env.RK_CRASH_CUTS ?? 100);
 const OPS = Number(process.env.RK_CRASH_OPS ?? 150);
+const COARSE = process.env.RK_CRASH_COARSE === '1';
 
 async function main(): Promise<number> {
   const dir = scratch('rk-ext4-crash-bench-');
@@ -22,7 +25,12 @@ async function main(): Promise<number> {
   try {
     for (let seed = 1; seed <= SEEDS; seed++) {
       const args = seed % 2 ? ['-b', '1024'] : ['-b', '4096'];
-      const rec = await record(new Uint8Array(readFileSync(mkfs(dir, '16M', { args }))), seed, OPS);
+      const rec = await record(
+        new Uint8Array(readFileSync(mkfs(dir, '16M', { args }))),
+        seed,
+        OPS,
+        COARSE,
+      );
       const flushAt = [...rec.events.keys()].filter((i) => rec.events[i] === 'flush');
       const r = rng(seed * 7);
       for (let k = 0; k < CUTS; k++) {
@@ -45,7 +53,7 @@ async function main(): Promise<number> {
         }
       }
       console.log(
-        `seed ${seed} (${args.join(' ')}): ${rec.events.length} events, ${flushAt.length} flushes, ${rec.synced.length} fsyncs, ${rec.commits} commits, ${rec.wraps} laps of the log`,
+        `seed ${seed} (${args.join(' ')}): ${rec.events.length} events, ${flushAt.length} flushes, ${rec.synced.length} fsyncs (${rec.rewrites} in-place rewrites), ${rec.commits} commits, ${rec.wraps} laps of the log`,
       );
     }
   } finally {
