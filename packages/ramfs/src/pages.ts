@@ -7,6 +7,13 @@
 // Guest RAM is a SharedArrayBuffer, where TypedArray.fill stores byte by byte (~5x slower than a
 // word fill) and a copy whose ends differ mod 8 moves byte by byte too (SQLite's journal pages sit
 // 4 bytes off): pages are zeroed through rkalloc's memzero and copied through copyToGuest/FromGuest.
+//
+// Bytes of a file's pages at or past its size are unspecified (reads stop at the size) and are
+// zeroed only when the size grows over them without a write: a write starting past the end, or a
+// truncation upwards (zeroGap). A page a file holds always starts below its size, so only the page
+// holding the end can have such bytes. Linux zeroes a new page-cache page's unwritten parts at once;
+// here a journal that is written from its start in pieces (header, then page records) would zero
+// each page only to overwrite it.
 import { Errno } from '@runikraft/errno';
 import {
   copyFromGuest,
@@ -88,13 +95,14 @@ export class RamPages {
    */
   write(n: RamNode, buf: Uint8Array, off: number): number {
     const end = off + buf.length;
+    if (off > n.size) this.zeroGap(n, n.size, off);
     let pos = off;
     while (pos < end) {
       const idx = Math.floor(pos / PAGE);
       const inPage = pos - idx * PAGE;
       let pa = n.pages[idx];
       if (!pa) {
-        pa = this.fill(n, idx, inPage > 0, end);
+        pa = this.fill(n, idx, inPage, end);
         if (pa === 0) break;
       }
       // The run goes on over following pages while they are physically adjacent.
@@ -118,47 +126,55 @@ export class RamPages {
    * Fills the hole at page idx and the holes right after it that a write ending at `end` covers
    * (up to CHUNK) with one contiguous allocation, so they form one run whatever the allocator
    * (tlsf's palloc(1) is a memalign with a header: its single pages are never adjacent); falls back
-   * to one page when no such block is free. `partialHead`: the write starts inside the first page.
+   * to one page when no such block is free. `head`: where in the first page the write starts.
    * @returns the first page's address, or 0 when the allocator is out of pages.
    */
-  private fill(n: RamNode, idx: number, partialHead: boolean, end: number): number {
+  private fill(n: RamNode, idx: number, head: number, end: number): number {
     let k = 1;
     while (k < CHUNK && (idx + k) * PAGE < end && !n.pages[idx + k]) k++;
-    let head = k > 1 ? this.alloc.palloc(k) : 0;
-    if (head === 0) {
+    let first = k > 1 ? this.alloc.palloc(k) : 0;
+    if (first === 0) {
       k = 1;
-      head = this.spare.length > 0 ? this.spare.pop()! : this.alloc.palloc(1);
-      if (head === 0) return 0;
-    } else this.chunks.set(head, { pages: k, live: k });
+      first = this.spare.length > 0 ? this.spare.pop()! : this.alloc.palloc(1);
+      if (first === 0) return 0;
+    } else this.chunks.set(first, { pages: k, live: k });
     for (let i = 0; i < k; i++) {
-      const pa = head + i * PAGE;
-      if (k > 1) this.owner.set(pa, head);
+      const pa = first + i * PAGE;
+      if (k > 1) this.owner.set(pa, first);
       n.pages[idx + i] = pa;
     }
     n.npages += k;
     this.used += k;
-    // Zero the pages this write leaves partly unwritten: the first and the last.
-    if (partialHead || end - idx * PAGE < PAGE) this.zero(head);
-    const lastStart = (idx + k - 1) * PAGE;
-    if (k > 1 && end - lastStart < PAGE) this.zero(head + (k - 1) * PAGE);
-    return head;
+    // What the write leaves unwritten in the new pages and the file holds after it reads as zeros:
+    // the start of the first page (a hole, or the gap past the old end), and the end of the last
+    // when the file already goes on past it (a hole). Past the new end nothing is zeroed.
+    if (head > 0) memzero(this.alloc.phys, first, head);
+    const last = (idx + k) * PAGE;
+    if (end < last && end < n.size)
+      memzero(this.alloc.phys, first + (end - idx * PAGE), last - end);
+    return first;
   }
 
-  private zero(pa: number): void {
-    memzero(this.alloc.phys, pa, PAGE);
+  /**
+   * Zeroes file bytes [from, to) of the page holding `from` (the file's end before it grows to
+   * `to`): the only page with bytes at or past the end (see the header). Holes read as zeros.
+   */
+  private zeroGap(n: RamNode, from: number, to: number): void {
+    const idx = Math.floor(from / PAGE);
+    const pa = n.pages[idx];
+    if (!pa) return;
+    const upto = Math.min(to, (idx + 1) * PAGE);
+    if (upto > from) memzero(this.alloc.phys, pa + (from - idx * PAGE), upto - from);
   }
 
-  /** Sets the size; shrinking frees whole pages past it and zeroes the tail of the last one. */
+  /** Sets the size; shrinking frees whole pages past it, growing zeroes what the last page held past the end. */
   truncate(n: RamNode, size: number): void {
     if (size < n.size) {
       const keep = Math.ceil(size / PAGE);
       for (let i = keep; i < n.pages.length; i++) this.drop(n, i);
       n.pages.length = Math.min(n.pages.length, keep);
-      const tail = size % PAGE;
-      const last = n.pages[keep - 1];
-      if (tail && last) memzero(this.alloc.phys, last + tail, PAGE - tail);
       if (this.used === 0) this.flush();
-    }
+    } else if (size > n.size) this.zeroGap(n, n.size, size);
     n.size = size;
   }
 

@@ -238,6 +238,46 @@ describe('RamPages spare pages', () => {
     },
   );
 
+  it('zeroes the bytes past the end only when the size grows over them (write past the end, truncate up)', () => {
+    const alloc = testAlloc(8 << 20, 'tlsf');
+    const pages = new RamPages(alloc);
+    const keep = file(1);
+    writePages(pages, keep, 1, 1);
+    const dirty = file(2);
+    writePages(pages, dirty, 2, 0xaa);
+    pages.freeAll(dirty); // two dirty spare pages
+    const f = file(3);
+    const zeros = (from: number, to: number) => {
+      const b = new Uint8Array(to - from).fill(0xee);
+      expect(pages.read(f, b, from)).toBe(to - from);
+      return b.every((x) => x === 0);
+    };
+    // a write from the start of a dirty page: what follows it is past the end, not read
+    expect(pages.write(f, new Uint8Array(10).fill(5), 0)).toBe(10);
+    expect(pages.read(f, new Uint8Array(100), 0)).toBe(10);
+    // a write further into the same page: the gap reads as zeros
+    expect(pages.write(f, new Uint8Array([6]), 3000)).toBe(1);
+    expect(zeros(10, 3000)).toBe(true);
+    // a truncation upwards: the rest of the page and the hole after it read as zeros
+    pages.truncate(f, 2 * PAGE + 5);
+    expect(zeros(3001, 2 * PAGE + 5)).toBe(true);
+    // a shrink and a write past the new end in the next page (a dirty one): zeros between
+    pages.truncate(f, 20);
+    expect(pages.write(f, new Uint8Array([7]), PAGE + 100)).toBe(1);
+    expect(zeros(20, PAGE + 100)).toBe(true);
+    // a write that ends inside a new page in the middle of the file: its tail (a hole) reads as zeros
+    pages.truncate(f, 3 * PAGE);
+    pages.truncate(f, PAGE + 101);
+    pages.truncate(f, 3 * PAGE);
+    const dirty2 = file(4);
+    writePages(pages, dirty2, 1, 0xbb);
+    pages.freeAll(dirty2); // the page the next write gets
+    expect(pages.write(f, new Uint8Array(8).fill(9), 2 * PAGE)).toBe(8);
+    expect(zeros(2 * PAGE + 8, 3 * PAGE)).toBe(true);
+    pages.freeAll(f);
+    pages.freeAll(keep);
+  });
+
   it('keeps at most SPARE pages; the rest go back to the allocator at once', () => {
     const alloc = testAlloc(8 << 20, 'tlsf');
     const pages = new RamPages(alloc);
