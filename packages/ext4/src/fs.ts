@@ -612,6 +612,8 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     if (before) await before;
     for (const r of runs) {
       const got = await this.writeNode(n, r.data.subarray(0, r.len), r.offset);
+      // written (copied into the cache or through the device): the buffer serves the next run
+      this.delayed.recycle(r.data);
       if (got < r.len) {
         // the rest is dropped, as Linux drops pages it failed to write back
         f.error ||= got < 0 ? got : -Errno.ENOSPC;

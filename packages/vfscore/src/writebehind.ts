@@ -6,6 +6,12 @@
 // small pieces (SQLite's 4 KiB pages) then never waits for the device or server in write(). Each
 // driver documents when it flushes; fsync always writes the file's runs before it syncs.
 
+/** Buffers kept for reuse at most, and the largest kept (bigger runs are rare and short-lived). */
+const SPARE_KEEP = 8;
+const SPARE_MAX = 256 << 10;
+/** The smallest buffer a new run gets while no recycled one is at hand. */
+const SPARE_MIN = 16 << 10;
+
 /** One run of held bytes: `data[0, len)` belongs at `offset` of the file. */
 export interface RkWriteBehindRun {
   offset: number;
@@ -27,6 +33,8 @@ export class RkWriteBehind<K> {
   /** Bytes held in every file's runs. */
   bytes = 0;
   private runCount = 0;
+  /** Run buffers given back by `recycle` (a new run takes one instead of a fresh allocation). */
+  private readonly spare: Uint8Array[] = [];
 
   /**
    * @param maxBytes bytes held at most (the write that would pass it is not delayed)
@@ -86,7 +94,7 @@ export class RkWriteBehind<K> {
         hi - lo === 1 && first!.offset === from
           ? Math.max(to - from, first!.data.length * 2)
           : to - from;
-      const data = new Uint8Array(Math.min(cap, Math.max(to - from, this.maxBytes)));
+      const data = this.buffer(Math.min(cap, Math.max(to - from, this.maxBytes)));
       for (let k = lo; k < hi; k++) {
         const r = runs[k]!;
         data.set(r.data.subarray(0, r.len), r.offset - from);
@@ -97,6 +105,31 @@ export class RkWriteBehind<K> {
     }
     this.bytes += grow;
     return true;
+  }
+
+  /**
+   * A buffer of at least `n` bytes: a recycled one that fits, else a new one of at least
+   * SPARE_MIN bytes (a run that grows by small appends then needs no copy until it passes that).
+   */
+  private buffer(n: number): Uint8Array {
+    const s = this.spare;
+    for (let i = s.length - 1; i >= 0; i--)
+      if (s[i]!.length >= n) {
+        const b = s[i]!;
+        s[i] = s[s.length - 1]!;
+        s.pop();
+        return b;
+      }
+    return new Uint8Array(Math.max(n, Math.min(SPARE_MIN, this.maxBytes)));
+  }
+
+  /**
+   * Gives back the buffer of a run `take` returned, once the driver no longer reads it (its write
+   * is done): the next new run reuses it. A driver that writes runs out in small, frequent flushes
+   * (SQLite's journal and pages, every transaction) then allocates no buffer per run.
+   */
+  recycle(data: Uint8Array): void {
+    if (this.spare.length < SPARE_KEEP && data.length <= SPARE_MAX) this.spare.push(data);
   }
 
   /** Removes and returns `key`'s runs (sorted by offset). */

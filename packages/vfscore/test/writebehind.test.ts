@@ -29,4 +29,26 @@ describe('RkWriteBehind runs', () => {
     d.settle('f');
     expect(d.file('f')).toBeUndefined();
   });
+
+  it('a recycled run buffer serves the next run: no allocation, no stale bytes inside the run', () => {
+    const d = new RkWriteBehind<string>(1 << 20, 8);
+    const b = (n: number, v: number) => new Uint8Array(n).fill(v);
+    // SQLite's journal: a header, then appended records, one run growing in place
+    expect(d.add('j', b(512, 1), 0)).toBe(true);
+    const first = d.file('j')!.runs[0]!.data;
+    expect(first.length).toBeGreaterThanOrEqual(16 << 10); // room to grow without a copy
+    expect(d.add('j', b(4, 2), 512)).toBe(true);
+    expect(d.add('j', b(4096, 3), 516)).toBe(true);
+    expect(d.file('j')!.runs[0]!.data).toBe(first);
+    const [run] = d.take('j');
+    expect(run!.len).toBe(4612);
+    d.recycle(run!.data);
+    d.settle('j');
+    // the next file's run takes the same buffer, its bytes from the new writes only
+    expect(d.add('db', b(50, 8), 0)).toBe(true);
+    expect(d.add('db', b(100, 9), 50)).toBe(true);
+    const r = d.file('db')!.runs[0]!;
+    expect(r.data).toBe(first);
+    expect([...r.data.subarray(0, r.len)]).toEqual([...b(50, 8), ...b(100, 9)]);
+  });
 });
