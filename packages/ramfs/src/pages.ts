@@ -113,7 +113,8 @@ export class RamPages {
         next += PAGE;
       }
       runEnd = Math.min(runEnd, end);
-      copyToGuest(this.u8, pa - this.base + inPage, buf.subarray(pos - off, runEnd - off));
+      const part = pos === off && runEnd === end ? buf : buf.subarray(pos - off, runEnd - off);
+      copyToGuest(this.u8, pa - this.base + inPage, part);
       pos = runEnd;
     }
     const done = pos - off;

@@ -23,6 +23,12 @@ export function copyToGuest(guest: Uint8Array, at: number, src: Uint8Array): voi
     return;
   }
   const s = (guest.byteOffset + at) & 7;
+  if (src.length <= BOUNCE) {
+    // one step, one view
+    bounce.set(src, s);
+    guest.set(bounce.subarray(s, s + src.length), at);
+    return;
+  }
   for (let done = 0; done < src.length; done += BOUNCE) {
     const k = Math.min(BOUNCE, src.length - done);
     const b = bounce.subarray(s, s + k);
