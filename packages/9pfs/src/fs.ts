@@ -46,6 +46,9 @@ import { P9ReadAhead } from './readahead';
 const BEHIND_BYTES = 1 << 20;
 const BEHIND_RUNS = 64;
 
+/** cache=loose: names remembered as absent at most (all are forgotten when it is reached). */
+const MISSING_MAX = 1024;
+
 /** statfs f_type of a 9p mount (Linux V9FS_MAGIC). */
 export const V9FS_MAGIC = 0x01021997;
 
@@ -70,6 +73,9 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   /** diod 1.0.24 answers Tunlinkat/Trenameat with EOPNOTSUPP: after the first, go straight to the fallback. */
   private noUnlinkat = false;
   private noRenameat = false;
+  /** cache=loose: names known to be absent, by directory ino (see absent()). */
+  private readonly missing = new Map<number, Set<string>>();
+  private missingCount = 0;
   /** Bumped by every rename: fids walked before may name the old path (diod's fids are paths). */
   private epoch = 0;
   /** One node per (directory ino, name), so a rename can move the node vfscore holds. */
@@ -108,7 +114,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     readonly readonly: boolean,
   ) {
     this.caps = { nameCache: cache === 'loose', nameMax: 255 };
+    if (!root.fid) throw new RkError(Errno.EINVAL, '9pfs: the root node needs its attached fid');
+    this.rootFid = root.fid;
   }
+  /** The attached fid of the share's root (never clunked before unmount). */
+  private readonly rootFid: RkP9Fid;
 
   /**
    * Runs `f` after the queued clunks and the held writes (so no request sees the server without
@@ -125,13 +135,27 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     }
   }
 
-  /** Walks to `name` and learns its type and ino (Twalk + Tgetattr, as v9fs_vfs_lookup). */
+  /**
+   * Walks to `name` and learns its type and ino (Twalk + Tgetattr, as v9fs_vfs_lookup); under
+   * cache=loose a name known to be absent is ENOENT at once.
+   */
   lookup(dir: P9Node, name: string): RkFsResult<P9Node | number> {
+    if (this.missing.get(dir.ino)?.has(name)) return -Errno.ENOENT;
     return this.guard(() => this.nodeAt(dir, name));
   }
 
   private async nodeAt(dir: P9Node, name: string): Promise<P9Node> {
-    const fid = await this.client.walk(await this.fidOf(dir), [name]);
+    const dfid = await this.fidOf(dir);
+    const before = this.changes;
+    let fid: RkP9Fid;
+    try {
+      fid = await this.client.walk(dfid, [name]);
+    } catch (e) {
+      // not if a change began meanwhile: it may have made the name
+      if (e instanceof RkError && e.errno === Errno.ENOENT && before === this.changes)
+        this.absent(dir, name);
+      throw e;
+    }
     let a: Awaited<ReturnType<RkP9Client['getattr']>>;
     const seen = this.changes;
     try {
@@ -149,12 +173,40 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     return node;
   }
 
-  /** The one node for `dir/name` (reused when it names the same file), now holding `fid`. */
-  private adopt(dir: P9Node, name: string, fid: RkP9Fid, ino: number, type: number): P9Node {
+  /**
+   * cache=loose: `name` in directory `dir` is known not to exist (a walk found nothing, or this mount
+   * removed it), as Linux's v9fs keeps negative dentries valid in a caching mode.
+   */
+  private absent(dir: P9Node, name: string): void {
+    if (this.cache !== 'loose') return;
+    if (this.missingCount >= MISSING_MAX) {
+      this.missing.clear();
+      this.missingCount = 0;
+    }
+    let names = this.missing.get(dir.ino);
+    if (!names) this.missing.set(dir.ino, (names = new Set()));
+    if (!names.has(name)) {
+      names.add(name);
+      this.missingCount++;
+    }
+  }
+
+  /** `name` in `dir` exists now (made or moved there through this mount). */
+  private present(dir: P9Node, name: string): void {
+    const names = this.missing.get(dir.ino);
+    if (names?.delete(name)) this.missingCount--;
+  }
+
+  /**
+   * The one node for `dir/name` (reused when it names the same file), now holding `fid` (null: walked
+   * when first needed).
+   */
+  private adopt(dir: P9Node, name: string, fid: RkP9Fid | null, ino: number, type: number): P9Node {
     const key = `${dir.ino}/${name}`;
+    this.present(dir, name);
     let node = this.byName.get(key);
     if (node && node.ino === ino && node.type === type) {
-      if (!node.released) this.clunks.push(node.fid);
+      if (node.fid) this.clunks.push(node.fid);
       node.fid = fid;
       node.released = false;
       node.parent = dir;
@@ -170,23 +222,25 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   /**
    * The node's fid, walked again from the root by its current path when a rename happened since it
    * was walked: on a path-based server (diod) a fid keeps naming the old path, on others this is a
-   * harmless fresh walk; a released node is walked again too. A node whose path no longer resolves
-   * keeps its old fid.
+   * harmless fresh walk; a released node, or one made without a fid, is walked now. A node whose
+   * path no longer resolves keeps its old fid (ENOENT if it has none).
    */
   private async fidOf(n: P9Node): Promise<RkP9Fid> {
-    // released: its fid was clunked, yet another dentry may still hold it (a hard link's name)
-    if (!n.parent || (n.epoch === this.epoch && !n.released)) return n.fid;
+    // released: its fid was clunked, yet another dentry may still hold it (a hard link's name);
+    // no fid: made by create or mkdir, walked the first time it is needed
+    if (!n.parent) return this.rootFid;
+    if (n.fid && n.epoch === this.epoch && !n.released) return n.fid;
     const epoch = this.epoch;
     try {
-      const fid = await this.client.walk(this.root.fid, n.path());
-      if (!n.released) await this.client.clunk(n.fid).catch(() => {});
+      const fid = await this.client.walk(this.rootFid, n.path());
+      if (n.fid) await this.client.clunk(n.fid).catch(() => {});
       n.fid = fid;
       n.released = false;
     } catch (e) {
-      if (!(e instanceof RkError) || e.errno !== Errno.ENOENT) throw e;
+      if (!(e instanceof RkError) || e.errno !== Errno.ENOENT || !n.fid) throw e;
     }
     n.epoch = epoch;
-    return n.fid;
+    return n.fid!;
   }
 
   private ro(): number | null {
@@ -227,14 +281,9 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
           throw e;
         }
         this.touched(dir);
-        let fid: RkP9Fid;
-        try {
-          fid = await this.client.walk(await this.fidOf(dir), [name]);
-        } catch (e) {
-          await this.client.clunk(f).catch(() => {});
-          throw e;
-        }
-        const node = this.adopt(dir, name, fid, inoOf(f.qid), S_IFREG);
+        // the node's own (unopened) fid is walked only if something needs it: a file created,
+        // written through its open fid, closed and unlinked (SQLite's journal) never does
+        const node = this.adopt(dir, name, null, inoOf(f.qid), S_IFREG);
         if (node.pendingOpen) await this.client.clunk(node.pendingOpen).catch(() => {});
         node.pendingOpen = f;
         return node;
@@ -246,9 +295,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     return (
       this.ro() ??
       this.guard(async () => {
-        await this.client.mkdir(await this.fidOf(dir), name, mode & 0o7777);
+        const qid = await this.client.mkdir(await this.fidOf(dir), name, mode & 0o7777);
         this.touched(dir);
-        return this.nodeAt(dir, name);
+        // Rmkdir's qid gives the type and ino; the fid is walked when first needed, the
+        // attributes fetched when asked (SQLite's lock directory needs one utimes, no stat)
+        return this.adopt(dir, name, null, inoOf(qid), S_IFDIR);
       })
     );
   }
@@ -284,6 +335,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       this.guard(() =>
         this.changing([dir, node], async () => {
           await this.client.link(await this.fidOf(dir), await this.fidOf(node), name);
+          this.present(dir, name);
           return 0;
         }),
       )
@@ -299,7 +351,18 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   rmdir(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
     return (
       this.ro() ??
-      this.guard(() => this.changing([dir, node], () => this.unlinkAt(dir, name, P9_AT_REMOVEDIR)))
+      this.guard(() =>
+        this.changing([dir, node], async () => {
+          const r = await this.unlinkAt(dir, name, P9_AT_REMOVEDIR);
+          // its names are gone with it (a directory made later may get its ino)
+          const names = this.missing.get(node.ino);
+          if (names) {
+            this.missingCount -= names.size;
+            this.missing.delete(node.ino);
+          }
+          return r;
+        }),
+      )
     );
   }
 
@@ -318,6 +381,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     }
     if (!done) await this.client.remove(await this.client.walk(dfid, [name]));
     this.byName.delete(`${dir.ino}/${name}`);
+    this.absent(dir, name);
     return 0;
   }
 
@@ -348,6 +412,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
           }
         }
         this.moved(odir, oname, ndir, nname);
+        this.present(ndir, nname);
+        this.absent(odir, oname);
         this.touched(odir, ndir);
         return 0;
       })
@@ -576,7 +642,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   statfs(out: RkFsStatfs): RkFsResult<number> {
     return this.guard(async () => {
-      const s = await this.client.statfs(this.root.fid);
+      const s = await this.client.statfs(this.rootFid);
       out.type = V9FS_MAGIC;
       out.bsize = s.bsize;
       out.frsize = s.bsize;
@@ -600,7 +666,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   unmount(): RkFsResult<number> {
     return this.guard(async () => {
       this.ahead.clear();
-      await this.client.clunk(this.root.fid).catch(() => {});
+      await this.client.clunk(this.rootFid).catch(() => {});
       this.client.close();
       return 0;
     });
@@ -630,7 +696,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     const pending = node.pendingOpen;
     node.pendingOpen = null;
     if (pending) this.clunks.push(pending);
-    this.clunks.push(node.fid);
+    if (node.fid) this.clunks.push(node.fid);
+    node.fid = null;
   }
 }
 

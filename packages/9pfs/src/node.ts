@@ -21,8 +21,11 @@ export class P9Node implements RkFsNode {
   constructor(
     readonly ino: number,
     readonly type: number,
-    /** A walked fid for the file (path-based servers: valid until a rename moves it). */
-    public fid: RkP9Fid,
+    /**
+     * A walked fid for the file (path-based servers: valid until a rename moves it); null until
+     * one is needed for a node made by create or mkdir, and after vfscore released it.
+     */
+    public fid: RkP9Fid | null,
     /** The directory it was found in (null for the root) and its name there. */
     public parent: P9Node | null,
     public name: string,
