@@ -122,7 +122,7 @@ export class Ext4Alloc {
         if (wide) set16(gd.raw, 0x3a, c >>> 16);
       }
     }
-    this.vol.superDirty = true;
+    this.vol.superCounts = true;
     return storeGroup(sb, this.vol.cache, gd);
   }
 
@@ -246,5 +246,6 @@ export async function storeSuper(vol: Ext4Volume, wtime: number): Promise<number
   e.data.set(sb.raw, 1024 - blk * sb.blockSize);
   vol.cache.markDirty(e);
   vol.superDirty = false;
+  vol.superCounts = false;
   return 0;
 }

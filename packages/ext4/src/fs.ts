@@ -212,12 +212,15 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     });
   }
 
-  /** Commits the running transaction (the super block's counts join it first). Under the lock. */
-  private async commit(): Promise<number> {
+  /**
+   * Commits the running transaction (a changed super block joins it first; with `counts`, also
+   * its free counts: at sync and unmount). Under the lock.
+   */
+  private async commit(counts = false): Promise<number> {
     const j = this.journal;
     if (!j) return 0;
     const now = this.env.now();
-    if (this.vol.superDirty) {
+    if (this.vol.superDirty || (counts && this.vol.superCounts)) {
       const r = await storeSuper(this.vol, now.sec);
       if (r < 0) return r;
     }
@@ -783,11 +786,11 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   private syncNow(): Promise<number> {
     return this.lock.run(async () => {
       if (this.journal) {
-        const c = await this.commit();
+        const c = await this.commit(true);
         if (c < 0) return c;
         const k = await this.journal.checkpoint();
         if (k < 0) return k;
-      } else if (this.vol.superDirty) {
+      } else if (this.vol.superDirty || this.vol.superCounts) {
         const r = await storeSuper(this.vol, this.env.now().sec);
         if (r < 0) return r;
       }

@@ -48,8 +48,14 @@ export class Ext4Volume {
   /** Free blocks and inodes (sums of the group counts, kept exact by the allocator). */
   freeBlocks: number;
   freeInodes: number;
-  /** The super block's counts changed since they were last stored. */
+  /** The super block changed (the orphan list's head) since it was last stored: the next commit logs it. */
   superDirty = false;
+  /**
+   * The free counts changed since the super block was last stored. They are stored at sync and
+   * unmount, not logged by every commit: the group descriptors hold the exact counts and a mount
+   * sums those (as Linux's ext4 keeps its counters and writes them in ext4_commit_super).
+   */
+  superCounts = false;
 
   private constructor(
     readonly sb: Ext4Super,
