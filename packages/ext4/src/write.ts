@@ -25,6 +25,9 @@ import type { Ext4Node } from './node';
 import { has } from './superblock';
 import type { Ext4Volume } from './volume';
 
+/** The largest run copied to send a new partial last block with it (larger runs: two requests). */
+const TAIL_COPY = 64 << 10;
+
 /** S_IF* → EXT4_FT_*. */
 export function ftOf(type: number): number {
   return [0, 5, 3, 0, 2, 0, 4, 0, 1, 0, 7, 0, 6][type >>> 12] ?? 0;
@@ -337,6 +340,20 @@ export class Ext4Writer {
         // whole blocks of this run go to the device in one request
         const wholeEnd = Math.min(x.lblk + x.len, Math.floor((pos + buf.length) / bs));
         if (from === lb * bs && wholeEnd > lb) {
+          const end = pos + buf.length;
+          const tail = wholeEnd < stop && end > wholeEnd * bs && (fresh || m.fresh(wholeEnd));
+          if (tail && (wholeEnd - lb) * bs <= TAIL_COPY) {
+            // a new partial last block goes out in the same request, zero-padded, and stays
+            // cached (a later write into it needs no read): the run and it, one request
+            const t = await this.vol.cache.zeroed(pblk + (wholeEnd - lb), true);
+            if (typeof t === 'number') return t;
+            const padded = new Uint8Array((wholeEnd + 1 - lb) * bs);
+            padded.set(buf.subarray(from - pos, end - pos));
+            const r = await this.vol.cache.writeRun(pblk, wholeEnd + 1 - lb, padded);
+            if (r < 0) return r;
+            lb = wholeEnd + 1;
+            continue;
+          }
           const r = await this.vol.cache.writeRun(
             pblk,
             wholeEnd - lb,
