@@ -69,14 +69,9 @@ import { VirtioBlk } from '../../../../platforms/qemu-riscv/src/machine/virtio/d
 import { median } from '../boot/stats';
 import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
+import { parseWorkload, workloadScript } from './workload';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
-// One warm-up round is enough for the unikraft workload: its runs last seconds, not the ~100 ms the
-// JIT warm-up described at series() is measured against.
-const WARMUP = Number(
-  process.env.RK_BENCH_SQLITE_WARMUP ??
-    ((process.env.RK_BENCH_SQLITE_WORKLOAD ?? 'unikraft') === 'unikraft' ? 1 : 3),
-);
 /** RK_BENCH_SQLITE_RAW=1: every measured run's CPU ms in the JSON too (runsCpuMs), to see the spread. */
 const RAW = process.env.RK_BENCH_SQLITE_RAW === '1';
 const rounded = (xs: number[]): number[] => xs.map((x) => Math.round(x));
@@ -86,12 +81,13 @@ const ONLY = process.env.RK_BENCH_SQLITE_ONLY ?? '';
 const wanted = (name: string): boolean => ONLY === '' || ONLY.split(',').includes(name);
 const skipped = { totalCpuMs: Number.NaN, startupCpuMs: Number.NaN, insertsCpuMs: Number.NaN };
 const ROWS = Number(process.env.RK_BENCH_SQLITE_ROWS ?? 60_000);
-type Workload = 'unikraft' | 'transaction';
-const WORKLOAD = (process.env.RK_BENCH_SQLITE_WORKLOAD ?? 'unikraft') as Workload;
-if (WORKLOAD !== 'unikraft' && WORKLOAD !== 'transaction')
-  throw new Error(
-    `RK_BENCH_SQLITE_WORKLOAD: '${WORKLOAD}' is neither 'unikraft' nor 'transaction'`,
-  );
+const WORKLOAD = parseWorkload(
+  'RK_BENCH_SQLITE_WORKLOAD',
+  process.env.RK_BENCH_SQLITE_WORKLOAD ?? 'unikraft',
+);
+// One warm-up round is enough for the unikraft workload: its runs last seconds, not the ~100 ms the
+// JIT warm-up described at series() is measured against.
+const WARMUP = Number(process.env.RK_BENCH_SQLITE_WARMUP ?? (WORKLOAD === 'unikraft' ? 1 : 3));
 const CODE = (process.env.RK_BENCH_SQLITE_CODE ?? 'warm').split(',') as Code[];
 type Code = 'warm' | 'cold';
 /** Modules the warm series keep alive (V8 then reuses their optimised code for the same bytes). */
@@ -122,17 +118,7 @@ const appDir = join(repoRoot(), 'apps', 'sqlite');
 const share = nfs.mkdtempSync(
   join(nfs.existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rk-sqlite-bench-'),
 );
-const sql: string[] = [];
-if (WORKLOAD === 'unikraft') {
-  sql.push('CREATE TABLE tab(id INTEGER PRIMARY KEY, v TEXT);');
-  for (let i = 0; i < ROWS; i++) sql.push("INSERT INTO tab VALUES (null, 'value');");
-  sql.push('SELECT count(*) FROM tab;', '');
-} else {
-  sql.push('CREATE TABLE t(a INTEGER, b TEXT, c REAL);', 'BEGIN;');
-  for (let i = 0; i < ROWS; i++) sql.push(`INSERT INTO t VALUES(${i}, 'name-${i}', ${i * 1.5});`);
-  sql.push('COMMIT;', 'SELECT count(*) FROM t;', '');
-}
-nfs.writeFileSync(join(share, 'ins.sql'), sql.join('\n'));
+nfs.writeFileSync(join(share, 'ins.sql'), workloadScript(WORKLOAD, ROWS));
 nfs.writeFileSync(join(share, 'empty.sql'), 'SELECT 1;\n');
 
 function fresh(name: string): void {

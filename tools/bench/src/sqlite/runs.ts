@@ -28,6 +28,7 @@ import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/sr
 import { median } from '../boot/stats';
 import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
+import { parseWorkload, workloadScript } from './workload';
 
 const env = process.env;
 const ROWS = Number(env.ROWS ?? 60_000);
@@ -36,27 +37,15 @@ const BOOTS = Number(env.BOOTS ?? 3);
 const FS = env.FS ?? 'ramfs';
 const SUSPEND = env.SUSPEND ?? 'jspi';
 const WHO = (env.WHO ?? 'rk,node').split(',');
-const WORKLOAD = env.WORKLOAD ?? 'transaction';
+const WORKLOAD = parseWorkload('WORKLOAD', env.WORKLOAD ?? 'transaction');
 if (RUNS < 2) throw new Error(`RUNS=${RUNS}: the figures are of runs 2..RUNS, so at least 2`);
 if (FS !== 'ramfs' && FS !== '9p') throw new Error(`FS=${FS}: ramfs or 9p`);
-if (WORKLOAD !== 'transaction' && WORKLOAD !== 'unikraft')
-  throw new Error(`WORKLOAD=${WORKLOAD}: transaction or unikraft`);
 
 const appDir = join(repoRoot(), 'apps', 'sqlite');
 const share = nfs.mkdtempSync(
   join(nfs.existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rk-sqlite-runs-'),
 );
-const sql: string[] = [];
-if (WORKLOAD === 'unikraft') {
-  sql.push('CREATE TABLE tab(id INTEGER PRIMARY KEY, v TEXT);');
-  for (let i = 0; i < ROWS; i++) sql.push("INSERT INTO tab VALUES (null, 'value');");
-  sql.push('SELECT count(*) FROM tab;', '');
-} else {
-  sql.push('CREATE TABLE t(a INTEGER, b TEXT, c REAL);', 'BEGIN;');
-  for (let i = 0; i < ROWS; i++) sql.push(`INSERT INTO t VALUES(${i}, 'name-${i}', ${i * 1.5});`);
-  sql.push('COMMIT;', 'SELECT count(*) FROM t;', '');
-}
-nfs.writeFileSync(join(share, 'ins.sql'), sql.join('\n'));
+nfs.writeFileSync(join(share, 'ins.sql'), workloadScript(WORKLOAD, ROWS));
 
 /** Compiled modules kept alive: V8 reuses their optimised code for the same bytes (bench:sqlite's warm series). */
 const kept: WebAssembly.Module[] = [];
