@@ -10,7 +10,7 @@ async function setup() {
   const clock = { mono: 1_000_000, wall: 1_780_000_000_000_000_000n, wallReads: 0 };
   const env = {
     now: coarseWallClock({
-      monotonicNs: () => clock.mono,
+      coarseMonotonicNs: () => clock.mono,
       wallClockNs: () => {
         clock.wallReads++;
         return clock.wall;

@@ -25,6 +25,7 @@ export function fakePlat(cmdline = '') {
     },
     time: {
       monotonicNs: () => (ns += 100),
+      coarseMonotonicNs: () => ns,
       wallClockNs: () => 0n,
       resolutionNs: 100,
       setTimer() {},

@@ -42,6 +42,15 @@ export interface RkPlatConsole {
 export interface RkPlatTime {
   /** Nanoseconds since boot (monotonic). */
   monotonicNs(): number;
+  /**
+   * The coarse monotonic clock (Linux's CLOCK_MONOTONIC_COARSE): {@link monotonicNs}'s value at the
+   * latest clock read or timer interrupt, returned without touching the timer. For stamps that may
+   * lag (file times): it stays behind the clock by the time since the kernel last read it, and is
+   * never ahead of it. Its granularity is how often the kernel reads the clock while it runs (the
+   * scheduler at each switch and timer, libc-shim's import preemption at each check: ~0.5 ms apart
+   * with preempt_ms=1). Never decreases.
+   */
+  coarseMonotonicNs(): number;
   /** Nanoseconds since the Unix epoch (wall clock, from the RTC). */
   wallClockNs(): bigint;
   /** Resolution of the monotonic clock in ns (100 on a 10 MHz timebase). */

@@ -95,6 +95,23 @@ export function describeRkPlat(
         expect(plat.time.wallClockNs()).toBeGreaterThan(1_577_836_800n * 1_000_000_000n);
       }));
 
+    it('the coarse clock is the latest clock read, never ahead of the clock, and a timer interrupt moves it', () =>
+      run(async (plat) => {
+        for (let i = 0; i < 100; i++) {
+          const read = plat.time.monotonicNs();
+          const coarse = plat.time.coarseMonotonicNs();
+          expect(coarse).toBeGreaterThanOrEqual(read);
+          expect(plat.time.monotonicNs()).toBeGreaterThanOrEqual(coarse);
+        }
+        const deadline = plat.time.monotonicNs() + 2_000_000;
+        let fired = false;
+        plat.time.setTimer(deadline, () => {
+          fired = true;
+        });
+        while (!fired) await plat.lcpu.halt();
+        expect(plat.time.coarseMonotonicNs()).toBeGreaterThanOrEqual(deadline);
+      }));
+
     it('the one-shot timer fires once, after its deadline, in IRQ context', () =>
       run(async (plat) => {
         const deadline = plat.time.monotonicNs() + 2_000_000;

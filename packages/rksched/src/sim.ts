@@ -77,6 +77,8 @@ export function createSimPlat(opts: RkSimPlatOptions = {}): RkSimPlat {
 
   const time: RkPlatTime = {
     monotonicNs: () => now,
+    // Every clock read is exact here: the latest one is the clock itself.
+    coarseMonotonicNs: () => now,
     wallClockNs: () => 1_700_000_000_000_000_000n + BigInt(Math.floor(now)),
     resolutionNs: 100,
     setTimer(deadline, handler) {

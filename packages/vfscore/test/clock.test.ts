@@ -7,7 +7,7 @@ function fakeTime(wall0 = 1_780_000_000_123_456_789n) {
   return {
     t,
     time: {
-      monotonicNs: () => t.mono,
+      coarseMonotonicNs: () => t.mono,
       wallClockNs: () => {
         t.wallReads++;
         return t.wall;

@@ -84,6 +84,7 @@ export function harness(devices: VirtioDeviceModel[], legacy: boolean, ramSize =
     },
     time: {
       monotonicNs: () => Math.round((performance.now() - t0) * 1e6),
+      coarseMonotonicNs: () => Math.round((performance.now() - t0) * 1e6),
       wallClockNs: () => 0n,
       resolutionNs: 100,
       setTimer: () => {},

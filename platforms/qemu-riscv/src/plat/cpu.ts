@@ -49,7 +49,7 @@ export class PlatCpu {
     readonly hart: Hart,
     readonly desc: PlatDesc,
     smp: PlatSmp,
-    bootTicks?: number,
+    bootTimer?: PlatTimer,
   ) {
     this.plic = new PlicDriver(hart, desc.plic.base, desc.plic.context, desc.plic.ndev);
     this.timer = new PlatTimer(
@@ -60,7 +60,7 @@ export class PlatCpu {
           ? { kind: 'sstc' }
           : { kind: 'sbi' },
       desc.timebase,
-      bootTicks,
+      bootTimer,
     );
     this.irq = new PlatIrq(this.plic);
     this.lcpu = new PlatLcpu(hart, this.timer, desc.ncpus, smp, this);

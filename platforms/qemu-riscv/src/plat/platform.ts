@@ -71,6 +71,7 @@ export function createPlatform(
     },
     time: {
       monotonicNs: () => timer.nowNs(),
+      coarseMonotonicNs: () => timer.coarseNs(),
       wallClockNs: () => (desc.rtc ? readGoldfishRtc(hart, desc.rtc.base) : BigInt(timer.nowNs())),
       resolutionNs: timer.resolutionNs,
       setTimer: (deadline, handler) => smp.current.timer.set(deadline, handler),

@@ -101,7 +101,7 @@ export class PlatSmp {
   /** Brings up `hart` as a CPU of this kernel and runs `entry` on it; returns when `entry` does. */
   async run(hart: Hart, entry: PlatCpuEntry): Promise<void> {
     const desc = describePlatform(this.fdt, hart.hartid, hart.mode);
-    const cpu = new PlatCpu(hart, desc, this, this.boot.timer.originTicks);
+    const cpu = new PlatCpu(hart, desc, this, this.boot.timer);
     cpu.init(this.fatal, this);
     this.cpus[hart.hartid] = cpu;
     this.current = cpu;

@@ -14,26 +14,35 @@ export class PlatTimer {
   private timerDeadline = NEVER;
   private haltDeadline = NEVER;
   private readonly bootTicks: number;
+  /** The latest {@link nowNs} on any hart: the coarse clock (one cell, shared with the boot hart's timer). */
+  private readonly latest: { ns: number };
 
   constructor(
     private readonly hart: Hart,
     private readonly hw: TimerHw,
     private readonly freq: number,
-    /** `time` at boot; a secondary hart shares the boot hart's, so every hart reads the same clock. */
-    bootTicks?: number,
+    /** The boot hart's timer: a secondary hart shares its `time` origin and coarse clock. */
+    boot?: PlatTimer,
   ) {
     this.nsPerTickInt = 1e9 % freq === 0 ? 1e9 / freq : 0;
-    this.bootTicks = bootTicks ?? hart.csrr(CSR_TIME);
-  }
-
-  /** `time` at boot (the origin of {@link nowNs}). */
-  get originTicks(): number {
-    return this.bootTicks;
+    this.bootTicks = boot ? boot.bootTicks : hart.csrr(CSR_TIME);
+    this.latest = boot ? boot.latest : { ns: 0 };
   }
 
   /** Nanoseconds since boot. */
   nowNs(): number {
-    return this.ticksToNs(this.hart.csrr(CSR_TIME) - this.bootTicks);
+    const ns = this.ticksToNs(this.hart.csrr(CSR_TIME) - this.bootTicks);
+    // Harts may store their reads out of order: the coarse clock keeps the later one.
+    if (ns > this.latest.ns) this.latest.ns = ns;
+    return ns;
+  }
+
+  /**
+   * The coarse clock: {@link nowNs} at the latest read on any hart, the timer interrupt's included
+   * (handleIrq reads the clock). No CSR access, as Linux's coarse clocks read the time of the last tick.
+   */
+  coarseNs(): number {
+    return this.latest.ns;
   }
 
   private ticksToNs(t: number): number {
