@@ -46,6 +46,29 @@ describe('the synchronous call path', () => {
     expect(r.suspensions).toBeGreaterThanOrEqual(20 * 10);
   }, 300_000);
 
+  it('does not suspend for rename, link, symlink, readlink and readdir on ramfs', async () => {
+    const { k, out } = await testKernel();
+    const few = await runWasi(k, wasm, { args: ['calls', 'names', '/tmp/n1', '3'] });
+    const many = await runWasi(k, wasm, { args: ['calls', 'names', '/tmp/n2', '200'] });
+    expect([few.status, many.status]).toEqual([0, 0]);
+    // every result and errno (ENOENT, EINVAL, EEXIST) is checked by the program itself
+    expect(await out()).toBe('names 3\nnames 200\n');
+    expect(few.suspensions).toBe(0);
+    expect(many.suspensions).toBe(0);
+  }, 300_000);
+
+  it('gives the same results for them on a driver where every call waits, suspending for each', async () => {
+    const { k, vfs, out } = await testKernel();
+    vfs.registerFsType(waitingRamfs(true, 'waitall'));
+    expect(await vfs.mkdir('/wait', 0o777)).toBe(0);
+    expect(await vfs.mount('none', '/wait', 'waitall')).toBe(0);
+    const r = await runWasi(k, wasm, { args: ['calls', 'names', '/wait/n', '20'] });
+    expect(r.status).toBe(0);
+    expect(await out()).toBe('names 20\n');
+    // each round's renames, links, symlinks, readlinks and readdirs wait on the driver
+    expect(r.suspensions).toBeGreaterThanOrEqual(20 * 12);
+  }, 300_000);
+
   it('suspends on every call of a driver that waits, with the same results', async () => {
     const { k, vfs, out } = await testKernel();
     vfs.registerFsType(waitingRamfs());

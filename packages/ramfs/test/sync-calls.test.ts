@@ -1,16 +1,21 @@
 // vfscore over ramfs answers the calls a program makes around its data (open, close, mkdir, rmdir,
-// unlink, utimensat, fsync, stat) with the value itself — no Promise, so libc-shim returns to the
+// unlink, utimensat, fsync, stat, rename, link, symlink, readlink, getdents64, readdir) with the
+// value itself — no Promise, so libc-shim returns to the
 // program without suspending it — and with the same errno as through a Promise.
 import { Errno } from '@runikraft/errno';
 import {
+  AT_EMPTY_PATH,
   AT_FDCWD,
   AT_REMOVEDIR,
+  AT_SYMLINK_FOLLOW,
   O_CREAT,
   O_DIRECTORY,
   O_EXCL,
   O_RDONLY,
   O_RDWR,
   O_TRUNC,
+  RENAME_EXCHANGE,
+  RENAME_NOREPLACE,
   RkVfsCore,
   S_IFDIR,
   UTIME_NOW,
@@ -113,5 +118,56 @@ describe('vfscore on ramfs: the synchronous call path', () => {
     expect(now(v.unlink('a/b/f'))).toBe(0);
     expect(now(v.rmdir('/a/b/'))).toBe(0);
     expect(now(v.open('', O_RDONLY))).toBe(-Errno.ENOENT);
+  });
+
+  it('renames, links, symlinks, reads links and directories at once, errors included', async () => {
+    const v = await ramVfs();
+    expect(now(v.mkdir('/d', 0o755))).toBe(0);
+    const f = now(v.open('/d/f', O_RDWR | O_CREAT, 0o644));
+    expect(now(v.rename('/d/f', '/d/g'))).toBe(0);
+    expect(now(v.rename('/d/f', '/d/h'))).toBe(-Errno.ENOENT);
+    expect(now(v.rename('/d', '/d/sub'))).toBe(-Errno.EINVAL);
+    expect(now(v.renameat2(AT_FDCWD, '/d/g', AT_FDCWD, '/d/x', 4))).toBe(-Errno.EINVAL);
+    expect(now(v.link('/d/g', '/d/h'))).toBe(0);
+    expect(now(v.link('/d/g', '/d/h'))).toBe(-Errno.EEXIST);
+    expect(now(v.link('/d', '/e'))).toBe(-Errno.EPERM);
+    expect(now(v.linkat(f, '', AT_FDCWD, '/d/i', AT_EMPTY_PATH))).toBe(0);
+    expect(now(v.linkat(AT_FDCWD, '/d/g', AT_FDCWD, '/d/j', 0x8000))).toBe(-Errno.EINVAL);
+    expect(now(v.symlink('g', '/d/s'))).toBe(0);
+    expect(now(v.symlink('g', '/d/s'))).toBe(-Errno.EEXIST);
+    expect(now(v.symlink('', '/d/t'))).toBe(-Errno.ENOENT);
+    expect(now(v.linkat(AT_FDCWD, '/d/s', AT_FDCWD, '/d/k', AT_SYMLINK_FOLLOW))).toBe(0);
+    expect(now(v.readlink('/d/s'))).toBe('g');
+    expect(now(v.readlinkat(AT_FDCWD, '/d/g'))).toBe(-Errno.EINVAL);
+    expect(now(v.readlink('/d/missing'))).toBe(-Errno.ENOENT);
+    expect(now(v.renameat2(AT_FDCWD, '/d/s', AT_FDCWD, '/d/g', RENAME_NOREPLACE))).toBe(
+      -Errno.EEXIST,
+    );
+    // ramfs has no RENAME_EXCHANGE: its refusal comes at once too
+    expect(now(v.renameat2(AT_FDCWD, '/d/s', AT_FDCWD, '/d/g', RENAME_EXCHANGE))).toBe(
+      -Errno.EINVAL,
+    );
+    expect(now(v.rename('/d/s', '/d/g'))).toBe(0);
+    expect(now(v.readlink('/d/g'))).toBe('g');
+    const st = now(v.stat('/d/h'));
+    expect(typeof st !== 'number' && st.nlink).toBe(3);
+    const dir = now(v.open('/d', O_RDONLY | O_DIRECTORY));
+    const names = now(v.readdir(dir));
+    expect(
+      typeof names !== 'number' && names.map((e) => e.name).filter((n) => n[0] !== '.'),
+    ).toEqual(expect.arrayContaining(['g', 'h', 'i', 'k']));
+    expect(typeof names !== 'number' && names.some((e) => e.name === 's')).toBe(false);
+    expect(now(v.readdir(dir))).toEqual([]);
+    expect(now(v.lseek(dir, 0, 0))).toBe(0);
+    const buf = new Uint8Array(4096);
+    const n = now(v.getdents64(dir, buf));
+    expect(n).toBeGreaterThan(0);
+    expect(now(v.getdents64(dir, buf))).toBe(0);
+    expect(now(v.lseek(dir, 0, 0))).toBe(0);
+    expect(now(v.getdents64(dir, new Uint8Array(8)))).toBe(-Errno.EINVAL);
+    expect(now(v.getdents64(f, buf))).toBe(-Errno.ENOTDIR);
+    expect(now(v.readdir(99))).toBe(-Errno.EBADF);
+    expect(now(v.close(dir))).toBe(0);
+    expect(now(v.close(f))).toBe(0);
   });
 });

@@ -3,9 +3,9 @@
 // number — >= 0 success, -errno failure — or of an object for calls that return one (stat, readlink)
 // with -errno numbers for failure. Nothing throws for a file-system condition. The data and stat
 // calls (read/write and their positional and vectored forms, lseek, fsync, the stat family) and the
-// calls a program makes around them (open, close, mkdir, unlink/rmdir, utimensat) return their
-// result directly when no driver had to wait (RkFsResult; `await` takes both), so a libc layer can
-// answer them without suspending the program.
+// calls a program makes around them (open, close, mkdir, unlink/rmdir, utimensat, rename, link,
+// symlink, readlink, getdents64/readdir) return their result directly when no driver had to wait
+// (RkFsResult; `await` takes both), so a libc layer can answer them without suspending the program.
 import type { RkFsResult, RkFsStatfs, RkFsTime, RkFsType } from './driver';
 
 /** struct stat (statx-like: times with nanoseconds). `dev` numbers the mount. */
@@ -93,30 +93,30 @@ export interface RkVfs {
   rmdir(path: string): RkFsResult<number>;
   unlink(path: string): RkFsResult<number>;
   unlinkat(dirfd: number, path: string, flags: number): RkFsResult<number>;
-  rename(oldpath: string, newpath: string): Promise<number>;
+  rename(oldpath: string, newpath: string): RkFsResult<number>;
   renameat2(
     olddirfd: number,
     oldpath: string,
     newdirfd: number,
     newpath: string,
     flags: number,
-  ): Promise<number>;
-  link(oldpath: string, newpath: string): Promise<number>;
+  ): RkFsResult<number>;
+  link(oldpath: string, newpath: string): RkFsResult<number>;
   linkat(
     olddirfd: number,
     oldpath: string,
     newdirfd: number,
     newpath: string,
     flags: number,
-  ): Promise<number>;
-  symlink(target: string, linkpath: string): Promise<number>;
-  symlinkat(target: string, dirfd: number, linkpath: string): Promise<number>;
-  readlink(path: string): Promise<string | number>;
-  readlinkat(dirfd: number, path: string): Promise<string | number>;
+  ): RkFsResult<number>;
+  symlink(target: string, linkpath: string): RkFsResult<number>;
+  symlinkat(target: string, dirfd: number, linkpath: string): RkFsResult<number>;
+  readlink(path: string): RkFsResult<string | number>;
+  readlinkat(dirfd: number, path: string): RkFsResult<string | number>;
   /** getdents64 into `buf` (struct linux_dirent64, little-endian). @returns bytes filled, 0 at the end, -EINVAL (buf too small for one entry), -ENOTDIR. */
-  getdents64(fd: number, buf: Uint8Array): Promise<number>;
+  getdents64(fd: number, buf: Uint8Array): RkFsResult<number>;
   /** The entries of an open directory from its current position to the end (readdir(3) loop). */
-  readdir(fd: number): Promise<RkDirent[] | number>;
+  readdir(fd: number): RkFsResult<RkDirent[] | number>;
   chmod(path: string, mode: number): Promise<number>;
   fchmod(fd: number, mode: number): Promise<number>;
   fchmodat(dirfd: number, path: string, mode: number, flags: number): Promise<number>;

@@ -4,7 +4,9 @@ import { Errno } from '@runikraft/errno';
 import type { RkDirent } from './api';
 import { S_IFDIR } from './constants';
 import type { RkVfsState } from './core';
+import type { RkFsResult } from './driver';
 import type { RkFile } from './file';
+import { andThen } from './io';
 
 // created on first use: the guest's TextEncoder exists only once rkboot has installed it
 let encoder: InstanceType<typeof TextEncoder> | undefined;
@@ -18,8 +20,11 @@ function dirFile(st: RkVfsState, fd: number): RkFile | number {
   return f;
 }
 
-/** getdents64(2). @returns bytes filled, 0 at the end, -EINVAL when not even one entry fits. */
-export async function getdents64(st: RkVfsState, fd: number, buf: Uint8Array): Promise<number> {
+/**
+ * getdents64(2): synchronous when the driver's readdir is. @returns bytes filled, 0 at the end,
+ * -EINVAL when not even one entry fits.
+ */
+export function getdents64(st: RkVfsState, fd: number, buf: Uint8Array): RkFsResult<number> {
   const f = dirFile(st, fd);
   if (typeof f === 'number') return f;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -44,14 +49,14 @@ export async function getdents64(st: RkVfsState, fd: number, buf: Uint8Array): P
     f.pos = next;
     return true;
   });
-  const n = r instanceof Promise ? await r : r;
-  if (n < 0) return n;
-  if (used === 0 && full) return -Errno.EINVAL;
-  return used;
+  return andThen(r, (n) => (n < 0 ? n : used === 0 && full ? -Errno.EINVAL : used));
 }
 
-/** Every entry from the directory's position to its end (what a readdir(3) loop sees). */
-export async function readdirAll(st: RkVfsState, fd: number): Promise<RkDirent[] | number> {
+/**
+ * Every entry from the directory's position to its end (what a readdir(3) loop sees); synchronous
+ * when the driver's readdir is.
+ */
+export function readdirAll(st: RkVfsState, fd: number): RkFsResult<RkDirent[] | number> {
   const f = dirFile(st, fd);
   if (typeof f === 'number') return f;
   const out: RkDirent[] = [];
@@ -60,6 +65,5 @@ export async function readdirAll(st: RkVfsState, fd: number): Promise<RkDirent[]
     f.pos = off;
     return true;
   });
-  const n = r instanceof Promise ? await r : r;
-  return n < 0 ? n : out;
+  return andThen(r, (n) => (n < 0 ? n : out));
 }

@@ -7,6 +7,7 @@ export { RkInitrdError, unpackCpio } from './initrd';
 export { andThen } from './io';
 export { library, VFSCORE_PARAMS, vfscoreOf } from './library';
 export { MS_RDONLY, parseFstab, type RkFstabEntry } from './mounts';
+export { type RkFsSteps, runSteps, wait } from './steps';
 export { RkVfsCore } from './vfs';
 export {
   RkWriteBehind,

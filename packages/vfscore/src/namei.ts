@@ -136,16 +136,28 @@ function afterStep(
   return followLink(ns, dir, c, count);
 }
 
-/** Resolves the target of the symlink `link` found in `dir` (which counts toward the 40). */
-export async function followLink(
+/**
+ * Resolves the target of the symlink `link` found in `dir` (which counts toward the 40):
+ * synchronous when the driver's readlink and the walk are.
+ */
+export function followLink(
   ns: RkNameiRoot,
   dir: RkDentry,
   link: RkDentry,
   count: RkLinkCount,
-): Promise<RkDentry | number> {
+): Maybe<RkDentry | number> {
   if (++count.links > MAXSYMLINKS) return -Errno.ELOOP;
-  let target = link.mount.fs.readlink(link.node);
-  if (target instanceof Promise) target = await target;
+  const target = link.mount.fs.readlink(link.node);
+  if (target instanceof Promise) return target.then((t) => linkTarget(ns, dir, t, count));
+  return linkTarget(ns, dir, target, count);
+}
+
+function linkTarget(
+  ns: RkNameiRoot,
+  dir: RkDentry,
+  target: string | number,
+  count: RkLinkCount,
+): Maybe<RkDentry | number> {
   if (typeof target === 'number') return target;
   return namei(ns, dir, target, true, count);
 }

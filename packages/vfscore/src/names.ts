@@ -21,6 +21,7 @@ import type { RkVfsState } from './core';
 import type { RkDentry } from './dentry';
 import type { RkFsNode, RkFsResult } from './driver';
 import { isNormal, lookupChild, lookupLast, type RkParent, utf8Len } from './namei';
+import { type RkFsSteps, runSteps, wait } from './steps';
 
 /**
  * filename_create: the parent of a name that must not exist yet. Synchronous while the walk and
@@ -120,44 +121,65 @@ export async function mknodat(
   return adopt(p, fs.mknod(p.dir.node, p.name, type | perm, dev));
 }
 
-export async function symlinkat(
+/** symlinkat(2): synchronous when the walk and the driver are. */
+export function symlinkat(
   st: RkVfsState,
   target: string,
   dirfd: number,
   path: string,
-): Promise<number> {
+): RkFsResult<number> {
   if (target === '') return -Errno.ENOENT;
   if (utf8Len(target) >= PATH_MAX) return -Errno.ENAMETOOLONG;
-  const p = await createParent(st, dirfd, path, false);
-  if (typeof p === 'number') return p;
-  return adopt(p, p.dir.mount.fs.symlink(p.dir.node, p.name, target));
+  return runSteps(symlinkSteps(st, target, dirfd, path));
 }
 
-export async function linkat(
+function* symlinkSteps(
+  st: RkVfsState,
+  target: string,
+  dirfd: number,
+  path: string,
+): RkFsSteps<number> {
+  const p = yield* wait(createParent(st, dirfd, path, false));
+  if (typeof p === 'number') return p;
+  return yield* wait(adopt(p, p.dir.mount.fs.symlink(p.dir.node, p.name, target)));
+}
+
+/** linkat(2): synchronous when the walks and the driver are. */
+export function linkat(
   st: RkVfsState,
   odirfd: number,
   opath: string,
   ndirfd: number,
   npath: string,
   flags: number,
-): Promise<number> {
+): RkFsResult<number> {
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
+  return runSteps(linkSteps(st, odirfd, opath, ndirfd, npath, flags));
+}
+
+function* linkSteps(
+  st: RkVfsState,
+  odirfd: number,
+  opath: string,
+  ndirfd: number,
+  npath: string,
+  flags: number,
+): RkFsSteps<number> {
   let old: RkDentry | number;
   if (opath === '' && flags & AT_EMPTY_PATH) {
     const f = st.fds.get(odirfd);
     old = f ? f.dentry : -Errno.EBADF;
-  } else old = await st.resolve(odirfd, opath, (flags & AT_SYMLINK_FOLLOW) !== 0);
+  } else old = yield* wait(st.resolve(odirfd, opath, (flags & AT_SYMLINK_FOLLOW) !== 0));
   if (typeof old === 'number') return old;
-  const p = await createParent(st, ndirfd, npath, false);
+  const p = yield* wait(createParent(st, ndirfd, npath, false));
   if (typeof p === 'number') return p;
   if (p.dir.mount !== old.mount) return -Errno.EXDEV;
   if (old.type === S_IFDIR) return -Errno.EPERM;
-  const r = old.mount.fs.link(old.node, p.dir.node, p.name);
-  const n = r instanceof Promise ? await r : r;
+  const n = yield* wait(old.mount.fs.link(old.node, p.dir.node, p.name));
   if (n < 0) return n;
   // cache the driver's own node for the new name: ramfs answers with the same node, 9pfs with one
   // of its own (a fid per name, as v9fs keeps fids per dentry), which outlives the old name's
-  if (p.dir.mount.fs.caps.nameCache) await lookupChild(p.dir, p.name, false);
+  if (p.dir.mount.fs.caps.nameCache) yield* wait(lookupChild(p.dir, p.name, false));
   return 0;
 }
 
@@ -226,30 +248,42 @@ function unlinked(c: RkDentry, n: number): number {
   return 0;
 }
 
-export async function renameat2(
+/** renameat2(2): synchronous when the walks and the driver are. */
+export function renameat2(
   st: RkVfsState,
   odirfd: number,
   opath: string,
   ndirfd: number,
   npath: string,
   flags: number,
-): Promise<number> {
+): RkFsResult<number> {
   if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) return -Errno.EINVAL;
   if (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE) return -Errno.EINVAL;
-  const op = await st.resolveParent(odirfd, opath);
+  return runSteps(renameSteps(st, odirfd, opath, ndirfd, npath, flags));
+}
+
+function* renameSteps(
+  st: RkVfsState,
+  odirfd: number,
+  opath: string,
+  ndirfd: number,
+  npath: string,
+  flags: number,
+): RkFsSteps<number> {
+  const op = yield* wait(st.resolveParent(odirfd, opath));
   if (typeof op === 'number') return op;
-  const np = await st.resolveParent(ndirfd, npath);
+  const np = yield* wait(st.resolveParent(ndirfd, npath));
   if (typeof np === 'number') return np;
   if (op.dir.mount !== np.dir.mount) return -Errno.EXDEV;
   if (!isNormal(op.name)) return -Errno.EBUSY;
   if (!isNormal(np.name)) return flags & RENAME_NOREPLACE ? -Errno.EEXIST : -Errno.EBUSY;
   if (op.dir.mount.readonly) return -Errno.EROFS;
-  const old = await lookupLast(op);
+  const old = yield* wait(lookupLast(op));
   if (typeof old === 'number') return old;
   const exchange = (flags & RENAME_EXCHANGE) !== 0;
   if (old.type !== S_IFDIR && !exchange && (op.slash || np.slash)) return -Errno.ENOTDIR;
   if (np.dir.isWithin(old)) return -Errno.EINVAL;
-  const got = await lookupLast(np);
+  const got = yield* wait(lookupLast(np));
   if (typeof got === 'number' && got !== -Errno.ENOENT) return got;
   const target = typeof got === 'number' ? null : got;
   if (exchange && !target) return -Errno.ENOENT;
@@ -261,8 +295,7 @@ export async function renameat2(
     if (old.type !== S_IFDIR && target.type === S_IFDIR) return -Errno.EISDIR;
   }
   if (busy(old) || (target && busy(target))) return -Errno.EBUSY;
-  const r = op.dir.mount.fs.rename(op.dir.node, op.name, np.dir.node, np.name, flags);
-  const n = r instanceof Promise ? await r : r;
+  const n = yield* wait(op.dir.mount.fs.rename(op.dir.node, op.name, np.dir.node, np.name, flags));
   if (n < 0) return n;
   if (exchange && target) {
     const oname = old.name;
@@ -274,14 +307,18 @@ export async function renameat2(
   return 0;
 }
 
-export async function readlinkat(
+/** readlinkat(2): synchronous when the walk and the driver are. */
+export function readlinkat(
   st: RkVfsState,
   dirfd: number,
   path: string,
-): Promise<string | number> {
-  const d = await st.resolve(dirfd, path, false);
+): RkFsResult<string | number> {
+  return runSteps(readlinkSteps(st, dirfd, path));
+}
+
+function* readlinkSteps(st: RkVfsState, dirfd: number, path: string): RkFsSteps<string | number> {
+  const d = yield* wait(st.resolve(dirfd, path, false));
   if (typeof d === 'number') return d;
   if (d.type !== S_IFLNK) return -Errno.EINVAL;
-  const r = d.mount.fs.readlink(d.node);
-  return r instanceof Promise ? await r : r;
+  return yield* wait(d.mount.fs.readlink(d.node));
 }

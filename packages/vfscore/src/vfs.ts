@@ -140,34 +140,34 @@ export class RkVfsCore implements RkVfs {
   unlinkat(dirfd: number, path: string, flags: number): RkFsResult<number> {
     return unlinkat(this.st, dirfd, path, flags);
   }
-  rename(oldpath: string, newpath: string): Promise<number> {
+  rename(oldpath: string, newpath: string): RkFsResult<number> {
     return renameat2(this.st, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
   }
-  renameat2(od: number, op: string, nd: number, np: string, flags: number): Promise<number> {
+  renameat2(od: number, op: string, nd: number, np: string, flags: number): RkFsResult<number> {
     return renameat2(this.st, od, op, nd, np, flags);
   }
-  link(oldpath: string, newpath: string): Promise<number> {
+  link(oldpath: string, newpath: string): RkFsResult<number> {
     return linkat(this.st, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
   }
-  linkat(od: number, op: string, nd: number, np: string, flags: number): Promise<number> {
+  linkat(od: number, op: string, nd: number, np: string, flags: number): RkFsResult<number> {
     return linkat(this.st, od, op, nd, np, flags);
   }
-  symlink(target: string, linkpath: string): Promise<number> {
+  symlink(target: string, linkpath: string): RkFsResult<number> {
     return symlinkat(this.st, target, AT_FDCWD, linkpath);
   }
-  symlinkat(target: string, dirfd: number, linkpath: string): Promise<number> {
+  symlinkat(target: string, dirfd: number, linkpath: string): RkFsResult<number> {
     return symlinkat(this.st, target, dirfd, linkpath);
   }
-  readlink(path: string): Promise<string | number> {
+  readlink(path: string): RkFsResult<string | number> {
     return readlinkat(this.st, AT_FDCWD, path);
   }
-  readlinkat(dirfd: number, path: string): Promise<string | number> {
+  readlinkat(dirfd: number, path: string): RkFsResult<string | number> {
     return readlinkat(this.st, dirfd, path);
   }
-  getdents64(fd: number, buf: Uint8Array): Promise<number> {
+  getdents64(fd: number, buf: Uint8Array): RkFsResult<number> {
     return getdents64(this.st, fd, buf);
   }
-  readdir(fd: number): Promise<RkDirent[] | number> {
+  readdir(fd: number): RkFsResult<RkDirent[] | number> {
     return readdirAll(this.st, fd);
   }
   chmod(path: string, mode: number): Promise<number> {

@@ -17,7 +17,7 @@ import {
 } from '@runikraft/posix';
 import type { RkFsResult, RkStat } from '@runikraft/vfscore';
 import * as V from '@runikraft/vfscore';
-import { andThen } from '@runikraft/vfscore';
+import { andThen, type RkFsSteps, runSteps, wait } from '@runikraft/vfscore';
 import * as A from './abi';
 import { wasiErrno } from './errno';
 import { filetypeOf, maxRights, type WasiFdInfo, WasiFdTable } from './fds';
@@ -64,6 +64,13 @@ const R_PATH_UNLINK_FILE = A.rights('PATH_UNLINK_FILE');
 const R_PATH_OPEN = A.rights('PATH_OPEN');
 const R_PATH_CREATE_FILE = A.rights('PATH_CREATE_FILE');
 const R_PATH_FILESTAT_SET_SIZE = A.rights('PATH_FILESTAT_SET_SIZE');
+const R_READDIR = A.rights('FD_READDIR');
+const R_PATH_LINK_SOURCE = A.rights('PATH_LINK_SOURCE');
+const R_PATH_LINK_TARGET = A.rights('PATH_LINK_TARGET');
+const R_PATH_READLINK = A.rights('PATH_READLINK');
+const R_PATH_RENAME_SOURCE = A.rights('PATH_RENAME_SOURCE');
+const R_PATH_RENAME_TARGET = A.rights('PATH_RENAME_TARGET');
+const R_PATH_SYMLINK = A.rights('PATH_SYMLINK');
 /** The rights that make path_open open for writing, and for reading. */
 const R_OPEN_WRITES = A.rights('FD_WRITE', 'FD_ALLOCATE', 'FD_FILESTAT_SET_SIZE');
 const R_OPEN_READS = A.rights('FD_READ', 'FD_READDIR');
@@ -559,26 +566,31 @@ export class WasiPreview1 {
     this.mem.bytes(buf, b.length).set(b);
     return E.SUCCESS;
   };
-  fd_readdir = async (
+  // The calls below are synchronous when the kernel answers at once (ramfs, cached names): each
+  // is a step generator (vfscore's runSteps) that waits only where a driver does.
+  fd_readdir = (fd: number, buf: number, len: number, cookie: bigint, out: number): R =>
+    runSteps(this.readdirSteps(fd, buf, len, cookie, out));
+  private *readdirSteps(
     fd: number,
     buf: number,
     len: number,
     cookie: bigint,
     out: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_READDIR'));
+  ): RkFsSteps<number> {
+    const e = yield* wait(this.need(fd, R_READDIR));
     if (e) return e;
-    const dst = this.mem.bytes(buf, len);
     // The cookie is the directory position after an entry (Linux's d_off), so lseek resumes there.
-    const at = await this.px.lseek(fd, Number(cookie), 0);
+    const at = yield* wait(this.px.lseek(fd, Number(cookie), 0));
     if (at < 0) return wasiErrno(at);
     let used = 0;
     const head = new DataView(new ArrayBuffer(A.DIRENT_SIZE));
     const headU8 = new Uint8Array(head.buffer);
     while (used < len) {
-      const batch = await this.px.readdir(fd);
+      const batch = yield* wait(this.px.readdir(fd));
       if (typeof batch === 'number') return wasiErrno(batch);
       if (batch.length === 0) break;
+      this.mem.refresh(); // after a wait, the views of a memory another thread grew
+      const dst = this.mem.bytes(buf, len);
       for (const d of batch) {
         const name = encodeUtf8(d.name);
         head.setBigUint64(0, BigInt(d.off), true);
@@ -596,9 +608,10 @@ export class WasiPreview1 {
         if (used >= len) break;
       }
     }
+    this.mem.refresh();
     this.mem.setU32(out, used);
     return E.SUCCESS;
-  };
+  }
 
   // ---- paths -----------------------------------------------------------------------------------
 
@@ -641,7 +654,7 @@ export class WasiPreview1 {
     const nf = flags & A.LOOKUP_SYMLINK_FOLLOW ? 0 : V.AT_SYMLINK_NOFOLLOW;
     return errnoOf(this.px.utimensat(fd, path, t, nf));
   };
-  path_link = async (
+  path_link = (
     ofd: number,
     oflags: number,
     op: number,
@@ -649,18 +662,28 @@ export class WasiPreview1 {
     nfd: number,
     np: number,
     nl: number,
-  ): Promise<number> => {
+  ): R => runSteps(this.linkSteps(ofd, oflags, op, ol, nfd, np, nl));
+  private *linkSteps(
+    ofd: number,
+    oflags: number,
+    op: number,
+    ol: number,
+    nfd: number,
+    np: number,
+    nl: number,
+  ): RkFsSteps<number> {
     const e =
-      (await this.need(ofd, A.rights('PATH_LINK_SOURCE'))) ||
-      (await this.need(nfd, A.rights('PATH_LINK_TARGET')));
+      (yield* wait(this.need(ofd, R_PATH_LINK_SOURCE))) ||
+      (yield* wait(this.need(nfd, R_PATH_LINK_TARGET)));
     if (e) return e;
+    this.mem.refresh();
     const o = this.path(op, ol);
     if (typeof o === 'number') return o;
     const n = this.path(np, nl);
     if (typeof n === 'number') return n;
     const f = oflags & A.LOOKUP_SYMLINK_FOLLOW ? V.AT_SYMLINK_FOLLOW : 0;
-    return wasiErrno(await this.px.linkat(ofd, o, nfd, n, f));
-  };
+    return wasiErrno(yield* wait(this.px.linkat(ofd, o, nfd, n, f)));
+  }
   path_open = (
     fd: number,
     dirflags: number,
@@ -741,26 +764,30 @@ export class WasiPreview1 {
     this.mem.setU32(out, nfd);
     return E.SUCCESS;
   }
-  path_readlink = async (
+  path_readlink = (fd: number, p: number, l: number, buf: number, len: number, out: number): R =>
+    runSteps(this.readlinkSteps(fd, p, l, buf, len, out));
+  private *readlinkSteps(
     fd: number,
     p: number,
     l: number,
     buf: number,
     len: number,
     out: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('PATH_READLINK'));
+  ): RkFsSteps<number> {
+    const e = yield* wait(this.need(fd, R_PATH_READLINK));
     if (e) return e;
+    this.mem.refresh();
     const path = this.path(p, l);
     if (typeof path === 'number') return path;
-    const t = await this.px.readlinkat(fd, path);
+    const t = yield* wait(this.px.readlinkat(fd, path));
     if (typeof t === 'number') return wasiErrno(t);
+    this.mem.refresh();
     const b = encodeUtf8(t);
     const n = Math.min(b.length, len);
     this.mem.bytes(buf, n).set(b.subarray(0, n));
     this.mem.setU32(out, n);
     return E.SUCCESS;
-  };
+  }
   path_remove_directory = (fd: number, p: number, l: number): R => {
     const e = this.need(fd, R_PATH_REMOVE_DIRECTORY);
     if (typeof e !== 'number') return this.retry(e, this.path_remove_directory, fd, p, l);
@@ -768,39 +795,45 @@ export class WasiPreview1 {
     const path = this.path(p, l);
     return typeof path === 'number' ? path : errnoOf(this.px.unlinkat(fd, path, V.AT_REMOVEDIR));
   };
-  path_rename = async (
+  path_rename = (fd: number, op: number, ol: number, nfd: number, np: number, nl: number): R =>
+    runSteps(this.renameSteps(fd, op, ol, nfd, np, nl));
+  private *renameSteps(
     fd: number,
     op: number,
     ol: number,
     nfd: number,
     np: number,
     nl: number,
-  ): Promise<number> => {
+  ): RkFsSteps<number> {
     const e =
-      (await this.need(fd, A.rights('PATH_RENAME_SOURCE'))) ||
-      (await this.need(nfd, A.rights('PATH_RENAME_TARGET')));
+      (yield* wait(this.need(fd, R_PATH_RENAME_SOURCE))) ||
+      (yield* wait(this.need(nfd, R_PATH_RENAME_TARGET)));
     if (e) return e;
+    this.mem.refresh();
     const o = this.path(op, ol);
     if (typeof o === 'number') return o;
     const n = this.path(np, nl);
     if (typeof n === 'number') return n;
-    return wasiErrno(await this.px.renameat2(fd, o, nfd, n, 0));
-  };
-  path_symlink = async (
+    return wasiErrno(yield* wait(this.px.renameat2(fd, o, nfd, n, 0)));
+  }
+  path_symlink = (op: number, ol: number, fd: number, np: number, nl: number): R =>
+    runSteps(this.symlinkSteps(op, ol, fd, np, nl));
+  private *symlinkSteps(
     op: number,
     ol: number,
     fd: number,
     np: number,
     nl: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('PATH_SYMLINK'));
+  ): RkFsSteps<number> {
+    const e = yield* wait(this.need(fd, R_PATH_SYMLINK));
     if (e) return e;
+    this.mem.refresh();
     const target = this.mem.string(op, ol, 'symlink target');
     if (target === null) return E.ILSEQ;
     const n = this.path(np, nl);
     if (typeof n === 'number') return n;
-    return wasiErrno(await this.px.symlinkat(target, fd, n));
-  };
+    return wasiErrno(yield* wait(this.px.symlinkat(target, fd, n)));
+  }
   path_unlink_file = (fd: number, p: number, l: number): R => {
     const e = this.need(fd, R_PATH_UNLINK_FILE);
     if (typeof e !== 'number') return this.retry(e, this.path_unlink_file, fd, p, l);

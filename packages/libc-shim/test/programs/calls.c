@@ -12,6 +12,9 @@
 //   calls lock PATH N    N rounds of SQLite's autocommit file calls on PATH (dot-file locking:
 //                        mkdir/utimes/stat/rmdir of PATH.lock; PATH-journal created, written,
 //                        synced, closed, unlinked), each result and errno checked
+//   calls names DIR N    N rounds of rename, link, symlink, readlink and readdir in DIR (made
+//                        if missing; left empty), each result and errno checked
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -159,8 +162,49 @@ int main(int argc, char **argv) {
     printf("lock %ld\n", n);
     return 0;
   }
+  if (argc == 4 && !strcmp(argv[1], "names")) {
+    char a[512], b[512], h[512], s[512], sub[512], buf[16];
+    snprintf(a, sizeof a, "%s/a", argv[2]);
+    snprintf(b, sizeof b, "%s/b", argv[2]);
+    snprintf(h, sizeof h, "%s/h", argv[2]);
+    snprintf(s, sizeof s, "%s/s", argv[2]);
+    snprintf(sub, sizeof sub, "%s/sub", argv[2]);
+    if (mkdir(argv[2], 0777) && errno != EEXIST) return fail("mkdir");
+    long n = atol(argv[3]);
+    struct stat st;
+    for (long i = 0; i < n; i++) {
+      int fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0 || write(fd, "x", 1) != 1 || close(fd)) return fail("create a");
+      if (rename(a, b)) return fail("rename a b");
+      if (rename(a, h) == 0 || errno != ENOENT) return fail("rename a again: not ENOENT");
+      if (rename(argv[2], sub) == 0 || errno != EINVAL) return fail("rename into itself: not EINVAL");
+      if (link(b, h)) return fail("link b h");
+      if (link(b, h) == 0 || errno != EEXIST) return fail("link again: not EEXIST");
+      if (stat(b, &st) || st.st_nlink != 2) return fail("stat b: nlink not 2");
+      if (symlink("b", s)) return fail("symlink");
+      if (symlink("b", s) == 0 || errno != EEXIST) return fail("symlink again: not EEXIST");
+      if (readlink(s, buf, sizeof buf) != 1 || buf[0] != 'b') return fail("readlink");
+      if (readlink(b, buf, sizeof buf) >= 0 || errno != EINVAL) return fail("readlink file: not EINVAL");
+      if (readlink(a, buf, sizeof buf) >= 0 || errno != ENOENT) return fail("readlink a: not ENOENT");
+      DIR *d = opendir(argv[2]);
+      if (!d) return fail("opendir");
+      int names = 0;
+      struct dirent *e;
+      errno = 0;
+      while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) names += e->d_name[0];
+      if (errno) return fail("readdir");
+      if (closedir(d)) return fail("closedir");
+      if (names != 'b' + 'h' + 's') return fail("readdir: not b, h and s");
+      if (rename(s, b)) return fail("rename s over b");
+      if (lstat(b, &st) || !S_ISLNK(st.st_mode)) return fail("lstat b: not the symlink");
+      if (unlink(b) || unlink(h)) return fail("unlink");
+    }
+    printf("names %ld\n", n);
+    return 0;
+  }
   fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N | "
                   "calls realtime N | calls random N | calls seek|fstat|pread|pwrite PATH N | "
-                  "calls lock PATH N\n");
+                  "calls lock PATH N | calls names DIR N\n");
   return 2;
 }

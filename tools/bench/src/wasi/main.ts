@@ -204,6 +204,9 @@ const CALL_ROWS: Record<string, (n: number) => string[]> = {
   fstat: (n) => ['calls', 'fstat', '/bench.dat', `${n}`],
   pread4K: (n) => ['calls', 'pread', '/bench.dat', `${n}`],
   pwrite4K: (n) => ['calls', 'pwrite', '/bench.dat', `${n}`],
+  // One round of namespace calls in a directory: create, rename ×4, link ×2, symlink ×2,
+  // readlink ×3, stat, lstat, opendir/readdir/closedir, unlink ×2 (calls.c `names`).
+  namesRound: (n) => ['calls', 'names', '/bench.names', `${n}`],
   // 2. suspension cost (node:wasi's sched_yield does not suspend anything)
   schedYield: (n) => ['calls', 'yield', `${n}`],
 };
