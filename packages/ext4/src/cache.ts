@@ -55,6 +55,8 @@ export class BlockCache {
   private head: Slot | null = null;
   private tail: Slot | null = null;
   private readonly pending = new Map<number, Promise<CachedBlock | number>>();
+  /** Entries made dirty (setDirty), some written since: writeUnpinned's candidates. */
+  private readonly dirtied = new Set<CachedBlock>();
   private readonly spb: number;
   private bounce = 0;
   private bounceBlocks = 0;
@@ -290,9 +292,18 @@ export class BlockCache {
     return pa || -Errno.ENOMEM;
   }
 
+  /**
+   * Marks `e` as to be written home (as it is: neither metadata nor data status changes). Every
+   * entry made dirty goes through here, so writeUnpinned looks at these entries, not the whole cache.
+   */
+  setDirty(e: CachedBlock): void {
+    e.dirty = true;
+    this.dirtied.add(e);
+  }
+
   /** Marks a metadata block changed (journaled when the volume has a journal). */
   markDirty(e: CachedBlock): void {
-    e.dirty = true;
+    this.setDirty(e);
     this.metaChanges++;
     if (this.onMeta) {
       e.meta = true;
@@ -302,7 +313,7 @@ export class BlockCache {
 
   /** Marks a file data block changed (never journaled; written before the next commit). */
   markData(e: CachedBlock): void {
-    e.dirty = true;
+    this.setDirty(e);
     e.meta = false;
   }
 
@@ -315,7 +326,7 @@ export class BlockCache {
     e.dirty = false;
     this.stats.writebacks++;
     const r = await this.write(e.blk * this.spb, this.spb, e.pa);
-    if (r < 0) e.dirty = true;
+    if (r < 0) this.setDirty(e);
     return r;
   }
 
@@ -444,7 +455,7 @@ export class BlockCache {
         c.dirty = false;
       }
       const r = await this.writeDirect(blk, src.subarray(0, n * bs));
-      if (r < 0) for (const c of cached) c.dirty = true;
+      if (r < 0) for (const c of cached) this.setDirty(c);
       return r;
     }
     for (let i = 0; i < n; ) {
@@ -548,9 +559,13 @@ export class BlockCache {
    * request each run (as many blocks as the device takes in one request).
    */
   async writeUnpinned(dataOnly = false): Promise<number> {
-    const dirty = [...this.map.values()]
-      .filter((e) => e.dirty && !e.pinned && !(dataOnly && e.meta))
-      .sort((a, b) => a.blk - b.blk);
+    const dirty: CachedBlock[] = [];
+    for (const e of this.dirtied) {
+      // written or evicted since it was dirtied: no longer a candidate
+      if (!e.dirty || this.map.get(e.blk) !== e) this.dirtied.delete(e);
+      else if (!e.pinned && !(dataOnly && e.meta)) dirty.push(e);
+    }
+    dirty.sort((a, b) => a.blk - b.blk);
     const info = this.dev.info();
     const per = Math.max(1, Math.min(info.maxSegments ?? 1, this.perReq()));
     for (let i = 0; i < dirty.length; ) {
@@ -586,7 +601,7 @@ export class BlockCache {
       segs.length === 1
         ? await this.write(run[0]!.blk * this.spb, run.length * this.spb, segs[0]!.pa)
         : await this.writeSegs(run[0]!.blk * this.spb, segs);
-    if (r < 0) for (const e of run) e.dirty = true;
+    if (r < 0) for (const e of run) this.setDirty(e);
     return r;
   }
 
@@ -607,6 +622,7 @@ export class BlockCache {
   release(): void {
     for (const e of this.map.values()) this.alloc.free(e.pa);
     this.map.clear();
+    this.dirtied.clear();
     this.groups.clear();
     this.head = this.tail = null;
     if (this.bounce) this.alloc.free(this.bounce);

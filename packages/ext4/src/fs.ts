@@ -21,6 +21,7 @@ import type {
   RkFsEnv,
   RkFsSetattr,
   RkFsStatfs,
+  RkFsTime,
 } from '@runikraft/vfscore/driver';
 import { Ext4Alloc, storeSuper } from './alloc';
 import { DIRENT_TAIL_SIZE, hasTail, walkLeaf } from './dir';
@@ -37,7 +38,7 @@ import type { Jbd2Journal } from './jbd2/journal';
 import { markNeedsRecovery } from './jbd2/mount';
 import { u32 } from './le';
 import { Ext4Lock } from './lock';
-import { findEntry } from './lookup';
+import { findCached, findEntry } from './lookup';
 import { type Ext4Handle, Ext4Node } from './node';
 import { Ext4Orphans, lastOrphan, releaseOrphans } from './orphan';
 import { has } from './superblock';
@@ -142,7 +143,19 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return n;
   }
 
-  async lookup(dir: Ext4Node, name: string): Promise<Ext4Node | number> {
+  lookup(dir: Ext4Node, name: string): Promise<Ext4Node | number> | Ext4Node | number {
+    // a small linear directory whose blocks are cached answers without parking (SQLite looks for
+    // its journal and lock directory, which are mostly absent, several times per transaction)
+    if (!dir.names && !this.vol.indexed(dir.inode)) {
+      const f = findCached(this.vol, dir.inode, encodeName(name));
+      if (f === null) return -Errno.ENOENT;
+      if (typeof f === 'number') return f;
+      if (f !== undefined) return this.nodes.get(f.ino) ?? this.node(f.ino);
+    }
+    return this.lookupAsync(dir, name);
+  }
+
+  private async lookupAsync(dir: Ext4Node, name: string): Promise<Ext4Node | number> {
     if (!this.vol.indexed(dir.inode) && dir.inode.size > 2 * this.vol.blockSize) {
       const names = dir.names ?? (await this.scanNames(dir));
       if (typeof names === 'number') return names;
@@ -426,25 +439,37 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     const fn = async (w: Ext4Writer) => {
       const i = n.inode;
       const now = this.env.now();
-      if (set.mode !== undefined) i.mode = (i.mode & 0o170000) | (set.mode & 0o7777);
-      if (set.uid !== undefined) i.uid = set.uid;
-      if (set.gid !== undefined) i.gid = set.gid;
       if (set.size !== undefined) {
         if (set.size > this.maxFile) return -Errno.EFBIG;
         const r = await this.shrink(w, i, set.size);
         if (r < 0) return r;
         i.setTime('mtime', now);
       }
-      if (set.atime) i.setTime('atime', set.atime);
-      if (set.mtime) i.setTime('mtime', set.mtime);
-      i.setTime('ctime', now);
+      setAttrs(i, set, now);
       return w.storeInode(i);
     };
     // times, mode and owners allocate nothing, so other files' held data need not go first (SQLite
     // stamps its lock directory while its journal is being written); the file's own does, as its
     // flush stamps mtime
-    if (set.size === undefined && !this.delayed.file(n)) return this.locked(fn);
+    if (set.size === undefined && !this.delayed.file(n))
+      return this.setattrNow(n, set) ?? this.locked(fn);
     return this.change(fn);
+  }
+
+  /**
+   * setattr of times, mode or owners without parking: when nobody holds the fs lock (no change can
+   * interleave with one that does not wait) and the inode table block is cached. A transaction it
+   * makes due commits under the lock, as after any change. @returns null when it cannot.
+   */
+  private setattrNow(n: Ext4Node, set: RkFsSetattr): Promise<number> | number | null {
+    const w = this.writer;
+    if (!w || !this.lock.free || !w.inodeCached(n.inode)) return null;
+    setAttrs(n.inode, set, this.env.now());
+    const r = w.storeCached(n.inode);
+    if (r < 0) return r;
+    if (this.journal?.due(this.env.now().sec, this.vol.cache.maxBlocks))
+      return this.lock.run(() => this.commit());
+    return 0;
   }
 
   /**
@@ -811,6 +836,16 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   release(node: Ext4Node): void {
     if (node !== this.root && node.opens === 0) this.nodes.delete(node.ino);
   }
+}
+
+/** Applies the times, mode and owners of `set` to `i`; ctime becomes `now`. */
+function setAttrs(i: Ext4Inode, set: RkFsSetattr, now: RkFsTime): void {
+  if (set.mode !== undefined) i.mode = (i.mode & 0o170000) | (set.mode & 0o7777);
+  if (set.uid !== undefined) i.uid = set.uid;
+  if (set.gid !== undefined) i.gid = set.gid;
+  if (set.atime) i.setTime('atime', set.atime);
+  if (set.mtime) i.setTime('mtime', set.mtime);
+  i.setTime('ctime', now);
 }
 
 /** A fast symlink keeps its target in i_block (no data blocks, no extent tree). */

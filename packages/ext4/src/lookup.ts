@@ -62,6 +62,31 @@ async function linearFind(
   return null;
 }
 
+/** Blocks findCached scans at most: a larger directory is left to the asynchronous scan. */
+const CACHED_SCAN_BLOCKS = 2;
+
+/**
+ * Linear search of a small directory without parking: every block mapped by the inode's mapping
+ * cache and in the block cache, checked already. @returns the entry, null when absent, -EUCLEAN,
+ * or undefined when a block would have to be read, mapped or checked (findEntry then).
+ */
+export function findCached(
+  vol: Ext4Volume,
+  dir: Ext4Inode,
+  name: Uint8Array,
+): Ext4Found | null | number | undefined {
+  const blocks = Math.ceil(dir.size / vol.blockSize);
+  if (blocks > CACHED_SCAN_BLOCKS) return undefined;
+  for (let lblk = 0; lblk < blocks; lblk++) {
+    const b = vol.cachedDirBlock(dir, lblk);
+    if (b === undefined) return undefined;
+    if (b === null) continue;
+    const r = searchLeaf(vol, dir, b, lblk, name);
+    if (r !== null) return r;
+  }
+  return null;
+}
+
 /** One level of the path from the root to a leaf: the node's block, its entries and the position. */
 interface DxLevel {
   b: Uint8Array;

@@ -206,6 +206,19 @@ export class Ext4Volume {
     return e === null || typeof e === 'number' ? e : e.block.data;
   }
 
+  /**
+   * dirBlock without I/O: the block when its mapping is cached (mapcache) and the block is cached
+   * and was checked; null for a hole. @returns undefined when dirBlock would have to park.
+   */
+  cachedDirBlock(dir: Ext4Inode, lblk: number): Uint8Array | null | undefined {
+    const m = cachedRun(dir, lblk);
+    if (!m) return undefined;
+    if (m.pblk === 0) return null;
+    const e = this.cache.peek(m.pblk);
+    if (!e || !(e.verified || !this.sb.metadataCsum)) return undefined;
+    return e.data;
+  }
+
   /** As dirBlock, with the cache entry and the physical block (for changing it). */
   async dirEntry(
     dir: Ext4Inode,

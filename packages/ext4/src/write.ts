@@ -5,6 +5,7 @@ import { Errno } from '@runikraft/errno';
 import type { RkFsTime } from '@runikraft/vfscore/driver';
 import type { Ext4Alloc } from './alloc';
 import { type BmapEnv, bmapAlloc, bmapTruncate, type MappedRun } from './blockmap';
+import type { CachedBlock } from './cache';
 import { FT_DIR } from './dir';
 import { type DirGeom, formatLeaf, insertInLeaf, removeFromLeaf, retarget } from './dirwrite';
 import { addIndexed, makeIndexed } from './dxadd';
@@ -63,13 +64,34 @@ export class Ext4Writer {
   /** Seals `inode` and puts it into its inode table block. */
   async storeInode(inode: Ext4Inode): Promise<number> {
     const loc = this.vol.inodeLocation(inode.ino)!;
-    sealInode(this.vol.sb, inode);
     const e = await this.vol.cache.get(loc.blk);
     if (typeof e === 'number') return e;
-    e.data.set(inode.raw, loc.off);
+    this.put(inode, e, loc.off);
+    return 0;
+  }
+
+  /** Is the inode table block of `inode` cached (storeCached can store it without parking)? */
+  inodeCached(inode: Ext4Inode): boolean {
+    return this.vol.cache.peek(this.vol.inodeLocation(inode.ino)!.blk) !== undefined;
+  }
+
+  /**
+   * storeInode without parking, when its inode table block is cached (inodeCached).
+   * @returns 0, or -EAGAIN when the block would have to be read.
+   */
+  storeCached(inode: Ext4Inode): number {
+    const loc = this.vol.inodeLocation(inode.ino)!;
+    const e = this.vol.cache.peek(loc.blk);
+    if (!e) return -Errno.EAGAIN;
+    this.put(inode, e, loc.off);
+    return 0;
+  }
+
+  private put(inode: Ext4Inode, e: CachedBlock, off: number): void {
+    sealInode(this.vol.sb, inode);
+    e.data.set(inode.raw, off);
     this.vol.cache.markDirty(e);
     this.changed(inode);
-    return 0;
   }
 
   /**

@@ -34,6 +34,9 @@ export function logBlocks(l: Jbd2Layout, blocks: number, revokes: number): numbe
 /**
  * The log image of transaction `sequence`: descriptors + copies + revoke blocks, contiguous.
  * @param uuid the journal's UUID (carried by each descriptor's first tag)
+ * @param into a buffer to build it in when large enough (a committer reuses one); its old bytes
+ *   do not show through
+ * @returns the image: `into`'s first bytes, or a new buffer
  */
 export function buildLog(
   l: Jbd2Layout,
@@ -41,14 +44,17 @@ export function buildLog(
   uuid: Uint8Array,
   blocks: readonly LogBlock[],
   revokes: readonly number[],
+  into?: Uint8Array,
 ): Uint8Array {
   const bs = l.blockSize;
-  const out = new Uint8Array(logBlocks(l, blocks.length, revokes.length) * bs);
+  const bytes = logBlocks(l, blocks.length, revokes.length) * bs;
+  const out = into && into.length >= bytes ? into.subarray(0, bytes) : new Uint8Array(bytes);
   const per = tagsPerDescriptor(l);
   let at = 0;
   for (let i = 0; i < blocks.length; i += per) {
     const chunk = blocks.slice(i, i + per);
     const desc = out.subarray(at, at + bs);
+    desc.fill(0);
     writeHeader(desc, JBD2_DESCRIPTOR_BLOCK, sequence);
     at += bs;
     let tagAt = 12;

@@ -1,7 +1,7 @@
 // jbd2's on-disk format (Linux Documentation/filesystems/ext4/journal.rst): the big-endian block
 // header, the journal super block, descriptor tags, revoke records, commit blocks and the v2/v3
 // crc32c checksums. Pure functions over block-sized byte arrays.
-import { crc32c } from '../crc32c';
+import { crc32c, crc32cZeros } from '../crc32c';
 
 export const JBD2_MAGIC = 0xc03b3998;
 
@@ -201,8 +201,7 @@ export function tagBytes(l: Jbd2Layout): number {
 /** crc32c over the whole block with its last 4 bytes as zero (descriptor and revoke tails). */
 function tailCsum(l: Jbd2Layout, b: Uint8Array): number {
   const end = l.blockSize - 4;
-  const c = crc32c(l.seed, b, 0, end);
-  return crc32c(c, new Uint8Array(4));
+  return crc32cZeros(crc32c(l.seed, b, 0, end), 4);
 }
 
 export function tailOk(l: Jbd2Layout, b: Uint8Array): boolean {
@@ -216,8 +215,7 @@ export function sealTail(l: Jbd2Layout, b: Uint8Array): void {
 /** A commit block's checksum: crc32c of the block with h_chksum[0] as zero. */
 function commitCsum(l: Jbd2Layout, b: Uint8Array): number {
   const c = crc32c(l.seed, b, 0, COMMIT_CHKSUM);
-  const z = crc32c(c, new Uint8Array(4));
-  return crc32c(z, b, COMMIT_CHKSUM + 4, l.blockSize);
+  return crc32c(crc32cZeros(c, 4), b, COMMIT_CHKSUM + 4, l.blockSize);
 }
 
 export function commitOk(l: Jbd2Layout, b: Uint8Array): boolean {
@@ -234,11 +232,13 @@ export function emitCommit(l: Jbd2Layout, b: Uint8Array, sequence: number, sec: 
   if (csumOn(l)) setBe32(b, COMMIT_CHKSUM, commitCsum(l, b));
 }
 
+/** blockCsum's big-endian sequence number (one buffer: the checksum is computed at once). */
+const seqBytes = new Uint8Array(4);
+
 /** A data block's tag checksum (v2: the low 16 bits are stored). */
 export function blockCsum(l: Jbd2Layout, sequence: number, data: Uint8Array): number {
-  const seq = new Uint8Array(4);
-  setBe32(seq, 0, sequence);
-  return crc32c(crc32c(l.seed, seq), data, 0, l.blockSize);
+  setBe32(seqBytes, 0, sequence);
+  return crc32c(crc32c(l.seed, seqBytes), data, 0, l.blockSize);
 }
 
 /** One descriptor tag: where a logged block goes home. */

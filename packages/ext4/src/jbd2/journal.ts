@@ -42,6 +42,9 @@ export class Jbd2Journal {
   /** The running transaction's id. */
   private sequence: number;
   private lastCommit: number;
+  /** The last commit's log image and commit block: the next commit builds in them (under the lock). */
+  private logBuf: Uint8Array | null = null;
+  private commitBuf: Uint8Array | null = null;
   readonly stats: Jbd2Stats = { commits: 0, checkpoints: 0, loggedBlocks: 0, wraps: 0 };
 
   constructor(
@@ -194,11 +197,13 @@ export class Jbd2Journal {
       r = await this.writeSuper();
       if (r < 0) return r;
     }
-    r = await this.writeLog(at, buildLog(l, seq, this.jsb.uuid, blocks, revokes));
+    const log = buildLog(l, seq, this.jsb.uuid, blocks, revokes, this.logBuf ?? undefined);
+    if (log.buffer !== this.logBuf?.buffer) this.logBuf = log;
+    r = await this.writeLog(at, log);
     if (r < 0) return r;
     r = await this.vol.cache.flush();
     if (r < 0) return r;
-    const c = new Uint8Array(l.blockSize);
+    const c = (this.commitBuf ??= new Uint8Array(l.blockSize));
     emitCommit(l, c, seq, now.sec, now.nsec);
     r = await this.writeLog(this.wrap(at + n), c);
     if (r < 0) return r;

@@ -58,7 +58,7 @@ export async function markNeedsRecovery(vol: Ext4Volume, on: boolean): Promise<n
   const e = await vol.cache.get(blk);
   if (typeof e === 'number') return e;
   e.data.set(sb.raw, 1024 - blk * sb.blockSize);
-  e.dirty = true;
+  vol.cache.setDirty(e);
   const r = await vol.cache.writeNow(e);
   return r < 0 ? r : vol.cache.flush();
 }

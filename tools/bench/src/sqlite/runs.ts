@@ -12,7 +12,7 @@
 // around runs 2..RUNS (`perf record -D -1 --control=fifo:fifo ...`), so a profile holds only them.
 //
 // Env: RUNS (4), BOOTS (3), ROWS (60,000), WORKLOAD (transaction | unikraft: bench:sqlite's),
-// FS (ramfs | 9p), SUSPEND (jspi | asyncify), WHO (rk,node), MAIN_ONLY=1 (medians of the main
+// FS (ramfs | 9p | ext4: a fresh copy of one mkfs.ext4 image per boot on virtio-blk), SUSPEND (jspi | asyncify), WHO (rk,node), MAIN_ONLY=1 (medians of the main
 // thread alone: the background threads' tier-up compiles and GC come in bursts), IMAGES, SAVE,
 // PERF_CTL. Needs --expose-gc (the script passes it).
 // Run: node --experimental-wasm-stack-switching --expose-gc tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/runs.ts
@@ -22,6 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { buildImage } from '@runikraft/rk';
+import { mkfs } from '../../../../packages/ext4/test/helpers/image';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
 import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
@@ -39,7 +40,7 @@ const SUSPEND = env.SUSPEND ?? 'jspi';
 const WHO = (env.WHO ?? 'rk,node').split(',');
 const WORKLOAD = parseWorkload('WORKLOAD', env.WORKLOAD ?? 'transaction');
 if (RUNS < 2) throw new Error(`RUNS=${RUNS}: the figures are of runs 2..RUNS, so at least 2`);
-if (FS !== 'ramfs' && FS !== '9p') throw new Error(`FS=${FS}: ramfs or 9p`);
+if (FS !== 'ramfs' && FS !== '9p' && FS !== 'ext4') throw new Error(`FS=${FS}: ramfs, 9p or ext4`);
 
 const appDir = join(repoRoot(), 'apps', 'sqlite');
 const share = nfs.mkdtempSync(
@@ -58,6 +59,8 @@ function cpuNs(): [number, number] {
     if (t !== String(process.pid)) bg += taskNs(t);
   return [taskNs(String(process.pid)), bg];
 }
+/** FS=ext4: the empty image each boot gets a copy of (made before any boot). */
+let ext4Image: string | null = null;
 const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
 /** Host time until the background threads are idle (< 0.1 ms of CPU per 5 ms, at most 1 s). */
 async function quiet(): Promise<void> {
@@ -117,11 +120,18 @@ const done = `${ROWS}\n`;
 
 async function booted(image: ReturnType<typeof loadImage>, name: string): Promise<number> {
   collect();
-  const db = (i: number): string => (FS === 'ramfs' ? `/d${i}.db` : `/share/rk${i}.db`);
+  const db = (i: number): string =>
+    FS === 'ramfs' ? `/d${i}.db` : FS === 'ext4' ? `/data/rk${i}.db` : `/share/rk${i}.db`;
   for (let i = 0; i < RUNS; i++) nfs.rmSync(join(share, `rk${i}.db`), { force: true });
+  // ext4: a copy of the image made at the start (no mkfs.ext4 child once boots' memory is held)
+  const disk = FS === 'ext4' ? join(share, 'disk.img') : null;
+  if (disk) nfs.copyFileSync(ext4Image!, disk);
   const plan = await createVirtioDevicesFromArgs({
     virtfs: [`local,path=${share},mount_tag=share,security_model=none`],
+    drive: disk ? [`file=${disk},if=none,format=raw,id=d0`] : [],
+    device: disk ? ['virtio-blk-device,drive=d0'] : [],
   });
+  const fstab = `share:/share:9pfs:0:cache=loose:mkmp${disk ? ' /dev/vda:/data:ext4:0::mkmp' : ''}`;
   const marks = new Marks();
   let out = '';
   const m = new Machine({
@@ -130,7 +140,7 @@ async function booted(image: ReturnType<typeof loadImage>, name: string): Promis
       if (out.endsWith(done)) marks.mark();
     },
     memory: 512 << 20,
-    append: `rkboot.banner=off libc.suspend=${SUSPEND} libc.env=HOME=/ vfs.fstab="share:/share:9pfs:0:cache=loose:mkmp" -- -list ${db(0)} ${commands(
+    append: `rkboot.banner=off libc.suspend=${SUSPEND} libc.env=HOME=/ vfs.fstab="${fstab}" -- -list ${db(0)} ${commands(
       '/share/',
       db,
     )
@@ -150,6 +160,7 @@ async function booted(image: ReturnType<typeof loadImage>, name: string): Promis
   marks.mark();
   const exit = await m.boot(image);
   await plan.close();
+  if (disk) nfs.rmSync(disk);
   if (exit.status !== 0 || marks.at.length !== RUNS + 1)
     throw new Error(`${name}: ${JSON.stringify(exit)} ${out.slice(-300)}`);
   console.error(marks.line(`${name} ${FS} ${SUSPEND}`));
@@ -209,6 +220,7 @@ async function main(): Promise<void> {
     SUSPEND === 'jspi'
       ? plain
       : new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.wasm')));
+  if (FS === 'ext4') ext4Image = mkfs(share, '128M');
   const load0 = loadavg()[0];
   const rk: number[][] = paths.map(() => []);
   const node: number[] = [];
