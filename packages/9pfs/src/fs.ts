@@ -14,8 +14,13 @@ import {
   P9_SETATTR_MTIME_SET,
   P9_SETATTR_SIZE,
   P9_SETATTR_UID,
+  p9drive,
+  p9wait,
+  type RkP9Attr,
   type RkP9Client,
   type RkP9Fid,
+  type RkP9Op,
+  type RkP9Result,
   type RkP9SetAttr,
 } from '@runikraft/rk9p';
 import {
@@ -121,17 +126,33 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   private readonly rootFid: RkP9Fid;
 
   /**
-   * Runs `f` after the queued clunks and the held writes (so no request sees the server without
-   * them), mapping a thrown rk9p error to -errno.
+   * Runs `op` after the queued clunks and the held writes (so no request sees the server without
+   * them), mapping a thrown rk9p error to -errno: its result directly when no request had to wait
+   * (the machine's virtio-9p answers inside the notify), else a Promise.
    */
-  private async guard<T>(f: () => Promise<T>): Promise<T | number> {
+  private guard<T>(op: RkP9Op<T>): RkFsResult<T | number> {
+    let r: RkP9Result<T>;
     try {
-      for (let fid = this.clunks.pop(); fid; fid = this.clunks.pop())
-        if (this.client.dev.connected) await this.client.clunk(fid).catch(() => {});
-      await this.sendHeld();
-      return await f();
+      r = p9drive(this.guarded(op));
     } catch (e) {
       return neg(e);
+    }
+    return r instanceof Promise ? r.catch(neg) : r;
+  }
+
+  private *guarded<T>(op: RkP9Op<T>): RkP9Op<T> {
+    for (let fid = this.clunks.pop(); fid; fid = this.clunks.pop())
+      if (this.client.dev.connected) yield* this.forget(fid);
+    if (this.sending || !this.behind.empty) yield* this.sendHeld();
+    return yield* op;
+  }
+
+  /** Tclunk whose failure is not the caller's (the fid is released either way; a server fid leaks). */
+  private *forget(fid: RkP9Fid): RkP9Op<void> {
+    try {
+      yield* p9wait(this.client.clunk(fid));
+    } catch {
+      // nothing to report: the request that needed the fid is over
     }
   }
 
@@ -141,27 +162,27 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    */
   lookup(dir: P9Node, name: string): RkFsResult<P9Node | number> {
     if (this.missing.get(dir.ino)?.has(name)) return -Errno.ENOENT;
-    return this.guard(() => this.nodeAt(dir, name));
+    return this.guard(this.nodeAt(dir, name));
   }
 
-  private async nodeAt(dir: P9Node, name: string): Promise<P9Node> {
-    const dfid = await this.fidOf(dir);
+  private *nodeAt(dir: P9Node, name: string): RkP9Op<P9Node> {
+    const dfid = yield* this.fidOf(dir);
     const before = this.changes;
     let fid: RkP9Fid;
     try {
-      fid = await this.client.walk(dfid, [name]);
+      fid = yield* p9wait(this.client.walk(dfid, [name]));
     } catch (e) {
       // not if a change began meanwhile: it may have made the name
       if (e instanceof RkError && e.errno === Errno.ENOENT && before === this.changes)
         this.absent(dir, name);
       throw e;
     }
-    let a: Awaited<ReturnType<RkP9Client['getattr']>>;
+    let a: RkP9Attr;
     const seen = this.changes;
     try {
-      a = await this.client.getattr(fid, P9_GETATTR_BASIC);
+      a = yield* p9wait(this.client.getattr(fid, P9_GETATTR_BASIC));
     } catch (e) {
-      await this.client.clunk(fid).catch(() => {});
+      yield* this.forget(fid);
       throw e;
     }
     const node = this.adopt(dir, name, fid, inoOf(a.qid), typeOfMode(a.mode));
@@ -225,15 +246,15 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    * harmless fresh walk; a released node, or one made without a fid, is walked now. A node whose
    * path no longer resolves keeps its old fid (ENOENT if it has none).
    */
-  private async fidOf(n: P9Node): Promise<RkP9Fid> {
+  private *fidOf(n: P9Node): RkP9Op<RkP9Fid> {
     // released: its fid was clunked, yet another dentry may still hold it (a hard link's name);
     // no fid: made by create or mkdir, walked the first time it is needed
     if (!n.parent) return this.rootFid;
     if (n.fid && n.epoch === this.epoch && !n.released) return n.fid;
     const epoch = this.epoch;
     try {
-      const fid = await this.client.walk(this.rootFid, n.path());
-      if (n.fid) await this.client.clunk(n.fid).catch(() => {});
+      const fid = yield* p9wait(this.client.walk(this.rootFid, n.path()));
+      if (n.fid) yield* this.forget(n.fid);
       n.fid = fid;
       n.released = false;
     } catch (e) {
@@ -247,11 +268,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     return this.readonly ? -Errno.EROFS : null;
   }
 
-  /** Runs the change `f` with the nodes' cached attributes dropped before and after it. */
-  private async changing<T>(nodes: P9Node[], f: () => Promise<T>): Promise<T> {
+  /** Runs the change `op` with the nodes' cached attributes dropped before and after it. */
+  private *changing<T>(nodes: P9Node[], op: RkP9Op<T>): RkP9Op<T> {
     this.touched(...nodes);
     try {
-      return await f();
+      return yield* op;
     } finally {
       this.touched(...nodes);
     }
@@ -263,123 +284,114 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   create(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
-    return (
-      this.ro() ??
-      this.guard(async () => {
-        // Tlcreate turns a clone of the directory's fid into the new file, open read-write: it is
-        // kept for the open() that follows a creating open(2), as Linux's v9fs does
-        const f = await this.client.walk(await this.fidOf(dir), []);
-        try {
-          await this.client.lcreate(
-            f,
-            name,
-            P9_DOTL.O_RDWR | P9_DOTL.O_CREAT | P9_DOTL.O_EXCL,
-            mode & 0o7777,
-          );
-        } catch (e) {
-          await this.client.clunk(f).catch(() => {});
-          throw e;
-        }
-        this.touched(dir);
-        // the node's own (unopened) fid is walked only if something needs it: a file created,
-        // written through its open fid, closed and unlinked (SQLite's journal) never does
-        const node = this.adopt(dir, name, null, inoOf(f.qid), S_IFREG);
-        if (node.pendingOpen) await this.client.clunk(node.pendingOpen).catch(() => {});
-        node.pendingOpen = f;
-        return node;
-      })
-    );
+    return this.ro() ?? this.guard(this.createOp(dir, name, mode));
+  }
+
+  private *createOp(dir: P9Node, name: string, mode: number): RkP9Op<P9Node> {
+    // Tlcreate turns a clone of the directory's fid into the new file, open read-write: it is
+    // kept for the open() that follows a creating open(2), as Linux's v9fs does
+    const f = yield* p9wait(this.client.walk(yield* this.fidOf(dir), []));
+    try {
+      yield* p9wait(
+        this.client.lcreate(
+          f,
+          name,
+          P9_DOTL.O_RDWR | P9_DOTL.O_CREAT | P9_DOTL.O_EXCL,
+          mode & 0o7777,
+        ),
+      );
+    } catch (e) {
+      yield* this.forget(f);
+      throw e;
+    }
+    this.touched(dir);
+    // the node's own (unopened) fid is walked only if something needs it: a file created,
+    // written through its open fid, closed and unlinked (SQLite's journal) never does
+    const node = this.adopt(dir, name, null, inoOf(f.qid), S_IFREG);
+    if (node.pendingOpen) yield* this.forget(node.pendingOpen);
+    node.pendingOpen = f;
+    return node;
   }
 
   mkdir(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
-    return (
-      this.ro() ??
-      this.guard(async () => {
-        const qid = await this.client.mkdir(await this.fidOf(dir), name, mode & 0o7777);
-        this.touched(dir);
-        // Rmkdir's qid gives the type and ino; the fid is walked when first needed, the
-        // attributes fetched when asked (SQLite's lock directory needs one utimes, no stat)
-        return this.adopt(dir, name, null, inoOf(qid), S_IFDIR);
-      })
-    );
+    return this.ro() ?? this.guard(this.mkdirOp(dir, name, mode));
+  }
+
+  private *mkdirOp(dir: P9Node, name: string, mode: number): RkP9Op<P9Node> {
+    const qid = yield* p9wait(this.client.mkdir(yield* this.fidOf(dir), name, mode & 0o7777));
+    this.touched(dir);
+    // Rmkdir's qid gives the type and ino; the fid is walked when first needed, the
+    // attributes fetched when asked (SQLite's lock directory needs one utimes, no stat)
+    return this.adopt(dir, name, null, inoOf(qid), S_IFDIR);
   }
 
   symlink(dir: P9Node, name: string, target: string): RkFsResult<P9Node | number> {
-    return (
-      this.ro() ??
-      this.guard(async () => {
-        await this.client.symlink(await this.fidOf(dir), name, target);
-        this.touched(dir);
-        return this.nodeAt(dir, name);
-      })
-    );
+    return this.ro() ?? this.guard(this.symlinkOp(dir, name, target));
+  }
+
+  private *symlinkOp(dir: P9Node, name: string, target: string): RkP9Op<P9Node> {
+    yield* p9wait(this.client.symlink(yield* this.fidOf(dir), name, target));
+    this.touched(dir);
+    return yield* this.nodeAt(dir, name);
   }
 
   mknod(dir: P9Node, name: string, mode: number, rdev: number): RkFsResult<P9Node | number> {
-    return (
-      this.ro() ??
-      this.guard(async () => {
-        // Linux dev_t: major in bits 8..19 (and 32..43), minor in 0..7 and 20..31
-        const major = ((rdev >>> 8) & 0xfff) >>> 0;
-        const minor = ((rdev & 0xff) | ((rdev >>> 12) & 0xfff00)) >>> 0;
-        await this.client.mknod(await this.fidOf(dir), name, mode, major, minor);
-        this.touched(dir);
-        return this.nodeAt(dir, name);
-      })
-    );
+    return this.ro() ?? this.guard(this.mknodOp(dir, name, mode, rdev));
+  }
+
+  private *mknodOp(dir: P9Node, name: string, mode: number, rdev: number): RkP9Op<P9Node> {
+    // Linux dev_t: major in bits 8..19 (and 32..43), minor in 0..7 and 20..31
+    const major = ((rdev >>> 8) & 0xfff) >>> 0;
+    const minor = ((rdev & 0xff) | ((rdev >>> 12) & 0xfff00)) >>> 0;
+    yield* p9wait(this.client.mknod(yield* this.fidOf(dir), name, mode, major, minor));
+    this.touched(dir);
+    return yield* this.nodeAt(dir, name);
   }
 
   link(node: P9Node, dir: P9Node, name: string): RkFsResult<number> {
-    return (
-      this.ro() ??
-      this.guard(() =>
-        this.changing([dir, node], async () => {
-          await this.client.link(await this.fidOf(dir), await this.fidOf(node), name);
-          this.present(dir, name);
-          return 0;
-        }),
-      )
-    );
+    return this.ro() ?? this.guard(this.changing([dir, node], this.linkOp(node, dir, name)));
+  }
+
+  private *linkOp(node: P9Node, dir: P9Node, name: string): RkP9Op<number> {
+    const dfid = yield* this.fidOf(dir);
+    yield* p9wait(this.client.link(dfid, yield* this.fidOf(node), name));
+    this.present(dir, name);
+    return 0;
   }
 
   unlink(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return (
-      this.ro() ?? this.guard(() => this.changing([dir, node], () => this.unlinkAt(dir, name, 0)))
-    );
+    return this.ro() ?? this.guard(this.changing([dir, node], this.unlinkAt(dir, name, 0)));
   }
 
   rmdir(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return (
-      this.ro() ??
-      this.guard(() =>
-        this.changing([dir, node], async () => {
-          const r = await this.unlinkAt(dir, name, P9_AT_REMOVEDIR);
-          // its names are gone with it (a directory made later may get its ino)
-          const names = this.missing.get(node.ino);
-          if (names) {
-            this.missingCount -= names.size;
-            this.missing.delete(node.ino);
-          }
-          return r;
-        }),
-      )
-    );
+    return this.ro() ?? this.guard(this.changing([dir, node], this.rmdirOp(dir, name, node)));
+  }
+
+  private *rmdirOp(dir: P9Node, name: string, node: P9Node): RkP9Op<number> {
+    const r = yield* this.unlinkAt(dir, name, P9_AT_REMOVEDIR);
+    // its names are gone with it (a directory made later may get its ino)
+    const names = this.missing.get(node.ino);
+    if (names) {
+      this.missingCount -= names.size;
+      this.missing.delete(node.ino);
+    }
+    return r;
   }
 
   /** Tunlinkat, or Twalk + Tremove where the server lacks it (Linux v9fs_remove does the same). */
-  private async unlinkAt(dir: P9Node, name: string, flags: number): Promise<number> {
-    const dfid = await this.fidOf(dir);
+  private *unlinkAt(dir: P9Node, name: string, flags: number): RkP9Op<number> {
+    const dfid = yield* this.fidOf(dir);
     let done = false;
     if (!this.noUnlinkat) {
       try {
-        await this.client.unlinkat(dfid, name, flags);
+        yield* p9wait(this.client.unlinkat(dfid, name, flags));
         done = true;
       } catch (e) {
         if (!(e instanceof RkError) || e.errno !== Errno.EOPNOTSUPP) throw e;
         this.noUnlinkat = true;
       }
     }
-    if (!done) await this.client.remove(await this.client.walk(dfid, [name]));
+    if (!done) yield* p9wait(this.client.remove(yield* p9wait(this.client.walk(dfid, [name]))));
     this.byName.delete(`${dir.ino}/${name}`);
     this.absent(dir, name);
     return 0;
@@ -387,42 +399,45 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   rename(odir: P9Node, oname: string, ndir: P9Node, nname: string, flags: number) {
     if (flags & RENAME_EXCHANGE) return -Errno.EINVAL; // 9P2000.L has no exchange
-    return (
-      this.ro() ??
-      this.guard(async () => {
-        this.touched(odir, ndir);
-        const ofid = await this.fidOf(odir);
-        const nfid = await this.fidOf(ndir);
-        let done = false;
-        if (!this.noRenameat) {
-          try {
-            await this.client.renameat(ofid, oname, nfid, nname);
-            done = true;
-          } catch (e) {
-            if (!(e instanceof RkError) || e.errno !== Errno.EOPNOTSUPP) throw e;
-            this.noRenameat = true;
-          }
-        }
-        if (!done) {
-          const f = await this.client.walk(ofid, [oname]);
-          try {
-            await this.client.rename(f, nfid, nname);
-          } finally {
-            await this.client.clunk(f).catch(() => {});
-          }
-        }
-        this.moved(odir, oname, ndir, nname);
-        this.present(ndir, nname);
-        this.absent(odir, oname);
-        this.touched(odir, ndir);
-        return 0;
-      })
-    );
+    return this.ro() ?? this.guard(this.renameOp(odir, oname, ndir, nname));
+  }
+
+  private *renameOp(odir: P9Node, oname: string, ndir: P9Node, nname: string): RkP9Op<number> {
+    this.touched(odir, ndir);
+    const ofid = yield* this.fidOf(odir);
+    const nfid = yield* this.fidOf(ndir);
+    let done = false;
+    if (!this.noRenameat) {
+      try {
+        yield* p9wait(this.client.renameat(ofid, oname, nfid, nname));
+        done = true;
+      } catch (e) {
+        if (!(e instanceof RkError) || e.errno !== Errno.EOPNOTSUPP) throw e;
+        this.noRenameat = true;
+      }
+    }
+    if (!done) {
+      const f = yield* p9wait(this.client.walk(ofid, [oname]));
+      try {
+        yield* p9wait(this.client.rename(f, nfid, nname));
+      } finally {
+        yield* this.forget(f);
+      }
+    }
+    this.moved(odir, oname, ndir, nname);
+    this.present(ndir, nname);
+    this.absent(odir, oname);
+    this.touched(odir, ndir);
+    return 0;
   }
 
   readlink(node: P9Node): RkFsResult<string | number> {
     if (node.type !== S_IFLNK) return -Errno.EINVAL;
-    return this.guard(async () => this.client.readlink(await this.fidOf(node)));
+    return this.guard(this.readlinkOp(node));
+  }
+
+  private *readlinkOp(node: P9Node): RkP9Op<string> {
+    return yield* p9wait(this.client.readlink(yield* this.fidOf(node)));
   }
 
   getattr(node: P9Node, out: RkFsAttr): RkFsResult<number> {
@@ -431,16 +446,19 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       copyAttr(cached, out);
       return 0;
     }
-    return this.guard(async () => {
-      const seen = this.changes;
-      fillAttr(await this.client.getattr(await this.attrFid(node, false), P9_GETATTR_BASIC), out);
-      if (this.cache === 'loose' && seen === this.changes) {
-        const attr = emptyAttr();
-        copyAttr(out, attr);
-        this.attrs.set(node.ino, attr);
-      }
-      return 0;
-    });
+    return this.guard(this.getattrOp(node, out));
+  }
+
+  private *getattrOp(node: P9Node, out: RkFsAttr): RkP9Op<number> {
+    const fid = yield* this.attrFid(node, false);
+    const seen = this.changes;
+    fillAttr(yield* p9wait(this.client.getattr(fid, P9_GETATTR_BASIC)), out);
+    if (this.cache === 'loose' && seen === this.changes) {
+      const attr = emptyAttr();
+      copyAttr(out, attr);
+      this.attrs.set(node.ino, attr);
+    }
+    return 0;
   }
 
   setattr(node: P9Node, set: RkFsSetattr): RkFsResult<number> {
@@ -463,18 +481,18 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       a.valid |= P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET;
       [a.mtimeSec, a.mtimeNsec] = [set.mtime.sec, set.mtime.nsec];
     }
-    return this.guard(() =>
-      this.changing([node], async () => {
-        await this.client.setattr(await this.attrFid(node, set.size !== undefined), a);
-        return 0;
-      }),
-    );
+    return this.guard(this.changing([node], this.setattrOp(node, a, set.size !== undefined)));
+  }
+
+  private *setattrOp(node: P9Node, a: RkP9SetAttr, write: boolean): RkP9Op<number> {
+    yield* p9wait(this.client.setattr(yield* this.attrFid(node, write), a));
+    return 0;
   }
 
   /** An open fid of `node` (a writable one when `write`), else its walked fid. */
-  private attrFid(node: P9Node, write: boolean): Promise<RkP9Fid> | RkP9Fid {
+  private *attrFid(node: P9Node, write: boolean): RkP9Op<RkP9Fid> {
     for (const [fid, w] of node.opened) if (w || !write) return fid;
-    return this.fidOf(node);
+    return yield* this.fidOf(node);
   }
 
   open(node: P9Node, flags: number): RkFsResult<P9Handle | number> {
@@ -485,44 +503,57 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       node.opened.set(pending, true); // Tlcreate opened it read-write
       return { node, fid: pending, cookies: [] };
     }
-    return this.guard(async () => {
-      const fid = await this.client.walk(await this.fidOf(node), []);
-      try {
-        // O_CREAT/O_EXCL/O_TRUNC were vfscore's; O_APPEND is resolved into offsets by vfscore
-        const dir = node.type === S_IFDIR;
-        const acc = dir ? O_RDONLY : flags & O_ACCMODE;
-        await this.client.lopen(fid, acc | (dir ? P9_DOTL.O_DIRECTORY : 0));
-        node.opened.set(fid, acc !== O_RDONLY);
-      } catch (e) {
-        await this.client.clunk(fid).catch(() => {});
-        throw e;
-      }
-      return { node, fid, cookies: [] };
-    });
+    return this.guard(this.openOp(node, flags));
+  }
+
+  private *openOp(node: P9Node, flags: number): RkP9Op<P9Handle> {
+    const fid = yield* p9wait(this.client.walk(yield* this.fidOf(node), []));
+    try {
+      // O_CREAT/O_EXCL/O_TRUNC were vfscore's; O_APPEND is resolved into offsets by vfscore
+      const dir = node.type === S_IFDIR;
+      const acc = dir ? O_RDONLY : flags & O_ACCMODE;
+      yield* p9wait(this.client.lopen(fid, acc | (dir ? P9_DOTL.O_DIRECTORY : 0)));
+      node.opened.set(fid, acc !== O_RDONLY);
+    } catch (e) {
+      yield* this.forget(fid);
+      throw e;
+    }
+    return { node, fid, cookies: [] };
   }
 
   close(h: P9Handle): RkFsResult<number> {
     // the held writes go first, through this fid if it is the last one open for writing
-    return this.guard(async () => {
-      h.node.opened.delete(h.fid);
-      await this.client.clunk(h.fid);
-      return this.behindError(h.node);
-    });
+    return this.guard(this.closeOp(h));
+  }
+
+  private *closeOp(h: P9Handle): RkP9Op<number> {
+    h.node.opened.delete(h.fid);
+    yield* p9wait(this.client.clunk(h.fid));
+    return this.behindError(h.node);
   }
 
   read(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
     if (h.node.type === S_IFDIR) return -Errno.EISDIR;
-    if (this.cache !== 'loose')
-      return this.guard(() => p9ReadFull(this.client, h.fid, buf, offset));
+    if (this.cache !== 'loose') return this.guard(p9ReadFull(this.client, h.fid, buf, offset));
     const ino = h.node.ino;
-    if (this.holds(h.node)) return this.guard(async () => this.read(h, buf, offset));
+    if (this.holds(h.node)) return this.guard(this.readAgain(h, buf, offset));
     const hit = this.ahead.hit(ino, buf, offset, this.changes);
     if (hit >= 0) return hit;
     const want = this.ahead.size(ino, buf.length, offset, this.client.ioSize(h.fid));
-    return this.guard(async () => {
+    return this.guard(this.readOp(h, buf, offset, want));
+  }
+
+  /** read() once the held writes went out (guard sends them first). */
+  private *readAgain(h: P9Handle, buf: Uint8Array, offset: number): RkP9Op<number> {
+    return yield* p9wait(this.read(h, buf, offset));
+  }
+
+  private *readOp(h: P9Handle, buf: Uint8Array, offset: number, want: number): RkP9Op<number> {
+    const ino = h.node.ino;
+    {
       const seen = this.changes;
       const into = want === buf.length ? buf : this.ahead.buffer(want);
-      const got = await p9ReadFull(this.client, h.fid, into, offset);
+      const got = yield* p9ReadFull(this.client, h.fid, into, offset);
       const n = Math.min(got, buf.length);
       if (into !== buf) {
         buf.set(into.subarray(0, n));
@@ -531,7 +562,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       }
       this.ahead.passed(ino, offset + n);
       return n;
-    });
+    }
   }
 
   write(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
@@ -543,9 +574,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       this.behind.add(h.node, buf, offset)
     )
       return buf.length; // getattr and read send it first: the cached attributes stay
-    return this.guard(() =>
-      this.changing([h.node], () => p9WriteFull(this.client, h.fid, buf, offset)),
-    );
+    return this.guard(this.changing([h.node], p9WriteFull(this.client, h.fid, buf, offset)));
   }
 
   readdir(h: P9Handle, cookie: number, sink: RkFsDirSink): RkFsResult<number> {
@@ -553,14 +582,14 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     // "." and ".." come first whatever order the server lists in (ext4 lists by hash)
     if (cookie === 0 && !sink('.', h.node.ino, DT_DIR, 1)) return 0;
     if (cookie <= 1 && !sink('..', h.node.parentIno, DT_DIR, 2)) return 0;
-    return this.guard(() => this.readdirFrom(h, cookie <= 2 ? 0n : h.cookies[cookie - 3], sink));
+    return this.guard(this.readdirFrom(h, cookie <= 2 ? 0n : h.cookies[cookie - 3], sink));
   }
 
-  private async readdirFrom(h: P9Handle, from: bigint | undefined, sink: RkFsDirSink) {
+  private *readdirFrom(h: P9Handle, from: bigint | undefined, sink: RkFsDirSink): RkP9Op<number> {
     if (from === undefined) return -Errno.EINVAL; // a cookie this handle never gave out
     let at = from;
     for (;;) {
-      const ents = await this.client.readdir(h.fid, at);
+      const ents = yield* p9wait(this.client.readdir(h.fid, at));
       if (ents.length === 0) return 0;
       for (const e of ents) {
         at = e.offset;
@@ -573,12 +602,14 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   fsync(h: P9Handle, datasync: boolean): RkFsResult<number> {
-    return this.guard(async () => {
-      const e = this.behindError(h.node);
-      if (e < 0) return e;
-      await this.client.fsync(h.fid, datasync);
-      return 0;
-    });
+    return this.guard(this.fsyncOp(h, datasync));
+  }
+
+  private *fsyncOp(h: P9Handle, datasync: boolean): RkP9Op<number> {
+    const e = this.behindError(h.node);
+    if (e < 0) return e;
+    yield* p9wait(this.client.fsync(h.fid, datasync));
+    return 0;
   }
 
   /** Held writes of `node` not sent yet. */
@@ -587,13 +618,14 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   /** Sends the held writes, after any sending already on its way. */
-  private async sendHeld(): Promise<void> {
-    while (this.sending) await this.sending;
+  private *sendHeld(): RkP9Op<void> {
+    while (this.sending) yield* p9wait(this.sending);
     if (this.behind.empty) return;
-    const p = this.writeBehind();
+    const p = p9drive(this.writeBehind());
+    if (!(p instanceof Promise)) return; // all went out without waiting
     this.sending = p;
     try {
-      await p;
+      yield* p9wait(p);
     } finally {
       if (this.sending === p) this.sending = null;
     }
@@ -604,7 +636,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    * failure drops the rest of that file's runs, as Linux drops pages it failed to write back, and
    * is reported by the file's next fsync or close.
    */
-  private async writeBehind(): Promise<void> {
+  private *writeBehind(): RkP9Op<void> {
     for (const node of this.behind.keys()) {
       const runs = this.behind.take(node);
       const f = this.behind.file(node)!;
@@ -616,7 +648,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       }
       for (const r of runs) {
         try {
-          const n = await this.changing([node], () =>
+          const n = yield* this.changing(
+            [node],
             p9WriteFull(this.client, fid, r.data.subarray(0, r.len), r.offset),
           );
           if (n < r.len) throw new RkError(Errno.ENOSPC, 'short write');
@@ -641,8 +674,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   statfs(out: RkFsStatfs): RkFsResult<number> {
-    return this.guard(async () => {
-      const s = await this.client.statfs(this.rootFid);
+    return this.guard(this.statfsOp(out));
+  }
+
+  private *statfsOp(out: RkFsStatfs): RkP9Op<number> {
+    {
+      const s = yield* p9wait(this.client.statfs(this.rootFid));
       out.type = V9FS_MAGIC;
       out.bsize = s.bsize;
       out.frsize = s.bsize;
@@ -654,22 +691,24 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       out.namelen = s.namelen;
       out.flags = this.readonly ? 1 : 0; // ST_RDONLY
       return 0;
-    });
+    }
   }
 
   /** Sends the held writes (cache=loose); nothing else is held back. */
   sync(): RkFsResult<number> {
     if (this.behind.empty) return 0;
-    return this.guard(async () => 0);
+    return this.guard(nothing());
   }
 
   unmount(): RkFsResult<number> {
-    return this.guard(async () => {
-      this.ahead.clear();
-      await this.client.clunk(this.rootFid).catch(() => {});
-      this.client.close();
-      return 0;
-    });
+    return this.guard(this.unmountOp());
+  }
+
+  private *unmountOp(): RkP9Op<number> {
+    this.ahead.clear();
+    yield* this.forget(this.rootFid);
+    this.client.close();
+    return 0;
   }
 
   /** After a rename: the node vfscore holds for the source now lives at the target. */
@@ -721,4 +760,10 @@ function emptyAttr(): RkFsAttr {
 
 function copyAttr(a: RkFsAttr, out: RkFsAttr): void {
   Object.assign(out, a, { atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } });
+}
+
+/** An operation with no request of its own (guard's clunks and held writes are the work). */
+// biome-ignore lint/correctness/useYield: runs to its end at once
+function* nothing(): RkP9Op<number> {
+  return 0;
 }

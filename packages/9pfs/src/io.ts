@@ -1,7 +1,7 @@
 // Reads and writes split by msize (Linux v9fs p9_client_read/write loops): a request larger than one
 // message becomes several Tread/Twrite in flight at once (one rk9p batch: the calling thread parks
 // once per round), so a large read costs about one round trip per batch instead of one per message.
-import type { RkP9Client, RkP9Fid } from '@runikraft/rk9p';
+import { p9wait, type RkP9Client, type RkP9Fid, type RkP9Op } from '@runikraft/rk9p';
 
 /** Messages in flight for one read or write. */
 const WINDOW = 8;
@@ -19,13 +19,20 @@ function parts(c: RkP9Client, f: RkP9Fid, len: number, done: number) {
  * Reads `buf.length` bytes at `offset` (fewer at end of file). @returns bytes read.
  * @throws RkError from rk9p when nothing could be read.
  */
-export async function p9ReadFull(c: RkP9Client, f: RkP9Fid, buf: Uint8Array, offset: number) {
+export function* p9ReadFull(
+  c: RkP9Client,
+  f: RkP9Fid,
+  buf: Uint8Array,
+  offset: number,
+): RkP9Op<number> {
   let done = 0;
   while (done < buf.length) {
     const ps = parts(c, f, buf.length, done);
-    const got = await c.readMany(
-      f,
-      ps.map((p) => ({ offset: offset + p.at, into: buf.subarray(p.at, p.end) })),
+    const got = yield* p9wait(
+      c.readMany(
+        f,
+        ps.map((p) => ({ offset: offset + p.at, into: buf.subarray(p.at, p.end) })),
+      ),
     );
     for (let i = 0; i < ps.length; i++) {
       const g = got[i];
@@ -42,13 +49,20 @@ export async function p9ReadFull(c: RkP9Client, f: RkP9Fid, buf: Uint8Array, off
 }
 
 /** Writes all of `buf` at `offset` (fewer if the server writes short). @returns bytes written. */
-export async function p9WriteFull(c: RkP9Client, f: RkP9Fid, buf: Uint8Array, offset: number) {
+export function* p9WriteFull(
+  c: RkP9Client,
+  f: RkP9Fid,
+  buf: Uint8Array,
+  offset: number,
+): RkP9Op<number> {
   let done = 0;
   while (done < buf.length) {
     const ps = parts(c, f, buf.length, done);
-    const put = await c.writeMany(
-      f,
-      ps.map((p) => ({ offset: offset + p.at, data: buf.subarray(p.at, p.end) })),
+    const put = yield* p9wait(
+      c.writeMany(
+        f,
+        ps.map((p) => ({ offset: offset + p.at, data: buf.subarray(p.at, p.end) })),
+      ),
     );
     for (let i = 0; i < ps.length; i++) {
       const w = put[i];

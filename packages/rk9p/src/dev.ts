@@ -3,6 +3,7 @@
 import { Errno, RkError } from '@runikraft/errno';
 import type { RkP9Channel, RkP9Transport, RkP9TransportHandler, RkP9TransportReq } from './api';
 import { P9Req, type P9Slot } from './req';
+import type { RkP9Result } from './result';
 import { P9Ids } from './tags';
 import { P9_HDRSZ, P9_IOHDRSZ, P9_MIN_MSIZE, P9_NOTAG, P9_PROTO_2000L } from './wire/consts';
 import { P9RemoteError, P9WireError } from './wire/error';
@@ -100,18 +101,21 @@ export class RkP9Dev implements RkP9TransportHandler {
   }
 
   /**
-   * Sends `m` and waits for its reply; parks the caller. `use` runs on the reply before its buffer
-   * is reused (Rread data is a view into it). @returns use(reply), or the reply.
+   * Sends `m` and gets its reply: directly when the reply is there as soon as the request is sent
+   * (a device that answers inside the notify), else a Promise that parks the caller until it comes.
+   * `use` runs on the reply before its buffer is reused (Rread data is a view into it).
+   * @returns use(reply), or the reply.
    * @throws P9RemoteError (the server's errno) for Rlerror; P9WireError for a malformed reply;
-   * RkError EIO when the connection went down, EINTR when flushed, ENOTCONN after close.
+   * RkError EIO when the connection went down, EINTR when flushed, ENOTCONN after close (thrown now
+   * on the direct path, a rejection on the waiting one).
    */
-  async rpc<T extends P9Type, U = P9RFor<T>>(
+  rpc<T extends P9Type, U = P9RFor<T>>(
     m: Extract<P9Tmsg, { type: T }>,
     use?: (r: P9RFor<T>) => U,
-  ): Promise<U> {
-    const req = await this.start(m);
+  ): RkP9Result<U> {
+    const req = this.start(m);
+    if (req instanceof Promise || !req.settled) return this.rpcLater(req, m.type, use);
     try {
-      while (!req.settled) await this.channel!.wait();
       return this.answer(req, m.type, use);
     } finally {
       req.finished = true;
@@ -119,41 +123,101 @@ export class RkP9Dev implements RkP9TransportHandler {
     }
   }
 
+  private async rpcLater<T extends P9Type, U>(
+    started: P9Req | Promise<P9Req>,
+    type: T,
+    use?: (r: P9RFor<T>) => U,
+  ): Promise<U> {
+    const req = await started;
+    try {
+      while (!req.settled) await this.channel!.wait();
+      return this.answer(req, type, use);
+    } finally {
+      req.finished = true;
+      this.recycle(req);
+    }
+  }
+
   /**
-   * Sends every message of `ms` at once and parks in one wait loop until all are answered: how one
+   * Sends every message of `ms` at once and waits in one loop until all are answered: how one
    * thread keeps several requests in flight (a thread parks once at a time, so awaiting several
-   * rpc() calls together would park it several times). At most `maxRequests` messages.
+   * rpc() calls together would park it several times). At most `maxRequests` messages. Direct when
+   * every reply is there once sent, as rpc.
    * @returns per message, use(reply) or the error it met (as rpc would throw it).
    * @throws RkError EINVAL for more than maxRequests messages.
    */
-  async rpcBatch<T extends P9Type, U>(
+  rpcBatch<T extends P9Type, U>(
     ms: readonly Extract<P9Tmsg, { type: T }>[],
     use: (r: P9RFor<T>, i: number) => U,
-  ): Promise<(U | Error)[]> {
+  ): RkP9Result<(U | Error)[]> {
     if (ms.length > this.maxRequests)
       throw new RkError(
         Errno.EINVAL,
         `9P: a batch of ${ms.length} exceeds ${this.maxRequests} requests`,
       );
     const reqs: (P9Req | Error)[] = [];
-    try {
-      for (const m of ms) reqs.push(await this.start(m).catch((e: Error) => e));
-      while (reqs.some((r) => r instanceof P9Req && !r.settled)) await this.channel!.wait();
-      return reqs.map((r, i) => {
-        if (!(r instanceof P9Req)) return r;
-        try {
-          return this.answer(r, ms[i].type, (x: P9RFor<T>) => use(x, i));
-        } catch (e) {
-          return e as Error;
-        }
-      });
-    } finally {
-      for (const r of reqs)
-        if (r instanceof P9Req) {
-          r.finished = true;
-          this.recycle(r);
-        }
+    for (let i = 0; i < ms.length; i++) {
+      let r: P9Req | Promise<P9Req> | Error;
+      try {
+        r = this.start(ms[i]);
+      } catch (e) {
+        r = e as Error;
+      }
+      if (r instanceof Promise) return this.batchLater(ms, use, reqs, r);
+      reqs.push(r);
     }
+    if (reqs.some(unsettled)) return this.batchLater(ms, use, reqs, null);
+    try {
+      return this.answers(ms, use, reqs);
+    } finally {
+      this.recycleAll(reqs);
+    }
+  }
+
+  /** rpcBatch once a request had to wait: `reqs` were started, `pending` is starting. */
+  private async batchLater<T extends P9Type, U>(
+    ms: readonly Extract<P9Tmsg, { type: T }>[],
+    use: (r: P9RFor<T>, i: number) => U,
+    reqs: (P9Req | Error)[],
+    pending: Promise<P9Req> | null,
+  ): Promise<(U | Error)[]> {
+    try {
+      if (pending) reqs.push(await pending.catch((e: Error) => e));
+      while (reqs.length < ms.length) {
+        try {
+          reqs.push(await this.start(ms[reqs.length]));
+        } catch (e) {
+          reqs.push(e as Error);
+        }
+      }
+      while (reqs.some(unsettled)) await this.channel!.wait();
+      return this.answers(ms, use, reqs);
+    } finally {
+      this.recycleAll(reqs);
+    }
+  }
+
+  private answers<T extends P9Type, U>(
+    ms: readonly Extract<P9Tmsg, { type: T }>[],
+    use: (r: P9RFor<T>, i: number) => U,
+    reqs: (P9Req | Error)[],
+  ): (U | Error)[] {
+    return reqs.map((r, i) => {
+      if (!(r instanceof P9Req)) return r;
+      try {
+        return this.answer(r, ms[i].type, (x: P9RFor<T>) => use(x, i));
+      } catch (e) {
+        return e as Error;
+      }
+    });
+  }
+
+  private recycleAll(reqs: (P9Req | Error)[]): void {
+    for (const r of reqs)
+      if (r instanceof P9Req) {
+        r.finished = true;
+        this.recycle(r);
+      }
   }
 
   /** Decodes a settled request's reply. @throws as rpc. */
@@ -171,10 +235,21 @@ export class RkP9Dev implements RkP9TransportHandler {
     return use ? use(r as P9RFor<T>) : (r as U);
   }
 
-  /** Allocates a slot and a tag, encodes and hands the request to the transport. */
-  private async start(m: P9Tmsg): Promise<P9Req> {
+  /**
+   * Allocates a slot and a tag, encodes and hands the request to the transport: directly when a
+   * slot is free and the transport takes it, else a Promise that waits for either.
+   */
+  private start(m: P9Tmsg): P9Req | Promise<P9Req> {
     if (!this.channel) throw new RkError(Errno.ENOTCONN, '9P: the connection is closed');
-    const slot = await this.slot(m.type === 'version');
+    const slot = m.type === 'version' ? this.versionSlot() : this.slotNow();
+    return slot ? this.send(m, slot) : this.startLater(m);
+  }
+
+  private async startLater(m: P9Tmsg): Promise<P9Req> {
+    return this.send(m, await this.slot());
+  }
+
+  private send(m: P9Tmsg, slot: P9Slot): P9Req | Promise<P9Req> {
     const tag = m.type === 'version' ? P9_NOTAG : this.tags.alloc();
     const req = new P9Req(tag, slot);
     try {
@@ -187,53 +262,70 @@ export class RkP9Dev implements RkP9TransportHandler {
     }
     this.inflight.set(tag, req);
     this.stats.requests++;
-    for (;;) {
-      if (this.downReason) {
-        req.error = this.downError();
-        break;
-      }
-      req.held = true;
-      const rc = this.channel.request(req);
-      if (rc === 0) break;
-      req.held = false;
-      if (rc !== -Errno.EBUSY) {
-        req.error = new RkError(rc, `9P: the transport refused T${m.type}`);
-        this.inflight.delete(tag);
-        this.tags.release(tag);
-        break;
-      }
-      await this.channel.wait();
+    return this.submit(req, m.type) ? req : this.submitLater(req, m.type);
+  }
+
+  /** Hands `req` to the transport. @returns false when it has no room now (-EBUSY: wait, retry). */
+  private submit(req: P9Req, type: string): boolean {
+    if (this.downReason) {
+      req.error = this.downError();
+      return true;
     }
+    req.held = true;
+    const rc = this.channel!.request(req);
+    if (rc === 0) return true;
+    req.held = false;
+    if (rc === -Errno.EBUSY) return false;
+    req.error = new RkError(rc, `9P: the transport refused T${type}`);
+    this.retire(req);
+    return true;
+  }
+
+  private async submitLater(req: P9Req, type: string): Promise<P9Req> {
+    do await this.channel!.wait();
+    while (!this.submit(req, type));
     return req;
   }
 
-  /** A free slot, allocating up to maxRequests; parks while all are in use. */
-  private async slot(small: boolean): Promise<P9Slot> {
+  private versionSlot(): P9Slot {
     const ch = this.channel!;
-    if (small) {
-      const tx = ch.allocBuffer(VERSION_BUF);
-      const rx = tx && ch.allocBuffer(VERSION_BUF);
-      if (!tx || !rx) throw new RkError(Errno.ENOMEM, '9P: no memory for the Tversion buffers');
-      return { tx, rx, oneShot: true };
-    }
-    for (;;) {
-      const s = this.free.pop();
-      if (s) return s;
-      if (this.downReason) throw this.downError();
-      if (this.slots < this.maxRequests) {
-        const tx = ch.allocBuffer(this.msize);
-        const rx = tx && ch.allocBuffer(this.msize);
-        if (tx && rx) {
-          this.slots++;
-          return { tx, rx };
-        }
-        if (tx) ch.freeBuffer(tx);
-        if (this.slots === 0)
-          throw new RkError(Errno.ENOMEM, `9P: no memory for two ${this.msize}-byte buffers`);
+    const tx = ch.allocBuffer(VERSION_BUF);
+    const rx = tx && ch.allocBuffer(VERSION_BUF);
+    if (!tx || !rx) throw new RkError(Errno.ENOMEM, '9P: no memory for the Tversion buffers');
+    return { tx, rx, oneShot: true };
+  }
+
+  /**
+   * A free slot, allocating up to maxRequests. @returns null when all are in use (wait for one).
+   * @throws RkError EIO when the connection is down, ENOMEM when not even one slot can be made.
+   */
+  private slotNow(): P9Slot | null {
+    const s = this.free.pop();
+    if (s) return s;
+    if (this.downReason) throw this.downError();
+    if (this.slots < this.maxRequests) {
+      const ch = this.channel!;
+      const tx = ch.allocBuffer(this.msize);
+      const rx = tx && ch.allocBuffer(this.msize);
+      if (tx && rx) {
+        this.slots++;
+        return { tx, rx };
       }
+      if (tx) ch.freeBuffer(tx);
+      if (this.slots === 0)
+        throw new RkError(Errno.ENOMEM, `9P: no memory for two ${this.msize}-byte buffers`);
+    }
+    return null;
+  }
+
+  /** A free slot; parks while all are in use. */
+  private async slot(): Promise<P9Slot> {
+    for (;;) {
+      const s = this.slotNow();
+      if (s) return s;
       this.slotWaiters++;
       try {
-        await ch.wait();
+        await this.channel!.wait();
       } finally {
         this.slotWaiters--;
       }
@@ -339,4 +431,8 @@ export class RkP9Dev implements RkP9TransportHandler {
     this.channel = null;
     ch.close();
   }
+}
+
+function unsettled(r: P9Req | Error): boolean {
+  return r instanceof P9Req && !r.settled;
 }

@@ -5,6 +5,14 @@ import { p9TransportRegistry } from './transport';
 export * from './api';
 export { RkP9Dev, type RkP9DevOptions, type RkP9DevStats } from './dev';
 export { RkP9Client, type RkP9Fid } from './p9';
+export {
+  p9drive,
+  p9finally,
+  p9then,
+  p9wait,
+  type RkP9Op,
+  type RkP9Result,
+} from './result';
 export { p9TransportRegistry, RkP9TransportRegistryImpl } from './transport';
 export * from './wire/consts';
 export { P9RemoteError, P9WireError } from './wire/error';

@@ -3,6 +3,7 @@
 import { Errno, RkError } from '@runikraft/errno';
 import type { RkP9Attr, RkP9Dirent, RkP9Qid, RkP9SetAttr, RkP9Statfs, RkP9Transport } from './api';
 import { RkP9Dev, type RkP9DevOptions } from './dev';
+import { p9drive, p9finally, p9wait, type RkP9Op, type RkP9Result } from './result';
 import { P9Ids } from './tags';
 import { P9_GETATTR_BASIC, P9_MAXWELEM, P9_NOFID } from './wire/consts';
 
@@ -77,14 +78,20 @@ export class RkP9Client {
    * are split. @throws P9RemoteError ENOENT (and the like) when any name is missing; no fid is
    * left behind on failure.
    */
-  async walk(f: RkP9Fid, names: readonly string[]): Promise<RkP9Fid> {
+  walk(f: RkP9Fid, names: readonly string[]): RkP9Result<RkP9Fid> {
+    return p9drive(this.walkOp(f, names));
+  }
+
+  private *walkOp(f: RkP9Fid, names: readonly string[]): RkP9Op<RkP9Fid> {
     const nf = this.allocFid(f.qid);
     let from = f;
     let i = 0;
     try {
       do {
         const part = names.slice(i, i + P9_MAXWELEM);
-        const r = await this.dev.rpc({ type: 'walk', fid: from.id, newfid: nf.id, names: part });
+        const r = yield* p9wait(
+          this.dev.rpc({ type: 'walk', fid: from.id, newfid: nf.id, names: part }),
+        );
         if (r.qids.length !== part.length) {
           // a partial walk creates no fid (9P walk(5)): the first missing name is ENOENT
           if (r.qids.length > part.length)
@@ -100,53 +107,58 @@ export class RkP9Client {
       } while (i < names.length);
       return nf;
     } catch (e) {
-      if (from === nf) await this.clunkId(nf.id).catch(() => {});
+      if (from === nf)
+        try {
+          yield* p9wait(this.clunkId(nf.id));
+        } catch {
+          // the walk's error is the one to report; the server forgets the fid either way
+        }
       this.dropFid(nf);
       throw e;
     }
   }
 
-  private async clunkId(id: number): Promise<void> {
-    await this.dev.rpc({ type: 'clunk', fid: id });
+  private clunkId(id: number): RkP9Result<void> {
+    return this.dev.rpc({ type: 'clunk', fid: id }, () => undefined);
   }
 
   /** Tclunk: forgets `f` (the fid is released even when the server reports an error, as 9P says). */
-  async clunk(f: RkP9Fid): Promise<void> {
-    try {
-      await this.clunkId(f.id);
-    } finally {
-      this.dropFid(f);
-    }
+  clunk(f: RkP9Fid): RkP9Result<void> {
+    return p9finally(
+      () => this.clunkId(f.id),
+      () => this.dropFid(f),
+    );
   }
 
   /** Tremove: removes the file and clunks `f` (released in every outcome). */
-  async remove(f: RkP9Fid): Promise<void> {
-    try {
-      await this.dev.rpc({ type: 'remove', fid: f.id });
-    } finally {
-      this.dropFid(f);
-    }
+  remove(f: RkP9Fid): RkP9Result<void> {
+    return p9finally(
+      () => this.dev.rpc({ type: 'remove', fid: f.id }, () => undefined),
+      () => this.dropFid(f),
+    );
   }
 
   /** Tlopen with Linux O_* `flags`; `f` becomes an open file. */
-  async lopen(f: RkP9Fid, flags: number): Promise<void> {
-    const r = await this.dev.rpc({ type: 'lopen', fid: f.id, flags });
-    f.qid = r.qid;
-    f.iounit = r.iounit;
+  lopen(f: RkP9Fid, flags: number): RkP9Result<void> {
+    return this.dev.rpc({ type: 'lopen', fid: f.id, flags }, (r) => {
+      f.qid = r.qid;
+      f.iounit = r.iounit;
+    });
   }
 
   /** Tlcreate: creates `name` in directory `f`, which becomes the new open file. */
-  async lcreate(f: RkP9Fid, name: string, flags: number, mode: number, gid = 0): Promise<void> {
-    const r = await this.dev.rpc({ type: 'lcreate', fid: f.id, name, flags, mode, gid });
-    f.qid = r.qid;
-    f.iounit = r.iounit;
+  lcreate(f: RkP9Fid, name: string, flags: number, mode: number, gid = 0): RkP9Result<void> {
+    return this.dev.rpc({ type: 'lcreate', fid: f.id, name, flags, mode, gid }, (r) => {
+      f.qid = r.qid;
+      f.iounit = r.iounit;
+    });
   }
 
   /**
    * One Tread of up to `into.length` bytes (capped at ioSize) at `offset` into `into`.
    * @returns bytes read (0 at end of file). @throws EBADMSG when the server returns more than asked.
    */
-  async read(f: RkP9Fid, offset: number, into: Uint8Array): Promise<number> {
+  read(f: RkP9Fid, offset: number, into: Uint8Array): RkP9Result<number> {
     const count = Math.min(into.length, this.ioSize(f));
     return this.dev.rpc({ type: 'read', fid: f.id, offset, count }, (r) => {
       if (r.data.length > count)
@@ -164,7 +176,10 @@ export class RkP9Client {
    * min(into.length, ioSize) bytes at its offset. At most dev.maxRequests parts.
    * @returns per part the bytes read, or the error it met.
    */
-  async readMany(f: RkP9Fid, parts: readonly { offset: number; into: Uint8Array }[]) {
+  readMany(
+    f: RkP9Fid,
+    parts: readonly { offset: number; into: Uint8Array }[],
+  ): RkP9Result<(number | Error)[]> {
     const io = this.ioSize(f);
     const ms = parts.map((p) => ({
       type: 'read' as const,
@@ -184,7 +199,10 @@ export class RkP9Client {
   }
 
   /** Several Twrites in flight at once (rpcBatch). @returns per part the bytes written, or its error. */
-  async writeMany(f: RkP9Fid, parts: readonly { offset: number; data: Uint8Array }[]) {
+  writeMany(
+    f: RkP9Fid,
+    parts: readonly { offset: number; data: Uint8Array }[],
+  ): RkP9Result<(number | Error)[]> {
     const io = this.ioSize(f);
     const ms = parts.map((p) => ({
       type: 'write' as const,
@@ -203,68 +221,81 @@ export class RkP9Client {
   }
 
   /** One Twrite of up to ioSize bytes of `data` at `offset`. @returns bytes the server wrote. */
-  async write(f: RkP9Fid, offset: number, data: Uint8Array): Promise<number> {
+  write(f: RkP9Fid, offset: number, data: Uint8Array): RkP9Result<number> {
     const chunk = data.length > this.ioSize(f) ? data.subarray(0, this.ioSize(f)) : data;
-    const r = await this.dev.rpc({ type: 'write', fid: f.id, offset, data: chunk });
-    if (r.count > chunk.length)
-      throw new RkError(Errno.EBADMSG, `9P Rwrite: ${r.count} bytes for ${chunk.length} sent`);
-    return r.count;
+    return this.dev.rpc({ type: 'write', fid: f.id, offset, data: chunk }, (r) => {
+      if (r.count > chunk.length)
+        throw new RkError(Errno.EBADMSG, `9P Rwrite: ${r.count} bytes for ${chunk.length} sent`);
+      return r.count;
+    });
   }
 
   /** One Treaddir from cookie `offset` (0n = start). @returns entries (none at the end). */
-  async readdir(f: RkP9Fid, offset: bigint, count = this.ioSize(f)): Promise<RkP9Dirent[]> {
+  readdir(f: RkP9Fid, offset: bigint, count = this.ioSize(f)): RkP9Result<RkP9Dirent[]> {
     const c = Math.min(count, this.ioSize(f));
-    return (await this.dev.rpc({ type: 'readdir', fid: f.id, offset, count: c })).entries;
+    return this.dev.rpc({ type: 'readdir', fid: f.id, offset, count: c }, (r) => r.entries);
   }
 
-  async getattr(f: RkP9Fid, mask = P9_GETATTR_BASIC): Promise<RkP9Attr> {
-    return (await this.dev.rpc({ type: 'getattr', fid: f.id, mask })).attr;
+  getattr(f: RkP9Fid, mask = P9_GETATTR_BASIC): RkP9Result<RkP9Attr> {
+    return this.dev.rpc({ type: 'getattr', fid: f.id, mask }, (r) => r.attr);
   }
-  async setattr(f: RkP9Fid, attr: RkP9SetAttr): Promise<void> {
-    await this.dev.rpc({ type: 'setattr', fid: f.id, attr });
+  setattr(f: RkP9Fid, attr: RkP9SetAttr): RkP9Result<void> {
+    return this.dev.rpc({ type: 'setattr', fid: f.id, attr }, () => undefined);
   }
-  async statfs(f: RkP9Fid): Promise<RkP9Statfs> {
-    const { type: _t, ...s } = await this.dev.rpc({ type: 'statfs', fid: f.id });
-    return s;
+  statfs(f: RkP9Fid): RkP9Result<RkP9Statfs> {
+    return this.dev.rpc({ type: 'statfs', fid: f.id }, ({ type: _t, ...s }) => s);
   }
-  async mkdir(dir: RkP9Fid, name: string, mode: number, gid = 0): Promise<RkP9Qid> {
-    return (await this.dev.rpc({ type: 'mkdir', dfid: dir.id, name, mode, gid })).qid;
+  mkdir(dir: RkP9Fid, name: string, mode: number, gid = 0): RkP9Result<RkP9Qid> {
+    return this.dev.rpc({ type: 'mkdir', dfid: dir.id, name, mode, gid }, (r) => r.qid);
   }
-  async symlink(dir: RkP9Fid, name: string, target: string, gid = 0): Promise<RkP9Qid> {
-    return (await this.dev.rpc({ type: 'symlink', fid: dir.id, name, target, gid })).qid;
+  symlink(dir: RkP9Fid, name: string, target: string, gid = 0): RkP9Result<RkP9Qid> {
+    return this.dev.rpc({ type: 'symlink', fid: dir.id, name, target, gid }, (r) => r.qid);
   }
-  async mknod(dir: RkP9Fid, name: string, mode: number, major: number, minor: number, gid = 0) {
-    return (await this.dev.rpc({ type: 'mknod', dfid: dir.id, name, mode, major, minor, gid })).qid;
+  mknod(
+    dir: RkP9Fid,
+    name: string,
+    mode: number,
+    major: number,
+    minor: number,
+    gid = 0,
+  ): RkP9Result<RkP9Qid> {
+    return this.dev.rpc(
+      { type: 'mknod', dfid: dir.id, name, mode, major, minor, gid },
+      (r) => r.qid,
+    );
   }
-  async readlink(f: RkP9Fid): Promise<string> {
-    return (await this.dev.rpc({ type: 'readlink', fid: f.id })).target;
+  readlink(f: RkP9Fid): RkP9Result<string> {
+    return this.dev.rpc({ type: 'readlink', fid: f.id }, (r) => r.target);
   }
   /** Tlink: a hard link `name` in `dir` to the file of `f`. */
-  async link(dir: RkP9Fid, f: RkP9Fid, name: string): Promise<void> {
-    await this.dev.rpc({ type: 'link', dfid: dir.id, fid: f.id, name });
+  link(dir: RkP9Fid, f: RkP9Fid, name: string): RkP9Result<void> {
+    return this.dev.rpc({ type: 'link', dfid: dir.id, fid: f.id, name }, () => undefined);
   }
   /** Tunlinkat (flags: P9_AT_REMOVEDIR). diod 1.0.24 answers EOPNOTSUPP: see 9pfs's fallback. */
-  async unlinkat(dir: RkP9Fid, name: string, flags = 0): Promise<void> {
-    await this.dev.rpc({ type: 'unlinkat', dfid: dir.id, name, flags });
+  unlinkat(dir: RkP9Fid, name: string, flags = 0): RkP9Result<void> {
+    return this.dev.rpc({ type: 'unlinkat', dfid: dir.id, name, flags }, () => undefined);
   }
-  async renameat(oldDir: RkP9Fid, oldName: string, newDir: RkP9Fid, newName: string) {
-    await this.dev.rpc({
-      type: 'renameat',
-      olddfid: oldDir.id,
-      oldname: oldName,
-      newdfid: newDir.id,
-      newname: newName,
-    });
+  renameat(oldDir: RkP9Fid, oldName: string, newDir: RkP9Fid, newName: string): RkP9Result<void> {
+    return this.dev.rpc(
+      {
+        type: 'renameat',
+        olddfid: oldDir.id,
+        oldname: oldName,
+        newdfid: newDir.id,
+        newname: newName,
+      },
+      () => undefined,
+    );
   }
   /** Trename (the pre-renameat form): moves the file of `f` to `name` in `dir`. */
-  async rename(f: RkP9Fid, dir: RkP9Fid, name: string): Promise<void> {
-    await this.dev.rpc({ type: 'rename', fid: f.id, dfid: dir.id, name });
+  rename(f: RkP9Fid, dir: RkP9Fid, name: string): RkP9Result<void> {
+    return this.dev.rpc({ type: 'rename', fid: f.id, dfid: dir.id, name }, () => undefined);
   }
-  async fsync(f: RkP9Fid, datasync = false): Promise<void> {
-    await this.dev.rpc({ type: 'fsync', fid: f.id, datasync: datasync ? 1 : 0 });
+  fsync(f: RkP9Fid, datasync = false): RkP9Result<void> {
+    return this.dev.rpc({ type: 'fsync', fid: f.id, datasync: datasync ? 1 : 0 }, () => undefined);
   }
   /** Tlock. @returns P9_LOCK_SUCCESS / BLOCKED / ERROR / GRACE. */
-  async lock(
+  lock(
     f: RkP9Fid,
     l: {
       lockType: number;
@@ -274,21 +305,24 @@ export class RkP9Client {
       procId: number;
       clientId: string;
     },
-  ): Promise<number> {
-    return (await this.dev.rpc({ type: 'lock', fid: f.id, ...l })).status;
+  ): RkP9Result<number> {
+    return this.dev.rpc({ type: 'lock', fid: f.id, ...l }, (r) => r.status);
   }
-  async getlock(
+  getlock(
     f: RkP9Fid,
     l: { lockType: number; start: number; length: number; procId: number; clientId: string },
   ) {
-    const { type: _t, ...r } = await this.dev.rpc({ type: 'getlock', fid: f.id, ...l });
-    return r;
+    return this.dev.rpc({ type: 'getlock', fid: f.id, ...l }, ({ type: _t, ...r }) => r);
   }
   /** Txattrwalk: a new fid reading attribute `name` ('' lists names). @returns the fid and its size. */
-  async xattrwalk(f: RkP9Fid, name: string): Promise<{ fid: RkP9Fid; size: number }> {
+  xattrwalk(f: RkP9Fid, name: string): RkP9Result<{ fid: RkP9Fid; size: number }> {
+    return p9drive(this.xattrwalkOp(f, name));
+  }
+
+  private *xattrwalkOp(f: RkP9Fid, name: string): RkP9Op<{ fid: RkP9Fid; size: number }> {
     const nf = this.allocFid(f.qid);
     try {
-      const r = await this.dev.rpc({ type: 'xattrwalk', fid: f.id, newfid: nf.id, name });
+      const r = yield* p9wait(this.dev.rpc({ type: 'xattrwalk', fid: f.id, newfid: nf.id, name }));
       return { fid: nf, size: r.size };
     } catch (e) {
       this.dropFid(nf);
@@ -296,8 +330,8 @@ export class RkP9Client {
     }
   }
   /** Txattrcreate: `f` becomes a fid to write attribute `name` of `size` bytes to, set at clunk. */
-  async xattrcreate(f: RkP9Fid, name: string, size: number, flags = 0): Promise<void> {
-    await this.dev.rpc({ type: 'xattrcreate', fid: f.id, name, size, flags });
+  xattrcreate(f: RkP9Fid, name: string, size: number, flags = 0): RkP9Result<void> {
+    return this.dev.rpc({ type: 'xattrcreate', fid: f.id, name, size, flags }, () => undefined);
   }
 
   /** Tflush of the request with `tag` (see RkP9Dev.flush). @returns true if it was cancelled. */

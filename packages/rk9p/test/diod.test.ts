@@ -26,15 +26,17 @@ import {
   P9RemoteError,
   RkP9Client,
   type RkP9Fid,
+  type RkP9Result,
 } from '../src/index';
 import { type Diod, haveDiod, startDiod } from './helpers/diod';
+import { pending } from './helpers/pending';
 import { socketTransport } from './helpers/socket';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-async function errnoOf(p: Promise<unknown>): Promise<number> {
+async function errnoOf(p: RkP9Result<unknown>): Promise<number> {
   try {
-    await p;
+    await pending(p);
   } catch (e) {
     return (e as { errno: number }).errno;
   }
@@ -201,7 +203,7 @@ describe.skipIf(!haveDiod)('rk9p client against diod', () => {
 
   it('errors come back as the server errno, naming the request; fids are not leaked', async () => {
     const before = c.openFids;
-    const e = await c.walk(root, ['nope']).catch((x) => x);
+    const e = await pending(c.walk(root, ['nope'])).catch((x) => x);
     expect(e).toBeInstanceOf(P9RemoteError);
     expect(e.errno).toBe(Errno.ENOENT);
     expect(e.message).toContain('Twalk');
@@ -268,9 +270,9 @@ describe.skipIf(!haveDiod)('rk9p: the rest of the Linux client messages against 
     const q = await c.mknod(root, 'fifo', 0o10644, 0, 0);
     expect(q.path).toBe(BigInt(statSync(join(diod.dir, 'fifo')).ino));
     expect(statSync(join(diod.dir, 'fifo')).isFIFO()).toBe(true);
-    const auth = await c.dev
-      .rpc({ type: 'auth', afid: 99, uname: 'root', aname: diod.dir, nUname: 0 })
-      .catch((e) => e);
+    const auth = await pending(
+      c.dev.rpc({ type: 'auth', afid: 99, uname: 'root', aname: diod.dir, nUname: 0 }),
+    ).catch((e) => e);
     expect(auth).toBeInstanceOf(P9RemoteError);
     const f = await c.walk(root, ['f']);
     await c.lopen(f, P9_DOTL.O_RDWR);
@@ -300,7 +302,7 @@ describe.skipIf(!haveDiod)('rk9p: the rest of the Linux client messages against 
     await c.read(v.fid, 0, b);
     expect(new TextDecoder().decode(b)).toBe('hello');
     await c.clunk(v.fid);
-    expect(await c.xattrwalk(f, 'user.none').catch((e) => e.errno)).toBe(Errno.ENODATA);
+    expect(await pending(c.xattrwalk(f, 'user.none')).catch((e) => e.errno)).toBe(Errno.ENODATA);
     await c.clunk(f);
     expect(c.dev.stats.badReplies + c.dev.stats.unknownTags).toBe(0);
   });

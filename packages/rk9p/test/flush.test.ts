@@ -8,6 +8,7 @@ import { Errno } from '@runikraft/errno';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P9_DOTL, RkP9Client, type RkP9Fid } from '../src/index';
 import { type Diod, haveDiod, startDiod } from './helpers/diod';
+import { pending } from './helpers/pending';
 import { le32, qid, rmsg, scripted, tagOf, versionOnly } from './helpers/scripted';
 import { socketTransport } from './helpers/socket';
 
@@ -30,7 +31,7 @@ describe.skipIf(!haveDiod)('Tflush against diod', () => {
 
   it('a request blocked in diod: Rflush waits for its reply, which the caller then gets', async () => {
     const f = await c.walk(root, ['fifo']);
-    const blocked = c.lopen(f, P9_DOTL.O_RDONLY).then(() => 'opened');
+    const blocked = pending(c.lopen(f, P9_DOTL.O_RDONLY)).then(() => 'opened');
     await tick(100);
     const [tag] = c.dev.pendingTags();
     expect(tag).toBeDefined();
@@ -57,7 +58,7 @@ describe('Tflush against a server that drops the old request', () => {
     const tAttach = s.sent.shift()!;
     s.reply(rmsg(105, tagOf(tAttach), qid(0x80, 1n)));
     const root = await attach;
-    const read = c.getattr(root).catch((e) => e);
+    const read = pending(c.getattr(root)).catch((e) => e);
     await tick();
     const old = tagOf(s.sent.shift()!);
     const flushed = c.flush(old);
@@ -66,7 +67,7 @@ describe('Tflush against a server that drops the old request', () => {
     expect(tFlush[4]).toBe(108);
     expect(tFlush[7] | (tFlush[8] << 8)).toBe(old);
     // before Rflush, new requests never take the old tag
-    const other = c.statfs(root).catch((e) => e);
+    const other = pending(c.statfs(root)).catch((e) => e);
     await tick();
     const tStat = s.sent.shift()!;
     expect(tagOf(tStat)).not.toBe(old);
