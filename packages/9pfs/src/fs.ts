@@ -60,7 +60,10 @@ export const V9FS_MAGIC = 0x01021997;
 /** An open file: a Tlopen'ed clone of the node's fid; readdir cookies map to the server's. */
 export interface P9Handle {
   readonly node: P9Node;
-  readonly fid: RkP9Fid;
+  /** Its open fid; for a directory under cache=loose the node's held one until it lists (shared). */
+  fid: RkP9Fid;
+  /** `fid` is the node's held directory fid (not clunked by close; readdir opens its own). */
+  shared?: boolean;
   /** Server cookie after the n-th listed entry is cookies[n − 3] (1 and 2 are "." and ".."). */
   readonly cookies: bigint[];
 }
@@ -503,7 +506,33 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       node.opened.set(pending, true); // Tlcreate opened it read-write
       return { node, fid: pending, cookies: [] };
     }
+    if (node.type === S_IFDIR && this.cache === 'loose') {
+      // a directory opened to be fsync'ed (SQLite after creating or deleting its journal) or
+      // listed: every open shares one Tlopen'ed fid the node holds, so only the first costs a
+      // round trip; listing opens a fid of its own (the server keeps a listing per fid)
+      if (node.dirFid) return { node, fid: node.dirFid, cookies: [], shared: true };
+      return this.guard(this.heldDirOp(node));
+    }
     return this.guard(this.openOp(node, flags));
+  }
+
+  private *heldDirOp(node: P9Node): RkP9Op<P9Handle> {
+    const fid = yield* this.openDirFid(node);
+    if (node.dirFid) yield* this.forget(node.dirFid); // another thread opened one meanwhile
+    node.dirFid = fid;
+    return { node, fid, cookies: [], shared: true };
+  }
+
+  /** A fresh fid of directory `node`, Tlopen'ed for reading. */
+  private *openDirFid(node: P9Node): RkP9Op<RkP9Fid> {
+    const fid = yield* p9wait(this.client.walk(yield* this.fidOf(node), []));
+    try {
+      yield* p9wait(this.client.lopen(fid, O_RDONLY | P9_DOTL.O_DIRECTORY));
+    } catch (e) {
+      yield* this.forget(fid);
+      throw e;
+    }
+    return fid;
   }
 
   private *openOp(node: P9Node, flags: number): RkP9Op<P9Handle> {
@@ -522,6 +551,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   close(h: P9Handle): RkFsResult<number> {
+    if (h.shared) return 0; // the node keeps its directory fid
     // the held writes go first, through this fid if it is the last one open for writing
     return this.guard(this.closeOp(h));
   }
@@ -587,6 +617,10 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   private *readdirFrom(h: P9Handle, from: bigint | undefined, sink: RkFsDirSink): RkP9Op<number> {
     if (from === undefined) return -Errno.EINVAL; // a cookie this handle never gave out
+    if (h.shared) {
+      h.fid = yield* this.openDirFid(h.node);
+      h.shared = false;
+    }
     let at = from;
     for (;;) {
       const ents = yield* p9wait(this.client.readdir(h.fid, at));
@@ -737,6 +771,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     if (pending) this.clunks.push(pending);
     if (node.fid) this.clunks.push(node.fid);
     node.fid = null;
+    if (node.dirFid) this.clunks.push(node.dirFid);
+    node.dirFid = null;
   }
 }
 

@@ -12,6 +12,8 @@ export class P9Node implements RkFsNode {
   released = false;
   /** The fid Tlcreate opened (read-write), handed to the first open() after create. */
   pendingOpen: RkP9Fid | null = null;
+  /** cache=loose, a directory: the Tlopen'ed fid its opens share (clunked when it is released). */
+  dirFid: RkP9Fid | null = null;
   /**
    * Fids of its open handles and whether each can write: getattr/setattr go through one when there
    * is one, so fstat/ftruncate work on an unlinked open file (Linux v9fs uses the open fid too).

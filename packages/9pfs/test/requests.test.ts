@@ -6,7 +6,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errno } from '@runikraft/errno';
-import { O_RDWR } from '@runikraft/vfscore';
+import { O_RDONLY, O_RDWR } from '@runikraft/vfscore';
 import { describe, expect, it } from 'vitest';
 import type { P9Handle, P9Node } from '../src/index';
 import { haveDiod, mountDiod } from './helpers';
@@ -160,6 +160,56 @@ describe.skipIf(!haveDiod)('9pfs requests', () => {
       expect(statSync(join(m.diod.dir, 'db')).size).toBe(4096);
       expect(fs.lookup(fs.root, 'db.lock')).toBe(-Errno.ENOENT);
       expect(fs.lookup(fs.root, 'db-journal')).toBe(-Errno.ENOENT);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it("cache=loose: a directory's opens share one held fid, so SQLite's directory fsync is one Tfsync", async () => {
+    const m = await mountDiod('cache=loose');
+    const { fs } = m;
+    try {
+      const before = fs.client.openFids;
+      const d = (await fs.mkdir(fs.root, 'd', 0o755)) as P9Node;
+      const a = (await fs.create(d, 'a', 0o644)) as P9Node;
+      expect(await fs.close((await fs.open(a, O_RDWR)) as P9Handle)).toBe(0);
+      let n = sent(m);
+      const h1 = (await fs.open(d, O_RDONLY)) as P9Handle;
+      expect(sent(m) - n).toBe(2); // a clone of the node's fid, Tlopen: held by the node
+      n = sent(m);
+      expect(await fs.fsync(h1, false)).toBe(0);
+      expect(sent(m) - n).toBe(1);
+      n = sent(m);
+      expect(fs.close(h1)).toBe(0); // synchronous: the node keeps the fid
+      const h2 = fs.open(d, O_RDONLY) as P9Handle; // synchronous, the same fid
+      expect(h2.fid).toBe(h1.fid);
+      expect(fs.close(h2)).toBe(0);
+      expect(sent(m)).toBe(n);
+      // listing opens a fid of its own per handle (the server keeps a listing per fid)
+      const list = async (h: P9Handle) => {
+        const names: string[] = [];
+        expect(
+          await fs.readdir(h, 0, (name) => {
+            names.push(name);
+            return true;
+          }),
+        ).toBe(0);
+        return names.sort();
+      };
+      const h3 = fs.open(d, O_RDONLY) as P9Handle;
+      const h4 = fs.open(d, O_RDONLY) as P9Handle;
+      expect(await list(h3)).toEqual(['.', '..', 'a']);
+      expect(await list(h4)).toEqual(['.', '..', 'a']);
+      expect(h3.fid).not.toBe(h4.fid);
+      expect(await fs.close(h3)).toBe(0);
+      expect(await fs.close(h4)).toBe(0);
+      // the held fid goes with the node: no fid is left behind
+      expect(await fs.unlink(d, 'a', a)).toBe(0);
+      fs.release(a);
+      expect(await fs.rmdir(fs.root, 'd', d)).toBe(0);
+      fs.release(d);
+      expect(await fs.statfs({} as never)).toBe(0); // a request: the queued clunks go first
+      expect(fs.client.openFids).toBe(before);
     } finally {
       await m.close();
     }
