@@ -41,6 +41,7 @@ import type {
   RkFsResult,
   RkFsSetattr,
   RkFsStatfs,
+  RkFsTime,
 } from '@runikraft/vfscore/driver';
 import { p9ReadFull, p9WriteFull } from './io';
 import { fillAttr, inoOf, P9Node, typeOfMode } from './node';
@@ -120,6 +121,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     readonly root: P9Node,
     readonly cache: P9fsCache,
     readonly readonly: boolean,
+    /** The guest wall clock: mtime/ctime of writes under cache=loose (see grown()). */
+    private readonly now: () => RkFsTime,
   ) {
     this.caps = { nameCache: cache === 'loose', nameMax: 255 };
     if (!root.fid) throw new RkError(Errno.EINVAL, '9pfs: the root node needs its attached fid');
@@ -444,7 +447,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   getattr(node: P9Node, out: RkFsAttr): RkFsResult<number> {
-    const cached = this.holds(node) ? undefined : this.attrs.get(node.ino);
+    // writes held back are in the cached attributes already (grown())
+    const cached = this.attrs.get(node.ino);
     if (cached) {
       copyAttr(cached, out);
       return 0;
@@ -602,9 +606,43 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       h.node.type === S_IFREG &&
       buf.length < this.client.ioSize(h.fid) &&
       this.behind.add(h.node, buf, offset)
-    )
-      return buf.length; // getattr and read send it first: the cached attributes stay
-    return this.guard(this.changing([h.node], p9WriteFull(this.client, h.fid, buf, offset)));
+    ) {
+      this.grown(h.node, offset + buf.length);
+      return buf.length; // read sends it first
+    }
+    return this.guard(this.writing(h.node, p9WriteFull(this.client, h.fid, buf, offset), offset));
+  }
+
+  /**
+   * A write through this mount: a change (a Tgetattr answered meanwhile is not cached), but under
+   * cache=loose the cached attributes stay, grown by what was written, instead of asking again.
+   */
+  private *writing(node: P9Node, op: RkP9Op<number>, offset: number): RkP9Op<number> {
+    this.changes++;
+    let done = false;
+    try {
+      const n = yield* op;
+      done = true;
+      this.grown(node, offset + n);
+      return n;
+    } finally {
+      this.changes++;
+      if (!done) this.attrs.delete(node.ino); // a failed write may have changed some of it
+    }
+  }
+
+  /**
+   * cache=loose: bytes up to `end` of `node` were written through this mount (sent or held back):
+   * its cached attributes get the new size and mtime/ctime from the guest clock, as Linux's v9fs
+   * updates its inode on a write in a caching mode.
+   */
+  private grown(node: P9Node, end: number): void {
+    const a = this.attrs.get(node.ino);
+    if (!a) return;
+    if (end > a.size) a.size = end;
+    const t = this.now();
+    a.mtime = { sec: t.sec, nsec: t.nsec };
+    a.ctime = { sec: t.sec, nsec: t.nsec };
   }
 
   readdir(h: P9Handle, cookie: number, sink: RkFsDirSink): RkFsResult<number> {
@@ -682,9 +720,10 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       }
       for (const r of runs) {
         try {
-          const n = yield* this.changing(
-            [node],
+          const n = yield* this.writing(
+            node,
             p9WriteFull(this.client, fid, r.data.subarray(0, r.len), r.offset),
+            r.offset,
           );
           if (n < r.len) throw new RkError(Errno.ENOSPC, 'short write');
         } catch (e) {

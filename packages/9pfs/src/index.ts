@@ -58,6 +58,7 @@ export function create9pfsType(
           new P9Node(ino, typeOfMode(a.mode), fid, null, ''),
           o.cache,
           args.readonly,
+          () => args.env.now(),
         );
       } catch (e) {
         log(`9pfs: attach to '${args.source}' (aname '${o.aname}'): ${(e as Error).message}\n`);

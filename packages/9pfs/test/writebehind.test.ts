@@ -1,7 +1,8 @@
 // cache=loose holds small writes back (vfscore's RkWriteBehind) as Linux's v9fs keeps dirty pages in
 // a caching mode: SQLite's pattern (a file written in 4 KiB pages, then fsync) returns from every
-// write without a request and reaches diod as Twrites of up to msize before fsync returns; reads,
-// getattr and close send what is held first; cache=none sends every write at once.
+// write without a request and reaches diod as Twrites of up to msize before fsync returns; reads
+// and close send what is held first, getattr answers from the attributes the writes grew (as
+// Linux's v9fs updates its inode); cache=none sends every write at once.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { O_RDONLY, O_RDWR } from '@runikraft/vfscore';
@@ -76,6 +77,44 @@ describe.skipIf(!haveDiod)('9pfs write-behind', () => {
       expect(await m.fs.close(h)).toBe(0);
       expect(statSync(join(m.diod.dir, 'f')).size).toBe(7 * PAGE);
       expect(await m.fs.close(r)).toBe(0);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('cache=loose: getattr after writes answers from attributes the writes grew, without a request', async () => {
+    const m = await mountDiod('cache=loose,msize=16384');
+    try {
+      const { h } = await created(m, 'g');
+      const a = attr();
+      expect(await m.fs.getattr(h.node, a)).toBe(0);
+      const requests = () => m.fs.client.dev.stats.requests;
+      let n = requests();
+      expect(m.fs.write(h, page(1), 3 * PAGE)).toBe(PAGE); // held back
+      expect(m.fs.getattr(h.node, a)).toBe(0); // synchronous
+      expect(requests()).toBe(n);
+      expect(a.size).toBe(4 * PAGE);
+      expect(a.mtime).toEqual({ sec: 1_800_000_000, nsec: 0 }); // the guest clock (testEnv)
+      expect(a.ctime).toEqual({ sec: 1_800_000_000, nsec: 0 });
+      // larger than a message: sent at once (after the held page), and still no Tgetattr after it
+      const big = new Uint8Array(40_000).fill(5);
+      expect(await m.fs.write(h, big, 4 * PAGE)).toBe(40_000);
+      n = requests();
+      expect(m.fs.getattr(h.node, a)).toBe(0);
+      expect(requests()).toBe(n);
+      expect(a.size).toBe(4 * PAGE + 40_000);
+      expect(await m.fs.fsync(h, false)).toBe(0);
+      expect(statSync(join(m.diod.dir, 'g')).size).toBe(4 * PAGE + 40_000);
+      // a write inside the file keeps the size; truncation asks the server again
+      expect(m.fs.write(h, page(2), 0)).toBe(PAGE);
+      expect(m.fs.getattr(h.node, a)).toBe(0);
+      expect(a.size).toBe(4 * PAGE + 40_000);
+      expect(await m.fs.setattr(h.node, { size: 10 })).toBe(0);
+      n = requests();
+      expect(await m.fs.getattr(h.node, a)).toBe(0);
+      expect(requests() - n).toBe(1);
+      expect(a.size).toBe(10);
+      expect(await m.fs.close(h)).toBe(0);
     } finally {
       await m.close();
     }
