@@ -731,6 +731,9 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
           break;
         }
       }
+      // the Twrites copied the runs into their messages: the next runs reuse the buffers instead
+      // of allocating (and zeroing) 16 KiB each (SQLite makes a few runs per transaction)
+      for (const r of runs) this.behind.recycle(r.data);
       this.behind.settle(node);
     }
   }
