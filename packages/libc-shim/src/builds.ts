@@ -2,7 +2,7 @@
 // asyncify (runs with either suspension mechanism) and without it (JSPI only). The asyncify pass
 // makes SQLite's code about 4× slower even where nothing suspends, because every call site checks
 // the unwind state, so with JSPI the plain build is the one to run. Each build is a loader: an
-// image decodes (from the bundle's base64) only the one it runs.
+// image copies out (from its string of bytes, see rk's wasm-bytes.ts) only the one it runs.
 import { resolveSuspend, type WasiSuspend } from './process';
 
 /** Loaders of a program's two builds. */

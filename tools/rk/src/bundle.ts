@@ -4,6 +4,7 @@ import { builtinModules } from 'node:module';
 import { relative } from 'node:path';
 import type { BuildFailure, Metafile, Plugin } from 'esbuild';
 import { RkUsageError } from './errors';
+import { wasmBytes } from './wasm-bytes';
 
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
@@ -64,15 +65,17 @@ export async function bundleImage(
       conditions: ['@runikraft/source', 'import'],
       mainFields: ['module', 'main'],
       resolveExtensions: ['.ts', '.mts', '.js', '.mjs', '.json'],
-      // A wasm program (libc-shim runs it) is embedded as bytes: import program from './x.wasm'.
-      loader: { '.wasm': 'binary' },
+      // A wasm program (libc-shim runs it) is embedded as bytes: import program from './x.wasm'
+      // (wasm-bytes.ts: one char per byte, not base64, which the guest realm decodes slowly).
+      // UTF-8 output keeps those chars 0xa0-0xff as themselves (ASCII would print each as \xNN).
+      charset: 'utf8',
       nodePaths,
       metafile: true,
       sourcemap: 'linked',
       legalComments: 'none',
       logLevel: 'silent',
       absWorkingDir: cwd,
-      plugins: [noNodeBuiltins(builtins)],
+      plugins: [noNodeBuiltins(builtins), wasmBytes()],
     });
   } catch (e) {
     const f = e as BuildFailure;

@@ -252,7 +252,7 @@ export function buildProgram(
 /**
  * The TypeScript that stands for the program built to `wasm` (a file in `dir`, where the generated
  * main is): with both builds, an object of two lazy loaders, each through a one-line module of its
- * own that esbuild bundles as a deferred ESM module, so the image decodes only the build it runs (a
+ * own that esbuild bundles as a deferred ESM module, so the image copies out only the build it runs (a
  * dynamic import of the .wasm itself goes through esbuild's CommonJS interop, which copies the
  * bytes index by index: seconds for SQLite); with one, its bytes imported as `id`.
  * @returns the import lines and the expression.
