@@ -1,7 +1,8 @@
 // libc-calls boots calls.c (libc-shim's call loop) as its main: the booted clock and file calls
 // bench:wasiboot measures, checked here for what they return — CLOCK_MONOTONIC never goes back
 // (the program checks every read), CLOCK_REALTIME is the RTC's time (the host's, at boot), lseek,
-// fstat and 4 KiB pread/pwrite on ramfs return what was written — through asyncify and JSPI.
+// fstat and 4 KiB pread/pwrite on ramfs return what was written, file times come from the
+// kernel's coarse clock yet move with time and UTIME_NOW is now — through asyncify and JSPI.
 import { fileURLToPath } from 'node:url';
 import { hasJspi } from '@runikraft/libc-shim';
 import { loadImage, Machine } from '@runikraft/plat-qemu-riscv/machine';
@@ -56,5 +57,10 @@ describe.each(modes)('libc-calls (%s)', (suspend) => {
     expect(await run(suspend, 'pread /f 1000')).toEqual({ status: 0, out: `pread 1000 ${sum}\n` });
     for (const op of ['seek', 'fstat', 'pwrite'])
       expect(await run(suspend, `${op} /f 500`)).toEqual({ status: 0, out: `${op} 500 0\n` });
+  });
+
+  it('file times move with the clock and UTIME_NOW stamps now (the coarse clock, booted)', async () => {
+    // calls.c checks each stamp against the wall-clock reads around it (see its `times` mode)
+    expect(await run(suspend, 'times /f')).toEqual({ status: 0, out: 'times ok\n' });
   });
 });

@@ -12,6 +12,9 @@
 //   calls lock PATH N    N rounds of SQLite's autocommit file calls on PATH (dot-file locking:
 //                        mkdir/utimes/stat/rmdir of PATH.lock; PATH-journal created, written,
 //                        synced, closed, unlinked), each result and errno checked
+//   calls times PATH     file times from the kernel's coarse clock: a write 5 ms after another
+//                        moves mtime; stamps lie between the wall-clock reads around them (at
+//                        most the 1 ms granularity earlier); fd_filestat_set_times(now) stamps now
 //   calls names DIR N    N rounds of rename, link, symlink, readlink and readdir in DIR (made
 //                        if missing; left empty), each result and errno checked
 #include <dirent.h>
@@ -25,6 +28,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wasi/api.h>
+
+static long long ns_of(struct timespec t) { return (long long)t.tv_sec * 1000000000LL + t.tv_nsec; }
 
 static int fail(const char *what) {
   perror(what);
@@ -162,6 +168,40 @@ int main(int argc, char **argv) {
     printf("lock %ld\n", n);
     return 0;
   }
+  if (argc == 3 && !strcmp(argv[1], "times")) {
+    int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return fail("open");
+    struct stat a, b;
+    struct timespec mono, before, after, nap = {0, 5000000};
+    if (fstat(fd, &a)) return fail("fstat");
+    if (nanosleep(&nap, NULL)) return fail("nanosleep");
+    clock_gettime(CLOCK_REALTIME, &before);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    if (write(fd, "x", 1) != 1 || fstat(fd, &b)) return fail("write/fstat");
+    clock_gettime(CLOCK_REALTIME, &after);
+    long long t0 = ns_of(a.st_mtim), t1 = ns_of(b.st_mtim);
+    long long lo = ns_of(before) - 2000000, hi = ns_of(after);
+    if (t1 < t0 + 3000000) return fail("mtime did not move 5 ms after the first stamp");
+    if (t1 < lo || t1 > hi) return fail("mtime outside the wall-clock reads around the write");
+    if (ns_of(b.st_ctim) != t1) return fail("ctime is not the write's stamp");
+    if (nanosleep(&nap, NULL)) return fail("nanosleep");
+    clock_gettime(CLOCK_REALTIME, &before);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    // Both times "now" through preview1 itself: Debian's wasi-libc futimens(fd, NULL) sends explicit
+    // zeros and UTIME_NOW gives EINVAL (node:wasi does the same with it)
+    if (__wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_ATIM_NOW | __WASI_FSTFLAGS_MTIM_NOW) ||
+        fstat(fd, &b))
+      return fail("fd_filestat_set_times(now)/fstat");
+    clock_gettime(CLOCK_REALTIME, &after);
+    lo = ns_of(before) - 2000000;
+    hi = ns_of(after);
+    if (ns_of(b.st_atim) != ns_of(b.st_mtim)) return fail("UTIME_NOW: atime != mtime");
+    if (ns_of(b.st_mtim) < lo || ns_of(b.st_mtim) > hi) return fail("UTIME_NOW is not now");
+    if (ns_of(b.st_mtim) < t1 + 3000000) return fail("UTIME_NOW did not move 5 ms later");
+    close(fd);
+    printf("times ok\n");
+    return 0;
+  }
   if (argc == 4 && !strcmp(argv[1], "names")) {
     char a[512], b[512], h[512], s[512], sub[512], buf[16];
     snprintf(a, sizeof a, "%s/a", argv[2]);
@@ -205,6 +245,6 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N | "
                   "calls realtime N | calls random N | calls seek|fstat|pread|pwrite PATH N | "
-                  "calls lock PATH N | calls names DIR N\n");
+                  "calls lock PATH N | calls times PATH | calls names DIR N\n");
   return 2;
 }
