@@ -1,6 +1,7 @@
 // Block and inode allocation (Linux ext4 mballoc/ialloc, simplified): bitmaps read through the
 // block cache, uninitialised groups' bitmaps built on first use, group descriptor and super block
-// counts kept exact, bitmap checksums (metadata_csum) recomputed on every change.
+// counts kept exact, bitmap checksums (metadata_csum) recomputed on every change — with a journal,
+// once per commit for each group changed in the transaction (seal), as no one reads them before.
 import { Errno } from '@runikraft/errno';
 import { crc32c } from './crc32c';
 import { INCOMPAT } from './features';
@@ -39,6 +40,9 @@ export interface Ext4AllocJournal {
 }
 
 export class Ext4Alloc {
+  /** Journaled: groups changed in the running transaction whose checksums and descriptor seal() stores. */
+  private readonly unsealed = new Map<GroupDesc, { block: boolean; inode: boolean }>();
+
   constructor(
     private readonly vol: Ext4Volume,
     private readonly journal: Ext4AllocJournal | null = null,
@@ -106,8 +110,47 @@ export class Ext4Alloc {
     return e.data;
   }
 
-  /** Re-checksums the bitmaps of `gd`, stores the descriptor and the super block counts. */
+  /**
+   * Re-checksums the bitmaps of `gd`, stores the descriptor and the super block counts; with a
+   * journal, the bitmaps (pinned in the running transaction) are checksummed and the descriptor
+   * stored by seal(), before the transaction commits.
+   */
   private async commit(gd: GroupDesc, block: Uint8Array | null, inode: Uint8Array | null) {
+    this.vol.superCounts = true;
+    if (this.journal) {
+      const u = this.unsealed.get(gd);
+      if (u) {
+        u.block ||= block !== null;
+        u.inode ||= inode !== null;
+      } else this.unsealed.set(gd, { block: block !== null, inode: inode !== null });
+      return 0;
+    }
+    return this.store(gd, block, inode);
+  }
+
+  /**
+   * Checksums and stores every group the running transaction changed (the journal calls it before
+   * it collects the transaction's blocks). @returns 0, -EIO.
+   */
+  async seal(): Promise<number> {
+    for (const [gd, u] of this.unsealed) {
+      const block = u.block ? await this.bitmapData(gd.blockBitmap) : null;
+      if (typeof block === 'number') return block;
+      const inode = u.inode ? await this.bitmapData(gd.inodeBitmap) : null;
+      if (typeof inode === 'number') return inode;
+      const r = await this.store(gd, block, inode);
+      if (r < 0) return r;
+      this.unsealed.delete(gd);
+    }
+    return 0;
+  }
+
+  private async bitmapData(blk: number): Promise<Uint8Array | number> {
+    const e = await this.vol.cache.get(blk);
+    return typeof e === 'number' ? e : e.data;
+  }
+
+  private store(gd: GroupDesc, block: Uint8Array | null, inode: Uint8Array | null) {
     const sb = this.sb;
     if (sb.metadataCsum) {
       const wide = sb.descSize >= 64;
@@ -122,7 +165,6 @@ export class Ext4Alloc {
         if (wide) set16(gd.raw, 0x3a, c >>> 16);
       }
     }
-    this.vol.superCounts = true;
     return storeGroup(sb, this.vol.cache, gd);
   }
 

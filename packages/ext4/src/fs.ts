@@ -89,7 +89,9 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     readonly journal: Jbd2Journal | null = null,
   ) {
     this.nodes.set(root.ino, root);
-    this.writer = ro ? null : new Ext4Writer(vol, new Ext4Alloc(vol, journal), journal);
+    const alloc = ro ? null : new Ext4Alloc(vol, journal);
+    this.writer = alloc ? new Ext4Writer(vol, alloc, journal) : null;
+    if (journal && alloc) journal.beforeCommit = () => alloc.seal();
     this.orphans = new Ext4Orphans(vol);
     if (journal && !ro) vol.cache.onMeta = (e) => journal.join(e);
   }
@@ -579,7 +581,9 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     if (f && !f.flushing && offset >= this.heldEnd(h.node, f)) return 0;
     if (f)
       return andThen(this.flushNode(h.node), () => this.vol.readData(h.node.inode, buf, offset));
-    return this.vol.readData(h.node.inode, buf, offset);
+    return (
+      this.vol.readCached(h.node.inode, buf, offset) ?? this.vol.readData(h.node.inode, buf, offset)
+    );
   }
 
   /** The file's size once its held runs are written. */

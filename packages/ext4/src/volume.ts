@@ -264,6 +264,36 @@ export class Ext4Volume {
   }
 
   /**
+   * readData without parking: when every block the read covers is mapped by the inode's mapping
+   * cache and held by the block cache (SQLite rereads its database header at each transaction).
+   * @returns bytes read, or undefined when a block would have to be mapped or read (readData then).
+   */
+  readCached(inode: Ext4Inode, buf: Uint8Array, pos: number): number | undefined {
+    const size = inode.size;
+    if (pos >= size) return 0;
+    const want = Math.min(buf.length, size - pos);
+    const bs = this.sb.blockSize;
+    const next = inode.readNext;
+    for (let done = 0; done < want; ) {
+      const at = pos + done;
+      const lblk = Math.floor(at / bs);
+      const inBlock = at % bs;
+      const m = cachedRun(inode, lblk);
+      const e = m && m.pblk !== 0 ? this.cache.peek(m.pblk) : undefined;
+      if (!e) {
+        // a hole, or not cached: readData (its read-ahead sees the stream as before this call)
+        inode.readNext = next;
+        return undefined;
+      }
+      const k = Math.min(want - done, bs - inBlock);
+      buf.set(e.data.subarray(inBlock, inBlock + k), done);
+      inode.readNext = lblk + 1;
+      done += k;
+    }
+    return want;
+  }
+
+  /**
    * Reads file data at `pos` into `buf` (holes and unwritten extents as zeros), up to the file size.
    * @returns bytes read, -EUCLEAN, -EIO.
    */

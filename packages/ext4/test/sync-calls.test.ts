@@ -1,7 +1,8 @@
 // ext4 answers the calls that touch only cached blocks with the value itself (no Promise, so the
 // program is not suspended): a lookup in a small directory whose blocks are cached (SQLite looks
 // for its absent journal and lock directory several times per transaction), and utimensat/chmod
-// when nobody holds the fs lock and the inode's table block is cached. What they change is
+// when nobody holds the fs lock and the inode's table block is cached, and a read whose blocks are
+// all cached (SQLite rereads its database header at the start of each transaction). What they change is
 // committed by the next fsync and survives a power cut (the image replayed by e2fsck); while
 // another change holds the lock, they wait for it (a Promise) and apply after it.
 import { execFileSync } from 'node:child_process';
@@ -102,6 +103,42 @@ describe.skipIf(!haveE2fs)('ext4: calls answered from the cache', () => {
     expect(now(fs.lookup(root, 'kept'))).toBe(viaPromise);
     expect(now(fs.lookup(root, 'gone'))).toBe(-Errno.ENOENT);
     expect(await fs.unmount()).toBe(0);
+  });
+
+  it('a read of cached blocks answers at once; one that needs the device reads (a Promise)', async () => {
+    const img = mkfs(top, '32M');
+    const first = await mount(img);
+    // more blocks than one read-ahead brings in (16)
+    const bytes = new Uint8Array(24 * 4096).map((_, i) => (i * 7 + (i >> 12)) & 0xff);
+    const fd = (await first.v.open('/db', O_CREAT | O_RDWR, 0o644)) as number;
+    expect(await first.v.pwrite(fd, bytes, 0)).toBe(bytes.length);
+    expect(await first.v.close(fd)).toBe(0);
+    expect(await first.fs.unmount()).toBe(0);
+    const { v, requests } = await mount(img);
+    const f = (await v.open('/db', O_RDWR, 0)) as number;
+    const head = new Uint8Array(100);
+    // cold: the block comes from the device
+    expect(v.pread(f, head, 0)).toBeInstanceOf(Promise);
+    expect(await v.pread(f, head, 0)).toBe(100);
+    expect(head).toEqual(bytes.subarray(0, 100));
+    // cached now: the header again, and a part, at once and without a request
+    const before = requests();
+    head.fill(0);
+    expect(now(v.pread(f, head, 0))).toBe(100);
+    expect(head).toEqual(bytes.subarray(0, 100));
+    const part = new Uint8Array(16);
+    expect(now(v.pread(f, part, 24))).toBe(16);
+    expect(part).toEqual(bytes.subarray(24, 40));
+    expect(now(v.pread(f, part, bytes.length))).toBe(0);
+    expect(requests()).toBe(before);
+    // a read over blocks past the read-ahead goes to the device, and gets every byte right
+    const tail = new Uint8Array(5 * 4096);
+    const got = v.pread(f, tail, 20 * 4096 - 10);
+    expect(got).toBeInstanceOf(Promise);
+    expect(await got).toBe(4 * 4096 + 10);
+    expect(tail.subarray(0, 4 * 4096 + 10)).toEqual(bytes.subarray(20 * 4096 - 10));
+    expect(requests()).toBeGreaterThan(before);
+    expect(await v.close(f)).toBe(0);
   });
 
   it('utimensat and chmod answer at once and are committed by the next fsync', async () => {

@@ -46,6 +46,11 @@ export class Jbd2Journal {
   private logBuf: Uint8Array | null = null;
   private commitBuf: Uint8Array | null = null;
   readonly stats: Jbd2Stats = { commits: 0, checkpoints: 0, loggedBlocks: 0, wraps: 0 };
+  /**
+   * Runs first in every commit: metadata whose final form is computed once per transaction (the
+   * allocator's bitmap checksums and group descriptors) joins it. @returns 0 or -errno.
+   */
+  beforeCommit: (() => Promise<number>) | null = null;
 
   constructor(
     private readonly vol: Ext4Volume,
@@ -168,6 +173,10 @@ export class Jbd2Journal {
    * commit block, a barrier. @returns 0, -ENOSPC (a transaction larger than half the log), -EIO.
    */
   async commit(now: { sec: number; nsec: number }): Promise<number> {
+    if (this.beforeCommit) {
+      const s = await this.beforeCommit();
+      if (s < 0) return s;
+    }
     this.lastCommit = now.sec;
     if (this.size === 0) {
       this.freed = [];
