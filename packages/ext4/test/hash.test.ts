@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crc32c } from '../src/crc32c';
+import { crc32c, crc32cZeros } from '../src/crc32c';
 import { dxHash } from '../src/hash';
 import { DEBUGFS, haveE2fs, mkfs, rmrf, scratch } from './helpers/image';
 
@@ -18,6 +18,49 @@ describe('crc32c', () => {
     expect((crc32c(0xffffffff, s) ^ 0xffffffff) >>> 0).toBe(0xe3069283);
     // split anywhere, the same register
     expect(crc32c(crc32c(0xffffffff, s, 0, 5), s, 5)).toBe(crc32c(0xffffffff, s));
+  });
+
+  it('folds runs of zeros in one step to the same register as byte by byte', () => {
+    // the textbook bitwise register update, no tables
+    const ref = (crc: number, b: Uint8Array, from: number, to: number): number => {
+      let c = crc >>> 0;
+      for (let i = from; i < to; i++) {
+        c ^= b[i]!;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      }
+      return c >>> 0;
+    };
+    let seed = 12345;
+    const rand = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 8;
+    };
+    // blocks shaped as ext4 metadata: data islands in long zero runs (up to past 32 KiB), at
+    // every alignment and length
+    for (let round = 0; round < 60; round++) {
+      const b = new Uint8Array(1 + (rand() % 70_000));
+      for (let islands = rand() % 6; islands > 0; islands--) {
+        const at = rand() % b.length;
+        for (let i = at; i < Math.min(b.length, at + (rand() % 40)); i++) b[i] = rand() & 0xff;
+      }
+      const from = rand() % Math.min(b.length, 9);
+      const to = b.length - (rand() % Math.min(b.length - from, 9));
+      const c0 = rand() | 0;
+      expect(crc32c(c0, b, from, to)).toBe(ref(c0, b, from, to));
+    }
+    // views into shared memory at word offsets (the block cache's guest RAM), alternating buffers
+    const ram = new Uint8Array(new SharedArrayBuffer(3 * 4096));
+    const other = new Uint8Array(4096 + 8);
+    for (let i = 0; i < ram.length; i += 1 + (rand() % 300)) ram[i] = rand() & 0xff;
+    other.set(ram.subarray(4096, 2 * 4096), 8);
+    for (const off of [0, 4, 12, 4096, 4100]) {
+      const v = ram.subarray(off, off + 4096);
+      expect(crc32c(1, v)).toBe(ref(1, v, 0, v.length));
+      expect(crc32c(1, other, 8)).toBe(ref(1, other, 8, other.length));
+    }
+    for (const n of [0, 1, 7, 8, 9, 4092, 4096, 32_768, 70_001]) {
+      expect(crc32cZeros(0xffffffff, n)).toBe(ref(0xffffffff, new Uint8Array(n), 0, n));
+    }
   });
 });
 
