@@ -16,7 +16,9 @@ import type { WasiKernel } from '../src/index';
 /** libc-shim's C side, as rk build adds it to an app's C/C++ program. */
 export const SHIM = {
   include: join(__dirname, '..', 'c', 'include'),
-  sources: ['rk_fds.c', 'rk_socket.c', 'rk_services.c'].map((f) => join(__dirname, '..', 'c', f)),
+  sources: ['rk_fds.c', 'rk_socket.c', 'rk_services.c', 'rk_utimens.c'].map((f) =>
+    join(__dirname, '..', 'c', f),
+  ),
 };
 
 export const program = (name: string, cflags: string[] = []): string =>

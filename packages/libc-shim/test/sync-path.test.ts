@@ -69,6 +69,22 @@ describe('the synchronous call path', () => {
     expect(r.suspensions).toBeGreaterThanOrEqual(20 * 12);
   }, 300_000);
 
+  it('does not suspend for ftruncate and futimens on ramfs, and gives the same results where the driver waits', async () => {
+    const { k, vfs, out } = await testKernel();
+    const few = await runWasi(k, wasm, { args: ['calls', 'resize', '/tmp/r1', '3'] });
+    const many = await runWasi(k, wasm, { args: ['calls', 'resize', '/tmp/r2', '200'] });
+    vfs.registerFsType(waitingRamfs(true, 'waitall'));
+    expect(await vfs.mkdir('/wait', 0o777)).toBe(0);
+    expect(await vfs.mount('none', '/wait', 'waitall')).toBe(0);
+    const w = await runWasi(k, wasm, { args: ['calls', 'resize', '/wait/r', '20'] });
+    expect([few.status, many.status, w.status]).toEqual([0, 0, 0]);
+    expect(await out()).toBe('resize 3\nresize 200\nresize 20\n');
+    // open may walk; the rounds' ftruncates and futimens do not suspend on ramfs
+    expect(many.suspensions).toBe(few.suspensions);
+    // each round's 2 ftruncates, futimens and 3 fstats wait on the driver
+    expect(w.suspensions).toBeGreaterThanOrEqual(20 * 5);
+  }, 300_000);
+
   it('suspends on every call of a driver that waits, with the same results', async () => {
     const { k, vfs, out } = await testKernel();
     vfs.registerFsType(waitingRamfs());

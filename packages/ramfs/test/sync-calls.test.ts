@@ -1,5 +1,5 @@
 // vfscore over ramfs answers the calls a program makes around its data (open, close, mkdir, rmdir,
-// unlink, utimensat, fsync, stat, rename, link, symlink, readlink, getdents64, readdir) with the
+// unlink, utimensat, fsync, stat, ftruncate, rename, link, symlink, readlink, getdents64, readdir) with the
 // value itself — no Promise, so libc-shim returns to the
 // program without suspending it — and with the same errno as through a Promise.
 import { Errno } from '@runikraft/errno';
@@ -167,7 +167,13 @@ describe('vfscore on ramfs: the synchronous call path', () => {
     expect(now(v.getdents64(dir, new Uint8Array(8)))).toBe(-Errno.EINVAL);
     expect(now(v.getdents64(f, buf))).toBe(-Errno.ENOTDIR);
     expect(now(v.readdir(99))).toBe(-Errno.EBADF);
+    expect(now(v.ftruncate(dir, 0))).toBe(-Errno.EINVAL);
     expect(now(v.close(dir))).toBe(0);
+    expect(now(v.ftruncate(f, 5000))).toBe(0);
+    const grown = now(v.fstat(f));
+    expect(typeof grown !== 'number' && grown.size).toBe(5000);
+    expect(now(v.ftruncate(f, -1))).toBe(-Errno.EINVAL);
+    expect(now(v.ftruncate(99, 0))).toBe(-Errno.EBADF);
     expect(now(v.close(f))).toBe(0);
   });
 });

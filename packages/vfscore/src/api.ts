@@ -84,7 +84,7 @@ export interface RkVfs {
   stat(path: string): RkFsResult<RkStat | number>;
   lstat(path: string): RkFsResult<RkStat | number>;
   fstatat(dirfd: number, path: string, flags: number): RkFsResult<RkStat | number>;
-  ftruncate(fd: number, length: number): Promise<number>;
+  ftruncate(fd: number, length: number): RkFsResult<number>;
   truncate(path: string, length: number): Promise<number>;
   fsync(fd: number): RkFsResult<number>;
   fdatasync(fd: number): RkFsResult<number>;

@@ -195,15 +195,17 @@ function seekTo(f: RkFile, pos: number): number {
   return pos;
 }
 
-/** ftruncate(2): only a regular file open for writing (else EINVAL, as Linux). */
-export async function ftruncate(st: RkVfsState, fd: number, len: number): Promise<number> {
+/**
+ * ftruncate(2): only a regular file open for writing (else EINVAL, as Linux). Synchronous when the
+ * driver's setattr is.
+ */
+export function ftruncate(st: RkVfsState, fd: number, len: number): RkFsResult<number> {
   if (len < 0) return -Errno.EINVAL;
   const f = st.fds.get(fd);
   if (!f?.handle) return -Errno.EBADF;
   if (f.dentry.type !== S_IFREG || (f.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
   if (len > MAX_OFF) return -Errno.EFBIG;
-  const r = f.dentry.mount.fs.setattr(f.dentry.node, { size: len });
-  return r instanceof Promise ? await r : r;
+  return f.dentry.mount.fs.setattr(f.dentry.node, { size: len });
 }
 
 /** fsync(2)/fdatasync(2). */

@@ -113,7 +113,7 @@ export class RkVfsCore implements RkVfs {
   fstatat(dirfd: number, path: string, flags: number): RkFsResult<RkStat | number> {
     return fstatat(this.st, dirfd, path, flags);
   }
-  ftruncate(fd: number, length: number): Promise<number> {
+  ftruncate(fd: number, length: number): RkFsResult<number> {
     return io.ftruncate(this.st, fd, length);
   }
   truncate(path: string, length: number): Promise<number> {

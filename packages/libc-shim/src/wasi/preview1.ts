@@ -65,6 +65,8 @@ const R_PATH_OPEN = A.rights('PATH_OPEN');
 const R_PATH_CREATE_FILE = A.rights('PATH_CREATE_FILE');
 const R_PATH_FILESTAT_SET_SIZE = A.rights('PATH_FILESTAT_SET_SIZE');
 const R_READDIR = A.rights('FD_READDIR');
+const R_FILESTAT_SET_SIZE = A.rights('FD_FILESTAT_SET_SIZE');
+const R_FILESTAT_SET_TIMES = A.rights('FD_FILESTAT_SET_TIMES');
 const R_PATH_LINK_SOURCE = A.rights('PATH_LINK_SOURCE');
 const R_PATH_LINK_TARGET = A.rights('PATH_LINK_TARGET');
 const R_PATH_READLINK = A.rights('PATH_READLINK');
@@ -420,20 +422,14 @@ export class WasiPreview1 {
   private filestatLater(ptr: number, st: Promise<RkStat | number>, fd = -1): Promise<number> {
     return st.then((x) => this.filestatOut(ptr, x, fd));
   }
-  fd_filestat_set_size = async (fd: number, size: bigint): Promise<number> =>
-    (await this.need(fd, A.rights('FD_FILESTAT_SET_SIZE'))) ||
-    wasiErrno(await this.px.ftruncate(fd, Number(size)));
-  fd_filestat_set_times = async (
-    fd: number,
-    atim: bigint,
-    mtim: bigint,
-    fst: number,
-  ): Promise<number> => {
-    const e = await this.need(fd, A.rights('FD_FILESTAT_SET_TIMES'));
-    if (e) return e;
-    const t = this.utimes(atim, mtim, fst);
-    return typeof t === 'number' ? t : wasiErrno(await this.px.futimens(fd, t));
-  };
+  // ftruncate and futimens: synchronous when the kernel answers at once (ramfs)
+  fd_filestat_set_size = (fd: number, size: bigint): R =>
+    this.withRight(fd, R_FILESTAT_SET_SIZE, () => errnoOf(this.px.ftruncate(fd, Number(size))));
+  fd_filestat_set_times = (fd: number, atim: bigint, mtim: bigint, fst: number): R =>
+    this.withRight(fd, R_FILESTAT_SET_TIMES, () => {
+      const t = this.utimes(atim, mtim, fst);
+      return typeof t === 'number' ? t : errnoOf(this.px.futimens(fd, t));
+    });
 
   /**
    * The four data calls: a rights check, one transfer over the iovecs, the count out —

@@ -16,6 +16,8 @@
 //                        moves mtime; stamps lie between the wall-clock reads around them (at
 //                        most the 1 ms granularity earlier); futimens/utimensat with NULL, UTIME_NOW
 //                        and UTIME_OMIT
+//   calls resize PATH N  N rounds of ftruncate (grow, shrink) and futimens on PATH, sizes and
+//                        errors (EINVAL) checked
 //   calls names DIR N    N rounds of rename, link, symlink, readlink and readdir in DIR (made
 //                        if missing; left empty), each result and errno checked
 #include <dirent.h>
@@ -168,6 +170,23 @@ int main(int argc, char **argv) {
     printf("lock %ld\n", n);
     return 0;
   }
+  if (argc == 4 && !strcmp(argv[1], "resize")) {
+    int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return fail("open");
+    long n = atol(argv[3]);
+    struct stat st;
+    struct timespec t[2] = {{7, 0}, {0, UTIME_OMIT}};
+    for (long i = 0; i < n; i++) {
+      off_t len = 4096 * (i % 4 + 1) + i % 7;
+      if (ftruncate(fd, len) || fstat(fd, &st) || st.st_size != len) return fail("ftruncate grow");
+      if (ftruncate(fd, -1) == 0 || errno != EINVAL) return fail("ftruncate to -1: not EINVAL");
+      if (futimens(fd, t) || fstat(fd, &st) || st.st_atim.tv_sec != 7) return fail("futimens");
+      if (ftruncate(fd, 0) || fstat(fd, &st) || st.st_size != 0) return fail("ftruncate shrink");
+    }
+    close(fd);
+    printf("resize %ld\n", n);
+    return 0;
+  }
   if (argc == 3 && !strcmp(argv[1], "times")) {
     int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) return fail("open");
@@ -254,6 +273,6 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr, "usage: calls write PATH N | calls read PATH | calls clock N | calls yield N | "
                   "calls realtime N | calls random N | calls seek|fstat|pread|pwrite PATH N | "
-                  "calls lock PATH N | calls times PATH | calls names DIR N\n");
+                  "calls lock PATH N | calls resize PATH N | calls times PATH | calls names DIR N\n");
   return 2;
 }
