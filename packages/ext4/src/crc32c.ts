@@ -67,15 +67,31 @@ export function crc32c(crc: number, buf: Uint8Array, from = 0, to = buf.length):
   let c = crc | 0;
   let i = from;
   const at = buf.byteOffset + from;
-  if (LITTLE && (at & 3) === 0 && to - from >= 64) {
-    // whole words: one load per 4 bytes (byte loads are most of the cost)
+  const len = to - from;
+  if (LITTLE && (at & 3) === 0 && len >= 64 && (buf.buffer === wordsBuf || len >= 512)) {
+    // whole words: one load per 4 bytes (byte loads are most of the cost); a small range of another
+    // buffer (an inode's own bytes) goes byte by byte rather than making a view for it
     const w = wordsOf(buf.buffer);
     const k0 = at >>> 2;
     const n = (to - from) >>> 3;
     c = crcWords(c, w, k0, k0 + 2 * n);
     i += 8 * n;
   }
-  for (; i < to; i++) c = (c >>> 8) ^ TABLE[(c ^ buf[i]!) & 0xff]!;
+  const t = TABLE;
+  for (; i + 8 <= to; i += 8) {
+    c ^= buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+    const d = buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24);
+    c =
+      t[1792 + (c & 0xff)]! ^
+      t[1536 + ((c >>> 8) & 0xff)]! ^
+      t[1280 + ((c >>> 16) & 0xff)]! ^
+      t[1024 + (c >>> 24)]! ^
+      t[768 + (d & 0xff)]! ^
+      t[512 + ((d >>> 8) & 0xff)]! ^
+      t[256 + ((d >>> 16) & 0xff)]! ^
+      t[d >>> 24]!;
+  }
+  for (; i < to; i++) c = (c >>> 8) ^ t[(c ^ buf[i]!) & 0xff]!;
   return c >>> 0;
 }
 

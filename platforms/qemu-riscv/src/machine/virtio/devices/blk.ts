@@ -149,8 +149,10 @@ export class VirtioBlk extends VirtioDeviceModel {
     const dv = this.hdrView;
     const type = dv.getUint32(0, true);
     const sector = dv.getUint32(8, true) + dv.getUint32(12, true) * 0x100000000;
-    const dataOut = c.readable; // skip the header for OUT payloads
-    const dataIn = trimLast(c.writable, 1); // all writable bytes but the status byte
+    // the data: OUT payloads after the 16-byte header, IN data in all writable bytes but the last
+    // (the status byte); copies stop at the lengths, so the segments are used as they are
+    const dataOut = c.readable;
+    const dataIn = c.writable;
     const inLen = c.writeLen - 1;
     let status = VIRTIO_BLK_S_OK;
     let err: string | null = null;
@@ -158,7 +160,7 @@ export class VirtioBlk extends VirtioDeviceModel {
       case VIRTIO_BLK_T_IN:
         err = this.rangeOk(sector, inLen) ?? this.copyIn(sector * SECTOR, dataIn, inLen);
         this.stats.reads++;
-        this.stats.segments += dataSegs(dataIn);
+        this.stats.segments += dataSegs(dataIn, 0, inLen);
         if (err === null) this.stats.bytesRead += inLen;
         break;
       case VIRTIO_BLK_T_OUT:
@@ -166,7 +168,7 @@ export class VirtioBlk extends VirtioDeviceModel {
           this.rangeOk(sector, c.readLen - 16) ??
           this.copyOut(sector * SECTOR, dataOut, 16, c.readLen - 16);
         this.stats.writes++;
-        this.stats.segments += dataSegs(trimFirst(dataOut, 16));
+        this.stats.segments += dataSegs(dataOut, 16, c.readLen - 16);
         if (err === null) this.stats.bytesWritten += c.readLen - 16;
         break;
       case VIRTIO_BLK_T_FLUSH:
@@ -284,31 +286,15 @@ export class VirtioBlk extends VirtioDeviceModel {
   }
 }
 
-/** Descriptors of `segs` that carry data (a zero-length one does not). */
-function dataSegs(segs: readonly VirtqSeg[]): number {
+/** Descriptors of `segs` holding some of the `len` data bytes that start `skip` bytes in. */
+function dataSegs(segs: readonly VirtqSeg[], skip: number, len: number): number {
   let n = 0;
-  for (const s of segs) if (s.len > 0) n++;
-  return n;
-}
-
-/** `segs` without their first `n` bytes (the header of an OUT request). */
-function trimFirst(segs: readonly VirtqSeg[], n: number): VirtqSeg[] {
-  const out: VirtqSeg[] = [];
+  let at = 0;
   for (const s of segs) {
-    const cut = Math.min(s.len, n);
-    n -= cut;
-    if (s.len - cut > 0) out.push({ addr: s.addr + cut, len: s.len - cut });
+    const from = Math.max(at, skip);
+    const to = Math.min(at + s.len, skip + len);
+    if (to > from) n++;
+    at += s.len;
   }
-  return out;
-}
-
-/** `segs` without their last `n` bytes. */
-function trimLast(segs: VirtqSeg[], n: number): VirtqSeg[] {
-  const out = segs.map((s) => ({ ...s }));
-  for (let i = out.length - 1; i >= 0 && n > 0; i--) {
-    const cut = Math.min(out[i].len, n);
-    out[i] = { addr: out[i].addr, len: out[i].len - cut };
-    n -= cut;
-  }
-  return out;
+  return n;
 }
