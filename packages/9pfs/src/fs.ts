@@ -100,6 +100,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    */
   private changes = 0;
   /**
+   * Bumped by every change that may alter file data other than a write through this mount (which
+   * updates the read-ahead windows itself): truncation, unlink, rename, creation. Read-ahead windows
+   * fetched before are stale.
+   */
+  private dataChanges = 0;
+  /**
    * Fids to clunk before the next request: never sent beside another request of the same call, as
    * a thread parks once at a time (a second rpc started without awaiting it parks the thread twice,
    * which rksched refuses with EINVAL).
@@ -243,6 +249,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     }
     node.epoch = this.epoch;
     this.attrs.delete(ino);
+    this.ahead.forget(ino); // a new file may have the number of one removed earlier
     return node;
   }
 
@@ -274,17 +281,28 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     return this.readonly ? -Errno.EROFS : null;
   }
 
-  /** Runs the change `op` with the nodes' cached attributes dropped before and after it. */
-  private *changing<T>(nodes: P9Node[], op: RkP9Op<T>): RkP9Op<T> {
-    this.touched(...nodes);
+  /**
+   * Runs the change `op` with the nodes' cached attributes dropped before and after it (and the
+   * read-ahead windows unless `metaOnly`).
+   */
+  private *changing<T>(nodes: P9Node[], op: RkP9Op<T>, metaOnly = false): RkP9Op<T> {
+    if (metaOnly) this.touchedMeta(nodes);
+    else this.touched(...nodes);
     try {
       return yield* op;
     } finally {
-      this.touched(...nodes);
+      if (metaOnly) this.touchedMeta(nodes);
+      else this.touched(...nodes);
     }
   }
 
   private touched(...nodes: P9Node[]): void {
+    this.dataChanges++;
+    this.touchedMeta(nodes);
+  }
+
+  /** A change of attributes alone (times, mode, owner): file data and read-ahead stay. */
+  private touchedMeta(nodes: P9Node[]): void {
     this.changes++;
     for (const n of nodes) this.attrs.delete(n.ino);
   }
@@ -310,7 +328,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       yield* this.forget(f);
       throw e;
     }
-    this.touched(dir);
+    this.touchedMeta([dir]); // a new inode: adopt() drops any window of its number
     // the node's own (unopened) fid is walked only if something needs it: a file created,
     // written through its open fid, closed and unlinked (SQLite's journal) never does
     const node = this.adopt(dir, name, null, inoOf(f.qid), S_IFREG);
@@ -325,7 +343,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   private *mkdirOp(dir: P9Node, name: string, mode: number): RkP9Op<P9Node> {
     const qid = yield* p9wait(this.client.mkdir(yield* this.fidOf(dir), name, mode & 0o7777));
-    this.touched(dir);
+    this.touchedMeta([dir]); // a new inode: adopt() drops any window of its number
     // Rmkdir's qid gives the type and ino; the fid is walked when first needed, the
     // attributes fetched when asked (SQLite's lock directory needs one utimes, no stat)
     return this.adopt(dir, name, null, inoOf(qid), S_IFDIR);
@@ -337,7 +355,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
 
   private *symlinkOp(dir: P9Node, name: string, target: string): RkP9Op<P9Node> {
     yield* p9wait(this.client.symlink(yield* this.fidOf(dir), name, target));
-    this.touched(dir);
+    this.touchedMeta([dir]); // a new inode: adopt() drops any window of its number
     return yield* this.nodeAt(dir, name);
   }
 
@@ -350,12 +368,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     const major = ((rdev >>> 8) & 0xfff) >>> 0;
     const minor = ((rdev & 0xff) | ((rdev >>> 12) & 0xfff00)) >>> 0;
     yield* p9wait(this.client.mknod(yield* this.fidOf(dir), name, mode, major, minor));
-    this.touched(dir);
+    this.touchedMeta([dir]); // a new inode: adopt() drops any window of its number
     return yield* this.nodeAt(dir, name);
   }
 
   link(node: P9Node, dir: P9Node, name: string): RkFsResult<number> {
-    return this.ro() ?? this.guard(this.changing([dir, node], this.linkOp(node, dir, name)));
+    return this.ro() ?? this.guard(this.changing([dir, node], this.linkOp(node, dir, name), true));
   }
 
   private *linkOp(node: P9Node, dir: P9Node, name: string): RkP9Op<number> {
@@ -366,15 +384,17 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   unlink(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return this.ro() ?? this.guard(this.changing([dir, node], this.unlinkAt(dir, name, 0)));
+    return (
+      this.ro() ?? this.guard(this.changing([dir, node], this.unlinkAt(dir, name, 0, node), true))
+    );
   }
 
   rmdir(dir: P9Node, name: string, node: P9Node): RkFsResult<number> {
-    return this.ro() ?? this.guard(this.changing([dir, node], this.rmdirOp(dir, name, node)));
+    return this.ro() ?? this.guard(this.changing([dir, node], this.rmdirOp(dir, name, node), true));
   }
 
   private *rmdirOp(dir: P9Node, name: string, node: P9Node): RkP9Op<number> {
-    const r = yield* this.unlinkAt(dir, name, P9_AT_REMOVEDIR);
+    const r = yield* this.unlinkAt(dir, name, P9_AT_REMOVEDIR, node);
     // its names are gone with it (a directory made later may get its ino)
     const names = this.missing.get(node.ino);
     if (names) {
@@ -385,7 +405,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   /** Tunlinkat, or Twalk + Tremove where the server lacks it (Linux v9fs_remove does the same). */
-  private *unlinkAt(dir: P9Node, name: string, flags: number): RkP9Op<number> {
+  private *unlinkAt(dir: P9Node, name: string, flags: number, node: P9Node): RkP9Op<number> {
     const dfid = yield* this.fidOf(dir);
     let done = false;
     if (!this.noUnlinkat) {
@@ -400,6 +420,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     if (!done) yield* p9wait(this.client.remove(yield* p9wait(this.client.walk(dfid, [name]))));
     this.byName.delete(`${dir.ino}/${name}`);
     this.absent(dir, name);
+    this.ahead.forget(node.ino);
     return 0;
   }
 
@@ -488,7 +509,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       a.valid |= P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET;
       [a.mtimeSec, a.mtimeNsec] = [set.mtime.sec, set.mtime.nsec];
     }
-    return this.guard(this.changing([node], this.setattrOp(node, a, set.size !== undefined)));
+    const size = set.size !== undefined;
+    return this.guard(this.changing([node], this.setattrOp(node, a, size), !size));
   }
 
   private *setattrOp(node: P9Node, a: RkP9SetAttr, write: boolean): RkP9Op<number> {
@@ -570,11 +592,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     if (h.node.type === S_IFDIR) return -Errno.EISDIR;
     if (this.cache !== 'loose') return this.guard(p9ReadFull(this.client, h.fid, buf, offset));
     const ino = h.node.ino;
-    if (this.holds(h.node)) return this.guard(this.readAgain(h, buf, offset));
-    const hit = this.ahead.hit(ino, buf, offset, this.changes);
+    // a window holds the writes held back too (ahead.wrote)
+    const hit = this.ahead.hit(ino, buf, offset, this.dataChanges);
     if (hit >= 0) return hit;
-    const want = this.ahead.size(ino, buf.length, offset, this.client.ioSize(h.fid));
-    return this.guard(this.readOp(h, buf, offset, want));
+    if (this.holds(h.node)) return this.guard(this.readAgain(h, buf, offset));
+    const { at, want } = this.ahead.plan(ino, buf.length, offset, this.client.ioSize(h.fid));
+    return this.guard(this.readOp(h, buf, offset, at, want));
   }
 
   /** read() once the held writes went out (guard sends them first). */
@@ -582,25 +605,33 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     return yield* p9wait(this.read(h, buf, offset));
   }
 
-  private *readOp(h: P9Handle, buf: Uint8Array, offset: number, want: number): RkP9Op<number> {
+  /** A read of `buf.length` bytes at `offset` by a fetch of `want` bytes at `at` (≤ offset). */
+  private *readOp(
+    h: P9Handle,
+    buf: Uint8Array,
+    offset: number,
+    at: number,
+    want: number,
+  ): RkP9Op<number> {
     const ino = h.node.ino;
-    {
-      const seen = this.changes;
-      const into = want === buf.length ? buf : this.ahead.buffer(want);
-      const got = yield* p9ReadFull(this.client, h.fid, into, offset);
-      const n = Math.min(got, buf.length);
-      if (into !== buf) {
-        buf.set(into.subarray(0, n));
-        // after the copy: keep may hand `into` on as the spare buffer of the next fetch
-        this.ahead.keep(ino, into.subarray(0, got), offset, want, seen, this.changes);
-      }
-      this.ahead.passed(ino, offset + n);
-      return n;
+    const seen = this.dataChanges;
+    const writes = this.ahead.writes;
+    const into = at === offset && want === buf.length ? buf : this.ahead.buffer(want);
+    const got = yield* p9ReadFull(this.client, h.fid, into, at);
+    const skip = offset - at;
+    const n = Math.max(0, Math.min(got - skip, buf.length));
+    if (into !== buf) {
+      buf.set(into.subarray(skip, skip + n));
+      // after the copy: keep may hand `into` on as the spare buffer of the next fetch
+      this.ahead.keep(ino, into.subarray(0, got), at, want, seen, this.dataChanges, writes);
     }
+    this.ahead.passed(ino, offset + n);
+    return n;
   }
 
   write(h: P9Handle, buf: Uint8Array, offset: number): RkFsResult<number> {
     if (this.readonly) return -Errno.EROFS;
+    if (this.cache === 'loose') this.ahead.wrote(h.node.ino, buf, offset);
     if (
       this.cache === 'loose' &&
       h.node.type === S_IFREG &&
@@ -627,7 +658,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       return n;
     } finally {
       this.changes++;
-      if (!done) this.attrs.delete(node.ino); // a failed write may have changed some of it
+      if (!done) {
+        // a failed write may have changed some of the file
+        this.attrs.delete(node.ino);
+        this.ahead.forget(node.ino);
+      }
     }
   }
 

@@ -1,8 +1,12 @@
 // cache=loose read-ahead (Linux's v9fs reads a cache=loose file through the page cache, which reads
 // ahead on sequential access): a sequential read smaller than one message fetches a whole message's
 // worth, and the reads that follow are answered from it without a request — synchronously, so the
-// calling thread (or a wasm program through libc-shim) does not park. Any change through this mount
-// drops every window (the fs's change counter); changes by other clients are not seen, as loose says.
+// calling thread (or a wasm program through libc-shim) does not park. A small read that is not
+// sequential fetches its whole 4 KiB page, as a page cache would (SQLite reads 16 bytes of its
+// header at every transaction). A write through this mount is copied into the window it falls in
+// (or drops a window it does not fit), so a file's window survives its own writes; any other change
+// through this mount drops every window (the fs's change counter); changes by other clients are not
+// seen, as loose says.
 //
 // A reader that keeps going sequentially gets windows that double, as Linux's readahead ramps up, to
 // MAX_MESSAGES messages (sent as one batch, io.ts): each miss parks the reader and runs the whole
@@ -12,6 +16,8 @@
 
 /** Most messages one read-ahead fetch asks for (one rk9p batch). */
 export const MAX_MESSAGES = 4;
+/** The page a small read that is not sequential fetches whole. */
+export const PAGE = 4096;
 /** What one inode's window holds. */
 interface Window {
   /** File offset of data[0]. */
@@ -34,6 +40,8 @@ export class P9ReadAhead {
   private readonly windows = new Map<number, Window>();
   /** The buffer of the last window dropped, for the next fetch (no window refers to it). */
   private spare: ArrayBuffer | null = null;
+  /** Writes seen (a fetch that a write overtook is not kept: it may predate the write). */
+  writes = 0;
 
   /**
    * Copies the read from the window if it covers it. @returns bytes copied, or -1 for a miss.
@@ -56,15 +64,38 @@ export class P9ReadAhead {
   }
 
   /**
-   * The size to fetch for a missed read of `len` bytes: for a small sequential read a window of one
-   * message (`message` bytes) at first, then twice the last one up to MAX_MESSAGES; else the read itself.
+   * Where and how much to fetch for a missed read of `len` bytes at `off`: for a small sequential
+   * read a window of one message (`message` bytes) at first, then twice the last one up to
+   * MAX_MESSAGES; for a small read inside one page, that page; else the read itself.
    */
-  size(ino: number, len: number, off: number, message: number): number {
+  plan(ino: number, len: number, off: number, message: number): { at: number; want: number } {
     const w = this.windows.get(ino);
     const sequential = w ? off === w.next : off === 0;
-    if (!sequential || len >= message) return len;
-    const last = w ? w.want : 0;
-    return Math.min(MAX_MESSAGES * message, Math.max(message, 2 * last));
+    if (sequential && len < message) {
+      const last = w ? w.want : 0;
+      return { at: off, want: Math.min(MAX_MESSAGES * message, Math.max(message, 2 * last)) };
+    }
+    const page = off - (off % PAGE);
+    if (len < PAGE && off + len <= page + PAGE && PAGE <= message) return { at: page, want: PAGE };
+    return { at: off, want: len };
+  }
+
+  /**
+   * A write of `data` at `off` of inode `ino` through this mount: copied into its window when it
+   * falls inside, else the window is dropped (a write past a window could move the end of file).
+   */
+  wrote(ino: number, data: Uint8Array, off: number): void {
+    this.writes++;
+    const w = this.windows.get(ino);
+    if (!w || w.data.length === 0) return;
+    if (off >= w.at && off + data.length <= w.at + w.data.length) w.data.set(data, off - w.at);
+    else this.drop(ino);
+  }
+
+  /** Drops inode `ino`'s window (its data is no longer known), and any fetch on its way. */
+  forget(ino: number): void {
+    this.writes++;
+    this.drop(ino);
   }
 
   /** A buffer of `want` bytes for a fetch: the spare one when it is large enough. */
@@ -77,10 +108,21 @@ export class P9ReadAhead {
     return new Uint8Array(want);
   }
 
-  /** Keeps `got` bytes fetched at `off` (if no change began since `changes`, the counter then). */
-  keep(ino: number, data: Uint8Array, off: number, want: number, changes: number, now: number) {
+  /**
+   * Keeps `got` bytes fetched at `off` (if no change began since `changes`, the counter then, and
+   * no write since `writes`, this.writes then).
+   */
+  keep(
+    ino: number,
+    data: Uint8Array,
+    off: number,
+    want: number,
+    changes: number,
+    now: number,
+    writes: number,
+  ) {
     this.drop(ino);
-    if (changes !== now) {
+    if (changes !== now || writes !== this.writes) {
       this.recycle(data.buffer as ArrayBuffer);
       return;
     }

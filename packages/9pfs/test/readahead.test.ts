@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { O_RDONLY, O_RDWR } from '@runikraft/vfscore';
 import { describe, expect, it } from 'vitest';
 import type { P9Handle, P9Node } from '../src/index';
-import { MAX_MESSAGES, P9ReadAhead } from '../src/readahead';
+import { MAX_MESSAGES, P9ReadAhead, PAGE } from '../src/readahead';
 import { haveDiod, mountDiod } from './helpers';
 
 const SIZE = 100_000;
@@ -37,7 +37,7 @@ async function readAll(m: Awaited<ReturnType<typeof mountDiod>>, h: P9Handle) {
 }
 
 describe.skipIf(!haveDiod)('9pfs read-ahead', () => {
-  it('cache=loose: sequential small reads cost one request per message, a change drops the window', async () => {
+  it('cache=loose: sequential small reads cost one request per message; writes through the mount are copied into the window', async () => {
     const m = await mountDiod('cache=loose,msize=16384');
     try {
       const data = pattern();
@@ -52,20 +52,33 @@ describe.skipIf(!haveDiod)('9pfs read-ahead', () => {
       // ...in windows of 1, 2, then 4 messages (16 + 32 + 64 KiB cover the file): the reader
       // parks 3 times and at the EOF read, not once per message (7 + 1)
       expect(all.reads - all.sync).toBeLessThanOrEqual(4);
-      // a write through the mount (another handle) is seen by the next read
+      // a write through the mount (another handle) is seen by the next read: a small read
+      // elsewhere fetched its page, and the write is copied into it (held back, not yet sent)
       const w = (await m.fs.open(f, O_RDWR)) as P9Handle;
       const b = new Uint8Array(4);
       expect(await m.fs.read(h, b, 5000)).toBe(4);
       expect(await m.fs.write(w, new Uint8Array([1, 2, 3, 4]), 5000)).toBe(4);
+      let before = m.fs.client.dev.stats.requests;
+      expect(m.fs.read(h, b, 5000)).toBe(4); // synchronous: from the page
+      expect([...b]).toEqual([1, 2, 3, 4]);
+      expect(m.fs.client.dev.stats.requests).toBe(before);
+      expect(await m.fs.fsync(w, false)).toBe(0); // the held write goes out
+      // a write that does not fit the page drops it: the next read asks the server
+      expect(await m.fs.write(w, new Uint8Array(PAGE).fill(7), 6000)).toBe(PAGE);
+      expect(await m.fs.fsync(w, false)).toBe(0);
+      before = m.fs.client.dev.stats.requests;
       expect(await m.fs.read(h, b, 5000)).toBe(4);
       expect([...b]).toEqual([1, 2, 3, 4]);
-      // random reads fetch what was asked: one request each, no window
-      const before = m.fs.client.dev.stats.requests;
+      expect(m.fs.client.dev.stats.requests - before).toBe(1);
+      // small reads elsewhere fetch their page: one request each, then answered from it
+      before = m.fs.client.dev.stats.requests;
       for (const off of [90_000, 20_000, 60_000]) {
         const r = m.fs.read(h, b, off);
         expect(typeof r).not.toBe('number');
         expect(await r).toBe(4);
         expect([...b]).toEqual([...data.subarray(off, off + 4)]);
+        expect(m.fs.read(h, b, off + 4)).toBe(4);
+        expect([...b]).toEqual([...data.subarray(off + 4, off + 8)]);
       }
       expect(m.fs.client.dev.stats.requests - before).toBe(3);
       await m.fs.close(w);
@@ -96,7 +109,7 @@ describe('P9ReadAhead.hit at the end of a window', () => {
   const bytes = Uint8Array.from({ length: 10 }, (_, i) => i + 1);
   const ahead = (eof: boolean) => {
     const a = new P9ReadAhead();
-    a.keep(7, bytes, 100, eof ? 20 : 10, 3, 3);
+    a.keep(7, bytes, 100, eof ? 20 : 10, 3, 3, a.writes);
     return a;
   };
 
@@ -128,7 +141,7 @@ describe('P9ReadAhead windows', () => {
   const fill = (a: P9ReadAhead, ino: number, at: number, want: number) => {
     const data = a.buffer(want);
     data.fill(ino);
-    a.keep(ino, data, at, want, 1, 1);
+    a.keep(ino, data, at, want, 1, 1, a.writes);
     const buf = new Uint8Array(want);
     expect(a.hit(ino, buf, at, 1)).toBe(want);
     return data;
@@ -137,12 +150,12 @@ describe('P9ReadAhead windows', () => {
   it('double for a reader that keeps going sequentially, up to MAX_MESSAGES messages', () => {
     const a = new P9ReadAhead();
     let at = 0;
-    let want = a.size(7, 100, 0, M);
+    let want = a.plan(7, 100, 0, M).want;
     const sizes = [want];
     for (let i = 0; i < 5; i++) {
       fill(a, 7, at, want);
       at += want;
-      want = a.size(7, 100, at, M);
+      want = a.plan(7, 100, at, M).want;
       sizes.push(want);
     }
     expect(MAX_MESSAGES).toBeGreaterThan(2);
@@ -150,8 +163,8 @@ describe('P9ReadAhead windows', () => {
     while (ramp.length < sizes.length) ramp.push(Math.min(MAX_MESSAGES * M, 2 * ramp.at(-1)!));
     expect(sizes).toEqual(ramp);
     // a read elsewhere is not sequential: it fetches what it asks; a large read likewise
-    expect(a.size(7, 100, at + 5, M)).toBe(100);
-    expect(a.size(7, 2 * M, at, M)).toBe(2 * M);
+    expect(a.plan(7, 100, at + 5, M)).toEqual({ at: at + 5, want: 100 });
+    expect(a.plan(7, 2 * M, at, M)).toEqual({ at, want: 2 * M });
   });
 
   it('reuse the buffer of a replaced window for the next fetch, never one a window still holds', () => {
@@ -163,7 +176,7 @@ describe('P9ReadAhead windows', () => {
     expect(fresh.buffer).not.toBe(first.buffer);
     expect(fresh.buffer).not.toBe(other.buffer);
     // inode 7's next window replaces the first: the next fetch reuses the first one's buffer
-    a.keep(7, fresh, M, M, 1, 1);
+    a.keep(7, fresh, M, M, 1, 1, a.writes);
     const next = a.buffer(M);
     expect(next.buffer).toBe(first.buffer);
     // taken once: the one after gets another buffer, and inode 8's window still reads its bytes
@@ -172,8 +185,47 @@ describe('P9ReadAhead windows', () => {
     expect(a.hit(8, buf, 0, 1)).toBe(4);
     expect([...buf]).toEqual([8, 8, 8, 8]);
     // a fetch that a change overtook keeps no window, and its buffer is reused too
-    a.keep(9, next, 0, M, 1, 2);
+    a.keep(9, next, 0, M, 1, 2, a.writes);
     expect(a.hit(9, buf, 0, 2)).toBe(-1);
     expect(a.buffer(M).buffer).toBe(first.buffer);
+  });
+});
+
+describe('P9ReadAhead pages and writes', () => {
+  const MSG = 16 * PAGE;
+
+  it('a small read that is not sequential fetches its whole page', () => {
+    const a = new P9ReadAhead();
+    a.passed(7, 100);
+    expect(a.plan(7, 16, 24, MSG)).toEqual({ at: 0, want: PAGE });
+    expect(a.plan(7, 16, PAGE + 8, MSG)).toEqual({ at: PAGE, want: PAGE });
+    // one running over the end of its page, or a large one, fetches what it asks
+    expect(a.plan(7, 16, PAGE - 8, MSG)).toEqual({ at: PAGE - 8, want: 16 });
+    expect(a.plan(7, PAGE, 8, MSG)).toEqual({ at: 8, want: PAGE });
+  });
+
+  it('a write inside a window is copied into it; one that does not fit drops it', () => {
+    const a = new P9ReadAhead();
+    a.keep(7, new Uint8Array(PAGE).fill(1), 0, PAGE, 0, 0, a.writes);
+    a.wrote(7, new Uint8Array([9, 9]), 24);
+    const buf = new Uint8Array(4);
+    expect(a.hit(7, buf, 23, 0)).toBe(4);
+    expect([...buf]).toEqual([1, 9, 9, 1]);
+    a.wrote(8, new Uint8Array(10), 0); // another file's write leaves this window alone
+    expect(a.hit(7, buf, 24, 0)).toBe(4);
+    a.wrote(7, new Uint8Array(8), PAGE - 4); // past its end: the file may have grown
+    expect(a.hit(7, buf, 24, 0)).toBe(-1);
+  });
+
+  it('a fetch that a write or a forgotten inode overtook is not kept', () => {
+    const a = new P9ReadAhead();
+    const w = a.writes;
+    a.wrote(8, new Uint8Array(1), 0);
+    a.keep(7, new Uint8Array(PAGE), 0, PAGE, 0, 0, w);
+    expect(a.hit(7, new Uint8Array(1), 0, 0)).toBe(-1);
+    const v = a.writes;
+    a.forget(3);
+    a.keep(7, new Uint8Array(PAGE), 0, PAGE, 0, 0, v);
+    expect(a.hit(7, new Uint8Array(1), 0, 0)).toBe(-1);
   });
 });
