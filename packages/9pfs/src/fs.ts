@@ -595,6 +595,11 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     // a window holds the writes held back too (ahead.wrote)
     const hit = this.ahead.hit(ino, buf, offset, this.dataChanges);
     if (hit >= 0) return hit;
+    // at or past the end of file as this mount knows it (its writes grow the cached size): nothing
+    // to read, as Linux's v9fs answers from i_size in a caching mode (SQLite probes past the end
+    // of its journal before each sync)
+    const a = this.attrs.get(ino);
+    if (a && offset >= a.size) return 0;
     if (this.holds(h.node)) return this.guard(this.readAgain(h, buf, offset));
     const { at, want } = this.ahead.plan(ino, buf.length, offset, this.client.ioSize(h.fid));
     return this.guard(this.readOp(h, buf, offset, at, want));

@@ -3,8 +3,9 @@
 // worth, and the reads that follow are answered from it without a request — synchronously, so the
 // calling thread (or a wasm program through libc-shim) does not park. A small read that is not
 // sequential fetches its whole 4 KiB page, as a page cache would (SQLite reads 16 bytes of its
-// header at every transaction). A write through this mount is copied into the window it falls in
-// (or drops a window it does not fit), so a file's window survives its own writes; any other change
+// header at every transaction). A write through this mount is copied into the window it overlaps
+// (one that ends the file is dropped when the write goes past its end), so a file's window
+// survives its own writes; any other change
 // through this mount drops every window (the fs's change counter); changes by other clients are not
 // seen, as loose says.
 //
@@ -81,15 +82,21 @@ export class P9ReadAhead {
   }
 
   /**
-   * A write of `data` at `off` of inode `ino` through this mount: copied into its window when it
-   * falls inside, else the window is dropped (a write past a window could move the end of file).
+   * A write of `data` at `off` of inode `ino` through this mount: the part inside its window is
+   * copied into it; a window that ends the file is dropped when the write reaches past that end.
    */
   wrote(ino: number, data: Uint8Array, off: number): void {
     this.writes++;
     const w = this.windows.get(ino);
     if (!w || w.data.length === 0) return;
-    if (off >= w.at && off + data.length <= w.at + w.data.length) w.data.set(data, off - w.at);
-    else this.drop(ino);
+    const end = w.at + w.data.length;
+    if (w.eof && off + data.length > end) {
+      this.drop(ino);
+      return;
+    }
+    const from = Math.max(off, w.at);
+    const to = Math.min(off + data.length, end);
+    if (from < to) w.data.set(data.subarray(from - off, to - off), from - w.at);
   }
 
   /** Drops inode `ino`'s window (its data is no longer known), and any fetch on its way. */

@@ -4,12 +4,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { O_RDONLY, O_RDWR } from '@runikraft/vfscore';
+import type { RkFsAttr } from '@runikraft/vfscore/driver';
 import { describe, expect, it } from 'vitest';
 import type { P9Handle, P9Node } from '../src/index';
 import { MAX_MESSAGES, P9ReadAhead, PAGE } from '../src/readahead';
 import { haveDiod, mountDiod } from './helpers';
 
 const SIZE = 100_000;
+
+const attr = (): RkFsAttr => {
+  const t = () => ({ sec: 0, nsec: 0 });
+  return {
+    ...{ ino: 0, mode: 0, nlink: 0, uid: 0, gid: 0, rdev: 0, size: 0, blocks: 0, blksize: 0 },
+    ...{ atime: t(), mtime: t(), ctime: t() },
+  };
+};
 const pattern = () => new Uint8Array(SIZE).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
 
 /** Reads the whole file in 1 KiB reads; @returns the bytes, requests sent, reads answered at once. */
@@ -63,13 +72,20 @@ describe.skipIf(!haveDiod)('9pfs read-ahead', () => {
       expect([...b]).toEqual([1, 2, 3, 4]);
       expect(m.fs.client.dev.stats.requests).toBe(before);
       expect(await m.fs.fsync(w, false)).toBe(0); // the held write goes out
-      // a write that does not fit the page drops it: the next read asks the server
+      // a write running past the page is copied into the part it overlaps
       expect(await m.fs.write(w, new Uint8Array(PAGE).fill(7), 6000)).toBe(PAGE);
       expect(await m.fs.fsync(w, false)).toBe(0);
       before = m.fs.client.dev.stats.requests;
-      expect(await m.fs.read(h, b, 5000)).toBe(4);
-      expect([...b]).toEqual([1, 2, 3, 4]);
-      expect(m.fs.client.dev.stats.requests - before).toBe(1);
+      expect(m.fs.read(h, b, 5998)).toBe(4);
+      expect([...b]).toEqual([...data.subarray(5998, 6000), 7, 7]);
+      expect(m.fs.client.dev.stats.requests).toBe(before);
+      // past the end of the file as this mount knows it: 0 at once
+      const st = attr();
+      expect(await m.fs.getattr(f, st)).toBe(0);
+      expect(st.size).toBe(SIZE);
+      before = m.fs.client.dev.stats.requests;
+      expect(m.fs.read(h, b, SIZE + 100)).toBe(0);
+      expect(m.fs.client.dev.stats.requests).toBe(before);
       // small reads elsewhere fetch their page: one request each, then answered from it
       before = m.fs.client.dev.stats.requests;
       for (const off of [90_000, 20_000, 60_000]) {
@@ -204,7 +220,7 @@ describe('P9ReadAhead pages and writes', () => {
     expect(a.plan(7, PAGE, 8, MSG)).toEqual({ at: 8, want: PAGE });
   });
 
-  it('a write inside a window is copied into it; one that does not fit drops it', () => {
+  it('a write is copied into the part of a window it overlaps; past the end of file it drops it', () => {
     const a = new P9ReadAhead();
     a.keep(7, new Uint8Array(PAGE).fill(1), 0, PAGE, 0, 0, a.writes);
     a.wrote(7, new Uint8Array([9, 9]), 24);
@@ -212,9 +228,16 @@ describe('P9ReadAhead pages and writes', () => {
     expect(a.hit(7, buf, 23, 0)).toBe(4);
     expect([...buf]).toEqual([1, 9, 9, 1]);
     a.wrote(8, new Uint8Array(10), 0); // another file's write leaves this window alone
+    a.wrote(7, new Uint8Array(8).fill(5), PAGE - 2); // runs past the window: its part is copied
+    expect(a.hit(7, buf, PAGE - 4, 0)).toBe(4);
+    expect([...buf]).toEqual([1, 1, 5, 5]);
+    a.wrote(7, new Uint8Array(8).fill(6), 3 * PAGE); // elsewhere in the file
     expect(a.hit(7, buf, 24, 0)).toBe(4);
-    a.wrote(7, new Uint8Array(8), PAGE - 4); // past its end: the file may have grown
-    expect(a.hit(7, buf, 24, 0)).toBe(-1);
+    // a short fetch ends the file: a write past that end drops the window
+    a.keep(9, new Uint8Array(100).fill(2), 0, PAGE, 0, 0, a.writes);
+    expect(a.hit(9, buf, 96, 0)).toBe(4);
+    a.wrote(9, new Uint8Array(4), 98);
+    expect(a.hit(9, buf, 0, 0)).toBe(-1);
   });
 
   it('a fetch that a write or a forgotten inode overtook is not kept', () => {
