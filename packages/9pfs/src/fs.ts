@@ -794,20 +794,18 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   }
 
   private *statfsOp(out: RkFsStatfs): RkP9Op<number> {
-    {
-      const s = yield* p9wait(this.client.statfs(this.rootFid));
-      out.type = V9FS_MAGIC;
-      out.bsize = s.bsize;
-      out.frsize = s.bsize;
-      out.blocks = s.blocks;
-      out.bfree = s.bfree;
-      out.bavail = s.bavail;
-      out.files = s.files;
-      out.ffree = s.ffree;
-      out.namelen = s.namelen;
-      out.flags = this.readonly ? 1 : 0; // ST_RDONLY
-      return 0;
-    }
+    const s = yield* p9wait(this.client.statfs(this.rootFid));
+    out.type = V9FS_MAGIC;
+    out.bsize = s.bsize;
+    out.frsize = s.bsize;
+    out.blocks = s.blocks;
+    out.bfree = s.bfree;
+    out.bavail = s.bavail;
+    out.files = s.files;
+    out.ffree = s.ffree;
+    out.namelen = s.namelen;
+    out.flags = this.readonly ? 1 : 0; // ST_RDONLY
+    return 0;
   }
 
   /** Sends the held writes (cache=loose); nothing else is held back. */
