@@ -3,7 +3,9 @@
 // makes for apps/sqlite, booted on Runikraft with its database on ramfs, on a 9p share and on an
 // ext4 disk (virtio-blk, a fresh copy of one mkfs.ext4 image per run), against Node's node:wasi on the same
 // .wasm (database on a host tmpfs directory), and the same SQLite C built natively with gcc -O2, in
-// one run. The image carries both builds of the program (rk build's default): Runikraft runs it
+// one run. The booted ext4 runs are also compared with node:wasi on the host kernel's own ext4 (a
+// loop-mounted copy of the same image on /dev/shm, root only; see hostext4.ts): what a journaled
+// file system's fsyncs cost a real kernel, which tmpfs does not show. The image carries both builds of the program (rk build's default): Runikraft runs it
 // suspending through asyncify (libc.suspend=asyncify: the asyncified build) and through JSPI
 // (libc.suspend=jspi: the build without asyncify); each is compared with node:wasi on that same
 // .wasm. JSPI needs Node started with --experimental-wasm-stack-switching (bench:sqlite passes
@@ -69,13 +71,14 @@ import { VirtioBlk } from '../../../../platforms/qemu-riscv/src/machine/virtio/d
 import { median } from '../boot/stats';
 import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
+import { type HostExt4, kernelThreadsCpuMs, mountHostExt4 } from './hostext4';
 import { parseWorkload, workloadScript } from './workload';
 
 const REPS = Number(process.env.RK_BENCH_REPS ?? 3);
 /** RK_BENCH_SQLITE_RAW=1: every measured run's CPU ms in the JSON too (runsCpuMs), to see the spread. */
 const RAW = process.env.RK_BENCH_SQLITE_RAW === '1';
 const rounded = (xs: number[]): number[] => xs.map((x) => Math.round(x));
-// RK_BENCH_SQLITE_ONLY=ramfs,9p,ext4,asyncify,jspi,node,native selects configurations (e.g. to
+// RK_BENCH_SQLITE_ONLY=ramfs,9p,ext4,asyncify,jspi,node,node-ext4,native selects configurations (e.g. to
 // profile one with --cpu-prof): a booted run needs its file system and its mechanism selected.
 const ONLY = process.env.RK_BENCH_SQLITE_ONLY ?? '';
 const wanted = (name: string): boolean => ONLY === '' || ONLY.split(',').includes(name);
@@ -250,18 +253,47 @@ async function runikraft(
   return dt;
 }
 
-async function nodeWasi(wasm: Uint8Array, work: Work, code: Code): Promise<number> {
+/** Kernel-thread CPU ms of each inserts run of node:wasi on the host's ext4, warm-up runs included (see hostext4.ts). */
+const hostExt4KernelMs: number[] = [];
+/** Host ext4 mounts to unmount if the bench stops half-way. */
+const hostMounts = new Set<HostExt4>();
+/** Why node:wasi on the host's ext4 was not measured, if it was not. */
+let hostExt4Skipped: string | null = null;
+
+/**
+ * node:wasi on the same .wasm. `on` = 'tmpfs': the database in the shared /dev/shm directory;
+ * 'ext4': on a fresh copy of the booted runs' ext4 image, loop-mounted by the host kernel (the
+ * scripts stay on /dev/shm, preopened as /share), and the run's CPU includes the kernel threads'.
+ */
+async function nodeWasi(
+  wasm: Uint8Array,
+  work: Work,
+  code: Code,
+  on: 'tmpfs' | 'ext4' = 'tmpfs',
+): Promise<number> {
   fresh('node.db');
   fresh('node2.db');
   const outPath = join(share, 'node.out');
   const fd = nfs.openSync(outPath, 'w');
+  let host: HostExt4 | null = null;
+  let disk: string | null = null;
+  if (on === 'ext4') {
+    collect(); // mount forks (see freshDisk)
+    disk = freshDisk();
+    const m = mountHostExt4(disk, share);
+    if (typeof m === 'string') throw new Error(m);
+    host = m;
+    hostMounts.add(host);
+  }
+  const scripts = host ? '/share/' : '/';
   await settle();
+  const k0 = host ? kernelThreadsCpuMs() : 0;
   const t0 = cpuMs();
   const wasi = new WASI({
     version: 'preview1',
-    args: ['sqlite3', '-list', '/node.db', ...commands(work, '/', '/node2.db')],
+    args: ['sqlite3', '-list', '/node.db', ...commands(work, scripts, '/node2.db')],
     env: {},
-    preopens: { '/': share },
+    preopens: host ? { '/': host.dir, '/share': share } : { '/': share },
     stdout: fd,
     returnOnExit: true,
   });
@@ -269,11 +301,19 @@ async function nodeWasi(wasm: Uint8Array, work: Work, code: Code): Promise<numbe
   const inst = await WebAssembly.instantiate(mod, wasi.getImportObject() as WebAssembly.Imports);
   const status = wasi.start(inst);
   await quiet();
-  const dt = cpuMs() - t0;
+  let dt = cpuMs() - t0;
+  if (host) {
+    const kernel = kernelThreadsCpuMs() - k0;
+    if (work === 'once') hostExt4KernelMs.push(kernel);
+    dt += kernel;
+    host.unmount();
+    hostMounts.delete(host);
+  }
+  if (disk) nfs.rmSync(disk);
   nfs.closeSync(fd);
   const out = nfs.readFileSync(outPath, 'utf8');
   if (status !== 0 || !out.endsWith(expected(work)))
-    throw new Error(`node:wasi: exit ${status}, output ${JSON.stringify(out.slice(-100))}`);
+    throw new Error(`node:wasi (${on}): exit ${status}, output ${JSON.stringify(out.slice(-100))}`);
   return dt;
 }
 
@@ -412,12 +452,23 @@ async function main(): Promise<void> {
   const plainWasm = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.plain.wasm')));
   const jspi = typeof (WebAssembly as unknown as { Function?: unknown }).Function === 'function';
   const bin = nativeBinary();
-  if (wanted('ext4')) ext4Image = mkfs(share, '128M');
+  if (wanted('ext4') || wanted('node-ext4')) ext4Image = mkfs(share, '128M');
+  if (wanted('node-ext4')) {
+    const disk = freshDisk();
+    const probe = mountHostExt4(disk, share);
+    if (typeof probe === 'string') {
+      hostExt4Skipped = probe;
+      console.error(`bench:sqlite: node:wasi on the host's ext4 skipped: ${probe}`);
+    } else probe.unmount();
+    nfs.rmSync(disk);
+  }
+  const hostExt4 = wanted('node-ext4') && hostExt4Skipped === null;
   const load0 = loadavg()[0];
   type Figures = Awaited<ReturnType<typeof series>>;
   const booted: Record<string, Figures> = {};
   const nodew: Record<string, Figures> = {};
   const ratios: Record<string, number> = {};
+  const hostExt4Ratios: Record<string, number> = {};
   const secondRatios: Record<string, number> = {};
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   // Native first: forking next to many booted machines' memory reservations can fail (ENOMEM).
@@ -430,6 +481,14 @@ async function main(): Promise<void> {
     };
     nodew[`asyncified-${code}`] = base.asyncify;
     nodew[`plain-${code}`] = base.jspi;
+    const onExt4 = {
+      asyncify: hostExt4 ? await series((w) => nodeWasi(wasm, w, code, 'ext4'), twice) : skipped,
+      jspi: hostExt4 ? await series((w) => nodeWasi(plainWasm, w, code, 'ext4'), twice) : skipped,
+    };
+    if (hostExt4) {
+      nodew[`host-ext4-asyncified-${code}`] = onExt4.asyncify;
+      nodew[`host-ext4-plain-${code}`] = onExt4.jspi;
+    }
     for (const fs of ['ramfs', '9p', 'ext4'] as const)
       for (const suspend of ['asyncify', 'jspi'] as const) {
         if (!wanted(fs) || !wanted(suspend) || (suspend === 'jspi' && !jspi)) continue;
@@ -438,6 +497,8 @@ async function main(): Promise<void> {
         booted[name] = r;
         // Speed relative to node:wasi on the same .wasm (>1 is faster), insert work only.
         ratios[name] = ratio(base[suspend].insertsCpuMs, r.insertsCpuMs);
+        if (fs === 'ext4' && hostExt4)
+          hostExt4Ratios[name] = ratio(onExt4[suspend].insertsCpuMs, r.insertsCpuMs);
         const second = (base[suspend] as { secondRunCpuMs?: number }).secondRunCpuMs;
         if (twice && second !== undefined && r.secondRunCpuMs !== undefined)
           secondRatios[name] = ratio(second, r.secondRunCpuMs);
@@ -464,6 +525,12 @@ async function main(): Promise<void> {
         // JavaScript warming up) and the second run in one boot (secondRunCpuMs, kernel warm)
         ratioVsNodeWasi: ratios,
         ratioSecondRunVsNodeWasi: secondRatios,
+        // booted ext4 vs node:wasi with its database on the host kernel's ext4 (loop-mounted copy
+        // of the same image; its CPU includes the kernel threads', listed per inserts run below,
+        // warm-up runs first)
+        ratioExt4VsNodeWasiHostExt4: hostExt4Ratios,
+        hostExt4KernelCpuMs: rounded(hostExt4KernelMs),
+        ...(hostExt4Skipped ? { hostExt4Skipped } : {}),
         ratioNodeWasiPlainWarmVsNative: ratio(
           nat.insertsCpuMs,
           (nodew['plain-warm'] ?? skipped).insertsCpuMs,
@@ -477,6 +544,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
+  for (const m of hostMounts) m.unmount();
   nfs.rmSync(share, { recursive: true, force: true });
   console.error(e);
   process.exit(1);
