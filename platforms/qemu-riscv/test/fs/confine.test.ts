@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RECHECK_MS } from '../../src/machine/backends/fs/confine';
 import { dec, ERR, type Rig, rig, rreadData, text } from './harness';
 import { rinfo, T, tmsg } from './tmsg';
 
@@ -156,7 +157,9 @@ describe('9P server confinement', () => {
   });
 
   it('a fid used after its file was moved out of the share by another process is refused', () => {
-    r = rig();
+    // the host clock as the server sees it: open fds are re-checked once RECHECK_MS have passed
+    let now = 0;
+    r = rig({ confine: { now: () => now } });
     r.rpc(T.walk(2, 0, 5, ['top.txt']));
     r.rpc(T.walk(2, 0, 6, ['top.txt']));
     r.rpc(T.walk(2, 0, 7, ['a']));
@@ -164,15 +167,26 @@ describe('9P server confinement', () => {
     expect(rinfo(r.rpc(T.lopen(2, 7, 0o200000))).type).toBe(13);
     renameSync(join(r.share, 'top.txt'), join(r.outside, 'moved.txt'));
     renameSync(join(r.share, 'a'), join(r.outside, 'a'));
+    now += RECHECK_MS;
     expect(r.err(T.read(2, 5, 0, 10))).toBe(ERR.ESTALE);
     expect(r.err(T.write(2, 5, 0, text('x')))).toBe(ERR.ESTALE);
     expect(r.err(T.getattr(2, 5))).toBe(ERR.ESTALE);
+    expect(r.err(T.setattr(2, 5, 16 | 32))).toBe(ERR.ESTALE);
     expect(r.err(T.readdir(2, 7, 0, 1000))).toBe(ERR.ESTALE);
     // an unopened fid names a path: the path is simply gone
     expect(r.err(T.getattr(2, 6))).toBe(ERR.ENOENT);
     expect(r.err(T.lopen(2, 6, O_RDONLY))).toBe(ERR.ENOENT);
     expect(readFileSync(join(r.outside, 'moved.txt'), 'utf8')).toBe('top\n');
     expect(r.traces.some((t) => /moved out of the share/.test(t))).toBe(true);
+  });
+
+  it('with recheckMs 0 an open fid is checked at every use: refused right after the move', () => {
+    r = rig({ confine: { recheckMs: 0, now: () => 0 } });
+    r.rpc(T.walk(2, 0, 5, ['top.txt']));
+    expect(rinfo(r.rpc(T.lopen(2, 5, O_RDWR))).type).toBe(13);
+    renameSync(join(r.share, 'top.txt'), join(r.outside, 'moved.txt'));
+    expect(r.err(T.write(2, 5, 0, text('x')))).toBe(ERR.ESTALE);
+    expect(readFileSync(join(r.outside, 'moved.txt'), 'utf8')).toBe('top\n');
   });
 
   it('an open file unlinked inside the share stays usable (POSIX), as QEMU', () => {

@@ -5,6 +5,7 @@
 import { lstatSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RECHECK_MS } from '../../src/machine/backends/fs/confine';
 import { P9Errno } from '../../src/machine/backends/fs/errno';
 import { ERR, type Rig, rig } from './harness';
 import { rinfo, T } from './tmsg';
@@ -78,6 +79,36 @@ describe('9P server host calls', () => {
       const st = statSync(join(r.share, n));
       expect([n, st.gid, st.mode & 0o7777]).toEqual([n, 4321, 0o2755]);
     }
+  });
+
+  it('a file in use is checked to be inside the share at most once per recheck interval', () => {
+    let now = 1000;
+    r = rig({ confine: { now: () => now } });
+    const checks = () => r.server.root.stats.insideChecks;
+    r.rpc(T.walk(2, 0, 5, []));
+    // opened through the root: inside now, nothing to check until the interval has passed
+    expect(r.err(T.lcreate(2, 5, 'db-journal', O_RDWR | O_EXCL, 0o644))).toBe(0);
+    for (let i = 0; i < 8; i++) expect(r.err(T.write(2, 5, i * 512, new Uint8Array(512)))).toBe(0);
+    expect(rinfo(r.rpc(T.getattr(2, 5))).type).toBe(25);
+    expect(r.err(T.setattr(2, 5, TIMES_NOW))).toBe(0);
+    expect(rinfo(r.rpc(T.read(2, 5, 0, 512))).type).toBe(117);
+    expect(checks()).toBe(0);
+    now += RECHECK_MS - 0.5;
+    expect(r.err(T.write(2, 5, 0, new Uint8Array(512)))).toBe(0);
+    expect(checks()).toBe(0);
+    // past the interval: one check, and the interval starts again from it
+    now += 1;
+    expect(r.err(T.write(2, 5, 0, new Uint8Array(512)))).toBe(0);
+    expect(r.err(T.write(2, 5, 512, new Uint8Array(512)))).toBe(0);
+    expect(checks()).toBe(1);
+    now += RECHECK_MS;
+    expect(rinfo(r.rpc(T.getattr(2, 5))).type).toBe(25);
+    expect(checks()).toBe(2);
+    // a directory opened for listing is dated at its open too
+    r.rpc(T.walk(2, 0, 6, ['a']));
+    expect(rinfo(r.rpc(T.lopen(2, 6, 0o200000))).type).toBe(13);
+    expect(rinfo(r.rpc(T.readdir(2, 6, 0, 1000))).type).toBe(41);
+    expect(checks()).toBe(2);
   });
 
   it('a refused request carries no stack trace', () => {

@@ -13,12 +13,35 @@ import {
   realpathSync,
   statSync,
 } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { E, p9err } from './errno';
 
 /** open(2)'s O_PATH (Linux): a handle for *at resolution only, not for I/O. */
 export const O_PATH = 0o10000000;
 const STEP = O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 const fdPath = (fd: number) => `/proc/self/fd/${fd}`;
+
+/**
+ * How long an open host fd is trusted to still be inside the share after it was last found there
+ * (host ms): see {@link ShareRoot.checkOpen}.
+ */
+export const RECHECK_MS = 10;
+
+/**
+ * A host fd the guest holds open, and when (host ms, {@link ShareRoot.now}) it was last known to be
+ * inside the share: when it was opened through the root, then at each check.
+ */
+export interface OpenFd {
+  readonly fd: number;
+  insideAt: number;
+}
+
+export interface ShareRootOptions {
+  /** {@link RECHECK_MS} unless given; 0 checks an open fd at every use. */
+  readonly recheckMs?: number;
+  /** The host clock in ms (monotonic); `performance.now` unless given. */
+  readonly now?: () => number;
+}
 
 /** The shared directory: one O_PATH fd held for the server's life. */
 export class ShareRoot {
@@ -27,11 +50,19 @@ export class ShareRoot {
   readonly realRoot: string;
   readonly rootIno: bigint;
   readonly rootDev: bigint;
-  /** Directory fds opened to resolve paths (none for entries directly in the root). */
-  readonly stats = { dirOpens: 0 };
+  /**
+   * Directory fds opened to resolve paths (none for entries directly in the root); open fds
+   * checked to be still inside (one /proc/self/fd readlink each).
+   */
+  readonly stats = { dirOpens: 0, insideChecks: 0 };
+  private readonly recheckMs: number;
+  /** The host clock (ms) that dates what {@link checkOpen} knows. */
+  readonly now: () => number;
 
   /** @throws Error when `dir` is not an existing directory. */
-  constructor(dir: string) {
+  constructor(dir: string, opts: ShareRootOptions = {}) {
+    this.recheckMs = opts.recheckMs ?? RECHECK_MS;
+    this.now = opts.now ?? (() => performance.now());
     const st = statSync(dir, { bigint: true });
     if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
     this.realRoot = realpathSync(dir);
@@ -110,6 +141,7 @@ export class ShareRoot {
    * @throws P9Errno ESTALE when it is outside.
    */
   checkInside(fd: number): void {
+    this.stats.insideChecks++;
     let p: string;
     try {
       p = readlinkSync(fdPath(fd));
@@ -119,5 +151,19 @@ export class ShareRoot {
     const r = this.realRoot;
     if (p === r || p.startsWith(r === '/' ? r : `${r}/`)) return;
     throw p9err(E.ESTALE, `the file was moved out of the share (now ${p})`);
+  }
+
+  /**
+   * Checks an open fd before the guest uses it, as {@link checkInside}, unless it was found inside
+   * the share less than the recheck interval ago. The check is best effort either way (the file
+   * can move between it and the use); the interval bounds how long a file another host process
+   * moved out stays reachable, and spares a /proc readlink on every request of a file in use.
+   * @throws P9Errno ESTALE when it is outside, EBADF when the fd is gone.
+   */
+  checkOpen(o: OpenFd): void {
+    const now = this.now();
+    if (now - o.insideAt < this.recheckMs) return;
+    this.checkInside(o.fd);
+    o.insideAt = now;
   }
 }

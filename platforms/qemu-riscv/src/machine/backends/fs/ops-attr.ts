@@ -63,7 +63,7 @@ const setattr: Handler = (s, r) => {
   const { path } = f;
   // An open file is changed through its fd, as QEMU does: it may have been unlinked since.
   const open = f.file?.fd;
-  if (open !== undefined) s.root.checkInside(open);
+  if (f.file) s.root.checkOpen(f.file);
   if (valid & SET.MODE) {
     if (s.mapped) {
       const cur = s.fidAttr(f).mode & 0o170000;

@@ -77,7 +77,7 @@ const lopen: Handler = (s, r, w) => {
   const a = s.lstat(f.path);
   if (isDir(a)) {
     const fd = s.root.at(f.path, (p) => openSync(p, C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW));
-    f.dir = { fd, entries: null };
+    f.dir = { fd, insideAt: s.root.now(), entries: null };
     w.qid(qidOf(a)).u32(0);
     return;
   }
@@ -85,7 +85,7 @@ const lopen: Handler = (s, r, w) => {
   if (isLink(a)) throw p9err(E.ELOOP, 'Tlopen on a symlink');
   const host = hostOpenFlags(flags);
   if (writes(host)) s.writable();
-  f.file = { fd: openFile(s, f.path, host).fd, flags: host };
+  f.file = { fd: openFile(s, f.path, host).fd, insideAt: s.root.now(), flags: host };
   w.qid(qidOf(a)).u32(s.iounit(s.fsBlockSize));
 };
 
@@ -111,7 +111,7 @@ const lcreate: Handler = (s, r, w) => {
     throw e;
   }
   f.path = path;
-  f.file = { fd, flags: host };
+  f.file = { fd, insideAt: s.root.now(), flags: host };
   // chown and chmod change neither ino, mtime nor size: the qid is the file's as opened (mapped-file
   // overlays only uid, gid, mode and rdev)
   w.qid(qidOf(a)).u32(s.iounit(s.fsBlockSize));
@@ -130,7 +130,7 @@ const read: Handler = (s, r, w) => {
   // the transport's buffer cannot take is QEMU 7.2's "VirtFS reply needs N bytes" driver bug.
   count = Math.min(count, s.msize - P9_IOHDRSZ);
   if (11 + count > s.room) throw new P9ReplyTooBig(11 + count);
-  s.root.checkInside(f.file.fd);
+  s.root.checkOpen(f.file);
   const at = w.off;
   w.u32(0);
   const n = readSync(f.file.fd, w.buf, w.off, count, offset);
@@ -147,7 +147,7 @@ const write: Handler = (s, r, w) => {
   const f = s.fid(fidNo);
   s.writable();
   if (!f.file) throw p9err(E.EINVAL, `fid ${fidNo} is not an open file`);
-  s.root.checkInside(f.file.fd);
+  s.root.checkOpen(f.file);
   w.u32(writeSync(f.file.fd, data, 0, count, offset));
 };
 
@@ -195,7 +195,7 @@ const readdir: Handler = (s, r, w) => {
   const f = s.fid(fidNo);
   if (!f.dir) throw p9err(E.EINVAL, `fid ${fidNo} is not an open directory`);
   count = Math.min(count, s.msize - 11, s.room - 11);
-  s.root.checkInside(f.dir.fd);
+  s.root.checkOpen(f.dir);
   // Offset 0 rewinds (rewinddir); other offsets are the cookies this server handed out.
   if (offset === 0 || !f.dir.entries) f.dir.entries = listDir(s, f, f.dir.fd);
   const entries = f.dir.entries;

@@ -14,7 +14,7 @@ import {
   openSync,
   statfsSync,
 } from 'node:fs';
-import { O_PATH, ShareRoot } from './confine';
+import { O_PATH, type OpenFd, ShareRoot, type ShareRootOptions } from './confine';
 import { E, hostErrno, P9Errno, p9err } from './errno';
 import { type Cred, MappedFile } from './mapped';
 import { attrOps } from './ops-attr';
@@ -37,12 +37,17 @@ export interface P9ServerOptions {
   readonly maxMsize?: number;
   /** Diagnostics (decoding errors, refused escapes, unexpected host failures). */
   readonly trace?: (line: string) => void;
+  /** How often an open file is re-checked to be inside the share (confine.ts's ShareRoot). */
+  readonly confine?: ShareRootOptions;
 }
 
 /** An open directory: its fd (for fsync) and the listing taken at offset 0. */
-export interface OpenDir {
-  readonly fd: number;
+export interface OpenDir extends OpenFd {
   entries: DirEntry[] | null;
+}
+/** An open file: its fd and the host open flags it was opened with. */
+export interface OpenFile extends OpenFd {
+  readonly flags: number;
 }
 export interface DirEntry {
   readonly name: string;
@@ -55,7 +60,7 @@ export interface DirEntry {
 export interface Fid {
   path: string[];
   uid: number;
-  file: { fd: number; flags: number } | null;
+  file: OpenFile | null;
   dir: OpenDir | null;
 }
 
@@ -111,7 +116,7 @@ export class P9Server {
 
   /** @throws Error when the shared directory cannot be opened. */
   constructor(opts: P9ServerOptions) {
-    this.root = new ShareRoot(opts.root);
+    this.root = new ShareRoot(opts.root, opts.confine);
     this.readOnly = opts.readOnly ?? false;
     this.model = opts.securityModel ?? 'none';
     this.mapped = this.model === 'mapped-file' ? new MappedFile(this.root) : null;
@@ -231,10 +236,10 @@ export class P9Server {
 
   /** Attributes of a fid: through its open fd when it has one (it may be unlinked), else lstat. */
   fidAttr(f: Fid): Attr {
-    const fd = f.file?.fd ?? f.dir?.fd;
-    if (fd === undefined) return this.lstat(f.path);
-    this.root.checkInside(fd);
-    const a = attrOf(fstatSync(fd, { bigint: true }));
+    const open = f.file ?? f.dir;
+    if (open === null) return this.lstat(f.path);
+    this.root.checkOpen(open);
+    const a = attrOf(fstatSync(open.fd, { bigint: true }));
     return this.mapped ? this.mapped.overlay(f.path, a) : a;
   }
 
