@@ -5,14 +5,9 @@
 // (EINVAL, ESPIPE...) for file calls.
 import { Errno } from '@runikraft/errno';
 import type { RkDirent, RkFsResult, RkStat, RkStatfs, RkUtimes, RkVfs } from '@runikraft/vfscore';
-import { AT_FDCWD, F_GETFL, O_CLOEXEC, S_IFMT } from './constants';
+import { AT_FDCWD, F_GETFL, O_CLOEXEC } from './constants';
 import type { RkFdtab } from './fdtab';
 import { RkPosixVfsFile } from './vfile';
-
-/** `v` once `r` has resolved (synchronously when `r` is a value). */
-function thenValue(r: RkFsResult<unknown>, v: number): RkFsResult<number> {
-  return r instanceof Promise ? r.then(() => v) : v;
-}
 
 export class RkPosixFiles {
   constructor(
@@ -60,34 +55,16 @@ export class RkPosixFiles {
   }
 
   /**
-   * Installs an open vfscore descriptor (owned from now on) as a POSIX descriptor. @returns it, or
-   * -errno; synchronous when vfscore's fstat is.
+   * Installs an open vfscore descriptor (owned from now on) as a POSIX descriptor. Its type comes
+   * from the node, not a stat: Linux's open asks the file system nothing more either, and on 9p a
+   * stat of a file just created or of a directory just changed is a request (SQLite opens its
+   * journal and its directory at every transaction). @returns the descriptor, or -EBADF.
    */
-  adopt(vfs: RkVfs, vfd: number, cloexec: boolean, min = 0): RkFsResult<number> {
-    const st = vfs.fstat(vfd);
-    if (st instanceof Promise) return this.installLater(vfs, vfd, st, cloexec, min);
-    return this.install(vfs, vfd, st, cloexec, min);
-  }
-  private installLater(
-    vfs: RkVfs,
-    vfd: number,
-    st: Promise<RkStat | number>,
-    cloexec: boolean,
-    min: number,
-  ): Promise<number> {
-    return st.then((s) => this.install(vfs, vfd, s, cloexec, min));
-  }
-  private install(
-    vfs: RkVfs,
-    vfd: number,
-    st: RkStat | number,
-    cloexec: boolean,
-    min: number,
-  ): RkFsResult<number> {
-    if (typeof st === 'number') return thenValue(vfs.close(vfd), st);
+  adopt(vfs: RkVfs, vfd: number, cloexec: boolean, min = 0): number {
+    const type = vfs.ftype(vfd);
+    if (type < 0) return type;
     const flags = vfs.fcntl(vfd, F_GETFL);
-    const file = new RkPosixVfsFile(vfs, vfd, st.mode & S_IFMT);
-    return this.fdtab.install(file, Math.max(flags, 0), cloexec, min);
+    return this.fdtab.install(new RkPosixVfsFile(vfs, vfd, type), Math.max(flags, 0), cloexec, min);
   }
 
   private at<T>(

@@ -4,6 +4,8 @@ import {
   AT_FDCWD,
   CLOCK_MONOTONIC,
   CLOCK_REALTIME,
+  EPOLL_CTL_ADD,
+  EPOLLIN,
   F_GETFL,
   F_SETFL,
   inheritStdio,
@@ -46,6 +48,29 @@ describe('files through the descriptor table', () => {
       // The vfscore descriptors behind them are closed too.
       expect(await vfs.fstat(0)).toBe(-Errno.EBADF);
       expect(await px.open('/missing', O_RDONLY)).toBe(-Errno.ENOENT);
+    });
+  });
+
+  it("open installs a descriptor without asking the file system for attributes (its type is the node's)", async () => {
+    const { px, vfs, run } = await withFs();
+    await run(async () => {
+      expect(await px.files.mkdirat(AT_FDCWD, '/d', 0o755)).toBe(0);
+      let stats = 0;
+      const fstat = vfs.fstat.bind(vfs);
+      vfs.fstat = (fd) => {
+        stats++;
+        return fstat(fd);
+      };
+      const f = await px.open('/d/j', O_CREAT | O_RDWR, 0o644);
+      const d = await px.open('/d', O_RDONLY | O_DIRECTORY);
+      expect(stats).toBe(0);
+      // the type is known all the same: epoll refuses both (always ready), as Linux
+      const ep = px.epollCreate(0);
+      expect(px.epollCtl(ep, EPOLL_CTL_ADD, f, { events: EPOLLIN, data: 0 })).toBe(-Errno.EPERM);
+      expect(px.epollCtl(ep, EPOLL_CTL_ADD, d, { events: EPOLLIN, data: 0 })).toBe(-Errno.EPERM);
+      expect(((await px.fstat(d)) as { mode: number }).mode & 0o170000).toBe(S_IFDIR);
+      const names = (await px.files.readdir(d)) as { name: string }[];
+      expect(names.map((e) => e.name).sort()).toEqual(['.', '..', 'j']);
     });
   });
 

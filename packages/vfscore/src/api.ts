@@ -81,6 +81,11 @@ export interface RkVfs {
   writev(fd: number, bufs: readonly Uint8Array[]): RkFsResult<number>;
   lseek(fd: number, offset: number, whence: number): RkFsResult<number>;
   fstat(fd: number): RkFsResult<RkStat | number>;
+  /**
+   * The file type (mode & S_IFMT) of an open descriptor, from its node: no driver call (a node's
+   * type never changes), so no request on a network file system. @returns the S_IF* bits, or -EBADF.
+   */
+  ftype(fd: number): number;
   stat(path: string): RkFsResult<RkStat | number>;
   lstat(path: string): RkFsResult<RkStat | number>;
   fstatat(dirfd: number, path: string, flags: number): RkFsResult<RkStat | number>;

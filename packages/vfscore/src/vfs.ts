@@ -104,6 +104,10 @@ export class RkVfsCore implements RkVfs {
   fstat(fd: number): RkFsResult<RkStat | number> {
     return fstat(this.st, fd);
   }
+  ftype(fd: number): number {
+    const f = this.st.fds.get(fd);
+    return f ? f.dentry.type : -Errno.EBADF;
+  }
   stat(path: string): RkFsResult<RkStat | number> {
     return fstatat(this.st, AT_FDCWD, path, 0);
   }
