@@ -25,6 +25,8 @@ export function* p9ReadFull(
   buf: Uint8Array,
   offset: number,
 ): RkP9Op<number> {
+  // One message (SQLite's page reads): one Tread, without the batch's part lists.
+  if (buf.length <= c.ioSize(f)) return buf.length ? yield* p9wait(c.read(f, offset, buf)) : 0;
   let done = 0;
   while (done < buf.length) {
     const ps = parts(c, f, buf.length, done);
@@ -55,6 +57,8 @@ export function* p9WriteFull(
   buf: Uint8Array,
   offset: number,
 ): RkP9Op<number> {
+  // One message (SQLite's page and journal writes): one Twrite, without the batch's part lists.
+  if (buf.length <= c.ioSize(f)) return buf.length ? yield* p9wait(c.write(f, offset, buf)) : 0;
   let done = 0;
   while (done < buf.length) {
     const ps = parts(c, f, buf.length, done);
