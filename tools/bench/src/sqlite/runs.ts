@@ -14,7 +14,9 @@
 // Env: RUNS (4), BOOTS (3), ROWS (60,000), WORKLOAD (transaction | unikraft: bench:sqlite's),
 // FS (ramfs | 9p | ext4: a fresh copy of one mkfs.ext4 image per boot on virtio-blk), SUSPEND (jspi | asyncify), WHO (rk,node), MAIN_ONLY=1 (medians of the main
 // thread alone: the background threads' tier-up compiles and GC come in bursts), IMAGES, SAVE,
-// PERF_CTL. Needs --expose-gc (the script passes it).
+// PERF_CTL, RECHECK_MS (one value per IMAGES entry, which may repeat a path: the 9P server's
+// open-file recheck interval for that entry's boots, an A/B of the machine's policy in one process).
+// Needs --expose-gc (the script passes it).
 // Run: node --experimental-wasm-stack-switching --expose-gc tools/bench/scripts/run-ts.mjs tools/bench/src/sqlite/runs.ts
 import { execFileSync } from 'node:child_process';
 import * as nfs from 'node:fs';
@@ -26,6 +28,7 @@ import { mkfs } from '../../../../packages/ext4/test/helpers/image';
 import { Machine } from '../../../../platforms/qemu-riscv/src/machine/machine';
 import { loadImage } from '../../../../platforms/qemu-riscv/src/machine/realm/image';
 import { createVirtioDevicesFromArgs } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/args';
+import { Virtio9p } from '../../../../platforms/qemu-riscv/src/machine/virtio/devices/p9';
 import { median } from '../boot/stats';
 import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
@@ -118,7 +121,11 @@ function commands(dir: string, db: (i: number) => string): string[] {
 }
 const done = `${ROWS}\n`;
 
-async function booted(image: ReturnType<typeof loadImage>, name: string): Promise<number> {
+async function booted(
+  image: ReturnType<typeof loadImage>,
+  name: string,
+  recheckMs?: number,
+): Promise<number> {
   collect();
   const db = (i: number): string =>
     FS === 'ramfs' ? `/d${i}.db` : FS === 'ext4' ? `/data/rk${i}.db` : `/share/rk${i}.db`;
@@ -147,7 +154,11 @@ async function booted(image: ReturnType<typeof loadImage>, name: string): Promis
       .map((c) => `"${c}"`)
       .join(' ')}`,
   });
-  for (const d of plan.devices) m.plugVirtio(d.model, d.slot);
+  for (const d of plan.devices) {
+    if (recheckMs !== undefined && d.model instanceof Virtio9p)
+      d.model.server.root.recheckMs = recheckMs;
+    m.plugVirtio(d.model, d.slot);
+  }
   const gwa = (m.realm.context as { WebAssembly: typeof WebAssembly }).WebAssembly;
   const compile = gwa.compile.bind(gwa);
   gwa.compile = async (b) => {
@@ -215,6 +226,10 @@ async function main(): Promise<void> {
     return;
   }
   const images = paths.map((p) => loadImage(p));
+  const recheck = env.RECHECK_MS?.split(',').map(Number);
+  if (recheck && recheck.length !== paths.length)
+    throw new Error(`RECHECK_MS: ${recheck.length} values for ${paths.length} images`);
+  const names = paths.map((p, i) => (recheck ? `${p}@recheck=${recheck[i]}` : p));
   const plain = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.plain.wasm')));
   const suspendWasm =
     SUSPEND === 'jspi'
@@ -222,12 +237,13 @@ async function main(): Promise<void> {
       : new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.wasm')));
   if (FS === 'ext4') ext4Image = mkfs(share, '128M');
   const load0 = loadavg()[0];
-  const rk: number[][] = paths.map(() => []);
+  const rk: number[][] = names.map(() => []);
   const node: number[] = [];
   for (let b = 0; b < BOOTS; b++) {
     if (WHO.includes('node')) node.push(await nodeWasi(suspendWasm));
     if (WHO.includes('rk'))
-      for (let i = 0; i < images.length; i++) rk[i]!.push(await booted(images[i]!, paths[i]!));
+      for (let i = 0; i < images.length; i++)
+        rk[i]!.push(await booted(images[i]!, names[i]!, recheck?.[i]));
   }
   const ms = (xs: number[]) => (xs.length ? Math.round(median(xs) * 10) / 10 : Number.NaN);
   console.log(
@@ -243,7 +259,7 @@ async function main(): Promise<void> {
         suspend: SUSPEND,
         cpu: env.MAIN_ONLY === '1' ? 'main thread' : 'main + background threads',
         // CPU ms per run of runs 2..RUNS, median over boots
-        warmRunMs: Object.fromEntries(paths.map((p, i) => [p, ms(rk[i]!)])),
+        warmRunMs: Object.fromEntries(names.map((p, i) => [p, ms(rk[i]!)])),
         nodeWasiWarmRunMs: ms(node),
       },
       null,

@@ -55,7 +55,8 @@ export class ShareRoot {
    * checked to be still inside (one /proc/self/fd readlink each).
    */
   readonly stats = { dirOpens: 0, insideChecks: 0 };
-  private readonly recheckMs: number;
+  /** {@link ShareRootOptions.recheckMs}; may change between requests (bench:sqlite-runs' A/B). */
+  recheckMs: number;
   /** The host clock (ms) that dates what {@link checkOpen} knows. */
   readonly now: () => number;
 
