@@ -95,6 +95,12 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    */
   private readonly attrs = new Map<number, RkFsAttr>();
   /**
+   * cache=loose: the size of files created through this mount whose attributes were never fetched
+   * (a new file is empty; this mount's writes grow it), dropped with their attributes. A read at or
+   * past it is 0 without a Tread (SQLite probes past its new journal's end before each sync).
+   */
+  private readonly sizes = new Map<number, number>();
+  /**
    * Bumped by every invalidation: a Tgetattr answered after a change began (another thread's
    * request, while this one was parked) may carry the old attributes, so it is not cached.
    */
@@ -249,6 +255,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     }
     node.epoch = this.epoch;
     this.attrs.delete(ino);
+    this.sizes.delete(ino);
     this.ahead.forget(ino); // a new file may have the number of one removed earlier
     return node;
   }
@@ -304,7 +311,10 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
   /** A change of attributes alone (times, mode, owner): file data and read-ahead stay. */
   private touchedMeta(nodes: P9Node[]): void {
     this.changes++;
-    for (const n of nodes) this.attrs.delete(n.ino);
+    for (const n of nodes) {
+      this.attrs.delete(n.ino);
+      this.sizes.delete(n.ino);
+    }
   }
 
   create(dir: P9Node, name: string, mode: number): RkFsResult<P9Node | number> {
@@ -332,6 +342,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     // the node's own (unopened) fid is walked only if something needs it: a file created,
     // written through its open fid, closed and unlinked (SQLite's journal) never does
     const node = this.adopt(dir, name, null, inoOf(f.qid), S_IFREG);
+    if (this.cache === 'loose') this.sizes.set(node.ino, 0); // O_EXCL: made empty here
     if (node.pendingOpen) yield* this.forget(node.pendingOpen);
     node.pendingOpen = f;
     return node;
@@ -598,8 +609,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
     // at or past the end of file as this mount knows it (its writes grow the cached size): nothing
     // to read, as Linux's v9fs answers from i_size in a caching mode (SQLite probes past the end
     // of its journal before each sync)
-    const a = this.attrs.get(ino);
-    if (a && offset >= a.size) return 0;
+    const size = this.attrs.get(ino)?.size ?? this.sizes.get(ino);
+    if (size !== undefined && offset >= size) return 0;
     if (this.holds(h.node)) return this.guard(this.readAgain(h, buf, offset));
     const { at, want } = this.ahead.plan(ino, buf.length, offset, this.client.ioSize(h.fid));
     return this.guard(this.readOp(h, buf, offset, at, want));
@@ -666,6 +677,7 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
       if (!done) {
         // a failed write may have changed some of the file
         this.attrs.delete(node.ino);
+        this.sizes.delete(node.ino);
         this.ahead.forget(node.ino);
       }
     }
@@ -677,6 +689,8 @@ export class P9fs implements RkFs<P9Node, P9Handle> {
    * updates its inode on a write in a caching mode.
    */
   private grown(node: P9Node, end: number): void {
+    const size = this.sizes.get(node.ino);
+    if (size !== undefined && end > size) this.sizes.set(node.ino, end);
     const a = this.attrs.get(node.ino);
     if (!a) return;
     if (end > a.size) a.size = end;

@@ -130,6 +130,8 @@ describe.skipIf(!haveDiod)('9pfs requests', () => {
       const j = (await fs.create(fs.root, 'db-journal', 0o644)) as P9Node;
       const jh = (await fs.open(j, O_RDWR)) as P9Handle;
       expect(await fs.write(jh, new Uint8Array(512).fill(1), 0)).toBe(512);
+      // SQLite's probe past the new journal's end: its size is known (made empty, grown here)
+      expect(fs.read(jh, new Uint8Array(8), 512)).toBe(0);
       expect(await fs.fsync(jh, false)).toBe(0);
       expect(await fs.write(dbh, new Uint8Array(4096).fill(2), 0)).toBe(4096);
       expect(await fs.fsync(dbh, false)).toBe(0);
@@ -160,6 +162,29 @@ describe.skipIf(!haveDiod)('9pfs requests', () => {
       expect(statSync(join(m.diod.dir, 'db')).size).toBe(4096);
       expect(fs.lookup(fs.root, 'db.lock')).toBe(-Errno.ENOENT);
       expect(fs.lookup(fs.root, 'db-journal')).toBe(-Errno.ENOENT);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('cache=loose: a read past the end of a file made here is 0 without a Tread, until a truncate', async () => {
+    const m = await mountDiod('cache=loose');
+    const { fs } = m;
+    try {
+      const k = (await fs.create(fs.root, 'k', 0o644)) as P9Node;
+      const h = (await fs.open(k, O_RDWR)) as P9Handle;
+      let n = sent(m);
+      expect(fs.read(h, new Uint8Array(8), 0)).toBe(0); // made empty
+      expect(sent(m)).toBe(n);
+      expect(await fs.write(h, new Uint8Array(10).fill(7), 0)).toBe(10);
+      expect(fs.read(h, new Uint8Array(8), 10)).toBe(0); // grown by the write
+      expect(await fs.setattr(k, { size: 100 })).toBe(0);
+      n = sent(m);
+      const b = new Uint8Array(8).fill(1);
+      expect(await fs.read(h, b, 50)).toBe(8); // the size is asked again: zeros up to 100
+      expect(b).toEqual(new Uint8Array(8));
+      expect(sent(m)).toBeGreaterThan(n);
+      expect(await fs.close(h)).toBe(0);
     } finally {
       await m.close();
     }
