@@ -2,7 +2,9 @@
 // block cache, uninitialised groups' bitmaps built on first use, group descriptor and super block
 // counts kept exact, bitmap checksums (metadata_csum) recomputed on every change — with a journal,
 // once per commit for each group changed in the transaction (seal), as no one reads them before.
+// The calls are step generators (vfscore's runSteps): without a wait when the bitmaps are cached.
 import { Errno } from '@runikraft/errno';
+import { type RkFsSteps, wait } from '@runikraft/vfscore';
 import { crc32c } from './crc32c';
 import { INCOMPAT } from './features';
 import {
@@ -59,8 +61,8 @@ export class Ext4Alloc {
   }
 
   /** The block bitmap of `gd`, initialised first when the group is BLOCK_UNINIT. */
-  private async blockBitmap(gd: GroupDesc): Promise<Uint8Array | number> {
-    const e = await this.vol.cache.get(gd.blockBitmap);
+  private *blockBitmap(gd: GroupDesc): RkFsSteps<Uint8Array | number> {
+    const e = yield* wait(this.vol.cache.get(gd.blockBitmap));
     if (typeof e === 'number') return e;
     this.vol.cache.markDirty(e); // the caller changes it before its next await
     if (gd.flags & BG_BLOCK_UNINIT) {
@@ -98,8 +100,8 @@ export class Ext4Alloc {
     return 0;
   }
 
-  private async inodeBitmap(gd: GroupDesc): Promise<Uint8Array | number> {
-    const e = await this.vol.cache.get(gd.inodeBitmap);
+  private *inodeBitmap(gd: GroupDesc): RkFsSteps<Uint8Array | number> {
+    const e = yield* wait(this.vol.cache.get(gd.inodeBitmap));
     if (typeof e === 'number') return e;
     this.vol.cache.markDirty(e); // the caller changes it before its next await
     if (gd.flags & BG_INODE_UNINIT) {
@@ -115,7 +117,11 @@ export class Ext4Alloc {
    * journal, the bitmaps (pinned in the running transaction) are checksummed and the descriptor
    * stored by seal(), before the transaction commits.
    */
-  private async commit(gd: GroupDesc, block: Uint8Array | null, inode: Uint8Array | null) {
+  private *commit(
+    gd: GroupDesc,
+    block: Uint8Array | null,
+    inode: Uint8Array | null,
+  ): RkFsSteps<number> {
     this.vol.superCounts = true;
     if (this.journal) {
       const u = this.unsealed.get(gd);
@@ -125,32 +131,36 @@ export class Ext4Alloc {
       } else this.unsealed.set(gd, { block: block !== null, inode: inode !== null });
       return 0;
     }
-    return this.store(gd, block, inode);
+    return yield* this.store(gd, block, inode);
   }
 
   /**
    * Checksums and stores every group the running transaction changed (the journal calls it before
    * it collects the transaction's blocks). @returns 0, -EIO.
    */
-  async seal(): Promise<number> {
+  *seal(): RkFsSteps<number> {
     for (const [gd, u] of this.unsealed) {
-      const block = u.block ? await this.bitmapData(gd.blockBitmap) : null;
+      const block = u.block ? yield* this.bitmapData(gd.blockBitmap) : null;
       if (typeof block === 'number') return block;
-      const inode = u.inode ? await this.bitmapData(gd.inodeBitmap) : null;
+      const inode = u.inode ? yield* this.bitmapData(gd.inodeBitmap) : null;
       if (typeof inode === 'number') return inode;
-      const r = await this.store(gd, block, inode);
+      const r = yield* this.store(gd, block, inode);
       if (r < 0) return r;
       this.unsealed.delete(gd);
     }
     return 0;
   }
 
-  private async bitmapData(blk: number): Promise<Uint8Array | number> {
-    const e = await this.vol.cache.get(blk);
+  private *bitmapData(blk: number): RkFsSteps<Uint8Array | number> {
+    const e = yield* wait(this.vol.cache.get(blk));
     return typeof e === 'number' ? e : e.data;
   }
 
-  private store(gd: GroupDesc, block: Uint8Array | null, inode: Uint8Array | null) {
+  private store(
+    gd: GroupDesc,
+    block: Uint8Array | null,
+    inode: Uint8Array | null,
+  ): RkFsSteps<number> {
     const sb = this.sb;
     if (sb.metadataCsum) {
       const wide = sb.descSize >= 64;
@@ -172,7 +182,7 @@ export class Ext4Alloc {
    * Allocates up to `want` contiguous blocks, the first at or after `goal` when possible.
    * @returns [first block, count], or -ENOSPC, -EIO, -EUCLEAN.
    */
-  async allocBlocks(goal: number, want: number): Promise<[number, number] | number> {
+  *allocBlocks(goal: number, want: number): RkFsSteps<[number, number] | number> {
     const sb = this.sb;
     const g0 = Math.max(
       0,
@@ -181,7 +191,7 @@ export class Ext4Alloc {
     for (let k = 0; k < sb.groupCount; k++) {
       const gd = this.vol.groups[(g0 + k) % sb.groupCount]!;
       if (gd.freeBlocks === 0) continue;
-      const b = await this.blockBitmap(gd);
+      const b = yield* this.blockBitmap(gd);
       if (typeof b === 'number') return b;
       const first = groupFirstBlock(sb, gd.group);
       const n = this.groupBlocks(gd.group);
@@ -200,7 +210,7 @@ export class Ext4Alloc {
           for (let j = 0; j < len; j++) setBit(b, i + j);
           gd.freeBlocks -= len;
           this.vol.freeBlocks -= len;
-          const r = await this.commit(gd, b, null);
+          const r = yield* this.commit(gd, b, null);
           return r < 0 ? r : [first + i, len];
         }
       }
@@ -209,7 +219,7 @@ export class Ext4Alloc {
   }
 
   /** Returns `n` blocks from `blk` to the free pool. @returns 0, -EUCLEAN (already free), -EIO. */
-  async freeBlocks(blk: number, n: number): Promise<number> {
+  *freeBlocks(blk: number, n: number): RkFsSteps<number> {
     const sb = this.sb;
     while (n > 0) {
       const g = Math.floor((blk - sb.firstDataBlock) / sb.blocksPerGroup);
@@ -217,7 +227,7 @@ export class Ext4Alloc {
       if (!gd) return this.vol.corrupt(`freeing block ${blk} outside the file system`);
       const first = groupFirstBlock(sb, g);
       const k = Math.min(n, first + this.groupBlocks(g) - blk);
-      const b = await this.blockBitmap(gd);
+      const b = yield* this.blockBitmap(gd);
       if (typeof b === 'number') return b;
       for (let i = 0; i < k; i++) {
         if (!bitSet(b, blk - first + i)) return this.vol.corrupt(`freeing free block ${blk + i}`);
@@ -226,7 +236,7 @@ export class Ext4Alloc {
       gd.freeBlocks += k;
       this.vol.freeBlocks += k;
       this.journal?.forget(blk, k);
-      const r = await this.commit(gd, b, null);
+      const r = yield* this.commit(gd, b, null);
       if (r < 0) return r;
       blk += k;
       n -= k;
@@ -237,12 +247,12 @@ export class Ext4Alloc {
   /**
    * Allocates an inode, in `goalGroup` when it has one free. @returns the inode number, -ENOSPC.
    */
-  async allocInode(goalGroup: number, dir: boolean): Promise<number> {
+  *allocInode(goalGroup: number, dir: boolean): RkFsSteps<number> {
     const sb = this.sb;
     for (let k = 0; k < sb.groupCount; k++) {
       const gd = this.vol.groups[(goalGroup + k) % sb.groupCount]!;
       if (gd.freeInodes === 0) continue;
-      const b = await this.inodeBitmap(gd);
+      const b = yield* this.inodeBitmap(gd);
       if (typeof b === 'number') return b;
       const base = gd.group * sb.inodesPerGroup;
       const ipg = sb.inodesPerGroup;
@@ -253,7 +263,7 @@ export class Ext4Alloc {
         this.vol.freeInodes--;
         if (dir) gd.usedDirs++;
         if (i >= sb.inodesPerGroup - gd.itableUnused) gd.itableUnused = sb.inodesPerGroup - i - 1;
-        const r = await this.commit(gd, null, b);
+        const r = yield* this.commit(gd, null, b);
         return r < 0 ? r : base + i + 1;
       }
     }
@@ -261,17 +271,17 @@ export class Ext4Alloc {
   }
 
   /** Frees inode `ino` in its bitmap. @returns 0, -EUCLEAN, -EIO. */
-  async freeInode(ino: number, dir: boolean): Promise<number> {
+  *freeInode(ino: number, dir: boolean): RkFsSteps<number> {
     const loc = this.vol.inodeLocation(ino);
     if (!loc) return this.vol.corrupt(`freeing inode ${ino}`);
-    const b = await this.inodeBitmap(loc.gd);
+    const b = yield* this.inodeBitmap(loc.gd);
     if (typeof b === 'number') return b;
     if (!bitSet(b, loc.index)) return this.vol.corrupt(`freeing free inode ${ino}`);
     clearBit(b, loc.index);
     loc.gd.freeInodes++;
     this.vol.freeInodes++;
     if (dir) loc.gd.usedDirs--;
-    return this.commit(loc.gd, null, b);
+    return yield* this.commit(loc.gd, null, b);
   }
 }
 

@@ -1,6 +1,8 @@
 // Block maps of ext2/ext3 files (disk layout "Direct/Indirect Block Addressing"): 12 direct pointers,
 // then single, double and triple indirect blocks of 32-bit pointers; 0 is a hole.
+
 import { Errno } from '@runikraft/errno';
+import { type RkFsResult, runSteps, wait } from '@runikraft/vfscore';
 import type { BlockCache } from './cache';
 import type { Ext4Run } from './extents';
 import { ExtentCorrupt } from './extents';
@@ -83,8 +85,8 @@ export function bmapPath(per: number, lblk: number): number[] | null {
 export interface BmapEnv {
   readonly sb: Ext4Super;
   readonly cache: BlockCache;
-  allocBlocks(goal: number, want: number): Promise<[number, number] | number>;
-  freeBlocks(blk: number, n: number): Promise<number>;
+  allocBlocks(goal: number, want: number): RkFsResult<[number, number] | number>;
+  freeBlocks(blk: number, n: number): RkFsResult<number>;
   /** Reports corruption. @returns -EUCLEAN. */
   corrupt(what: string): number;
 }
@@ -129,8 +131,8 @@ export function bmapAlloc(
   lblk: number,
   n: number,
   goal: number,
-): Promise<{ runs: MappedRun[]; fresh: MappedRun[]; added: number; end?: number } | number> {
-  return mapChange(inode, () => allocMapped(env, inode, lblk, n, goal));
+): RkFsResult<{ runs: MappedRun[]; fresh: MappedRun[]; added: number; end?: number } | number> {
+  return runSteps(mapChange(inode, () => wait(allocMapped(env, inode, lblk, n, goal))));
 }
 
 async function allocMapped(
@@ -221,8 +223,8 @@ async function allocMapped(
  * Frees the blocks of a block-mapped file from logical block `keep` on, and the indirect blocks that
  * map nothing below `keep`. @returns how many blocks were freed (data and indirect), or -errno.
  */
-export function bmapTruncate(env: BmapEnv, inode: Ext4Inode, keep: number): Promise<number> {
-  return mapChange(inode, () => truncateMapped(env, inode, keep));
+export function bmapTruncate(env: BmapEnv, inode: Ext4Inode, keep: number): RkFsResult<number> {
+  return runSteps(mapChange(inode, () => wait(truncateMapped(env, inode, keep))));
 }
 
 async function truncateMapped(env: BmapEnv, inode: Ext4Inode, keep: number): Promise<number> {

@@ -1,9 +1,12 @@
 // The block cache (Linux's buffer cache for one mount): file-system blocks in guest RAM (the device
 // DMAs straight into them), found by block number, evicted least-recently-used past a bound, written
 // back when dirty. Callers must not keep an entry's `data` across an await: it may be evicted.
+// Every call answers with its value when no device request had to wait (RkFsResult: a Promise only
+// then); the calls that may write or read are step generators (vfscore's runSteps) written once.
 import { Errno } from '@runikraft/errno';
 import type { RkAlloc } from '@runikraft/rkalloc';
-import type { RkBlkdev, RkBlkseg } from '@runikraft/rkblkdev';
+import type { RkBlkdev, RkBlkResult, RkBlkseg } from '@runikraft/rkblkdev';
+import { type RkFsResult, type RkFsSteps, runSteps, wait } from '@runikraft/vfscore';
 
 /** One cached block: `data` is a view of guest RAM at `pa`. */
 export interface CachedBlock {
@@ -139,7 +142,9 @@ export class BlockCache {
     const p = this.pending.get(blk);
     if (p) return p;
     this.stats.misses++;
-    const q = this.fill(blk, true).finally(() => this.pending.delete(blk));
+    const f = runSteps(this.fill(blk, true));
+    if (!(f instanceof Promise)) return f;
+    const q = f.finally(() => this.pending.delete(blk));
     this.pending.set(blk, q);
     return q;
   }
@@ -148,10 +153,16 @@ export class BlockCache {
    * An entry for `blk` whose content the caller overwrites entirely (no read); marked dirty as
    * metadata, or as file data when `data`.
    */
-  async zeroed(blk: number, data = false): Promise<CachedBlock | number> {
+  zeroed(blk: number, data = false): RkFsResult<CachedBlock | number> {
+    return runSteps(this.zeroedSteps(blk, data));
+  }
+
+  /** zeroed, inside a step generator. */
+  *zeroedSteps(blk: number, data = false): RkFsSteps<CachedBlock | number> {
     if (blk < 0 || blk >= this.limit) return -Errno.EUCLEAN;
-    const have = this.peek(blk) ?? (await this.pending.get(blk));
-    const e = typeof have === 'object' ? have : await this.fill(blk, false);
+    const p = this.pending.get(blk);
+    const have = this.peek(blk) ?? (p ? yield* wait(p) : undefined);
+    const e = typeof have === 'object' ? have : yield* this.fill(blk, false);
     if (typeof e === 'number') return e;
     e.data.fill(0);
     if (data) this.markData(e);
@@ -159,11 +170,11 @@ export class BlockCache {
     return e;
   }
 
-  private async fill(blk: number, read: boolean): Promise<CachedBlock | number> {
-    const pa = await this.slot();
+  private *fill(blk: number, read: boolean): RkFsSteps<CachedBlock | number> {
+    const pa = yield* this.slot();
     if (pa < 0) return pa;
     if (read) {
-      const r = await this.dev.read(blk * this.spb, this.spb, pa);
+      const r = yield* wait(this.dev.read(blk * this.spb, this.spb, pa));
       if (r < 0) {
         this.alloc.free(pa);
         return r;
@@ -233,7 +244,7 @@ export class BlockCache {
     }
     if (pas.length < 2) {
       for (const pa of pas) this.alloc.free(pa);
-      return this.fill(blk, true);
+      return runSteps(this.fill(blk, true));
     }
     const segs: RkBlkseg[] = [];
     for (const pa of pas) {
@@ -259,7 +270,7 @@ export class BlockCache {
   }
 
   /** A free block-sized buffer in guest RAM: a new one under the bound, else the LRU victim's. */
-  private async slot(): Promise<number> {
+  private *slot(): RkFsSteps<number> {
     if (this.map.size < Math.max(16, this.maxBlocks)) {
       const pa = this.alloc.memalign(512, this.blockSize);
       if (pa) return pa;
@@ -271,7 +282,7 @@ export class BlockCache {
         continue;
       }
       if (victim.dirty) {
-        const r = await this.writeBack(victim);
+        const r = yield* wait(this.writeBack(victim));
         if (r < 0) return r;
       }
       if (this.map.get(victim.blk) !== victim || victim.dirty) {
@@ -318,27 +329,32 @@ export class BlockCache {
   }
 
   /** Writes `e` home now if dirty. @returns 0 or -EIO. */
-  writeNow(e: CachedBlock): Promise<number> | number {
+  writeNow(e: CachedBlock): RkFsResult<number> {
     return e.dirty ? this.writeBack(e) : 0;
   }
 
-  private async writeBack(e: CachedBlock): Promise<number> {
+  private writeBack(e: CachedBlock): RkFsResult<number> {
     e.dirty = false;
     this.stats.writebacks++;
-    const r = await this.write(e.blk * this.spb, this.spb, e.pa);
-    if (r < 0) this.setDirty(e);
+    return this.written(this.write(e.blk * this.spb, this.spb, e.pa), [e]);
+  }
+
+  /** `r`, the result of writing `run` home: a failed write leaves them dirty. */
+  private written(r: RkBlkResult, run: readonly CachedBlock[]): RkFsResult<number> {
+    if (r instanceof Promise) return r.then((v) => this.written(v, run));
+    if (r < 0) for (const e of run) this.setDirty(e);
     return r;
   }
 
   /** One device write request (every write goes through here or writeSegs: flush needs to know). */
-  private write(sector: number, n: number, pa: number): Promise<number> {
+  private write(sector: number, n: number, pa: number): RkBlkResult {
     this.unflushed = true;
     this.directWrites++;
     this.stats.writeRequests++;
     return this.dev.write(sector, n, pa);
   }
 
-  private writeSegs(sector: number, segs: readonly RkBlkseg[]): Promise<number> {
+  private writeSegs(sector: number, segs: readonly RkBlkseg[]): RkBlkResult {
     this.unflushed = true;
     this.directWrites++;
     this.stats.writeRequests++;
@@ -443,7 +459,12 @@ export class BlockCache {
    * the metadata out).
    * @returns 0, or -EUCLEAN (outside the file system), -EIO, -ENOMEM.
    */
-  async writeRun(blk: number, n: number, src: Uint8Array): Promise<number> {
+  writeRun(blk: number, n: number, src: Uint8Array): RkFsResult<number> {
+    return runSteps(this.writeRunSteps(blk, n, src));
+  }
+
+  /** writeRun, inside a step generator. */
+  *writeRunSteps(blk: number, n: number, src: Uint8Array): RkFsSteps<number> {
     if (blk < 0 || blk + n > this.limit) return -Errno.EUCLEAN;
     const bs = this.blockSize;
     const cached = this.cachedData(blk, n);
@@ -454,7 +475,7 @@ export class BlockCache {
         c.data.set(src.subarray((c.blk - blk) * bs, (c.blk - blk + 1) * bs));
         c.dirty = false;
       }
-      const r = await this.writeDirect(blk, src.subarray(0, n * bs));
+      const r = yield* this.writeDirect(blk, src.subarray(0, n * bs));
       if (r < 0) for (const c of cached) this.setDirty(c);
       return r;
     }
@@ -467,7 +488,7 @@ export class BlockCache {
         continue;
       }
       const run = this.uncached(blk + i + 1, blk + n) - (blk + i);
-      const r = await this.writeDirect(blk + i, src.subarray(i * bs, (i + run) * bs));
+      const r = yield* this.writeDirect(blk + i, src.subarray(i * bs, (i + run) * bs));
       if (r < 0) return r;
       i += run;
     }
@@ -490,7 +511,7 @@ export class BlockCache {
     return out;
   }
 
-  private async writeDirect(blk: number, src: Uint8Array): Promise<number> {
+  private *writeDirect(blk: number, src: Uint8Array): RkFsSteps<number> {
     const phys = this.dev.phys;
     const bs = this.blockSize;
     const perReq = Math.min(RUN_BYTES / bs, this.perReq());
@@ -499,10 +520,8 @@ export class BlockCache {
       const pa = phys.base + src.byteOffset - phys.u8.byteOffset;
       for (let done = 0; done < src.length; ) {
         const bytes = Math.min(src.length - done, perReq * bs);
-        const r = await this.write(
-          (blk + done / bs) * this.spb,
-          (bytes / bs) * this.spb,
-          pa + done,
+        const r = yield* wait(
+          this.write((blk + done / bs) * this.spb, (bytes / bs) * this.spb, pa + done),
         );
         if (r < 0) return r;
         done += bytes;
@@ -513,7 +532,7 @@ export class BlockCache {
     if (!buf) {
       // no room for a bounce buffer: through the cache
       for (let i = 0; i < src.length / bs; i++) {
-        const e = await this.zeroed(blk + i, true);
+        const e = yield* this.zeroedSteps(blk + i, true);
         if (typeof e === 'number') return e;
         e.data.set(src.subarray(i * bs, (i + 1) * bs));
       }
@@ -524,7 +543,9 @@ export class BlockCache {
       for (let done = 0; done < src.length; ) {
         const bytes = Math.min(src.length - done, perReq * bs);
         phys.u8.set(src.subarray(done, done + bytes), at);
-        const r = await this.write((blk + done / bs) * this.spb, (bytes / bs) * this.spb, buf);
+        const r = yield* wait(
+          this.write((blk + done / bs) * this.spb, (bytes / bs) * this.spb, buf),
+        );
         if (r < 0) return r;
         done += bytes;
       }
@@ -548,9 +569,13 @@ export class BlockCache {
    * Writes every dirty block not pinned by the running transaction (in block order) and flushes
    * the device. @returns 0 or -EIO.
    */
-  async sync(): Promise<number> {
-    const r = await this.writeUnpinned();
-    return r < 0 ? r : this.flush();
+  sync(): RkFsResult<number> {
+    return runSteps(this.syncSteps());
+  }
+
+  private *syncSteps(): RkFsSteps<number> {
+    const r = yield* this.writeUnpinnedSteps();
+    return r < 0 ? r : yield* wait(this.flush());
   }
 
   /**
@@ -558,7 +583,12 @@ export class BlockCache {
    * an ordered-mode commit writes before its log). Adjacent blocks go out as one scatter-gather
    * request each run (as many blocks as the device takes in one request).
    */
-  async writeUnpinned(dataOnly = false): Promise<number> {
+  writeUnpinned(dataOnly = false): RkFsResult<number> {
+    return runSteps(this.writeUnpinnedSteps(dataOnly));
+  }
+
+  /** writeUnpinned, inside a step generator. */
+  *writeUnpinnedSteps(dataOnly = false): RkFsSteps<number> {
     const dirty: CachedBlock[] = [];
     for (const e of this.dirtied) {
       // written or evicted since it was dirtied: no longer a candidate
@@ -578,14 +608,14 @@ export class BlockCache {
         run.push(e);
       }
       if (run.length === 0) continue;
-      const r = await this.writeBlocks(run);
+      const r = yield* wait(this.writeBlocks(run));
       if (r < 0) return r;
     }
     return 0;
   }
 
   /** Writes adjacent cached blocks home in one request (their buffers are scattered in RAM). */
-  private async writeBlocks(run: readonly CachedBlock[]): Promise<number> {
+  private writeBlocks(run: readonly CachedBlock[]): RkFsResult<number> {
     if (run.length === 1) return this.writeBack(run[0]!);
     const segs: RkBlkseg[] = [];
     for (const e of run) {
@@ -599,21 +629,24 @@ export class BlockCache {
     this.stats.writebacks += run.length;
     const r =
       segs.length === 1
-        ? await this.write(run[0]!.blk * this.spb, run.length * this.spb, segs[0]!.pa)
-        : await this.writeSegs(run[0]!.blk * this.spb, segs);
-    if (r < 0) for (const e of run) this.setDirty(e);
-    return r;
+        ? this.write(run[0]!.blk * this.spb, run.length * this.spb, segs[0]!.pa)
+        : this.writeSegs(run[0]!.blk * this.spb, segs);
+    return this.written(r, run);
   }
 
   /**
    * The device's write barrier: everything completed before is durable after; skipped when nothing
    * was written since the last one. @returns 0, -EIO.
    */
-  async flush(): Promise<number> {
+  flush(): RkFsResult<number> {
     if (!this.unflushed || !this.dev.info().flush) return 0;
     this.unflushed = false;
     this.stats.flushes++;
-    const r = await this.dev.flush();
+    return this.flushed(this.dev.flush());
+  }
+
+  private flushed(r: RkBlkResult): RkFsResult<number> {
+    if (r instanceof Promise) return r.then((v) => this.flushed(v));
     if (r < 0) this.unflushed = true;
     return r;
   }

@@ -4,7 +4,9 @@
 // parent; a full root moves its entries one level down (the root plus one level of nodes, two with
 // large_dir, as Linux). The blocks a split needs are appended first, so running out of space leaves
 // the directory as it was.
+
 import { Errno } from '@runikraft/errno';
+import { runSteps } from '@runikraft/vfscore';
 import { direntSize, walkLeaf } from './dir';
 import {
   type DxEntry,
@@ -72,7 +74,7 @@ export async function addIndexed(
   let h = 0;
   let lblk = 0;
   do {
-    const d = await vol.dirEntry(dir, lblk);
+    const d = await runSteps(vol.dirEntry(dir, lblk));
     if (d === null || typeof d === 'number') return d ?? bad(`block ${lblk} is a hole`);
     const b = d.block.data;
     let node: ReturnType<typeof parseDxNode>;
@@ -91,7 +93,7 @@ export async function addIndexed(
     path.push({ lblk, at, entries, limit: node.limit });
     lblk = entries[at]!.block & DX_BLOCK_MASK;
   } while (path.length <= levels);
-  const leaf = await vol.dirEntry(dir, lblk);
+  const leaf = await runSteps(vol.dirEntry(dir, lblk));
   if (leaf === null || typeof leaf === 'number') return leaf ?? bad(`leaf ${lblk} is a hole`);
   const r = insertInLeaf(leaf.block.data, g, seed, name, ino, ft);
   if (typeof r === 'string') return vol.corrupt(`directory ${dir.ino} block ${lblk}: ${r}`);
@@ -109,16 +111,16 @@ export async function addIndexed(
   const oldSize = dir.size;
   const fresh: number[] = [];
   for (let k = 0; k <= full; k++) {
-    const nb = await w.appendBlock(dir);
+    const nb = await runSteps(w.appendBlock(dir));
     if (typeof nb === 'number') {
-      const t = await w.truncate(dir, oldSize);
-      const s = t < 0 ? t : await w.storeInode(dir);
+      const t = await runSteps(w.truncate(dir, oldSize));
+      const s = t < 0 ? t : await runSteps(w.storeInode(dir));
       return s < 0 ? s : nb;
     }
     fresh.push(Math.ceil(dir.size / g.blockSize) - 1);
   }
   // the leaf: its entries and the new one sorted by hash, the upper part to a new block
-  const again = await vol.dirEntry(dir, lblk);
+  const again = await runSteps(vol.dirEntry(dir, lblk));
   if (again === null || typeof again === 'number') return again ?? -Errno.EIO;
   const live = liveEntries(again.block.data, g, hash!);
   if (typeof live === 'string') return vol.corrupt(`directory ${dir.ino} block ${lblk}: ${live}`);
@@ -128,7 +130,7 @@ export async function addIndexed(
   packLeaf(again.block.data, g, seed, live.slice(0, mid));
   vol.cache.markDirty(again.block);
   const newLeaf = fresh.shift()!;
-  const nl = await vol.dirEntry(dir, newLeaf);
+  const nl = await runSteps(vol.dirEntry(dir, newLeaf));
   if (nl === null || typeof nl === 'number') return nl ?? -Errno.EIO;
   packLeaf(nl.block.data, g, seed, live.slice(mid));
   vol.cache.markDirty(nl.block);
@@ -153,7 +155,7 @@ export async function addIndexed(
     entry = { hash: upper[0]!.hash, block: blk };
   }
   for (const n of touched) {
-    const d = await vol.dirEntry(dir, n.lblk);
+    const d = await runSteps(vol.dirEntry(dir, n.lblk));
     if (d === null || typeof d === 'number') return d ?? -Errno.EIO;
     const b = d.block.data;
     if (n.lblk === 0) {
@@ -180,7 +182,7 @@ export async function makeIndexed(
 ): Promise<number | null> {
   const vol = w.vol;
   const g = w.geom;
-  const d0 = await vol.dirEntry(dir, 0);
+  const d0 = await runSteps(vol.dirEntry(dir, 0));
   if (d0 === null || typeof d0 === 'number') return d0;
   const dots: { ino: number; ft: number; nameLen: number; off: number }[] = [];
   const bad = walkLeaf(
@@ -210,10 +212,10 @@ export async function makeIndexed(
   const live = liveEntries(b0, g, () => 0);
   if (typeof live === 'string') return vol.corrupt(`directory ${dir.ino} block 0: ${live}`);
   const rest = live.slice(2);
-  const nb = await w.appendBlock(dir);
+  const nb = await runSteps(w.appendBlock(dir));
   if (typeof nb === 'number') return nb;
   packLeaf(nb, g, dir.csumSeed, rest);
-  const root = await vol.dirEntry(dir, 0);
+  const root = await runSteps(vol.dirEntry(dir, 0));
   if (root === null || typeof root === 'number') return root ?? -Errno.EIO;
   formatDxRoot(root.block.data, g, dir.csumSeed, dots[0]!, dots[1]!, version, 0, [
     { hash: 0, block: 1 },
@@ -221,6 +223,6 @@ export async function makeIndexed(
   root.block.verified = true;
   vol.cache.markDirty(root.block);
   dir.flags |= EXT4_INDEX_FL;
-  const s = await w.storeInode(dir);
+  const s = await runSteps(w.storeInode(dir));
   return s < 0 ? s : addIndexed(w, dir, name, ino, ft);
 }

@@ -1,7 +1,9 @@
 // Extent trees (disk layout "Extent Tree"): a 12-byte header, then index entries (interior nodes) or
 // extents (leaves); the root lives in i_block, deeper nodes in blocks that end in a crc32c tail.
 // Every node is checked (magic, counts, depth, checksum) before it is used.
+
 import { Errno } from '@runikraft/errno';
+import { type RkFsSteps, wait } from '@runikraft/vfscore';
 import type { BlockCache } from './cache';
 import { crc32c } from './crc32c';
 import type { Ext4Inode } from './inode';
@@ -64,12 +66,12 @@ export class ExtentCorrupt {
  * @returns the run starting at lblk (a hole runs to the next extent, or to `EXT4_MAX_LBLK`),
  * -EIO from the device, or an ExtentCorrupt naming what is wrong (the caller reports EUCLEAN).
  */
-export async function extentMap(
+export function* extentMap(
   sb: Ext4Super,
   cache: BlockCache,
   inode: Ext4Inode,
   lblk: number,
-): Promise<Ext4Run | number | ExtentCorrupt> {
+): RkFsSteps<Ext4Run | number | ExtentCorrupt> {
   let node: Uint8Array = inode.iblock;
   let capacity = 4;
   let depth: number | null = null;
@@ -109,7 +111,7 @@ export async function extentMap(
     }
     if (at < 0) return { pblk: 0, len: next - lblk };
     const child = hilo(u32(node, 12 + at * 12 + 4), u16(node, 12 + at * 12 + 8));
-    const b = await cache.get(child);
+    const b = yield* wait(cache.get(child));
     if (b === -Errno.EUCLEAN)
       return new ExtentCorrupt(`inode ${inode.ino} extent index points outside (block ${child})`);
     if (typeof b === 'number') return b;

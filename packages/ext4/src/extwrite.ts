@@ -2,7 +2,9 @@
 // range, map a range), normalised (merged, split at the 32768-block extent limit) and written back as
 // a fresh tree — in i_block when four extents fit, else one or two levels of blocks with crc32c tails;
 // or changed in place (insertExtent: a leaf insert or split, an index split, the root growing).
+
 import { Errno } from '@runikraft/errno';
+import { type RkFsSteps, wait } from '@runikraft/vfscore';
 import type { Ext4Alloc } from './alloc';
 import type { CachedBlock } from './cache';
 import {
@@ -24,15 +26,15 @@ export interface ExtentList {
 }
 
 /** Reads every extent of `inode` in order. @returns the list, -EUCLEAN, -EIO. */
-export async function readExtents(vol: Ext4Volume, inode: Ext4Inode): Promise<ExtentList | number> {
+export function* readExtents(vol: Ext4Volume, inode: Ext4Inode): RkFsSteps<ExtentList | number> {
   const out: ExtentList = { extents: [], tree: [] };
   const per = Math.floor((vol.blockSize - 12) / 12);
-  const walk = async (
+  function* walk(
     node: Uint8Array,
     cap: number,
     depth: number | null,
     level: number,
-  ): Promise<number> => {
+  ): RkFsSteps<number> {
     const h = checkHeader(node, 0, cap, depth);
     if (typeof h === 'string') return vol.corrupt(`inode ${inode.ino} extent tree: ${h}`);
     if (level > 5) return vol.corrupt(`inode ${inode.ino} extent tree too deep`);
@@ -51,16 +53,16 @@ export async function readExtents(vol: Ext4Volume, inode: Ext4Inode): Promise<Ex
         continue;
       }
       const child = hilo(u32(node, e + 4), u16(node, e + 8));
-      const b = await vol.cache.get(child);
+      const b = yield* wait(vol.cache.get(child));
       if (typeof b === 'number')
         return b === -Errno.EUCLEAN ? vol.corrupt(`inode ${inode.ino} extent index ${child}`) : b;
       out.tree.push(child);
-      const r = await walk(b.data.slice(), per, h.depth - 1, level + 1);
+      const r = yield* walk(b.data.slice(), per, h.depth - 1, level + 1);
       if (r < 0) return r;
     }
     return 0;
-  };
-  const r = await walk(inode.iblock.slice(), 4, null, 0);
+  }
+  const r = yield* walk(inode.iblock.slice(), 4, null, 0);
   return r < 0 ? r : out;
 }
 
@@ -139,19 +141,19 @@ export function writeExtents(
   inode: Ext4Inode,
   list: ExtentList,
   goal: number,
-): Promise<number> {
+): RkFsSteps<number> {
   return mapChange(inode, () => rewriteTree(vol, alloc, inode, list, goal));
 }
 
-async function rewriteTree(
+function* rewriteTree(
   vol: Ext4Volume,
   alloc: Ext4Alloc,
   inode: Ext4Inode,
   list: ExtentList,
   goal: number,
-): Promise<number> {
+): RkFsSteps<number> {
   for (const b of list.tree) {
-    const r = await alloc.freeBlocks(b, 1);
+    const r = yield* alloc.freeBlocks(b, 1);
     if (r < 0) return r;
   }
   list.tree = [];
@@ -176,11 +178,11 @@ async function rewriteTree(
     if (depth >= 2) return -Errno.EFBIG;
     nodes = [];
     for (let at = 0; at < count; at += per) {
-      const got = await alloc.allocBlocks(goal, 1);
+      const got = yield* alloc.allocBlocks(goal, 1);
       if (typeof got === 'number') return got;
       const blk = got[0];
       list.tree.push(blk);
-      const e = await vol.cache.zeroed(blk);
+      const e = yield* vol.cache.zeroedSteps(blk);
       if (typeof e === 'number') return e;
       const n = Math.min(per, count - at);
       putHeader(e.data, n, per, depth);
@@ -219,16 +221,16 @@ export function insertExtent(
   alloc: Ext4Alloc,
   inode: Ext4Inode,
   x: Ext4Extent,
-): Promise<number | null> {
+): RkFsSteps<number | null> {
   return mapChange(inode, () => insertInTree(vol, alloc, inode, x));
 }
 
-async function insertInTree(
+function* insertInTree(
   vol: Ext4Volume,
   alloc: Ext4Alloc,
   inode: Ext4Inode,
   x: Ext4Extent,
-): Promise<number | null> {
+): RkFsSteps<number | null> {
   const per = Math.floor((vol.blockSize - 12) / 12);
   let node: Uint8Array = inode.iblock;
   let blk: CachedBlock | null = null;
@@ -249,7 +251,7 @@ async function insertInTree(
     parent = { blk: blk?.blk ?? null, at, key: u32(node, 12 + at * 12) };
     path.push(parent);
     const child = hilo(u32(node, 12 + at * 12 + 4), u16(node, 12 + at * 12 + 8));
-    const e = await vol.cache.get(child);
+    const e = yield* wait(vol.cache.get(child));
     if (typeof e === 'number')
       return e === -Errno.EUCLEAN ? vol.corrupt(`inode ${inode.ino} extent index ${child}`) : e;
     const ch = checkHeader(e.data, 0, per, h.depth - 1);
@@ -294,7 +296,7 @@ async function insertInTree(
     // make room a level up first — split index nodes, the root moving down a level — and retry
     let r: number | null;
     if (blk && parent) {
-      r = await splitLeaf(
+      r = yield* splitLeaf(
         vol,
         alloc,
         inode,
@@ -304,10 +306,10 @@ async function insertInTree(
         x.lblk,
       );
       if (r === 0) r = 1;
-      else if (r === null) r = await makeIndexRoom(vol, alloc, inode, path, path.length - 1);
-    } else r = await growRoot(vol, alloc, inode);
+      else if (r === null) r = yield* makeIndexRoom(vol, alloc, inode, path, path.length - 1);
+    } else r = yield* growRoot(vol, alloc, inode);
     if (r === null || r <= 0) return r || null; // (0: nothing changed, so no retry)
-    const again = await insertExtent(vol, alloc, inode, x);
+    const again = yield* insertExtent(vol, alloc, inode, x);
     return again === null || again < 0 ? again : again + r;
   } else return null;
   if (blk) sealExtentBlock(vol, inode, blk);
@@ -326,7 +328,7 @@ function sealExtentBlock(vol: Ext4Volume, inode: Ext4Inode, e: CachedBlock): voi
  * a new block of the same depth, indexed after the node's entry in its parent (keyed by its first
  * entry, or by `key` when it starts empty). @returns 0, null when the parent is full, or -errno.
  */
-async function splitLeaf(
+function* splitLeaf(
   vol: Ext4Volume,
   alloc: Ext4Alloc,
   inode: Ext4Inode,
@@ -334,19 +336,19 @@ async function splitLeaf(
   parent: { blk: number | null; at: number },
   from: number,
   key: number,
-): Promise<number | null> {
-  const pe = parent.blk === null ? null : await vol.cache.get(parent.blk);
+): RkFsSteps<number | null> {
+  const pe = parent.blk === null ? null : yield* wait(vol.cache.get(parent.blk));
   if (typeof pe === 'number') return pe;
   const pn = pe ? pe.data : inode.iblock;
   if (u16(pn, 2) >= u16(pn, 4)) return null;
-  const got = await alloc.allocBlocks(leaf + 1, 1);
+  const got = yield* alloc.allocBlocks(leaf + 1, 1);
   if (typeof got === 'number') return got;
   const nb = got[0];
-  const ne = await vol.cache.zeroed(nb);
+  const ne = yield* vol.cache.zeroedSteps(nb);
   if (typeof ne === 'number') return ne;
-  const le = await vol.cache.get(leaf);
+  const le = yield* wait(vol.cache.get(leaf));
   if (typeof le === 'number') return le;
-  const pe2 = parent.blk === null ? null : await vol.cache.get(parent.blk);
+  const pe2 = parent.blk === null ? null : yield* wait(vol.cache.get(parent.blk));
   if (typeof pe2 === 'number') return pe2;
   // no await from here on: the three blocks are the cache's current views
   const ne2 = vol.cache.peek(nb);
@@ -390,24 +392,24 @@ const MAX_DEPTH = 5;
  * @returns the tree blocks added (the caller walks the tree again), null when the tree is as deep
  *   as it may grow, or -errno.
  */
-async function makeIndexRoom(
+function* makeIndexRoom(
   vol: Ext4Volume,
   alloc: Ext4Alloc,
   inode: Ext4Inode,
   path: readonly IndexStep[],
   level: number,
-): Promise<number | null> {
+): RkFsSteps<number | null> {
   const step = path[level]!;
-  if (step.blk === null) return growRoot(vol, alloc, inode);
-  const e = await vol.cache.get(step.blk);
+  if (step.blk === null) return yield* growRoot(vol, alloc, inode);
+  const e = yield* wait(vol.cache.get(step.blk));
   if (typeof e === 'number') return e;
   if (u16(e.data, 2) < u16(e.data, 4)) return 0;
   const up = path[level - 1]!;
-  const pe = up.blk === null ? null : await vol.cache.get(up.blk);
+  const pe = up.blk === null ? null : yield* wait(vol.cache.get(up.blk));
   if (typeof pe === 'number') return pe;
   const pn = pe ? pe.data : inode.iblock;
-  if (u16(pn, 2) >= u16(pn, 4)) return makeIndexRoom(vol, alloc, inode, path, level - 1);
-  const r = await splitLeaf(vol, alloc, inode, step.blk, up, u16(e.data, 2) >> 1, 0);
+  if (u16(pn, 2) >= u16(pn, 4)) return yield* makeIndexRoom(vol, alloc, inode, path, level - 1);
+  const r = yield* splitLeaf(vol, alloc, inode, step.blk, up, u16(e.data, 2) >> 1, 0);
   return r === null || r < 0 ? r : 1;
 }
 
@@ -416,20 +418,16 @@ async function makeIndexRoom(
  * at it, a level deeper (ext4_ext_grow_indepth). @returns 1 (the block added), null at the depth
  * limit, or -errno.
  */
-async function growRoot(
-  vol: Ext4Volume,
-  alloc: Ext4Alloc,
-  inode: Ext4Inode,
-): Promise<number | null> {
+function* growRoot(vol: Ext4Volume, alloc: Ext4Alloc, inode: Ext4Inode): RkFsSteps<number | null> {
   const root = inode.iblock;
   const depth = u16(root, 6);
   if (depth >= MAX_DEPTH) return null;
   const first = u16(root, 2) > 0 ? u32(root, 12) : 0;
   const goal = depth === 0 && u16(root, 2) > 0 ? extentAt(root, 0).pblk : 0;
-  const got = await alloc.allocBlocks(goal || vol.inodeLocation(inode.ino)!.gd.inodeTable, 1);
+  const got = yield* alloc.allocBlocks(goal || vol.inodeLocation(inode.ino)!.gd.inodeTable, 1);
   if (typeof got === 'number') return got;
   const nb = got[0];
-  const ne = await vol.cache.zeroed(nb);
+  const ne = yield* vol.cache.zeroedSteps(nb);
   if (typeof ne === 'number') return ne;
   const n = ne.data;
   const entries = u16(root, 2);

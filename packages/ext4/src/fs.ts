@@ -7,18 +7,22 @@ import {
   O_ACCMODE,
   O_RDONLY,
   RENAME_EXCHANGE,
+  type RkFsSteps,
   RkWriteBehind,
   type RkWriteBehindFile,
   type RkWriteBehindRun,
+  runSteps,
   S_IFDIR,
   S_IFLNK,
   S_IFREG,
+  wait,
 } from '@runikraft/vfscore';
 import type {
   RkFs,
   RkFsAttr,
   RkFsDirSink,
   RkFsEnv,
+  RkFsResult,
   RkFsSetattr,
   RkFsStatfs,
   RkFsTime,
@@ -38,7 +42,7 @@ import type { Jbd2Journal } from './jbd2/journal';
 import { markNeedsRecovery } from './jbd2/mount';
 import { u32 } from './le';
 import { Ext4Lock } from './lock';
-import { findCached, findEntry } from './lookup';
+import { type Ext4Found, findCached, findEntry } from './lookup';
 import { type Ext4Handle, Ext4Node } from './node';
 import { Ext4Orphans, lastOrphan, releaseOrphans } from './orphan';
 import { has } from './superblock';
@@ -118,16 +122,20 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
 
   /** Frees the inodes a crash left on the orphan list (ext4_orphan_cleanup), then commits. */
   private releaseOrphans(): Promise<number> | number {
-    return this.change(async (w) => {
-      const now = this.env.now();
-      const n = await releaseOrphans(this.vol, {
-        dropInode: (i) => w.dropInode(i, now),
-        storeInode: (i) => w.storeInode(i),
-      });
-      if (n < 0) return n;
-      if (n > 0) this.vol.warn(`released ${n} orphan inodes`);
-      return this.commit();
-    });
+    return this.change((w) => this.releaseSteps(w));
+  }
+
+  private *releaseSteps(w: Ext4Writer): RkFsSteps<number> {
+    const now = this.env.now();
+    const n = yield* wait(
+      releaseOrphans(this.vol, {
+        dropInode: (i) => runSteps(w.dropInode(i, now)),
+        storeInode: (i) => runSteps(w.storeInode(i)),
+      }),
+    );
+    if (n < 0) return n;
+    if (n > 0) this.vol.warn(`released ${n} orphan inodes`);
+    return yield* this.commit();
   }
 
   /** The node for `ino` (one per inode while held). */
@@ -188,12 +196,18 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
    * Runs a change under the fs lock (one journal handle: the transaction commits only between
    * changes), then commits when the transaction is due; refuses it on a read-only mount.
    */
-  private change(fn: (w: Ext4Writer) => Promise<number>): Promise<number> | number {
+  private change(fn: (w: Ext4Writer) => RkFsSteps<number>): RkFsResult<number> {
     return this.changeNode(fn);
   }
 
-  /** A change made after every delayed write reached the file (a change may see or move it). */
-  private changeNode<T extends Ext4Node | number>(fn: (w: Ext4Writer) => Promise<T>) {
+  /**
+   * A change made after every delayed write reached the file (a change may see or move it). It
+   * answers without a Promise when nothing it needs waits: the lock free, its blocks cached, the
+   * device done inside each request.
+   */
+  private changeNode<T extends Ext4Node | number>(
+    fn: (w: Ext4Writer) => RkFsSteps<T>,
+  ): RkFsResult<T | number> {
     if (!this.writer) return -Errno.EROFS;
     return this.afterDelayed<T | number>(() => this.locked(fn));
   }
@@ -205,78 +219,92 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   private locked<T extends Ext4Node | number>(
-    fn: (w: Ext4Writer) => Promise<T>,
-  ): Promise<T | number> | number {
+    fn: (w: Ext4Writer) => RkFsSteps<T>,
+  ): RkFsResult<T | number> {
     const w = this.writer;
     if (!w) return -Errno.EROFS;
-    return this.lock.run(async () => {
-      let r = await fn(w);
-      const j = this.journal;
-      // blocks the running transaction freed are not reused before it commits: out of space with
-      // some pending, commit and try once more (Linux's ext4_should_retry_alloc)
-      if (r === -Errno.ENOSPC && j?.hasFreed) {
-        const c = await this.commit();
-        if (c < 0) return c as T;
-        r = await fn(w);
-      }
-      if (j?.due(this.env.now().sec, this.vol.cache.maxBlocks)) {
-        const c = await this.commit();
-        if (c < 0) return c as T;
-      }
-      return r;
-    });
+    return this.lock.steps(() => this.lockedSteps(w, fn));
+  }
+
+  private *lockedSteps<T extends Ext4Node | number>(
+    w: Ext4Writer,
+    fn: (w: Ext4Writer) => RkFsSteps<T>,
+  ): RkFsSteps<T | number> {
+    let r = yield* fn(w);
+    const j = this.journal;
+    // blocks the running transaction freed are not reused before it commits: out of space with
+    // some pending, commit and try once more (Linux's ext4_should_retry_alloc)
+    if (r === -Errno.ENOSPC && j?.hasFreed) {
+      const c = yield* this.commit();
+      if (c < 0) return c;
+      r = yield* fn(w);
+    }
+    if (j?.due(this.env.now().sec, this.vol.cache.maxBlocks)) {
+      const c = yield* this.commit();
+      if (c < 0) return c;
+    }
+    return r;
   }
 
   /**
    * Commits the running transaction (a changed super block joins it first; with `counts`, also
    * its free counts: at sync and unmount). Under the lock.
    */
-  private async commit(counts = false): Promise<number> {
+  private *commit(counts = false): RkFsSteps<number> {
     const j = this.journal;
     if (!j) return 0;
     const now = this.env.now();
     if (this.vol.superDirty || (counts && this.vol.superCounts)) {
-      const r = await storeSuper(this.vol, now.sec);
+      const r = yield* wait(storeSuper(this.vol, now.sec));
       if (r < 0) return r;
     }
-    return j.commit(now);
+    return yield* wait(j.commit(now));
   }
 
   /** Creates `name` in `dir` as a new inode of `type`. */
   private make(dir: Ext4Node, name: string, type: number, perm: number, target?: Uint8Array) {
-    return this.changeNode(async (w) => {
-      const bytes = encodeName(name);
-      if (bytes.length > 255) return -Errno.ENAMETOOLONG;
-      if (type === S_IFDIR && dir.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
-      const now = this.env.now();
-      const fast = target !== undefined && target.length < I_BLOCK_SIZE;
-      const inode = await w.newInode(dir, type, perm, now, !fast);
-      if (typeof inode === 'number') return inode;
-      let r = 0;
-      if (type === S_IFDIR) {
-        inode.links = 2;
-        r = await w.initDir(inode, dir.ino);
-      } else if (target && fast) {
-        inode.iblock.set(target);
-        inode.size = target.length;
-      } else if (target) {
-        r = await w.writeData(inode, target, 0, true);
-      }
-      if (r >= 0) r = await w.storeInode(inode);
-      if (r >= 0) r = await w.addEntry(dir, bytes, inode.ino, type);
-      if (r < 0) {
-        await w.dropInode(inode, now);
-        return r;
-      }
-      dir.names?.set(name, inode.ino);
-      if (type === S_IFDIR) dir.inode.links++;
-      this.touch(dir.inode, now, true);
-      r = await w.storeInode(dir.inode);
-      if (r < 0) return r;
-      const n = new Ext4Node(inode.ino, inode);
-      this.nodes.set(n.ino, n);
-      return n;
-    });
+    return this.changeNode((w) => this.makeSteps(w, dir, name, type, perm, target));
+  }
+
+  private *makeSteps(
+    w: Ext4Writer,
+    dir: Ext4Node,
+    name: string,
+    type: number,
+    perm: number,
+    target?: Uint8Array,
+  ): RkFsSteps<Ext4Node | number> {
+    const bytes = encodeName(name);
+    if (bytes.length > 255) return -Errno.ENAMETOOLONG;
+    if (type === S_IFDIR && dir.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
+    const now = this.env.now();
+    const fast = target !== undefined && target.length < I_BLOCK_SIZE;
+    const inode = yield* w.newInode(dir, type, perm, now, !fast);
+    if (typeof inode === 'number') return inode;
+    let r = 0;
+    if (type === S_IFDIR) {
+      inode.links = 2;
+      r = yield* w.initDir(inode, dir.ino);
+    } else if (target && fast) {
+      inode.iblock.set(target);
+      inode.size = target.length;
+    } else if (target) {
+      r = yield* w.writeData(inode, target, 0, true);
+    }
+    if (r >= 0) r = yield* w.storeInode(inode);
+    if (r >= 0) r = yield* w.addEntry(dir, bytes, inode.ino, type);
+    if (r < 0) {
+      yield* w.dropInode(inode, now);
+      return r;
+    }
+    dir.names?.set(name, inode.ino);
+    if (type === S_IFDIR) dir.inode.links++;
+    this.touch(dir.inode, now, true);
+    r = yield* w.storeInode(dir.inode);
+    if (r < 0) return r;
+    const n = new Ext4Node(inode.ino, inode);
+    this.nodes.set(n.ino, n);
+    return n;
   }
 
   private touch(i: Ext4Inode, now: { sec: number; nsec: number }, data: boolean): void {
@@ -299,22 +327,24 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   link(node: Ext4Node, dir: Ext4Node, name: string) {
-    return this.change(async (w) => {
-      if (node.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
-      const r = await w.addEntry(dir, encodeName(name), node.ino, node.type);
-      if (r < 0) return r;
-      dir.names?.set(name, node.ino);
-      const now = this.env.now();
-      node.inode.links++;
-      this.touch(node.inode, now, false);
-      this.touch(dir.inode, now, true);
-      const a = await w.storeInode(node.inode);
-      return a < 0 ? a : w.storeInode(dir.inode);
-    });
+    return this.change((w) => this.linkSteps(w, node, dir, name));
+  }
+
+  private *linkSteps(w: Ext4Writer, node: Ext4Node, dir: Ext4Node, name: string) {
+    if (node.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
+    const r = yield* w.addEntry(dir, encodeName(name), node.ino, node.type);
+    if (r < 0) return r;
+    dir.names?.set(name, node.ino);
+    const now = this.env.now();
+    node.inode.links++;
+    this.touch(node.inode, now, false);
+    this.touch(dir.inode, now, true);
+    const a = yield* w.storeInode(node.inode);
+    return a < 0 ? a : yield* w.storeInode(dir.inode);
   }
 
   /** Drops a link of `node` (and the inode when none is left and nothing holds it open). */
-  private async unref(w: Ext4Writer, node: Ext4Node, now: { sec: number; nsec: number }) {
+  private *unref(w: Ext4Writer, node: Ext4Node, now: RkFsTime): RkFsSteps<number> {
     if (node.type === S_IFDIR) node.inode.links = 0;
     else if (node.inode.links > 0) node.inode.links--;
     this.touch(node.inode, now, false);
@@ -322,24 +352,24 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       // freeing it takes several transactions: on the orphan chain meanwhile, so a crash in
       // between leaves it for the next mount to free (Linux's ext4_evict_inode does the same)
       this.orphans.add(node.inode);
-      let r = await w.storeInode(node.inode);
-      if (r >= 0) r = await this.shrink(w, node.inode, 0);
+      let r = yield* w.storeInode(node.inode);
+      if (r >= 0) r = yield* this.shrink(w, node.inode, 0);
       if (r < 0) return r;
       const prev = this.orphans.remove(node.inode, (ino) => this.nodes.get(ino)?.inode);
-      if (prev) r = await w.storeInode(prev);
+      if (prev) r = yield* w.storeInode(prev);
       if (r < 0) return r;
     }
     if (node.inode.links === 0 && node.opens === 0) {
       this.nodes.delete(node.ino);
-      return w.dropInode(node.inode, now);
+      return yield* w.dropInode(node.inode, now);
     }
     if (node.inode.links === 0) this.orphans.add(node.inode);
-    return w.storeInode(node.inode);
+    return yield* w.storeInode(node.inode);
   }
 
-  private async isEmptyDir(node: Ext4Node): Promise<boolean | number> {
+  private *isEmptyDir(node: Ext4Node): RkFsSteps<boolean | number> {
     let empty = true;
-    const r = await this.readdir({ node, writable: false }, 0, (name) => {
+    const r = yield* this.readdirSteps({ node, writable: false }, 0, (name) => {
       if (name === '.' || name === '..') return true;
       empty = false;
       return false;
@@ -356,100 +386,105 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
   }
 
   private remove(dir: Ext4Node, name: string, node: Ext4Node) {
-    return this.change(async (w) => {
-      if (node.type === S_IFDIR) {
-        const empty = await this.isEmptyDir(node);
-        if (typeof empty === 'number') return empty;
-        if (!empty) return -Errno.ENOTEMPTY;
-      }
-      const f = await findEntry(this.vol, dir.inode, encodeName(name));
-      if (f === null) return -Errno.ENOENT;
-      if (typeof f === 'number') return f;
-      let r = await w.removeEntry(dir, f);
-      if (r < 0) return r;
-      dir.names?.delete(name);
-      const now = this.env.now();
-      if (node.type === S_IFDIR && dir.inode.links > 2) dir.inode.links--;
-      this.touch(dir.inode, now, true);
-      r = await w.storeInode(dir.inode);
-      return r < 0 ? r : this.unref(w, node, now);
-    });
+    return this.change((w) => this.removeSteps(w, dir, name, node));
+  }
+
+  private *removeSteps(w: Ext4Writer, dir: Ext4Node, name: string, node: Ext4Node) {
+    if (node.type === S_IFDIR) {
+      const empty = yield* this.isEmptyDir(node);
+      if (typeof empty === 'number') return empty;
+      if (!empty) return -Errno.ENOTEMPTY;
+    }
+    const f = yield* this.entry(dir, encodeName(name));
+    if (f === null) return -Errno.ENOENT;
+    if (typeof f === 'number') return f;
+    let r = yield* w.removeEntry(dir, f);
+    if (r < 0) return r;
+    dir.names?.delete(name);
+    const now = this.env.now();
+    if (node.type === S_IFDIR && dir.inode.links > 2) dir.inode.links--;
+    this.touch(dir.inode, now, true);
+    r = yield* w.storeInode(dir.inode);
+    return r < 0 ? r : yield* this.unref(w, node, now);
+  }
+
+  /** The entry `name` of `dir`: at once from a small linear directory whose blocks are cached. */
+  private *entry(dir: Ext4Node, name: Uint8Array): RkFsSteps<Ext4Found | null | number> {
+    const f = this.vol.indexed(dir.inode) ? undefined : findCached(this.vol, dir.inode, name);
+    return f !== undefined ? f : yield* wait(findEntry(this.vol, dir.inode, name));
   }
 
   rename(odir: Ext4Node, oname: string, ndir: Ext4Node, nname: string, flags: number) {
     if (flags & RENAME_EXCHANGE) return -Errno.EINVAL;
-    return this.change(async (w) => {
-      const vol = this.vol;
-      const on = encodeName(oname);
-      const nn = encodeName(nname);
-      const src = await findEntry(vol, odir.inode, on);
-      if (src === null) return -Errno.ENOENT;
-      if (typeof src === 'number') return src;
-      const srcNode = await this.node(src.ino);
-      if (typeof srcNode === 'number') return srcNode;
-      const dst = await findEntry(vol, ndir.inode, nn);
-      if (typeof dst === 'number') return dst;
-      if (dst && dst.ino === src.ino) return 0;
-      const now = this.env.now();
-      const isDir = srcNode.type === S_IFDIR;
-      if (isDir && odir !== ndir && !dst && ndir.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
-      let r: number;
-      if (dst) {
-        const dstNode = await this.node(dst.ino);
-        if (typeof dstNode === 'number') return dstNode;
-        if (dstNode.type === S_IFDIR) {
-          const empty = await this.isEmptyDir(dstNode);
-          if (typeof empty === 'number') return empty;
-          if (!empty) return -Errno.ENOTEMPTY;
-        }
-        r = await w.retargetEntry(ndir, dst, src.ino, srcNode.type);
-        if (r < 0) return r;
-        ndir.names?.set(nname, src.ino);
-        if (dstNode.type === S_IFDIR) ndir.inode.links--;
-        r = await this.unref(w, dstNode, now);
-      } else r = await w.addEntry(ndir, nn, src.ino, srcNode.type);
+    return this.change((w) => this.renameSteps(w, odir, oname, ndir, nname));
+  }
+
+  private *renameSteps(
+    w: Ext4Writer,
+    odir: Ext4Node,
+    oname: string,
+    ndir: Ext4Node,
+    nname: string,
+  ): RkFsSteps<number> {
+    const vol = this.vol;
+    const on = encodeName(oname);
+    const nn = encodeName(nname);
+    const src = yield* this.entry(odir, on);
+    if (src === null) return -Errno.ENOENT;
+    if (typeof src === 'number') return src;
+    const srcNode = yield* wait(this.node(src.ino));
+    if (typeof srcNode === 'number') return srcNode;
+    const dst = yield* this.entry(ndir, nn);
+    if (typeof dst === 'number') return dst;
+    if (dst && dst.ino === src.ino) return 0;
+    const now = this.env.now();
+    const isDir = srcNode.type === S_IFDIR;
+    if (isDir && odir !== ndir && !dst && ndir.inode.links >= EXT4_LINK_MAX) return -Errno.EMLINK;
+    let r: number;
+    if (dst) {
+      const dstNode = yield* wait(this.node(dst.ino));
+      if (typeof dstNode === 'number') return dstNode;
+      if (dstNode.type === S_IFDIR) {
+        const empty = yield* this.isEmptyDir(dstNode);
+        if (typeof empty === 'number') return empty;
+        if (!empty) return -Errno.ENOTEMPTY;
+      }
+      r = yield* w.retargetEntry(ndir, dst, src.ino, srcNode.type);
       if (r < 0) return r;
       ndir.names?.set(nname, src.ino);
-      // entries may have moved (a split of the same directory): find the old name again
-      const again = await findEntry(vol, odir.inode, on);
-      if (again === null || typeof again === 'number')
-        return again ?? vol.corrupt('rename lost its source');
-      r = await w.removeEntry(odir, again);
+      if (dstNode.type === S_IFDIR) ndir.inode.links--;
+      r = yield* this.unref(w, dstNode, now);
+    } else r = yield* w.addEntry(ndir, nn, src.ino, srcNode.type);
+    if (r < 0) return r;
+    ndir.names?.set(nname, src.ino);
+    // entries may have moved (a split of the same directory): find the old name again
+    const again = yield* this.entry(odir, on);
+    if (again === null || typeof again === 'number')
+      return again ?? vol.corrupt('rename lost its source');
+    r = yield* w.removeEntry(odir, again);
+    if (r < 0) return r;
+    odir.names?.delete(oname);
+    if (isDir && odir !== ndir) {
+      const dots = yield* wait(findEntry(vol, srcNode.inode, Uint8Array.of(0x2e, 0x2e)));
+      if (dots === null || typeof dots === 'number')
+        return dots ?? vol.corrupt(`directory ${src.ino} has no ..`);
+      r = yield* w.retargetEntry(srcNode, dots, ndir.ino, S_IFDIR);
       if (r < 0) return r;
-      odir.names?.delete(oname);
-      if (isDir && odir !== ndir) {
-        const dots = await findEntry(vol, srcNode.inode, Uint8Array.of(0x2e, 0x2e));
-        if (dots === null || typeof dots === 'number')
-          return dots ?? vol.corrupt(`directory ${src.ino} has no ..`);
-        r = await w.retargetEntry(srcNode, dots, ndir.ino, S_IFDIR);
-        if (r < 0) return r;
-        odir.inode.links--;
-        ndir.inode.links++;
-      }
-      this.touch(srcNode.inode, now, false);
-      this.touch(odir.inode, now, true);
-      this.touch(ndir.inode, now, true);
-      for (const i of new Set([srcNode.inode, odir.inode, ndir.inode])) {
-        r = await w.storeInode(i);
-        if (r < 0) return r;
-      }
-      return 0;
-    });
+      odir.inode.links--;
+      ndir.inode.links++;
+    }
+    this.touch(srcNode.inode, now, false);
+    this.touch(odir.inode, now, true);
+    this.touch(ndir.inode, now, true);
+    for (const i of new Set([srcNode.inode, odir.inode, ndir.inode])) {
+      r = yield* w.storeInode(i);
+      if (r < 0) return r;
+    }
+    return 0;
   }
 
   setattr(n: Ext4Node, set: RkFsSetattr) {
-    const fn = async (w: Ext4Writer) => {
-      const i = n.inode;
-      const now = this.env.now();
-      if (set.size !== undefined) {
-        if (set.size > this.maxFile) return -Errno.EFBIG;
-        const r = await this.shrink(w, i, set.size);
-        if (r < 0) return r;
-        i.setTime('mtime', now);
-      }
-      setAttrs(i, set, now);
-      return w.storeInode(i);
-    };
+    const fn = (w: Ext4Writer) => this.setattrSteps(w, n, set);
     // times, mode and owners allocate nothing, so other files' held data need not go first (SQLite
     // stamps its lock directory while its journal is being written); the file's own does, as its
     // flush stamps mtime
@@ -458,19 +493,32 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return this.change(fn);
   }
 
+  private *setattrSteps(w: Ext4Writer, n: Ext4Node, set: RkFsSetattr): RkFsSteps<number> {
+    const i = n.inode;
+    const now = this.env.now();
+    if (set.size !== undefined) {
+      if (set.size > this.maxFile) return -Errno.EFBIG;
+      const r = yield* this.shrink(w, i, set.size);
+      if (r < 0) return r;
+      i.setTime('mtime', now);
+    }
+    setAttrs(i, set, now);
+    return yield* w.storeInode(i);
+  }
+
   /**
    * setattr of times, mode or owners without parking: when nobody holds the fs lock (no change can
    * interleave with one that does not wait) and the inode table block is cached. A transaction it
    * makes due commits under the lock, as after any change. @returns null when it cannot.
    */
-  private setattrNow(n: Ext4Node, set: RkFsSetattr): Promise<number> | number | null {
+  private setattrNow(n: Ext4Node, set: RkFsSetattr): RkFsResult<number> | null {
     const w = this.writer;
     if (!w || !this.lock.free || !w.inodeCached(n.inode)) return null;
     setAttrs(n.inode, set, this.env.now());
     const r = w.storeCached(n.inode);
     if (r < 0) return r;
     if (this.journal?.due(this.env.now().sec, this.vol.cache.maxBlocks))
-      return this.lock.run(() => this.commit());
+      return this.lock.steps(() => this.commit());
     return 0;
   }
 
@@ -480,17 +528,17 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
    * transaction larger than half the log. Each step leaves a consistent, shorter file. Under the
    * lock, inside a change.
    */
-  private async shrink(w: Ext4Writer, i: Ext4Inode, size: number): Promise<number> {
+  private *shrink(w: Ext4Writer, i: Ext4Inode, size: number): RkFsSteps<number> {
     const step = this.writeStep;
     const bs = this.vol.blockSize;
     const j = this.journal;
     while (j && i.size - size > step) {
-      let r = await w.truncate(i, Math.ceil((i.size - step) / bs) * bs);
-      if (r >= 0) r = await w.storeInode(i);
-      if (r >= 0 && j.due(this.env.now().sec, this.vol.cache.maxBlocks)) r = await this.commit();
+      let r = yield* w.truncate(i, Math.ceil((i.size - step) / bs) * bs);
+      if (r >= 0) r = yield* w.storeInode(i);
+      if (r >= 0 && j.due(this.env.now().sec, this.vol.cache.maxBlocks)) r = yield* this.commit();
       if (r < 0) return r;
     }
-    return w.truncate(i, size);
+    return yield* w.truncate(i, size);
   }
 
   /** The largest file: 2^32 logical blocks. */
@@ -563,15 +611,18 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     const n = h.node;
     if (n.opens > 0 || n.inode.links > 0 || !this.writer) return 0;
     // the last close of an unlinked file takes it off the orphan list and frees it
-    return this.change(async (w) => {
-      this.nodes.delete(n.ino);
-      const prev = this.orphans.remove(n.inode, (ino) => this.nodes.get(ino)?.inode);
-      if (prev) {
-        const r = await w.storeInode(prev);
-        if (r < 0) return r;
-      }
-      return w.dropInode(n.inode, this.env.now());
-    });
+    return this.change((w) => this.freeSteps(w, n));
+  }
+
+  /** Frees the unlinked `n` at its last close. */
+  private *freeSteps(w: Ext4Writer, n: Ext4Node): RkFsSteps<number> {
+    this.nodes.delete(n.ino);
+    const prev = this.orphans.remove(n.inode, (ino) => this.nodes.get(ino)?.inode);
+    if (prev) {
+      const r = yield* w.storeInode(prev);
+      if (r < 0) return r;
+    }
+    return yield* w.dropInode(n.inode, this.env.now());
   }
 
   read(h: Ext4Handle, buf: Uint8Array, offset: number): Promise<number> | number {
@@ -626,7 +677,14 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     const runs = this.delayed.take(n);
     if (runs.length === 0) return f.flushing ?? 0;
     this.flushes++;
-    const p: Promise<number> = this.flushRuns(n, f, runs, f.flushing).finally(() => {
+    const r = runSteps(this.flushRuns(n, f, runs, f.flushing));
+    if (!(r instanceof Promise)) {
+      // written without waiting: nothing could see it in flight
+      this.flushes--;
+      this.delayed.settle(n);
+      return r;
+    }
+    const p: Promise<number> = r.finally(() => {
       this.flushes--;
       if (f.flushing === p) f.flushing = null;
       this.delayed.settle(n);
@@ -635,15 +693,15 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return p;
   }
 
-  private async flushRuns(
+  private *flushRuns(
     n: Ext4Node,
     f: RkWriteBehindFile,
     runs: RkWriteBehindRun[],
     before: Promise<number> | null,
-  ): Promise<number> {
-    if (before) await before;
+  ): RkFsSteps<number> {
+    if (before) yield* wait(before);
     for (const r of runs) {
-      const got = await this.writeNode(n, r.data.subarray(0, r.len), r.offset);
+      const got = yield* wait(this.writeNode(n, r.data.subarray(0, r.len), r.offset));
       // written (copied into the cache or through the device): the buffer serves the next run
       this.delayed.recycle(r.data);
       if (got < r.len) {
@@ -695,19 +753,21 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return groups * this.vol.sb.blocksPerGroup * this.vol.blockSize;
   }
 
-  private writeHandle(node: Ext4Node, data: Uint8Array, offset: number) {
-    return this.locked(async (w) => {
-      const i = node.inode;
-      const n = await w.writeData(i, data, offset);
-      if (n < 0) {
-        // the tree may have grown before the error: the inode on disk must say so
-        const r = await w.storeInode(i);
-        return r < 0 ? r : n;
-      }
-      this.touch(i, this.env.now(), true);
-      const r = await w.storeChanged(i);
+  private writeHandle(node: Ext4Node, data: Uint8Array, offset: number): RkFsResult<number> {
+    return this.locked((w) => this.writeHandleSteps(w, node, data, offset));
+  }
+
+  private *writeHandleSteps(w: Ext4Writer, node: Ext4Node, data: Uint8Array, offset: number) {
+    const i = node.inode;
+    const n = yield* w.writeData(i, data, offset);
+    if (n < 0) {
+      // the tree may have grown before the error: the inode on disk must say so
+      const r = yield* w.storeInode(i);
       return r < 0 ? r : n;
-    });
+    }
+    this.touch(i, this.env.now(), true);
+    const r = yield* w.storeChanged(i);
+    return r < 0 ? r : n;
   }
 
   /**
@@ -727,16 +787,21 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return done;
   }
 
-  async readdir(h: Ext4Handle, cookie: number, sink: RkFsDirSink): Promise<number> {
+  readdir(h: Ext4Handle, cookie: number, sink: RkFsDirSink): RkFsResult<number> {
+    return runSteps(this.readdirSteps(h, cookie, sink));
+  }
+
+  private *readdirSteps(h: Ext4Handle, cookie: number, sink: RkFsDirSink): RkFsSteps<number> {
     const dir = h.node.inode;
     if (h.node.type !== S_IFDIR) return -Errno.ENOTDIR;
     const vol = this.vol;
     const bs = vol.blockSize;
     const blocks = Math.ceil(dir.size / bs);
     for (let lblk = Math.floor(cookie / bs); lblk < blocks; lblk++) {
-      const b = await vol.dirBlock(dir, lblk);
-      if (typeof b === 'number') return b;
-      if (b === null) continue;
+      const d = yield* vol.dirEntry(dir, lblk);
+      if (typeof d === 'number') return d;
+      if (d === null) continue;
+      const b = d.block.data;
       const end = hasTail(b, bs) ? bs - DIRENT_TAIL_SIZE : bs;
       const from = lblk === Math.floor(cookie / bs) ? cookie % bs : 0;
       let stopped = false;
@@ -767,18 +832,20 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
       const j = this.journal;
       if (!j || !this.writer) return this.sync();
       const i = h.node.inode;
-      return this.lock.run(() => {
-        const changed = i.tid === undefined || i.tid === j.tid;
-        if (changed && (j.size > 0 || this.vol.superDirty)) return this.commit();
-        return this.dataBarrier();
-      });
+      return this.lock.steps(() => this.fsyncSteps(i, j));
     });
   }
 
+  private *fsyncSteps(i: Ext4Inode, j: Jbd2Journal): RkFsSteps<number> {
+    const changed = i.tid === undefined || i.tid === j.tid;
+    if (changed && (j.size > 0 || this.vol.superDirty)) return yield* this.commit();
+    return yield* this.dataBarrier();
+  }
+
   /** File data held in the cache goes home, then a barrier (sent only when something was written). */
-  private async dataBarrier(): Promise<number> {
-    const r = await this.vol.cache.writeUnpinned(true);
-    return r < 0 ? r : this.vol.cache.flush();
+  private *dataBarrier(): RkFsSteps<number> {
+    const r = yield* this.vol.cache.writeUnpinnedSteps(true);
+    return r < 0 ? r : yield* wait(this.vol.cache.flush());
   }
 
   statfs(out: RkFsStatfs): Promise<number> | number {
@@ -812,19 +879,21 @@ export class Ext4Fs implements RkFs<Ext4Node, Ext4Handle> {
     return this.afterDelayed(() => this.syncNow());
   }
 
-  private syncNow(): Promise<number> {
-    return this.lock.run(async () => {
-      if (this.journal) {
-        const c = await this.commit(true);
-        if (c < 0) return c;
-        const k = await this.journal.checkpoint();
-        if (k < 0) return k;
-      } else if (this.vol.superDirty || this.vol.superCounts) {
-        const r = await storeSuper(this.vol, this.env.now().sec);
-        if (r < 0) return r;
-      }
-      return this.vol.cache.sync();
-    });
+  private syncNow(): RkFsResult<number> {
+    return this.lock.steps(() => this.syncSteps());
+  }
+
+  private *syncSteps(): RkFsSteps<number> {
+    if (this.journal) {
+      const c = yield* this.commit(true);
+      if (c < 0) return c;
+      const k = yield* wait(this.journal.checkpoint());
+      if (k < 0) return k;
+    } else if (this.vol.superDirty || this.vol.superCounts) {
+      const r = yield* wait(storeSuper(this.vol, this.env.now().sec));
+      if (r < 0) return r;
+    }
+    return yield* wait(this.vol.cache.sync());
   }
 
   async unmount(): Promise<number> {

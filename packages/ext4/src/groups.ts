@@ -1,7 +1,9 @@
 // Block group descriptors (disk layout "Block Group Descriptors"): where each group's bitmaps and
 // inode table are, its free counts, and the descriptor checksum (crc32c with metadata_csum, crc16
 // with uninit_bg). Loaded and checked at mount; written back through the block cache.
+
 import { Errno } from '@runikraft/errno';
+import { type RkFsSteps, wait } from '@runikraft/vfscore';
 import type { BlockCache } from './cache';
 import { crc16 } from './crc16';
 import { crc32c, crc32cU32, crc32cZeros } from './crc32c';
@@ -146,7 +148,7 @@ export async function loadGroups(
 }
 
 /** Writes `gd`'s fields into its raw copy, re-checksums it and stores it in its cached block. */
-export async function storeGroup(sb: Ext4Super, cache: BlockCache, gd: GroupDesc): Promise<number> {
+export function* storeGroup(sb: Ext4Super, cache: BlockCache, gd: GroupDesc): RkFsSteps<number> {
   const r = gd.raw;
   const wide = sb.descSize >= 64;
   const put = (lo: number, hi: number, v: number) =>
@@ -171,7 +173,7 @@ export async function storeGroup(sb: Ext4Super, cache: BlockCache, gd: GroupDesc
   }
   set16(r, 0x12, gd.flags);
   if (groupCsumOn(sb)) set16(r, GD_CHECKSUM, groupDescCsum(sb, gd.group, r));
-  const e = await cache.get(gd.blk);
+  const e = yield* wait(cache.get(gd.blk));
   if (typeof e === 'number') return e;
   e.data.set(r, gd.off);
   cache.markDirty(e);

@@ -2,6 +2,7 @@
 // the extent tree or block map found — mapped, hole or unwritten — so a later read of a block
 // inside one costs a binary search instead of a walk from i_block. Every change of the inode's
 // mapping forgets it (mapChange around the change); a lookup that overlapped a change is not kept.
+import type { RkFsSteps } from '@runikraft/vfscore';
 import type { Ext4Run } from './extents';
 
 /** Runs kept per inode; past it the cache starts over (random reads of a very fragmented file). */
@@ -68,12 +69,12 @@ export function keepRun(h: MapCacheHolder, gen: number, lblk: number, run: Ext4R
 }
 
 /** Runs `change` (which rewrites the inode's mapping) with the cache forgotten before and after. */
-export async function mapChange<T>(h: MapCacheHolder, change: () => Promise<T>): Promise<T> {
+export function* mapChange<T>(h: MapCacheHolder, change: () => RkFsSteps<T>): RkFsSteps<T> {
   h.mapRuns = null;
   h.mapGen++;
   h.mapChanging++;
   try {
-    return await change();
+    return yield* change();
   } finally {
     h.mapChanging--;
     h.mapRuns = null;

@@ -3,6 +3,7 @@
 // same transaction as the unlink, so a crash before its last close leaves it findable; the next
 // read-write mount frees every inode on the chain. Debian 12's mkfs.ext4 makes no orphan_file.
 
+import type { RkFsResult } from '@runikraft/vfscore';
 import type { Ext4Inode } from './inode';
 import { set32, u32 } from './le';
 import type { Ext4Volume } from './volume';
@@ -61,7 +62,10 @@ export class Ext4Orphans {
  */
 export async function releaseOrphans(
   vol: Ext4Volume,
-  w: { dropInode(i: Ext4Inode): Promise<number>; storeInode(i: Ext4Inode): Promise<number> },
+  w: {
+    dropInode(i: Ext4Inode): RkFsResult<number>;
+    storeInode(i: Ext4Inode): RkFsResult<number>;
+  },
 ): Promise<number> {
   let ino = lastOrphan(vol);
   let n = 0;

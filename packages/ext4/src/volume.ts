@@ -1,9 +1,11 @@
 // One mounted ext2/3/4 volume: the super block, group descriptors and block cache, and the reads
 // everything else is built from — inodes, logical→physical mapping, verified directory blocks,
 // file data. Corruption is reported once on the log and surfaces as -EUCLEAN (EFSCORRUPTED).
+
 import { Errno } from '@runikraft/errno';
 import type { RkAlloc } from '@runikraft/rkalloc';
 import type { RkBlkdev } from '@runikraft/rkblkdev';
+import { type RkFsResult, type RkFsSteps, runSteps, wait } from '@runikraft/vfscore';
 import { blockMap } from './blockmap';
 import { BlockCache, type CachedBlock } from './cache';
 import { hasTail, leafCsum } from './dir';
@@ -181,16 +183,21 @@ export class Ext4Volume {
    * Maps `lblk` of `inode` (from the inode's mapping cache when a lookup found it before).
    * @returns the run, -EUCLEAN (reported), -EIO.
    */
-  map(inode: Ext4Inode, lblk: number): Promise<Ext4Run | number> | Ext4Run {
-    return cachedRun(inode, lblk) ?? this.lookup(inode, lblk);
+  map(inode: Ext4Inode, lblk: number): RkFsResult<Ext4Run | number> {
+    return cachedRun(inode, lblk) ?? runSteps(this.lookup(inode, lblk));
   }
 
-  private async lookup(inode: Ext4Inode, lblk: number): Promise<Ext4Run | number> {
+  /** map, inside a step generator. */
+  *mapSteps(inode: Ext4Inode, lblk: number): RkFsSteps<Ext4Run | number> {
+    return cachedRun(inode, lblk) ?? (yield* this.lookup(inode, lblk));
+  }
+
+  private *lookup(inode: Ext4Inode, lblk: number): RkFsSteps<Ext4Run | number> {
     const gen = inode.mapGen;
     const r =
       inode.flags & EXT4_EXTENTS_FL
-        ? await extentMap(this.sb, this.cache, inode, lblk)
-        : await blockMap(this.sb, this.cache, inode, lblk);
+        ? yield* extentMap(this.sb, this.cache, inode, lblk)
+        : yield* wait(blockMap(this.sb, this.cache, inode, lblk));
     if (r instanceof ExtentCorrupt) return this.corrupt(r.message);
     if (typeof r !== 'number') keepRun(inode, gen, lblk, r);
     return r;
@@ -202,7 +209,7 @@ export class Ext4Volume {
    * @returns the block, null for a hole, -EUCLEAN, -EIO.
    */
   async dirBlock(dir: Ext4Inode, lblk: number): Promise<Uint8Array | null | number> {
-    const e = await this.dirEntry(dir, lblk);
+    const e = await runSteps(this.dirEntry(dir, lblk));
     return e === null || typeof e === 'number' ? e : e.block.data;
   }
 
@@ -220,14 +227,14 @@ export class Ext4Volume {
   }
 
   /** As dirBlock, with the cache entry and the physical block (for changing it). */
-  async dirEntry(
+  *dirEntry(
     dir: Ext4Inode,
     lblk: number,
-  ): Promise<{ block: CachedBlock; pblk: number } | null | number> {
-    const m = await this.map(dir, lblk);
+  ): RkFsSteps<{ block: CachedBlock; pblk: number } | null | number> {
+    const m = yield* this.mapSteps(dir, lblk);
     if (typeof m === 'number') return m;
     if (m.pblk === 0) return null;
-    const e = await this.cache.get(m.pblk);
+    const e = yield* wait(this.cache.get(m.pblk));
     if (typeof e === 'number')
       return e === -Errno.EUCLEAN ? this.corrupt(`dir ${dir.ino} block`) : e;
     const ok = { block: e, pblk: m.pblk };

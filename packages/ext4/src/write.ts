@@ -1,7 +1,9 @@
 // The write side of the driver: new inodes, directory entries (linear and hash-indexed), file data
 // (blocks allocated near the inode, extents merged), truncation and freeing. Every changed block goes
 // to the cache dirty; checksums are recomputed where the data changes.
+
 import { Errno } from '@runikraft/errno';
+import { type RkFsSteps, runSteps, wait } from '@runikraft/vfscore';
 import type { RkFsTime } from '@runikraft/vfscore/driver';
 import type { Ext4Alloc } from './alloc';
 import { type BmapEnv, bmapAlloc, bmapTruncate, type MappedRun } from './blockmap';
@@ -62,9 +64,9 @@ export class Ext4Writer {
   }
 
   /** Seals `inode` and puts it into its inode table block. */
-  async storeInode(inode: Ext4Inode): Promise<number> {
+  *storeInode(inode: Ext4Inode): RkFsSteps<number> {
     const loc = this.vol.inodeLocation(inode.ino)!;
-    const e = await this.vol.cache.get(loc.blk);
+    const e = yield* wait(this.vol.cache.get(loc.blk));
     if (typeof e === 'number') return e;
     this.put(inode, e, loc.off);
     return 0;
@@ -99,10 +101,10 @@ export class Ext4Writer {
    * blocks in the same clock tick as the last changes nothing: Linux's file_update_time skips
    * such an inode too, so its fsync needs no commit). @returns 0, -EIO.
    */
-  async storeChanged(inode: Ext4Inode): Promise<number> {
+  *storeChanged(inode: Ext4Inode): RkFsSteps<number> {
     const loc = this.vol.inodeLocation(inode.ino)!;
     sealInode(this.vol.sb, inode);
-    const e = await this.vol.cache.get(loc.blk);
+    const e = yield* wait(this.vol.cache.get(loc.blk));
     if (typeof e === 'number') return e;
     const raw = inode.raw;
     const at = loc.off;
@@ -120,15 +122,15 @@ export class Ext4Writer {
   }
 
   /** Allocates and initialises an inode of `type` near `dir`. @returns it, -ENOSPC, -EIO. */
-  async newInode(
+  *newInode(
     dir: Ext4Node,
     type: number,
     perm: number,
     now: RkFsTime,
     extents = true,
-  ): Promise<Ext4Inode | number> {
+  ): RkFsSteps<Ext4Inode | number> {
     const sb = this.vol.sb;
-    const ino = await this.alloc.allocInode(
+    const ino = yield* this.alloc.allocInode(
       Math.floor((dir.ino - 1) / sb.inodesPerGroup),
       type === 0o040000,
     );
@@ -142,7 +144,7 @@ export class Ext4Writer {
     for (const f of ['atime', 'ctime', 'mtime', 'crtime'] as const) inode.setTime(f, now);
     if (extents && has(sb.incompat, INCOMPAT.extent)) {
       inode.flags = EXT4_EXTENTS_FL;
-      const r = await writeExtents(this.vol, this.alloc, inode, { extents: [], tree: [] }, 0);
+      const r = yield* writeExtents(this.vol, this.alloc, inode, { extents: [], tree: [] }, 0);
       if (r < 0) return r;
     }
     return inode;
@@ -162,12 +164,12 @@ export class Ext4Writer {
   }
 
   /** Maps `[lblk, lblk + n)` of an extent file to blocks (allocating holes). @returns the list or -errno. */
-  private async allocRange(
+  private *allocRange(
     inode: Ext4Inode,
     list: ExtentList,
     lblk: number,
     n: number,
-  ): Promise<number> {
+  ): RkFsSteps<number> {
     if (lblk + n > EXT4_MAX_LBLK) return -Errno.EFBIG;
     const xs = list.extents;
     let changed = false;
@@ -187,7 +189,7 @@ export class Ext4Writer {
         continue;
       }
       const next = xs.filter((e) => e.lblk > at).reduce((m, e) => Math.min(m, e.lblk), lblk + n);
-      const got = await this.alloc.allocBlocks(
+      const got = yield* this.alloc.allocBlocks(
         this.goal(inode, list),
         Math.min(next, lblk + n) - at,
       );
@@ -199,7 +201,7 @@ export class Ext4Writer {
     }
     if (!changed) return 0;
     normalise(xs);
-    const r = await writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
+    const r = yield* writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
     if (r < 0) return r;
     this.setBlocks(inode, list);
     return 1;
@@ -211,8 +213,8 @@ export class Ext4Writer {
     return {
       sb: vol.sb,
       cache: vol.cache,
-      allocBlocks: (goal, want) => alloc.allocBlocks(goal, want),
-      freeBlocks: (blk, n) => alloc.freeBlocks(blk, n),
+      allocBlocks: (goal, want) => runSteps(alloc.allocBlocks(goal, want)),
+      freeBlocks: (blk, n) => runSteps(alloc.freeBlocks(blk, n)),
       corrupt: (what) => vol.corrupt(what),
     };
   }
@@ -228,19 +230,19 @@ export class Ext4Writer {
    * written). @returns the runs in order, which blocks are new (their old content is garbage) and,
    * when the disk filled part way through, `end`: the first block left unmapped (a short write).
    */
-  private async mapForWrite(
+  private *mapForWrite(
     inode: Ext4Inode,
     lblk: number,
     n: number,
-  ): Promise<{ runs: MappedRun[]; fresh: (lb: number) => boolean; end?: number } | number> {
+  ): RkFsSteps<{ runs: MappedRun[]; fresh: (lb: number) => boolean; end?: number } | number> {
     if (!(inode.flags & EXT4_EXTENTS_FL)) {
       let goal = this.vol.inodeLocation(inode.ino)!.gd.inodeTable;
       if (lblk > 0) {
-        const m = await this.vol.map(inode, lblk - 1);
+        const m = yield* this.vol.mapSteps(inode, lblk - 1);
         if (typeof m === 'number') return m;
         if (m.pblk !== 0) goal = m.pblk + 1;
       }
-      const r = await bmapAlloc(this.bmap, inode, lblk, n, goal);
+      const r = yield* wait(bmapAlloc(this.bmap, inode, lblk, n, goal));
       if (typeof r === 'number') return r;
       this.addBlocks(inode, r.added);
       if (r.end === lblk) return -Errno.ENOSPC;
@@ -252,9 +254,9 @@ export class Ext4Writer {
     const runs: MappedRun[] = [];
     const holes: MappedRun[] = [];
     for (let at = lblk; at < lblk + n; ) {
-      const m = await this.vol.map(inode, at);
+      const m = yield* this.vol.mapSteps(inode, at);
       if (typeof m === 'number') return m;
-      if (m.unwritten) return this.mapUnwritten(inode, lblk, n);
+      if (m.unwritten) return yield* this.mapUnwritten(inode, lblk, n);
       const len = Math.min(m.len, lblk + n - at);
       if (m.pblk !== 0) runs.push({ lblk: at, len, pblk: m.pblk });
       else holes.push({ lblk: at, len, pblk: 0 });
@@ -266,11 +268,11 @@ export class Ext4Writer {
       for (let k = 0; k < h.len; ) {
         let goal = this.vol.inodeLocation(inode.ino)!.gd.inodeTable;
         if (h.lblk + k > 0) {
-          const m = await this.vol.map(inode, h.lblk + k - 1);
+          const m = yield* this.vol.mapSteps(inode, h.lblk + k - 1);
           if (typeof m === 'number') return m;
           if (m.pblk !== 0) goal = m.pblk + 1;
         }
-        const got = await this.alloc.allocBlocks(goal, Math.min(h.len - k, EXT_INIT_MAX_LEN));
+        const got = yield* this.alloc.allocBlocks(goal, Math.min(h.len - k, EXT_INIT_MAX_LEN));
         if (got === -Errno.ENOSPC && h.lblk + k > lblk) {
           // full part way: what is mapped up to here is written, as write(2) writes what fits
           runs.sort((a, b) => a.lblk - b.lblk);
@@ -278,9 +280,9 @@ export class Ext4Writer {
         }
         if (typeof got === 'number') return got;
         const x = { lblk: h.lblk + k, len: got[1], pblk: got[0], unwritten: false };
-        const r = await this.addExtent(inode, x);
+        const r = yield* this.addExtent(inode, x);
         if (r < 0) {
-          await this.alloc.freeBlocks(x.pblk, x.len);
+          yield* this.alloc.freeBlocks(x.pblk, x.len);
           return r;
         }
         runs.push(x);
@@ -295,34 +297,34 @@ export class Ext4Writer {
    * Adds the written extent `x` (a former hole) to the tree: in place in its leaf when that works,
    * else by rebuilding the tree from the full list. @returns 0 or -errno.
    */
-  private async addExtent(inode: Ext4Inode, x: Ext4Extent): Promise<number> {
-    const r = await insertExtent(this.vol, this.alloc, inode, x);
+  private *addExtent(inode: Ext4Inode, x: Ext4Extent): RkFsSteps<number> {
+    const r = yield* insertExtent(this.vol, this.alloc, inode, x);
     if (r !== null && r >= 0) {
       this.addBlocks(inode, x.len + r);
       return 0;
     }
     if (r !== null) return r;
     this.treeRebuilds++;
-    const list = await readExtents(this.vol, inode);
+    const list = yield* readExtents(this.vol, inode);
     if (typeof list === 'number') return list;
     list.extents.push(x);
     normalise(list.extents);
-    const w = await writeExtents(this.vol, this.alloc, inode, list, x.pblk + x.len);
+    const w = yield* writeExtents(this.vol, this.alloc, inode, list, x.pblk + x.len);
     if (w < 0) return w;
     this.setBlocks(inode, list);
     return 0;
   }
 
   /** mapForWrite over unwritten extents: the list changed whole and the tree rebuilt. */
-  private async mapUnwritten(
+  private *mapUnwritten(
     inode: Ext4Inode,
     lblk: number,
     n: number,
-  ): Promise<{ runs: MappedRun[]; fresh: (lb: number) => boolean } | number> {
-    const list = await readExtents(this.vol, inode);
+  ): RkFsSteps<{ runs: MappedRun[]; fresh: (lb: number) => boolean } | number> {
+    const list = yield* readExtents(this.vol, inode);
     if (typeof list === 'number') return list;
     const before = list.extents.filter((x) => !x.unwritten);
-    const r = await this.allocRange(inode, list, lblk, n);
+    const r = yield* this.allocRange(inode, list, lblk, n);
     if (r < 0) return r;
     const runs: MappedRun[] = [];
     for (const x of list.extents) {
@@ -344,12 +346,12 @@ export class Ext4Writer {
    * Writes `buf` at `pos` of a regular file or directory (extents or a block map).
    * @returns bytes written, -ENOSPC, -EFBIG, -EIO.
    */
-  async writeData(inode: Ext4Inode, buf: Uint8Array, pos: number, fresh = false): Promise<number> {
+  *writeData(inode: Ext4Inode, buf: Uint8Array, pos: number, fresh = false): RkFsSteps<number> {
     const bs = this.vol.blockSize;
     const first = Math.floor(pos / bs);
     const last = Math.floor((pos + buf.length - 1) / bs);
     const meta = this.vol.cache.metaChanges;
-    const m = await this.mapForWrite(inode, first, last - first + 1);
+    const m = yield* this.mapForWrite(inode, first, last - first + 1);
     // blocks allocated, extents written or the tree grown: the file's mapping is in this transaction
     if (this.vol.cache.metaChanges !== meta) this.changed(inode);
     if (typeof m === 'number') return m;
@@ -367,16 +369,16 @@ export class Ext4Writer {
           if (tail && (wholeEnd - lb) * bs <= TAIL_COPY) {
             // a new partial last block goes out in the same request, zero-padded, and stays
             // cached (a later write into it needs no read): the run and it, one request
-            const t = await this.vol.cache.zeroed(pblk + (wholeEnd - lb), true);
+            const t = yield* this.vol.cache.zeroedSteps(pblk + (wholeEnd - lb), true);
             if (typeof t === 'number') return t;
             const padded = new Uint8Array((wholeEnd + 1 - lb) * bs);
             padded.set(buf.subarray(from - pos, end - pos));
-            const r = await this.vol.cache.writeRun(pblk, wholeEnd + 1 - lb, padded);
+            const r = yield* this.vol.cache.writeRunSteps(pblk, wholeEnd + 1 - lb, padded);
             if (r < 0) return r;
             lb = wholeEnd + 1;
             continue;
           }
-          const r = await this.vol.cache.writeRun(
+          const r = yield* this.vol.cache.writeRunSteps(
             pblk,
             wholeEnd - lb,
             buf.subarray(from - pos, wholeEnd * bs - pos),
@@ -387,7 +389,10 @@ export class Ext4Writer {
         }
         const to = Math.min(pos + buf.length, (lb + 1) * bs);
         const cache = this.vol.cache;
-        const e = fresh || m.fresh(lb) ? await cache.zeroed(pblk, true) : await cache.get(pblk);
+        const e =
+          fresh || m.fresh(lb)
+            ? yield* cache.zeroedSteps(pblk, true)
+            : yield* wait(cache.get(pblk));
         if (typeof e === 'number') return e;
         e.data.set(buf.subarray(from - pos, to - pos), from - lb * bs);
         cache.markData(e);
@@ -399,33 +404,33 @@ export class Ext4Writer {
   }
 
   /** Cuts or extends `inode` to `size` bytes, freeing blocks past it and zeroing the tail block. */
-  async truncate(inode: Ext4Inode, size: number): Promise<number> {
+  *truncate(inode: Ext4Inode, size: number): RkFsSteps<number> {
     const bs = this.vol.blockSize;
     if (size < inode.size) {
       const keep = Math.ceil(size / bs);
       if (inode.flags & EXT4_EXTENTS_FL) {
-        const list = await readExtents(this.vol, inode);
+        const list = yield* readExtents(this.vol, inode);
         if (typeof list === 'number') return list;
         const gone = punch(list.extents, keep, EXT4_MAX_LBLK - keep);
         for (const g of gone) {
-          const r = await this.alloc.freeBlocks(g.pblk, g.len);
+          const r = yield* this.alloc.freeBlocks(g.pblk, g.len);
           if (r < 0) return r;
         }
         if (gone.length > 0) {
-          const r = await writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
+          const r = yield* writeExtents(this.vol, this.alloc, inode, list, this.goal(inode, list));
           if (r < 0) return r;
           this.setBlocks(inode, list);
         }
       } else {
-        const r = await bmapTruncate(this.bmap, inode, keep);
+        const r = yield* wait(bmapTruncate(this.bmap, inode, keep));
         if (r < 0) return r;
         this.addBlocks(inode, -r);
       }
       if (size % bs !== 0) {
-        const m = await this.vol.map(inode, Math.floor(size / bs));
+        const m = yield* this.vol.mapSteps(inode, Math.floor(size / bs));
         if (typeof m === 'number') return m;
         if (m.pblk !== 0) {
-          const e = await this.vol.cache.get(m.pblk);
+          const e = yield* wait(this.vol.cache.get(m.pblk));
           if (typeof e === 'number') return e;
           e.data.fill(0, size % bs);
           this.vol.cache.markData(e);
@@ -437,38 +442,38 @@ export class Ext4Writer {
   }
 
   /** Frees every block and the inode itself (links reached 0 and nothing holds it open). */
-  async dropInode(inode: Ext4Inode, now: RkFsTime): Promise<number> {
+  *dropInode(inode: Ext4Inode, now: RkFsTime): RkFsSteps<number> {
     const dir = inode.type === 0o040000;
     if (inode.flags & EXT4_EXTENTS_FL) {
-      const list = await readExtents(this.vol, inode);
+      const list = yield* readExtents(this.vol, inode);
       if (typeof list === 'number') return list;
       for (const x of list.extents) {
-        const r = await this.alloc.freeBlocks(x.pblk, x.len);
+        const r = yield* this.alloc.freeBlocks(x.pblk, x.len);
         if (r < 0) return r;
       }
       // an empty root, as Linux leaves it: e2fsck judges an extent flag over garbage as a bad inode
       list.extents = [];
-      const r = await writeExtents(this.vol, this.alloc, inode, list, 0);
+      const r = yield* writeExtents(this.vol, this.alloc, inode, list, 0);
       if (r < 0) return r;
     } else if (inode.type !== 0o120000 || inode.size >= I_BLOCK_SIZE) {
-      const r = await bmapTruncate(this.bmap, inode, 0);
+      const r = yield* wait(bmapTruncate(this.bmap, inode, 0));
       if (r < 0) return r;
     }
     inode.links = 0;
     inode.size = 0;
     inode.blocksRaw = 0;
     inode.dtime = now.sec;
-    const r = await this.storeInode(inode);
-    return r < 0 ? r : this.alloc.freeInode(inode.ino, dir);
+    const r = yield* this.storeInode(inode);
+    return r < 0 ? r : yield* this.alloc.freeInode(inode.ino, dir);
   }
 
   /** Adds `name` → `ino` to `dir`. @returns 0, -ENOSPC, -EUCLEAN, -EIO. */
-  async addEntry(dir: Ext4Node, name: Uint8Array, ino: number, type: number): Promise<number> {
+  *addEntry(dir: Ext4Node, name: Uint8Array, ino: number, type: number): RkFsSteps<number> {
     const ft = this.vol.filetype ? ftOf(type) : 0;
-    if (this.vol.indexed(dir.inode)) return addIndexed(this, dir.inode, name, ino, ft);
+    if (this.vol.indexed(dir.inode)) return yield* wait(addIndexed(this, dir.inode, name, ino, ft));
     const blocks = Math.ceil(dir.inode.size / this.vol.blockSize);
     for (let lblk = 0; lblk < blocks; lblk++) {
-      const d = await this.vol.dirEntry(dir.inode, lblk);
+      const d = yield* this.vol.dirEntry(dir.inode, lblk);
       if (typeof d === 'number') return d;
       if (d === null) continue;
       const r = insertInLeaf(d.block.data, this.geom, dir.inode.csumSeed, name, ino, ft);
@@ -480,10 +485,10 @@ export class Ext4Writer {
       }
     }
     if (blocks === 1 && has(this.vol.sb.compat, COMPAT.dir_index)) {
-      const r = await makeIndexed(this, dir.inode, name, ino, ft);
+      const r = yield* wait(makeIndexed(this, dir.inode, name, ino, ft));
       if (r !== null) return r;
     }
-    const b = await this.appendBlock(dir.inode);
+    const b = yield* this.appendBlock(dir.inode);
     if (typeof b === 'number') return b;
     const r = insertInLeaf(b, this.geom, dir.inode.csumSeed, name, ino, ft);
     return r === true
@@ -492,24 +497,24 @@ export class Ext4Writer {
   }
 
   /** A new formatted leaf at the end of `dir`. @returns its cached data (use before awaiting). */
-  async appendBlock(dir: Ext4Inode): Promise<Uint8Array | number> {
+  *appendBlock(dir: Ext4Inode): RkFsSteps<Uint8Array | number> {
     const bs = this.vol.blockSize;
     const lblk = Math.ceil(dir.size / bs);
-    const m = await this.mapForWrite(dir, lblk, 1);
+    const m = yield* this.mapForWrite(dir, lblk, 1);
     if (typeof m === 'number') return m;
     dir.size = (lblk + 1) * bs;
-    const e = await this.vol.cache.zeroed(m.runs[0]!.pblk);
+    const e = yield* this.vol.cache.zeroedSteps(m.runs[0]!.pblk);
     if (typeof e === 'number') return e;
     formatLeaf(e.data, this.geom, dir.csumSeed);
     e.verified = true;
-    const s = await this.storeInode(dir);
+    const s = yield* this.storeInode(dir);
     if (s < 0) return s;
     return this.vol.cache.peek(e.blk)!.data;
   }
 
   /** Removes the entry `f` of `dir`. */
-  async removeEntry(dir: Ext4Node, f: Ext4Found): Promise<number> {
-    const d = await this.vol.dirEntry(dir.inode, f.lblk);
+  *removeEntry(dir: Ext4Node, f: Ext4Found): RkFsSteps<number> {
+    const d = yield* this.vol.dirEntry(dir.inode, f.lblk);
     if (d === null || typeof d === 'number') return d ?? -Errno.EIO;
     const bad = removeFromLeaf(d.block.data, this.geom, dir.inode.csumSeed, f.off);
     if (bad) return this.vol.corrupt(`directory ${dir.ino} block ${f.lblk}: ${bad}`);
@@ -518,8 +523,8 @@ export class Ext4Writer {
   }
 
   /** Points entry `f` of `dir` at `ino`. */
-  async retargetEntry(dir: Ext4Node, f: Ext4Found, ino: number, type: number): Promise<number> {
-    const d = await this.vol.dirEntry(dir.inode, f.lblk);
+  *retargetEntry(dir: Ext4Node, f: Ext4Found, ino: number, type: number): RkFsSteps<number> {
+    const d = yield* this.vol.dirEntry(dir.inode, f.lblk);
     if (d === null || typeof d === 'number') return d ?? -Errno.EIO;
     retarget(
       d.block.data,
@@ -534,8 +539,8 @@ export class Ext4Writer {
   }
 
   /** Formats the first block of a new directory: ".", "..". */
-  async initDir(dir: Ext4Inode, parent: number): Promise<number> {
-    const b = await this.appendBlock(dir);
+  *initDir(dir: Ext4Inode, parent: number): RkFsSteps<number> {
+    const b = yield* this.appendBlock(dir);
     if (typeof b === 'number') return b;
     const g = this.geom;
     const seed = dir.csumSeed;

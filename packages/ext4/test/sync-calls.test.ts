@@ -22,6 +22,7 @@ import type { RkFsTime } from '@runikraft/vfscore/driver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createExt4Type, type Ext4Fs } from '../src/index';
 import type { Ext4Node } from '../src/node';
+import type { FileBlkdev } from './helpers/filedisk';
 import { debugfs, disk, E2FSCK, fsck, haveE2fs, mkfs, rmrf, scratch } from './helpers/image';
 
 const top = scratch('rk-ext4-synccalls-');
@@ -41,7 +42,7 @@ async function mount(img: string) {
   v.registerFsType(createExt4Type({ alloc, disks, log: () => {} }));
   expect(await v.mount('/dev/vda', '/', 'ext4', 0, '')).toBe(0);
   const fs = v.st.mountList[0]!.fs as Ext4Fs;
-  return { v, fs, requests: () => requests };
+  return { v, fs, drv, requests: () => requests };
 }
 
 /** The result, asserted to be a plain value (not a Promise). */
@@ -171,10 +172,12 @@ describe.skipIf(!haveE2fs)('ext4: calls answered from the cache', () => {
 
   it('while another change holds the lock, utimensat waits for it and applies after it', async () => {
     const img = mkfs(top, '32M');
-    const { v, fs } = await mount(img);
+    const { v, fs, drv } = await mount(img);
     const fd = (await v.open('/f', O_CREAT | O_RDWR, 0o644)) as number;
     expect(await v.fsync(fd)).toBe(0);
-    // a mkdir allocates and parks on the device with the lock held
+    // a mkdir that parks on the device (it completes requests only after the caller waited)
+    // holds the lock meanwhile
+    (drv as FileBlkdev).later = true;
     const made = v.mkdir('/d', 0o755);
     expect(made).toBeInstanceOf(Promise);
     const t = { sec: 1_600_000_000, nsec: 0 };

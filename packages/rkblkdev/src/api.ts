@@ -63,6 +63,12 @@ export interface RkBlkdevStats {
   errors: number;
 }
 
+/**
+ * A request's result, 0 or -errno: the number itself when the device finished it inside the submit
+ * (a synchronous device model completes in the notify), else a Promise the caller parks on.
+ */
+export type RkBlkResult = number | Promise<number>;
+
 /** A block device as users see it. */
 export interface RkBlkdev {
   readonly id: number;
@@ -77,20 +83,20 @@ export interface RkBlkdev {
    * @returns 0 queued, -EBUSY queue full, -EINVAL bad range/alignment/buffer, -EROFS write to read-only.
    */
   submit(req: RkBlkreq): number;
-  /** Reads sectors into guest RAM at `pa`; parks the caller. @returns 0 or -errno. */
-  read(sector: number, nbSectors: number, pa: number): Promise<number>;
-  /** Writes sectors from guest RAM at `pa`; parks the caller. @returns 0 or -errno (-EROFS, -EIO). */
-  write(sector: number, nbSectors: number, pa: number): Promise<number>;
+  /** Reads sectors into guest RAM at `pa`; parks the caller unless done at once. @returns 0 or -errno. */
+  read(sector: number, nbSectors: number, pa: number): RkBlkResult;
+  /** Writes sectors from guest RAM at `pa` (as read). @returns 0 or -errno (-EROFS, -EIO). */
+  write(sector: number, nbSectors: number, pa: number): RkBlkResult;
   /**
    * Reads consecutive sectors from `sector` into the pieces `segs` in order; parks the caller. One
    * request when the driver takes that many pieces, else as few requests as it allows.
    * @returns 0 or -errno (-EINVAL: a piece that is not whole sectors or too large, -EFAULT, -EIO).
    */
-  readv(sector: number, segs: readonly RkBlkseg[]): Promise<number>;
+  readv(sector: number, segs: readonly RkBlkseg[]): RkBlkResult;
   /** Writes the pieces `segs` in order to consecutive sectors from `sector` (as readv). */
-  writev(sector: number, segs: readonly RkBlkseg[]): Promise<number>;
+  writev(sector: number, segs: readonly RkBlkseg[]): RkBlkResult;
   /** Flushes the device's write cache to stable storage. @returns 0 or -errno. */
-  flush(): Promise<number>;
+  flush(): RkBlkResult;
   /** Polling mode: reaps completions now. @returns the number completed. */
   poll(): number;
 }

@@ -2,7 +2,15 @@
 // awaitable (sync) helpers over the asynchronous request path (ukblkdev's blkdev.c + sync io).
 import { Errno } from '@runikraft/errno';
 import type { RkPhysMem } from '@runikraft/rkplat';
-import type { RkBlkdev, RkBlkdevInfo, RkBlkdevStats, RkBlkreq, RkBlkreqOp, RkBlkseg } from './api';
+import type {
+  RkBlkdev,
+  RkBlkdevInfo,
+  RkBlkdevStats,
+  RkBlkResult,
+  RkBlkreq,
+  RkBlkreqOp,
+  RkBlkseg,
+} from './api';
 import type { RkBlkdevDriverHandle, RkBlkdevOps } from './driver';
 
 /**
@@ -47,19 +55,19 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
     return 0;
   }
 
-  read(sector: number, nbSectors: number, pa: number): Promise<number> {
+  read(sector: number, nbSectors: number, pa: number): RkBlkResult {
     return this.sync('read', sector, nbSectors, pa);
   }
-  write(sector: number, nbSectors: number, pa: number): Promise<number> {
+  write(sector: number, nbSectors: number, pa: number): RkBlkResult {
     return this.sync('write', sector, nbSectors, pa);
   }
-  flush(): Promise<number> {
+  flush(): RkBlkResult {
     return this.sync('flush', 0, 0, 0);
   }
-  readv(sector: number, segs: readonly RkBlkseg[]): Promise<number> {
+  readv(sector: number, segs: readonly RkBlkseg[]): RkBlkResult {
     return this.vector('read', sector, segs);
   }
-  writev(sector: number, segs: readonly RkBlkseg[]): Promise<number> {
+  writev(sector: number, segs: readonly RkBlkseg[]): RkBlkResult {
     return this.vector('write', sector, segs);
   }
 
@@ -68,7 +76,7 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
    * maxSectorsPerReq; a piece larger than one request is split), each request a run of consecutive
    * sectors. One piece is a plain request.
    */
-  private async vector(op: 'read' | 'write', sector: number, segs: readonly RkBlkseg[]) {
+  private vector(op: 'read' | 'write', sector: number, segs: readonly RkBlkseg[]): RkBlkResult {
     const info = this.ops.info();
     const ss = info.sectorSize;
     const maxSegs = Math.max(1, info.maxSegments ?? 1);
@@ -77,33 +85,43 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
     for (const s of segs)
       if (!Number.isSafeInteger(s.bytes) || s.bytes <= 0 || s.bytes % ss !== 0)
         return -Errno.EINVAL;
+    // the requests, cut up front; sent in turn, each after the one before it finished
+    const reqs: Array<{ at: number; n: number; batch: RkBlkseg[] }> = [];
     let at = sector;
     let batch: RkBlkseg[] = [];
     let bytes = 0;
-    const send = async (): Promise<number> => {
-      const n = bytes / ss;
-      const r =
-        batch.length === 1
-          ? await this.sync(op, at, n, batch[0]!.pa)
-          : await this.sync(op, at, n, 0, batch);
-      at += n;
+    const cut = () => {
+      reqs.push({ at, n: bytes / ss, batch });
+      at += bytes / ss;
       batch = [];
       bytes = 0;
-      return r;
     };
     for (const s of segs) {
       for (let off = 0; off < s.bytes; ) {
-        if (batch.length === maxSegs || bytes === maxBytes) {
-          const r = await send();
-          if (r < 0) return r;
-        }
+        if (batch.length === maxSegs || bytes === maxBytes) cut();
         const take = Math.min(s.bytes - off, maxBytes - bytes);
         batch.push({ pa: s.pa + off, bytes: take });
         bytes += take;
         off += take;
       }
     }
-    return send();
+    cut();
+    const send = (i: number): RkBlkResult => {
+      for (; i < reqs.length; i++) {
+        const q = reqs[i]!;
+        const r =
+          q.batch.length === 1
+            ? this.sync(op, q.at, q.n, q.batch[0]!.pa)
+            : this.sync(op, q.at, q.n, 0, q.batch);
+        if (r instanceof Promise) {
+          const next = i + 1;
+          return r.then((v) => (v < 0 || next === reqs.length ? v : send(next)));
+        }
+        if (r < 0 || i === reqs.length - 1) return r;
+      }
+      return 0;
+    };
+    return send(0);
   }
 
   poll(): number {
@@ -128,27 +146,45 @@ export class RkBlkdevFront implements RkBlkdev, RkBlkdevDriverHandle {
     req.callback?.(req);
   }
 
-  private async sync(
+  /**
+   * Submits one request and reaps at once what the device already finished (a synchronous device
+   * model completes in the notify: parking and being woken by its interrupt cost more than the
+   * I/O): then the result itself, no Promise. Otherwise parks until the driver's IRQ handler
+   * completes it (waitFor).
+   */
+  private sync(
     op: RkBlkreqOp,
     sector: number,
     nbSectors: number,
     pa: number,
     segs?: readonly RkBlkseg[],
-  ): Promise<number> {
+  ): RkBlkResult {
     const req: RkBlkreq = segs
       ? { op, sector, nbSectors, pa, segs }
       : { op, sector, nbSectors, pa };
-    for (;;) {
-      const r = this.submit(req);
-      if (r === 0) break;
-      if (r !== -Errno.EBUSY) return r;
+    const r = this.submit(req);
+    if (r === -Errno.EBUSY) return this.waitFor(req, true);
+    if (r < 0) return r;
+    if (!req.done) this.ops.poll();
+    if (!req.done) return this.waitFor(req, false);
+    return req.result ?? -Errno.EIO;
+  }
+
+  /**
+   * Parks until `req` completes (submitted first when `queue` says the queue was full), polling
+   * after a wake-up that did not complete it (interrupts masked).
+   */
+  private async waitFor(req: RkBlkreq, queue: boolean): Promise<number> {
+    while (queue) {
       this.ops.poll();
       await this.ops.wait();
+      const r = this.submit(req);
+      if (r === 0) {
+        if (!req.done) this.ops.poll();
+        break;
+      }
+      if (r !== -Errno.EBUSY) return r;
     }
-    // Reap at once what the device already finished (a synchronous device model completes in the
-    // notify: parking and being woken by its interrupt cost more than the I/O); otherwise park until
-    // the driver's IRQ handler completes it, polling after a wake-up that did not (interrupts masked).
-    if (!req.done) this.ops.poll();
     while (!req.done) {
       await this.ops.wait();
       if (!req.done) this.ops.poll();

@@ -1,8 +1,10 @@
 // The running journal of a read-write mount (jbd2 in ordered mode, one transaction at a time):
 // metadata changes join the running transaction (their cache blocks stay pinned), a commit writes
 // file data home, then the log, a barrier, the commit block and another barrier; a checkpoint
-// writes committed metadata home and empties the log. Called under the file system's lock.
+// writes committed metadata home and empties the log. Called under the file system's lock. A
+// commit answers without a Promise when the device finished every request inside its submit.
 import { Errno } from '@runikraft/errno';
+import { type RkFsResult, type RkFsSteps, runSteps, wait } from '@runikraft/vfscore';
 import type { CachedBlock } from '../cache';
 import type { Ext4Volume } from '../volume';
 import { buildLog, type LogBlock, logBlocks } from './commit';
@@ -50,7 +52,7 @@ export class Jbd2Journal {
    * Runs first in every commit: metadata whose final form is computed once per transaction (the
    * allocator's bitmap checksums and group descriptors) joins it. @returns 0 or -errno.
    */
-  beforeCommit: (() => Promise<number>) | null = null;
+  beforeCommit: (() => RkFsSteps<number>) | null = null;
 
   constructor(
     private readonly vol: Ext4Volume,
@@ -69,7 +71,7 @@ export class Jbd2Journal {
    * the file system's 64bit, csum v3 with metadata_csum), stored in the journal super block.
    * @returns 0, -EIO.
    */
-  async start(): Promise<number> {
+  start(): RkFsResult<number> {
     const s = this.jsb;
     s.incompat &= ~(JBD2_FEATURE_INCOMPAT_CSUM_V2 | JBD2_FEATURE_INCOMPAT_CSUM_V3);
     s.incompat |= JBD2_FEATURE_INCOMPAT_REVOKE;
@@ -77,12 +79,12 @@ export class Jbd2Journal {
     if (this.vol.sb.metadataCsum) s.incompat |= JBD2_FEATURE_INCOMPAT_CSUM_V3;
     s.start = 0;
     this.layout = layoutOf(s);
-    return this.writeSuper();
+    return runSteps(this.writeSuper());
   }
 
-  private writeSuper(): Promise<number> {
+  private writeSuper(): RkFsSteps<number> {
     emitJournalSuper(this.jsb);
-    return this.space.write(0, this.jsb.raw);
+    return this.space.writeSteps(0, this.jsb.raw);
   }
 
   /** A metadata block changed: it joins the running transaction (the cache's onMeta hook). */
@@ -150,12 +152,12 @@ export class Jbd2Journal {
   }
 
   /** Writes `data` (whole blocks) from journal block `at` on, going on at s_first at the log's end. */
-  private async writeLog(at: number, data: Uint8Array): Promise<number> {
+  private *writeLog(at: number, data: Uint8Array): RkFsSteps<number> {
     const bs = this.layout.blockSize;
     const fit = Math.min(data.length / bs, this.jsb.maxlen - at);
-    const r = await this.space.write(at, data.subarray(0, fit * bs));
+    const r = yield* this.space.writeSteps(at, data.subarray(0, fit * bs));
     if (r < 0 || fit * bs === data.length) return r;
-    return this.space.write(this.jsb.first, data.subarray(fit * bs));
+    return yield* this.space.writeSteps(this.jsb.first, data.subarray(fit * bs));
   }
 
   /**
@@ -172,9 +174,13 @@ export class Jbd2Journal {
    * Commits the running transaction (ordered mode): dirty file data home, the log, a barrier, the
    * commit block, a barrier. @returns 0, -ENOSPC (a transaction larger than half the log), -EIO.
    */
-  async commit(now: { sec: number; nsec: number }): Promise<number> {
+  commit(now: { sec: number; nsec: number }): RkFsResult<number> {
+    return runSteps(this.commitSteps(now));
+  }
+
+  private *commitSteps(now: { sec: number; nsec: number }): RkFsSteps<number> {
     if (this.beforeCommit) {
-      const s = await this.beforeCommit();
+      const s = yield* this.beforeCommit();
       if (s < 0) return s;
     }
     this.lastCommit = now.sec;
@@ -196,27 +202,27 @@ export class Jbd2Journal {
     // log goes on where the last transaction ended, wrapping at its end as jbd2's does)
     // ordered mode: the data the new metadata points at reaches the disk first; metadata committed
     // earlier is in the log already and goes home at the checkpoint (jbd2's), not at every commit
-    let r = await this.vol.cache.writeUnpinned(true);
+    let r = yield* this.vol.cache.writeUnpinnedSteps(true);
     if (r < 0) return r;
     const seq = this.sequence;
     const at = this.head;
     if (this.jsb.start === 0) {
       this.jsb.start = at;
       this.jsb.sequence = seq;
-      r = await this.writeSuper();
+      r = yield* this.writeSuper();
       if (r < 0) return r;
     }
     const log = buildLog(l, seq, this.jsb.uuid, blocks, revokes, this.logBuf ?? undefined);
     if (log.buffer !== this.logBuf?.buffer) this.logBuf = log;
-    r = await this.writeLog(at, log);
+    r = yield* this.writeLog(at, log);
     if (r < 0) return r;
-    r = await this.vol.cache.flush();
+    r = yield* wait(this.vol.cache.flush());
     if (r < 0) return r;
     const c = (this.commitBuf ??= new Uint8Array(l.blockSize));
     emitCommit(l, c, seq, now.sec, now.nsec);
-    r = await this.writeLog(this.wrap(at + n), c);
+    r = yield* this.writeLog(this.wrap(at + n), c);
     if (r < 0) return r;
-    r = await this.vol.cache.flush();
+    r = yield* wait(this.vol.cache.flush());
     if (r < 0) return r;
     for (const e of this.running.values()) {
       e.pinned = false;
@@ -231,7 +237,7 @@ export class Jbd2Journal {
     this.head = this.wrap(at + n + 1);
     this.sequence = (seq + 1) >>> 0;
     // keep half the log free, so the next transaction never waits on blocks it pins itself
-    if (this.used > this.capacity >> 1) return this.checkpoint();
+    if (this.used > this.capacity >> 1) return yield* this.checkpointSteps();
     return 0;
   }
 
@@ -241,15 +247,19 @@ export class Jbd2Journal {
    * stays where it is: the next transaction starts there and the log wraps round in time.
    * @returns 0, -EIO.
    */
-  async checkpoint(): Promise<number> {
+  checkpoint(): RkFsResult<number> {
+    return runSteps(this.checkpointSteps());
+  }
+
+  private *checkpointSteps(): RkFsSteps<number> {
     if (this.jsb.start === 0) return 0;
-    let r = await this.vol.cache.sync();
+    let r = yield* wait(this.vol.cache.sync());
     if (r < 0) return r;
     this.jsb.start = 0;
     this.jsb.sequence = this.sequence;
-    r = await this.writeSuper();
+    r = yield* this.writeSuper();
     if (r < 0) return r;
-    r = await this.vol.cache.flush();
+    r = yield* wait(this.vol.cache.flush());
     if (r < 0) return r;
     this.logged.clear();
     this.stats.checkpoints++;

@@ -2,6 +2,7 @@
 // reads and writes of journal blocks by their journal block number (runs of contiguous blocks in
 // one request, bypassing the cache so the log does not push metadata out).
 import { Errno } from '@runikraft/errno';
+import { type RkFsResult, type RkFsSteps, runSteps } from '@runikraft/vfscore';
 import type { BlockCache } from '../cache';
 import type { Ext4Volume } from '../volume';
 
@@ -58,14 +59,19 @@ export class JournalSpace {
   }
 
   /** Writes `data` (whole blocks) from journal block `j` on, a request per contiguous run. */
-  async write(j: number, data: Uint8Array): Promise<number> {
+  write(j: number, data: Uint8Array): RkFsResult<number> {
+    return runSteps(this.writeSteps(j, data));
+  }
+
+  /** write, inside a step generator. */
+  *writeSteps(j: number, data: Uint8Array): RkFsSteps<number> {
     const bs = this.blockSize;
     const n = data.length / bs;
     if (j + n > this.length) return -Errno.EINVAL;
     for (let i = 0; i < n; ) {
       let run = 1;
       while (i + run < n && this.pblk(j + i + run) === this.pblk(j + i) + run) run++;
-      const r = await this.cache.writeRun(
+      const r = yield* this.cache.writeRunSteps(
         this.pblk(j + i),
         run,
         data.subarray(i * bs, (i + run) * bs),

@@ -54,15 +54,28 @@ export class FileBlkdev implements RkBlkdevOps {
         pos += s.bytes;
       }
     }
-    this.handle.complete(req, 0);
+    if (this.later) this.deferred.push(req);
+    else this.handle.complete(req, 0);
     return 0;
   }
+
+  /**
+   * Completes each request only at the driver's next wait (as an interrupt would, after the
+   * caller parked) instead of inside its submit: the path where every request waits.
+   */
+  later = false;
+  private deferred: RkBlkreq[] = [];
 
   poll(): number {
     return 0;
   }
 
-  async wait(): Promise<void> {}
+  async wait(): Promise<void> {
+    await Promise.resolve();
+    const done = this.deferred;
+    this.deferred = [];
+    for (const req of done) this.handle?.complete(req, 0);
+  }
 
   close(): void {
     closeSync(this.fd);
