@@ -28,42 +28,47 @@ export interface ExtentList {
 /** Reads every extent of `inode` in order. @returns the list, -EUCLEAN, -EIO. */
 export function* readExtents(vol: Ext4Volume, inode: Ext4Inode): RkFsSteps<ExtentList | number> {
   const out: ExtentList = { extents: [], tree: [] };
-  const per = Math.floor((vol.blockSize - 12) / 12);
-  function* walk(
-    node: Uint8Array,
-    cap: number,
-    depth: number | null,
-    level: number,
-  ): RkFsSteps<number> {
-    const h = checkHeader(node, 0, cap, depth);
-    if (typeof h === 'string') return vol.corrupt(`inode ${inode.ino} extent tree: ${h}`);
-    if (level > 5) return vol.corrupt(`inode ${inode.ino} extent tree too deep`);
-    for (let i = 0; i < h.entries; i++) {
-      const e = 12 + i * 12;
-      if (h.depth === 0) {
-        let len = u16(node, e + 4);
-        const unwritten = len > EXT_INIT_MAX_LEN;
-        if (unwritten) len -= EXT_INIT_MAX_LEN;
-        out.extents.push({
-          lblk: u32(node, e),
-          len,
-          pblk: hilo(u32(node, e + 8), u16(node, e + 6)),
-          unwritten,
-        });
-        continue;
-      }
-      const child = hilo(u32(node, e + 4), u16(node, e + 8));
-      const b = yield* wait(vol.cache.get(child));
-      if (typeof b === 'number')
-        return b === -Errno.EUCLEAN ? vol.corrupt(`inode ${inode.ino} extent index ${child}`) : b;
-      out.tree.push(child);
-      const r = yield* walk(b.data.slice(), per, h.depth - 1, level + 1);
-      if (r < 0) return r;
-    }
-    return 0;
-  }
-  const r = yield* walk(inode.iblock.slice(), 4, null, 0);
+  const r = yield* walkExtents(vol, inode, out, inode.iblock.slice(), 4, null, 0);
   return r < 0 ? r : out;
+}
+
+/** readExtents below `node` (a copy: the walk waits for child blocks). @returns 0 or -errno. */
+function* walkExtents(
+  vol: Ext4Volume,
+  inode: Ext4Inode,
+  out: ExtentList,
+  node: Uint8Array,
+  cap: number,
+  depth: number | null,
+  level: number,
+): RkFsSteps<number> {
+  const h = checkHeader(node, 0, cap, depth);
+  if (typeof h === 'string') return vol.corrupt(`inode ${inode.ino} extent tree: ${h}`);
+  if (level > 5) return vol.corrupt(`inode ${inode.ino} extent tree too deep`);
+  const per = Math.floor((vol.blockSize - 12) / 12);
+  for (let i = 0; i < h.entries; i++) {
+    const e = 12 + i * 12;
+    if (h.depth === 0) {
+      let len = u16(node, e + 4);
+      const unwritten = len > EXT_INIT_MAX_LEN;
+      if (unwritten) len -= EXT_INIT_MAX_LEN;
+      out.extents.push({
+        lblk: u32(node, e),
+        len,
+        pblk: hilo(u32(node, e + 8), u16(node, e + 6)),
+        unwritten,
+      });
+      continue;
+    }
+    const child = hilo(u32(node, e + 4), u16(node, e + 8));
+    const b = yield* wait(vol.cache.get(child));
+    if (typeof b === 'number')
+      return b === -Errno.EUCLEAN ? vol.corrupt(`inode ${inode.ino} extent index ${child}`) : b;
+    out.tree.push(child);
+    const r = yield* walkExtents(vol, inode, out, b.data.slice(), per, h.depth - 1, level + 1);
+    if (r < 0) return r;
+  }
+  return 0;
 }
 
 /** Removes `[lblk, lblk + len)` from the list. @returns the removed pieces (for freeing). */

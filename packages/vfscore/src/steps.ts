@@ -10,9 +10,12 @@ import type { RkFsResult } from './driver';
 /** A call as a step generator: yields what it waits for, returns its result. */
 export type RkFsSteps<T> = Generator<RkFsResult<unknown>, T, unknown>;
 
-/** Inside a step generator: the value of `r`, waited for only if it is a Promise. */
+/**
+ * Inside a step generator: the value of `r`, waited for only if it is a Promise (a value is not
+ * yielded: it would travel up every generator of the chain to runSteps and back down).
+ */
 export function* wait<T>(r: RkFsResult<T>): Generator<RkFsResult<T>, T, unknown> {
-  return (yield r) as T;
+  return r instanceof Promise ? ((yield r) as T) : r;
 }
 
 /** Runs `g`: its result itself when nothing waited, else a Promise of it. */
