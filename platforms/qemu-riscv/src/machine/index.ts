@@ -2,8 +2,9 @@
 
 export * from './backends';
 // Types the exported classes' public members use.
+export type { OpenFd, ShareRootOptions } from './backends/fs/confine';
 export type { Cred } from './backends/fs/mapped';
-export type { DirEntry, OpenDir } from './backends/fs/server';
+export type { DirEntry, OpenDir, OpenFile } from './backends/fs/server';
 export type { Attr } from './backends/fs/stat';
 export type { DgramEndpoints } from './backends/net/dgram';
 export type { QemuOpts } from './backends/net/qemu-opts';

@@ -28,7 +28,7 @@ const fdPath = (fd: number) => `/proc/self/fd/${fd}`;
 export const RECHECK_MS = 10;
 
 /**
- * A host fd the guest holds open, and when (host ms, {@link ShareRoot.now}) it was last known to be
+ * A host fd the guest holds open, and when (host ms, `ShareRoot.now`) it was last known to be
  * inside the share: when it was opened through the root, then at each check.
  */
 export interface OpenFd {
@@ -37,7 +37,7 @@ export interface OpenFd {
 }
 
 export interface ShareRootOptions {
-  /** {@link RECHECK_MS} unless given; 0 checks an open fd at every use. */
+  /** `RECHECK_MS` (10) unless given; 0 checks an open fd at every use. */
   readonly recheckMs?: number;
   /** The host clock in ms (monotonic); `performance.now` unless given. */
   readonly now?: () => number;
