@@ -9,7 +9,17 @@
 // A/B of kernel changes without a second worktree: SAVE=path copies the image this tree builds to
 // `path` and exits; IMAGES=a.mjs,b.mjs boots the saved images in turn (same process, same load)
 // and prints each one's median. PERF_CTL=fifo writes `enable`/`disable` to a perf control fifo
-// around runs 2..RUNS (`perf record -D -1 --control=fifo:fifo ...`), so a profile holds only them.
+// around runs 2..RUNS (`perf record -D -1 --control=fifo:fifo ...`), so a profile holds only them
+// (with PERF_BOOT=1: the boot and run 1, what a boot adds over a warm run). MARK_STDOUT=1 writes
+// `@@mark n` to stdout at each mark, to cut a `stdbuf -oL node --trace-opt ...` log by run. Each
+// boot's line ends with its shutdown's CPU (after the last run to the machine's exit).
+//
+// The shell reads the script where SRC says: initrd (default), from the guest's ramfs root filled
+// from an initrd, as bench:sqlite does and as node:wasi reads it from tmpfs; share, through the 9p
+// share (before 2026-12-04 19:00 UTC); SRC=share,initrd boots both in turn (an A/B of the read
+// path). SQL=file runs that script instead of the workload's; its output must end with ROWS and a
+// newline (e.g. SQL=cte.sql holding `WITH RECURSIVE ... SELECT sum(x) ...;` and ROWS=its sum: the
+// program's own speed with no WASI calls).
 //
 // Env: RUNS (4), BOOTS (3), ROWS (60,000), WORKLOAD (transaction | unikraft: bench:sqlite's),
 // FS (ramfs | 9p | ext4: a fresh copy of one mkfs.ext4 image per boot on virtio-blk), SUSPEND (jspi | asyncify), WHO (rk,node), MAIN_ONLY=1 (medians of the main
@@ -32,7 +42,7 @@ import { Virtio9p } from '../../../../platforms/qemu-riscv/src/machine/virtio/de
 import { median } from '../boot/stats';
 import { hostMachine, loadRange } from '../host';
 import { repoRoot } from '../net/tools';
-import { parseWorkload, workloadScript } from './workload';
+import { parseWorkload, scriptsInitrd, workloadScript } from './workload';
 
 const env = process.env;
 const ROWS = Number(env.ROWS ?? 60_000);
@@ -42,6 +52,9 @@ const FS = env.FS ?? 'ramfs';
 const SUSPEND = env.SUSPEND ?? 'jspi';
 const WHO = (env.WHO ?? 'rk,node').split(',');
 const WORKLOAD = parseWorkload('WORKLOAD', env.WORKLOAD ?? 'transaction');
+const SRC = (env.SRC ?? 'initrd').split(',');
+for (const s of SRC)
+  if (s !== 'share' && s !== 'initrd') throw new Error(`SRC=${s}: share or initrd`);
 if (RUNS < 2) throw new Error(`RUNS=${RUNS}: the figures are of runs 2..RUNS, so at least 2`);
 if (FS !== 'ramfs' && FS !== '9p' && FS !== 'ext4') throw new Error(`FS=${FS}: ramfs, 9p or ext4`);
 
@@ -49,7 +62,9 @@ const appDir = join(repoRoot(), 'apps', 'sqlite');
 const share = nfs.mkdtempSync(
   join(nfs.existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rk-sqlite-runs-'),
 );
-nfs.writeFileSync(join(share, 'ins.sql'), workloadScript(WORKLOAD, ROWS));
+const script = env.SQL ? nfs.readFileSync(env.SQL, 'utf8') : workloadScript(WORKLOAD, ROWS);
+nfs.writeFileSync(join(share, 'ins.sql'), script);
+const initrd = scriptsInitrd({ 'ins.sql': script });
 
 /** Compiled modules kept alive: V8 reuses their optimised code for the same bytes (bench:sqlite's warm series). */
 const kept: WebAssembly.Module[] = [];
@@ -79,11 +94,16 @@ async function quiet(): Promise<void> {
 /** CPU readings at the boundaries of one boot's runs. */
 class Marks {
   readonly at: Array<[number, number]> = [];
+  /** CPU at the end of the boot (after its shutdown and the background threads' work). */
+  end: [number, number] | null = null;
   mark(): void {
     this.at.push(cpuNs());
+    if (env.MARK_STDOUT === '1') nfs.writeSync(1, `@@mark ${this.at.length}\n`);
     const ctl = env.PERF_CTL;
-    if (ctl && (this.at.length === 2 || this.at.length === RUNS + 1))
-      nfs.writeFileSync(ctl, this.at.length === 2 ? 'enable\n' : 'disable\n');
+    // the window: runs 2..RUNS, or with PERF_BOOT=1 the boot and run 1
+    const [from, to] = env.PERF_BOOT === '1' ? [1, 2] : [2, RUNS + 1];
+    if (ctl && (this.at.length === from || this.at.length === to))
+      nfs.writeFileSync(ctl, this.at.length === from ? 'enable\n' : 'disable\n');
   }
   /** Main and background CPU ms of run i (1-based). */
   run(i: number): [number, number] {
@@ -106,7 +126,11 @@ class Marks {
       const [m, b] = this.run(i);
       runs.push(`${m.toFixed(1)}+${b.toFixed(1)}`);
     }
-    return `${who}: main+background ms per run (run 1 includes the boot) ${runs.join('  ')}`;
+    const last = this.at[this.at.length - 1]!;
+    const end = this.end
+      ? `  shutdown ${((this.end[0] - last[0]) / 1e6).toFixed(1)}+${((this.end[1] - last[1]) / 1e6).toFixed(1)}`
+      : '';
+    return `${who}: main+background ms per run (run 1 includes the boot) ${runs.join('  ')}${end}`;
   }
 }
 
@@ -125,6 +149,7 @@ async function booted(
   image: ReturnType<typeof loadImage>,
   name: string,
   recheckMs?: number,
+  src = 'initrd',
 ): Promise<number> {
   collect();
   const db = (i: number): string =>
@@ -147,8 +172,9 @@ async function booted(
       if (out.endsWith(done)) marks.mark();
     },
     memory: 512 << 20,
-    append: `rkboot.banner=off libc.suspend=${SUSPEND} libc.env=HOME=/ vfs.fstab="${fstab}" -- -list ${db(0)} ${commands(
-      '/share/',
+    ...(src === 'initrd' ? { initrd } : {}),
+    append: `rkboot.banner=off libc.suspend=${SUSPEND} libc.env=HOME=/${src === 'initrd' ? ' vfs.rootfs=initrd' : ''} vfs.fstab="${fstab}" -- -list ${db(0)} ${commands(
+      src === 'initrd' ? '/' : '/share/',
       db,
     )
       .map((c) => `"${c}"`)
@@ -170,11 +196,13 @@ async function booted(
   await quiet();
   marks.mark();
   const exit = await m.boot(image);
+  await quiet();
+  marks.end = cpuNs();
   await plan.close();
   if (disk) nfs.rmSync(disk);
   if (exit.status !== 0 || marks.at.length !== RUNS + 1)
     throw new Error(`${name}: ${JSON.stringify(exit)} ${out.slice(-300)}`);
-  console.error(marks.line(`${name} ${FS} ${SUSPEND}`));
+  console.error(marks.line(`${name} ${FS} ${SUSPEND} script on ${src}`));
   return marks.warm();
 }
 
@@ -229,7 +257,16 @@ async function main(): Promise<void> {
   const recheck = env.RECHECK_MS?.split(',').map(Number);
   if (recheck && recheck.length !== paths.length)
     throw new Error(`RECHECK_MS: ${recheck.length} values for ${paths.length} images`);
-  const names = paths.map((p, i) => (recheck ? `${p}@recheck=${recheck[i]}` : p));
+  // one configuration per image and script source
+  const configs = paths.flatMap((p, i) =>
+    SRC.map((src) => ({
+      image: images[i]!,
+      recheckMs: recheck?.[i],
+      src,
+      name: `${p}${recheck ? `@recheck=${recheck[i]}` : ''}${SRC.length > 1 ? `@${src}` : ''}`,
+    })),
+  );
+  const names = configs.map((c) => c.name);
   const plain = new Uint8Array(nfs.readFileSync(join(appDir, 'build', 'program.plain.wasm')));
   const suspendWasm =
     SUSPEND === 'jspi'
@@ -242,8 +279,8 @@ async function main(): Promise<void> {
   for (let b = 0; b < BOOTS; b++) {
     if (WHO.includes('node')) node.push(await nodeWasi(suspendWasm));
     if (WHO.includes('rk'))
-      for (let i = 0; i < images.length; i++)
-        rk[i]!.push(await booted(images[i]!, names[i]!, recheck?.[i]));
+      for (const [i, c] of configs.entries())
+        rk[i]!.push(await booted(c.image, c.name, c.recheckMs, c.src));
   }
   const ms = (xs: number[]) => (xs.length ? Math.round(median(xs) * 10) / 10 : Number.NaN);
   console.log(

@@ -1,4 +1,5 @@
 // The SQL bench:sqlite and bench:sqlite-runs feed the sqlite3 shell's `.read` (see main.ts's header).
+import { writeCpio } from '../../../../packages/rkcpio/src/index';
 
 /** unikraft: Unikraft's app-sqlite-test, one autocommit INSERT per row; transaction: one BEGIN…COMMIT. */
 export type SqliteWorkload = 'unikraft' | 'transaction';
@@ -23,4 +24,16 @@ export function workloadScript(workload: SqliteWorkload, rows: number): string {
     sql.push('COMMIT;', 'SELECT count(*) FROM t;', '');
   }
   return sql.join('\n');
+}
+
+/**
+ * A cpio initrd holding `files` (name: text) at its root: booted with `vfs.rootfs=initrd`, the
+ * guest's `/` is a ramfs holding them, so the shell reads its script from guest RAM as node:wasi
+ * reads it from the host's tmpfs.
+ */
+export function scriptsInitrd(files: Record<string, string>): Uint8Array {
+  const enc = new TextEncoder();
+  return writeCpio(
+    Object.entries(files).map(([name, text]) => ({ name, mode: 0o100644, data: enc.encode(text) })),
+  );
 }
