@@ -44,6 +44,14 @@ export interface Ext4AllocJournal {
 export class Ext4Alloc {
   /** Journaled: groups changed in the running transaction whose checksums and descriptor seal() stores. */
   private readonly unsealed = new Map<GroupDesc, { block: boolean; inode: boolean }>();
+  /**
+   * Per group, a range of block bitmap bits known to be all set, [full[2g], full[2g + 1]): a scan
+   * starting inside it starts at its end. Allocations near one goal (the inode table, with the
+   * group's data after it) scan from the same place, so without it each walked the bitmap over all
+   * the blocks in use after the goal. A scan's first clear bit extends the range; a free inside it
+   * cuts it there.
+   */
+  private readonly full: number[] = [];
 
   constructor(
     private readonly vol: Ext4Volume,
@@ -69,6 +77,7 @@ export class Ext4Alloc {
       const r = this.initBlockBitmap(gd, e.data);
       if (r < 0) return r;
       gd.flags &= ~BG_BLOCK_UNINIT;
+      this.full[2 * gd.group] = this.full[2 * gd.group + 1] = 0;
     }
     return e.data;
   }
@@ -199,15 +208,30 @@ export class Ext4Alloc {
       // blocks freed by the uncommitted transaction keep their old owner's data until it commits
       const j = this.journal?.hasFreed ? this.journal : null;
       const used = (i: number) => bitSet(b, i) || j?.busy(first + i);
+      const f = this.full;
+      const g2 = 2 * gd.group;
       for (const [from, to] of [
         [start, n],
         [0, start],
       ] as const) {
-        for (let i = nextClear(b, from, to); i < to; i = nextClear(b, i + 1, to)) {
+        // a scan from inside the known-full range starts at its end; the bits it passes before
+        // its first clear one are set, so the range grows to there (or becomes this scan's when
+        // that is apart and longer)
+        const lo = f[g2] ?? 0;
+        const hi = f[g2 + 1] ?? 0;
+        const inside = from >= lo && from <= hi;
+        let i = nextClear(b, inside ? Math.min(hi, to) : from, to);
+        if (inside) f[g2 + 1] = Math.max(hi, i);
+        else if (i - from > hi - lo) {
+          f[g2] = from;
+          f[g2 + 1] = i;
+        }
+        for (; i < to; i = nextClear(b, i + 1, to)) {
           if (used(i)) continue;
           let len = 1;
           while (len < want && i + len < n && !used(i + len)) len++;
           for (let j = 0; j < len; j++) setBit(b, i + j);
+          if (f[g2 + 1] === i) f[g2 + 1] = i + len;
           gd.freeBlocks -= len;
           this.vol.freeBlocks -= len;
           const r = yield* this.commit(gd, b, null);
@@ -233,6 +257,9 @@ export class Ext4Alloc {
         if (!bitSet(b, blk - first + i)) return this.vol.corrupt(`freeing free block ${blk + i}`);
         clearBit(b, blk - first + i);
       }
+      const at = blk - first;
+      if (at < (this.full[2 * g + 1] ?? 0) && at + k > (this.full[2 * g] ?? 0))
+        this.full[2 * g + 1] = Math.max(this.full[2 * g] ?? 0, at);
       gd.freeBlocks += k;
       this.vol.freeBlocks += k;
       this.journal?.forget(blk, k);
