@@ -42,6 +42,12 @@ export class Ext4Inode implements MapCacheHolder {
    * finding it committed needs no commit (ext4's i_sync_tid).
    */
   tid: number | undefined = undefined;
+  /**
+   * @internal `raw` was read from its inode table block or last stored there (sealed): bytes equal
+   * to the block's are a valid stored inode, so storing them again changes nothing. False for a new
+   * inode, whose slot holds whatever was there before.
+   */
+  stored = false;
 
   constructor(
     readonly ino: number,

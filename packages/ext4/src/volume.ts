@@ -176,6 +176,7 @@ export class Ext4Volume {
       return this.corrupt(`inode ${ino} is deleted (links 0) but referenced`);
     if (inode.flags & EXT4_INLINE_DATA_FL)
       return this.corrupt(`inode ${ino} has inline data but inline_data is off`);
+    inode.stored = true;
     return inode;
   }
 

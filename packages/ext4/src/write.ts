@@ -89,11 +89,33 @@ export class Ext4Writer {
     return 0;
   }
 
+  /**
+   * Seals `inode` into its slot `e.data[off..]` unless it is there already (its metadata still
+   * counts as changed in the running transaction: a directory's entries may have changed without
+   * its inode bytes, in the same clock tick).
+   */
   private put(inode: Ext4Inode, e: CachedBlock, off: number): void {
+    this.changed(inode);
+    if (!this.unchanged(inode, e, off)) this.seal(inode, e, off);
+  }
+
+  private seal(inode: Ext4Inode, e: CachedBlock, off: number): void {
     sealInode(this.vol.sb, inode);
     e.data.set(inode.raw, off);
     this.vol.cache.markDirty(e);
-    this.changed(inode);
+    inode.stored = true;
+  }
+
+  /**
+   * Are `inode`'s bytes those stored at `e.data[off..]` as it was last stored or read? Its
+   * checksum was computed over the same bytes then, so there is nothing to seal or write.
+   */
+  private unchanged(inode: Ext4Inode, e: CachedBlock, off: number): boolean {
+    if (!inode.stored) return false;
+    const raw = inode.raw;
+    const d = e.data;
+    for (let i = 0; i < raw.length; i++) if (d[off + i] !== raw[i]) return false;
+    return true;
   }
 
   /**
@@ -103,20 +125,10 @@ export class Ext4Writer {
    */
   *storeChanged(inode: Ext4Inode): RkFsSteps<number> {
     const loc = this.vol.inodeLocation(inode.ino)!;
-    sealInode(this.vol.sb, inode);
     const e = yield* wait(this.vol.cache.get(loc.blk));
     if (typeof e === 'number') return e;
-    const raw = inode.raw;
-    const at = loc.off;
-    let same = true;
-    for (let i = 0; i < raw.length; i++)
-      if (e.data[at + i] !== raw[i]) {
-        same = false;
-        break;
-      }
-    if (same) return 0;
-    e.data.set(raw, at);
-    this.vol.cache.markDirty(e);
+    if (this.unchanged(inode, e, loc.off)) return 0;
+    this.seal(inode, e, loc.off);
     this.changed(inode);
     return 0;
   }

@@ -215,6 +215,28 @@ describe.skipIf(!haveE2fs)('ext4 fsync fast path', () => {
     expect(await fs.unmount()).toBe(0);
   });
 
+  it('an inode stored with its bytes unchanged is not logged again; a changed one is', async () => {
+    const img = mkfs(top, '32M', { args: ['-b', '1024'] });
+    const { v, fs, counts, reqs } = await mount(img);
+    const fd = (await v.open('/f', O_CREAT | O_RDWR, 0o644)) as number;
+    expect(await v.fsync(fd)).toBe(0);
+    const commits = fs.journal!.stats.commits;
+    reqs.length = 0;
+    // the same mode within the same tick: ctime is stamped with the same time, no byte changes
+    expect(await v.fchmod(fd, 0o644)).toBe(0);
+    expect(await v.fsync(fd)).toBe(0);
+    expect(fs.journal!.stats.commits).toBe(commits);
+    expect(counts()).toEqual({ writes: 0, flushes: 0 });
+    // another mode: the inode's block is logged and the mode survives a power cut
+    expect(await v.fchmod(fd, 0o600)).toBe(0);
+    expect(await v.fsync(fd)).toBe(0);
+    expect(fs.journal!.stats.commits).toBe(commits + 1);
+    expect(debugfs(cut(img, 'chmod.img'), 'stat /f')).toMatch(/Mode:\s+0600/);
+    expect(await v.close(fd)).toBe(0);
+    expect(await fs.unmount()).toBe(0);
+    expect(fsck(img)[0]).toBe(0);
+  });
+
   it("SQLite's autocommit insert on a coarse clock: requests per step, the database durable", async () => {
     const img = mkfs(top, '32M', { args: ['-b', '1024'] });
     const { v, fs, reqs, clock, counts } = await mount(img);
