@@ -64,6 +64,8 @@ export class BlockCache {
   private bounce = 0;
   private bounceBlocks = 0;
   private bounceBusy = false;
+  /** Guest RAM handed out by scratch(), freed at release. */
+  private readonly scratches: { pa: number; bytes: number }[] = [];
   /** A write was sent since the last flush: a flush with none is skipped (nothing to make durable). */
   private unflushed = false;
   /** Writes that went to the device around the cache: read-ahead that overlapped one keeps nothing. */
@@ -401,15 +403,7 @@ export class BlockCache {
     const phys = this.dev.phys;
     if (dst.buffer === phys.buffer)
       return this.readInto(blk, n, phys.base + dst.byteOffset - phys.u8.byteOffset);
-    if (!this.bounce) {
-      // one request per RUN_BYTES (as large as the device allows), smaller when guest RAM is fragmented
-      let per = Math.max(1, Math.min(RUN_BYTES / this.blockSize, this.perReq()));
-      for (; per >= 1 && !this.bounce; per >>= 1) {
-        this.bounce = this.alloc.memalign(4096, per * this.blockSize);
-        this.bounceBlocks = per;
-      }
-      if (!this.bounce) return this.readCached(blk, n, dst);
-    }
+    if (!this.makeBounce()) return this.readCached(blk, n, dst);
     // a second reader while the first is parked on the device gets a buffer of its own
     const own = this.bounceBusy;
     const buf = own ? this.alloc.memalign(4096, this.bounceBlocks * this.blockSize) : this.bounce;
@@ -429,6 +423,20 @@ export class BlockCache {
       if (own) this.alloc.free(buf);
       else this.bounceBusy = false;
     }
+  }
+
+  /**
+   * The bounce buffer that reads into and writes from memory outside guest RAM go through, made on
+   * first use: one request per RUN_BYTES (as large as the device allows), smaller when guest RAM is
+   * fragmented. @returns false when there is no room for one.
+   */
+  private makeBounce(): boolean {
+    let per = Math.max(1, Math.min(RUN_BYTES / this.blockSize, this.perReq()));
+    for (; per >= 1 && !this.bounce; per >>= 1) {
+      this.bounce = this.alloc.memalign(4096, per * this.blockSize);
+      this.bounceBlocks = per;
+    }
+    return this.bounce !== 0;
   }
 
   /** Blocks per device request (the driver's limit). */
@@ -528,7 +536,10 @@ export class BlockCache {
       }
       return 0;
     }
-    const buf = this.alloc.memalign(4096, Math.min(src.length, perReq * bs));
+    // the shared bounce buffer unless a parked read or write holds it (then one of its own)
+    const shared = !this.bounceBusy && this.makeBounce();
+    const per = shared ? this.bounceBlocks : perReq;
+    const buf = shared ? this.bounce : this.alloc.memalign(4096, Math.min(src.length, per * bs));
     if (!buf) {
       // no room for a bounce buffer: through the cache
       for (let i = 0; i < src.length / bs; i++) {
@@ -538,10 +549,11 @@ export class BlockCache {
       }
       return 0;
     }
+    if (shared) this.bounceBusy = true;
     try {
       const at = buf - phys.base;
       for (let done = 0; done < src.length; ) {
-        const bytes = Math.min(src.length - done, perReq * bs);
+        const bytes = Math.min(src.length - done, per * bs);
         phys.u8.set(src.subarray(done, done + bytes), at);
         const r = yield* wait(
           this.write((blk + done / bs) * this.spb, (bytes / bs) * this.spb, buf),
@@ -551,7 +563,8 @@ export class BlockCache {
       }
       return 0;
     } finally {
-      this.alloc.free(buf);
+      if (shared) this.bounceBusy = false;
+      else this.alloc.free(buf);
     }
   }
 
@@ -651,8 +664,37 @@ export class BlockCache {
     return r;
   }
 
+  /**
+   * A buffer in guest RAM of at least `bytes` that its user fills and hands to writeRun: the device
+   * reads it where it is, with no bounce copy. One per user, grown on demand (the user asks again
+   * before each fill) and freed with the cache. @returns it, or null when guest RAM is short (the
+   * caller builds in its own memory then).
+   */
+  scratch(): (bytes: number) => Uint8Array | null {
+    const s = { pa: 0, bytes: 0 };
+    this.scratches.push(s);
+    const phys = this.dev.phys;
+    let view: Uint8Array | null = null;
+    return (bytes) => {
+      if (bytes > s.bytes) {
+        if (s.pa) this.alloc.free(s.pa);
+        // whole 4 KiB pages, so a few sizes cover every request
+        const size = Math.ceil(bytes / 4096) * 4096;
+        s.pa = this.alloc.memalign(4096, size);
+        s.bytes = s.pa ? size : 0;
+        view = s.pa ? phys.u8.subarray(s.pa - phys.base, s.pa - phys.base + size) : null;
+      }
+      return view;
+    };
+  }
+
   /** Drops every block (after sync) and gives the memory back. */
   release(): void {
+    for (const s of this.scratches) {
+      if (s.pa) this.alloc.free(s.pa);
+      s.pa = s.bytes = 0;
+    }
+    this.scratches.length = 0;
     for (const e of this.map.values()) this.alloc.free(e.pa);
     this.map.clear();
     this.dirtied.clear();

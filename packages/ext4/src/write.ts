@@ -40,13 +40,17 @@ export class Ext4Writer {
   private generation = 1;
   /** Extent inserts that could not change the tree in place and rebuilt it from the full list. */
   treeRebuilds = 0;
+  /** Guest RAM where writeData pads a run's partial last block (written without a bounce copy). */
+  private readonly padRam: (bytes: number) => Uint8Array | null;
 
   constructor(
     readonly vol: Ext4Volume,
     readonly alloc: Ext4Alloc,
     /** The running journal (which transaction a change joins), or null. */
     private readonly journal: { readonly tid: number } | null = null,
-  ) {}
+  ) {
+    this.padRam = vol.cache.scratch();
+  }
 
   /** `inode`'s metadata changed in the running transaction (an fsync of it must commit). */
   private changed(inode: Ext4Inode): void {
@@ -383,8 +387,11 @@ export class Ext4Writer {
             // cached (a later write into it needs no read): the run and it, one request
             const t = yield* this.vol.cache.zeroedSteps(pblk + (wholeEnd - lb), true);
             if (typeof t === 'number') return t;
-            const padded = new Uint8Array((wholeEnd + 1 - lb) * bs);
+            const bytes = (wholeEnd + 1 - lb) * bs;
+            // (the lock is held until the run is written: no other write reuses the buffer)
+            const padded = this.padRam(bytes)?.subarray(0, bytes) ?? new Uint8Array(bytes);
             padded.set(buf.subarray(from - pos, end - pos));
+            padded.fill(0, end - from);
             const r = yield* this.vol.cache.writeRunSteps(pblk, wholeEnd + 1 - lb, padded);
             if (r < 0) return r;
             lb = wholeEnd + 1;

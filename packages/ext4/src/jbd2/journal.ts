@@ -44,7 +44,11 @@ export class Jbd2Journal {
   /** The running transaction's id. */
   private sequence: number;
   private lastCommit: number;
-  /** The last commit's log image and commit block: the next commit builds in them (under the lock). */
+  /**
+   * Where a commit builds its log image and its commit block (under the lock): guest RAM the device
+   * writes from where it is (cache scratch), else the last commit's buffer in JS memory.
+   */
+  private readonly logRam: (bytes: number) => Uint8Array | null;
   private logBuf: Uint8Array | null = null;
   private commitBuf: Uint8Array | null = null;
   readonly stats: Jbd2Stats = { commits: 0, checkpoints: 0, loggedBlocks: 0, wraps: 0 };
@@ -61,6 +65,7 @@ export class Jbd2Journal {
     now: number,
   ) {
     this.layout = layoutOf(jsb);
+    this.logRam = vol.cache.scratch();
     this.head = jsb.first;
     this.sequence = jsb.sequence;
     this.lastCommit = now;
@@ -212,13 +217,16 @@ export class Jbd2Journal {
       r = yield* this.writeSuper();
       if (r < 0) return r;
     }
-    const log = buildLog(l, seq, this.jsb.uuid, blocks, revokes, this.logBuf ?? undefined);
-    if (log.buffer !== this.logBuf?.buffer) this.logBuf = log;
+    const into = this.logRam(n * l.blockSize) ?? this.logBuf ?? undefined;
+    const log = buildLog(l, seq, this.jsb.uuid, blocks, revokes, into);
+    if (log.buffer !== into?.buffer) this.logBuf = log;
     r = yield* this.writeLog(at, log);
     if (r < 0) return r;
     r = yield* wait(this.vol.cache.flush());
     if (r < 0) return r;
-    const c = (this.commitBuf ??= new Uint8Array(l.blockSize));
+    const c = (this.commitBuf ??=
+      this.vol.cache.scratch()(l.blockSize)?.subarray(0, l.blockSize) ??
+      new Uint8Array(l.blockSize));
     emitCommit(l, c, seq, now.sec, now.nsec);
     r = yield* this.writeLog(this.wrap(at + n), c);
     if (r < 0) return r;
