@@ -1,6 +1,6 @@
 // virtio-9p device model: features and config as QEMU 7.2 (REFERENCE §6, §9), request/reply
 // chains, driver bugs (NEEDS_RESET), reset clunking the session, and random descriptor tables.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -51,6 +51,42 @@ describe('virtio-9p device', () => {
     expect(rinfo(reply)).toMatchObject({ type: 101, size: 21, tag: 0xffff });
     expect(host.interrupts).toBe(1);
     expect(host.resets).toEqual([]);
+  });
+
+  it('a Twrite in one buffer, or split anywhere (inside size[4] too), writes the same bytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rk-v9p-split-'));
+    const d = new Virtio9p(new P9Server({ root: dir }), 'share');
+    const { ram, rings } = bringUp(d);
+    const data = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7 + 3) & 0xff);
+    let used = 0;
+    // the message in buffers of the given lengths (the last takes the rest), then the reply room
+    const rpc = (m: Uint8Array, cuts: number[] = []) => {
+      const parts: Uint8Array[] = [];
+      let at = 0;
+      for (const n of cuts) parts.push(m.subarray(at, (at += n)));
+      parts.push(m.subarray(at));
+      parts.forEach((p, i) => {
+        ram.u8.set(p, BUFS + 0x2000 * i - ram.base);
+        rings[0].put(i, { addr: BUFS + 0x2000 * i, len: p.length, flags: N, next: i + 1 });
+      });
+      const room = BUFS + 0x10000;
+      rings[0].put(parts.length, { addr: room, len: 4096, flags: W, next: 0 });
+      rings[0].offer(0);
+      d.notify(0);
+      const u = rings[0].usedElem(used++);
+      return rinfo(ram.u8.slice(room - ram.base, room - ram.base + u.len));
+    };
+    rpc(T.version(0xffff, 8192));
+    rpc(T.attach(1, 0));
+    expect(rpc(T.lcreate(1, 0, 'f', 2, 0o644))).toMatchObject({ type: 15 });
+    for (const [i, cuts] of [[], [2], [30], [1, 1, 5]].entries()) {
+      const r = rpc(T.write(1, 0, 4096 * i, data), cuts);
+      expect(r).toMatchObject({ type: 119, size: 11 });
+    }
+    const back = readFileSync(join(dir, 'f'));
+    expect(back.length).toBe(4 * 4096);
+    for (let i = 0; i < 4; i++)
+      expect(back.subarray(4096 * i, 4096 * (i + 1))).toEqual(Buffer.from(data));
   });
 
   it('a chain without a 7-byte header or 7 bytes of reply room is a driver bug (NEEDS_RESET)', () => {

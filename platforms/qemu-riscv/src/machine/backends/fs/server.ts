@@ -84,6 +84,10 @@ const HANDLERS: Record<number, Handler> = {
   ...nameOps,
 };
 
+const LSTAT = { bigint: true, throwIfNoEntry: false } as const;
+/** lstat that answers undefined for a missing name instead of building an Error. */
+const lstatOrNot = (p: string) => lstatSync(p, LSTAT);
+
 export class P9Server {
   /**
    * Stack frames an error thrown while serving a request captures (V8's Error.stackTraceLimit
@@ -140,10 +144,9 @@ export class P9Server {
       this.trace(`9p: message of ${msg.length} bytes is shorter than its 7-byte header`);
       return w.start(P9.Rlerror, 0xffff).u32(E.EPROTO).finish();
     }
-    const dv = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
-    const type = msg[4];
-    const tag = dv.getUint16(5, true);
-    const size = dv.getUint32(0, true);
+    const type = msg[4]!;
+    const tag = msg[5]! | (msg[6]! << 8);
+    const size = (msg[0]! | (msg[1]! << 8) | (msg[2]! << 16) | (msg[3]! << 24)) >>> 0;
     let errno: number;
     const limit = Error.stackTraceLimit;
     try {
@@ -228,7 +231,7 @@ export class P9Server {
   lstat(path: readonly string[]): Attr {
     // A missing name (SQLite probes its journal and lock on every transaction) is answered
     // without Node building an Error for it.
-    const st = this.root.at(path, (p) => lstatSync(p, { bigint: true, throwIfNoEntry: false }));
+    const st = this.root.at(path, lstatOrNot);
     if (st === undefined) throw p9err(E.ENOENT, `/${path.join('/')} does not exist`);
     const a = attrOf(st);
     return this.mapped ? this.mapped.overlay(path, a) : a;

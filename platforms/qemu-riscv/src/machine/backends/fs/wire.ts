@@ -65,6 +65,21 @@ export class P9DecodeError extends Error {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Enc = new TextEncoder();
 
+/**
+ * `n` bytes at `at` as a string when they are all ASCII (file names nearly always are): no
+ * TextDecoder call, which costs more than the name for a short one. @returns null otherwise.
+ */
+function asciiAt(b: Uint8Array, at: number, n: number): string | null {
+  if (n > 64) return null;
+  let s = '';
+  for (let i = at; i < at + n; i++) {
+    const c = b[i]!;
+    if (c >= 0x80) return null;
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
 /** Reads fields of one message; every read checks the remaining length first. */
 export class P9Reader {
   private readonly dv: DataView;
@@ -116,12 +131,17 @@ export class P9Reader {
     return v;
   }
   str(field: string): string {
-    const n = this.u16(`${field}.len`);
+    // the length's field name is built only for the error (a string per name read otherwise)
+    if (this.off + 2 > this.msg.length) this.need(2, `${field}.len`);
+    const n = this.dv.getUint16(this.off, true);
+    this.off += 2;
     this.need(n, field);
-    const bytes = this.msg.subarray(this.off, this.off + n);
+    const at = this.off;
     this.off += n;
+    const s = asciiAt(this.msg, at, n);
+    if (s !== null) return s;
     try {
-      return utf8.decode(bytes);
+      return utf8.decode(this.msg.subarray(at, at + n));
     } catch {
       throw new P9DecodeError(field, 'is not valid UTF-8');
     }
@@ -181,7 +201,11 @@ export class P9Writer {
   }
   u64(v: number | bigint): this {
     this.need(8);
-    this.dv.setBigUint64(this.off, BigInt.asUintN(64, BigInt(v)), true);
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
+      // two halves: no BigInt made for an offset or a count
+      this.dv.setUint32(this.off, v >>> 0, true);
+      this.dv.setUint32(this.off + 4, Math.floor(v / 0x100000000), true);
+    } else this.dv.setBigUint64(this.off, BigInt.asUintN(64, BigInt(v)), true);
     this.off += 8;
     return this;
   }

@@ -61,14 +61,30 @@ export class Virtio9p extends VirtioDeviceModel {
       );
       return null;
     }
-    const head = new Uint8Array(4);
-    readSegs(ram, c.readable, 0, head);
-    const size = new DataView(head.buffer).getUint32(0, true);
+    // size[4] is read where it lies when the first buffer holds it (rk9p and Linux send the whole
+    // T-message in one buffer); a split header is gathered first
+    const first = c.readable[0]!;
+    const at = first.addr - ram.base;
+    let size: number;
+    if (first.len >= 4) size = ram.view.getUint32(at, true);
+    else {
+      readSegs(ram, c.readable, 0, this.msg.subarray(0, 4));
+      size = this.msg[0]! | (this.msg[1]! << 8) | (this.msg[2]! << 16) | (this.msg[3]! << 24);
+      size >>>= 0;
+    }
     // The message is its size[4] bytes, or everything readable when it claims more (the server
     // then answers Rlerror naming the size): never a read past the chain.
     const n = Math.min(size >= 7 ? size : c.readLen, c.readLen, this.msg.length);
-    const msg = this.msg.subarray(0, n);
-    readSegs(ram, c.readable, 0, msg);
+    // A message in one buffer is served in place, as QEMU's pdu_unmarshal and Twrite's pwritev read
+    // guest memory: no copy of a Twrite's data. The harts stand still while a device serves their
+    // notify (one host thread runs them all), so the bytes cannot change under the server; and the
+    // server reads each field once and checks it as it reads. Split messages are gathered.
+    let msg: Uint8Array;
+    if (first.len >= n) msg = ram.u8.subarray(at, at + n);
+    else {
+      msg = this.msg.subarray(0, n);
+      readSegs(ram, c.readable, 0, msg);
+    }
     const reply = this.server.handle(msg, c.writeLen);
     // QEMU 7.2 virtio_init_in_iov_from_pdu / pdu_marshal: a reply the buffer cannot hold is a
     // driver bug ("VirtFS reply type N needs M bytes"), never a truncated reply.

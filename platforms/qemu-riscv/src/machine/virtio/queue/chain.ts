@@ -47,7 +47,10 @@ export function walkChain(
   indirectOk: boolean,
 ): VirtqChain | VirtqFault {
   if (head >= size) return new VirtqFault(`head descriptor index ${head} >= queue size ${size}`);
-  const out = { readable: [] as VirtqSeg[], writable: [] as VirtqSeg[], readLen: 0, writeLen: 0 };
+  const readable: VirtqSeg[] = [];
+  const writable: VirtqSeg[] = [];
+  let readLen = 0;
+  let writeLen = 0;
   let table = descPa;
   let max = size;
   let i = head;
@@ -86,20 +89,20 @@ export function walkChain(
         `descriptor ${i} buffer [0x${addr.toString(16)}, +${len}) is outside RAM`,
       );
     if (flags & VIRTQ_DESC_F_WRITE) {
-      out.writable.push({ addr, len });
-      out.writeLen += len;
+      writable.push({ addr, len });
+      writeLen += len;
     } else {
-      if (out.writable.length)
+      if (writable.length)
         return new VirtqFault(`device-readable descriptor ${i} follows a device-writable one`);
-      out.readable.push({ addr, len });
-      out.readLen += len;
+      readable.push({ addr, len });
+      readLen += len;
     }
-    if (out.readable.length + out.writable.length > MAX_SEGS)
+    if (readable.length + writable.length > MAX_SEGS)
       return new VirtqFault(`chain from head ${head} has more than ${MAX_SEGS} segments`);
     if (!(flags & VIRTQ_DESC_F_NEXT)) break;
     if (next >= max)
       return new VirtqFault(`descriptor ${i} next index ${next} >= table size ${max}`);
     i = next;
   }
-  return { head, ...out };
+  return { head, readable, writable, readLen, writeLen };
 }
