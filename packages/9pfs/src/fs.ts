@@ -888,8 +888,20 @@ function emptyAttr(): RkFsAttr {
   };
 }
 
+/** Copies every field (times as new objects): field by field, no spread objects per stat. */
 function copyAttr(a: RkFsAttr, out: RkFsAttr): void {
-  Object.assign(out, a, { atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } });
+  out.ino = a.ino;
+  out.mode = a.mode;
+  out.nlink = a.nlink;
+  out.uid = a.uid;
+  out.gid = a.gid;
+  out.rdev = a.rdev;
+  out.size = a.size;
+  out.blocks = a.blocks;
+  out.blksize = a.blksize;
+  out.atime = { sec: a.atime.sec, nsec: a.atime.nsec };
+  out.mtime = { sec: a.mtime.sec, nsec: a.mtime.nsec };
+  out.ctime = { sec: a.ctime.sec, nsec: a.ctime.nsec };
 }
 
 /** An operation with no request of its own (guard's clunks and held writes are the work). */

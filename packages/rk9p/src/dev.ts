@@ -38,7 +38,13 @@ export class RkP9Dev implements RkP9TransportHandler {
   private channel: RkP9Channel | null = null;
   private downReason = '';
   private readonly tags = new P9Ids(P9_NOTAG, P9_NOTAG);
-  private readonly inflight = new Map<number, P9Req>();
+  /**
+   * Requests awaiting a reply (or their Rflush), by tag: tags are handed out lowest first, so the
+   * array stays as short as the most requests ever in flight (no Map entry made and dropped per
+   * request). Tversion's NOTAG has a slot of its own.
+   */
+  private readonly inflight: (P9Req | undefined)[] = [];
+  private notagReq: P9Req | undefined;
   private readonly free: P9Slot[] = [];
   private slots = 0;
   private slotWaiters = 0;
@@ -260,7 +266,8 @@ export class RkP9Dev implements RkP9TransportHandler {
       this.recycle(req);
       throw e;
     }
-    this.inflight.set(tag, req);
+    if (tag === P9_NOTAG) this.notagReq = req;
+    else this.inflight[tag] = req;
     this.stats.requests++;
     return this.submit(req, m.type) ? req : this.submitLater(req, m.type);
   }
@@ -353,7 +360,7 @@ export class RkP9Dev implements RkP9TransportHandler {
    * fails with EINTR unless its reply came first. @returns true if the old request was cancelled.
    */
   async flush(oldtag: number): Promise<boolean> {
-    const old = this.inflight.get(oldtag);
+    const old = this.inFlight(oldtag);
     if (!old || old.settled) return false;
     old.flushing = true;
     await this.rpc({ type: 'flush', oldtag });
@@ -367,23 +374,40 @@ export class RkP9Dev implements RkP9TransportHandler {
 
   /** Tags of requests awaiting replies (for flush). */
   pendingTags(): number[] {
-    return [...this.inflight.values()].filter((r) => !r.settled).map((r) => r.tag);
+    return this.allInFlight()
+      .filter((r) => !r.settled)
+      .map((r) => r.tag);
+  }
+
+  /** The request in flight with `tag`, if any. */
+  private inFlight(tag: number): P9Req | undefined {
+    return tag === P9_NOTAG ? this.notagReq : this.inflight[tag];
+  }
+
+  private allInFlight(): P9Req[] {
+    const all = this.inflight.filter((r) => r !== undefined);
+    if (this.notagReq) all.push(this.notagReq);
+    return all;
   }
 
   private retire(req: P9Req): void {
-    this.inflight.delete(req.tag);
-    if (req.tag !== P9_NOTAG) this.tags.release(req.tag);
+    if (req.tag === P9_NOTAG) {
+      if (this.notagReq === req) this.notagReq = undefined;
+      return;
+    }
+    if (this.inflight[req.tag] === req) this.inflight[req.tag] = undefined;
+    this.tags.release(req.tag);
   }
 
   /** Transport: a reply arrived. Matched by tag; a buffer holding another request's tag is refused. */
   reply(msg: Uint8Array, via?: RkP9TransportReq): void {
-    const viaReq = via ? this.inflight.get(via.tag) : undefined;
+    const viaReq = via ? this.inFlight(via.tag) : undefined;
     if (msg.length < P9_HDRSZ) {
       this.protocolError(`a ${msg.length}-byte reply is shorter than the header`, viaReq);
       return;
     }
     const tag = msg[5] | (msg[6] << 8);
-    const req = this.inflight.get(tag);
+    const req = this.inFlight(tag);
     if (via && (!req || req !== viaReq)) {
       this.protocolError(`reply tagged ${tag} arrived in the buffer of tag ${via.tag}`, viaReq);
       return;
@@ -416,11 +440,12 @@ export class RkP9Dev implements RkP9TransportHandler {
   /** Transport: the connection is gone; everything waiting fails with EIO. */
   down(reason: string): void {
     this.downReason ||= reason || 'closed';
-    for (const req of this.inflight.values()) {
+    for (const req of this.allInFlight()) {
       req.held = false;
       if (!req.settled) req.error = this.downError();
     }
-    this.inflight.clear();
+    this.inflight.length = 0;
+    this.notagReq = undefined;
   }
 
   /** Closes the channel; requests still waiting fail with EIO. */

@@ -5,7 +5,9 @@
 export class P9Ids {
   private readonly free: number[] = [];
   private next = 0;
-  private readonly used = new Set<number>();
+  /** used[id] while id is handed out (ids stay below the most ever in use at once, plus one). */
+  private readonly used: boolean[] = [];
+  private count = 0;
 
   constructor(
     private readonly limit: number,
@@ -26,20 +28,24 @@ export class P9Ids {
       if (this.next >= this.limit) return -1;
       id = this.next++;
     }
-    this.used.add(id);
+    this.used[id] = true;
+    this.count++;
     return id;
   }
 
   /** Returns `id` to the pool (a number not in use is ignored). */
   release(id: number): void {
-    if (this.used.delete(id)) this.free.push(id);
+    if (!this.has(id)) return;
+    this.used[id] = false;
+    this.count--;
+    this.free.push(id);
   }
 
   has(id: number): boolean {
-    return this.used.has(id);
+    return id < this.next && this.used[id] === true;
   }
 
   get inUse(): number {
-    return this.used.size;
+    return this.count;
   }
 }

@@ -90,6 +90,26 @@ describe('T-message encoding', () => {
   });
 });
 
+describe('T-message encoding into a reused buffer', () => {
+  it('each message gets its own bytes, after a refused one too and with buffers taking turns', () => {
+    const fresh = (m: Parameters<typeof encodeT>[2], tag: number) =>
+      hex(encodeT(new Uint8Array(256), tag, m));
+    const walk = { type: 'walk', fid: 0, newfid: 1, names: ['journal', 'x'] } as const;
+    const read = { type: 'read', fid: 3, offset: 4096, count: 100 } as const;
+    const write = { type: 'write', fid: 3, offset: 8, data: new Uint8Array([1, 2, 3]) } as const;
+    const a = new Uint8Array(256);
+    const b = new Uint8Array(256);
+    expect(hex(encodeT(a, 1, walk))).toBe(fresh(walk, 1));
+    // refused after the header and part of the body were written into a
+    const big = { type: 'write', fid: 3, offset: 0, data: new Uint8Array(300) } as const;
+    expect(wireErr(() => encodeT(a, 2, big)).errno).toBe(Errno.EMSGSIZE);
+    expect(hex(encodeT(a, 3, read))).toBe(fresh(read, 3));
+    expect(hex(encodeT(b, 4, write))).toBe(fresh(write, 4));
+    expect(hex(encodeT(a, 5, write))).toBe(fresh(write, 5));
+    expect(hex(encodeT(b, 6, walk))).toBe(fresh(walk, 6));
+  });
+});
+
 describe('R-message decoding', () => {
   it('decodes a real Rgetattr from diod (153-byte body) and Rlerror', () => {
     const body = new Uint8Array(153);
@@ -147,6 +167,28 @@ describe('R-message decoding', () => {
       0xabcdefn << 40n,
       255,
     ]);
+  });
+
+  it('a reply anywhere inside a larger buffer decodes as on its own, buffers taking turns', () => {
+    const walk = rmsg(111, 1, [...le16(2), ...qid(0x80, 1n), ...qid(0, 0x1234567890abn)]);
+    const write = rmsg(119, 2, [...le32(4096)]);
+    const one = new Uint8Array(1024);
+    const two = new Uint8Array(512);
+    one.set(walk, 100);
+    two.set(write, 7);
+    one.set(write, 333);
+    const w = decodeR(one.subarray(100, 100 + walk.length), 'walk');
+    expect(w).toEqual(decodeR(walk, 'walk'));
+    expect(w.type === 'walk' && w.qids.map((q) => q.path)).toEqual([1n, 0x1234567890abn]);
+    expect(decodeR(two.subarray(7, 7 + write.length), 'write')).toEqual({
+      type: 'write',
+      count: 4096,
+    });
+    expect(decodeR(one.subarray(333, 333 + write.length), 'write')).toEqual({
+      type: 'write',
+      count: 4096,
+    });
+    expect(decodeR(one.subarray(100, 100 + walk.length), 'walk')).toEqual(w);
   });
 
   it('names the field of every malformation', () => {

@@ -12,7 +12,7 @@ import type { RkPhysMem } from '@runikraft/rkplat';
 import { type DmaAllocator, dmaAlloc } from './dma';
 import { VIRTIO_CONFIG_S_NEEDS_RESET } from './regs';
 import type { VirtioTransport } from './virtio-dev';
-import type { Vring } from './vring';
+import type { Vring, VringSeg } from './vring';
 import type { DriverWaiter } from './waiter';
 
 /** The device has a mount tag in config space (virtio_9p.h). */
@@ -36,8 +36,12 @@ export function readMountTag(t: VirtioTransport): string | null {
 
 export class VirtioP9Driver {
   private handler: RkP9TransportHandler | null = null;
-  /** Requests the device holds (their chains are out). */
-  private readonly out = new Set<RkP9TransportReq>();
+  /** Requests the device holds (their chains are out): a count, each chain comes back once. */
+  private out = 0;
+  private readonly pair: [VringSeg, VringSeg] = [
+    { pa: 0, len: 0, write: false },
+    { pa: 0, len: 0, write: true },
+  ];
 
   constructor(
     readonly tag: string,
@@ -52,7 +56,7 @@ export class VirtioP9Driver {
   onInterrupt(): void {
     for (let u = this.vq.getUsed(); u; u = this.vq.getUsed()) {
       const req = u.token;
-      this.out.delete(req);
+      this.out--;
       const h = this.handler;
       if (h) {
         h.reply(req.rx.subarray(0, u.len), req);
@@ -105,16 +109,16 @@ export class VirtioP9Driver {
     const rx = this.pa(req.rx);
     if (tx < 0 || rx < 0) return -Errno.EFAULT; // not from allocBuffer: not in guest RAM
     if (req.tx.length > VIRTIO_9P_MAX_MSIZE) return -Errno.EMSGSIZE;
-    const rc = this.vq.add(
-      [
-        { pa: tx, len: req.tx.length, write: false },
-        { pa: rx, len: req.rx.length, write: true },
-      ],
-      req,
-    );
+    // one [T-message][reply room] pair, refilled per request (add copies it into descriptors)
+    const [t, r] = this.pair;
+    t.pa = tx;
+    t.len = req.tx.length;
+    r.pa = rx;
+    r.len = req.rx.length;
+    const rc = this.vq.add(this.pair, req);
     if (rc === -Errno.ENOSPC) return -Errno.EBUSY;
     if (rc < 0) return rc;
-    this.out.add(req);
+    this.out++;
     if (this.vq.kickPrepare()) this.t.notify(0);
     // A device that answered inside the notify (the machine's 9P server does) is reaped now, so
     // the caller finds its request settled instead of parking for the interrupt.
@@ -124,7 +128,7 @@ export class VirtioP9Driver {
 
   /** Requests whose chains the device still holds. */
   get inflight(): number {
-    return this.out.size;
+    return this.out;
   }
 }
 

@@ -37,16 +37,17 @@ export const P9 = {
   TREMOVE: 122,
 } as const;
 
+/** "Twalk" by type number, made once (every message's reader and writer asks). */
 const NAMES = new Map<number, string>();
+const display = (k: string) => k[0] + k.slice(1).toLowerCase();
 for (const [k, v] of Object.entries(P9)) {
-  NAMES.set(v, k);
-  if (k !== 'TLERROR' && k !== 'RLERROR') NAMES.set(v + 1, `R${k.slice(1)}`);
+  NAMES.set(v, display(k));
+  if (k !== 'TLERROR' && k !== 'RLERROR') NAMES.set(v + 1, display(`R${k.slice(1)}`));
 }
 
 /** "Twalk", "Rlerror", or "type 55" for a number no 9P2000.L message has. */
 export function p9TypeName(type: number): string {
-  const n = NAMES.get(type);
-  return n ? n[0] + n.slice(1).toLowerCase() : `type ${type}`;
+  return NAMES.get(type) ?? `type ${type}`;
 }
 
 /** size[4] type[1] tag[2]. */

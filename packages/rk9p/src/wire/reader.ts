@@ -7,6 +7,17 @@ import { utf8Read } from './utf8';
 
 const TWO32 = 0x100000000;
 
+/** The DataView of the last buffer read from: replies arrive in one buffer (guest RAM) again and again. */
+let lastBuffer: ArrayBufferLike | null = null;
+let lastView: DataView | null = null;
+function viewOf(buffer: ArrayBufferLike): DataView {
+  if (buffer !== lastBuffer || !lastView) {
+    lastView = new DataView(buffer);
+    lastBuffer = buffer;
+  }
+  return lastView;
+}
+
 export class P9Reader {
   /** Offset of the next byte to read. */
   pos = P9_HDRSZ;
@@ -14,7 +25,9 @@ export class P9Reader {
   readonly tag: number;
   /** "Rwalk": the message name errors carry. */
   readonly name: string;
+  /** A view of b's whole buffer (shared by the messages of one buffer) and b's offset in it. */
   private readonly v: DataView;
+  private readonly base: number;
 
   /**
    * Checks the header of the whole message `b` (size[4] type[1] tag[2]).
@@ -23,10 +36,11 @@ export class P9Reader {
   constructor(readonly b: Uint8Array) {
     if (b.length < P9_HDRSZ)
       throw badMsg('message', 'size', `${b.length} bytes, shorter than the 7-byte header`);
-    this.v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const size = this.v.getUint32(0, true);
+    this.v = viewOf(b.buffer);
+    this.base = b.byteOffset;
+    const size = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
     this.type = b[4];
-    this.tag = this.v.getUint16(5, true);
+    this.tag = b[5] | (b[6] << 8);
     this.name = p9TypeName(this.type);
     if (size !== b.length)
       throw badMsg(this.name, 'size', `says ${size} bytes, the message has ${b.length}`);
@@ -48,25 +62,26 @@ export class P9Reader {
     return this.b[this.need(1, field)];
   }
   u16(field: string): number {
-    return this.v.getUint16(this.need(2, field), true);
+    return this.v.getUint16(this.base + this.need(2, field), true);
   }
   u32(field: string): number {
-    return this.v.getUint32(this.need(4, field), true);
+    return this.v.getUint32(this.base + this.need(4, field), true);
   }
   /** A u64 that must fit a JS number (sizes, offsets, counts). @throws EBADMSG when it exceeds 2^53 − 1. */
   u64(field: string): number {
-    const at = this.need(8, field);
+    const at = this.base + this.need(8, field);
     const hi = this.v.getUint32(at + 4, true);
     if (hi > 0x1fffff) throw badMsg(this.name, field, `0x${hi.toString(16)}_xxxxxxxx exceeds 2^53`);
     return hi * TWO32 + this.v.getUint32(at, true);
   }
   /** A u64 carried exactly (qid paths, directory cookies, fsid). */
   u64big(field: string): bigint {
-    return this.v.getBigUint64(this.need(8, field), true);
+    return this.v.getBigUint64(this.base + this.need(8, field), true);
   }
   /** s: len[2] + UTF-8. @throws EBADMSG when it runs past the end or is not UTF-8. */
   str(field: string): string {
-    const n = this.u16(`${field}.len`);
+    // the length's field name is made only for the error it would carry
+    const n = this.pos + 2 > this.b.length ? this.u16(`${field}.len`) : this.u16('');
     const at = this.need(n, field);
     const s = utf8Read(this.b, at, at + n);
     if (s === null) throw badMsg(this.name, field, 'is not valid UTF-8');
@@ -76,8 +91,8 @@ export class P9Reader {
     const at = this.need(13, field);
     return {
       type: this.b[at],
-      version: this.v.getUint32(at + 1, true),
-      path: this.v.getBigUint64(at + 5, true),
+      version: this.v.getUint32(this.base + at + 1, true),
+      path: this.v.getBigUint64(this.base + at + 5, true),
     };
   }
   /** `n` raw bytes as a view into the message (no copy). */

@@ -31,6 +31,9 @@ export function decodeR<T extends P9Type>(
   return m;
 }
 
+/** Field names of Rwalk's qids, made once. */
+const WQID = Array.from({ length: P9_MAXWELEM }, (_, i) => `wqid[${i}]`);
+
 function body(r: P9Reader, t: P9Type): P9Rmsg {
   switch (t) {
     case 'version':
@@ -47,7 +50,7 @@ function body(r: P9Reader, t: P9Type): P9Rmsg {
       if (n > P9_MAXWELEM)
         throw new P9WireError(Errno.EBADMSG, r.name, 'nwqid', `${n} qids, at most 16`);
       const qids = [];
-      for (let i = 0; i < n; i++) qids.push(r.qid(`wqid[${i}]`));
+      for (let i = 0; i < n; i++) qids.push(r.qid(WQID[i]));
       return { type: t, qids };
     }
     case 'read': {

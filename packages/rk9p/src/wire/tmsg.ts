@@ -39,13 +39,20 @@ const TYPE: Record<P9Tmsg['type'], number> = {
 /** The T type number of `type` (its reply is that + 1). */
 export const p9TType = (type: P9Tmsg['type']): number => TYPE[type];
 
+/** Field names of Twalk's names, made once. */
+const WNAME = Array.from({ length: P9_MAXWELEM }, (_, i) => `wname[${i}]`);
+
+/** The writer of the last buffer encoded into: a request slot's buffer is encoded into again and again. */
+let last: P9Writer | null = null;
+
 /**
  * Encodes `m` with `tag` into `buf`. @returns the message (a view of `buf`).
  * @throws P9WireError EMSGSIZE when it does not fit `buf`, EINVAL for an out-of-range field or more
  * than 16 walk names, ENAMETOOLONG for a string over 65535 bytes, EILSEQ for a lone surrogate.
  */
 export function encodeT(buf: Uint8Array, tag: number, m: P9Tmsg): Uint8Array {
-  const w = new P9Writer(buf, TYPE[m.type], tag);
+  const type = TYPE[m.type];
+  const w = last?.b === buf ? last.restart(type, tag) : (last = new P9Writer(buf, type, tag));
   switch (m.type) {
     case 'version':
       w.u32(m.msize, 'msize').str(m.version, 'version');
@@ -69,7 +76,7 @@ export function encodeT(buf: Uint8Array, tag: number, m: P9Tmsg): Uint8Array {
           `${m.names.length} names, at most 16`,
         );
       w.u32(m.fid, 'fid').u32(m.newfid, 'newfid').u16(m.names.length, 'nwname');
-      for (let i = 0; i < m.names.length; i++) w.str(m.names[i], `wname[${i}]`);
+      for (let i = 0; i < m.names.length; i++) w.str(m.names[i], WNAME[i]);
       break;
     case 'read':
       w.u32(m.fid, 'fid').u64(m.offset, 'offset').u32(m.count, 'count');

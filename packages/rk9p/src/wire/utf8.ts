@@ -2,10 +2,12 @@
 // name a different file than the server's), without host APIs.
 import { Errno } from '@runikraft/errno';
 
-/** Writes `s` as UTF-8 into `out` at `at`. @returns bytes written, -ENOSPC when it does not fit, -EILSEQ for a lone surrogate. */
-export function utf8Write(s: string, out: Uint8Array, at: number): number {
+/**
+ * Writes `s` as UTF-8 into `out[at, end)`. @returns bytes written, -ENOSPC when it does not fit,
+ * -EILSEQ for a lone surrogate.
+ */
+export function utf8Write(s: string, out: Uint8Array, at: number, end = out.length): number {
   let o = at;
-  const end = out.length;
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {

@@ -10,20 +10,31 @@ const TWO32 = 0x100000000;
 
 export class P9Writer {
   pos = P9_HDRSZ;
-  readonly name: string;
   private readonly v: DataView;
 
   /** Starts message `type` with `tag` in `b` (the message may use all of `b`). */
   constructor(
     readonly b: Uint8Array,
-    readonly type: number,
+    public type: number,
     tag: number,
   ) {
-    this.name = p9TypeName(type);
     if (b.length < P9_HDRSZ) throw this.err(Errno.EMSGSIZE, '', `buffer of ${b.length} bytes`);
     this.v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    b[4] = type;
+    this.restart(type, tag);
+  }
+
+  /** "Twalk": the message name errors carry. */
+  get name(): string {
+    return p9TypeName(this.type);
+  }
+
+  /** Starts another message in the same buffer (an encoder keeps one writer per buffer). */
+  restart(type: number, tag: number): this {
+    this.type = type;
+    this.pos = P9_HDRSZ;
+    this.b[4] = type;
     this.v.setUint16(5, tag, true);
+    return this;
   }
 
   private err(errno: number, field: string, reason: string): P9WireError {
@@ -75,8 +86,9 @@ export class P9Writer {
     return this;
   }
   str(s: string, field: string): this {
-    const at = this.room(2, `${field}.len`);
-    const n = utf8Write(s, this.b.subarray(0, Math.min(this.b.length, at + 2 + 0xffff)), at + 2);
+    // the length's field name is made only for the error it would carry
+    const at = this.pos + 2 > this.b.length ? this.room(2, `${field}.len`) : this.pos;
+    const n = utf8Write(s, this.b, at + 2, Math.min(this.b.length, at + 2 + 0xffff));
     if (n === -Errno.EILSEQ) throw this.err(Errno.EILSEQ, field, 'holds a lone UTF-16 surrogate');
     if (n < 0)
       throw at + 2 + 0xffff <= this.b.length
