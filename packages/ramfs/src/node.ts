@@ -22,6 +22,12 @@ export class RamNode implements RkFsNode {
   pages: number[] = [];
   /** Pages held (pages.length counts holes). */
   npages = 0;
+  /**
+   * A growing file's pages taken ahead of its writes (see RamPages.ahead): the next one's address,
+   * right after the file's last page, and how many are left (0: none).
+   */
+  ahead = 0;
+  aheadLeft = 0;
   /** Directories: entries by name, in `seq` order; the parent for "..". */
   entries: Map<string, RamDirent> | null = null;
   parent: RamNode | null = null;

@@ -1,6 +1,16 @@
 // File data of ramfs in 4 KiB pages from an rkalloc allocator, so guest memory (-m) bounds ramfs and
 // a full allocator is ENOSPC. Pages are allocated on write only; never-written ranges are holes.
 //
+// A file that grows past CHUNK pages by appends gets its next pages CHUNK at a time, one
+// allocation whose unwritten pages it holds ahead of its writes until it grows into them (a block
+// goes back whole, so a file longer than CHUNK pages holds up to CHUNK - 1 pages more than its
+// size until it is truncated or freed). One page at a time, tlsf's palloc(1) is a memalign whose header
+// sits below the page: each 4 KiB page took 8 KiB of guest RAM (the aligned page and a free
+// fragment holding the headers), two first-touch faults, and a memalign, trim and release in tlsf
+// (SQLite's database grows by appends: ~850 of them per 60,000-row transaction, enough to make V8
+// optimise tlsf's functions in every boot). Files of at most CHUNK pages (SQLite's journal) keep
+// taking single pages, from the spares first.
+//
 // Single pages a file gives back are kept (up to SPARE) for the next page a write needs: SQLite's
 // rollback journal is created, written and deleted by every transaction, and each of its pages
 // otherwise cost an allocator round trip (tlsf: a memalign with a header and a release with merges).
@@ -133,12 +143,13 @@ export class RamPages {
   private fill(n: RamNode, idx: number, head: number, end: number): number {
     let k = 1;
     while (k < CHUNK && (idx + k) * PAGE < end && !n.pages[idx + k]) k++;
-    let first = k > 1 ? this.alloc.palloc(k) : 0;
+    // one page: held ahead (its block and owner already known), else a single one
+    let first = k > 1 ? this.alloc.palloc(k) : this.ahead(n, idx);
     if (first === 0) {
       k = 1;
       first = this.spare.length > 0 ? this.spare.pop()! : this.alloc.palloc(1);
       if (first === 0) return 0;
-    } else this.chunks.set(first, { pages: k, live: k });
+    } else if (k > 1) this.chunks.set(first, { pages: k, live: k });
     for (let i = 0; i < k; i++) {
       const pa = first + i * PAGE;
       if (k > 1) this.owner.set(pa, first);
@@ -157,6 +168,53 @@ export class RamPages {
   }
 
   /**
+   * The page for an append of page `idx` to a file that holds more than CHUNK pages, from the pages
+   * it holds ahead (each right after the last), else the first of a new CHUNK-page block whose other
+   * pages it then holds ahead. @returns 0 for any other write (or when no such block is free): the
+   * caller takes a single page.
+   */
+  private ahead(n: RamNode, idx: number): number {
+    const last = n.pages[idx - 1];
+    if (
+      n.aheadLeft > 0 &&
+      idx === n.pages.length &&
+      last !== undefined &&
+      n.ahead === last + PAGE
+    ) {
+      const pa = n.ahead;
+      n.ahead += PAGE;
+      n.aheadLeft--;
+      return pa;
+    }
+    this.dropAhead(n);
+    if (idx < CHUNK || idx !== n.pages.length || !last) return 0;
+    const first = this.alloc.palloc(CHUNK);
+    if (first === 0) return 0;
+    this.chunks.set(first, { pages: CHUNK, live: CHUNK });
+    for (let i = 0; i < CHUNK; i++) this.owner.set(first + i * PAGE, first);
+    n.ahead = first + PAGE;
+    n.aheadLeft = CHUNK - 1;
+    return first;
+  }
+
+  /** Gives back the pages `n` holds ahead of its writes (the block goes once none is in use). */
+  private dropAhead(n: RamNode): void {
+    for (; n.aheadLeft > 0; n.aheadLeft--, n.ahead += PAGE) this.unown(n.ahead);
+    n.ahead = 0;
+  }
+
+  /** A page of a multi-page block is no longer in use; the block goes back once none is. */
+  private unown(pa: number): void {
+    const head = this.owner.get(pa)!;
+    this.owner.delete(pa);
+    const c = this.chunks.get(head)!;
+    if (--c.live === 0) {
+      this.chunks.delete(head);
+      this.alloc.pfree(head, c.pages);
+    }
+  }
+
+  /**
    * Zeroes file bytes [from, to) of the page holding `from` (the file's end before it grows to
    * `to`): the only page with bytes at or past the end (see the header). Holes read as zeros.
    */
@@ -170,6 +228,7 @@ export class RamPages {
 
   /** Sets the size; shrinking frees whole pages past it, growing zeroes what the last page held past the end. */
   truncate(n: RamNode, size: number): void {
+    this.dropAhead(n);
     if (size < n.size) {
       const keep = Math.ceil(size / PAGE);
       for (let i = keep; i < n.pages.length; i++) this.drop(n, i);
@@ -181,6 +240,7 @@ export class RamPages {
 
   /** Returns every page of a file to the allocator (or to the spare pages). */
   freeAll(n: RamNode): void {
+    this.dropAhead(n);
     for (let i = 0; i < n.pages.length; i++) this.drop(n, i);
     n.pages = [];
     if (this.used === 0) this.flush();
@@ -204,15 +264,7 @@ export class RamPages {
     if (head === undefined) {
       if (this.spare.length < SPARE) this.spare.push(pa);
       else this.alloc.pfree(pa, 1);
-    } else {
-      // A page of a multi-page block: the block goes back whole once none of its pages is in use.
-      this.owner.delete(pa);
-      const c = this.chunks.get(head)!;
-      if (--c.live === 0) {
-        this.chunks.delete(head);
-        this.alloc.pfree(head, c.pages);
-      }
-    }
+    } else this.unown(pa); // a page of a multi-page block
     n.pages[i] = 0;
     n.npages--;
     this.used--;

@@ -296,3 +296,62 @@ describe('RamPages spare pages', () => {
     pages.freeAll(keep);
   });
 });
+
+describe('RamPages pages held ahead of appends', () => {
+  const file = (ino: number) => new RamNode(ino, 0o100000, 0o644, now);
+  /** Appends `count` pages to `n` one page-sized write at a time, byte i of page p = p + i. */
+  const append = (pages: RamPages, n: RamNode, m: Model, count: number) => {
+    for (let p = 0; p < count; p++) {
+      const at = m.size;
+      const buf = new Uint8Array(PAGE).map((_, i) => (at / PAGE + i) & 0xff);
+      expect(pages.write(n, buf, at)).toBe(PAGE);
+      m.write(buf, at);
+    }
+  };
+  const readsBack = (pages: RamPages, n: RamNode, m: Model) => {
+    const out = new Uint8Array(m.size + PAGE).fill(0xee);
+    expect(pages.read(n, out, 0)).toBe(m.size);
+    expect(mismatch(out.subarray(0, m.size), m.bytes.subarray(0, m.size))).toBe(-1);
+  };
+
+  it.each(['buddy', 'tlsf'] as const)(
+    '%s: a file grown page by page past 16 pages takes its pages 16 at a time, adjacent; truncate and free give every block back',
+    (kind) => {
+      const alloc = testAlloc(8 << 20, kind);
+      const avail = alloc.pavailmem();
+      const widest = alloc.pmaxalloc();
+      const pages = new RamPages(alloc);
+      const [a, b] = [file(1), file(2)];
+      const [ma, mb] = [new Model(), new Model()];
+      append(pages, a, ma, 16);
+      const allocs = alloc.stats().totNbAllocs;
+      // two files growing in turn (SQLite's database and another): each gets whole blocks
+      for (let i = 0; i < 6; i++) {
+        append(pages, a, ma, 8);
+        append(pages, b, mb, 5);
+      }
+      // a: pages 16..63, 3 blocks; b: 30 pages, 16 single ones then 1 block (14 of it used)
+      expect(alloc.stats().totNbAllocs - allocs).toBe(16 + 3 + 1);
+      expect(adjacency(a).broken).toBeLessThanOrEqual(15 + 3);
+      expect(a.npages).toBe(64);
+      expect(pages.used).toBe(64 + 30);
+      if (kind === 'tlsf')
+        // single pages from tlsf take 8 KiB of address space each (the header below the page)
+        expect(widest - alloc.pmaxalloc()).toBeLessThan(2 * 16 + 3 * 17 + 2 * 16 + 17 + 4);
+      readsBack(pages, a, ma);
+      readsBack(pages, b, mb);
+      // truncating drops what b held ahead; growing it again reads zeros, then appends go on
+      pages.truncate(b, 20 * PAGE + 100);
+      mb.truncate(20 * PAGE + 100);
+      pages.truncate(b, 40 * PAGE);
+      mb.truncate(40 * PAGE);
+      append(pages, b, mb, 20);
+      readsBack(pages, b, mb);
+      pages.freeAll(a);
+      pages.freeAll(b);
+      expect(pages.used).toBe(0);
+      expect(alloc.pavailmem()).toBe(avail);
+      expect(alloc.pmaxalloc()).toBe(widest); // every block went back whole
+    },
+  );
+});
