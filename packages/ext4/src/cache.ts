@@ -64,6 +64,8 @@ export class BlockCache {
   private bounce = 0;
   private bounceBlocks = 0;
   private bounceBusy = false;
+  /** Guest RAM as 32-bit words, for comparing cached bytes a word at a time. */
+  readonly words: Int32Array<ArrayBufferLike>;
   /** Guest RAM handed out by scratch(), freed at release. */
   private readonly scratches: { pa: number; bytes: number }[] = [];
   /** A write was sent since the last flush: a flush with none is skipped (nothing to make durable). */
@@ -98,6 +100,7 @@ export class BlockCache {
     readonly limit: number,
   ) {
     this.spb = blockSize / dev.info().sectorSize;
+    this.words = new Int32Array(dev.phys.buffer, 0, dev.phys.buffer.byteLength >>> 2);
   }
 
   get size(): number {

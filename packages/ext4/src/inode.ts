@@ -28,6 +28,27 @@ const TIMES = {
 } as const;
 export type Ext4TimeField = keyof typeof TIMES;
 
+/** Bytes of one slab of inode copies (64 inodes of 256 bytes). */
+const SLAB = 16 << 10;
+let slab = new ArrayBuffer(SLAB);
+let slabAt = 0;
+
+/**
+ * Zeroed bytes for one inode's copy. A typed array of its own buffer is a separate allocation the
+ * garbage collector tracks (every create and every inode read made one); copies are carved from
+ * shared slabs instead (a slab lives while any inode in it does), 4-byte aligned, so the store's
+ * comparison reads them a word at a time.
+ */
+export function inodeBytes(size: number): Uint8Array {
+  if (slabAt + size > SLAB) {
+    slab = new ArrayBuffer(Math.max(SLAB, size));
+    slabAt = 0;
+  }
+  const b = new Uint8Array(slab, slabAt, size);
+  slabAt += size;
+  return b;
+}
+
 export class Ext4Inode implements MapCacheHolder {
   /** crc32c seed for this inode's metadata (inode, extent blocks, directory blocks). */
   readonly csumSeed: number;
@@ -48,6 +69,8 @@ export class Ext4Inode implements MapCacheHolder {
    * inode, whose slot holds whatever was there before.
    */
   stored = false;
+  /** @internal `raw` as 32-bit words when it is 4-byte aligned (slab copies are), else null. */
+  readonly words: Int32Array | null;
 
   constructor(
     readonly ino: number,
@@ -55,6 +78,10 @@ export class Ext4Inode implements MapCacheHolder {
     sb: Ext4Super,
   ) {
     this.csumSeed = crc32cU32(crc32cU32(sb.csumSeed, ino), this.generation);
+    this.words =
+      ((raw.byteOffset | raw.length) & 3) === 0
+        ? new Int32Array(raw.buffer, raw.byteOffset, raw.length >>> 2)
+        : null;
   }
 
   get mode(): number {
@@ -146,6 +173,29 @@ export class Ext4Inode implements MapCacheHolder {
     set32(this.raw, base, t.sec - epoch * 0x100000000);
     if (this.hasExtra(extra)) set32(this.raw, extra, ((t.nsec << 2) | (epoch & 3)) >>> 0);
   }
+}
+
+/**
+ * Are `inode`'s bytes those at `data[off..]`? A word at a time when both are aligned and `data` is
+ * a view of `words`' buffer (guest RAM: bytes of it one by one cost more than the checksum a
+ * store skips when they are equal).
+ */
+export function inSlot(
+  inode: Ext4Inode,
+  data: Uint8Array,
+  off: number,
+  words: Int32Array<ArrayBufferLike>,
+): boolean {
+  const w = inode.words;
+  const at = data.byteOffset + off;
+  if (w && (at & 3) === 0 && data.buffer === words.buffer) {
+    const k0 = at >>> 2;
+    for (let k = 0; k < w.length; k++) if (w[k] !== words[k0 + k]) return false;
+    return true;
+  }
+  const raw = inode.raw;
+  for (let i = 0; i < raw.length; i++) if (data[off + i] !== raw[i]) return false;
+  return true;
 }
 
 /** The inode checksum (32 bits when i_checksum_hi exists, else the low 16). */

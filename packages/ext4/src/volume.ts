@@ -18,6 +18,7 @@ import {
   EXT4_INDEX_FL,
   EXT4_INLINE_DATA_FL,
   Ext4Inode,
+  inodeBytes,
   inodeCsum,
   storedInodeCsum,
 } from './inode';
@@ -157,7 +158,8 @@ export class Ext4Volume {
     if (unused) return this.corrupt(`inode ${ino} is in the unused part of group ${gd.group}`);
     const b = await this.cache.get(loc.blk);
     if (typeof b === 'number') return b;
-    const raw = b.data.slice(loc.off, loc.off + this.sb.inodeSize);
+    const raw = inodeBytes(this.sb.inodeSize);
+    raw.set(b.data.subarray(loc.off, loc.off + this.sb.inodeSize));
     const inode = new Ext4Inode(ino, raw, this.sb);
     if (this.sb.inodeSize > 128) {
       const x = inode.extraIsize;

@@ -21,7 +21,15 @@ import {
   writeExtents,
 } from './extwrite';
 import { COMPAT, INCOMPAT } from './features';
-import { EXT4_EXTENTS_FL, EXT4_HUGE_FILE_FL, Ext4Inode, I_BLOCK_SIZE, sealInode } from './inode';
+import {
+  EXT4_EXTENTS_FL,
+  EXT4_HUGE_FILE_FL,
+  Ext4Inode,
+  I_BLOCK_SIZE,
+  inodeBytes,
+  inSlot,
+  sealInode,
+} from './inode';
 import { set16, set32 } from './le';
 import type { Ext4Found } from './lookup';
 import type { Ext4Node } from './node';
@@ -115,11 +123,7 @@ export class Ext4Writer {
    * checksum was computed over the same bytes then, so there is nothing to seal or write.
    */
   private unchanged(inode: Ext4Inode, e: CachedBlock, off: number): boolean {
-    if (!inode.stored) return false;
-    const raw = inode.raw;
-    const d = e.data;
-    for (let i = 0; i < raw.length; i++) if (d[off + i] !== raw[i]) return false;
-    return true;
+    return inode.stored && inSlot(inode, e.data, off, this.vol.cache.words);
   }
 
   /**
@@ -151,7 +155,7 @@ export class Ext4Writer {
       type === 0o040000,
     );
     if (ino < 0) return ino;
-    const raw = new Uint8Array(sb.inodeSize);
+    const raw = inodeBytes(sb.inodeSize);
     set32(raw, 0x64, (this.generation++ * 2654435761) >>> 0);
     if (sb.inodeSize > 128) set16(raw, 0x80, Math.min(32, sb.inodeSize - 128));
     const inode = new Ext4Inode(ino, raw, sb);
