@@ -80,12 +80,26 @@ function asciiAt(b: Uint8Array, at: number, n: number): string | null {
   return s;
 }
 
+/** The DataView of the last buffer read from: messages arrive in one buffer (guest RAM) again and again. */
+let lastBuffer: ArrayBufferLike | null = null;
+let lastView: DataView | null = null;
+function viewOf(buffer: ArrayBufferLike): DataView {
+  if (buffer !== lastBuffer || !lastView) {
+    lastView = new DataView(buffer);
+    lastBuffer = buffer;
+  }
+  return lastView;
+}
+
 /** Reads fields of one message; every read checks the remaining length first. */
 export class P9Reader {
+  /** A view of msg's whole buffer (shared by the messages of one buffer) and msg's offset in it. */
   private readonly dv: DataView;
+  private readonly base: number;
   off = 7;
   constructor(readonly msg: Uint8Array) {
-    this.dv = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+    this.dv = viewOf(msg.buffer);
+    this.base = msg.byteOffset;
   }
   private need(n: number, field: string): void {
     if (this.off + n > this.msg.length)
@@ -96,25 +110,25 @@ export class P9Reader {
   }
   u8(field: string): number {
     this.need(1, field);
-    return this.dv.getUint8(this.off++);
+    return this.msg[this.off++]!;
   }
   u16(field: string): number {
     this.need(2, field);
-    const v = this.dv.getUint16(this.off, true);
+    const v = this.dv.getUint16(this.base + this.off, true);
     this.off += 2;
     return v;
   }
   u32(field: string): number {
     this.need(4, field);
-    const v = this.dv.getUint32(this.off, true);
+    const v = this.dv.getUint32(this.base + this.off, true);
     this.off += 4;
     return v;
   }
   /** A u64 as a number; values above 2^53 are a decode error naming the field. */
   u64(field: string): number {
     this.need(8, field);
-    const lo = this.dv.getUint32(this.off, true);
-    const hi = this.dv.getUint32(this.off + 4, true);
+    const lo = this.dv.getUint32(this.base + this.off, true);
+    const hi = this.dv.getUint32(this.base + this.off + 4, true);
     this.off += 8;
     if (hi >= 0x200000)
       throw new P9DecodeError(
@@ -126,14 +140,14 @@ export class P9Reader {
   /** A u64 kept whole (setattr sizes and times, lock ranges). */
   u64big(field: string): bigint {
     this.need(8, field);
-    const v = this.dv.getBigUint64(this.off, true);
+    const v = this.dv.getBigUint64(this.base + this.off, true);
     this.off += 8;
     return v;
   }
   str(field: string): string {
     // the length's field name is built only for the error (a string per name read otherwise)
     if (this.off + 2 > this.msg.length) this.need(2, `${field}.len`);
-    const n = this.dv.getUint16(this.off, true);
+    const n = this.dv.getUint16(this.base + this.off, true);
     this.off += 2;
     this.need(n, field);
     const at = this.off;
