@@ -12,7 +12,12 @@
 // around runs 2..RUNS (`perf record -D -1 --control=fifo:fifo ...`), so a profile holds only them
 // (with PERF_BOOT=1: the boot and run 1, what a boot adds over a warm run). MARK_STDOUT=1 writes
 // `@@mark n` to stdout at each mark, to cut a `stdbuf -oL node --trace-opt ...` log by run. Each
-// boot's line ends with its shutdown's CPU (after the last run to the machine's exit).
+// boot's line ends with its shutdown's CPU (after the last run to the machine's exit), then per warm
+// run `wall/nvcsw[/turns/irq/wfi]`: host ms, the main thread's involuntary context switches (how often
+// the host took its core), and booted the machine's host turns, interrupts taken and wfi entries (to
+// tell work from waiting: turns and timer interrupts follow host time, so they grow with a slow run).
+// APPEND adds kernel parameters before the program's (e.g. APPEND=libc.preempt_ms=0: no preemption
+// checks, so no host turns or interrupts during the runs).
 //
 // The shell reads the script where SRC says: initrd (default), from the guest's ramfs root filled
 // from an initrd, as bench:sqlite does and as node:wasi reads it from tmpfs; share, through the 9p
@@ -22,7 +27,7 @@
 // program's own speed with no WASI calls).
 //
 // Env: RUNS (4), BOOTS (3), ROWS (60,000), WORKLOAD (transaction | unikraft: bench:sqlite's),
-// FS (ramfs | 9p | ext4: a fresh copy of one mkfs.ext4 image per boot on virtio-blk), SUSPEND (jspi | asyncify), WHO (rk,node), MAIN_ONLY=1 (medians of the main
+// FS (ramfs | 9p | ext4: a fresh copy of one mkfs.ext4 image per boot on virtio-blk), SUSPEND (jspi | asyncify), WHO (rk,node), APPEND, MAIN_ONLY=1 (medians of the main
 // thread alone: the background threads' tier-up compiles and GC come in bursts), IMAGES, SAVE,
 // PERF_CTL, RECHECK_MS (one value per IMAGES entry, which may repeat a path: the 9P server's
 // open-file recheck interval for that entry's boots, an A/B of the machine's policy in one process).
@@ -91,13 +96,25 @@ async function quiet(): Promise<void> {
   }
 }
 
+/** Times the kernel took the main thread's core from it (descheduled while runnable). */
+const nvcsw = (): number =>
+  Number(
+    /nonvoluntary_ctxt_switches:\s*(\d+)/.exec(
+      nfs.readFileSync('/proc/thread-self/status', 'utf8'),
+    )![1],
+  );
+
 /** CPU readings at the boundaries of one boot's runs. */
 class Marks {
   readonly at: Array<[number, number]> = [];
+  /** Host ms and, booted, the machine's counters at each mark (per-run turns, interrupts, wfi). */
+  readonly ctr: number[][] = [];
+  counters: (() => number[]) | null = null;
   /** CPU at the end of the boot (after its shutdown and the background threads' work). */
   end: [number, number] | null = null;
   mark(): void {
     this.at.push(cpuNs());
+    this.ctr.push([performance.now(), nvcsw(), ...(this.counters?.() ?? [])]);
     if (env.MARK_STDOUT === '1') nfs.writeSync(1, `@@mark ${this.at.length}\n`);
     const ctl = env.PERF_CTL;
     // the window: runs 2..RUNS, or with PERF_BOOT=1 the boot and run 1
@@ -130,7 +147,11 @@ class Marks {
     const end = this.end
       ? `  shutdown ${((this.end[0] - last[0]) / 1e6).toFixed(1)}+${((this.end[1] - last[1]) / 1e6).toFixed(1)}`
       : '';
-    return `${who}: main+background ms per run (run 1 includes the boot) ${runs.join('  ')}${end}`;
+    // per warm run: host ms, involuntary context switches, then (booted) host turns / interrupts / wfi
+    const per: string[] = [];
+    for (let i = 2; i <= RUNS; i++)
+      per.push(this.ctr[i]!.map((v, k) => (v - this.ctr[i - 1]![k]!).toFixed(0)).join('/'));
+    return `${who}: main+background ms per run (run 1 includes the boot) ${runs.join('  ')}${end}  wall/nvcsw[/turns/irq/wfi] ${per.join(' ')}`;
   }
 }
 
@@ -173,13 +194,14 @@ async function booted(
     },
     memory: 512 << 20,
     ...(src === 'initrd' ? { initrd } : {}),
-    append: `rkboot.banner=off libc.suspend=${SUSPEND} libc.env=HOME=/${src === 'initrd' ? ' vfs.rootfs=initrd' : ''} vfs.fstab="${fstab}" -- -list ${db(0)} ${commands(
+    append: `rkboot.banner=off ${env.APPEND ?? ''} libc.suspend=${SUSPEND} libc.env=HOME=/${src === 'initrd' ? ' vfs.rootfs=initrd' : ''} vfs.fstab="${fstab}" -- -list ${db(0)} ${commands(
       src === 'initrd' ? '/' : '/share/',
       db,
     )
       .map((c) => `"${c}"`)
       .join(' ')}`,
   });
+  marks.counters = () => [m.stats.hostTurns, m.stats.interrupts, m.stats.wfi];
   for (const d of plan.devices) {
     if (recheckMs !== undefined && d.model instanceof Virtio9p)
       d.model.server.root.recheckMs = recheckMs;
